@@ -1,0 +1,70 @@
+# Kandas Sync — the two commands of the README, plus benchmarks.
+#   make serve   installs what is missing, builds, and runs the server on ./data (127.0.0.1:8080)
+#   make test    installs what is missing, builds (no warnings allowed), lints, validates Protocol/, tests
+#   make bench   release build and side-by-side benchmarks against nginx and the sqlite3 CLI
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+APT_BUILD := pkg-config libsqlite3-dev libcurl4-openssl-dev libssl-dev
+APT_TEST  := $(APT_BUILD) curl sqlite3 openssl
+APT_BENCH := $(APT_TEST) nginx-light wrk valgrind
+PIP_TEST  := openapi-spec-validator tuspy
+DATA      ?= ./data
+LISTEN    ?= 127.0.0.1:8080
+SWIFT_TEST_FLAGS ?=
+
+help:
+	@sed -n '2,4p' Makefile
+
+# Installs only the Debian packages that are missing (apt-get update first, as a fresh machine needs).
+define apt_install
+	@missing=""; for p in $(1); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+endef
+
+deps-build:
+	$(call apt_install,$(APT_BUILD))
+
+deps-test: deps-build
+	$(call apt_install,$(APT_TEST))
+	@for p in $(PIP_TEST); do python3 -m pip show -q $$p >/dev/null 2>&1 || python3 -m pip install -q $$p; done
+
+deps-bench: deps-test
+	$(call apt_install,$(APT_BENCH))
+
+serve: deps-build
+	swift build -c release --product kandas-server
+	.build/release/kandas-server serve --data $(DATA) --listen $(LISTEN)
+
+build: deps-build
+	swift build
+
+# One debug build shared by every test; a warning fails the run.
+test: deps-test
+	mkdir -p .build
+	swift build --build-tests 2>&1 | tee .build/test-build.log
+	@if grep -E '(^|/)[^ ]+:[0-9]+:[0-9]+: warning:|^warning:' .build/test-build.log | grep -v 'Package.resolved'; then \
+	  echo "build warnings are not allowed"; exit 1; fi
+	$(MAKE) --no-print-directory lint
+	python3 -m openapi_spec_validator Protocol/openapi.yaml
+	swift test --skip-build $(SWIFT_TEST_FLAGS)
+
+lint:
+	swift format lint --strict --recursive Package.swift Sources Tests
+
+format:
+	swift format --in-place --recursive Package.swift Sources Tests
+
+bench: deps-bench
+	swift build -c release
+	.build/release/kandas-bench $(BENCH_ARGS)
+
+clean:
+	rm -rf .build
+
+.PHONY: help deps-build deps-test deps-bench serve build test lint format bench clean

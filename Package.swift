@@ -1,0 +1,78 @@
+// swift-tools-version:6.0
+// Kandas Sync: offline-first field-evidence sync. No package dependencies by design:
+// only the toolchain and Debian C libraries through system-library targets.
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "KandasSync",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "kandas-server", targets: ["kandas-server"]),
+        .executable(name: "kandas", targets: ["kandas"]),
+        .executable(name: "kandas-bench", targets: ["kandas-bench"]),
+    ],
+    targets: [
+        // C edges: each imported by exactly one Swift module.
+        .systemLibrary(
+            name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(
+            name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(
+            name: "CCrypto", path: "Sources/CCrypto", pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
+
+        // Pure Swift foundations.
+        .target(name: "KandasDomain", swiftSettings: strict),
+        .target(name: "KandasProtocol", dependencies: ["KandasDomain"], swiftSettings: strict),
+        .target(name: "Log", swiftSettings: strict),
+        .target(name: "Lifecycle", dependencies: ["Log"], swiftSettings: strict),
+        .target(name: "SQLiteKit", dependencies: ["CSQLite"], swiftSettings: strict),
+        .target(name: "Crypto", dependencies: ["CCrypto"], swiftSettings: strict),
+
+        // Server side.
+        .target(name: "HTTPServer", dependencies: ["CLinux", "Log", "Lifecycle"], swiftSettings: strict),
+        .target(
+            name: "KandasServer",
+            dependencies: ["HTTPServer", "SQLiteKit", "KandasProtocol", "KandasDomain", "Crypto", "Log", "Lifecycle"],
+            swiftSettings: strict),
+        .executableTarget(name: "kandas-server", dependencies: ["KandasServer"], swiftSettings: strict),
+
+        // Client side.
+        .target(
+            name: "KandasClient", dependencies: ["SQLiteKit", "KandasProtocol", "KandasDomain", "Crypto", "Log"],
+            swiftSettings: strict),
+        .target(name: "CurlTransport", dependencies: ["KandasClient", "CCurl"], swiftSettings: strict),
+        .target(name: "KandasCLI", dependencies: ["KandasClient", "CurlTransport", "Log"], swiftSettings: strict),
+        .executableTarget(name: "kandas", dependencies: ["KandasCLI"], swiftSettings: strict),
+
+        // Benchmarks (`make bench`).
+        .executableTarget(
+            name: "kandas-bench",
+            dependencies: ["Crypto", "SQLiteKit", "HTTPServer", "KandasServer", "KandasClient", "Log"],
+            swiftSettings: strict),
+
+        // Tests.
+        .testTarget(name: "KandasDomainTests", dependencies: ["KandasDomain"], swiftSettings: strict),
+        .testTarget(
+            name: "KandasProtocolTests", dependencies: ["KandasProtocol"],
+            resources: [], swiftSettings: strict),
+        .testTarget(name: "SQLiteKitTests", dependencies: ["SQLiteKit"], swiftSettings: strict),
+        .testTarget(name: "CryptoTests", dependencies: ["Crypto"], swiftSettings: strict),
+        .testTarget(name: "SupportTests", dependencies: ["Log", "Lifecycle"], swiftSettings: strict),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Log"], swiftSettings: strict),
+        .testTarget(name: "KandasServerTests", dependencies: ["KandasServer"], swiftSettings: strict),
+        .testTarget(name: "KandasClientTests", dependencies: ["KandasClient"], swiftSettings: strict),
+        .testTarget(
+            name: "EndToEndTests", dependencies: ["KandasServer", "KandasClient", "CurlTransport", "KandasCLI"],
+            swiftSettings: strict),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,4 @@
+// Placeholder: this module's home (see ../shared/DESIGN.md §3). Filled in by its issue.
+public enum KandasCLIModule {
+    public static let name = "KandasCLI"
+}

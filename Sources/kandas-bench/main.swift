@@ -1,0 +1,3 @@
+import Crypto
+
+print("kandas-bench: no benchmarks yet")

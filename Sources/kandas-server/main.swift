@@ -1,0 +1,3 @@
+import KandasServer
+
+print("kandas-server: not yet implemented")

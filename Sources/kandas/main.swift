@@ -1,0 +1,3 @@
+import KandasCLI
+
+print("kandas: not yet implemented")

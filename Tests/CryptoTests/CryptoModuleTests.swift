@@ -1,0 +1,7 @@
+import Testing
+
+@testable import Crypto
+
+@Test func moduleIsLinked() {
+    #expect(CryptoModule.name == "Crypto")
+}

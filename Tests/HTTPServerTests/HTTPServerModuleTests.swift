@@ -1,0 +1,7 @@
+import Testing
+
+@testable import HTTPServer
+
+@Test func moduleIsLinked() {
+    #expect(HTTPServerModule.name == "HTTPServer")
+}

@@ -1,0 +1,7 @@
+import Testing
+
+@testable import KandasClient
+
+@Test func moduleIsLinked() {
+    #expect(KandasClientModule.name == "KandasClient")
+}

@@ -1,0 +1,7 @@
+import Testing
+
+@testable import KandasDomain
+
+@Test func moduleIsLinked() {
+    #expect(KandasDomainModule.name == "KandasDomain")
+}

@@ -1,0 +1,7 @@
+import Testing
+
+@testable import KandasProtocol
+
+@Test func moduleIsLinked() {
+    #expect(KandasProtocolModule.name == "KandasProtocol")
+}

@@ -1,0 +1,7 @@
+import Testing
+
+@testable import KandasServer
+
+@Test func moduleIsLinked() {
+    #expect(KandasServerModule.name == "KandasServer")
+}

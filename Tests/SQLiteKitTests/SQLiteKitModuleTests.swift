@@ -1,0 +1,7 @@
+import Testing
+
+@testable import SQLiteKit
+
+@Test func moduleIsLinked() {
+    #expect(SQLiteKitModule.name == "SQLiteKit")
+}

@@ -1,0 +1,80 @@
+import Foundation
+import Synchronization
+import Testing
+
+@testable import Lifecycle
+@testable import Log
+
+/// The order in which services were asked to stop.
+final class StopOrder: Sendable {
+    private let names = Mutex<[String]>([])
+    func append(_ name: String) { names.withLock { $0.append(name) } }
+    var all: [String] { names.withLock { $0 } }
+}
+
+/// A service that records when it was asked to stop, and stops after `stopDelay`.
+final class RecordingService: Service {
+    let name: String
+    let order: StopOrder
+    let stopped = Mutex<Bool>(false)
+    let stopDelay: Duration
+    let failWith: (any Error)?
+
+    init(name: String, order: StopOrder, stopDelay: Duration = .zero, failWith: (any Error)? = nil) {
+        self.name = name
+        self.order = order
+        self.stopDelay = stopDelay
+        self.failWith = failWith
+    }
+
+    func run() async throws {
+        if let failWith { throw failWith }
+        while !stopped.withLock({ $0 }) {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+    }
+
+    func shutdown() async {
+        order.append(name)
+        try? await Task.sleep(for: stopDelay)
+        stopped.withLock { $0 = true }
+    }
+}
+
+struct Boom: Error {}
+
+@Test func shutdown_stopsServicesInReverseOrder() async throws {
+    let order = StopOrder()
+    let group = ServiceGroup(
+        services: [RecordingService(name: "store", order: order), RecordingService(name: "http", order: order)],
+        signals: [], logger: .disabled)
+    Task {
+        try await Task.sleep(for: .milliseconds(20))
+        group.triggerShutdown()
+    }
+    let why = try await group.run()
+    #expect(why == .requested)
+    #expect(order.all == ["http", "store"])
+}
+
+@Test func shutdown_givesUpAtTheDeadline() async throws {
+    let order = StopOrder()
+    let group = ServiceGroup(
+        services: [RecordingService(name: "slow", order: order, stopDelay: .seconds(30))], signals: [],
+        gracePeriod: .milliseconds(100), logger: .disabled)
+    group.triggerShutdown()
+    let start = ContinuousClock.now
+    _ = try await group.run()
+    #expect(ContinuousClock.now - start < .seconds(20))
+}
+
+@Test func failingService_stopsTheOthersAndRethrows() async {
+    let order = StopOrder()
+    let group = ServiceGroup(
+        services: [
+            RecordingService(name: "ok", order: order), RecordingService(name: "bad", order: order, failWith: Boom()),
+        ],
+        signals: [], logger: .disabled)
+    await #expect(throws: Boom.self) { _ = try await group.run() }
+    #expect(order.all.contains("ok"))
+}
