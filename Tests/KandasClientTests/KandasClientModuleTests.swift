@@ -1,7 +1,0 @@
-import Testing
-
-@testable import KandasClient
-
-@Test func moduleIsLinked() {
-    #expect(KandasClientModule.name == "KandasClient")
-}
