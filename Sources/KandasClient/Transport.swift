@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// How the client core talks HTTP: an interface, so the sync engine is tested with an in-memory
 /// transport and runs over libcurl (`CurlTransport`) in the CLI and on devices.
