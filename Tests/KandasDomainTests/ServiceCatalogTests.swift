@@ -1,3 +1,4 @@
+import Foundation
 import KandasDomain
 import Testing
 
@@ -51,4 +52,21 @@ func unknownServiceCode_isRejected(code: Int) {
     #expect(try ServiceCatalog.service(code: 10).audience.typicallyApplies(age: 3, sex: .male))
     #expect(try ServiceCatalog.service(code: 8).audience.typicallyApplies(age: 18, sex: .male))
     #expect(try !ServiceCatalog.service(code: 8).audience.typicallyApplies(age: 18, sex: .female))
+}
+
+@Test func protocolTable_statesTheSameCatalogue() throws {
+    let text = try String(contentsOf: Fixtures.repositoryFile("Protocol/services.md"), encoding: .utf8)
+    // Section 1's table: the only rows with eight cells that start with a number.
+    let rows = text.components(separatedBy: "\n").filter {
+        $0.range(of: #"^\| [0-9]+ \| "#, options: .regularExpression) != nil && $0.split(separator: "|").count == 8
+    }
+    #expect(rows.count == 25)
+    for (service, row) in zip(ServiceCatalog.all, rows) {
+        let cells = row.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+        #expect(cells[0] == String(service.code))
+        #expect(cells[1] == service.names.kk && cells[2] == service.names.ru && cells[3] == service.names.en)
+        #expect(cells[4] == service.recurrence.rawValue, "service \(service.code)")
+        #expect(cells[5] == service.evidence.document.rawValue, "service \(service.code)")
+        #expect(cells[7] == service.recurrenceReason)
+    }
 }
