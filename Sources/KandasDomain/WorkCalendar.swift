@@ -2,7 +2,7 @@ public import Foundation
 
 /// Kazakhstan's working-day calendar: weekends, public holidays, weekend shifts and transfers.
 ///
-/// The rules (Law "On holidays in the Republic of Kazakhstan", art. 5; Labour Code, art. 85):
+/// The rules (Law "On holidays in the Republic of Kazakhstan", art. 5, and the Labour Code):
 /// Saturday and Sunday are days off; public holidays are days off; when a national or state
 /// holiday falls on a day off, the next working day is a day off; religious holidays (Orthodox
 /// Christmas, the first day of Kurban Ait) are days off but are never shifted. The government
