@@ -60,7 +60,9 @@ let package = Package(
             swiftSettings: strict),
 
         // Tests.
-        .testTarget(name: "KandasDomainTests", dependencies: ["KandasDomain"], swiftSettings: strict),
+        .testTarget(
+            name: "KandasDomainTests", dependencies: ["KandasDomain"], resources: [.copy("Fixtures")],
+            swiftSettings: strict),
         .testTarget(
             name: "KandasProtocolTests", dependencies: ["KandasProtocol"],
             resources: [], swiftSettings: strict),

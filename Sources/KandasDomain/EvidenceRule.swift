@@ -1,0 +1,56 @@
+/// What a completion of a service must carry: photo, video, document, geolocation.
+///
+/// Rules 2, para 36: completed activities are accompanied by "photo and video fixations of
+/// the work done, with the relevant supporting documents, and the geolocation". Para 37
+/// repeats photo and video. We therefore require photo, video and geolocation for every
+/// service, and read "relevant" (`тиісті`) as: a document is required where the service
+/// normally produces one (a certificate, a registration, a referral, a receipt) and only
+/// recommended otherwise (a concert, a consultation). Capture-time checks only warn on
+/// recommended evidence; a completion missing required evidence is incomplete.
+public struct EvidenceRule: Hashable, Codable, Sendable {
+    /// A kind of evidence.
+    public enum Kind: String, CaseIterable, Codable, Sendable {
+        case photo, video, document, geolocation
+    }
+
+    /// How strongly a kind of evidence is asked for.
+    public enum Requirement: String, Codable, Sendable {
+        /// The completion is incomplete without it.
+        case required
+        /// Asked for; its absence is shown but does not make the completion incomplete.
+        case recommended
+    }
+
+    /// Photo of the work done (paras 36, 37).
+    public let photo: Requirement
+    /// Video of the work done (paras 36, 37).
+    public let video: Requirement
+    /// The relevant supporting document (para 36).
+    public let document: Requirement
+    /// Where the work was done (para 36); always required.
+    public let geolocation: Requirement
+
+    /// The rule for a service whose supporting document is `document`; the rest is required.
+    public init(document: Requirement) {
+        self.photo = .required
+        self.video = .required
+        self.document = document
+        self.geolocation = .required
+    }
+
+    /// The requirement for one kind.
+    public func requirement(for kind: Kind) -> Requirement {
+        switch kind {
+        case .photo: photo
+        case .video: video
+        case .document: document
+        case .geolocation: geolocation
+        }
+    }
+
+    /// The kinds that are required.
+    public var required: [Kind] { Kind.allCases.filter { requirement(for: $0) == .required } }
+
+    /// The required kinds missing from `present` (empty when the completion is complete).
+    public func missing(from present: Set<Kind>) -> [Kind] { required.filter { !present.contains($0) } }
+}

@@ -1,7 +1,0 @@
-import Testing
-
-@testable import KandasDomain
-
-@Test func moduleIsLinked() {
-    #expect(KandasDomainModule.name == "KandasDomain")
-}
