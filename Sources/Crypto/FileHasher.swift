@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// Hashes files with one reusable buffer and a `read(2)` loop (bounded memory, any file size).
@@ -20,7 +20,9 @@ public enum FileHasher {
         return try hash(fileDescriptor: fd, path: path, algorithm: algorithm, bufferSize: bufferSize)
     }
 
-    static func hash(fileDescriptor fd: Int32, path: String?, algorithm: DigestAlgorithm, bufferSize: Int)
+    static func hash(
+        fileDescriptor fd: Int32, path: String?, algorithm: DigestAlgorithm, bufferSize: Int
+    )
         throws(CryptoError) -> Digest
     {
         precondition(bufferSize > 0, "bufferSize must be positive")

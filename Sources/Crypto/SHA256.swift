@@ -53,7 +53,9 @@ public struct SHA256 {
     ///
     /// Advises the kernel of sequential access (`posix_fadvise`) so read-ahead is generous.
     /// - Throws: `CryptoError` with the path and `errno` when the file cannot be opened or read.
-    public static func hash(fileAt path: String, bufferSize: Int = FileHasher.defaultBufferSize) throws(CryptoError)
+    public static func hash(
+        fileAt path: String, bufferSize: Int = FileHasher.defaultBufferSize
+    ) throws(CryptoError)
         -> Digest
     {
         try FileHasher.hash(path: path, algorithm: .sha256, bufferSize: bufferSize)
@@ -63,7 +65,9 @@ public struct SHA256 {
     ///
     /// The descriptor is not closed.
     /// - Throws: `CryptoError` with `errno` when a read fails.
-    public static func hash(fileDescriptor: Int32, bufferSize: Int = FileHasher.defaultBufferSize)
+    public static func hash(
+        fileDescriptor: Int32, bufferSize: Int = FileHasher.defaultBufferSize
+    )
         throws(CryptoError) -> Digest
     {
         try FileHasher.hash(fileDescriptor: fileDescriptor, path: nil, algorithm: .sha256, bufferSize: bufferSize)
