@@ -126,6 +126,12 @@ public final class Connection {
         try run(sql, values: values.map(\.sqlValue))
     }
 
+    /// Runs one statement with an array of Swift values bound; returns the number of rows changed.
+    @discardableResult
+    public func run(_ sql: String, _ values: [any SQLBindable]) throws(SQLiteError) -> Int {
+        try run(sql, values: values.map(\.sqlValue))
+    }
+
     /// Runs one statement with `SQLValue`s bound; returns the number of rows changed.
     @discardableResult
     public func run(_ sql: String, values: [SQLValue]) throws(SQLiteError) -> Int {
@@ -140,6 +146,11 @@ public final class Connection {
         try query(sql, values: values.map(\.sqlValue))
     }
 
+    /// All rows of a query with an array of Swift values bound.
+    public func query(_ sql: String, _ values: [any SQLBindable]) throws(SQLiteError) -> [Row] {
+        try query(sql, values: values.map(\.sqlValue))
+    }
+
     /// All rows of a query with `SQLValue`s bound.
     public func query(_ sql: String, values: [SQLValue]) throws(SQLiteError) -> [Row] {
         let statement = try cached(sql)
@@ -150,6 +161,11 @@ public final class Connection {
 
     /// The first row of a query, or `nil`; stops stepping after it.
     public func queryOne(_ sql: String, _ values: any SQLBindable...) throws(SQLiteError) -> Row? {
+        try queryOne(sql, values: values.map(\.sqlValue))
+    }
+
+    /// The first row of a query with an array of Swift values bound, or `nil`.
+    public func queryOne(_ sql: String, _ values: [any SQLBindable]) throws(SQLiteError) -> Row? {
         try queryOne(sql, values: values.map(\.sqlValue))
     }
 

@@ -79,6 +79,16 @@ import Testing
         #expect(try db.queryOne("SELECT * FROM t WHERE id = 9") == nil)
     }
 
+    @Test func arrayOfValues_bindsEachElementNotOneBlob() throws {
+        let db = try Connection(path: ":memory:")
+        #expect(try db.queryOne("SELECT ? AS a, ? AS b", [1, "x"])?.values == [.integer(1), .text("x")])
+        #expect(try db.queryOne("SELECT ? AS a, ? AS b", [1, 2])?.values == [.integer(1), .integer(2)])
+        let bytes: [UInt8] = [1, 2]
+        #expect(try db.queryOne("SELECT ? AS a", bytes)?.values == [.blob([1, 2])])
+        let list: [any SQLBindable] = [3, 4.5]
+        #expect(try db.query("SELECT ?, ?", list).first?.values == [.integer(3), .real(4.5)])
+    }
+
     @Test func cachedStatement_isReusedForTheSameSQL() throws {
         let db = try Connection(path: ":memory:")
         let first = try db.cached("SELECT ?")
