@@ -17,17 +17,13 @@ final class ConnectionSlot: @unchecked Sendable {
 
     /// Runs `body` on the connection in a transaction of `kind`; must be called on `queue`.
     func inTransaction<T>(_ kind: TransactionKind, _ body: (Connection) throws -> T) throws -> T {
-        guard let connection else {
-            throw SQLiteError(kind: .closed, code: 21, message: "database pool is closed")
-        }
+        guard let connection else { throw SQLiteError.poolClosed }
         return try connection.transaction(kind) { try body(connection) }
     }
 
     /// Runs `body` on the connection outside any transaction; must be called on `queue`.
     func withConnection<T>(_ body: (Connection) throws -> T) throws -> T {
-        guard let connection else {
-            throw SQLiteError(kind: .closed, code: 21, message: "database pool is closed")
-        }
+        guard let connection else { throw SQLiteError.poolClosed }
         return try body(connection)
     }
 }

@@ -111,7 +111,7 @@ public final class DatabasePool: Sendable {
                 acquireReader { slot in
                     guard let slot else {
                         carrier.discard()
-                        continuation.resume(throwing: Self.closedError)
+                        continuation.resume(throwing: SQLiteError.poolClosed)
                         return
                     }
                     slot.queue.async {
@@ -152,14 +152,16 @@ public final class DatabasePool: Sendable {
         }
         for waiter in waiters { waiter(nil) }
         for slot in free { slot.queue.sync { slot.connection = nil } }
-        writer.queue.sync { writer.connection = nil }
+        if DispatchQueue.getSpecific(key: writerKey) == ObjectIdentifier(writer) {
+            // Called from inside a write: the running closure keeps its own reference, so the
+            // writer closes right after that transaction ends (queue.sync here would deadlock).
+            writer.connection = nil
+        } else {
+            writer.queue.sync { writer.connection = nil }
+        }
     }
 
     // MARK: Reader free list
-
-    private static var closedError: SQLiteError {
-        SQLiteError(kind: .closed, code: 21, message: "database pool is closed")
-    }
 
     /// Calls `handler` with a reader now (free list) or later (on release, FIFO).
     private func acquireReader(_ handler: @escaping @Sendable (ConnectionSlot?) -> Void) {
@@ -189,7 +191,7 @@ public final class DatabasePool: Sendable {
     private func checkoutReaderBlocking() throws(SQLiteError) -> ConnectionSlot {
         let handoff = Handoff()
         acquireReader { slot in handoff.deliver(slot) }
-        guard let slot = handoff.wait() else { throw Self.closedError }
+        guard let slot = handoff.wait() else { throw SQLiteError.poolClosed }
         return slot
     }
 }

@@ -48,10 +48,7 @@ public struct Migrator {
         let recorded = try db.query("SELECT name FROM schema_migrations ORDER BY name").map { try $0.string("name") }
         let unknown = recorded.filter { !names.contains($0) }
         guard unknown.isEmpty else {
-            throw SQLiteError(
-                kind: .unknownMigration, code: 1,
-                message: "database has migrations this build does not know (newer build?): "
-                    + unknown.joined(separator: ", "))
+            throw SQLiteError.unknownMigrations(unknown)
         }
         var applied: [String] = []
         for migration in migrations where !recorded.contains(migration.name) {
@@ -62,9 +59,8 @@ public struct Migrator {
                 }
                 try migration.body(db)
                 if let violation = try db.queryOne("PRAGMA foreign_key_check") {
-                    throw SQLiteError(
-                        code: 19, extendedCode: 19 | (3 << 8),
-                        message: "migration \(migration.name) leaves a foreign key violation in \(violation[0])")
+                    throw SQLiteError.foreignKeyViolation(
+                        "migration \(migration.name) leaves a foreign key violation in \(violation[0])")
                 }
                 try db.run(
                     "INSERT INTO schema_migrations(name, applied_at) VALUES (?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",

@@ -71,6 +71,24 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
         self.init(code: resultCode, extendedCode: extended, message: message, sql: sql)
     }
 
+    /// The `DatabasePool` was closed.
+    static var poolClosed: SQLiteError {
+        SQLiteError(kind: .closed, code: SQLITE_MISUSE, message: "database pool is closed")
+    }
+
+    /// A migration left rows that violate a foreign key.
+    static func foreignKeyViolation(_ message: String) -> SQLiteError {
+        SQLiteError(code: SQLITE_CONSTRAINT, extendedCode: SQLITE_CONSTRAINT | (3 << 8), message: message)
+    }
+
+    /// The database records migrations this build does not register.
+    static func unknownMigrations(_ names: [String]) -> SQLiteError {
+        SQLiteError(
+            kind: .unknownMigration, code: SQLITE_ERROR,
+            message: "database has migrations this build does not know (newer build?): "
+                + names.joined(separator: ", "))
+    }
+
     static func misuse(_ message: String, sql: String? = nil) -> SQLiteError {
         SQLiteError(kind: .misuse, code: SQLITE_MISUSE, message: message, sql: sql)
     }

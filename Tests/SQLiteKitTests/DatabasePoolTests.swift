@@ -214,6 +214,20 @@ final class Checkpoint: Sendable {
         }
     }
 
+    @Test func closeFromInsideAWrite_finishesThatWriteThenRefuses() async throws {
+        try await withTemporaryDirectory { dir in
+            let pool = try makePool(dir)
+            try await pool.write { db in
+                try db.run("INSERT INTO items(task, n) VALUES (1, 1)")
+                pool.close()
+            }
+            await #expect { try await pool.write(Self.count) } throws: { ($0 as? SQLiteError)?.kind == .closed }
+            let reopened = try makePool(dir)
+            defer { reopened.close() }
+            #expect(try await reopened.read(Self.count) == 1)
+        }
+    }
+
     @Test func inMemoryPath_isRefused() {
         #expect { _ = try DatabasePool(path: ":memory:") } throws: { ($0 as? SQLiteError)?.kind == .misuse }
     }

@@ -43,14 +43,21 @@ import Testing
         #expect(try db.query("SELECT name FROM schema_migrations").count == 2)
     }
 
-    @Test func foreignKeyViolationInMigration_isRefused() throws {
-        let db = try Connection(path: ":memory:")
+    @Test func foreignKeyViolationInMigration_isRefusedEvenWithEnforcementOff() throws {
+        // With foreign_keys OFF the orphan insert itself succeeds; the migrator's
+        // foreign_key_check before commit must still refuse it.
+        let db = try Connection(path: ":memory:", options: .init(foreignKeys: false))
         try twoStepMigrator().migrate(db)
         var migrator = twoStepMigrator()
         migrator.register("003-orphan") { db in try db.run("INSERT INTO b(y) VALUES (42)") }
-        // foreign_keys is ON, so the insert itself fails; either way nothing is recorded.
-        #expect { try migrator.migrate(db) } throws: { ($0 as? SQLiteError)?.isForeignKeyViolation == true }
+        #expect {
+            try migrator.migrate(db)
+        } throws: { error in
+            guard let error = error as? SQLiteError else { return false }
+            return error.isForeignKeyViolation && error.message.contains("003-orphan")
+        }
         #expect(try db.query("SELECT name FROM schema_migrations").count == 2)
+        #expect(try db.scalar("SELECT count(*) FROM b") == .integer(0))
     }
 
     @Test func unknownMigrationInDatabase_isRefusedAsDowngrade() throws {
