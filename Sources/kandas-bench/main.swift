@@ -3,7 +3,8 @@
 import Foundation
 
 let benchmarks: [Benchmark] = [
-    HashBenchmark.benchmark
+    HashBenchmark.benchmark,
+    SQLiteBenchmark.benchmark,
 ]
 
 exit(BenchmarkRunner.main(arguments: Array(CommandLine.arguments.dropFirst()), benchmarks: benchmarks))
