@@ -1,3 +1,10 @@
-import Crypto
+// kandas-bench: benchmarks run side by side with a well-known peer (`make bench`).
+// Thin dispatcher: each benchmark lives in its own file; register it here with one line.
+import Foundation
 
-print("kandas-bench: no benchmarks yet")
+let benchmarks: [Benchmark] = [
+    HashBenchmark.benchmark,
+    SQLiteBenchmark.benchmark,
+]
+
+exit(BenchmarkRunner.main(arguments: Array(CommandLine.arguments.dropFirst()), benchmarks: benchmarks))

@@ -1,0 +1,13 @@
+internal import CCrypto
+
+/// Compares two byte strings in time that depends only on their lengths (`CRYPTO_memcmp`).
+///
+/// Use it for secrets: token hashes, MACs. Lengths are not secret (a different length returns
+/// `false` at once).
+public func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+    guard a.count == b.count else { return false }
+    guard !a.isEmpty else { return true }
+    return a.withUnsafeBytes { lhs in
+        b.withUnsafeBytes { rhs in CRYPTO_memcmp(lhs.baseAddress, rhs.baseAddress, a.count) == 0 }
+    }
+}

@@ -1,0 +1,58 @@
+extension Connection {
+    /// How a connection is opened and configured.
+    ///
+    /// The defaults are the project's durability rules (DESIGN.md §5): WAL with
+    /// `synchronous=FULL`, so an acknowledged commit survives power loss.
+    public struct Options: Sendable {
+        /// Open with `SQLITE_OPEN_READONLY`.
+        public var readOnly = false
+        /// Create the file if missing (ignored when `readOnly`).
+        public var create = true
+        /// `PRAGMA journal_mode`; `nil` leaves the file's mode as it is (readers, backups).
+        public var journalMode: JournalMode? = .wal
+        /// `PRAGMA synchronous`.
+        public var synchronous: Synchronous = .full
+        /// How long to wait on a lock held by another connection before `SQLITE_BUSY`.
+        public var busyTimeout: Duration = .seconds(5)
+        /// `PRAGMA foreign_keys`.
+        public var foreignKeys = true
+        /// `PRAGMA query_only`: refuse writes on this connection (pool readers).
+        public var queryOnly = false
+        /// How many prepared statements `cached(_:)` keeps.
+        public var statementCacheCapacity = 64
+
+        public init(
+            readOnly: Bool = false, journalMode: JournalMode? = .wal, synchronous: Synchronous = .full,
+            busyTimeout: Duration = .seconds(5), foreignKeys: Bool = true
+        ) {
+            self.readOnly = readOnly
+            self.journalMode = journalMode
+            self.synchronous = synchronous
+            self.busyTimeout = busyTimeout
+            self.foreignKeys = foreignKeys
+        }
+    }
+
+    /// <https://www.sqlite.org/pragma.html#pragma_journal_mode>
+    public enum JournalMode: String, Sendable {
+        case wal, delete, truncate, persist, memory, off
+    }
+
+    /// <https://www.sqlite.org/pragma.html#pragma_synchronous>
+    public enum Synchronous: Int, Sendable {
+        case off = 0, normal = 1, full = 2, extra = 3
+    }
+
+    /// <https://www.sqlite.org/lang_transaction.html>
+    public enum TransactionKind: String, Sendable {
+        case deferred = "DEFERRED", immediate = "IMMEDIATE", exclusive = "EXCLUSIVE"
+    }
+
+    /// <https://www.sqlite.org/c3ref/wal_checkpoint_v2.html>
+    public enum CheckpointMode: Int32, Sendable {
+        case passive = 0, full = 1, restart = 2, truncate = 3
+    }
+}
+
+/// Shorthand used in signatures: `transaction(.immediate)`.
+public typealias TransactionKind = Connection.TransactionKind

@@ -1,0 +1,201 @@
+internal import CSQLite
+
+/// One SQLite connection.
+///
+/// Not `Sendable`: a connection is confined to one thread (or serial queue) at a time, which is
+/// why it is opened with `SQLITE_OPEN_NOMUTEX` ("multi-thread" mode: safe as long as no
+/// connection is used by two threads at once). Share work across threads with `DatabasePool`.
+///
+/// Related SQLite documentation: <https://www.sqlite.org/threadsafe.html>
+public final class Connection {
+    let handle: DatabaseHandle
+    /// The path it was opened with (`":memory:"` for an in-memory database).
+    public let path: String
+    let options: Options
+    private var statementCache: [String: Statement] = [:]
+    var savepointDepth = 0
+
+    var raw: OpaquePointer { handle.raw }
+
+    /// Opens (and by default creates) a database and applies `options`.
+    ///
+    /// - Throws: `SQLiteError` when the file cannot be opened or a pragma cannot be applied
+    ///   (e.g. WAL requested but refused).
+    public init(path: String, options: Options = .init()) throws(SQLiteError) {
+        var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
+        if options.readOnly {
+            flags |= SQLITE_OPEN_READONLY
+        } else {
+            flags |= SQLITE_OPEN_READWRITE | (options.create ? SQLITE_OPEN_CREATE : 0)
+        }
+        var db: OpaquePointer?
+        let code = sqlite3_open_v2(path, &db, flags, nil)
+        guard code == SQLITE_OK, let db else {
+            let error = SQLiteError(db: db, resultCode: code, sql: nil)
+            sqlite3_close_v2(db)
+            throw SQLiteError(
+                code: error.code, extendedCode: error.extendedCode, message: "cannot open '\(path)': \(error.message)")
+        }
+        sqlite3_extended_result_codes(db, 1)
+        let milliseconds =
+            options.busyTimeout.components.seconds * 1000
+            + options.busyTimeout.components.attoseconds / 1_000_000_000_000_000
+        sqlite3_busy_timeout(db, Int32(clamping: milliseconds))
+        self.handle = DatabaseHandle(raw: db)
+        self.path = path
+        self.options = options
+        try configure(options)
+    }
+
+    private func configure(_ options: Options) throws(SQLiteError) {
+        try execute("PRAGMA foreign_keys = \(options.foreignKeys ? "ON" : "OFF")")
+        if let mode = options.journalMode, !options.readOnly {
+            let applied = try scalar("PRAGMA journal_mode = \(mode.rawValue)")
+            // In-memory databases only support MEMORY or OFF; anything else silently stays.
+            let inMemory = path == ":memory:" || path.isEmpty
+            if !inMemory, applied != .text(mode.rawValue) {
+                throw SQLiteError(
+                    code: SQLITE_ERROR, message: "journal_mode \(mode.rawValue) not applied (got \(applied))",
+                    sql: "PRAGMA journal_mode")
+            }
+        }
+        try execute("PRAGMA synchronous = \(options.synchronous.rawValue)")
+        if options.queryOnly { try execute("PRAGMA query_only = ON") }
+    }
+
+    /// Runs one or more `;`-separated statements without parameters (schema, pragmas).
+    public func execute(_ sql: String) throws(SQLiteError) {
+        var message: UnsafeMutablePointer<CChar>?
+        let code = sqlite3_exec(raw, sql, nil, nil, &message)
+        defer { sqlite3_free(message) }
+        guard code == SQLITE_OK else {
+            var error = SQLiteError(db: raw, resultCode: code, sql: sql)
+            if let message { error.message = String(cString: message) }
+            throw error
+        }
+    }
+
+    /// Compiles exactly one statement.
+    ///
+    /// - Throws: `SQLiteError` for a syntax error, and `.misuse` when `sql` holds no statement or
+    ///   more than one (use `execute` for scripts).
+    public func prepare(_ sql: String) throws(SQLiteError) -> Statement {
+        var statement: OpaquePointer?
+        var tailOffset = 0
+        let code = sql.withCString { start -> Int32 in
+            var tail: UnsafePointer<CChar>?
+            let code = sqlite3_prepare_v3(raw, start, -1, 0, &statement, &tail)
+            if let tail { tailOffset = start.distance(to: tail) }
+            return code
+        }
+        guard code == SQLITE_OK else { throw SQLiteError(db: raw, resultCode: code, sql: sql) }
+        guard let statement else { throw .misuse("no SQL statement in text", sql: sql) }
+        let prepared = Statement(raw: statement, handle: handle, sql: sql)
+        let tail = String(decoding: sql.utf8.dropFirst(tailOffset), as: UTF8.self)
+        if !tail.allSatisfy({ $0.isWhitespace || $0 == ";" }) {
+            // Only comments may follow; anything that compiles to a statement is refused.
+            var extra: OpaquePointer?
+            let tailCode = sqlite3_prepare_v2(raw, tail, -1, &extra, nil)
+            sqlite3_finalize(extra)
+            if tailCode != SQLITE_OK || extra != nil {
+                throw .misuse("more than one statement; use execute(_:) for scripts", sql: sql)
+            }
+        }
+        return prepared
+    }
+
+    /// A prepared statement from the connection's cache (reset, bindings cleared).
+    ///
+    /// - Important: the same object is returned for the same SQL, so finish with it before
+    ///   asking for the same SQL again.
+    public func cached(_ sql: String) throws(SQLiteError) -> Statement {
+        if let statement = statementCache[sql] {
+            statement.reset()
+            sqlite3_clear_bindings(statement.raw)
+            return statement
+        }
+        let statement = try prepare(sql)
+        if statementCache.count >= options.statementCacheCapacity { statementCache.removeAll() }
+        statementCache[sql] = statement
+        return statement
+    }
+
+    /// Runs one statement with Swift values bound; returns the number of rows changed.
+    @discardableResult
+    public func run(_ sql: String, _ values: any SQLBindable...) throws(SQLiteError) -> Int {
+        try run(sql, values: values.map(\.sqlValue))
+    }
+
+    /// Runs one statement with an array of Swift values bound; returns the number of rows changed.
+    @discardableResult
+    public func run(_ sql: String, _ values: [any SQLBindable]) throws(SQLiteError) -> Int {
+        try run(sql, values: values.map(\.sqlValue))
+    }
+
+    /// Runs one statement with `SQLValue`s bound; returns the number of rows changed.
+    @discardableResult
+    public func run(_ sql: String, values: [SQLValue]) throws(SQLiteError) -> Int {
+        let statement = try cached(sql)
+        defer { statement.reset() }
+        try statement.bind(values)
+        return try statement.run()
+    }
+
+    /// All rows of a query.
+    public func query(_ sql: String, _ values: any SQLBindable...) throws(SQLiteError) -> [Row] {
+        try query(sql, values: values.map(\.sqlValue))
+    }
+
+    /// All rows of a query with an array of Swift values bound.
+    public func query(_ sql: String, _ values: [any SQLBindable]) throws(SQLiteError) -> [Row] {
+        try query(sql, values: values.map(\.sqlValue))
+    }
+
+    /// All rows of a query with `SQLValue`s bound.
+    public func query(_ sql: String, values: [SQLValue]) throws(SQLiteError) -> [Row] {
+        let statement = try cached(sql)
+        defer { statement.reset() }
+        try statement.bind(values)
+        return try statement.rows()
+    }
+
+    /// The first row of a query, or `nil`; stops stepping after it.
+    public func queryOne(_ sql: String, _ values: any SQLBindable...) throws(SQLiteError) -> Row? {
+        try queryOne(sql, values: values.map(\.sqlValue))
+    }
+
+    /// The first row of a query with an array of Swift values bound, or `nil`.
+    public func queryOne(_ sql: String, _ values: [any SQLBindable]) throws(SQLiteError) -> Row? {
+        try queryOne(sql, values: values.map(\.sqlValue))
+    }
+
+    /// The first row of a query with `SQLValue`s bound, or `nil`.
+    public func queryOne(_ sql: String, values: [SQLValue]) throws(SQLiteError) -> Row? {
+        let statement = try cached(sql)
+        defer { statement.reset() }
+        try statement.bind(values)
+        return try statement.next()
+    }
+
+    /// The first column of the first row, `.null` when there is no row.
+    public func scalar(_ sql: String, _ values: any SQLBindable...) throws(SQLiteError) -> SQLValue {
+        try queryOne(sql, values: values.map(\.sqlValue))?[0] ?? .null
+    }
+
+    /// `true` when the query returns at least one row.
+    public func exists(_ sql: String, _ values: any SQLBindable...) throws(SQLiteError) -> Bool {
+        try queryOne(sql, values: values.map(\.sqlValue)) != nil
+    }
+
+    /// Rowid of the most recent successful INSERT on this connection.
+    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(raw) }
+    /// Rows changed by the most recent INSERT, UPDATE or DELETE.
+    public var changes: Int { Int(sqlite3_changes64(raw)) }
+    /// Rows changed since the connection was opened.
+    public var totalChanges: Int { Int(sqlite3_total_changes64(raw)) }
+    /// `true` while a transaction is open (SQLite is not in autocommit mode).
+    public var isInTransaction: Bool { sqlite3_get_autocommit(raw) == 0 }
+
+    /// Drops cached statements (e.g. before a schema change by another connection).
+    public func clearStatementCache() { statementCache.removeAll() }
+}

@@ -1,0 +1,29 @@
+import Dispatch
+
+/// A connection together with the serial queue it is confined to.
+///
+/// `@unchecked Sendable` invariant: after the pool's `init` returns, `connection` is read and
+/// written only by blocks running on `queue` (`queue.sync` or `queue.async`), so at most one
+/// thread touches the connection at a time. `queue` targets the default global (overcommit)
+/// queue, never Swift's cooperative pool, so blocking in `sqlite3_step` is allowed there.
+final class ConnectionSlot: @unchecked Sendable {
+    let queue: DispatchQueue
+    var connection: Connection?
+
+    init(label: String, connection: Connection) {
+        self.queue = DispatchQueue(label: label)
+        self.connection = connection
+    }
+
+    /// Runs `body` on the connection in a transaction of `kind`; must be called on `queue`.
+    func inTransaction<T>(_ kind: TransactionKind, _ body: (Connection) throws -> T) throws -> T {
+        guard let connection else { throw SQLiteError.poolClosed }
+        return try connection.transaction(kind) { try body(connection) }
+    }
+
+    /// Runs `body` on the connection outside any transaction; must be called on `queue`.
+    func withConnection<T>(_ body: (Connection) throws -> T) throws -> T {
+        guard let connection else { throw SQLiteError.poolClosed }
+        return try body(connection)
+    }
+}

@@ -1,0 +1,213 @@
+import Dispatch
+import Synchronization
+
+/// One writer and several readers on one WAL database, usable from any thread or task.
+///
+/// Each connection is confined to its own serial `DispatchQueue`, so blocking SQLite calls never
+/// run on Swift's cooperative pool: async callers suspend until the queue has run their closure.
+/// Writes are serialized on the single writer, each in a `BEGIN IMMEDIATE` transaction. Reads run
+/// on a bounded set of reader connections (`PRAGMA query_only`) handed out from a free list; in
+/// WAL mode they see a stable snapshot for the whole closure and are not blocked by the writer.
+///
+/// ```swift
+/// let pool = try DatabasePool(path: "data/kandas.sqlite", migrator: migrator)
+/// try await pool.write { db in try db.run("INSERT INTO t(x) VALUES (?)", 1) }
+/// let n = try await pool.read { db in try db.scalar("SELECT count(*) FROM t") }
+/// ```
+///
+/// - Important: the `Sync` variants block the calling thread; call them only from dedicated
+///   threads (HTTP handler threads, command-line tools), never from a Swift task.
+public final class DatabasePool: Sendable {
+    /// The database file.
+    public let path: String
+    /// Number of reader connections.
+    public let readerCount: Int
+    let writer: ConnectionSlot
+    private let readers: Mutex<ReaderState>
+    private let writerKey = DispatchSpecificKey<ObjectIdentifier>()
+
+    struct ReaderState: ~Copyable {
+        var free: [ConnectionSlot]
+        /// FIFO of callers waiting for a reader; called with `nil` when the pool closes.
+        var waiters: [@Sendable (ConnectionSlot?) -> Void] = []
+        var closed = false
+    }
+
+    /// Opens the writer (creating the file), runs `migrator`, then opens `readers` readers.
+    ///
+    /// - Throws: `SQLiteError` when a connection cannot be opened or a migration fails;
+    ///   `.misuse` for `":memory:"` (each connection would see a different database).
+    public init(
+        path: String, readers: Int = 4, options: Connection.Options = .init(), migrator: Migrator? = nil
+    )
+        throws
+    {
+        guard path != ":memory:", !path.isEmpty else {
+            throw SQLiteError.misuse("DatabasePool needs a database file, not \(path.isEmpty ? "\"\"" : path)")
+        }
+        let writerConnection = try Connection(path: path, options: options)
+        try migrator?.migrate(writerConnection)
+        var readerOptions = options
+        readerOptions.journalMode = nil
+        readerOptions.queryOnly = true
+        var slots: [ConnectionSlot] = []
+        for index in 0..<max(1, readers) {
+            let connection = try Connection(path: path, options: readerOptions)
+            slots.append(ConnectionSlot(label: "SQLiteKit.reader.\(index)", connection: connection))
+        }
+        self.path = path
+        self.readerCount = slots.count
+        self.writer = ConnectionSlot(label: "SQLiteKit.writer", connection: writerConnection)
+        self.readers = Mutex(ReaderState(free: slots))
+        writer.queue.setSpecific(key: writerKey, value: ObjectIdentifier(writer))
+    }
+
+    // MARK: Writes
+
+    /// Runs `body` on the writer inside `BEGIN IMMEDIATE`; commits on return, rolls back on throw.
+    @discardableResult
+    public func write<T: Sendable>(_ body: @Sendable (Connection) throws -> T) async throws -> T {
+        try await withoutActuallyEscaping(body) { body in
+            let carrier = ClosureCarrier(body)
+            return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+                let writer = self.writer
+                writer.queue.async {
+                    let result = carrier.run(on: writer, .immediate)
+                    continuation.resume(with: result)
+                }
+            }
+        }
+    }
+
+    /// Blocking `write`, for callers on a dedicated (non-cooperative) thread.
+    ///
+    /// - Throws: `.misuse` when called from inside a write closure (that would deadlock; use
+    ///   the connection the closure was given).
+    @discardableResult
+    public func writeSync<T>(_ body: (Connection) throws -> T) throws -> T {
+        guard DispatchQueue.getSpecific(key: writerKey) != ObjectIdentifier(writer) else {
+            throw SQLiteError.misuse("writeSync called from inside a write on the same pool")
+        }
+        return try writer.queue.sync { try writer.inTransaction(.immediate, body) }
+    }
+
+    /// Runs a WAL checkpoint on the writer, outside any transaction.
+    @discardableResult
+    public func checkpoint(
+        _ mode: Connection.CheckpointMode = .passive
+    ) throws -> (
+        walFrames: Int, checkpointedFrames: Int
+    ) {
+        try writer.queue.sync { try writer.withConnection { try $0.checkpoint(mode) } }
+    }
+
+    // MARK: Reads
+
+    /// Runs `body` on a reader inside a deferred transaction: one consistent snapshot.
+    public func read<T: Sendable>(_ body: @Sendable (Connection) throws -> T) async throws -> T {
+        try await withoutActuallyEscaping(body) { body in
+            let carrier = ClosureCarrier(body)
+            return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+                acquireReader { slot in
+                    guard let slot else {
+                        carrier.discard()
+                        continuation.resume(throwing: SQLiteError.poolClosed)
+                        return
+                    }
+                    slot.queue.async {
+                        let result = carrier.run(on: slot, .deferred)
+                        self.releaseReader(slot)
+                        continuation.resume(with: result)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Blocking `read`, for callers on a dedicated (non-cooperative) thread.
+    public func readSync<T>(_ body: (Connection) throws -> T) throws -> T {
+        let slot = try checkoutReaderBlocking()
+        defer { releaseReader(slot) }
+        return try slot.queue.sync { try slot.inTransaction(.deferred, body) }
+    }
+
+    /// Writes a consistent copy of the database to a new file (see `Connection.backup(to:)`).
+    ///
+    /// Runs on a reader, so writes continue while it copies. Blocks the calling thread.
+    public func backup(to destination: String) throws {
+        let slot = try checkoutReaderBlocking()
+        defer { releaseReader(slot) }
+        try slot.queue.sync { try slot.withConnection { try $0.backup(to: destination) } }
+    }
+
+    /// Closes every connection once its current work is done; later calls throw `.closed`.
+    public func close() {
+        let (free, waiters) = readers.withLock { state in
+            state.closed = true
+            defer {
+                state.free = []
+                state.waiters = []
+            }
+            return (state.free, state.waiters)
+        }
+        for waiter in waiters { waiter(nil) }
+        for slot in free { slot.queue.sync { slot.connection = nil } }
+        if DispatchQueue.getSpecific(key: writerKey) == ObjectIdentifier(writer) {
+            // Called from inside a write: the running closure keeps its own reference, so the
+            // writer closes right after that transaction ends (queue.sync here would deadlock).
+            writer.connection = nil
+        } else {
+            writer.queue.sync { writer.connection = nil }
+        }
+    }
+
+    // MARK: Reader free list
+
+    /// Calls `handler` with a reader now (free list) or later (on release, FIFO).
+    private func acquireReader(_ handler: @escaping @Sendable (ConnectionSlot?) -> Void) {
+        let immediate: ConnectionSlot?? = readers.withLock { state in
+            if state.closed { return .some(nil) }
+            if let slot = state.free.popLast() { return .some(slot) }
+            state.waiters.append(handler)
+            return .none
+        }
+        if let immediate { handler(immediate) }
+    }
+
+    private func releaseReader(_ slot: ConnectionSlot) {
+        let next: (@Sendable (ConnectionSlot?) -> Void)?? = readers.withLock { state in
+            if state.closed { return .some(nil) }
+            if !state.waiters.isEmpty { return .some(state.waiters.removeFirst()) }
+            state.free.append(slot)
+            return .none
+        }
+        switch next {
+        case .some(.some(let waiter)): waiter(slot)
+        case .some(.none): slot.queue.async { slot.connection = nil }
+        case .none: break
+        }
+    }
+
+    private func checkoutReaderBlocking() throws(SQLiteError) -> ConnectionSlot {
+        let handoff = Handoff()
+        acquireReader { slot in handoff.deliver(slot) }
+        guard let slot = handoff.wait() else { throw SQLiteError.poolClosed }
+        return slot
+    }
+}
+
+/// Passes a reader from whichever thread releases it to a thread blocked in `readSync`.
+private final class Handoff: Sendable {
+    private let semaphore = DispatchSemaphore(value: 0)
+    private let slot = Mutex<ConnectionSlot?>(nil)
+
+    func deliver(_ delivered: ConnectionSlot?) {
+        slot.withLock { $0 = delivered }
+        semaphore.signal()
+    }
+
+    func wait() -> ConnectionSlot? {
+        semaphore.wait()
+        return slot.withLock { $0 }
+    }
+}

@@ -1,0 +1,166 @@
+internal import CSQLite
+
+/// A prepared statement, finalized in `deinit`.
+///
+/// Not thread-safe: it belongs to its `Connection`'s thread. It keeps the underlying database
+/// handle alive, so it never outlives the connection's memory.
+///
+/// ```swift
+/// let statement = try db.prepare("SELECT id, name FROM t WHERE kind = ?")
+/// try statement.bind(["photo"])
+/// while let row = try statement.next() { ... }
+/// ```
+public final class Statement {
+    let raw: OpaquePointer
+    let handle: DatabaseHandle
+    /// The SQL text this statement was prepared from.
+    public let sql: String
+    private var layout: RowLayout?
+
+    init(raw: OpaquePointer, handle: DatabaseHandle, sql: String) {
+        self.raw = raw
+        self.handle = handle
+        self.sql = sql
+    }
+
+    deinit { sqlite3_finalize(raw) }
+
+    /// Number of `?` parameters.
+    public var parameterCount: Int { Int(sqlite3_bind_parameter_count(raw)) }
+
+    /// Result column names.
+    public var columnNames: [String] { currentLayout().names }
+
+    /// Resets the statement and binds all parameters at once.
+    ///
+    /// - Throws: `SQLiteError.Kind.misuse` when the count differs from `parameterCount`.
+    public func bind(_ values: [SQLValue]) throws(SQLiteError) {
+        reset()
+        sqlite3_clear_bindings(raw)
+        guard values.count == parameterCount else {
+            throw .misuse("statement expects \(parameterCount) arguments, got \(values.count)", sql: sql)
+        }
+        for (offset, value) in values.enumerated() { try bind(value, at: Int32(offset + 1)) }
+    }
+
+    /// Resets the statement and binds Swift values.
+    public func bind(_ values: any SQLBindable...) throws(SQLiteError) {
+        try bind(values.map(\.sqlValue))
+    }
+
+    /// Binds one parameter (1-based, as in the C API).
+    public func bind(_ value: SQLValue, at index: Int32) throws(SQLiteError) {
+        let code: Int32
+        switch value {
+        case .null:
+            code = sqlite3_bind_null(raw, index)
+        case .integer(let integer):
+            code = sqlite3_bind_int64(raw, index, integer)
+        case .real(let real):
+            code = sqlite3_bind_double(raw, index, real)
+        case .text(let text):
+            // Length-delimited so embedded NULs survive; SQLITE_TRANSIENT makes SQLite copy.
+            var text = text
+            code = text.withUTF8 { bytes in
+                bytes.withMemoryRebound(to: CChar.self) { chars in
+                    // An empty string may have no storage; a NULL pointer would bind NULL.
+                    sqlite3_bind_text64(
+                        raw, index, chars.baseAddress ?? emptyCString, UInt64(chars.count), csqlite_transient(),
+                        UInt8(SQLITE_UTF8))
+                }
+            }
+        case .blob(let bytes):
+            if bytes.isEmpty {
+                // A NULL pointer would bind NULL; a zero-length zeroblob is an empty BLOB.
+                code = sqlite3_bind_zeroblob(raw, index, 0)
+            } else {
+                code = bytes.withUnsafeBytes { buffer in
+                    sqlite3_bind_blob64(raw, index, buffer.baseAddress, UInt64(buffer.count), csqlite_transient())
+                }
+            }
+        }
+        guard code == SQLITE_OK else { throw SQLiteError(db: handle.raw, resultCode: code, sql: sql) }
+    }
+
+    /// Advances to the next row: `true` when a row is available, `false` when done.
+    public func step() throws(SQLiteError) -> Bool {
+        let code = sqlite3_step(raw)
+        switch code {
+        case SQLITE_ROW: return true
+        case SQLITE_DONE: return false
+        default:
+            let error = SQLiteError(db: handle.raw, resultCode: code, sql: sql)
+            sqlite3_reset(raw)
+            throw error
+        }
+    }
+
+    /// Rewinds the statement so it can run again; bindings are kept.
+    public func reset() {
+        sqlite3_reset(raw)
+        layout = nil
+    }
+
+    /// The current row (valid after `step()` returned `true`).
+    public var row: Row {
+        let layout = currentLayout()
+        var values: [SQLValue] = []
+        values.reserveCapacity(layout.names.count)
+        for column in 0..<Int32(layout.names.count) { values.append(value(at: column)) }
+        return Row(layout: layout, values: values)
+    }
+
+    /// Steps and returns the next row, or `nil` when done.
+    public func next() throws(SQLiteError) -> Row? {
+        try step() ? row : nil
+    }
+
+    /// Steps to the end and returns every remaining row.
+    public func rows() throws(SQLiteError) -> [Row] {
+        var rows: [Row] = []
+        while let row = try next() { rows.append(row) }
+        return rows
+    }
+
+    /// Steps to the end ignoring rows, and returns the number of rows changed.
+    @discardableResult
+    public func run() throws(SQLiteError) -> Int {
+        while try step() {}
+        return Int(sqlite3_changes64(handle.raw))
+    }
+
+    private func currentLayout() -> RowLayout {
+        if let layout { return layout }
+        let count = sqlite3_column_count(raw)
+        let names = (0..<count).map { String(cString: sqlite3_column_name(raw, $0)) }
+        let made = RowLayout(names: names)
+        layout = made
+        return made
+    }
+
+    private func value(at column: Int32) -> SQLValue {
+        switch sqlite3_column_type(raw, column) {
+        case SQLITE_INTEGER:
+            return .integer(sqlite3_column_int64(raw, column))
+        case SQLITE_FLOAT:
+            return .real(sqlite3_column_double(raw, column))
+        case SQLITE_TEXT:
+            guard let text = sqlite3_column_text(raw, column) else { return .text("") }
+            let count = Int(sqlite3_column_bytes(raw, column))
+            return .text(String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self))
+        case SQLITE_BLOB:
+            let count = Int(sqlite3_column_bytes(raw, column))
+            guard count > 0, let bytes = sqlite3_column_blob(raw, column) else { return .blob([]) }
+            return .blob([UInt8](UnsafeRawBufferPointer(start: bytes, count: count)))
+        default:
+            return .null
+        }
+    }
+}
+
+/// A valid pointer for zero-length text binds.
+private nonisolated(unsafe) let emptyCString: UnsafePointer<CChar> = {
+    let pointer = UnsafeMutablePointer<CChar>.allocate(capacity: 1)
+    pointer.initialize(to: 0)
+    return UnsafePointer(pointer)
+}()

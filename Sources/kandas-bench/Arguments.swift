@@ -1,0 +1,47 @@
+/// `--name value` options of one benchmark, validated before it runs.
+final class Arguments {
+    private var values: [String: String] = [:]
+    private var used: Set<String> = []
+
+    init(_ arguments: [String]) throws {
+        var index = 0
+        while index < arguments.count {
+            let key = arguments[index]
+            guard key.hasPrefix("--"), index + 1 < arguments.count else {
+                throw UsageError(description: "expected --option value, got '\(key)'")
+            }
+            values[String(key.dropFirst(2))] = arguments[index + 1]
+            index += 2
+        }
+    }
+
+    /// A positive integer option, or `defaultValue` when absent.
+    func int(_ name: String, default defaultValue: Int) throws -> Int {
+        used.insert(name)
+        guard let text = values[name] else { return defaultValue }
+        guard let value = Int(text), value > 0 else {
+            throw UsageError(description: "--\(name) must be a positive integer, got '\(text)'")
+        }
+        return value
+    }
+
+    /// A comma-separated list of positive integers, or `defaultValue` when absent.
+    func ints(_ name: String, default defaultValue: [Int]) throws -> [Int] {
+        used.insert(name)
+        guard let text = values[name] else { return defaultValue }
+        let parsed = text.split(separator: ",").compactMap { Int($0) }.filter { $0 > 0 }
+        guard !parsed.isEmpty, parsed.count == text.split(separator: ",").count else {
+            throw UsageError(description: "--\(name) must be positive integers separated by commas, got '\(text)'")
+        }
+        return parsed
+    }
+
+    /// Refuses options the benchmark never asked for (typos would otherwise be ignored).
+    func checkAllUsed() throws {
+        let unknown = Set(values.keys).subtracting(used)
+        guard unknown.isEmpty else {
+            throw UsageError(
+                description: "unknown option(s): " + unknown.sorted().map { "--\($0)" }.joined(separator: " "))
+        }
+    }
+}

@@ -1,7 +1,0 @@
-import Testing
-
-@testable import Crypto
-
-@Test func moduleIsLinked() {
-    #expect(CryptoModule.name == "Crypto")
-}

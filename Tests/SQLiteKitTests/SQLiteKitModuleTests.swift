@@ -1,7 +1,0 @@
-import Testing
-
-@testable import SQLiteKit
-
-@Test func moduleIsLinked() {
-    #expect(SQLiteKitModule.name == "SQLiteKit")
-}

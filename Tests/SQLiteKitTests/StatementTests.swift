@@ -1,0 +1,63 @@
+import SQLiteKit
+import Testing
+
+@Suite struct StatementTests {
+    let db: Connection
+
+    init() throws {
+        db = try Connection(path: ":memory:")
+        try db.execute("CREATE TABLE t(id INTEGER PRIMARY KEY, v ANY) STRICT")
+    }
+
+    @Test(arguments: [
+        SQLValue.null, .integer(0), .integer(.min), .integer(.max), .real(-0.25), .real(1e300),
+        .text(""), .text("Қазақстан 🇰🇿 naïve"), .text("nul\u{0}inside"), .blob([]), .blob([0, 255, 0, 1]),
+    ])
+    func everyValueKind_roundTripsExactly(value: SQLValue) throws {
+        try db.run("INSERT INTO t(v) VALUES (?)", value)
+        let row = try #require(try db.queryOne("SELECT v FROM t WHERE id = ?", db.lastInsertRowID))
+        #expect(row["v"] == value)
+    }
+
+    @Test func emptyBlob_isNotNull() throws {
+        try db.run("INSERT INTO t(v) VALUES (?)", [UInt8]())
+        let row = try #require(try db.queryOne("SELECT v, typeof(v) AS type FROM t"))
+        #expect(row.blob("v") == [])
+        #expect(try row.string("type") == "blob")
+    }
+
+    @Test func wrongArgumentCount_isMisuse() throws {
+        #expect {
+            try db.run("INSERT INTO t(v) VALUES (?)")
+        } throws: { error in
+            (error as? SQLiteError)?.kind == .misuse
+        }
+    }
+
+    @Test func preparedStatement_stepsResetsAndRebinds() throws {
+        let insert = try db.prepare("INSERT INTO t(v) VALUES (?)")
+        for value in 1...3 {
+            try insert.bind(value)
+            #expect(try insert.run() == 1)
+        }
+        let select = try db.prepare("SELECT v FROM t WHERE v >= ? ORDER BY v")
+        try select.bind(2)
+        #expect(select.columnNames == ["v"])
+        #expect(try select.rows().map { try $0.int("v") } == [2, 3])
+        select.reset()
+        var seen: [Int64] = []
+        while let row = try select.next() { seen.append(try row.int("v")) }
+        #expect(seen == [2, 3])
+    }
+
+    @Test func multipleStatements_areRefusedByPrepare() throws {
+        #expect {
+            _ = try db.prepare("SELECT 1; SELECT 2")
+        } throws: { error in
+            (error as? SQLiteError)?.kind == .misuse
+        }
+        #expect(throws: SQLiteError.self) { _ = try db.prepare("  -- only a comment") }
+        // A trailing semicolon or comment is fine.
+        _ = try db.prepare("SELECT 1; -- done")
+    }
+}
