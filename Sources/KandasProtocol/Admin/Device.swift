@@ -30,7 +30,11 @@ public struct Device: Sendable, Codable, Equatable {
     public var clientStatus: ClientStatus?
 
     /// Creates a value from its fields.
-    public init(id: WireID, userID: WireID, deviceUuid: WireID, platform: Platform, appVersion: String, deviceName: String? = nil, status: DeviceStatus, enrolledAt: Timestamp, lastSeenAt: Timestamp? = nil, revokedAt: Timestamp? = nil, revokeReason: String? = nil, lastDeviceSeq: Int, clientStatus: ClientStatus? = nil) {
+    public init(
+        id: WireID, userID: WireID, deviceUuid: WireID, platform: Platform, appVersion: String,
+        deviceName: String? = nil, status: DeviceStatus, enrolledAt: Timestamp, lastSeenAt: Timestamp? = nil,
+        revokedAt: Timestamp? = nil, revokeReason: String? = nil, lastDeviceSeq: Int, clientStatus: ClientStatus? = nil
+    ) {
         self.id = id
         self.userID = userID
         self.deviceUuid = deviceUuid

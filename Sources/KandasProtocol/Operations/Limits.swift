@@ -64,7 +64,16 @@ public struct Limits: Sendable, Codable, Equatable {
     public var idempotencyRetentionSeconds: Int
 
     /// Creates a value from its fields.
-    public init(protocolVersion: Int, features: [String], maxHeaderBytes: Int, maxHeaderCount: Int, maxJsonBodyBytes: Int, maxPushBodyBytes: Int, maxPushEvents: Int, maxImportBodyBytes: Int, maxImportRows: Int, maxPullLimit: Int, defaultPullLimit: Int, maxPageLimit: Int, defaultPageLimit: Int, maxFileBytes: Int, maxChunkBytes: Int, recommendedChunkBytes: Int, maxFilesPerCompletion: Int, maxNoteChars: Int, maxOpenUploadsPerDevice: Int, uploadExpirySeconds: Int, uploadMaxAgeSeconds: Int, accessTokenTtlSeconds: Int, refreshTokenTtlSeconds: Int, refreshTokenMaxAgeSeconds: Int, refreshGraceSeconds: Int, enrollmentCodeTtlSeconds: Int, enrollmentCodeMaxTtlSeconds: Int, sessionTtlSeconds: Int, sessionIdleSeconds: Int, idempotencyRetentionSeconds: Int) {
+    public init(
+        protocolVersion: Int, features: [String], maxHeaderBytes: Int, maxHeaderCount: Int, maxJsonBodyBytes: Int,
+        maxPushBodyBytes: Int, maxPushEvents: Int, maxImportBodyBytes: Int, maxImportRows: Int, maxPullLimit: Int,
+        defaultPullLimit: Int, maxPageLimit: Int, defaultPageLimit: Int, maxFileBytes: Int, maxChunkBytes: Int,
+        recommendedChunkBytes: Int, maxFilesPerCompletion: Int, maxNoteChars: Int, maxOpenUploadsPerDevice: Int,
+        uploadExpirySeconds: Int, uploadMaxAgeSeconds: Int, accessTokenTtlSeconds: Int, refreshTokenTtlSeconds: Int,
+        refreshTokenMaxAgeSeconds: Int, refreshGraceSeconds: Int, enrollmentCodeTtlSeconds: Int,
+        enrollmentCodeMaxTtlSeconds: Int, sessionTtlSeconds: Int, sessionIdleSeconds: Int,
+        idempotencyRetentionSeconds: Int
+    ) {
         self.protocolVersion = protocolVersion
         self.features = features
         self.maxHeaderBytes = maxHeaderBytes
