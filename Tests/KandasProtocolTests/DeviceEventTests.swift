@@ -54,7 +54,7 @@ private let voidPayload =
         Issue.record("recognized")
         return
     }
-    #expect(problem.code == .invalidField)
+    #expect(problem.code == .invalidPayload)
     #expect(problem.pointer == "/payload/completion_id")
 }
 
