@@ -52,7 +52,12 @@ test: deps-test
 	  echo "build warnings are not allowed"; exit 1; fi
 	$(MAKE) --no-print-directory lint
 	python3 -m openapi_spec_validator Protocol/openapi.yaml
-	swift test --skip-build $(SWIFT_TEST_FLAGS)
+	python3 Protocol/validate-examples.py
+	@set +e; swift test --skip-build $(SWIFT_TEST_FLAGS) 2>&1 | tee .build/test-run.log; rc=$${PIPESTATUS[0]}; \
+	  passed=$$(grep -E '^.? ?Test [^ ].* passed after' .build/test-run.log | grep -vc 'Test run with'); \
+	  failed=$$(grep -E '^.? ?Test [^ ].* failed after' .build/test-run.log | grep -vc 'Test run with'); \
+	  echo; echo "$$passed passed, $$failed failed"; \
+	  if [ $$rc -ne 0 ] || [ $$failed -ne 0 ]; then exit 1; fi
 
 lint:
 	swift format lint --strict --recursive Package.swift Sources Tests

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// A parsed tus `Upload-Checksum` header: `<algorithm> <base64 digest of this request's body>`.
 public struct UploadChecksum: Sendable, Equatable {

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 extension UploadMetadata {
     /// Parses a tus `Upload-Metadata` header: comma-separated `key base64value` pairs.
