@@ -1,11 +1,10 @@
-public import Foundation
-
 /// Streaming SHA-256 (FIPS 180-4) over libcrypto's EVP interface, which uses the CPU's SHA
 /// extensions when present.
 ///
 /// A value type: copying a `SHA256` forks the running hash. The `EVP_MD_CTX` lives in a final
 /// class box shared copy-on-write, so copies are cheap until one of them is updated, and the
-/// context is freed when the last copy goes away.
+/// context is freed when the last copy goes away. `update` overloads and one-shot `hash`
+/// functions (bytes, files, descriptors) come from `HashFunction`.
 ///
 /// ```swift
 /// var hasher = SHA256()
@@ -13,63 +12,15 @@ public import Foundation
 /// hasher.update(chunk2)
 /// let digest = hasher.finalize()
 /// ```
-public struct SHA256 {
+public struct SHA256: HashFunction {
+    public static let algorithm = HashAlgorithm(digest: .sha256)
     private var state = EVPDigestState(.sha256)
 
-    /// Digest size in bytes.
     public static let byteCount = 32
 
     public init() {}
 
-    /// Feeds raw bytes into the hash.
     public mutating func update(_ bytes: UnsafeRawBufferPointer) { state.update(bytes) }
 
-    /// Feeds a byte array into the hash.
-    public mutating func update(_ bytes: [UInt8]) { bytes.withUnsafeBytes { state.update($0) } }
-
-    /// Feeds any contiguous or discontiguous byte collection (`Data`, `ArraySlice<UInt8>`...).
-    public mutating func update(_ data: some DataProtocol) {
-        for region in data.regions { region.withUnsafeBytes { state.update($0) } }
-    }
-
-    /// Returns the digest of everything fed so far; the value is consumed.
     public consuming func finalize() -> Digest { state.finalize() }
-
-    /// One-shot hash of a byte array.
-    public static func hash(_ bytes: [UInt8]) -> Digest {
-        var hasher = SHA256()
-        hasher.update(bytes)
-        return hasher.finalize()
-    }
-
-    /// One-shot hash of any byte collection.
-    public static func hash(_ data: some DataProtocol) -> Digest {
-        var hasher = SHA256()
-        hasher.update(data)
-        return hasher.finalize()
-    }
-
-    /// Hashes a file with bounded memory: one buffer of `bufferSize` bytes, a `read(2)` loop.
-    ///
-    /// Advises the kernel of sequential access (`posix_fadvise`) so read-ahead is generous.
-    /// - Throws: `CryptoError` with the path and `errno` when the file cannot be opened or read.
-    public static func hash(
-        fileAt path: String, bufferSize: Int = FileHasher.defaultBufferSize
-    ) throws(CryptoError)
-        -> Digest
-    {
-        try FileHasher.hash(path: path, algorithm: .sha256, bufferSize: bufferSize)
-    }
-
-    /// Hashes everything readable from an open file descriptor, from its current offset to EOF.
-    ///
-    /// The descriptor is not closed.
-    /// - Throws: `CryptoError` with `errno` when a read fails.
-    public static func hash(
-        fileDescriptor: Int32, bufferSize: Int = FileHasher.defaultBufferSize
-    )
-        throws(CryptoError) -> Digest
-    {
-        try FileHasher.hash(fileDescriptor: fileDescriptor, path: nil, algorithm: .sha256, bufferSize: bufferSize)
-    }
 }
