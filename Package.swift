@@ -71,7 +71,9 @@ let package = Package(
         .testTarget(name: "SupportTests", dependencies: ["Log", "Lifecycle"], swiftSettings: strict),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Log"], swiftSettings: strict),
         .testTarget(name: "KandasServerTests", dependencies: ["KandasServer"], swiftSettings: strict),
-        .testTarget(name: "KandasClientTests", dependencies: ["KandasClient"], swiftSettings: strict),
+        .testTarget(
+            name: "KandasClientTests", dependencies: ["KandasClient", "KandasProtocol", "KandasDomain", "Crypto"],
+            swiftSettings: strict),
         .testTarget(
             name: "EndToEndTests", dependencies: ["KandasServer", "KandasClient", "CurlTransport", "KandasCLI"],
             swiftSettings: strict),
