@@ -43,7 +43,8 @@ public struct ClientOptions: Sendable {
     public init(
         appVersion: String = "kandas-client/1", platform: Platform = .cli, pushBatchSize: Int = 500,
         pullLimit: Int = 500, chunkBytes: Int = 8 << 20, minimumChunkBytes: Int = 64 << 10,
-        keepPolicy: KeepPolicy = .keepDays(7), allowUpload: @escaping @Sendable (FileKind, Int64) -> Bool = { _, _ in true },
+        keepPolicy: KeepPolicy = .keepDays(7),
+        allowUpload: @escaping @Sendable (FileKind, Int64) -> Bool = { _, _ in true },
         strictEvidence: Bool = false, backoff: Backoff = Backoff(), maxAttempts: Int = 6,
         sleeper: any Sleeper = TaskSleeper(), now: @escaping @Sendable () -> Timestamp = { Timestamp.now() }
     ) {

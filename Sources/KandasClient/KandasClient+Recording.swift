@@ -70,7 +70,9 @@ extension KandasClient {
             throw ClientError.invalid("changes", "an amendment needs a new note, time, location or file")
         }
         try Validation.note(draft.note)
-        if let performedAt = draft.performedAt { try Validation.performedAt(performedAt, now: now, field: "performed_at") }
+        if let performedAt = draft.performedAt {
+            try Validation.performedAt(performedAt, now: now, field: "performed_at")
+        }
         try Validation.location(draft.location, field: "location")
         try Validation.fileCount(draft.addFiles.count)
         let (completion, item) = try await activeCompletion(draft.completionID)

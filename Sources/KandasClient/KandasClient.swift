@@ -61,7 +61,9 @@ public final class KandasClient: Sendable {
     /// - Throws: `enrollmentCodeInvalid`, `enrollmentCodeExpired`, `enrollmentCodeUsed`, `wrongServer`
     ///   (the URL answers but not as a Kandas server), `network`, `invalidInput` (malformed URL or code).
     @discardableResult
-    public func enroll(serverURL: String, code: String, deviceName: String? = nil) async throws(ClientError)
+    public func enroll(
+        serverURL: String, code: String, deviceName: String? = nil
+    ) async throws(ClientError)
         -> Enrollment
     {
         try await engine.enroll(serverURL: serverURL, code: code, deviceName: deviceName)
@@ -111,7 +113,9 @@ public final class KandasClient: Sendable {
         let snapshot = try await store.snapshot()
         let quarantined = try await quarantined()
         var resolving: Set<WireID> = []
-        for event in snapshot.overlay { if case .resolve(let payload) = event.payload { resolving.insert(payload.conflictID) } }
+        for event in snapshot.overlay {
+            if case .resolve(let payload) = event.payload { resolving.insert(payload.conflictID) }
+        }
         let conflicts = snapshot.conflicts.filter { $0.status == .open }.sorted { $0.detectedAt < $1.detectedAt }
             .map { Inbox.ConflictEntry(conflict: $0, resolutionPending: resolving.contains($0.id)) }
         var latest: [WireID: Review] = [:]
@@ -129,7 +133,8 @@ public final class KandasClient: Sendable {
             try db.query(
                 "SELECT event_id, device_seq, type, item_id, code, detail FROM outbox WHERE state = 'rejected' ORDER BY id"
             ).compactMap { row in
-                guard let event = WireID(try row.string("event_id")), let item = WireID(try row.string("item_id")) else {
+                guard let event = WireID(try row.string("event_id")), let item = WireID(try row.string("item_id"))
+                else {
                     return nil
                 }
                 return QuarantinedEvent(

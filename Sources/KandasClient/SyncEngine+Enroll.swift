@@ -8,7 +8,8 @@ extension SyncEngine {
     func enroll(serverURL: String, code: String, deviceName: String?) async throws(ClientError) -> Enrollment {
         let base = try Self.normalizedBaseURL(serverURL)
         let normalizedCode = code.uppercased().filter { $0 != "-" && $0 != " " }
-        guard !normalizedCode.isEmpty, normalizedCode.allSatisfy({ ("A"..."Z").contains($0) || ("2"..."7").contains($0) })
+        guard !normalizedCode.isEmpty,
+            normalizedCode.allSatisfy({ ("A"..."Z").contains($0) || ("2"..."7").contains($0) })
         else {
             throw ClientError.invalid("code", "an enrollment code is base32 (letters A-Z and digits 2-7)")
         }
@@ -44,7 +45,8 @@ extension SyncEngine {
             let problem = Self.problem(response)
             switch problem?.errorCode {
             case .enrollmentCodeInvalid?:
-                throw ClientError(.enrollmentCodeInvalid, "the server does not know this code; check it or ask for a new one")
+                throw ClientError(
+                    .enrollmentCodeInvalid, "the server does not know this code; check it or ask for a new one")
             case .enrollmentCodeExpired?:
                 throw ClientError(.enrollmentCodeExpired, "the code expired; ask an administrator for a new one")
             case .enrollmentCodeUsed?:

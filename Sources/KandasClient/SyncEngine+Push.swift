@@ -33,7 +33,8 @@ extension SyncEngine {
             guard answer.results.count == batch.count,
                 zip(answer.results, batch).allSatisfy({ $0.eventID == $1.event.eventID })
             else {
-                throw ClientError(.protocolViolation, "push answered \(answer.results.count) results for \(batch.count) events")
+                throw ClientError(
+                    .protocolViolation, "push answered \(answer.results.count) results for \(batch.count) events")
             }
             let now = options.now()
             let (gap, diverged, accepted, rejected) = try await store.write { db in
@@ -74,7 +75,8 @@ extension SyncEngine {
                 report.gapsResent += 1
                 guard gapRounds <= 3, try await store.resendFrom(gap) else {
                     throw ClientError(
-                        .outboxDiverged, "the server expects event \(gap), which this outbox no longer has: enroll again")
+                        .outboxDiverged,
+                        "the server expects event \(gap), which this outbox no longer has: enroll again")
                 }
             }
         }

@@ -33,7 +33,8 @@ extension SyncEngine {
                 WHERE f.state IN ('pending', 'uploading') AND o.state = 'sent' ORDER BY f.rowid
                 """
             ).compactMap { row -> UploadJob? in
-                guard let id = WireID(try row.string("attachment_id")), let kind = FileKind(rawValue: try row.string("kind"))
+                guard let id = WireID(try row.string("attachment_id")),
+                    let kind = FileKind(rawValue: try row.string("kind"))
                 else { return nil }
                 return UploadJob(
                     attachmentID: id, path: home + "/" + (try row.string("local_path")), size: try row.int("size"),
@@ -66,7 +67,8 @@ extension SyncEngine {
             case .failed: report.filesFailed += 1
             }
         }
-        return try await store.read { db in try db.scalarInt("SELECT count(*) FROM files WHERE state = 'uploaded'") } > 0
+        return try await store.read { db in try db.scalarInt("SELECT count(*) FROM files WHERE state = 'uploaded'") }
+            > 0
     }
 
     /// Creates (or finds) the tus upload, then sends chunks from the server's offset until it verifies.
@@ -117,7 +119,8 @@ extension SyncEngine {
                     return permanent.contains(code) ? try await markFailed(job, code) : .deferred
                 }
                 guard let location = response.header(HeaderName.location),
-                    let resolved = URL(string: location, relativeTo: URL(string: base + "/"))?.absoluteURL.absoluteString
+                    let resolved = URL(string: location, relativeTo: URL(string: base + "/"))?.absoluteURL
+                        .absoluteString
                 else {
                     throw ClientError(.protocolViolation, "upload creation answered without a Location")
                 }
@@ -157,7 +160,7 @@ extension SyncEngine {
                         request.body = .file(path: job.path, offset: start, length: length)
                         return request
                     }
-                } catch where error.code == .network {
+                } catch  where error.code == .network {
                     attempt += 1
                     guard attempt < options.maxAttempts else { throw error }
                     try await wait(options.backoff.delay(attempt: attempt - 1), reason: error.message)
@@ -173,9 +176,13 @@ extension SyncEngine {
                     }
                     offset = next
                     checksumFailures = 0
-                    if response.header(HeaderName.kandasUploadState) == "verified" { return try await markUploaded(job) }
+                    if response.header(HeaderName.kandasUploadState) == "verified" {
+                        return try await markUploaded(job)
+                    }
                 case 409:
-                    guard let stored = Int64(response.header(HeaderName.uploadOffset) ?? "") ?? problem?.uploadOffset.map(Int64.init)
+                    guard
+                        let stored = Int64(response.header(HeaderName.uploadOffset) ?? "")
+                            ?? problem?.uploadOffset.map(Int64.init)
                     else { break patching }
                     offset = stored
                 case 404, 410:
@@ -204,7 +211,8 @@ extension SyncEngine {
                 case 503, 429:
                     attempt += 1
                     guard attempt < options.maxAttempts else { return .deferred }
-                    try await wait(retryAfter(response) ?? options.backoff.delay(attempt: attempt - 1), reason: "upload busy")
+                    try await wait(
+                        retryAfter(response) ?? options.backoff.delay(attempt: attempt - 1), reason: "upload busy")
                     break patching
                 case 422 where problem?.errorCode == .contentTypeMismatch:
                     return try await markFailed(job, ErrorCode.contentTypeMismatch.rawValue)
@@ -316,7 +324,8 @@ extension SyncEngine {
             do { try await FileIO.run { FileIO.remove(path) } } catch { throw ClientError.wrap(error) }
             try await store.write { db in
                 try db.run(
-                    "UPDATE files SET state = 'freed', freed_at = ? WHERE attachment_id = ? AND state = 'verified'", now,
+                    "UPDATE files SET state = 'freed', freed_at = ? WHERE attachment_id = ? AND state = 'verified'",
+                    now,
                     id)
             }
         }

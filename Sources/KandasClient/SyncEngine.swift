@@ -33,11 +33,13 @@ actor SyncEngine {
         self.progress = progress
         do throws(ClientError) {
             guard let enrollment = try await store.read({ db in try Enrollment.load(db) }) else {
-                throw ClientError(.notEnrolled, "this device is not enrolled: run enroll with a code from an administrator")
+                throw ClientError(
+                    .notEnrolled, "this device is not enrolled: run enroll with a code from an administrator")
             }
             guard !enrollment.reEnrollRequired else {
                 throw ClientError(
-                    .reEnrollRequired, "the server revoked this device; local data is kept: enroll again with a new code")
+                    .reEnrollRequired,
+                    "the server revoked this device; local data is kept: enroll again with a new code")
             }
             try await push(enrollment)
             try await pull(enrollment)
@@ -49,7 +51,9 @@ actor SyncEngine {
                 try ClientStore.set(db, .lastSyncAt, now.description)
                 try ClientStore.set(db, .lastError, nil)
             }
-            logger.info("sync done", ["sync.accepted": .int(Int64(report.eventsAccepted)), "sync.pages": .int(Int64(report.pagesPulled))])
+            logger.info(
+                "sync done",
+                ["sync.accepted": .int(Int64(report.eventsAccepted)), "sync.pages": .int(Int64(report.pagesPulled))])
             return report
         } catch {
             let message = error.problemCode ?? error.code.rawValue
@@ -127,7 +131,9 @@ actor SyncEngine {
         if let credentials { return credentials }
         let home = store.home
         let loaded: Credentials?
-        do { loaded = try await FileIO.run { try Credentials.load(home: home) } } catch { throw ClientError.wrap(error) }
+        do { loaded = try await FileIO.run { try Credentials.load(home: home) } } catch {
+            throw ClientError.wrap(error)
+        }
         guard let loaded else {
             throw ClientError(.notEnrolled, "no tokens stored: enroll this device again")
         }
@@ -182,13 +188,16 @@ actor SyncEngine {
         do { return [UInt8](try JSONCoding.encode(value)) } catch { throw ClientError.wrap(error) }
     }
 
-    static func decode<T: Decodable>(_ type: T.Type, _ response: TransportResponse, _ action: String)
+    static func decode<T: Decodable>(
+        _ type: T.Type, _ response: TransportResponse, _ action: String
+    )
         throws(ClientError) -> T
     {
         do {
             return try JSONCoding.decode(type, from: Data(response.body))
         } catch {
-            throw ClientError(.protocolViolation, "\(action): the server's answer does not decode: \(error.description)")
+            throw ClientError(
+                .protocolViolation, "\(action): the server's answer does not decode: \(error.description)")
         }
     }
 
@@ -198,6 +207,7 @@ actor SyncEngine {
     }
 
     static func jsonRequest(_ method: String, _ url: String, _ body: [UInt8]) -> TransportRequest {
-        TransportRequest(method: method, url: url, headers: [(HeaderName.contentType, "application/json")], body: .bytes(body))
+        TransportRequest(
+            method: method, url: url, headers: [(HeaderName.contentType, "application/json")], body: .bytes(body))
     }
 }

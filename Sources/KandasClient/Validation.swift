@@ -76,12 +76,14 @@ enum Validation {
                 warnings.append(
                     EvidenceWarning(
                         code: "low_accuracy",
-                        message: "location accuracy \(Int(location.accuracyMeters)) m is above 100 m; it will be flagged"
+                        message:
+                            "location accuracy \(Int(location.accuracyMeters)) m is above 100 m; it will be flagged"
                     ))
             }
             if location.mock {
                 warnings.append(
-                    EvidenceWarning(code: "mock_location", message: "the OS reported a mock location; it will be flagged"))
+                    EvidenceWarning(
+                        code: "mock_location", message: "the OS reported a mock location; it will be flagged"))
             }
         }
         return warnings

@@ -19,12 +19,15 @@ extension FakeServer {
         guard declaration.file.size == Int(length), declaration.file.sha256 == metadata.sha256,
             declaration.file.contentType == metadata.contentType, declaration.file.kind == metadata.kind
         else { return problem(422, .attachmentMismatch) }
-        if let (id, upload) = uploads.first(where: { $0.value.attachmentID == metadata.attachmentID && !$0.value.expired }) {
+        if let (id, upload) = uploads.first(where: {
+            $0.value.attachmentID == metadata.attachmentID && !$0.value.expired
+        }) {
             return TransportResponse(
                 status: 201,
                 headers: [
                     ("Location", "/v1/uploads/" + id), ("Upload-Offset", String(upload.bytes.count)),
-                    ("Kandas-Upload-State", upload.verified ? "verified" : "receiving"), ("Idempotent-Replayed", "true"),
+                    ("Kandas-Upload-State", upload.verified ? "verified" : "receiving"),
+                    ("Idempotent-Replayed", "true"),
                 ])
         }
         let id = UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")

@@ -96,7 +96,8 @@ actor FakeServer: Transport {
         }
         var response: TransportResponse
         switch (request.method, path) {
-        case ("GET", "/v1/limits") where notKandas: response = TransportResponse(status: 404, body: Array("<html>".utf8))
+        case ("GET", "/v1/limits") where notKandas:
+            response = TransportResponse(status: 404, body: Array("<html>".utf8))
         case ("GET", "/v1/limits"): response = TransportResponse(status: 200, body: Array(Self.limitsJSON.utf8))
         case ("POST", "/v1/auth/enroll"): response = enroll(body)
         case ("POST", "/v1/auth/refresh"): response = refresh(body)
@@ -121,7 +122,8 @@ actor FakeServer: Transport {
                     throw .connectionLost("cut after \(sent) bytes")
                 }
                 patchBytesSent += Int64(body.count)
-                progress?(TransferProgress(bytesSent: Int64(body.count), bytesToSend: Int64(body.count), bytesReceived: 0))
+                progress?(
+                    TransferProgress(bytesSent: Int64(body.count), bytesToSend: Int64(body.count), bytesReceived: 0))
                 response = patch(String(path.dropFirst(12)), request, body)
             default: response = problem(404, .notFound)
             }
@@ -188,11 +190,15 @@ actor FakeServer: Transport {
 
     // MARK: Helpers
 
-    func json<T: Encodable>(_ status: Int, _ value: T, headers: [(name: String, value: String)] = []) -> TransportResponse {
+    func json<T: Encodable>(
+        _ status: Int, _ value: T, headers: [(name: String, value: String)] = []
+    ) -> TransportResponse {
         TransportResponse(status: status, headers: headers, body: [UInt8](try! JSONCoding.encode(value)))
     }
 
-    func problem(_ status: Int, _ code: ErrorCode, headers: [(name: String, value: String)] = [], offset: Int? = nil)
+    func problem(
+        _ status: Int, _ code: ErrorCode, headers: [(name: String, value: String)] = [], offset: Int? = nil
+    )
         -> TransportResponse
     {
         var value = Problem(code, detail: "fake server")

@@ -11,7 +11,9 @@ import Testing
         await f.server.configure { $0.connectionRefused = true }
         let photo = try f.file("a.jpg", .jpeg)
         let recorded = try await f.client.complete(
-            f.draft(files: [EvidenceInput(path: photo, kind: .photo), EvidenceInput(path: try f.file("v.mp4", .mp4), kind: .video)]))
+            f.draft(files: [
+                EvidenceInput(path: photo, kind: .photo), EvidenceInput(path: try f.file("v.mp4", .mp4), kind: .video),
+            ]))
         #expect(recorded.deviceSeq == 1)
         #expect(recorded.files.count == 2)
         let item = try #require(try await f.client.item(f.items[0].id))
@@ -68,7 +70,8 @@ import Testing
         case "accuracy": draft.location?.accuracyMeters = -1
         case "unknownItem": draft.itemID = .random()
         case "unknownMember": draft.memberID = .random()
-        case "future": draft.performedAt = Timestamp(millisecondsSince1970: Fixture.now.millisecondsSince1970 + 3_600_000)
+        case "future":
+            draft.performedAt = Timestamp(millisecondsSince1970: Fixture.now.millisecondsSince1970 + 3_600_000)
         case "longNote": draft.note = String(repeating: "x", count: 4001)
         default: Issue.record("unknown case")
         }
@@ -91,7 +94,8 @@ import Testing
         let strict = try await Fixture.make { $0.strictEvidence = true }
         defer { strict.cleanup() }
         let error = await #expect(throws: ClientError.self) {
-            try await strict.client.complete(strict.draft(files: [EvidenceInput(path: try strict.file("a.jpg", .jpeg), kind: .photo)]))
+            try await strict.client.complete(
+                strict.draft(files: [EvidenceInput(path: try strict.file("a.jpg", .jpeg), kind: .photo)]))
         }
         #expect(error?.code == .evidenceMissing)
         #expect(try await strict.client.status().outboxEvents == 0)
@@ -108,7 +112,9 @@ import Testing
         var view = try #require(try await f.client.item(f.items[0].id)?.completions.first)
         #expect(view.note == "corrected")
         #expect(view.expectedRev == 2)
-        let empty = await #expect(throws: ClientError.self) { try await f.client.amend(AmendDraft(completionID: completionID)) }
+        let empty = await #expect(throws: ClientError.self) {
+            try await f.client.amend(AmendDraft(completionID: completionID))
+        }
         #expect(empty?.code == .invalidInput)
         try await f.client.sync()
         #expect(await f.server.completions[completionID]?.rev == 2)
@@ -117,7 +123,9 @@ import Testing
         view = try #require(try await f.client.item(f.items[0].id)?.completions.first)
         #expect(view.state == .voided)
         #expect(try await f.client.item(f.items[0].id)?.displayedStatus == .open)
-        let twice = await #expect(throws: ClientError.self) { try await f.client.void(completionID: completionID, reason: "again") }
+        let twice = await #expect(throws: ClientError.self) {
+            try await f.client.void(completionID: completionID, reason: "again")
+        }
         #expect(twice?.code == .invalidInput)
     }
 

@@ -11,10 +11,12 @@ import Testing
         #expect(try await f.client.enrollment() == nil)
         let notYet = await #expect(throws: ClientError.self) { try await f.client.sync() }
         #expect(notYet?.code == .notEnrolled)
-        let enrollment = try await f.client.enroll(payload: "kandas1:\(FakeServer.base)/#aaaa-bbbb-cccc-dddd-eeee-ffff-gg")
+        let enrollment = try await f.client.enroll(
+            payload: "kandas1:\(FakeServer.base)/#aaaa-bbbb-cccc-dddd-eeee-ffff-gg")
         #expect(enrollment.deviceID == (await f.server.deviceID))
         #expect(enrollment.serverURL == FakeServer.base)
-        let mode = try FileManager.default.attributesOfItem(atPath: f.root + "/home/credentials.json")[.posixPermissions]
+        let mode = try FileManager.default.attributesOfItem(atPath: f.root + "/home/credentials.json")[
+            .posixPermissions]
         #expect((mode as? NSNumber)?.intValue == 0o600)
         let database = try String(contentsOfFile: f.root + "/home/client.sqlite", encoding: .isoLatin1)
         #expect(!database.contains("kda_test"))

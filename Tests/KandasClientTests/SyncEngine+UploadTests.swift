@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import KandasProtocol
+import Synchronization
 import Testing
 
 @testable import KandasClient
@@ -167,5 +168,3 @@ import Testing
         #expect(last == 150_000)
     }
 }
-
-import Synchronization

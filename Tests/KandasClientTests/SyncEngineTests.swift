@@ -141,7 +141,8 @@ import Testing
         #expect(report.eventsAccepted == 1)
         let stored = try String(contentsOfFile: f.root + "/home/credentials.json", encoding: .utf8)
         #expect(stored.contains("kdr_test2"))
-        let mode = try FileManager.default.attributesOfItem(atPath: f.root + "/home/credentials.json")[.posixPermissions]
+        let mode = try FileManager.default.attributesOfItem(atPath: f.root + "/home/credentials.json")[
+            .posixPermissions]
         #expect((mode as? NSNumber)?.intValue == 0o600)
     }
 
