@@ -81,4 +81,19 @@ extension ClientStore {
         let home = self.home
         return try await read { db in try Snapshot.load(db, home: home) }
     }
+
+    /// What one item's view needs, read in one snapshot.
+    func snapshot(itemID: WireID) async throws(ClientError) -> Snapshot {
+        let home = self.home
+        return try await read { db in try Snapshot.load(db, home: home, itemID: itemID) }
+    }
+
+    /// What the view of a completion's item needs; empty when the completion is unknown.
+    func snapshot(completionID: WireID) async throws(ClientError) -> Snapshot {
+        let home = self.home
+        return try await read { db in
+            guard let itemID = try Snapshot.itemID(db, completionID: completionID) else { return Snapshot() }
+            return try Snapshot.load(db, home: home, itemID: itemID)
+        }
+    }
 }

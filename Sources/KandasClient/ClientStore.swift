@@ -67,6 +67,8 @@ final class ClientStore: Sendable {
                 ) STRICT
                 """)
             try db.execute("CREATE INDEX outbox_state ON outbox(state, device_key, device_seq)")
+            try db.execute("CREATE INDEX outbox_item ON outbox(item_id, reflected)")
+            try db.execute("CREATE INDEX outbox_completion ON outbox(completion_id)")
             try db.execute(
                 """
                 CREATE TABLE files(

@@ -13,7 +13,7 @@ public struct ClientSummary: Sendable, Equatable {
     public var outboxBytes: Int
     /// When the oldest of them was recorded.
     public var oldestUnsentAt: Timestamp?
-    /// Files not yet uploaded and verified.
+    /// Files not yet uploaded (files of rejected events are not counted: they will not be uploaded).
     public var filesPending: Int
     /// Bytes of those files.
     public var bytesPending: Int64
@@ -31,8 +31,8 @@ public struct ClientSummary: Sendable, Equatable {
             "SELECT count(*) AS n, coalesce(sum(size), 0) AS bytes, min(recorded_at) AS oldest FROM outbox "
                 + "WHERE state = 'pending'")
         let files = try db.queryOne(
-            "SELECT count(*) AS n, coalesce(sum(size), 0) AS bytes FROM files "
-                + "WHERE state IN ('pending', 'uploading')")
+            "SELECT count(*) AS n, coalesce(sum(f.size), 0) AS bytes FROM files f JOIN outbox o ON o.event_id = f.event_id "
+                + "WHERE f.state IN ('pending', 'uploading') AND o.state != 'rejected'")
         let enrolled = try ClientStore.setting(db, .deviceID) != nil
         let revoked = try ClientStore.setting(db, .reEnrollRequired) != nil
         return ClientSummary(

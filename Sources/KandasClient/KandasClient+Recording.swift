@@ -20,12 +20,17 @@ extension KandasClient {
         try Validation.performedAt(draft.performedAt, now: now, field: "performed_at")
         try Validation.location(draft.location, field: "location")
         try Validation.fileCount(draft.files.count)
-        let snapshot = try await store.snapshot()
-        guard let item = snapshot.items[draft.itemID] else {
+        let itemID = draft.itemID
+        let (found, member) = try await store.read { db in
+            let item = try Snapshot.lookup(db, .planItem, itemID, as: PlanItem.self)
+            let memberID = draft.memberID ?? item?.memberID ?? itemID
+            return (item, try Snapshot.lookup(db, .member, memberID, as: Member.self))
+        }
+        guard let item = found else {
             throw ClientError(.unknownItem, "no plan item \(draft.itemID) in the local view; sync first", field: "item")
         }
         let memberID = draft.memberID ?? item.memberID
-        guard snapshot.members[memberID] != nil else {
+        guard member != nil else {
             throw ClientError(.unknownMember, "no member \(memberID) in the local view; sync first", field: "member")
         }
         guard memberID == item.memberID else {
@@ -132,14 +137,14 @@ extension KandasClient {
         if let comment, comment.count > 2000 {
             throw ClientError.invalid("comment", "the comment is longer than 2000 characters")
         }
-        let snapshot = try await store.snapshot()
         let conflict = entry.conflict
+        let item = try await store.read { db in try Snapshot.lookup(db, .planItem, conflict.itemID, as: PlanItem.self) }
         let eventID = WireID.random()
         let payload = EventPayload.resolve(
             ResolvePayload(
                 conflictID: conflict.id, resolution: resolution, chosenEventID: chosenEventID, comment: comment))
         let seq = try await commit(
-            eventID: eventID, itemID: conflict.itemID, baseVersion: snapshot.items[conflict.itemID]?.version ?? 1,
+            eventID: eventID, itemID: conflict.itemID, baseVersion: item?.version ?? 1,
             now: options.now(), payload: payload, completionID: conflict.completionID, files: [])
         return RecordedEvent(
             eventID: eventID, deviceSeq: seq, type: .resolve, itemID: conflict.itemID,
@@ -149,7 +154,7 @@ extension KandasClient {
     // MARK: Steps
 
     private func activeCompletion(_ id: WireID) async throws(ClientError) -> (CompletionView, PlanItem) {
-        let snapshot = try await store.snapshot()
+        let snapshot = try await store.snapshot(completionID: id)
         guard let completion = snapshot.completionViews().byID[id] else {
             throw ClientError(.unknownCompletion, "no completion \(id) in the local view", field: "completion")
         }

@@ -100,7 +100,7 @@ public final class KandasClient: Sendable {
 
     /// One plan item of the view.
     public func item(_ id: WireID) async throws(ClientError) -> ItemView? {
-        try await store.snapshot().itemViews().first { $0.item.id == id }
+        try await store.snapshot(itemID: id).itemViews().first
     }
 
     /// Open conflicts in scope, and whether a resolve is already on its way.
@@ -118,12 +118,23 @@ public final class KandasClient: Sendable {
         }
         let conflicts = snapshot.conflicts.filter { $0.status == .open }.sorted { $0.detectedAt < $1.detectedAt }
             .map { Inbox.ConflictEntry(conflict: $0, resolutionPending: resolving.contains($0.id)) }
-        var latest: [WireID: Review] = [:]
-        for review in snapshot.reviews.sorted(by: { $0.createdAt < $1.createdAt }) where review.decision != .comment {
-            latest[review.completionID] = review
+        // The completion's review_state is the server's verdict (latest non-comment decision); the
+        // review shown is the newest one with that decision.
+        var reviews: [Review] = []
+        for completion in snapshot.completions.values.sorted(by: { $0.id < $1.id }) {
+            let decision: ReviewDecision
+            switch completion.reviewState {
+            case .hasIssues: decision = .hasIssues
+            case .rejected: decision = .reject
+            case .pending, .approved: continue
+            }
+            if let review = snapshot.reviews.filter({ $0.completionID == completion.id && $0.decision == decision })
+                .max(by: { $0.createdAt < $1.createdAt })
+            {
+                reviews.append(review)
+            }
         }
-        let reviews = latest.values.filter { $0.decision == .hasIssues || $0.decision == .reject }
-            .sorted { $0.createdAt < $1.createdAt }
+        reviews.sort { $0.createdAt < $1.createdAt }
         return Inbox(conflicts: conflicts, reviews: reviews, quarantined: quarantined)
     }
 

@@ -89,7 +89,8 @@ extension SyncEngine {
             outboxEvents: summary.outboxEvents, outboxBytes: summary.outboxBytes,
             oldestUnsentAt: summary.oldestUnsentAt, filesPending: summary.filesPending,
             bytesPending: Int(summary.bytesPending), appVersion: options.appVersion,
-            lastError: summary.lastError.map { String($0.prefix(200)) })
+            // Only the code: messages may name local paths, which supervisors need not see.
+            lastError: summary.lastError.map { String($0.prefix { $0 != ":" }.prefix(64)) })
     }
 
     /// The limits the server published at enrollment.

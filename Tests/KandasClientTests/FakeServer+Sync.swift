@@ -48,6 +48,23 @@ extension FakeServer {
         return conflict
     }
 
+    /// Records an administrator's review of a completion.
+    func review(_ completionID: WireID, _ decision: ReviewDecision, comment: String?) -> Review {
+        let review = Review(
+            id: .random(), completionID: completionID, decision: decision, comment: comment, reviewerID: .random(),
+            reviewerName: "Supervisor", createdAt: Self.clock)
+        reviews[review.id] = review
+        record(.review, review.id)
+        switch decision {
+        case .approve: completions[completionID]?.reviewState = .approved
+        case .hasIssues: completions[completionID]?.reviewState = .hasIssues
+        case .reject: completions[completionID]?.reviewState = .rejected
+        case .comment: break
+        }
+        record(.completion, completionID)
+        return review
+    }
+
     /// Forgets every event after `seq`, as a server restored from an older backup would.
     func rollBack(toDeviceSeq seq: Int) {
         for key in eventsBySeq.keys where key > seq { eventsBySeq[key] = nil }
@@ -222,7 +239,7 @@ extension FakeServer {
         case .planItem: data = items[id].map(ChangeData.planItem)
         case .completion: data = completions[id].map(ChangeData.completion)
         case .conflict: data = conflicts[id].map(ChangeData.conflict)
-        case .review: data = nil
+        case .review: data = reviews[id].map(ChangeData.review)
         case .eventOutcome: data = outcomes[id].map(ChangeData.eventOutcome)
         case .receipt: data = receipts[id].map(ChangeData.receipt)
         }

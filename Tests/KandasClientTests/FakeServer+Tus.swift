@@ -65,6 +65,12 @@ extension FakeServer {
         guard let offsetText = header(request, HeaderName.uploadOffset), let offset = Int64(offsetText) else {
             return problem(400, .invalidField)
         }
+        if mismatchNextPatch {
+            mismatchNextPatch = false
+            return problem(
+                409, .uploadOffsetMismatch, headers: [("Upload-Offset", String(upload.bytes.count))],
+                offset: upload.bytes.count)
+        }
         guard offset == Int64(upload.bytes.count) else {
             return problem(
                 409, .uploadOffsetMismatch, headers: [("Upload-Offset", String(upload.bytes.count))],

@@ -58,6 +58,9 @@ actor FakeServer: Transport {
     var cutPatch: (index: Int, after: Int64)?
     var patches = 0
     var withholdReceipts = false
+    /// Answer the next PATCH with 409 and the stored offset, as if another request had moved it.
+    var mismatchNextPatch = false
+    var reviews: [WireID: Review] = [:]
     /// Answer /v1/limits like a web server that is not Kandas.
     var notKandas = false
     var corruptNextChunks = 0

@@ -153,4 +153,17 @@ import Testing
         #expect(await f.server.conflicts[conflict.id]?.status == .resolved)
         #expect(try await f.client.conflicts().isEmpty)
     }
+
+    @Test func reviewAskingForChanges_reachesTheInbox() async throws {
+        let f = try await Fixture.make()
+        defer { f.cleanup() }
+        let recorded = try await f.client.complete(f.draft(files: []))
+        try await f.client.sync()
+        let completionID = try #require(recorded.completionID)
+        _ = await f.server.review(completionID, .approve, comment: nil)
+        let issue = await f.server.review(completionID, .hasIssues, comment: "photo is blurred")
+        try await f.client.sync()
+        #expect(try await f.client.inbox().reviews == [issue])
+        #expect(try await f.client.item(f.items[0].id)?.completions.first?.reviews.count == 2)
+    }
 }

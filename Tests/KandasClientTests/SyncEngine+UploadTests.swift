@@ -67,6 +67,33 @@ import Testing
         #expect(try #require(await f.server.storedBytes(of: recorded.files[0])).count == size)
     }
 
+    @Test func offsetMismatch_takesTheOffsetFromThe409() async throws {
+        let f = try await Fixture.make()
+        defer { f.cleanup() }
+        let recorded = try await f.client.complete(
+            f.draft(files: [EvidenceInput(path: try f.file("v.mp4", .mp4, size: 100_000), kind: .video)]))
+        await f.server.configure { $0.mismatchNextPatch = true }
+        let report = try await f.client.sync()
+        #expect(report.filesUploaded == 1)
+        #expect(await !f.server.requests.contains { $0.hasPrefix("HEAD") })
+        #expect(await f.server.storedBytes(of: recorded.files[0])?.count == 100_000)
+    }
+
+    @Test func keepDays_freesVerifiedCopiesOnlyOnceTheyAreOldEnough() async throws {
+        let clock = Mutex(Fixture.now)
+        let f = try await Fixture.make {
+            $0.keepPolicy = .keepDays(7)
+            $0.now = { clock.withLock { $0 } }
+        }
+        defer { f.cleanup() }
+        try await f.client.complete(f.draft(files: [EvidenceInput(path: try f.file("a.jpg", .jpeg), kind: .photo)]))
+        #expect(try await f.client.sync().filesFreed == 0)
+        #expect(try await f.client.files().first?.state == .verified)
+        clock.withLock { $0 = Timestamp(millisecondsSince1970: $0.millisecondsSince1970 + 8 * 86_400_000) }
+        #expect(try await f.client.freeVerifiedFiles() == 1)
+        #expect(f.storedFiles().isEmpty)
+    }
+
     @Test func checksumMismatch_retriesThenHalvesTheChunk() async throws {
         let f = try await Fixture.make()
         defer { f.cleanup() }
