@@ -82,7 +82,7 @@ extension FakeServer {
     func push(_ body: [UInt8]) -> TransportResponse {
         guard let request = try? JSONCoding.decode(PushRequest.self, from: Data(body)), request.deviceID == deviceID
         else { return problem(422, .invalidField) }
-        guard request.events.count <= 500 else { return problem(413, .batchTooLarge) }
+        guard request.events.count <= maxPushEvents else { return problem(413, .batchTooLarge) }
         var results: [EventResult] = []
         var gapFrom: Int?
         for event in request.events {

@@ -60,6 +60,8 @@ actor FakeServer: Transport {
     var withholdReceipts = false
     /// Answer the next PATCH with 409 and the stored offset, as if another request had moved it.
     var mismatchNextPatch = false
+    /// The push batch limit this server enforces (413 batch_too_large above it).
+    var maxPushEvents = 500
     var reviews: [WireID: Review] = [:]
     /// Answer /v1/limits like a web server that is not Kandas.
     var notKandas = false

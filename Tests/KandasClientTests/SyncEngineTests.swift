@@ -84,6 +84,27 @@ import Testing
         #expect(try await f.client.status().outboxEvents == 0)
     }
 
+    @Test func outbox_isPushedInBatchesAndHalvedWhenTheServerAllowsFewer() async throws {
+        let f = try await Fixture.make { $0.pushBatchSize = 4 }
+        defer { f.cleanup() }
+        for _ in 0..<9 { try await f.client.complete(f.draft(1, files: [])) }
+        await f.server.configure { $0.maxPushEvents = 3 }
+        let report = try await f.client.sync()
+        #expect(report.eventsAccepted == 9)
+        // One refused batch of 4, then batches of 2: 5 accepted pushes.
+        #expect(await f.server.requests.filter { $0 == "POST /v1/sync/push" }.count == 6)
+        #expect(await f.server.lastDeviceSeq == 9)
+    }
+
+    @Test func invalidCursor_isDroppedAndTheMirrorRebuilt() async throws {
+        let f = try await Fixture.make()
+        defer { f.cleanup() }
+        try await f.client.store.set(.cursor, "not-a-cursor")
+        let report = try await f.client.sync()
+        #expect(report.mirrorReset)
+        #expect(try await f.client.items().count == 3)
+    }
+
     @Test func reset_wipesTheMirrorButKeepsTheOutbox() async throws {
         let f = try await Fixture.make()
         defer { f.cleanup() }
