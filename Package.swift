@@ -56,7 +56,9 @@ let package = Package(
         // Benchmarks (`make bench`).
         .executableTarget(
             name: "kandas-bench",
-            dependencies: ["Crypto", "SQLiteKit", "HTTPServer", "KandasServer", "KandasClient", "Log"],
+            dependencies: [
+                "Crypto", "SQLiteKit", "HTTPServer", "KandasServer", "KandasClient", "KandasProtocol", "Log",
+            ],
             swiftSettings: strict),
 
         // Tests.
