@@ -166,6 +166,16 @@ extension FakeServer {
             if let note = payload.changes.note { completion.note = note }
             if let performedAt = payload.changes.performedAt { completion.performedAt = performedAt }
             if let location = payload.changes.location { completion.location = location }
+            for file in payload.addFiles ?? [] {
+                declared[file.attachmentID] = (file, completion.id)
+                completion.files.append(
+                    EvidenceFile(
+                        attachmentID: file.attachmentID, completionID: completion.id, kind: file.kind,
+                        contentType: file.contentType, size: file.size, sha256: file.sha256,
+                        capturedAt: file.capturedAt, source: file.source, uploadState: .declared, receivedBytes: 0))
+                completion.filesDeclared += 1
+                completion.completeness = .incomplete
+            }
             completion.rev += 1
             completions[completion.id] = completion
             record(.completion, completion.id)

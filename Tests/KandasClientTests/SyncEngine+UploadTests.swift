@@ -153,6 +153,21 @@ import Testing
         #expect(try await f.client.receipts().first?.completeness == .complete)
     }
 
+    @Test func filesAddedByAnAmend_areUploadedAfterTheAmendIsAccepted() async throws {
+        let f = try await Fixture.make()
+        defer { f.cleanup() }
+        let recorded = try await f.client.complete(f.draft(files: []))
+        try await f.client.sync()
+        let amend = try await f.client.amend(
+            AmendDraft(
+                completionID: try #require(recorded.completionID),
+                addFiles: [EvidenceInput(path: try f.file("d.pdf", .pdf), kind: .document, source: .scan)]))
+        let report = try await f.client.sync()
+        #expect(report.filesUploaded == 1)
+        #expect(await f.server.storedBytes(of: amend.files[0])?.count == 2048)
+        #expect(await f.server.completions[recorded.completionID!]?.completeness == .complete)
+    }
+
     @Test func keepAlways_neverFreesVerifiedCopies() async throws {
         let f = try await Fixture.make()
         defer { f.cleanup() }
