@@ -11,9 +11,11 @@ extension ClientStore {
             var applied = 0
             for page in pages {
                 for change in page.changes { applied += try Self.apply(db, change, now: now) }
-                try Self.reflect(db, lastDeviceSeq: page.lastDeviceSeq, now: now)
             }
-            if let last = pages.last { try Self.set(db, .cursor, last.cursor) }
+            guard let last = pages.last else { return applied }
+            // Only after the last page: an event's effects may sit on a later page (sync-v1 §7.2).
+            if !last.hasMore { try Self.reflect(db, lastDeviceSeq: last.lastDeviceSeq, now: now) }
+            try Self.set(db, .cursor, last.cursor)
             return applied
         }
     }
@@ -65,7 +67,8 @@ extension ClientStore {
     }
 
     /// Events up to the server's `last_device_seq` are in the mirror now: stop overlaying them. Pending ones
-    /// among them were applied although their push response was lost; they count as sent.
+    /// among them were applied although their push response was lost; they count as sent. Rows are kept
+    /// (not deleted) as the device's history and the quarantine list; `reflected` takes them out of the view.
     static func reflect(_ db: Connection, lastDeviceSeq: Int, now: Timestamp) throws {
         let key = try deviceKey(db)
         try db.run(

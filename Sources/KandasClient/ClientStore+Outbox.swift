@@ -68,11 +68,6 @@ extension ClientStore {
                     acked_at = coalesce(acked_at, ?)
                 WHERE event_id = ?
                 """, result.completionRev, conflicts, now.millisecondsSince1970, result.eventID.description)
-        case .rejected where result.code == ErrorCode.eventIDReused.rawValue:
-            // The server holds this event from an earlier enrollment (sync-v1 §6.2 rule 2): it is sent.
-            try db.run(
-                "UPDATE outbox SET state = 'sent', code = ?, acked_at = coalesce(acked_at, ?) WHERE event_id = ?",
-                result.code, now.millisecondsSince1970, result.eventID.description)
         case .rejected:
             try db.run(
                 """
@@ -94,7 +89,7 @@ extension ClientStore {
             }
             try db.run(
                 "UPDATE outbox SET state = 'pending', reflected = 0 WHERE device_key = ? AND device_seq >= ? "
-                    + "AND state != 'pending' AND (code IS NULL OR code != 'event_id_reused')", key, expected)
+                    + "AND state != 'pending'", key, expected)
             return true
         }
     }

@@ -30,10 +30,10 @@ extension SyncEngine {
             try ClientStore.set(db, .deviceUUID, fresh.description)
             return fresh
         }
-        let request = EnrollRequest(
-            code: normalizedCode, deviceUuid: deviceUUID, platform: options.platform, appVersion: options.appVersion,
-            deviceName: deviceName)
-        let body = try Self.json(request)
+        let body = try Self.json(
+            EnrollBody(
+                code: normalizedCode, deviceUUID: deviceUUID, platform: options.platform,
+                appVersion: options.appVersion, deviceName: deviceName))
         let key = UUID().uuidString.lowercased()
         let response = try await send("enroll", authenticated: false) {
             TransportRequest(
@@ -96,5 +96,26 @@ extension SyncEngine {
             throw ClientError.invalid("server_url", "\(text) is not a server URL like https://kandas.example.kz")
         }
         return base
+    }
+}
+
+/// The `POST /v1/auth/enroll` body, field for field `KandasProtocol.EnrollRequest` (sync-v1 §2.2).
+///
+/// Encoded from this local mirror because the wire type's Swift initialiser is being renamed
+/// (`deviceUuid` → `deviceUUID`) on the protocol branch; the JSON is identical, so once that branch
+/// is merged this can become `EnrollRequest(code:deviceUUID:...)` again.
+struct EnrollBody: Encodable {
+    var code: String
+    var deviceUUID: WireID
+    var platform: Platform
+    var appVersion: String
+    var deviceName: String?
+
+    enum CodingKeys: String, CodingKey {
+        case code
+        case deviceUUID = "device_uuid"
+        case platform
+        case appVersion = "app_version"
+        case deviceName = "device_name"
     }
 }

@@ -48,7 +48,7 @@ extension SyncEngine {
                         gap = gap ?? result.expectedDeviceSeq ?? first.event.deviceSeq
                     case .rejected where result.code == ErrorCode.deviceSeqReused.rawValue:
                         diverged = true
-                    case .rejected where result.code != ErrorCode.eventIDReused.rawValue:
+                    case .rejected:
                         rejected += 1
                         try ClientStore.recordOutcome(db, result, now: now)
                     case .duplicate where result.storedOutcome == .rejected:

@@ -118,9 +118,7 @@ extension SyncEngine {
                     ]
                     return permanent.contains(code) ? try await markFailed(job, code) : .deferred
                 }
-                guard let location = response.header(HeaderName.location),
-                    let resolved = URL(string: location, relativeTo: URL(string: base + "/"))?.absoluteURL
-                        .absoluteString
+                guard let location = response.header(HeaderName.location), let resolved = Self.resolve(location, base)
                 else {
                     throw ClientError(.protocolViolation, "upload creation answered without a Location")
                 }
@@ -228,6 +226,16 @@ extension SyncEngine {
             }
         }
         return .deferred
+    }
+
+    /// The upload URL for a `Location`: a path-absolute one (`/v1/uploads/...`, sync-v1 §10.2) is appended
+    /// to the base URL like every other path, so a deployment under a prefix keeps its prefix.
+    static func resolve(_ location: String, _ base: String) -> String? {
+        if location.hasPrefix("/") { return base + location }
+        guard let url = URL(string: location), let scheme = url.scheme, scheme == "http" || scheme == "https" else {
+            return nil
+        }
+        return location
     }
 
     static func tusRequest(_ method: String, _ url: String) -> TransportRequest {

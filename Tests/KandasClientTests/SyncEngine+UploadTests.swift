@@ -210,3 +210,10 @@ import Testing
         #expect(last == 150_000)
     }
 }
+
+@Test func pathAbsoluteLocation_isAppendedToTheBaseURLKeepingItsPrefix() {
+    #expect(SyncEngine.resolve("/v1/uploads/ab12", "https://h.kz/kandas") == "https://h.kz/kandas/v1/uploads/ab12")
+    #expect(
+        SyncEngine.resolve("https://other.kz/v1/uploads/ab12", "https://h.kz") == "https://other.kz/v1/uploads/ab12")
+    #expect(SyncEngine.resolve("ftp://x/y", "https://h.kz") == nil)
+}
