@@ -59,7 +59,9 @@ let package = Package(
         // Benchmarks (`make bench`).
         .executableTarget(
             name: "kandas-bench",
-            dependencies: ["Crypto", "SQLiteKit", "HTTPServer", "KandasServer", "KandasClient", "Log"],
+            dependencies: [
+                "Crypto", "SQLiteKit", "HTTPServer", "KandasServer", "KandasClient", "KandasProtocol", "Log",
+            ],
             swiftSettings: strict),
 
         // Tests.
@@ -75,7 +77,9 @@ let package = Package(
         .testTarget(name: "SupportTests", dependencies: ["Log", "Lifecycle"], swiftSettings: strict),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Log"], swiftSettings: strict),
         .testTarget(name: "KandasServerTests", dependencies: ["KandasServer"], swiftSettings: strict),
-        .testTarget(name: "KandasClientTests", dependencies: ["KandasClient"], swiftSettings: strict),
+        .testTarget(
+            name: "KandasClientTests", dependencies: ["KandasClient", "KandasProtocol", "KandasDomain", "Crypto"],
+            swiftSettings: strict),
         .testTarget(
             name: "EndToEndTests", dependencies: ["KandasServer", "KandasClient", "CurlTransport", "KandasCLI"],
             swiftSettings: strict),

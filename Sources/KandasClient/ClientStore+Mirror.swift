@@ -1,0 +1,102 @@
+import Foundation
+import KandasProtocol
+import SQLiteKit
+
+extension ClientStore {
+    /// Applies pull pages in one transaction together with the cursor, so the cursor never runs ahead
+    /// of what is stored. With `reset`, the mirror is wiped first (the outbox and files are kept).
+    func applyPull(_ pages: [PullResponse], reset: Bool, now: Timestamp) async throws(ClientError) -> Int {
+        try await write { db in
+            if reset { try Self.wipeMirror(db) }
+            var applied = 0
+            for page in pages {
+                for change in page.changes { applied += try Self.apply(db, change, now: now) }
+            }
+            guard let last = pages.last else { return applied }
+            // Only after the last page: an event's effects may sit on a later page (sync-v1 §7.2).
+            if !last.hasMore { try Self.reflect(db, lastDeviceSeq: last.lastDeviceSeq, now: now) }
+            try Self.set(db, .cursor, last.cursor)
+            return applied
+        }
+    }
+
+    /// Deletes every mirror row; the next pull starts from scratch. The outbox is untouched.
+    static func wipeMirror(_ db: Connection) throws {
+        for table in mirrorTables.values.sorted() { try db.run("DELETE FROM \(table)") }
+    }
+
+    /// Applies one change; returns 1 when it touched a known entity, 0 for entities this build skips.
+    static func apply(_ db: Connection, _ change: Change, now: Timestamp) throws -> Int {
+        guard let entity = change.knownEntity, let table = mirrorTables[entity] else { return 0 }
+        guard change.op == .put, let data = change.data else {
+            try db.run("DELETE FROM \(table) WHERE id = ?", change.id.description)
+            return 1
+        }
+        let text: String
+        switch data {
+        case .family(let value): text = try JSONCoding.text(value)
+        case .member(let value): text = try JSONCoding.text(value)
+        case .plan(let value): text = try JSONCoding.text(value)
+        case .planItem(let value): text = try JSONCoding.text(value)
+        case .completion(let value): text = try JSONCoding.text(value)
+        case .conflict(let value): text = try JSONCoding.text(value)
+        case .review(let value): text = try JSONCoding.text(value)
+        case .eventOutcome(let value):
+            text = try JSONCoding.text(value)
+            try recordOutcome(db, value, now: now)
+        case .receipt(let value):
+            text = try JSONCoding.text(value)
+            try applyReceipt(db, value, now: now)
+        case .unknown: return 0
+        }
+        try db.run(
+            "INSERT INTO \(table)(id, data) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET data = excluded.data",
+            change.id.description, text)
+        return 1
+    }
+
+    /// A receipt that lists a file's attachment id with its sha256 as verified lets the device free it (§11).
+    static func applyReceipt(_ db: Connection, _ receipt: Receipt, now: Timestamp) throws {
+        for file in receipt.files where file.uploadState == .verified {
+            try db.run(
+                """
+                UPDATE files SET state = 'verified', verified_at = ?, last_error = NULL
+                WHERE attachment_id = ? AND sha256 = ? AND state IN ('pending', 'uploading', 'uploaded')
+                """, (file.verifiedAt ?? now).millisecondsSince1970, file.attachmentID.description, file.sha256)
+        }
+    }
+
+    /// Events up to the server's `last_device_seq` are in the mirror now: stop overlaying them. Pending ones
+    /// among them were applied although their push response was lost; they count as sent. Rows are kept
+    /// (not deleted) as the device's history and the quarantine list; `reflected` takes them out of the view.
+    static func reflect(_ db: Connection, lastDeviceSeq: Int, now: Timestamp) throws {
+        let key = try deviceKey(db)
+        try db.run(
+            """
+            UPDATE outbox SET reflected = 1, state = CASE state WHEN 'pending' THEN 'sent' ELSE state END,
+                acked_at = coalesce(acked_at, ?)
+            WHERE device_key = ? AND device_seq <= ? AND reflected = 0
+            """, now.millisecondsSince1970, key, lastDeviceSeq)
+    }
+
+    /// Everything the view needs, read in one snapshot.
+    func snapshot() async throws(ClientError) -> Snapshot {
+        let home = self.home
+        return try await read { db in try Snapshot.load(db, home: home) }
+    }
+
+    /// What one item's view needs, read in one snapshot.
+    func snapshot(itemID: WireID) async throws(ClientError) -> Snapshot {
+        let home = self.home
+        return try await read { db in try Snapshot.load(db, home: home, itemID: itemID) }
+    }
+
+    /// What the view of a completion's item needs; empty when the completion is unknown.
+    func snapshot(completionID: WireID) async throws(ClientError) -> Snapshot {
+        let home = self.home
+        return try await read { db in
+            guard let itemID = try Snapshot.itemID(db, completionID: completionID) else { return Snapshot() }
+            return try Snapshot.load(db, home: home, itemID: itemID)
+        }
+    }
+}

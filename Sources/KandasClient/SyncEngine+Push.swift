@@ -1,0 +1,101 @@
+import KandasProtocol
+import SQLiteKit
+
+extension SyncEngine {
+    /// Pushes every pending event in `device_seq` order, in batches (sync-v1 §6). Accepted and duplicate
+    /// events are marked sent; rejected ones are quarantined with their code and never block the rest;
+    /// a gap marks everything from the expected seq pending again and resends it.
+    func push(_ enrollment: Enrollment) async throws(ClientError) {
+        var batchSize = max(1, min(options.pushBatchSize, try await publishedLimits()?.maxPushEvents ?? 500))
+        var gapRounds = 0
+        var total = 0
+        let url = enrollment.serverURL + "/v1/sync/push"
+        while true {
+            let batch = try await store.pendingBatch(limit: batchSize)
+            guard let first = batch.first else { return }
+            let status = try await clientStatus()
+            let body = try Self.json(
+                PushRequest(
+                    deviceID: enrollment.deviceID, sentAt: options.now(), clientStatus: status,
+                    events: batch.map(\.event)))
+            let response = try await send("push") { Self.jsonRequest("POST", url, body) }
+            switch response.status {
+            case 200:
+                break
+            case 413 where batch.count > 1:
+                // batch_too_large or body_too_large: the server's limit is lower than ours; halve.
+                batchSize = max(1, min(Self.problem(response)?.limit ?? batchSize, batch.count / 2))
+                continue
+            default:
+                throw ClientError.problem(Self.problem(response), status: response.status, during: "push")
+            }
+            let answer = try Self.decode(PushResponse.self, response, "push")
+            guard answer.results.count == batch.count,
+                zip(answer.results, batch).allSatisfy({ $0.eventID == $1.event.eventID })
+            else {
+                throw ClientError(
+                    .protocolViolation, "push answered \(answer.results.count) results for \(batch.count) events")
+            }
+            let now = options.now()
+            let (gap, diverged, accepted, rejected) = try await store.write { db in
+                var gap: Int?
+                var diverged = false
+                var accepted = 0
+                var rejected = 0
+                for result in answer.results {
+                    switch result.outcome {
+                    case .gap:
+                        gap = gap ?? result.expectedDeviceSeq ?? first.event.deviceSeq
+                    case .rejected where result.code == ErrorCode.deviceSeqReused.rawValue:
+                        diverged = true
+                    case .rejected:
+                        rejected += 1
+                        try ClientStore.recordOutcome(db, result, now: now)
+                    case .duplicate where result.storedOutcome == .rejected:
+                        rejected += 1
+                        try ClientStore.recordOutcome(db, result, now: now)
+                    default:
+                        accepted += 1
+                        try ClientStore.recordOutcome(db, result, now: now)
+                    }
+                }
+                return (gap, diverged, accepted, rejected)
+            }
+            report.eventsAccepted += accepted
+            report.eventsRejected += rejected
+            total += accepted + rejected
+            progress(.pushed(events: accepted + rejected, total: total))
+            if diverged {
+                throw ClientError(
+                    .outboxDiverged,
+                    "the server holds other events under this device's numbers (store restored?): enroll again")
+            }
+            if let gap {
+                gapRounds += 1
+                report.gapsResent += 1
+                guard gapRounds <= 3, try await store.resendFrom(gap) else {
+                    throw ClientError(
+                        .outboxDiverged,
+                        "the server expects event \(gap), which this outbox no longer has: enroll again")
+                }
+            }
+        }
+    }
+
+    /// The queue state supervisors see (sync-v1 §6.1 `client_status`).
+    func clientStatus() async throws(ClientError) -> ClientStatus {
+        let summary = try await store.read { db in try ClientSummary.load(db) }
+        return ClientStatus(
+            outboxEvents: summary.outboxEvents, outboxBytes: summary.outboxBytes,
+            oldestUnsentAt: summary.oldestUnsentAt, filesPending: summary.filesPending,
+            bytesPending: Int(summary.bytesPending), appVersion: options.appVersion,
+            // Only the code: messages may name local paths, which supervisors need not see.
+            lastError: summary.lastError.map { String($0.prefix { $0 != ":" }.prefix(64)) })
+    }
+
+    /// The limits the server published at enrollment.
+    func publishedLimits() async throws(ClientError) -> Limits? {
+        guard let text = try await store.setting(.limits) else { return nil }
+        return try? JSONCoding.value(Limits.self, fromText: text)
+    }
+}
