@@ -117,7 +117,7 @@ extension Connection {
     /// Reads a streaming body: straight into the consumer's buffer for `Content-Length`
     /// bodies (no copy, reads as big as the buffer), through `inbound` for chunked ones.
     func readStreamingBody() {
-        while phase == .readingBody, !bodyEnded, let buffer = filling, buffer.space > 0 {
+        while readReady, phase == .readingBody, !bodyEnded, let buffer = filling, buffer.space > 0 {
             if unparsed == 0, let remaining = parser.identityRemaining, remaining > 0 {
                 let want = Int(min(Int64(buffer.space), remaining))
                 let result: IOResult<Int>
@@ -127,7 +127,10 @@ extension Connection {
                     close(abort: .connectionClosed)
                     return
                 }
-                guard case .processed(let n) = result else { break }
+                guard case .processed(let n) = result else {
+                    readReady = false
+                    break
+                }
                 guard n > 0 else {
                     close(abort: .connectionClosed)
                     return
@@ -139,7 +142,10 @@ extension Connection {
                 buffer.count += n
                 parser.consumeIdentity(n)
                 if parser.identityRemaining == 0 { streamingStep() }
-                if n < want { break }
+                if n < want {
+                    readReady = false
+                    break
+                }
             } else {
                 let before = bytesIn
                 let result: IOResult<Int>
@@ -151,7 +157,10 @@ extension Connection {
                     close(abort: .connectionClosed)
                     return
                 }
-                guard case .processed(let n) = result else { break }
+                guard case .processed(let n) = result else {
+                    readReady = false
+                    break
+                }
                 guard n > 0 else {
                     close(abort: .connectionClosed)
                     return

@@ -115,7 +115,10 @@ extension Connection {
                     close(abort: .connectionClosed)
                     return
                 }
-                guard case .processed(let n) = result else { return }
+                guard case .processed(let n) = result else {
+                    writeReady = false
+                    return
+                }
                 outboundStart += n
                 bytesOut += Int64(n)
                 lastWriteProgress = monotonicMillis()
@@ -136,7 +139,10 @@ extension Connection {
                     close(abort: .connectionClosed)
                     return
                 }
-                guard case .processed(let n) = result else { return }
+                guard case .processed(let n) = result else {
+                    writeReady = false
+                    return
+                }
                 if n == 0 {
                     // The file shrank under us: the promised length cannot be met, so cut the connection.
                     close(abort: .connectionClosed)

@@ -45,8 +45,10 @@ final class Connection: @unchecked Sendable {
     var requestStartedAt: Int64 = 0
     var bytesIn: Int64 = 0
     var bytesOut: Int64 = 0
-    var readWanted = true
-    var writeWanted = false
+    /// Edge-triggered readiness: set by epoll, cleared when a read or write would block.
+    var readReady = false
+    var writeReady = true
+    private var driving = false
 
     // Body state (Connection+Body.swift).
     var bodyMode: BodyMode = .none
@@ -90,8 +92,8 @@ final class Connection: @unchecked Sendable {
             close(abort: .connectionClosed)
             return
         }
-        if events & EPOLLOUT.rawValue != 0 { flush() }
-        if events & EPOLLIN.rawValue != 0 && phase != .closed { onReadable() }
+        if events & EPOLLIN.rawValue != 0 { readReady = true }
+        if events & EPOLLOUT.rawValue != 0 { writeReady = true }
         updateInterest()
     }
 
@@ -111,7 +113,7 @@ final class Connection: @unchecked Sendable {
             while true {
                 let r = try? syscall("recv") { recv(fd, loop.scratch.baseAddress, loop.scratch.count, 0) }
                 guard case .processed(let n) = r, n > 0 else {
-                    if r != .wouldBlock { close(abort: .connectionClosed) }
+                    if r == .wouldBlock { readReady = false } else { close(abort: .connectionClosed) }
                     return
                 }
             }
@@ -130,11 +132,16 @@ final class Connection: @unchecked Sendable {
             close(abort: .connectionClosed)
             return false
         }
-        guard case .processed(let n) = result else { return false }
+        guard case .processed(let n) = result else {
+            readReady = false
+            return false
+        }
         guard n > 0 else {
             endOfInput()
             return false
         }
+        // A short read drained the socket: the next arrival raises a new edge.
+        if n < Swift.min(max, loop.scratch.count) { readReady = false }
         let now = monotonicMillis()
         lastActivity = now
         if phase == .readingHead && parser.isIdle && unparsed == 0 { headStartedAt = now }
@@ -282,21 +289,40 @@ final class Connection: @unchecked Sendable {
         startResponse(context.responder.prepare(error.response, for: req))
     }
 
-    func updateInterest() {
-        guard phase != .closed else { return }
-        let read: Bool
+    /// Whether the connection's phase wants more bytes from the socket now.
+    var wantsRead: Bool {
         switch phase {
-        case .readingHead: read = unparsed < context.parserLimits.maxHeaderBytes + 4096
+        case .readingHead: return unparsed < context.parserLimits.maxHeaderBytes + 4096
         case .readingBody:
-            if case .streaming = bodyMode { read = !bodyEnded && (filling?.space ?? 0) > 0 } else { read = !bodyEnded }
-        case .lingering: read = true
-        default: read = false
+            if case .streaming = bodyMode { return !bodyEnded && (filling?.space ?? 0) > 0 }
+            return !bodyEnded
+        case .lingering: return true
+        default: return false
         }
-        let write = hasPendingOutput
-        if read != readWanted || write != writeWanted {
-            readWanted = read
-            writeWanted = write
-            loop.setInterest(fd, read: read, write: write)
+    }
+
+    /// Does whatever the socket's readiness and the phase allow: write pending output, read
+    /// more. Epoll is edge-triggered, so the flags remember readiness across phases and no
+    /// `epoll_ctl` call is needed when a request pauses reading; a bounded number of rounds
+    /// keeps one busy connection from starving the others (it is resumed from the inbox).
+    func updateInterest() {
+        guard phase != .closed, !driving else { return }
+        driving = true
+        defer { driving = false }
+        for _ in 0..<16 {
+            guard phase != .closed else { return }
+            if writeReady && hasPendingOutput {
+                flush()
+                continue
+            }
+            if readReady && wantsRead {
+                onReadable()
+                continue
+            }
+            return
+        }
+        if (writeReady && hasPendingOutput) || (readReady && wantsRead) {
+            loop.execute { self.updateInterest() }
         }
     }
 
@@ -318,7 +344,7 @@ final class Connection: @unchecked Sendable {
         case .readingBody:
             if hasPendingOutput && now - lastWriteProgress > t.write.milliseconds {
                 close(abort: .timeout)
-            } else if !readWanted {
+            } else if !wantsRead {
                 // Paused by backpressure: the client is not the slow one.
                 windowStart = now
                 windowBytes = 0

@@ -6,10 +6,11 @@ import Synchronization
 
 /// One I/O thread: an epoll set of listeners and connections, plus an eventfd to wake it.
 ///
-/// Level-triggered: a connection's interest (read, write, or neither while a handler runs or
-/// a consumer is behind) is updated with `EPOLL_CTL_MOD` as its state changes, so no event is
-/// lost and backpressure is just "not asking to read". Listeners are shared by every loop with
-/// `EPOLLEXCLUSIVE`, so one accepting thread wakes per connection.
+/// Connections are registered once, edge-triggered for both directions: each `Connection`
+/// keeps "readable" and "writable" flags (set by an edge, cleared by `EAGAIN` or a short read)
+/// and reads only while its phase wants bytes, so backpressure and "a handler is running" cost
+/// no `epoll_ctl` call (nginx's model). Listeners are level-triggered and shared by every loop
+/// with `EPOLLEXCLUSIVE`, so one accepting thread wakes per connection.
 ///
 /// `@unchecked Sendable` invariant: `connections`, `listeners` and every `Connection` are
 /// touched only on this loop's thread; other threads reach them only through `execute`, whose
@@ -151,18 +152,10 @@ final class EventLoop: @unchecked Sendable {
             let c = Connection(fd: accepted.fd, remoteAddress: accepted.address, loop: self)
             connections[accepted.fd] = c
             var ev = epoll_event()
-            ev.events = EPOLLIN.rawValue
+            ev.events = EPOLLIN.rawValue | EPOLLOUT.rawValue | EPOLLET.rawValue
             ev.data.fd = accepted.fd
             epoll_ctl(epfd, EPOLL_CTL_ADD, accepted.fd, &ev)
         }
-    }
-
-    /// Changes what a connection waits for.
-    func setInterest(_ fd: Int32, read: Bool, write: Bool) {
-        var ev = epoll_event()
-        ev.events = (read ? EPOLLIN.rawValue : 0) | (write ? EPOLLOUT.rawValue : 0)
-        ev.data.fd = fd
-        epoll_ctl(epfd, EPOLL_CTL_MOD, fd, &ev)
     }
 
     func forget(_ fd: Int32) { connections[fd] = nil }
