@@ -20,7 +20,9 @@ final class EventLoop: @unchecked Sendable {
     let wakefd: Int32
     let context: ServerContext
     let index: Int
-    private let inbox = Mutex<(tasks: [@Sendable () -> Void], signaled: Bool)>(([], false))
+    /// Tasks from other threads; `sleeping` is true only while the loop may block in
+    /// `epoll_wait`, so a busy loop is never woken through the eventfd.
+    private let inbox = Mutex<(tasks: [@Sendable () -> Void], sleeping: Bool)>(([], false))
     private let finished = DispatchSemaphore(value: 0)
 
     var connections: [Int32: Connection] = [:]
@@ -67,8 +69,8 @@ final class EventLoop: @unchecked Sendable {
     func execute(_ task: @escaping @Sendable () -> Void) {
         let wake = inbox.withLock { box -> Bool in
             box.tasks.append(task)
-            if box.signaled { return false }
-            box.signaled = true
+            guard box.sleeping else { return false }
+            box.sleeping = false
             return true
         }
         if wake {
@@ -93,19 +95,27 @@ final class EventLoop: @unchecked Sendable {
         defer { events.deallocate() }
         var lastTick = monotonicMillis()
         while !stopping {
-            let n = epoll_wait(epfd, events, Int32(capacity), 250)
+            // Announce the sleep only if no task is waiting; otherwise just poll.
+            let mayBlock = inbox.withLock { box -> Bool in
+                box.sleeping = box.tasks.isEmpty
+                return box.sleeping
+            }
+            let n = epoll_wait(epfd, events, Int32(capacity), mayBlock ? 250 : 0)
+            inbox.withLock { $0.sleeping = false }
             if n < 0 && clinux_errno() != EINTR { break }
             for i in 0..<max(0, Int(n)) {
                 let fd = events[i].data.fd
                 let flags = events[i].events
                 if fd == wakefd {
-                    runTasks()
+                    var counter: UInt64 = 0
+                    _ = read(wakefd, &counter, 8)
                 } else if listeners.contains(fd) {
                     acceptConnections(fd)
                 } else if let c = connections[fd] {
                     c.handle(events: flags)
                 }
             }
+            runTasks()
             let now = monotonicMillis()
             if now - lastTick >= 250 {
                 lastTick = now
@@ -119,10 +129,7 @@ final class EventLoop: @unchecked Sendable {
     }
 
     private func runTasks() {
-        var counter: UInt64 = 0
-        _ = read(wakefd, &counter, 8)
         let tasks = inbox.withLock { box -> [@Sendable () -> Void] in
-            box.signaled = false
             let t = box.tasks
             box.tasks = []
             return t

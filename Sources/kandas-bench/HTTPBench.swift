@@ -13,7 +13,7 @@ final class HTTPBench {
     let nginxPort = 18089
     let oursPort: Int
 
-    init(duration: Int, runs: Int, uploadMiB: Int, loops: Int) throws {
+    init(duration: Int, runs: Int, uploadMiB: Int, loops: Int, handlers: Int) throws {
         self.duration = duration
         self.runs = runs
         self.uploadMiB = uploadMiB
@@ -35,7 +35,7 @@ final class HTTPBench {
 
         ours = Process()
         ours.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        ours.arguments = ["http", "--serve-child", dir, String(loops)]
+        ours.arguments = ["http", "--serve-child", dir, String(loops), String(handlers)]
         let out = Pipe()
         ours.standardOutput = out
         ours.standardInput = oursInput
