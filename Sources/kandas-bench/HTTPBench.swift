@@ -101,11 +101,11 @@ final class HTTPBench {
         try? FileManager.default.removeItem(atPath: dir)
     }
 
-    func runAll() throws {
+    func runAll(only: String?) throws {
         print("kandas-bench http: nginx (worker_processes 2) vs ours, 127.0.0.1, \(runs) timed run(s) per figure")
-        try smallRequests()
-        try idleConnections()
-        try upload()
+        if only == nil || only == "small" { try smallRequests() }
+        if only == nil || only == "idle" { try idleConnections() }
+        if only == nil || only == "upload" { try upload() }
     }
 
     // MARK: small JSON under wrk

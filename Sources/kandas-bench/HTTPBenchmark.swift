@@ -13,7 +13,7 @@ import Log
 ///
 /// Options: `--duration S` (wrk seconds, default 10), `--runs N` (timed runs per figure,
 /// default 3), `--upload-mib N` (default 1024), `--loops N` (our event loops, default 2),
-/// `--handlers N` (our handler threads, default 2).
+/// `--handlers N` (our handler threads, default 2), `--only small|idle|upload`.
 func runHTTPBenchmark(arguments: [String]) throws {
     var args = arguments
     if args.first == "http" { args.removeFirst() }
@@ -22,11 +22,18 @@ func runHTTPBenchmark(arguments: [String]) throws {
         return
     }
     var options: [String: Int] = ["--duration": 10, "--runs": 3, "--upload-mib": 1024, "--loops": 2, "--handlers": 2]
+    var only: String?
     var i = 0
     while i < args.count {
+        if args[i] == "--only", i + 1 < args.count {
+            only = args[i + 1]
+            i += 2
+            continue
+        }
         guard options[args[i]] != nil, i + 1 < args.count, let v = Int(args[i + 1]) else {
             throw BenchError(
-                "usage: kandas-bench http [--duration S] [--runs N] [--upload-mib N] [--loops N] [--handlers N]")
+                "usage: kandas-bench http [--duration S] [--runs N] [--upload-mib N] [--loops N] [--handlers N] [--only small|idle|upload]"
+            )
         }
         options[args[i]] = v
         i += 2
@@ -38,7 +45,7 @@ func runHTTPBenchmark(arguments: [String]) throws {
         duration: options["--duration"]!, runs: options["--runs"]!, uploadMiB: options["--upload-mib"]!,
         loops: options["--loops"]!, handlers: options["--handlers"]!)
     defer { bench.cleanUp() }
-    try bench.runAll()
+    try bench.runAll(only: only)
 }
 
 struct BenchError: Error, CustomStringConvertible {

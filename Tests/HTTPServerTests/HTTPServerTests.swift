@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import Lifecycle
 import Synchronization
 import Testing
 
@@ -277,5 +278,39 @@ import Testing
             #expect(!"\(e)".contains("bob"))
             #expect(s.server.metrics.requestsByStatusClass[2] >= 1)
         }
+    }
+}
+
+/// The server as a `Lifecycle.Service`.
+@Suite struct HTTPServerServiceTests {
+    @Test func serviceGroupShutdown_stopsTheServerAndRunReturns() async throws {
+        var router = Router()
+        router.add(.get, "/ping") { _ in .text("pong") }
+        var config = HTTPServer.Configuration(listen: [HTTPServer.ListenAddress(host: "127.0.0.1", port: 0)])
+        config.handlerThreads = 1
+        let server = HTTPServer(configuration: config, router: router, logger: .disabled)
+        let group = ServiceGroup(services: [server], signals: [], logger: .disabled)
+        async let outcome = group.run()
+        #expect(waitUntil { server.boundPort != nil })
+        let pong = try run(["curl", "-sS", "http://127.0.0.1:\(server.boundPort!)/ping"])
+        #expect(pong.output == "pong")
+        group.triggerShutdown()
+        #expect(try await outcome == .requested)
+        #expect(throws: HTTPError.self) { _ = try RawClient(port: server.boundPort!) }
+    }
+
+    @Test func bindingATakenPort_throwsListenFailedWithErrno() throws {
+        let first = HTTPServer(
+            configuration: .init(listen: [.init(host: "127.0.0.1", port: 0)]), router: Router(), logger: .disabled)
+        try first.start()
+        let second = HTTPServer(
+            configuration: .init(listen: [.init(host: "127.0.0.1", port: first.boundPort!)]), router: Router(),
+            logger: .disabled)
+        #expect {
+            try second.start()
+        } throws: { error in
+            (error as? HTTPError)?.code == "listen_failed" && (error as? HTTPError)?.errno == EADDRINUSE
+        }
+        first.beginShutdown(gracePeriod: .seconds(1))
     }
 }
