@@ -155,12 +155,9 @@ final class Connection: @unchecked Sendable {
         return true
     }
 
-    /// The peer closed its side: fine between requests, an aborted body otherwise.
+    /// The peer closed its side: routine between requests; mid-body, the consumer is aborted
+    /// (RFC 9112 §8: an incomplete message is never handled as if whole).
     func endOfInput() {
-        if phase == .readingHead && parser.isIdle && unparsed == 0 {
-            close(abort: .connectionClosed)
-            return
-        }
         close(abort: .connectionClosed)
     }
 
