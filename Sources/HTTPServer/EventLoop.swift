@@ -24,6 +24,8 @@ final class EventLoop: @unchecked Sendable {
     /// `epoll_wait`, so a busy loop is never woken through the eventfd.
     private let inbox = Mutex<(tasks: [@Sendable () -> Void], sleeping: Bool)>(([], false))
     private let finished = DispatchSemaphore(value: 0)
+    /// Tasks waiting in the inbox, readable without the lock for the pre-sleep spin.
+    private let pendingTasks = Atomic<Int>(0)
 
     var connections: [Int32: Connection] = [:]
     private var listeners: [Int32] = []
@@ -69,6 +71,7 @@ final class EventLoop: @unchecked Sendable {
     func execute(_ task: @escaping @Sendable () -> Void) {
         let wake = inbox.withLock { box -> Bool in
             box.tasks.append(task)
+            pendingTasks.add(1, ordering: .relaxed)
             guard box.sleeping else { return false }
             box.sleeping = false
             return true
@@ -94,7 +97,14 @@ final class EventLoop: @unchecked Sendable {
         let events = UnsafeMutablePointer<epoll_event>.allocate(capacity: capacity)
         defer { events.deallocate() }
         var lastTick = monotonicMillis()
+        var busy = false
         while !stopping {
+            // After a busy round a handler's answer usually comes within microseconds: poll
+            // the inbox briefly rather than pay an eventfd write and a wake-up for it.
+            if busy {
+                var spins = 0
+                while spins < 4000 && pendingTasks.load(ordering: .relaxed) == 0 { spins += 1 }
+            }
             // Announce the sleep only if no task is waiting; otherwise just poll.
             let mayBlock = inbox.withLock { box -> Bool in
                 box.sleeping = box.tasks.isEmpty
@@ -103,6 +113,7 @@ final class EventLoop: @unchecked Sendable {
             let n = epoll_wait(epfd, events, Int32(capacity), mayBlock ? 250 : 0)
             inbox.withLock { $0.sleeping = false }
             if n < 0 && clinux_errno() != EINTR { break }
+            busy = n > 0 || pendingTasks.load(ordering: .relaxed) > 0
             for i in 0..<max(0, Int(n)) {
                 let fd = events[i].data.fd
                 let flags = events[i].events
@@ -132,6 +143,7 @@ final class EventLoop: @unchecked Sendable {
         let tasks = inbox.withLock { box -> [@Sendable () -> Void] in
             let t = box.tasks
             box.tasks = []
+            pendingTasks.store(0, ordering: .relaxed)
             return t
         }
         for t in tasks { t() }
