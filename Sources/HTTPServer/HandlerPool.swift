@@ -43,7 +43,9 @@ final class HandlerPool: Sendable {
         for i in 0..<threadCount {
             let t = Thread { [self] in self.work() }
             t.name = "\(name)-\(i)"
-            t.stackSize = 1 << 20
+            // Handlers decode JSON and walk trees: give them a normal 8 MiB stack (virtual; only
+            // touched pages count).
+            t.stackSize = 8 << 20
             t.start()
         }
     }

@@ -210,3 +210,20 @@ import Testing
         dir.remove()
     }
 }
+
+/// The per-address cap, separate from the total.
+@Suite struct PerAddressCapTests {
+    @Test func secondConnectionFromTheSameAddress_isShedWhenTheCapIsOne() async throws {
+        let dir = TempDir()
+        let s = try TestServer(router: liveRouter(dir: dir.path, events: Events())) { $0.maxConnectionsPerAddress = 1 }
+        let first = try RawClient(port: s.port)
+        first.send("GET /hello/1 HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(first.readResponses(1).count == 1)
+        let second = try RawClient(port: s.port).readAll()
+        #expect(second.hasPrefix("HTTP/1.1 503 "))
+        first.send("GET /hello/2 HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(first.readResponses(1).first?.hasSuffix("hello 2") == true)
+        await s.stop()
+        dir.remove()
+    }
+}
