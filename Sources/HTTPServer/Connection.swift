@@ -73,6 +73,7 @@ final class Connection: @unchecked Sendable {
     var responseStatus = 0
     var responseRoute: String?
     var streamChunked = true
+    var lingerDiscarded = 0
 
     init(fd: Int32, remoteAddress: String, loop: EventLoop) {
         self.fd = fd
@@ -110,13 +111,14 @@ final class Connection: @unchecked Sendable {
                 processInbound()
             }
         case .lingering:
-            while true {
-                let r = try? syscall("recv") { recv(fd, loop.scratch.baseAddress, loop.scratch.count, 0) }
-                guard case .processed(let n) = r, n > 0 else {
-                    if r == .wouldBlock { readReady = false } else { close(abort: .connectionClosed) }
-                    return
-                }
+            let r = try? syscall("recv") { recv(fd, loop.scratch.baseAddress, loop.scratch.count, 0) }
+            guard case .processed(let n) = r, n > 0 else {
+                if r == .wouldBlock { readReady = false } else { close(abort: .connectionClosed) }
+                return
             }
+            // Discard a bounded amount: a client still pushing a refused 1 GB body is cut off.
+            lingerDiscarded += n
+            if lingerDiscarded > 4 << 20 { close(abort: .connectionClosed) }
         default:
             break
         }
@@ -249,8 +251,11 @@ final class Connection: @unchecked Sendable {
     /// Back on the loop with the head job's outcome.
     private func headDecided(_ outcome: Responder.HeadOutcome) {
         guard phase == .awaitingDecision, let head else {
-            if case .stream(_, let box, _) = outcome {
-                context.pool.submitContinuation { box.consumer.abort(.connectionClosed) }
+            // Closed meanwhile: release what the outcome holds.
+            switch outcome {
+            case .stream(_, let box, _): context.pool.submitContinuation { box.consumer.abort(.connectionClosed) }
+            case .respond(let prepared): if case .file(let ffd, _, _) = prepared.body { Glibc.close(ffd) }
+            case .buffered: break
             }
             return
         }
