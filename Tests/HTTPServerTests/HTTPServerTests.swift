@@ -110,7 +110,19 @@ import Testing
         }
     }
 
-    @Test func chunkedBodyOverTheLimit_is413AndTheConsumerIsAborted() async throws {
+    @Test func refusedBodyAlreadyInFlight_stillLetsTheClientRead413() async throws {
+        try await withServer { s in
+            let c = try RawClient(port: s.port)
+            // No Expect: the client sends the whole body at once; the server answers without
+            // reading it, then discards what arrives so the response is not lost to a reset.
+            c.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2000000\r\n\r\n")
+            c.send([UInt8](repeating: 0x62, count: 2_000_000))
+            let text = c.readAll()
+            #expect(text.hasPrefix("HTTP/1.1 413 "))
+        }
+    }
+
+    @Test func chunkedBodyOverTheLimit_is413() async throws {
         try await withServer { s in
             let c = try RawClient(port: s.port)
             c.send("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n")
@@ -118,6 +130,15 @@ import Testing
             c.send(chunk)
             c.send(chunk)
             #expect(c.readAll().hasPrefix("HTTP/1.1 413 "))
+        }
+    }
+
+    @Test func malformedChunkedUpload_abortsTheConsumerAndGets400() async throws {
+        try await withServer { s in
+            let c = try RawClient(port: s.port)
+            c.send("PUT /upload/bad.bin HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhelloXX")
+            #expect(c.readAll().hasPrefix("HTTP/1.1 400 "))
+            #expect(events.wait { $0.hasPrefix("abort") }?.hasPrefix("abort malformed") == true)
         }
     }
 
