@@ -39,6 +39,16 @@ import Testing
         #expect(pattern(Self.router().match(method: .head, path: "/v1/files/1")) == "/v1/files/:id")
     }
 
+    @Test func explicitHeadRoute_beatsTheGetFallback() {
+        var r = Self.router()
+        r.add(.head, "/v1/files/:id") { _ in .init() }
+        guard case .found(let route, _) = r.match(method: .head, path: "/v1/files/1") else {
+            Issue.record("no match")
+            return
+        }
+        #expect(route.method == .head)
+    }
+
     @Test func wrongMethod_listsTheAllowedOnes() {
         guard case .methodNotAllowed(let allow) = Self.router().match(method: .delete, path: "/v1/files/1") else {
             Issue.record("expected 405")
