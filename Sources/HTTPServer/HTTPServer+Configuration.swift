@@ -68,7 +68,10 @@ extension HTTPServer {
         public var handlerThreads: Int = 8
         /// Handler jobs allowed to wait for a thread before new requests get 503.
         public var maxQueuedJobs: Int = 1024
+        /// Connections over this are answered 503 (`too_many_connections`) and closed.
         public var maxConnections: Int = 4096
+        /// Per peer address. Behind a reverse proxy every connection comes from the proxy's
+        /// address: raise this to `maxConnections` there.
         public var maxConnectionsPerAddress: Int = 512
         public var headerLimits = HeaderLimits()
         public var timeouts = Timeouts()
