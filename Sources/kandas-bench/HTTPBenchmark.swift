@@ -12,8 +12,9 @@ import Log
 /// binary with `http --serve-child DIR`) so its RSS is its own.
 ///
 /// Options: `--duration S` (wrk seconds, default 10), `--runs N` (timed runs per figure,
-/// default 3), `--upload-mib N` (default 1024), `--loops N` (our event loops, default 2),
-/// `--handlers N` (our handler threads, default 2), `--only small|idle|upload`.
+/// default 3), `--upload-mib N` (default 1024), `--loops N` (our event loops, default 1),
+/// `--handlers N` (our handler threads, default 1: on a 2-core box shared with wrk, fewer
+/// threads than cores measured best; real deployments size handlers for blocking work), `--only small|idle|upload`.
 func runHTTPBenchmark(arguments: [String]) throws {
     var args = arguments
     if args.first == "http" { args.removeFirst() }
@@ -21,7 +22,7 @@ func runHTTPBenchmark(arguments: [String]) throws {
         try HTTPBenchChild.serve(dir: args[1], loops: Int(args[2]) ?? 2, handlers: Int(args[3]) ?? 2)
         return
     }
-    var options: [String: Int] = ["--duration": 10, "--runs": 3, "--upload-mib": 1024, "--loops": 2, "--handlers": 2]
+    var options: [String: Int] = ["--duration": 10, "--runs": 3, "--upload-mib": 1024, "--loops": 1, "--handlers": 1]
     var only: String?
     var i = 0
     while i < args.count {
