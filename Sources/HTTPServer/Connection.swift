@@ -30,7 +30,9 @@ final class Connection: @unchecked Sendable {
 
     let fd: Int32
     let remoteAddress: String
-    unowned let loop: EventLoop
+    /// Strong on purpose: a handler finishing after shutdown still reaches a live loop object
+    /// (the cycle with `loop.connections` is broken when the connection closes).
+    let loop: EventLoop
     let context: ServerContext
 
     var phase: Phase = .readingHead

@@ -22,7 +22,9 @@ final class EventLoop: @unchecked Sendable {
     let index: Int
     /// Tasks from other threads; `sleeping` is true only while the loop may block in
     /// `epoll_wait`, so a busy loop is never woken through the eventfd.
-    private let inbox = Mutex<(tasks: [@Sendable () -> Void], sleeping: Bool)>(([], false))
+    /// After `stopped`, tasks run at once on the caller's thread: no loop thread touches the
+    /// (closed) connections any more, and a consumer's pending `abort` must still happen.
+    private let inbox = Mutex<(tasks: [@Sendable () -> Void], sleeping: Bool, stopped: Bool)>(([], false, false))
     private let finished = DispatchSemaphore(value: 0)
     /// Tasks waiting in the inbox, readable without the lock for the pre-sleep spin.
     private let pendingTasks = Atomic<Int>(0)
@@ -57,7 +59,12 @@ final class EventLoop: @unchecked Sendable {
         epoll_ctl(epfd, EPOLL_CTL_ADD, wakefd, &ev)
     }
 
-    deinit { scratch.deallocate() }
+    deinit {
+        scratch.deallocate()
+        // Closed only here: a late `execute` from a handler thread must never write to a
+        // descriptor number that was reused.
+        close(wakefd)
+    }
 
     func start(listeners fds: [Int32]) {
         listeners = fds
@@ -69,12 +76,17 @@ final class EventLoop: @unchecked Sendable {
 
     /// Runs `task` on this loop's thread soon; callable from any thread.
     func execute(_ task: @escaping @Sendable () -> Void) {
-        let wake = inbox.withLock { box -> Bool in
+        let (wake, runNow) = inbox.withLock { box -> (Bool, Bool) in
+            if box.stopped { return (false, true) }
             box.tasks.append(task)
             pendingTasks.add(1, ordering: .relaxed)
-            guard box.sleeping else { return false }
+            guard box.sleeping else { return (false, false) }
             box.sleeping = false
-            return true
+            return (true, false)
+        }
+        if runNow {
+            task()
+            return
         }
         if wake {
             var one: UInt64 = 1
@@ -134,8 +146,14 @@ final class EventLoop: @unchecked Sendable {
             }
         }
         for c in Array(connections.values) { c.close(abort: .serverShutdown) }
+        let leftover = inbox.withLock { box -> [@Sendable () -> Void] in
+            box.stopped = true
+            let t = box.tasks
+            box.tasks = []
+            return t
+        }
+        for t in leftover { t() }
         close(epfd)
-        close(wakefd)
         finished.signal()
     }
 

@@ -53,8 +53,11 @@ final class HandlerPool: Sendable {
     /// Queues a job that starts a new request; false when the queue is full.
     func submit(_ job: @escaping Job) -> Bool { enqueue(job, force: false) }
 
-    /// Queues a job that continues an admitted request; never refused (until stopped).
-    func submitContinuation(_ job: @escaping Job) { _ = enqueue(job, force: true) }
+    /// Queues a job that continues an admitted request; never refused. Once the pool has
+    /// stopped it runs on the caller's thread, so a consumer still gets its `abort`.
+    func submitContinuation(_ job: @escaping Job) {
+        if !enqueue(job, force: true) { job() }
+    }
 
     /// Jobs waiting and running, for diagnostics.
     var load: (queued: Int, busy: Int) { state.withLock { ($0.queued, $0.busy) } }

@@ -114,6 +114,18 @@ import Testing
         dir.remove()
     }
 
+    @Test func handlerStillRunningAfterTheShutdownDeadline_finishesHarmlessly() async throws {
+        let s = try server { $0.shutdownGracePeriod = .milliseconds(200) }
+        let c = try RawClient(port: s.port)
+        c.send("GET /block HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(events.wait { $0 == "blocked" } != nil)
+        await s.server.shutdown()
+        #expect(c.readAll() == "")  // cut at the deadline, no response
+        events.gate.signal()  // the handler returns into a stopped server
+        #expect(waitUntil { s.server.context.pool.load.busy == 0 })
+        dir.remove()
+    }
+
     @Test func shutdownDeadline_abortsAStreamingUpload() async throws {
         let s = try server { $0.shutdownGracePeriod = .milliseconds(300) }
         let c = try RawClient(port: s.port)
