@@ -2,8 +2,24 @@
 final class Arguments {
     private var values: [String: String] = [:]
     private var used: Set<String> = []
+    private var raw: [String] = []
+    private var parseError: UsageError?
 
+    /// Parses `--name value` pairs; a malformed list is reported when an option is first read, so
+    /// a benchmark that takes its arguments raw (`takeAll`) is not refused by this parser.
     init(_ arguments: [String]) throws {
+        raw = arguments
+        do { try parse(arguments) } catch let error as UsageError { parseError = error }
+    }
+
+    /// The arguments as given, for benchmarks that parse their own; marks every option used.
+    func takeAll() -> [String] {
+        parseError = nil
+        used.formUnion(values.keys)
+        return raw
+    }
+
+    private func parse(_ arguments: [String]) throws {
         var index = 0
         while index < arguments.count {
             let key = arguments[index]
@@ -17,6 +33,7 @@ final class Arguments {
 
     /// A positive integer option, or `defaultValue` when absent.
     func int(_ name: String, default defaultValue: Int) throws -> Int {
+        if let parseError { throw parseError }
         used.insert(name)
         guard let text = values[name] else { return defaultValue }
         guard let value = Int(text), value > 0 else {
@@ -27,6 +44,7 @@ final class Arguments {
 
     /// A comma-separated list of positive integers, or `defaultValue` when absent.
     func ints(_ name: String, default defaultValue: [Int]) throws -> [Int] {
+        if let parseError { throw parseError }
         used.insert(name)
         guard let text = values[name] else { return defaultValue }
         let parsed = text.split(separator: ",").compactMap { Int($0) }.filter { $0 > 0 }
@@ -38,6 +56,7 @@ final class Arguments {
 
     /// Refuses options the benchmark never asked for (typos would otherwise be ignored).
     func checkAllUsed() throws {
+        if let parseError { throw parseError }
         let unknown = Set(values.keys).subtracting(used)
         guard unknown.isEmpty else {
             throw UsageError(

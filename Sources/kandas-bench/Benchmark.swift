@@ -8,6 +8,19 @@ struct Benchmark: Sendable {
     let usage: String
     /// Runs with the arguments after the subcommand name.
     let run: @Sendable (Arguments) throws -> Void
+
+    init(name: String, usage: String, run: @escaping @Sendable (Arguments) throws -> Void) {
+        self.name = name
+        self.usage = usage
+        self.run = run
+    }
+
+    /// A benchmark that parses its own arguments (e.g. one that re-runs itself as a child server).
+    init(name: String, usage: String, rawRun: @escaping @Sendable ([String]) throws -> Void) {
+        self.name = name
+        self.usage = usage
+        self.run = { arguments in try rawRun(arguments.takeAll()) }
+    }
 }
 
 /// Bad command line: printed with the usage, exit code 64 (EX_USAGE).

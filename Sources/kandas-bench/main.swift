@@ -6,6 +6,10 @@ let benchmarks: [Benchmark] = [
     HashBenchmark.benchmark,
     SQLiteBenchmark.benchmark,
     ClientBenchmark.benchmark,
+    Benchmark(
+        name: "http",
+        usage: "http [--duration S] [--runs N] [--upload-mib N] [--loops N] [--handlers N] [--only small|idle|upload]",
+        rawRun: runHTTPBenchmark),
 ]
 
 exit(BenchmarkRunner.main(arguments: Array(CommandLine.arguments.dropFirst()), benchmarks: benchmarks))
