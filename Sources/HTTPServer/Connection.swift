@@ -235,7 +235,7 @@ final class Connection: @unchecked Sendable {
             // Every handler thread is busy and the queue is full: shed this request cleanly.
             closeAfterWrite = true
             let busy = HTTPError(
-                status: .serviceUnavailable, code: "server_busy",
+                status: .serviceUnavailable, code: "unavailable",
                 headers: ["Retry-After": String(context.configuration.retryAfterSeconds)])
             startResponse(context.responder.prepare(busy.response, for: req))
         }
@@ -342,7 +342,7 @@ final class Connection: @unchecked Sendable {
                 }
             } else if now - headStartedAt > t.headerRead.milliseconds {
                 // Slowloris: a head that never ends.
-                protocolError(HTTPError(status: .requestTimeout, code: "header_timeout"))
+                protocolError(HTTPError(status: .requestTimeout, code: "request_timeout"))
                 updateInterest()
             }
         case .readingBody:

@@ -1,18 +1,23 @@
 /// The one error type of this module: a failure that becomes an RFC 9457 problem response.
 ///
 /// Handlers throw it to answer with a stable `code` (`batch_too_large`); the engine uses it for
-/// protocol errors (`malformed_request`, `header_too_large`) and for system failures while
+/// protocol errors (`bad_request`, `header_too_large`) and for system failures while
 /// starting (`listen_failed`, with the `errno` and the call that failed). Any other error a
 /// handler throws becomes a 500 with no detail, so internals never leak to clients.
 ///
-/// Codes the engine itself sends (to be listed in `Protocol/`): `malformed_request` (400),
-/// `request_line_too_long` (414), `header_too_large` and `too_many_headers` (431),
-/// `unsupported_transfer_coding` (501), `http_version_not_supported` (505),
-/// `unsupported_expectation` (417), `header_timeout` (408), `not_found` (404),
-/// `method_not_allowed` (405), `body_too_large` (413), `range_not_satisfiable` (416),
-/// `server_busy` and `too_many_connections` (503, with `Retry-After`), `spool_failed` (507),
-/// `internal_error` (500). Startup only: `listen_failed`, `system_call_failed`.
+/// The codes the engine itself sends are `wireCodes` (each is documented in `Protocol/sync-v1.md`
+/// §15, which a test checks). Startup only, never on the wire: `listen_failed`,
+/// `system_call_failed`; `connection_closed` only reaches a handler whose client went away.
 public struct HTTPError: Error, Sendable, CustomStringConvertible {
+    /// Every problem `code` the engine puts on the wire, with its HTTP status.
+    public static let wireCodes: [String: Int] = [
+        "bad_request": 400, "uri_too_long": 414, "header_too_large": 431, "length_required": 411,
+        "unsupported_transfer_encoding": 501, "http_version_not_supported": 505, "expectation_failed": 417,
+        "request_timeout": 408, "not_found": 404, "method_not_allowed": 405, "body_too_large": 413,
+        "range_not_satisfiable": 416, "unavailable": 503, "too_many_connections": 503,
+        "insufficient_storage": 507, "internal_error": 500,
+    ]
+
     public var status: HTTPStatus
     public var code: String
     public var detail: String?

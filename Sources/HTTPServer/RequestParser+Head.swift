@@ -31,7 +31,7 @@ extension RequestParser {
             guard let lf = Self.lineEnd(input, from: lineStart, limit: Int.max) else {
                 try Self.checkNoBareCR(input, lineStart..<input.count)
                 if isHead && lineStart == 0 && input.count > limits.maxRequestLineBytes {
-                    throw HTTPError(status: .uriTooLong, code: "request_line_too_long")
+                    throw HTTPError(status: .uriTooLong, code: "uri_too_long")
                 }
                 if input.count > limits.maxHeaderBytes {
                     throw HTTPError(status: .requestHeaderFieldsTooLarge, code: "header_too_large")
@@ -42,7 +42,7 @@ extension RequestParser {
             guard lf > lineStart, input[lf - 1] == 0x0D else { throw Self.bad("line ended by a bare LF") }
             try Self.checkNoBareCR(input, lineStart..<(lf - 1))
             if isHead && lineStart == 0 && lf - 1 > limits.maxRequestLineBytes {
-                throw HTTPError(status: .uriTooLong, code: "request_line_too_long")
+                throw HTTPError(status: .uriTooLong, code: "uri_too_long")
             }
             if lf + 1 > limits.maxHeaderBytes {
                 throw HTTPError(status: .requestHeaderFieldsTooLarge, code: "header_too_large")
@@ -74,7 +74,7 @@ extension RequestParser {
         if let expect = headers["Expect"] {
             // RFC 9110 §10.1.1: only 100-continue is defined; ignore it in HTTP/1.0.
             guard expect.trimmingSpaces().lowercased() == "100-continue" else {
-                throw HTTPError(status: .expectationFailed, code: "unsupported_expectation")
+                throw HTTPError(status: .expectationFailed, code: "expectation_failed")
             }
             expectContinue = version == .http1_1
         }
@@ -99,7 +99,7 @@ extension RequestParser {
             }
             // §6.1: a coding we do not implement (gzip before chunked) is a 501.
             guard codings.count == 1 else {
-                throw HTTPError(status: .notImplemented, code: "unsupported_transfer_coding")
+                throw HTTPError(status: .notImplemented, code: "unsupported_transfer_encoding")
             }
             return .chunked
         }
@@ -174,7 +174,7 @@ extension RequestParser {
             throw Self.bad("invalid character in a header field value")
         }
         guard headers.count < limits.maxHeaderCount else {
-            throw HTTPError(status: .requestHeaderFieldsTooLarge, code: "too_many_headers")
+            throw HTTPError(status: .requestHeaderFieldsTooLarge, code: "header_too_large")
         }
         headers.add(Self.string(input, line.lowerBound..<colon), Self.string(input, vs..<ve))
     }
@@ -182,7 +182,7 @@ extension RequestParser {
     // MARK: byte classes and helpers
 
     static func bad(_ detail: String) -> HTTPError {
-        HTTPError(status: .badRequest, code: "malformed_request", detail: detail)
+        HTTPError(status: .badRequest, code: "bad_request", detail: detail)
     }
 
     static func lineEnd(_ input: UnsafeRawBufferPointer, from: Int, limit: Int) -> Int? {

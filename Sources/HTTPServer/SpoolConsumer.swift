@@ -16,7 +16,7 @@ final class SpoolConsumer: RequestBodyConsumer {
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else {
             throw HTTPError(
-                status: .insufficientStorage, code: "spool_failed", detail: "cannot create a temporary file",
+                status: .insufficientStorage, code: "insufficient_storage", detail: "cannot create a temporary file",
                 errno: clinux_errno())
         }
         self.fd = fd

@@ -159,7 +159,7 @@ import Testing
         let text = shed.readAll()
         #expect(text.hasPrefix("HTTP/1.1 503 "))
         #expect(text.contains("Retry-After: 5"))
-        #expect(text.contains("server_busy"))
+        #expect(text.contains("unavailable"))
         events.gate.signal()
         #expect(first.readResponses(1).first?.hasSuffix("released") == true)
         #expect(queued.readResponses(1).first?.hasSuffix("hello queued") == true)

@@ -76,6 +76,10 @@ public enum ErrorCode: String, Sendable, Codable, Equatable, CaseIterable {
     case requestTimeout = "request_timeout"
     case expectationFailed = "expectation_failed"
     case unsupportedTransferEncoding = "unsupported_transfer_encoding"
+    case httpVersionNotSupported = "http_version_not_supported"
+    case rangeNotSatisfiable = "range_not_satisfiable"
+    case tooManyConnections = "too_many_connections"
+    case insufficientStorage = "insufficient_storage"
 
     /// The HTTP status of a response carrying this code; `nil` for push event outcomes only.
     public var httpStatus: Int? {
@@ -107,6 +111,10 @@ public enum ErrorCode: String, Sendable, Codable, Equatable, CaseIterable {
         case .requestTimeout: return 408
         case .expectationFailed: return 417
         case .unsupportedTransferEncoding: return 501
+        case .httpVersionNotSupported: return 505
+        case .rangeNotSatisfiable: return 416
+        case .tooManyConnections: return 503
+        case .insufficientStorage: return 507
         case .gap, .deviceSeqReused, .eventIDReused, .unknownEventType, .invalidPayload, .unknownItem,
             .itemNotPublished, .unknownMember, .memberMismatch, .unknownCompletion, .completionVoided,
             .unknownConflict, .conflictAlreadyResolved, .resolutionNotAllowed, .attachmentIDReused:
