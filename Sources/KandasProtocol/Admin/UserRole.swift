@@ -1,0 +1,13 @@
+/// A user's role; it decides what the user may read and write (sync-v1 §3).
+public enum UserRole: String, Sendable, Codable, Equatable, CaseIterable {
+    /// Works in the field with an enrolled device.
+    case fieldWorker = "field_worker"
+    /// Supervises one career centre.
+    case centreSupervisor = "centre_supervisor"
+    /// Administers one region.
+    case regionAdmin = "region_admin"
+    /// Administers everything.
+    case nationalAdmin = "national_admin"
+    /// Reads everything in its scope, writes nothing.
+    case auditor
+}

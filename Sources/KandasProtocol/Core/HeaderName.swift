@@ -1,0 +1,31 @@
+/// HTTP header names used by the protocol (compare case-insensitively; HTTP field names are).
+public enum HeaderName {
+    public static let authorization = "Authorization"
+    public static let wwwAuthenticate = "WWW-Authenticate"
+    public static let contentType = "Content-Type"
+    public static let kandasProtocol = "Kandas-Protocol"
+    public static let idempotencyKey = "Idempotency-Key"
+    public static let idempotentReplayed = "Idempotent-Replayed"
+    public static let requestID = "Request-Id"
+    public static let retryAfter = "Retry-After"
+    public static let location = "Location"
+    public static let cacheControl = "Cache-Control"
+    public static let allow = "Allow"
+    // tus 1.0.0 (https://tus.io/protocols/resumable-upload).
+    public static let tusResumable = "Tus-Resumable"
+    public static let tusVersion = "Tus-Version"
+    public static let tusExtension = "Tus-Extension"
+    public static let tusMaxSize = "Tus-Max-Size"
+    public static let tusChecksumAlgorithm = "Tus-Checksum-Algorithm"
+    public static let uploadOffset = "Upload-Offset"
+    public static let uploadLength = "Upload-Length"
+    public static let uploadDeferLength = "Upload-Defer-Length"
+    public static let uploadMetadata = "Upload-Metadata"
+    public static let uploadChecksum = "Upload-Checksum"
+    public static let uploadExpires = "Upload-Expires"
+    // Draft-style limits and Kandas additions.
+    public static let uploadLimit = "Upload-Limit"
+    public static let kandasMaxChunkSize = "Kandas-Max-Chunk-Size"
+    public static let kandasRecommendedChunkSize = "Kandas-Recommended-Chunk-Size"
+    public static let kandasUploadState = "Kandas-Upload-State"
+}

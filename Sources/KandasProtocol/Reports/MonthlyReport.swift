@@ -1,0 +1,36 @@
+/// The Annex 3 monthly report of a region as JSON.
+///
+/// Wire fields are `snake_case` (see `CodingKeys`); optional fields are omitted when `nil`.
+public struct MonthlyReport: Sendable, Codable, Equatable {
+    /// Region.
+    public var regionID: WireID
+    /// `YYYY-MM`.
+    public var month: String
+    /// Only events received before this count.
+    public var cutoff: Timestamp
+    /// Generation time (not part of the hashed content).
+    public var generatedAt: Timestamp
+    /// SHA-256 of the rows' canonical JSON.
+    public var inputSHA256: String
+    /// Rows ordered by IIN.
+    public var rows: [MonthlyReportRow]
+
+    /// Creates a value from its fields.
+    public init(regionID: WireID, month: String, cutoff: Timestamp, generatedAt: Timestamp, inputSHA256: String, rows: [MonthlyReportRow]) {
+        self.regionID = regionID
+        self.month = month
+        self.cutoff = cutoff
+        self.generatedAt = generatedAt
+        self.inputSHA256 = inputSHA256
+        self.rows = rows
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case regionID = "region_id"
+        case month
+        case cutoff
+        case generatedAt = "generated_at"
+        case inputSHA256 = "input_sha256"
+        case rows
+    }
+}
