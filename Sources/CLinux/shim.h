@@ -1,4 +1,6 @@
-#define _GNU_SOURCE 1
+/* No _GNU_SOURCE here: it would make these headers disagree with the Glibc module that
+   Swift builds (fd_set, __rusage_who), a hard error in a clean build. GNU extensions we need
+   are declared explicitly below. */
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/sendfile.h>
@@ -15,3 +17,9 @@
 #include <sys/statvfs.h>
 /* errno is a macro over a thread-local; read it through a function. */
 static inline int clinux_errno(void) { return errno; }
+
+/* accept4(2) is a GNU extension: declared here instead of defining _GNU_SOURCE. */
+extern int accept4(int sockfd, struct sockaddr *addr, socklen_t *addrlen, int flags);
+static inline int clinux_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags) {
+    return accept4(fd, addr, len, flags);
+}
