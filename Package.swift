@@ -70,7 +70,13 @@ let package = Package(
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"], swiftSettings: strict),
         .testTarget(name: "SupportTests", dependencies: ["Log", "Lifecycle"], swiftSettings: strict),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Log"], swiftSettings: strict),
-        .testTarget(name: "KandasServerTests", dependencies: ["KandasServer"], swiftSettings: strict),
+        .target(
+            name: "KandasTestSupport", dependencies: ["SQLiteKit", "Crypto"], path: "Tests/KandasTestSupport",
+            swiftSettings: strict),
+        .testTarget(
+            name: "KandasServerTests",
+            dependencies: ["KandasServer", "KandasTestSupport", "KandasProtocol", "KandasDomain", "SQLiteKit"],
+            swiftSettings: strict),
         .testTarget(name: "KandasClientTests", dependencies: ["KandasClient"], swiftSettings: strict),
         .testTarget(
             name: "EndToEndTests", dependencies: ["KandasServer", "KandasClient", "CurlTransport", "KandasCLI"],
