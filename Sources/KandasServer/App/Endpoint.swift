@@ -37,6 +37,9 @@ public struct Endpoint: Sendable {
         self.handler = handler
     }
 
+    /// The method as sent on the wire (`GET`, `POST`...).
+    public var methodName: String { method.rawValue }
+
     /// The roles this endpoint admits (every role for `.anyToken`, none for `.open`).
     public var roles: Set<UserRole> {
         switch access {
