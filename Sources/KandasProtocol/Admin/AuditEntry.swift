@@ -32,7 +32,11 @@ public struct AuditEntry: Sendable, Codable, Equatable {
     public var hash: String
 
     /// Creates a value from its fields.
-    public init(id: WireID, seq: Int, at: Timestamp, actorType: ActorType, actorID: WireID? = nil, actorRole: UserRole? = nil, action: String, entityType: String, entityID: WireID? = nil, remoteAddr: String, requestID: String, summary: String? = nil, previousHash: String, hash: String) {
+    public init(
+        id: WireID, seq: Int, at: Timestamp, actorType: ActorType, actorID: WireID? = nil, actorRole: UserRole? = nil,
+        action: String, entityType: String, entityID: WireID? = nil, remoteAddr: String, requestID: String,
+        summary: String? = nil, previousHash: String, hash: String
+    ) {
         self.id = id
         self.seq = seq
         self.at = at

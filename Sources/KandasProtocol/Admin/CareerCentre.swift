@@ -18,7 +18,10 @@ public struct CareerCentre: Sendable, Codable, Equatable {
     public var updatedAt: Timestamp
 
     /// Creates a value from its fields.
-    public init(id: WireID, regionID: WireID, name: String, address: String? = nil, version: Int, createdAt: Timestamp, updatedAt: Timestamp) {
+    public init(
+        id: WireID, regionID: WireID, name: String, address: String? = nil, version: Int, createdAt: Timestamp,
+        updatedAt: Timestamp
+    ) {
         self.id = id
         self.regionID = regionID
         self.name = name

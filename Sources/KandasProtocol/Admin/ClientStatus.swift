@@ -18,7 +18,10 @@ public struct ClientStatus: Sendable, Codable, Equatable {
     public var lastError: String?
 
     /// Creates a value from its fields.
-    public init(outboxEvents: Int, outboxBytes: Int, oldestUnsentAt: Timestamp? = nil, filesPending: Int, bytesPending: Int, appVersion: String, lastError: String? = nil) {
+    public init(
+        outboxEvents: Int, outboxBytes: Int, oldestUnsentAt: Timestamp? = nil, filesPending: Int, bytesPending: Int,
+        appVersion: String, lastError: String? = nil
+    ) {
         self.outboxEvents = outboxEvents
         self.outboxBytes = outboxBytes
         self.oldestUnsentAt = oldestUnsentAt

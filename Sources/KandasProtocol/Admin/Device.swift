@@ -7,7 +7,7 @@ public struct Device: Sendable, Codable, Equatable {
     /// The field worker it acts for.
     public var userID: WireID
     /// The installation's own UUID.
-    public var deviceUuid: WireID
+    public var deviceUUID: WireID
     /// Platform.
     public var platform: Platform
     /// App version at enrollment or last push.
@@ -30,10 +30,14 @@ public struct Device: Sendable, Codable, Equatable {
     public var clientStatus: ClientStatus?
 
     /// Creates a value from its fields.
-    public init(id: WireID, userID: WireID, deviceUuid: WireID, platform: Platform, appVersion: String, deviceName: String? = nil, status: DeviceStatus, enrolledAt: Timestamp, lastSeenAt: Timestamp? = nil, revokedAt: Timestamp? = nil, revokeReason: String? = nil, lastDeviceSeq: Int, clientStatus: ClientStatus? = nil) {
+    public init(
+        id: WireID, userID: WireID, deviceUUID: WireID, platform: Platform, appVersion: String,
+        deviceName: String? = nil, status: DeviceStatus, enrolledAt: Timestamp, lastSeenAt: Timestamp? = nil,
+        revokedAt: Timestamp? = nil, revokeReason: String? = nil, lastDeviceSeq: Int, clientStatus: ClientStatus? = nil
+    ) {
         self.id = id
         self.userID = userID
-        self.deviceUuid = deviceUuid
+        self.deviceUUID = deviceUUID
         self.platform = platform
         self.appVersion = appVersion
         self.deviceName = deviceName
@@ -49,7 +53,7 @@ public struct Device: Sendable, Codable, Equatable {
     enum CodingKeys: String, CodingKey {
         case id
         case userID = "user_id"
-        case deviceUuid = "device_uuid"
+        case deviceUUID = "device_uuid"
         case platform
         case appVersion = "app_version"
         case deviceName = "device_name"

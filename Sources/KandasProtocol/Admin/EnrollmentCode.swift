@@ -20,7 +20,10 @@ public struct EnrollmentCode: Sendable, Codable, Equatable {
     public var deviceID: WireID?
 
     /// Creates a value from its fields.
-    public init(id: WireID, userID: WireID, createdBy: WireID, createdAt: Timestamp, expiresAt: Timestamp, status: EnrollmentCodeStatus, usedAt: Timestamp? = nil, deviceID: WireID? = nil) {
+    public init(
+        id: WireID, userID: WireID, createdBy: WireID, createdAt: Timestamp, expiresAt: Timestamp,
+        status: EnrollmentCodeStatus, usedAt: Timestamp? = nil, deviceID: WireID? = nil
+    ) {
         self.id = id
         self.userID = userID
         self.createdBy = createdBy

@@ -26,7 +26,11 @@ public struct Family: Sendable, Codable, Equatable {
     public var updatedAt: Timestamp
 
     /// Creates a value from its fields.
-    public init(id: WireID, regionID: WireID, careerCentreID: WireID, assignedWorkerIDs: [WireID], settlement: Settlement, address: String? = nil, quotaInclusionDate: CalendarDate, consentRecorded: Bool, version: Int, createdAt: Timestamp, updatedAt: Timestamp) {
+    public init(
+        id: WireID, regionID: WireID, careerCentreID: WireID, assignedWorkerIDs: [WireID], settlement: Settlement,
+        address: String? = nil, quotaInclusionDate: CalendarDate, consentRecorded: Bool, version: Int,
+        createdAt: Timestamp, updatedAt: Timestamp
+    ) {
         self.id = id
         self.regionID = regionID
         self.careerCentreID = careerCentreID

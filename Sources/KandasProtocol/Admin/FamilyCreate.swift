@@ -18,7 +18,10 @@ public struct FamilyCreate: Sendable, Codable, Equatable {
     public var members: [MemberCreate]
 
     /// Creates a value from its fields.
-    public init(careerCentreID: WireID, assignedWorkerIDs: [WireID], settlement: Settlement, address: String? = nil, quotaInclusionDate: CalendarDate, consentRecorded: Bool, members: [MemberCreate]) {
+    public init(
+        careerCentreID: WireID, assignedWorkerIDs: [WireID], settlement: Settlement, address: String? = nil,
+        quotaInclusionDate: CalendarDate, consentRecorded: Bool, members: [MemberCreate]
+    ) {
         self.careerCentreID = careerCentreID
         self.assignedWorkerIDs = assignedWorkerIDs
         self.settlement = settlement

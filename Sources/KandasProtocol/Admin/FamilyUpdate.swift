@@ -14,7 +14,10 @@ public struct FamilyUpdate: Sendable, Codable, Equatable {
     public var consentRecorded: Bool?
 
     /// Creates a value from its fields.
-    public init(version: Int, assignedWorkerIDs: [WireID]? = nil, settlement: Settlement? = nil, address: String? = nil, consentRecorded: Bool? = nil) {
+    public init(
+        version: Int, assignedWorkerIDs: [WireID]? = nil, settlement: Settlement? = nil, address: String? = nil,
+        consentRecorded: Bool? = nil
+    ) {
         self.version = version
         self.assignedWorkerIDs = assignedWorkerIDs
         self.settlement = settlement

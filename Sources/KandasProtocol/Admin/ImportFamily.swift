@@ -22,7 +22,11 @@ public struct ImportFamily: Sendable, Codable, Equatable {
     public var planItems: [ImportPlanItem]?
 
     /// Creates a value from its fields.
-    public init(ref: String, careerCentreID: WireID, assignedWorkerIDs: [WireID], settlement: Settlement, address: String? = nil, quotaInclusionDate: CalendarDate, consentRecorded: Bool, members: [MemberCreate], planItems: [ImportPlanItem]? = nil) {
+    public init(
+        ref: String, careerCentreID: WireID, assignedWorkerIDs: [WireID], settlement: Settlement,
+        address: String? = nil, quotaInclusionDate: CalendarDate, consentRecorded: Bool, members: [MemberCreate],
+        planItems: [ImportPlanItem]? = nil
+    ) {
         self.ref = ref
         self.careerCentreID = careerCentreID
         self.assignedWorkerIDs = assignedWorkerIDs

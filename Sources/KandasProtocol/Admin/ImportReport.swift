@@ -24,7 +24,10 @@ public struct ImportReport: Sendable, Codable, Equatable {
     public var rows: [ImportRow]
 
     /// Creates a value from its fields.
-    public init(id: WireID, format: ImportFormat, dryRun: Bool, createdAt: Timestamp, rowsTotal: Int, rowsOk: Int, rowsFailed: Int, familiesCreated: Int, plansCreated: Int, rows: [ImportRow]) {
+    public init(
+        id: WireID, format: ImportFormat, dryRun: Bool, createdAt: Timestamp, rowsTotal: Int, rowsOk: Int,
+        rowsFailed: Int, familiesCreated: Int, plansCreated: Int, rows: [ImportRow]
+    ) {
         self.id = id
         self.format = format
         self.dryRun = dryRun

@@ -14,7 +14,9 @@ public struct ImportRow: Sendable, Codable, Equatable {
     public var errors: [ImportFieldError]
 
     /// Creates a value from its fields.
-    public init(row: Int, familyRef: String? = nil, status: ImportRowStatus, familyID: WireID? = nil, errors: [ImportFieldError]) {
+    public init(
+        row: Int, familyRef: String? = nil, status: ImportRowStatus, familyID: WireID? = nil, errors: [ImportFieldError]
+    ) {
         self.row = row
         self.familyRef = familyRef
         self.status = status

@@ -26,7 +26,10 @@ public struct Member: Sendable, Codable, Equatable {
     public var updatedAt: Timestamp
 
     /// Creates a value from its fields.
-    public init(id: WireID, familyID: WireID, iin: String, lastName: String, firstName: String, patronymic: String? = nil, birthDate: CalendarDate, relation: Relation, version: Int, createdAt: Timestamp, updatedAt: Timestamp) {
+    public init(
+        id: WireID, familyID: WireID, iin: String, lastName: String, firstName: String, patronymic: String? = nil,
+        birthDate: CalendarDate, relation: Relation, version: Int, createdAt: Timestamp, updatedAt: Timestamp
+    ) {
         self.id = id
         self.familyID = familyID
         self.iin = iin

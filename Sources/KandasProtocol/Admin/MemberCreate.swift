@@ -16,7 +16,10 @@ public struct MemberCreate: Sendable, Codable, Equatable {
     public var relation: Relation
 
     /// Creates a value from its fields.
-    public init(iin: String, lastName: String, firstName: String, patronymic: String? = nil, birthDate: CalendarDate, relation: Relation) {
+    public init(
+        iin: String, lastName: String, firstName: String, patronymic: String? = nil, birthDate: CalendarDate,
+        relation: Relation
+    ) {
         self.iin = iin
         self.lastName = lastName
         self.firstName = firstName

@@ -14,7 +14,10 @@ public struct MemberUpdate: Sendable, Codable, Equatable {
     public var relation: Relation?
 
     /// Creates a value from its fields.
-    public init(version: Int, lastName: String? = nil, firstName: String? = nil, patronymic: String? = nil, relation: Relation? = nil) {
+    public init(
+        version: Int, lastName: String? = nil, firstName: String? = nil, patronymic: String? = nil,
+        relation: Relation? = nil
+    ) {
         self.version = version
         self.lastName = lastName
         self.firstName = firstName

@@ -26,7 +26,11 @@ public struct Plan: Sendable, Codable, Equatable {
     public var publicationLate: Bool
 
     /// Creates a value from its fields.
-    public init(id: WireID, familyID: WireID, status: PlanStatus, version: Int, createdAt: Timestamp, updatedAt: Timestamp, agreedAt: Timestamp? = nil, approvedAt: Timestamp? = nil, publishedAt: Timestamp? = nil, publicationDue: Timestamp? = nil, publicationLate: Bool) {
+    public init(
+        id: WireID, familyID: WireID, status: PlanStatus, version: Int, createdAt: Timestamp, updatedAt: Timestamp,
+        agreedAt: Timestamp? = nil, approvedAt: Timestamp? = nil, publishedAt: Timestamp? = nil,
+        publicationDue: Timestamp? = nil, publicationLate: Bool
+    ) {
         self.id = id
         self.familyID = familyID
         self.status = status

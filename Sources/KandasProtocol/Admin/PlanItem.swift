@@ -32,7 +32,11 @@ public struct PlanItem: Sendable, Codable, Equatable {
     public var updatedAt: Timestamp
 
     /// Creates a value from its fields.
-    public init(id: WireID, planID: WireID, familyID: WireID, memberID: WireID, serviceCode: Int, dueDate: CalendarDate, instructions: String? = nil, assignedWorkerID: WireID? = nil, status: PlanItemStatus, version: Int, completionCount: Int, cancelReason: String? = nil, createdAt: Timestamp, updatedAt: Timestamp) {
+    public init(
+        id: WireID, planID: WireID, familyID: WireID, memberID: WireID, serviceCode: Int, dueDate: CalendarDate,
+        instructions: String? = nil, assignedWorkerID: WireID? = nil, status: PlanItemStatus, version: Int,
+        completionCount: Int, cancelReason: String? = nil, createdAt: Timestamp, updatedAt: Timestamp
+    ) {
         self.id = id
         self.planID = planID
         self.familyID = familyID

@@ -16,7 +16,10 @@ public struct PlanItemChangeRequest: Sendable, Codable, Equatable {
     public var reason: String?
 
     /// Creates a value from its fields.
-    public init(version: Int, action: PlanItemAction, dueDate: CalendarDate? = nil, assignedWorkerID: WireID? = nil, instructions: String? = nil, reason: String? = nil) {
+    public init(
+        version: Int, action: PlanItemAction, dueDate: CalendarDate? = nil, assignedWorkerID: WireID? = nil,
+        instructions: String? = nil, reason: String? = nil
+    ) {
         self.version = version
         self.action = action
         self.dueDate = dueDate

@@ -14,7 +14,10 @@ public struct PlanItemCreate: Sendable, Codable, Equatable {
     public var assignedWorkerID: WireID?
 
     /// Creates a value from its fields.
-    public init(memberID: WireID, serviceCode: Int, dueDate: CalendarDate, instructions: String? = nil, assignedWorkerID: WireID? = nil) {
+    public init(
+        memberID: WireID, serviceCode: Int, dueDate: CalendarDate, instructions: String? = nil,
+        assignedWorkerID: WireID? = nil
+    ) {
         self.memberID = memberID
         self.serviceCode = serviceCode
         self.dueDate = dueDate

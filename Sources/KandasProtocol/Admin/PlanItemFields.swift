@@ -12,7 +12,9 @@ public struct PlanItemFields: Sendable, Codable, Equatable {
     public var status: PlanItemStatus
 
     /// Creates a value from its fields.
-    public init(dueDate: CalendarDate, instructions: String? = nil, assignedWorkerID: WireID? = nil, status: PlanItemStatus) {
+    public init(
+        dueDate: CalendarDate, instructions: String? = nil, assignedWorkerID: WireID? = nil, status: PlanItemStatus
+    ) {
         self.dueDate = dueDate
         self.instructions = instructions
         self.assignedWorkerID = assignedWorkerID

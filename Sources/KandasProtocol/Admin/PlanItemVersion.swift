@@ -18,7 +18,10 @@ public struct PlanItemVersion: Sendable, Codable, Equatable {
     public var reason: String?
 
     /// Creates a value from its fields.
-    public init(itemID: WireID, version: Int, action: PlanItemAction, changedAt: Timestamp, changedBy: WireID, fields: PlanItemFields, reason: String? = nil) {
+    public init(
+        itemID: WireID, version: Int, action: PlanItemAction, changedAt: Timestamp, changedBy: WireID,
+        fields: PlanItemFields, reason: String? = nil
+    ) {
         self.itemID = itemID
         self.version = version
         self.action = action

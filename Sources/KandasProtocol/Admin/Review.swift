@@ -18,7 +18,10 @@ public struct Review: Sendable, Codable, Equatable {
     public var createdAt: Timestamp
 
     /// Creates a value from its fields.
-    public init(id: WireID, completionID: WireID, decision: ReviewDecision, comment: String? = nil, reviewerID: WireID, reviewerName: String, createdAt: Timestamp) {
+    public init(
+        id: WireID, completionID: WireID, decision: ReviewDecision, comment: String? = nil, reviewerID: WireID,
+        reviewerName: String, createdAt: Timestamp
+    ) {
         self.id = id
         self.completionID = completionID
         self.decision = decision

@@ -26,7 +26,11 @@ public struct User: Sendable, Codable, Equatable {
     public var lastLoginAt: Timestamp?
 
     /// Creates a value from its fields.
-    public init(id: WireID, username: String, displayName: String, role: UserRole, regionID: WireID? = nil, careerCentreID: WireID? = nil, active: Bool, version: Int, createdAt: Timestamp, updatedAt: Timestamp, lastLoginAt: Timestamp? = nil) {
+    public init(
+        id: WireID, username: String, displayName: String, role: UserRole, regionID: WireID? = nil,
+        careerCentreID: WireID? = nil, active: Bool, version: Int, createdAt: Timestamp, updatedAt: Timestamp,
+        lastLoginAt: Timestamp? = nil
+    ) {
         self.id = id
         self.username = username
         self.displayName = displayName

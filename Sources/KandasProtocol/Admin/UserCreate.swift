@@ -16,7 +16,10 @@ public struct UserCreate: Sendable, Codable, Equatable {
     public var password: String
 
     /// Creates a value from its fields.
-    public init(username: String, displayName: String, role: UserRole, regionID: WireID? = nil, careerCentreID: WireID? = nil, password: String) {
+    public init(
+        username: String, displayName: String, role: UserRole, regionID: WireID? = nil, careerCentreID: WireID? = nil,
+        password: String
+    ) {
         self.username = username
         self.displayName = displayName
         self.role = role

@@ -18,7 +18,10 @@ public struct UserUpdate: Sendable, Codable, Equatable {
     public var password: String?
 
     /// Creates a value from its fields.
-    public init(version: Int, displayName: String? = nil, role: UserRole? = nil, regionID: WireID? = nil, careerCentreID: WireID? = nil, active: Bool? = nil, password: String? = nil) {
+    public init(
+        version: Int, displayName: String? = nil, role: UserRole? = nil, regionID: WireID? = nil,
+        careerCentreID: WireID? = nil, active: Bool? = nil, password: String? = nil
+    ) {
         self.version = version
         self.displayName = displayName
         self.role = role

@@ -5,7 +5,7 @@ public struct EnrollRequest: Sendable, Codable, Equatable {
     /// The enrollment code (case and `-`/spaces ignored).
     public var code: String
     /// The installation's UUID, generated once.
-    public var deviceUuid: WireID
+    public var deviceUUID: WireID
     /// Platform.
     public var platform: Platform
     /// App version.
@@ -14,9 +14,9 @@ public struct EnrollRequest: Sendable, Codable, Equatable {
     public var deviceName: String?
 
     /// Creates a value from its fields.
-    public init(code: String, deviceUuid: WireID, platform: Platform, appVersion: String, deviceName: String? = nil) {
+    public init(code: String, deviceUUID: WireID, platform: Platform, appVersion: String, deviceName: String? = nil) {
         self.code = code
-        self.deviceUuid = deviceUuid
+        self.deviceUUID = deviceUUID
         self.platform = platform
         self.appVersion = appVersion
         self.deviceName = deviceName
@@ -24,7 +24,7 @@ public struct EnrollRequest: Sendable, Codable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case code
-        case deviceUuid = "device_uuid"
+        case deviceUUID = "device_uuid"
         case platform
         case appVersion = "app_version"
         case deviceName = "device_name"

@@ -18,7 +18,10 @@ public struct TokenResponse: Sendable, Codable, Equatable {
     public var refreshExpiresAt: Timestamp
 
     /// Creates a value from its fields.
-    public init(deviceID: WireID, userID: WireID, tokenType: String, accessToken: String, accessExpiresAt: Timestamp, refreshToken: String, refreshExpiresAt: Timestamp) {
+    public init(
+        deviceID: WireID, userID: WireID, tokenType: String, accessToken: String, accessExpiresAt: Timestamp,
+        refreshToken: String, refreshExpiresAt: Timestamp
+    ) {
         self.deviceID = deviceID
         self.userID = userID
         self.tokenType = tokenType

@@ -50,7 +50,8 @@ public enum JSONCoding {
     }
 
     /// JSON Pointers of every field present in `data` that `value` does not carry, in sorted order.
-    public static func unknownFields<T: Encodable>(in data: Data, decodedAs value: T) throws(ProtocolError) -> [String] {
+    public static func unknownFields<T: Encodable>(in data: Data, decodedAs value: T) throws(ProtocolError) -> [String]
+    {
         let input = try decode(JSONValue.self, from: data)
         let output: JSONValue
         do {
@@ -113,6 +114,8 @@ public enum JSONCoding {
             return ProtocolError(.malformedJSON, detail: "body is not a JSON object of the expected shape")
         case .typeMismatch(let type, let context):
             return ProtocolError(.invalidField, pointer: pointer(context.codingPath), detail: "expected \(type)")
+        case .valueNotFound(_, let context) where context.codingPath.isEmpty:
+            return ProtocolError(.malformedJSON, detail: "body is null")
         case .valueNotFound(_, let context):
             return ProtocolError(.missingField, pointer: pointer(context.codingPath), detail: "value is null")
         case .dataCorrupted(let context) where context.codingPath.isEmpty:

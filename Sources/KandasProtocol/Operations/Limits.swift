@@ -11,7 +11,7 @@ public struct Limits: Sendable, Codable, Equatable {
     /// Header fields per request.
     public var maxHeaderCount: Int
     /// Admin JSON bodies.
-    public var maxJsonBodyBytes: Int
+    public var maxJSONBodyBytes: Int
     /// Push bodies.
     public var maxPushBodyBytes: Int
     /// Events per push.
@@ -45,31 +45,40 @@ public struct Limits: Sendable, Codable, Equatable {
     /// Absolute upload expiry.
     public var uploadMaxAgeSeconds: Int
     /// Device access token lifetime.
-    public var accessTokenTtlSeconds: Int
+    public var accessTokenTTLSeconds: Int
     /// Sliding refresh token lifetime.
-    public var refreshTokenTtlSeconds: Int
+    public var refreshTokenTTLSeconds: Int
     /// Absolute refresh token lifetime.
     public var refreshTokenMaxAgeSeconds: Int
     /// Grace window for a replaced refresh token.
     public var refreshGraceSeconds: Int
     /// Default enrollment code lifetime.
-    public var enrollmentCodeTtlSeconds: Int
+    public var enrollmentCodeTTLSeconds: Int
     /// Largest enrollment code lifetime.
-    public var enrollmentCodeMaxTtlSeconds: Int
+    public var enrollmentCodeMaxTTLSeconds: Int
     /// Admin session absolute lifetime.
-    public var sessionTtlSeconds: Int
+    public var sessionTTLSeconds: Int
     /// Admin session idle timeout.
     public var sessionIdleSeconds: Int
     /// How long Idempotency-Keys are kept.
     public var idempotencyRetentionSeconds: Int
 
     /// Creates a value from its fields.
-    public init(protocolVersion: Int, features: [String], maxHeaderBytes: Int, maxHeaderCount: Int, maxJsonBodyBytes: Int, maxPushBodyBytes: Int, maxPushEvents: Int, maxImportBodyBytes: Int, maxImportRows: Int, maxPullLimit: Int, defaultPullLimit: Int, maxPageLimit: Int, defaultPageLimit: Int, maxFileBytes: Int, maxChunkBytes: Int, recommendedChunkBytes: Int, maxFilesPerCompletion: Int, maxNoteChars: Int, maxOpenUploadsPerDevice: Int, uploadExpirySeconds: Int, uploadMaxAgeSeconds: Int, accessTokenTtlSeconds: Int, refreshTokenTtlSeconds: Int, refreshTokenMaxAgeSeconds: Int, refreshGraceSeconds: Int, enrollmentCodeTtlSeconds: Int, enrollmentCodeMaxTtlSeconds: Int, sessionTtlSeconds: Int, sessionIdleSeconds: Int, idempotencyRetentionSeconds: Int) {
+    public init(
+        protocolVersion: Int, features: [String], maxHeaderBytes: Int, maxHeaderCount: Int, maxJSONBodyBytes: Int,
+        maxPushBodyBytes: Int, maxPushEvents: Int, maxImportBodyBytes: Int, maxImportRows: Int, maxPullLimit: Int,
+        defaultPullLimit: Int, maxPageLimit: Int, defaultPageLimit: Int, maxFileBytes: Int, maxChunkBytes: Int,
+        recommendedChunkBytes: Int, maxFilesPerCompletion: Int, maxNoteChars: Int, maxOpenUploadsPerDevice: Int,
+        uploadExpirySeconds: Int, uploadMaxAgeSeconds: Int, accessTokenTTLSeconds: Int, refreshTokenTTLSeconds: Int,
+        refreshTokenMaxAgeSeconds: Int, refreshGraceSeconds: Int, enrollmentCodeTTLSeconds: Int,
+        enrollmentCodeMaxTTLSeconds: Int, sessionTTLSeconds: Int, sessionIdleSeconds: Int,
+        idempotencyRetentionSeconds: Int
+    ) {
         self.protocolVersion = protocolVersion
         self.features = features
         self.maxHeaderBytes = maxHeaderBytes
         self.maxHeaderCount = maxHeaderCount
-        self.maxJsonBodyBytes = maxJsonBodyBytes
+        self.maxJSONBodyBytes = maxJSONBodyBytes
         self.maxPushBodyBytes = maxPushBodyBytes
         self.maxPushEvents = maxPushEvents
         self.maxImportBodyBytes = maxImportBodyBytes
@@ -86,23 +95,23 @@ public struct Limits: Sendable, Codable, Equatable {
         self.maxOpenUploadsPerDevice = maxOpenUploadsPerDevice
         self.uploadExpirySeconds = uploadExpirySeconds
         self.uploadMaxAgeSeconds = uploadMaxAgeSeconds
-        self.accessTokenTtlSeconds = accessTokenTtlSeconds
-        self.refreshTokenTtlSeconds = refreshTokenTtlSeconds
+        self.accessTokenTTLSeconds = accessTokenTTLSeconds
+        self.refreshTokenTTLSeconds = refreshTokenTTLSeconds
         self.refreshTokenMaxAgeSeconds = refreshTokenMaxAgeSeconds
         self.refreshGraceSeconds = refreshGraceSeconds
-        self.enrollmentCodeTtlSeconds = enrollmentCodeTtlSeconds
-        self.enrollmentCodeMaxTtlSeconds = enrollmentCodeMaxTtlSeconds
-        self.sessionTtlSeconds = sessionTtlSeconds
+        self.enrollmentCodeTTLSeconds = enrollmentCodeTTLSeconds
+        self.enrollmentCodeMaxTTLSeconds = enrollmentCodeMaxTTLSeconds
+        self.sessionTTLSeconds = sessionTTLSeconds
         self.sessionIdleSeconds = sessionIdleSeconds
         self.idempotencyRetentionSeconds = idempotencyRetentionSeconds
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case protocolVersion = "protocol_version"
         case features
         case maxHeaderBytes = "max_header_bytes"
         case maxHeaderCount = "max_header_count"
-        case maxJsonBodyBytes = "max_json_body_bytes"
+        case maxJSONBodyBytes = "max_json_body_bytes"
         case maxPushBodyBytes = "max_push_body_bytes"
         case maxPushEvents = "max_push_events"
         case maxImportBodyBytes = "max_import_body_bytes"
@@ -119,13 +128,13 @@ public struct Limits: Sendable, Codable, Equatable {
         case maxOpenUploadsPerDevice = "max_open_uploads_per_device"
         case uploadExpirySeconds = "upload_expiry_s"
         case uploadMaxAgeSeconds = "upload_max_age_s"
-        case accessTokenTtlSeconds = "access_token_ttl_s"
-        case refreshTokenTtlSeconds = "refresh_token_ttl_s"
+        case accessTokenTTLSeconds = "access_token_ttl_s"
+        case refreshTokenTTLSeconds = "refresh_token_ttl_s"
         case refreshTokenMaxAgeSeconds = "refresh_token_max_age_s"
         case refreshGraceSeconds = "refresh_grace_s"
-        case enrollmentCodeTtlSeconds = "enrollment_code_ttl_s"
-        case enrollmentCodeMaxTtlSeconds = "enrollment_code_max_ttl_s"
-        case sessionTtlSeconds = "session_ttl_s"
+        case enrollmentCodeTTLSeconds = "enrollment_code_ttl_s"
+        case enrollmentCodeMaxTTLSeconds = "enrollment_code_max_ttl_s"
+        case sessionTTLSeconds = "session_ttl_s"
         case sessionIdleSeconds = "session_idle_s"
         case idempotencyRetentionSeconds = "idempotency_retention_s"
     }

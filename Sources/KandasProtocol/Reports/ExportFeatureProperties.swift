@@ -24,7 +24,11 @@ public struct ExportFeatureProperties: Sendable, Codable, Equatable {
     public var filesDeclared: Int
 
     /// Creates a value from its fields.
-    public init(completionID: WireID, itemID: WireID, familyID: WireID, serviceCode: Int, performedAt: Timestamp, accuracyMeters: Double, reviewState: ReviewState, completeness: Completeness, filesVerified: Int, filesDeclared: Int) {
+    public init(
+        completionID: WireID, itemID: WireID, familyID: WireID, serviceCode: Int, performedAt: Timestamp,
+        accuracyMeters: Double, reviewState: ReviewState, completeness: Completeness, filesVerified: Int,
+        filesDeclared: Int
+    ) {
         self.completionID = completionID
         self.itemID = itemID
         self.familyID = familyID

@@ -16,7 +16,10 @@ public struct MonthlyReport: Sendable, Codable, Equatable {
     public var rows: [MonthlyReportRow]
 
     /// Creates a value from its fields.
-    public init(regionID: WireID, month: String, cutoff: Timestamp, generatedAt: Timestamp, inputSHA256: String, rows: [MonthlyReportRow]) {
+    public init(
+        regionID: WireID, month: String, cutoff: Timestamp, generatedAt: Timestamp, inputSHA256: String,
+        rows: [MonthlyReportRow]
+    ) {
         self.regionID = regionID
         self.month = month
         self.cutoff = cutoff

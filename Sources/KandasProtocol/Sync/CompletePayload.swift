@@ -16,7 +16,10 @@ public struct CompletePayload: Sendable, Codable, Equatable {
     public var files: [DeclaredFile]
 
     /// Creates a value from its fields.
-    public init(completionID: WireID, memberID: WireID, performedAt: Timestamp, note: String? = nil, location: Geolocation? = nil, files: [DeclaredFile]) {
+    public init(
+        completionID: WireID, memberID: WireID, performedAt: Timestamp, note: String? = nil,
+        location: Geolocation? = nil, files: [DeclaredFile]
+    ) {
         self.completionID = completionID
         self.memberID = memberID
         self.performedAt = performedAt

@@ -56,7 +56,14 @@ public struct Completion: Sendable, Codable, Equatable {
     public var updatedAt: Timestamp
 
     /// Creates a value from its fields.
-    public init(id: WireID, itemID: WireID, planID: WireID, familyID: WireID, memberID: WireID, serviceCode: Int, deviceID: WireID, userID: WireID, state: CompletionState, rev: Int, primary: Bool, performedAt: Timestamp, recordedAt: Timestamp, receivedAt: Timestamp, clockSkewMilliseconds: Int, note: String? = nil, location: Geolocation? = nil, files: [EvidenceFile], filesDeclared: Int, filesVerified: Int, completeness: Completeness, evidenceFlags: [String], reviewState: ReviewState, conflictIDs: [WireID], createdAt: Timestamp, updatedAt: Timestamp) {
+    public init(
+        id: WireID, itemID: WireID, planID: WireID, familyID: WireID, memberID: WireID, serviceCode: Int,
+        deviceID: WireID, userID: WireID, state: CompletionState, rev: Int, primary: Bool, performedAt: Timestamp,
+        recordedAt: Timestamp, receivedAt: Timestamp, clockSkewMilliseconds: Int, note: String? = nil,
+        location: Geolocation? = nil, files: [EvidenceFile], filesDeclared: Int, filesVerified: Int,
+        completeness: Completeness, evidenceFlags: [String], reviewState: ReviewState, conflictIDs: [WireID],
+        createdAt: Timestamp, updatedAt: Timestamp
+    ) {
         self.id = id
         self.itemID = itemID
         self.planID = planID

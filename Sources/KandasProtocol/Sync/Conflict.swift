@@ -36,7 +36,13 @@ public struct Conflict: Sendable, Codable, Equatable {
     public var resolutionComment: String?
 
     /// Creates a value from its fields.
-    public init(id: WireID, kind: ConflictKind, severity: ConflictSeverity, status: ConflictStatus, itemID: WireID, completionID: WireID? = nil, eventIDs: [WireID], conflictingFields: [String], versions: [ConflictVersion], itemChanges: [ItemFieldChange]? = nil, displayedEventID: WireID? = nil, detectedAt: Timestamp, resolvedAt: Timestamp? = nil, resolvedBy: ActorRef? = nil, resolution: Resolution? = nil, resolutionComment: String? = nil) {
+    public init(
+        id: WireID, kind: ConflictKind, severity: ConflictSeverity, status: ConflictStatus, itemID: WireID,
+        completionID: WireID? = nil, eventIDs: [WireID], conflictingFields: [String], versions: [ConflictVersion],
+        itemChanges: [ItemFieldChange]? = nil, displayedEventID: WireID? = nil, detectedAt: Timestamp,
+        resolvedAt: Timestamp? = nil, resolvedBy: ActorRef? = nil, resolution: Resolution? = nil,
+        resolutionComment: String? = nil
+    ) {
         self.id = id
         self.kind = kind
         self.severity = severity

@@ -18,7 +18,10 @@ public struct ConflictVersion: Sendable, Codable, Equatable {
     public var values: [String: JSONValue]
 
     /// Creates a value from its fields.
-    public init(eventID: WireID, deviceID: WireID, userID: WireID, receivedAt: Timestamp, recordedAt: Timestamp, completionID: WireID? = nil, values: [String: JSONValue]) {
+    public init(
+        eventID: WireID, deviceID: WireID, userID: WireID, receivedAt: Timestamp, recordedAt: Timestamp,
+        completionID: WireID? = nil, values: [String: JSONValue]
+    ) {
         self.eventID = eventID
         self.deviceID = deviceID
         self.userID = userID

@@ -22,7 +22,10 @@ public struct DeclaredFile: Sendable, Codable, Equatable {
     public var location: Geolocation?
 
     /// Creates a value from its fields.
-    public init(attachmentID: WireID, kind: FileKind, contentType: String, size: Int, sha256: String, capturedAt: Timestamp, source: FileSource, fileName: String? = nil, location: Geolocation? = nil) {
+    public init(
+        attachmentID: WireID, kind: FileKind, contentType: String, size: Int, sha256: String, capturedAt: Timestamp,
+        source: FileSource, fileName: String? = nil, location: Geolocation? = nil
+    ) {
         self.attachmentID = attachmentID
         self.kind = kind
         self.contentType = contentType

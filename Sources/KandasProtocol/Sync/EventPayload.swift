@@ -61,9 +61,8 @@ public enum EventPayload: Sendable, Equatable {
         do {
             value = try JSONCoding.decode(type, from: payload)
         } catch {
-            throw ProtocolError(
-                error.code == .malformedJSON ? .invalidPayload : error.code, pointer: "/payload" + error.pointer,
-                detail: error.detail)
+            // Missing or ill-typed payload fields reject only this event (sync-v1 §6.1).
+            throw ProtocolError(.invalidPayload, pointer: "/payload" + error.pointer, detail: error.detail)
         }
         var found: [String] = []
         let output = (try? JSONCoding.makeDecoder().decode(JSONValue.self, from: JSONCoding.encode(value))) ?? .null

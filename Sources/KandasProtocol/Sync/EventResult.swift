@@ -24,7 +24,11 @@ public struct EventResult: Sendable, Codable, Equatable {
     public var conflictIDs: [WireID]?
 
     /// Creates a value from its fields.
-    public init(eventID: WireID, deviceSeq: Int, outcome: EventOutcome, storedOutcome: EventOutcome? = nil, code: String? = nil, detail: String? = nil, expectedDeviceSeq: Int? = nil, completionID: WireID? = nil, completionRev: Int? = nil, conflictIDs: [WireID]? = nil) {
+    public init(
+        eventID: WireID, deviceSeq: Int, outcome: EventOutcome, storedOutcome: EventOutcome? = nil, code: String? = nil,
+        detail: String? = nil, expectedDeviceSeq: Int? = nil, completionID: WireID? = nil, completionRev: Int? = nil,
+        conflictIDs: [WireID]? = nil
+    ) {
         self.eventID = eventID
         self.deviceSeq = deviceSeq
         self.outcome = outcome

@@ -30,7 +30,11 @@ public struct EvidenceFile: Sendable, Codable, Equatable {
     public var verifiedAt: Timestamp?
 
     /// Creates a value from its fields.
-    public init(attachmentID: WireID, completionID: WireID, kind: FileKind, contentType: String, size: Int, sha256: String, capturedAt: Timestamp, source: FileSource, fileName: String? = nil, location: Geolocation? = nil, uploadState: UploadState, receivedBytes: Int, verifiedAt: Timestamp? = nil) {
+    public init(
+        attachmentID: WireID, completionID: WireID, kind: FileKind, contentType: String, size: Int, sha256: String,
+        capturedAt: Timestamp, source: FileSource, fileName: String? = nil, location: Geolocation? = nil,
+        uploadState: UploadState, receivedBytes: Int, verifiedAt: Timestamp? = nil
+    ) {
         self.attachmentID = attachmentID
         self.completionID = completionID
         self.kind = kind

@@ -18,7 +18,10 @@ public struct Geolocation: Sendable, Codable, Equatable {
     public var altitudeMeters: Double?
 
     /// Creates a value from its fields.
-    public init(latitude: Double, longitude: Double, accuracyMeters: Double, fixTime: Timestamp, provider: LocationProvider, mock: Bool, altitudeMeters: Double? = nil) {
+    public init(
+        latitude: Double, longitude: Double, accuracyMeters: Double, fixTime: Timestamp, provider: LocationProvider,
+        mock: Bool, altitudeMeters: Double? = nil
+    ) {
         self.latitude = latitude
         self.longitude = longitude
         self.accuracyMeters = accuracyMeters

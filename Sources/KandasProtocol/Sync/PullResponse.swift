@@ -16,7 +16,9 @@ public struct PullResponse: Sendable, Codable, Equatable {
     public var serverTime: Timestamp
 
     /// Creates a value from its fields.
-    public init(reset: Bool, changes: [Change], cursor: String, hasMore: Bool, lastDeviceSeq: Int, serverTime: Timestamp) {
+    public init(
+        reset: Bool, changes: [Change], cursor: String, hasMore: Bool, lastDeviceSeq: Int, serverTime: Timestamp
+    ) {
         self.reset = reset
         self.changes = changes
         self.cursor = cursor

@@ -18,7 +18,10 @@ public struct Receipt: Sendable, Codable, Equatable {
     public var issuedAt: Timestamp
 
     /// Creates a value from its fields.
-    public init(completionID: WireID, completionRev: Int, filesDeclared: Int, filesVerified: Int, completeness: Completeness, files: [ReceiptFile], issuedAt: Timestamp) {
+    public init(
+        completionID: WireID, completionRev: Int, filesDeclared: Int, filesVerified: Int, completeness: Completeness,
+        files: [ReceiptFile], issuedAt: Timestamp
+    ) {
         self.completionID = completionID
         self.completionRev = completionRev
         self.filesDeclared = filesDeclared

@@ -14,7 +14,8 @@ public struct ReceiptFile: Sendable, Codable, Equatable {
     public var verifiedAt: Timestamp?
 
     /// Creates a value from its fields.
-    public init(attachmentID: WireID, sha256: String, size: Int, uploadState: UploadState, verifiedAt: Timestamp? = nil) {
+    public init(attachmentID: WireID, sha256: String, size: Int, uploadState: UploadState, verifiedAt: Timestamp? = nil)
+    {
         self.attachmentID = attachmentID
         self.sha256 = sha256
         self.size = size

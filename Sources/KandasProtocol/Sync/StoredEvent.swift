@@ -22,7 +22,10 @@ public struct StoredEvent: Sendable, Codable, Equatable {
     public var conflictIDs: [WireID]
 
     /// Creates a value from its fields.
-    public init(event: DeviceEvent, deviceID: WireID, userID: WireID, seq: Int, receivedAt: Timestamp, clockSkewMilliseconds: Int, outcome: EventOutcome, code: String? = nil, conflictIDs: [WireID]) {
+    public init(
+        event: DeviceEvent, deviceID: WireID, userID: WireID, seq: Int, receivedAt: Timestamp,
+        clockSkewMilliseconds: Int, outcome: EventOutcome, code: String? = nil, conflictIDs: [WireID]
+    ) {
         self.event = event
         self.deviceID = deviceID
         self.userID = userID

@@ -19,7 +19,8 @@ extension UploadMetadata {
             if parts.count == 2 {
                 guard let data = Data(base64Encoded: String(parts[1])), let value = String(data: data, encoding: .utf8)
                 else {
-                    throw ProtocolError(.invalidField, pointer: Self.pointer(String(key)), detail: "value is not base64 UTF-8")
+                    throw ProtocolError(
+                        .invalidField, pointer: Self.pointer(String(key)), detail: "value is not base64 UTF-8")
                 }
                 pairs[String(key)] = value
             } else {
@@ -33,15 +34,18 @@ extension UploadMetadata {
             return value
         }
         guard let attachmentID = WireID(try required("attachment_id")) else {
-            throw ProtocolError(.invalidField, pointer: Self.pointer("attachment_id"), detail: "expected a lowercase UUID")
+            throw ProtocolError(
+                .invalidField, pointer: Self.pointer("attachment_id"), detail: "expected a lowercase UUID")
         }
         let sha256 = try required("sha256")
-        guard sha256.utf8.count == 64, sha256.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) })
+        guard sha256.utf8.count == 64,
+            sha256.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) })
         else {
             throw ProtocolError(.invalidField, pointer: Self.pointer("sha256"), detail: "expected 64 lowercase hex")
         }
         guard let kind = FileKind(rawValue: try required("kind")) else {
-            throw ProtocolError(.invalidField, pointer: Self.pointer("kind"), detail: "expected photo, video or document")
+            throw ProtocolError(
+                .invalidField, pointer: Self.pointer("kind"), detail: "expected photo, video or document")
         }
         let filename = pairs["filename"].flatMap { $0.isEmpty ? nil : $0 }
         self.init(

@@ -1,0 +1,35 @@
+extension Limits {
+    /// The limits of the default server configuration (sync-v1 §16); `Protocol/examples/limits.json`
+    /// shows the same values, and a test keeps them equal.
+    public static let `default` = Limits(
+        protocolVersion: ProtocolVersion.current,
+        features: [],
+        maxHeaderBytes: 16_384,
+        maxHeaderCount: 100,
+        maxJSONBodyBytes: 1_048_576,
+        maxPushBodyBytes: 4_194_304,
+        maxPushEvents: 500,
+        maxImportBodyBytes: 16_777_216,
+        maxImportRows: 50_000,
+        maxPullLimit: 1000,
+        defaultPullLimit: 500,
+        maxPageLimit: 500,
+        defaultPageLimit: 100,
+        maxFileBytes: 4_294_967_296,
+        maxChunkBytes: 16_777_216,
+        recommendedChunkBytes: 8_388_608,
+        maxFilesPerCompletion: 50,
+        maxNoteChars: 4000,
+        maxOpenUploadsPerDevice: 8,
+        uploadExpirySeconds: 604_800,
+        uploadMaxAgeSeconds: 2_592_000,
+        accessTokenTTLSeconds: 3600,
+        refreshTokenTTLSeconds: 7_776_000,
+        refreshTokenMaxAgeSeconds: 31_536_000,
+        refreshGraceSeconds: 600,
+        enrollmentCodeTTLSeconds: 900,
+        enrollmentCodeMaxTTLSeconds: 259_200,
+        sessionTTLSeconds: 28_800,
+        sessionIdleSeconds: 1800,
+        idempotencyRetentionSeconds: 2_592_000)
+}

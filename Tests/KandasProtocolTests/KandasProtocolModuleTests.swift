@@ -1,7 +1,0 @@
-import Testing
-
-@testable import KandasProtocol
-
-@Test func moduleIsLinked() {
-    #expect(KandasProtocolModule.name == "KandasProtocol")
-}

@@ -1,0 +1,36 @@
+import Foundation
+import Testing
+
+@testable import KandasProtocol
+
+@Test func canonicalTimestamp_roundTripsExactly() throws {
+    let ts = try #require(Timestamp("2026-11-20T10:15:30.123Z"))
+    #expect(ts.description == "2026-11-20T10:15:30.123Z")
+    #expect(ts.millisecondsSince1970 == 1_795_169_730_123)
+}
+
+@Test(arguments: [
+    ("2026-11-20T15:15:30.123+05:00", "2026-11-20T10:15:30.123Z"),
+    ("2026-11-20T10:15:30Z", "2026-11-20T10:15:30.000Z"),
+    ("2026-11-20t10:15:30.5z", "2026-11-20T10:15:30.500Z"),
+    ("2026-11-20T10:15:30.123999Z", "2026-11-20T10:15:30.123Z"),
+    ("1969-12-31T23:59:59.999Z", "1969-12-31T23:59:59.999Z"),
+    ("2024-02-29T00:00:00.000-01:30", "2024-02-29T01:30:00.000Z"),
+])
+func rfc3339WithOffsetOrPrecision_isNormalisedToUTCMilliseconds(input: String, expected: String) throws {
+    #expect(try #require(Timestamp(input)).description == expected)
+}
+
+@Test(arguments: [
+    "", "2026-11-20", "2026-11-20T10:15:30", "2026-11-20 10:15:30Z", "2026-13-01T00:00:00Z",
+    "2026-02-29T00:00:00Z", "2026-11-20T24:00:00Z", "2026-11-20T10:15:60Z", "2026-11-20T10:15:30.Z",
+    "2026-11-20T10:15:30+0500", "2026-11-20T10:15:30Zjunk",
+])
+func malformedTimestamp_isRejected(input: String) {
+    #expect(Timestamp(input) == nil)
+}
+
+@Test func timestampFromDate_truncatesToTheMillisecond() {
+    let ts = Timestamp(Date(timeIntervalSince1970: 1.2349))
+    #expect(ts.millisecondsSince1970 == 1234)
+}
