@@ -31,7 +31,7 @@ enum DeviceAuthHandlers {
             let deviceID = WireID.random().description
             _ = try db.run(
                 "INSERT INTO devices(id, user_id, device_uuid, platform, app_version, device_name, status, enrolled_at)"
-                    + " VALUES(?,?,?,?,?,?,'active',?)", deviceID, userID, body.deviceUuid.description,
+                    + " VALUES(?,?,?,?,?,?,'active',?)", deviceID, userID, body.deviceUUID.description,
                 body.platform.rawValue, body.appVersion, body.deviceName, ctx.now)
             _ = try db.run(
                 "UPDATE enrollment_codes SET used_at = ?, device_id = ? WHERE id = ?", ctx.now, deviceID,

@@ -41,16 +41,8 @@ enum OpsHandlers {
 
     static func limits(_ ctx: RequestContext) throws -> HTTPResponse { try ctx.json(serverLimits) }
 
-    static let serverLimits = Limits(
-        protocolVersion: 1, features: [], maxHeaderBytes: 16_384, maxHeaderCount: 100, maxJsonBodyBytes: 1_048_576,
-        maxPushBodyBytes: 4_194_304, maxPushEvents: 500, maxImportBodyBytes: 16_777_216, maxImportRows: 50_000,
-        maxPullLimit: 1000, defaultPullLimit: 500, maxPageLimit: 500, defaultPageLimit: 100,
-        maxFileBytes: 4_294_967_296, maxChunkBytes: 16_777_216, recommendedChunkBytes: 8_388_608,
-        maxFilesPerCompletion: 50, maxNoteChars: 4000, maxOpenUploadsPerDevice: 8, uploadExpirySeconds: 604_800,
-        uploadMaxAgeSeconds: 2_592_000, accessTokenTtlSeconds: 3600, refreshTokenTtlSeconds: 7_776_000,
-        refreshTokenMaxAgeSeconds: 31_536_000, refreshGraceSeconds: 600, enrollmentCodeTtlSeconds: 900,
-        enrollmentCodeMaxTtlSeconds: 259_200, sessionTtlSeconds: 28_800, sessionIdleSeconds: 1800,
-        idempotencyRetentionSeconds: 2_592_000)
+    /// The published limits: the defaults of Protocol §16 (this server enforces them as listed there).
+    static let serverLimits = Limits.default
 
     static func freeDiskBytes(_ path: String) -> Int64? {
         guard let attributes = try? FileManager.default.attributesOfFileSystem(forPath: path),

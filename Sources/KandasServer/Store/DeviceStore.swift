@@ -17,7 +17,7 @@ enum DeviceStore {
             try? JSONCoding.decode(ClientStatus.self, from: Data($0.utf8))
         }
         return Device(
-            id: try wireID(row, "id"), userID: try wireID(row, "user_id"), deviceUuid: try wireID(row, "device_uuid"),
+            id: try wireID(row, "id"), userID: try wireID(row, "user_id"), deviceUUID: try wireID(row, "device_uuid"),
             platform: Platform(rawValue: try row.string("platform")) ?? .cli, appVersion: try row.string("app_version"),
             deviceName: row.optionalString("device_name"),
             status: DeviceStatus(rawValue: try row.string("status")) ?? .active,
