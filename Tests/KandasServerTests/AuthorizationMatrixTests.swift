@@ -97,7 +97,8 @@ import Testing
         let regionFamilies = try region2.get("/v1/admin/families?limit=500")
         #expect(((regionFamilies.object["items"] as? [[String: Any]]) ?? []).count == 10)
         let users = try supervisor.get("/v1/admin/users?limit=500")
-        let centres = Set(((users.object["items"] as? [[String: Any]]) ?? []).compactMap { $0["career_centre_id"] as? String })
+        let centres = Set(
+            ((users.object["items"] as? [[String: Any]]) ?? []).compactMap { $0["career_centre_id"] as? String })
         #expect(centres == [f.seed.centres[1]])
     }
 
@@ -110,7 +111,8 @@ import Testing
             "POST", "/v1/admin/enrollment-codes", "{\"user_id\":\"\(f.user("worker111"))\"}", idempotencyKey: f.key())
         #expect(r.status == 403 && r.code == "out_of_scope")
         let plan = try supervisor.json(
-            "POST", "/v1/admin/plans", "{\"family_id\":\"\(f.seed.families[0])\",\"items\":[]}", idempotencyKey: f.key())
+            "POST", "/v1/admin/plans", "{\"family_id\":\"\(f.seed.families[0])\",\"items\":[]}", idempotencyKey: f.key()
+        )
         #expect(plan.status == 403 && plan.code == "out_of_scope")
         #expect(try f.digest() == before)
     }

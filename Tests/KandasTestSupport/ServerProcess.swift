@@ -3,7 +3,7 @@ import Foundation
 import SQLiteKit
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// The real `kandas-server` binary running on 127.0.0.1 port 0 with a temporary data folder.
@@ -187,4 +187,9 @@ public final class ServerProcess: @unchecked Sendable {
         }
         return hasher.finalize().hex
     }
+}
+
+/// SHA-256 hex for tests that recompute server hashes (audit chain).
+public enum ServerProcessDigest {
+    public static func sha256(_ bytes: [UInt8]) -> String { SHA256.hash(bytes).hex }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// A small blocking HTTP/1.1 client for tests: one connection per request (`Connection: close`),
@@ -34,7 +34,9 @@ public struct TestHTTPClient: Sendable {
         var all = defaultHeaders.filter { d in !headers.contains { $0.0.lowercased() == d.0.lowercased() } } + headers
         all.append(("Host", "\(host):\(port)"))
         all.append(("Connection", "close"))
-        if !body.isEmpty || ["POST", "PUT", "PATCH"].contains(method) { all.append(("Content-Length", "\(body.count)")) }
+        if !body.isEmpty || ["POST", "PUT", "PATCH"].contains(method) {
+            all.append(("Content-Length", "\(body.count)"))
+        }
         var head = "\(method) \(target) HTTP/1.1\r\n"
         for (name, value) in all { head += "\(name): \(value)\r\n" }
         head += "\r\n"
