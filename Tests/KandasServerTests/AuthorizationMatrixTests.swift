@@ -117,3 +117,17 @@ import Testing
         #expect(try f.digest() == before)
     }
 }
+
+extension AuthorizationMatrixTests {
+    @Test func auditLog_showsASupervisorOnlyItsCentresActors() throws {
+        let f = try Fixture()
+        defer { f.server.cleanup() }
+        _ = try f.server.login("super11")
+        let supervisor = try f.server.login("super12")
+        let r = try supervisor.get("/v1/admin/audit?limit=500")
+        let actors = Set(((r.object["items"] as? [[String: Any]]) ?? []).compactMap { $0["actor_id"] as? String })
+        #expect(actors == [f.user("super12")])
+        let national = try f.admin.get("/v1/admin/audit?limit=500&action=user.login")
+        #expect(((national.object["items"] as? [[String: Any]]) ?? []).count == 3)
+    }
+}

@@ -57,6 +57,6 @@ extension Set where Element == UserRole {
     static let writers: Set<UserRole> = [.centreSupervisor, .regionAdmin, .nationalAdmin]
     /// Staff who may manage career centres.
     static let centreManagers: Set<UserRole> = [.regionAdmin, .nationalAdmin]
-    /// Who may read the audit log.
-    static let auditReaders: Set<UserRole> = [.nationalAdmin, .auditor]
+    /// Who may read the audit log (each within its scope, Protocol §3).
+    static let auditReaders: Set<UserRole> = readers
 }

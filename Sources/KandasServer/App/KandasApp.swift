@@ -36,6 +36,9 @@ public final class KandasApp: Sendable {
         pool = try DatabasePool(path: config.databasePath, readers: 4, migrator: Schema.migrator)
         clock = ServerClock(offsetFile: config.testClockFile)
         authenticator = Authenticator(pool: pool)
+        // Protocol §1.3: idempotency keys are kept 30 days; older ones are dropped at start.
+        let cutoff = clock.now() - 30 * 86_400_000
+        try pool.writeSync { db in _ = try db.run("DELETE FROM idempotency WHERE created_at < ?", cutoff) }
     }
 
     func now() -> Int64 { clock.now() }
