@@ -72,4 +72,17 @@ struct AuthHandlersTests {
         let r = try f.server.client.get("/v1/auth/me?access_token=kua_x")
         #expect(r.status == 401)
     }
+
+    @Test func behindATrustedProxy_theForwardedAddressIsLimited() throws {
+        let server = try ServerProcess(arguments: ["--trust-proxy", "true"])
+        defer { server.cleanup() }
+        func attempt(_ user: String, from address: String) throws -> TestResponse {
+            try server.client.json(
+                "POST", "/v1/auth/login", "{\"username\":\"\(user)\",\"password\":\"wrong-wrong-wrong\"}",
+                headers: [("X-Forwarded-For", address)])
+        }
+        for i in 0..<20 { #expect(try attempt("nobody\(i)", from: "203.0.113.9").status == 401) }
+        #expect(try attempt("someone", from: "203.0.113.9").status == 429)
+        #expect(try attempt("someone", from: "198.51.100.7").status == 401)
+    }
 }

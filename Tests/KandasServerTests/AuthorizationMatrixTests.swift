@@ -114,6 +114,12 @@ import Testing
             "POST", "/v1/admin/plans", "{\"family_id\":\"\(f.seed.families[0])\",\"items\":[]}", idempotencyKey: f.key()
         )
         #expect(plan.status == 403 && plan.code == "out_of_scope")
+        let promote = try supervisor.json(
+            "POST", "/v1/admin/users",
+            "{\"username\":\"boss\",\"display_name\":\"B\",\"role\":\"centre_supervisor\","
+                + "\"career_centre_id\":\"\(f.seed.centres[1])\",\"password\":\"long-enough-password\"}",
+            idempotencyKey: f.key())
+        #expect(promote.status == 403 && promote.code == "out_of_scope")
         #expect(try f.digest() == before)
     }
 }

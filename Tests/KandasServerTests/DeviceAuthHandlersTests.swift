@@ -136,4 +136,26 @@ struct DeviceAuthHandlersTests {
         let me = try f.server.client.authorized(tokens["access_token"] as? String ?? "").get("/v1/auth/me")
         #expect(me.status == 401 && me.code == "token_expired")
     }
+
+    @Test func revokedCode_cannotEnroll() throws {
+        let f = try Fixture()
+        defer { f.server.cleanup() }
+        let created = try f.admin.json(
+            "POST", "/v1/admin/enrollment-codes", "{\"user_id\":\"\(f.user("worker112"))\"}", idempotencyKey: f.key())
+        let id = try #require(created.object["id"] as? String)
+        let revoke = try f.admin.send(
+            "DELETE", "/v1/admin/enrollment-codes/\(id)", headers: [("Idempotency-Key", f.key())])
+        #expect(revoke.status == 204)
+        let code = try #require(created.object["code"] as? String)
+        let r = try f.server.client.json("POST", "/v1/auth/enroll", enrollBody(code), idempotencyKey: f.key())
+        #expect(r.status == 410 && r.code == "enrollment_code_used")
+    }
+
+    @Test func codes_areOnlyForFieldWorkers() throws {
+        let f = try Fixture()
+        defer { f.server.cleanup() }
+        let r = try f.admin.json(
+            "POST", "/v1/admin/enrollment-codes", "{\"user_id\":\"\(f.user("super11"))\"}", idempotencyKey: f.key())
+        #expect(r.status == 422 && r.code == "invalid_field")
+    }
 }

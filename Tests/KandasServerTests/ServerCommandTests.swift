@@ -60,4 +60,19 @@ struct ServerCommandTests {
         #expect(text.contains("kandas_store_bytes"))
         #expect(text.contains("kandas_engine_open_connections"))
     }
+
+    @Test func acknowledgedWrite_survivesKill9() throws {
+        let f = try Fixture()
+        defer { f.server.cleanup() }
+        let body = "{\"region_id\":\"\(f.seed.regions[0])\",\"name\":\"Durable\"}"
+        let created = try f.admin.json("POST", "/v1/admin/career-centres", body, idempotencyKey: "durable")
+        #expect(created.status == 201)
+        let id = try #require(created.object["id"] as? String)
+        f.server.crash()
+        try f.server.restart()
+        let admin = try f.server.login("admin")
+        #expect(try admin.get("/v1/admin/career-centres/\(id)").status == 200)
+        let replay = try admin.json("POST", "/v1/admin/career-centres", body, idempotencyKey: "durable")
+        #expect(replay.headers["idempotent-replayed"] == "true" && replay.body == created.body)
+    }
 }

@@ -13,14 +13,16 @@ import Glibc
 /// process and removes the folder. The binary is looked up next to the test bundle in `.build`,
 /// or taken from `KANDAS_SERVER_BINARY`. Reused by every server-facing test suite.
 public final class ServerProcess: @unchecked Sendable {
-    // @unchecked: `process` is set in init and only read afterwards; `stopped` is touched by the
-    // owning test only (one test owns one server).
+    // @unchecked: `process`, `port` and `stopped` change only in init and `restart()`, called by the
+    // one test that owns this server, never concurrently with its other calls.
     public let dataDirectory: String
-    public let port: Int
+    public private(set) var port: Int
     public let seed: SeedInfo?
     public let clockFile: String
-    private let process: Process
+    private var process: Process
     private var stopped = false
+    private let serveArguments: [String]
+    private let serveEnvironment: [String: String]
 
     /// What `seed-demo --json` printed: the shared password, users by name, IDs and codes.
     public struct SeedInfo: Decodable, Sendable {
@@ -57,19 +59,33 @@ public final class ServerProcess: @unchecked Sendable {
         } else {
             self.seed = nil
         }
+        serveArguments = ["serve"] + common + ["--test-clock-file", clockFile] + arguments
+        serveEnvironment = environment
+        do {
+            (process, port) = try Self.launch(dir, serveArguments, environment)
+        } catch {
+            try? FileManager.default.removeItem(atPath: dir)
+            throw error
+        }
+    }
+
+    /// Starts `serve` on port 0 in `dir`, waits for the port file and `/readyz`.
+    private static func launch(
+        _ dir: String, _ arguments: [String], _ environment: [String: String]
+    ) throws
+        -> (Process, Int)
+    {
         let portFile = dir + "/port"
+        try? FileManager.default.removeItem(atPath: portFile)
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: try Self.binary())
-        p.arguments =
-            ["serve"] + common + ["--listen", "127.0.0.1:0", "--port-file", portFile, "--test-clock-file", clockFile]
-            + arguments
+        p.executableURL = URL(fileURLWithPath: try binary())
+        p.arguments = arguments + ["--listen", "127.0.0.1:0", "--port-file", portFile]
         var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("KANDAS_") }
         env.merge(environment) { $1 }
         p.environment = env
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle(forWritingAtPath: "/dev/null")
         try p.run()
-        process = p
         var found: Int?
         for _ in 0..<600 where found == nil {
             if let text = try? String(contentsOfFile: portFile, encoding: .utf8),
@@ -84,15 +100,21 @@ public final class ServerProcess: @unchecked Sendable {
         }
         guard let found else {
             if p.isRunning { p.terminate() }
-            try? FileManager.default.removeItem(atPath: dir)
             throw TestSupportError("kandas-server did not write its port file")
         }
-        port = found
         for _ in 0..<200 {
-            if (try? TestHTTPClient(port: found).get("/readyz").status) == 200 { return }
+            if (try? TestHTTPClient(port: found).get("/readyz").status) == 200 { return (p, found) }
             usleep(50_000)
         }
+        p.terminate()
         throw TestSupportError("kandas-server never became ready")
+    }
+
+    /// Starts the server again on the same data folder (after `stop()` or `crash()`); the port changes.
+    public func restart() throws {
+        stop()
+        (process, port) = try Self.launch(dataDirectory, serveArguments, serveEnvironment)
+        stopped = false
     }
 
     deinit { cleanup() }

@@ -7,7 +7,7 @@ import SQLiteKit
 enum AuthHandlers {
     static func login(_ ctx: RequestContext) throws -> HTTPResponse {
         let body = try ctx.body(LoginRequest.self)
-        let address = ctx.request.remoteAddress
+        let address = ctx.remoteAddress
         let account = body.username.lowercased()
         if let wait = ctx.app.loginLimiter.retryAfter(account: account, address: address, now: ctx.now) {
             throw ServerError(.rateLimited, "too many failed logins; wait", retryAfterSeconds: wait)

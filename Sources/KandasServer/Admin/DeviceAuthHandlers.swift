@@ -40,7 +40,7 @@ enum DeviceAuthHandlers {
             try AuditLog.append(
                 db, at: ctx.now, actor: AuthHandlers.principal(of: user, tokenHash: "", deviceID: deviceID),
                 action: "device.enroll", entityType: "device", entityID: deviceID,
-                remoteAddr: ctx.request.remoteAddress,
+                remoteAddr: ctx.remoteAddress,
                 requestID: ctx.request.requestID, summary: "platform \(body.platform.rawValue)")
             return try APIReply.json(response(pair, deviceID: deviceID, userID: userID))
         }
@@ -89,7 +89,7 @@ enum DeviceAuthHandlers {
                     deviceID)
                 try AuditLog.append(
                     db, at: ctx.now, actor: nil, action: "device.refresh_reuse", entityType: "device",
-                    entityID: deviceID, remoteAddr: ctx.request.remoteAddress, requestID: ctx.request.requestID,
+                    entityID: deviceID, remoteAddr: ctx.remoteAddress, requestID: ctx.request.requestID,
                     summary: "replaced refresh token reused; all device tokens revoked")
                 let error = ServerError(.refreshTokenReused, "a replaced refresh token was reused; enroll again")
                 return APIReply.problem(error, instance: ctx.request.path, requestID: ctx.request.requestID)

@@ -13,6 +13,15 @@ struct RequestContext {
     let principal: Principal?
     let now: Int64
 
+    /// The client's address: the socket peer, or with `--trust-proxy` the last `X-Forwarded-For` entry.
+    var remoteAddress: String {
+        guard app.config.trustProxy, let forwarded = request.headers["X-Forwarded-For"],
+            let last = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces),
+            (1...64).contains(last.count), last.allSatisfy({ $0.isHexDigit || $0 == "." || $0 == ":" })
+        else { return request.remoteAddress }
+        return last
+    }
+
     /// The authenticated principal; endpoints that are not `.open` always have one.
     var actor: Principal {
         guard let principal else { preconditionFailure("handler of an authenticated endpoint without principal") }
@@ -149,7 +158,7 @@ struct RequestContext {
     ) throws {
         try AuditLog.append(
             db, at: now, actor: principal, action: action, entityType: entityType, entityID: entityID,
-            remoteAddr: request.remoteAddress, requestID: request.requestID, summary: summary)
+            remoteAddr: remoteAddress, requestID: request.requestID, summary: summary)
     }
 
     /// A JSON reply for a read (not stored anywhere).

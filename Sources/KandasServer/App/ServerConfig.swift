@@ -21,6 +21,8 @@ public struct ServerConfig: Sendable, Equatable {
     public var logLevel: String = "info"
     /// Minimum free disk space for `/readyz` to answer ready, in bytes.
     public var minFreeDiskBytes: Int64 = 256 << 20
+    /// Take the client address from `X-Forwarded-For` (set by the reverse proxy) for rate limits and the audit log.
+    public var trustProxy = false
     /// Test-only: a file holding a clock offset in seconds, read on every request (never set in production).
     public var testClockFile: String?
 
@@ -78,6 +80,13 @@ public struct ServerConfig: Sendable, Equatable {
             guard let n = Int64(v), n >= 0 else { return false }
             c.minFreeDiskBytes = n << 20
             return true
+        },
+        Setting(
+            flag: "--trust-proxy", env: "KANDAS_TRUST_PROXY",
+            help: "true: client address from X-Forwarded-For (only behind your own proxy)"
+        ) { c, v in
+            c.trustProxy = v == "true"
+            return v == "true" || v == "false"
         },
         Setting(
             flag: "--test-clock-file", env: "KANDAS_TEST_CLOCK_FILE",
