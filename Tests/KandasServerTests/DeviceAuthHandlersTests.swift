@@ -1,5 +1,6 @@
 import Foundation
 import KandasTestSupport
+import SQLiteKit
 import Testing
 
 /// Enrollment codes and device tokens against the live server (Protocol §2.2-§2.4).
@@ -38,6 +39,12 @@ struct DeviceAuthHandlersTests {
         #expect(first.status == 200 && replay.status == 200)
         #expect(replay.body == first.body)
         #expect(replay.headers["idempotent-replayed"] == "true")
+        // The stored replay is sealed with the code: no usable token rests in the store.
+        let db = try Connection(path: f.server.databasePath, options: .init(readOnly: true, journalMode: nil))
+        for row in try db.query("SELECT body FROM idempotency") {
+            let text = String(decoding: row.blob("body") ?? [], as: UTF8.self)
+            #expect(!text.contains("kda_") && !text.contains("kdr_"))
+        }
     }
 
     @Test func enrollmentCode_expires() throws {
@@ -49,6 +56,18 @@ struct DeviceAuthHandlersTests {
         #expect(created.status == 201)
         let code = try #require(created.object["code"] as? String)
         #expect((created.object["payload"] as? String)?.hasSuffix("#" + code) == true)
+        let replay = try f.admin.json(
+            "POST", "/v1/admin/enrollment-codes", "{\"user_id\":\"\(f.user("worker112"))\",\"ttl_s\":60}",
+            idempotencyKey: "code-key")
+        let again = try f.admin.json(
+            "POST", "/v1/admin/enrollment-codes", "{\"user_id\":\"\(f.user("worker112"))\",\"ttl_s\":60}",
+            idempotencyKey: "code-key")
+        #expect(replay.body == again.body && again.headers["idempotent-replayed"] == "true")
+        let db = try Connection(path: f.server.databasePath, options: .init(readOnly: true, journalMode: nil))
+        let stored = try db.query("SELECT body FROM idempotency").map {
+            String(decoding: $0.blob("body") ?? [], as: UTF8.self)
+        }
+        #expect(stored.allSatisfy { !$0.contains(code) && !$0.contains(replay.object["code"] as? String ?? "-") })
         try f.server.setClockOffset(seconds: 61)
         let late = try f.server.client.json("POST", "/v1/auth/enroll", enrollBody(code), idempotencyKey: f.key())
         #expect(late.status == 410 && late.code == "enrollment_code_expired")

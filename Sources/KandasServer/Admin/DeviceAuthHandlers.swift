@@ -12,7 +12,7 @@ enum DeviceAuthHandlers {
         guard (1...64).contains(body.appVersion.count), (body.deviceName?.count ?? 0) <= 100 else {
             throw ServerError.field(.invalidField, "/app_version", "app_version 1-64, device_name up to 100 characters")
         }
-        return try ctx.write(actor: "code:" + codeHash) { db in
+        return try ctx.write(actor: "code:" + codeHash, sealKey: Array(code.utf8)) { db in
             guard
                 let row = try db.queryOne(
                     "SELECT id, user_id, expires_at, used_at, revoked_at FROM enrollment_codes WHERE code_hash = ?",
@@ -52,7 +52,7 @@ enum DeviceAuthHandlers {
             throw ServerError(.unauthenticated, "not a refresh token")
         }
         let hash = Tokens.hash(body.refreshToken)
-        return try ctx.write(actor: "refresh:" + hash) { db in
+        return try ctx.write(actor: "refresh:" + hash, sealKey: oldRaw) { db in
             guard
                 let row = try db.queryOne(
                     "SELECT t.*, d.status, d.user_id FROM device_tokens t JOIN devices d ON d.id = t.device_id"

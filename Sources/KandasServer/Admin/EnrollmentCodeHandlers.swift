@@ -42,8 +42,10 @@ enum EnrollmentCodeHandlers {
         return try ctx.json(page)
     }
 
+    /// The code is in the answer, so its stored replay is sealed with the session token and scoped
+    /// to that session: a retry in the same session gets the same code, and the store never holds it.
     static func create(_ ctx: RequestContext) throws -> HTTPResponse {
-        try ctx.write { db in
+        try ctx.write(actor: "session:" + ctx.actor.tokenHash, sealKey: ctx.actor.secret) { db in
             let body = try ctx.body(EnrollmentCodeRequest.self)
             let ttl = body.ttlSeconds ?? defaultTTL
             guard (60...maxTTL).contains(ttl) else {

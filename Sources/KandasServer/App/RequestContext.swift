@@ -91,9 +91,17 @@ struct RequestContext {
     /// same key with another body is `422 idempotency_key_reused`. A ``ServerError`` thrown by
     /// `work` rolls back the work (a savepoint) but its problem reply is stored and replayed too,
     /// except 401/403/404 (decided before any work, nothing worth remembering) and 5xx.
-    /// - Parameter actor: the idempotency scope; defaults to the principal (enroll and refresh pass
-    ///   the SHA-256 of the presented secret).
-    func write(actor: String? = nil, _ work: (Connection) throws -> APIReply) throws -> HTTPResponse {
+    /// - Parameters:
+    ///   - actor: the idempotency scope; defaults to the principal (enroll and refresh pass the
+    ///     SHA-256 of the presented secret).
+    ///   - sealKey: for answers that carry tokens (enroll, refresh): the presented secret. The stored
+    ///     body is sealed with it, so the store never holds a usable token, and only a retry that
+    ///     presents the same secret can open the replay.
+    func write(
+        actor: String? = nil, sealKey: [UInt8]? = nil, _ work: (Connection) throws -> APIReply
+    ) throws
+        -> HTTPResponse
+    {
         let key = try idempotencyKey()
         let scope = actor ?? principal?.actorKey ?? "anonymous"
         let bodyHash = SHA256.hash(request.bodyBytes).hex
@@ -113,9 +121,10 @@ struct RequestContext {
                 let headers =
                     (try? JSONDecoder().decode([String: String].self, from: Data(try row.string("headers").utf8)))
                     ?? [:]
+                let body = row.blob("body") ?? []
                 let stored = APIReply(
                     status: Int(try row.int("status")), contentType: try row.string("content_type"),
-                    body: Data(row.blob("body") ?? []), headers: headers)
+                    body: Data(sealKey.map { Tokens.stream(body, key: $0) } ?? body), headers: headers)
                 return (stored, true)
             }
             var reply: APIReply
@@ -129,7 +138,8 @@ struct RequestContext {
                 _ = try db.run(
                     "INSERT INTO idempotency(actor, method, path, key, body_sha256, status, content_type, headers, body,"
                         + " created_at) VALUES(?,?,?,?,?,?,?,?,?,?)",
-                    scope, method, path, key, bodyHash, reply.status, reply.contentType, headers, reply.body, now)
+                    scope, method, path, key, bodyHash, reply.status, reply.contentType, headers,
+                    sealKey.map { Tokens.stream([UInt8](reply.body), key: $0) } ?? [UInt8](reply.body), now)
             }
             return (reply, false)
         }

@@ -20,9 +20,16 @@ struct Authenticator {
             throw ServerError(.unauthenticated, "malformed Authorization header")
         }
         let token = String(parts[1])
-        if Tokens.raw(token, kind: .userSession) != nil { return try session(token, now: now) }
-        if Tokens.raw(token, kind: .deviceAccess) != nil { return try device(token, now: now) }
-        throw ServerError(.unauthenticated, "not an access token")
+        var principal: Principal
+        if Tokens.raw(token, kind: .userSession) != nil {
+            principal = try session(token, now: now)
+        } else if Tokens.raw(token, kind: .deviceAccess) != nil {
+            principal = try device(token, now: now)
+        } else {
+            throw ServerError(.unauthenticated, "not an access token")
+        }
+        principal.secret = Array(token.utf8)
+        return principal
     }
 
     private func session(_ token: String, now: Int64) throws -> Principal {

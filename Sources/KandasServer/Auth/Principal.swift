@@ -19,6 +19,10 @@ public struct Principal: Sendable, Equatable {
     /// The SHA-256 of the bearer token (sessions can be revoked by logout).
     public var tokenHash: String
 
+    /// The bearer token as presented (kept in memory for this request only, never stored or logged):
+    /// seals stored replays that carry secrets.
+    var secret: [UInt8] = []
+
     /// The idempotency actor: the device for device tokens, the user otherwise.
     var actorKey: String { deviceID.map { "device:" + $0 } ?? "user:" + userID }
 

@@ -50,6 +50,19 @@ enum Tokens {
         return zip(bytes, pad).map { $0 ^ $1 }
     }
 
+    /// XORs `bytes` with an HMAC-SHA256 keystream under `key` (its own inverse): seals stored
+    /// idempotent replays that contain tokens.
+    static func stream(_ bytes: [UInt8], key: [UInt8]) -> [UInt8] {
+        var out = bytes
+        var block = 0
+        while block * 32 < bytes.count {
+            let pad = HMAC.sha256(key: key, message: Array("kandas replay \(block)".utf8))
+            for i in 0..<min(32, bytes.count - block * 32) { out[block * 32 + i] ^= pad[i] }
+            block += 1
+        }
+        return out
+    }
+
     /// The base32 alphabet of enrollment codes (RFC 4648, uppercase, no padding).
     static let base32 = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
 
