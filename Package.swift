@@ -76,7 +76,13 @@ let package = Package(
         .testTarget(name: "QRCodeTests", dependencies: ["QRCode"], swiftSettings: strict),
         .testTarget(name: "SupportTests", dependencies: ["Log", "Lifecycle"], swiftSettings: strict),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Log", "Lifecycle"], swiftSettings: strict),
-        .testTarget(name: "KandasServerTests", dependencies: ["KandasServer"], swiftSettings: strict),
+        .target(
+            name: "KandasTestSupport", dependencies: ["SQLiteKit", "Crypto"], path: "Tests/KandasTestSupport",
+            swiftSettings: strict),
+        .testTarget(
+            name: "KandasServerTests",
+            dependencies: ["KandasServer", "KandasTestSupport", "KandasProtocol", "KandasDomain", "SQLiteKit"],
+            swiftSettings: strict),
         .testTarget(
             name: "KandasClientTests", dependencies: ["KandasClient", "KandasProtocol", "KandasDomain", "Crypto"],
             swiftSettings: strict),

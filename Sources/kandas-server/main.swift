@@ -1,3 +1,6 @@
+import Foundation
 import KandasServer
 
-print("kandas-server: not yet implemented")
+exit(
+    await ServerCommand.main(
+        arguments: Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment))

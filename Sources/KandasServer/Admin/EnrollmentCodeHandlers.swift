@@ -1,0 +1,98 @@
+import HTTPServer
+import KandasProtocol
+import SQLiteKit
+
+/// One-time enrollment codes for field workers' devices (Protocol §2.2, §4.5).
+///
+/// The code is shown once, in the creation response; the store keeps its SHA-256.
+enum EnrollmentCodeHandlers {
+    static let defaultTTL = 900
+    static let maxTTL = 259_200
+
+    static func list(_ ctx: RequestContext) throws -> HTTPResponse {
+        let filters = try ctx.filters(["user_id", "status"])
+        let paging = try Pagination(filters)
+        let scope = Scope.organisation(ctx.actor, region: "u.region_id", centre: "u.career_centre_id")
+        var conditions = [scope.sql]
+        var args = scope.args
+        if let user = try ctx.uuidFilter(filters, "user_id") {
+            conditions.append("e.user_id = ?")
+            args.append(.text(user))
+        }
+        if let status = filters["status"] {
+            switch EnrollmentCodeStatus(rawValue: status) {
+            case .used: conditions.append("e.used_at IS NOT NULL")
+            case .revoked: conditions.append("e.used_at IS NULL AND e.revoked_at IS NOT NULL")
+            case .expired:
+                conditions.append("e.used_at IS NULL AND e.revoked_at IS NULL AND e.expires_at <= ?")
+                args.append(.integer(ctx.now))
+            case .active:
+                conditions.append("e.used_at IS NULL AND e.revoked_at IS NULL AND e.expires_at > ?")
+                args.append(.integer(ctx.now))
+            case nil: throw ServerError.field(.invalidParameter, "query:status", "active|used|expired|revoked")
+            }
+        }
+        let now = ctx.now
+        let page = try ctx.read { db in
+            try paging.page(
+                db,
+                select: "SELECT \(DeviceStore.codeColumns) FROM enrollment_codes e JOIN users u ON u.id = e.user_id",
+                rowid: "e.rowid", conditions: conditions, args: args, map: { try DeviceStore.code($0, now: now) })
+        }
+        return try ctx.json(page)
+    }
+
+    /// The code is in the answer, so its stored replay is sealed with the session token and scoped
+    /// to that session: a retry in the same session gets the same code, and the store never holds it.
+    static func create(_ ctx: RequestContext) throws -> HTTPResponse {
+        try ctx.write(actor: "session:" + ctx.actor.tokenHash, sealKey: ctx.actor.secret) { db in
+            let body = try ctx.body(EnrollmentCodeRequest.self)
+            let ttl = body.ttlSeconds ?? defaultTTL
+            guard (60...maxTTL).contains(ttl) else {
+                throw ServerError.field(.invalidField, "/ttl_s", "ttl_s must be 60-\(maxTTL)")
+            }
+            let userID = body.userID.description
+            guard let user = try OrganisationStore.user(db, id: userID) else {
+                throw ServerError.field(.invalidField, "/user_id", "no such user")
+            }
+            guard
+                Scope.covers(
+                    ctx.actor, regionID: user.regionID?.description ?? "", centreID: user.careerCentreID?.description)
+            else { throw ServerError.field(.outOfScope, "/user_id", "the user is outside your scope") }
+            guard user.role == .fieldWorker, user.active else {
+                throw ServerError.field(.invalidField, "/user_id", "codes are for active field workers")
+            }
+            let code = Tokens.enrollmentCode()
+            let id = WireID.random().description
+            let expires = ctx.now + Int64(ttl) * 1000
+            _ = try db.run(
+                "INSERT INTO enrollment_codes(id, code_hash, user_id, created_by, created_at, expires_at)"
+                    + " VALUES(?,?,?,?,?,?)", id, Tokens.hash(code), userID, ctx.actor.userID, ctx.now, expires)
+            try ctx.audit(db, "enrollment_code.create", entityType: "enrollment_code", entityID: id)
+            let created = EnrollmentCodeCreated(
+                id: WireID(id) ?? WireID.random(), userID: body.userID, code: code,
+                payload: "kandas1:" + ctx.app.publicBaseURL + "#" + code,
+                expiresAt: Timestamp(millisecondsSince1970: expires),
+                createdAt: Timestamp(millisecondsSince1970: ctx.now))
+            return try APIReply.json(created, status: 201)
+        }
+    }
+
+    static func revoke(_ ctx: RequestContext) throws -> HTTPResponse {
+        let id = try ctx.id("id")
+        return try ctx.write { db in
+            let scope = Scope.organisation(ctx.actor, region: "u.region_id", centre: "u.career_centre_id")
+            guard
+                let row = try db.queryOne(
+                    "SELECT \(DeviceStore.codeColumns) FROM enrollment_codes e JOIN users u ON u.id = e.user_id"
+                        + " WHERE e.id = ? AND \(scope.sql)", values: [.text(id)] + scope.args)
+            else { throw ServerError(.notFound, "no such enrollment code") }
+            guard try DeviceStore.code(row, now: ctx.now).status == .active else {
+                throw ServerError(.conflict, "only an active code can be revoked")
+            }
+            _ = try db.run("UPDATE enrollment_codes SET revoked_at = ? WHERE id = ?", ctx.now, id)
+            try ctx.audit(db, "enrollment_code.revoke", entityType: "enrollment_code", entityID: id)
+            return APIReply.noContent()
+        }
+    }
+}

@@ -1,0 +1,160 @@
+import Foundation
+
+/// Every setting of `kandas-server`, from command-line flags and `KANDAS_*` environment variables.
+///
+/// A flag wins over its environment variable, which wins over the default. The same table
+/// produces the `--help` text and the README's settings list, so they cannot drift apart.
+public struct ServerConfig: Sendable, Equatable {
+    /// Folder holding `kandas.sqlite` (and, later, the blob folder).
+    public var dataDirectory: String = "./data"
+    /// `HOST:PORT` to listen on; port 0 picks a free port (see `portFile`).
+    public var listen: String = "127.0.0.1:8080"
+    /// File the bound port is written to after `bind`, so tests and scripts can use port 0.
+    public var portFile: String?
+    /// The URL devices use, put in enrollment QR payloads (`kandas1:<base-url>#<code>`).
+    public var publicURL: String?
+    /// Handler threads of the HTTP engine (they block on SQLite).
+    public var handlerThreads: Int = 8
+    /// PBKDF2 iterations for new passwords; tests lower it, production keeps 600 000.
+    public var passwordIterations: Int = 600_000
+    /// Log level name (`trace` ... `critical`).
+    public var logLevel: String = "info"
+    /// Minimum free disk space for `/readyz` to answer ready, in bytes.
+    public var minFreeDiskBytes: Int64 = 256 << 20
+    /// Take the client address from `X-Forwarded-For` (set by the reverse proxy) for rate limits and the audit log.
+    public var trustProxy = false
+    /// Test-only: a file holding a clock offset in seconds, read on every request (never set in production).
+    public var testClockFile: String?
+
+    public init() {}
+
+    /// One setting: its flag, environment variable, help text and how it is applied.
+    struct Setting: Sendable {
+        var flag: String
+        var env: String
+        var help: String
+        var apply: @Sendable (inout ServerConfig, String) -> Bool
+    }
+
+    static let settings: [Setting] = [
+        Setting(flag: "--data", env: "KANDAS_DATA", help: "data folder (default ./data)") { c, v in
+            c.dataDirectory = v
+            return !v.isEmpty
+        },
+        Setting(flag: "--listen", env: "KANDAS_LISTEN", help: "HOST:PORT to listen on (default 127.0.0.1:8080)") {
+            c, v in
+            c.listen = v
+            return !v.isEmpty
+        },
+        Setting(flag: "--port-file", env: "KANDAS_PORT_FILE", help: "write the bound port to this file") { c, v in
+            c.portFile = v
+            return !v.isEmpty
+        },
+        Setting(flag: "--public-url", env: "KANDAS_PUBLIC_URL", help: "base URL put in enrollment payloads") {
+            c, v in
+            c.publicURL = v
+            return v.hasPrefix("http://") || v.hasPrefix("https://")
+        },
+        Setting(flag: "--handler-threads", env: "KANDAS_HANDLER_THREADS", help: "HTTP handler threads (default 8)") {
+            c, v in
+            guard let n = Int(v), (1...256).contains(n) else { return false }
+            c.handlerThreads = n
+            return true
+        },
+        Setting(
+            flag: "--password-iterations", env: "KANDAS_PASSWORD_ITERATIONS",
+            help: "PBKDF2 iterations for new passwords (default 600000; lower only for tests)"
+        ) { c, v in
+            guard let n = Int(v), (1000...10_000_000).contains(n) else { return false }
+            c.passwordIterations = n
+            return true
+        },
+        Setting(flag: "--log-level", env: "KANDAS_LOG_LEVEL", help: "trace|debug|info|notice|warning|error") {
+            c, v in
+            c.logLevel = v
+            return ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(v)
+        },
+        Setting(
+            flag: "--min-free-disk-mb", env: "KANDAS_MIN_FREE_DISK_MB", help: "free disk /readyz requires (default 256)"
+        ) { c, v in
+            guard let n = Int64(v), n >= 0 else { return false }
+            c.minFreeDiskBytes = n << 20
+            return true
+        },
+        Setting(
+            flag: "--trust-proxy", env: "KANDAS_TRUST_PROXY",
+            help: "true: client address from X-Forwarded-For (only behind your own proxy)"
+        ) { c, v in
+            c.trustProxy = v == "true"
+            return v == "true" || v == "false"
+        },
+        Setting(
+            flag: "--test-clock-file", env: "KANDAS_TEST_CLOCK_FILE",
+            help: "TESTS ONLY: file with a clock offset in seconds"
+        ) { c, v in
+            c.testClockFile = v
+            return !v.isEmpty
+        },
+    ]
+
+    /// The SQLite database inside the data folder.
+    public var databasePath: String { dataDirectory + "/kandas.sqlite" }
+
+    /// Applies the environment, then `arguments` (`--flag value` or `--flag=value`).
+    ///
+    /// - Returns: the arguments that are not settings (positional ones, command-specific flags).
+    /// - Throws: ``CommandError`` (exit 64) for a bad value or a flag without a value.
+    static func parse(
+        arguments: [String], environment: [String: String], into config: inout ServerConfig, extraFlags: Set<String>
+    ) throws(CommandError) -> [String: String] {
+        for setting in settings {
+            if let value = environment[setting.env], !setting.apply(&config, value) {
+                throw CommandError.usage("invalid value for \(setting.env)")
+            }
+        }
+        var extras: [String: String] = [:]
+        var index = 0
+        while index < arguments.count {
+            var name = arguments[index]
+            var value: String?
+            if let eq = name.firstIndex(of: "=") {
+                value = String(name[name.index(after: eq)...])
+                name = String(name[..<eq])
+            }
+            let isSwitch = extraFlags.contains(name + "!")
+            guard let setting = settings.first(where: { $0.flag == name }) ?? nil as Setting?
+            else {
+                guard extraFlags.contains(name) || isSwitch else { throw CommandError.usage("unknown option \(name)") }
+                if isSwitch {
+                    extras[name] = value ?? "true"
+                    index += 1
+                    continue
+                }
+                if value == nil {
+                    index += 1
+                    guard index < arguments.count else { throw CommandError.usage("\(name) needs a value") }
+                    value = arguments[index]
+                }
+                extras[name] = value
+                index += 1
+                continue
+            }
+            if value == nil {
+                index += 1
+                guard index < arguments.count else { throw CommandError.usage("\(name) needs a value") }
+                value = arguments[index]
+            }
+            guard setting.apply(&config, value ?? "") else { throw CommandError.usage("invalid value for \(name)") }
+            index += 1
+        }
+        return extras
+    }
+
+    /// The settings part of `--help`.
+    static var helpText: String {
+        settings.map { s in
+            "  " + (s.flag + " VALUE").padding(toLength: 28, withPad: " ", startingAt: 0)
+                + s.env.padding(toLength: 28, withPad: " ", startingAt: 0) + s.help
+        }.joined(separator: "\n")
+    }
+}

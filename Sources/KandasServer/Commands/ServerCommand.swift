@@ -1,0 +1,124 @@
+import Foundation
+import HTTPServer
+import Lifecycle
+import Log
+import SQLiteKit
+
+/// The `kandas-server` command line: `serve`, `seed-demo`, `backup`, `migrate`, `help`.
+///
+/// Exit codes: 0 success, 1 failure, 64 usage error (sysexits `EX_USAGE`). Settings come from
+/// flags and `KANDAS_*` variables (``ServerConfig``); `main.swift` only calls ``main(arguments:environment:)``.
+public enum ServerCommand {
+    public static let usage = """
+        usage: kandas-server <command> [options]
+
+        commands:
+          serve                 run the server (creates and migrates the store on first start)
+          seed-demo [--json] [--password P]
+                                fill an empty store with a demo organisation; prints logins and enrollment codes
+          backup --to FILE      consistent online backup of the store (safe while serving)
+          migrate               create or migrate the store, then exit
+          help                  this text
+
+        settings (flag, environment variable, meaning):
+        \(ServerConfig.helpText)
+
+        exit codes: 0 success, 1 failure, 64 usage error
+        """
+
+    /// Runs a command; returns the process exit code.
+    public static func main(arguments: [String], environment: [String: String]) async -> Int32 {
+        guard let command = arguments.first else {
+            FileHandle.standardError.write(Data((usage + "\n").utf8))
+            return 64
+        }
+        let rest = Array(arguments.dropFirst())
+        do {
+            switch command {
+            case "serve":
+                let (config, _) = try configure(rest, environment, extra: [])
+                try await serve(config)
+            case "seed-demo":
+                let (config, extras) = try configure(rest, environment, extra: ["--json!", "--password"])
+                let output = try SeedDemo.run(
+                    config: config, password: extras["--password"], json: extras["--json"] != nil)
+                print(output)
+            case "backup":
+                let (config, extras) = try configure(rest, environment, extra: ["--to"])
+                guard let to = extras["--to"] else { throw CommandError.usage("backup needs --to FILE") }
+                print(try Backup.run(config: config, to: to))
+            case "migrate":
+                let (config, _) = try configure(rest, environment, extra: [])
+                _ = try KandasApp(config: config, logger: logger(config))
+                print("store ready at \(config.databasePath)")
+            case "help", "--help", "-h":
+                print(usage)
+            default:
+                throw CommandError.usage("unknown command \(command)")
+            }
+            return 0
+        } catch let error as CommandError {
+            FileHandle.standardError.write(Data("kandas-server: \(error.message)\n".utf8))
+            if error.exitCode == 64 {
+                FileHandle.standardError.write(Data("run 'kandas-server help' for usage\n".utf8))
+            }
+            return error.exitCode
+        } catch {
+            FileHandle.standardError.write(Data("kandas-server: \(error)\n".utf8))
+            return 1
+        }
+    }
+
+    static func configure(
+        _ arguments: [String], _ environment: [String: String], extra: Set<String>
+    ) throws
+        -> (ServerConfig, [String: String])
+    {
+        if arguments.contains("--help") || arguments.contains("-h") { throw CommandError.usage(usage) }
+        var config = ServerConfig()
+        let extras = try ServerConfig.parse(
+            arguments: arguments, environment: environment, into: &config, extraFlags: extra)
+        return (config, extras)
+    }
+
+    static func logger(_ config: ServerConfig) -> Logger {
+        Logger(label: "kandas-server", level: Logger.Level(name: config.logLevel) ?? .info)
+    }
+
+    /// Opens the store, binds, writes the port file, logs `listening`, and runs until SIGTERM/SIGINT.
+    static func serve(_ config: ServerConfig) async throws {
+        guard let address = HTTPServer.ListenAddress(config.listen) else {
+            throw CommandError.usage("--listen must be HOST:PORT")
+        }
+        ignoreSIGPIPE()
+        let log = logger(config)
+        let app = try KandasApp(config: config, logger: log)
+        var http = HTTPServer.Configuration(listen: [address])
+        http.handlerThreads = config.handlerThreads
+        http.defaultBodyLimit = 1 << 20
+        let server = HTTPServer(configuration: http, router: app.makeRouter(), hooks: app.makeHooks(), logger: log)
+        app.server.set(server)
+        do {
+            try server.start()
+        } catch {
+            throw CommandError.failure("cannot listen on \(config.listen): \(error)")
+        }
+        let port = server.boundPort ?? address.port
+        if let portFile = config.portFile {
+            // Written atomically so a reader never sees a partial number.
+            let temporary = portFile + ".tmp"
+            try Data("\(port)\n".utf8).write(to: URL(fileURLWithPath: temporary))
+            guard rename(temporary, portFile) == 0 else { throw CommandError.failure("cannot write \(portFile)") }
+        }
+        log.notice(
+            "listening",
+            [
+                "http.port": .int(Int64(port)), "http.host": .string(address.host),
+                "store.path": .string(config.databasePath),
+            ])
+        let group = ServiceGroup(services: [server], logger: log)
+        _ = try await group.run()
+        app.pool.close()
+        log.notice("stopped")
+    }
+}

@@ -1,4 +1,0 @@
-// Placeholder: this module's home (see ../shared/DESIGN.md §3). Filled in by its issue.
-public enum KandasServerModule {
-    public static let name = "KandasServer"
-}

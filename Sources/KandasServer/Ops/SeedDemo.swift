@@ -1,0 +1,146 @@
+import Crypto
+import Foundation
+import KandasDomain
+import KandasProtocol
+import SQLiteKit
+
+/// `kandas-server seed-demo`: a small, realistic, entirely fictitious organisation in an empty store.
+///
+/// Two regions, two career centres each, a supervisor and two field workers per centre, a region
+/// admin per region, a national admin and an auditor; 20 families (generated valid IINs, made-up
+/// names) with published plans; and one enrollment code per worker (72 h) so `kandas` can be tried
+/// at once. Every demo user shares one password, printed once. `--json` prints the same as JSON
+/// for scripts and tests.
+enum SeedDemo {
+    struct Output: Codable {
+        var password: String
+        var users: [String: SeedUser]
+        var regions: [String]
+        var centres: [String]
+        var families: [String]
+        var codes: [String: String]
+    }
+
+    struct SeedUser: Codable {
+        var id: String
+        var role: String
+        var regionID: String?
+        var centreID: String?
+    }
+
+    static let lastNames = ["Abenov", "Serikova", "Tulegenov", "Zhakupova", "Oralbekov", "Nurlanova", "Dauletov"]
+    static let firstNames = ["Aidar", "Aruzhan", "Bolat", "Dana", "Yerlan", "Madina", "Nurlan", "Saule", "Timur"]
+
+    static func run(config: ServerConfig, password: String?, json: Bool) throws -> String {
+        let app = try KandasApp(config: config, logger: ServerCommand.logger(config))
+        defer { app.pool.close() }
+        let password = password ?? "demo-" + SecureRandom.token(bytes: 9)
+        guard password.count >= 12 else { throw CommandError.usage("--password needs at least 12 characters") }
+        let now = app.now()
+        let hash = Password.hash(password, iterations: config.passwordIterations)
+        var out = Output(password: password, users: [:], regions: [], centres: [], families: [], codes: [:])
+        try app.pool.writeSync { db in
+            guard !(try db.exists("SELECT 1 FROM users")) else {
+                throw CommandError.failure("the store already has users; seed-demo only fills an empty store")
+            }
+            func user(_ name: String, _ role: UserRole, region: String?, centre: String?) throws -> String {
+                let id = WireID.random().description
+                _ = try db.run(
+                    "INSERT INTO users(id, username, display_name, role, region_id, career_centre_id, active,"
+                        + " password_hash, version, created_at, updated_at) VALUES(?,?,?,?,?,?,1,?,1,?,?)", id, name,
+                    "Demo " + name, role.rawValue, region, centre, hash, now, now)
+                out.users[name] = SeedUser(id: id, role: role.rawValue, regionID: region, centreID: centre)
+                return id
+            }
+            let admin = try user("admin", .nationalAdmin, region: nil, centre: nil)
+            _ = try user("auditor", .auditor, region: nil, centre: nil)
+            let regions = try db.query("SELECT id FROM regions WHERE code IN ('KZ-19', 'KZ-61') ORDER BY code")
+                .map { try $0.string("id") }
+            var iins = IINGenerator(seed: 20_261_125)
+            var familyNumber = 0
+            for (r, region) in regions.enumerated() {
+                out.regions.append(region)
+                _ = try user("region\(r + 1)", .regionAdmin, region: region, centre: nil)
+                for c in 1...2 {
+                    let centre = WireID.random().description
+                    _ = try db.run(
+                        "INSERT INTO career_centres(id, region_id, name, address, version, created_at, updated_at)"
+                            + " VALUES(?,?,?,?,1,?,?)", centre, region, "Demo career centre \(r + 1).\(c)",
+                        "Demo street \(c)", now, now)
+                    out.centres.append(centre)
+                    let tag = "\(r + 1)\(c)"
+                    let supervisor = try user("super\(tag)", .centreSupervisor, region: region, centre: centre)
+                    let workers = try [1, 2].map {
+                        try user("worker\(tag)\($0)", .fieldWorker, region: region, centre: centre)
+                    }
+                    for (w, worker) in workers.enumerated() {
+                        let code = Tokens.enrollmentCode()
+                        _ = try db.run(
+                            "INSERT INTO enrollment_codes(id, code_hash, user_id, created_by, created_at, expires_at)"
+                                + " VALUES(?,?,?,?,?,?)", WireID.random().description, Tokens.hash(code), worker,
+                            supervisor, now, now + 259_200_000)
+                        out.codes["worker\(tag)\(w + 1)"] = code
+                    }
+                    for _ in 0..<5 {
+                        familyNumber += 1
+                        out.families.append(
+                            try family(
+                                db, number: familyNumber, centre: centre, workers: workers, iins: &iins, admin: admin,
+                                now: now))
+                    }
+                }
+            }
+            try AuditLog.append(
+                db, at: now, actor: nil, action: "system.seed_demo", entityType: "store", entityID: nil,
+                remoteAddr: "local", requestID: "seed-demo", summary: "demo organisation created")
+        }
+        if json { return String(decoding: try JSONCoding.encode(out), as: UTF8.self) }
+        var text = "Demo organisation created in \(config.databasePath).\n"
+        text += "Every demo user has the password: \(password)\n"
+        text += "Users: admin (national_admin), auditor, region1, region2, super11..super22, worker111..worker222\n"
+        text += "Enrollment codes (valid 72 h; payload kandas1:\(app.publicBaseURL)#<code>):\n"
+        for (name, code) in out.codes.sorted(by: { $0.key < $1.key }) { text += "  \(name): \(code)\n" }
+        return text
+    }
+
+    /// One family of 2-4 members with a published plan of 3-5 items.
+    static func family(
+        _ db: Connection, number: Int, centre: String, workers: [String], iins: inout IINGenerator, admin: String,
+        now: Int64
+    ) throws -> String {
+        let last = lastNames[number % lastNames.count]
+        var members: [MemberCreate] = []
+        let relations: [Relation] = [.head, .spouse, .child, .child]
+        for m in 0..<(2 + number % 3) {
+            let born = try LocalDate(
+                year: m < 2 ? 1975 + number % 15 : 2008 + number % 10, month: 1 + m * 3, day: 10 + m)
+            let iin = iins.next(bornOn: born, sex: m == 1 ? .female : .male)
+            guard let birth = CalendarDate(born.description) else { continue }
+            members.append(
+                MemberCreate(
+                    iin: iin.digits, lastName: last, firstName: firstNames[(number + m) % firstNames.count],
+                    birthDate: birth, relation: relations[m]))
+        }
+        let create = FamilyCreate(
+            careerCentreID: WireID(centre) ?? WireID.random(),
+            assignedWorkerIDs: [WireID(workers[number % workers.count]) ?? WireID.random()],
+            settlement: Settlement(
+                name: "Demo settlement \(number)", latitude: 43.2 + Double(number) / 100, longitude: 76.9),
+            quotaInclusionDate: CalendarDate(year: 2026, month: 1 + number % 9, day: 15) ?? CalendarDate("2026-01-15")!,
+            consentRecorded: true, members: members)
+        let (familyID, memberIDs) = try FamilyStore.insert(db, create, now: now)
+        let planID = try PlanHandlers.insertPlan(db, familyID: familyID, now: now)
+        for k in 0..<(3 + number % 3) {
+            let member = members[k % members.count]
+            _ = try PlanStore.insertItem(
+                db, planID: planID, familyID: familyID, memberID: memberIDs[member.iin] ?? "",
+                serviceCode: 1 + (number * 3 + k * 5) % 25, dueDate: "2026-12-\(10 + k)", instructions: nil,
+                workerID: nil, actorID: admin, now: now)
+        }
+        _ = try db.run(
+            "UPDATE plans SET status = 'published', version = 4, agreed_at = ?, approved_at = ?, published_at = ?,"
+                + " publication_due = ? WHERE id = ?", now, now, now, PlanStore.publicationDue(approvedAt: now), planID)
+        try FamilyStore.recordChange(db, entity: "plan", id: planID, familyID: familyID, op: "publish", now: now)
+        return familyID
+    }
+}

@@ -1,0 +1,68 @@
+import Crypto
+import Foundation
+import KandasProtocol
+import SQLiteKit
+
+/// Keyset pagination in creation (`rowid`) order with opaque tokens bound to their filters (Protocol §1.2).
+///
+/// A token is `p1.<rowid>.<first 16 hex of SHA-256 of the sorted filters>`, base64url-encoded.
+/// Reusing it with other filters, or a corrupted one, is `400 invalid_page_token`.
+struct Pagination {
+    static let defaultLimit = 100
+    static let maxLimit = 500
+
+    var limit: Int
+    var afterRowID: Int64
+    var filterHash: String
+
+    init(_ filters: [String: String]) throws(ServerError) {
+        var rest = filters
+        rest["limit"] = nil
+        let token = rest.removeValue(forKey: "page_token")
+        let canonical = rest.sorted { $0.key < $1.key }.map { $0.key + "=" + $0.value }.joined(separator: "&")
+        filterHash = String(SHA256.hash(Array(canonical.utf8)).hex.prefix(16))
+        if let text = filters["limit"] {
+            guard let n = Int(text), (1...Self.maxLimit).contains(n) else {
+                throw ServerError.field(.invalidParameter, "query:limit", "limit must be 1-\(Self.maxLimit)")
+            }
+            limit = n
+        } else {
+            limit = Self.defaultLimit
+        }
+        afterRowID = 0
+        if let token {
+            guard let decoded = Self.decode(token), decoded.hash == filterHash else {
+                throw ServerError.field(
+                    .invalidPageToken, "query:page_token", "page token is corrupt or for other filters")
+            }
+            afterRowID = decoded.rowid
+        }
+    }
+
+    static func decode(_ token: String) -> (rowid: Int64, hash: String)? {
+        var b64 = token.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while b64.count % 4 != 0 { b64 += "=" }
+        guard let data = Data(base64Encoded: b64), let text = String(data: data, encoding: .utf8) else { return nil }
+        let parts = text.split(separator: ".")
+        guard parts.count == 3, parts[0] == "p1", let rowid = Int64(parts[1]), rowid > 0 else { return nil }
+        return (rowid, String(parts[2]))
+    }
+
+    func token(after rowid: Int64) -> String {
+        SecureRandom.base64URL(Array("p1.\(rowid).\(filterHash)".utf8))
+    }
+
+    /// Runs `select` (which must expose the paging column as `_rowid`) with `conditions` ANDed,
+    /// and maps one page of rows.
+    func page<T: Sendable & Codable & Equatable>(
+        _ db: Connection, select: String, rowid: String, conditions: [String], args: [SQLValue],
+        map: (Row) throws -> T
+    ) throws -> Page<T> {
+        let whereSQL = (conditions + ["\(rowid) > ?"]).joined(separator: " AND ")
+        let sql = "\(select) WHERE \(whereSQL) ORDER BY \(rowid) LIMIT ?"
+        let rows = try db.query(sql, values: args + [.integer(afterRowID), .integer(Int64(limit + 1))])
+        let items = try rows.prefix(limit).map(map)
+        let next = rows.count > limit ? token(after: try rows[limit - 1].int("_rowid")) : nil
+        return Page(items: items, nextPageToken: next)
+    }
+}

@@ -1,0 +1,141 @@
+import KandasDomain
+import KandasProtocol
+import SQLiteKit
+
+/// Plans, items and item versions: mapping, scoped lookups and the writes shared by handlers and imports.
+enum PlanStore {
+    static let planColumns =
+        "p.rowid AS _rowid, p.id, p.family_id, p.status, p.version, p.created_at, p.updated_at, p.agreed_at,"
+        + " p.approved_at, p.published_at, p.publication_due, p.publication_late"
+    static let itemColumns =
+        "i.rowid AS _rowid, i.id, i.plan_id, i.family_id, i.member_id, i.service_code, i.due_date, i.instructions,"
+        + " i.assigned_worker_id, i.status, i.version, i.completion_count, i.cancel_reason, i.created_at, i.updated_at"
+    /// Asia/Almaty is UTC+5 all year (no daylight saving since 2024).
+    static let almatyOffset: Int64 = 5 * 3600 * 1000
+
+    static func plan(_ row: Row) throws -> Plan {
+        Plan(
+            id: try wireID(row, "id"), familyID: try wireID(row, "family_id"),
+            status: PlanStatus(rawValue: try row.string("status")) ?? .draft, version: Int(try row.int("version")),
+            createdAt: Timestamp(millisecondsSince1970: try row.int("created_at")),
+            updatedAt: Timestamp(millisecondsSince1970: try row.int("updated_at")),
+            agreedAt: timestamp(row, "agreed_at"), approvedAt: timestamp(row, "approved_at"),
+            publishedAt: timestamp(row, "published_at"), publicationDue: timestamp(row, "publication_due"),
+            publicationLate: try row.bool("publication_late"))
+    }
+
+    static func item(_ row: Row) throws -> PlanItem {
+        PlanItem(
+            id: try wireID(row, "id"), planID: try wireID(row, "plan_id"), familyID: try wireID(row, "family_id"),
+            memberID: try wireID(row, "member_id"), serviceCode: Int(try row.int("service_code")),
+            dueDate: try calendarDate(row, "due_date"), instructions: row.optionalString("instructions"),
+            assignedWorkerID: row.optionalString("assigned_worker_id").flatMap { WireID($0) },
+            status: PlanItemStatus(rawValue: try row.string("status")) ?? .open, version: Int(try row.int("version")),
+            completionCount: Int(try row.int("completion_count")), cancelReason: row.optionalString("cancel_reason"),
+            createdAt: Timestamp(millisecondsSince1970: try row.int("created_at")),
+            updatedAt: Timestamp(millisecondsSince1970: try row.int("updated_at")))
+    }
+
+    /// A plan visible to `p` (through its family), or `404 not_found`.
+    static func plan(_ db: Connection, id: String, for p: Principal) throws -> Plan {
+        let scope = Scope.families(p)
+        guard
+            let row = try db.queryOne(
+                "SELECT \(planColumns) FROM plans p JOIN families f ON f.id = p.family_id WHERE p.id = ? AND \(scope.sql)",
+                values: [.text(id)] + scope.args)
+        else { throw ServerError(.notFound, "no such plan") }
+        return try plan(row)
+    }
+
+    static func item(_ db: Connection, id: String, for p: Principal) throws -> PlanItem {
+        let scope = Scope.families(p)
+        guard
+            let row = try db.queryOne(
+                "SELECT \(itemColumns) FROM plan_items i JOIN families f ON f.id = i.family_id WHERE i.id = ?"
+                    + " AND \(scope.sql)", values: [.text(id)] + scope.args)
+        else { throw ServerError(.notFound, "no such plan item") }
+        return try item(row)
+    }
+
+    static func detail(_ db: Connection, id: String, for p: Principal) throws -> PlanDetail {
+        let plan = try plan(db, id: id, for: p)
+        let items = try db.query("SELECT \(itemColumns) FROM plan_items i WHERE i.plan_id = ? ORDER BY i.rowid", id)
+            .map(item)
+        return PlanDetail(plan: plan, items: items)
+    }
+
+    /// Checks a new item against its family: member of the family, service 1-25, worker of the centre.
+    static func checkItem(
+        _ db: Connection, familyID: String, centreID: String, memberID: String, serviceCode: Int,
+        instructions: String?, workerID: String?, pointer: String
+    ) throws -> [FieldError] {
+        var errors: [FieldError] = []
+        if !(try db.exists("SELECT 1 FROM members WHERE id = ? AND family_id = ?", memberID, familyID)) {
+            errors.append(
+                FieldError(pointer: pointer + "/member_id", code: .invalidField, detail: "not a member of the family"))
+        }
+        if (try? ServiceCatalog.service(code: serviceCode)) == nil {
+            errors.append(
+                FieldError(pointer: pointer + "/service_code", code: .invalidField, detail: "service codes are 1-25"))
+        }
+        collect(&errors) { try Validation.optionalText(instructions, pointer + "/instructions", max: 2000) }
+        if let workerID,
+            !(try db.exists(
+                "SELECT 1 FROM users WHERE id = ? AND role = 'field_worker' AND career_centre_id = ?", workerID,
+                centreID))
+        {
+            errors.append(
+                FieldError(
+                    pointer: pointer + "/assigned_worker_id", code: .invalidField,
+                    detail: "not a field worker of the family's centre"))
+        }
+        return errors
+    }
+
+    /// Inserts an item (version 1, with its `create` version row).
+    static func insertItem(
+        _ db: Connection, planID: String, familyID: String, memberID: String, serviceCode: Int, dueDate: String,
+        instructions: String?, workerID: String?, actorID: String, now: Int64
+    ) throws -> String {
+        let id = WireID.random().description
+        _ = try db.run(
+            "INSERT INTO plan_items(id, plan_id, family_id, member_id, service_code, due_date, instructions,"
+                + " assigned_worker_id, status, version, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,'open',1,?,?)",
+            id, planID, familyID, memberID, serviceCode, dueDate, instructions, workerID, now, now)
+        try recordVersion(db, itemID: id, action: .create, actorID: actorID, reason: nil, now: now)
+        return id
+    }
+
+    /// Records the item's state after a change as a `PlanItemVersion` row.
+    static func recordVersion(
+        _ db: Connection, itemID: String, action: PlanItemAction, actorID: String, reason: String?, now: Int64
+    ) throws {
+        _ = try db.run(
+            "INSERT INTO plan_item_versions(item_id, version, action, changed_at, changed_by, due_date, instructions,"
+                + " assigned_worker_id, status, reason) SELECT id, version, ?, ?, ?, due_date, instructions,"
+                + " assigned_worker_id, status, ? FROM plan_items WHERE id = ?", action.rawValue, now, actorID, reason,
+            itemID)
+    }
+
+    static func version(_ row: Row) throws -> PlanItemVersion {
+        PlanItemVersion(
+            itemID: try wireID(row, "item_id"), version: Int(try row.int("version")),
+            action: PlanItemAction(rawValue: try row.string("action")) ?? .edit,
+            changedAt: Timestamp(millisecondsSince1970: try row.int("changed_at")),
+            changedBy: try wireID(row, "changed_by"),
+            fields: PlanItemFields(
+                dueDate: try calendarDate(row, "due_date"), instructions: row.optionalString("instructions"),
+                assignedWorkerID: row.optionalString("assigned_worker_id").flatMap { WireID($0) },
+                status: PlanItemStatus(rawValue: try row.string("status")) ?? .open),
+            reason: row.optionalString("reason"))
+    }
+
+    /// The end (23:59:59.999 Almaty time) of the publication deadline for a plan approved at `approvedAt`.
+    static func publicationDue(approvedAt: Int64) -> Int64 {
+        let localDay = (approvedAt + almatyOffset) / 86_400_000
+        let approvedOn = LocalDate(dayNumber: Int(localDay))
+        let due = Deadlines().publicationDeadline(approvedOn: approvedOn)
+        let dueDay = Int64(due.dayNumber)
+        return (dueDay + 1) * 86_400_000 - almatyOffset - 1
+    }
+}

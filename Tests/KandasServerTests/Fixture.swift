@@ -1,0 +1,88 @@
+import Foundation
+import KandasTestSupport
+import Testing
+
+/// A live server with the demo organisation plus the IDs the tests need, gathered through the API.
+final class Fixture: @unchecked Sendable {
+    // @unchecked: set up once in init, then only read by the one test that owns it.
+    let server: ServerProcess
+    let seed: ServerProcess.SeedInfo
+    let admin: TestHTTPClient
+    var ids: [String: String] = [:]
+    private var keyCounter = 0
+
+    /// Tables that change on authentication alone (last use), left out of "nothing changed" digests.
+    static let activityTables: Set<String> = ["sessions", "device_tokens", "device_activity"]
+
+    init() throws {
+        server = try ServerProcess()
+        guard let seed = server.seed else { throw TestSupportError("no seed") }
+        self.seed = seed
+        admin = try server.login("admin")
+    }
+
+    func user(_ name: String) -> String { seed.users[name]?.id ?? "" }
+
+    /// A fresh Idempotency-Key.
+    func key() -> String {
+        keyCounter += 1
+        return "test-\(keyCounter)-" + UUID().uuidString.lowercased().prefix(8)
+    }
+
+    /// The digest of every domain table (activity tables excluded).
+    func digest() throws -> String {
+        try ServerProcess.databaseDigest(server.databasePath, excluding: Self.activityTables)
+    }
+
+    /// Enrolls a device for a seeded worker with its demo code; returns the token response.
+    func enroll(_ worker: String) throws -> [String: Any] {
+        let code = seed.codes[worker] ?? ""
+        let r = try server.client.json(
+            "POST", "/v1/auth/enroll",
+            "{\"code\":\"\(code)\",\"device_uuid\":\"\(UUID().uuidString.lowercased())\",\"platform\":\"cli\","
+                + "\"app_version\":\"1.0.0\"}", idempotencyKey: key())
+        guard r.status == 200 else { throw TestSupportError("enroll failed: \(r)") }
+        return r.object
+    }
+
+    /// The first item of a JSON page, or the object itself.
+    static func first(_ r: TestResponse) -> [String: Any] {
+        ((r.object["items"] as? [[String: Any]]) ?? []).first ?? [:]
+    }
+
+    /// Fills `ids` with one object of every kind, all in the first centre of the first region.
+    func collectIDs() throws {
+        ids["regions"] = seed.regions[0]
+        ids["career-centres"] = seed.centres[0]
+        ids["users"] = user("worker111")
+        let device = try enroll("worker111")
+        ids["devices"] = device["device_id"] as? String
+        ids["device_access"] = device["access_token"] as? String
+        let code = try admin.json(
+            "POST", "/v1/admin/enrollment-codes", "{\"user_id\":\"\(user("worker112"))\"}", idempotencyKey: key())
+        ids["enrollment-codes"] = code.object["id"] as? String
+        let family = seed.families[0]
+        ids["families"] = family
+        let detail = try admin.get("/v1/admin/families/\(family)")
+        ids["members"] = ((detail.object["members"] as? [[String: Any]]) ?? []).first?["id"] as? String
+        let plan = Self.first(try admin.get("/v1/admin/plans?family_id=\(family)"))
+        ids["plans"] = plan["id"] as? String
+        let planDetail = try admin.get("/v1/admin/plans/\(ids["plans"] ?? "")")
+        ids["plan-items"] = ((planDetail.object["items"] as? [[String: Any]]) ?? []).first?["id"] as? String
+    }
+
+    /// The pattern with `:id` replaced by the fixture's object of that kind (nil when none is known).
+    func path(for pattern: String) -> String? {
+        var out: [String] = []
+        let parts = pattern.split(separator: "/").map(String.init)
+        for (i, part) in parts.enumerated() {
+            if part.hasPrefix(":") {
+                guard i > 0, let id = ids[parts[i - 1]] else { return nil }
+                out.append(id)
+            } else {
+                out.append(part)
+            }
+        }
+        return "/" + out.joined(separator: "/")
+    }
+}

@@ -1,7 +1,0 @@
-import Testing
-
-@testable import KandasServer
-
-@Test func moduleIsLinked() {
-    #expect(KandasServerModule.name == "KandasServer")
-}

@@ -1,0 +1,78 @@
+import Foundation
+import KandasTestSupport
+import Testing
+
+@testable import KandasServer
+
+/// The `kandas-server` command line: help, exit codes, settings from flags and environment.
+struct ServerCommandTests {
+    @Test func help_listsEveryCommandAndSetting() throws {
+        let (status, output) = try ServerProcess.run(["help"])
+        #expect(status == 0)
+        for word in ["serve", "seed-demo", "backup", "migrate", "KANDAS_DATA", "KANDAS_LISTEN", "--port-file"] {
+            #expect(output.contains(word), "help lacks \(word)")
+        }
+    }
+
+    @Test(arguments: [["frobnicate"], ["serve", "--listen"], ["serve", "--handler-threads", "0"], ["backup"], []])
+    func usageErrors_exit64(arguments: [String]) throws {
+        let (status, _) = try ServerProcess.run(arguments)
+        #expect(status == 64)
+    }
+
+    @Test func backupOfAMissingStore_exits1() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString).path
+        let (status, output) = try ServerProcess.run(["backup", "--data", dir, "--to", dir + "/b.sqlite"])
+        #expect(status == 1 && output.contains("no store"))
+    }
+
+    @Test func flagsWinOverEnvironment() throws {
+        var config = ServerConfig()
+        let extras = try ServerConfig.parse(
+            arguments: ["--listen=0.0.0.0:9000", "--to", "x"],
+            environment: ["KANDAS_LISTEN": "1.2.3.4:1", "KANDAS_DATA": "/d"],
+            into: &config, extraFlags: ["--to"])
+        #expect(config.listen == "0.0.0.0:9000")
+        #expect(config.dataDirectory == "/d")
+        #expect(extras == ["--to": "x"])
+    }
+
+    @Test func seedDemo_refusesAStoreWithUsers() throws {
+        let f = try Fixture()
+        defer { f.server.cleanup() }
+        let (status, output) = try ServerProcess.run(["seed-demo", "--data", f.server.dataDirectory])
+        #expect(status == 1 && output.contains("already has users"))
+    }
+
+    @Test func metrics_countRequestsByRoute() throws {
+        let f = try Fixture()
+        defer { f.server.cleanup() }
+        _ = try f.admin.get("/v1/admin/families")
+        // The access log is recorded just after the response is sent: poll until it shows up.
+        let line = "kandas_http_requests_total{method=\"GET\",route=\"/v1/admin/families\",status=\"200\"}"
+        var text = ""
+        for _ in 0..<100 {
+            text = try f.server.client.get("/metrics").text
+            if text.contains(line) { break }
+            usleep(20_000)
+        }
+        #expect(text.contains(line))
+        #expect(text.contains("kandas_store_bytes"))
+        #expect(text.contains("kandas_engine_open_connections"))
+    }
+
+    @Test func acknowledgedWrite_survivesKill9() throws {
+        let f = try Fixture()
+        defer { f.server.cleanup() }
+        let body = "{\"region_id\":\"\(f.seed.regions[0])\",\"name\":\"Durable\"}"
+        let created = try f.admin.json("POST", "/v1/admin/career-centres", body, idempotencyKey: "durable")
+        #expect(created.status == 201)
+        let id = try #require(created.object["id"] as? String)
+        f.server.crash()
+        try f.server.restart()
+        let admin = try f.server.login("admin")
+        #expect(try admin.get("/v1/admin/career-centres/\(id)").status == 200)
+        let replay = try admin.json("POST", "/v1/admin/career-centres", body, idempotencyKey: "durable")
+        #expect(replay.headers["idempotent-replayed"] == "true" && replay.body == created.body)
+    }
+}
