@@ -71,6 +71,9 @@ let package = Package(
         .testTarget(name: "KandasServerTests", dependencies: ["KandasServer"], swiftSettings: strict),
         .testTarget(name: "KandasClientTests", dependencies: ["KandasClient"], swiftSettings: strict),
         .testTarget(
+            name: "CurlTransportTests", dependencies: ["CurlTransport", "KandasClient"], exclude: ["echo_server.py"],
+            swiftSettings: strict),
+        .testTarget(
             name: "EndToEndTests", dependencies: ["KandasServer", "KandasClient", "CurlTransport", "KandasCLI"],
             swiftSettings: strict),
     ],

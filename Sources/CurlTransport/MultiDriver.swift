@@ -142,7 +142,9 @@ final class MultiDriver: @unchecked Sendable {
         ccurl_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
         let result: Result<TransportResponse, TransportError>
         if code == CURLE_OK {
-            t.report(TransferProgress(bytesSent: Int64(sent), bytesToSend: t.bodyLength, bytesReceived: Int64(received)), force: true)
+            t.report(
+                TransferProgress(bytesSent: Int64(sent), bytesToSend: t.bodyLength, bytesReceived: Int64(received)),
+                force: true)
             result = .success(
                 TransportResponse(status: status, headers: t.head.fields, body: t.body, bytesSent: Int64(sent)))
         } else {
