@@ -32,7 +32,11 @@ deps-build:
 
 deps-test: deps-build
 	$(call apt_install,$(APT_TEST))
+	@command -v python3 >/dev/null || $(MAKE) --no-print-directory APT_TEST="python3 python3-pip" deps-python
 	@for p in $(PIP_TEST); do python3 -m pip show -q $$p >/dev/null 2>&1 || python3 -m pip install -q $$p; done
+
+deps-python:
+	$(call apt_install,$(APT_TEST))
 
 deps-bench: deps-test
 	$(call apt_install,$(APT_BENCH))
@@ -72,4 +76,4 @@ bench: deps-bench
 clean:
 	rm -rf .build
 
-.PHONY: help deps-build deps-test deps-bench serve build test lint format bench clean
+.PHONY: help deps-build deps-test deps-python deps-bench serve build test lint format bench clean
