@@ -1,0 +1,375 @@
+internal import CLinux
+import Glibc
+
+/// One client connection: reads and parses requests, hands them to the handler pool one at a
+/// time (so pipelined responses stay in order), and writes the responses.
+///
+/// `@unchecked Sendable` invariant: every stored property is read and written only on `loop`'s
+/// thread. Handler threads only carry the reference back through `loop.execute`, and every
+/// such callback first checks `phase` (the connection may have closed meanwhile).
+final class Connection: @unchecked Sendable {
+    enum Phase: Equatable {
+        case readingHead
+        /// The head job (hook, routing) runs; the socket is not read.
+        case awaitingDecision
+        case readingBody
+        /// The handler (or a consumer's `finish`) runs.
+        case handling
+        case writing
+        /// Response sent, write side shut; discarding input until EOF or a deadline, so the
+        /// client reads our response before a reset (RFC 9112 §9.6).
+        case lingering(until: Int64)
+        case closed
+    }
+
+    enum BodyMode {
+        case none
+        case buffered(limit: Int, handler: Router.Handler, bytes: [UInt8])
+        case streaming(limit: Int64, consumer: ConsumerBox)
+    }
+
+    let fd: Int32
+    let remoteAddress: String
+    unowned let loop: EventLoop
+    let context: ServerContext
+
+    var phase: Phase = .readingHead
+    var parser: RequestParser
+    var inbound: [UInt8] = []
+    var inboundStart = 0
+    var head: RequestHead?
+    var request: HTTPRequest?
+    var keepAlive = true
+    var lastActivity: Int64
+    var headStartedAt: Int64 = 0
+    var requestStartedAt: Int64 = 0
+    var bytesIn: Int64 = 0
+    var bytesOut: Int64 = 0
+    /// Edge-triggered readiness: set by epoll, cleared when a read or write would block.
+    var readReady = false
+    var writeReady = true
+    private var driving = false
+
+    // Body state (Connection+Body.swift).
+    var bodyMode: BodyMode = .none
+    var bodyReceived: Int64 = 0
+    var filling: BodyBuffer?
+    var spare: BodyBuffer?
+    var chunkInFlight = false
+    var bodyEnded = false
+    var trailers = HTTPHeaders()
+    var consumerDone = true
+    var pendingAbort: BodyAbortReason?
+    var windowStart: Int64 = 0
+    var windowBytes: Int64 = 0
+
+    // Response state (Connection+Write.swift).
+    var outbound: [UInt8] = []
+    var outboundStart = 0
+    var file: (fd: Int32, offset: Int64, remaining: Int64)?
+    var stream: StreamChannel?
+    var closeAfterWrite = false
+    var lastWriteProgress: Int64 = 0
+    var responseStatus = 0
+    var responseRoute: String?
+    var streamChunked = true
+
+    init(fd: Int32, remoteAddress: String, loop: EventLoop) {
+        self.fd = fd
+        self.remoteAddress = remoteAddress
+        self.loop = loop
+        self.context = loop.context
+        self.parser = RequestParser(limits: loop.context.parserLimits)
+        self.lastActivity = monotonicMillis()
+    }
+
+    var unparsed: Int { inbound.count - inboundStart }
+
+    // MARK: events
+
+    func handle(events: UInt32) {
+        if events & (EPOLLERR.rawValue | EPOLLHUP.rawValue) != 0 && events & EPOLLIN.rawValue == 0 {
+            close(abort: .connectionClosed)
+            return
+        }
+        if events & EPOLLIN.rawValue != 0 { readReady = true }
+        if events & EPOLLOUT.rawValue != 0 { writeReady = true }
+        updateInterest()
+    }
+
+    private func onReadable() {
+        switch phase {
+        case .readingHead:
+            guard readIntoInbound(max: loop.scratch.count) else { return }
+            processInbound()
+        case .readingBody:
+            if case .streaming = bodyMode {
+                readStreamingBody()
+            } else {
+                guard readIntoInbound(max: loop.scratch.count) else { return }
+                processInbound()
+            }
+        case .lingering:
+            while true {
+                let r = try? syscall("recv") { recv(fd, loop.scratch.baseAddress, loop.scratch.count, 0) }
+                guard case .processed(let n) = r, n > 0 else {
+                    if r == .wouldBlock { readReady = false } else { close(abort: .connectionClosed) }
+                    return
+                }
+            }
+        default:
+            break
+        }
+    }
+
+    /// Reads once into the loop's scratch buffer and appends to `inbound`; false if the
+    /// connection ended (and was closed) or nothing was read.
+    private func readIntoInbound(max: Int) -> Bool {
+        let result: IOResult<Int>
+        do {
+            result = try syscall("recv") { recv(fd, loop.scratch.baseAddress, Swift.min(max, loop.scratch.count), 0) }
+        } catch {
+            close(abort: .connectionClosed)
+            return false
+        }
+        guard case .processed(let n) = result else {
+            readReady = false
+            return false
+        }
+        guard n > 0 else {
+            endOfInput()
+            return false
+        }
+        // A short read drained the socket: the next arrival raises a new edge.
+        if n < Swift.min(max, loop.scratch.count) { readReady = false }
+        let now = monotonicMillis()
+        lastActivity = now
+        if phase == .readingHead && parser.isIdle && unparsed == 0 { headStartedAt = now }
+        bytesIn += Int64(n)
+        windowBytes += Int64(n)
+        if inboundStart > 0 && inboundStart == inbound.count {
+            inbound.removeAll(keepingCapacity: true)
+            inboundStart = 0
+        }
+        inbound.append(contentsOf: UnsafeRawBufferPointer(start: loop.scratch.baseAddress, count: n))
+        return true
+    }
+
+    /// The peer closed its side: fine between requests, an aborted body otherwise.
+    func endOfInput() {
+        if phase == .readingHead && parser.isIdle && unparsed == 0 {
+            close(abort: .connectionClosed)
+            return
+        }
+        close(abort: .connectionClosed)
+    }
+
+    /// Parses buffered bytes for as long as the connection's phase lets it.
+    func processInbound() {
+        while phase == .readingHead || phase == .readingBody {
+            if case .streaming = bodyMode, phase == .readingBody {
+                streamingStep()
+                return
+            }
+            let result = inbound.withUnsafeBytes { raw in
+                Result { () throws(HTTPError) in try parser.feed(UnsafeRawBufferPointer(rebasing: raw[inboundStart...]))
+                }
+            }
+            guard case .success(let step) = result else {
+                if case .failure(let error) = result { protocolError(error) }
+                return
+            }
+            let start = inboundStart
+            inboundStart += step.consumed
+            guard let event = step.event else {
+                if step.consumed == 0 { break }
+                continue
+            }
+            switch event {
+            case .head(let h):
+                headReceived(h)
+            case .body(let range):
+                bufferedBody(start + range.lowerBound, start + range.upperBound)
+            case .end(let t):
+                bodyComplete(trailers: t)
+            }
+        }
+        compactInbound()
+    }
+
+    func compactInbound() {
+        if inboundStart == inbound.count {
+            // Release the buffer entirely when idle: 1,000 idle connections must cost little.
+            if phase == .readingHead || inbound.count > 64 * 1024 {
+                inbound = []
+            } else {
+                inbound.removeAll(keepingCapacity: true)
+            }
+            inboundStart = 0
+        } else if inboundStart > 64 * 1024 {
+            inbound.removeFirst(inboundStart)
+            inboundStart = 0
+        }
+    }
+
+    private func headReceived(_ h: RequestHead) {
+        let now = monotonicMillis()
+        requestStartedAt = now
+        head = h
+        keepAlive = h.keepAlive && !loop.draining
+        let sentID = h.headers["X-Request-ID"]
+        let requestID = sentID.flatMap { Self.isSaneRequestID($0) ? $0 : nil } ?? loop.nextRequestID()
+        let req = HTTPRequest(
+            method: h.method, target: h.target, path: h.path, query: h.query, version: h.version, headers: h.headers,
+            remoteAddress: remoteAddress, requestID: requestID)
+        request = req
+        phase = .awaitingDecision
+        let framing = h.framing
+        let responder = context.responder
+        let accepted = context.pool.submit { [self] in
+            let outcome = responder.decide(req, framing: framing)
+            loop.execute { self.headDecided(outcome) }
+        }
+        if !accepted {
+            // Every handler thread is busy and the queue is full: shed this request cleanly.
+            closeAfterWrite = true
+            let busy = HTTPError(
+                status: .serviceUnavailable, code: "server_busy",
+                headers: ["Retry-After": String(context.configuration.retryAfterSeconds)])
+            startResponse(context.responder.prepare(busy.response, for: req))
+        }
+    }
+
+    static func isSaneRequestID(_ s: String) -> Bool {
+        !s.isEmpty && s.utf8.count <= 128
+            && s.utf8.allSatisfy { b in
+                (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x2D
+                    || b == 0x5F
+                    || b == 0x2E
+            }
+    }
+
+    /// Back on the loop with the head job's outcome.
+    private func headDecided(_ outcome: Responder.HeadOutcome) {
+        guard phase == .awaitingDecision, let head else {
+            if case .stream(_, let box, _) = outcome {
+                context.pool.submitContinuation { box.consumer.abort(.connectionClosed) }
+            }
+            return
+        }
+        switch outcome {
+        case .respond(let prepared):
+            // The body (if any) was not read, so the connection cannot be reused.
+            if head.hasBody { closeAfterWrite = true }
+            startResponse(prepared)
+        case .buffered(let limit, let req, let handler):
+            request = req
+            beginBody(.buffered(limit: limit, handler: handler, bytes: []))
+        case .stream(let limit, let box, let req):
+            request = req
+            beginBody(.streaming(limit: limit, consumer: box))
+        }
+        updateInterest()
+    }
+
+    /// A malformed request: answer its status with problem+json and close.
+    func protocolError(_ error: HTTPError) {
+        abortBody(.malformed)
+        closeAfterWrite = true
+        if phase == .readingBody, case .streaming = bodyMode {
+            phase = .handling
+        }
+        let req =
+            request
+            ?? HTTPRequest(
+                method: HTTPMethod("-"), target: "", path: "", remoteAddress: remoteAddress,
+                requestID: loop.nextRequestID())
+        if requestStartedAt == 0 || phase == .readingHead { requestStartedAt = monotonicMillis() }
+        request = req
+        startResponse(context.responder.prepare(error.response, for: req))
+    }
+
+    /// Whether the connection's phase wants more bytes from the socket now.
+    var wantsRead: Bool {
+        switch phase {
+        case .readingHead: return unparsed < context.parserLimits.maxHeaderBytes + 4096
+        case .readingBody:
+            if case .streaming = bodyMode { return !bodyEnded && (filling?.space ?? 0) > 0 }
+            return !bodyEnded
+        case .lingering: return true
+        default: return false
+        }
+    }
+
+    /// Does whatever the socket's readiness and the phase allow: write pending output, read
+    /// more. Epoll is edge-triggered, so the flags remember readiness across phases and no
+    /// `epoll_ctl` call is needed when a request pauses reading; a bounded number of rounds
+    /// keeps one busy connection from starving the others (it is resumed from the inbox).
+    func updateInterest() {
+        guard phase != .closed, !driving else { return }
+        driving = true
+        defer { driving = false }
+        for _ in 0..<16 {
+            guard phase != .closed else { return }
+            if writeReady && hasPendingOutput {
+                flush()
+                continue
+            }
+            if readReady && wantsRead {
+                onReadable()
+                continue
+            }
+            return
+        }
+        if (writeReady && hasPendingOutput) || (readReady && wantsRead) {
+            loop.execute { self.updateInterest() }
+        }
+    }
+
+    // MARK: timers
+
+    func tick(_ now: Int64) {
+        let t = context.configuration.timeouts
+        switch phase {
+        case .readingHead:
+            if parser.isIdle && unparsed == 0 {
+                if loop.draining || now - lastActivity > t.idleKeepAlive.milliseconds {
+                    close(abort: .connectionClosed)
+                }
+            } else if now - headStartedAt > t.headerRead.milliseconds {
+                // Slowloris: a head that never ends.
+                protocolError(HTTPError(status: .requestTimeout, code: "header_timeout"))
+                updateInterest()
+            }
+        case .readingBody:
+            if hasPendingOutput && now - lastWriteProgress > t.write.milliseconds {
+                close(abort: .timeout)
+            } else if !wantsRead {
+                // Paused by backpressure: the client is not the slow one.
+                windowStart = now
+                windowBytes = 0
+            } else if now - windowStart >= t.bodyRateWindow.milliseconds {
+                let needed = Int64(t.minimumBodyBytesPerSecond) * (now - windowStart) / 1000
+                if windowBytes < needed {
+                    abortBody(.timeout)
+                    close(abort: .timeout)
+                    return
+                }
+                windowStart = now
+                windowBytes = 0
+            }
+        case .writing:
+            if hasPendingOutput && now - lastWriteProgress > t.write.milliseconds { close(abort: .timeout) }
+        case .lingering(let until):
+            if now >= until { close(abort: .connectionClosed) }
+        default:
+            break
+        }
+    }
+
+    /// Server shutdown: idle connections close now, busy ones after their response.
+    func drain() {
+        keepAlive = false
+        if phase == .readingHead && parser.isIdle && unparsed == 0 { close(abort: .serverShutdown) }
+    }
+}

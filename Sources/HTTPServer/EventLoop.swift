@@ -1,0 +1,197 @@
+internal import CLinux
+import Dispatch
+import Foundation
+import Glibc
+import Synchronization
+
+/// One I/O thread: an epoll set of listeners and connections, plus an eventfd to wake it.
+///
+/// Connections are registered once, edge-triggered for both directions: each `Connection`
+/// keeps "readable" and "writable" flags (set by an edge, cleared by `EAGAIN` or a short read)
+/// and reads only while its phase wants bytes, so backpressure and "a handler is running" cost
+/// no `epoll_ctl` call (nginx's model). Listeners are level-triggered and shared by every loop
+/// with `EPOLLEXCLUSIVE`, so one accepting thread wakes per connection.
+///
+/// `@unchecked Sendable` invariant: `connections`, `listeners` and every `Connection` are
+/// touched only on this loop's thread; other threads reach them only through `execute`, whose
+/// inbox is behind a `Mutex`. `epfd` and `wakefd` never change after `init`.
+final class EventLoop: @unchecked Sendable {
+    let epfd: Int32
+    let wakefd: Int32
+    let context: ServerContext
+    let index: Int
+    private let inbox = Mutex<(tasks: [@Sendable () -> Void], signaled: Bool)>(([], false))
+    private let finished = DispatchSemaphore(value: 0)
+
+    var connections: [Int32: Connection] = [:]
+    private var listeners: [Int32] = []
+    private var acceptPausedUntil: Int64 = 0
+    private var stopping = false
+    private(set) var draining = false
+    /// Shared read buffer: connections copy out only what they keep, so an idle connection holds none.
+    let scratch: UnsafeMutableRawBufferPointer
+    private var dateSecond: Int64 = 0
+    private(set) var dateHeader = ""
+    private var requestCounter: UInt64 = 0
+    private let idPrefix: String
+
+    init(index: Int, context: ServerContext) throws(HTTPError) {
+        self.index = index
+        self.context = context
+        epfd = epoll_create1(Int32(EPOLL_CLOEXEC))
+        guard epfd >= 0 else { throw HTTPError.system("epoll_create1", errno: clinux_errno()) }
+        wakefd = eventfd(0, Int32(EFD_NONBLOCK) | Int32(EFD_CLOEXEC))
+        guard wakefd >= 0 else {
+            close(epfd)
+            throw HTTPError.system("eventfd", errno: clinux_errno())
+        }
+        scratch = .allocate(byteCount: 256 * 1024, alignment: 16)
+        idPrefix = String(UInt32.random(in: 0...UInt32.max), radix: 16) + String(index, radix: 16)
+        var ev = epoll_event()
+        ev.events = EPOLLIN.rawValue
+        ev.data.fd = wakefd
+        epoll_ctl(epfd, EPOLL_CTL_ADD, wakefd, &ev)
+    }
+
+    deinit { scratch.deallocate() }
+
+    func start(listeners fds: [Int32]) {
+        listeners = fds
+        for fd in fds { watchListener(fd) }
+        let t = Thread { [self] in self.run() }
+        t.name = "http-loop-\(index)"
+        t.start()
+    }
+
+    /// Runs `task` on this loop's thread soon; callable from any thread.
+    func execute(_ task: @escaping @Sendable () -> Void) {
+        let wake = inbox.withLock { box -> Bool in
+            box.tasks.append(task)
+            if box.signaled { return false }
+            box.signaled = true
+            return true
+        }
+        if wake {
+            var one: UInt64 = 1
+            _ = write(wakefd, &one, 8)
+        }
+    }
+
+    /// Blocks until the loop thread has exited.
+    func waitUntilFinished() { finished.wait() }
+
+    private func watchListener(_ fd: Int32) {
+        var ev = epoll_event()
+        ev.events = EPOLLIN.rawValue | EPOLLEXCLUSIVE.rawValue
+        ev.data.fd = fd
+        epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev)
+    }
+
+    private func run() {
+        let capacity = 256
+        let events = UnsafeMutablePointer<epoll_event>.allocate(capacity: capacity)
+        defer { events.deallocate() }
+        var lastTick = monotonicMillis()
+        while !stopping {
+            let n = epoll_wait(epfd, events, Int32(capacity), 250)
+            if n < 0 && clinux_errno() != EINTR { break }
+            for i in 0..<max(0, Int(n)) {
+                let fd = events[i].data.fd
+                let flags = events[i].events
+                if fd == wakefd {
+                    runTasks()
+                } else if listeners.contains(fd) {
+                    acceptConnections(fd)
+                } else if let c = connections[fd] {
+                    c.handle(events: flags)
+                }
+            }
+            let now = monotonicMillis()
+            if now - lastTick >= 250 {
+                lastTick = now
+                tick(now)
+            }
+        }
+        for c in Array(connections.values) { c.close(abort: .serverShutdown) }
+        close(epfd)
+        close(wakefd)
+        finished.signal()
+    }
+
+    private func runTasks() {
+        var counter: UInt64 = 0
+        _ = read(wakefd, &counter, 8)
+        let tasks = inbox.withLock { box -> [@Sendable () -> Void] in
+            box.signaled = false
+            let t = box.tasks
+            box.tasks = []
+            return t
+        }
+        for t in tasks { t() }
+    }
+
+    private func acceptConnections(_ listener: Int32) {
+        for _ in 0..<64 {
+            let result: IOResult<Socket.Accepted>
+            do {
+                result = try Socket.accept(listener)
+            } catch {
+                // EMFILE/ENFILE: stop accepting briefly rather than spin on a level-triggered listener.
+                if error.errno == EMFILE || error.errno == ENFILE || error.errno == ENOBUFS || error.errno == ENOMEM {
+                    context.logger.warning("accept paused", ["error": .string(error.description)])
+                    epoll_ctl(epfd, EPOLL_CTL_DEL, listener, nil)
+                    acceptPausedUntil = monotonicMillis() + 100
+                }
+                return
+            }
+            guard case .processed(let accepted) = result else { return }
+            guard !draining, context.admit(accepted.address) else {
+                Connection.shed(fd: accepted.fd, retryAfter: context.configuration.retryAfterSeconds)
+                continue
+            }
+            let c = Connection(fd: accepted.fd, remoteAddress: accepted.address, loop: self)
+            connections[accepted.fd] = c
+            var ev = epoll_event()
+            ev.events = EPOLLIN.rawValue | EPOLLOUT.rawValue | EPOLLET.rawValue
+            ev.data.fd = accepted.fd
+            epoll_ctl(epfd, EPOLL_CTL_ADD, accepted.fd, &ev)
+        }
+    }
+
+    func forget(_ fd: Int32) { connections[fd] = nil }
+
+    private func tick(_ now: Int64) {
+        if acceptPausedUntil > 0 && now >= acceptPausedUntil && !draining {
+            acceptPausedUntil = 0
+            for fd in listeners { watchListener(fd) }
+        }
+        for c in Array(connections.values) { c.tick(now) }
+    }
+
+    /// The `Date` header value, formatted once per second.
+    func currentDate() -> String {
+        let now = Int64(time(nil))
+        if now != dateSecond {
+            dateSecond = now
+            dateHeader = HTTPDate.format(now)
+        }
+        return dateHeader
+    }
+
+    /// A request ID unique within the process: random per loop, then a counter.
+    func nextRequestID() -> String {
+        requestCounter &+= 1
+        return idPrefix + "-" + String(requestCounter, radix: 16)
+    }
+
+    /// Stops accepting and closes idle connections; busy ones close after their response.
+    func beginDrain() {
+        draining = true
+        for fd in listeners { epoll_ctl(epfd, EPOLL_CTL_DEL, fd, nil) }
+        listeners = []
+        for c in Array(connections.values) { c.drain() }
+    }
+
+    /// Ends the loop; remaining connections are closed (streaming bodies aborted).
+    func stop() { stopping = true }
+}

@@ -1,0 +1,126 @@
+extension HTTPServer {
+    /// One address to listen on: `127.0.0.1:8080`, `[::1]:0`, `0.0.0.0:443`, `[::]:8080`.
+    public struct ListenAddress: Sendable, Hashable, CustomStringConvertible {
+        public var host: String
+        public var port: Int
+
+        public init(host: String, port: Int) {
+            self.host = host
+            self.port = port
+        }
+
+        /// Parses `host:port`, with IPv6 hosts in brackets; nil if malformed.
+        public init?(_ text: String) {
+            if text.hasPrefix("[") {
+                guard let close = text.firstIndex(of: "]") else { return nil }
+                let host = String(text[text.index(after: text.startIndex)..<close])
+                let rest = text[text.index(after: close)...]
+                guard rest.hasPrefix(":"), let port = Int(rest.dropFirst()), (0...65535).contains(port) else {
+                    return nil
+                }
+                self.init(host: host, port: port)
+            } else {
+                let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+                guard parts.count == 2, let port = Int(parts[1]), (0...65535).contains(port), !parts[0].isEmpty else {
+                    return nil
+                }
+                self.init(host: String(parts[0]), port: port)
+            }
+        }
+
+        public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+    }
+
+    /// Limits on the request head (RFC 9112 §2.3: a server decides, and answers 414 / 431).
+    public struct HeaderLimits: Sendable, Equatable {
+        /// Longest request line (414 beyond).
+        public var maxRequestLineBytes: Int = 8 * 1024
+        /// Largest head: request line plus fields (431 beyond); also bounds trailers.
+        public var maxHeaderBytes: Int = 32 * 1024
+        /// Most header fields (431 beyond).
+        public var maxHeaderCount: Int = 100
+
+        public init() {}
+    }
+
+    /// Timeouts. Each one closes the connection when it fires (after a 408 if nothing was sent).
+    public struct Timeouts: Sendable, Equatable {
+        /// From the first byte of a request head to its end (slowloris defence).
+        public var headerRead: Duration = .seconds(15)
+        /// A kept-alive connection with no request in progress.
+        public var idleKeepAlive: Duration = .seconds(75)
+        /// Minimum average body rate, checked over each `bodyRateWindow` (2G uploads are slow,
+        /// so this is low; a stalled body still ends).
+        public var minimumBodyBytesPerSecond: Int = 256
+        public var bodyRateWindow: Duration = .seconds(30)
+        /// No write progress for this long while a response is pending.
+        public var write: Duration = .seconds(60)
+
+        public init() {}
+    }
+
+    /// Everything the server needs to start.
+    public struct Configuration: Sendable {
+        public var listen: [ListenAddress] = [ListenAddress(host: "127.0.0.1", port: 8080)]
+        /// I/O threads running epoll loops.
+        public var eventLoops: Int = 1
+        /// Threads running handlers and body consumers (they may block on SQLite and disk).
+        public var handlerThreads: Int = 8
+        /// Handler jobs allowed to wait for a thread before new requests get 503.
+        public var maxQueuedJobs: Int = 1024
+        public var maxConnections: Int = 4096
+        public var maxConnectionsPerAddress: Int = 512
+        public var headerLimits = HeaderLimits()
+        public var timeouts = Timeouts()
+        /// Body limit of routes that do not declare one.
+        public var defaultBodyLimit: Int = 1 << 20
+        /// Size of each socket read while a body streams to a consumer (bigger reads, fewer syscalls).
+        public var bodyReadSize: Int = 1 << 20
+        /// Folder for spooled bodies; the system temporary folder if nil.
+        public var spoolDirectory: String?
+        /// `Retry-After` seconds sent with 503 when overloaded or shutting down.
+        public var retryAfterSeconds: Int = 5
+        /// Deadline for in-flight requests when `shutdown()` is called.
+        public var shutdownGracePeriod: Duration = .seconds(10)
+
+        public init() {}
+
+        public init(listen: [ListenAddress]) { self.listen = listen }
+    }
+}
+
+/// Hooks the application gives the engine: a head check before any body is read, and an access log.
+public struct HTTPServerHooks: Sendable {
+    /// Runs on a handler thread for every request once its head is parsed and routed
+    /// (`routePattern` and `pathParameters` are set if a route matched), before any body byte
+    /// is read. Return a response (401, 429...) to answer without reading the body, or nil to
+    /// go on; it may add `attributes` (an authenticated device) for the handler.
+    ///
+    /// - Throws: an ``HTTPError`` is sent as a problem response; anything else as a 500.
+    public var requestHead: (@Sendable (inout HTTPRequest) throws -> HTTPResponse?)?
+
+    /// Receives one entry per finished request. Entries carry no query string, headers or body.
+    /// Default: an `info` record on the server's logger.
+    public var accessLog: (@Sendable (AccessLogEntry) -> Void)?
+
+    public init(
+        requestHead: (@Sendable (inout HTTPRequest) throws -> HTTPResponse?)? = nil,
+        accessLog: (@Sendable (AccessLogEntry) -> Void)? = nil
+    ) {
+        self.requestHead = requestHead
+        self.accessLog = accessLog
+    }
+}
+
+/// One line of the access log: nothing that could carry a token or personal data.
+public struct AccessLogEntry: Sendable, Equatable {
+    public var method: String
+    /// The matched route pattern (`/v1/families/:id`), never the raw path; `-` when unrouted.
+    public var route: String
+    public var status: Int
+    public var bytesIn: Int64
+    public var bytesOut: Int64
+    public var durationMs: Double
+    public var requestID: String
+    public var remoteAddress: String
+}

@@ -1,0 +1,128 @@
+import Foundation
+import Glibc
+import Log
+
+/// The handler-thread half of the engine: hook, routing, handlers and response preparation.
+///
+/// Every method here may block (SQLite, disk) and runs on ``HandlerPool`` threads only.
+struct Responder: Sendable {
+    /// What to do with a request once its head has been seen.
+    enum HeadOutcome: Sendable {
+        case respond(PreparedResponse)
+        case buffered(limit: Int, request: HTTPRequest, handler: Router.Handler)
+        case stream(limit: Int64, consumer: ConsumerBox, request: HTTPRequest)
+    }
+
+    let router: Router
+    let hooks: HTTPServerHooks
+    let defaultBodyLimit: Int
+    let spoolDirectory: String
+    let logger: Logger
+
+    /// Routes a request and decides, before any body byte is read, how its body is taken.
+    func decide(_ incoming: HTTPRequest, framing: RequestHead.Framing) -> HeadOutcome {
+        var request = incoming
+        let match: Router.Match =
+            request.path == "*"
+            ? .options(allow: router.allMethods) : router.match(method: request.method, path: request.path)
+        if case .found(let route, let params) = match {
+            request.routePattern = route.pattern
+            request.pathParameters = params
+        }
+        let announced: Int64? = if case .length(let n) = framing { n } else { nil }
+        let hasBody = framing == .chunked || (announced ?? 0) > 0
+        do {
+            if let hook = hooks.requestHead, let early = try hook(&request) {
+                return .respond(prepare(early, for: request))
+            }
+            switch match {
+            case .notFound:
+                return .respond(prepare(HTTPError(status: .notFound, code: "not_found").response, for: request))
+            case .methodNotAllowed(let allow):
+                let error = HTTPError(
+                    status: .methodNotAllowed, code: "method_not_allowed",
+                    headers: ["Allow": allow.map(\.rawValue).joined(separator: ", ")])
+                return .respond(prepare(error.response, for: request))
+            case .options(let allow):
+                let response = HTTPResponse(
+                    status: .noContent, headers: ["Allow": allow.map(\.rawValue).joined(separator: ", ")])
+                return .respond(prepare(response, for: request))
+            case .found(let route, _):
+                switch route.action {
+                case .whole(let policy, let handler):
+                    switch policy ?? .buffered(limit: defaultBodyLimit) {
+                    case .buffered(let limit):
+                        if let announced, announced > Int64(limit) { throw Self.tooLarge(limit: Int64(limit)) }
+                        guard hasBody else { return .respond(run(handler, request)) }
+                        return .buffered(limit: limit, request: request, handler: handler)
+                    case .spooled(let limit):
+                        if let announced, announced > limit { throw Self.tooLarge(limit: limit) }
+                        guard hasBody else { return .respond(run(handler, request)) }
+                        let spool = try SpoolConsumer(
+                            directory: spoolDirectory, request: request, handler: handler, responder: self)
+                        return .stream(limit: limit, consumer: ConsumerBox(spool), request: request)
+                    }
+                case .streaming(let limit, let decideBody):
+                    if let announced, announced > limit { throw Self.tooLarge(limit: limit) }
+                    switch try decideBody(request) {
+                    case .respond(let response):
+                        return .respond(prepare(response, for: request))
+                    case .consume(let consumer):
+                        guard hasBody else {
+                            return .respond(prepare(try consumer.finish(trailers: HTTPHeaders()), for: request))
+                        }
+                        return .stream(limit: limit, consumer: ConsumerBox(consumer), request: request)
+                    }
+                }
+            }
+        } catch {
+            return .respond(prepare(errorResponse(error, request: request), for: request))
+        }
+    }
+
+    static func tooLarge(limit: Int64) -> HTTPError {
+        HTTPError(status: .contentTooLarge, code: "body_too_large", detail: "the limit is \(limit) bytes")
+    }
+
+    /// Runs a whole-body handler and prepares its response; errors become problem responses.
+    func run(_ handler: Router.Handler, _ request: HTTPRequest) -> PreparedResponse {
+        do {
+            return prepare(try handler(request), for: request)
+        } catch {
+            return prepare(errorResponse(error, request: request), for: request)
+        }
+    }
+
+    /// Maps a thrown error to a response: ``HTTPError`` as is, anything else a bare 500.
+    func errorResponse(_ error: any Error, request: HTTPRequest) -> HTTPResponse {
+        if let e = error as? HTTPError { return e.response }
+        // The client gets no detail (it could leak internals); the log gets the error type and
+        // the request ID so the two can be matched.
+        logger.error(
+            "handler failed",
+            [
+                "http.request_id": .string(request.requestID), "http.route": .string(request.routePattern ?? "-"),
+                "error.type": .string(String(describing: type(of: error))), "error": .string("\(error)"),
+            ])
+        return HTTPResponse.problem(status: .internalServerError, code: "internal_error")
+    }
+
+    /// Resolves a response body: bytes as is, files opened with their range, streams passed on.
+    func prepare(_ response: HTTPResponse, for request: HTTPRequest) -> PreparedResponse {
+        switch response.body {
+        case .empty:
+            return PreparedResponse(
+                status: response.status, headers: response.headers, body: .none, route: request.routePattern)
+        case .bytes(let b):
+            return PreparedResponse(
+                status: response.status, headers: response.headers, body: .bytes(b), route: request.routePattern)
+        case .stream(let producer):
+            return PreparedResponse(
+                status: response.status, headers: response.headers, body: .stream(producer), route: request.routePattern
+            )
+        case .file(let path, let contentType):
+            return FileResponder.prepare(
+                path: path, contentType: contentType, response: response, request: request)
+        }
+    }
+}

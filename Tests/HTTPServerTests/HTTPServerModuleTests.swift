@@ -1,7 +1,0 @@
-import Testing
-
-@testable import HTTPServer
-
-@Test func moduleIsLinked() {
-    #expect(HTTPServerModule.name == "HTTPServer")
-}
