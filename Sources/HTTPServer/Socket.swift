@@ -82,8 +82,8 @@ enum Socket {
             Int(
                 withUnsafeMutablePointer(to: &storage) {
                     $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                        accept4(
-                            listener, __SOCKADDR_ARG(__sockaddr__: $0), &length,
+                        clinux_accept4(
+                            listener, $0, &length,
                             Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue))
                     }
                 })
