@@ -41,9 +41,13 @@ let package = Package(
         // Server side.
         .target(name: "HTTPServer", dependencies: ["CLinux", "Log", "Lifecycle"], swiftSettings: strict),
         .target(
+            name: "KandasUploads", dependencies: ["HTTPServer", "SQLiteKit", "Crypto", "KandasProtocol", "Log"],
+            swiftSettings: strict),
+        .target(
             name: "KandasServer",
             dependencies: [
                 "HTTPServer", "SQLiteKit", "KandasProtocol", "KandasDomain", "Crypto", "Log", "Lifecycle", "QRCode",
+                "KandasUploads",
             ],
             swiftSettings: strict),
         .executableTarget(name: "kandas-server", dependencies: ["KandasServer"], swiftSettings: strict),
@@ -59,7 +63,9 @@ let package = Package(
         // Benchmarks (`make bench`).
         .executableTarget(
             name: "kandas-bench",
-            dependencies: ["Crypto", "SQLiteKit", "HTTPServer", "KandasServer", "KandasClient", "Log"],
+            dependencies: [
+                "Crypto", "SQLiteKit", "HTTPServer", "KandasServer", "KandasClient", "KandasUploads", "Log",
+            ],
             swiftSettings: strict),
 
         // Tests.
@@ -74,6 +80,9 @@ let package = Package(
         .testTarget(name: "QRCodeTests", dependencies: ["QRCode"], swiftSettings: strict),
         .testTarget(name: "SupportTests", dependencies: ["Log", "Lifecycle"], swiftSettings: strict),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Log"], swiftSettings: strict),
+        .testTarget(
+            name: "KandasUploadsTests", dependencies: ["KandasUploads", "HTTPServer"], exclude: ["tus_resume.py"],
+            swiftSettings: strict),
         .testTarget(name: "KandasServerTests", dependencies: ["KandasServer"], swiftSettings: strict),
         .testTarget(name: "KandasClientTests", dependencies: ["KandasClient"], swiftSettings: strict),
         .testTarget(
