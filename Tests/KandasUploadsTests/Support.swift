@@ -141,7 +141,9 @@ final class UploadFixture: @unchecked Sendable {
     }
 
     func delete(_ location: String, owner: String = "device-1") throws -> CurlResult {
-        try curl(["-X", "DELETE", base + location, "-H", "Authorization: Bearer \(owner)", "-H", "Tus-Resumable: 1.0.0"])
+        try curl([
+            "-X", "DELETE", base + location, "-H", "Authorization: Bearer \(owner)", "-H", "Tus-Resumable: 1.0.0",
+        ])
     }
 }
 
@@ -174,7 +176,8 @@ func curl(_ arguments: [String]) throws -> CurlResult {
         var headers: [String: String] = [:]
         for line in lines.dropFirst() {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(
+                in: .whitespaces)
         }
         return CurlResult(status: code, headers: headers, body: String(rest[end.upperBound...]))
     }
@@ -270,7 +273,9 @@ final class RawClient {
     func send(_ bytes: [UInt8]) -> Bool {
         var off = 0
         while off < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + off, bytes.count - off, Int32(MSG_NOSIGNAL)) }
+            let n = bytes.withUnsafeBytes {
+                Glibc.send(fd, $0.baseAddress! + off, bytes.count - off, Int32(MSG_NOSIGNAL))
+            }
             if n <= 0 { return false }
             off += n
         }

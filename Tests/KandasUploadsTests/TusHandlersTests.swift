@@ -25,7 +25,9 @@ struct TusHandlersTests {
 
     @Test func requestWithoutTusResumable_is412WithTusVersion() async throws {
         let f = try UploadFixture()
-        let r = try curl(["-X", "POST", f.base + "/v1/uploads", "-H", "Authorization: Bearer d", "-H", "Upload-Length: 5"])
+        let r = try curl([
+            "-X", "POST", f.base + "/v1/uploads", "-H", "Authorization: Bearer d", "-H", "Upload-Length: 5",
+        ])
         #expect(r.status == 412)
         #expect(r["Tus-Version"] == "1.0.0")
         #expect(r.body.contains("\"code\":\"tus_version_unsupported\""))
@@ -92,10 +94,14 @@ struct TusHandlersTests {
         let data = Sample.pdf(300_000)
         let location = try #require(try f.create(data)["Location"])
         let sha = SHA256.hash(data)
-        let p1 = try f.patch(location, offset: 0, Array(data[0..<100_000]), checksum: "sha256 " + SHA256.hash(Array(data[0..<100_000])).base64)
+        let p1 = try f.patch(
+            location, offset: 0, Array(data[0..<100_000]),
+            checksum: "sha256 " + SHA256.hash(Array(data[0..<100_000])).base64)
         #expect(p1.status == 204)
         #expect(p1["Upload-Offset"] == "100000")
-        let p2 = try f.patch(location, offset: 100_000, Array(data[100_000...]), checksum: "sha1 " + SHA1.hash(Array(data[100_000...])).base64)
+        let p2 = try f.patch(
+            location, offset: 100_000, Array(data[100_000...]),
+            checksum: "sha1 " + SHA1.hash(Array(data[100_000...])).base64)
         #expect(p2.status == 204)
         #expect(p2["Kandas-Upload-State"] == "verified")
         #expect(p2["Upload-Offset"] == "300000")
@@ -159,7 +165,11 @@ struct TusHandlersTests {
         let huge = try curl([
             "-X", "POST", f.base + "/v1/uploads", "-H", "Authorization: Bearer d", "-H", "Tus-Resumable: 1.0.0",
             "-H", "Upload-Length: 5000000000", "-H",
-            "Upload-Metadata: " + UploadMetadata(attachmentID: .random(), sha256: String(repeating: "a", count: 64), contentType: "video/mp4", kind: .video).headerValue,
+            "Upload-Metadata: "
+                + UploadMetadata(
+                    attachmentID: .random(), sha256: String(repeating: "a", count: 64), contentType: "video/mp4",
+                    kind: .video
+                ).headerValue,
         ])
         #expect(huge.status == 413)
         #expect(huge.body.contains("upload_too_large"))
@@ -247,7 +257,8 @@ struct TusHandlersTests {
         let f = try UploadFixture()
         let data = Sample.mp4(70_000)
         for owner in ["device-1", "device-2"] {
-            let location = try #require(try f.create(data, owner: owner, contentType: "video/mp4", kind: .video)["Location"])
+            let location = try #require(
+                try f.create(data, owner: owner, contentType: "video/mp4", kind: .video)["Location"])
             #expect(try f.patch(location, offset: 0, data, owner: owner)["Kandas-Upload-State"] == "verified")
         }
         let sha = SHA256.hash(data).hex
