@@ -5,6 +5,7 @@ import Foundation
 let benchmarks: [Benchmark] = [
     HashBenchmark.benchmark,
     SQLiteBenchmark.benchmark,
+    UploadBenchmark.benchmark,
 ]
 
 exit(BenchmarkRunner.main(arguments: Array(CommandLine.arguments.dropFirst()), benchmarks: benchmarks))
