@@ -15,7 +15,8 @@ import SQLiteKit
 /// (running hash) and links it into the blob store. A second row adds a SHA-256
 /// `Upload-Checksum` to every chunk (what our own client sends). The peer is nginx with its
 /// default `client_body_buffer_size`, a WebDAV `PUT` to disk that verifies nothing and does
-/// not fsync. Our server runs in a child process (this binary, `KANDAS_BENCH_UPLOAD_CHILD`
+/// not fsync. `dd conv=fdatasync` of the same file shows what the disk allows for durable writes
+/// at that moment (the shared machine's disk varies a lot). Our server runs in a child process (this binary, `KANDAS_BENCH_UPLOAD_CHILD`
 /// set) so its peak RSS (`VmHWM`) is its own. Runs alternate peer / ours; medians compared.
 enum UploadBenchmark {
     static let benchmark = Benchmark(
@@ -74,7 +75,13 @@ enum UploadBenchmark {
         var peer: [Double] = []
         var plain: [Double] = []
         var summed: [Double] = []
+        var durable: [Double] = []
         for run in 0...runs {
+            let d = try timed {
+                _ = try runCommand(
+                    "dd", ["if=\(source)", "of=\(dir)/dd.bin", "bs=\(chunk)", "conv=fdatasync", "status=none"])
+            }
+            try? FileManager.default.removeItem(atPath: dir + "/dd.bin")
             let n = try timed { try putToNginx(source: source, dir: dir) }
             let o = try timed {
                 try tusUpload(port: port, dir: dir, chunks: chunks, checksums: nil, sha: sha, length: Int(bytes))
@@ -87,20 +94,29 @@ enum UploadBenchmark {
             peer.append(bytes / n / 1e6)
             plain.append(bytes / o / 1e6)
             summed.append(bytes / c / 1e6)
+            durable.append(bytes / d / 1e6)
+            report.add([
+                "\(run)", "dd bs=16M conv=fdatasync (disk)", Report.format(d, 2), Report.format(bytes / d / 1e6, 0),
+            ])
             report.add([
                 "\(run)", "nginx PUT (default buffers)", Report.format(n, 2), Report.format(bytes / n / 1e6, 0),
             ])
             report.add(["\(run)", "ours tus", Report.format(o, 2), Report.format(bytes / o / 1e6, 0)])
             report.add(["\(run)", "ours tus + chunk sha256", Report.format(c, 2), Report.format(bytes / c / 1e6, 0)])
         }
-        let hwm = peakRSSKiB(child.processIdentifier)
+        let hwm = statusKiB(child.processIdentifier, "VmHWM")
+        let anon = statusKiB(child.processIdentifier, "RssAnon")
+        let mapped = statusKiB(child.processIdentifier, "RssFile")
         report.print()
         print("median nginx PUT: \(Report.format(median(peer), 0)) MB/s (stores, no fsync, no hash)")
+        print("median dd conv=fdatasync: \(Report.format(median(durable), 0)) MB/s (this disk's durable-write rate)")
         print("median ours tus: \(Report.format(median(plain), 0)) MB/s (fsync per chunk, SQLite offset, SHA-256)")
         print("median ours tus + chunk sha256: \(Report.format(median(summed), 0)) MB/s")
         print(Report.ratioLine("ours/nginx", ours: median(plain), peer: median(peer), target: 1.0))
         print(Report.ratioLine("ours+checksum/nginx", ours: median(summed), peer: median(peer), target: 1.0))
-        print("our server peak RSS (VmHWM, whole run): \(hwm / 1024) MiB (target < 64 MiB)")
+        print(
+            "our server peak RSS (VmHWM, whole run): \(hwm / 1024) MiB (target < 64 MiB); "
+                + "at the end: anonymous \(anon / 1024) MiB, mapped files \(mapped / 1024) MiB")
     }
 
     // MARK: peers
@@ -267,9 +283,10 @@ enum UploadBenchmark {
         return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
     }
 
-    private static func peakRSSKiB(_ pid: Int32) -> Int {
+    /// A `/proc/PID/status` field in KiB (`VmHWM`, `RssAnon`...).
+    private static func statusKiB(_ pid: Int32, _ field: String) -> Int {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return 0 }
-        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+        for line in status.split(separator: "\n") where line.hasPrefix(field + ":") {
             return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") ?? 0
         }
         return 0
