@@ -79,7 +79,7 @@ let package = Package(
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"], swiftSettings: strict),
         .testTarget(name: "QRCodeTests", dependencies: ["QRCode"], swiftSettings: strict),
         .testTarget(name: "SupportTests", dependencies: ["Log", "Lifecycle"], swiftSettings: strict),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Log"], swiftSettings: strict),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Log", "Lifecycle"], swiftSettings: strict),
         .testTarget(
             name: "KandasUploadsTests", dependencies: ["KandasUploads", "HTTPServer"], exclude: ["tus_resume.py"],
             swiftSettings: strict),

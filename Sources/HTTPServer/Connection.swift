@@ -30,7 +30,9 @@ final class Connection: @unchecked Sendable {
 
     let fd: Int32
     let remoteAddress: String
-    unowned let loop: EventLoop
+    /// Strong on purpose: a handler finishing after shutdown still reaches a live loop object
+    /// (the cycle with `loop.connections` is broken when the connection closes).
+    let loop: EventLoop
     let context: ServerContext
 
     var phase: Phase = .readingHead
@@ -73,6 +75,7 @@ final class Connection: @unchecked Sendable {
     var responseStatus = 0
     var responseRoute: String?
     var streamChunked = true
+    var lingerDiscarded = 0
 
     init(fd: Int32, remoteAddress: String, loop: EventLoop) {
         self.fd = fd
@@ -110,13 +113,14 @@ final class Connection: @unchecked Sendable {
                 processInbound()
             }
         case .lingering:
-            while true {
-                let r = try? syscall("recv") { recv(fd, loop.scratch.baseAddress, loop.scratch.count, 0) }
-                guard case .processed(let n) = r, n > 0 else {
-                    if r == .wouldBlock { readReady = false } else { close(abort: .connectionClosed) }
-                    return
-                }
+            let r = try? syscall("recv") { recv(fd, loop.scratch.baseAddress, loop.scratch.count, 0) }
+            guard case .processed(let n) = r, n > 0 else {
+                if r == .wouldBlock { readReady = false } else { close(abort: .connectionClosed) }
+                return
             }
+            // Discard a bounded amount: a client still pushing a refused 1 GB body is cut off.
+            lingerDiscarded += n
+            if lingerDiscarded > 4 << 20 { close(abort: .connectionClosed) }
         default:
             break
         }
@@ -155,12 +159,9 @@ final class Connection: @unchecked Sendable {
         return true
     }
 
-    /// The peer closed its side: fine between requests, an aborted body otherwise.
+    /// The peer closed its side: routine between requests; mid-body, the consumer is aborted
+    /// (RFC 9112 §8: an incomplete message is never handled as if whole).
     func endOfInput() {
-        if phase == .readingHead && parser.isIdle && unparsed == 0 {
-            close(abort: .connectionClosed)
-            return
-        }
         close(abort: .connectionClosed)
     }
 
@@ -252,8 +253,11 @@ final class Connection: @unchecked Sendable {
     /// Back on the loop with the head job's outcome.
     private func headDecided(_ outcome: Responder.HeadOutcome) {
         guard phase == .awaitingDecision, let head else {
-            if case .stream(_, let box, _) = outcome {
-                context.pool.submitContinuation { box.consumer.abort(.connectionClosed) }
+            // Closed meanwhile: release what the outcome holds.
+            switch outcome {
+            case .stream(_, let box, _): context.pool.submitContinuation { box.consumer.abort(.connectionClosed) }
+            case .respond(let prepared): if case .file(let ffd, _, _) = prepared.body { Glibc.close(ffd) }
+            case .buffered: break
             }
             return
         }

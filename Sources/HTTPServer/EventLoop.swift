@@ -20,8 +20,14 @@ final class EventLoop: @unchecked Sendable {
     let wakefd: Int32
     let context: ServerContext
     let index: Int
-    private let inbox = Mutex<(tasks: [@Sendable () -> Void], signaled: Bool)>(([], false))
+    /// Tasks from other threads; `sleeping` is true only while the loop may block in
+    /// `epoll_wait`, so a busy loop is never woken through the eventfd.
+    /// After `stopped`, tasks run at once on the caller's thread: no loop thread touches the
+    /// (closed) connections any more, and a consumer's pending `abort` must still happen.
+    private let inbox = Mutex<(tasks: [@Sendable () -> Void], sleeping: Bool, stopped: Bool)>(([], false, false))
     private let finished = DispatchSemaphore(value: 0)
+    /// Tasks waiting in the inbox, readable without the lock for the pre-sleep spin.
+    private let pendingTasks = Atomic<Int>(0)
 
     var connections: [Int32: Connection] = [:]
     private var listeners: [Int32] = []
@@ -53,7 +59,12 @@ final class EventLoop: @unchecked Sendable {
         epoll_ctl(epfd, EPOLL_CTL_ADD, wakefd, &ev)
     }
 
-    deinit { scratch.deallocate() }
+    deinit {
+        scratch.deallocate()
+        // Closed only here: a late `execute` from a handler thread must never write to a
+        // descriptor number that was reused.
+        close(wakefd)
+    }
 
     func start(listeners fds: [Int32]) {
         listeners = fds
@@ -65,11 +76,17 @@ final class EventLoop: @unchecked Sendable {
 
     /// Runs `task` on this loop's thread soon; callable from any thread.
     func execute(_ task: @escaping @Sendable () -> Void) {
-        let wake = inbox.withLock { box -> Bool in
+        let (wake, runNow) = inbox.withLock { box -> (Bool, Bool) in
+            if box.stopped { return (false, true) }
             box.tasks.append(task)
-            if box.signaled { return false }
-            box.signaled = true
-            return true
+            pendingTasks.add(1, ordering: .relaxed)
+            guard box.sleeping else { return (false, false) }
+            box.sleeping = false
+            return (true, false)
+        }
+        if runNow {
+            task()
+            return
         }
         if wake {
             var one: UInt64 = 1
@@ -92,20 +109,36 @@ final class EventLoop: @unchecked Sendable {
         let events = UnsafeMutablePointer<epoll_event>.allocate(capacity: capacity)
         defer { events.deallocate() }
         var lastTick = monotonicMillis()
+        var busy = false
         while !stopping {
-            let n = epoll_wait(epfd, events, Int32(capacity), 250)
+            // After a busy round a handler's answer usually comes within microseconds: poll
+            // the inbox briefly rather than pay an eventfd write and a wake-up for it.
+            if busy {
+                var spins = 0
+                while spins < 4000 && pendingTasks.load(ordering: .relaxed) == 0 { spins += 1 }
+            }
+            // Announce the sleep only if no task is waiting; otherwise just poll.
+            let mayBlock = inbox.withLock { box -> Bool in
+                box.sleeping = box.tasks.isEmpty
+                return box.sleeping
+            }
+            let n = epoll_wait(epfd, events, Int32(capacity), mayBlock ? 250 : 0)
+            inbox.withLock { $0.sleeping = false }
             if n < 0 && clinux_errno() != EINTR { break }
+            busy = n > 0 || pendingTasks.load(ordering: .relaxed) > 0
             for i in 0..<max(0, Int(n)) {
                 let fd = events[i].data.fd
                 let flags = events[i].events
                 if fd == wakefd {
-                    runTasks()
+                    var counter: UInt64 = 0
+                    _ = read(wakefd, &counter, 8)
                 } else if listeners.contains(fd) {
                     acceptConnections(fd)
                 } else if let c = connections[fd] {
                     c.handle(events: flags)
                 }
             }
+            runTasks()
             let now = monotonicMillis()
             if now - lastTick >= 250 {
                 lastTick = now
@@ -113,18 +146,22 @@ final class EventLoop: @unchecked Sendable {
             }
         }
         for c in Array(connections.values) { c.close(abort: .serverShutdown) }
+        let leftover = inbox.withLock { box -> [@Sendable () -> Void] in
+            box.stopped = true
+            let t = box.tasks
+            box.tasks = []
+            return t
+        }
+        for t in leftover { t() }
         close(epfd)
-        close(wakefd)
         finished.signal()
     }
 
     private func runTasks() {
-        var counter: UInt64 = 0
-        _ = read(wakefd, &counter, 8)
         let tasks = inbox.withLock { box -> [@Sendable () -> Void] in
-            box.signaled = false
             let t = box.tasks
             box.tasks = []
+            pendingTasks.store(0, ordering: .relaxed)
             return t
         }
         for t in tasks { t() }

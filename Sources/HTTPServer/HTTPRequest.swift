@@ -33,6 +33,9 @@ public struct HTTPRequest: Sendable {
     public var remoteAddress: String
     public var requestID: String
     public var body: Body
+    /// Values the request hook attaches for the handler (an authenticated device ID), so the
+    /// handler does not authenticate twice. Never logged.
+    public var attributes: [String: String] = [:]
     /// The route pattern that matched (`/v1/families/:id`), for logs and metrics; nil before routing.
     public var routePattern: String?
 

@@ -24,7 +24,7 @@ import Synchronization
 /// ```
 public final class HTTPServer: Service {
     public let name = "http"
-    private let context: ServerContext
+    let context: ServerContext
 
     private enum Status {
         case idle

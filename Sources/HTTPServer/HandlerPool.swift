@@ -16,13 +16,23 @@ final class HandlerPool: Sendable {
         var head = 0
         var stopped = false
         var busy = 0
+        /// Threads blocked on the semaphore, and signals sent to them not yet consumed: a job
+        /// only costs a futex wake when a thread is actually asleep.
+        var idle = 0
+        var wakeups = 0
         var queued: Int { jobs.count - head }
     }
 
     private let state = Mutex(State())
+    /// Jobs queued, readable without the lock so an idle thread can spin briefly before
+    /// sleeping: under load the next job usually arrives within microseconds, and a futex
+    /// sleep plus wake per job costs more than the job itself.
+    private let queuedHint = Atomic<Int>(0)
     private let available = DispatchSemaphore(value: 0)
     private let maxQueued: Int
     private let threadCount: Int
+
+    static let spinLimit = 20_000
 
     init(threads: Int, maxQueued: Int) {
         self.threadCount = max(1, threads)
@@ -33,7 +43,9 @@ final class HandlerPool: Sendable {
         for i in 0..<threadCount {
             let t = Thread { [self] in self.work() }
             t.name = "\(name)-\(i)"
-            t.stackSize = 1 << 20
+            // Handlers decode JSON and walk trees: give them a normal 8 MiB stack (virtual; only
+            // touched pages count).
+            t.stackSize = 8 << 20
             t.start()
         }
     }
@@ -41,48 +53,88 @@ final class HandlerPool: Sendable {
     /// Queues a job that starts a new request; false when the queue is full.
     func submit(_ job: @escaping Job) -> Bool { enqueue(job, force: false) }
 
-    /// Queues a job that continues an admitted request; never refused (until stopped).
-    func submitContinuation(_ job: @escaping Job) { _ = enqueue(job, force: true) }
+    /// Queues a job that continues an admitted request; never refused. Once the pool has
+    /// stopped it runs on the caller's thread, so a consumer still gets its `abort`.
+    func submitContinuation(_ job: @escaping Job) {
+        if !enqueue(job, force: true) { job() }
+    }
 
     /// Jobs waiting and running, for diagnostics.
     var load: (queued: Int, busy: Int) { state.withLock { ($0.queued, $0.busy) } }
 
     private func enqueue(_ job: @escaping Job, force: Bool) -> Bool {
-        let ok = state.withLock { s -> Bool in
-            if s.stopped || (!force && s.queued >= maxQueued) { return false }
+        let (ok, wake) = state.withLock { s -> (Bool, Bool) in
+            if s.stopped || (!force && s.queued >= maxQueued) { return (false, false) }
             s.jobs.append(job)
-            return true
+            queuedHint.add(1, ordering: .relaxed)
+            guard s.idle > s.wakeups else { return (true, false) }
+            s.wakeups += 1
+            return (true, true)
         }
-        if ok { available.signal() }
+        if wake { available.signal() }
         return ok
     }
 
     /// Lets the threads finish queued jobs and exit; does not wait for them.
     func stop() {
-        state.withLock { $0.stopped = true }
-        for _ in 0..<threadCount { available.signal() }
+        let sleeping = state.withLock { s -> Int in
+            s.stopped = true
+            let n = s.idle - s.wakeups
+            s.wakeups = s.idle
+            return n
+        }
+        for _ in 0..<max(0, sleeping) { available.signal() }
     }
 
     private func work() {
+        var finished = false
+        var spins = 0
         while true {
-            available.wait()
-            let job: Job? = state.withLock { s in
-                guard s.head < s.jobs.count else { return nil }
+            enum Next {
+                case run(Job)
+                case spin
+                case sleep
+                case exit
+            }
+            let next: Next = state.withLock { s in
+                if finished {
+                    s.busy -= 1
+                    finished = false
+                }
+                guard s.head < s.jobs.count else {
+                    if s.stopped { return .exit }
+                    if spins < HandlerPool.spinLimit { return .spin }
+                    s.idle += 1
+                    return .sleep
+                }
+                spins = 0
                 let j = s.jobs[s.head]
                 s.head += 1
                 s.busy += 1
+                queuedHint.subtract(1, ordering: .relaxed)
                 if s.head > 256 && s.head * 2 > s.jobs.count {
                     s.jobs.removeFirst(s.head)
                     s.head = 0
                 }
-                return j
+                return .run(j)
             }
-            guard let job else {
-                if state.withLock({ $0.stopped }) { return }
-                continue
+            switch next {
+            case .run(let job):
+                job()
+                finished = true
+            case .spin:
+                while spins < HandlerPool.spinLimit && queuedHint.load(ordering: .relaxed) == 0 { spins += 1 }
+                if spins >= HandlerPool.spinLimit { spins = HandlerPool.spinLimit }
+            case .sleep:
+                spins = 0
+                available.wait()
+                state.withLock { s in
+                    s.idle -= 1
+                    s.wakeups -= 1
+                }
+            case .exit:
+                return
             }
-            job()
-            state.withLock { $0.busy -= 1 }
         }
     }
 }

@@ -31,11 +31,13 @@ extension RequestParser {
             rawPath = rest
         }
         // Fragments are never sent in a request-target (RFC 9112 §3.2.1).
-        if rest.contains("#") { throw bad("fragment in request target") }
+        if rest.utf8.contains(0x23) { throw bad("fragment in request target") }
         var segments: [String] = []
         for segment in rawPath.split(separator: "/", omittingEmptySubsequences: false).dropFirst() {
             let decoded = try percentDecode(segment, plusIsSpace: false)
-            guard decoded != "..", decoded != ".", !decoded.contains("/") else { throw bad("invalid path segment") }
+            guard decoded != "..", decoded != ".", !decoded.utf8.contains(0x2F) else {
+                throw bad("invalid path segment")
+            }
             segments.append(decoded)
         }
         let path = "/" + segments.joined(separator: "/")

@@ -13,7 +13,7 @@ final class HTTPBench {
     let nginxPort = 18089
     let oursPort: Int
 
-    init(duration: Int, runs: Int, uploadMiB: Int, loops: Int) throws {
+    init(duration: Int, runs: Int, uploadMiB: Int, loops: Int, handlers: Int) throws {
         self.duration = duration
         self.runs = runs
         self.uploadMiB = uploadMiB
@@ -35,7 +35,7 @@ final class HTTPBench {
 
         ours = Process()
         ours.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        ours.arguments = ["http", "--serve-child", dir, String(loops)]
+        ours.arguments = ["http", "--serve-child", dir, String(loops), String(handlers)]
         let out = Pipe()
         ours.standardOutput = out
         ours.standardInput = oursInput
@@ -101,11 +101,11 @@ final class HTTPBench {
         try? FileManager.default.removeItem(atPath: dir)
     }
 
-    func runAll() throws {
+    func runAll(only: String?) throws {
         print("kandas-bench http: nginx (worker_processes 2) vs ours, 127.0.0.1, \(runs) timed run(s) per figure")
-        try smallRequests()
-        try idleConnections()
-        try upload()
+        if only == nil || only == "small" { try smallRequests() }
+        if only == nil || only == "idle" { try idleConnections() }
+        if only == nil || only == "upload" { try upload() }
     }
 
     // MARK: small JSON under wrk

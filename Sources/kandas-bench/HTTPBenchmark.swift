@@ -12,19 +12,29 @@ import Log
 /// binary with `http --serve-child DIR`) so its RSS is its own.
 ///
 /// Options: `--duration S` (wrk seconds, default 10), `--runs N` (timed runs per figure,
-/// default 3), `--upload-mib N` (default 1024), `--loops N` (our event loops, default 2).
+/// default 3), `--upload-mib N` (default 1024), `--loops N` (our event loops, default 1),
+/// `--handlers N` (our handler threads, default 1: on a 2-core box shared with wrk, fewer
+/// threads than cores measured best; real deployments size handlers for blocking work), `--only small|idle|upload`.
 func runHTTPBenchmark(arguments: [String]) throws {
     var args = arguments
     if args.first == "http" { args.removeFirst() }
-    if args.first == "--serve-child", args.count >= 3 {
-        try HTTPBenchChild.serve(dir: args[1], loops: Int(args[2]) ?? 2)
+    if args.first == "--serve-child", args.count >= 4 {
+        try HTTPBenchChild.serve(dir: args[1], loops: Int(args[2]) ?? 2, handlers: Int(args[3]) ?? 2)
         return
     }
-    var options: [String: Int] = ["--duration": 10, "--runs": 3, "--upload-mib": 1024, "--loops": 2]
+    var options: [String: Int] = ["--duration": 10, "--runs": 3, "--upload-mib": 1024, "--loops": 1, "--handlers": 1]
+    var only: String?
     var i = 0
     while i < args.count {
+        if args[i] == "--only", i + 1 < args.count {
+            only = args[i + 1]
+            i += 2
+            continue
+        }
         guard options[args[i]] != nil, i + 1 < args.count, let v = Int(args[i + 1]) else {
-            throw BenchError("usage: kandas-bench http [--duration S] [--runs N] [--upload-mib N] [--loops N]")
+            throw BenchError(
+                "usage: kandas-bench http [--duration S] [--runs N] [--upload-mib N] [--loops N] [--handlers N] [--only small|idle|upload]"
+            )
         }
         options[args[i]] = v
         i += 2
@@ -34,9 +44,9 @@ func runHTTPBenchmark(arguments: [String]) throws {
     }
     let bench = try HTTPBench(
         duration: options["--duration"]!, runs: options["--runs"]!, uploadMiB: options["--upload-mib"]!,
-        loops: options["--loops"]!)
+        loops: options["--loops"]!, handlers: options["--handlers"]!)
     defer { bench.cleanUp() }
-    try bench.runAll()
+    try bench.runAll(only: only)
 }
 
 struct BenchError: Error, CustomStringConvertible {
@@ -48,7 +58,7 @@ struct BenchError: Error, CustomStringConvertible {
 enum HTTPBenchChild {
     static let smallJSON = Array("{\"ok\":true,\"serverTime\":\"2025-11-25T09:00:00Z\",\"cursor\":123456}\n".utf8)
 
-    static func serve(dir: String, loops: Int) throws {
+    static func serve(dir: String, loops: Int, handlers: Int) throws {
         var router = Router()
         router.add(.get, "/small.json") { _ in .bytes(smallJSON, contentType: "application/json") }
         router.add(.put, "/upload/:name", body: .streaming(limit: 64 << 30)) { req in
@@ -56,7 +66,7 @@ enum HTTPBenchChild {
         }
         var config = HTTPServer.Configuration(listen: [HTTPServer.ListenAddress(host: "127.0.0.1", port: 0)])
         config.eventLoops = loops
-        config.handlerThreads = 4
+        config.handlerThreads = handlers
         config.maxConnections = 8192
         config.maxConnectionsPerAddress = 8192
         let server = HTTPServer(

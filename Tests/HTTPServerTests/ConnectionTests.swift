@@ -114,6 +114,18 @@ import Testing
         dir.remove()
     }
 
+    @Test func handlerStillRunningAfterTheShutdownDeadline_finishesHarmlessly() async throws {
+        let s = try server { $0.shutdownGracePeriod = .milliseconds(200) }
+        let c = try RawClient(port: s.port)
+        c.send("GET /block HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(events.wait { $0 == "blocked" } != nil)
+        await s.server.shutdown()
+        #expect(c.readAll() == "")  // cut at the deadline, no response
+        events.gate.signal()  // the handler returns into a stopped server
+        #expect(waitUntil { s.server.context.pool.load.busy == 0 })
+        dir.remove()
+    }
+
     @Test func shutdownDeadline_abortsAStreamingUpload() async throws {
         let s = try server { $0.shutdownGracePeriod = .milliseconds(300) }
         let c = try RawClient(port: s.port)
@@ -122,6 +134,108 @@ import Testing
         #expect(events.wait { $0 == "chunk" } != nil)
         await s.server.shutdown()
         #expect(events.wait { $0.hasPrefix("abort") } == "abort server_shutdown 1000")
+        dir.remove()
+    }
+}
+
+/// More connection rules, kept apart so each suite stays readable.
+@Suite struct ConnectionLimitTests {
+    let dir = TempDir()
+    let events = Events()
+
+    @Test func fullHandlerQueue_answers503WithRetryAfter() async throws {
+        let s = try TestServer(router: liveRouter(dir: dir.path, events: events)) {
+            $0.handlerThreads = 1
+            $0.maxQueuedJobs = 1
+        }
+        let first = try RawClient(port: s.port)
+        first.send("GET /block HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(events.wait { $0 == "blocked" } != nil)
+        let queued = try RawClient(port: s.port)
+        queued.send("GET /hello/queued HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(waitUntil { s.server.context.pool.load.queued == 1 })
+        let shed = try RawClient(port: s.port)
+        shed.send("GET /hello/shed HTTP/1.1\r\nHost: x\r\n\r\n")
+        let text = shed.readAll()
+        #expect(text.hasPrefix("HTTP/1.1 503 "))
+        #expect(text.contains("Retry-After: 5"))
+        #expect(text.contains("server_busy"))
+        events.gate.signal()
+        #expect(first.readResponses(1).first?.hasSuffix("released") == true)
+        #expect(queued.readResponses(1).first?.hasSuffix("hello queued") == true)
+        await s.stop()
+        dir.remove()
+    }
+
+    @Test func clientThatStopsReading_isClosedAfterTheWriteTimeout() async throws {
+        let s = try TestServer(router: liveRouter(dir: dir.path, events: events)) { $0.timeouts.write = .seconds(1) }
+        let c = try RawClient(port: s.port)
+        var small: Int32 = 4096
+        setsockopt(c.fd, SOL_SOCKET, SO_RCVBUF, &small, socklen_t(MemoryLayout<Int32>.size))
+        c.send("GET /big HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(waitUntil { s.server.metrics.openConnections == 1 })
+        #expect(waitUntil { s.server.metrics.openConnections == 0 })
+        await s.stop()
+        dir.remove()
+    }
+
+    @Test func ipv6Loopback_isServed() async throws {
+        var router = Router()
+        router.add(.get, "/v6") { req in .text("v6 \(req.remoteAddress)") }
+        var config = HTTPServer.Configuration(listen: [HTTPServer.ListenAddress("[::1]:0")!])
+        config.handlerThreads = 1
+        let server = HTTPServer(configuration: config, router: router, logger: .disabled)
+        try server.start()
+        let r = try run(["curl", "-sS", "-g", "http://[::1]:\(server.boundPort!)/v6"])
+        #expect(r.output == "v6 ::1")
+        await server.shutdown()
+    }
+
+    @Test func http10Request_isAnsweredAndClosed_unlessKeepAliveIsAsked() async throws {
+        let s = try TestServer(router: liveRouter(dir: dir.path, events: events))
+        let c = try RawClient(port: s.port)
+        c.send("GET /hello/old HTTP/1.0\r\n\r\n")
+        let text = c.readAll()
+        #expect(text.contains("Connection: close"))
+        #expect(text.hasSuffix("hello old"))
+        let k = try RawClient(port: s.port)
+        k.send("GET /hello/a HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+        #expect(k.readResponses(1).first?.contains("Connection: keep-alive") == true)
+        k.send("GET /hello/b HTTP/1.0\r\n\r\n")
+        #expect(k.readAll().hasSuffix("hello b"))
+        await s.stop()
+        dir.remove()
+    }
+
+    @Test func saneRequestID_isEchoed_andAnInsaneOneIsReplaced() async throws {
+        let s = try TestServer(router: liveRouter(dir: dir.path, events: events))
+        let sane = try run([
+            "curl", "-sS", "-D", "-", "-o", "/dev/null", "-H", "X-Request-ID: abc-123.x", "\(s.url)/hello/a",
+        ])
+        #expect(sane.output.contains("X-Request-ID: abc-123.x\r\n"))
+        let insane = try run([
+            "curl", "-sS", "-D", "-", "-o", "/dev/null", "-H", "X-Request-ID: <script>", "\(s.url)/hello/a",
+        ])
+        #expect(!insane.output.contains("<script>"))
+        #expect(insane.output.contains("X-Request-ID: "))
+        await s.stop()
+        dir.remove()
+    }
+}
+
+/// The per-address cap, separate from the total.
+@Suite struct PerAddressCapTests {
+    @Test func secondConnectionFromTheSameAddress_isShedWhenTheCapIsOne() async throws {
+        let dir = TempDir()
+        let s = try TestServer(router: liveRouter(dir: dir.path, events: Events())) { $0.maxConnectionsPerAddress = 1 }
+        let first = try RawClient(port: s.port)
+        first.send("GET /hello/1 HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(first.readResponses(1).count == 1)
+        let second = try RawClient(port: s.port).readAll()
+        #expect(second.hasPrefix("HTTP/1.1 503 "))
+        first.send("GET /hello/2 HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(first.readResponses(1).first?.hasSuffix("hello 2") == true)
+        await s.stop()
         dir.remove()
     }
 }

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Glibc
 import Synchronization
@@ -43,6 +44,8 @@ final class FileConsumer: RequestBodyConsumer {
 /// A thread-safe list of strings with a blocking wait, so tests wait for an event, not a duration.
 final class Events: Sendable {
     private let list = Mutex<[String]>([])
+    /// Holds `/block` handlers until the test opens it.
+    let gate = DispatchSemaphore(value: 0)
 
     func record(_ s: String) { list.withLock { $0.append(s) } }
     var all: [String] { list.withLock { $0 } }
@@ -67,13 +70,14 @@ func waitUntil(_ condition: () -> Bool) -> Bool {
     return false
 }
 
-/// A temporary folder removed by `remove()`.
-struct TempDir {
+/// A temporary folder, removed by `remove()` or at the latest when the test's suite instance goes away.
+final class TempDir: Sendable {
     let path: String
     init() {
         var template = Array("/tmp/kandas-http-test-XXXXXX".utf8CString)
         path = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
     }
+    deinit { remove() }
     func remove() { try? FileManager.default.removeItem(atPath: path) }
 }
 
@@ -104,6 +108,12 @@ func liveRouter(dir: String, events: Events) -> Router {
         usleep(300_000)
         return .text("slow done")
     }
+    r.add(.get, "/block") { _ in
+        events.record("blocked")
+        events.gate.wait()
+        return .text("released")
+    }
+    r.add(.get, "/big") { _ in .bytes([UInt8](repeating: 0x61, count: 32 << 20)) }
     r.add(.get, "/fail") { _ in throw CocoaError(.fileNoSuchFile) }
     r.add(.get, "/teapot") { _ in
         throw HTTPError(status: HTTPStatus(code: 418), code: "teapot", detail: "short and stout")

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import Lifecycle
 import Synchronization
 import Testing
 
@@ -109,7 +110,19 @@ import Testing
         }
     }
 
-    @Test func chunkedBodyOverTheLimit_is413AndTheConsumerIsAborted() async throws {
+    @Test func refusedBodyAlreadyInFlight_stillLetsTheClientRead413() async throws {
+        try await withServer { s in
+            let c = try RawClient(port: s.port)
+            // No Expect: the client sends the whole body at once; the server answers without
+            // reading it, then discards what arrives so the response is not lost to a reset.
+            c.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2000000\r\n\r\n")
+            c.send([UInt8](repeating: 0x62, count: 2_000_000))
+            let text = c.readAll()
+            #expect(text.hasPrefix("HTTP/1.1 413 "))
+        }
+    }
+
+    @Test func chunkedBodyOverTheLimit_is413() async throws {
         try await withServer { s in
             let c = try RawClient(port: s.port)
             c.send("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n")
@@ -117,6 +130,15 @@ import Testing
             c.send(chunk)
             c.send(chunk)
             #expect(c.readAll().hasPrefix("HTTP/1.1 413 "))
+        }
+    }
+
+    @Test func malformedChunkedUpload_abortsTheConsumerAndGets400() async throws {
+        try await withServer { s in
+            let c = try RawClient(port: s.port)
+            c.send("PUT /upload/bad.bin HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhelloXX")
+            #expect(c.readAll().hasPrefix("HTTP/1.1 400 "))
+            #expect(events.wait { $0.hasPrefix("abort") }?.hasPrefix("abort malformed") == true)
         }
     }
 
@@ -277,5 +299,39 @@ import Testing
             #expect(!"\(e)".contains("bob"))
             #expect(s.server.metrics.requestsByStatusClass[2] >= 1)
         }
+    }
+}
+
+/// The server as a `Lifecycle.Service`.
+@Suite struct HTTPServerServiceTests {
+    @Test func serviceGroupShutdown_stopsTheServerAndRunReturns() async throws {
+        var router = Router()
+        router.add(.get, "/ping") { _ in .text("pong") }
+        var config = HTTPServer.Configuration(listen: [HTTPServer.ListenAddress(host: "127.0.0.1", port: 0)])
+        config.handlerThreads = 1
+        let server = HTTPServer(configuration: config, router: router, logger: .disabled)
+        let group = ServiceGroup(services: [server], signals: [], logger: .disabled)
+        async let outcome = group.run()
+        #expect(waitUntil { server.boundPort != nil })
+        let pong = try run(["curl", "-sS", "http://127.0.0.1:\(server.boundPort!)/ping"])
+        #expect(pong.output == "pong")
+        group.triggerShutdown()
+        #expect(try await outcome == .requested)
+        #expect(throws: HTTPError.self) { _ = try RawClient(port: server.boundPort!) }
+    }
+
+    @Test func bindingATakenPort_throwsListenFailedWithErrno() throws {
+        let first = HTTPServer(
+            configuration: .init(listen: [.init(host: "127.0.0.1", port: 0)]), router: Router(), logger: .disabled)
+        try first.start()
+        let second = HTTPServer(
+            configuration: .init(listen: [.init(host: "127.0.0.1", port: first.boundPort!)]), router: Router(),
+            logger: .disabled)
+        #expect {
+            try second.start()
+        } throws: { error in
+            (error as? HTTPError)?.code == "listen_failed" && (error as? HTTPError)?.errno == EADDRINUSE
+        }
+        first.beginShutdown(gracePeriod: .seconds(1))
     }
 }
