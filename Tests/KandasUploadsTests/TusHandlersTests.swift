@@ -268,4 +268,32 @@ struct TusHandlersTests {
         #expect(f.verified.all.map(\.blobAlreadyPresent) == [false, true])
         await f.stop()
     }
+
+    @Test func badHeaders_getStableCodesAndChangeNothing() async throws {
+        let f = try UploadFixture()
+        let auth = ["-H", "Authorization: Bearer device-1", "-H", "Tus-Resumable: 1.0.0"]
+        let post = ["-X", "POST", f.base + "/v1/uploads"] + auth
+        let deferred = try curl(post + ["-H", "Upload-Defer-Length: 1"])
+        #expect(deferred.status == 400)
+        #expect(deferred.body.contains("\"code\":\"invalid_field\""))
+        #expect(try curl(post).body.contains("\"code\":\"missing_field\""))
+        #expect(try curl(post + ["-H", "Upload-Length: -5"]).status == 422)
+        let noMetadata = try curl(post + ["-H", "Upload-Length: 5"])
+        #expect(noMetadata.status == 422)
+        #expect(noMetadata.body.contains("missing_field"))
+
+        let data = Sample.pdf(1000)
+        let location = try #require(try f.create(data)["Location"])
+        let patch = ["-X", "PATCH", f.base + location] + auth + ["--data-binary", "abc"]
+        let wrongType = try curl(patch + ["-H", "Content-Type: application/octet-stream", "-H", "Upload-Offset: 0"])
+        #expect(wrongType.status == 415)
+        let noOffset = try curl(patch + ["-H", "Content-Type: application/offset+octet-stream"])
+        #expect(noOffset.status == 422)
+        let badOffset = try curl(
+            patch + ["-H", "Content-Type: application/offset+octet-stream", "-H", "Upload-Offset: +0"])
+        #expect(badOffset.status == 422)
+        #expect(try f.head(location)["Upload-Offset"] == "0")
+        #expect(fileSize(f.partialPath(String(location.suffix(32)))) <= 0)
+        await f.stop()
+    }
 }
