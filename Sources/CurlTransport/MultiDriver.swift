@@ -1,0 +1,164 @@
+internal import CCurl
+import Foundation
+import KandasClient
+import Synchronization
+
+/// One dedicated thread driving a libcurl multi handle: every transfer of one `CurlTransport` runs
+/// here, so blocking network and file I/O never touches Swift's cooperative pool.
+///
+/// A single multi handle owns one connection cache and one DNS cache, so consecutive requests to
+/// the server reuse a kept-alive connection whichever task sent them. At most
+/// `maxConcurrentTransfers` easy handles are attached at once; the rest wait in submission order.
+/// Other threads talk to the driver only through `inbox` and `curl_multi_wakeup`.
+///
+/// Invariant that makes `@unchecked Sendable` sound: `multi` is used by the driver thread, except
+/// for `curl_multi_wakeup` (documented as callable from any thread), which is only called under the
+/// `inbox` lock while `closed` is false; the driver sets `closed` under that lock before
+/// `curl_multi_cleanup`. `waiting` and `active` live on the driver thread's stack.
+final class MultiDriver: @unchecked Sendable {
+    private struct Inbox {
+        var incoming: [Transfer] = []
+        var stopping = false
+        var closed = false
+    }
+
+    private let multi: UnsafeMutableRawPointer
+    private let configuration: CurlTransport.Configuration
+    private let inbox = Mutex(Inbox())
+
+    init(configuration: CurlTransport.Configuration) {
+        precondition(curlGlobalInit == 0, "curl_global_init failed with code \(curlGlobalInit)")
+        guard let multi = curl_multi_init() else { fatalError("curl_multi_init failed (out of memory)") }
+        self.multi = multi
+        self.configuration = configuration
+        let thread = Thread { [self] in run() }
+        thread.name = "kandas-curl"
+        thread.start()
+    }
+
+    /// Queues a transfer; its continuation is resumed on the driver thread.
+    func submit(_ transfer: Transfer) {
+        let accepted = inbox.withLock { state in
+            guard !state.closed, !state.stopping else { return false }
+            state.incoming.append(transfer)
+            curl_multi_wakeup(multi)
+            return true
+        }
+        if !accepted { transfer.resume(.failure(.cancelled)) }
+    }
+
+    /// Interrupts the driver's wait so it notices a cancelled transfer at once.
+    func wake() {
+        inbox.withLock { state in
+            if !state.closed { curl_multi_wakeup(multi) }
+        }
+    }
+
+    /// Asks the thread to finish; transfers still queued or running end with `.cancelled`.
+    func shutdown() {
+        inbox.withLock { state in
+            state.stopping = true
+            if !state.closed { curl_multi_wakeup(multi) }
+        }
+    }
+
+    private func run() {
+        var waiting: [Transfer] = []
+        var active: [UnsafeMutableRawPointer: Transfer] = [:]
+        let limit = max(1, configuration.maxConcurrentTransfers)
+        while true {
+            let (incoming, stopping) = inbox.withLock { state in
+                defer { state.incoming.removeAll() }
+                return (state.incoming, state.stopping)
+            }
+            waiting += incoming
+            if stopping {
+                for t in waiting { t.cancel() }
+                for t in active.values { t.cancel() }
+            }
+            // Cancelled transfers leave now, not at their next progress callback.
+            for (easy, t) in active where t.isCancelled {
+                curl_multi_remove_handle(multi, easy)
+                active[easy] = nil
+                finish(t, code: CURLE_ABORTED_BY_CALLBACK)
+            }
+            waiting.removeAll { t in
+                guard t.isCancelled else { return false }
+                t.resume(.failure(.cancelled))
+                return true
+            }
+            if stopping { break }
+            while active.count < limit, !waiting.isEmpty {
+                let t = waiting.removeFirst()
+                if let easy = start(t) { active[easy] = t }
+            }
+            var running: Int32 = 0
+            curl_multi_perform(multi, &running)
+            var left: Int32 = 0
+            while let message = curl_multi_info_read(multi, &left) {
+                guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle,
+                    let t = active.removeValue(forKey: easy)
+                else { continue }
+                let code = message.pointee.data.result
+                curl_multi_remove_handle(multi, easy)
+                finish(t, code: code)
+            }
+            if active.count < limit, !waiting.isEmpty { continue }
+            // Returns early on socket activity, libcurl's own timers, or curl_multi_wakeup.
+            var ready: Int32 = 0
+            curl_multi_poll(multi, nil, 0, 1000, &ready)
+        }
+        inbox.withLock { $0.closed = true }
+        curl_multi_cleanup(multi)
+    }
+
+    /// Configures and attaches a transfer; on failure resumes it with the error and returns nil.
+    private func start(_ t: Transfer) -> UnsafeMutableRawPointer? {
+        do {
+            try t.prepare(configuration)
+        } catch {
+            t.release()
+            t.resume(.failure(error))
+            return nil
+        }
+        guard let easy = t.easy else { return nil }
+        let code = curl_multi_add_handle(multi, easy)
+        guard code == CURLM_OK else {
+            t.release()
+            t.resume(.failure(.other("curl_multi_add_handle: \(String(cString: curl_multi_strerror(code)))")))
+            return nil
+        }
+        return easy
+    }
+
+    /// Collects the outcome of a detached transfer, frees its handle and resumes its task.
+    private func finish(_ t: Transfer, code: CURLcode) {
+        guard let easy = t.easy else { return }
+        var sent: curl_off_t = 0
+        var received: curl_off_t = 0
+        var status = 0
+        ccurl_getinfo_off(easy, CURLINFO_SIZE_UPLOAD_T, &sent)
+        ccurl_getinfo_off(easy, CURLINFO_SIZE_DOWNLOAD_T, &received)
+        ccurl_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
+        let result: Result<TransportResponse, TransportError>
+        if code == CURLE_OK {
+            t.report(TransferProgress(bytesSent: Int64(sent), bytesToSend: t.bodyLength, bytesReceived: Int64(received)), force: true)
+            result = .success(
+                TransportResponse(status: status, headers: t.head.fields, body: t.body, bytesSent: Int64(sent)))
+        } else {
+            var detail = String(cString: t.errorBuffer)
+            if detail.isEmpty { detail = String(cString: curl_easy_strerror(code)) }
+            let failure = CurlFailure(
+                code: code.rawValue, detail: detail, cancelled: t.isCancelled,
+                responseLimitExceeded: t.responseLimitExceeded, responseLimit: t.request.maxResponseBytes,
+                readFailure: t.readFailure)
+            result = .failure(TransportError(failure))
+        }
+        t.release()
+        t.resume(result)
+    }
+}
+
+/// `curl_global_init` exactly once per process (Swift runs a global's initializer once, thread-safely),
+/// before the first handle exists; 0 is `CURLE_OK`.
+let curlGlobalInit: UInt32 = curl_global_init(Int(CURL_GLOBAL_ALL)).rawValue
