@@ -53,7 +53,10 @@ let package = Package(
             name: "KandasClient", dependencies: ["SQLiteKit", "KandasProtocol", "KandasDomain", "Crypto", "Log"],
             swiftSettings: strict),
         .target(name: "CurlTransport", dependencies: ["KandasClient", "CCurl"], swiftSettings: strict),
-        .target(name: "KandasCLI", dependencies: ["KandasClient", "CurlTransport", "Log"], swiftSettings: strict),
+        .target(
+            name: "KandasCLI",
+            dependencies: ["KandasClient", "CurlTransport", "KandasProtocol", "KandasDomain", "Log"],
+            swiftSettings: strict),
         .executableTarget(name: "kandas", dependencies: ["KandasCLI"], swiftSettings: strict),
 
         // Benchmarks (`make bench`).
@@ -79,6 +82,9 @@ let package = Package(
         .testTarget(name: "KandasServerTests", dependencies: ["KandasServer"], swiftSettings: strict),
         .testTarget(
             name: "KandasClientTests", dependencies: ["KandasClient", "KandasProtocol", "KandasDomain", "Crypto"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "KandasCLITests", dependencies: ["KandasCLI", "KandasClient", "KandasProtocol", "KandasDomain"],
             swiftSettings: strict),
         .testTarget(
             name: "EndToEndTests", dependencies: ["KandasServer", "KandasClient", "CurlTransport", "KandasCLI"],

@@ -1,0 +1,88 @@
+import Foundation
+import KandasClient
+import KandasProtocol
+
+/// Just enough of a Kandas server for the CLI's tests: limits, enroll and one full pull of a seeded family.
+///
+/// Lets tests build a real enrolled and synced home through the client API, then run commands against
+/// it offline (in-process or as the `kandas` binary).
+actor SeedServer: Transport {
+    static let base = "http://seed.test"
+    static let code = "AAAABBBBCCCCDDDDEEEEFFFFGG"
+    static let clock = Timestamp(millisecondsSince1970: 1_795_000_000_000)
+
+    let userID = WireID.random()
+    let family: Family
+    let members: [Member]
+    let plan: Plan
+    let items: [PlanItem]
+
+    init(serviceCodes: [Int] = [1, 7, 21]) {
+        let now = Self.clock
+        family = Family(
+            id: .random(), regionID: .random(), careerCentreID: .random(), assignedWorkerIDs: [userID],
+            settlement: Settlement(name: "Ақсу"), quotaInclusionDate: CalendarDate(year: 2026, month: 1, day: 10)!,
+            consentRecorded: true, version: 1, createdAt: now, updatedAt: now)
+        let head = Member(
+            id: .random(), familyID: family.id, iin: "900101300123", lastName: "Сейітов", firstName: "Ерлан",
+            birthDate: CalendarDate(year: 1990, month: 1, day: 1)!, relation: .head, version: 1, createdAt: now,
+            updatedAt: now)
+        let child = Member(
+            id: .random(), familyID: family.id, iin: "150505500017", lastName: "Сейітова", firstName: "Әйгерім",
+            birthDate: CalendarDate(year: 2015, month: 5, day: 5)!, relation: .child, version: 1, createdAt: now,
+            updatedAt: now)
+        members = [head, child]
+        plan = Plan(
+            id: .random(), familyID: family.id, status: .published, version: 4, createdAt: now, updatedAt: now,
+            publicationLate: false)
+        let familyID = family.id
+        let planID = plan.id
+        items = serviceCodes.enumerated().map { index, code in
+            PlanItem(
+                id: .random(), planID: planID, familyID: familyID, memberID: head.id, serviceCode: code,
+                dueDate: CalendarDate(year: 2026, month: 12, day: 1 + index)!, status: .open, version: 1,
+                completionCount: 0, createdAt: now, updatedAt: now)
+        }
+    }
+
+    func send(
+        _ request: TransportRequest, progress: (@Sendable (TransferProgress) -> Void)?
+    ) async throws(TransportError) -> TransportResponse {
+        guard request.url.hasPrefix(Self.base) else { throw .couldNotResolveHost(request.url) }
+        let path = URLComponents(string: request.url)?.path ?? ""
+        switch (request.method, path) {
+        case ("GET", "/v1/limits"):
+            return json(Limits.default)
+        case ("POST", "/v1/auth/enroll"):
+            return json(
+                TokenResponse(
+                    deviceID: .random(), userID: userID, tokenType: "Bearer", accessToken: "kda_seed",
+                    accessExpiresAt: Timestamp(millisecondsSince1970: Self.clock.millisecondsSince1970 + 3_600_000),
+                    refreshToken: "kdr_seed", refreshExpiresAt: Self.clock))
+        case ("GET", "/v1/sync/pull"):
+            var changes: [Change] = [.put(seq: 1, id: family.id, .family(family))]
+            for member in members { changes.append(.put(seq: changes.count + 1, id: member.id, .member(member))) }
+            changes.append(.put(seq: changes.count + 1, id: plan.id, .plan(plan)))
+            for item in items { changes.append(.put(seq: changes.count + 1, id: item.id, .planItem(item))) }
+            let cursor = request.url.contains("cursor=")
+            return json(
+                PullResponse(
+                    reset: !cursor, changes: cursor ? [] : changes, cursor: "1:\(changes.count)", hasMore: false,
+                    lastDeviceSeq: 0, serverTime: Self.clock))
+        default:
+            return TransportResponse(status: 404, body: Array("{}".utf8))
+        }
+    }
+
+    func json<T: Encodable>(_ value: T) -> TransportResponse {
+        TransportResponse(status: 200, body: [UInt8]((try? JSONCoding.encode(value)) ?? Data()))
+    }
+
+    /// Creates `home`, enrolls it and pulls the seeded family through the real client core.
+    func seed(home: String) async throws {
+        let client = try await KandasClient.open(home: home, transport: self)
+        defer { client.close() }
+        try await client.enroll(serverURL: Self.base, code: Self.code)
+        try await client.sync()
+    }
+}
