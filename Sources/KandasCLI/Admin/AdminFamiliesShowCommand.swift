@@ -17,7 +17,11 @@ struct AdminFamiliesShowCommand: Command {
         var detail = try await context.adminClient().get("/admin/families/\(family)", as: FamilyDetail.self)
         let format = context.format
         for index in detail.members.indices { detail.members[index].iin = format.iin(detail.members[index].iin) }
-        if context.globals.json { return context.printJSON(ViewJSON.encode(detail)) }
+        if context.globals.json {
+            // Members as the CLI shows them everywhere: IIN masked, no birth date (it is in the IIN).
+            let members = detail.members.map { ViewJSON.member($0, Format(timeZone: format.timeZone, showIIN: true)) }
+            return context.printJSON(.object(["family": ViewJSON.encode(detail.family), "members": .array(members)]))
+        }
         let f = detail.family
         var facts = Table.keyValue([])
         facts.append(["Family", f.id.description])
