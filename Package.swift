@@ -87,6 +87,9 @@ let package = Package(
             name: "KandasCLITests", dependencies: ["KandasCLI", "KandasClient", "KandasProtocol", "KandasDomain"],
             swiftSettings: strict),
         .testTarget(
+            name: "CurlTransportTests", dependencies: ["CurlTransport", "KandasClient"], exclude: ["echo_server.py"],
+            swiftSettings: strict),
+        .testTarget(
             name: "EndToEndTests", dependencies: ["KandasServer", "KandasClient", "CurlTransport", "KandasCLI"],
             swiftSettings: strict),
     ],

@@ -104,9 +104,11 @@ final class MultiDriver: @unchecked Sendable {
                 finish(t, code: code)
             }
             if active.count < limit, !waiting.isEmpty { continue }
-            // Returns early on socket activity, libcurl's own timers, or curl_multi_wakeup.
+            // Returns early on socket activity, libcurl's own timers, or curl_multi_wakeup; an idle
+            // transport wakes only once a minute (to let libcurl expire cached connections), which
+            // matters on a phone's battery.
             var ready: Int32 = 0
-            curl_multi_poll(multi, nil, 0, 1000, &ready)
+            curl_multi_poll(multi, nil, 0, active.isEmpty ? 60_000 : 1000, &ready)
         }
         inbox.withLock { $0.closed = true }
         curl_multi_cleanup(multi)
@@ -142,7 +144,9 @@ final class MultiDriver: @unchecked Sendable {
         ccurl_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
         let result: Result<TransportResponse, TransportError>
         if code == CURLE_OK {
-            t.report(TransferProgress(bytesSent: Int64(sent), bytesToSend: t.bodyLength, bytesReceived: Int64(received)), force: true)
+            t.report(
+                TransferProgress(bytesSent: Int64(sent), bytesToSend: t.bodyLength, bytesReceived: Int64(received)),
+                force: true)
             result = .success(
                 TransportResponse(status: status, headers: t.head.fields, body: t.body, bytesSent: Int64(sent)))
         } else {

@@ -11,8 +11,16 @@ struct ResponseHead: Sendable, Equatable {
 
     /// Takes one header line as libcurl delivered it.
     mutating func consume(line raw: some Collection<UInt8>) {
-        var line = Substring(decoding: raw, as: UTF8.self)
-        while let last = line.last, last == "\r" || last == "\n" { line.removeLast() }
+        // Strip CRLF as bytes: "\r\n" is one Character, so a Character-wise trim would miss it.
+        var end = raw.endIndex
+        var count = raw.count
+        while count > 0 {
+            let before = raw.index(raw.startIndex, offsetBy: count - 1)
+            guard raw[before] == 0x0D || raw[before] == 0x0A else { break }
+            end = before
+            count -= 1
+        }
+        let line = Substring(decoding: raw[raw.startIndex..<end], as: UTF8.self)
         if line.hasPrefix("HTTP/") {
             // RFC 9112 §4: status-line = HTTP-version SP status-code SP [ reason-phrase ].
             let parts = line.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true)

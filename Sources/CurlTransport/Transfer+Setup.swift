@@ -44,8 +44,11 @@ extension Transfer {
         options.setXferInfo(Transfer.xferInfoCallback)
         options.set(CURLOPT_XFERINFODATA, pointer: me)
         options.set(CURLOPT_BUFFERSIZE, 256 << 10)
-        // A Content-Length above the limit fails before any body byte; the write callback covers chunked bodies.
-        options.set(CURLOPT_MAXFILESIZE_LARGE, offset: Int64(request.maxResponseBytes))
+        if request.method != "HEAD" {
+            // A Content-Length above the limit fails before any body byte; the write callback covers
+            // chunked bodies. Not for HEAD, whose Content-Length describes a body that never comes.
+            options.set(CURLOPT_MAXFILESIZE_LARGE, offset: Int64(request.maxResponseBytes))
+        }
 
         setMethodAndBody(&options, me: me)
         setHeaders(&options)
