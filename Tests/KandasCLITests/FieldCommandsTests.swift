@@ -123,4 +123,45 @@ import Testing
         #expect(await harness.capture(["receipts"]).err.contains("No receipts yet"))
         #expect(await harness.capture(["conflicts", "--json"]).out.contains("\"quarantined\" : ["))
     }
+
+    @Test func sync_pushesAndUploads_withPlainProgressLines_whenNotATerminal() async throws {
+        let server = SeedServer()
+        let harness = Harness(transport: server)
+        defer { harness.cleanup() }
+        try await server.seed(home: harness.home)
+        let photo = try harness.file("form.jpg", size: 4096)
+        #expect(await harness.run(["complete", server.items[0].id.description, "--photo", photo]) == 0)
+        let result = await harness.capture(["sync"])
+        #expect(result.status == 0, "\(result.err)")
+        #expect(result.out.contains("pushed 1 event (1 this sync)\n"))
+        #expect(result.out.contains(": starting, 4.0 KiB\n") && result.out.contains(": verified, 4.0 KiB in 0.0 s"))
+        #expect(result.out.contains("pushed 1 event(s)") && result.out.contains("uploaded 1 file(s) (4.0 KiB sent)"))
+        #expect(!result.out.contains("\u{1B}"))
+    }
+
+    @Test func sync_drawsABarPerUpload_onATerminal() async throws {
+        let server = SeedServer()
+        let harness = Harness(transport: server, stdoutIsTTY: true)
+        defer { harness.cleanup() }
+        try await server.seed(home: harness.home)
+        let video = try harness.file("visit.mp4", magic: [0, 0, 0, 0x18] + Array("ftypisom".utf8), size: 8192)
+        #expect(await harness.run(["complete", server.items[0].id.description, "--video", video]) == 0)
+        let result = await harness.capture(["sync"])
+        #expect(result.status == 0, "\(result.err)")
+        #expect(result.out.contains("\r\u{1B}[Kvideo ") && result.out.contains("] 100%  8.0 KiB/8.0 KiB"))
+        #expect(result.out.contains("done\n"))
+    }
+
+    @Test func sync_quietAndJSON_printNoProgress() async throws {
+        let server = SeedServer()
+        let harness = Harness(transport: server, stdoutIsTTY: true)
+        defer { harness.cleanup() }
+        try await server.seed(home: harness.home)
+        let photo = try harness.file("a.jpg")
+        #expect(await harness.run(["complete", server.items[0].id.description, "--photo", photo]) == 0)
+        let quiet = await harness.capture(["sync", "--quiet"])
+        #expect(quiet.status == 0 && quiet.out.isEmpty)
+        let json = await harness.capture(["sync", "--json"])
+        #expect(json.out.hasPrefix("{") && !json.out.contains("\u{1B}"))
+    }
 }

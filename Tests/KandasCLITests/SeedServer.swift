@@ -16,6 +16,9 @@ actor SeedServer: Transport {
     let members: [Member]
     let plan: Plan
     let items: [PlanItem]
+    var lastDeviceSeq = 0
+    /// tus uploads by id: (declared length, bytes received).
+    var uploads: [String: (length: Int64, received: Int64)] = [:]
 
     init(serviceCodes: [Int] = [1, 7, 21]) {
         let now = Self.clock
@@ -69,9 +72,51 @@ actor SeedServer: Transport {
                 PullResponse(
                     reset: !cursor, changes: cursor ? [] : changes, cursor: "1:\(changes.count)", hasMore: false,
                     lastDeviceSeq: 0, serverTime: Self.clock))
+        case ("POST", "/v1/sync/push"):
+            return push(request)
+        case ("POST", "/v1/uploads"):
+            let length = Int64(request.headers.first { $0.name == "Upload-Length" }?.value ?? "") ?? 0
+            let id = "u\(uploads.count + 1)"
+            uploads[id] = (length, 0)
+            return TransportResponse(
+                status: 201, headers: [("Location", "/v1/uploads/" + id), ("Upload-Offset", "0")])
+        case ("HEAD", _):
+            let upload = uploads[String(path.dropFirst(12))] ?? (0, 0)
+            return TransportResponse(
+                status: 200, headers: [("Upload-Offset", "\(upload.received)"), ("Upload-Length", "\(upload.length)")])
+        case ("PATCH", _):
+            let id = String(path.dropFirst(12))
+            guard var upload = uploads[id], case .file(_, _, let length) = request.body else {
+                return TransportResponse(status: 404)
+            }
+            // Reports the chunk in two steps, as a transport does while bytes move.
+            progress?(TransferProgress(bytesSent: length / 2, bytesToSend: length, bytesReceived: 0))
+            progress?(TransferProgress(bytesSent: length, bytesToSend: length, bytesReceived: 0))
+            upload.received += length
+            uploads[id] = upload
+            let state = upload.received == upload.length ? "verified" : "receiving"
+            return TransportResponse(
+                status: 204, headers: [("Upload-Offset", "\(upload.received)"), ("Kandas-Upload-State", state)],
+                bytesSent: length)
         default:
             return TransportResponse(status: 404, body: Array("{}".utf8))
         }
+    }
+
+    /// Accepts every event in order (no conflicts, no checks beyond the sequence).
+    func push(_ request: TransportRequest) -> TransportResponse {
+        guard case .bytes(let body) = request.body,
+            let push = try? JSONCoding.decode(PushRequest.self, from: Data(body))
+        else { return TransportResponse(status: 422) }
+        let results = push.events.map { event in
+            lastDeviceSeq = max(lastDeviceSeq, event.deviceSeq)
+            var completionID: WireID?
+            if case .complete(let payload) = event.payload { completionID = payload.completionID }
+            return EventResult(
+                eventID: event.eventID, deviceSeq: event.deviceSeq, outcome: .accepted, completionID: completionID,
+                completionRev: completionID == nil ? nil : 1)
+        }
+        return json(PushResponse(results: results, lastDeviceSeq: lastDeviceSeq, serverTime: Self.clock))
     }
 
     func json<T: Encodable>(_ value: T) -> TransportResponse {
