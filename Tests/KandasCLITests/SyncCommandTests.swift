@@ -1,3 +1,4 @@
+import Foundation
 import KandasClient
 import KandasProtocol
 import Synchronization

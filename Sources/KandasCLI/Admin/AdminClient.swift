@@ -51,7 +51,7 @@ public struct AdminClient: Sendable {
         var items: [T] = []
         var token: String?
         repeat {
-            var pageQuery = query + [("limit", "500")]
+            var pageQuery = query + [("limit", String(min(500, max(1, maximum - items.count))))]
             if let token { pageQuery.append(("page_token", token)) }
             let page = try await get(path, query: pageQuery, as: Page<T>.self)
             items += page.items

@@ -22,6 +22,8 @@ struct SyncCommand: Command {
         let printer = ProgressPrinter(
             renderer: ProgressRenderer(style: environment.stdout.isTTY ? .terminal : .plain),
             console: environment.stdout, clock: environment.clock)
+        let lock = try SyncLock(home: context.globals.home)
+        defer { withExtendedLifetime(lock) {} }
         let started = environment.clock()
         let outcome = try await context.withClient { client throws(CLIError) in
             try await perform(client, printer: showProgress ? printer : nil)
