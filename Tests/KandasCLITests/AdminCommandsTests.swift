@@ -164,6 +164,22 @@ import Testing
         #expect(table.out.contains("Сейітов Ерлан"))
         let json = await harness.capture(["admin", "families", "show", family.id.description, "--json"])
         #expect(json.out.contains("********0123") && !json.out.contains("1990-01-01"))
+
+        let plan = Plan(
+            id: .random(), familyID: family.id, status: .published, version: 4, createdAt: Self.now,
+            updatedAt: Self.now, publicationLate: true)
+        let item = PlanItem(
+            id: .random(), planID: plan.id, familyID: family.id, memberID: member.id, serviceCode: 1,
+            dueDate: CalendarDate("2026-12-01")!, status: .completed, version: 2, completionCount: 1,
+            createdAt: Self.now, updatedAt: Self.now)
+        await server.route("GET /v1/admin/plans", FakeAdminServer.json(Page(items: [plan])))
+        await server.route(
+            "GET /v1/admin/plans/\(plan.id)", FakeAdminServer.json(PlanDetail(plan: plan, items: [item])))
+        let withPlan = await harness.capture(["admin", "families", "show", family.id.description, "--plan"])
+        #expect(withPlan.status == 0, "\(withPlan.err)")
+        #expect(withPlan.out.contains("published, version 4") && withPlan.out.contains("(published late)"))
+        #expect(withPlan.out.contains("2026-12-01  completed  1. ") && withPlan.out.contains("Сейітов Ерлан"))
+        #expect(await server.requests.contains { $0.query["family_id"] == family.id.description })
     }
 
     @Test func devicesList_showsQueueDepth_andRevokeSendsTheReason() async throws {

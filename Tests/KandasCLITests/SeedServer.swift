@@ -16,11 +16,13 @@ actor SeedServer: Transport {
     let members: [Member]
     let plan: Plan
     let items: [PlanItem]
+    /// An open conflict on the first item, when asked for.
+    let conflict: Conflict?
     var lastDeviceSeq = 0
     /// tus uploads by id: (declared length, bytes received).
     var uploads: [String: (length: Int64, received: Int64)] = [:]
 
-    init(serviceCodes: [Int] = [1, 7, 21]) {
+    init(serviceCodes: [Int] = [1, 7, 21], withConflict: Bool = false) {
         let now = Self.clock
         family = Family(
             id: .random(), regionID: .random(), careerCentreID: .random(), assignedWorkerIDs: [userID],
@@ -46,6 +48,19 @@ actor SeedServer: Transport {
                 dueDate: CalendarDate(year: 2026, month: 12, day: 1 + index)!, status: .open, version: 1,
                 completionCount: 0, createdAt: now, updatedAt: now)
         }
+        let events = [WireID("e1e1e1e1-0000-4000-8000-000000000001")!, WireID("e2e2e2e2-0000-4000-8000-000000000002")!]
+        let device = WireID.random()
+        let worker = userID
+        conflict =
+            withConflict
+            ? Conflict(
+                id: WireID("c0c0c0c0-0000-4000-8000-000000000001")!, kind: .duplicateCompletion, severity: .hard,
+                status: .open, itemID: items[0].id, eventIDs: events, conflictingFields: ["note"],
+                versions: events.enumerated().map { index, event in
+                    ConflictVersion(
+                        eventID: event, deviceID: device, userID: worker, receivedAt: now, recordedAt: now,
+                        values: ["note": .string("version \(index + 1)")])
+                }, displayedEventID: events[0], detectedAt: now) : nil
     }
 
     func send(
@@ -67,6 +82,7 @@ actor SeedServer: Transport {
             for member in members { changes.append(.put(seq: changes.count + 1, id: member.id, .member(member))) }
             changes.append(.put(seq: changes.count + 1, id: plan.id, .plan(plan)))
             for item in items { changes.append(.put(seq: changes.count + 1, id: item.id, .planItem(item))) }
+            if let conflict { changes.append(.put(seq: changes.count + 1, id: conflict.id, .conflict(conflict))) }
             let cursor = request.url.contains("cursor=")
             return json(
                 PullResponse(

@@ -30,6 +30,10 @@ struct ConflictsCommand: Command {
             ])
         }
         context.printTable(conflicts, empty: "No open conflicts.")
+        for entry in inbox.conflicts where !entry.conflict.versions.isEmpty || entry.conflict.itemChanges != nil {
+            context.print("")
+            context.environment.stdout.write(Self.versions(of: entry.conflict, format: format))
+        }
         if !inbox.reviews.isEmpty {
             context.print("")
             var reviews = Table(["COMPLETION", "DECISION", "REVIEWER", "WHEN", "COMMENT"], maxCellWidth: 60)
@@ -54,5 +58,32 @@ struct ConflictsCommand: Command {
             context.print("Events the server rejected (kept locally, they never block the rest):")
             context.environment.stdout.write(rejected.render())
         }
+    }
+
+    /// The versions a `resolve --choose` picks from, the displayed one starred, and plan changes since base.
+    static func versions(of conflict: Conflict, format: Format) -> String {
+        var out =
+            "Conflict \(Format.short(conflict.id)) (\(conflict.kind.rawValue), item \(Format.short(conflict.itemID))):\n"
+        var table = Table(["", "EVENT", "RECEIVED", "DEVICE", "VALUES"], maxCellWidth: 70)
+        for version in conflict.versions {
+            let values = version.values.keys.sorted().map { key in key + "=" + compact(version.values[key] ?? .null) }
+            table.append([
+                version.eventID == conflict.displayedEventID ? "*" : "", Format.short(version.eventID),
+                format.time(version.receivedAt), Format.short(version.deviceID), values.joined(separator: " "),
+            ])
+        }
+        if !table.rows.isEmpty { out += table.render().split(separator: "\n").map { "  " + $0 + "\n" }.joined() }
+        for change in conflict.itemChanges ?? [] {
+            out += "  plan changed: \(change.field) \(change.baseValue.map(compact) ?? "-") → "
+            out += "\(change.currentValue.map(compact) ?? "-")\n"
+        }
+        if conflict.displayedEventID != nil { out += "  (* = displayed)\n" }
+        return out
+    }
+
+    /// A JSON value on one line (`"text"`, `12`, `{"a":1}`).
+    static func compact(_ value: JSONValue) -> String {
+        guard let data = try? JSONCoding.encode(value) else { return "?" }
+        return String(decoding: data, as: UTF8.self)
     }
 }
