@@ -45,6 +45,44 @@ import Testing
         #expect(try AdminSession.load(home: harness.home)?.serverURL == FakeAdminServer.base)
     }
 
+    @Test func login_onATerminal_promptsForThePassword() async throws {
+        let server = FakeAdminServer()
+        await server.route(
+            "POST /v1/auth/login",
+            FakeAdminServer.json(
+                LoginResponse(
+                    accessToken: "kua_t", tokenType: "Bearer", expiresAt: Self.now, idleTimeoutSeconds: 1800,
+                    user: FakeAdminServer.user("boss", role: .auditor))))
+        var harness = Harness(transport: server)
+        harness.typedSecret = "typed at the prompt"
+        defer { harness.cleanup() }
+        #expect(await harness.run(["admin", "login", "--server", FakeAdminServer.base, "--user", "boss"]) == 0)
+        let body = try #require(await server.requests.first).body
+        #expect(try JSONCoding.decode(LoginRequest.self, from: Data(body)).password == "typed at the prompt")
+    }
+
+    @Test func usersCreate_takesThePasswordFromTheEnvironment_andChecksItsLength() async throws {
+        let server = FakeAdminServer()
+        await server.route("POST /v1/admin/users", FakeAdminServer.json(FakeAdminServer.user("d.n"), status: 201))
+        var harness = try loggedIn(server)
+        defer { harness.cleanup() }
+        let line = [
+            "admin", "users", "create", "--username", "d.n", "--name", "D N", "--role", "field_worker", "--centre",
+            "0b9d5c1e-6f0a-4c3e-9d2b-7a8e5f1c2d3b",
+        ]
+        harness.variables["KANDAS_NEW_PASSWORD"] = "short"
+        let refused = await harness.capture(line)
+        #expect(refused.status == 1 && refused.err.contains("12 to 256 characters"))
+        #expect(await server.requests.isEmpty)
+        harness.variables["KANDAS_NEW_PASSWORD"] = "a long enough passphrase"
+        let created = await harness.capture(line)
+        #expect(created.status == 0 && created.out.contains("Created field_worker d.n"))
+        let body = try #require(await server.requests.last)
+        let user = try JSONCoding.decode(UserCreate.self, from: Data(body.body))
+        #expect(user.password == "a long enough passphrase" && user.careerCentreID != nil)
+        #expect(!created.out.contains("passphrase"))
+    }
+
     @Test func login_withWrongPassword_exits1_andStoresNothing() async throws {
         let server = FakeAdminServer()
         await server.route("POST /v1/auth/login", FakeAdminServer.problem(401, "invalid_credentials", "no"))

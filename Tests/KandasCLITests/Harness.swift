@@ -12,6 +12,8 @@ struct Harness {
     var variables: [String: String]
     var transport: any Transport
     var stdoutIsTTY = false
+    /// Makes stdin a terminal that answers every secret prompt with this text.
+    var typedSecret: String?
     let keys = KeyCounter()
 
     init(transport: any Transport = OfflineTransport(), stdoutIsTTY: Bool = false) {
@@ -30,10 +32,12 @@ struct Harness {
     func run(_ arguments: [String]) async -> Int32 {
         let transport = self.transport
         let counter = keys
+        let secret = typedSecret
         let environment = CLIEnvironment(
-            variables: variables, stdout: stdout, stderr: stderr, makeTransport: { transport },
+            variables: variables, stdout: stdout, stderr: stderr, stdinIsTTY: secret != nil,
+            makeTransport: { transport },
             clock: { 100 }, timeZone: TimeZone(identifier: "Asia/Almaty")!,
-            makeIdempotencyKey: { "key-\(counter.next())" })
+            readSecret: { _ in secret }, makeIdempotencyKey: { "key-\(counter.next())" })
         return await KandasCLI.run(arguments, environment: environment)
     }
 

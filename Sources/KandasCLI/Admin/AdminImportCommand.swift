@@ -33,7 +33,8 @@ struct AdminImportCommand: Command {
     }
 
     func run(_ context: CommandContext) async throws(CLIError) {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        let path = self.path
+        guard let data = await Blocking.run({ FileManager.default.contents(atPath: path) }) else {
             throw .runtime("cannot read \(path)", hint: "check the path and permissions", code: "file_unreadable")
         }
         guard data.count <= 16 << 20 else {

@@ -37,7 +37,9 @@ struct AdminLoginCommand: Command {
         let password: String
         if let fromEnvironment = context.environment.variables["KANDAS_PASSWORD"] {
             password = fromEnvironment
-        } else if let typed = context.environment.readSecret("Password for \(user): ") {
+        } else if let typed = await Blocking.run({ [environment = context.environment, user] in
+            environment.readSecret("Password for \(user): ")
+        }) {
             password = typed
         } else {
             throw .runtime("no password was entered")

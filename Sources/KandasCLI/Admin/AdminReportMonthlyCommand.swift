@@ -64,16 +64,20 @@ struct AdminReportMonthlyCommand: Command {
             context.environment.stdout.write(String(decoding: response.body, as: UTF8.self))
             return
         }
-        let temporary = out + ".part"
-        do {
-            try Data(response.body).write(to: URL(fileURLWithPath: temporary))
-            if FileManager.default.fileExists(atPath: out) { try FileManager.default.removeItem(atPath: out) }
-            try FileManager.default.moveItem(atPath: temporary, toPath: out)
-        } catch {
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw .runtime(
-                "cannot write \(out): \(error.localizedDescription)", hint: "check the folder and disk space")
+        let body = response.body
+        let failure: String? = await Blocking.run {
+            let temporary = out + ".part"
+            do {
+                try Data(body).write(to: URL(fileURLWithPath: temporary))
+                if FileManager.default.fileExists(atPath: out) { try FileManager.default.removeItem(atPath: out) }
+                try FileManager.default.moveItem(atPath: temporary, toPath: out)
+                return nil
+            } catch {
+                try? FileManager.default.removeItem(atPath: temporary)
+                return error.localizedDescription
+            }
         }
+        if let failure { throw .runtime("cannot write \(out): \(failure)", hint: "check the folder and disk space") }
         context.info("Wrote \(Format.bytes(Int64(response.body.count))) to \(out).")
     }
 }

@@ -55,7 +55,7 @@ struct AdminUsersCreateCommand: Command {
     }
 
     func run(_ context: CommandContext) async throws(CLIError) {
-        let password = try newPassword(context)
+        let password = try await newPassword(context)
         let body = UserCreate(
             username: username, displayName: displayName, role: role, regionID: region, careerCentreID: centre,
             password: password)
@@ -65,14 +65,15 @@ struct AdminUsersCreateCommand: Command {
         context.print("Created \(user.role.rawValue) \(user.username): \(user.id)")
     }
 
-    func newPassword(_ context: CommandContext) throws(CLIError) -> String {
+    func newPassword(_ context: CommandContext) async throws(CLIError) -> String {
         let password: String
         if let fromEnvironment = context.environment.variables["KANDAS_NEW_PASSWORD"] {
             password = fromEnvironment
         } else {
-            guard let first = context.environment.readSecret("Password for \(username): "),
-                let second = context.environment.readSecret("Repeat it: ")
-            else { throw .runtime("no password was entered") }
+            let environment = context.environment
+            let prompt = "Password for \(username): "
+            let typed = await Blocking.run { (environment.readSecret(prompt), environment.readSecret("Repeat it: ")) }
+            guard let first = typed.0, let second = typed.1 else { throw .runtime("no password was entered") }
             guard first == second else { throw .runtime("the passwords differ; nothing was created") }
             password = first
         }
