@@ -12,7 +12,9 @@ APT_BENCH := $(APT_TEST) nginx-light wrk valgrind
 PIP_TEST  := openapi-spec-validator tuspy
 DATA      ?= ./data
 LISTEN    ?= 127.0.0.1:8080
-SWIFT_TEST_FLAGS ?=
+# Tests run one at a time: many start servers and block on sockets, and Swift Testing runs them on the
+# cooperative pool (2 threads here), where parallel blocking tests starve the tasks others await.
+SWIFT_TEST_FLAGS ?= --no-parallel
 
 help:
 	@sed -n '2,4p' Makefile

@@ -57,7 +57,10 @@ let package = Package(
             name: "KandasClient", dependencies: ["SQLiteKit", "KandasProtocol", "KandasDomain", "Crypto", "Log"],
             swiftSettings: strict),
         .target(name: "CurlTransport", dependencies: ["KandasClient", "CCurl"], swiftSettings: strict),
-        .target(name: "KandasCLI", dependencies: ["KandasClient", "CurlTransport", "Log"], swiftSettings: strict),
+        .target(
+            name: "KandasCLI",
+            dependencies: ["KandasClient", "CurlTransport", "KandasProtocol", "KandasDomain", "Log"],
+            swiftSettings: strict),
         .executableTarget(name: "kandas", dependencies: ["KandasCLI"], swiftSettings: strict),
 
         // Benchmarks (`make bench`).
@@ -90,6 +93,9 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "KandasClientTests", dependencies: ["KandasClient", "KandasProtocol", "KandasDomain", "Crypto"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "KandasCLITests", dependencies: ["KandasCLI", "KandasClient", "KandasProtocol", "KandasDomain"],
             swiftSettings: strict),
         .testTarget(
             name: "CurlTransportTests", dependencies: ["CurlTransport", "KandasClient"], exclude: ["echo_server.py"],

@@ -71,86 +71,68 @@ public final class ServiceGroup: Sendable {
     }
 
     /// Runs until shutdown completes. Returns what triggered it; throws the first service error.
+    ///
+    /// Services run in their own tasks, not a task group: a group would wait for every child before
+    /// returning, so one `run()` or `shutdown()` that ignores cancellation could hold the process
+    /// past the deadline forever. Here the deadline is final; a service still busy then is cancelled
+    /// and left behind, and the process may exit.
     @discardableResult
     public func run() async throws -> Trigger {
         ignoreSIGPIPE()
         let sources = installSignalSources()
         defer { sources.forEach { $0.cancel() } }
 
-        enum Outcome: Sendable {
-            case ended
-            case failed(any Error)
-            case deadline
+        let finished = Countdown(services.count)
+        let tasks = services.map { service in
+            Task { [logger] in
+                do {
+                    try await service.run()
+                    logger.info("service ended", ["service": .string(service.name)])
+                    finished.done(error: nil)
+                } catch {
+                    logger.error(
+                        "service failed", ["service": .string(service.name), "error": .string("\(error)")])
+                    finished.done(error: error)
+                }
+                self.fire(.serviceEnded(service.name))
+            }
         }
-        var firstError: (any Error)?
-        let why = await withTaskGroup(of: Outcome.self) { group in
-            for service in services {
-                group.addTask { [logger] in
-                    do {
-                        try await service.run()
-                        logger.info("service ended", ["service": .string(service.name)])
-                        self.fire(.serviceEnded(service.name))
-                        return .ended
-                    } catch {
-                        logger.error(
-                            "service failed", ["service": .string(service.name), "error": .string("\(error)")])
-                        self.fire(.serviceEnded(service.name))
-                        return .failed(error)
-                    }
-                }
+        let why = await waitForTrigger()
+        logger.notice("shutdown started", ["shutdown.trigger": .string("\(why)")])
+        let deadline = ContinuousClock.now + gracePeriod
+        for service in services.reversed() {
+            let stopped = await Self.withDeadline(deadline) { await service.shutdown() }
+            if !stopped {
+                logger.warning("shutdown deadline passed", ["service": .string(service.name)])
             }
-            let why = await waitForTrigger()
-            logger.notice("shutdown started", ["shutdown.trigger": .string("\(why)")])
-            let deadline = ContinuousClock.now + gracePeriod
-            for service in services.reversed() {
-                let stopped = await Self.withDeadline(deadline) { await service.shutdown() }
-                if !stopped {
-                    logger.warning("shutdown deadline passed", ["service": .string(service.name)])
-                }
-            }
-            // Wait for every run() to return, but never past the deadline.
-            group.addTask {
-                try? await Task.sleep(until: deadline, clock: .continuous)
-                return .deadline
-            }
-            var remaining = services.count
-            while remaining > 0, let outcome = await group.next() {
-                switch outcome {
-                case .ended: remaining -= 1
-                case .failed(let error):
-                    remaining -= 1
-                    if firstError == nil { firstError = error }
-                case .deadline:
-                    logger.warning("services still running at deadline: cancelled")
-                    remaining = 0
-                }
-            }
-            group.cancelAll()
-            return why
         }
-        if let firstError, case .serviceEnded = why { throw firstError }
+        // Wait for every run() to return, but never past the deadline.
+        if !(await Self.withDeadline(deadline) { await finished.wait() }) {
+            tasks.forEach { $0.cancel() }
+            logger.warning("services still running at deadline: cancelled")
+        }
+        if let firstError = finished.firstError, case .serviceEnded = why { throw firstError }
         logger.notice("shutdown complete")
         return why
     }
 
-    /// Runs `body` but gives up waiting at `deadline`; returns whether it finished in time.
+    /// Runs `body` in its own task but stops waiting at `deadline`; returns whether it finished in time.
+    ///
+    /// The body is cancelled at the deadline and not awaited further.
     static func withDeadline(
         _ deadline: ContinuousClock.Instant, _ body: @escaping @Sendable () async -> Void
-    ) async
-        -> Bool
-    {
-        await withTaskGroup(of: Bool.self) { group in
-            group.addTask {
+    ) async -> Bool {
+        let first = FirstResult()
+        return await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+            first.arm(continuation)
+            let work = Task {
                 await body()
-                return true
+                first.resolve(true)
             }
-            group.addTask {
+            Task {
                 try? await Task.sleep(until: deadline, clock: .continuous)
-                return false
+                if first.resolve(false) { work.cancel() }
             }
-            let first = await group.next() ?? false
-            group.cancelAll()
-            return first
         }
     }
 
@@ -168,4 +150,58 @@ public final class ServiceGroup: Sendable {
 /// Writing to a closed socket must return EPIPE, not kill the process.
 public func ignoreSIGPIPE() {
     signal(SIGPIPE, SIG_IGN)
+}
+
+/// Resumes a continuation with the first result offered; later offers are ignored.
+private final class FirstResult: Sendable {
+    private let state = Mutex<(continuation: CheckedContinuation<Bool, Never>?, done: Bool)>((nil, false))
+
+    func arm(_ continuation: CheckedContinuation<Bool, Never>) {
+        state.withLock { $0.continuation = continuation }
+    }
+
+    /// Returns whether this offer was the first.
+    @discardableResult
+    func resolve(_ value: Bool) -> Bool {
+        let taken: CheckedContinuation<Bool, Never>?? = state.withLock { s in
+            if s.done { return .none }
+            s.done = true
+            defer { s.continuation = nil }
+            return .some(s.continuation)
+        }
+        guard case .some(let continuation) = taken else { return false }
+        continuation?.resume(returning: value)
+        return true
+    }
+}
+
+/// Counts services down to zero and remembers the first error.
+private final class Countdown: Sendable {
+    private let state: Mutex<(left: Int, error: (any Error)?, waiters: [CheckedContinuation<Void, Never>])>
+
+    init(_ count: Int) { state = Mutex((count, nil, [])) }
+
+    func done(error: (any Error)?) {
+        let wake: [CheckedContinuation<Void, Never>] = state.withLock { s in
+            s.left -= 1
+            if s.error == nil { s.error = error }
+            guard s.left <= 0 else { return [] }
+            defer { s.waiters = [] }
+            return s.waiters
+        }
+        wake.forEach { $0.resume() }
+    }
+
+    func wait() async {
+        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+            let now = state.withLock { s in
+                if s.left <= 0 { return true }
+                s.waiters.append(c)
+                return false
+            }
+            if now { c.resume() }
+        }
+    }
+
+    var firstError: (any Error)? { state.withLock { $0.error } }
 }

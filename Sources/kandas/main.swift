@@ -1,3 +1,3 @@
 import KandasCLI
 
-print("kandas: not yet implemented")
+await KandasCLI.main()

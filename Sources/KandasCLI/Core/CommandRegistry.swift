@@ -1,0 +1,49 @@
+/// Every `kandas` command and the groups (`admin`, `admin users`...) their paths form.
+public enum CommandRegistry {
+    /// All commands, in the order `kandas help` lists them.
+    public static let commands: [any Command.Type] = [
+        HelpCommand.self,
+        EnrollCommand.self, SyncCommand.self, StatusCommand.self, FamiliesCommand.self, ItemsCommand.self,
+        CompleteCommand.self, AmendCommand.self, VoidCommand.self, ConflictsCommand.self, ResolveCommand.self,
+        ReceiptsCommand.self, FilesCommand.self,
+        AdminLoginCommand.self, AdminLogoutCommand.self, AdminUsersListCommand.self, AdminUsersCreateCommand.self,
+        AdminCodesCreateCommand.self, AdminFamiliesListCommand.self, AdminFamiliesShowCommand.self,
+        AdminImportCommand.self, AdminUploadsCommand.self, AdminReviewCommand.self, AdminReportMonthlyCommand.self,
+        AdminDevicesListCommand.self, AdminDevicesRevokeCommand.self,
+    ]
+
+    /// One-line descriptions of the command groups.
+    public static let groups: [[String]: String] = [
+        ["admin"]: "administrator commands over the admin API (log in first: kandas admin login)",
+        ["admin", "users"]: "list and create users",
+        ["admin", "codes"]: "create enrollment codes for field workers' devices",
+        ["admin", "families"]: "list families and show one with its members",
+        ["admin", "devices"]: "list and revoke enrolled devices",
+        ["admin", "report"]: "the regulation's reports (Annex 3 monthly report)",
+    ]
+
+    /// The command at exactly `path`.
+    public static func command(_ path: [String]) -> (any Command.Type)? {
+        commands.first { $0.spec.path == path }
+    }
+
+    /// Whether `path` is a group (a proper prefix of some command's path).
+    public static func isGroup(_ path: [String]) -> Bool {
+        commands.contains { $0.spec.path.count > path.count && Array($0.spec.path.prefix(path.count)) == path }
+    }
+
+    /// The commands and sub-groups directly under `path`: (word, summary).
+    public static func children(of path: [String]) -> [(word: String, summary: String)] {
+        var seen: Set<String> = []
+        var out: [(String, String)] = []
+        for command in commands {
+            let full = command.spec.path
+            guard full.count > path.count, Array(full.prefix(path.count)) == path else { continue }
+            let word = full[path.count]
+            guard seen.insert(word).inserted else { continue }
+            let child = path + [word]
+            out.append((word, full.count == child.count ? command.spec.summary : groups[child] ?? ""))
+        }
+        return out
+    }
+}

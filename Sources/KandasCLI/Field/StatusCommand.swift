@@ -1,0 +1,44 @@
+import KandasClient
+import KandasProtocol
+
+/// `kandas status`: the outbox, pending uploads and the health of the last sync, without the network.
+struct StatusCommand: Command {
+    static let spec = CommandSpec(
+        ["status"], summary: "show the outbox, bytes pending, oldest unsent event, last error and last sync",
+        examples: ["kandas status", "kandas status --json"])
+
+    init(parsing arguments: ParsedArguments, context: CommandContext) throws(CLIError) {}
+
+    func run(_ context: CommandContext) async throws(CLIError) {
+        let (summary, enrollment) = try await context.withClient { client throws(CLIError) in
+            try await LocalLookup.call { () async throws(ClientError) in
+                (try await client.status(), try await client.enrollment())
+            }
+        }
+        if context.globals.json {
+            context.printJSON(ViewJSON.summary(summary, enrollment: enrollment))
+            return
+        }
+        let format = context.format
+        var table = Table.keyValue([])
+        let state =
+            if summary.reEnrollRequired {
+                "revoked: enroll again (local data is kept)"
+            } else if let enrollment {
+                "enrolled as device \(Format.short(enrollment.deviceID)) with \(enrollment.serverURL)"
+            } else {
+                "not enrolled: run kandas enroll"
+            }
+        table.append(["Device", state])
+        table.append(["Outbox", "\(summary.outboxEvents) event(s), \(Format.bytes(Int64(summary.outboxBytes)))"])
+        table.append(["Oldest unsent", summary.oldestUnsentAt.map(format.time) ?? "-"])
+        table.append(["Files pending", "\(summary.filesPending) (\(Format.bytes(summary.bytesPending)))"])
+        if summary.filesFailed > 0 { table.append(["Files failed", "\(summary.filesFailed)"]) }
+        if summary.quarantinedEvents > 0 {
+            table.append(["Quarantined", "\(summary.quarantinedEvents) event(s): see kandas conflicts"])
+        }
+        table.append(["Last sync", summary.lastSyncAt.map(format.time) ?? "never"])
+        table.append(["Last error", summary.lastError ?? "-"])
+        context.environment.stdout.write(table.render())
+    }
+}
