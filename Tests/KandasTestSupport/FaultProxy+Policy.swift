@@ -119,7 +119,8 @@ extension FaultProxy {
         /// The connection's index since the policy was set (the index `plannedFault` was asked for).
         public var connection: Int
         public var kind: FaultKind
-        /// The direction that reached the offset (never `.either`); upstream for a close-turned-reset.
+        /// The direction that reached the offset (never `.either`); for a close turned into a reset, the
+        /// direction whose sender closed.
         public var direction: Direction
         /// Bytes forwarded in `direction` before the fault.
         public var offset: Int

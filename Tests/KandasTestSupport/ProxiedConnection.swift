@@ -92,7 +92,8 @@ struct ProxiedConnection {
                 return core.finish(connection: id, reset: true)
             case .closeBecameReset(let direction):
                 core.record(
-                    .init(connection: index, kind: .reset, direction: direction == 0 ? .upstream : .downstream,
+                    .init(
+                        connection: index, kind: .reset, direction: direction == 0 ? .upstream : .downstream,
                         offset: flows[direction].forwarded))
                 return core.finish(connection: id, reset: true)
             }

@@ -58,7 +58,11 @@ final class LoopbackServer: Sendable {
 
     /// Stops accepting, waits for every handler to return, and closes the listener.
     func stop() {
-        guard !stopped.withLock({ s in defer { s = true }; return s }) else { return }
+        guard
+            !stopped.withLock({ s in
+                defer { s = true }; return s
+            })
+        else { return }
         shutdown(listenFD, Int32(SHUT_RDWR))
         threads.wait()
         close(listenFD)

@@ -79,29 +79,50 @@ enum Peer {
         (0..<count).map { UInt8(truncatingIfNeeded: $0 % 251) &+ seed }
     }
 
-    /// How many of this process's descriptors are TCP sockets with a local or remote port in `ports`.
+    /// Inodes of this process's open sockets; with `ports`, only TCP sockets with a local or remote port in it.
     ///
-    /// Counts sockets, not all of `/proc/self/fd`, because other suites run in the same process at the
-    /// same time and open descriptors of their own.
-    static func openSockets(ports: Set<Int>) -> Int {
-        var inodes = Set<String>()
+    /// Leak checks compare inodes, not a count of `/proc/self/fd`, because other suites open descriptors in the
+    /// same process at the same time. A socket that has been shut down leaves `/proc/net/tcp` even while its
+    /// descriptor is still open, so take the set while the connections are live and check afterwards that
+    /// none of those inodes is still held.
+    static func socketInodes(ports: Set<Int>? = nil) -> Set<String> {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        let held = Set(
+            entries.compactMap { entry -> String? in
+                guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/" + entry),
+                    target.hasPrefix("socket:[")
+                else { return nil }
+                return String(target.dropFirst(8).dropLast())
+            })
+        guard let ports else { return held }
+        var matching = Set<String>()
         for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
-            guard let text = try? String(contentsOfFile: table, encoding: .utf8) else { continue }
+            let text = readProcFile(table)
             for line in text.split(separator: "\n").dropFirst() {
                 let fields = line.split(separator: " ")
                 guard fields.count > 9 else { continue }
-                let local = Int(fields[1].split(separator: ":").last ?? "", radix: 16)
-                let remote = Int(fields[2].split(separator: ":").last ?? "", radix: 16)
-                if ports.contains(local ?? -1) || ports.contains(remote ?? -1) { inodes.insert(String(fields[9])) }
+                let local = Int(fields[1].split(separator: ":").last ?? "", radix: 16) ?? -1
+                let remote = Int(fields[2].split(separator: ":").last ?? "", radix: 16) ?? -1
+                if ports.contains(local) || ports.contains(remote) { matching.insert(String(fields[9])) }
             }
         }
-        inodes.remove("0")
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
-        return entries.filter { entry in
-            guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/" + entry),
-                target.hasPrefix("socket:[")
-            else { return false }
-            return inodes.contains(String(target.dropFirst(8).dropLast()))
-        }.count
+        return held.intersection(matching)
+    }
+
+    /// The whole of a procfs file, read in a loop: procfs reports size 0, and Foundation's
+    /// `String(contentsOfFile:)` returned only the first page of `/proc/net/tcp` here.
+    static func readProcFile(_ path: String) -> String {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return "" }
+        defer { close(fd) }
+        var out: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { break }
+            out += buffer[0..<n]
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }
