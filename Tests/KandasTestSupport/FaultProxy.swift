@@ -13,6 +13,16 @@ import Glibc
 /// accepted connection gets its own thread running `poll(2)` over plain sockets, never Swift's
 /// cooperative pool; ``counters`` and ``faults`` tell a test what really happened. `stop()` (or
 /// deinit) closes the listener and every connection and returns once all threads are gone.
+///
+/// ```swift
+/// let proxy = try FaultProxy(targetPort: server.port, policy: .random(seed: 1, probability: 0.3, maxBytes: 64 << 10))
+/// defer { proxy.stop() }
+/// // ... sync through 127.0.0.1:proxy.port until it succeeds, then:
+/// #expect(proxy.counters.faults > 0)  // the run really was disturbed
+/// ```
+///
+/// - Important: A fault offset counts the bytes of one connection, so a client that opens a new
+///   connection per request sees each request cut independently; `.random` draws per connection.
 public final class FaultProxy: Sendable {
     /// The port clients connect to.
     public let port: Int
