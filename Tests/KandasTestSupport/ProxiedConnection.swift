@@ -11,11 +11,16 @@ import Glibc
 struct ProxiedConnection {
     /// One direction's state. Index 0 is upstream (client → server), 1 downstream.
     struct Flow {
-        var chunk: [UInt8] = []
+        /// Allocated once per connection: the chunk in flight is `buffer[written..<filled]`.
+        var buffer = [UInt8](repeating: 0, count: 65_536)
         var written = 0
+        var filled = 0
         var eof = false
         var forwarded = 0
         var limit: Int?
+
+        /// Nothing waits to be written, so the source may be read again.
+        var isEmpty: Bool { written == filled }
     }
 
     let core: FaultProxy.Core
@@ -72,7 +77,7 @@ struct ProxiedConnection {
             if ready < 0 && errno != EINTR { return core.finish(connection: id, reset: true) }
             guard ready > 0 else { continue }
             var step = Step.proceed
-            for direction in 0..<2 where !flows[direction].chunk.isEmpty {
+            for direction in 0..<2 where !flows[direction].isEmpty {
                 let destination = direction == 0 ? entries[1] : entries[0]
                 if destination.revents != 0 { step = merge(step, write(direction)) }
             }
@@ -80,7 +85,7 @@ struct ProxiedConnection {
                 let source = direction == 0 ? entries[0] : entries[1]
                 if source.revents != 0 { step = merge(step, read(direction)) }
             }
-            if let fault = pendingFault, flows[fault].chunk.isEmpty, let plan {
+            if let fault = pendingFault, flows[fault].isEmpty, let plan {
                 return fire(plan.kind, direction: fault)
             }
             switch step {
@@ -104,13 +109,13 @@ struct ProxiedConnection {
     private func pollEntry(_ fd: Int32, flow: Int) -> pollfd {
         var events: Int16 = 0
         if canRead(flow) { events |= Int16(POLLIN) }
-        if !flows[1 - flow].chunk.isEmpty { events |= Int16(POLLOUT) }
+        if !flows[1 - flow].isEmpty { events |= Int16(POLLOUT) }
         // A negative descriptor is skipped by poll, so an idle socket's HUP cannot spin the loop.
         return pollfd(fd: events == 0 ? -1 : fd, events: events, revents: 0)
     }
 
     private func canRead(_ direction: Int) -> Bool {
-        pendingFault == nil && !flows[direction].eof && flows[direction].chunk.isEmpty
+        pendingFault == nil && !flows[direction].eof && flows[direction].isEmpty
     }
 
     private func merge(_ a: Step, _ b: Step) -> Step {
@@ -125,15 +130,16 @@ struct ProxiedConnection {
     private mutating func read(_ direction: Int) -> Step {
         let source = direction == 0 ? client : server
         let destination = direction == 0 ? server : client
-        var buffer = [UInt8](repeating: 0, count: 65_536)
-        let n = buffer.withUnsafeMutableBytes { recv(source, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
+        let n = flows[direction].buffer.withUnsafeMutableBytes {
+            recv(source, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT))
+        }
         if n > 0 {
             var keep = n
             if let limit = flows[direction].limit, flows[direction].forwarded + n >= limit {
                 keep = limit - flows[direction].forwarded
                 pendingFault = direction
             }
-            flows[direction].chunk = Array(buffer[0..<keep])
+            flows[direction].filled = keep
             flows[direction].written = 0
             return .proceed
         }
@@ -141,15 +147,15 @@ struct ProxiedConnection {
             flows[direction].eof = true
             if resetsOnClose { return .closeBecameReset(direction: direction) }
             shutdown(destination, Int32(SHUT_WR))  // Pass the half-close on.
-            return flows[1 - direction].eof && flows[1 - direction].chunk.isEmpty ? .done : .proceed
+            return flows[1 - direction].eof && flows[1 - direction].isEmpty ? .done : .proceed
         }
         return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? .proceed : .failed
     }
 
     private mutating func write(_ direction: Int) -> Step {
         let destination = direction == 0 ? server : client
-        let flow = flows[direction]
-        let n = flow.chunk[flow.written...].withUnsafeBytes {
+        let (from, to) = (flows[direction].written, flows[direction].filled)
+        let n = flows[direction].buffer[from..<to].withUnsafeBytes {
             send(destination, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT))
         }
         guard n > 0 else {
@@ -158,10 +164,8 @@ struct ProxiedConnection {
         flows[direction].written += n
         flows[direction].forwarded += n
         core.forwarded(n, upstream: direction == 0)
-        if flows[direction].written == flows[direction].chunk.count {
-            flows[direction].chunk = []
-            flows[direction].written = 0
-            if flows[direction].eof && flows[1 - direction].eof && flows[1 - direction].chunk.isEmpty { return .done }
+        if flows[direction].isEmpty {
+            if flows[direction].eof && flows[1 - direction].eof && flows[1 - direction].isEmpty { return .done }
         }
         return .proceed
     }
