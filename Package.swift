@@ -88,6 +88,8 @@ let package = Package(
             name: "KandasTestSupport", dependencies: ["SQLiteKit", "Crypto"], path: "Tests/KandasTestSupport",
             swiftSettings: strict),
         .testTarget(
+            name: "KandasTestSupportTests", dependencies: ["KandasTestSupport"], swiftSettings: strict),
+        .testTarget(
             name: "KandasServerTests",
             dependencies: ["KandasServer", "KandasTestSupport", "KandasProtocol", "KandasDomain", "SQLiteKit"],
             swiftSettings: strict),
