@@ -52,6 +52,7 @@ public final class KandasApp: Sendable {
                 dispatch(endpoint, request)
             }
         }
+        addConsoleRoutes(to: &router)
         return router
     }
 
