@@ -22,10 +22,8 @@ enum ConsoleAuthPages {
             ], body: .bytes(Array(ConsoleStyle.css.utf8)))
     }
 
-    static func loginForm(_ ctx: ConsoleContext) throws -> HTTPResponse {
-        if ctx.principal != nil { return ctx.redirect(safeNext(ctx.query("next"))) }
-        return form(ctx, error: nil, status: .ok)
-    }
+    /// The form is shown even to a signed-in browser: signing in again (as someone else) replaces the session.
+    static func loginForm(_ ctx: ConsoleContext) throws -> HTTPResponse { form(ctx, error: nil, status: .ok) }
 
     static func form(_ ctx: ConsoleContext, error: String?, status: HTTPStatus) -> HTTPResponse {
         var ctx = ctx

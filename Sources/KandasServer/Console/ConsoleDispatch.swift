@@ -75,7 +75,7 @@ extension KandasApp {
                 ["request.id": .string(request.requestID), "error": .string(String(describing: error))])
             return ctx.page(
                 "Error", "<p class=\"error\">internal error; request \(request.requestID)</p>",
-                status: HTTPStatus(code: 500))
+                status: HTTPStatus(code: 500, reasonPhrase: "Internal Server Error"))
         }
     }
 }
