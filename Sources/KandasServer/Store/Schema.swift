@@ -19,6 +19,7 @@ enum Schema {
         m.register("0002-auth", auth)
         m.register("0003-families-plans", familiesAndPlans)
         m.register("0004-operations", operations)
+        m.register("0005-sync", SyncSchema.migrate)
         return m
     }
 
