@@ -8,7 +8,7 @@ public enum EndpointTable {
     static let importLimit = 16 << 20
 
     public static let all: [Endpoint] =
-        operations + auth + organisation + devices + families + plans + audit + sync + completions
+        operations + auth + organisation + devices + families + plans + audit + sync + completions + reports
 
     static let operations: [Endpoint] = [
         Endpoint(.get, "/healthz", .open, OpsHandlers.health),
@@ -101,5 +101,11 @@ public enum EndpointTable {
         Endpoint(.get, admin + "/conflicts/:id", .staff(roles: .readers), ConflictHandlers.get),
         Endpoint(
             .post, admin + "/conflicts/:id/resolve", .staff(roles: .writers), writes: true, ConflictHandlers.resolve),
+    ]
+
+    static let reports: [Endpoint] = [
+        Endpoint(.get, admin + "/reports/monthly", .staff(roles: .readers), ReportHandlers.monthly),
+        Endpoint(.get, admin + "/exports/completions.csv", .staff(roles: .readers), ReportHandlers.exportCSV),
+        Endpoint(.get, admin + "/exports/completions.geojson", .staff(roles: .readers), ReportHandlers.exportGeoJSON),
     ]
 }

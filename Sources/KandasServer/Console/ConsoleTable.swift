@@ -17,6 +17,13 @@ enum ConsoleTable {
         ConsoleRoute(.post, "/console/login", .open, ConsoleAuthPages.login),
         ConsoleRoute(.post, "/console/logout", .staff(readers), ConsoleAuthPages.logout),
         ConsoleRoute(.get, "/console/dashboard", .staff(readers), DashboardPage.show),
+        ConsoleRoute(.get, "/console/completions", .staff(readers), CompletionsPage.list),
+        ConsoleRoute(.get, "/console/completions/:id", .staff(readers), CompletionDetailPage.show),
+        ConsoleRoute(.post, "/console/completions/:id/review", .staff(writers), CompletionDetailPage.review),
+        ConsoleRoute(.get, "/console/attachments/:id/content", .staff(readers), CompletionDetailPage.content),
+        ConsoleRoute(.get, "/console/conflicts", .staff(readers), ConflictsPage.list),
+        ConsoleRoute(.get, "/console/conflicts/:id", .staff(readers), ConflictsPage.show),
+        ConsoleRoute(.post, "/console/conflicts/:id/resolve", .staff(writers), ConflictsPage.resolve),
         ConsoleRoute(.get, "/console/devices", .staff(readers), DevicesPage.list),
         ConsoleRoute(.post, "/console/devices/:id/revoke", .staff(writers), DevicesPage.revoke),
         ConsoleRoute(.post, "/console/enrollment-codes", .staff(writers), DevicesPage.issueCode),
@@ -27,5 +34,7 @@ enum ConsoleTable {
         ConsoleRoute(.get, "/console/reports/monthly.csv", .staff(readers), ConsoleReports.monthlyCSV),
         ConsoleRoute(.get, "/console/reports/monitoring", .staff(readers), ConsoleReports.monitoring),
         ConsoleRoute(.get, "/console/reports/quality", .staff(readers), ConsoleReports.quality),
+        ConsoleRoute(.get, "/console/exports/completions.csv", .staff(readers), ConsoleExports.csv),
+        ConsoleRoute(.get, "/console/exports/completions.geojson", .staff(readers), ConsoleExports.geojson),
     ]
 }
