@@ -138,7 +138,7 @@ import Testing
             }?["id"] as? String)
         let plan = try s.base.admin.json(
             "POST", "/v1/admin/plans", "{\"family_id\":\"\(family)\",\"items\":[]}", idempotencyKey: s.base.key())
-        let planID = try #require(plan.object["id"] as? String, "\(plan)")
+        let planID = try #require((plan.object["plan"] as? [String: Any])?["id"] as? String, "\(plan)")
         let item = try s.base.admin.json(
             "POST", "/v1/admin/plans/\(planID)/items",
             SyncFixture.json(["member_id": member, "service_code": 21, "due_date": "2026-12-20"]),
