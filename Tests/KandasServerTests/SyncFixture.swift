@@ -12,11 +12,13 @@ final class SyncFixture: @unchecked Sendable {
     final class Device: @unchecked Sendable {
         // @unchecked: used by one test thread at a time.
         let id: String
-        let client: TestHTTPClient
+        let token: String
+        var client: TestHTTPClient
         var seq = 0
         var cursor: String?
-        init(id: String, client: TestHTTPClient) {
+        init(id: String, token: String, client: TestHTTPClient) {
             self.id = id
+            self.token = token
             self.client = client
         }
         func nextSeq() -> Int {
@@ -41,8 +43,11 @@ final class SyncFixture: @unchecked Sendable {
         guard r.status == 200, let id = r.object["device_id"] as? String,
             let token = r.object["access_token"] as? String
         else { throw TestSupportError("enroll: \(r)") }
-        return Device(id: id, client: server.client.authorized(token))
+        return Device(id: id, token: token, client: server.client.authorized(token))
     }
+
+    /// Points a device at the server's current port (after a restart).
+    func reconnect(_ device: Device) { device.client = server.client.authorized(device.token) }
 
     static func uuid() -> String { UUID().uuidString.lowercased() }
 
