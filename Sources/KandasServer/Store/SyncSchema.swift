@@ -42,16 +42,16 @@ enum SyncSchema {
               open_conflicts INTEGER NOT NULL DEFAULT 0, event_seq INTEGER NOT NULL,
               created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL) STRICT;
             CREATE INDEX completions_item ON completions(item_id, event_seq);
-            CREATE INDEX completions_region ON completions(region_id, rowid);
-            CREATE INDEX completions_centre ON completions(career_centre_id, rowid);
-            CREATE INDEX completions_user ON completions(user_id, rowid);
-            CREATE INDEX completions_family ON completions(family_id, rowid);
-            CREATE INDEX completions_member ON completions(member_id, rowid);
-            CREATE INDEX completions_service ON completions(service_code, rowid);
+            CREATE INDEX completions_region ON completions(region_id);
+            CREATE INDEX completions_centre ON completions(career_centre_id);
+            CREATE INDEX completions_user ON completions(user_id);
+            CREATE INDEX completions_family ON completions(family_id);
+            CREATE INDEX completions_member ON completions(member_id);
+            CREATE INDEX completions_service ON completions(service_code);
             CREATE INDEX completions_performed ON completions(performed_at);
-            CREATE INDEX completions_review ON completions(review_state, rowid);
-            CREATE INDEX completions_incomplete ON completions(rowid) WHERE files_verified < files_declared;
-            CREATE INDEX completions_conflicted ON completions(rowid) WHERE open_conflicts > 0;
+            CREATE INDEX completions_review ON completions(review_state);
+            CREATE INDEX completions_incomplete ON completions(received_at) WHERE files_verified < files_declared;
+            CREATE INDEX completions_conflicted ON completions(received_at) WHERE open_conflicts > 0;
             -- Declared files: the seam with KandasUploads (declared -> receiving -> verified).
             CREATE TABLE attachments(
               id TEXT PRIMARY KEY, completion_id TEXT NOT NULL REFERENCES completions(id),
@@ -72,8 +72,8 @@ enum SyncSchema {
               resolution TEXT, resolution_comment TEXT) STRICT;
             CREATE INDEX conflicts_item ON conflicts(item_id, kind, status);
             CREATE INDEX conflicts_completion ON conflicts(completion_id, kind, status);
-            CREATE INDEX conflicts_centre ON conflicts(career_centre_id, status, rowid);
-            CREATE INDEX conflicts_family ON conflicts(family_id, rowid);
+            CREATE INDEX conflicts_centre ON conflicts(career_centre_id, status);
+            CREATE INDEX conflicts_family ON conflicts(family_id);
             CREATE TABLE conflict_events(
               conflict_id TEXT NOT NULL REFERENCES conflicts(id), event_seq INTEGER NOT NULL,
               PRIMARY KEY(conflict_id, event_seq)) STRICT, WITHOUT ROWID;
@@ -85,7 +85,7 @@ enum SyncSchema {
               id TEXT PRIMARY KEY, completion_id TEXT NOT NULL REFERENCES completions(id),
               decision TEXT NOT NULL CHECK(decision IN ('approve','has_issues','reject','comment')), comment TEXT,
               reviewer_id TEXT NOT NULL, reviewer_name TEXT NOT NULL, created_at INTEGER NOT NULL) STRICT;
-            CREATE INDEX reviews_completion ON reviews(completion_id, rowid);
+            CREATE INDEX reviews_completion ON reviews(completion_id);
             """)
         // The epoch names this store's change feed; the key makes cursors tamper-evident.
         _ = try db.run(
