@@ -7,7 +7,7 @@ import Glibc
 /// A real headless Chromium driven over the DevTools protocol (one page, one WebSocket).
 ///
 /// Starts `chromium` (or `KANDAS_CHROMIUM`) with `--remote-debugging-port=0` and a temporary
-/// profile, reads the chosen port from `DevToolsActivePort`, attaches to the first page, and
+/// profile, reads the port and browser path from `DevToolsActivePort`, attaches to the first page, and
 /// offers the few commands the console tests need: navigate, evaluate JavaScript, wait for a
 /// condition, screenshot. `close()` (or deinit) kills the browser and removes the profile.
 public final class HeadlessBrowser: @unchecked Sendable {
@@ -16,6 +16,8 @@ public final class HeadlessBrowser: @unchecked Sendable {
     private let profile: String
     private let socket: WebSocketClient
     private var nextID = 0
+    /// The page's flat session: commands carry it once attached.
+    private var session: String?
     private var closed = false
 
     /// The binary to run: `KANDAS_CHROMIUM`, else the first of chromium / chromium-browser on PATH.
@@ -49,12 +51,15 @@ public final class HeadlessBrowser: @unchecked Sendable {
         try process.run()
         let portFile = profile + "/DevToolsActivePort"
         var port = 0
+        var browserPath = ""
         for _ in 0..<300 {
-            if let text = try? String(contentsOfFile: portFile, encoding: .utf8),
-                let first = text.split(separator: "\n").first, let p = Int(first)
-            {
-                port = p
-                break
+            if let text = try? String(contentsOfFile: portFile, encoding: .utf8) {
+                let lines = text.split(separator: "\n")
+                if lines.count >= 2, let p = Int(lines[0]) {
+                    port = p
+                    browserPath = String(lines[1])
+                    break
+                }
             }
             usleep(100_000)
         }
@@ -62,24 +67,21 @@ public final class HeadlessBrowser: @unchecked Sendable {
             process.terminate()
             throw TestSupportError("chromium did not publish its DevTools port")
         }
-        var pagePath: String?
+        // The browser endpoint, then a flat session on the first page (no HTTP /json calls: the
+        // DevTools HTTP server keeps connections open).
+        socket = try WebSocketClient(host: "127.0.0.1", port: port, path: browserPath)
+        var pageID: String?
         for _ in 0..<100 {
-            let list = try? TestHTTPClient(port: port).get("/json/list")
-            if let data = list?.body,
-                let targets = try? JSONSerialization.jsonObject(with: Data(data)) as? [[String: Any]],
-                let page = targets.first(where: { $0["type"] as? String == "page" }),
-                let ws = page["webSocketDebuggerUrl"] as? String, let range = ws.range(of: "/devtools/")
-            {
-                pagePath = String(ws[range.lowerBound...])
-                break
-            }
+            let targets = try call("Target.getTargets")["targetInfos"] as? [[String: Any]] ?? []
+            pageID = targets.first { $0["type"] as? String == "page" }?["targetId"] as? String
+            if pageID != nil { break }
             usleep(100_000)
         }
-        guard let pagePath else {
+        guard let pageID else {
             process.terminate()
             throw TestSupportError("chromium has no page target")
         }
-        socket = try WebSocketClient(host: "127.0.0.1", port: port, path: pagePath)
+        session = try call("Target.attachToTarget", ["targetId": pageID, "flatten": true])["sessionId"] as? String
         _ = try call("Page.enable")
         _ = try call("Runtime.enable")
     }
@@ -102,7 +104,9 @@ public final class HeadlessBrowser: @unchecked Sendable {
     public func call(_ method: String, _ params: [String: Any] = [:]) throws -> [String: Any] {
         nextID += 1
         let id = nextID
-        let message = try JSONSerialization.data(withJSONObject: ["id": id, "method": method, "params": params])
+        var envelope: [String: Any] = ["id": id, "method": method, "params": params]
+        if let session { envelope["sessionId"] = session }
+        let message = try JSONSerialization.data(withJSONObject: envelope)
         try socket.send(String(decoding: message, as: UTF8.self))
         while true {
             let text = try socket.receive()

@@ -180,7 +180,8 @@ enum CompletionDetailPage {
         }
         return """
             <table id="history"><thead><tr><th>#</th><th>\(ctx.t(.kind))</th><th>\(ctx.t(.receivedAt))</th>\
-            <th>device</th><th>\(ctx.t(.status))</th><th></th></tr></thead><tbody>\(events)\(audit)</tbody></table>
+            <th>recorded / \(ctx.t(.user))</th><th>\(ctx.t(.status))</th><th>device</th></tr></thead>\
+            <tbody>\(events)\(audit)</tbody></table>
             """
     }
 

@@ -24,7 +24,7 @@ enum ConsoleStyle {
         td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
         table.report th { font-size: .7rem; font-weight: 500; writing-mode: horizontal-tb; min-width: 3rem; }
         .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(200px, 1fr)); gap: .8rem; }
-        .card { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: .8rem 1rem; }
+        .card { color: inherit; text-decoration: none; background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: .8rem 1rem; }
         .card .n { font-size: 1.8rem; font-weight: 600; display: block; }
         .card.alert .n { color: var(--warn); }
         form.filters { display: flex; flex-wrap: wrap; gap: .5rem .8rem; align-items: end; margin-bottom: 1rem;
