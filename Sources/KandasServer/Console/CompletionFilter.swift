@@ -46,12 +46,21 @@ struct CompletionFilter: Equatable {
             conditions.append("c.service_code = ?")
             args.append(.integer(Int64(code)))
         }
+        var bounds: [(String, Int64)] = []
         for (name, op, shift) in [("performed_from", ">=", Int64(0)), ("performed_to", "<", Int64(86_400_000))] {
             guard let text = values[name] else { continue }
             guard let date = try? LocalDate(text) else { throw Self.bad(name, "a YYYY-MM-DD date") }
             // Kazakhstan calendar days (UTC+5); performed_to includes its whole day.
-            conditions.append("c.performed_at \(op) ?")
-            args.append(.integer(Int64(date.dayNumber) * 86_400_000 - PlanStore.almatyOffset + shift))
+            bounds.append((op, Int64(date.dayNumber) * 86_400_000 - PlanStore.almatyOffset + shift))
+        }
+        // A closed range of up to 62 days is selective: the planner reads the performed_at index and
+        // sorts the few matches. Anything wider is cheaper walked newest first, so the index is
+        // switched off for it (`+column`) rather than sorting most of the table.
+        let narrow = bounds.count == 2 && bounds[1].1 - bounds[0].1 <= 62 * 86_400_000
+        for (op, bound) in bounds {
+            // likelihood() tells the planner how selective the narrow range is (it cannot know without STAT4).
+            conditions.append(narrow ? "likelihood(c.performed_at \(op) ?, 0.05)" : "+c.performed_at \(op) ?")
+            args.append(.integer(bound))
         }
         try choice("review_state", ["pending", "approved", "has_issues", "rejected"], column: "c.review_state")
         try choice("state", ["active", "voided"], column: "c.state")
