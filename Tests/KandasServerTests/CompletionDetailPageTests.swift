@@ -86,7 +86,8 @@ import Testing
             #expect(!r.text.contains("w<b>"), "\(path)")
         }
         let detail = try c.get("/console/completions/\(id)").text
-        #expect(detail.contains("&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&gt;&lt;img src=x onerror=alert(2)&gt;"))
+        #expect(
+            detail.contains("&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&gt;&lt;img src=x onerror=alert(2)&gt;"))
         let bad = try c.get("/console/completions?member_iin=%3Cscript%3E")
         #expect(bad.status == 400)
     }

@@ -61,10 +61,11 @@ final class ConsoleData: @unchecked Sendable {
         ]
         if let note { payload["note"] = note }
         if let (lat, lon) = location {
-            payload["location"] = [
-                "latitude": lat, "longitude": lon, "accuracy_m": 12.5, "fix_time": performedAt, "provider": "gps",
-                "mock": false,
-            ] as [String: Any]
+            payload["location"] =
+                [
+                    "latitude": lat, "longitude": lon, "accuracy_m": 12.5, "fix_time": performedAt, "provider": "gps",
+                    "mock": false,
+                ] as [String: Any]
         }
         let event: [String: Any] = [
             "event_id": UUID().uuidString.lowercased(), "device_seq": device.seq, "type": "complete",
@@ -83,10 +84,11 @@ final class ConsoleData: @unchecked Sendable {
     }
 
     private func enroll(_ worker: String) throws -> (token: String, id: String, seq: Int) {
-        let code = try admin.json(
-            "POST", "/v1/admin/enrollment-codes", "{\"user_id\":\"\(server.seed?.users[worker]?.id ?? "")\"}",
-            idempotencyKey: "code-\(UUID().uuidString.prefix(12))"
-        ).object["code"] as? String ?? ""
+        let code =
+            try admin.json(
+                "POST", "/v1/admin/enrollment-codes", "{\"user_id\":\"\(server.seed?.users[worker]?.id ?? "")\"}",
+                idempotencyKey: "code-\(UUID().uuidString.prefix(12))"
+            ).object["code"] as? String ?? ""
         let r = try server.client.json(
             "POST", "/v1/auth/enroll",
             "{\"code\":\"\(code)\",\"device_uuid\":\"\(UUID().uuidString.lowercased())\",\"platform\":\"cli\","

@@ -22,9 +22,10 @@ import Testing
     init() throws {
         server = try ServerProcess()
         data = try ConsoleData(server)
-        work = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "kandas-console-" + UUID().uuidString.lowercased()
-        ).path
+        work =
+            FileManager.default.temporaryDirectory.appendingPathComponent(
+                "kandas-console-" + UUID().uuidString.lowercased()
+            ).path
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
     }
 
@@ -75,8 +76,10 @@ import Testing
         let video = ConsoleData.File(
             kind: "video", contentType: "video/webm",
             bytes: try ffmpeg(
-                ["-f", "lavfi", "-i", "testsrc=size=320x240:rate=25:duration=4", "-c:v", "libvpx", "-b:v", "300k",
-                    "-g", "25"], output: "clip.webm"), name: "clip.webm")
+                [
+                    "-f", "lavfi", "-i", "testsrc=size=320x240:rate=25:duration=4", "-c:v", "libvpx", "-b:v", "300k",
+                    "-g", "25",
+                ], output: "clip.webm"), name: "clip.webm")
         let photo = ConsoleData.File(
             kind: "photo", contentType: "image/png",
             bytes: try ffmpeg(["-f", "lavfi", "-i", "testsrc=size=320x240", "-frames:v", "1"], output: "photo.png"),
@@ -111,7 +114,8 @@ import Testing
         // Filter by the member's IIN: exactly our completion.
         try browser.navigate(base + "/console/completions")
         try browser.submitting(
-            "document.querySelector('#f-member_iin').value = '\(memberIIN)'; document.querySelector('#filters').submit();")
+            "document.querySelector('#f-member_iin').value = '\(memberIIN)'; document.querySelector('#filters').submit();"
+        )
         #expect(try browser.evaluate("location.search.includes('member_iin=\(memberIIN)')") as? Bool == true)
         #expect(try browser.evaluate("document.querySelectorAll('#completions tbody tr').length") as? Int == 1)
 
@@ -122,27 +126,30 @@ import Testing
         #expect(try browser.evaluate("document.querySelector('#note').textContent") as? String == Self.hostile)
         #expect(try browser.evaluate("!!document.querySelector('#outlier')") as? Bool == true)
         #expect(
-            try browser.evaluate("document.querySelector('#map-link').href.startsWith('https://www.openstreetmap.org/')")
+            try browser.evaluate(
+                "document.querySelector('#map-link').href.startsWith('https://www.openstreetmap.org/')")
                 as? Bool == true)
-        try browser.waitFor("document.querySelector('.media img') && document.querySelector('.media img').naturalWidth === 320")
+        try browser.waitFor(
+            "document.querySelector('.media img') && document.querySelector('.media img').naturalWidth === 320")
 
         // The video plays and seeks (Range requests against the engine's file responses).
-        let playback = try browser.evaluate(
-            """
-            (async () => {
-              const v = document.querySelector('video');
-              v.muted = true;
-              if (v.readyState < 1) await new Promise(r => v.addEventListener('loadedmetadata', r, {once: true}));
-              await v.play();
-              await new Promise(r => setTimeout(r, 300));
-              v.pause();
-              const seeked = new Promise(r => v.addEventListener('seeked', r, {once: true}));
-              v.currentTime = 2.5;
-              await seeked;
-              if (v.readyState < 2) await new Promise(r => v.addEventListener('canplay', r, {once: true}));
-              return {readyState: v.readyState, currentTime: v.currentTime, duration: v.duration, error: v.error && v.error.code};
-            })()
-            """) as? [String: Any]
+        let playback =
+            try browser.evaluate(
+                """
+                (async () => {
+                  const v = document.querySelector('video');
+                  v.muted = true;
+                  if (v.readyState < 1) await new Promise(r => v.addEventListener('loadedmetadata', r, {once: true}));
+                  await v.play();
+                  await new Promise(r => setTimeout(r, 300));
+                  v.pause();
+                  const seeked = new Promise(r => v.addEventListener('seeked', r, {once: true}));
+                  v.currentTime = 2.5;
+                  await seeked;
+                  if (v.readyState < 2) await new Promise(r => v.addEventListener('canplay', r, {once: true}));
+                  return {readyState: v.readyState, currentTime: v.currentTime, duration: v.duration, error: v.error && v.error.code};
+                })()
+                """) as? [String: Any]
         let state = try #require(playback)
         #expect((state["readyState"] as? Int ?? 0) >= 2, "\(state)")
         #expect(abs((state["currentTime"] as? Double ?? 0) - 2.5) < 0.1, "\(state)")
@@ -157,12 +164,15 @@ import Testing
             document.querySelector('#review-form').submit();
             """)
         #expect(try browser.evaluate("!!document.querySelector('#reviewed')") as? Bool == true)
-        #expect(try browser.evaluate("document.querySelector('#review-state').textContent.trim()") as? String == "has_issues")
+        #expect(
+            try browser.evaluate("document.querySelector('#review-state').textContent.trim()") as? String
+                == "has_issues")
 
         // The decision through the API, as devices and scripts see it.
         let api = try data.admin.get("/v1/admin/completions/\(completion)")
         #expect(api.object["review_state"] as? String == "has_issues")
-        let reviews = try data.admin.get("/v1/admin/completions/\(completion)/reviews").object["items"] as? [[String: Any]]
+        let reviews =
+            try data.admin.get("/v1/admin/completions/\(completion)/reviews").object["items"] as? [[String: Any]]
         #expect(reviews?.first?["comment"] as? String == "Видео нечёткое <b>")
         #expect(reviews?.first?["decision"] as? String == "has_issues")
     }

@@ -114,8 +114,9 @@ import Testing
         let html1 = try data.admin.get(query + "&format=html")
         let html2 = try data.admin.get(query + "&format=html")
         #expect(html1.body == html2.body)
-        #expect(try data.admin.get(query + "&format=json").object["input_sha256"] as? String
-            == json.object["input_sha256"] as? String)
+        #expect(
+            try data.admin.get(query + "&format=json").object["input_sha256"] as? String
+                == json.object["input_sha256"] as? String)
     }
 
     @Test func badMonthOrFutureCutoff_isRefusedWithAStableCode() throws {

@@ -34,9 +34,10 @@ public final class HeadlessBrowser: @unchecked Sendable {
         guard let binary = Self.binary else {
             throw TestSupportError("chromium not found: apt-get install -y chromium (or set KANDAS_CHROMIUM)")
         }
-        profile = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "kandas-chromium-" + UUID().uuidString.lowercased()
-        ).path
+        profile =
+            FileManager.default.temporaryDirectory.appendingPathComponent(
+                "kandas-chromium-" + UUID().uuidString.lowercased()
+            ).path
         try FileManager.default.createDirectory(atPath: profile, withIntermediateDirectories: true)
         process = Process()
         process.executableURL = URL(fileURLWithPath: binary)

@@ -28,11 +28,14 @@ enum CompletionDetailPage {
         let (c, x) = try ctx.read { db -> (Completion, Extra) in
             let c = try CompletionStore.load(db, id: id, for: ctx.actor)
             var x = Extra()
-            if let m = try db.queryOne("SELECT last_name, first_name, iin FROM members WHERE id = ?", c.memberID.description) {
+            if let m = try db.queryOne(
+                "SELECT last_name, first_name, iin FROM members WHERE id = ?", c.memberID.description)
+            {
                 x.memberName = try m.string("last_name") + " " + (try m.string("first_name"))
                 x.iin = try m.string("iin")
             }
-            x.worker = try db.queryOne("SELECT username FROM users WHERE id = ?", c.userID.description)?
+            x.worker =
+                try db.queryOne("SELECT username FROM users WHERE id = ?", c.userID.description)?
                 .string("username") ?? ""
             if let f = try db.queryOne(
                 "SELECT settlement_name, settlement_latitude, settlement_longitude FROM families WHERE id = ?",
@@ -45,8 +48,10 @@ enum CompletionDetailPage {
             x.events = try db.query(
                 "SELECT seq, type, device_id, received_at, recorded_at, outcome, code, completion_rev FROM device_events"
                     + " WHERE completion_id = ? ORDER BY seq", id)
-            x.reviews = try db.query("SELECT \(ReviewStore.columns) FROM reviews r WHERE r.completion_id = ? ORDER BY r.rowid", id)
-                .map(ReviewStore.review)
+            x.reviews = try db.query(
+                "SELECT \(ReviewStore.columns) FROM reviews r WHERE r.completion_id = ? ORDER BY r.rowid", id
+            )
+            .map(ReviewStore.review)
             x.audit = try db.query(
                 "SELECT seq, at, actor_role, action, summary FROM audit_log WHERE entity_type = 'completion'"
                     + " AND entity_id = ? ORDER BY seq", id)
@@ -54,7 +59,8 @@ enum CompletionDetailPage {
         }
         let service = (try? ServiceCatalog.service(code: c.serviceCode))?.name(in: ctx.lang) ?? "?"
         let flags = c.evidenceFlags.map { "<span class=\"flag\">\($0)</span>" as HTML }
-        let notice: HTML = ctx.query("reviewed") != nil ? "<p class=\"notice\" id=\"reviewed\">\(ctx.t(.decisionRecorded))</p>" : ""
+        let notice: HTML =
+            ctx.query("reviewed") != nil ? "<p class=\"notice\" id=\"reviewed\">\(ctx.t(.decisionRecorded))</p>" : ""
         let summary: HTML = """
             \(notice)
             <div class="panel"><dl>
@@ -116,9 +122,11 @@ enum CompletionDetailPage {
         var view: HTML = "<p class=\"flag\">\(f.uploadState.rawValue) \(f.receivedBytes)/\(f.size) B</p>"
         if f.uploadState == .verified {
             switch f.kind {
-            case .photo: view = "<a href=\"\(src)\"><img src=\"\(src)\" alt=\"\(f.fileName ?? "photo")\" loading=\"lazy\"></a>"
+            case .photo:
+                view = "<a href=\"\(src)\"><img src=\"\(src)\" alt=\"\(f.fileName ?? "photo")\" loading=\"lazy\"></a>"
             case .video:
-                view = "<video controls preload=\"metadata\" src=\"\(src)\" id=\"video-\(f.attachmentID.description)\"></video>"
+                view =
+                    "<video controls preload=\"metadata\" src=\"\(src)\" id=\"video-\(f.attachmentID.description)\"></video>"
             case .document:
                 view =
                     f.contentType == "application/pdf"
@@ -229,7 +237,9 @@ enum CompletionDetailPage {
                     + " WHERE a.id = ? AND \(s.sql)", values: [.text(id)] + s.args)
         }
         guard let row else { throw ServerError(.notFound, "no such attachment") }
-        guard try row.string("state") == "verified" else { throw ServerError(.conflict, "the file is not verified yet") }
+        guard try row.string("state") == "verified" else {
+            throw ServerError(.conflict, "the file is not verified yet")
+        }
         let sha = try row.string("sha256")
         guard sha.utf8.count == 64, sha.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }) else {
             throw ServerError(.internalError, "stored hash is not a content address")
@@ -246,6 +256,7 @@ enum CompletionDetailPage {
 
     /// Where the local blob store keeps a verified file: `<data>/blobs/ab/cd/<sha256>` (KandasUploads' layout).
     static func blobPath(_ dataDirectory: String, sha256: String) -> String {
-        dataDirectory + "/blobs/" + String(sha256.prefix(2)) + "/" + String(sha256.dropFirst(2).prefix(2)) + "/" + sha256
+        dataDirectory + "/blobs/" + String(sha256.prefix(2)) + "/" + String(sha256.dropFirst(2).prefix(2)) + "/"
+            + sha256
     }
 }

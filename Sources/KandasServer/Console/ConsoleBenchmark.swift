@@ -41,12 +41,20 @@ public enum ConsoleBenchmark {
             ("page at row \(middle)", [.init(name: "before", value: String(middle))]),
             ("region + service 7", [.init(name: "region_id", value: region), .init(name: "service_code", value: "7")]),
             ("review_state=rejected", [.init(name: "review_state", value: "rejected")]),
-            ("performed in 2026 (wide range)", [
-                .init(name: "performed_from", value: "2026-01-01"), .init(name: "performed_to", value: "2026-12-31"),
-            ]),
-            ("performed in one week", [
-                .init(name: "performed_from", value: "2026-03-02"), .init(name: "performed_to", value: "2026-03-08"),
-            ]),
+            (
+                "performed in 2026 (wide range)",
+                [
+                    .init(name: "performed_from", value: "2026-01-01"),
+                    .init(name: "performed_to", value: "2026-12-31"),
+                ]
+            ),
+            (
+                "performed in one week",
+                [
+                    .init(name: "performed_from", value: "2026-03-02"),
+                    .init(name: "performed_to", value: "2026-03-08"),
+                ]
+            ),
         ]
         var results: [Result] = []
         for (label, query) in pages {
@@ -93,7 +101,9 @@ public enum ConsoleBenchmark {
                         item["member_id"], item["region_id"], item["career_centre_id"], item["service_code"],
                         .text("00000000-0000-4000-8000-000000000001"), item["worker"], .integer(performed),
                         .integer(performed + 60_000), .integer(performed + 120_000), .text("bench note \(n)"),
-                        .text("{\"latitude\":43.2,\"longitude\":76.9,\"accuracy_m\":10,\"fix_time\":\"2026-01-01T00:00:00Z\",\"provider\":\"gps\",\"mock\":false}"),
+                        .text(
+                            "{\"latitude\":43.2,\"longitude\":76.9,\"accuracy_m\":10,\"fix_time\":\"2026-01-01T00:00:00Z\",\"provider\":\"gps\",\"mock\":false}"
+                        ),
                         .integer(Int64(n % 3 == 0 ? 1 : 2)), .text(states[n % states.count]), .integer(Int64(n + 1)),
                         .integer(performed), .integer(performed),
                     ])

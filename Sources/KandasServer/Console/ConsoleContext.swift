@@ -66,7 +66,9 @@ struct ConsoleContext {
 
     /// `303 See Other` to a console path (after a form, PRG).
     func redirect(_ location: String) -> HTTPResponse {
-        var response = HTTPResponse(status: HTTPStatus(code: 303, reasonPhrase: "See Other"), headers: ["Location": location, "Cache-Control": "no-store"])
+        var response = HTTPResponse(
+            status: HTTPStatus(code: 303, reasonPhrase: "See Other"),
+            headers: ["Location": location, "Cache-Control": "no-store"])
         for cookie in cookies { response.headers.add("Set-Cookie", cookie) }
         return response
     }

@@ -23,7 +23,8 @@ enum ConsoleReports {
         let previous = t.addingMonths(-1)
         let month = String(previous.year) + "-" + (previous.month < 10 ? "0" : "") + String(previous.month)
         let options = try regions.map { r -> HTML in
-            let name = LocalizedName(kk: try r.string("name_kk"), ru: try r.string("name_ru"), en: try r.string("name_en"))
+            let name = LocalizedName(
+                kk: try r.string("name_kk"), ru: try r.string("name_ru"), en: try r.string("name_en"))
             return "<option value=\"\(try r.string("id"))\">\(name(ctx.lang))</option>"
         }
         let body: HTML = """
@@ -75,7 +76,9 @@ enum ConsoleReports {
         }
         let numbers = MonthlyReportLayout.columns.map { c -> HTML in "<th class=\"num\">\(c.number)</th>" }
         let body = rows.map { row -> HTML in
-            let cells = row.services.map { n -> HTML in n == 0 ? "<td class=\"num\"></td>" : "<td class=\"num\">\(n)</td>" }
+            let cells = row.services.map { n -> HTML in
+                n == 0 ? "<td class=\"num\"></td>" : "<td class=\"num\">\(n)</td>"
+            }
             return "<tr><td class=\"num\">\(row.number)</td><td><code>\(row.iin)</code></td>\(cells)</tr>\n"
         }
         return """
@@ -183,7 +186,8 @@ enum ConsoleReports {
             case .medium: range = "10–14"
             case .high: range = "15"
             }
-            return "<tr><td>\(b.sourceRange)</td><td>\(range)</td><td>\(b.names.kk)</td><td>\(b.names(ctx.lang))</td></tr>"
+            return
+                "<tr><td>\(b.sourceRange)</td><td>\(range)</td><td>\(b.names.kk)</td><td>\(b.names(ctx.lang))</td></tr>"
         }
         let body: HTML = """
             <form method="get" action="/console/reports/quality">

@@ -25,7 +25,8 @@ enum DashboardPage {
         c.uploadsToday = try count(
             db,
             "SELECT count(*) FROM attachments a JOIN completions c ON c.id = a.completion_id"
-                + " WHERE a.state = 'verified' AND a.verified_at >= ? AND \(org.sql)", [.integer(startOfToday)] + org.args)
+                + " WHERE a.state = 'verified' AND a.verified_at >= ? AND \(org.sql)",
+            [.integer(startOfToday)] + org.args)
         c.filesPending = try count(
             db,
             "SELECT count(*) FROM attachments a JOIN completions c ON c.id = a.completion_id"

@@ -20,7 +20,11 @@ struct FilterOptions {
         for id in regionIDs {
             if let r = try db.queryOne("SELECT name_kk, name_ru, name_en FROM regions WHERE id = ?", id) {
                 o.regions.append(
-                    (id, LocalizedName(kk: try r.string("name_kk"), ru: try r.string("name_ru"), en: try r.string("name_en")))
+                    (
+                        id,
+                        LocalizedName(
+                            kk: try r.string("name_kk"), ru: try r.string("name_ru"), en: try r.string("name_en"))
+                    )
                 )
             }
         }

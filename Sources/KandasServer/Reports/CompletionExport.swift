@@ -58,7 +58,8 @@ enum CompletionExport {
                     try r.string("id"), stamp(try r.int("received_at")), stamp(try r.int("performed_at")),
                     String(try r.int("service_code")), try r.string("region_id"), try r.string("career_centre_id"),
                     try r.string("family_id"), try r.string("item_id"), try r.string("iin"), try r.string("user_id"),
-                    try r.string("state"), try r.int("is_primary") == 1 ? "true" : "false", try r.string("review_state"),
+                    try r.string("state"), try r.int("is_primary") == 1 ? "true" : "false",
+                    try r.string("review_state"),
                     String(try r.int("files_verified")), String(try r.int("files_declared")),
                     location.map { String($0.latitude) } ?? "", location.map { String($0.longitude) } ?? "",
                     location.map { String($0.accuracyMeters) } ?? "",
@@ -92,7 +93,8 @@ enum CompletionExport {
                 let verified = Int(try r.int("files_verified"))
                 let declared = Int(try r.int("files_declared"))
                 let feature = ExportFeature(
-                    type: "Feature", id: id, geometry: PointGeometry(type: "Point", coordinates: [g.longitude, g.latitude]),
+                    type: "Feature", id: id,
+                    geometry: PointGeometry(type: "Point", coordinates: [g.longitude, g.latitude]),
                     properties: ExportFeatureProperties(
                         completionID: id, itemID: try wireID(r, "item_id"), familyID: try wireID(r, "family_id"),
                         serviceCode: Int(try r.int("service_code")),

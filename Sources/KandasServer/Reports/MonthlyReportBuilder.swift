@@ -64,7 +64,9 @@ struct MonthlyReportBuilder {
                 + " AND c.received_at < ? AND coalesce((SELECT r.decision FROM reviews r WHERE r.completion_id = c.id"
                 + " AND r.decision <> 'comment' AND r.created_at < ? ORDER BY r.created_at DESC, r.rowid DESC LIMIT 1),"
                 + " 'pending') <> 'reject' GROUP BY c.member_id, c.service_code",
-            values: [.text(regionID)] + centreArgs + [.integer(start), .integer(end), .integer(cutoff), .integer(cutoff)])
+            values: [.text(regionID)] + centreArgs + [
+                .integer(start), .integer(end), .integer(cutoff), .integer(cutoff),
+            ])
         for row in counted {
             let code = Int(try row.int("service_code"))
             guard (1...25).contains(code) else { continue }

@@ -18,7 +18,8 @@ enum ReportHandlers {
         }
         switch format {
         case "csv":
-            return ConsoleReports.csvResponse(MonthlyReportBuilder.csv(report.rows), name: "annex3-\(builder.monthText).csv")
+            return ConsoleReports.csvResponse(
+                MonthlyReportBuilder.csv(report.rows), name: "annex3-\(builder.monthText).csv")
         case "html":
             let html: HTML = """
                 <!DOCTYPE html><html lang="kk"><head><meta charset="utf-8"><title>\(report.month)</title></head>
