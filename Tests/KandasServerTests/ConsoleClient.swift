@@ -47,8 +47,10 @@ struct ConsoleClient {
     /// Opens the login page and signs in; returns the final response (303 on success).
     @discardableResult
     mutating func login(_ username: String, password: String = "test-password-1") throws -> TestResponse {
-        let page = try get("/console/login")
-        let token = Self.hidden("csrf", in: page.text) ?? ""
+        let page = try get("/console/login").text
+        // The login form's own value (a signed-in page also has the sign-out form's token).
+        let form = page.range(of: "class=\"login\"").map { String(page[$0.upperBound...]) } ?? page
+        let token = Self.hidden("csrf", in: form) ?? ""
         return try post("/console/login", [("csrf", token), ("username", username), ("password", password)])
     }
 
