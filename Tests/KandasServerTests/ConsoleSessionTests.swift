@@ -102,6 +102,19 @@ import Testing
         #expect(r.headers["location"] == "/console/login?next=%2Fconsole%2Fdevices")
     }
 
+    @Test func activeSession_stillExpiresAfterEightHours() throws {
+        var c = ConsoleClient(port: server.port)
+        try c.login("admin")
+        defer { try? server.setClockOffset(seconds: 0) }
+        // A request every 25 minutes keeps it from idling out, up to the absolute limit.
+        for step in 1...19 {
+            try server.setClockOffset(seconds: step * 25 * 60)
+            #expect(try c.get("/console/devices").status == 200, "step \(step)")
+        }
+        try server.setClockOffset(seconds: 8 * 3600 + 60)
+        #expect(try c.get("/console/devices").status == 303)
+    }
+
     @Test func afterLogin_onlyConsolePathsAreFollowed() throws {
         var c = ConsoleClient(port: server.port)
         let page = try c.get("/console/login?next=https://evil.example/")

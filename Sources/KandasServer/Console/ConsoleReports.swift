@@ -153,10 +153,19 @@ enum ConsoleReports {
         return ctx.page(ctx.t(.monitoring), body)
     }
 
+    /// The form field of a criterion (snake_case like every query parameter).
+    static func field(_ c: QualityCriterion) -> String {
+        switch c {
+        case .relevance: return "relevance"
+        case .effectiveness: return "effectiveness"
+        case .socialImpact: return "social_impact"
+        }
+    }
+
     /// The sheet: the three criteria, the bands as printed and as we read them, and a calculator
     /// (a GET form: nothing is stored).
     static func quality(_ ctx: ConsoleContext) throws -> HTTPResponse {
-        let scores = QualityCriterion.allCases.map { c in Int(ctx.query(c.rawValue) ?? "") }
+        let scores = QualityCriterion.allCases.map { c in Int(ctx.query(field(c)) ?? "") }
         var result: HTML = ""
         if scores.allSatisfy({ $0 != nil }) {
             do {
@@ -176,7 +185,7 @@ enum ConsoleReports {
             }
             return """
                 <tr><td>\(c.names.kk)</td><td>\(c.names(ctx.lang))</td>\
-                <td><select name="\(c.rawValue)"><option value=""></option>\(options)</select></td></tr>
+                <td><select name="\(field(c))"><option value=""></option>\(options)</select></td></tr>
                 """
         }
         let bands = QualityBand.allCases.map { b -> HTML in
