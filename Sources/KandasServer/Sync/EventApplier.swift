@@ -160,16 +160,18 @@ enum EventApplier {
                 db, $0, itemID: item.id, completionID: id, eventSeq: seq, eventID: event.eventID.description,
                 now: actor.now)
         }
-        try finish(db, completionID: id, item: item, conflicts: conflicts, files: !p.files.isEmpty, now: actor.now)
+        try finish(
+            db, completionID: id, item: item, conflicts: conflicts, files: !p.files.isEmpty, now: actor.now, delta: 1)
         return Applied(completionID: id, completionRev: 1, conflictIDs: conflicts)
     }
 
     /// Flags, primary and item counters, and the feed rows every completion change needs.
     static func finish(
-        _ db: Connection, completionID: String, item: Item, conflicts: [String], files: Bool, now: Int64
+        _ db: Connection, completionID: String, item: Item, conflicts: [String], files: Bool, now: Int64,
+        delta: Int = 0
     ) throws {
         try CompletionStore.refreshFlags(db, id: completionID)
-        try CompletionStore.refreshItem(db, itemID: item.id, now: now)
+        try CompletionStore.refreshItem(db, itemID: item.id, now: now, delta: delta)
         try SyncFeed.record(db, entity: "completion", id: completionID, familyID: item.familyID, now: now)
         for conflict in conflicts {
             try SyncFeed.record(db, entity: "conflict", id: conflict, familyID: item.familyID, now: now)
@@ -284,7 +286,7 @@ enum EventApplier {
         }
         _ = try db.run(
             "UPDATE completions SET state = 'voided', rev = rev + 1, updated_at = ? WHERE id = ?", actor.now, id)
-        try finish(db, completionID: id, item: item, conflicts: conflicts, files: false, now: actor.now)
+        try finish(db, completionID: id, item: item, conflicts: conflicts, files: false, now: actor.now, delta: -1)
         return Applied(completionID: id, completionRev: rev + 1, conflictIDs: conflicts)
     }
 
