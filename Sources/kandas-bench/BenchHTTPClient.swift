@@ -41,7 +41,9 @@ final class BenchHTTPClient {
         fd = s
     }
 
-    func request(_ method: String, _ target: String, body: [UInt8] = [], headers: [String: String] = [:]) throws
+    func request(
+        _ method: String, _ target: String, body: [UInt8] = [], headers: [String: String] = [:]
+    ) throws
         -> Response
     {
         try connectIfNeeded()

@@ -23,7 +23,8 @@ enum SyncBenchmark {
             let server = try ChildServer(directory: directory)
             defer { server.stop() }
             let setup = try server.setUp()
-            let batches = makeBatches(count: count, batch: batch, device: setup.deviceID, item: setup.item,
+            let batches = makeBatches(
+                count: count, batch: batch, device: setup.deviceID, item: setup.item,
                 member: setup.member)
             // Push through the server.
             let device = BenchHTTPClient(port: server.port)
@@ -33,11 +34,13 @@ enum SyncBenchmark {
                 for body in batches.bodies {
                     let r = try device.request("POST", "/v1/sync/push", body: body)
                     guard r.status == 200 else {
-                        throw BenchmarkFailure(description: "push: \(r.status) \(String(decoding: r.body, as: UTF8.self))")
+                        throw BenchmarkFailure(
+                            description: "push: \(r.status) \(String(decoding: r.body, as: UTF8.self))")
                     }
-                    accepted += (r.json["results"] as? [[String: Any]] ?? []).filter {
-                        $0["outcome"] as? String == "accepted"
-                    }.count
+                    accepted +=
+                        (r.json["results"] as? [[String: Any]] ?? []).filter {
+                            $0["outcome"] as? String == "accepted"
+                        }.count
                 }
             }.seconds
             guard accepted == count else { throw BenchmarkFailure(description: "accepted \(accepted) of \(count)") }
@@ -66,12 +69,18 @@ enum SyncBenchmark {
             var report = Report(
                 title: "Sync through kandas-server (\(count) events, batches of \(batch), synchronous=FULL)",
                 columns: ["step", "who", "seconds", "rate"])
-            report.add(["push", "kandas-server (child, HTTP)", Report.format(push, 2),
-                Report.format(Double(count) / push, 0) + " events/s"])
-            report.add(["insert same rows", "sqlite3 CLI", Report.format(peer, 2),
-                Report.format(Double(count) / peer, 0) + " rows/s"])
-            report.add(["pull (\(pages) pages)", "kandas-server (child, HTTP)", Report.format(pull, 2),
-                Report.format(Double(changes) / pull, 0) + " changes/s (\(changes) changes)"])
+            report.add([
+                "push", "kandas-server (child, HTTP)", Report.format(push, 2),
+                Report.format(Double(count) / push, 0) + " events/s",
+            ])
+            report.add([
+                "insert same rows", "sqlite3 CLI", Report.format(peer, 2),
+                Report.format(Double(count) / peer, 0) + " rows/s",
+            ])
+            report.add([
+                "pull (\(pages) pages)", "kandas-server (child, HTTP)", Report.format(pull, 2),
+                Report.format(Double(changes) / pull, 0) + " changes/s (\(changes) changes)",
+            ])
             report.print()
             print(Report.ratioLine("push/sqlite3 same batches", ours: peer, peer: push, target: 0.5))
             print("server peak RSS (VmHWM) \(hwm / 1024) MiB (target < 64 MiB)")
@@ -112,11 +121,13 @@ enum SyncBenchmark {
     static func peerScript(_ rows: [(String, Int, String)], batch: Int) -> String {
         var script = "PRAGMA journal_mode=WAL;\nPRAGMA synchronous=FULL;\n"
         script += "CREATE TABLE device_events(seq INTEGER PRIMARY KEY, device_id TEXT NOT NULL, device_seq INTEGER"
-        script += " NOT NULL, event_id TEXT NOT NULL UNIQUE, body TEXT NOT NULL, UNIQUE(device_id, device_seq)) STRICT;\n"
+        script +=
+            " NOT NULL, event_id TEXT NOT NULL UNIQUE, body TEXT NOT NULL, UNIQUE(device_id, device_seq)) STRICT;\n"
         for start in stride(from: 0, to: rows.count, by: batch) {
             script += "BEGIN IMMEDIATE;\n"
             for (id, seq, body) in rows[start..<min(start + batch, rows.count)] {
-                script += "INSERT INTO device_events(device_id, device_seq, event_id, body) VALUES('d', \(seq), '\(id)', '"
+                script +=
+                    "INSERT INTO device_events(device_id, device_seq, event_id, body) VALUES('d', \(seq), '\(id)', '"
                 script += body.replacingOccurrences(of: "'", with: "''") + "');\n"
             }
             script += "COMMIT;\n"
@@ -139,8 +150,11 @@ final class ChildServer {
             .appendingPathComponent("kandas-server").path
         let data = directory + "/data"
         let seeded = try runCommand(
-            binary, ["seed-demo", "--json", "--password", "bench-password-1", "--data", data,
-                "--password-iterations", "1000", "--log-level", "warning"])
+            binary,
+            [
+                "seed-demo", "--json", "--password", "bench-password-1", "--data", data,
+                "--password-iterations", "1000", "--log-level", "warning",
+            ])
         seed = (try? JSONSerialization.jsonObject(with: Data(seeded.standardOutput.utf8))) as? [String: Any] ?? [:]
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = [
@@ -151,8 +165,10 @@ final class ChildServer {
         try process.run()
         for _ in 0..<400 where port == 0 {
             usleep(25_000)
-            port = Int((try? String(contentsOfFile: directory + "/port", encoding: .utf8))?
-                .trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 0
+            port =
+                Int(
+                    (try? String(contentsOfFile: directory + "/port", encoding: .utf8))?
+                        .trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 0
         }
         guard port > 0 else { throw BenchmarkFailure(description: "kandas-server did not start") }
         admin = BenchHTTPClient(port: port)
@@ -177,7 +193,8 @@ final class ChildServer {
         let r = try admin.request(
             method, target, body: bytes, headers: method == "GET" ? [:] : ["Idempotency-Key": UUID().uuidString])
         guard r.status < 300 else {
-            throw BenchmarkFailure(description: "\(method) \(target): \(r.status) \(String(decoding: r.body, as: UTF8.self))")
+            throw BenchmarkFailure(
+                description: "\(method) \(target): \(r.status) \(String(decoding: r.body, as: UTF8.self))")
         }
         return r.json
     }
@@ -205,16 +222,18 @@ final class ChildServer {
         admin.token = try admin.request("POST", "/v1/auth/login", body: [UInt8](login)).json["access_token"] as? String
         let token = try enroll()
         let families = try adminRequest("GET", "/v1/admin/families?limit=500")["items"] as? [[String: Any]] ?? []
-        guard let family = families.first(where: { ($0["assigned_worker_ids"] as? [String])?.contains(worker) == true }),
+        guard
+            let family = families.first(where: { ($0["assigned_worker_ids"] as? [String])?.contains(worker) == true }),
             let familyID = family["id"] as? String
         else { throw BenchmarkFailure(description: "no family for worker111") }
         let detail = try adminRequest("GET", "/v1/admin/families/\(familyID)")
         let member = (detail["members"] as? [[String: Any]])?.first?["id"] as? String ?? ""
         let plans = try adminRequest("GET", "/v1/admin/plans?family_id=\(familyID)")["items"] as? [[String: Any]] ?? []
         let plan = plans.first?["id"] as? String ?? ""
-        let item = try adminRequest(
-            "POST", "/v1/admin/plans/\(plan)/items",
-            ["member_id": member, "service_code": 21, "due_date": "2026-12-20"])["id"] as? String ?? ""
+        let item =
+            try adminRequest(
+                "POST", "/v1/admin/plans/\(plan)/items",
+                ["member_id": member, "service_code": 21, "due_date": "2026-12-20"])["id"] as? String ?? ""
         return (lastDeviceID, token, item, member)
     }
 }

@@ -49,7 +49,8 @@ enum CompletionStore {
             recordedAt: try time(row, "recorded_at"), receivedAt: try time(row, "received_at"),
             clockSkewMilliseconds: Int(try row.int("clock_skew_ms")), note: row.optionalString("note"),
             location: row.optionalString("location").flatMap { decodeJSON(Geolocation.self, $0) }, files: files,
-            filesDeclared: declared, filesVerified: verified, completeness: verified >= declared ? .complete : .incomplete,
+            filesDeclared: declared, filesVerified: verified,
+            completeness: verified >= declared ? .complete : .incomplete,
             evidenceFlags: decodeJSON([String].self, try row.string("evidence_flags")) ?? [],
             reviewState: ReviewState(rawValue: try row.string("review_state")) ?? .pending, conflictIDs: conflicts,
             createdAt: try time(row, "created_at"), updatedAt: try time(row, "updated_at"))
