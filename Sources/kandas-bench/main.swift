@@ -6,6 +6,7 @@ let benchmarks: [Benchmark] = [
     HashBenchmark.benchmark,
     SQLiteBenchmark.benchmark,
     ClientBenchmark.benchmark,
+    SyncBenchmark.benchmark,
     ConsoleBench.benchmark,
     Benchmark(
         name: "http",

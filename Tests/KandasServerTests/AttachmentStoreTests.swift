@@ -14,7 +14,8 @@ import Testing
         let d = try s.enroll("worker111")
         let (item, member) = try s.addItem(service: 21)
         let photo = SyncFixture.file(sha: String(repeating: "1", count: 64))
-        let pdf = SyncFixture.file(kind: "document", type: "application/pdf", size: 2000, sha: String(repeating: "2", count: 64))
+        let pdf = SyncFixture.file(
+            kind: "document", type: "application/pdf", size: 2000, sha: String(repeating: "2", count: 64))
         let result = try s.results(d, [SyncFixture.complete(d, item: item, member: member, files: [photo, pdf])])
         let completion = try #require(result.first?["completion_id"] as? String)
         try s.pull(d)
@@ -33,12 +34,14 @@ import Testing
             }
             #expect(throws: ServerError.self) {
                 try AttachmentStore.attachmentVerified(
-                    db: db, attachmentID: pdf["attachment_id"] as? String ?? "", sha256: String(repeating: "3", count: 64),
+                    db: db, attachmentID: pdf["attachment_id"] as? String ?? "",
+                    sha256: String(repeating: "3", count: 64),
                     size: 2000, blobKey: "x", at: 1)
             }
             #expect(throws: ServerError.self) {
                 try AttachmentStore.attachmentVerified(
-                    db: db, attachmentID: SyncFixture.uuid(), sha256: String(repeating: "3", count: 64), size: 1, blobKey: "x",
+                    db: db, attachmentID: SyncFixture.uuid(), sha256: String(repeating: "3", count: 64), size: 1,
+                    blobKey: "x",
                     at: 1)
             }
             #expect(throws: ServerError.self) {
@@ -49,7 +52,8 @@ import Testing
             try AttachmentStore.checkCreation(
                 db, deviceID: d.id, attachmentID: photoID, sha256: String(repeating: "1", count: 64), size: 1000,
                 contentType: "image/jpeg")
-            let row = try #require(try db.queryOne("SELECT files_declared, files_verified FROM completions WHERE id = ?", completion))
+            let row = try #require(
+                try db.queryOne("SELECT files_declared, files_verified FROM completions WHERE id = ?", completion))
             #expect(try row.int("files_declared") == 2 && row.int("files_verified") == 1)
         }
         try s.server.restart()

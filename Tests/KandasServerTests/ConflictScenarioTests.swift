@@ -44,7 +44,8 @@ import Testing
         default:
             let completion = SyncFixture.uuid()
             let base = SyncFixture.complete(a, item: item, member: member, note: "v1", completion: completion)
-            let first = SyncFixture.amend(a, item: item, completion: completion, baseRev: 1, changes: ["note": "from A"])
+            let first = SyncFixture.amend(
+                a, item: item, completion: completion, baseRev: 1, changes: ["note": "from A"])
             _ = try s.results(a, [base, first])
             switch t.kind {
             case "amend_same_field":
@@ -92,7 +93,8 @@ import Testing
             let completion = try s.base.admin.get("/v1/admin/completions/\(result["completion_id"] as? String ?? "")")
             #expect(completion.object["note"] as? String == "from B", "the value received last is displayed")
             let versions = conflict["versions"] as? [[String: Any]] ?? []
-            #expect(versions.compactMap { ($0["values"] as? [String: Any])?["note"] as? String } == ["from A", "from B"])
+            #expect(
+                versions.compactMap { ($0["values"] as? [String: Any])?["note"] as? String } == ["from A", "from B"])
         }
         if t.kind == "plan_changed" || t.kind == "completed_after_cancel" {
             #expect(!(conflict["item_changes"] as? [[String: Any]] ?? []).isEmpty)
@@ -151,7 +153,8 @@ import Testing
         let conflictID = try #require((second.first?["conflict_ids"] as? [String])?.first)
         let supervisor = try s.server.login("super11")
         let missingComment = try supervisor.json(
-            "POST", "/v1/admin/conflicts/\(conflictID)/resolve", "{\"resolution\":\"void_completion\",\"comment\":\"\"}",
+            "POST", "/v1/admin/conflicts/\(conflictID)/resolve",
+            "{\"resolution\":\"void_completion\",\"comment\":\"\"}",
             idempotencyKey: s.base.key())
         #expect(missingComment.status == 422)
         let notAllowed = try supervisor.json(
@@ -159,7 +162,8 @@ import Testing
             idempotencyKey: s.base.key())
         #expect(notAllowed.status == 422)
         let r = try supervisor.json(
-            "POST", "/v1/admin/conflicts/\(conflictID)/resolve", "{\"resolution\":\"void_completion\",\"comment\":\"dup\"}",
+            "POST", "/v1/admin/conflicts/\(conflictID)/resolve",
+            "{\"resolution\":\"void_completion\",\"comment\":\"dup\"}",
             idempotencyKey: s.base.key())
         #expect(r.status == 200 && r.object["status"] as? String == "resolved", "\(r)")
         let other = try s.server.login("super12")

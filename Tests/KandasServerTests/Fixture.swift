@@ -119,6 +119,8 @@ final class Fixture: @unchecked Sendable {
         ids["completions"] = results.first?["completion_id"] as? String
         ids["conflicts"] = (results.last?["conflict_ids"] as? [String])?.first
         ids["attachments"] = attachment
-        guard ids["completions"] != nil, ids["conflicts"] != nil else { throw TestSupportError("sync fixture: \(push)") }
+        guard ids["completions"] != nil, ids["conflicts"] != nil else {
+            throw TestSupportError("sync fixture: \(push)")
+        }
     }
 }

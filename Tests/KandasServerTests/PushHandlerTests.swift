@@ -113,7 +113,8 @@ import Testing
         events.append(SyncFixture.event(d, "teleport", item: item, payload: [:]))
         events.append(withPayload { $0["colour"] = "red" })
         events.append(withPayload { $0["performed_at"] = nil })
-        events.append(SyncFixture.complete(d, item: item, member: member, files: [SyncFixture.file(type: "text/plain")]))
+        events.append(
+            SyncFixture.complete(d, item: item, member: member, files: [SyncFixture.file(type: "text/plain")]))
         events.append(SyncFixture.complete(d, item: item, member: member))
         let r = try s.results(d, events)
         #expect(
@@ -168,12 +169,31 @@ import Testing
             return e
         }
         let cases: [(String, Int, String)] = [
-            (SyncFixture.json(["device_id": d.id, "sent_at": "2026-11-25T04:20:12.904Z", "events": [noSeq]]), 422, "missing_field"),
-            (SyncFixture.json(["device_id": d.id, "sent_at": "2026-11-25T04:20:12.904Z", "events": unsorted]), 422, "invalid_field"),
-            (SyncFixture.json(["device_id": d.id, "sent_at": "2026-11-25T04:20:12.904Z", "events": []]), 422, "invalid_field"),
-            (SyncFixture.json(["device_id": d.id, "sent_at": "2026-11-25T04:20:12.904Z", "events": big]), 413, "batch_too_large"),
-            (SyncFixture.json(["device_id": SyncFixture.uuid(), "sent_at": "2026-11-25T04:20:12.904Z", "events": [good]]), 403, "forbidden"),
-            (SyncFixture.json(["device_id": d.id, "sent_at": "2026-11-25T04:20:12.904Z", "events": [good], "x": 1]), 422, "unknown_field"),
+            (
+                SyncFixture.json(["device_id": d.id, "sent_at": "2026-11-25T04:20:12.904Z", "events": [noSeq]]), 422,
+                "missing_field"
+            ),
+            (
+                SyncFixture.json(["device_id": d.id, "sent_at": "2026-11-25T04:20:12.904Z", "events": unsorted]), 422,
+                "invalid_field"
+            ),
+            (
+                SyncFixture.json(["device_id": d.id, "sent_at": "2026-11-25T04:20:12.904Z", "events": []]), 422,
+                "invalid_field"
+            ),
+            (
+                SyncFixture.json(["device_id": d.id, "sent_at": "2026-11-25T04:20:12.904Z", "events": big]), 413,
+                "batch_too_large"
+            ),
+            (
+                SyncFixture.json([
+                    "device_id": SyncFixture.uuid(), "sent_at": "2026-11-25T04:20:12.904Z", "events": [good],
+                ]), 403, "forbidden"
+            ),
+            (
+                SyncFixture.json(["device_id": d.id, "sent_at": "2026-11-25T04:20:12.904Z", "events": [good], "x": 1]),
+                422, "unknown_field"
+            ),
             ("{not json", 400, "malformed_json"),
         ]
         for (body, status, code) in cases {

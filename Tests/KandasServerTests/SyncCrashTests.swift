@@ -71,7 +71,8 @@ import Testing
         #expect(crashesMidPush > 0, "no crash hit a push in flight: the test did not test anything")
     }
 
-    func check(_ s: SyncFixture, deviceID: String, sent: [[String: Any]], acknowledged: Set<String>, trial: Int) throws {
+    func check(_ s: SyncFixture, deviceID: String, sent: [[String: Any]], acknowledged: Set<String>, trial: Int) throws
+    {
         let db = try Connection(path: s.server.databasePath, options: .init(readOnly: true, journalMode: nil))
         let stored = try db.query(
             "SELECT event_id, device_seq FROM device_events WHERE device_id = ? ORDER BY device_seq", deviceID)

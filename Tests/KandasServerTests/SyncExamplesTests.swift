@@ -8,10 +8,13 @@ import Testing
 @Suite(.serialized) struct SyncExamplesTests {
     static let ex = "5f0c1a2e-3b4d-4e6f-8a9b-000000000"
 
-    func example(_ name: String, _ ids: [String: String], edit: (inout [String: Any]) -> Void = { _ in }) throws
+    func example(
+        _ name: String, _ ids: [String: String], edit: (inout [String: Any]) -> Void = { _ in }
+    ) throws
         -> String
     {
-        var text = try String(contentsOf: ExamplesTests.examples.appendingPathComponent(name + ".json"), encoding: .utf8)
+        var text = try String(
+            contentsOf: ExamplesTests.examples.appendingPathComponent(name + ".json"), encoding: .utf8)
         for (from, to) in ids { text = text.replacingOccurrences(of: from, with: to) }
         var object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
         edit(&object)

@@ -52,11 +52,15 @@ final class SyncFixture: @unchecked Sendable {
     static func uuid() -> String { UUID().uuidString.lowercased() }
 
     static func json(_ object: Any) -> String {
-        String(decoding: (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data(), as: UTF8.self)
+        String(
+            decoding: (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data(),
+            as: UTF8.self)
     }
 
     /// Pushes events (already numbered) for a device.
-    func push(_ device: Device, _ events: [[String: Any]], sentAt: String = "2026-11-25T04:20:12.904Z") throws
+    func push(
+        _ device: Device, _ events: [[String: Any]], sentAt: String = "2026-11-25T04:20:12.904Z"
+    ) throws
         -> TestResponse
     {
         let body: [String: Any] = ["device_id": device.id, "sent_at": sentAt, "events": events]
@@ -122,12 +126,14 @@ final class SyncFixture: @unchecked Sendable {
 
     static var location: [String: Any] {
         [
-        "latitude": 43.22, "longitude": 76.9, "accuracy_m": 8.5, "fix_time": "2026-11-20T05:31:48.200Z",
-        "provider": "gps", "mock": false,
+            "latitude": 43.22, "longitude": 76.9, "accuracy_m": 8.5, "fix_time": "2026-11-20T05:31:48.200Z",
+            "provider": "gps", "mock": false,
         ]
     }
 
-    static func file(kind: String = "photo", type: String = "image/jpeg", size: Int = 1000, sha: String? = nil)
+    static func file(
+        kind: String = "photo", type: String = "image/jpeg", size: Int = 1000, sha: String? = nil
+    )
         -> [String: Any]
     {
         [

@@ -86,7 +86,8 @@ public enum AttachmentStore {
         let verified = Int(try row.int("files_verified"))
         return Receipt(
             completionID: try wireID(row: completionID), completionRev: Int(try row.int("rev")),
-            filesDeclared: declared, filesVerified: verified, completeness: verified >= declared ? .complete : .incomplete,
+            filesDeclared: declared, filesVerified: verified,
+            completeness: verified >= declared ? .complete : .incomplete,
             files: files, issuedAt: Timestamp(millisecondsSince1970: now))
     }
 

@@ -68,7 +68,9 @@ enum CompletionHandlers {
                 args.append(.integer(start + shift))
             }
         }
-        try enumFilter(filters, "review_state", ["pending", "approved", "has_issues", "rejected"], "c.review_state", &conditions, &args)
+        try enumFilter(
+            filters, "review_state", ["pending", "approved", "has_issues", "rejected"], "c.review_state", &conditions,
+            &args)
         try enumFilter(filters, "state", ["active", "voided"], "c.state", &conditions, &args)
         if let value = filters["completeness"] {
             switch value {
@@ -124,8 +126,10 @@ enum CompletionHandlers {
             return try paging.page(
                 db,
                 select: "SELECT e.seq AS _rowid, e.* FROM device_events e", rowid: "e.seq",
-                conditions: ["(e.completion_id = ? OR e.seq IN (SELECT event_seq FROM conflict_events ce"
-                    + " JOIN conflict_completions cc ON cc.conflict_id = ce.conflict_id WHERE cc.completion_id = ?))"],
+                conditions: [
+                    "(e.completion_id = ? OR e.seq IN (SELECT event_seq FROM conflict_events ce"
+                        + " JOIN conflict_completions cc ON cc.conflict_id = ce.conflict_id WHERE cc.completion_id = ?))"
+                ],
                 args: [.text(id), .text(id)], map: storedEvent)
         }
         return try ctx.json(page)

@@ -49,7 +49,8 @@ enum CompletionStore {
             recordedAt: try time(row, "recorded_at"), receivedAt: try time(row, "received_at"),
             clockSkewMilliseconds: Int(try row.int("clock_skew_ms")), note: row.optionalString("note"),
             location: row.optionalString("location").flatMap { decodeJSON(Geolocation.self, $0) }, files: files,
-            filesDeclared: declared, filesVerified: verified, completeness: verified >= declared ? .complete : .incomplete,
+            filesDeclared: declared, filesVerified: verified,
+            completeness: verified >= declared ? .complete : .incomplete,
             evidenceFlags: decodeJSON([String].self, try row.string("evidence_flags")) ?? [],
             reviewState: ReviewState(rawValue: try row.string("review_state")) ?? .pending, conflictIDs: conflicts,
             createdAt: try time(row, "created_at"), updatedAt: try time(row, "updated_at"))
@@ -110,27 +111,37 @@ enum CompletionStore {
     /// Primary completions (Protocol §8.1): for a once-only service, the active completion whose
     /// `complete` was received first; every completion of a recurring service is primary.
     /// Also keeps the item's `completion_count` and `status` in step.
-    static func refreshItem(_ db: Connection, itemID: String, now: Int64) throws {
-        guard let item = try db.queryOne("SELECT service_code, status, family_id FROM plan_items WHERE id = ?", itemID)
+    ///
+    /// - Parameter delta: for a recurring service, the change in active completions this event made
+    ///   (+1 complete, -1 void), so a push does not recount an item's whole history (a recurring item
+    ///   may collect thousands of completions); nil recounts (resolutions).
+    static func refreshItem(_ db: Connection, itemID: String, now: Int64, delta: Int? = nil) throws {
+        guard
+            let item = try db.queryOne(
+                "SELECT service_code, status, family_id, completion_count FROM plan_items WHERE id = ?", itemID)
         else { return }
+        let familyID = try item.string("family_id")
         let once = (try? ServiceCatalog.service(code: Int(try item.int("service_code"))))?.recurrence == .once
+        let count: Int
         if once {
             let first = try db.queryOne(
                 "SELECT id FROM completions WHERE item_id = ? AND state = 'active' ORDER BY event_seq LIMIT 1", itemID)?
                 .optionalString("id")
             for row in try db.query(
-                "SELECT id, is_primary FROM completions WHERE item_id = ? AND is_primary != (id = ?)", itemID,
-                first ?? "")
+                "SELECT id FROM completions WHERE item_id = ? AND is_primary != (id = ?)", itemID, first ?? "")
             {
                 let id = try row.string("id")
                 _ = try db.run(
                     "UPDATE completions SET is_primary = ?, updated_at = ? WHERE id = ?", id == first, now, id)
-                try SyncFeed.record(db, entity: "completion", id: id, familyID: try item.string("family_id"), now: now)
+                try SyncFeed.record(db, entity: "completion", id: id, familyID: familyID, now: now)
             }
+            count = first == nil ? 0 : 1
+        } else if let delta {
+            count = max(0, Int(try item.int("completion_count")) + delta)
+        } else {
+            count = try SyncFeed.count(
+                db, "SELECT count(*) AS n FROM completions WHERE item_id = ? AND state = 'active'", itemID)
         }
-        let count = try SyncFeed.count(
-            db, "SELECT count(*) AS n FROM completions WHERE item_id = ? AND state = 'active' AND is_primary = 1",
-            itemID)
         let status = try item.string("status")
         // A cancelled item stays cancelled (Protocol §8.1); otherwise completed while it has a primary completion.
         let newStatus = status == "cancelled" ? status : (count > 0 ? "completed" : "open")
@@ -138,7 +149,7 @@ enum CompletionStore {
             "UPDATE plan_items SET completion_count = ?, status = ? WHERE id = ? AND (completion_count != ? OR status != ?)",
             count, newStatus, itemID, count, newStatus) > 0
         {
-            try SyncFeed.record(db, entity: "plan_item", id: itemID, familyID: try item.string("family_id"), now: now)
+            try SyncFeed.record(db, entity: "plan_item", id: itemID, familyID: familyID, now: now)
         }
     }
 }

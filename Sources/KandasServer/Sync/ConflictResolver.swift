@@ -103,7 +103,8 @@ enum ConflictResolver {
         try CompletionStore.refreshItem(db, itemID: itemID, now: now)
         try SyncFeed.record(db, entity: "conflict", id: conflictID, familyID: familyID, now: now)
         for id in try db.query("SELECT completion_id FROM conflict_completions WHERE conflict_id = ?", conflictID) {
-            try SyncFeed.record(db, entity: "completion", id: try id.string("completion_id"), familyID: familyID, now: now)
+            try SyncFeed.record(
+                db, entity: "completion", id: try id.string("completion_id"), familyID: familyID, now: now)
         }
         _ = touched
         return anchor

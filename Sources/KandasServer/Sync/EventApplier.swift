@@ -42,7 +42,8 @@ enum EventApplier {
     static func apply(_ db: Connection, _ event: DeviceEvent, seq: Int64, actor: Actor) throws -> Applied {
         switch event.payload {
         case .unrecognized(_, _, let problem):
-            throw Rejection(problem.code, problem.pointer.isEmpty ? problem.detail : "\(problem.pointer): \(problem.detail)")
+            throw Rejection(
+                problem.code, problem.pointer.isEmpty ? problem.detail : "\(problem.pointer): \(problem.detail)")
         case .complete(let p): return try complete(db, event, p, seq: seq, actor: actor)
         case .amend(let p): return try amend(db, event, p, seq: seq, actor: actor)
         case .void(let p): return try void(db, event, p, seq: seq, actor: actor)
@@ -86,7 +87,8 @@ enum EventApplier {
             let new = c.optionalString(field)
             if old != new {
                 out.append(
-                    ItemFieldChange(field: field, baseValue: old.map { .string($0) }, currentValue: new.map { .string($0) }))
+                    ItemFieldChange(
+                        field: field, baseValue: old.map { .string($0) }, currentValue: new.map { .string($0) }))
             }
         }
         return out
@@ -151,7 +153,8 @@ enum EventApplier {
             p.performedAt.millisecondsSince1970, event.recordedAt.millisecondsSince1970, actor.now,
             actor.skewMilliseconds, p.note, try p.location.map(jsonText), seq, actor.now, actor.now)
         if !p.files.isEmpty,
-            let code = try AttachmentStore.declare(db, p.files, completionID: id, deviceID: actor.deviceID, now: actor.now)
+            let code = try AttachmentStore.declare(
+                db, p.files, completionID: id, deviceID: actor.deviceID, now: actor.now)
         {
             throw Rejection(code, "/payload/files: an attachment_id was declared before with other metadata")
         }
@@ -160,16 +163,18 @@ enum EventApplier {
                 db, $0, itemID: item.id, completionID: id, eventSeq: seq, eventID: event.eventID.description,
                 now: actor.now)
         }
-        try finish(db, completionID: id, item: item, conflicts: conflicts, files: !p.files.isEmpty, now: actor.now)
+        try finish(
+            db, completionID: id, item: item, conflicts: conflicts, files: !p.files.isEmpty, now: actor.now, delta: 1)
         return Applied(completionID: id, completionRev: 1, conflictIDs: conflicts)
     }
 
     /// Flags, primary and item counters, and the feed rows every completion change needs.
     static func finish(
-        _ db: Connection, completionID: String, item: Item, conflicts: [String], files: Bool, now: Int64
+        _ db: Connection, completionID: String, item: Item, conflicts: [String], files: Bool, now: Int64,
+        delta: Int = 0
     ) throws {
         try CompletionStore.refreshFlags(db, id: completionID)
-        try CompletionStore.refreshItem(db, itemID: item.id, now: now)
+        try CompletionStore.refreshItem(db, itemID: item.id, now: now, delta: delta)
         try SyncFeed.record(db, entity: "completion", id: completionID, familyID: item.familyID, now: now)
         for conflict in conflicts {
             try SyncFeed.record(db, entity: "conflict", id: conflict, familyID: item.familyID, now: now)
@@ -181,7 +186,9 @@ enum EventApplier {
                     db, entity: "completion", id: try row.string("completion_id"), familyID: item.familyID, now: now)
             }
         }
-        if files { try AttachmentStore.issueReceipts(db, completionID: completionID, familyID: item.familyID, now: now) }
+        if files {
+            try AttachmentStore.issueReceipts(db, completionID: completionID, familyID: item.familyID, now: now)
+        }
     }
 
     /// The completion an amend or void names, on the event's item and not voided.
@@ -194,11 +201,15 @@ enum EventApplier {
             throw Rejection(.completionVoided, "/payload/completion_id: the completion is voided")
         }
         let rev = Int(try row.int("rev"))
-        guard base <= rev else { throw Rejection(.invalidPayload, "/payload/base_completion_rev: newer than rev \(rev)") }
+        guard base <= rev else {
+            throw Rejection(.invalidPayload, "/payload/base_completion_rev: newer than rev \(rev)")
+        }
         return rev
     }
 
-    static func amend(_ db: Connection, _ event: DeviceEvent, _ p: AmendPayload, seq: Int64, actor: Actor) throws
+    static func amend(
+        _ db: Connection, _ event: DeviceEvent, _ p: AmendPayload, seq: Int64, actor: Actor
+    ) throws
         -> Applied
     {
         let item = try item(db, event, actor: actor)
@@ -213,7 +224,9 @@ enum EventApplier {
         try EventValidation.files(files, "/payload/add_files")
         let id = p.completionID.description
         var findings: [ConflictStore.Finding] = []
-        if let finding = try planFinding(db, item, base: event.baseVersion, complete: false) { findings.append(finding) }
+        if let finding = try planFinding(db, item, base: event.baseVersion, complete: false) {
+            findings.append(finding)
+        }
         if p.baseCompletionRev < rev {
             var same: [String] = []
             var sameSeqs: [Int64] = []
@@ -222,7 +235,10 @@ enum EventApplier {
                 "SELECT seq, body FROM device_events WHERE completion_id = ? AND type = 'amend' AND outcome = 'accepted'"
                     + " AND original = 1 AND completion_rev > ? ORDER BY seq", id, p.baseCompletionRev)
             {
-                guard let theirs = decodeJSON(DeviceEvent.self, try row.string("body")).map({ EventValues.all(of: $0.payload) })
+                guard
+                    let theirs = decodeJSON(DeviceEvent.self, try row.string("body")).map({
+                        EventValues.all(of: $0.payload)
+                    })
                 else { continue }
                 let seqNo = try row.int("seq")
                 laterSeqs.append(seqNo)
@@ -234,7 +250,8 @@ enum EventApplier {
             }
             if !same.isEmpty {
                 findings.append(
-                    ConflictStore.Finding(kind: .amendSameField, severity: .hard, fields: same, earlierEventSeqs: sameSeqs))
+                    ConflictStore.Finding(
+                        kind: .amendSameField, severity: .hard, fields: same, earlierEventSeqs: sameSeqs))
             } else if !mine.isEmpty {
                 findings.append(
                     ConflictStore.Finding(
@@ -247,7 +264,8 @@ enum EventApplier {
                 + " location = COALESCE(?, location), rev = rev + 1, updated_at = ? WHERE id = ?", p.changes.note,
             p.changes.performedAt?.millisecondsSince1970, try p.changes.location.map(jsonText), actor.now, id)
         if !files.isEmpty,
-            let code = try AttachmentStore.declare(db, files, completionID: id, deviceID: actor.deviceID, now: actor.now)
+            let code = try AttachmentStore.declare(
+                db, files, completionID: id, deviceID: actor.deviceID, now: actor.now)
         {
             throw Rejection(code, "/payload/add_files: an attachment_id was declared before with other metadata")
         }
@@ -260,7 +278,9 @@ enum EventApplier {
         return Applied(completionID: id, completionRev: rev + 1, conflictIDs: conflicts)
     }
 
-    static func void(_ db: Connection, _ event: DeviceEvent, _ p: VoidPayload, seq: Int64, actor: Actor) throws
+    static func void(
+        _ db: Connection, _ event: DeviceEvent, _ p: VoidPayload, seq: Int64, actor: Actor
+    ) throws
         -> Applied
     {
         let item = try item(db, event, actor: actor)
@@ -284,7 +304,7 @@ enum EventApplier {
         }
         _ = try db.run(
             "UPDATE completions SET state = 'voided', rev = rev + 1, updated_at = ? WHERE id = ?", actor.now, id)
-        try finish(db, completionID: id, item: item, conflicts: conflicts, files: false, now: actor.now)
+        try finish(db, completionID: id, item: item, conflicts: conflicts, files: false, now: actor.now, delta: -1)
         return Applied(completionID: id, completionRev: rev + 1, conflictIDs: conflicts)
     }
 

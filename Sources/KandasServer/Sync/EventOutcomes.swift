@@ -25,7 +25,8 @@ enum EventOutcomes {
         return EventResult(
             eventID: try wireID(row: eventID), deviceSeq: deviceSeq,
             outcome: EventOutcome(rawValue: try row.string("outcome")) ?? .rejected, code: row.optionalString("code"),
-            detail: row.optionalString("detail"), completionID: row.optionalString("completion_id").flatMap { WireID($0) },
+            detail: row.optionalString("detail"),
+            completionID: row.optionalString("completion_id").flatMap { WireID($0) },
             completionRev: row.optionalInt("completion_rev").map { Int($0) },
             conflictIDs: conflicts.isEmpty ? nil : conflicts)
     }

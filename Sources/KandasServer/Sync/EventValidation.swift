@@ -21,7 +21,9 @@ enum EventValidation {
     }
 
     static func note(_ note: String?, _ pointer: String) throws(Rejection) {
-        if let note, note.count > maxNote { throw Rejection(.invalidPayload, "\(pointer): at most \(maxNote) characters") }
+        if let note, note.count > maxNote {
+            throw Rejection(.invalidPayload, "\(pointer): at most \(maxNote) characters")
+        }
     }
 
     static func location(_ g: Geolocation?, _ pointer: String) throws(Rejection) {
@@ -45,7 +47,8 @@ enum EventValidation {
             guard (1...maxFileBytes).contains(f.size) else {
                 throw Rejection(.invalidPayload, "\(p)/size: 1 byte to 4 GiB")
             }
-            guard f.sha256.utf8.count == 64, f.sha256.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) })
+            guard f.sha256.utf8.count == 64,
+                f.sha256.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) })
             else { throw Rejection(.invalidPayload, "\(p)/sha256: 64 lowercase hex characters") }
             try location(f.location, "\(p)/location")
         }

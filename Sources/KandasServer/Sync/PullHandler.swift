@@ -69,8 +69,9 @@ enum PullHandler {
             last = try row.int("seq")
             if let change = try ChangeLoader.change(db, row, deviceID: deviceID, now: now) { changes.append(change) }
         }
-        let lastDeviceSeq = try db.queryOne("SELECT last_device_seq FROM devices WHERE id = ?", deviceID)?.int(
-            "last_device_seq") ?? 0
+        let lastDeviceSeq =
+            try db.queryOne("SELECT last_device_seq FROM devices WHERE id = ?", deviceID)?.int(
+                "last_device_seq") ?? 0
         return PullResponse(
             reset: reset, changes: changes, cursor: PullCursor(epoch: keys.epoch, seq: last, scope: scope).encode(keys),
             hasMore: rows.count > limit, lastDeviceSeq: Int(lastDeviceSeq),

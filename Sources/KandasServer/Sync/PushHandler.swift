@@ -54,8 +54,9 @@ enum PushHandler {
     static func process(
         _ db: Connection, _ events: [DeviceEvent], actor: EventApplier.Actor, clientStatus: String?
     ) throws -> PushResponse {
-        var last = Int(try db.queryOne("SELECT last_device_seq FROM devices WHERE id = ?", actor.deviceID)?.int(
-            "last_device_seq") ?? 0)
+        var last = Int(
+            try db.queryOne("SELECT last_device_seq FROM devices WHERE id = ?", actor.deviceID)?.int(
+                "last_device_seq") ?? 0)
         var results: [EventResult] = []
         for event in events {
             let id = event.eventID.description
@@ -107,7 +108,8 @@ enum PushHandler {
             try insert(
                 db, event, body: body, actor: actor, original: false, outcome: sameUser ? "duplicate" : "rejected",
                 code: sameUser ? nil : ErrorCode.eventIDReused.rawValue)
-            try SyncFeed.record(db, entity: "event_outcome", id: id, familyID: "", deviceID: actor.deviceID, now: actor.now)
+            try SyncFeed.record(
+                db, entity: "event_outcome", id: id, familyID: "", deviceID: actor.deviceID, now: actor.now)
             return try EventOutcomes.result(db, deviceID: actor.deviceID, eventID: id)
         }
         let seq = try insert(db, event, body: body, actor: actor, original: true, outcome: "accepted", code: nil)

@@ -3,7 +3,8 @@ import SQLiteKit
 
 /// Review decisions (Protocol §4.10, §12): stored, folded into `review_state`, sent to devices by pull.
 enum ReviewStore {
-    static let columns = "r.rowid AS _rowid, r.id, r.completion_id, r.decision, r.comment, r.reviewer_id,"
+    static let columns =
+        "r.rowid AS _rowid, r.id, r.completion_id, r.decision, r.comment, r.reviewer_id,"
         + " r.reviewer_name, r.created_at"
 
     static func review(_ row: Row) throws -> Review {
