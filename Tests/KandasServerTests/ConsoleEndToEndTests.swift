@@ -118,6 +118,7 @@ import Testing
         )
         #expect(try browser.evaluate("location.search.includes('member_iin=\(memberIIN)')") as? Bool == true)
         #expect(try browser.evaluate("document.querySelectorAll('#completions tbody tr').length") as? Int == 1)
+        try browser.screenshot(to: Self.artifacts + "/console-completions.png")
 
         // Open it: evidence inline, hostile note shown as text, outlier flagged, map link is a plain link.
         try browser.submitting("document.querySelector('#completions a.open').click();")
@@ -167,6 +168,15 @@ import Testing
         #expect(
             try browser.evaluate("document.querySelector('#review-state').textContent.trim()") as? String
                 == "has_issues")
+
+        // The Annex 3 report of the family's region, and the devices page with a fresh enrollment QR.
+        try browser.navigate(base + "/console/reports/monthly?region_id=\(seed.regions[0])&month=2026-11")
+        #expect(try browser.evaluate("document.querySelectorAll('#monthly tbody tr').length") as? Int ?? 0 > 0)
+        try browser.screenshot(to: Self.artifacts + "/console-monthly-report.png")
+        try browser.navigate(base + "/console/devices")
+        try browser.submitting("document.querySelector('form[action=\"/console/enrollment-codes\"]').submit();")
+        try browser.waitFor("document.querySelector('#enrollment-qr').naturalWidth > 0")
+        try browser.screenshot(to: Self.artifacts + "/console-enrollment-code.png")
 
         // The decision through the API, as devices and scripts see it.
         let api = try data.admin.get("/v1/admin/completions/\(completion)")

@@ -82,8 +82,8 @@ enum ConsoleReports {
             return "<tr><td class=\"num\">\(row.number)</td><td><code>\(row.iin)</code></td>\(cells)</tr>\n"
         }
         return """
-            <table class="report" id="monthly"><thead><tr>\(head)</tr><tr>\(numbers)</tr></thead>
-            <tbody>\(body)</tbody></table>
+            <div class="scroll"><table class="report" id="monthly"><thead><tr>\(head)</tr><tr>\(numbers)</tr></thead>
+            <tbody>\(body)</tbody></table></div>
             """
     }
 

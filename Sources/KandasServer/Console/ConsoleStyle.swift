@@ -50,6 +50,7 @@ enum ConsoleStyle {
         .error { background: #fdecea; border: 1px solid #f5c2c0; padding: .5rem .8rem; border-radius: 4px; }
         .login { max-width: 360px; margin: 3rem auto; background: #fff; padding: 1.5rem; border-radius: 8px;
           border: 1px solid var(--line); display: flex; flex-direction: column; gap: .6rem; }
+        .scroll { overflow-x: auto; max-width: 100%; }
         .muted { color: var(--muted); font-size: .85rem; }
         .pager { margin-top: .8rem; }
         .qr img { image-rendering: pixelated; width: 260px; height: 260px; }
