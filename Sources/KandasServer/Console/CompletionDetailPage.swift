@@ -214,7 +214,7 @@ enum CompletionDetailPage {
                 reviewerID: ctx.actor.userID, now: ctx.now)
             try AuditLog.append(
                 db, at: ctx.now, actor: ctx.principal, action: "completion.review", entityType: "completion",
-                entityID: id, remoteAddr: ctx.request.remoteAddress, requestID: ctx.request.requestID,
+                entityID: id, remoteAddr: ctx.remoteAddress, requestID: ctx.request.requestID,
                 summary: "decision=\(decision.rawValue)")
         }
         return ctx.redirect("/console/completions/\(id)?reviewed=1")

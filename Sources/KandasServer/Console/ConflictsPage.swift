@@ -148,7 +148,7 @@ enum ConflictsPage {
             }
             try AuditLog.append(
                 db, at: ctx.now, actor: ctx.principal, action: "conflict.resolve", entityType: "conflict",
-                entityID: id, remoteAddr: ctx.request.remoteAddress, requestID: ctx.request.requestID,
+                entityID: id, remoteAddr: ctx.remoteAddress, requestID: ctx.request.requestID,
                 summary: "resolution=\(resolution.rawValue)")
         }
         return ctx.redirect("/console/conflicts/\(id)")

@@ -50,7 +50,7 @@ enum ConsoleAuthPages {
         let cookies = ConsoleSession.cookies(ctx.request)
         guard let expected = cookies[ConsoleSession.loginCookie], ConsoleSession.matches(ctx.form["csrf"], expected)
         else { return form(ctx, error: ctx.t(.csrfFailed), status: .forbidden) }
-        let address = ctx.request.remoteAddress
+        let address = ctx.remoteAddress
         let userID: String
         do {
             userID = try AuthHandlers.checkPassword(

@@ -19,6 +19,9 @@ struct ConsoleContext {
     /// Extra `Set-Cookie` values added to the page (the language choice).
     var cookies: [String] = []
 
+    /// The client's address (with `--trust-proxy`, the last `X-Forwarded-For` entry), as the API sees it.
+    var remoteAddress: String { RequestContext.clientAddress(request, trustProxy: app.config.trustProxy) }
+
     /// The signed-in principal; every `.staff` route has one.
     var actor: Principal {
         guard let principal else { preconditionFailure("console handler of a staff route without principal") }
@@ -54,7 +57,7 @@ struct ConsoleContext {
     func audit(_ db: Connection, _ action: String, entityType: String, entityID: String?) throws {
         try AuditLog.append(
             db, at: now, actor: principal, action: action, entityType: entityType, entityID: entityID,
-            remoteAddr: request.remoteAddress, requestID: request.requestID, summary: "console")
+            remoteAddr: remoteAddress, requestID: request.requestID, summary: "console")
     }
 
     /// A full page in the console's frame.
