@@ -115,7 +115,7 @@ enum ConsoleReports {
                 """
         }
         return """
-            <table class="schedule"><thead><tr><th>\(ctx.t(.period))</th><th>Year</th><th>\(ctx.t(.cadence))</th>\
+            <table class="schedule"><thead><tr><th>\(ctx.t(.period))</th><th>\(ctx.t(.year))</th><th>\(ctx.t(.cadence))</th>\
             <th>\(ctx.t(.from))</th><th>\(ctx.t(.due))</th></tr></thead><tbody>\(rows)</tbody></table>
             """
     }

@@ -17,6 +17,7 @@ enum ConsoleText: String, CaseIterable {
     case criterion, score, total, band, sourceInconsistency, forbidden, notFound, csrfFailed, any
     case decisionRecorded, resolve, keepDisplayed, voidCompletion, chooseEvent, versions, kind, severity
     case user, enrolledCode, settlement, quotaDate, open, all, yes, no, auditLog, back, language
+    case name, birthDate, relation, address, year, publishDue, published
 
     /// The label in `language`.
     func callAsFunction(_ language: Language) -> String { names(language) }
@@ -147,5 +148,12 @@ enum ConsoleText: String, CaseIterable {
         .auditLog: ("Аудит", "Аудит", "Audit"),
         .back: ("Артқа", "Назад", "Back"),
         .language: ("Тіл", "Язык", "Language"),
+        .name: ("Аты-жөні", "ФИО", "Name"),
+        .birthDate: ("Туған күні", "Дата рождения", "Date of birth"),
+        .relation: ("Туыстық қатынасы", "Родство", "Relation"),
+        .address: ("Мекенжайы", "Адрес", "Address"),
+        .year: ("Жыл", "Год", "Year"),
+        .publishDue: ("Жариялау мерзімі", "Опубликовать до", "Publish by"),
+        .published: ("Жарияланды", "Опубликован", "Published"),
     ]
 }

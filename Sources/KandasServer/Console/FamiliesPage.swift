@@ -67,6 +67,8 @@ enum FamiliesPage {
         }
         var planSections: [HTML] = []
         for plan in plans {
+            let late: HTML =
+                plan.plan.publicationLate ? "<span class=\"flag\">\(ctx.t(.lateplans))</span>" : ""
             let items = plan.items.map { item -> HTML in
                 let service = (try? ServiceCatalog.service(code: item.serviceCode))?.name(in: lang) ?? "?"
                 let (n, verified, declared) = evidence[item.id.description] ?? (0, 0, 0)
@@ -82,8 +84,8 @@ enum FamiliesPage {
             planSections.append(
                 """
                 <h2>\(ctx.t(.plan)) — \(plan.plan.status.rawValue) (v\(plan.plan.version))</h2>
-                <p class="muted">\(ctx.t(.dueDate)): \(ConsoleLayout.time(plan.plan.publicationDue?.millisecondsSince1970))\
-                 · \(ConsoleLayout.time(plan.plan.publishedAt?.millisecondsSince1970))</p>
+                <p class="muted">\(ctx.t(.publishDue)): \(ConsoleLayout.time(plan.plan.publicationDue?.millisecondsSince1970))\
+                 · \(ctx.t(.published)): \(ConsoleLayout.time(plan.plan.publishedAt?.millisecondsSince1970)) \(late)</p>
                 <table class="items"><thead><tr><th>#</th><th>\(ctx.t(.service))</th><th>\(ctx.t(.members))</th>\
                 <th>\(ctx.t(.dueDate))</th><th>\(ctx.t(.status))</th><th>\(ctx.t(.evidence))</th></tr></thead>\
                 <tbody>\(items)</tbody></table>
@@ -94,9 +96,10 @@ enum FamiliesPage {
         let body: HTML = """
             <dl class="panel"><dt>\(ctx.t(.settlement))</dt><dd>\(f.settlement.name)</dd>\
             <dt>\(ctx.t(.quotaDate))</dt><dd>\(f.quotaInclusionDate.description)</dd>\
-            <dt>Address</dt><dd>\(f.address)</dd></dl>
+            <dt>\(ctx.t(.address))</dt><dd>\(f.address ?? "—")</dd></dl>
             <h2>\(ctx.t(.members))</h2>
-            <table id="members"><thead><tr><th></th><th>\(ctx.t(.memberIIN))</th><th></th><th></th></tr></thead>\
+            <table id="members"><thead><tr><th>\(ctx.t(.name))</th><th>\(ctx.t(.memberIIN))</th>\
+            <th>\(ctx.t(.birthDate))</th><th>\(ctx.t(.relation))</th></tr></thead>\
             <tbody>\(members)</tbody></table>
             \(planSections)
             <h2>\(ctx.t(.monitoring))</h2>
