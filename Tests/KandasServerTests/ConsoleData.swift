@@ -83,6 +83,23 @@ final class ConsoleData: @unchecked Sendable {
         return completionID
     }
 
+    /// Every change the worker's device pulls from the start (all pages).
+    func pull(_ worker: String) throws -> [[String: Any]] {
+        let device = try devices[worker] ?? enroll(worker)
+        devices[worker] = device
+        var changes: [[String: Any]] = []
+        var cursor: String?
+        for _ in 0..<100 {
+            let query = cursor.map { "?cursor=" + ConsoleClient.encode($0) } ?? ""
+            let r = try server.client.authorized(device.token).get("/v1/sync/pull" + query)
+            guard r.status == 200 else { throw TestSupportError("pull failed: \(r)") }
+            changes += r.object["changes"] as? [[String: Any]] ?? []
+            cursor = r.object["cursor"] as? String
+            if r.object["has_more"] as? Bool != true { break }
+        }
+        return changes
+    }
+
     private func enroll(_ worker: String) throws -> (token: String, id: String, seq: Int) {
         let code =
             try admin.json(

@@ -188,5 +188,14 @@ import Testing
             try data.admin.get("/v1/admin/completions/\(completion)/reviews").object["items"] as? [[String: Any]]
         #expect(reviews?.first?["comment"] as? String == "Видео нечёткое <b>")
         #expect(reviews?.first?["decision"] as? String == "has_issues")
+        // And the worker's device receives it on its next pull.
+        let pulled = try data.pull(family.worker)
+        let review = pulled.first { $0["entity"] as? String == "review" }?["data"] as? [String: Any]
+        #expect(review?["completion_id"] as? String == completion)
+        #expect(review?["decision"] as? String == "has_issues")
+        let pulledCompletion = pulled.last {
+            $0["entity"] as? String == "completion" && $0["id"] as? String == completion
+        }
+        #expect((pulledCompletion?["data"] as? [String: Any])?["review_state"] as? String == "has_issues")
     }
 }
