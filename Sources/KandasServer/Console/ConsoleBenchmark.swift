@@ -27,8 +27,13 @@ public enum ConsoleBenchmark {
         let admin = try app.pool.readSync { db in
             try db.queryOne("SELECT id FROM users WHERE username = 'admin'")?.string("id") ?? ""
         }
-        let region = try app.pool.readSync { db in
-            try db.queryOne("SELECT region_id FROM completions LIMIT 1")?.string("region_id") ?? ""
+        let (region, iin, worker) = try app.pool.readSync { db in
+            let row = try db.queryOne(
+                "SELECT c.region_id, m.iin, c.user_id FROM completions c JOIN members m ON m.id = c.member_id LIMIT 1")
+            return (
+                row?.optionalString("region_id") ?? "", row?.optionalString("iin") ?? "",
+                row?.optionalString("user_id") ?? ""
+            )
         }
         let session = try AuthHandlers.startSession(
             app, userID: admin, address: "127.0.0.1", now: app.now(), requestID: "bench")
@@ -41,6 +46,11 @@ public enum ConsoleBenchmark {
             ("page at row \(middle)", [.init(name: "before", value: String(middle))]),
             ("region + service 7", [.init(name: "region_id", value: region), .init(name: "service_code", value: "7")]),
             ("review_state=rejected", [.init(name: "review_state", value: "rejected")]),
+            ("member IIN", [.init(name: "member_iin", value: iin)]),
+            (
+                "worker + incomplete",
+                [.init(name: "worker_id", value: worker), .init(name: "completeness", value: "incomplete")]
+            ),
             (
                 "performed in 2026 (wide range)",
                 [
