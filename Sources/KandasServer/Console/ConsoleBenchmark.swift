@@ -67,9 +67,10 @@ public enum ConsoleBenchmark {
             ),
         ]
         var results: [Result] = []
-        for (label, query) in pages {
+        let dashboard = ConsoleTable.all.first { $0.pattern == "/console/dashboard" }
+        for (label, query, route) in pages.map({ ($0.0, $0.1, route) }) + [("dashboard", [], dashboard ?? route)] {
             let request = HTTPRequest(
-                method: .get, target: "/console/completions", path: "/console/completions", query: query,
+                method: .get, target: route.pattern, path: route.pattern, query: query,
                 headers: ["Cookie": "kandas_session=" + session.token], remoteAddress: "127.0.0.1", requestID: "bench")
             var times: [Double] = []
             var size = 0
@@ -103,11 +104,16 @@ public enum ConsoleBenchmark {
                         + " received_at, clock_skew_ms, note, location, files_declared, files_verified, review_state,"
                         + " event_seq, created_at, updated_at)"
                         + " VALUES(?,?,?,?,?,?,?,?,?,?,'active',1,1,?,?,?,0,?,?,2,?,?,?,?,?)")
+                let files = try db.prepare(
+                    "INSERT INTO attachments(id, completion_id, device_id, position, kind, content_type, size, sha256,"
+                        + " captured_at, source, state, received_bytes, verified_at, declared_at)"
+                        + " VALUES(?,?,'00000000-0000-4000-8000-000000000001',?,?,?,1000,?,?,'camera',?,0,?,0)")
                 for n in 0..<count {
                     let item = items[n % items.count]
+                    let completionID = UUID().uuidString.lowercased()
                     let performed = base + Int64(n) * 280_000  // about 10 months for 100,000 rows
                     try statement.bind([
-                        .text(UUID().uuidString.lowercased()), item["id"], item["plan_id"], item["family_id"],
+                        .text(completionID), item["id"], item["plan_id"], item["family_id"],
                         item["member_id"], item["region_id"], item["career_centre_id"], item["service_code"],
                         .text("00000000-0000-4000-8000-000000000001"), item["worker"], .integer(performed),
                         .integer(performed + 60_000), .integer(performed + 120_000), .text("bench note \(n)"),
@@ -118,6 +124,19 @@ public enum ConsoleBenchmark {
                         .integer(performed), .integer(performed),
                     ])
                     try statement.run()
+                    // Two files each: a verified photo and a video, still receiving for every third completion.
+                    for position in 0..<2 {
+                        let verified = position == 0 || n % 3 != 0
+                        try files.bind([
+                            .text(UUID().uuidString.lowercased()), .text(completionID), .integer(Int64(position)),
+                            .text(position == 0 ? "photo" : "video"),
+                            .text(position == 0 ? "image/jpeg" : "video/mp4"),
+                            .text(String(repeating: position == 0 ? "a" : "b", count: 64)), .integer(performed),
+                            .text(verified ? "verified" : "receiving"),
+                            verified ? .integer(performed + 86_400_000) : .null,
+                        ])
+                        try files.run()
+                    }
                 }
             }
             _ = try db.run("ANALYZE")

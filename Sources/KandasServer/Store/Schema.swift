@@ -20,6 +20,7 @@ enum Schema {
         m.register("0003-families-plans", familiesAndPlans)
         m.register("0004-operations", operations)
         m.register("0005-sync", SyncSchema.migrate)
+        m.register("0006-console", ConsoleSchema.migrate)
         return m
     }
 
