@@ -60,6 +60,7 @@ test: deps-test
 	@set +e; swift test --skip-build $(SWIFT_TEST_FLAGS) 2>&1 | tee .build/test-run.log; rc=$${PIPESTATUS[0]}; \
 	  passed=$$(grep -E '^.? ?Test [^ ].* passed after' .build/test-run.log | grep -vc 'Test run with'); \
 	  failed=$$(grep -E '^.? ?Test [^ ].* failed after' .build/test-run.log | grep -vc 'Test run with'); \
+	  if [ $$rc -ne 0 ] && [ $$failed -eq 0 ]; then failed=1; echo "the test process exited with status $$rc (crash?)"; fi; \
 	  echo; echo "$$passed passed, $$failed failed"; \
 	  if [ $$rc -ne 0 ] || [ $$failed -ne 0 ]; then exit 1; fi
 

@@ -41,9 +41,13 @@ let package = Package(
         // Server side.
         .target(name: "HTTPServer", dependencies: ["CLinux", "Log", "Lifecycle"], swiftSettings: strict),
         .target(
+            name: "KandasUploads", dependencies: ["HTTPServer", "SQLiteKit", "Crypto", "KandasProtocol", "Log"],
+            swiftSettings: strict),
+        .target(
             name: "KandasServer",
             dependencies: [
                 "HTTPServer", "SQLiteKit", "KandasProtocol", "KandasDomain", "Crypto", "Log", "Lifecycle", "QRCode",
+                "KandasUploads",
             ],
             swiftSettings: strict),
         .executableTarget(name: "kandas-server", dependencies: ["KandasServer"], swiftSettings: strict),
@@ -60,7 +64,8 @@ let package = Package(
         .executableTarget(
             name: "kandas-bench",
             dependencies: [
-                "Crypto", "SQLiteKit", "HTTPServer", "KandasServer", "KandasClient", "KandasProtocol", "Log",
+                "Crypto", "SQLiteKit", "HTTPServer", "KandasServer", "KandasClient", "KandasProtocol", "KandasUploads",
+                "Log",
             ],
             swiftSettings: strict),
 
@@ -88,6 +93,9 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "CurlTransportTests", dependencies: ["CurlTransport", "KandasClient"], exclude: ["echo_server.py"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "KandasUploadsTests", dependencies: ["KandasUploads", "HTTPServer"], exclude: ["tus_resume.py"],
             swiftSettings: strict),
         .testTarget(
             name: "EndToEndTests", dependencies: ["KandasServer", "KandasClient", "CurlTransport", "KandasCLI"],

@@ -12,6 +12,7 @@ let benchmarks: [Benchmark] = [
         name: "http",
         usage: "http [--duration S] [--runs N] [--upload-mib N] [--loops N] [--handlers N] [--only small|idle|upload]",
         rawRun: runHTTPBenchmark),
+    UploadBenchmark.benchmark,
 ]
 
 exit(BenchmarkRunner.main(arguments: Array(CommandLine.arguments.dropFirst()), benchmarks: benchmarks))

@@ -70,6 +70,16 @@ func waitUntil(_ condition: () -> Bool) -> Bool {
     return false
 }
 
+/// The same wait without blocking a thread of Swift's cooperative pool, for tests whose condition
+/// depends on other tasks making progress (blocking there can starve the very task awaited).
+func waitUntilAsync(_ condition: () -> Bool) async -> Bool {
+    for _ in 0..<2000 {
+        if condition() { return true }
+        try? await Task.sleep(for: .milliseconds(10))
+    }
+    return false
+}
+
 /// A temporary folder, removed by `remove()` or at the latest when the test's suite instance goes away.
 final class TempDir: Sendable {
     let path: String

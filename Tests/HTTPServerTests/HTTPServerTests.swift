@@ -312,12 +312,13 @@ import Testing
         let server = HTTPServer(configuration: config, router: router, logger: .disabled)
         let group = ServiceGroup(services: [server], signals: [], logger: .disabled)
         async let outcome = group.run()
-        #expect(waitUntil { server.boundPort != nil })
-        let pong = try run(["curl", "-sS", "http://127.0.0.1:\(server.boundPort!)/ping"])
+        #expect(await waitUntilAsync { server.boundPort != nil })
+        let port = try #require(server.boundPort)
+        let pong = try run(["curl", "-sS", "http://127.0.0.1:\(port)/ping"])
         #expect(pong.output == "pong")
         group.triggerShutdown()
         #expect(try await outcome == .requested)
-        #expect(throws: HTTPError.self) { _ = try RawClient(port: server.boundPort!) }
+        #expect(throws: HTTPError.self) { _ = try RawClient(port: port) }
     }
 
     @Test func bindingATakenPort_throwsListenFailedWithErrno() throws {

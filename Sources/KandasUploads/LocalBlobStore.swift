@@ -1,0 +1,99 @@
+import Glibc
+
+/// A content-addressed blob folder: `<root>/ab/cd/<64 hex>`.
+///
+/// Only hashes the server computed become names on disk, never a client-chosen name. A file is
+/// published with `link(2)`, which, like `rename(2)`, makes the complete file appear atomically
+/// under its final name, but never replaces an existing blob and leaves the source in place:
+/// the upload's partial file stays valid until the database says `verified`, so a failed commit
+/// loses nothing. Durability: the file is `fsync`ed before the link and the folder after it.
+///
+/// ```swift
+/// let blobs = try LocalBlobStore(root: "data/blobs")
+/// let stored = try blobs.add(fileAt: partial, sha256: hex)
+/// ```
+public struct LocalBlobStore: BlobStore {
+    /// The blob folder.
+    public let root: String
+
+    /// Opens (creating if needed) a blob folder.
+    ///
+    /// - Throws: ``UploadError`` `internal_error` if the folder cannot be created.
+    public init(root: String) throws(UploadError) {
+        self.root = root
+        try FileIO.makeDirectories(root)
+    }
+
+    public func localPath(sha256: String) -> String? {
+        guard Self.isContentAddress(sha256) else { return nil }
+        return path(sha256)
+    }
+
+    public func contains(sha256: String) throws(UploadError) -> Bool {
+        guard Self.isContentAddress(sha256) else { return false }
+        return try FileIO.size(path(sha256)) != nil
+    }
+
+    public func add(fileAt source: String, sha256: String) throws(UploadError) -> StoredBlob {
+        guard Self.isContentAddress(sha256) else {
+            throw UploadError(.internalError, detail: "not a content address", operation: "blob_add")
+        }
+        let fd = try FileIO.open(source, O_RDONLY)
+        defer { close(fd) }
+        try FileIO.fsync(fd, path: source)
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw .system("fstat", path: source, errno: errno) }
+        let size = Int64(st.st_size)
+
+        let first = root + "/" + String(sha256.prefix(2))
+        let second = first + "/" + String(sha256.dropFirst(2).prefix(2))
+        try makeDurableDirectory(first, parent: root)
+        try makeDurableDirectory(second, parent: first)
+        let target = second + "/" + sha256
+        if link(source, target) != 0 {
+            switch errno {
+            case EEXIST:
+                // Identical content is already stored: keep that copy, the caller drops its own.
+                return StoredBlob(sha256: sha256, size: size, alreadyPresent: true)
+            case EXDEV:
+                try copyIn(fd: fd, source: source, directory: second, target: target)
+            default:
+                throw .system("link", path: target, errno: errno)
+            }
+        }
+        try FileIO.fsyncDirectory(second)
+        return StoredBlob(sha256: sha256, size: size, alreadyPresent: false)
+    }
+
+    func path(_ sha256: String) -> String {
+        root + "/" + String(sha256.prefix(2)) + "/" + String(sha256.dropFirst(2).prefix(2)) + "/" + sha256
+    }
+
+    /// Creates a fan-out folder once, with its entry made durable in the parent.
+    private func makeDurableDirectory(_ path: String, parent: String) throws(UploadError) {
+        if mkdir(path, 0o700) == 0 {
+            try FileIO.fsyncDirectory(parent)
+        } else if errno != EEXIST {
+            throw .system("mkdir", path: path, errno: errno)
+        }
+    }
+
+    /// When the source is on another file system: copy to a temporary name, fsync, rename.
+    private func copyIn(fd: Int32, source: String, directory: String, target: String) throws(UploadError) {
+        let temporary = directory + "/.tmp-" + String(target.suffix(64))
+        let out = try FileIO.open(temporary, O_WRONLY | O_CREAT | O_TRUNC, mode: 0o600)
+        defer { close(out) }
+        var offset: Int64 = 0
+        while true {
+            let chunk = try FileIO.pread(fd, count: 1 << 20, at: offset, path: source)
+            if chunk.isEmpty { break }
+            let result = chunk.withUnsafeBytes { raw in
+                Result { () throws(UploadError) in try FileIO.pwriteAll(out, raw, at: offset, path: temporary) }
+            }
+            try result.get()
+            offset += Int64(chunk.count)
+        }
+        try FileIO.fsync(out, path: temporary)
+        guard rename(temporary, target) == 0 else { throw .system("rename", path: target, errno: errno) }
+    }
+}

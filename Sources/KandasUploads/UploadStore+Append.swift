@@ -1,0 +1,316 @@
+import Crypto
+import Foundation
+import Glibc
+public import KandasProtocol
+import SQLiteKit
+
+extension UploadStore {
+    /// Starts a PATCH: takes the upload's lease (ending an older request), checks the offset and
+    /// the sizes, and returns the writer the body is streamed into.
+    ///
+    /// - Parameters:
+    ///   - offset: the client's `Upload-Offset`.
+    ///   - contentLength: the declared body size, nil for a chunked body.
+    ///   - checksum: the `Upload-Checksum`; with one, the chunk is all-or-nothing.
+    /// - Throws: ``UploadError`` `upload_offset_mismatch` (with the committed offset),
+    ///   `chunk_too_large`, `upload_too_large`, `not_found`, `upload_expired`, `upload_corrupt`.
+    public func beginAppend(
+        owner: String, uploadID: String, offset: Int64, contentLength: Int64?, checksum: UploadChecksum?
+    ) throws(UploadError) -> AppendWriter {
+        try withSession(owner: owner, uploadID: uploadID) { (session, state, loaded) throws(UploadError) in
+            var record = loaded
+            if state.writer != nil {
+                endWriter(&state, session: session)
+                record = try reload(owner: owner, uploadID: uploadID)
+            }
+            if record.state == .verified {
+                guard offset == record.length else {
+                    throw UploadError(.uploadOffsetMismatch, uploadOffset: record.length)
+                }
+                guard (contentLength ?? 0) == 0 else {
+                    throw UploadError(.uploadTooLarge, detail: "the upload is complete", limit: record.length)
+                }
+                return AppendWriter(store: self, completed: record.status())
+            }
+            guard offset == record.offset else {
+                throw UploadError(
+                    .uploadOffsetMismatch, detail: "resume from the stored offset", uploadOffset: record.offset)
+            }
+            if let contentLength {
+                guard contentLength <= configuration.maxChunkBytes else {
+                    throw UploadError(.chunkTooLarge, limit: configuration.maxChunkBytes)
+                }
+                guard contentLength <= record.length - record.offset else {
+                    throw UploadError(
+                        .uploadTooLarge, detail: "the body goes beyond Upload-Length", limit: record.length)
+                }
+            }
+            let path = partialPath(uploadID)
+            let fd = try FileIO.open(path, O_RDWR | O_CREAT)
+            do throws(UploadError) {
+                var st = stat()
+                guard fstat(fd, &st) == 0 else { throw UploadError.system("fstat", path: path, errno: errno) }
+                if Int64(st.st_size) < record.offset {
+                    // Acknowledged bytes are missing: the file was damaged outside the server.
+                    close(fd)
+                    markCorrupt(&state, session: session, record: record, reason: "partial file shorter than offset")
+                    throw UploadError(.uploadCorrupt)
+                }
+                if Int64(st.st_size) > record.offset { try FileIO.truncate(fd, to: record.offset, path: path) }
+                if state.hasher == nil || state.hashedOffset != record.offset {
+                    state.hasher = try Self.hashPrefix(fd: fd, count: record.offset, path: path)
+                    state.hashedOffset = record.offset
+                }
+            } catch {
+                if !state.retired { close(fd) }
+                throw error
+            }
+            state.generation &+= 1
+            var pending = PendingWrite(
+                generation: state.generation, record: record, fd: fd, path: path, start: record.offset,
+                checksum: checksum, fileHasher: state.hasher!)
+            switch checksum?.algorithm {
+            case .sha256: pending.chunkSHA256 = SHA256()
+            case .sha1: pending.chunkSHA1 = SHA1()
+            case nil: break
+            }
+            state.writer = pending
+            return AppendWriter(store: self, session: session, generation: state.generation)
+        }
+    }
+
+    // MARK: Writer operations (called by AppendWriter)
+
+    func append(_ bytes: UnsafeRawBufferPointer, session: UploadSession, generation: UInt64) throws(UploadError) {
+        try session.state.withLock { (state) throws(UploadError) in
+            guard !state.retired, state.generation == generation, let w = state.writer else {
+                throw Self.leaseLost
+            }
+            let n = Int64(bytes.count)
+            guard w.written + n <= configuration.maxChunkBytes else {
+                throw UploadError(.chunkTooLarge, limit: configuration.maxChunkBytes)
+            }
+            guard w.end + n <= w.record.length else {
+                throw UploadError(.uploadTooLarge, detail: "the body goes beyond Upload-Length", limit: w.record.length)
+            }
+            try FileIO.pwriteAll(w.fd, bytes, at: w.end, path: w.path)
+            // Starts writeback of these pages now (Linux: DONTNEED on dirty pages queues them
+            // without waiting), so the fsync at the end of the request has little left to do
+            // and the disk works while the network delivers the next bytes.
+            _ = posix_fadvise(w.fd, off_t(w.end), off_t(n), POSIX_FADV_DONTNEED)
+            // Mutated in place (not through a copy) so the hash contexts are never duplicated.
+            state.writer!.hash(bytes)
+            state.writer!.written += n
+        }
+    }
+
+    func finish(session: UploadSession, generation: UInt64) throws(UploadError) -> UploadStatus {
+        try session.state.withLock { (state) throws(UploadError) in
+            guard !state.retired, state.generation == generation, let w = state.writer else {
+                throw Self.leaseLost
+            }
+            if let expected = w.checksum {
+                guard state.writer!.chunkDigest() == expected.digest else {
+                    discard(&state)
+                    throw UploadError(
+                        .checksumMismatch, detail: "the body does not match Upload-Checksum", uploadOffset: w.start)
+                }
+            }
+            return try commit(&state, session: session)
+        }
+    }
+
+    func abort(session: UploadSession, generation: UInt64) {
+        session.state.withLock { state in
+            guard !state.retired, state.generation == generation, state.writer != nil else { return }
+            endWriter(&state, session: session)
+        }
+    }
+
+    /// Ends the request holding the lease: tus core bytes are committed (they arrived before the
+    /// cut), a checksummed chunk is discarded (all-or-nothing). The old request's next call fails.
+    func endWriter(_ state: inout SessionState, session: UploadSession) {
+        state.generation &+= 1
+        guard let w = state.writer else { return }
+        if w.checksum == nil && w.written > 0 {
+            do {
+                _ = try commit(&state, session: session)
+            } catch {
+                logger.warning(
+                    "uploads: committing an interrupted body failed",
+                    ["uploads.id": .string(session.id), "error": .string("\(error)")])
+            }
+        } else {
+            discard(&state)
+        }
+    }
+
+    /// Cuts the file back to the committed offset and drops the writer.
+    func discard(_ state: inout SessionState) {
+        guard let w = state.writer.take() else { return }
+        defer { close(w.fd) }
+        do {
+            try FileIO.truncate(w.fd, to: w.start, path: w.path)
+        } catch {
+            // The offset in SQLite is still the truth; recovery truncates at the next start.
+            logger.error(
+                "uploads: truncate failed", ["uploads.id": .string(w.record.id), "error": .string("\(error)")])
+        }
+    }
+
+    /// Makes the writer's bytes durable and records the new offset, then verifies a complete file.
+    ///
+    /// Order: `fsync` the file (and the folder for a new file), check the magic bytes once the
+    /// first 64 are in, then one SQLite write; only after it is an offset reported. A complete
+    /// file is hashed (running state, no second read), stored in the blob store and marked
+    /// verified in one transaction together with the `onVerified` hook.
+    func commit(_ state: inout SessionState, session: UploadSession) throws(UploadError) -> UploadStatus {
+        guard let w = state.writer.take() else { throw Self.leaseLost }
+        defer { close(w.fd) }
+        let record = w.record
+        guard w.written > 0 else { return record.status() }
+        do {
+            try FileIO.fsync(w.fd, path: w.path)
+            if w.start == 0 { try FileIO.fsyncDirectory(configuration.partialDirectory) }
+        } catch {
+            try? FileIO.truncate(w.fd, to: w.start, path: w.path)
+            throw error
+        }
+        let needed = Int64(min(MagicBytes.prefixLength, Int(record.length)))
+        if w.start < needed && w.end >= needed {
+            let prefix = try FileIO.pread(w.fd, count: Int(needed), at: 0, path: w.path)
+            guard MagicBytes.matches(contentType: record.contentType, prefix: prefix) else {
+                markCorrupt(&state, session: session, record: record, reason: "magic bytes")
+                throw UploadError(.contentTypeMismatch, detail: "the file's first bytes are not \(record.contentType)")
+            }
+        }
+        let now = nowMillis
+        if w.end == record.length {
+            let digest = w.fileHasher.finalize().hex
+            guard digest == record.sha256 else {
+                markCorrupt(&state, session: session, record: record, reason: "whole-file digest")
+                throw UploadError(.fileDigestMismatch, detail: "the file's SHA-256 differs from the declared one")
+            }
+            return try verify(&state, session: session, writer: w, now: now)
+        }
+        let expires = min(
+            now + configuration.expirySeconds * 1000, record.createdAt + configuration.maxAgeSeconds * 1000)
+        let end = w.end
+        do {
+            let changed = try database.writeSync { db in
+                try db.run(
+                    "UPDATE tus_uploads SET offset = ?, updated_at = ?, expires_at = ? "
+                        + "WHERE upload_id = ? AND state = 'receiving' AND offset = ?", end, now, expires, record.id,
+                    w.start)
+            }
+            guard changed == 1 else { throw UploadError(.uploadExpired) }
+        } catch {
+            try? FileIO.truncate(w.fd, to: w.start, path: w.path)
+            throw UploadError.storage(error, operation: "commit offset")
+        }
+        state.hasher = w.fileHasher
+        state.hashedOffset = end
+        var updated = record
+        updated.offset = end
+        updated.updatedAt = now
+        updated.expiresAt = expires
+        return updated.status()
+    }
+
+    private func verify(
+        _ state: inout SessionState, session: UploadSession, writer w: PendingWrite, now: Int64
+    )
+        throws(UploadError) -> UploadStatus
+    {
+        let record = w.record
+        let stored: StoredBlob
+        do {
+            stored = try blobs.add(fileAt: w.path, sha256: record.sha256)
+        } catch {
+            try? FileIO.truncate(w.fd, to: w.start, path: w.path)
+            throw error
+        }
+        let file = VerifiedFile(
+            uploadID: record.id, owner: record.owner, attachmentID: record.attachmentID, sha256: record.sha256,
+            size: record.length, contentType: record.contentType, kind: record.kind, filename: record.filename,
+            verifiedAt: UploadRecord.date(now), blobAlreadyPresent: stored.alreadyPresent)
+        let hook = onVerified
+        do {
+            try database.writeSync { db in
+                let changed = try db.run(
+                    "UPDATE tus_uploads SET offset = length, state = 'verified', verified_at = ?, updated_at = ?, "
+                        + "expires_at = NULL WHERE upload_id = ? AND state = 'receiving'", now, now, record.id)
+                guard changed == 1 else { throw UploadError(.uploadExpired) }
+                try hook?(db, file)
+            }
+        } catch {
+            // Nothing was acknowledged: the client resends the last chunk. The blob may stay as
+            // an orphan, harmless since it is content-addressed.
+            try? FileIO.truncate(w.fd, to: w.start, path: w.path)
+            throw UploadError.storage(error, operation: "mark verified")
+        }
+        do { try FileIO.unlinkIfPresent(w.path) } catch {
+            logger.warning("uploads: partial file not removed", ["uploads.id": .string(record.id)])
+        }
+        retire(session, &state)
+        var verified = record
+        verified.state = .verified
+        verified.offset = record.length
+        verified.verifiedAt = now
+        return verified.status()
+    }
+
+    /// Closes an upload as corrupt: its bytes are dropped and its id answers 410.
+    func markCorrupt(_ state: inout SessionState, session: UploadSession, record: UploadRecord, reason: String) {
+        let now = nowMillis
+        do {
+            try database.writeSync { db in
+                _ = try db.run(
+                    "UPDATE tus_uploads SET state = 'corrupt', updated_at = ? WHERE upload_id = ? AND state = 'receiving'",
+                    now, record.id)
+            }
+            try FileIO.unlinkIfPresent(partialPath(record.id))
+        } catch {
+            logger.error(
+                "uploads: marking corrupt failed", ["uploads.id": .string(record.id), "error": .string("\(error)")])
+        }
+        logger.notice("uploads: upload corrupt", ["uploads.id": .string(record.id), "uploads.reason": .string(reason)])
+        retire(session, &state)
+    }
+
+    /// Loads an upload again after its writer was ended, with the usual state checks.
+    func reload(owner: String, uploadID: String) throws(UploadError) -> UploadRecord {
+        let loaded = try storage("load") { try database.readSync { try UploadRecord.load(uploadID, $0) } }
+        guard let record = loaded, record.owner == owner else { throw UploadError(.notFound) }
+        switch record.state {
+        case .expired: throw UploadError(.uploadExpired)
+        case .corrupt: throw UploadError(.uploadCorrupt)
+        default: return record
+        }
+    }
+
+    /// SHA-256 of a file's first `count` bytes: the resume path reads the partial file once.
+    static func hashPrefix(fd: Int32, count: Int64, path: String) throws(UploadError) -> SHA256 {
+        var hasher = SHA256()
+        var offset: Int64 = 0
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 4096)
+        defer { buffer.deallocate() }
+        while offset < count {
+            let want = Int(min(Int64(buffer.count), count - offset))
+            let n = Glibc.pread(fd, buffer.baseAddress, want, off_t(offset))
+            if n > 0 {
+                hasher.update(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+                offset += Int64(n)
+            } else if n == 0 {
+                throw UploadError(.internalError, detail: nil, operation: "hash prefix: short file", path: path)
+            } else if errno != EINTR {
+                throw UploadError.system("pread", path: path, errno: errno)
+            }
+        }
+        return hasher
+    }
+
+    static var leaseLost: UploadError {
+        UploadError(.conflict, detail: "a newer request on this upload ended this one")
+    }
+}

@@ -1,0 +1,294 @@
+import Crypto
+import Foundation
+import Glibc
+import HTTPServer
+import KandasProtocol
+import KandasUploads
+import Log
+import SQLiteKit
+
+/// `kandas-bench uploads`: a large file through our tus server versus `curl -T` to stock nginx.
+///
+/// Ours: one curl process creates the upload and sends every chunk of `max_chunk_bytes`
+/// (16 MiB) on one keep-alive connection; the server writes each chunk to the partial file,
+/// fsyncs it, commits the offset in SQLite and, at the end, checks the whole file's SHA-256
+/// (running hash) and links it into the blob store. A second row adds a SHA-256
+/// `Upload-Checksum` to every chunk (what our own client sends). The peer is nginx with its
+/// default `client_body_buffer_size`, a WebDAV `PUT` to disk that verifies nothing and does
+/// not fsync. `dd conv=fdatasync` of the same file shows what the disk allows for durable writes
+/// at that moment (the shared machine's disk varies a lot). Our server runs in a child process (this binary, `KANDAS_BENCH_UPLOAD_CHILD`
+/// set) so its peak RSS (`VmHWM`) is its own. Runs alternate peer / ours; medians compared.
+enum UploadBenchmark {
+    static let benchmark = Benchmark(
+        name: "uploads",
+        usage: "uploads [--size-mib 1024] [--runs 3]",
+        run: run)
+
+    static let childVariable = "KANDAS_BENCH_UPLOAD_CHILD"
+    static let nginxPort = 18_090
+
+    static func run(_ arguments: Arguments) throws {
+        if let dir = ProcessInfo.processInfo.environment[childVariable] {
+            try serveChild(dataDirectory: dir)
+            return
+        }
+        let sizeMiB = try arguments.int("size-mib", default: 1024)
+        let runs = try arguments.int("runs", default: 3)
+        try arguments.checkAllUsed()
+        for tool in ["nginx", "curl", "split"] where (try? runCommand("sh", ["-c", "command -v \(tool)"])) == nil {
+            throw BenchmarkFailure(
+                description: "\(tool) is missing: apt-get install nginx-light curl (make deps-bench)")
+        }
+        var template = Array("/tmp/kandas-bench-uploads-XXXXXX".utf8CString)
+        let dir = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try measureBoth(dir: dir, sizeMiB: sizeMiB, runs: runs)
+    }
+
+    private static func measureBoth(dir: String, sizeMiB: Int, runs: Int) throws {
+        let source = dir + "/source.bin"
+        _ = try runCommand("sh", ["-c", "head -c \(sizeMiB)M /dev/urandom > \(source)"])
+        // The payload must look like a video for the magic-bytes check: an MP4 `ftyp` box.
+        let header: [UInt8] = [0, 0, 0, 0x18] + Array("ftypisomisomiso2avc1mp41".utf8)
+        let fd = open(source, O_WRONLY)
+        _ = header.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
+        close(fd)
+        let sha = try SHA256.hash(fileAt: source).hex
+        let chunk = Limits.default.maxChunkBytes
+        _ = try runCommand("split", ["-b", String(chunk), "-d", "-a", "4", source, dir + "/chunk-"])
+        let chunks = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix("chunk-") }.sorted()
+        let checksums = try chunks.map { "sha256 " + (try SHA256.hash(fileAt: dir + "/" + $0)).base64 }
+
+        let nginx = try startNginx(dir: dir)
+        defer {
+            kill(nginx.processIdentifier, SIGQUIT)
+            nginx.waitUntilExit()
+        }
+        let (child, input, port) = try startChild(dir: dir + "/ours")
+        defer {
+            try? input.fileHandleForWriting.close()
+            child.waitUntilExit()
+        }
+        let bytes = Double(sizeMiB) * 1_048_576
+        var report = Report(
+            title: "\(sizeMiB) MiB upload, 127.0.0.1, curl", columns: ["run", "who", "s", "MB/s"])
+        var peer: [Double] = []
+        var plain: [Double] = []
+        var summed: [Double] = []
+        var durable: [Double] = []
+        for run in 0...runs {
+            let d = try timed {
+                _ = try runCommand(
+                    "dd", ["if=\(source)", "of=\(dir)/dd.bin", "bs=\(chunk)", "conv=fdatasync", "status=none"])
+            }
+            try? FileManager.default.removeItem(atPath: dir + "/dd.bin")
+            let n = try timed { try putToNginx(source: source, dir: dir) }
+            let o = try timed {
+                try tusUpload(port: port, dir: dir, chunks: chunks, checksums: nil, sha: sha, length: Int(bytes))
+            }
+            let c = try timed {
+                try tusUpload(port: port, dir: dir, chunks: chunks, checksums: checksums, sha: sha, length: Int(bytes))
+            }
+            // Run 0 warms the page cache, the binaries and the connections; it is not counted.
+            guard run > 0 else { continue }
+            peer.append(bytes / n / 1e6)
+            plain.append(bytes / o / 1e6)
+            summed.append(bytes / c / 1e6)
+            durable.append(bytes / d / 1e6)
+            report.add([
+                "\(run)", "dd bs=16M conv=fdatasync (disk)", Report.format(d, 2), Report.format(bytes / d / 1e6, 0),
+            ])
+            report.add([
+                "\(run)", "nginx PUT (default buffers)", Report.format(n, 2), Report.format(bytes / n / 1e6, 0),
+            ])
+            report.add(["\(run)", "ours tus", Report.format(o, 2), Report.format(bytes / o / 1e6, 0)])
+            report.add(["\(run)", "ours tus + chunk sha256", Report.format(c, 2), Report.format(bytes / c / 1e6, 0)])
+        }
+        let hwm = statusKiB(child.processIdentifier, "VmHWM")
+        let anon = statusKiB(child.processIdentifier, "RssAnon")
+        let mapped = statusKiB(child.processIdentifier, "RssFile")
+        report.print()
+        print("median nginx PUT: \(Report.format(median(peer), 0)) MB/s (stores, no fsync, no hash)")
+        print("median dd conv=fdatasync: \(Report.format(median(durable), 0)) MB/s (this disk's durable-write rate)")
+        print("median ours tus: \(Report.format(median(plain), 0)) MB/s (fsync per chunk, SQLite offset, SHA-256)")
+        print("median ours tus + chunk sha256: \(Report.format(median(summed), 0)) MB/s")
+        print(Report.ratioLine("ours/nginx", ours: median(plain), peer: median(peer), target: 1.0))
+        print(Report.ratioLine("ours+checksum/nginx", ours: median(summed), peer: median(peer), target: 1.0))
+        print(
+            "our server peak RSS (VmHWM, whole run): \(hwm / 1024) MiB (target < 64 MiB); "
+                + "at the end: anonymous \(anon / 1024) MiB, mapped files \(mapped / 1024) MiB")
+    }
+
+    // MARK: peers
+
+    private static func putToNginx(source: String, dir: String) throws {
+        let target = dir + "/nginx/www/upload/up.bin"
+        try? FileManager.default.removeItem(atPath: target)
+        let out = try runCommand(
+            "curl",
+            [
+                "-sS", "-f", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Expect:", "-T", source,
+                "http://127.0.0.1:\(nginxPort)/upload/up.bin",
+            ])
+        guard out.standardOutput.hasPrefix("20") else {
+            throw BenchmarkFailure(description: "nginx PUT answered \(out.standardOutput)")
+        }
+        try? FileManager.default.removeItem(atPath: target)
+    }
+
+    /// Creation plus every chunk in one curl process (one keep-alive connection).
+    private static func tusUpload(
+        port: Int, dir: String, chunks: [String], checksums: [String]?, sha: String, length: Int
+    ) throws {
+        let base = "http://127.0.0.1:\(port)/v1/uploads"
+        let metadata = UploadMetadata(attachmentID: .random(), sha256: sha, contentType: "video/mp4", kind: .video)
+        let common = ["-sS", "-H", "Expect:", "-H", "Tus-Resumable: 1.0.0", "-H", "Authorization: Bearer bench"]
+        let created = try runCommand(
+            "curl",
+            common + [
+                "-o", "/dev/null", "-D", "-", "-X", "POST", "-H", "Upload-Length: \(length)", "-H",
+                "Upload-Metadata: \(metadata.headerValue)", base,
+            ])
+        guard
+            let line = created.standardOutput.split(separator: "\r\n").first(where: {
+                $0.lowercased().hasPrefix("location:")
+            })
+        else { throw BenchmarkFailure(description: "creation failed: \(created.standardOutput)") }
+        let url = "http://127.0.0.1:\(port)" + line.dropFirst("location:".count).trimmingCharacters(in: .whitespaces)
+        var args: [String] = []
+        var offset = 0
+        for (index, name) in chunks.enumerated() {
+            if index > 0 { args.append("--next") }
+            args +=
+                common + [
+                    "-o", "/dev/null", "-w", "%{http_code}\n", "-X", "PATCH", "-H",
+                    "Content-Type: application/offset+octet-stream", "-H", "Upload-Offset: \(offset)", "-T",
+                    dir + "/" + name,
+                ]
+            if let checksums { args += ["-H", "Upload-Checksum: \(checksums[index])"] }
+            args.append(url)
+            offset += Int((try FileManager.default.attributesOfItem(atPath: dir + "/" + name)[.size] as? Int) ?? 0)
+        }
+        let out = try runCommand("curl", args)
+        let codes = out.standardOutput.split(separator: "\n")
+        guard codes.count == chunks.count, codes.allSatisfy({ $0 == "204" }) else {
+            throw BenchmarkFailure(description: "tus PATCHes answered \(codes.suffix(3))")
+        }
+        let blob = dir + "/ours/blobs/\(sha.prefix(2))/\(sha.dropFirst(2).prefix(2))/\(sha)"
+        guard FileManager.default.fileExists(atPath: blob) else {
+            throw BenchmarkFailure(description: "the upload was not verified into the blob store")
+        }
+        // The next run must store the blob again, not find it already there.
+        try FileManager.default.removeItem(atPath: blob)
+    }
+
+    private static func startNginx(dir: String) throws -> Process {
+        for sub in ["www/upload", "body_temp", "logs"] {
+            try FileManager.default.createDirectory(atPath: "\(dir)/nginx/\(sub)", withIntermediateDirectories: true)
+        }
+        let config = """
+            daemon off;
+            user root;
+            worker_processes 2;
+            pid \(dir)/nginx/nginx.pid;
+            error_log \(dir)/nginx/logs/error.log warn;
+            events { worker_connections 1024; }
+            http {
+                access_log off;
+                client_body_temp_path \(dir)/nginx/body_temp;
+                proxy_temp_path \(dir)/nginx/body_temp;
+                fastcgi_temp_path \(dir)/nginx/body_temp;
+                uwsgi_temp_path \(dir)/nginx/body_temp;
+                scgi_temp_path \(dir)/nginx/body_temp;
+                server {
+                    listen 127.0.0.1:\(nginxPort);
+                    root \(dir)/nginx/www;
+                    location /upload/ {
+                        dav_methods PUT;
+                        create_full_put_path on;
+                        client_max_body_size 0;
+                        client_body_timeout 60s;
+                    }
+                }
+            }
+            """
+        try config.write(toFile: "\(dir)/nginx/nginx.conf", atomically: true, encoding: .utf8)
+        let nginx = Process()
+        nginx.executableURL = URL(fileURLWithPath: "/usr/sbin/nginx")
+        nginx.arguments = ["-c", "\(dir)/nginx/nginx.conf", "-p", "\(dir)/nginx"]
+        nginx.standardError = FileHandle.nullDevice
+        try nginx.run()
+        for _ in 0..<100 {
+            let probe = try? runCommand(
+                "curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:\(nginxPort)/"])
+            if probe != nil { break }
+            usleep(50_000)
+        }
+        return nginx
+    }
+
+    private static func startChild(dir: String) throws -> (Process, Pipe, Int) {
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        child.arguments = ["uploads"]
+        child.environment = ProcessInfo.processInfo.environment.merging([childVariable: dir]) { $1 }
+        let out = Pipe()
+        let input = Pipe()
+        child.standardOutput = out
+        child.standardInput = input
+        try child.run()
+        var line = Data()
+        while true {
+            let d = out.fileHandleForReading.readData(ofLength: 1)
+            if d.isEmpty || d.first == 0x0A { break }
+            line.append(d)
+        }
+        let text = String(decoding: line, as: UTF8.self)
+        guard text.hasPrefix("port "), let port = Int(text.dropFirst(5)) else {
+            throw BenchmarkFailure(description: "our server did not start: \(text)")
+        }
+        return (child, input, port)
+    }
+
+    /// The child: the upload store and tus routes on a real HTTP server, until stdin closes.
+    private static func serveChild(dataDirectory: String) throws {
+        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
+        var migrator = Migrator()
+        UploadStore.registerMigrations(in: &migrator)
+        let pool = try DatabasePool(path: dataDirectory + "/kandas.sqlite", readers: 2, migrator: migrator)
+        let store = try UploadStore(
+            database: pool, configuration: UploadConfiguration(dataDirectory: dataDirectory), logger: .disabled)
+        var router = Router()
+        TusHandlers(store: store).register(on: &router) { _ throws(HTTPError) in "bench" }
+        var config = HTTPServer.Configuration(listen: [HTTPServer.ListenAddress(host: "127.0.0.1", port: 0)])
+        config.eventLoops = 2
+        config.handlerThreads = 4
+        let server = HTTPServer(configuration: config, router: router, logger: .disabled)
+        try server.start()
+        print("port \(server.boundPort!)")
+        fflush(nil)
+        while readLine() != nil {}
+        exit(0)
+    }
+
+    // MARK: helpers
+
+    private static func timed(_ body: () throws -> Void) throws -> Double {
+        try measure(body).seconds
+    }
+
+    private static func median(_ values: [Double]) -> Double {
+        let s = values.sorted()
+        guard !s.isEmpty else { return 0 }
+        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+    }
+
+    /// A `/proc/PID/status` field in KiB (`VmHWM`, `RssAnon`...).
+    private static func statusKiB(_ pid: Int32, _ field: String) -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return 0 }
+        for line in status.split(separator: "\n") where line.hasPrefix(field + ":") {
+            return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") ?? 0
+        }
+        return 0
+    }
+}
