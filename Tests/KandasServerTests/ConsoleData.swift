@@ -118,7 +118,9 @@ final class ConsoleData: @unchecked Sendable {
 
     /// Stores the bytes as a verified blob and marks the attachment verified, as the uploads module does.
     func verify(_ file: File) throws {
-        let path = CompletionDetailPage.blobPath(server.dataDirectory, sha256: file.sha256)
+        guard let path = CompletionDetailPage.blobPath(server.dataDirectory, sha256: file.sha256) else {
+            throw TestSupportError("not a content address")
+        }
         try FileManager.default.createDirectory(
             atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try Data(file.bytes).write(to: URL(fileURLWithPath: path))

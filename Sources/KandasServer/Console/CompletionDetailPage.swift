@@ -2,6 +2,7 @@ import Foundation
 import HTTPServer
 import KandasDomain
 import KandasProtocol
+import KandasUploads
 import SQLiteKit
 
 /// One completion: evidence inline (photos, video with seeking, PDF), geolocation with the
@@ -240,13 +241,11 @@ enum CompletionDetailPage {
         guard try row.string("state") == "verified" else {
             throw ServerError(.conflict, "the file is not verified yet")
         }
-        let sha = try row.string("sha256")
-        guard sha.utf8.count == 64, sha.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }) else {
+        guard let path = blobPath(ctx.app.config.dataDirectory, sha256: try row.string("sha256")) else {
             throw ServerError(.internalError, "stored hash is not a content address")
         }
         let declared = try row.string("content_type")
         let type = inlineTypes.contains(declared) ? declared : "application/octet-stream"
-        let path = blobPath(ctx.app.config.dataDirectory, sha256: sha)
         var response = HTTPResponse(status: .ok, body: .file(path: path, contentType: type))
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Cache-Control"] = "private, max-age=3600"
@@ -254,9 +253,9 @@ enum CompletionDetailPage {
         return response
     }
 
-    /// Where the local blob store keeps a verified file: `<data>/blobs/ab/cd/<sha256>` (KandasUploads' layout).
-    static func blobPath(_ dataDirectory: String, sha256: String) -> String {
-        dataDirectory + "/blobs/" + String(sha256.prefix(2)) + "/" + String(sha256.dropFirst(2).prefix(2)) + "/"
-            + sha256
+    /// Where the local blob store keeps a verified file: KandasUploads' `LocalBlobStore` under `<data>/blobs`
+    /// (`ab/cd/<sha256>`); nil for anything that is not a content address.
+    static func blobPath(_ dataDirectory: String, sha256: String) -> String? {
+        (try? LocalBlobStore(root: dataDirectory + "/blobs"))?.localPath(sha256: sha256)
     }
 }
