@@ -27,6 +27,7 @@ enum SyncSchema {
               completion_id TEXT, completion_rev INTEGER, conflict_ids TEXT NOT NULL DEFAULT '[]',
               UNIQUE(device_id, device_seq)) STRICT;
             CREATE UNIQUE INDEX device_events_event ON device_events(event_id) WHERE original = 1;
+            CREATE INDEX device_events_event_device ON device_events(event_id, device_id);
             CREATE INDEX device_events_completion ON device_events(completion_id, seq) WHERE completion_id IS NOT NULL;
             CREATE TABLE completions(
               id TEXT PRIMARY KEY, item_id TEXT NOT NULL REFERENCES plan_items(id), plan_id TEXT NOT NULL,

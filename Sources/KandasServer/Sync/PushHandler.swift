@@ -9,7 +9,9 @@ enum PushHandler {
     static let maxEvents = 500
 
     static func push(_ ctx: RequestContext) throws -> HTTPResponse {
-        let request = try ctx.body(PushRequest.self)
+        try ctx.requireJSONContentType()
+        let envelope = try PushEnvelope.decode(Data(ctx.request.bodyBytes))
+        let request = envelope.request
         try checkEnvelope(request)
         guard request.deviceID.description == ctx.actor.deviceID else {
             throw ServerError(.forbidden, "device_id is not the token's device")
@@ -59,7 +61,6 @@ enum PushHandler {
                 "last_device_seq") ?? 0)
         var results: [EventResult] = []
         for event in events {
-            let id = event.eventID.description
             if event.deviceSeq <= last {
                 results.append(try resend(db, event, actor: actor))
             } else if event.deviceSeq == last + 1 {
@@ -71,7 +72,6 @@ enum PushHandler {
                         eventID: event.eventID, deviceSeq: event.deviceSeq, outcome: .gap, code: ErrorCode.gap.rawValue,
                         expectedDeviceSeq: last + 1))
             }
-            _ = id
         }
         _ = try db.run(
             "UPDATE devices SET last_device_seq = ?, client_status = COALESCE(?, client_status) WHERE id = ?", last,
