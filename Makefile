@@ -7,7 +7,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 APT_BUILD := pkg-config libsqlite3-dev libcurl4-openssl-dev libssl-dev
-APT_TEST  := $(APT_BUILD) curl sqlite3 openssl zbar-tools
+APT_TEST  := $(APT_BUILD) curl sqlite3 openssl zbar-tools chromium ffmpeg
 APT_BENCH := $(APT_TEST) nginx-light wrk valgrind
 PIP_TEST  := openapi-spec-validator tuspy
 DATA      ?= ./data

@@ -6,6 +6,8 @@ let benchmarks: [Benchmark] = [
     HashBenchmark.benchmark,
     SQLiteBenchmark.benchmark,
     ClientBenchmark.benchmark,
+    SyncBenchmark.benchmark,
+    ConsoleBench.benchmark,
     Benchmark(
         name: "http",
         usage: "http [--duration S] [--runs N] [--upload-mib N] [--loops N] [--handlers N] [--only small|idle|upload]",

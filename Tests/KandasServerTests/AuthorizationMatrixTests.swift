@@ -40,6 +40,10 @@ import Testing
                     expect: [401], codes: ["unauthenticated"]),
                 Case(name: "revoked session", client: revokedSession, expect: [401], codes: ["token_revoked"]),
             ]
+            if endpoint.access == .device {
+                cases.append(Case(name: "user session", client: f.admin, expect: [403], codes: ["forbidden"]))
+                cases.append(Case(name: "field worker session", client: worker, expect: [403], codes: ["forbidden"]))
+            }
             if case .staff(let roles) = endpoint.access {
                 cases.append(Case(name: "field worker session", client: worker, expect: [403], codes: ["forbidden"]))
                 cases.append(Case(name: "device token", client: device, expect: [403], codes: ["forbidden"]))

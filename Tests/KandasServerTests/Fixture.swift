@@ -69,6 +69,7 @@ final class Fixture: @unchecked Sendable {
         ids["plans"] = plan["id"] as? String
         let planDetail = try admin.get("/v1/admin/plans/\(ids["plans"] ?? "")")
         ids["plan-items"] = ((planDetail.object["items"] as? [[String: Any]]) ?? []).first?["id"] as? String
+        try collectSyncIDs(device: device["device_id"] as? String ?? "")
     }
 
     /// The pattern with `:id` replaced by the fixture's object of that kind (nil when none is known).
@@ -84,5 +85,42 @@ final class Fixture: @unchecked Sendable {
             }
         }
         return "/" + out.joined(separator: "/")
+    }
+
+    /// A completion with a file and a duplicate-completion conflict, pushed by worker111's device.
+    func collectSyncIDs(device: String) throws {
+        let family = seed.families[1]
+        let detail = try admin.get("/v1/admin/families/\(family)")
+        let member = ((detail.object["members"] as? [[String: Any]]) ?? []).first?["id"] as? String ?? ""
+        let plan = Self.first(try admin.get("/v1/admin/plans?family_id=\(family)"))["id"] as? String ?? ""
+        let item = try admin.json(
+            "POST", "/v1/admin/plans/\(plan)/items",
+            "{\"member_id\":\"\(member)\",\"service_code\":9,\"due_date\":\"2026-12-20\"}", idempotencyKey: key())
+        let itemID = item.object["id"] as? String ?? ""
+        let attachment = UUID().uuidString.lowercased()
+        var events: [String] = []
+        for seq in 1...2 {
+            let files =
+                seq == 1
+                ? "[{\"attachment_id\":\"\(attachment)\",\"kind\":\"photo\",\"content_type\":\"image/jpeg\","
+                    + "\"size\":10,\"sha256\":\"\(String(repeating: "0", count: 64))\","
+                    + "\"captured_at\":\"2026-11-20T05:00:00.000Z\",\"source\":\"camera\"}]" : "[]"
+            events.append(
+                "{\"event_id\":\"\(UUID().uuidString.lowercased())\",\"device_seq\":\(seq),\"type\":\"complete\","
+                    + "\"item_id\":\"\(itemID)\",\"base_version\":1,\"recorded_at\":\"2026-11-20T06:00:00.000Z\","
+                    + "\"payload\":{\"completion_id\":\"\(UUID().uuidString.lowercased())\",\"member_id\":\"\(member)\","
+                    + "\"performed_at\":\"2026-11-20T05:30:00.000Z\",\"files\":\(files)}}")
+        }
+        let push = try server.client.authorized(ids["device_access"] ?? "").json(
+            "POST", "/v1/sync/push",
+            "{\"device_id\":\"\(device)\",\"sent_at\":\"2026-11-20T06:00:00.000Z\",\"events\":["
+                + events.joined(separator: ",") + "]}")
+        let results = push.object["results"] as? [[String: Any]] ?? []
+        ids["completions"] = results.first?["completion_id"] as? String
+        ids["conflicts"] = (results.last?["conflict_ids"] as? [String])?.first
+        ids["attachments"] = attachment
+        guard ids["completions"] != nil, ids["conflicts"] != nil else {
+            throw TestSupportError("sync fixture: \(push)")
+        }
     }
 }

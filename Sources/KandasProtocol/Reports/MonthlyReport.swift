@@ -8,9 +8,9 @@ public struct MonthlyReport: Sendable, Codable, Equatable {
     public var month: String
     /// Only events received before this count.
     public var cutoff: Timestamp
-    /// Generation time (not part of the hashed content).
+    /// Equal to `cutoff`: the report is "as of" its cut-off, so regenerating it gives the same bytes.
     public var generatedAt: Timestamp
-    /// SHA-256 of the rows' canonical JSON.
+    /// SHA-256 hex of the rows written as `no,iin,s1,...,s25\n` (sync-v1 §13).
     public var inputSHA256: String
     /// Rows ordered by IIN.
     public var rows: [MonthlyReportRow]

@@ -7,52 +7,74 @@ import SQLiteKit
 enum AuthHandlers {
     static func login(_ ctx: RequestContext) throws -> HTTPResponse {
         let body = try ctx.body(LoginRequest.self)
-        let address = ctx.remoteAddress
-        let account = body.username.lowercased()
-        if let wait = ctx.app.loginLimiter.retryAfter(account: account, address: address, now: ctx.now) {
+        let userID = try checkPassword(
+            ctx.app, username: body.username, password: body.password, address: ctx.remoteAddress, now: ctx.now,
+            requestID: ctx.request.requestID)
+        let (token, expires, user) = try startSession(
+            ctx.app, userID: userID, address: ctx.remoteAddress, now: ctx.now, requestID: ctx.request.requestID)
+        return try ctx.json(
+            LoginResponse(
+                accessToken: token, tokenType: "Bearer", expiresAt: Timestamp(millisecondsSince1970: expires),
+                idleTimeoutSeconds: Int(Tokens.sessionIdle / 1000), user: user))
+    }
+
+    /// Checks a password login (rate limits, constant work for unknown names, audit of failures):
+    /// the API's login and the console's share it.
+    ///
+    /// - Returns: the user's ID.
+    /// - Throws: ``ServerError`` `rate_limited`, `invalid_credentials` or `account_disabled`.
+    static func checkPassword(
+        _ app: KandasApp, username: String, password: String, address: String, now: Int64, requestID: String
+    ) throws -> String {
+        let account = username.lowercased()
+        if let wait = app.loginLimiter.retryAfter(account: account, address: address, now: now) {
             throw ServerError(.rateLimited, "too many failed logins; wait", retryAfterSeconds: wait)
         }
-        let row = try ctx.read { db in
+        let row = try app.pool.readSync { db in
             try db.queryOne("SELECT id, password_hash, active FROM users WHERE username = ?", account)
         }
         var valid = false
         if let row, let stored = row.optionalString("password_hash") {
-            valid = Password.verify(body.password, against: stored)
+            valid = Password.verify(password, against: stored)
         } else {
             // Spend the same time on an unknown name so timing does not reveal which names exist.
-            Password.dummyVerify(body.password, iterations: ctx.app.config.passwordIterations)
+            Password.dummyVerify(password, iterations: app.config.passwordIterations)
         }
         guard valid, let row else {
-            ctx.app.loginLimiter.recordFailure(account: account, address: address, now: ctx.now)
-            try ctx.app.pool.writeSync { db in
-                try ctx.audit(
-                    db, "user.login_failed", entityType: "user", entityID: row?.optionalString("id"),
+            app.loginLimiter.recordFailure(account: account, address: address, now: now)
+            try app.pool.writeSync { db in
+                try AuditLog.append(
+                    db, at: now, actor: nil, action: "user.login_failed", entityType: "user",
+                    entityID: row?.optionalString("id"), remoteAddr: address, requestID: requestID,
                     summary: "failed password login")
             }
             throw ServerError(.invalidCredentials, "wrong username or password")
         }
         guard try row.bool("active") else { throw ServerError(.accountDisabled, "the account is disabled") }
-        ctx.app.loginLimiter.recordSuccess(account: account)
-        let userID = try row.string("id")
+        app.loginLimiter.recordSuccess(account: account)
+        return try row.string("id")
+    }
+
+    /// Opens a new session (always a fresh token: no fixation) and audits the login.
+    static func startSession(
+        _ app: KandasApp, userID: String, address: String, now: Int64, requestID: String
+    ) throws -> (token: String, expiresAt: Int64, user: User) {
         let token = Tokens.make(.userSession)
-        let expires = ctx.now + Tokens.sessionTTL
-        let user: User = try ctx.app.pool.writeSync { db in
+        let expires = now + Tokens.sessionTTL
+        let user: User = try app.pool.writeSync { db in
             _ = try db.run(
                 "INSERT INTO sessions(token_hash, user_id, created_at, expires_at, last_used_at) VALUES(?,?,?,?,?)",
-                Tokens.hash(token.text), userID, ctx.now, expires, ctx.now)
-            _ = try db.run("UPDATE users SET last_login_at = ? WHERE id = ?", ctx.now, userID)
+                Tokens.hash(token.text), userID, now, expires, now)
+            _ = try db.run("UPDATE users SET last_login_at = ? WHERE id = ?", now, userID)
             guard let user = try OrganisationStore.user(db, id: userID) else {
                 throw ServerError(.internalError, "user vanished during login")
             }
             try AuditLog.append(
-                db, at: ctx.now, actor: principal(of: user, tokenHash: ""), action: "user.login", entityType: "user",
-                entityID: userID, remoteAddr: address, requestID: ctx.request.requestID, summary: nil)
+                db, at: now, actor: principal(of: user, tokenHash: ""), action: "user.login", entityType: "user",
+                entityID: userID, remoteAddr: address, requestID: requestID, summary: nil)
             return user
         }
-        return try ctx.json(
-            LoginResponse(
-                accessToken: token.text, tokenType: "Bearer", expiresAt: Timestamp(millisecondsSince1970: expires),
-                idleTimeoutSeconds: Int(Tokens.sessionIdle / 1000), user: user))
+        return (token.text, expires, user)
     }
 
     static func logout(_ ctx: RequestContext) throws -> HTTPResponse {

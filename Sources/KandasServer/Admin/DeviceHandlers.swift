@@ -40,17 +40,23 @@ enum DeviceHandlers {
     static func revoke(_ ctx: RequestContext) throws -> HTTPResponse {
         let id = try ctx.id("id")
         return try ctx.write { db in
-            let device = try DeviceStore.device(db, id: id, for: ctx.actor)
+            _ = try DeviceStore.device(db, id: id, for: ctx.actor)
             let body = try ctx.body(DeviceRevokeRequest.self)
             try Validation.text(body.reason, "/reason", max: 500)
-            guard device.status == .active else { throw ServerError(.conflict, "the device is already revoked") }
-            _ = try db.run(
-                "UPDATE devices SET status = 'revoked', revoked_at = ?, revoke_reason = ? WHERE id = ?", ctx.now,
-                body.reason, id)
-            _ = try db.run(
-                "UPDATE device_tokens SET revoked_at = ? WHERE device_id = ? AND revoked_at IS NULL", ctx.now, id)
+            try revoke(db, id: id, reason: body.reason, for: ctx.actor, now: ctx.now)
             try ctx.audit(db, "device.revoke", entityType: "device", entityID: id)
             return try APIReply.json(try DeviceStore.device(db, id: id, for: ctx.actor))
         }
+    }
+
+    /// Revokes a device in scope and all its tokens (shared by the API and the console).
+    ///
+    /// - Throws: `404 not_found` outside the scope, `409 conflict` when already revoked.
+    static func revoke(_ db: Connection, id: String, reason: String, for p: Principal, now: Int64) throws {
+        let device = try DeviceStore.device(db, id: id, for: p)
+        guard device.status == .active else { throw ServerError(.conflict, "the device is already revoked") }
+        _ = try db.run(
+            "UPDATE devices SET status = 'revoked', revoked_at = ?, revoke_reason = ? WHERE id = ?", now, reason, id)
+        _ = try db.run("UPDATE device_tokens SET revoked_at = ? WHERE device_id = ? AND revoked_at IS NULL", now, id)
     }
 }

@@ -51,23 +51,10 @@ enum EnrollmentCodeHandlers {
             guard (60...maxTTL).contains(ttl) else {
                 throw ServerError.field(.invalidField, "/ttl_s", "ttl_s must be 60-\(maxTTL)")
             }
-            let userID = body.userID.description
-            guard let user = try OrganisationStore.user(db, id: userID) else {
-                throw ServerError.field(.invalidField, "/user_id", "no such user")
-            }
-            guard
-                Scope.covers(
-                    ctx.actor, regionID: user.regionID?.description ?? "", centreID: user.careerCentreID?.description)
-            else { throw ServerError.field(.outOfScope, "/user_id", "the user is outside your scope") }
-            guard user.role == .fieldWorker, user.active else {
-                throw ServerError.field(.invalidField, "/user_id", "codes are for active field workers")
-            }
-            let code = Tokens.enrollmentCode()
-            let id = WireID.random().description
-            let expires = ctx.now + Int64(ttl) * 1000
-            _ = try db.run(
-                "INSERT INTO enrollment_codes(id, code_hash, user_id, created_by, created_at, expires_at)"
-                    + " VALUES(?,?,?,?,?,?)", id, Tokens.hash(code), userID, ctx.actor.userID, ctx.now, expires)
+            let issued = try issue(db, userID: body.userID.description, ttlSeconds: ttl, for: ctx.actor, now: ctx.now)
+            let id = issued.id
+            let code = issued.code
+            let expires = issued.expiresAt
             try ctx.audit(db, "enrollment_code.create", entityType: "enrollment_code", entityID: id)
             let created = EnrollmentCodeCreated(
                 id: WireID(id) ?? WireID.random(), userID: body.userID, code: code,
@@ -94,5 +81,28 @@ enum EnrollmentCodeHandlers {
             try ctx.audit(db, "enrollment_code.revoke", entityType: "enrollment_code", entityID: id)
             return APIReply.noContent()
         }
+    }
+
+    /// Creates a code for an active field worker in scope (shared by the API and the console).
+    ///
+    /// - Throws: `422 invalid_field` (no such user, not an active worker), `403 out_of_scope`.
+    static func issue(
+        _ db: Connection, userID: String, ttlSeconds: Int, for p: Principal, now: Int64
+    ) throws -> (id: String, code: String, expiresAt: Int64) {
+        guard let user = try OrganisationStore.user(db, id: userID) else {
+            throw ServerError.field(.invalidField, "/user_id", "no such user")
+        }
+        guard Scope.covers(p, regionID: user.regionID?.description ?? "", centreID: user.careerCentreID?.description)
+        else { throw ServerError.field(.outOfScope, "/user_id", "the user is outside your scope") }
+        guard user.role == .fieldWorker, user.active else {
+            throw ServerError.field(.invalidField, "/user_id", "codes are for active field workers")
+        }
+        let code = Tokens.enrollmentCode()
+        let id = WireID.random().description
+        let expires = now + Int64(ttlSeconds) * 1000
+        _ = try db.run(
+            "INSERT INTO enrollment_codes(id, code_hash, user_id, created_by, created_at, expires_at)"
+                + " VALUES(?,?,?,?,?,?)", id, Tokens.hash(code), userID, p.userID, now, expires)
+        return (id, code, expires)
     }
 }

@@ -14,6 +14,8 @@ public struct Endpoint: Sendable {
         case anyToken
         /// A user session whose role is in `roles`; devices and other roles get `403 forbidden`.
         case staff(roles: Set<UserRole>)
+        /// A device token (`/v1/sync/*`); user sessions get `403 forbidden` (Protocol §3).
+        case device
     }
 
     public let method: HTTPMethod
@@ -45,6 +47,7 @@ public struct Endpoint: Sendable {
         switch access {
         case .open: return []
         case .anyToken: return Set(UserRole.allCases)
+        case .device: return [.fieldWorker]
         case .staff(let roles): return roles
         }
     }

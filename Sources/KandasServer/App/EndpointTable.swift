@@ -7,7 +7,8 @@ public enum EndpointTable {
     static let admin = "/v1/admin"
     static let importLimit = 16 << 20
 
-    public static let all: [Endpoint] = operations + auth + organisation + devices + families + plans + audit
+    public static let all: [Endpoint] =
+        operations + auth + organisation + devices + families + plans + audit + sync + completions + reports
 
     static let operations: [Endpoint] = [
         Endpoint(.get, "/healthz", .open, OpsHandlers.health),
@@ -81,5 +82,30 @@ public enum EndpointTable {
 
     static let audit: [Endpoint] = [
         Endpoint(.get, admin + "/audit", .staff(roles: .auditReaders), AuditHandlers.list)
+    ]
+
+    static let sync: [Endpoint] = [
+        Endpoint(.post, "/v1/sync/push", .device, bodyLimit: 4 << 20, PushHandler.push),
+        Endpoint(.get, "/v1/sync/pull", .device, PullHandler.pull),
+    ]
+
+    static let completions: [Endpoint] = [
+        Endpoint(.get, admin + "/completions", .staff(roles: .readers), CompletionHandlers.list),
+        Endpoint(.get, admin + "/completions/:id", .staff(roles: .readers), CompletionHandlers.get),
+        Endpoint(.get, admin + "/completions/:id/events", .staff(roles: .readers), CompletionHandlers.events),
+        Endpoint(.get, admin + "/completions/:id/reviews", .staff(roles: .readers), CompletionHandlers.reviews),
+        Endpoint(
+            .post, admin + "/completions/:id/reviews", .staff(roles: .writers), writes: true, CompletionHandlers.review),
+        Endpoint(.get, admin + "/attachments/:id", .staff(roles: .readers), CompletionHandlers.attachment),
+        Endpoint(.get, admin + "/conflicts", .staff(roles: .readers), ConflictHandlers.list),
+        Endpoint(.get, admin + "/conflicts/:id", .staff(roles: .readers), ConflictHandlers.get),
+        Endpoint(
+            .post, admin + "/conflicts/:id/resolve", .staff(roles: .writers), writes: true, ConflictHandlers.resolve),
+    ]
+
+    static let reports: [Endpoint] = [
+        Endpoint(.get, admin + "/reports/monthly", .staff(roles: .readers), ReportHandlers.monthly),
+        Endpoint(.get, admin + "/exports/completions.csv", .staff(roles: .readers), ReportHandlers.exportCSV),
+        Endpoint(.get, admin + "/exports/completions.geojson", .staff(roles: .readers), ReportHandlers.exportGeoJSON),
     ]
 }

@@ -52,6 +52,7 @@ public final class KandasApp: Sendable {
                 dispatch(endpoint, request)
             }
         }
+        addConsoleRoutes(to: &router)
         return router
     }
 
@@ -80,7 +81,13 @@ public final class KandasApp: Sendable {
             var principal: Principal?
             if endpoint.access != .open {
                 let p = try authenticator.authenticate(request, now: now)
-                guard endpoint.roles.contains(p.role), p.kind == .user || endpoint.access == .anyToken else {
+                let kindAllowed =
+                    switch endpoint.access {
+                    case .device: p.kind == .device
+                    case .anyToken: true
+                    default: p.kind == .user
+                    }
+                guard endpoint.roles.contains(p.role), kindAllowed else {
                     throw ServerError(
                         .forbidden, "this role may not use \(endpoint.method.rawValue) \(endpoint.pattern)")
                 }

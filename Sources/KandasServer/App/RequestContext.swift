@@ -14,8 +14,11 @@ struct RequestContext {
     let now: Int64
 
     /// The client's address: the socket peer, or with `--trust-proxy` the last `X-Forwarded-For` entry.
-    var remoteAddress: String {
-        guard app.config.trustProxy, let forwarded = request.headers["X-Forwarded-For"],
+    var remoteAddress: String { Self.clientAddress(request, trustProxy: app.config.trustProxy) }
+
+    /// The client's address of a request (shared with the console).
+    static func clientAddress(_ request: HTTPRequest, trustProxy: Bool) -> String {
+        guard trustProxy, let forwarded = request.headers["X-Forwarded-For"],
             let last = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces),
             (1...64).contains(last.count), last.allSatisfy({ $0.isHexDigit || $0 == "." || $0 == ":" })
         else { return request.remoteAddress }

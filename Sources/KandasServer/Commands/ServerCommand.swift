@@ -18,6 +18,7 @@ public enum ServerCommand {
                                 fill an empty store with a demo organisation; prints logins and enrollment codes
           backup --to FILE      consistent online backup of the store (safe while serving)
           migrate               create or migrate the store, then exit
+          verify                re-hash every blob against the store; report mismatches, missing and orphan blobs
           help                  this text
 
         settings (flag, environment variable, meaning):
@@ -51,6 +52,12 @@ public enum ServerCommand {
                 let (config, _) = try configure(rest, environment, extra: [])
                 _ = try KandasApp(config: config, logger: logger(config))
                 print("store ready at \(config.databasePath)")
+            case "verify":
+                let (config, _) = try configure(rest, environment, extra: [])
+                let app = try KandasApp(config: config, logger: logger(config))
+                let report = try BlobVerifier.run(pool: app.pool, blobRoot: config.dataDirectory + "/blobs")
+                print(report.text)
+                if !report.problems.isEmpty { return 1 }
             case "help", "--help", "-h":
                 print(usage)
             default:

@@ -150,6 +150,8 @@ enum FamilyStore {
             _ = try db.run(
                 "INSERT INTO family_workers(family_id, user_id, position) VALUES(?,?,?)", id, worker.description, i)
         }
+        // Every new object enters the sync feed, so replaying the feed is a full snapshot (Protocol §7.3).
+        try recordChange(db, entity: "family", id: id, familyID: id, op: "create", now: now)
         var members: [String: String] = [:]
         for m in f.members { members[m.iin] = try insertMember(db, m, familyID: id, now: now) }
         return (id, members)
@@ -161,6 +163,7 @@ enum FamilyStore {
             "INSERT INTO members(id, family_id, iin, last_name, first_name, patronymic, birth_date, relation, version,"
                 + " created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,1,?,?)", id, familyID, m.iin, m.lastName,
             m.firstName, m.patronymic, m.birthDate.description, m.relation.rawValue, now, now)
+        try recordChange(db, entity: "member", id: id, familyID: familyID, op: "create", now: now)
         return id
     }
 

@@ -19,6 +19,8 @@ enum Schema {
         m.register("0002-auth", auth)
         m.register("0003-families-plans", familiesAndPlans)
         m.register("0004-operations", operations)
+        m.register("0005-sync", SyncSchema.migrate)
+        m.register("0006-console", ConsoleSchema.migrate)
         return m
     }
 

@@ -1,0 +1,261 @@
+import Foundation
+import HTTPServer
+import KandasDomain
+import KandasProtocol
+import KandasUploads
+import SQLiteKit
+
+/// One completion: evidence inline (photos, video with seeking, PDF), geolocation with the
+/// distance from the family's settlement, hashes and capture metadata, the event, review and
+/// audit history, and the review form (writers only).
+enum CompletionDetailPage {
+    /// Farther than this from the registered settlement is flagged (Protocol §9.1 `far_from_settlement`).
+    static let outlierKm = 20.0
+
+    struct Extra {
+        var memberName = ""
+        var iin = ""
+        var worker = ""
+        var settlement = ""
+        var settlementLat: Double?
+        var settlementLon: Double?
+        var events: [SQLiteKit.Row] = []
+        var reviews: [Review] = []
+        var audit: [SQLiteKit.Row] = []
+    }
+
+    static func show(_ ctx: ConsoleContext) throws -> HTTPResponse {
+        let id = try ctx.id()
+        let (c, x) = try ctx.read { db -> (Completion, Extra) in
+            let c = try CompletionStore.load(db, id: id, for: ctx.actor)
+            var x = Extra()
+            if let m = try db.queryOne(
+                "SELECT last_name, first_name, iin FROM members WHERE id = ?", c.memberID.description)
+            {
+                x.memberName = try m.string("last_name") + " " + (try m.string("first_name"))
+                x.iin = try m.string("iin")
+            }
+            x.worker =
+                try db.queryOne("SELECT username FROM users WHERE id = ?", c.userID.description)?
+                .string("username") ?? ""
+            if let f = try db.queryOne(
+                "SELECT settlement_name, settlement_latitude, settlement_longitude FROM families WHERE id = ?",
+                c.familyID.description)
+            {
+                x.settlement = try f.string("settlement_name")
+                x.settlementLat = f["settlement_latitude"].isNull ? nil : try f.double("settlement_latitude")
+                x.settlementLon = f["settlement_longitude"].isNull ? nil : try f.double("settlement_longitude")
+            }
+            x.events = try db.query(
+                "SELECT seq, type, device_id, received_at, recorded_at, outcome, code, completion_rev FROM device_events"
+                    + " WHERE completion_id = ? ORDER BY seq", id)
+            x.reviews = try db.query(
+                "SELECT \(ReviewStore.columns) FROM reviews r WHERE r.completion_id = ? ORDER BY r.rowid", id
+            )
+            .map(ReviewStore.review)
+            x.audit = try db.query(
+                "SELECT seq, at, actor_role, action, summary FROM audit_log WHERE entity_type = 'completion'"
+                    + " AND entity_id = ? ORDER BY seq", id)
+            return (c, x)
+        }
+        let service = (try? ServiceCatalog.service(code: c.serviceCode))?.name(in: ctx.lang) ?? "?"
+        let flags = c.evidenceFlags.map { "<span class=\"flag\">\($0)</span>" as HTML }
+        let notice: HTML =
+            ctx.query("reviewed") != nil ? "<p class=\"notice\" id=\"reviewed\">\(ctx.t(.decisionRecorded))</p>" : ""
+        let summary: HTML = """
+            \(notice)
+            <div class="panel"><dl>
+            <dt>\(ctx.t(.service))</dt><dd>\(c.serviceCode). \(service)</dd>
+            <dt>\(ctx.t(.members))</dt><dd id="member">\(x.memberName) · <code>\(x.iin)</code></dd>
+            <dt>\(ctx.t(.family))</dt><dd><a href="/console/families/\(c.familyID.description)">\(x.settlement)</a></dd>
+            <dt>\(ctx.t(.worker))</dt><dd>\(x.worker)</dd>
+            <dt>\(ctx.t(.performedAt))</dt><dd>\(ConsoleLayout.time(c.performedAt.millisecondsSince1970))</dd>
+            <dt>\(ctx.t(.receivedAt))</dt><dd>\(ConsoleLayout.time(c.receivedAt.millisecondsSince1970)) \
+            (skew \(c.clockSkewMilliseconds / 1000) s)</dd>
+            <dt>\(ctx.t(.state))</dt><dd>\(c.state.rawValue) · rev \(c.rev)\(c.primary ? "" : " · not primary")</dd>
+            <dt>\(ctx.t(.reviewState))</dt><dd class="state-\(c.reviewState.rawValue)" id="review-state">\
+            \(c.reviewState.rawValue)</dd>
+            <dt>\(ctx.t(.completeness))</dt><dd>\(c.completeness.rawValue) (\(c.filesVerified)/\(c.filesDeclared)) \(flags)</dd>
+            <dt>\(ctx.t(.comment))</dt><dd id="note">\(c.note ?? "—")</dd>
+            </dl></div>
+            """
+        let body: HTML = """
+            \(summary)
+            <div class="grid2">
+            <div class="panel"><h2>\(ctx.t(.location))</h2>\(location(ctx, c.location, x))</div>
+            <div class="panel"><h2>\(ctx.t(.review))</h2>\(reviewPanel(ctx, c, x.reviews))</div>
+            </div>
+            <h2>\(ctx.t(.files))</h2>
+            <div class="grid2 media">\(c.files.map { file(ctx, $0) })</div>
+            <h2>\(ctx.t(.history))</h2>
+            \(history(ctx, x))
+            """
+        return ctx.page(ctx.t(.completions) + " · " + service, body)
+    }
+
+    static func location(_ ctx: ConsoleContext, _ g: Geolocation?, _ x: Extra) -> HTML {
+        guard let g else { return "<p class=\"flag\">missing_location</p>" }
+        var distance: HTML = "—"
+        if let lat = x.settlementLat, let lon = x.settlementLon {
+            let km = CompletionStore.distanceKm(g.latitude, g.longitude, lat, lon)
+            let text = String(format: "%.1f km", km)
+            distance =
+                km > outlierKm
+                ? "<strong class=\"flag\" id=\"outlier\">\(text) — \(ctx.t(.farFromSettlement))</strong>"
+                : "<span id=\"distance\">\(text)</span>"
+        }
+        let lat = String(format: "%.6f", g.latitude)
+        let lon = String(format: "%.6f", g.longitude)
+        // A plain link: the page itself loads nothing from outside.
+        let map = "https://www.openstreetmap.org/?mlat=\(lat)&mlon=\(lon)#map=16/\(lat)/\(lon)"
+        let mock: HTML = g.mock ? "<span class=\"flag\">mock</span>" : ""
+        return """
+            <dl><dt>lat, lon</dt><dd><code>\(lat), \(lon)</code> \(mock)</dd>
+            <dt>\(ctx.t(.accuracy))</dt><dd>\(String(format: "%.0f m", g.accuracyMeters)) · \(g.provider.rawValue)</dd>
+            <dt>fix</dt><dd>\(ConsoleLayout.time(g.fixTime.millisecondsSince1970))</dd>
+            <dt>\(ctx.t(.distance))</dt><dd>\(distance)</dd></dl>
+            <p><a href="\(map)" rel="noopener noreferrer" target="_blank" id="map-link">\(ctx.t(.mapLink))</a></p>
+            """
+    }
+
+    static func file(_ ctx: ConsoleContext, _ f: EvidenceFile) -> HTML {
+        let src = "/console/attachments/\(f.attachmentID.description)/content"
+        var view: HTML = "<p class=\"flag\">\(f.uploadState.rawValue) \(f.receivedBytes)/\(f.size) B</p>"
+        if f.uploadState == .verified {
+            switch f.kind {
+            case .photo:
+                view = "<a href=\"\(src)\"><img src=\"\(src)\" alt=\"\(f.fileName ?? "photo")\" loading=\"lazy\"></a>"
+            case .video:
+                view =
+                    "<video controls preload=\"metadata\" src=\"\(src)\" id=\"video-\(f.attachmentID.description)\"></video>"
+            case .document:
+                view =
+                    f.contentType == "application/pdf"
+                    ? "<iframe src=\"\(src)\" title=\"\(f.fileName ?? "document")\"></iframe>"
+                    : "<a href=\"\(src)\">\(f.fileName ?? "document")</a>"
+            }
+        }
+        let fileLocation =
+            f.location.map { String(format: "%.6f, %.6f ±%.0f m", $0.latitude, $0.longitude, $0.accuracyMeters) } ?? "—"
+        return """
+            <div class="panel"><h3>\(f.kind.rawValue) · \(f.fileName ?? f.attachmentID.description)</h3>\(view)
+            <dl><dt>SHA-256</dt><dd class="hash">\(f.sha256)</dd>
+            <dt>\(ctx.t(.capture))</dt><dd>\(ConsoleLayout.time(f.capturedAt.millisecondsSince1970)) · \
+            \(f.source.rawValue) · \(f.contentType) · \(f.size) B</dd>
+            <dt>\(ctx.t(.location))</dt><dd>\(fileLocation)</dd>
+            <dt>\(ctx.t(.status))</dt><dd>\(f.uploadState.rawValue) \(ConsoleLayout.time(f.verifiedAt?.millisecondsSince1970))</dd>
+            </dl></div>
+            """
+    }
+
+    static func reviewPanel(_ ctx: ConsoleContext, _ c: Completion, _ reviews: [Review]) -> HTML {
+        let list = reviews.map { r -> HTML in
+            "<li><strong>\(r.decision.rawValue)</strong> · \(r.reviewerName) · \(ConsoleLayout.time(r.createdAt.millisecondsSince1970))<br>\(r.comment ?? "")</li>"
+        }
+        var form: HTML = ""
+        if ctx.actor.isWriter {
+            form = """
+                <form method="post" action="/console/completions/\(c.id.description)/review" id="review-form">
+                <input type="hidden" name="csrf" value="\(ctx.csrf)">
+                <label><input type="radio" name="decision" value="approve" checked> \(ctx.t(.approve))</label>
+                <label><input type="radio" name="decision" value="has_issues"> \(ctx.t(.hasIssues))</label>
+                <label><input type="radio" name="decision" value="reject"> \(ctx.t(.reject))</label>
+                <label><input type="radio" name="decision" value="comment"> \(ctx.t(.comment))</label>
+                <p><textarea name="comment" rows="3" cols="40" maxlength="2000" placeholder="\(ctx.t(.comment))"></textarea></p>
+                <button type="submit">\(ctx.t(.submit))</button></form>
+                """
+        }
+        return "<ul id=\"reviews\">\(list)</ul>\(form)"
+    }
+
+    static func history(_ ctx: ConsoleContext, _ x: Extra) -> HTML {
+        let events = x.events.map { e -> HTML in
+            let seq = e.optionalInt("seq") ?? 0
+            let type = e.optionalString("type") ?? ""
+            let outcome = e.optionalString("outcome") ?? ""
+            let code = e.optionalString("code")
+            return """
+                <tr><td class="num">\(seq)</td><td>\(type)</td><td>\(ConsoleLayout.time(e.optionalInt("received_at")))</td>\
+                <td>\(ConsoleLayout.time(e.optionalInt("recorded_at")))</td><td>\(outcome) \(code)</td>\
+                <td><code>\(e.optionalString("device_id"))</code></td></tr>
+                """
+        }
+        let audit = x.audit.map { a -> HTML in
+            """
+            <tr><td class="num">\(a.optionalInt("seq") ?? 0)</td><td>\(a.optionalString("action"))</td>\
+            <td>\(ConsoleLayout.time(a.optionalInt("at")))</td><td>\(a.optionalString("actor_role"))</td>\
+            <td>\(a.optionalString("summary"))</td><td></td></tr>
+            """
+        }
+        return """
+            <table id="history"><thead><tr><th>#</th><th>\(ctx.t(.kind))</th><th>\(ctx.t(.receivedAt))</th>\
+            <th>recorded / \(ctx.t(.user))</th><th>\(ctx.t(.status))</th><th>device</th></tr></thead>\
+            <tbody>\(events)\(audit)</tbody></table>
+            """
+    }
+
+    /// Records a review decision through the same store path as `POST /v1/admin/completions/{id}/reviews`
+    /// (ReviewStore: the completion's review_state, the change feed devices pull, and the audit entry).
+    static func review(_ ctx: ConsoleContext) throws -> HTTPResponse {
+        let id = try ctx.id()
+        guard let decision = ReviewDecision(rawValue: ctx.form["decision"] ?? "") else {
+            throw ServerError(.invalidField, "decision must be approve, has_issues, reject or comment")
+        }
+        let text = (ctx.form["comment"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let comment: String? = text.isEmpty ? nil : text
+        if decision != .approve || comment != nil {
+            guard let comment, (1...2000).contains(comment.count) else {
+                throw ServerError(.invalidField, "a comment of 1-2000 characters is required unless approving")
+            }
+        }
+        try ctx.write { db in
+            let completion = try CompletionStore.load(db, id: id, for: ctx.actor)
+            _ = try ReviewStore.add(
+                db, completionID: id, familyID: completion.familyID.description, decision: decision, comment: comment,
+                reviewerID: ctx.actor.userID, now: ctx.now)
+            try AuditLog.append(
+                db, at: ctx.now, actor: ctx.principal, action: "completion.review", entityType: "completion",
+                entityID: id, remoteAddr: ctx.remoteAddress, requestID: ctx.request.requestID,
+                summary: "decision=\(decision.rawValue)")
+        }
+        return ctx.redirect("/console/completions/\(id)?reviewed=1")
+    }
+
+    /// Content types served inline; anything else is downloaded as octet-stream.
+    static let inlineTypes: Set<String> = [
+        "image/jpeg", "image/png", "image/heic", "video/mp4", "video/quicktime", "video/3gpp", "video/webm",
+        "application/pdf",
+    ]
+
+    /// The verified bytes of an attachment in scope, from the content-addressed blob folder, with
+    /// `Range` (so video seeks), `ETag` and `Last-Modified` from the engine's file responder.
+    static func content(_ ctx: ConsoleContext) throws -> HTTPResponse {
+        let id = try ctx.id()
+        let s = CompletionHandlers.scope(ctx.actor, alias: "c")
+        let row = try ctx.read { db in
+            try db.queryOne(
+                "SELECT a.sha256, a.content_type, a.state FROM attachments a JOIN completions c ON c.id = a.completion_id"
+                    + " WHERE a.id = ? AND \(s.sql)", values: [.text(id)] + s.args)
+        }
+        guard let row else { throw ServerError(.notFound, "no such attachment") }
+        guard try row.string("state") == "verified" else {
+            throw ServerError(.conflict, "the file is not verified yet")
+        }
+        guard let path = blobPath(ctx.app.config.dataDirectory, sha256: try row.string("sha256")) else {
+            throw ServerError(.internalError, "stored hash is not a content address")
+        }
+        let declared = try row.string("content_type")
+        let type = inlineTypes.contains(declared) ? declared : "application/octet-stream"
+        var response = HTTPResponse(status: .ok, body: .file(path: path, contentType: type))
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Cache-Control"] = "private, max-age=3600"
+        response.headers["Content-Disposition"] = type == "application/octet-stream" ? "attachment" : "inline"
+        return response
+    }
+
+    /// Where the local blob store keeps a verified file: KandasUploads' `LocalBlobStore` under `<data>/blobs`
+    /// (`ab/cd/<sha256>`); nil for anything that is not a content address.
+    static func blobPath(_ dataDirectory: String, sha256: String) -> String? {
+        (try? LocalBlobStore(root: dataDirectory + "/blobs"))?.localPath(sha256: sha256)
+    }
+}

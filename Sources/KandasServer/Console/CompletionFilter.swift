@@ -1,0 +1,97 @@
+import KandasDomain
+import KandasProtocol
+import SQLiteKit
+
+/// The completions filters shared by the list page and the exports (the API's `/completions`
+/// filters, Protocol §4.9), parsed from query parameters into SQL over `completions c`.
+///
+/// Bad values are refused with a stable `invalid_parameter` naming the field; empty values mean
+/// "any" (an HTML form sends every field).
+struct CompletionFilter: Equatable {
+    static let names = [
+        "region_id", "career_centre_id", "worker_id", "family_id", "member_iin", "service_code", "performed_from",
+        "performed_to", "review_state", "completeness", "has_conflict", "state",
+    ]
+
+    var values: [String: String] = [:]
+    var conditions: [String] = []
+    var args: [SQLValue] = []
+
+    /// Parses the filters of a query (unknown names are ignored: `lang`, `before`).
+    init(_ query: (String) -> String?, for p: Principal) throws(ServerError) {
+        let scope = CompletionHandlers.scope(p, alias: "c")
+        conditions = [scope.sql]
+        args = scope.args
+        for name in Self.names {
+            if let v = query(name), !v.isEmpty { values[name] = v }
+        }
+        for (name, column) in [
+            ("region_id", "c.region_id"), ("career_centre_id", "c.career_centre_id"), ("worker_id", "c.user_id"),
+            ("family_id", "c.family_id"),
+        ] {
+            guard let value = values[name] else { continue }
+            guard WireID(value) != nil else { throw Self.bad(name, "expected a lowercase UUID") }
+            conditions.append("\(column) = ?")
+            args.append(.text(value))
+        }
+        if let iin = values["member_iin"] {
+            guard iin.utf8.count == 12, iin.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
+                throw Self.bad("member_iin", "12 digits")
+            }
+            conditions.append("c.member_id IN (SELECT id FROM members WHERE iin = ?)")
+            args.append(.text(iin))
+        }
+        if let text = values["service_code"] {
+            guard let code = Int(text), (1...25).contains(code) else { throw Self.bad("service_code", "1-25") }
+            conditions.append("c.service_code = ?")
+            args.append(.integer(Int64(code)))
+        }
+        var bounds: [(String, Int64)] = []
+        for (name, op, shift) in [("performed_from", ">=", Int64(0)), ("performed_to", "<", Int64(86_400_000))] {
+            guard let text = values[name] else { continue }
+            guard let date = try? LocalDate(text) else { throw Self.bad(name, "a YYYY-MM-DD date") }
+            // Kazakhstan calendar days (UTC+5); performed_to includes its whole day.
+            bounds.append((op, Int64(date.dayNumber) * 86_400_000 - PlanStore.almatyOffset + shift))
+        }
+        // A closed range of up to 62 days is selective: the planner reads the performed_at index and
+        // sorts the few matches. Anything wider is cheaper walked newest first, so the index is
+        // switched off for it (`+column`) rather than sorting most of the table.
+        let narrow = bounds.count == 2 && bounds[1].1 - bounds[0].1 <= 62 * 86_400_000
+        for (op, bound) in bounds {
+            // likelihood() tells the planner how selective the narrow range is (it cannot know without STAT4).
+            conditions.append(narrow ? "likelihood(c.performed_at \(op) ?, 0.05)" : "+c.performed_at \(op) ?")
+            args.append(.integer(bound))
+        }
+        try choice("review_state", ["pending", "approved", "has_issues", "rejected"], column: "c.review_state")
+        try choice("state", ["active", "voided"], column: "c.state")
+        switch values["completeness"] {
+        case nil: break
+        case "complete": conditions.append("c.files_verified >= c.files_declared")
+        case "incomplete": conditions.append("c.files_verified < c.files_declared")
+        default: throw Self.bad("completeness", "complete|incomplete")
+        }
+        switch values["has_conflict"] {
+        case nil: break
+        case "true": conditions.append("c.open_conflicts > 0")
+        case "false": conditions.append("c.open_conflicts = 0")
+        default: throw Self.bad("has_conflict", "true|false")
+        }
+    }
+
+    private mutating func choice(_ name: String, _ allowed: Set<String>, column: String) throws(ServerError) {
+        guard let value = values[name] else { return }
+        guard allowed.contains(value) else { throw Self.bad(name, allowed.sorted().joined(separator: "|")) }
+        conditions.append("\(column) = ?")
+        args.append(.text(value))
+    }
+
+    static func bad(_ name: String, _ detail: String) -> ServerError {
+        ServerError.field(.invalidParameter, "query:" + name, name + ": " + detail)
+    }
+
+    /// The SQL condition (ANDed).
+    var sql: String { conditions.joined(separator: " AND ") }
+
+    /// The filters as query items, in a fixed order (for links that keep them).
+    var items: [(String, String?)] { Self.names.compactMap { n in values[n].map { (n, $0) } } }
+}

@@ -1,0 +1,214 @@
+import HTTPServer
+import KandasDomain
+import KandasProtocol
+import SQLiteKit
+
+/// The reports pages: the Annex 3 monthly report (HTML and CSV), the monitoring schedule with
+/// what is due, and the quality-evaluation sheet.
+enum ConsoleReports {
+    /// Today in Kazakhstan time.
+    static func today(_ now: Int64) -> LocalDate {
+        LocalDate(dayNumber: Int((now + PlanStore.almatyOffset).floorDiv(86_400_000)))
+    }
+
+    static func index(_ ctx: ConsoleContext) throws -> HTTPResponse {
+        let scope = Scope.organisation(ctx.actor, region: "r.id", centre: "''")
+        let regions = try ctx.read { db in
+            try db.query(
+                "SELECT r.id, r.name_kk, r.name_ru, r.name_en FROM regions r WHERE"
+                    + (ctx.actor.role == .centreSupervisor ? " r.id = ?" : " \(scope.sql)") + " ORDER BY r.code",
+                values: ctx.actor.role == .centreSupervisor ? [.text(ctx.actor.regionID ?? "")] : scope.args)
+        }
+        let t = today(ctx.now)
+        let previous = t.addingMonths(-1)
+        let month = String(previous.year) + "-" + (previous.month < 10 ? "0" : "") + String(previous.month)
+        let options = try regions.map { r -> HTML in
+            let name = LocalizedName(
+                kk: try r.string("name_kk"), ru: try r.string("name_ru"), en: try r.string("name_en"))
+            return "<option value=\"\(try r.string("id"))\">\(name(ctx.lang))</option>"
+        }
+        let body: HTML = """
+            <h2>\(ctx.t(.monthlyReport))</h2>
+            <form class="filters" method="get" action="/console/reports/monthly">
+            <label>\(ctx.t(.region)) <select name="region_id">\(options)</select></label>
+            <label>\(ctx.t(.month)) <input name="month" value="\(month)" pattern="[0-9]{4}-[0-9]{2}"></label>
+            <label>\(ctx.t(.cutoff)) <input name="cutoff" placeholder="2026-11-05T00:00:00Z"></label>
+            <button type="submit">\(ctx.t(.open))</button></form>
+            <p class="muted">\(ctx.t(.due)): \(Deadlines.monthlyReportDue(year: t.year, month: t.month).description)</p>
+            <h2><a href="/console/reports/monitoring">\(ctx.t(.monitoring))</a></h2>
+            <h2><a href="/console/reports/quality">\(ctx.t(.quality))</a></h2>
+            <h2>\(ctx.t(.exports))</h2>
+            <p><a href="/console/exports/completions.csv">completions.csv</a> ·
+            <a href="/console/exports/completions.geojson">completions.geojson</a>
+            <span class="muted">(\(ctx.t(.filter)): <a href="/console/completions">\(ctx.t(.completions))</a>)</span></p>
+            """
+        return ctx.page(ctx.t(.reports), body)
+    }
+
+    static func builder(_ ctx: ConsoleContext) throws -> MonthlyReportBuilder {
+        try ctx.read { db in
+            try MonthlyReportBuilder.request(
+                db, regionID: ctx.query("region_id"), month: ctx.query("month"), cutoff: ctx.query("cutoff"),
+                for: ctx.actor, now: ctx.now)
+        }
+    }
+
+    static func monthly(_ ctx: ConsoleContext) throws -> HTTPResponse {
+        let b = try builder(ctx)
+        let report = try ctx.read { db in try b.report(db) }
+        let csvLink = ctx.link(
+            "/console/reports/monthly.csv",
+            [("region_id", b.regionID), ("month", report.month), ("cutoff", report.cutoff.description)])
+        let body: HTML = """
+            <p class="muted">\(MonthlyReportLayout.title(ctx.lang)) · \(ctx.t(.month)) \(report.month) · \
+            \(ctx.t(.cutoff)) \(report.cutoff.description) · sha256 <code>\(report.inputSHA256)</code></p>
+            <p><a id="csv" href="\(csvLink)">\(ctx.t(.download)) CSV</a></p>
+            \(table(report.rows, lang: ctx.lang))
+            """
+        return ctx.page(ctx.t(.monthlyReport), body)
+    }
+
+    /// The report table: Annex 3 headers (Kazakh verbatim, with the page language's name under them).
+    static func table(_ rows: [MonthlyReportRow], lang: Language) -> HTML {
+        let head = MonthlyReportLayout.columns.map { c -> HTML in
+            let sub: HTML = lang == .kk ? "" : "<br><span class=\"muted\">\(c.header(lang))</span>"
+            return "<th title=\"\(c.number)\">\(c.header.kk)\(sub)</th>"
+        }
+        let numbers = MonthlyReportLayout.columns.map { c -> HTML in "<th class=\"num\">\(c.number)</th>" }
+        let body = rows.map { row -> HTML in
+            let cells = row.services.map { n -> HTML in
+                n == 0 ? "<td class=\"num\"></td>" : "<td class=\"num\">\(n)</td>"
+            }
+            return "<tr><td class=\"num\">\(row.number)</td><td><code>\(row.iin)</code></td>\(cells)</tr>\n"
+        }
+        return """
+            <div class="scroll"><table class="report" id="monthly"><thead><tr>\(head)</tr><tr>\(numbers)</tr></thead>
+            <tbody>\(body)</tbody></table></div>
+            """
+    }
+
+    static func monthlyCSV(_ ctx: ConsoleContext) throws -> HTTPResponse {
+        let b = try builder(ctx)
+        let rows = try ctx.read { db in try b.rows(db) }
+        return csvResponse(MonthlyReportBuilder.csv(rows), name: "annex3-\(b.monthText).csv")
+    }
+
+    static func csvResponse(_ bytes: [UInt8], name: String) -> HTTPResponse {
+        HTTPResponse(
+            status: .ok,
+            headers: [
+                "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": "attachment; filename=\"\(name)\"",
+                "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff",
+            ], body: .bytes(bytes))
+    }
+
+    /// The 16-period schedule of para 43 from `start`, with today's period marked.
+    static func scheduleTable(_ ctx: ConsoleContext, start: String) -> HTML {
+        guard let first = try? LocalDate(start) else { return "" }
+        let t = today(ctx.now)
+        let rows = Deadlines.monitoringSchedule(start: first).map { p -> HTML in
+            let current = p.start <= t && t < p.end
+            let mark: HTML = current ? " class=\"current\"" : ""
+            return """
+                <tr\(mark)><td class="num">\(p.index)</td><td class="num">\(p.year)</td><td>\(p.cadence.rawValue)</td>\
+                <td>\(p.start.description)</td><td>\(p.end.description)\(current ? " ◀" : "")</td></tr>
+                """
+        }
+        return """
+            <table class="schedule"><thead><tr><th>\(ctx.t(.period))</th><th>\(ctx.t(.year))</th><th>\(ctx.t(.cadence))</th>\
+            <th>\(ctx.t(.from))</th><th>\(ctx.t(.due))</th></tr></thead><tbody>\(rows)</tbody></table>
+            """
+    }
+
+    /// Every family in scope with its current monitoring period and due date; overdue-free by
+    /// construction (periods are due on their end), so "due within 30 days" is what is flagged.
+    static func monitoring(_ ctx: ConsoleContext) throws -> HTTPResponse {
+        let scope = Scope.families(ctx.actor)
+        let families = try ctx.read { db in
+            try db.query(
+                "SELECT f.id, f.settlement_name, f.quota_inclusion_date FROM families f WHERE \(scope.sql)"
+                    + " ORDER BY f.quota_inclusion_date, f.rowid LIMIT 2000", values: scope.args)
+        }
+        let t = today(ctx.now)
+        let rows = try families.map { f -> HTML in
+            let startText = try f.string("quota_inclusion_date")
+            guard let start = try? LocalDate(startText) else { return "" }
+            let periods = Deadlines.monitoringSchedule(start: start)
+            let current = periods.first { $0.start <= t && t < $0.end }
+            let soon = current.map { t.calendarDays(to: $0.end) <= 30 } ?? false
+            let flag: HTML = soon ? "<span class=\"flag\">≤ 30 d</span>" : ""
+            return """
+                <tr><td><a href="/console/families/\(try f.string("id"))">\(try f.string("settlement_name"))</a></td>\
+                <td>\(startText)</td><td class="num">\(current.map { "\($0.index)/16" } ?? "—")</td>\
+                <td>\(current?.cadence.rawValue ?? "—")</td><td>\(current?.end.description ?? "—") \(flag)</td></tr>
+                """
+        }
+        let body: HTML = """
+            <p class="muted">Rules 2, para 43: quarterly in years 1-3, half-yearly in years 4-5, from the quota \
+            inclusion date (anniversaries).</p>
+            <table id="monitoring"><thead><tr><th>\(ctx.t(.family))</th><th>\(ctx.t(.quotaDate))</th>\
+            <th>\(ctx.t(.period))</th><th>\(ctx.t(.cadence))</th><th>\(ctx.t(.due))</th></tr></thead>\
+            <tbody>\(rows)</tbody></table>
+            """
+        return ctx.page(ctx.t(.monitoring), body)
+    }
+
+    /// The form field of a criterion (snake_case like every query parameter).
+    static func field(_ c: QualityCriterion) -> String {
+        switch c {
+        case .relevance: return "relevance"
+        case .effectiveness: return "effectiveness"
+        case .socialImpact: return "social_impact"
+        }
+    }
+
+    /// The sheet: the three criteria, the bands as printed and as we read them, and a calculator
+    /// (a GET form: nothing is stored).
+    static func quality(_ ctx: ConsoleContext) throws -> HTTPResponse {
+        let scores = QualityCriterion.allCases.map { c in Int(ctx.query(field(c)) ?? "") }
+        var result: HTML = ""
+        if scores.allSatisfy({ $0 != nil }) {
+            do {
+                let e = try QualityEvaluation(
+                    relevance: scores[0] ?? 0, effectiveness: scores[1] ?? 0, socialImpact: scores[2] ?? 0)
+                result = """
+                    <p class="notice" id="quality-result">\(ctx.t(.total)): <strong>\(e.total)</strong> — \
+                    \(e.band.names(ctx.lang))</p>
+                    """
+            } catch {
+                result = "<p class=\"error\">\(String(describing: error))</p>"
+            }
+        }
+        let criteria = QualityCriterion.allCases.enumerated().map { i, c -> HTML in
+            let options = QualityEvaluation.scoreRange.map { n -> HTML in
+                scores[i] == n ? "<option selected>\(n)</option>" : "<option>\(n)</option>"
+            }
+            return """
+                <tr><td>\(c.names.kk)</td><td>\(c.names(ctx.lang))</td>\
+                <td><select name="\(field(c))"><option value=""></option>\(options)</select></td></tr>
+                """
+        }
+        let bands = QualityBand.allCases.map { b -> HTML in
+            let range: String
+            switch b {
+            case .low: range = "3–9"
+            case .medium: range = "10–14"
+            case .high: range = "15"
+            }
+            return
+                "<tr><td>\(b.sourceRange)</td><td>\(range)</td><td>\(b.names.kk)</td><td>\(b.names(ctx.lang))</td></tr>"
+        }
+        let body: HTML = """
+            <form method="get" action="/console/reports/quality">
+            <table><thead><tr><th>\(ctx.t(.criterion))</th><th></th><th>\(ctx.t(.score)) (1-5)</th></tr></thead>
+            <tbody>\(criteria)</tbody></table>
+            <p><button type="submit">\(ctx.t(.total))</button></p></form>
+            \(result)
+            <h2>\(ctx.t(.band))</h2>
+            <table id="bands"><thead><tr><th>Rules 2, para 49</th><th>\(ctx.t(.total))</th><th></th><th></th></tr>\
+            </thead><tbody>\(bands)</tbody></table>
+            <p class="notice">\(ctx.t(.sourceInconsistency))</p>
+            """
+        return ctx.page(ctx.t(.quality), body)
+    }
+}

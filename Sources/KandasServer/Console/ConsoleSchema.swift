@@ -1,0 +1,17 @@
+import SQLiteKit
+
+/// Indexes the console's dashboard needs on the sync tables (migration `0006-console`).
+///
+/// The dashboard counts files verified today and files still pending on every visit; without
+/// these partial indexes each count reads every attachment (hundreds of thousands of rows on a
+/// region's store). Partial, so they cost nothing for the rows they do not cover.
+enum ConsoleSchema {
+    static func migrate(_ db: Connection) throws {
+        try db.execute(
+            """
+            CREATE INDEX attachments_verified_at ON attachments(verified_at) WHERE state = 'verified';
+            CREATE INDEX attachments_pending ON attachments(completion_id) WHERE state IN ('declared','receiving');
+            CREATE INDEX plan_items_open_due ON plan_items(due_date) WHERE status = 'open';
+            """)
+    }
+}

@@ -1,0 +1,58 @@
+/// The console's stylesheet: plain CSS served by the server itself (no CDN, no web fonts).
+enum ConsoleStyle {
+    static let css = """
+        :root { --ink: #1d2733; --muted: #5b6b7c; --line: #d5dde5; --accent: #0b5cad; --warn: #a64b00;
+          --bad: #b00020; --good: #1b7a3a; --bg: #f6f8fa; }
+        * { box-sizing: border-box; }
+        body { margin: 0; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif;
+          color: var(--ink); background: var(--bg); }
+        header { display: flex; flex-wrap: wrap; align-items: center; gap: 1rem; padding: .6rem 1.2rem;
+          background: #12324f; color: #fff; }
+        header a { color: #dce8f5; text-decoration: none; }
+        header a[aria-current=page] { color: #fff; border-bottom: 2px solid #fff; }
+        header .brand { font-weight: 600; color: #fff; }
+        nav { display: flex; gap: .9rem; flex-wrap: wrap; }
+        .signout { margin-left: auto; display: flex; gap: .5rem; align-items: center; }
+        .role { font-size: .8rem; opacity: .8; }
+        .langs strong { color: #fff; }
+        main { padding: 1rem 1.2rem 3rem; max-width: 1400px; }
+        h1 { font-size: 1.35rem; margin: .2rem 0 1rem; }
+        h2 { font-size: 1.1rem; margin: 1.5rem 0 .5rem; }
+        table { border-collapse: collapse; background: #fff; width: 100%; }
+        th, td { border: 1px solid var(--line); padding: .3rem .5rem; text-align: left; vertical-align: top; }
+        th { background: #eef2f6; font-weight: 600; font-size: .85rem; }
+        td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+        table.report th { font-size: .7rem; font-weight: 500; writing-mode: horizontal-tb; min-width: 3rem; }
+        .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(200px, 1fr)); gap: .8rem; }
+        .card { color: inherit; text-decoration: none; background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: .8rem 1rem; }
+        .card .n { font-size: 1.8rem; font-weight: 600; display: block; }
+        .card.alert .n { color: var(--warn); }
+        form.filters { display: flex; flex-wrap: wrap; gap: .5rem .8rem; align-items: end; margin-bottom: 1rem;
+          background: #fff; border: 1px solid var(--line); padding: .7rem; border-radius: 6px; }
+        form.filters label { display: flex; flex-direction: column; font-size: .8rem; color: var(--muted); }
+        input, select, textarea, button { font: inherit; padding: .25rem .4rem; }
+        button { background: var(--accent); color: #fff; border: 0; border-radius: 4px; padding: .35rem .8rem;
+          cursor: pointer; }
+        button.danger { background: var(--bad); }
+        .flag { display: inline-block; font-size: .75rem; padding: 0 .35rem; border-radius: 3px;
+          background: #fde9d9; color: var(--warn); margin: 0 .2rem .2rem 0; }
+        .state-approved { color: var(--good); } .state-rejected { color: var(--bad); }
+        .state-has_issues { color: var(--warn); }
+        .grid2 { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 1rem; }
+        .panel { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: .8rem 1rem; }
+        .media img, .media video { max-width: 100%; max-height: 420px; display: block; margin: .3rem 0; }
+        .media iframe { width: 100%; height: 480px; border: 1px solid var(--line); }
+        dl { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; margin: 0; }
+        dt { color: var(--muted); } dd { margin: 0; overflow-wrap: anywhere; }
+        code, .hash { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: .8rem;
+          overflow-wrap: anywhere; }
+        .notice { background: #e6f4ea; border: 1px solid #b7dfc2; padding: .5rem .8rem; border-radius: 4px; }
+        .error { background: #fdecea; border: 1px solid #f5c2c0; padding: .5rem .8rem; border-radius: 4px; }
+        .login { max-width: 360px; margin: 3rem auto; background: #fff; padding: 1.5rem; border-radius: 8px;
+          border: 1px solid var(--line); display: flex; flex-direction: column; gap: .6rem; }
+        .scroll { overflow-x: auto; max-width: 100%; }
+        .muted { color: var(--muted); font-size: .85rem; }
+        .pager { margin-top: .8rem; }
+        .qr img { image-rendering: pixelated; width: 260px; height: 260px; }
+        """
+}

@@ -1,0 +1,109 @@
+import Foundation
+import HTTPServer
+import KandasProtocol
+import QRCode
+import SQLiteKit
+
+/// Devices in scope (last contact, queue depth and app version reported by the device), revoke,
+/// and enrollment codes with a QR image the server draws itself.
+enum DevicesPage {
+    static func list(_ ctx: ConsoleContext) throws -> HTTPResponse {
+        let p = ctx.actor
+        let scope = Scope.organisation(p, region: "u.region_id", centre: "u.career_centre_id")
+        let (devices, workers) = try ctx.read { db in
+            (
+                try db.query(
+                    "SELECT \(DeviceStore.deviceColumns), u.username FROM devices d JOIN users u ON u.id = d.user_id"
+                        + " WHERE \(scope.sql) ORDER BY d.status, last_seen_at DESC LIMIT 500", values: scope.args),
+                try db.query(
+                    "SELECT u.id, u.username FROM users u WHERE u.role = 'field_worker' AND u.active = 1"
+                        + " AND \(scope.sql) ORDER BY u.username", values: scope.args)
+            )
+        }
+        let canWrite = p.isWriter
+        let rows = try devices.map { row -> HTML in
+            let d = try DeviceStore.device(row)
+            let queue: HTML =
+                d.clientStatus.map {
+                    "\($0.outboxEvents) ev · \($0.filesPending) files · \(ByteCountFormatter.string(fromByteCount: Int64($0.bytesPending), countStyle: .binary))"
+                } ?? "—"
+            var action: HTML = ""
+            if canWrite && d.status == .active {
+                action = """
+                    <form method="post" action="/console/devices/\(d.id.description)/revoke">\
+                    <input type="hidden" name="csrf" value="\(ctx.csrf)">\
+                    <input name="reason" required maxlength="500" placeholder="\(ctx.t(.reason))">\
+                    <button class="danger" type="submit">\(ctx.t(.revoke))</button></form>
+                    """
+            }
+            return """
+                <tr><td>\(try row.string("username"))</td><td>\(d.deviceName ?? d.platform.rawValue)</td>\
+                <td>\(d.status.rawValue)</td><td>\(ConsoleLayout.time(d.lastSeenAt?.millisecondsSince1970))</td>\
+                <td>\(queue)</td><td>\(d.clientStatus?.appVersion ?? d.appVersion)</td><td>\(action)</td></tr>
+                """
+        }
+        var issue: HTML = ""
+        if canWrite {
+            let options = try workers.map { w -> HTML in
+                "<option value=\"\(try w.string("id"))\">\(try w.string("username"))</option>"
+            }
+            issue = """
+                <h2>\(ctx.t(.issueCode))</h2>
+                <form class="filters" method="post" action="/console/enrollment-codes">
+                <input type="hidden" name="csrf" value="\(ctx.csrf)">
+                <label>\(ctx.t(.worker)) <select name="user_id">\(options)</select></label>
+                <label>TTL (min) <input name="ttl_min" type="number" min="1" max="4320" value="15"></label>
+                <button type="submit">\(ctx.t(.issueCode))</button></form>
+                """
+        }
+        let body: HTML = """
+            <table id="devices"><thead><tr><th>\(ctx.t(.worker))</th><th>\(ctx.t(.devices))</th>\
+            <th>\(ctx.t(.status))</th><th>\(ctx.t(.lastContact))</th><th>\(ctx.t(.queueDepth))</th>\
+            <th>\(ctx.t(.appVersion))</th><th></th></tr></thead><tbody>\(rows)</tbody></table>
+            \(issue)
+            """
+        return ctx.page(ctx.t(.devices), body)
+    }
+
+    static func revoke(_ ctx: ConsoleContext) throws -> HTTPResponse {
+        let id = try ctx.id()
+        let reason = (ctx.form["reason"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (1...500).contains(reason.count) else {
+            throw ServerError(.invalidField, "a reason of 1-500 characters is required")
+        }
+        try ctx.write { db in
+            try DeviceHandlers.revoke(db, id: id, reason: reason, for: ctx.actor, now: ctx.now)
+            try ctx.audit(db, "device.revoke", entityType: "device", entityID: id)
+        }
+        return ctx.redirect("/console/devices")
+    }
+
+    /// Issues a code and shows it once, with its `kandas1:` payload as a QR image (PNG as a data URI).
+    static func issueCode(_ ctx: ConsoleContext) throws -> HTTPResponse {
+        guard let userID = ctx.form["user_id"], WireID(userID) != nil else {
+            throw ServerError(.invalidField, "choose a field worker")
+        }
+        let minutes = Int(ctx.form["ttl_min"] ?? "15") ?? 0
+        guard (1...(EnrollmentCodeHandlers.maxTTL / 60)).contains(minutes) else {
+            throw ServerError(.invalidField, "the validity must be 1-\(EnrollmentCodeHandlers.maxTTL / 60) minutes")
+        }
+        let issued = try ctx.write { db in
+            let issued = try EnrollmentCodeHandlers.issue(
+                db, userID: userID, ttlSeconds: minutes * 60, for: ctx.actor, now: ctx.now)
+            try ctx.audit(db, "enrollment_code.create", entityType: "enrollment_code", entityID: issued.id)
+            return issued
+        }
+        let payload = "kandas1:" + ctx.app.publicBaseURL + "#" + issued.code
+        let png = try QRCode(payload, ecc: .medium).png(moduleSize: 6)
+        let dataURI = "data:image/png;base64," + Data(png).base64EncodedString()
+        let body: HTML = """
+            <div class="panel qr"><p class="notice">\(ctx.t(.enrolledCode))</p>
+            <img id="enrollment-qr" alt="QR" src="\(dataURI)">
+            <dl><dt>\(ctx.t(.code))</dt><dd><code id="enrollment-code">\(issued.code)</code></dd>
+            <dt>URL</dt><dd><code>\(payload)</code></dd>
+            <dt>\(ctx.t(.expires))</dt><dd>\(ConsoleLayout.time(issued.expiresAt))</dd></dl>
+            <p><a href="/console/devices">\(ctx.t(.back))</a></p></div>
+            """
+        return ctx.page(ctx.t(.issueCode), body)
+    }
+}

@@ -1,0 +1,110 @@
+import HTTPServer
+import KandasDomain
+import KandasProtocol
+import SQLiteKit
+
+/// Families in scope and one family's plan: members, items, statuses, deadlines, evidence
+/// completeness of each item's completions, and the family's monitoring schedule.
+enum FamiliesPage {
+    static func list(_ ctx: ConsoleContext) throws -> HTTPResponse {
+        let scope = Scope.families(ctx.actor)
+        let today = ConsoleReports.today(ctx.now).description
+        let rows = try ctx.read { db in
+            try db.query(
+                "SELECT f.id, f.settlement_name, f.quota_inclusion_date, cc.name AS centre,"
+                    + " (SELECT count(*) FROM members m WHERE m.family_id = f.id) AS members,"
+                    + " (SELECT count(*) FROM plan_items i WHERE i.family_id = f.id AND i.status = 'open') AS open_items,"
+                    + " (SELECT count(*) FROM plan_items i WHERE i.family_id = f.id AND i.status = 'open'"
+                    + "   AND i.due_date < ?) AS overdue,"
+                    + " (SELECT max(p.publication_late) FROM plans p WHERE p.family_id = f.id) AS late"
+                    + " FROM families f JOIN career_centres cc ON cc.id = f.career_centre_id WHERE \(scope.sql)"
+                    + " ORDER BY f.rowid LIMIT 1000", values: [.text(today)] + scope.args)
+        }
+        let body = try rows.map { r -> HTML in
+            let late = r.optionalInt("late") == 1 ? "<span class=\"flag\">\(ctx.t(.lateplans))</span>" as HTML : ""
+            return """
+                <tr><td><a href="/console/families/\(try r.string("id"))">\(try r.string("settlement_name"))</a></td>\
+                <td>\(try r.string("centre"))</td><td>\(try r.string("quota_inclusion_date"))</td>\
+                <td class="num">\(try r.int("members"))</td><td class="num">\(try r.int("open_items"))</td>\
+                <td class="num">\(try r.int("overdue"))</td><td>\(late)</td></tr>
+                """
+        }
+        let page: HTML = """
+            <table id="families"><thead><tr><th>\(ctx.t(.settlement))</th><th>\(ctx.t(.centre))</th>\
+            <th>\(ctx.t(.quotaDate))</th><th>\(ctx.t(.members))</th><th>\(ctx.t(.items))</th>\
+            <th>\(ctx.t(.overdueItems))</th><th></th></tr></thead><tbody>\(body)</tbody></table>
+            """
+        return ctx.page(ctx.t(.families), page)
+    }
+
+    static func show(_ ctx: ConsoleContext) throws -> HTTPResponse {
+        let id = try ctx.id()
+        let lang = ctx.lang
+        let today = ConsoleReports.today(ctx.now)
+        let (detail, plans, evidence) = try ctx.read { db in
+            let detail = try FamilyStore.detail(db, id: id, for: ctx.actor)
+            let plans = try db.query("SELECT id FROM plans WHERE family_id = ? ORDER BY rowid", id).map {
+                try PlanStore.detail(db, id: try $0.string("id"), for: ctx.actor)
+            }
+            var evidence: [String: (Int, Int, Int)] = [:]
+            for row in try db.query(
+                "SELECT item_id, count(*) AS n, sum(files_verified) AS v, sum(files_declared) AS d FROM completions"
+                    + " WHERE family_id = ? AND state = 'active' GROUP BY item_id", id)
+            {
+                evidence[try row.string("item_id")] = (
+                    Int(try row.int("n")), Int(row.optionalInt("v") ?? 0), Int(row.optionalInt("d") ?? 0)
+                )
+            }
+            return (detail, plans, evidence)
+        }
+        let names = Dictionary(
+            detail.members.map { ($0.id, "\($0.lastName) \($0.firstName)") }, uniquingKeysWith: { a, _ in a })
+        let members = detail.members.map { m -> HTML in
+            """
+            <tr><td>\(m.lastName) \(m.firstName) \(m.patronymic)</td><td><code>\(m.iin)</code></td>\
+            <td>\(m.birthDate.description)</td><td>\(m.relation.rawValue)</td></tr>
+            """
+        }
+        var planSections: [HTML] = []
+        for plan in plans {
+            let late: HTML =
+                plan.plan.publicationLate ? "<span class=\"flag\">\(ctx.t(.lateplans))</span>" : ""
+            let items = plan.items.map { item -> HTML in
+                let service = (try? ServiceCatalog.service(code: item.serviceCode))?.name(in: lang) ?? "?"
+                let (n, verified, declared) = evidence[item.id.description] ?? (0, 0, 0)
+                let overdue = item.status == .open && item.dueDate.description < today.description
+                let flag: HTML = overdue ? "<span class=\"flag\">\(ctx.t(.overdueItems))</span>" : ""
+                return """
+                    <tr><td class="num">\(item.serviceCode)</td><td>\(service)</td><td>\(names[item.memberID])</td>\
+                    <td>\(item.dueDate.description) \(flag)</td><td>\(item.status.rawValue)</td>\
+                    <td><a href="/console/completions?family_id=\(detail.family.id.description)&amp;service_code=\
+                    \(item.serviceCode)">\(n)</a> · \(verified)/\(declared)</td></tr>
+                    """
+            }
+            planSections.append(
+                """
+                <h2>\(ctx.t(.plan)) — \(plan.plan.status.rawValue) (v\(plan.plan.version))</h2>
+                <p class="muted">\(ctx.t(.publishDue)): \(ConsoleLayout.time(plan.plan.publicationDue?.millisecondsSince1970))\
+                 · \(ctx.t(.published)): \(ConsoleLayout.time(plan.plan.publishedAt?.millisecondsSince1970)) \(late)</p>
+                <table class="items"><thead><tr><th>#</th><th>\(ctx.t(.service))</th><th>\(ctx.t(.members))</th>\
+                <th>\(ctx.t(.dueDate))</th><th>\(ctx.t(.status))</th><th>\(ctx.t(.evidence))</th></tr></thead>\
+                <tbody>\(items)</tbody></table>
+                """)
+        }
+        let schedule = ConsoleReports.scheduleTable(ctx, start: detail.family.quotaInclusionDate.description)
+        let f = detail.family
+        let body: HTML = """
+            <dl class="panel"><dt>\(ctx.t(.settlement))</dt><dd>\(f.settlement.name)</dd>\
+            <dt>\(ctx.t(.quotaDate))</dt><dd>\(f.quotaInclusionDate.description)</dd>\
+            <dt>\(ctx.t(.address))</dt><dd>\(f.address ?? "—")</dd></dl>
+            <h2>\(ctx.t(.members))</h2>
+            <table id="members"><thead><tr><th>\(ctx.t(.name))</th><th>\(ctx.t(.memberIIN))</th>\
+            <th>\(ctx.t(.birthDate))</th><th>\(ctx.t(.relation))</th></tr></thead>\
+            <tbody>\(members)</tbody></table>
+            \(planSections)
+            <h2>\(ctx.t(.monitoring))</h2>
+            \(schedule)
+            """
+        return ctx.page(ctx.t(.family) + " — " + f.settlement.name, body)
+    }
+}

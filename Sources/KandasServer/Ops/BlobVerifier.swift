@@ -1,0 +1,79 @@
+import Crypto
+import Foundation
+import SQLiteKit
+
+/// `kandas-server verify`: re-hashes every blob and checks it against the store.
+///
+/// The blob folder is the uploads module's content-addressed layout,
+/// `<data>/blobs/ab/cd/<sha256 hex>`. Problems: a blob whose bytes do not hash to its name
+/// (`mismatch`), a verified attachment whose blob is missing or of the wrong size (`missing`),
+/// a blob no verified attachment refers to (`orphan`), a file that is not a blob name (`stray`).
+enum BlobVerifier {
+    struct Report: Equatable {
+        var blobs = 0
+        var bytes: Int64 = 0
+        var problems: [String] = []
+
+        var text: String {
+            var out = problems.joined(separator: "\n")
+            if !out.isEmpty { out += "\n" }
+            out += "verified \(blobs) blobs (\(bytes) bytes): "
+            out += problems.isEmpty ? "no problems" : "\(problems.count) problem(s)"
+            return out
+        }
+    }
+
+    static func isBlobName(_ name: String) -> Bool {
+        name.utf8.count == 64 && name.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+    }
+
+    static func path(root: String, sha256: String) -> String {
+        root + "/" + String(sha256.prefix(2)) + "/" + String(sha256.dropFirst(2).prefix(2)) + "/" + sha256
+    }
+
+    /// Walks the blob folder and the `attachments` table; read-only on both.
+    static func run(pool: DatabasePool, blobRoot: String) throws -> Report {
+        var report = Report()
+        let fm = FileManager.default
+        // Verified attachments by content address (identical files are stored once).
+        var expected: [String: Int64] = [:]
+        try pool.readSync { db in
+            for row in try db.query("SELECT DISTINCT sha256, size FROM attachments WHERE state = 'verified'") {
+                expected[try row.string("sha256")] = try row.int("size")
+            }
+        }
+        var seen: Set<String> = []
+        let files = (fm.enumerator(atPath: blobRoot)?.allObjects as? [String] ?? []).sorted()
+        for relative in files {
+            let full = blobRoot + "/" + relative
+            var isDirectory: ObjCBool = false
+            guard fm.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+            let name = (relative as NSString).lastPathComponent
+            guard isBlobName(name), path(root: blobRoot, sha256: name) == full else {
+                report.problems.append("stray \(relative): not a blob of the content-addressed layout")
+                continue
+            }
+            seen.insert(name)
+            report.blobs += 1
+            let size = (try? fm.attributesOfItem(atPath: full)[.size] as? Int64) ?? nil
+            report.bytes += size ?? 0
+            let digest: String
+            do {
+                digest = try SHA256.hash(fileAt: full).hex
+            } catch {
+                report.problems.append("unreadable \(relative): \(error)")
+                continue
+            }
+            if digest != name { report.problems.append("mismatch \(relative): bytes hash to \(digest)") }
+            if expected[name] == nil {
+                report.problems.append("orphan \(relative): no verified attachment has this hash")
+            } else if let size, size != expected[name] {
+                report.problems.append("mismatch \(relative): \(size) bytes, declared \(expected[name] ?? 0)")
+            }
+        }
+        for (sha, _) in expected.sorted(by: { $0.key < $1.key }) where !seen.contains(sha) {
+            report.problems.append("missing \(sha): a verified attachment's blob is not on disk")
+        }
+        return report
+    }
+}

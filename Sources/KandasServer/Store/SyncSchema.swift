@@ -1,0 +1,109 @@
+import Crypto
+import SQLiteKit
+
+/// The sync half of the store (Protocol §6-§12): device events, completions, attachments,
+/// conflicts, reviews, and the per-device rows of the change feed.
+///
+/// Every event a device ever pushed is a row of `device_events` (server receive order = `seq`);
+/// `completions` is the fold of those events, kept as columns the admin console filters on
+/// (indexed for 100,000 completions). Device-specific feed rows (`event_outcome`, `receipt`)
+/// carry `changes.device_id`; family-scoped rows leave it NULL.
+enum SyncSchema {
+    static func migrate(_ db: Connection) throws {
+        try db.execute(
+            """
+            CREATE TABLE sync_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+            ALTER TABLE changes ADD COLUMN device_id TEXT;
+            CREATE INDEX changes_entity ON changes(entity_id, seq);
+            CREATE INDEX changes_device ON changes(device_id, seq) WHERE device_id IS NOT NULL;
+            -- One row per consumed device_seq. original = 1 marks the row that owns its event_id;
+            -- a re-enrolled device's resend (duplicate) or another user's reuse (rejected) has 0.
+            CREATE TABLE device_events(
+              seq INTEGER PRIMARY KEY AUTOINCREMENT, device_id TEXT NOT NULL REFERENCES devices(id),
+              device_seq INTEGER NOT NULL, event_id TEXT NOT NULL, user_id TEXT NOT NULL, original INTEGER NOT NULL,
+              type TEXT NOT NULL, item_id TEXT NOT NULL, body TEXT NOT NULL, received_at INTEGER NOT NULL,
+              recorded_at INTEGER NOT NULL, clock_skew_ms INTEGER NOT NULL,
+              outcome TEXT NOT NULL CHECK(outcome IN ('accepted','rejected','duplicate')), code TEXT, detail TEXT,
+              completion_id TEXT, completion_rev INTEGER, conflict_ids TEXT NOT NULL DEFAULT '[]',
+              UNIQUE(device_id, device_seq)) STRICT;
+            CREATE UNIQUE INDEX device_events_event ON device_events(event_id) WHERE original = 1;
+            CREATE INDEX device_events_event_device ON device_events(event_id, device_id);
+            CREATE INDEX device_events_completion ON device_events(completion_id, seq) WHERE completion_id IS NOT NULL;
+            CREATE TABLE completions(
+              id TEXT PRIMARY KEY, item_id TEXT NOT NULL REFERENCES plan_items(id), plan_id TEXT NOT NULL,
+              family_id TEXT NOT NULL, member_id TEXT NOT NULL, region_id TEXT NOT NULL,
+              career_centre_id TEXT NOT NULL, service_code INTEGER NOT NULL, device_id TEXT NOT NULL,
+              user_id TEXT NOT NULL, state TEXT NOT NULL CHECK(state IN ('active','voided')), rev INTEGER NOT NULL,
+              is_primary INTEGER NOT NULL, performed_at INTEGER NOT NULL, recorded_at INTEGER NOT NULL,
+              received_at INTEGER NOT NULL, clock_skew_ms INTEGER NOT NULL, note TEXT, location TEXT,
+              files_declared INTEGER NOT NULL DEFAULT 0, files_verified INTEGER NOT NULL DEFAULT 0,
+              evidence_flags TEXT NOT NULL DEFAULT '[]',
+              review_state TEXT NOT NULL DEFAULT 'pending'
+                CHECK(review_state IN ('pending','approved','has_issues','rejected')),
+              open_conflicts INTEGER NOT NULL DEFAULT 0, event_seq INTEGER NOT NULL,
+              created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL) STRICT;
+            CREATE INDEX completions_item ON completions(item_id, event_seq);
+            CREATE INDEX completions_region ON completions(region_id);
+            CREATE INDEX completions_centre ON completions(career_centre_id);
+            CREATE INDEX completions_user ON completions(user_id);
+            CREATE INDEX completions_family ON completions(family_id);
+            CREATE INDEX completions_member ON completions(member_id);
+            CREATE INDEX completions_service ON completions(service_code);
+            CREATE INDEX completions_performed ON completions(performed_at);
+            CREATE INDEX completions_review ON completions(review_state);
+            CREATE INDEX completions_incomplete ON completions(received_at) WHERE files_verified < files_declared;
+            CREATE INDEX completions_conflicted ON completions(received_at) WHERE open_conflicts > 0;
+            -- Declared files: the seam with KandasUploads (declared -> receiving -> verified).
+            CREATE TABLE attachments(
+              id TEXT PRIMARY KEY, completion_id TEXT NOT NULL REFERENCES completions(id),
+              device_id TEXT NOT NULL, position INTEGER NOT NULL, kind TEXT NOT NULL, content_type TEXT NOT NULL,
+              size INTEGER NOT NULL, sha256 TEXT NOT NULL, captured_at INTEGER NOT NULL, source TEXT NOT NULL,
+              file_name TEXT, location TEXT,
+              state TEXT NOT NULL CHECK(state IN ('declared','receiving','verified','corrupt','expired')),
+              received_bytes INTEGER NOT NULL DEFAULT 0, verified_at INTEGER, blob_key TEXT,
+              declared_at INTEGER NOT NULL) STRICT;
+            CREATE INDEX attachments_completion ON attachments(completion_id, position);
+            CREATE INDEX attachments_sha256 ON attachments(sha256);
+            CREATE TABLE conflicts(
+              id TEXT PRIMARY KEY, kind TEXT NOT NULL, severity TEXT NOT NULL CHECK(severity IN ('hard','soft')),
+              status TEXT NOT NULL CHECK(status IN ('open','resolved')), item_id TEXT NOT NULL,
+              completion_id TEXT, family_id TEXT NOT NULL, career_centre_id TEXT NOT NULL, region_id TEXT NOT NULL,
+              conflicting_fields TEXT NOT NULL DEFAULT '[]', item_changes TEXT, displayed_event_id TEXT,
+              detected_at INTEGER NOT NULL, resolved_at INTEGER, resolved_by_type TEXT, resolved_by_id TEXT,
+              resolution TEXT, resolution_comment TEXT) STRICT;
+            CREATE INDEX conflicts_item ON conflicts(item_id, kind, status);
+            CREATE INDEX conflicts_completion ON conflicts(completion_id, kind, status);
+            CREATE INDEX conflicts_centre ON conflicts(career_centre_id, status);
+            CREATE INDEX conflicts_family ON conflicts(family_id);
+            CREATE TABLE conflict_events(
+              conflict_id TEXT NOT NULL REFERENCES conflicts(id), event_seq INTEGER NOT NULL,
+              PRIMARY KEY(conflict_id, event_seq)) STRICT, WITHOUT ROWID;
+            CREATE TABLE conflict_completions(
+              completion_id TEXT NOT NULL, conflict_id TEXT NOT NULL REFERENCES conflicts(id),
+              PRIMARY KEY(completion_id, conflict_id)) STRICT, WITHOUT ROWID;
+            CREATE INDEX conflict_completions_conflict ON conflict_completions(conflict_id);
+            CREATE TABLE reviews(
+              id TEXT PRIMARY KEY, completion_id TEXT NOT NULL REFERENCES completions(id),
+              decision TEXT NOT NULL CHECK(decision IN ('approve','has_issues','reject','comment')), comment TEXT,
+              reviewer_id TEXT NOT NULL, reviewer_name TEXT NOT NULL, created_at INTEGER NOT NULL) STRICT;
+            CREATE INDEX reviews_completion ON reviews(completion_id);
+            """)
+        // The epoch names this store's change feed; the key makes cursors tamper-evident.
+        _ = try db.run(
+            "INSERT INTO sync_meta(key, value) VALUES('epoch', ?), ('cursor_key', ?)",
+            String(SHA256.hash(SecureRandom.bytes(32)).hex.prefix(16)), SHA256.hash(SecureRandom.bytes(32)).hex)
+        // The feed gets a row for every object that exists already (stores created before this
+        // migration), so a first pull replaying the feed is a full snapshot.
+        try db.execute(
+            """
+            INSERT INTO changes(entity, entity_id, family_id, op, at)
+              SELECT 'family', id, id, 'backfill', updated_at FROM families;
+            INSERT INTO changes(entity, entity_id, family_id, op, at)
+              SELECT 'member', id, family_id, 'backfill', updated_at FROM members;
+            INSERT INTO changes(entity, entity_id, family_id, op, at)
+              SELECT 'plan', id, family_id, 'backfill', updated_at FROM plans;
+            INSERT INTO changes(entity, entity_id, family_id, op, at)
+              SELECT 'plan_item', id, family_id, 'backfill', updated_at FROM plan_items;
+            """)
+    }
+}

@@ -1,0 +1,174 @@
+public import KandasProtocol
+public import SQLiteKit
+
+/// Declared files and their verification: the seam between sync and the uploads module.
+///
+/// A `complete` or `amend` event declares files (`attachments` rows, state `declared`). The
+/// uploads module (tus, Protocol §10) calls ``checkCreation(_:deviceID:attachmentID:sha256:size:contentType:)``
+/// when a device creates an upload, and ``attachmentVerified(db:attachmentID:sha256:size:blobKey:at:)``
+/// from its `onVerified` hook, inside the write transaction that marks the upload verified, so the
+/// completion's completeness and the receipt commit atomically with the blob's verification.
+public enum AttachmentStore {
+    static let columns =
+        "a.id, a.completion_id, a.kind, a.content_type, a.size, a.sha256, a.captured_at, a.source, a.file_name,"
+        + " a.location, a.state, a.received_bytes, a.verified_at"
+
+    static func file(_ row: Row) throws -> EvidenceFile {
+        EvidenceFile(
+            attachmentID: try wireID(row, "id"), completionID: try wireID(row, "completion_id"),
+            kind: FileKind(rawValue: try row.string("kind")) ?? .document, contentType: try row.string("content_type"),
+            size: Int(try row.int("size")), sha256: try row.string("sha256"),
+            capturedAt: Timestamp(millisecondsSince1970: try row.int("captured_at")),
+            source: FileSource(rawValue: try row.string("source")) ?? .file, fileName: row.optionalString("file_name"),
+            location: row.optionalString("location").flatMap { decodeJSON(Geolocation.self, $0) },
+            uploadState: UploadState(rawValue: try row.string("state")) ?? .declared,
+            receivedBytes: Int(try row.int("received_bytes")), verifiedAt: timestamp(row, "verified_at"))
+    }
+
+    static func files(_ db: Connection, completionID: String) throws -> [EvidenceFile] {
+        try db.query(
+            "SELECT \(columns) FROM attachments a WHERE a.completion_id = ? ORDER BY a.position", completionID
+        ).map(file)
+    }
+
+    /// Whether a declaration repeats a stored one exactly (resends of the same file are harmless).
+    static func sameDeclaration(_ row: Row, _ f: DeclaredFile, completionID: String) throws -> Bool {
+        try row.string("completion_id") == completionID && row.string("kind") == f.kind.rawValue
+            && row.string("content_type") == f.contentType && row.int("size") == Int64(f.size)
+            && row.string("sha256") == f.sha256
+    }
+
+    /// Declares files for a completion; returns the event code when an ID is reused with other metadata.
+    static func declare(
+        _ db: Connection, _ files: [DeclaredFile], completionID: String, deviceID: String, now: Int64
+    ) throws -> ErrorCode? {
+        for f in files {
+            if let row = try db.queryOne("SELECT * FROM attachments WHERE id = ?", f.attachmentID.description) {
+                if try !sameDeclaration(row, f, completionID: completionID) { return .attachmentIDReused }
+            }
+        }
+        var position = try SyncFeed.count(
+            db, "SELECT count(*) AS n FROM attachments WHERE completion_id = ?", completionID)
+        for f in files {
+            let location = try f.location.map(jsonText)
+            let inserted = try db.run(
+                "INSERT OR IGNORE INTO attachments(id, completion_id, device_id, position, kind, content_type, size,"
+                    + " sha256, captured_at, source, file_name, location, state, declared_at)"
+                    + " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,'declared',?)", f.attachmentID.description, completionID,
+                deviceID, position, f.kind.rawValue, f.contentType, f.size, f.sha256,
+                f.capturedAt.millisecondsSince1970, f.source.rawValue, f.fileName, location, now)
+            position += inserted
+        }
+        try refreshCounts(db, completionID: completionID)
+        return nil
+    }
+
+    /// Recounts `files_declared` / `files_verified` (k of n, Protocol §11).
+    static func refreshCounts(_ db: Connection, completionID: String) throws {
+        _ = try db.run(
+            "UPDATE completions SET files_declared = (SELECT count(*) FROM attachments WHERE completion_id = ?1),"
+                + " files_verified = (SELECT count(*) FROM attachments WHERE completion_id = ?1 AND state = 'verified')"
+                + " WHERE id = ?1", completionID)
+    }
+
+    /// The receipt of a completion as the feed delivers it (Protocol §11).
+    static func receipt(_ db: Connection, completionID: String, now: Int64) throws -> Receipt? {
+        guard
+            let row = try db.queryOne(
+                "SELECT rev, files_declared, files_verified FROM completions WHERE id = ?", completionID)
+        else { return nil }
+        let files = try files(db, completionID: completionID).map {
+            ReceiptFile(
+                attachmentID: $0.attachmentID, sha256: $0.sha256, size: $0.size, uploadState: $0.uploadState,
+                verifiedAt: $0.verifiedAt)
+        }
+        let declared = Int(try row.int("files_declared"))
+        let verified = Int(try row.int("files_verified"))
+        return Receipt(
+            completionID: try wireID(row: completionID), completionRev: Int(try row.int("rev")),
+            filesDeclared: declared, filesVerified: verified,
+            completeness: verified >= declared ? .complete : .incomplete,
+            files: files, issuedAt: Timestamp(millisecondsSince1970: now))
+    }
+
+    /// Records a receipt change for every device that declared files on the completion.
+    static func issueReceipts(_ db: Connection, completionID: String, familyID: String, now: Int64) throws {
+        for row in try db.query(
+            "SELECT DISTINCT device_id FROM attachments WHERE completion_id = ? ORDER BY device_id", completionID)
+        {
+            try SyncFeed.record(
+                db, entity: "receipt", id: completionID, familyID: familyID, deviceID: try row.string("device_id"),
+                now: now)
+        }
+    }
+
+    /// Marks a declared file verified, updates completeness and issues receipts, in the caller's transaction.
+    ///
+    /// Called by the uploads module's `onVerified` hook inside the write transaction that stores the
+    /// blob's verification, so "verified" and the receipt commit together or not at all. Idempotent:
+    /// a file already verified with the same hash changes nothing.
+    /// - Parameters:
+    ///   - blobKey: where the blob store keeps the bytes (for `kandas-server verify`).
+    ///   - at: the verification time, milliseconds since 1970.
+    /// - Throws: ``ServerError`` `unknown_attachment` when no event declared the ID, `attachment_mismatch`
+    ///   when the hash or size differ from the declaration; `SQLiteError` from the store.
+    public static func attachmentVerified(
+        db: Connection, attachmentID: String, sha256: String, size: Int64, blobKey: String, at: Int64
+    ) throws {
+        guard
+            let row = try db.queryOne(
+                "SELECT a.completion_id, a.sha256, a.size, a.state, c.family_id FROM attachments a"
+                    + " JOIN completions c ON c.id = a.completion_id WHERE a.id = ?", attachmentID)
+        else { throw ServerError(.unknownAttachment, "no accepted event declared attachment \(attachmentID)") }
+        guard try row.string("sha256") == sha256, try row.int("size") == size else {
+            throw ServerError(.attachmentMismatch, "hash or size differ from the declaration")
+        }
+        if try row.string("state") == "verified" { return }
+        let completionID = try row.string("completion_id")
+        _ = try db.run(
+            "UPDATE attachments SET state = 'verified', received_bytes = size, verified_at = ?, blob_key = ?"
+                + " WHERE id = ?", at, blobKey, attachmentID)
+        try refreshCounts(db, completionID: completionID)
+        _ = try db.run("UPDATE completions SET updated_at = ? WHERE id = ?", at, completionID)
+        let familyID = try row.string("family_id")
+        try SyncFeed.record(db, entity: "completion", id: completionID, familyID: familyID, now: at)
+        try issueReceipts(db, completionID: completionID, familyID: familyID, now: at)
+    }
+
+    /// Moves a declared file to `receiving`, `corrupt` or `expired` (the uploads module's view), with a receipt.
+    public static func attachmentStateChanged(
+        db: Connection, attachmentID: String, state: UploadState, receivedBytes: Int64, at: Int64
+    ) throws {
+        guard state != .verified, state != .declared,
+            let row = try db.queryOne(
+                "SELECT a.completion_id, c.family_id FROM attachments a JOIN completions c ON c.id = a.completion_id"
+                    + " WHERE a.id = ? AND a.state != 'verified'", attachmentID)
+        else { return }
+        _ = try db.run(
+            "UPDATE attachments SET state = ?, received_bytes = ? WHERE id = ?", state.rawValue, receivedBytes,
+            attachmentID)
+        try issueReceipts(
+            db, completionID: try row.string("completion_id"), familyID: try row.string("family_id"), now: at)
+    }
+
+    /// The uploads module's creation check (Protocol §10.2): the attachment was declared by an accepted
+    /// event of this device, with the same hash, size and content type.
+    /// - Throws: ``ServerError`` `unknown_attachment` or `attachment_mismatch`.
+    public static func checkCreation(
+        _ db: Connection, deviceID: String, attachmentID: String, sha256: String, size: Int64, contentType: String
+    ) throws {
+        guard
+            let row = try db.queryOne(
+                "SELECT sha256, size, content_type FROM attachments WHERE id = ? AND device_id = ?", attachmentID,
+                deviceID)
+        else { throw ServerError(.unknownAttachment, "no accepted event of this device declared the attachment") }
+        guard try row.string("sha256") == sha256, try row.int("size") == size,
+            try row.string("content_type") == contentType
+        else { throw ServerError(.attachmentMismatch, "creation metadata differs from the declaration") }
+    }
+}
+
+func wireID(row text: String) throws -> WireID {
+    guard let id = WireID(text) else { throw ServerError(.internalError, "stored ID is not a UUID") }
+    return id
+}

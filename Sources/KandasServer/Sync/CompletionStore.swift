@@ -1,0 +1,165 @@
+import Foundation
+import KandasDomain
+import KandasProtocol
+import SQLiteKit
+
+/// Completions: the fold of their accepted events (Protocol §8.3, §9.1), mapped from the
+/// `completions` row plus its files and conflict links.
+enum CompletionStore {
+    static let columns =
+        "c.rowid AS _rowid, c.id, c.item_id, c.plan_id, c.family_id, c.member_id, c.service_code, c.device_id,"
+        + " c.user_id, c.state, c.rev, c.is_primary, c.performed_at, c.recorded_at, c.received_at, c.clock_skew_ms,"
+        + " c.note, c.location, c.files_declared, c.files_verified, c.evidence_flags, c.review_state, c.created_at,"
+        + " c.updated_at"
+
+    /// A completion by ID with no scope check (sync paths check the item's scope first).
+    static func load(_ db: Connection, id: String) throws -> Completion? {
+        guard let row = try db.queryOne("SELECT \(columns) FROM completions c WHERE c.id = ?", id) else {
+            return nil
+        }
+        return try completion(db, row)
+    }
+
+    /// A completion visible to a staff principal, or `404 not_found`.
+    static func load(_ db: Connection, id: String, for p: Principal) throws -> Completion {
+        let scope = Scope.families(p)
+        guard
+            let row = try db.queryOne(
+                "SELECT \(columns) FROM completions c JOIN families f ON f.id = c.family_id WHERE c.id = ?"
+                    + " AND \(scope.sql)", values: [.text(id)] + scope.args)
+        else { throw ServerError(.notFound, "no such completion") }
+        return try completion(db, row)
+    }
+
+    static func completion(_ db: Connection, _ row: Row) throws -> Completion {
+        let id = try row.string("id")
+        let files = try AttachmentStore.files(db, completionID: id)
+        let conflicts = try db.query(
+            "SELECT conflict_id FROM conflict_completions WHERE completion_id = ? ORDER BY conflict_id", id
+        ).map { try wireID($0, "conflict_id") }
+        let declared = Int(try row.int("files_declared"))
+        let verified = Int(try row.int("files_verified"))
+        return Completion(
+            id: try wireID(row, "id"), itemID: try wireID(row, "item_id"), planID: try wireID(row, "plan_id"),
+            familyID: try wireID(row, "family_id"), memberID: try wireID(row, "member_id"),
+            serviceCode: Int(try row.int("service_code")), deviceID: try wireID(row, "device_id"),
+            userID: try wireID(row, "user_id"),
+            state: CompletionState(rawValue: try row.string("state")) ?? .active, rev: Int(try row.int("rev")),
+            primary: try row.bool("is_primary"), performedAt: try time(row, "performed_at"),
+            recordedAt: try time(row, "recorded_at"), receivedAt: try time(row, "received_at"),
+            clockSkewMilliseconds: Int(try row.int("clock_skew_ms")), note: row.optionalString("note"),
+            location: row.optionalString("location").flatMap { decodeJSON(Geolocation.self, $0) }, files: files,
+            filesDeclared: declared, filesVerified: verified,
+            completeness: verified >= declared ? .complete : .incomplete,
+            evidenceFlags: decodeJSON([String].self, try row.string("evidence_flags")) ?? [],
+            reviewState: ReviewState(rawValue: try row.string("review_state")) ?? .pending, conflictIDs: conflicts,
+            createdAt: try time(row, "created_at"), updatedAt: try time(row, "updated_at"))
+    }
+
+    static func time(_ row: Row, _ column: String) throws -> Timestamp {
+        Timestamp(millisecondsSince1970: try row.int(column))
+    }
+
+    /// Recomputes the evidence flags of a completion (Protocol §9.1): flagged for review, never refused.
+    static func refreshFlags(_ db: Connection, id: String) throws {
+        guard
+            let row = try db.queryOne(
+                "SELECT c.service_code, c.location, c.performed_at, c.recorded_at, c.clock_skew_ms,"
+                    + " f.settlement_latitude, f.settlement_longitude FROM completions c"
+                    + " JOIN families f ON f.id = c.family_id WHERE c.id = ?", id)
+        else { return }
+        let kinds = Set(
+            try db.query("SELECT DISTINCT kind FROM attachments WHERE completion_id = ?", id).map {
+                try $0.string("kind")
+            })
+        let location = row.optionalString("location").flatMap { decodeJSON(Geolocation.self, $0) }
+        var present: Set<EvidenceRule.Kind> = []
+        if kinds.contains("photo") { present.insert(.photo) }
+        if kinds.contains("video") { present.insert(.video) }
+        if kinds.contains("document") { present.insert(.document) }
+        if location != nil { present.insert(.geolocation) }
+        var flags: [String] = []
+        if let service = try? ServiceCatalog.service(code: Int(try row.int("service_code"))) {
+            for kind in service.evidence.missing(from: present) {
+                flags.append(kind == .geolocation ? "missing_location" : "missing_" + kind.rawValue)
+            }
+        }
+        if let location {
+            if location.mock { flags.append("mock_location") }
+            if location.accuracyMeters > 100 { flags.append("low_accuracy") }
+            if !row["settlement_latitude"].isNull, !row["settlement_longitude"].isNull {
+                let km = distanceKm(
+                    location.latitude, location.longitude, try row.double("settlement_latitude"),
+                    try row.double("settlement_longitude"))
+                if km > 20 { flags.append("far_from_settlement") }
+            }
+        }
+        if abs(try row.int("clock_skew_ms")) > 600_000 { flags.append("clock_skew") }
+        if try row.int("performed_at") > row.int("recorded_at") { flags.append("performed_after_recorded") }
+        _ = try db.run("UPDATE completions SET evidence_flags = ? WHERE id = ?", jsonText(flags), id)
+    }
+
+    /// Great-circle distance (haversine, mean Earth radius).
+    static func distanceKm(_ lat1: Double, _ lon1: Double, _ lat2: Double, _ lon2: Double) -> Double {
+        let rad = Double.pi / 180
+        let dLat = (lat2 - lat1) * rad
+        let dLon = (lon2 - lon1) * rad
+        let a = sin(dLat / 2) * sin(dLat / 2) + cos(lat1 * rad) * cos(lat2 * rad) * sin(dLon / 2) * sin(dLon / 2)
+        return 6371.0 * 2 * atan2(a.squareRoot(), (1 - a).squareRoot())
+    }
+
+    /// Primary completions (Protocol §8.1): for a once-only service, the active completion whose
+    /// `complete` was received first; every completion of a recurring service is primary.
+    /// Also keeps the item's `completion_count` and `status` in step.
+    ///
+    /// - Parameter delta: for a recurring service, the change in active completions this event made
+    ///   (+1 complete, -1 void), so a push does not recount an item's whole history (a recurring item
+    ///   may collect thousands of completions); nil recounts (resolutions).
+    static func refreshItem(_ db: Connection, itemID: String, now: Int64, delta: Int? = nil) throws {
+        guard
+            let item = try db.queryOne(
+                "SELECT service_code, status, family_id, completion_count FROM plan_items WHERE id = ?", itemID)
+        else { return }
+        let familyID = try item.string("family_id")
+        let once = (try? ServiceCatalog.service(code: Int(try item.int("service_code"))))?.recurrence == .once
+        let count: Int
+        if once {
+            let first = try db.queryOne(
+                "SELECT id FROM completions WHERE item_id = ? AND state = 'active' ORDER BY event_seq LIMIT 1", itemID)?
+                .optionalString("id")
+            for row in try db.query(
+                "SELECT id FROM completions WHERE item_id = ? AND is_primary != (id = ?)", itemID, first ?? "")
+            {
+                let id = try row.string("id")
+                _ = try db.run(
+                    "UPDATE completions SET is_primary = ?, updated_at = ? WHERE id = ?", id == first, now, id)
+                try SyncFeed.record(db, entity: "completion", id: id, familyID: familyID, now: now)
+            }
+            count = first == nil ? 0 : 1
+        } else if let delta {
+            count = max(0, Int(try item.int("completion_count")) + delta)
+        } else {
+            count = try SyncFeed.count(
+                db, "SELECT count(*) AS n FROM completions WHERE item_id = ? AND state = 'active'", itemID)
+        }
+        let status = try item.string("status")
+        // A cancelled item stays cancelled (Protocol §8.1); otherwise completed while it has a primary completion.
+        let newStatus = status == "cancelled" ? status : (count > 0 ? "completed" : "open")
+        if try db.run(
+            "UPDATE plan_items SET completion_count = ?, status = ? WHERE id = ? AND (completion_count != ? OR status != ?)",
+            count, newStatus, itemID, count, newStatus) > 0
+        {
+            try SyncFeed.record(db, entity: "plan_item", id: itemID, familyID: familyID, now: now)
+        }
+    }
+}
+
+/// Encodes a wire value as compact JSON text for a TEXT column.
+func jsonText<T: Encodable>(_ value: T) throws -> String {
+    String(decoding: try JSONCoding.encode(value), as: UTF8.self)
+}
+
+/// Decodes JSON text from a column; nil when absent or unreadable.
+func decodeJSON<T: Decodable>(_ type: T.Type, _ text: String) -> T? {
+    try? JSONCoding.decode(type, from: Data(text.utf8))
+}

@@ -1,0 +1,330 @@
+import Foundation
+import KandasDomain
+import KandasProtocol
+import SQLiteKit
+
+/// Applies one accepted-so-far device event: validates, classifies (Protocol §8) and writes the
+/// derived rows and feed entries. A ``EventValidation/Rejection`` thrown here makes the caller
+/// roll the event's writes back to its savepoint and store it as `rejected`.
+enum EventApplier {
+    /// Who pushed, and when.
+    struct Actor {
+        var deviceID: String
+        var userID: String
+        var now: Int64
+        var skewMilliseconds: Int64
+    }
+
+    /// What an accepted event produced.
+    struct Applied {
+        var completionID: String?
+        var completionRev: Int?
+        var conflictIDs: [String] = []
+    }
+
+    /// The plan item an event names, if the device's user may see it.
+    struct Item {
+        var id: String
+        var planID: String
+        var familyID: String
+        var memberID: String
+        var serviceCode: Int
+        var status: String
+        var version: Int
+        var planStatus: String
+        var regionID: String
+        var centreID: String
+        var onceOnly: Bool { (try? ServiceCatalog.service(code: serviceCode))?.recurrence == .once }
+    }
+
+    typealias Rejection = EventValidation.Rejection
+
+    static func apply(_ db: Connection, _ event: DeviceEvent, seq: Int64, actor: Actor) throws -> Applied {
+        switch event.payload {
+        case .unrecognized(_, _, let problem):
+            throw Rejection(
+                problem.code, problem.pointer.isEmpty ? problem.detail : "\(problem.pointer): \(problem.detail)")
+        case .complete(let p): return try complete(db, event, p, seq: seq, actor: actor)
+        case .amend(let p): return try amend(db, event, p, seq: seq, actor: actor)
+        case .void(let p): return try void(db, event, p, seq: seq, actor: actor)
+        case .resolve(let p): return try resolve(db, event, p, actor: actor)
+        }
+    }
+
+    static func item(_ db: Connection, _ event: DeviceEvent, actor: Actor) throws -> Item {
+        guard
+            let row = try db.queryOne(
+                "SELECT i.id, i.plan_id, i.family_id, i.member_id, i.service_code, i.status, i.version,"
+                    + " p.status AS plan_status, f.region_id, f.career_centre_id FROM plan_items i"
+                    + " JOIN plans p ON p.id = i.plan_id JOIN families f ON f.id = i.family_id WHERE i.id = ?"
+                    + " AND EXISTS(SELECT 1 FROM family_workers fw WHERE fw.family_id = i.family_id AND fw.user_id = ?)",
+                event.itemID.description, actor.userID)
+        else { throw Rejection(.unknownItem, "/item_id: no such plan item") }
+        let item = Item(
+            id: try row.string("id"), planID: try row.string("plan_id"), familyID: try row.string("family_id"),
+            memberID: try row.string("member_id"), serviceCode: Int(try row.int("service_code")),
+            status: try row.string("status"), version: Int(try row.int("version")),
+            planStatus: try row.string("plan_status"), regionID: try row.string("region_id"),
+            centreID: try row.string("career_centre_id"))
+        guard item.planStatus == "published" else { throw Rejection(.itemNotPublished, "/item_id: plan not published") }
+        guard event.baseVersion <= item.version else {
+            throw Rejection(.invalidPayload, "/base_version: newer than the item's version \(item.version)")
+        }
+        return item
+    }
+
+    /// The item fields that differ between the device's base version and the current one.
+    static func itemChanges(_ db: Connection, itemID: String, base: Int, current: Int) throws -> [ItemFieldChange] {
+        let rows = try db.query(
+            "SELECT version, due_date, instructions, assigned_worker_id, status FROM plan_item_versions"
+                + " WHERE item_id = ? AND version IN (?, ?)", itemID, base, current)
+        guard let b = rows.first(where: { (try? $0.int("version")) == Int64(base) }),
+            let c = rows.first(where: { (try? $0.int("version")) == Int64(current) })
+        else { return [] }
+        var out: [ItemFieldChange] = []
+        for field in ["due_date", "instructions", "assigned_worker_id", "status"] {
+            let old = b.optionalString(field)
+            let new = c.optionalString(field)
+            if old != new {
+                out.append(
+                    ItemFieldChange(
+                        field: field, baseValue: old.map { .string($0) }, currentValue: new.map { .string($0) }))
+            }
+        }
+        return out
+    }
+
+    /// `completed_after_cancel` (complete on a cancelled item) or `plan_changed` (base older than the item).
+    static func planFinding(
+        _ db: Connection, _ item: Item, base: Int, complete: Bool
+    ) throws -> ConflictStore.Finding? {
+        let changes = base < item.version ? try itemChanges(db, itemID: item.id, base: base, current: item.version) : []
+        if complete && item.status == "cancelled" {
+            return ConflictStore.Finding(
+                kind: .completedAfterCancel, severity: .hard, fields: changes.map(\.field), itemChanges: changes)
+        }
+        let fields = changes.map(\.field)
+        if fields.contains("instructions") {
+            return ConflictStore.Finding(kind: .planChanged, severity: .hard, fields: fields, itemChanges: changes)
+        }
+        if fields.contains("due_date") || fields.contains("assigned_worker_id") {
+            return ConflictStore.Finding(kind: .planChanged, severity: .soft, fields: fields, itemChanges: changes)
+        }
+        return nil
+    }
+
+    static func complete(
+        _ db: Connection, _ event: DeviceEvent, _ p: CompletePayload, seq: Int64, actor: Actor
+    ) throws -> Applied {
+        let item = try item(db, event, actor: actor)
+        guard try db.exists("SELECT 1 FROM members WHERE id = ?", p.memberID.description) else {
+            throw Rejection(.unknownMember, "/payload/member_id: no such member")
+        }
+        guard p.memberID.description == item.memberID else {
+            throw Rejection(.memberMismatch, "/payload/member_id: not the item's member")
+        }
+        try EventValidation.note(p.note, "/payload/note")
+        try EventValidation.location(p.location, "/payload/location")
+        try EventValidation.files(p.files, "/payload/files")
+        let id = p.completionID.description
+        guard try !db.exists("SELECT 1 FROM completions WHERE id = ?", id) else {
+            throw Rejection(.invalidPayload, "/payload/completion_id: already used by another completion")
+        }
+        var findings: [ConflictStore.Finding] = []
+        if let finding = try planFinding(db, item, base: event.baseVersion, complete: true) { findings.append(finding) }
+        if item.onceOnly {
+            let earlier = try db.query(
+                "SELECT id, event_seq FROM completions WHERE item_id = ? AND state = 'active' ORDER BY event_seq",
+                item.id)
+            if !earlier.isEmpty {
+                findings.append(
+                    ConflictStore.Finding(
+                        kind: .duplicateCompletion, severity: .hard,
+                        earlierEventSeqs: try earlier.map { try $0.int("event_seq") },
+                        completionIDs: try earlier.map { try $0.string("id") }))
+            }
+        }
+        _ = try db.run(
+            "INSERT INTO completions(id, item_id, plan_id, family_id, member_id, region_id, career_centre_id,"
+                + " service_code, device_id, user_id, state, rev, is_primary, performed_at, recorded_at, received_at,"
+                + " clock_skew_ms, note, location, event_seq, created_at, updated_at)"
+                + " VALUES(?,?,?,?,?,?,?,?,?,?,'active',1,1,?,?,?,?,?,?,?,?,?)", id, item.id, item.planID,
+            item.familyID, item.memberID, item.regionID, item.centreID, item.serviceCode, actor.deviceID, actor.userID,
+            p.performedAt.millisecondsSince1970, event.recordedAt.millisecondsSince1970, actor.now,
+            actor.skewMilliseconds, p.note, try p.location.map(jsonText), seq, actor.now, actor.now)
+        if !p.files.isEmpty,
+            let code = try AttachmentStore.declare(
+                db, p.files, completionID: id, deviceID: actor.deviceID, now: actor.now)
+        {
+            throw Rejection(code, "/payload/files: an attachment_id was declared before with other metadata")
+        }
+        let conflicts = try findings.map {
+            try ConflictStore.openOrJoin(
+                db, $0, itemID: item.id, completionID: id, eventSeq: seq, eventID: event.eventID.description,
+                now: actor.now)
+        }
+        try finish(
+            db, completionID: id, item: item, conflicts: conflicts, files: !p.files.isEmpty, now: actor.now, delta: 1)
+        return Applied(completionID: id, completionRev: 1, conflictIDs: conflicts)
+    }
+
+    /// Flags, primary and item counters, and the feed rows every completion change needs.
+    static func finish(
+        _ db: Connection, completionID: String, item: Item, conflicts: [String], files: Bool, now: Int64,
+        delta: Int = 0
+    ) throws {
+        try CompletionStore.refreshFlags(db, id: completionID)
+        try CompletionStore.refreshItem(db, itemID: item.id, now: now, delta: delta)
+        try SyncFeed.record(db, entity: "completion", id: completionID, familyID: item.familyID, now: now)
+        for conflict in conflicts {
+            try SyncFeed.record(db, entity: "conflict", id: conflict, familyID: item.familyID, now: now)
+            for row in try db.query(
+                "SELECT completion_id FROM conflict_completions WHERE conflict_id = ? AND completion_id != ?", conflict,
+                completionID)
+            {
+                try SyncFeed.record(
+                    db, entity: "completion", id: try row.string("completion_id"), familyID: item.familyID, now: now)
+            }
+        }
+        if files {
+            try AttachmentStore.issueReceipts(db, completionID: completionID, familyID: item.familyID, now: now)
+        }
+    }
+
+    /// The completion an amend or void names, on the event's item and not voided.
+    static func target(_ db: Connection, _ item: Item, _ id: WireID, base: Int) throws -> Int {
+        guard
+            let row = try db.queryOne(
+                "SELECT state, rev FROM completions WHERE id = ? AND item_id = ?", id.description, item.id)
+        else { throw Rejection(.unknownCompletion, "/payload/completion_id: no such completion on this item") }
+        guard try row.string("state") == "active" else {
+            throw Rejection(.completionVoided, "/payload/completion_id: the completion is voided")
+        }
+        let rev = Int(try row.int("rev"))
+        guard base <= rev else {
+            throw Rejection(.invalidPayload, "/payload/base_completion_rev: newer than rev \(rev)")
+        }
+        return rev
+    }
+
+    static func amend(
+        _ db: Connection, _ event: DeviceEvent, _ p: AmendPayload, seq: Int64, actor: Actor
+    ) throws
+        -> Applied
+    {
+        let item = try item(db, event, actor: actor)
+        let rev = try target(db, item, p.completionID, base: p.baseCompletionRev)
+        let files = p.addFiles ?? []
+        let mine = EventValues.all(of: event.payload)
+        guard !mine.isEmpty || !files.isEmpty else {
+            throw Rejection(.invalidPayload, "/payload/changes: at least one change or file")
+        }
+        try EventValidation.note(p.changes.note, "/payload/changes/note")
+        try EventValidation.location(p.changes.location, "/payload/changes/location")
+        try EventValidation.files(files, "/payload/add_files")
+        let id = p.completionID.description
+        var findings: [ConflictStore.Finding] = []
+        if let finding = try planFinding(db, item, base: event.baseVersion, complete: false) {
+            findings.append(finding)
+        }
+        if p.baseCompletionRev < rev {
+            var same: [String] = []
+            var sameSeqs: [Int64] = []
+            var laterSeqs: [Int64] = []
+            for row in try db.query(
+                "SELECT seq, body FROM device_events WHERE completion_id = ? AND type = 'amend' AND outcome = 'accepted'"
+                    + " AND original = 1 AND completion_rev > ? ORDER BY seq", id, p.baseCompletionRev)
+            {
+                guard
+                    let theirs = decodeJSON(DeviceEvent.self, try row.string("body")).map({
+                        EventValues.all(of: $0.payload)
+                    })
+                else { continue }
+                let seqNo = try row.int("seq")
+                laterSeqs.append(seqNo)
+                let clashing = mine.filter { theirs[$0.key] != nil && theirs[$0.key] != $0.value }.keys.sorted()
+                if !clashing.isEmpty {
+                    sameSeqs.append(seqNo)
+                    for f in clashing where !same.contains(f) { same.append(f) }
+                }
+            }
+            if !same.isEmpty {
+                findings.append(
+                    ConflictStore.Finding(
+                        kind: .amendSameField, severity: .hard, fields: same, earlierEventSeqs: sameSeqs))
+            } else if !mine.isEmpty {
+                findings.append(
+                    ConflictStore.Finding(
+                        kind: .amendMerged, severity: .soft, fields: mine.keys.sorted(), earlierEventSeqs: laterSeqs))
+            }
+        }
+        // Protocol §8.3: the fold in receive order, so the amend received last is displayed.
+        _ = try db.run(
+            "UPDATE completions SET note = COALESCE(?, note), performed_at = COALESCE(?, performed_at),"
+                + " location = COALESCE(?, location), rev = rev + 1, updated_at = ? WHERE id = ?", p.changes.note,
+            p.changes.performedAt?.millisecondsSince1970, try p.changes.location.map(jsonText), actor.now, id)
+        if !files.isEmpty,
+            let code = try AttachmentStore.declare(
+                db, files, completionID: id, deviceID: actor.deviceID, now: actor.now)
+        {
+            throw Rejection(code, "/payload/add_files: an attachment_id was declared before with other metadata")
+        }
+        let conflicts = try findings.map {
+            try ConflictStore.openOrJoin(
+                db, $0, itemID: item.id, completionID: id, eventSeq: seq, eventID: event.eventID.description,
+                now: actor.now)
+        }
+        try finish(db, completionID: id, item: item, conflicts: conflicts, files: !files.isEmpty, now: actor.now)
+        return Applied(completionID: id, completionRev: rev + 1, conflictIDs: conflicts)
+    }
+
+    static func void(
+        _ db: Connection, _ event: DeviceEvent, _ p: VoidPayload, seq: Int64, actor: Actor
+    ) throws
+        -> Applied
+    {
+        let item = try item(db, event, actor: actor)
+        let rev = try target(db, item, p.completionID, base: p.baseCompletionRev)
+        let reason = p.reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (1...2000).contains(reason.count) else {
+            throw Rejection(.invalidPayload, "/payload/reason: 1-2000 characters")
+        }
+        let id = p.completionID.description
+        var conflicts: [String] = []
+        if p.baseCompletionRev < rev {
+            let later = try db.query(
+                "SELECT seq FROM device_events WHERE completion_id = ? AND outcome = 'accepted' AND original = 1"
+                    + " AND completion_rev > ? ORDER BY seq", id, p.baseCompletionRev
+            ).map { try $0.int("seq") }
+            conflicts.append(
+                try ConflictStore.openOrJoin(
+                    db, ConflictStore.Finding(kind: .staleVoid, severity: .soft, earlierEventSeqs: later),
+                    itemID: item.id, completionID: id, eventSeq: seq, eventID: event.eventID.description,
+                    now: actor.now))
+        }
+        _ = try db.run(
+            "UPDATE completions SET state = 'voided', rev = rev + 1, updated_at = ? WHERE id = ?", actor.now, id)
+        try finish(db, completionID: id, item: item, conflicts: conflicts, files: false, now: actor.now, delta: -1)
+        return Applied(completionID: id, completionRev: rev + 1, conflictIDs: conflicts)
+    }
+
+    static func resolve(_ db: Connection, _ event: DeviceEvent, _ p: ResolvePayload, actor: Actor) throws -> Applied {
+        let item = try item(db, event, actor: actor)
+        if let comment = p.comment, comment.count > 2000 {
+            throw Rejection(.invalidPayload, "/payload/comment: at most 2000 characters")
+        }
+        guard
+            try db.exists(
+                "SELECT 1 FROM conflicts WHERE id = ? AND item_id = ?", p.conflictID.description, item.id)
+        else { throw Rejection(.unknownConflict, "/payload/conflict_id: no such conflict on this item") }
+        let completion = try ConflictResolver.resolve(
+            db, conflictID: p.conflictID.description, resolution: p.resolution, chosenEventID: p.chosenEventID,
+            comment: p.comment, by: ActorRef(actorType: .device, id: WireID(actor.deviceID) ?? .random()),
+            now: actor.now)
+        let rev = try completion.flatMap {
+            try db.queryOne("SELECT rev FROM completions WHERE id = ?", $0)?.int("rev")
+        }
+        return Applied(
+            completionID: completion, completionRev: rev.map { Int($0) }, conflictIDs: [p.conflictID.description])
+    }
+}

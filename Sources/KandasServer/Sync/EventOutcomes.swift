@@ -1,0 +1,33 @@
+import KandasProtocol
+import SQLiteKit
+
+/// Stored event outcomes as `EventResult`s: push duplicates and the `event_outcome` pull entity.
+enum EventOutcomes {
+    /// The result stored for a device's event; a re-enrolled device's duplicate carries the original's outcome.
+    static func result(_ db: Connection, deviceID: String, eventID: String) throws -> EventResult {
+        guard
+            let row = try db.queryOne(
+                "SELECT device_seq, outcome, code, detail, completion_id, completion_rev, conflict_ids, original"
+                    + " FROM device_events WHERE device_id = ? AND event_id = ?", deviceID, eventID)
+        else { throw ServerError(.internalError, "event outcome missing") }
+        let deviceSeq = Int(try row.int("device_seq"))
+        if try row.string("outcome") == "duplicate",
+            let original = try db.queryOne(
+                "SELECT device_id FROM device_events WHERE event_id = ? AND original = 1", eventID)
+        {
+            var first = try result(db, deviceID: try original.string("device_id"), eventID: eventID)
+            first.storedOutcome = first.outcome
+            first.outcome = .duplicate
+            first.deviceSeq = deviceSeq
+            return first
+        }
+        let conflicts = (decodeJSON([String].self, try row.string("conflict_ids")) ?? []).compactMap { WireID($0) }
+        return EventResult(
+            eventID: try wireID(row: eventID), deviceSeq: deviceSeq,
+            outcome: EventOutcome(rawValue: try row.string("outcome")) ?? .rejected, code: row.optionalString("code"),
+            detail: row.optionalString("detail"),
+            completionID: row.optionalString("completion_id").flatMap { WireID($0) },
+            completionRev: row.optionalInt("completion_rev").map { Int($0) },
+            conflictIDs: conflicts.isEmpty ? nil : conflicts)
+    }
+}

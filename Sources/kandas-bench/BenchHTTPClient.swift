@@ -1,0 +1,97 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A minimal blocking HTTP/1.1 keep-alive client for loopback benchmarks (Content-Length bodies only).
+final class BenchHTTPClient {
+    private var fd: Int32 = -1
+    let port: Int
+    var token: String?
+
+    init(port: Int) { self.port = port }
+
+    deinit { if fd >= 0 { close(fd) } }
+
+    struct Response {
+        var status: Int
+        var body: [UInt8]
+        var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] ?? [:] }
+    }
+
+    private func connectIfNeeded() throws {
+        guard fd < 0 else { return }
+        let s = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let ok = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(s, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard ok == 0 else {
+            close(s)
+            throw BenchmarkFailure(description: "connect 127.0.0.1:\(port): errno \(errno)")
+        }
+        var one: Int32 = 1
+        setsockopt(s, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+        fd = s
+    }
+
+    func request(
+        _ method: String, _ target: String, body: [UInt8] = [], headers: [String: String] = [:]
+    ) throws
+        -> Response
+    {
+        try connectIfNeeded()
+        var head = "\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: \(body.count)\r\n"
+        if !body.isEmpty { head += "Content-Type: application/json\r\n" }
+        if let token { head += "Authorization: Bearer \(token)\r\n" }
+        for (name, value) in headers { head += "\(name): \(value)\r\n" }
+        head += "\r\n"
+        try write(Array(head.utf8) + body)
+        return try readResponse()
+    }
+
+    private func write(_ bytes: [UInt8]) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            guard n > 0 else { throw BenchmarkFailure(description: "send failed: errno \(errno)") }
+            offset += n
+        }
+    }
+
+    private var buffer: [UInt8] = []
+
+    private func fill() throws {
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        guard n > 0 else { throw BenchmarkFailure(description: "connection closed by the server") }
+        buffer += chunk[0..<n]
+    }
+
+    private func readResponse() throws -> Response {
+        var end: Range<Int>?
+        while true {
+            end = buffer.firstRange(of: [13, 10, 13, 10])
+            if end != nil { break }
+            try fill()
+        }
+        guard let end else { throw BenchmarkFailure(description: "no response head") }
+        let head = String(decoding: buffer[0..<end.lowerBound], as: UTF8.self)
+        let lines = head.components(separatedBy: "\r\n")
+        let status = Int(lines[0].split(separator: " ").dropFirst().first ?? "") ?? 0
+        var length = 0
+        for line in lines.dropFirst() where line.lowercased().hasPrefix("content-length:") {
+            length = Int(line.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) ?? 0
+        }
+        while buffer.count < end.upperBound + length { try fill() }
+        let body = Array(buffer[end.upperBound..<end.upperBound + length])
+        buffer.removeFirst(end.upperBound + length)
+        return Response(status: status, body: body)
+    }
+}

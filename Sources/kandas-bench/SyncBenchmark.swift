@@ -1,0 +1,239 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `kandas-bench sync`: push and pull through the real `kandas-server` (a child process).
+///
+/// Push: N `complete` events in batches of B, against the `sqlite3` CLI inserting the same event
+/// rows in the same batches with the same durability (WAL, `synchronous=FULL`). Pull: a fresh
+/// device pulls every change (the reset snapshot: the plan plus N completions and N outcomes).
+/// Reports the child's peak RSS (VmHWM).
+enum SyncBenchmark {
+    static let benchmark = Benchmark(
+        name: "sync", usage: "sync [--events 100000] [--batch 500] [--pull-limit 1000]", run: run)
+
+    static func run(_ arguments: Arguments) throws {
+        let count = try arguments.int("events", default: 100_000)
+        let batch = try arguments.int("batch", default: 500)
+        let pullLimit = try arguments.int("pull-limit", default: 1000)
+        try arguments.checkAllUsed()
+        try withScratchDirectory { directory in
+            let server = try ChildServer(directory: directory)
+            defer { server.stop() }
+            let setup = try server.setUp()
+            let batches = makeBatches(
+                count: count, batch: batch, device: setup.deviceID, item: setup.item,
+                member: setup.member)
+            // Push through the server.
+            let device = BenchHTTPClient(port: server.port)
+            device.token = setup.deviceToken
+            var accepted = 0
+            let push = try measure {
+                for body in batches.bodies {
+                    let r = try device.request("POST", "/v1/sync/push", body: body)
+                    guard r.status == 200 else {
+                        throw BenchmarkFailure(
+                            description: "push: \(r.status) \(String(decoding: r.body, as: UTF8.self))")
+                    }
+                    accepted +=
+                        (r.json["results"] as? [[String: Any]] ?? []).filter {
+                            $0["outcome"] as? String == "accepted"
+                        }.count
+                }
+            }.seconds
+            guard accepted == count else { throw BenchmarkFailure(description: "accepted \(accepted) of \(count)") }
+            // The same rows through the sqlite3 CLI, same batches, same durability.
+            let script = directory + "/peer.sql"
+            try peerScript(batches.rows, batch: batch).write(toFile: script, atomically: false, encoding: .utf8)
+            let peer = try runCommand("sqlite3", [directory + "/peer.sqlite", ".read \(script)"]).seconds
+            // Pull everything with a fresh device of the same worker.
+            let puller = BenchHTTPClient(port: server.port)
+            puller.token = try server.enroll()
+            var changes = 0
+            var pages = 0
+            let pull = try measure {
+                var cursor: String? = nil
+                repeat {
+                    let r = try puller.request(
+                        "GET", "/v1/sync/pull?limit=\(pullLimit)" + (cursor.map { "&cursor=" + $0 } ?? ""))
+                    guard r.status == 200 else { throw BenchmarkFailure(description: "pull: \(r.status)") }
+                    let page = r.json
+                    changes += (page["changes"] as? [Any])?.count ?? 0
+                    pages += 1
+                    cursor = page["has_more"] as? Bool == true ? page["cursor"] as? String : nil
+                } while cursor != nil
+            }.seconds
+            let hwm = server.peakRSSKiB()
+            var report = Report(
+                title: "Sync through kandas-server (\(count) events, batches of \(batch), synchronous=FULL)",
+                columns: ["step", "who", "seconds", "rate"])
+            report.add([
+                "push", "kandas-server (child, HTTP)", Report.format(push, 2),
+                Report.format(Double(count) / push, 0) + " events/s",
+            ])
+            report.add([
+                "insert same rows", "sqlite3 CLI", Report.format(peer, 2),
+                Report.format(Double(count) / peer, 0) + " rows/s",
+            ])
+            report.add([
+                "pull (\(pages) pages)", "kandas-server (child, HTTP)", Report.format(pull, 2),
+                Report.format(Double(changes) / pull, 0) + " changes/s (\(changes) changes)",
+            ])
+            report.print()
+            print(Report.ratioLine("push/sqlite3 same batches", ours: peer, peer: push, target: 0.5))
+            print("server peak RSS (VmHWM) \(hwm / 1024) MiB (target < 64 MiB)")
+        }
+    }
+
+    struct Batches {
+        var bodies: [[UInt8]] = []
+        /// (event_id, device_seq, body) for the peer.
+        var rows: [(String, Int, String)] = []
+    }
+
+    static func makeBatches(count: Int, batch: Int, device: String, item: String, member: String) -> Batches {
+        var out = Batches()
+        var events: [String] = []
+        for seq in 1...count {
+            let id = UUID().uuidString.lowercased()
+            let event =
+                "{\"event_id\":\"\(id)\",\"device_seq\":\(seq),\"type\":\"complete\",\"item_id\":\"\(item)\","
+                + "\"base_version\":1,\"recorded_at\":\"2026-11-20T06:00:00.000Z\",\"payload\":{\"completion_id\":\""
+                + UUID().uuidString.lowercased() + "\",\"member_id\":\"\(member)\","
+                + "\"performed_at\":\"2026-11-20T05:30:00.000Z\",\"note\":\"visit \(seq): documents checked\","
+                + "\"location\":{\"latitude\":43.25,\"longitude\":76.95,\"accuracy_m\":8,"
+                + "\"fix_time\":\"2026-11-20T05:29:00.000Z\",\"provider\":\"gps\",\"mock\":false},\"files\":[]}}"
+            out.rows.append((id, seq, event))
+            events.append(event)
+            if events.count == batch || seq == count {
+                let body =
+                    "{\"device_id\":\"\(device)\",\"sent_at\":\"2026-11-20T06:00:00.000Z\",\"events\":["
+                    + events.joined(separator: ",") + "]}"
+                out.bodies.append(Array(body.utf8))
+                events = []
+            }
+        }
+        return out
+    }
+
+    static func peerScript(_ rows: [(String, Int, String)], batch: Int) -> String {
+        var script = "PRAGMA journal_mode=WAL;\nPRAGMA synchronous=FULL;\n"
+        script += "CREATE TABLE device_events(seq INTEGER PRIMARY KEY, device_id TEXT NOT NULL, device_seq INTEGER"
+        script +=
+            " NOT NULL, event_id TEXT NOT NULL UNIQUE, body TEXT NOT NULL, UNIQUE(device_id, device_seq)) STRICT;\n"
+        for start in stride(from: 0, to: rows.count, by: batch) {
+            script += "BEGIN IMMEDIATE;\n"
+            for (id, seq, body) in rows[start..<min(start + batch, rows.count)] {
+                script +=
+                    "INSERT INTO device_events(device_id, device_seq, event_id, body) VALUES('d', \(seq), '\(id)', '"
+                script += body.replacingOccurrences(of: "'", with: "''") + "');\n"
+            }
+            script += "COMMIT;\n"
+        }
+        return script
+    }
+}
+
+/// `kandas-server` as a child: seeded demo store, `serve` on port 0.
+final class ChildServer {
+    let directory: String
+    let process = Process()
+    private(set) var port = 0
+    private var seed: [String: Any] = [:]
+    let admin: BenchHTTPClient
+
+    init(directory: String) throws {
+        self.directory = directory
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            .appendingPathComponent("kandas-server").path
+        let data = directory + "/data"
+        let seeded = try runCommand(
+            binary,
+            [
+                "seed-demo", "--json", "--password", "bench-password-1", "--data", data,
+                "--password-iterations", "1000", "--log-level", "warning",
+            ])
+        seed = (try? JSONSerialization.jsonObject(with: Data(seeded.standardOutput.utf8))) as? [String: Any] ?? [:]
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = [
+            "serve", "--data", data, "--listen", "127.0.0.1:0", "--port-file", directory + "/port",
+            "--log-level", "warning",
+        ]
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        for _ in 0..<400 where port == 0 {
+            usleep(25_000)
+            port =
+                Int(
+                    (try? String(contentsOfFile: directory + "/port", encoding: .utf8))?
+                        .trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 0
+        }
+        guard port > 0 else { throw BenchmarkFailure(description: "kandas-server did not start") }
+        admin = BenchHTTPClient(port: port)
+    }
+
+    func stop() {
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+    }
+
+    func peakRSSKiB() -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)
+        else { return 0 }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") ?? 0
+        }
+        return 0
+    }
+
+    func adminRequest(_ method: String, _ target: String, _ body: [String: Any]? = nil) throws -> [String: Any] {
+        let bytes = try body.map { [UInt8](try JSONSerialization.data(withJSONObject: $0)) } ?? []
+        let r = try admin.request(
+            method, target, body: bytes, headers: method == "GET" ? [:] : ["Idempotency-Key": UUID().uuidString])
+        guard r.status < 300 else {
+            throw BenchmarkFailure(
+                description: "\(method) \(target): \(r.status) \(String(decoding: r.body, as: UTF8.self))")
+        }
+        return r.json
+    }
+
+    var worker: String { ((seed["users"] as? [String: Any])?["worker111"] as? [String: Any])?["id"] as? String ?? "" }
+
+    /// Enrolls a new device of worker111; returns its access token.
+    func enroll() throws -> String {
+        let code = try adminRequest("POST", "/v1/admin/enrollment-codes", ["user_id": worker])["code"] as? String ?? ""
+        let client = BenchHTTPClient(port: port)
+        let body = try JSONSerialization.data(withJSONObject: [
+            "code": code, "device_uuid": UUID().uuidString.lowercased(), "platform": "cli", "app_version": "1.0.0",
+        ])
+        let r = try client.request(
+            "POST", "/v1/auth/enroll", body: [UInt8](body), headers: ["Idempotency-Key": UUID().uuidString])
+        lastDeviceID = r.json["device_id"] as? String ?? ""
+        return r.json["access_token"] as? String ?? ""
+    }
+
+    private(set) var lastDeviceID = ""
+
+    /// Logs in as admin, enrolls a device and adds a recurring item to one of worker111's families.
+    func setUp() throws -> (deviceID: String, deviceToken: String, item: String, member: String) {
+        let login = try JSONSerialization.data(withJSONObject: ["username": "admin", "password": "bench-password-1"])
+        admin.token = try admin.request("POST", "/v1/auth/login", body: [UInt8](login)).json["access_token"] as? String
+        let token = try enroll()
+        let families = try adminRequest("GET", "/v1/admin/families?limit=500")["items"] as? [[String: Any]] ?? []
+        guard
+            let family = families.first(where: { ($0["assigned_worker_ids"] as? [String])?.contains(worker) == true }),
+            let familyID = family["id"] as? String
+        else { throw BenchmarkFailure(description: "no family for worker111") }
+        let detail = try adminRequest("GET", "/v1/admin/families/\(familyID)")
+        let member = (detail["members"] as? [[String: Any]])?.first?["id"] as? String ?? ""
+        let plans = try adminRequest("GET", "/v1/admin/plans?family_id=\(familyID)")["items"] as? [[String: Any]] ?? []
+        let plan = plans.first?["id"] as? String ?? ""
+        let item =
+            try adminRequest(
+                "POST", "/v1/admin/plans/\(plan)/items",
+                ["member_id": member, "service_code": 21, "due_date": "2026-12-20"])["id"] as? String ?? ""
+        return (lastDeviceID, token, item, member)
+    }
+}

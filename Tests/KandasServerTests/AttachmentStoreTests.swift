@@ -1,0 +1,79 @@
+import Foundation
+import KandasTestSupport
+import SQLiteKit
+import Testing
+
+@testable import KandasServer
+
+/// The seam with the uploads module: ``AttachmentStore/attachmentVerified(db:attachmentID:sha256:size:blobKey:at:)``
+/// called directly on the store, as the uploads module's `onVerified` hook does, then read back by pull.
+@Suite(.serialized) struct AttachmentStoreTests {
+    @Test func verifiedFiles_updateCompletenessAndReachTheDeclaringDeviceAsReceipts() throws {
+        let s = try SyncFixture()
+        defer { s.server.cleanup() }
+        let d = try s.enroll("worker111")
+        let (item, member) = try s.addItem(service: 21)
+        let photo = SyncFixture.file(sha: String(repeating: "1", count: 64))
+        let pdf = SyncFixture.file(
+            kind: "document", type: "application/pdf", size: 2000, sha: String(repeating: "2", count: 64))
+        let result = try s.results(d, [SyncFixture.complete(d, item: item, member: member, files: [photo, pdf])])
+        let completion = try #require(result.first?["completion_id"] as? String)
+        try s.pull(d)
+        s.server.stop()
+        let photoID = try #require(photo["attachment_id"] as? String)
+        do {
+            let db = try Connection(path: s.server.databasePath)
+            try db.transaction(.immediate) {
+                try AttachmentStore.attachmentVerified(
+                    db: db, attachmentID: photoID, sha256: String(repeating: "1", count: 64), size: 1000,
+                    blobKey: "11/11/" + String(repeating: "1", count: 64), at: 1_800_000_000_000)
+                // A repeat (the hook retried) changes nothing.
+                try AttachmentStore.attachmentVerified(
+                    db: db, attachmentID: photoID, sha256: String(repeating: "1", count: 64), size: 1000,
+                    blobKey: "11/11/" + String(repeating: "1", count: 64), at: 1_800_000_000_001)
+            }
+            #expect(throws: ServerError.self) {
+                try AttachmentStore.attachmentVerified(
+                    db: db, attachmentID: pdf["attachment_id"] as? String ?? "",
+                    sha256: String(repeating: "3", count: 64),
+                    size: 2000, blobKey: "x", at: 1)
+            }
+            #expect(throws: ServerError.self) {
+                try AttachmentStore.attachmentVerified(
+                    db: db, attachmentID: SyncFixture.uuid(), sha256: String(repeating: "3", count: 64), size: 1,
+                    blobKey: "x",
+                    at: 1)
+            }
+            #expect(throws: ServerError.self) {
+                try AttachmentStore.checkCreation(
+                    db, deviceID: SyncFixture.uuid(), attachmentID: photoID, sha256: String(repeating: "1", count: 64),
+                    size: 1000, contentType: "image/jpeg")
+            }
+            try AttachmentStore.checkCreation(
+                db, deviceID: d.id, attachmentID: photoID, sha256: String(repeating: "1", count: 64), size: 1000,
+                contentType: "image/jpeg")
+            let row = try #require(
+                try db.queryOne("SELECT files_declared, files_verified FROM completions WHERE id = ?", completion))
+            #expect(try row.int("files_declared") == 2 && row.int("files_verified") == 1)
+        }
+        try s.server.restart()
+        s.reconnect(d)
+        let admin = try s.server.login("admin")
+        let changes = try s.pull(d).changes
+        let receipt = try #require(SyncFixture.entities(changes, "receipt").first?["data"] as? [String: Any])
+        #expect(receipt["files_verified"] as? Int == 1 && receipt["completeness"] as? String == "incomplete")
+        let files = receipt["files"] as? [[String: Any]] ?? []
+        let verified = files.first { $0["attachment_id"] as? String == photoID }
+        #expect(verified?["upload_state"] as? String == "verified")
+        #expect(verified?["sha256"] as? String == String(repeating: "1", count: 64))
+        let other = files.first { $0["attachment_id"] as? String != photoID }
+        #expect(other?["upload_state"] as? String == "declared")
+        let c = try admin.get("/v1/admin/completions/\(completion)").object
+        #expect(c["files_verified"] as? Int == 1)
+        #expect((c["evidence_flags"] as? [String])?.contains("missing_photo") == false)
+        let incomplete = try admin.get("/v1/admin/completions?completeness=incomplete")
+        #expect((incomplete.object["items"] as? [[String: Any]])?.count == 1)
+        let attachment = try admin.get("/v1/admin/attachments/\(photoID)")
+        #expect(attachment.object["upload_state"] as? String == "verified")
+    }
+}

@@ -1,0 +1,146 @@
+import Foundation
+import KandasTestSupport
+import Testing
+
+/// `GET /v1/sync/pull` against the live server (Protocol §7).
+@Suite(.serialized) struct PullHandlerTests {
+    @Test func firstPull_isAResetSnapshotOfTheWorkersFamiliesOnly() throws {
+        let s = try SyncFixture()
+        defer { s.server.cleanup() }
+        let d = try s.enroll("worker111")
+        let (changes, reset, _) = try s.pull(d)
+        #expect(reset)
+        let families = Set(SyncFixture.entities(changes, "family").compactMap { $0["id"] as? String })
+        #expect(families.count == 2)
+        let workers = SyncFixture.entities(changes, "family").compactMap {
+            ($0["data"] as? [String: Any])?["assigned_worker_ids"] as? [String]
+        }
+        #expect(workers.allSatisfy { $0.contains(s.base.user("worker111")) })
+        #expect(!SyncFixture.entities(changes, "member").isEmpty)
+        #expect(SyncFixture.entities(changes, "plan").count == 2)
+        #expect(!SyncFixture.entities(changes, "plan_item").isEmpty)
+        let ids = changes.map { "\($0["entity"] ?? "")/\($0["id"] ?? "")" }
+        #expect(Set(ids).count == ids.count, "an object was sent twice")
+        let seqs = changes.compactMap { $0["seq"] as? Int }
+        #expect(seqs == seqs.sorted())
+        let (again, secondReset, _) = try s.pull(d)
+        #expect(!secondReset && again.isEmpty)
+    }
+
+    @Test func pagesOfOne_deliverTheSameSnapshot() throws {
+        let s = try SyncFixture()
+        defer { s.server.cleanup() }
+        let d = try s.enroll("worker111")
+        let whole = try s.pull(d).changes.compactMap { $0["seq"] as? Int }
+        let e = try s.enroll("worker111")
+        let (paged, reset, pages) = try s.pull(e, limit: 1)
+        #expect(reset)
+        #expect(pages == whole.count + 1 || pages == whole.count)
+        #expect(paged.compactMap { $0["seq"] as? Int } == whole)
+    }
+
+    @Test func onlyTheLatestStateOfAnObject_isSent() throws {
+        let s = try SyncFixture()
+        defer { s.server.cleanup() }
+        let d = try s.enroll("worker111")
+        let (item, _) = try s.addItem(service: 21)
+        try s.pull(d)
+        try s.changeItem(item, ["action": "reschedule", "due_date": "2026-12-28", "reason": "later"])
+        try s.changeItem(item, ["action": "reschedule", "due_date": "2026-12-29", "reason": "later still"])
+        let changes = try s.pull(d).changes
+        let items = SyncFixture.entities(changes, "plan_item")
+        #expect(items.count == 1)
+        #expect((items.first?["data"] as? [String: Any])?["due_date"] as? String == "2026-12-29")
+    }
+
+    @Test func tamperedCursor_isInvalidCursor() throws {
+        let s = try SyncFixture()
+        defer { s.server.cleanup() }
+        let d = try s.enroll("worker111")
+        try s.pull(d)
+        var cursor = Array(try #require(d.cursor))
+        cursor[3] = cursor[3] == "A" ? "B" : "A"
+        let r = try d.client.get("/v1/sync/pull?cursor=" + String(cursor))
+        #expect(r.status == 400 && r.code == "invalid_cursor")
+        #expect(try d.client.get("/v1/sync/pull?limit=0").code == "invalid_parameter")
+        #expect(try d.client.get("/v1/sync/pull?since=1").code == "invalid_parameter")
+    }
+
+    @Test func scopeChange_startsWithReset() throws {
+        let s = try SyncFixture()
+        defer { s.server.cleanup() }
+        let d = try s.enroll("worker111")
+        try s.pull(d)
+        let families = try s.base.admin.get("/v1/admin/families?limit=500")
+        let other = try #require(
+            ((families.object["items"] as? [[String: Any]]) ?? []).first {
+                ($0["assigned_worker_ids"] as? [String])?.contains(s.base.user("worker112")) == true
+            })
+        let id = try #require(other["id"] as? String)
+        let body = SyncFixture.json([
+            "version": other["version"] as? Int ?? 1,
+            "assigned_worker_ids": [s.base.user("worker112"), s.base.user("worker111")],
+        ])
+        let r = try s.base.admin.json("PATCH", "/v1/admin/families/\(id)", body, idempotencyKey: s.base.key())
+        #expect(r.status == 200, "\(r)")
+        let (changes, reset, _) = try s.pull(d)
+        #expect(reset)
+        #expect(SyncFixture.entities(changes, "family").count == 3)
+    }
+
+    @Test func outcomesAndLastDeviceSeq_comeBackByPull() throws {
+        let s = try SyncFixture()
+        defer { s.server.cleanup() }
+        let d = try s.enroll("worker111")
+        let (item, member) = try s.addItem(service: 21)
+        try s.pull(d)
+        let event = SyncFixture.complete(d, item: item, member: member, files: [SyncFixture.file()])
+        _ = try s.results(d, [event])
+        let r = try d.client.get("/v1/sync/pull?cursor=" + (d.cursor ?? ""))
+        #expect(r.object["last_device_seq"] as? Int == 1)
+        let changes = r.object["changes"] as? [[String: Any]] ?? []
+        let outcome = SyncFixture.entities(changes, "event_outcome").first?["data"] as? [String: Any]
+        #expect(outcome?["outcome"] as? String == "accepted")
+        let receipt = SyncFixture.entities(changes, "receipt").first?["data"] as? [String: Any]
+        #expect(receipt?["files_declared"] as? Int == 1 && receipt?["files_verified"] as? Int == 0)
+        let completion = SyncFixture.entities(changes, "completion").first?["data"] as? [String: Any]
+        #expect(completion?["completeness"] as? String == "incomplete")
+        // Another device of another worker sees none of this device's outcomes.
+        let other = try s.enroll("worker112")
+        let theirs = try s.pull(other).changes
+        #expect(SyncFixture.entities(theirs, "event_outcome").isEmpty)
+        #expect(SyncFixture.entities(theirs, "receipt").isEmpty)
+    }
+
+    @Test func reviewDecision_reachesTheDeviceByPull() throws {
+        let s = try SyncFixture()
+        defer { s.server.cleanup() }
+        let d = try s.enroll("worker111")
+        let (item, member) = try s.addItem(service: 21)
+        let completion = try #require(
+            try s.results(d, [SyncFixture.complete(d, item: item, member: member)]).first?["completion_id"] as? String)
+        try s.pull(d)
+        let supervisor = try s.server.login("super11")
+        let noComment = try supervisor.json(
+            "POST", "/v1/admin/completions/\(completion)/reviews", "{\"decision\":\"has_issues\"}",
+            idempotencyKey: s.base.key())
+        #expect(noComment.status == 422)
+        let review = try supervisor.json(
+            "POST", "/v1/admin/completions/\(completion)/reviews",
+            "{\"decision\":\"has_issues\",\"comment\":\"photo is blurred\"}", idempotencyKey: s.base.key())
+        #expect(review.status == 201, "\(review)")
+        let auditor = try s.server.login("auditor")
+        #expect(
+            try auditor.json(
+                "POST", "/v1/admin/completions/\(completion)/reviews", "{\"decision\":\"approve\"}",
+                idempotencyKey: s.base.key()
+            ).status == 403)
+        let changes = try s.pull(d).changes
+        let pulled = SyncFixture.entities(changes, "review").first?["data"] as? [String: Any]
+        #expect(pulled?["comment"] as? String == "photo is blurred")
+        let state = (SyncFixture.entities(changes, "completion").first?["data"] as? [String: Any])?["review_state"]
+        #expect(state as? String == "has_issues")
+        let audit = try s.base.admin.get("/v1/admin/audit?action=completion.review")
+        #expect((audit.object["items"] as? [[String: Any]])?.count == 1)
+    }
+}

@@ -1,0 +1,236 @@
+import Foundation
+import KandasTestSupport
+import Testing
+
+/// `POST /v1/sync/push` against the live server (Protocol §6).
+@Suite(.serialized) struct PushHandlerTests {
+    @Test func completeThenResend_isAcceptedThenDuplicateWithStoredOutcome() throws {
+        let s = try SyncFixture()
+        defer { s.server.cleanup() }
+        let d = try s.enroll("worker111")
+        let (item, member) = try s.addItem(service: 21)
+        let event = SyncFixture.complete(d, item: item, member: member)
+        let first = try s.results(d, [event])
+        #expect(first.first?["outcome"] as? String == "accepted")
+        #expect(first.first?["completion_rev"] as? Int == 1)
+        for _ in 0..<3 {
+            let again = try s.results(d, [event])
+            #expect(again.first?["outcome"] as? String == "duplicate")
+            #expect(again.first?["stored_outcome"] as? String == "accepted")
+            #expect(again.first?["completion_id"] as? String == first.first?["completion_id"] as? String)
+        }
+        let list = try s.base.admin.get("/v1/admin/completions?family_id=\(try familyOf(s, item))")
+        #expect((list.object["items"] as? [[String: Any]])?.count == 1)
+    }
+
+    func familyOf(_ s: SyncFixture, _ item: String) throws -> String {
+        try #require(try s.base.admin.get("/v1/admin/plan-items/\(item)").object["family_id"] as? String)
+    }
+
+    @Test func eventPastTheNextSeq_isAGapAndNothingLaterApplies() throws {
+        let s = try SyncFixture()
+        defer { s.server.cleanup() }
+        let d = try s.enroll("worker111")
+        let (item, member) = try s.addItem(service: 21)
+        d.seq = 4
+        let events = [
+            SyncFixture.complete(d, item: item, member: member), SyncFixture.complete(d, item: item, member: member),
+        ]
+        let r = try s.push(d, events)
+        #expect(r.status == 200)
+        let results = r.object["results"] as? [[String: Any]] ?? []
+        #expect(results.map { $0["outcome"] as? String } == ["gap", "gap"])
+        #expect(results.map { $0["expected_device_seq"] as? Int } == [1, 1])
+        #expect(r.object["last_device_seq"] as? Int == 0)
+    }
+
+    @Test func sameSeqWithAnotherEventID_isDeviceSeqReusedAndNotStored() throws {
+        let s = try SyncFixture()
+        defer { s.server.cleanup() }
+        let d = try s.enroll("worker111")
+        let (item, member) = try s.addItem(service: 21)
+        _ = try s.results(d, [SyncFixture.complete(d, item: item, member: member)])
+        d.seq = 0
+        let r = try s.results(d, [SyncFixture.complete(d, item: item, member: member)])
+        #expect(r.first?["outcome"] as? String == "rejected")
+        #expect(r.first?["code"] as? String == "device_seq_reused")
+    }
+
+    @Test func eventIDOfAnotherUser_isRejectedButConsumesTheSeq() throws {
+        let s = try SyncFixture()
+        defer { s.server.cleanup() }
+        let a = try s.enroll("worker111")
+        let b = try s.enroll("worker112")
+        let (item, member) = try s.addItem(service: 21)
+        let event = SyncFixture.complete(a, item: item, member: member)
+        _ = try s.results(a, [event])
+        var copy = event
+        copy["device_seq"] = b.nextSeq()
+        let r = try s.push(b, [copy])
+        let result = (r.object["results"] as? [[String: Any]])?.first
+        #expect(result?["outcome"] as? String == "rejected")
+        #expect(result?["code"] as? String == "event_id_reused")
+        #expect(r.object["last_device_seq"] as? Int == 1)
+        let again = try s.results(b, [copy])
+        #expect(again.first?["outcome"] as? String == "duplicate")
+        #expect(again.first?["stored_outcome"] as? String == "rejected")
+    }
+
+    @Test func eventIDResentByAReEnrolledDeviceOfTheSameUser_isDuplicate() throws {
+        let s = try SyncFixture()
+        defer { s.server.cleanup() }
+        let a = try s.enroll("worker111")
+        let (item, member) = try s.addItem(service: 21)
+        let event = SyncFixture.complete(a, item: item, member: member)
+        let first = try s.results(a, [event])
+        let b = try s.enroll("worker111")
+        var copy = event
+        copy["device_seq"] = b.nextSeq()
+        let r = try s.results(b, [copy])
+        #expect(r.first?["outcome"] as? String == "duplicate")
+        #expect(r.first?["stored_outcome"] as? String == "accepted")
+        #expect(r.first?["completion_id"] as? String == first.first?["completion_id"] as? String)
+    }
+
+    @Test func badEvents_areRejectedWithStableCodesAndStillAdvance() throws {
+        let s = try SyncFixture()
+        defer { s.server.cleanup() }
+        let d = try s.enroll("worker111")
+        let (item, member) = try s.addItem(service: 21)
+        let otherWorkersItem = try s.addItem(worker: "worker112", service: 21)
+        func withPayload(_ change: (inout [String: Any]) -> Void) -> [String: Any] {
+            var e = SyncFixture.complete(d, item: item, member: member)
+            var payload = e["payload"] as? [String: Any] ?? [:]
+            change(&payload)
+            e["payload"] = payload
+            return e
+        }
+        var events: [[String: Any]] = []
+        events.append(SyncFixture.complete(d, item: SyncFixture.uuid(), member: member))
+        events.append(SyncFixture.complete(d, item: otherWorkersItem.0, member: otherWorkersItem.1))
+        events.append(SyncFixture.complete(d, item: item, member: SyncFixture.uuid()))
+        events.append(SyncFixture.complete(d, item: item, member: otherWorkersItem.1))
+        events.append(SyncFixture.event(d, "teleport", item: item, payload: [:]))
+        events.append(withPayload { $0["colour"] = "red" })
+        events.append(withPayload { $0["performed_at"] = nil })
+        events.append(
+            SyncFixture.complete(d, item: item, member: member, files: [SyncFixture.file(type: "text/plain")]))
+        events.append(SyncFixture.complete(d, item: item, member: member))
+        let r = try s.results(d, events)
+        #expect(
+            r.map { $0["code"] as? String } == [
+                "unknown_item", "unknown_item", "unknown_member", "member_mismatch", "unknown_event_type",
+                "unknown_field", "invalid_payload", "invalid_payload", nil,
+            ])
+        #expect(r.last?["outcome"] as? String == "accepted")
+    }
+
+    @Test func itemOfUnpublishedPlan_isItemNotPublished() throws {
+        let s = try SyncFixture()
+        defer { s.server.cleanup() }
+        let d = try s.enroll("worker111")
+        let (_, member) = try s.addItem(service: 21)
+        let detail = try s.base.admin.get("/v1/admin/members/\(member)")
+        _ = detail
+        let families = try s.base.admin.get("/v1/admin/families?limit=500")
+        let family = try #require(
+            ((families.object["items"] as? [[String: Any]]) ?? []).first {
+                ($0["assigned_worker_ids"] as? [String])?.contains(s.base.user("worker111")) == true
+            }?["id"] as? String)
+        let plan = try s.base.admin.json(
+            "POST", "/v1/admin/plans", "{\"family_id\":\"\(family)\",\"items\":[]}", idempotencyKey: s.base.key())
+        let planID = try #require((plan.object["plan"] as? [String: Any])?["id"] as? String, "\(plan)")
+        let item = try s.base.admin.json(
+            "POST", "/v1/admin/plans/\(planID)/items",
+            SyncFixture.json(["member_id": member, "service_code": 21, "due_date": "2026-12-20"]),
+            idempotencyKey: s.base.key())
+        let itemID = try #require(item.object["id"] as? String, "\(item)")
+        let r = try s.results(d, [SyncFixture.complete(d, item: itemID, member: member)])
+        #expect(r.first?["code"] as? String == "item_not_published")
+    }
+
+    @Test func malformedEnvelopes_are4xxAndChangeNothing() throws {
+        let s = try SyncFixture()
+        defer { s.server.cleanup() }
+        let d = try s.enroll("worker111")
+        let (item, member) = try s.addItem(service: 21)
+        let before = try s.base.digest()
+        let good = SyncFixture.complete(d, item: item, member: member)
+        d.seq = 0
+        var noSeq = good
+        noSeq["device_seq"] = nil
+        var unsorted = [good, good]
+        unsorted[1]["event_id"] = SyncFixture.uuid()
+        unsorted[1]["device_seq"] = 1
+        let big = (1...501).map { n -> [String: Any] in
+            var e = good
+            e["event_id"] = SyncFixture.uuid()
+            e["device_seq"] = n
+            return e
+        }
+        let cases: [(String, Int, String)] = [
+            (
+                SyncFixture.json(["device_id": d.id, "sent_at": "2026-11-25T04:20:12.904Z", "events": [noSeq]]), 422,
+                "missing_field"
+            ),
+            (
+                SyncFixture.json(["device_id": d.id, "sent_at": "2026-11-25T04:20:12.904Z", "events": unsorted]), 422,
+                "invalid_field"
+            ),
+            (
+                SyncFixture.json(["device_id": d.id, "sent_at": "2026-11-25T04:20:12.904Z", "events": []]), 422,
+                "invalid_field"
+            ),
+            (
+                SyncFixture.json(["device_id": d.id, "sent_at": "2026-11-25T04:20:12.904Z", "events": big]), 413,
+                "batch_too_large"
+            ),
+            (
+                SyncFixture.json([
+                    "device_id": SyncFixture.uuid(), "sent_at": "2026-11-25T04:20:12.904Z", "events": [good],
+                ]), 403, "forbidden"
+            ),
+            (
+                SyncFixture.json(["device_id": d.id, "sent_at": "2026-11-25T04:20:12.904Z", "events": [good], "x": 1]),
+                422, "unknown_field"
+            ),
+            ("{not json", 400, "malformed_json"),
+        ]
+        for (body, status, code) in cases {
+            let r = try d.client.json("POST", "/v1/sync/push", body)
+            #expect(r.status == status && r.code == code, "\(code): \(r)")
+        }
+        #expect(try s.base.digest() == before)
+    }
+
+    @Test func userSession_isForbiddenOnSyncEndpoints() throws {
+        let s = try SyncFixture()
+        defer { s.server.cleanup() }
+        #expect(try s.base.admin.get("/v1/sync/pull").status == 403)
+        #expect(try s.base.admin.json("POST", "/v1/sync/push", "{}").code == "forbidden")
+    }
+
+    @Test func clockSkewAndClientStatus_areStored() throws {
+        let s = try SyncFixture()
+        defer { s.server.cleanup() }
+        let d = try s.enroll("worker111")
+        let (item, member) = try s.addItem(service: 21)
+        let ahead = Date().addingTimeInterval(3600)
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let body: [String: Any] = [
+            "device_id": d.id, "sent_at": formatter.string(from: ahead),
+            "client_status": [
+                "outbox_events": 3, "outbox_bytes": 10, "files_pending": 1, "bytes_pending": 5, "app_version": "1.0.3",
+            ], "events": [SyncFixture.complete(d, item: item, member: member)],
+        ]
+        let r = try d.client.json("POST", "/v1/sync/push", SyncFixture.json(body))
+        let completion = try #require((r.object["results"] as? [[String: Any]])?.first?["completion_id"] as? String)
+        let c = try s.base.admin.get("/v1/admin/completions/\(completion)")
+        let skew = try #require(c.object["clock_skew_ms"] as? Int)
+        #expect(skew > 3_000_000 && skew < 3_700_000)
+        #expect((c.object["evidence_flags"] as? [String])?.contains("clock_skew") == true)
+        let device = try s.base.admin.get("/v1/admin/devices/\(d.id)")
+        #expect((device.object["client_status"] as? [String: Any])?["app_version"] as? String == "1.0.3", "\(device)")
+    }
+}
