@@ -177,6 +177,8 @@ extension Connection {
         } else if bodyEnded {
             phase = .handling
             consumerDone = true
+            // The whole body is in: from here the response tells the client how it ended.
+            box.cancel?.release()
             filling = nil
             spare = nil
             let t = trailers
@@ -233,9 +235,21 @@ extension Connection {
     private func sendAbort(_ reason: BodyAbortReason) {
         guard case .streaming(_, let box) = bodyMode, !consumerDone else { return }
         consumerDone = true
+        box.cancel?.release()
         filling = nil
         spare = nil
         context.pool.submitContinuation { box.consumer.abort(reason) }
+    }
+}
+
+extension Connection {
+    /// A ``CancelHandle`` fired: end request `serial` if its body is still streaming.
+    ///
+    /// The consumer gets `abort(.cancelled)` (deferred while a chunk is in flight) and the socket
+    /// is closed without a response: the client learns the true offset from its next request.
+    func cancelRequest(_ serial: UInt64) {
+        guard serial == requestSerial, phase != .closed, case .streaming = bodyMode, !consumerDone else { return }
+        close(abort: .cancelled)
     }
 }
 
