@@ -10,7 +10,7 @@ extension Connection {
         windowBytes = 0
         if case .streaming = mode {
             consumerDone = false
-            filling = BodyBuffer(capacity: context.configuration.bodyReadSize)
+            filling = loop.bodyBuffers.take()
         }
         if head?.expectContinue == true {
             // RFC 9110 §10.1.1: the route will take the body, so invite the client to send it.
@@ -166,7 +166,7 @@ extension Connection {
         guard phase == .readingBody, !chunkInFlight, case .streaming(_, let box) = bodyMode else { return }
         if let buffer = filling, buffer.count > 0 {
             chunkInFlight = true
-            filling = spare ?? BodyBuffer(capacity: context.configuration.bodyReadSize)
+            filling = spare ?? loop.bodyBuffers.take()
             spare = nil
             context.pool.submitContinuation { [self] in
                 var failure: (any Error)?
@@ -177,8 +177,9 @@ extension Connection {
         } else if bodyEnded {
             phase = .handling
             consumerDone = true
-            filling = nil
-            spare = nil
+            // The whole body is in: from here the response tells the client how it ended.
+            box.cancel?.release()
+            releaseBodyBuffers()
             let t = trailers
             let responder = context.responder
             guard let req = request else { return }
@@ -200,10 +201,14 @@ extension Connection {
         buffer.count = 0
         if let reason = pendingAbort, !consumerDone {
             pendingAbort = nil
+            loop.bodyBuffers.recycle(buffer)
             sendAbort(reason)
             return
         }
-        guard phase == .readingBody else { return }
+        guard phase == .readingBody else {
+            loop.bodyBuffers.recycle(buffer)
+            return
+        }
         spare = buffer
         if let error {
             sendAbort(.consumerFailed)
@@ -233,9 +238,29 @@ extension Connection {
     private func sendAbort(_ reason: BodyAbortReason) {
         guard case .streaming(_, let box) = bodyMode, !consumerDone else { return }
         consumerDone = true
+        box.cancel?.release()
+        releaseBodyBuffers()
+        context.pool.submitContinuation { box.consumer.abort(reason) }
+    }
+}
+
+extension Connection {
+    /// Returns the filling and spare buffers to the loop's pool (a buffer in flight comes back
+    /// through `chunkConsumed`).
+    func releaseBodyBuffers() {
+        if let b = filling { loop.bodyBuffers.recycle(b) }
+        if let b = spare { loop.bodyBuffers.recycle(b) }
         filling = nil
         spare = nil
-        context.pool.submitContinuation { box.consumer.abort(reason) }
+    }
+
+    /// A ``CancelHandle`` fired: end request `serial` if its body is still streaming.
+    ///
+    /// The consumer gets `abort(.cancelled)` (deferred while a chunk is in flight) and the socket
+    /// is closed without a response: the client learns the true offset from its next request.
+    func cancelRequest(_ serial: UInt64) {
+        guard serial == requestSerial, phase != .closed, case .streaming = bodyMode, !consumerDone else { return }
+        close(abort: .cancelled)
     }
 }
 

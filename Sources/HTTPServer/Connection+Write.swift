@@ -240,8 +240,7 @@ extension Connection {
         }
         inbound = []
         outbound = []
-        filling = nil
-        spare = nil
+        releaseBodyBuffers()
         loop.forget(fd)
         Glibc.close(fd)
         context.release(remoteAddress)

@@ -45,6 +45,8 @@ final class Connection: @unchecked Sendable {
     var lastActivity: Int64
     var headStartedAt: Int64 = 0
     var requestStartedAt: Int64 = 0
+    /// Counts requests on this connection, so a late ``CancelHandle`` never ends a later one.
+    var requestSerial: UInt64 = 0
     var bytesIn: Int64 = 0
     var bytesOut: Int64 = 0
     /// Edge-triggered readiness: set by epoll, cleared when a read or write would block.
@@ -216,6 +218,7 @@ final class Connection: @unchecked Sendable {
     private func headReceived(_ h: RequestHead) {
         let now = monotonicMillis()
         requestStartedAt = now
+        requestSerial &+= 1
         head = h
         keepAlive = h.keepAlive && !loop.draining
         let sentID = h.headers["X-Request-ID"]
@@ -255,7 +258,9 @@ final class Connection: @unchecked Sendable {
         guard phase == .awaitingDecision, let head else {
             // Closed meanwhile: release what the outcome holds.
             switch outcome {
-            case .stream(_, let box, _): context.pool.submitContinuation { box.consumer.abort(.connectionClosed) }
+            case .stream(_, let box, _):
+                box.cancel?.release()
+                context.pool.submitContinuation { box.consumer.abort(.connectionClosed) }
             case .respond(let prepared): if case .file(let ffd, _, _) = prepared.body { Glibc.close(ffd) }
             case .buffered: break
             }
@@ -271,6 +276,13 @@ final class Connection: @unchecked Sendable {
             beginBody(.buffered(limit: limit, handler: handler, bytes: []))
         case .stream(let limit, let box, let req):
             request = req
+            if let cancel = box.cancel {
+                let serial = requestSerial
+                cancel.bind { [weak self] in
+                    guard let self else { return }
+                    self.loop.execute { self.cancelRequest(serial) }
+                }
+            }
             beginBody(.streaming(limit: limit, consumer: box))
         }
         updateInterest()

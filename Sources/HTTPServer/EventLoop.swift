@@ -40,6 +40,8 @@ final class EventLoop: @unchecked Sendable {
     private(set) var dateHeader = ""
     private var requestCounter: UInt64 = 0
     private let idPrefix: String
+    /// Streaming bodies' read buffers (two per streaming request), reused across requests.
+    var bodyBuffers: BodyBufferPool
 
     init(index: Int, context: ServerContext) throws(HTTPError) {
         self.index = index
@@ -52,6 +54,8 @@ final class EventLoop: @unchecked Sendable {
             throw HTTPError.system("eventfd", errno: clinux_errno())
         }
         scratch = .allocate(byteCount: 256 * 1024, alignment: 16)
+        // Two buffers per streaming request in flight; two requests' worth stay for reuse.
+        bodyBuffers = BodyBufferPool(capacity: context.configuration.bodyReadSize, limit: 4)
         idPrefix = String(UInt32.random(in: 0...UInt32.max), radix: 16) + String(index, radix: 16)
         var ev = epoll_event()
         ev.events = EPOLLIN.rawValue

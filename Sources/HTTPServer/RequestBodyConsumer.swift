@@ -34,6 +34,8 @@ public enum BodyAbortReason: Sendable, Equatable, CustomStringConvertible {
     case consumerFailed
     /// The server stopped before the body was complete.
     case serverShutdown
+    /// Application code ended the request through its ``CancelHandle``.
+    case cancelled
 
     public var description: String {
         switch self {
@@ -43,6 +45,7 @@ public enum BodyAbortReason: Sendable, Equatable, CustomStringConvertible {
         case .malformed: "malformed"
         case .consumerFailed: "consumer_failed"
         case .serverShutdown: "server_shutdown"
+        case .cancelled: "cancelled"
         }
     }
 }
@@ -53,7 +56,10 @@ public enum BodyDecision {
     /// afterwards if a body was announced, since its bytes are still in flight.
     case respond(HTTPResponse)
     /// Read the body into this consumer (sending `100 Continue` first if the client asked).
-    case consume(any RequestBodyConsumer)
+    ///
+    /// With a `cancel` handle, other code can later end this request (abort the body, close
+    /// the connection) from any thread; see ``CancelHandle``.
+    case consume(any RequestBodyConsumer, cancel: CancelHandle? = nil)
 }
 
 /// Lets a consumer instance cross from the handler thread that created it to the ones that feed it.
@@ -62,5 +68,9 @@ public enum BodyDecision {
 /// handed over through the handler pool's lock, which orders memory between the threads.
 final class ConsumerBox: @unchecked Sendable {
     let consumer: any RequestBodyConsumer
-    init(_ consumer: any RequestBodyConsumer) { self.consumer = consumer }
+    let cancel: CancelHandle?
+    init(_ consumer: any RequestBodyConsumer, cancel: CancelHandle? = nil) {
+        self.consumer = consumer
+        self.cancel = cancel
+    }
 }

@@ -67,11 +67,13 @@ struct Responder: Sendable {
                     switch try decideBody(request) {
                     case .respond(let response):
                         return .respond(prepare(response, for: request))
-                    case .consume(let consumer):
+                    case .consume(let consumer, let cancel):
                         guard hasBody else {
+                            cancel?.release()
                             return .respond(prepare(try consumer.finish(trailers: HTTPHeaders()), for: request))
                         }
-                        return .stream(limit: limit, consumer: ConsumerBox(consumer), request: request)
+                        return .stream(
+                            limit: limit, consumer: ConsumerBox(consumer, cancel: cancel), request: request)
                     }
                 }
             }

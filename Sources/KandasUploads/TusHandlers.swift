@@ -135,11 +135,13 @@ public struct TusHandlers: Sendable {
         }
         let chunked = request.headers.tokens("Transfer-Encoding").contains("chunked")
         let declared = chunked ? nil : Self.nonNegativeInteger(request.headers["Content-Length"] ?? "0")
+        // sync-v1 §10.4 rule 1: a newer request on this upload closes this one's connection.
+        let cancel = CancelHandle()
         do {
             let writer = try store.beginAppend(
                 owner: owner, uploadID: request.parameter("upload_id") ?? "", offset: offset,
-                contentLength: declared, checksum: checksum)
-            return .consume(PatchConsumer(writer: writer, handlers: self, request: request))
+                contentLength: declared, checksum: checksum, onLeaseLost: { cancel.cancel() })
+            return .consume(PatchConsumer(writer: writer, handlers: self, request: request), cancel: cancel)
         } catch {
             return .respond(problem(error, request))
         }

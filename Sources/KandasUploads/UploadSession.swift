@@ -20,7 +20,8 @@ final class UploadSession: Sendable {
 /// The mutable part of a session.
 ///
 /// `@unchecked Sendable` invariant: only ever touched inside its session's `Mutex`, so the hash
-/// contexts it holds (which are not `Sendable`) are never used by two threads at once.
+/// contexts it holds (which are not `Sendable`) are never used by two threads at once. (`append`
+/// lends one to a ``HashOffload`` helper while it holds the lock and waits for it.)
 struct SessionState: @unchecked Sendable {
     /// Set once the upload is gone (verified, corrupt, expired, terminated); a holder of a retired
     /// session looks the upload up again.
@@ -51,16 +52,15 @@ struct PendingWrite: @unchecked Sendable {
     /// The hash of this request's body, for the checksum (one of the two, per its algorithm).
     var chunkSHA256: SHA256?
     var chunkSHA1: SHA1?
-    /// The whole-file hash continued from the committed prefix.
-    var fileHasher: SHA256
+    /// The whole-file hash continued from the committed prefix (nil only while `append` has
+    /// moved it out to update it).
+    var fileHasher: SHA256?
+    /// Set when a write failed after its bytes were hashed: `commit` rehashes the file instead.
+    var fileHashStale = false
+    /// Ends the request's connection when a newer request takes the upload (sync-v1 §10.4).
+    var onLeaseLost: (@Sendable () -> Void)?
 
     var end: Int64 { start + written }
-
-    mutating func hash(_ bytes: UnsafeRawBufferPointer) {
-        fileHasher.update(bytes)
-        chunkSHA256?.update(bytes)
-        chunkSHA1?.update(bytes)
-    }
 
     /// The digest of this request's body, if a checksum was asked for.
     mutating func chunkDigest() -> [UInt8]? {

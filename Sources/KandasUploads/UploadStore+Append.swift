@@ -12,10 +12,14 @@ extension UploadStore {
     ///   - offset: the client's `Upload-Offset`.
     ///   - contentLength: the declared body size, nil for a chunked body.
     ///   - checksum: the `Upload-Checksum`; with one, the chunk is all-or-nothing.
+    ///   - onLeaseLost: called (under the upload's lock, so it must only signal) when a newer
+    ///     request on this upload ends this one; the HTTP side closes this request's connection
+    ///     with it (sync-v1 §10.4 rule 1).
     /// - Throws: ``UploadError`` `upload_offset_mismatch` (with the committed offset),
     ///   `chunk_too_large`, `upload_too_large`, `not_found`, `upload_expired`, `upload_corrupt`.
     public func beginAppend(
-        owner: String, uploadID: String, offset: Int64, contentLength: Int64?, checksum: UploadChecksum?
+        owner: String, uploadID: String, offset: Int64, contentLength: Int64?, checksum: UploadChecksum?,
+        onLeaseLost: (@Sendable () -> Void)? = nil
     ) throws(UploadError) -> AppendWriter {
         try withSession(owner: owner, uploadID: uploadID) { (session, state, loaded) throws(UploadError) in
             var record = loaded
@@ -68,7 +72,7 @@ extension UploadStore {
             state.generation &+= 1
             var pending = PendingWrite(
                 generation: state.generation, record: record, fd: fd, path: path, start: record.offset,
-                checksum: checksum, fileHasher: state.hasher!)
+                checksum: checksum, fileHasher: state.hasher!, onLeaseLost: onLeaseLost)
             switch checksum?.algorithm {
             case .sha256: pending.chunkSHA256 = SHA256()
             case .sha1: pending.chunkSHA1 = SHA1()
@@ -83,23 +87,52 @@ extension UploadStore {
 
     func append(_ bytes: UnsafeRawBufferPointer, session: UploadSession, generation: UInt64) throws(UploadError) {
         try session.state.withLock { (state) throws(UploadError) in
-            guard !state.retired, state.generation == generation, let w = state.writer else {
+            // Scalars only: a copy of the writer would share its hash contexts and make every
+            // update below copy them (copy-on-write).
+            guard !state.retired, state.generation == generation, let end = state.writer?.end else {
                 throw Self.leaseLost
             }
+            let (fd, path, written, length) = (
+                state.writer!.fd, state.writer!.path, state.writer!.written, state.writer!.record.length
+            )
             let n = Int64(bytes.count)
-            guard w.written + n <= configuration.maxChunkBytes else {
+            guard written + n <= configuration.maxChunkBytes else {
                 throw UploadError(.chunkTooLarge, limit: configuration.maxChunkBytes)
             }
-            guard w.end + n <= w.record.length else {
-                throw UploadError(.uploadTooLarge, detail: "the body goes beyond Upload-Length", limit: w.record.length)
+            guard end + n <= length else {
+                throw UploadError(.uploadTooLarge, detail: "the body goes beyond Upload-Length", limit: length)
             }
-            try FileIO.pwriteAll(w.fd, bytes, at: w.end, path: w.path)
-            // Starts writeback of these pages now (Linux: DONTNEED on dirty pages queues them
-            // without waiting), so the fsync at the end of the request has little left to do
-            // and the disk works while the network delivers the next bytes.
-            _ = posix_fadvise(w.fd, off_t(w.end), off_t(n), POSIX_FADV_DONTNEED)
-            // Mutated in place (not through a copy) so the hash contexts are never duplicated.
-            state.writer!.hash(bytes)
+            // The hash contexts are moved out (not copied) so that the helper thread and this
+            // one each update their own; they go back before the lock is released.
+            var fileHasher = state.writer!.fileHasher.take()!
+            var chunkSHA256 = state.writer!.chunkSHA256.take()
+            var chunkSHA1 = state.writer!.chunkSHA1.take()
+            var failure: UploadError?
+            HashOffload.shared.run(bytes.count) {
+                fileHasher.update(bytes)
+            } main: {
+                do throws(UploadError) {
+                    try FileIO.pwriteAll(fd, bytes, at: end, path: path)
+                } catch {
+                    failure = error
+                    return
+                }
+                // Starts writeback of these pages now (Linux: DONTNEED on dirty pages queues them
+                // without waiting), so the fsync at the end of the request has little left to do
+                // and the disk works while the network delivers the next bytes.
+                _ = posix_fadvise(fd, off_t(end), off_t(n), POSIX_FADV_DONTNEED)
+                chunkSHA256?.update(bytes)
+                chunkSHA1?.update(bytes)
+            }
+            state.writer!.fileHasher = fileHasher
+            state.writer!.chunkSHA256 = chunkSHA256
+            state.writer!.chunkSHA1 = chunkSHA1
+            if let failure {
+                // The file hash already covers bytes the file may not hold: `commit` rebuilds it
+                // from the file's committed prefix instead of trusting it.
+                state.writer!.fileHashStale = true
+                throw failure
+            }
             state.writer!.written += n
         }
     }
@@ -123,15 +156,17 @@ extension UploadStore {
     func abort(session: UploadSession, generation: UInt64) {
         session.state.withLock { state in
             guard !state.retired, state.generation == generation, state.writer != nil else { return }
-            endWriter(&state, session: session)
+            endWriter(&state, session: session, byItself: true)
         }
     }
 
     /// Ends the request holding the lease: tus core bytes are committed (they arrived before the
-    /// cut), a checksummed chunk is discarded (all-or-nothing). The old request's next call fails.
-    func endWriter(_ state: inout SessionState, session: UploadSession) {
+    /// cut), a checksummed chunk is discarded (all-or-nothing). The old request's next call fails,
+    /// and unless it is ending itself (`byItself`), its `onLeaseLost` closes its connection.
+    func endWriter(_ state: inout SessionState, session: UploadSession, byItself: Bool = false) {
         state.generation &+= 1
         guard let w = state.writer else { return }
+        if !byItself { w.onLeaseLost?() }
         if w.checksum == nil && w.written > 0 {
             do {
                 _ = try commit(&state, session: session)
@@ -184,9 +219,11 @@ extension UploadStore {
                 throw UploadError(.contentTypeMismatch, detail: "the file's first bytes are not \(record.contentType)")
             }
         }
+        var fileHasher = w.fileHasher!
+        if w.fileHashStale { fileHasher = try Self.hashPrefix(fd: w.fd, count: w.end, path: w.path) }
         let now = nowMillis
         if w.end == record.length {
-            let digest = w.fileHasher.finalize().hex
+            let digest = fileHasher.finalize().hex
             guard digest == record.sha256 else {
                 markCorrupt(&state, session: session, record: record, reason: "whole-file digest")
                 throw UploadError(.fileDigestMismatch, detail: "the file's SHA-256 differs from the declared one")
@@ -208,7 +245,7 @@ extension UploadStore {
             try? FileIO.truncate(w.fd, to: w.start, path: w.path)
             throw UploadError.storage(error, operation: "commit offset")
         }
-        state.hasher = w.fileHasher
+        state.hasher = fileHasher
         state.hashedOffset = end
         var updated = record
         updated.offset = end

@@ -17,7 +17,9 @@ import SQLiteKit
 /// default `client_body_buffer_size`, a WebDAV `PUT` to disk that verifies nothing and does
 /// not fsync. `dd conv=fdatasync` of the same file shows what the disk allows for durable writes
 /// at that moment (the shared machine's disk varies a lot). Our server runs in a child process (this binary, `KANDAS_BENCH_UPLOAD_CHILD`
-/// set) so its peak RSS (`VmHWM`) is its own. Runs alternate peer / ours; medians compared.
+/// set) so its peak RSS (`VmHWM`) is its own. Runs alternate peer / ours; medians compared, with
+/// min and max, and our server's CPU seconds per upload (steadier than wall time when other work
+/// shares the machine).
 enum UploadBenchmark {
     static let benchmark = Benchmark(
         name: "uploads",
@@ -71,7 +73,7 @@ enum UploadBenchmark {
         }
         let bytes = Double(sizeMiB) * 1_048_576
         var report = Report(
-            title: "\(sizeMiB) MiB upload, 127.0.0.1, curl", columns: ["run", "who", "s", "MB/s"])
+            title: "\(sizeMiB) MiB upload, 127.0.0.1, curl", columns: ["run", "who", "s", "MB/s", "server CPU s"])
         var peer: [Double] = []
         var plain: [Double] = []
         var summed: [Double] = []
@@ -83,12 +85,17 @@ enum UploadBenchmark {
             }
             try? FileManager.default.removeItem(atPath: dir + "/dd.bin")
             let n = try timed { try putToNginx(source: source, dir: dir) }
+            // Server CPU seconds (all threads) move far less with the shared machine's load than
+            // wall time does, so they show what a change costs or saves.
+            let cpu0 = cpuSeconds(child.processIdentifier)
             let o = try timed {
                 try tusUpload(port: port, dir: dir, chunks: chunks, checksums: nil, sha: sha, length: Int(bytes))
             }
+            let cpu1 = cpuSeconds(child.processIdentifier)
             let c = try timed {
                 try tusUpload(port: port, dir: dir, chunks: chunks, checksums: checksums, sha: sha, length: Int(bytes))
             }
+            let cpu2 = cpuSeconds(child.processIdentifier)
             // Run 0 warms the page cache, the binaries and the connections; it is not counted.
             guard run > 0 else { continue }
             peer.append(bytes / n / 1e6)
@@ -97,21 +104,28 @@ enum UploadBenchmark {
             durable.append(bytes / d / 1e6)
             report.add([
                 "\(run)", "dd bs=16M conv=fdatasync (disk)", Report.format(d, 2), Report.format(bytes / d / 1e6, 0),
+                "-",
             ])
             report.add([
-                "\(run)", "nginx PUT (default buffers)", Report.format(n, 2), Report.format(bytes / n / 1e6, 0),
+                "\(run)", "nginx PUT (default buffers)", Report.format(n, 2), Report.format(bytes / n / 1e6, 0), "-",
             ])
-            report.add(["\(run)", "ours tus", Report.format(o, 2), Report.format(bytes / o / 1e6, 0)])
-            report.add(["\(run)", "ours tus + chunk sha256", Report.format(c, 2), Report.format(bytes / c / 1e6, 0)])
+            report.add([
+                "\(run)", "ours tus", Report.format(o, 2), Report.format(bytes / o / 1e6, 0),
+                Report.format(cpu1 - cpu0, 2),
+            ])
+            report.add([
+                "\(run)", "ours tus + chunk sha256", Report.format(c, 2), Report.format(bytes / c / 1e6, 0),
+                Report.format(cpu2 - cpu1, 2),
+            ])
         }
         let hwm = statusKiB(child.processIdentifier, "VmHWM")
         let anon = statusKiB(child.processIdentifier, "RssAnon")
         let mapped = statusKiB(child.processIdentifier, "RssFile")
         report.print()
-        print("median nginx PUT: \(Report.format(median(peer), 0)) MB/s (stores, no fsync, no hash)")
-        print("median dd conv=fdatasync: \(Report.format(median(durable), 0)) MB/s (this disk's durable-write rate)")
-        print("median ours tus: \(Report.format(median(plain), 0)) MB/s (fsync per chunk, SQLite offset, SHA-256)")
-        print("median ours tus + chunk sha256: \(Report.format(median(summed), 0)) MB/s")
+        print("nginx PUT: \(spread(peer)) MB/s (stores, no fsync, no hash)")
+        print("dd conv=fdatasync: \(spread(durable)) MB/s (this disk's durable-write rate)")
+        print("ours tus: \(spread(plain)) MB/s (fsync per chunk, SQLite offset, SHA-256)")
+        print("ours tus + chunk sha256: \(spread(summed)) MB/s")
         print(Report.ratioLine("ours/nginx", ours: median(plain), peer: median(peer), target: 1.0))
         print(Report.ratioLine("ours+checksum/nginx", ours: median(summed), peer: median(peer), target: 1.0))
         print(
@@ -275,6 +289,22 @@ enum UploadBenchmark {
 
     private static func timed(_ body: () throws -> Void) throws -> Double {
         try measure(body).seconds
+    }
+
+    /// `median M (min A, max B)`: the shared machine is noisy, so the spread is part of the figure.
+    private static func spread(_ values: [Double]) -> String {
+        "median \(Report.format(median(values), 0)) (min \(Report.format(values.min() ?? 0, 0)), "
+            + "max \(Report.format(values.max() ?? 0, 0)))"
+    }
+
+    /// User plus system CPU seconds of a process, all threads (`/proc/PID/stat` fields 14-15).
+    private static func cpuSeconds(_ pid: Int32) -> Double {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return 0 }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
     private static func median(_ values: [Double]) -> Double {

@@ -73,6 +73,28 @@ struct PatchConsumerTests {
         await f.stop()
     }
 
+    @Test func newPatch_closesTheConnectionOfAStalledOlderPatch() async throws {
+        let f = try UploadFixture()
+        let data = Sample.pdf(50_000)
+        let location = try #require(try f.create(data)["Location"])
+        let old = try RawClient(port: f.port)
+        old.startPatch(location, offset: 0, length: data.count, expectContinue: true)
+        // `100 Continue` comes only once the route took the body: the old PATCH holds the lease
+        // and is stalled waiting for bytes its client never sends.
+        #expect(old.readSome() == "HTTP/1.1 100 Continue\r\n\r\n")
+
+        let second = try f.patch(location, offset: 0, data)
+        #expect(second.status == 204)
+        #expect(second["Kandas-Upload-State"] == "verified")
+        // sync-v1 §10.4 rule 1: the older request's connection is closed by the server, with no
+        // response (its client resumes from HEAD), not left open until a timeout.
+        let ended = old.readUntilClosed()
+        #expect(ended.closed)
+        #expect(ended.text.isEmpty)
+        #expect(readFile(f.blobPath(SHA256.hash(data).hex)) == data)
+        await f.stop()
+    }
+
     @Test func headDuringChecksummedPatch_discardsItsChunk() async throws {
         let f = try UploadFixture()
         let data = Sample.pdf(60_000)

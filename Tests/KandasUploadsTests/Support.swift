@@ -259,12 +259,15 @@ final class RawClient {
     deinit { close(fd) }
 
     /// Sends the head of a PATCH announcing `length` body bytes.
-    func startPatch(_ location: String, offset: Int, length: Int, checksum: String? = nil) {
+    func startPatch(
+        _ location: String, offset: Int, length: Int, checksum: String? = nil, expectContinue: Bool = false
+    ) {
         var head =
             "PATCH \(location) HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer device-1\r\n"
             + "Tus-Resumable: 1.0.0\r\nContent-Type: application/offset+octet-stream\r\n"
             + "Upload-Offset: \(offset)\r\nContent-Length: \(length)\r\n"
         if let checksum { head += "Upload-Checksum: \(checksum)\r\n" }
+        if expectContinue { head += "Expect: 100-continue\r\n" }
         send(Array((head + "\r\n").utf8))
     }
 
@@ -292,6 +295,29 @@ final class RawClient {
             out.append(contentsOf: buf[0..<n])
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Reads what one `recv` returns (empty on close or timeout).
+    func readSome() -> String {
+        var buf = [UInt8](repeating: 0, count: 65536)
+        let n = buf.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        return String(decoding: buf[0..<max(0, n)], as: UTF8.self)
+    }
+
+    /// Reads until the server closes the connection: `closed` is true for an orderly close or a
+    /// reset, false if the receive timeout passed with the connection still open.
+    func readUntilClosed() -> (text: String, closed: Bool) {
+        var out: [UInt8] = []
+        var buf = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = buf.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n > 0 {
+                out.append(contentsOf: buf[0..<n])
+                continue
+            }
+            let closed = n == 0 || errno == ECONNRESET
+            return (String(decoding: out, as: UTF8.self), closed)
+        }
     }
 
     func shutdownWrite() { shutdown(fd, Int32(SHUT_WR)) }
