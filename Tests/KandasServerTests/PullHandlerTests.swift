@@ -143,4 +143,23 @@ import Testing
         let audit = try s.base.admin.get("/v1/admin/audit?action=completion.review")
         #expect((audit.object["items"] as? [[String: Any]])?.count == 1)
     }
+
+    @Test func restoredBackup_startsEveryDeviceWithReset() throws {
+        let s = try SyncFixture()
+        defer { s.server.cleanup() }
+        let d = try s.enroll("worker111")
+        try s.pull(d)
+        let copy = s.server.dataDirectory + "/backup.sqlite"
+        let (status, output) = try ServerProcess.run(["backup", "--data", s.server.dataDirectory, "--to", copy])
+        #expect(status == 0, "\(output)")
+        s.server.stop()
+        for suffix in ["", "-wal", "-shm"] {
+            try? FileManager.default.removeItem(atPath: s.server.databasePath + suffix)
+        }
+        try FileManager.default.moveItem(atPath: copy, toPath: s.server.databasePath)
+        try s.server.restart()
+        s.reconnect(d)
+        let (_, reset, _) = try s.pull(d)
+        #expect(reset, "a cursor from before the restore must not skip the restored store's changes")
+    }
 }

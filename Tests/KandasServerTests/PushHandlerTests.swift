@@ -1,5 +1,6 @@
 import Foundation
 import KandasTestSupport
+import SQLiteKit
 import Testing
 
 /// `POST /v1/sync/push` against the live server (Protocol §6).
@@ -232,5 +233,25 @@ import Testing
         #expect((c.object["evidence_flags"] as? [String])?.contains("clock_skew") == true)
         let device = try s.base.admin.get("/v1/admin/devices/\(d.id)")
         #expect((device.object["client_status"] as? [String: Any])?["app_version"] as? String == "1.0.3", "\(device)")
+    }
+
+    @Test func storeBusy_is503WithRetryAfterAndNothingApplied() throws {
+        let s = try SyncFixture()
+        defer { s.server.cleanup() }
+        let d = try s.enroll("worker111")
+        let (item, member) = try s.addItem(service: 21)
+        let before = try s.base.digest()
+        let event = SyncFixture.complete(d, item: item, member: member)
+        do {
+            // Another writer holds the store past the server's busy timeout.
+            let blocker = try Connection(path: s.server.databasePath, options: .init(journalMode: nil))
+            try blocker.execute("BEGIN IMMEDIATE")
+            let r = try s.push(d, [event])
+            #expect(r.status == 503 && r.code == "unavailable", "\(r)")
+            #expect(r.headers["retry-after"] != nil)
+            try blocker.execute("ROLLBACK")
+        }
+        #expect(try s.base.digest() == before, "a failed push changed the store")
+        #expect(try s.results(d, [event]).first?["outcome"] as? String == "accepted")
     }
 }

@@ -54,8 +54,11 @@ public enum ServerCommand {
                 print("store ready at \(config.databasePath)")
             case "verify":
                 let (config, _) = try configure(rest, environment, extra: [])
-                let app = try KandasApp(config: config, logger: logger(config))
-                let report = try BlobVerifier.run(pool: app.pool, blobRoot: config.dataDirectory + "/blobs")
+                guard FileManager.default.fileExists(atPath: config.databasePath) else {
+                    throw CommandError.failure("no store at \(config.databasePath)")
+                }
+                let report = try BlobVerifier.run(
+                    databasePath: config.databasePath, blobRoot: config.dataDirectory + "/blobs")
                 print(report.text)
                 if !report.problems.isEmpty { return 1 }
             case "help", "--help", "-h":

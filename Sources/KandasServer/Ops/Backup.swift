@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import SQLiteKit
 
@@ -19,6 +20,14 @@ enum Backup {
         let pool = try DatabasePool(path: config.databasePath, readers: 1)
         defer { pool.close() }
         try pool.backup(to: destination)
+        // A restored store's change log is older than the cursors devices hold: a new feed epoch in
+        // the copy makes every device start over with `reset` after a restore (Protocol §7.1).
+        do {
+            let writable = try Connection(path: destination, options: .init(journalMode: nil))
+            _ = try writable.run(
+                "UPDATE sync_meta SET value = ? WHERE key = 'epoch'",
+                String(SHA256.hash(SecureRandom.bytes(32)).hex.prefix(16)))
+        }
         let copy = try Connection(path: destination, options: .init(readOnly: true, journalMode: nil))
         let problems = try copy.integrityCheck()
         guard problems.isEmpty else {

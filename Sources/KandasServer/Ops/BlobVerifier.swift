@@ -31,13 +31,14 @@ enum BlobVerifier {
         root + "/" + String(sha256.prefix(2)) + "/" + String(sha256.dropFirst(2).prefix(2)) + "/" + sha256
     }
 
-    /// Walks the blob folder and the `attachments` table; read-only on both.
-    static func run(pool: DatabasePool, blobRoot: String) throws -> Report {
+    /// Walks the blob folder and the `attachments` table; read-only on both (safe while serving).
+    static func run(databasePath: String, blobRoot: String) throws -> Report {
         var report = Report()
         let fm = FileManager.default
         // Verified attachments by content address (identical files are stored once).
         var expected: [String: Int64] = [:]
-        try pool.readSync { db in
+        do {
+            let db = try Connection(path: databasePath, options: .init(readOnly: true, journalMode: nil))
             for row in try db.query("SELECT DISTINCT sha256, size FROM attachments WHERE state = 'verified'") {
                 expected[try row.string("sha256")] = try row.int("size")
             }

@@ -36,15 +36,11 @@ enum ConflictResolver {
         let familyID = try row.string("family_id")
         let itemID = try row.string("item_id")
         let anchor = row.optionalString("completion_id")
-        var touched: [String] = []
         var displayed: String? = nil
         func voidCompletion(_ id: String) throws {
-            if try db.run(
+            _ = try db.run(
                 "UPDATE completions SET state = 'voided', rev = rev + 1, updated_at = ? WHERE id = ? AND state = 'active'",
-                now, id) > 0
-            {
-                touched.append(id)
-            }
+                now, id)
         }
         switch resolution {
         case .keepDisplayed:
@@ -73,7 +69,6 @@ enum ConflictResolver {
                     "UPDATE completions SET note = COALESCE(?, note), performed_at = COALESCE(?, performed_at),"
                         + " location = COALESCE(?, location), rev = rev + 1, updated_at = ? WHERE id = ?", note,
                     performed, location, now, anchor)
-                touched.append(anchor)
             } else if kind == .duplicateCompletion, let keep = event.optionalString("completion_id") {
                 for other in try db.query(
                     "SELECT completion_id FROM conflict_completions WHERE conflict_id = ? AND completion_id != ?",
@@ -106,7 +101,6 @@ enum ConflictResolver {
             try SyncFeed.record(
                 db, entity: "completion", id: try id.string("completion_id"), familyID: familyID, now: now)
         }
-        _ = touched
         return anchor
     }
 }
