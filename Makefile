@@ -2,6 +2,7 @@
 #   make serve   installs what is missing, builds, and runs the server on ./data (127.0.0.1:8080)
 #   make test    installs what is missing, builds (no warnings allowed), lints, validates Protocol/, tests
 #   make bench   release build and side-by-side benchmarks against nginx and the sqlite3 CLI
+#   make soak    hundreds of kill -9 crash trials during pushes (KANDAS_SOAK_TRIALS, default 500)
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
@@ -17,7 +18,7 @@ LISTEN    ?= 127.0.0.1:8080
 SWIFT_TEST_FLAGS ?= --no-parallel
 
 help:
-	@sed -n '2,4p' Makefile
+	@sed -n '2,5p' Makefile
 
 # Installs only the Debian packages that are missing (apt-get update first, as a fresh machine needs).
 define apt_install
@@ -72,6 +73,11 @@ lint:
 format:
 	swift format --in-place --recursive Package.swift Sources Tests
 
+# Crash soak: hundreds of kill -9 trials during pushes (the normal test run does 20).
+soak: deps-test
+	swift build --build-tests
+	KANDAS_SOAK_TRIALS=$${KANDAS_SOAK_TRIALS:-500} swift test --skip-build --filter SyncCrashTests
+
 bench: deps-bench
 	swift build -c release
 	.build/release/kandas-bench $(BENCH_ARGS)
@@ -79,4 +85,4 @@ bench: deps-bench
 clean:
 	rm -rf .build
 
-.PHONY: help deps-build deps-test deps-python deps-bench serve build test lint format bench clean
+.PHONY: help deps-build deps-test deps-python deps-bench serve build test lint format soak bench clean
