@@ -25,7 +25,9 @@ extension KandasApp {
             if pattern.hasPrefix(Tus.collectionPath) {
                 // tus 1.0 §3: every response carries Tus-Resumable; HEAD answers carry no body.
                 response.headers["Tus-Resumable"] = Tus.version
-                if request.method == .head { response = HTTPResponse(status: response.status, headers: response.headers) }
+                if request.method == .head {
+                    response = HTTPResponse(status: response.status, headers: response.headers)
+                }
             }
             return response
         }

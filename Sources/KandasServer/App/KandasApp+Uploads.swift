@@ -63,7 +63,8 @@ extension KandasApp {
                     headers.add(field.name, field.value)
                 }
                 let code = (error as? ServerError)?.code.rawValue ?? "internal_error"
-                throw HTTPError(status: response.status, code: code, detail: (error as? ServerError)?.detail, headers: headers)
+                throw HTTPError(
+                    status: response.status, code: code, detail: (error as? ServerError)?.detail, headers: headers)
             }
         }
     }
