@@ -50,7 +50,7 @@ public enum ServerCommand {
                 print(try Backup.run(config: config, to: to))
             case "migrate":
                 let (config, _) = try configure(rest, environment, extra: [])
-                _ = try KandasApp(config: config, logger: logger(config))
+                _ = try KandasApp(config: config, logger: logger(config), uploads: false)
                 print("store ready at \(config.databasePath)")
             case "verify":
                 let (config, _) = try configure(rest, environment, extra: [])
@@ -58,7 +58,7 @@ public enum ServerCommand {
                     throw CommandError.failure("no store at \(config.databasePath)")
                 }
                 let report = try BlobVerifier.run(
-                    databasePath: config.databasePath, blobRoot: config.dataDirectory + "/blobs")
+                    databasePath: config.databasePath, blobRoot: KandasApp.blobDirectory(config))
                 print(report.text)
                 if !report.problems.isEmpty { return 1 }
             case "help", "--help", "-h":
@@ -126,8 +126,12 @@ public enum ServerCommand {
                 "http.port": .int(Int64(port)), "http.host": .string(address.host),
                 "store.path": .string(config.databasePath),
             ])
+        // Expired partial uploads are swept in the background while serving (Protocol §10.5); the
+        // sweeper stops after the server, before the store closes.
+        let sweeper = app.startUploadSweeper()
         let group = ServiceGroup(services: [server], logger: log)
         _ = try await group.run()
+        sweeper?.stop()
         app.pool.close()
         log.notice("stopped")
     }
