@@ -36,6 +36,9 @@ extension Connection {
             h += "\(field.name): \(safeValue)\r\n"
         }
         h += "Date: \(loop.currentDate())\r\n"
+        for field in context.configuration.responseHeaders where prepared.headers[field.name] == nil {
+            h += "\(field.name): \(field.value)\r\n"
+        }
         if let id = request?.requestID, !id.isEmpty { h += "X-Request-ID: \(id)\r\n" }
         let code = prepared.status.code
         let bodyless = code == 204 || code == 304 || (100..<200).contains(code)

@@ -85,6 +85,9 @@ extension HTTPServer {
         public var retryAfterSeconds: Int = 5
         /// Deadline for in-flight requests when `shutdown()` is called.
         public var shutdownGracePeriod: Duration = .seconds(10)
+        /// Fields added to every response, the engine's own errors included (e.g. a protocol
+        /// version header). Names and values must not contain CR or LF.
+        public var responseHeaders = HTTPHeaders()
 
         public init() {}
 

@@ -12,6 +12,15 @@ extension KandasApp {
     /// for ``dispatch(_:_:)`` and the tus routes, so each request is authenticated once.
     /// Console form posts with no valid session (or the wrong role) get their HTML 401/403 here.
     func authorizeHead(_ request: inout HTTPRequest) -> HTTPResponse? {
+        // Protocol/README.md: a client that speaks another version is refused before anything else.
+        if let version = request.headers[HeaderName.kandasProtocol],
+            version.trimmingCharacters(in: .whitespaces) != String(ProtocolVersion.current)
+        {
+            return problemResponse(
+                ServerError(
+                    .unsupportedProtocolVersion, "this server speaks Kandas-Protocol \(ProtocolVersion.current)"),
+                request)
+        }
         guard let pattern = request.routePattern else { return nil }
         guard let endpoint = endpoint(request.method, pattern) else {
             return consoleHead(request, pattern: pattern)

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPServer
+import KandasProtocol
 import Lifecycle
 import Log
 import SQLiteKit
@@ -105,6 +106,8 @@ public enum ServerCommand {
         let app = try KandasApp(config: config, logger: log)
         var http = HTTPServer.Configuration(listen: [address])
         http.handlerThreads = config.handlerThreads
+        // Protocol/README.md: every response carries the protocol version, engine errors included.
+        http.responseHeaders = [HeaderName.kandasProtocol: String(ProtocolVersion.current)]
         http.defaultBodyLimit = 1 << 20
         let server = HTTPServer(configuration: http, router: app.makeRouter(), hooks: app.makeHooks(), logger: log)
         app.server.set(server)
