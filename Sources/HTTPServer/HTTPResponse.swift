@@ -1,4 +1,5 @@
 public import Foundation
+import Log
 
 /// A response produced by a handler; the engine adds `Date`, `Content-Length` or chunked framing,
 /// `Connection` and `X-Request-ID`.
@@ -74,24 +75,5 @@ public struct HTTPResponse: Sendable {
         return HTTPResponse(status: status, headers: h, body: .bytes(Array(json.utf8)))
     }
 
-    static func appendJSONString(_ s: String, to out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out += "\""
-    }
+    static func appendJSONString(_ s: String, to out: inout String) { JSONText.appendQuoted(s, to: &out) }
 }

@@ -145,25 +145,7 @@ public struct LogRecord: Sendable {
             Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), Int(millis % 1000))
     }
 
-    static func appendQuoted(_ s: String, to out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    out += String(format: "\\u%04x", scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out += "\""
-    }
+    static func appendQuoted(_ s: String, to out: inout String) { JSONText.appendQuoted(s, to: &out) }
 }
 
 /// Where records go. Implementations must be safe to call from any thread.
@@ -204,4 +186,30 @@ public final class MemoryLogSink: LogSink {
     public init() {}
     public func write(_ record: LogRecord) { storage.withLock { $0.append(record) } }
     public var records: [LogRecord] { storage.withLock { $0 } }
+}
+
+/// JSON string literals for code that writes JSON by hand (log lines, problem bodies) where a
+/// Codable round trip would cost more than the message.
+public enum JSONText {
+    /// Appends `s` as a quoted JSON string (RFC 8259 §7): quotes, backslashes and control
+    /// characters escaped; everything else as UTF-8.
+    public static func appendQuoted(_ s: String, to out: inout String) {
+        out += "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    out += String(format: "\\u%04x", scalar.value)
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        out += "\""
+    }
 }
