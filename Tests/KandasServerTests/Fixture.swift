@@ -119,6 +119,8 @@ final class Fixture: @unchecked Sendable {
         ids["completions"] = results.first?["completion_id"] as? String
         ids["conflicts"] = (results.last?["conflict_ids"] as? [String])?.first
         ids["attachments"] = attachment
+        // Any well-formed upload id: authorisation is decided before the upload is looked up.
+        ids["uploads"] = String(repeating: "ab", count: 16)
         guard ids["completions"] != nil, ids["conflicts"] != nil else {
             throw TestSupportError("sync fixture: \(push)")
         }

@@ -25,7 +25,9 @@ public struct Endpoint: Sendable {
     public let writes: Bool
     /// Largest accepted body; nil for the server's default (1 MiB, Protocol §16).
     public let bodyLimit: Int?
-    let handler: @Sendable (RequestContext) throws -> HTTPResponse
+    /// Nil for routes another module serves (tus under `/v1/uploads`): they are in the table so
+    /// the request-head hook authorises them and the authorisation matrix covers them.
+    let handler: (@Sendable (RequestContext) throws -> HTTPResponse)?
 
     init(
         _ method: HTTPMethod, _ pattern: String, _ access: Access, writes: Bool = false, bodyLimit: Int? = nil,
@@ -37,6 +39,17 @@ public struct Endpoint: Sendable {
         self.writes = writes
         self.bodyLimit = bodyLimit
         self.handler = handler
+    }
+
+    /// An endpoint mounted by another module's router registration (``TusHandlers``), listed for
+    /// authorisation only.
+    init(mounted method: HTTPMethod, _ pattern: String, _ access: Access) {
+        self.method = method
+        self.pattern = pattern
+        self.access = access
+        self.writes = false
+        self.bodyLimit = nil
+        self.handler = nil
     }
 
     /// The method as sent on the wire (`GET`, `POST`...).

@@ -2,13 +2,15 @@ import HTTPServer
 import KandasProtocol
 
 /// The single source of routes (Protocol §2, §4, §14): the Router and the authorisation-matrix
-/// test are both built from ``all``. Issue 5 appends the sync and upload endpoints here.
+/// test are both built from ``all``. The upload routes are served by ``KandasUploads/TusHandlers``
+/// and listed here so that the request-head hook authorises them like every other route.
 public enum EndpointTable {
     static let admin = "/v1/admin"
     static let importLimit = 16 << 20
 
     public static let all: [Endpoint] =
-        operations + auth + organisation + devices + families + plans + audit + sync + completions + reports
+        operations + auth + organisation + devices + families + plans + audit + sync + uploads + completions
+        + reports
 
     static let operations: [Endpoint] = [
         Endpoint(.get, "/healthz", .open, OpsHandlers.health),
@@ -87,6 +89,16 @@ public enum EndpointTable {
     static let sync: [Endpoint] = [
         Endpoint(.post, "/v1/sync/push", .device, bodyLimit: 4 << 20, PushHandler.push),
         Endpoint(.get, "/v1/sync/pull", .device, PullHandler.pull),
+    ]
+
+    /// tus 1.0 (Protocol §10): `OPTIONS` is open (limits); the rest need a device token, whose
+    /// device id owns the upload.
+    static let uploads: [Endpoint] = [
+        Endpoint(mounted: .options, Tus.collectionPath, .open),
+        Endpoint(mounted: .post, Tus.collectionPath, .device),
+        Endpoint(mounted: .head, Tus.collectionPath + "/:upload_id", .device),
+        Endpoint(mounted: .patch, Tus.collectionPath + "/:upload_id", .device),
+        Endpoint(mounted: .delete, Tus.collectionPath + "/:upload_id", .device),
     ]
 
     static let completions: [Endpoint] = [

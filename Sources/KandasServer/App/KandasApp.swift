@@ -1,5 +1,6 @@
 import Foundation
 public import HTTPServer
+import KandasUploads
 public import Log
 public import SQLiteKit
 import Synchronization
@@ -7,8 +8,10 @@ import Synchronization
 /// The running application: configuration, store, clock, logger and the pieces handlers share.
 ///
 /// It builds the Router from ``EndpointTable/all`` (each route wrapped by ``dispatch(_:_:)``,
-/// which authenticates, checks the role and turns errors into problem+json) and the hooks that
-/// feed `/metrics`. Handlers run on the engine's handler threads and use the pool synchronously.
+/// which runs the handler and turns errors into problem+json), the tus routes of the uploads
+/// module, and the hooks: ``authorizeHead(_:)`` authenticates and checks the role of every
+/// request before any body byte is read, and the access log feeds `/metrics`. Handlers run on
+/// the engine's handler threads and use the pool synchronously.
 public final class KandasApp: Sendable {
     public let config: ServerConfig
     public let pool: DatabasePool
@@ -19,11 +22,20 @@ public final class KandasApp: Sendable {
     let authenticator: Authenticator
     /// Set once the HTTP server exists, for its engine counters in `/metrics`.
     let server = ServerBox()
+    /// Resumable uploads (tus) and the blob folder; nil for commands that must not touch partial
+    /// files (``init(config:logger:uploads:)`` with `uploads: false`).
+    let uploads: UploadStore?
+    /// Routes by `METHOD pattern`, for the request-head hook.
+    let endpointIndex: [String: Endpoint]
 
-    /// Opens (creating and migrating) the store in `config.dataDirectory`.
+    /// Opens (creating and migrating) the store in `config.dataDirectory`, and the upload store.
     ///
-    /// - Throws: ``ServerError`` if the folder cannot be created; `SQLiteError` from the store.
-    public init(config: ServerConfig, logger: Logger) throws {
+    /// - Parameter uploads: open the upload store, whose start-up recovery cuts partial files back
+    ///   to their committed offsets. Commands that may run beside a serving process (`verify`,
+    ///   `migrate`, `seed-demo`) pass false so they never touch a file the server is writing.
+    /// - Throws: ``ServerError`` if the folder cannot be created; `SQLiteError` from the store;
+    ///   `UploadError` when the upload folders cannot be created or recovered.
+    public init(config: ServerConfig, logger: Logger, uploads openUploads: Bool = true) throws {
         self.config = config
         self.logger = logger
         do {
@@ -36,6 +48,10 @@ public final class KandasApp: Sendable {
         pool = try DatabasePool(path: config.databasePath, readers: 4, migrator: Schema.migrator)
         clock = ServerClock(offsetFile: config.testClockFile)
         authenticator = Authenticator(pool: pool)
+        endpointIndex = Dictionary(
+            EndpointTable.all.map { ("\($0.method.rawValue) \($0.pattern)", $0) }, uniquingKeysWith: { a, _ in a })
+        uploads =
+            openUploads ? try Self.makeUploadStore(config: config, pool: pool, clock: clock, logger: logger) : nil
         // Protocol §1.3: idempotency keys are kept 30 days; older ones are dropped at start.
         let cutoff = clock.now() - 30 * 86_400_000
         try pool.writeSync { db in _ = try db.run("DELETE FROM idempotency WHERE created_at < ?", cutoff) }
@@ -46,21 +62,24 @@ public final class KandasApp: Sendable {
     /// The router with every endpoint of the table.
     public func makeRouter() -> Router {
         var router = Router()
-        for endpoint in EndpointTable.all {
+        for endpoint in EndpointTable.all where endpoint.handler != nil {
             let body = endpoint.bodyLimit.map { Router.BodyPolicy.buffered(limit: $0) }
             router.add(endpoint.method, endpoint.pattern, body: body) { [self] request in
                 dispatch(endpoint, request)
             }
         }
         addConsoleRoutes(to: &router)
+        addUploadRoutes(to: &router)
         return router
     }
 
-    /// Hooks: per-route request counts and latencies for `/metrics`, plus the access log.
+    /// Hooks: authorisation before the body, per-route request counts and latencies for
+    /// `/metrics`, plus the access log.
     public func makeHooks() -> HTTPServerHooks {
         let metrics = self.metrics
         let logger = self.logger
         var hooks = HTTPServerHooks()
+        hooks.requestHead = { [self] request in authorizeHead(&request) }
         hooks.accessLog = { entry in
             metrics.record(entry)
             logger.info(
@@ -74,27 +93,26 @@ public final class KandasApp: Sendable {
         return hooks
     }
 
-    /// Authenticates, authorises and runs one endpoint; every failure becomes problem+json.
+    /// Runs one endpoint with the principal the head hook authorised; every failure becomes problem+json.
+    ///
+    /// Without the hook (in-process callers) it authorises here, through the same
+    /// ``authorize(_:_:now:)``.
     func dispatch(_ endpoint: Endpoint, _ request: HTTPRequest) -> HTTPResponse {
         let now = now()
         do {
-            var principal: Principal?
-            if endpoint.access != .open {
-                let p = try authenticator.authenticate(request, now: now)
-                let kindAllowed =
-                    switch endpoint.access {
-                    case .device: p.kind == .device
-                    case .anyToken: true
-                    default: p.kind == .user
-                    }
-                guard endpoint.roles.contains(p.role), kindAllowed else {
-                    throw ServerError(
-                        .forbidden, "this role may not use \(endpoint.method.rawValue) \(endpoint.pattern)")
-                }
-                principal = p
-            }
+            let principal = try principal(endpoint, request, now: now)
+            guard let handler = endpoint.handler else { throw ServerError(.notFound) }
             let ctx = RequestContext(app: self, request: request, endpoint: endpoint, principal: principal, now: now)
-            return try endpoint.handler(ctx)
+            return try handler(ctx)
+        } catch {
+            return problemResponse(error, request)
+        }
+    }
+
+    /// The problem+json answer for an error a handler (or the authoriser) threw.
+    func problemResponse(_ error: any Error, _ request: HTTPRequest) -> HTTPResponse {
+        do {
+            throw error
         } catch let error as ServerError {
             if error.status >= 500 {
                 logger.error(

@@ -50,12 +50,13 @@ public enum ServerCommand {
                 print(try Backup.run(config: config, to: to))
             case "migrate":
                 let (config, _) = try configure(rest, environment, extra: [])
-                _ = try KandasApp(config: config, logger: logger(config))
+                _ = try KandasApp(config: config, logger: logger(config), uploads: false)
                 print("store ready at \(config.databasePath)")
             case "verify":
                 let (config, _) = try configure(rest, environment, extra: [])
-                let app = try KandasApp(config: config, logger: logger(config))
-                let report = try BlobVerifier.run(pool: app.pool, blobRoot: config.dataDirectory + "/blobs")
+                // Without the upload store: its recovery must not cut files a running server writes.
+                let app = try KandasApp(config: config, logger: logger(config), uploads: false)
+                let report = try BlobVerifier.run(pool: app.pool, blobRoot: KandasApp.blobDirectory(config))
                 print(report.text)
                 if !report.problems.isEmpty { return 1 }
             case "help", "--help", "-h":
@@ -123,8 +124,12 @@ public enum ServerCommand {
                 "http.port": .int(Int64(port)), "http.host": .string(address.host),
                 "store.path": .string(config.databasePath),
             ])
+        // Expired partial uploads are swept in the background while serving (Protocol §10.5); the
+        // sweeper stops after the server, before the store closes.
+        let sweeper = app.startUploadSweeper()
         let group = ServiceGroup(services: [server], logger: log)
         _ = try await group.run()
+        sweeper?.stop()
         app.pool.close()
         log.notice("stopped")
     }

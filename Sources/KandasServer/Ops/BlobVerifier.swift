@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import KandasUploads
 import SQLiteKit
 
 /// `kandas-server verify`: re-hashes every blob and checks it against the store.
@@ -27,8 +28,9 @@ enum BlobVerifier {
         name.utf8.count == 64 && name.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
     }
 
+    /// Where the uploads module's blob store keeps a blob (one layout, defined there).
     static func path(root: String, sha256: String) -> String {
-        root + "/" + String(sha256.prefix(2)) + "/" + String(sha256.dropFirst(2).prefix(2)) + "/" + sha256
+        (try? LocalBlobStore(root: root).localPath(sha256: sha256)) ?? ""
     }
 
     /// Walks the blob folder and the `attachments` table; read-only on both.
@@ -42,6 +44,7 @@ enum BlobVerifier {
                 expected[try row.string("sha256")] = try row.int("size")
             }
         }
+        let store = try LocalBlobStore(root: blobRoot)
         var seen: Set<String> = []
         let files = (fm.enumerator(atPath: blobRoot)?.allObjects as? [String] ?? []).sorted()
         for relative in files {
@@ -49,7 +52,7 @@ enum BlobVerifier {
             var isDirectory: ObjCBool = false
             guard fm.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
             let name = (relative as NSString).lastPathComponent
-            guard isBlobName(name), path(root: blobRoot, sha256: name) == full else {
+            guard isBlobName(name), store.localPath(sha256: name) == full else {
                 report.problems.append("stray \(relative): not a blob of the content-addressed layout")
                 continue
             }

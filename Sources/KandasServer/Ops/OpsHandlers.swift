@@ -6,7 +6,7 @@ import KandasProtocol
 enum OpsHandlers {
     static func health(_ ctx: RequestContext) throws -> HTTPResponse { try ctx.json(Health(status: "ok")) }
 
-    /// Ready when the store accepts a write and the data folder's disk has room.
+    /// Ready when the store accepts a write, the blob folder accepts a file and the data folder's disk has room.
     static func ready(_ ctx: RequestContext) throws -> HTTPResponse {
         var checks: [String: String] = [:]
         do {
@@ -15,7 +15,7 @@ enum OpsHandlers {
         } catch {
             checks["store"] = "store not writable"
         }
-        checks["blobs"] = "ok"
+        checks["blobs"] = ctx.app.blobFolderWritable() ? "ok" : "blob folder not writable"
         let free = freeDiskBytes(ctx.app.config.dataDirectory)
         checks["disk"] = free.map { $0 >= ctx.app.config.minFreeDiskBytes ? "ok" : "low disk space" } ?? "unknown"
         let ready = checks.values.allSatisfy { $0 == "ok" }

@@ -32,7 +32,7 @@ enum SeedDemo {
     static let firstNames = ["Aidar", "Aruzhan", "Bolat", "Dana", "Yerlan", "Madina", "Nurlan", "Saule", "Timur"]
 
     static func run(config: ServerConfig, password: String?, json: Bool) throws -> String {
-        let app = try KandasApp(config: config, logger: ServerCommand.logger(config))
+        let app = try KandasApp(config: config, logger: ServerCommand.logger(config), uploads: false)
         defer { app.pool.close() }
         let password = password ?? "demo-" + SecureRandom.token(bytes: 9)
         guard password.count >= 12 else { throw CommandError.usage("--password needs at least 12 characters") }

@@ -1,5 +1,6 @@
 import Foundation
 import KandasDomain
+import KandasUploads
 import SQLiteKit
 
 /// The central store's schema: named, ordered migrations, each in one transaction (SQLiteKit's
@@ -21,6 +22,8 @@ enum Schema {
         m.register("0004-operations", operations)
         m.register("0005-sync", SyncSchema.migrate)
         m.register("0006-console", ConsoleSchema.migrate)
+        // tus uploads (Protocol §10): after the sync tables, since `onVerified` writes both in one transaction.
+        UploadStore.registerMigrations(in: &m)
         return m
     }
 

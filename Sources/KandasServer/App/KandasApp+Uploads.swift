@@ -1,0 +1,85 @@
+import Foundation
+import HTTPServer
+import KandasProtocol
+import KandasUploads
+import Log
+import SQLiteKit
+
+extension KandasApp {
+    /// The upload store on `<data>/uploads/partial` and `<data>/blobs`, with the published limits
+    /// (Protocol §16) and the sync engine's two hooks.
+    ///
+    /// `checkCreation` refuses an upload whose attachment no accepted event of this device declared
+    /// with the same hash, size and type; `onVerified` marks the attachment verified, recounts the
+    /// completion's k of n and issues receipts inside the transaction that marks the upload
+    /// verified, so a verified upload without its receipt can never be committed.
+    static func makeUploadStore(
+        config: ServerConfig, pool: DatabasePool, clock: ServerClock, logger: Logger
+    ) throws -> UploadStore {
+        let configuration = UploadConfiguration(dataDirectory: config.dataDirectory, limits: OpsHandlers.serverLimits)
+        return try UploadStore(
+            database: pool, configuration: configuration,
+            clock: { Date(timeIntervalSince1970: Double(clock.now()) / 1000) }, logger: logger,
+            onVerified: { db, file in
+                try AttachmentStore.attachmentVerified(
+                    db: db, attachmentID: file.attachmentID.description, sha256: file.sha256, size: file.size,
+                    blobKey: file.sha256, at: Int64((file.verifiedAt.timeIntervalSince1970 * 1000).rounded(.down)))
+            },
+            checkCreation: { db, owner, metadata, length in
+                do {
+                    try AttachmentStore.checkCreation(
+                        db, deviceID: owner, attachmentID: metadata.attachmentID.description, sha256: metadata.sha256,
+                        size: length, contentType: metadata.contentType)
+                } catch let error as ServerError {
+                    // The uploads module answers its own errors; keep the sync engine's code.
+                    throw UploadError(error.code, detail: error.detail)
+                }
+            })
+    }
+
+    /// The folder of verified, content-addressed blobs (`<data>/blobs/ab/cd/<sha256>`).
+    static func blobDirectory(_ config: ServerConfig) -> String {
+        UploadConfiguration(dataDirectory: config.dataDirectory).blobDirectory
+    }
+
+    /// Mounts tus 1.0 under `/v1/uploads`; the owner of an upload is the device id of the caller.
+    ///
+    /// Authorisation happened in the head hook (``authorizeHead(_:)``, from the `uploads` rows of
+    /// ``EndpointTable``); the closure reads its result back, or authorises itself without the hook.
+    func addUploadRoutes(to router: inout Router) {
+        guard let uploads else { return }
+        let tus = TusHandlers(store: uploads, prefix: Tus.collectionPath)
+        tus.register(on: &router) { [self] request throws(HTTPError) -> String in
+            let pattern = request.routePattern ?? Tus.collectionPath
+            do {
+                guard let endpoint = endpoint(request.method, pattern),
+                    let deviceID = try principal(endpoint, request, now: now())?.deviceID
+                else { throw ServerError(.forbidden, "uploads need a device token") }
+                return deviceID
+            } catch {
+                let response = problemResponse(error, request)
+                var headers = HTTPHeaders()
+                for field in response.headers where field.name.lowercased() != "content-type" {
+                    headers.add(field.name, field.value)
+                }
+                let code = (error as? ServerError)?.code.rawValue ?? "internal_error"
+                throw HTTPError(
+                    status: response.status, code: code, detail: (error as? ServerError)?.detail, headers: headers)
+            }
+        }
+    }
+
+    /// Starts the background sweep of expired partial uploads; stop it before closing the store.
+    func startUploadSweeper(every interval: Duration = .seconds(60)) -> UploadSweeper? {
+        uploads?.startSweeper(every: interval)
+    }
+
+    /// Whether the blob folder accepts a new file (for `/readyz`): creates and removes a probe.
+    func blobFolderWritable() -> Bool {
+        let folder = Self.blobDirectory(config)
+        let probe = folder + "/.ready-\(UInt64.random(in: 0...UInt64.max))"
+        guard FileManager.default.createFile(atPath: probe, contents: Data()) else { return false }
+        try? FileManager.default.removeItem(atPath: probe)
+        return true
+    }
+}

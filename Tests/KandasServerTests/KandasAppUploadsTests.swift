@@ -1,0 +1,135 @@
+import Foundation
+import KandasTestSupport
+import Testing
+
+/// tus uploads on the live server: declared attachments only, device-owned, verified into
+/// completeness and receipts (Protocol §10-§11).
+@Suite(.serialized) struct KandasAppUploadsTests {
+    /// A device with a pushed `complete` event declaring `file`.
+    static func declare(_ s: SyncFixture, _ d: SyncFixture.Device, _ file: [String: Any]) throws -> String {
+        let (item, member) = try s.addItem(service: 21)
+        let completion = SyncFixture.uuid()
+        let results = try s.results(
+            d, [SyncFixture.complete(d, item: item, member: member, files: [file], completion: completion)])
+        #expect(results.first?["outcome"] as? String == "accepted", "\(results)")
+        return completion
+    }
+
+    static func tus(_ s: SyncFixture, _ d: SyncFixture.Device) -> TusCurl {
+        TusCurl(base: "http://127.0.0.1:\(s.server.port)", token: d.token)
+    }
+
+    @Test func declaredPhoto_uploadedInTwoPatches_isVerifiedAndReceipted() throws {
+        let s = try SyncFixture()
+        defer { s.server.cleanup() }
+        let d = try s.enroll("worker111")
+        let bytes = TusCurl.jpeg(50_000)
+        let sha = ServerProcessDigest.sha256(bytes)
+        let file = SyncFixture.file(kind: "photo", type: "image/jpeg", size: bytes.count, sha: sha)
+        let attachment = try #require(file["attachment_id"] as? String)
+        let completion = try Self.declare(s, d, file)
+        let tus = Self.tus(s, d)
+        let created = try tus.create(
+            attachment: attachment, sha256: sha, size: bytes.count, contentType: "image/jpeg", kind: "photo")
+        #expect(created.status == 201, "\(created)")
+        let location = try #require(created.headers["location"])
+        #expect(location.hasPrefix("/v1/uploads/"))
+        let first = try tus.patch(location, offset: 0, Array(bytes[0..<20_000]))
+        #expect(first.status == 204 && first.headers["upload-offset"] == "20000", "\(first)")
+        let middle = try s.base.admin.get("/v1/admin/completions/\(completion)")
+        #expect(middle.object["files_verified"] as? Int == 0)
+        let second = try tus.patch(location, offset: 20_000, Array(bytes[20_000...]))
+        #expect(second.status == 204 && second.headers["upload-offset"] == "50000", "\(second)")
+        #expect(second.headers["kandas-upload-state"] == "verified")
+        let detail = try s.base.admin.get("/v1/admin/completions/\(completion)")
+        #expect(detail.object["files_declared"] as? Int == 1)
+        #expect(detail.object["files_verified"] as? Int == 1)
+        #expect(detail.object["completeness"] as? String == "complete")
+        let receipts = SyncFixture.entities(try s.pull(d).changes, "receipt")
+        let receipt = try #require(receipts.last?["data"] as? [String: Any], "\(receipts)")
+        #expect(receipt["completion_id"] as? String == completion)
+        #expect(receipt["files_verified"] as? Int == 1)
+        let files = receipt["files"] as? [[String: Any]] ?? []
+        #expect(files.first?["sha256"] as? String == sha)
+        #expect(files.first?["upload_state"] as? String == "verified")
+        let blob = s.server.dataDirectory + "/blobs/\(sha.prefix(2))/\(sha.dropFirst(2).prefix(2))/\(sha)"
+        #expect(FileManager.default.contents(atPath: blob).map { [UInt8]($0) } == bytes)
+        let (status, output) = try ServerProcess.run(["verify", "--data", s.server.dataDirectory])
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("verified 1 blobs"))
+    }
+
+    @Test func undeclaredAttachment_creationIsRefused_andMismatchToo() throws {
+        let s = try SyncFixture()
+        defer { s.server.cleanup() }
+        let d = try s.enroll("worker111")
+        let tus = Self.tus(s, d)
+        let bytes = TusCurl.pdf(4_000)
+        let sha = ServerProcessDigest.sha256(bytes)
+        let unknown = try tus.create(
+            attachment: SyncFixture.uuid(), sha256: sha, size: bytes.count, contentType: "application/pdf",
+            kind: "document")
+        #expect(unknown.body.contains("\"unknown_attachment\""), "\(unknown)")
+        #expect(unknown.status >= 400 && unknown.headers["location"] == nil)
+        let file = SyncFixture.file(kind: "document", type: "application/pdf", size: bytes.count, sha: sha)
+        _ = try Self.declare(s, d, file)
+        let wrongSize = try tus.create(
+            attachment: try #require(file["attachment_id"] as? String), sha256: sha, size: bytes.count + 1,
+            contentType: "application/pdf", kind: "document")
+        #expect(wrongSize.body.contains("\"attachment_mismatch\""), "\(wrongSize)")
+    }
+
+    @Test func otherDevice_cannotSeeOrWriteAnUpload() throws {
+        let s = try SyncFixture()
+        defer { s.server.cleanup() }
+        let d = try s.enroll("worker111")
+        let other = try s.enroll("worker111")
+        let bytes = TusCurl.pdf(8_000)
+        let sha = ServerProcessDigest.sha256(bytes)
+        let file = SyncFixture.file(kind: "document", type: "application/pdf", size: bytes.count, sha: sha)
+        _ = try Self.declare(s, d, file)
+        let created = try Self.tus(s, d).create(
+            attachment: try #require(file["attachment_id"] as? String), sha256: sha, size: bytes.count,
+            contentType: "application/pdf", kind: "document")
+        let location = try #require(created.headers["location"], "\(created)")
+        let intruder = Self.tus(s, other)
+        #expect(try intruder.send("HEAD", location).status == 404)
+        #expect(try intruder.patch(location, offset: 0, bytes).status == 404)
+        #expect(try intruder.send("DELETE", location).status == 404)
+        let head = try Self.tus(s, d).send("HEAD", location)
+        #expect(head.status == 200 && head.headers["upload-offset"] == "0")
+        // A staff session is not a device: 403 before anything is read.
+        let bearer = s.base.admin.defaultHeaders.first { $0.0 == "Authorization" }?.1 ?? ""
+        let admin = TusCurl(base: intruder.base, token: String(bearer.dropFirst("Bearer ".count)))
+        let refused = try admin.patch(location, offset: 0, bytes)
+        #expect(refused.status == 403 && refused.headers["tus-resumable"] == "1.0.0", "\(refused)")
+    }
+
+    @Test func stockTusClient_uploadsAndResumesAgainstTheServer() throws {
+        let s = try SyncFixture()
+        defer { s.server.cleanup() }
+        let d = try s.enroll("worker111")
+        let bytes = TusCurl.pdf(300_000, seed: 3)
+        let sha = ServerProcessDigest.sha256(bytes)
+        let file = SyncFixture.file(kind: "document", type: "application/pdf", size: bytes.count, sha: sha)
+        let attachment = try #require(file["attachment_id"] as? String)
+        let completion = try Self.declare(s, d, file)
+        let path = s.server.dataDirectory + "/scan.pdf"
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("KandasUploadsTests/tus_resume.py").path
+        let common = [
+            "http://127.0.0.1:\(s.server.port)/v1/uploads", path, d.token, attachment, sha,
+            s.server.dataDirectory + "/urls.json",
+        ]
+        let first = try TusCurl.run(["python3", script, "first"] + common)
+        #expect(first.1.trimmingCharacters(in: .whitespacesAndNewlines) == "131072", "\(first)")
+        let second = try TusCurl.run(["python3", script, "resume"] + common)
+        #expect(second.0 == 0, "\(second.1)")
+        let parts = second.1.split(separator: " ")
+        #expect(parts.first == "131072")
+        #expect(parts.dropFirst().first == "300000")
+        let detail = try s.base.admin.get("/v1/admin/completions/\(completion)")
+        #expect(detail.object["completeness"] as? String == "complete", "\(detail)")
+    }
+}

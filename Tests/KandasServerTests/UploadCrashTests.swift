@@ -1,0 +1,89 @@
+import Foundation
+import KandasTestSupport
+import Synchronization
+import Testing
+
+/// `kill -9` at random moments while a client PATCHes an upload in small chunks; after a restart
+/// the client asks `HEAD` and resumes: every offset the server acknowledged survived, and the
+/// finished blob is the file, byte for byte.
+///
+/// 20 trials in the normal run; `KANDAS_SOAK_TRIALS=500` runs a soak and prints the count.
+@Suite(.serialized) struct UploadCrashTests {
+    static var trials: Int { Int(ProcessInfo.processInfo.environment["KANDAS_SOAK_TRIALS"] ?? "") ?? 20 }
+    static let fileSize = 48 << 10
+    static let chunk = 4 << 10
+
+    /// PATCHes from `offset` to the end; records every acknowledged offset; stops at the first failure.
+    static func send(
+        _ bytes: [UInt8], from offset: Int, location: String, client: TestHTTPClient, acked: borrowing Mutex<Int>
+    ) {
+        var offset = offset
+        while offset < bytes.count {
+            let end = min(offset + chunk, bytes.count)
+            let headers = [
+                ("Tus-Resumable", "1.0.0"), ("Content-Type", "application/offset+octet-stream"),
+                ("Upload-Offset", String(offset)),
+            ]
+            guard let r = try? client.send("PATCH", location, headers: headers, body: Array(bytes[offset..<end])),
+                r.status == 204, let next = r.headers["upload-offset"].flatMap(Int.init)
+            else { return }
+            acked.withLock { $0 = max($0, next) }
+            offset = next
+        }
+    }
+
+    static func head(_ client: TestHTTPClient, _ location: String) throws -> TestResponse {
+        try client.send("HEAD", location, headers: [("Tus-Resumable", "1.0.0")])
+    }
+
+    @Test func killDuringUploads_keepsEveryAcknowledgedOffset_andTheBlobIsTheFile() throws {
+        let s = try SyncFixture()
+        defer { s.server.cleanup() }
+        let d = try s.enroll("worker111")
+        let (item, member) = try s.addItem(service: 21)
+        var killedMidUpload = 0
+        var killedAfterAcks = 0
+        for trial in 1...Self.trials {
+            let bytes = TusCurl.jpeg(Self.fileSize, seed: UInt64(trial))
+            let sha = ServerProcessDigest.sha256(bytes)
+            let file = SyncFixture.file(kind: "photo", type: "image/jpeg", size: bytes.count, sha: sha)
+            let attachment = try #require(file["attachment_id"] as? String)
+            _ = try s.results(d, [SyncFixture.complete(d, item: item, member: member, files: [file])])
+            let created = try TusCurl(base: "http://127.0.0.1:\(s.server.port)", token: d.token).create(
+                attachment: attachment, sha256: sha, size: bytes.count, contentType: "image/jpeg", kind: "photo")
+            let location = try #require(created.headers["location"], "\(created)")
+            let acked = Mutex(0)
+            let done = DispatchSemaphore(value: 0)
+            let client = d.client
+            let thread = Thread {
+                Self.send(bytes, from: 0, location: location, client: client, acked: acked)
+                done.signal()
+            }
+            thread.start()
+            usleep(UInt32.random(in: 0...60_000))
+            s.server.crash()
+            done.wait()
+            let before = acked.withLock { $0 }
+            if before < bytes.count { killedMidUpload += 1 }
+            if before > 0 && before < bytes.count { killedAfterAcks += 1 }
+            try s.server.restart()
+            s.reconnect(d)
+            let head = try Self.head(d.client, location)
+            #expect(head.status == 200, "trial \(trial): \(head)")
+            let offset = try #require(head.headers["upload-offset"].flatMap(Int.init))
+            #expect(offset >= before, "trial \(trial): acknowledged \(before), HEAD says \(offset)")
+            #expect(offset <= bytes.count)
+            Self.send(bytes, from: offset, location: location, client: d.client, acked: acked)
+            let final = try Self.head(d.client, location)
+            #expect(final.headers["kandas-upload-state"] == "verified", "trial \(trial): \(final)")
+            let blob = s.server.dataDirectory + "/blobs/\(sha.prefix(2))/\(sha.dropFirst(2).prefix(2))/\(sha)"
+            let stored = FileManager.default.contents(atPath: blob).map { ServerProcessDigest.sha256([UInt8]($0)) }
+            #expect(stored == sha, "trial \(trial): blob differs from the file")
+        }
+        print(
+            "upload crash trials: \(Self.trials), killed mid-upload: \(killedMidUpload),"
+                + " of which after some acknowledged chunks: \(killedAfterAcks)")
+        let (status, output) = try ServerProcess.run(["verify", "--data", s.server.dataDirectory])
+        #expect(status == 0, "\(output)")
+    }
+}
