@@ -38,6 +38,7 @@ import Testing
 
         try site.server.restart()
         proxy.retarget(to: site.server.port)
+        let upstreamBefore = proxy.counters.bytesUpstream
         let second = try device.ok(["sync", "--json"]).object
         #expect(second["files_uploaded"] as? Int == 1, "\(second)")
         #expect(second["files_failed"] as? Int == 0)
@@ -48,8 +49,17 @@ import Testing
         let file = try #require(try device.ok(["files", "--json"]).array.first { $0["kind"] as? String == "video" })
         let sent = try #require(file["bytes_sent"] as? Int)
         let sentTwice = sent - size
+        print(
+            "resume after crash: crashed after \(crashedAt) B upstream, second sync sent \(secondSent) B, proxy upstream \(proxy.counters.bytesUpstream) B, sent twice \(sentTwice) B, chunk \(chunk) B"
+        )
         #expect(sentTwice >= 0, "fewer bytes sent than the file holds: \(sent)")
         #expect(sentTwice <= chunk, "sent \(sentTwice) bytes twice; a chunk is \(chunk)")
+
+        // The proxy's byte counters agree: everything that reached the server, requests of both syncs,
+        // exceeds the file by at most a chunk plus the small push, pull and tus requests around it.
+        let upstream = proxy.counters.bytesUpstream
+        #expect(upstream - size <= chunk + (256 << 10), "upstream \(upstream) for a \(size)-byte file")
+        #expect(upstream - upstreamBefore >= size - crashedAt, "the second sync resent less than was missing")
 
         // Verified: the receipt lists the file with the hash recorded at capture.
         let receipts = try device.ok(["receipts", "--json"]).array
