@@ -68,7 +68,7 @@ let package = Package(
             name: "kandas-bench",
             dependencies: [
                 "Crypto", "SQLiteKit", "HTTPServer", "KandasServer", "KandasClient", "KandasProtocol", "KandasUploads",
-                "Log",
+                "Log", "CurlTransport",
             ],
             swiftSettings: strict),
 
