@@ -21,7 +21,8 @@ import Glibc
 enum FieldDayBenchmark {
     static let benchmark = Benchmark(
         name: "field-day",
-        usage: "field-day [--backlog 10000] [--completions 20] [--photos 60] [--photo-mib 3] [--videos 3] [--video-mib 200]",
+        usage:
+            "field-day [--backlog 10000] [--completions 20] [--photos 60] [--photo-mib 3] [--videos 3] [--video-mib 200]",
         run: run)
 
     /// What the day consists of.
@@ -48,21 +49,25 @@ enum FieldDayBenchmark {
     static func run(_ arguments: Arguments) throws {
         let day = Day(
             backlog: try arguments.int("backlog", default: 10_000),
-            completions: try arguments.int("completions", default: 20), photos: try arguments.int("photos", default: 60),
-            photoBytes: try arguments.int("photo-mib", default: 3) << 20, videos: try arguments.int("videos", default: 3),
+            completions: try arguments.int("completions", default: 20),
+            photos: try arguments.int("photos", default: 60),
+            photoBytes: try arguments.int("photo-mib", default: 3) << 20,
+            videos: try arguments.int("videos", default: 3),
             videoBytes: try arguments.int("video-mib", default: 200) << 20)
         try arguments.checkAllUsed()
         guard day.completions > 0, day.photos >= 0, day.videos >= 0 else {
             throw UsageError(description: "completions must be positive, photos and videos not negative")
         }
         for tool in ["nginx", "curl"] where (try? runCommand("sh", ["-c", "command -v \(tool)"])) == nil {
-            throw BenchmarkFailure(description: "\(tool) is missing: apt-get install nginx-light curl (make deps-bench)")
+            throw BenchmarkFailure(
+                description: "\(tool) is missing: apt-get install nginx-light curl (make deps-bench)")
         }
         try withScratchDirectory { directory in
             let files = try makeEvidence(day, directory: directory + "/evidence")
             let server = try ChildServer(directory: directory + "/server")
             defer { server.stop() }
             let setup = try server.setUp()
+            let baselineKiB = residentKiB()
             let code =
                 try server.adminRequest("POST", "/v1/admin/enrollment-codes", ["user_id": server.worker])["code"]
                 as? String ?? ""
@@ -77,8 +82,19 @@ enum FieldDayBenchmark {
             let peer = try putToNginx(files: files, directory: directory)
             var usage = rusage()
             getrusage(RUSAGE_SELF.rawValue, &usage)
-            printReport(day, measured, peer: peer, clientRSSKiB: Int(usage.ru_maxrss), serverRSSKiB: serverRSS)
+            printReport(
+                day, measured, peer: peer, clientRSSKiB: Int(usage.ru_maxrss), baselineKiB: baselineKiB,
+                serverRSSKiB: serverRSS)
         }
+    }
+
+    /// This process's resident set now (`VmRSS`, KiB): the bench's own baseline before the client starts.
+    static func residentKiB() -> Int {
+        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+        for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+            return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") ?? 0
+        }
+        return 0
     }
 
     /// The evidence files: photos then videos, each with its kind's magic bytes and random content.
@@ -116,7 +132,9 @@ enum FieldDayBenchmark {
                 block[i] = state
             }
             var bytes = block.withUnsafeBytes { Array($0.prefix(size - written)) }
-            if written == 0 { bytes.replaceSubrange(0..<min(header.count, bytes.count), with: header.prefix(bytes.count)) }
+            if written == 0 {
+                bytes.replaceSubrange(0..<min(header.count, bytes.count), with: header.prefix(bytes.count))
+            }
             try handle.write(contentsOf: bytes)
             written += bytes.count
         }
@@ -184,7 +202,8 @@ enum FieldDayBenchmark {
         guard report.eventsAccepted == expectedEvents, report.filesUploaded == files.count else {
             throw BenchmarkFailure(
                 description:
-                    "synced \(report.eventsAccepted)/\(expectedEvents) events, \(report.filesUploaded)/\(files.count) files")
+                    "synced \(report.eventsAccepted)/\(expectedEvents) events, \(report.filesUploaded)/\(files.count) files"
+            )
         }
         let verified = try await client.receipts().reduce(0) { $0 + $1.files.count }
         guard verified == files.count else {
@@ -215,7 +234,9 @@ enum FieldDayBenchmark {
         return ClientBenchmark.seconds(start.duration(to: .now))
     }
 
-    static func printReport(_ day: Day, _ m: Measured, peer: Double, clientRSSKiB: Int, serverRSSKiB: Int) {
+    static func printReport(
+        _ day: Day, _ m: Measured, peer: Double, clientRSSKiB: Int, baselineKiB: Int, serverRSSKiB: Int
+    ) {
         let mb = Double(day.fileBytes) / 1e6
         var report = Report(
             title:
@@ -239,13 +260,18 @@ enum FieldDayBenchmark {
             Report.format(mb / max(m.upload, 1e-9), 0) + " MB/s",
         ])
         report.add(["whole sync", "KandasClient.sync", Report.format(m.sync, 2), "-"])
-        report.add(["PUT the same files", "curl -T to stock nginx", Report.format(peer, 2), Report.format(mb / peer, 0) + " MB/s"])
+        report.add([
+            "PUT the same files", "curl -T to stock nginx", Report.format(peer, 2),
+            Report.format(mb / peer, 0) + " MB/s",
+        ])
         report.print()
         print(Report.ratioLine("upload ours/nginx", ours: mb / max(m.upload, 1e-9), peer: mb / peer, target: 1.0))
         print(
             "bytes sent for uploads: \(m.report.uploadBytesSent) for \(day.fileBytes) of files; "
                 + "retries \(m.report.retries)")
-        print("client peak RSS (this process, VmHWM): \(clientRSSKiB / 1024) MiB (target < 64 MiB)")
+        print(
+            "client peak RSS (this process, VmHWM): \(clientRSSKiB / 1024) MiB (target < 64 MiB); "
+                + "the bench process alone, before the client opened: \(baselineKiB / 1024) MiB")
         print("server peak RSS (child, VmHWM): \(serverRSSKiB / 1024) MiB")
     }
 }
