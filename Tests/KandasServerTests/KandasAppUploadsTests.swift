@@ -132,4 +132,17 @@ import Testing
         let detail = try s.base.admin.get("/v1/admin/completions/\(completion)")
         #expect(detail.object["completeness"] as? String == "complete", "\(detail)")
     }
+
+    @Test func readyz_isNotReady_whenTheBlobFolderCannotTakeAFile() throws {
+        let s = try SyncFixture()
+        defer { s.server.cleanup() }
+        #expect(try s.server.client.get("/readyz").status == 200)
+        // A file where the folder should be: no probe can be created in it (root ignores modes).
+        let blobs = s.server.dataDirectory + "/blobs"
+        try FileManager.default.removeItem(atPath: blobs)
+        #expect(FileManager.default.createFile(atPath: blobs, contents: Data()))
+        let r = try s.server.client.get("/readyz")
+        #expect(r.status == 503, "\(r)")
+        #expect((r.object["checks"] as? [String: String])?["blobs"] == "blob folder not writable")
+    }
 }
