@@ -68,7 +68,7 @@ let package = Package(
             name: "kandas-bench",
             dependencies: [
                 "Crypto", "SQLiteKit", "HTTPServer", "KandasServer", "KandasClient", "KandasProtocol", "KandasUploads",
-                "Log",
+                "Log", "CurlTransport",
             ],
             swiftSettings: strict),
 
@@ -106,8 +106,7 @@ let package = Package(
             name: "KandasUploadsTests", dependencies: ["KandasUploads", "HTTPServer"], exclude: ["tus_resume.py"],
             swiftSettings: strict),
         .testTarget(
-            name: "EndToEndTests", dependencies: ["KandasServer", "KandasClient", "CurlTransport", "KandasCLI"],
-            swiftSettings: strict),
+            name: "EndToEndTests", dependencies: ["KandasTestSupport", "KandasDomain"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -142,11 +142,15 @@ final class MultiDriver: @unchecked Sendable {
         ccurl_getinfo_off(easy, CURLINFO_SIZE_UPLOAD_T, &sent)
         ccurl_getinfo_off(easy, CURLINFO_SIZE_DOWNLOAD_T, &received)
         ccurl_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
+        // The last report is forced for failed transfers too: progress is throttled, and a caller counting
+        // what a cut upload put on the wire (a resume's resent bytes) needs the final figure.
+        t.report(
+            TransferProgress(
+                bytesSent: code == CURLE_OK ? Int64(sent) : max(Int64(sent), t.highestSent), bytesToSend: t.bodyLength,
+                bytesReceived: Int64(received)),
+            force: true)
         let result: Result<TransportResponse, TransportError>
         if code == CURLE_OK {
-            t.report(
-                TransferProgress(bytesSent: Int64(sent), bytesToSend: t.bodyLength, bytesReceived: Int64(received)),
-                force: true)
             result = .success(
                 TransportResponse(status: status, headers: t.head.fields, body: t.body, bytesSent: Int64(sent)))
         } else {

@@ -30,6 +30,9 @@ final class Transfer: @unchecked Sendable {
     var bodyCursor: Int64 = 0
     var file: Int32 = -1
     var readFailure: String?
+    /// The most body bytes libcurl ever reported sent, unthrottled: its own counter restarts when it
+    /// retries a dead reused connection, and a failed upload's caller needs what really left.
+    private(set) var highestSent: Int64 = 0
     private var lastReport: TransferProgress?
     private var lastReportNanos: UInt64 = 0
 
@@ -127,6 +130,7 @@ final class Transfer: @unchecked Sendable {
     /// `CURLOPT_XFERINFOFUNCTION`: reports throttled progress; a non-zero return aborts the transfer.
     func progressed(sent: Int64, received: Int64) -> Int32 {
         if isCancelled { return 1 }
+        highestSent = max(highestSent, sent)
         report(TransferProgress(bytesSent: sent, bytesToSend: bodyLength, bytesReceived: received), force: false)
         return 0
     }

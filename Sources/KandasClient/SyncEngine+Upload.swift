@@ -2,10 +2,20 @@ import Crypto
 import Foundation
 import KandasProtocol
 import SQLiteKit
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
 #endif
+
+/// The largest `bytesSent` a transfer reported so far, written from the transport's thread.
+final class SentBytes: Sendable {
+    private let bytes = Mutex<Int64>(0)
+
+    func record(_ sent: Int64) { bytes.withLock { $0 = max($0, sent) } }
+
+    var value: Int64 { bytes.withLock { $0 } }
+}
 
 /// One file waiting for upload, as read from the files table.
 struct UploadJob: Sendable {
@@ -140,11 +150,15 @@ extension SyncEngine {
                 let onProgress = progress
                 let id = job.attachmentID
                 let size = job.size
+                // The transport reports bytes sent only with a response; a PATCH cut mid-way still put bytes
+                // on the wire, and counting them is what shows how much a resume sends twice.
+                let partial = SentBytes()
                 let response: TransportResponse
                 do {
                     response = try await send(
                         "upload", retry: false,
                         transferProgress: { p in
+                            partial.record(p.bytesSent)
                             onProgress(
                                 .uploadProgress(
                                     attachmentID: id, fileBytes: start + p.bytesSent, size: size,
@@ -158,7 +172,11 @@ extension SyncEngine {
                         request.body = .file(path: job.path, offset: start, length: length)
                         return request
                     }
-                } catch  where error.code == .network {
+                } catch {
+                    let lost = partial.value
+                    report.uploadBytesSent += lost
+                    try await addBytesSent(job.attachmentID, lost)
+                    guard error.code == .network else { throw error }
                     attempt += 1
                     guard attempt < options.maxAttempts else { throw error }
                     try await wait(options.backoff.delay(attempt: attempt - 1), reason: error.message)

@@ -196,7 +196,7 @@ enum UploadBenchmark {
         try FileManager.default.removeItem(atPath: blob)
     }
 
-    private static func startNginx(dir: String) throws -> Process {
+    static func startNginx(dir: String) throws -> Process {
         for sub in ["www/upload", "body_temp", "logs"] {
             try FileManager.default.createDirectory(atPath: "\(dir)/nginx/\(sub)", withIntermediateDirectories: true)
         }

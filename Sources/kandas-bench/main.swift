@@ -6,6 +6,7 @@ let benchmarks: [Benchmark] = [
     HashBenchmark.benchmark,
     SQLiteBenchmark.benchmark,
     ClientBenchmark.benchmark,
+    FieldDayBenchmark.benchmark,
     SyncBenchmark.benchmark,
     ConsoleBench.benchmark,
     Benchmark(

@@ -26,8 +26,8 @@ import Glibc
 public final class FaultProxy: Sendable {
     /// The port clients connect to.
     public let port: Int
-    /// The port on 127.0.0.1 each connection is forwarded to.
-    public let targetPort: Int
+    /// The port on 127.0.0.1 each new connection is forwarded to.
+    public var targetPort: Int { core.state.withLock { $0.targetPort } }
     private let core: Core
 
     /// Starts listening and forwarding.
@@ -36,7 +36,6 @@ public final class FaultProxy: Sendable {
         try policy.validate()
         let (fd, port) = try ProxySocket.listen()
         self.port = port
-        self.targetPort = targetPort
         core = Core(listenFD: fd, targetPort: targetPort, policy: policy)
         core.start()
     }
@@ -54,6 +53,12 @@ public final class FaultProxy: Sendable {
             $0.policy = policy
             $0.policyIndex = 0
         }
+    }
+
+    /// Forwards connections accepted from now on to `port`: a restarted server (new port) keeps the
+    /// address its clients know. Connections already open keep their old upstream.
+    public func retarget(to port: Int) {
+        core.state.withLock { $0.targetPort = port }
     }
 
     /// A snapshot of what the proxy has done.
@@ -75,6 +80,7 @@ extension FaultProxy {
     final class Core: Sendable {
         struct State {
             var policy: Policy
+            var targetPort: Int
             /// Connections accepted since the policy was set: the index for `plannedFault(connection:)`.
             var policyIndex = 0
             var counters = Counters()
@@ -88,12 +94,10 @@ extension FaultProxy {
         }
 
         let state: Mutex<State>
-        let targetPort: Int
         let threads = DispatchGroup()
 
         init(listenFD: Int32, targetPort: Int, policy: Policy) {
-            state = Mutex(State(policy: policy, listenFD: listenFD))
-            self.targetPort = targetPort
+            state = Mutex(State(policy: policy, targetPort: targetPort, listenFD: listenFD))
         }
 
         var isStopped: Bool { state.withLock { $0.stopped } }
@@ -144,7 +148,7 @@ extension FaultProxy {
 
         /// Connects upstream and hands the pair to a new connection thread, or closes the client.
         private func admit(_ client: Int32) {
-            let server = ProxySocket.connect(port: targetPort)
+            let server = ProxySocket.connect(port: state.withLock { $0.targetPort })
             let admitted = state.withLock { s -> (id: Int, policy: Policy, index: Int)? in
                 s.counters.connections += 1
                 guard server >= 0, !s.stopped else {

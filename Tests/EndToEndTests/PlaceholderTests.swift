@@ -1,5 +1,0 @@
-import Testing
-
-@Test func endToEndPlaceholder() {
-    #expect(Bool(true))
-}
