@@ -83,6 +83,25 @@ import Testing
         #expect(!created.out.contains("passphrase"))
     }
 
+    @Test func topLevelLogin_signsInLikeAdminLogin_andStoresTheSameSession() async throws {
+        let server = FakeAdminServer()
+        await server.route(
+            "POST /v1/auth/login",
+            FakeAdminServer.json(
+                LoginResponse(
+                    accessToken: "kua_top", tokenType: "Bearer", expiresAt: Self.now, idleTimeoutSeconds: 1800,
+                    user: FakeAdminServer.user("boss", role: .supervisor))))
+        var harness = Harness(transport: server)
+        harness.variables["KANDAS_PASSWORD"] = "correct horse battery"
+        defer { harness.cleanup() }
+        let result = await harness.capture(["login", "--server", FakeAdminServer.base, "--user", "boss"])
+        #expect(result.status == 0, "\(result.err)")
+        #expect(result.out.contains("Logged in as boss (supervisor)") && !result.out.contains("kua_"))
+        let request = try #require(await server.requests.first)
+        #expect(try JSONCoding.decode(LoginRequest.self, from: Data(request.body)).username == "boss")
+        #expect(try AdminSession.load(home: harness.home)?.username == "boss")
+    }
+
     @Test func login_withWrongPassword_exits1_andStoresNothing() async throws {
         let server = FakeAdminServer()
         await server.route("POST /v1/auth/login", FakeAdminServer.problem(401, "invalid_credentials", "no"))

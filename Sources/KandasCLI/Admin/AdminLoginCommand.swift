@@ -19,8 +19,13 @@ struct AdminLoginCommand: Command {
     let user: String
 
     init(parsing arguments: ParsedArguments, context: CommandContext) throws(CLIError) {
+        try self.init(parsing: arguments, context: context, name: "admin login")
+    }
+
+    /// Validates the line for `kandas NAME` (`admin login`, or its top-level alias `login`).
+    init(parsing arguments: ParsedArguments, context: CommandContext, name: String) throws(CLIError) {
         guard let server = arguments.value("server"), let user = arguments.value("user") else {
-            throw .usage("admin login needs --server URL and --user NAME")
+            throw .usage("\(name) needs --server URL and --user NAME")
         }
         guard server.hasPrefix("http://") || server.hasPrefix("https://") else {
             throw .usage("--server '\(server)' must start with https:// (or http:// on a test network)")

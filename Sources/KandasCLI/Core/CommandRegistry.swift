@@ -3,7 +3,8 @@ public enum CommandRegistry {
     /// All commands, in the order `kandas help` lists them.
     public static let commands: [any Command.Type] = [
         HelpCommand.self,
-        EnrollCommand.self, SyncCommand.self, StatusCommand.self, FamiliesCommand.self, ItemsCommand.self,
+        EnrollCommand.self, LoginCommand.self, SyncCommand.self, StatusCommand.self, FamiliesCommand.self,
+        ItemsCommand.self,
         CompleteCommand.self, AmendCommand.self, VoidCommand.self, ConflictsCommand.self, ResolveCommand.self,
         ReceiptsCommand.self, FilesCommand.self,
         AdminLoginCommand.self, AdminLogoutCommand.self, AdminUsersListCommand.self, AdminUsersCreateCommand.self,
