@@ -301,7 +301,8 @@ enum FieldDayBenchmark {
                 + "retries \(m.report.retries)")
         print(
             "client peak RSS (real `kandas sync`, child, wait4 ru_maxrss): \(real.peakRSSKiB / 1024) MiB "
-                + "(target < 64 MiB)")
+                + "(target < 64 MiB); at the largest 20 ms sample \(real.sampledAnonKiB / 1024) MiB anonymous "
+                + "(heap, stacks) + \(real.sampledFileKiB / 1024) MiB mapped files (shared libraries)")
         print(
             "client peak RSS in-process (this process, VmHWM): \(clientRSSKiB / 1024) MiB; "
                 + "the bench process alone, before the client opened: \(baselineKiB / 1024) MiB")

@@ -1,7 +1,9 @@
 import CurlTransport
+import Dispatch
 import Foundation
 import KandasClient
 import KandasProtocol
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -18,6 +20,11 @@ enum RealClientRun {
     /// What the child did: its peak RSS, wall time, exit status and the summary it printed.
     struct Outcome: Sendable {
         var peakRSSKiB: Int
+        /// The split of the largest sampled `VmRSS` (polled every 20 ms): heap and stacks versus mapped
+        /// files, mostly the shared libraries (Swift runtime, Foundation, ICU, libcrypto, libcurl), whose
+        /// pages a device shares with every other process using them.
+        var sampledAnonKiB = 0
+        var sampledFileKiB = 0
         var seconds: Double
         var status: Int32
         var output: String
@@ -79,14 +86,55 @@ enum RealClientRun {
         let start = ContinuousClock.now
         let spawned = posix_spawn(&pid, binary, &actions, nil, argv, envp)
         guard spawned == 0 else { throw BenchmarkFailure(description: "posix_spawn kandas: errno \(spawned)") }
+        let sampler = Sampler(pid: pid)
         var status: Int32 = 0
         var usage = rusage()
+        defer { sampler.stop() }
         while wait4(pid, &status, 0, &usage) == -1 {
             guard errno == EINTR else { throw BenchmarkFailure(description: "wait4 kandas: errno \(errno)") }
         }
         let seconds = ClientBenchmark.seconds(start.duration(to: .now))
         let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
         let exited = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        return Outcome(peakRSSKiB: Int(usage.ru_maxrss), seconds: seconds, status: exited, output: output)
+        let split = sampler.stop()
+        return Outcome(
+            peakRSSKiB: Int(usage.ru_maxrss), sampledAnonKiB: split.anon, sampledFileKiB: split.file, seconds: seconds,
+            status: exited, output: output)
+    }
+
+    /// Polls `/proc/PID/status` on its own thread and keeps the `RssAnon`/`RssFile` split of the largest `VmRSS`.
+    final class Sampler: Sendable {
+        let state = Mutex<(running: Bool, rss: Int, anon: Int, file: Int)>((true, 0, 0, 0))
+        let done = DispatchSemaphore(value: 0)
+
+        init(pid: pid_t) {
+            Thread.detachNewThread { [self] in
+                while state.withLock({ $0.running }) {
+                    let text = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+                    var fields: [Substring: Int] = [:]
+                    for line in text.split(separator: "\n") {
+                        let parts = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+                        if parts.count >= 2, let value = Int(parts[1]) { fields[parts[0].dropLast()] = value }
+                    }
+                    let rss = fields["VmRSS"] ?? 0
+                    state.withLock {
+                        if rss > $0.rss { $0 = (true, rss, fields["RssAnon"] ?? 0, fields["RssFile"] ?? 0) }
+                    }
+                    usleep(20_000)
+                }
+                done.signal()
+            }
+        }
+
+        /// Stops polling (once) and returns the split at the largest sample.
+        @discardableResult
+        func stop() -> (anon: Int, file: Int) {
+            let wasRunning = state.withLock { state in
+                defer { state.running = false }
+                return state.running
+            }
+            if wasRunning { done.wait() }
+            return state.withLock { ($0.anon, $0.file) }
+        }
     }
 }

@@ -90,13 +90,13 @@ import Testing
             FakeAdminServer.json(
                 LoginResponse(
                     accessToken: "kua_top", tokenType: "Bearer", expiresAt: Self.now, idleTimeoutSeconds: 1800,
-                    user: FakeAdminServer.user("boss", role: .supervisor))))
+                    user: FakeAdminServer.user("boss", role: .centreSupervisor))))
         var harness = Harness(transport: server)
         harness.variables["KANDAS_PASSWORD"] = "correct horse battery"
         defer { harness.cleanup() }
         let result = await harness.capture(["login", "--server", FakeAdminServer.base, "--user", "boss"])
         #expect(result.status == 0, "\(result.err)")
-        #expect(result.out.contains("Logged in as boss (supervisor)") && !result.out.contains("kua_"))
+        #expect(result.out.contains("Logged in as boss (centre_supervisor)") && !result.out.contains("kua_"))
         let request = try #require(await server.requests.first)
         #expect(try JSONCoding.decode(LoginRequest.self, from: Data(request.body)).username == "boss")
         #expect(try AdminSession.load(home: harness.home)?.username == "boss")
