@@ -68,18 +68,12 @@ struct JSONValueDecoder: Decoder {
     }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
-        guard case .object(let members) = value else {
-            throw DecodingError.typeMismatch(
-                [String: Any].self, .init(codingPath: codingPath, debugDescription: mismatch("a dictionary")))
-        }
+        guard case .object(let members) = value else { throw typeMismatch([String: Any].self, "a dictionary") }
         return KeyedDecodingContainer(KeyedContainer<Key>(decoder: self, members: members))
     }
 
     func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
-        guard case .array(let elements) = value else {
-            throw DecodingError.typeMismatch(
-                [Any].self, .init(codingPath: codingPath, debugDescription: mismatch("an array")))
-        }
+        guard case .array(let elements) = value else { throw typeMismatch([Any].self, "an array") }
         return UnkeyedContainer(decoder: self, elements: elements)
     }
 
@@ -127,14 +121,16 @@ struct JSONValueDecoder: Decoder {
             return n
         }()
         guard n.rounded() == n, let exact = T(exactly: n) else {
+            // `JSONDecoder` reports a fraction or an out-of-range integer with an empty coding path.
             throw DecodingError.dataCorrupted(
-                .init(codingPath: codingPath, debugDescription: "Parsed JSON number <\(n)> does not fit in \(T.self)."))
+                .init(codingPath: [], debugDescription: "Parsed JSON number <\(n)> does not fit in \(T.self)."))
         }
         return exact
     }
 
+    /// A value of the wrong JSON type; `null` is "not found", except for `Bool` (as `JSONDecoder` reports them).
     func typeMismatch(_ type: Any.Type, _ expected: String) -> DecodingError {
-        if value == .null {
+        if value == .null, type != Bool.self {
             return .valueNotFound(
                 type, .init(codingPath: codingPath, debugDescription: "Cannot get \(type) -- found null value instead"))
         }

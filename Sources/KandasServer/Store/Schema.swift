@@ -21,6 +21,7 @@ enum Schema {
         m.register("0004-operations", operations)
         m.register("0005-sync", SyncSchema.migrate)
         m.register("0006-console", ConsoleSchema.migrate)
+        m.register("0007-sync-indexes", SyncSchema.mergeEventIndexes)
         return m
     }
 
