@@ -172,12 +172,12 @@ enum CompletionStore {
     }
 }
 
-/// Encodes a wire value as compact JSON text for a TEXT column.
+/// Encodes a wire value as compact JSON text for a TEXT column (the wire encoder's bytes, without `JSONEncoder`).
 func jsonText<T: Encodable>(_ value: T) throws -> String {
-    String(decoding: try JSONCoding.encode(value), as: UTF8.self)
+    String(decoding: try JSONCoding.encodeBytes(value), as: UTF8.self)
 }
 
-/// Decodes JSON text from a column; nil when absent or unreadable.
+/// Decodes JSON text from a column; nil when absent or unreadable (one pass, no `JSONDecoder`).
 func decodeJSON<T: Decodable>(_ type: T.Type, _ text: String) -> T? {
-    try? JSONCoding.decode(type, from: Data(text.utf8))
+    try? JSONCoding.decodeReportingUnknown(type, from: JSONValue.parse(Array(text.utf8))).value
 }
