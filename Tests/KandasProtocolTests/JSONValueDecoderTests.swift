@@ -68,7 +68,8 @@ private func foundationUnknown<T: Codable>(_ type: T.Type, _ text: String) throw
 }
 
 @Test func integers_mustBeWholeAndInRange() throws {
-    let seq = #"{"event_id":"5f0c1a2e-3b4d-4e6f-8a9b-000000000301","device_seq":1.5,"type":"x","#
+    let seq =
+        #"{"event_id":"5f0c1a2e-3b4d-4e6f-8a9b-000000000301","device_seq":1.5,"type":"x","#
         + #""item_id":"5f0c1a2e-3b4d-4e6f-8a9b-000000000302","base_version":1,"#
         + #""recorded_at":"2026-11-20T05:30:00.000Z","payload":{}}"#
     #expect(throws: ProtocolError.self) {

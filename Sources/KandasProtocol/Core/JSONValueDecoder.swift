@@ -52,7 +52,9 @@ struct JSONValueDecoder: Decoder {
                 }
             }
         case .array(let elements):
-            for (i, element) in elements.enumerated() { collectUnread(element, pointer + "/" + String(i), reads, &found) }
+            for (i, element) in elements.enumerated() {
+                collectUnread(element, pointer + "/" + String(i), reads, &found)
+            }
         default:
             break
         }

@@ -65,7 +65,8 @@ public enum EventPayload: Sendable, Equatable {
             throw ProtocolError(.invalidPayload, pointer: "/payload" + error.pointer, detail: error.detail)
         }
         if let pointer = decoded.unknownFields.first {
-            throw ProtocolError(.unknownField, pointer: "/payload" + pointer, detail: "field is not defined by the protocol")
+            throw ProtocolError(
+                .unknownField, pointer: "/payload" + pointer, detail: "field is not defined by the protocol")
         }
         return decoded.value
     }
