@@ -20,6 +20,9 @@ extension Connection {
         public var queryOnly = false
         /// How many prepared statements `cached(_:)` keeps.
         public var statementCacheCapacity = 64
+        /// `PRAGMA temp_store`; `nil` keeps SQLite's default (files). `DatabasePool` puts its
+        /// writer's in memory unless set (see `DatabasePool.init`).
+        public var tempStore: TempStore? = nil
 
         public init(
             readOnly: Bool = false, journalMode: JournalMode? = .wal, synchronous: Synchronous = .full,
@@ -36,6 +39,11 @@ extension Connection {
     /// <https://www.sqlite.org/pragma.html#pragma_journal_mode>
     public enum JournalMode: String, Sendable {
         case wal, delete, truncate, persist, memory, off
+    }
+
+    /// <https://www.sqlite.org/pragma.html#pragma_temp_store>
+    public enum TempStore: String, Sendable {
+        case `default` = "DEFAULT", file = "FILE", memory = "MEMORY"
     }
 
     /// <https://www.sqlite.org/pragma.html#pragma_synchronous>

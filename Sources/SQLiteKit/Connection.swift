@@ -61,6 +61,7 @@ public final class Connection {
         }
         try execute("PRAGMA synchronous = \(options.synchronous.rawValue)")
         if options.queryOnly { try execute("PRAGMA query_only = ON") }
+        if let store = options.tempStore { try execute("PRAGMA temp_store = \(store.rawValue)") }
     }
 
     /// Runs one or more `;`-separated statements without parameters (schema, pragmas).

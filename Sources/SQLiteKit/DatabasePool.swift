@@ -45,7 +45,13 @@ public final class DatabasePool: Sendable {
         guard path != ":memory:", !path.isEmpty else {
             throw SQLiteError.misuse("DatabasePool needs a database file, not \(path.isEmpty ? "\"\"" : path)")
         }
-        let writerConnection = try Connection(path: path, options: options)
+        // The writer's temporary files are statement journals and savepoint sub-journals: every
+        // page a statement or savepoint changes is copied there first. On disk that was most of
+        // what a sync push wrote (one write syscall per page); in memory it is bounded by the
+        // pages one statement or savepoint touches. Readers keep files for large sorts.
+        var writerOptions = options
+        if writerOptions.tempStore == nil { writerOptions.tempStore = .memory }
+        let writerConnection = try Connection(path: path, options: writerOptions)
         try migrator?.migrate(writerConnection)
         var readerOptions = options
         readerOptions.journalMode = nil

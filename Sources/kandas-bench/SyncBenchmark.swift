@@ -45,6 +45,7 @@ enum SyncBenchmark {
             }.seconds
             guard accepted == count else { throw BenchmarkFailure(description: "accepted \(accepted) of \(count)") }
             let pushHWM = server.peakRSSKiB()
+            let pushWritten = server.bytesWritten()
             // The same rows through the sqlite3 CLI, same batches, same durability.
             let script = directory + "/peer.sql"
             try peerScript(batches.rows, batch: batch).write(toFile: script, atomically: false, encoding: .utf8)
@@ -84,6 +85,14 @@ enum SyncBenchmark {
             ])
             report.print()
             print(Report.ratioLine("push/sqlite3 same batches", ours: peer, peer: push, target: 0.5))
+            // Write amplification: what the server's write calls passed to the kernel per pushed event
+            // (WAL frames and checkpoints), against the sqlite3 CLI's database for the same rows.
+            let peerBytes =
+                (try? FileManager.default.attributesOfItem(atPath: directory + "/peer.sqlite")[.size] as? Int)
+                .flatMap { $0 } ?? 0
+            print(
+                "server wrote \(pushWritten / 1_048_576) MiB during push (\(pushWritten / max(1, count)) B/event);"
+                    + " the sqlite3 CLI's database is \(peerBytes / 1_048_576) MiB")
             let arenas = ProcessInfo.processInfo.environment["MALLOC_ARENA_MAX"] ?? "2"
             print(
                 "server peak RSS (VmHWM) \(pushHWM / 1024) MiB after push, \(hwm / 1024) MiB after pull,"
@@ -193,6 +202,17 @@ final class ChildServer {
         else { return 0 }
         for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
             return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") ?? 0
+        }
+        return 0
+    }
+
+    /// Bytes the child passed to write calls so far (`wchar` of /proc/PID/io).
+    func bytesWritten() -> Int {
+        guard let io = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/io", encoding: .utf8) else {
+            return 0
+        }
+        for line in io.split(separator: "\n") where line.hasPrefix("wchar:") {
+            return Int(line.dropFirst(6).trimmingCharacters(in: .whitespaces)) ?? 0
         }
         return 0
     }

@@ -53,6 +53,16 @@ final class Checkpoint: Sendable {
         }
     }
 
+    @Test func writerTempStore_isInMemory_readersKeepFiles() async throws {
+        try await withTemporaryDirectory { dir in
+            let pool = try makePool(dir)
+            defer { pool.close() }
+            // 2 = MEMORY: savepoint sub-journals and statement journals of writes stay off disk.
+            #expect(try await pool.write { db in try db.scalar("PRAGMA temp_store") } == .integer(2))
+            #expect(try await pool.read { db in try db.scalar("PRAGMA temp_store") } == .integer(0))
+        }
+    }
+
     @Test func concurrentAsyncWrites_serializeWithoutLoss() async throws {
         try await withTemporaryDirectory { dir in
             let pool = try makePool(dir)

@@ -66,13 +66,26 @@ public enum JSONCoding {
 
     /// Re-decodes an already-parsed JSON value as `T` (used for payloads carried as `JSONValue`).
     static func decode<T: Decodable>(_ type: T.Type, from value: JSONValue) throws(ProtocolError) -> T {
-        let data: Data
+        try decodeReportingUnknown(type, from: value).value
+    }
+
+    /// Decodes a wire value from a parsed JSON value in one pass, with the JSON Pointers of the
+    /// present, non-null fields the type did not read (sorted, depth first; see `JSONValueDecoder`).
+    ///
+    /// The fast path for request bodies: `JSONValue.parse` then this replaces `decodeStrict`'s
+    /// decode, re-encode and compare.
+    /// - Throws: `ProtocolError` as `decode(_:from:)`.
+    public static func decodeReportingUnknown<T: Decodable>(
+        _ type: T.Type, from value: JSONValue
+    ) throws(ProtocolError) -> (value: T, unknownFields: [String]) {
         do {
-            data = try makeEncoder().encode(value)
+            let (decoded, unknown) = try JSONValueDecoder.decode(type, from: value)
+            return (decoded, unknown)
+        } catch let error as DecodingError {
+            throw map(error)
         } catch {
-            throw ProtocolError(.internalError, detail: "value could not be re-encoded")
+            throw ProtocolError(.malformedJSON, detail: "body is not JSON")
         }
-        return try decode(type, from: data)
     }
 
     static func collectUnknown(_ input: JSONValue, _ output: JSONValue, _ path: String, _ found: inout [String]) {
@@ -98,7 +111,9 @@ public enum JSONCoding {
 
     /// RFC 6901 §3: `~` → `~0`, `/` → `~1`.
     static func escape(_ key: String) -> String {
-        key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
+        // Wire keys never hold either character; skip Foundation's string search for them.
+        guard key.utf8.contains(where: { $0 == UInt8(ascii: "~") || $0 == UInt8(ascii: "/") }) else { return key }
+        return key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
     }
 
     static func pointer(_ path: [any CodingKey]) -> String {

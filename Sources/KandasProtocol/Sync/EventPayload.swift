@@ -57,19 +57,17 @@ public enum EventPayload: Sendable, Equatable {
     }
 
     static func strict<T: Codable>(_ type: T.Type, _ payload: JSONValue) throws(ProtocolError) -> T {
-        let value: T
+        let decoded: (value: T, unknownFields: [String])
         do {
-            value = try JSONCoding.decode(type, from: payload)
+            decoded = try JSONCoding.decodeReportingUnknown(type, from: payload)
         } catch {
             // Missing or ill-typed payload fields reject only this event (sync-v1 §6.1).
             throw ProtocolError(.invalidPayload, pointer: "/payload" + error.pointer, detail: error.detail)
         }
-        var found: [String] = []
-        let output = (try? JSONCoding.makeDecoder().decode(JSONValue.self, from: JSONCoding.encode(value))) ?? .null
-        JSONCoding.collectUnknown(payload, output, "/payload", &found)
-        if let pointer = found.first {
-            throw ProtocolError(.unknownField, pointer: pointer, detail: "field is not defined by the protocol")
+        if let pointer = decoded.unknownFields.first {
+            throw ProtocolError(
+                .unknownField, pointer: "/payload" + pointer, detail: "field is not defined by the protocol")
         }
-        return value
+        return decoded.value
     }
 }

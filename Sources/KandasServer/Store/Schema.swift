@@ -24,6 +24,7 @@ enum Schema {
         m.register("0006-console", ConsoleSchema.migrate)
         // tus uploads (Protocol §10): after the sync tables, since `onVerified` writes both in one transaction.
         UploadStore.registerMigrations(in: &m)
+        m.register("0007-sync-indexes", SyncSchema.mergeEventIndexes)
         return m
     }
 

@@ -106,4 +106,21 @@ enum SyncSchema {
               SELECT 'plan_item', id, family_id, 'backfill', updated_at FROM plan_items;
             """)
     }
+
+    /// `0007-sync-indexes`: one index on `device_events.event_id` instead of two.
+    ///
+    /// Event IDs are random, so each index on them costs a random page per pushed event (and a
+    /// WAL frame per page per commit). The unique partial index (one original per event ID) and
+    /// the (event_id, device_id) lookup index become one unique index whose second column is 0
+    /// for the original and the row's own `seq` for resends: still at most one original per
+    /// event ID, and every lookup by event ID (with `original = 1` or a `device_id`) reads the
+    /// one or few rows of that ID.
+    static func mergeEventIndexes(_ db: Connection) throws {
+        try db.execute(
+            """
+            DROP INDEX device_events_event;
+            DROP INDEX device_events_event_device;
+            CREATE UNIQUE INDEX device_events_event ON device_events(event_id, (CASE WHEN original = 1 THEN 0 ELSE seq END));
+            """)
+    }
 }

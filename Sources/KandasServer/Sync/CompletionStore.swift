@@ -72,14 +72,29 @@ enum CompletionStore {
             try db.query("SELECT DISTINCT kind FROM attachments WHERE completion_id = ?", id).map {
                 try $0.string("kind")
             })
-        let location = row.optionalString("location").flatMap { decodeJSON(Geolocation.self, $0) }
+        let settlement: (Double, Double)? =
+            row["settlement_latitude"].isNull || row["settlement_longitude"].isNull
+            ? nil : (try row.double("settlement_latitude"), try row.double("settlement_longitude"))
+        let flags = evidenceFlags(
+            serviceCode: Int(try row.int("service_code")),
+            location: row.optionalString("location").flatMap { decodeJSON(Geolocation.self, $0) }, kinds: kinds,
+            settlement: settlement, skewMilliseconds: try row.int("clock_skew_ms"),
+            performedAt: try row.int("performed_at"), recordedAt: try row.int("recorded_at"))
+        _ = try db.run("UPDATE completions SET evidence_flags = ? WHERE id = ?", flagsText(flags), id)
+    }
+
+    /// The evidence flags of a completion from its values (Protocol §9.1), with no store access.
+    static func evidenceFlags(
+        serviceCode: Int, location: Geolocation?, kinds: Set<String>, settlement: (Double, Double)?,
+        skewMilliseconds: Int64, performedAt: Int64, recordedAt: Int64
+    ) -> [String] {
         var present: Set<EvidenceRule.Kind> = []
         if kinds.contains("photo") { present.insert(.photo) }
         if kinds.contains("video") { present.insert(.video) }
         if kinds.contains("document") { present.insert(.document) }
         if location != nil { present.insert(.geolocation) }
         var flags: [String] = []
-        if let service = try? ServiceCatalog.service(code: Int(try row.int("service_code"))) {
+        if let service = try? ServiceCatalog.service(code: serviceCode) {
             for kind in service.evidence.missing(from: present) {
                 flags.append(kind == .geolocation ? "missing_location" : "missing_" + kind.rawValue)
             }
@@ -87,16 +102,19 @@ enum CompletionStore {
         if let location {
             if location.mock { flags.append("mock_location") }
             if location.accuracyMeters > 100 { flags.append("low_accuracy") }
-            if !row["settlement_latitude"].isNull, !row["settlement_longitude"].isNull {
-                let km = distanceKm(
-                    location.latitude, location.longitude, try row.double("settlement_latitude"),
-                    try row.double("settlement_longitude"))
+            if let settlement {
+                let km = distanceKm(location.latitude, location.longitude, settlement.0, settlement.1)
                 if km > 20 { flags.append("far_from_settlement") }
             }
         }
-        if abs(try row.int("clock_skew_ms")) > 600_000 { flags.append("clock_skew") }
-        if try row.int("performed_at") > row.int("recorded_at") { flags.append("performed_after_recorded") }
-        _ = try db.run("UPDATE completions SET evidence_flags = ? WHERE id = ?", jsonText(flags), id)
+        if abs(skewMilliseconds) > 600_000 { flags.append("clock_skew") }
+        if performedAt > recordedAt { flags.append("performed_after_recorded") }
+        return flags
+    }
+
+    /// The `evidence_flags` column text of a flag list.
+    static func flagsText(_ flags: [String]) -> String {
+        JSONValue.array(flags.map { .string($0) }).jsonText
     }
 
     /// Great-circle distance (haversine, mean Earth radius).
@@ -154,12 +172,12 @@ enum CompletionStore {
     }
 }
 
-/// Encodes a wire value as compact JSON text for a TEXT column.
+/// Encodes a wire value as compact JSON text for a TEXT column (the wire encoder's bytes, without `JSONEncoder`).
 func jsonText<T: Encodable>(_ value: T) throws -> String {
-    String(decoding: try JSONCoding.encode(value), as: UTF8.self)
+    String(decoding: try JSONCoding.encodeBytes(value), as: UTF8.self)
 }
 
-/// Decodes JSON text from a column; nil when absent or unreadable.
+/// Decodes JSON text from a column; nil when absent or unreadable (one pass, no `JSONDecoder`).
 func decodeJSON<T: Decodable>(_ type: T.Type, _ text: String) -> T? {
-    try? JSONCoding.decode(type, from: Data(text.utf8))
+    try? JSONCoding.decodeReportingUnknown(type, from: JSONValue.parse(Array(text.utf8))).value
 }

@@ -34,6 +34,8 @@ enum EventApplier {
         var planStatus: String
         var regionID: String
         var centreID: String
+        /// The family's settlement (latitude, longitude), for the `far_from_settlement` flag.
+        var settlement: (Double, Double)?
         var onceOnly: Bool { (try? ServiceCatalog.service(code: serviceCode))?.recurrence == .once }
     }
 
@@ -55,7 +57,8 @@ enum EventApplier {
         guard
             let row = try db.queryOne(
                 "SELECT i.id, i.plan_id, i.family_id, i.member_id, i.service_code, i.status, i.version,"
-                    + " p.status AS plan_status, f.region_id, f.career_centre_id FROM plan_items i"
+                    + " p.status AS plan_status, f.region_id, f.career_centre_id, f.settlement_latitude,"
+                    + " f.settlement_longitude FROM plan_items i"
                     + " JOIN plans p ON p.id = i.plan_id JOIN families f ON f.id = i.family_id WHERE i.id = ?"
                     + " AND EXISTS(SELECT 1 FROM family_workers fw WHERE fw.family_id = i.family_id AND fw.user_id = ?)",
                 event.itemID.description, actor.userID)
@@ -65,7 +68,9 @@ enum EventApplier {
             memberID: try row.string("member_id"), serviceCode: Int(try row.int("service_code")),
             status: try row.string("status"), version: Int(try row.int("version")),
             planStatus: try row.string("plan_status"), regionID: try row.string("region_id"),
-            centreID: try row.string("career_centre_id"))
+            centreID: try row.string("career_centre_id"),
+            settlement: row["settlement_latitude"].isNull || row["settlement_longitude"].isNull
+                ? nil : (try row.double("settlement_latitude"), try row.double("settlement_longitude")))
         guard item.planStatus == "published" else { throw Rejection(.itemNotPublished, "/item_id: plan not published") }
         guard event.baseVersion <= item.version else {
             throw Rejection(.invalidPayload, "/base_version: newer than the item's version \(item.version)")
@@ -117,10 +122,12 @@ enum EventApplier {
         _ db: Connection, _ event: DeviceEvent, _ p: CompletePayload, seq: Int64, actor: Actor
     ) throws -> Applied {
         let item = try item(db, event, actor: actor)
-        guard try db.exists("SELECT 1 FROM members WHERE id = ?", p.memberID.description) else {
+        // The item's member exists (foreign key), so only another member ID needs the lookup.
+        let sameMember = p.memberID.description == item.memberID
+        guard try sameMember || db.exists("SELECT 1 FROM members WHERE id = ?", p.memberID.description) else {
             throw Rejection(.unknownMember, "/payload/member_id: no such member")
         }
-        guard p.memberID.description == item.memberID else {
+        guard sameMember else {
             throw Rejection(.memberMismatch, "/payload/member_id: not the item's member")
         }
         try EventValidation.note(p.note, "/payload/note")
@@ -144,14 +151,21 @@ enum EventApplier {
                         completionIDs: try earlier.map { try $0.string("id") }))
             }
         }
+        // With no files the flags depend only on this event, so they are written with the row;
+        // declared files are flagged by `refreshFlags` once their rows exist.
+        let flags = CompletionStore.evidenceFlags(
+            serviceCode: item.serviceCode, location: p.location, kinds: [], settlement: item.settlement,
+            skewMilliseconds: actor.skewMilliseconds, performedAt: p.performedAt.millisecondsSince1970,
+            recordedAt: event.recordedAt.millisecondsSince1970)
         _ = try db.run(
             "INSERT INTO completions(id, item_id, plan_id, family_id, member_id, region_id, career_centre_id,"
                 + " service_code, device_id, user_id, state, rev, is_primary, performed_at, recorded_at, received_at,"
-                + " clock_skew_ms, note, location, event_seq, created_at, updated_at)"
-                + " VALUES(?,?,?,?,?,?,?,?,?,?,'active',1,1,?,?,?,?,?,?,?,?,?)", id, item.id, item.planID,
+                + " clock_skew_ms, note, location, event_seq, created_at, updated_at, evidence_flags)"
+                + " VALUES(?,?,?,?,?,?,?,?,?,?,'active',1,1,?,?,?,?,?,?,?,?,?,?)", id, item.id, item.planID,
             item.familyID, item.memberID, item.regionID, item.centreID, item.serviceCode, actor.deviceID, actor.userID,
             p.performedAt.millisecondsSince1970, event.recordedAt.millisecondsSince1970, actor.now,
-            actor.skewMilliseconds, p.note, try p.location.map(jsonText), seq, actor.now, actor.now)
+            actor.skewMilliseconds, p.note, try p.location.map(jsonText), seq, actor.now, actor.now,
+            CompletionStore.flagsText(flags))
         if !p.files.isEmpty,
             let code = try AttachmentStore.declare(
                 db, p.files, completionID: id, deviceID: actor.deviceID, now: actor.now)
@@ -164,16 +178,17 @@ enum EventApplier {
                 now: actor.now)
         }
         try finish(
-            db, completionID: id, item: item, conflicts: conflicts, files: !p.files.isEmpty, now: actor.now, delta: 1)
+            db, completionID: id, item: item, conflicts: conflicts, files: !p.files.isEmpty, now: actor.now, delta: 1,
+            flagsCurrent: p.files.isEmpty)
         return Applied(completionID: id, completionRev: 1, conflictIDs: conflicts)
     }
 
     /// Flags, primary and item counters, and the feed rows every completion change needs.
     static func finish(
         _ db: Connection, completionID: String, item: Item, conflicts: [String], files: Bool, now: Int64,
-        delta: Int = 0
+        delta: Int = 0, flagsCurrent: Bool = false
     ) throws {
-        try CompletionStore.refreshFlags(db, id: completionID)
+        if !flagsCurrent { try CompletionStore.refreshFlags(db, id: completionID) }
         try CompletionStore.refreshItem(db, itemID: item.id, now: now, delta: delta)
         try SyncFeed.record(db, entity: "completion", id: completionID, familyID: item.familyID, now: now)
         for conflict in conflicts {

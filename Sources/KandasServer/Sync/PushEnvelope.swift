@@ -1,14 +1,18 @@
 import Foundation
 import KandasProtocol
 
-/// Decodes a push body once, with the envelope's unknown-field check done on a plain parse.
+/// Decodes a push body in one pass, with the envelope's unknown-field check on the parsed tree.
 ///
-/// `RequestContext.body` (JSONCoding.decodeStrict) re-encodes and re-parses the whole value to
-/// find unknown fields: for a 500-event push that was most of the server's time. The envelope has
-/// a fixed shape, so its keys are checked directly; payloads stay strict per event (an unknown
-/// payload field rejects only that event, Protocol §6.1).
+/// The body is parsed once into a `JSONValue` (`JSONValue.parse`), checked for unknown envelope
+/// fields, and decoded from that tree (`JSONCoding.decodeReportingUnknown`): Foundation's
+/// `JSONDecoder` plus `decodeStrict`'s re-encode were most of a push's time. Payloads stay strict
+/// per event (an unknown payload field rejects only that event, Protocol §6.1). Each event's
+/// `body` is its received object as compact sorted-key JSON, which decodes to the same
+/// `DeviceEvent` as the canonical re-encoding did.
 struct PushEnvelope {
     var request: PushRequest
+    /// The stored `device_events.body` of each event, in order.
+    var bodies: [String]
 
     static let topKeys: Set<String> = ["device_id", "sent_at", "client_status", "events"]
     static let statusKeys: Set<String> = [
@@ -19,31 +23,36 @@ struct PushEnvelope {
         "event_id", "device_seq", "type", "item_id", "base_version", "recorded_at", "payload",
     ]
 
-    static func decode(_ data: Data) throws(ServerError) -> PushEnvelope {
+    static func decode(_ bytes: [UInt8]) throws(ServerError) -> PushEnvelope {
         let request: PushRequest
+        let tree: JSONValue
         do {
-            request = try JSONCoding.decode(PushRequest.self, from: data)
+            tree = try JSONValue.parse(bytes)
+            request = try JSONCoding.decodeReportingUnknown(PushRequest.self, from: tree).value
         } catch {
             throw ServerError(error)
         }
-        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+        guard case .object(let object) = tree else {
             throw ServerError(.malformedJSON, "the body is not a JSON object")
         }
         try unknown(object, topKeys, "")
-        if let status = object["client_status"] as? [String: Any] { try unknown(status, statusKeys, "/client_status") }
-        let events = object["events"] as? [Any] ?? []
+        if case .object(let status) = object["client_status"] { try unknown(status, statusKeys, "/client_status") }
+        guard case .array(let events) = object["events"] else { return PushEnvelope(request: request, bodies: []) }
+        var bodies: [String] = []
+        bodies.reserveCapacity(events.count)
         for (i, item) in events.enumerated() {
-            guard let event = item as? [String: Any] else {
+            guard case .object(let event) = item else {
                 throw ServerError.field(.invalidField, "/events/\(i)", "an event must be an object")
             }
             try unknown(event, eventKeys, "/events/\(i)")
+            bodies.append(item.jsonText)
         }
-        return PushEnvelope(request: request)
+        return PushEnvelope(request: request, bodies: bodies)
     }
 
     /// `null` counts as absent (Protocol §1), so only present, non-null unknown keys are refused.
-    static func unknown(_ object: [String: Any], _ known: Set<String>, _ pointer: String) throws(ServerError) {
-        if let key = object.keys.sorted().first(where: { !known.contains($0) && !(object[$0] is NSNull) }) {
+    static func unknown(_ object: [String: JSONValue], _ known: Set<String>, _ pointer: String) throws(ServerError) {
+        if let key = object.keys.sorted().first(where: { !known.contains($0) && object[$0] != .null }) {
             throw ServerError.field(.unknownField, pointer + "/" + key, "field is not defined by the protocol")
         }
     }
