@@ -83,7 +83,9 @@ let package = Package(
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"], swiftSettings: strict),
         .testTarget(name: "QRCodeTests", dependencies: ["QRCode"], swiftSettings: strict),
         .testTarget(name: "SupportTests", dependencies: ["Log", "Lifecycle"], swiftSettings: strict),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Log", "Lifecycle"], swiftSettings: strict),
+        .testTarget(
+            name: "HTTPServerTests", dependencies: ["HTTPServer", "Log", "Lifecycle", "KandasTestSupport"],
+            swiftSettings: strict),
         .target(
             name: "KandasTestSupport", dependencies: ["SQLiteKit", "Crypto"], path: "Tests/KandasTestSupport",
             swiftSettings: strict),
@@ -103,7 +105,8 @@ let package = Package(
             name: "CurlTransportTests", dependencies: ["CurlTransport", "KandasClient"], exclude: ["echo_server.py"],
             swiftSettings: strict),
         .testTarget(
-            name: "KandasUploadsTests", dependencies: ["KandasUploads", "HTTPServer"], exclude: ["tus_resume.py"],
+            name: "KandasUploadsTests", dependencies: ["KandasUploads", "HTTPServer", "KandasTestSupport"],
+            exclude: ["tus_resume.py"],
             swiftSettings: strict),
         .testTarget(
             name: "EndToEndTests", dependencies: ["KandasTestSupport", "KandasDomain"], swiftSettings: strict),

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import KandasTestSupport
 import Synchronization
 import Testing
 

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import KandasTestSupport
 import Synchronization
 import Testing
 
@@ -110,7 +111,7 @@ import Testing
         #expect(waitUntil { result.withLock { $0 } != nil })
         #expect(result.withLock { $0 } == "slow done")
         #expect(idle.readAll() == "")
-        #expect(throws: HTTPError.self) { _ = try RawClient(port: s.port) }
+        #expect(throws: TestSupportError.self) { _ = try RawClient(port: s.port) }
         dir.remove()
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import KandasTestSupport
 import Lifecycle
 import Synchronization
 import Testing
@@ -318,7 +319,7 @@ import Testing
         #expect(pong.output == "pong")
         group.triggerShutdown()
         #expect(try await outcome == .requested)
-        #expect(throws: HTTPError.self) { _ = try RawClient(port: port) }
+        #expect(throws: TestSupportError.self) { _ = try RawClient(port: port) }
     }
 
     @Test func bindingATakenPort_throwsListenFailedWithErrno() throws {

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Glibc
 import KandasProtocol
+import KandasTestSupport
 import Testing
 
 @testable import KandasUploads

@@ -3,6 +3,7 @@ import Foundation
 import Glibc
 import HTTPServer
 import KandasProtocol
+import KandasTestSupport
 import KandasUploads
 import Log
 import SQLiteKit
@@ -233,31 +234,19 @@ func waitUntil(_ condition: () -> Bool) -> Bool {
     return false
 }
 
-/// A blocking TCP client for what curl cannot do: cut a body mid-way, hold a PATCH open.
-final class RawClient {
-    let fd: Int32
+/// The size of a file, or -1 if it does not exist.
+func fileSize(_ path: String) -> Int64 {
+    var st = stat()
+    return stat(path, &st) == 0 ? Int64(st.st_size) : -1
+}
 
-    init(port: Int) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = in_port_t(UInt16(port).bigEndian)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let r = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard r == 0 else {
-            close(fd)
-            throw CurlFailure(status: -1, output: "connect failed")
-        }
-        var tv = timeval(tv_sec: 20, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-    }
+func readFile(_ path: String) -> [UInt8] {
+    FileManager.default.contents(atPath: path).map { [UInt8]($0) } ?? []
+}
 
-    deinit { close(fd) }
+func base64(_ digest: Digest) -> String { digest.base64 }
 
+extension RawClient {
     /// Sends the head of a PATCH announcing `length` body bytes.
     func startPatch(
         _ location: String, offset: Int, length: Int, checksum: String? = nil, expectContinue: Bool = false
@@ -270,67 +259,4 @@ final class RawClient {
         if expectContinue { head += "Expect: 100-continue\r\n" }
         send(Array((head + "\r\n").utf8))
     }
-
-    /// Sends bytes; false once the peer closed.
-    @discardableResult
-    func send(_ bytes: [UInt8]) -> Bool {
-        var off = 0
-        while off < bytes.count {
-            let n = bytes.withUnsafeBytes {
-                Glibc.send(fd, $0.baseAddress! + off, bytes.count - off, Int32(MSG_NOSIGNAL))
-            }
-            if n <= 0 { return false }
-            off += n
-        }
-        return true
-    }
-
-    /// Reads until the peer closes (or the receive timeout passes).
-    func readAll() -> String {
-        var out: [UInt8] = []
-        var buf = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = buf.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if n <= 0 { break }
-            out.append(contentsOf: buf[0..<n])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    /// Reads what one `recv` returns (empty on close or timeout).
-    func readSome() -> String {
-        var buf = [UInt8](repeating: 0, count: 65536)
-        let n = buf.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-        return String(decoding: buf[0..<max(0, n)], as: UTF8.self)
-    }
-
-    /// Reads until the server closes the connection: `closed` is true for an orderly close or a
-    /// reset, false if the receive timeout passed with the connection still open.
-    func readUntilClosed() -> (text: String, closed: Bool) {
-        var out: [UInt8] = []
-        var buf = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = buf.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if n > 0 {
-                out.append(contentsOf: buf[0..<n])
-                continue
-            }
-            let closed = n == 0 || errno == ECONNRESET
-            return (String(decoding: out, as: UTF8.self), closed)
-        }
-    }
-
-    func shutdownWrite() { shutdown(fd, Int32(SHUT_WR)) }
 }
-
-/// The size of a file, or -1 if it does not exist.
-func fileSize(_ path: String) -> Int64 {
-    var st = stat()
-    return stat(path, &st) == 0 ? Int64(st.st_size) : -1
-}
-
-func readFile(_ path: String) -> [UInt8] {
-    FileManager.default.contents(atPath: path).map { [UInt8]($0) } ?? []
-}
-
-func base64(_ digest: Digest) -> String { digest.base64 }
