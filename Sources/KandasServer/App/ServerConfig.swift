@@ -119,7 +119,7 @@ public struct ServerConfig: Sendable, Equatable {
     ) throws(CommandError) -> [String: String] {
         for setting in settings {
             if let value = environment[setting.env], !setting.apply(&config, value) {
-                throw CommandError.usage("invalid value for \(setting.env)")
+                throw CommandError.usage("invalid value '\(value)' for \(setting.env): \(setting.help)")
             }
         }
         var extras: [String: String] = [:]
@@ -154,7 +154,9 @@ public struct ServerConfig: Sendable, Equatable {
                 guard index < arguments.count else { throw CommandError.usage("\(name) needs a value") }
                 value = arguments[index]
             }
-            guard setting.apply(&config, value ?? "") else { throw CommandError.usage("invalid value for \(name)") }
+            guard setting.apply(&config, value ?? "") else {
+                throw CommandError.usage("invalid value '\(value ?? "")' for \(name): \(setting.help)")
+            }
             index += 1
         }
         return extras
