@@ -233,6 +233,10 @@ import Testing
         #expect(seen.receipt?["upload_state"] as? String == "corrupt", "\(String(describing: seen.receipt))")
         #expect(seen.completionState == "corrupt")
         #expect(try tus.send("HEAD", location).status == 410)
+        var console = ConsoleClient(port: s.server.port)
+        _ = try console.login("super11", password: s.base.seed.password)
+        let page = try console.get("/console/completions/\(completion)")
+        #expect(page.status == 200 && page.text.contains("corrupt 0/20000 B") && page.text.contains("(0/1)"), "\(page)")
 
         let again = try tus.create(
             attachment: attachment, sha256: sha, size: bytes.count, contentType: "image/jpeg", kind: "photo")
