@@ -59,7 +59,7 @@ let package = Package(
         .target(name: "CurlTransport", dependencies: ["KandasClient", "CCurl"], swiftSettings: strict),
         .target(
             name: "KandasCLI",
-            dependencies: ["KandasClient", "CurlTransport", "KandasProtocol", "KandasDomain", "Log"],
+            dependencies: ["KandasClient", "CurlTransport", "KandasProtocol", "KandasDomain", "Log", "Crypto"],
             swiftSettings: strict),
         .executableTarget(name: "kandas", dependencies: ["KandasCLI"], swiftSettings: strict),
 

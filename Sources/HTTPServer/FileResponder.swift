@@ -6,7 +6,8 @@ import Glibc
 /// The file is opened here, on a handler thread; the loop only calls `sendfile`. Multiple
 /// ranges are answered with the whole file (RFC 9110 §14.2 lets a server ignore `Range`), an
 /// unsatisfiable range with 416 and `Content-Range: bytes */size`, and a `Range` whose
-/// `If-Range` does not match the current `ETag` or `Last-Modified` with the whole file.
+/// `If-Range` does not match the current `ETag` or `Last-Modified` with the whole file. The `ETag`
+/// is the one the handler set (e.g. a content hash), else one made of the size and modification time.
 enum FileResponder {
     static func prepare(
         path: String, contentType: String, response: HTTPResponse, request: HTTPRequest
@@ -22,8 +23,10 @@ enum FileResponder {
                 status: missing.status, headers: missing.headers, body: bytesOf(missing), route: request.routePattern)
         }
         let size = Int64(st.st_size)
+        // A handler that knows a stronger validator (a content hash) sets it; otherwise size and mtime.
         let etag =
-            "\"\(String(size, radix: 16))-\(String(Int64(st.st_mtim.tv_sec), radix: 16))\(String(Int64(st.st_mtim.tv_nsec), radix: 16))\""
+            response.headers["ETag"]
+            ?? "\"\(String(size, radix: 16))-\(String(Int64(st.st_mtim.tv_sec), radix: 16))\(String(Int64(st.st_mtim.tv_nsec), radix: 16))\""
         let lastModified = HTTPDate.format(Int64(st.st_mtim.tv_sec))
         var headers = response.headers
         headers["Content-Type"] = contentType

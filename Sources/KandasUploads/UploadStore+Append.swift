@@ -235,10 +235,12 @@ extension UploadStore {
         let end = w.end
         do {
             let changed = try database.writeSync { db in
-                try db.run(
+                let n = try db.run(
                     "UPDATE tus_uploads SET offset = ?, updated_at = ?, expires_at = ? "
                         + "WHERE upload_id = ? AND state = 'receiving' AND offset = ?", end, now, expires, record.id,
                     w.start)
+                if n == 1 { try stateChanged(db, record, .receiving, bytes: end, at: now) }
+                return n
             }
             guard changed == 1 else { throw UploadError(.uploadExpired) }
         } catch {
@@ -302,9 +304,10 @@ extension UploadStore {
         let now = nowMillis
         do {
             try database.writeSync { db in
-                _ = try db.run(
+                let n = try db.run(
                     "UPDATE tus_uploads SET state = 'corrupt', updated_at = ? WHERE upload_id = ? AND state = 'receiving'",
                     now, record.id)
+                if n == 1 { try stateChanged(db, record, .corrupt, bytes: 0, at: now) }
             }
             try FileIO.unlinkIfPresent(partialPath(record.id))
         } catch {

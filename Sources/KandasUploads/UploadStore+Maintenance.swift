@@ -26,6 +26,7 @@ extension UploadStore {
                         _ = try db.run(
                             "UPDATE tus_uploads SET state = 'corrupt', updated_at = ? WHERE upload_id = ?", nowMillis,
                             record.id)
+                        try stateChanged(db, record, .corrupt, bytes: 0, at: nowMillis)
                     }
                 }
                 try FileIO.unlinkIfPresent(path)
@@ -63,19 +64,22 @@ extension UploadStore {
         let expired = try storage("sweep") {
             try database.readSync { db in
                 try db.query(
-                    "SELECT upload_id FROM tus_uploads WHERE state = 'receiving' AND expires_at <= ?", now
-                ).map { try $0.string("upload_id") }
+                    "SELECT \(UploadRecord.columns) FROM tus_uploads WHERE state = 'receiving' AND expires_at <= ?", now
+                ).map(UploadRecord.init(row:))
             }
         }
-        for id in expired {
+        for record in expired {
+            let id = record.id
             let session = sessions.session(id)
             let closed: Bool = session.state.withLock { state in
                 endWriter(&state, session: session)
                 do {
                     let changed = try database.writeSync { db in
-                        try db.run(
+                        let n = try db.run(
                             "UPDATE tus_uploads SET state = 'expired', updated_at = ? "
                                 + "WHERE upload_id = ? AND state = 'receiving' AND expires_at <= ?", now, id, now)
+                        if n == 1 { try stateChanged(db, record, .expired, bytes: 0, at: now) }
+                        return n
                     }
                     guard changed == 1 else { return false }
                     try FileIO.unlinkIfPresent(partialPath(id))

@@ -24,6 +24,9 @@ public final class UploadStore: Sendable {
     /// Called inside the creation transaction; throw ``UploadError`` (`unknown_attachment`,
     /// `attachment_mismatch`, `forbidden`) to refuse. Arguments: owner, metadata, `Upload-Length`.
     public typealias CreationCheck = @Sendable (Connection, String, UploadMetadata, Int64) throws -> Void
+    /// Called inside the write transaction of every other state change (see ``UploadStateChange``);
+    /// throwing undoes it.
+    public typealias StateHook = @Sendable (Connection, UploadStateChange) throws -> Void
 
     public let configuration: UploadConfiguration
     public let blobs: any BlobStore
@@ -35,6 +38,7 @@ public final class UploadStore: Sendable {
     let logger: Logger
     let onVerified: VerifiedHook?
     let checkCreation: CreationCheck?
+    let onStateChanged: StateHook?
     let sessions = SessionRegistry()
 
     /// Opens the store on a migrated database (see ``registerMigrations(in:)``) and recovers:
@@ -44,11 +48,12 @@ public final class UploadStore: Sendable {
     ///   - clock: the time source (tests inject one to reach expiry).
     ///   - onVerified: the sync engine's link from a verified file to its completion.
     ///   - checkCreation: the sync engine's check that the attachment was declared.
+    ///   - onStateChanged: the sync engine's view of `receiving`, `corrupt`, `expired` and terminated uploads.
     /// - Throws: ``UploadError`` when the folders cannot be created or recovery fails.
     public init(
         database: DatabasePool, configuration: UploadConfiguration, blobs: (any BlobStore)? = nil,
         clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger,
-        onVerified: VerifiedHook? = nil, checkCreation: CreationCheck? = nil
+        onVerified: VerifiedHook? = nil, checkCreation: CreationCheck? = nil, onStateChanged: StateHook? = nil
     ) throws {
         try FileIO.makeDirectories(configuration.partialDirectory)
         self.database = database
@@ -58,6 +63,7 @@ public final class UploadStore: Sendable {
         self.logger = logger
         self.onVerified = onVerified
         self.checkCreation = checkCreation
+        self.onStateChanged = onStateChanged
         let report = try recover()
         recoveryReport.withLock { $0 = report }
         if report != MaintenanceReport() {
@@ -134,6 +140,7 @@ public final class UploadStore: Sendable {
                     metadata: metadata, metadataHeader: metadataHeader, length: length, now: now,
                     expiresAt: min(now + config.expirySeconds * 1000, now + config.maxAgeSeconds * 1000))
                 try record.insert(db)
+                try stateChanged(db, record, .receiving, bytes: 0, at: now)
                 return record.status()
             }
         }
@@ -167,7 +174,9 @@ public final class UploadStore: Sendable {
             endWriter(&state, session: session)
             try storage("terminate") {
                 try database.writeSync { db in
-                    _ = try db.run("DELETE FROM tus_uploads WHERE upload_id = ? AND state = 'receiving'", uploadID)
+                    let deleted = try db.run(
+                        "DELETE FROM tus_uploads WHERE upload_id = ? AND state = 'receiving'", uploadID)
+                    if deleted == 1 { try stateChanged(db, record, .declared, bytes: 0, at: nowMillis) }
                 }
             }
             try FileIO.unlinkIfPresent(partialPath(uploadID))
@@ -206,6 +215,15 @@ public final class UploadStore: Sendable {
             // A retired session was replaced: look the upload up again.
             if let result { return try result.get() }
         }
+    }
+
+    /// Tells the sync side about a state change, in the caller's write transaction.
+    func stateChanged(_ db: Connection, _ record: UploadRecord, _ state: UploadState, bytes: Int64, at: Int64) throws {
+        try onStateChanged?(
+            db,
+            UploadStateChange(
+                uploadID: record.id, owner: record.owner, attachmentID: record.attachmentID, state: state,
+                receivedBytes: bytes, at: UploadRecord.date(at)))
     }
 
     /// Marks a session dead and forgets it.

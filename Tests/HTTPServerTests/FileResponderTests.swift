@@ -1,3 +1,5 @@
+import Foundation
+import Glibc
 import Testing
 
 @testable import HTTPServer
@@ -30,6 +32,27 @@ import Testing
         #expect(!FileResponder.ifRangeMatches("W/\"a\"", etag: "\"a\"", lastModified: "d"))
         #expect(FileResponder.ifRangeMatches("d", etag: "\"a\"", lastModified: "d"))
         #expect(!FileResponder.ifRangeMatches("\"b\"", etag: "\"a\"", lastModified: "d"))
+    }
+
+    @Test func handlerETag_isKept_andDecidesIfRangeAndIfNoneMatch() throws {
+        let path = NSTemporaryDirectory() + "file-responder-\(UUID().uuidString)"
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(repeating: 7, count: 100)))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var response = HTTPResponse(status: .ok, body: .file(path: path, contentType: "image/jpeg"))
+        response.headers["ETag"] = "\"abc\""
+        func prepare(_ headers: [(String, String)]) -> PreparedResponse {
+            var h = HTTPHeaders()
+            for (name, value) in headers { h.add(name, value) }
+            let request = HTTPRequest(method: .get, target: "/f", path: "/f", headers: h)
+            let prepared = FileResponder.prepare(
+                path: path, contentType: "image/jpeg", response: response, request: request)
+            if case .file(let fd, _, _) = prepared.body { close(fd) }
+            return prepared
+        }
+        #expect(prepare([]).headers["ETag"] == "\"abc\"")
+        #expect(prepare([("Range", "bytes=0-9"), ("If-Range", "\"abc\"")]).status == .partialContent)
+        #expect(prepare([("Range", "bytes=0-9"), ("If-Range", "\"other\"")]).status == .ok)
+        #expect(prepare([("If-None-Match", "\"abc\"")]).status == .notModified)
     }
 
     @Test func httpDate_isIMFFixdate() {

@@ -67,6 +67,8 @@ import Testing
         (["admin", "report", "monthly", "--region", "KZ-11", "--month", "2026-10", "--format", "pdf"], "csv, json"),
         (["admin", "devices", "revoke", uuid], "needs --reason"),
         (["admin", "devices", "list", "--status", "gone"], "must be one of"),
+        (["admin", "download", uuid], "download needs --out FILE"),
+        (["admin", "download", "1234", "--out", "x.jpg"], "is not an ID"),
     ]
 
     @Test(arguments: cases)

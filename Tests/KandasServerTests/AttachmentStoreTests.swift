@@ -1,4 +1,5 @@
 import Foundation
+import KandasProtocol
 import KandasTestSupport
 import SQLiteKit
 import Testing
@@ -75,5 +76,53 @@ import Testing
         #expect((incomplete.object["items"] as? [[String: Any]])?.count == 1)
         let attachment = try admin.get("/v1/admin/attachments/\(photoID)")
         #expect(attachment.object["upload_state"] as? String == "verified")
+    }
+
+    @Test func stateChanges_recordTransitionsOnly_andNeverLeaveVerified() throws {
+        let s = try SyncFixture()
+        defer { s.server.cleanup() }
+        let d = try s.enroll("worker111")
+        let (item, member) = try s.addItem(service: 21)
+        let photo = SyncFixture.file(sha: String(repeating: "1", count: 64))
+        let pdf = SyncFixture.file(
+            kind: "document", type: "application/pdf", size: 2000, sha: String(repeating: "2", count: 64))
+        _ = try s.results(d, [SyncFixture.complete(d, item: item, member: member, files: [photo, pdf])])
+        s.server.stop()
+        let photoID = try #require(photo["attachment_id"] as? String)
+        let pdfID = try #require(pdf["attachment_id"] as? String)
+        let db = try Connection(path: s.server.databasePath)
+        func change(_ id: String, _ state: UploadState, _ bytes: Int64) throws {
+            try db.transaction(.immediate) {
+                try AttachmentStore.attachmentStateChanged(
+                    db: db, attachmentID: id, state: state, receivedBytes: bytes, at: 1_800_000_000_000)
+            }
+        }
+        func feedRows() throws -> Int64 {
+            try db.queryOne("SELECT count(*) AS n FROM changes WHERE entity IN ('receipt', 'completion')")?.int("n")
+                ?? -1
+        }
+        func view(_ id: String) throws -> String {
+            let row = try #require(try db.queryOne("SELECT state, received_bytes FROM attachments WHERE id = ?", id))
+            return "\(try row.string("state")) \(try row.int("received_bytes"))"
+        }
+        try db.transaction(.immediate) {
+            try AttachmentStore.attachmentVerified(
+                db: db, attachmentID: photoID, sha256: String(repeating: "1", count: 64), size: 1000, blobKey: "k",
+                at: 1_800_000_000_000)
+        }
+        let start = try feedRows()
+        try change(pdfID, .receiving, 0)
+        #expect(try view(pdfID) == "receiving 0" && feedRows() == start + 2)
+        try change(pdfID, .receiving, 700)
+        try change(pdfID, .receiving, 1400)
+        #expect(try view(pdfID) == "receiving 1400" && feedRows() == start + 2)
+        try change(pdfID, .corrupt, 0)
+        #expect(try view(pdfID) == "corrupt 0" && feedRows() == start + 4)
+        for state in [UploadState.corrupt, .expired, .declared, .receiving] {
+            try change(photoID, state, 0)
+        }
+        #expect(try view(photoID) == "verified 1000" && feedRows() == start + 4)
+        try change(SyncFixture.uuid(), .receiving, 10)
+        #expect(try feedRows() == start + 4)
     }
 }

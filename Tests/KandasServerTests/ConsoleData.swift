@@ -118,7 +118,7 @@ final class ConsoleData: @unchecked Sendable {
 
     /// Stores the bytes as a verified blob and marks the attachment verified, as the uploads module does.
     func verify(_ file: File) throws {
-        guard let path = CompletionDetailPage.blobPath(server.dataDirectory, sha256: file.sha256) else {
+        guard let path = AttachmentContent.blobPath(server.dataDirectory, sha256: file.sha256) else {
             throw TestSupportError("not a content address")
         }
         try FileManager.default.createDirectory(

@@ -14,8 +14,9 @@ final class Fixture: @unchecked Sendable {
     /// Tables that change on authentication alone (last use), left out of "nothing changed" digests.
     static let activityTables: Set<String> = ["sessions", "device_tokens", "device_activity"]
 
-    init() throws {
-        server = try ServerProcess()
+    /// - Parameter arguments: extra `kandas-server serve` settings (e.g. `--upload-sweep-seconds 1`).
+    init(arguments: [String] = []) throws {
+        server = try ServerProcess(arguments: arguments)
         guard let seed = server.seed else { throw TestSupportError("no seed") }
         self.seed = seed
         admin = try server.login("admin")

@@ -145,4 +145,172 @@ import Testing
         #expect(r.status == 503, "\(r)")
         #expect((r.object["checks"] as? [String: String])?["blobs"] == "blob folder not writable")
     }
+
+    // MARK: Upload states reach the attachment, the receipt and the admin API (Protocol §9.3, §11)
+
+    /// The admin view of one attachment (`EvidenceFile`).
+    static func evidence(_ s: SyncFixture, _ attachment: String) throws -> [String: Any] {
+        let r = try s.base.admin.get("/v1/admin/attachments/\(attachment)")
+        guard r.status == 200 else { throw TestSupportError("attachment: \(r)") }
+        return r.object
+    }
+
+    /// What the device's next pull says about `attachment`: its receipt entry (nil without a new receipt)
+    /// and its state in the re-sent completion (nil without one).
+    static func pulled(
+        _ s: SyncFixture, _ d: SyncFixture.Device, _ attachment: String
+    ) throws -> (receipt: [String: Any]?, completionState: String?) {
+        let changes = try s.pull(d).changes
+        func file(_ entity: String) -> [String: Any]? {
+            let data = SyncFixture.entities(changes, entity).last?["data"] as? [String: Any]
+            return (data?["files"] as? [[String: Any]])?.first { $0["attachment_id"] as? String == attachment }
+        }
+        return (file("receipt"), file("completion")?["upload_state"] as? String)
+    }
+
+    @Test func receivingUpload_showsReceivedBytes_withOneReceiptNotOnePerChunk() throws {
+        let s = try SyncFixture()
+        defer { s.server.cleanup() }
+        let d = try s.enroll("worker111")
+        let bytes = TusCurl.jpeg(30_000)
+        let sha = ServerProcessDigest.sha256(bytes)
+        let file = SyncFixture.file(kind: "photo", type: "image/jpeg", size: bytes.count, sha: sha)
+        let attachment = try #require(file["attachment_id"] as? String)
+        _ = try Self.declare(s, d, file)
+        #expect(try Self.evidence(s, attachment)["upload_state"] as? String == "declared")
+        _ = try s.pull(d)
+        let tus = Self.tus(s, d)
+        let created = try tus.create(
+            attachment: attachment, sha256: sha, size: bytes.count, contentType: "image/jpeg", kind: "photo")
+        let location = try #require(created.headers["location"], "\(created)")
+        let atCreation = try Self.evidence(s, attachment)
+        #expect(atCreation["upload_state"] as? String == "receiving")
+        #expect(atCreation["received_bytes"] as? Int == 0)
+        let first = try Self.pulled(s, d, attachment)
+        #expect(first.receipt?["upload_state"] as? String == "receiving", "\(String(describing: first.receipt))")
+        #expect(first.completionState == "receiving")
+        for chunk in 0..<2 {
+            let r = try tus.patch(
+                location, offset: chunk * 10_000, Array(bytes[(chunk * 10_000)..<((chunk + 1) * 10_000)]))
+            #expect(r.status == 204, "\(r)")
+            let view = try Self.evidence(s, attachment)
+            #expect(view["upload_state"] as? String == "receiving")
+            #expect(view["received_bytes"] as? Int == (chunk + 1) * 10_000)
+            // Progress within a state is no transition: no receipt, no completion change for the device.
+            let later = try Self.pulled(s, d, attachment)
+            #expect(later.receipt == nil && later.completionState == nil, "\(String(describing: later.receipt))")
+        }
+        let last = try tus.patch(location, offset: 20_000, Array(bytes[20_000...]))
+        #expect(last.headers["kandas-upload-state"] == "verified", "\(last)")
+        let done = try Self.pulled(s, d, attachment)
+        #expect(done.receipt?["upload_state"] as? String == "verified")
+        #expect(try Self.evidence(s, attachment)["received_bytes"] as? Int == bytes.count)
+    }
+
+    @Test func corruptUpload_isShownToDeviceAndAdmin_andAReuploadStillVerifies() throws {
+        let s = try SyncFixture()
+        defer { s.server.cleanup() }
+        let d = try s.enroll("worker111")
+        let bytes = TusCurl.jpeg(20_000)
+        let sha = ServerProcessDigest.sha256(bytes)
+        let file = SyncFixture.file(kind: "photo", type: "image/jpeg", size: bytes.count, sha: sha)
+        let attachment = try #require(file["attachment_id"] as? String)
+        let completion = try Self.declare(s, d, file)
+        let tus = Self.tus(s, d)
+        let created = try tus.create(
+            attachment: attachment, sha256: sha, size: bytes.count, contentType: "image/jpeg", kind: "photo")
+        let location = try #require(created.headers["location"], "\(created)")
+        // A JPEG of the right size whose bytes are not the declared ones.
+        let wrong = try tus.patch(location, offset: 0, TusCurl.jpeg(20_000, seed: 9))
+        #expect(wrong.status == 460 && wrong.body.contains("file_digest_mismatch"), "\(wrong)")
+        let view = try Self.evidence(s, attachment)
+        #expect(view["upload_state"] as? String == "corrupt")
+        #expect(view["received_bytes"] as? Int == 0)
+        let detail = try s.base.admin.get("/v1/admin/completions/\(completion)")
+        #expect(detail.object["files_verified"] as? Int == 0)
+        #expect(detail.object["completeness"] as? String == "incomplete")
+        let seen = try Self.pulled(s, d, attachment)
+        #expect(seen.receipt?["upload_state"] as? String == "corrupt", "\(String(describing: seen.receipt))")
+        #expect(seen.completionState == "corrupt")
+        #expect(try tus.send("HEAD", location).status == 410)
+        var console = ConsoleClient(port: s.server.port)
+        _ = try console.login("super11", password: s.base.seed.password)
+        let page = try console.get("/console/completions/\(completion)")
+        #expect(page.status == 200 && page.text.contains("corrupt 0/20000 B") && page.text.contains("(0/1)"), "\(page)")
+
+        let again = try tus.create(
+            attachment: attachment, sha256: sha, size: bytes.count, contentType: "image/jpeg", kind: "photo")
+        let second = try #require(again.headers["location"], "\(again)")
+        #expect(again.status == 201 && second != location)
+        #expect(try Self.evidence(s, attachment)["upload_state"] as? String == "receiving")
+        let ok = try tus.patch(second, offset: 0, bytes)
+        #expect(ok.headers["kandas-upload-state"] == "verified", "\(ok)")
+        let receipt = try #require(try Self.pulled(s, d, attachment).receipt)
+        #expect(receipt["upload_state"] as? String == "verified" && receipt["sha256"] as? String == sha)
+        let verified = try s.base.admin.get("/v1/admin/completions/\(completion)")
+        #expect(verified.object["completeness"] as? String == "complete")
+    }
+
+    @Test func magicBytesMismatch_andTermination_reachTheAttachment() throws {
+        let s = try SyncFixture()
+        defer { s.server.cleanup() }
+        let d = try s.enroll("worker111")
+        let pdf = TusCurl.pdf(8_000)
+        let sha = ServerProcessDigest.sha256(pdf)
+        let file = SyncFixture.file(kind: "document", type: "application/pdf", size: pdf.count, sha: sha)
+        let attachment = try #require(file["attachment_id"] as? String)
+        _ = try Self.declare(s, d, file)
+        let tus = Self.tus(s, d)
+        func create() throws -> String {
+            let r = try tus.create(
+                attachment: attachment, sha256: sha, size: pdf.count, contentType: "application/pdf",
+                kind: "document")
+            return try #require(r.headers["location"], "\(r)")
+        }
+        let first = try create()
+        let jpeg = try tus.patch(first, offset: 0, TusCurl.jpeg(100))
+        #expect(jpeg.status == 422 && jpeg.body.contains("content_type_mismatch"), "\(jpeg)")
+        #expect(try Self.evidence(s, attachment)["upload_state"] as? String == "corrupt")
+        #expect(try Self.pulled(s, d, attachment).receipt?["upload_state"] as? String == "corrupt")
+        let second = try create()
+        #expect(try tus.patch(second, offset: 0, Array(pdf[0..<4_000])).status == 204)
+        #expect(try tus.send("DELETE", second).status == 204)
+        let view = try Self.evidence(s, attachment)
+        #expect(view["upload_state"] as? String == "declared" && view["received_bytes"] as? Int == 0, "\(view)")
+        #expect(try Self.pulled(s, d, attachment).receipt?["upload_state"] as? String == "declared")
+    }
+
+    @Test func sweeper_expiresAnUploadPastItsExpiry_inARunningServer() throws {
+        let s = try SyncFixture(arguments: ["--upload-sweep-seconds", "1"])
+        defer { s.server.cleanup() }
+        let d = try s.enroll("worker111")
+        let bytes = TusCurl.jpeg(20_000)
+        let sha = ServerProcessDigest.sha256(bytes)
+        let file = SyncFixture.file(kind: "photo", type: "image/jpeg", size: bytes.count, sha: sha)
+        let attachment = try #require(file["attachment_id"] as? String)
+        _ = try Self.declare(s, d, file)
+        let tus = Self.tus(s, d)
+        let created = try tus.create(
+            attachment: attachment, sha256: sha, size: bytes.count, contentType: "image/jpeg", kind: "photo")
+        let location = try #require(created.headers["location"], "\(created)")
+        #expect(try tus.patch(location, offset: 0, Array(bytes[0..<8_000])).status == 204)
+        #expect(try Self.evidence(s, attachment)["received_bytes"] as? Int == 8_000)
+        // Past Upload-Expires (last PATCH + 7 days): the running sweeper, not a request, must close it.
+        try s.server.setClockOffset(seconds: 8 * 86_400)
+        // Sessions expire too when the clock jumps: a fresh login watches the attachment.
+        let admin = try s.server.login("admin")
+        var view: [String: Any] = [:]
+        for _ in 0..<600 where view["upload_state"] as? String != "expired" {
+            view = try admin.get("/v1/admin/attachments/\(attachment)").object
+            if view["upload_state"] as? String != "expired" { Thread.sleep(forTimeInterval: 0.1) }
+        }
+        #expect(view["upload_state"] as? String == "expired", "\(view)")
+        #expect(view["received_bytes"] as? Int == 0)
+        // Back to the present so that the device's token works again; the upload stays expired.
+        try s.server.setClockOffset(seconds: 0)
+        #expect(try Self.pulled(s, d, attachment).receipt?["upload_state"] as? String == "expired")
+        #expect(try tus.send("HEAD", location).status == 410)
+        let partial = s.server.dataDirectory + "/uploads/partial"
+        #expect((try FileManager.default.contentsOfDirectory(atPath: partial)).isEmpty)
+    }
 }

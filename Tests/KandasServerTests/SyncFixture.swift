@@ -27,7 +27,7 @@ final class SyncFixture: @unchecked Sendable {
         }
     }
 
-    init() throws { base = try Fixture() }
+    init(arguments: [String] = []) throws { base = try Fixture(arguments: arguments) }
 
     /// Enrolls a device for `worker` with a fresh enrollment code from the admin API.
     func enroll(_ worker: String) throws -> Device {

@@ -2,6 +2,8 @@ import Crypto
 import Foundation
 import Glibc
 import KandasProtocol
+import SQLiteKit
+import Synchronization
 import Testing
 
 @testable import KandasUploads
@@ -103,6 +105,71 @@ struct UploadStoreTests {
         sweeper.stop()
         let error = #expect(throws: UploadError.self) { try f.store.status(owner: "o", uploadID: id) }
         #expect(error?.code == .uploadExpired)
+        await f.stop()
+    }
+
+    // MARK: onStateChanged
+
+    /// A store whose `onStateChanged` hook records each change with the upload's row as the hook's
+    /// transaction sees it ("state offset", or "gone"), and throws while `failing` is set.
+    final class StateLog: Sendable {
+        private let list = Mutex<[(UploadStateChange, String)]>([])
+        let failing = Mutex(false)
+        var all: [(change: UploadStateChange, row: String)] { list.withLock { $0.map { ($0.0, $0.1) } } }
+        func hook(_ db: SQLiteKit.Connection, _ change: UploadStateChange) throws {
+            if failing.withLock({ $0 }) { throw UploadError(.internalError, detail: "hook refused") }
+            let row = try db.queryOne("SELECT state, offset FROM tus_uploads WHERE upload_id = ?", change.uploadID)
+            let seen = try row.map { "\(try $0.string("state")) \(try $0.int("offset"))" } ?? "gone"
+            list.withLock { $0.append((change, seen)) }
+        }
+    }
+
+    private func withStateLog(_ f: UploadFixture) throws -> StateLog {
+        let log = StateLog()
+        let clock = f.clock
+        f.store = try UploadStore(
+            database: f.pool, configuration: f.configuration, clock: { clock.date }, logger: .disabled,
+            onStateChanged: { db, change in try log.hook(db, change) })
+        return log
+    }
+
+    @Test func stateHook_seesCreationChunksCorruptionExpiryAndTermination_insideTheirTransactions() async throws {
+        let f = try UploadFixture(live: false)
+        let log = try withStateLog(f)
+        let data = Sample.pdf(30_000)
+        let first = try create(f, data).uploadID
+        _ = try append(f, first, at: 0, data[0..<10_000])
+        _ = try append(f, first, at: 10_000, data[10_000..<20_000])
+        // The last chunk with other bytes: the whole-file digest fails.
+        #expect(throws: UploadError.self) { try append(f, first, at: 20_000, Sample.pdf(10_000, seed: 7)[...]) }
+        let second = try create(f, Sample.pdf(2_000, seed: 4)).uploadID
+        _ = try append(f, second, at: 0, Sample.pdf(2_000, seed: 4)[0..<500])
+        f.clock.advance(seconds: 8 * 86_400)
+        try f.store.sweep()
+        let third = try create(f, Sample.pdf(900, seed: 5)).uploadID
+        try f.store.terminate(owner: "o", uploadID: third)
+        let seen = log.all.map { "\($0.change.state.rawValue) \($0.change.receivedBytes) | \($0.row)" }
+        #expect(
+            seen == [
+                "receiving 0 | receiving 0", "receiving 10000 | receiving 10000", "receiving 20000 | receiving 20000",
+                "corrupt 0 | corrupt 20000", "receiving 0 | receiving 0", "receiving 500 | receiving 500",
+                "expired 0 | expired 500", "receiving 0 | receiving 0", "declared 0 | gone",
+            ])
+        #expect(log.all.map(\.change.uploadID) == [first, first, first, first, second, second, second, third, third])
+        #expect(log.all.allSatisfy { $0.change.owner == "o" })
+        await f.stop()
+    }
+
+    @Test func failingStateHook_undoesTheChunkCommit() async throws {
+        let f = try UploadFixture(live: false)
+        let log = try withStateLog(f)
+        let data = Sample.pdf(20_000)
+        let id = try create(f, data).uploadID
+        log.failing.withLock { $0 = true }
+        #expect(throws: UploadError.self) { try append(f, id, at: 0, data[0..<10_000]) }
+        log.failing.withLock { $0 = false }
+        #expect(try f.store.status(owner: "o", uploadID: id).offset == 0)
+        #expect(try append(f, id, at: 0, data[0..<10_000]).offset == 10_000)
         await f.stop()
     }
 }

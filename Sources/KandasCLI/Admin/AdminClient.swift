@@ -75,11 +75,13 @@ public struct AdminClient: Sendable {
 
     /// Sends one request; returns a 2xx response, throws for anything else.
     ///
+    /// - Parameter headers: extra request header fields (e.g. `Range`).
     /// - Throws: `CLIError.runtime` for problem responses, non-Kandas answers and network failures.
     public func send(
-        _ method: String, _ path: String, query: [(String, String)] = [], body: Body = .none
+        _ method: String, _ path: String, query: [(String, String)] = [], body: Body = .none,
+        headers extra: [(name: String, value: String)] = []
     ) async throws(CLIError) -> TransportResponse {
-        var headers: [(name: String, value: String)] = [("Accept", "application/json")]
+        var headers: [(name: String, value: String)] = [("Accept", "application/json")] + extra
         if let token { headers.append((HeaderName.authorization, "Bearer " + token)) }
         let unsafe = method != "GET" && method != "HEAD"
         // §1.3: login and logout take no key; every other unsafe request needs one, reused on retries.

@@ -10,7 +10,7 @@ public enum CommandRegistry {
         AdminLoginCommand.self, AdminLogoutCommand.self, AdminUsersListCommand.self, AdminUsersCreateCommand.self,
         AdminCodesCreateCommand.self, AdminFamiliesListCommand.self, AdminFamiliesShowCommand.self,
         AdminImportCommand.self, AdminUploadsCommand.self, AdminReviewCommand.self, AdminReportMonthlyCommand.self,
-        AdminDevicesListCommand.self, AdminDevicesRevokeCommand.self,
+        AdminDevicesListCommand.self, AdminDevicesRevokeCommand.self, AdminDownloadCommand.self,
     ]
 
     /// One-line descriptions of the command groups.

@@ -109,6 +109,8 @@ public enum EndpointTable {
         Endpoint(
             .post, admin + "/completions/:id/reviews", .staff(roles: .writers), writes: true, CompletionHandlers.review),
         Endpoint(.get, admin + "/attachments/:id", .staff(roles: .readers), CompletionHandlers.attachment),
+        Endpoint(
+            .get, admin + "/attachments/:id/content", .staff(roles: .readers), CompletionHandlers.attachmentContent),
         Endpoint(.get, admin + "/conflicts", .staff(roles: .readers), ConflictHandlers.list),
         Endpoint(.get, admin + "/conflicts/:id", .staff(roles: .readers), ConflictHandlers.get),
         Endpoint(

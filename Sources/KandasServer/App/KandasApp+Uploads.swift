@@ -7,12 +7,13 @@ import SQLiteKit
 
 extension KandasApp {
     /// The upload store on `<data>/uploads/partial` and `<data>/blobs`, with the published limits
-    /// (Protocol §16) and the sync engine's two hooks.
+    /// (Protocol §16) and the sync engine's three hooks.
     ///
     /// `checkCreation` refuses an upload whose attachment no accepted event of this device declared
     /// with the same hash, size and type; `onVerified` marks the attachment verified, recounts the
     /// completion's k of n and issues receipts inside the transaction that marks the upload
-    /// verified, so a verified upload without its receipt can never be committed.
+    /// verified, so a verified upload without its receipt can never be committed; `onStateChanged`
+    /// does the same for `receiving` (and its byte count), `corrupt`, `expired` and terminations.
     static func makeUploadStore(
         config: ServerConfig, pool: DatabasePool, clock: ServerClock, logger: Logger
     ) throws -> UploadStore {
@@ -34,6 +35,12 @@ extension KandasApp {
                     // The uploads module answers its own errors; keep the sync engine's code.
                     throw UploadError(error.code, detail: error.detail)
                 }
+            },
+            onStateChanged: { db, change in
+                try AttachmentStore.attachmentStateChanged(
+                    db: db, attachmentID: change.attachmentID.description, state: change.state,
+                    receivedBytes: change.receivedBytes,
+                    at: Int64((change.at.timeIntervalSince1970 * 1000).rounded(.down)))
             })
     }
 
@@ -70,7 +77,9 @@ extension KandasApp {
     }
 
     /// Starts the background sweep of expired partial uploads; stop it before closing the store.
-    func startUploadSweeper(every interval: Duration = .seconds(60)) -> UploadSweeper? {
+    ///
+    /// The interval is ``ServerConfig/uploadSweepSeconds`` (`--upload-sweep-seconds`).
+    func startUploadSweeper(every interval: Duration) -> UploadSweeper? {
         uploads?.startSweeper(every: interval)
     }
 

@@ -23,6 +23,8 @@ public struct ServerConfig: Sendable, Equatable {
     public var minFreeDiskBytes: Int64 = 256 << 20
     /// Take the client address from `X-Forwarded-For` (set by the reverse proxy) for rate limits and the audit log.
     public var trustProxy = false
+    /// Seconds between two sweeps of expired partial uploads (Protocol §10.6).
+    public var uploadSweepSeconds: Int = 60
     /// Test-only: a file holding a clock offset in seconds, read on every request (never set in production).
     public var testClockFile: String?
 
@@ -89,6 +91,14 @@ public struct ServerConfig: Sendable, Equatable {
             return v == "true" || v == "false"
         },
         Setting(
+            flag: "--upload-sweep-seconds", env: "KANDAS_UPLOAD_SWEEP_SECONDS",
+            help: "seconds between sweeps of expired uploads (1-86400, default 60)"
+        ) { c, v in
+            guard let n = Int(v), (1...86_400).contains(n) else { return false }
+            c.uploadSweepSeconds = n
+            return true
+        },
+        Setting(
             flag: "--test-clock-file", env: "KANDAS_TEST_CLOCK_FILE",
             help: "TESTS ONLY: file with a clock offset in seconds"
         ) { c, v in
@@ -109,7 +119,7 @@ public struct ServerConfig: Sendable, Equatable {
     ) throws(CommandError) -> [String: String] {
         for setting in settings {
             if let value = environment[setting.env], !setting.apply(&config, value) {
-                throw CommandError.usage("invalid value for \(setting.env)")
+                throw CommandError.usage("invalid value '\(value)' for \(setting.env): \(setting.help)")
             }
         }
         var extras: [String: String] = [:]
@@ -144,7 +154,9 @@ public struct ServerConfig: Sendable, Equatable {
                 guard index < arguments.count else { throw CommandError.usage("\(name) needs a value") }
                 value = arguments[index]
             }
-            guard setting.apply(&config, value ?? "") else { throw CommandError.usage("invalid value for \(name)") }
+            guard setting.apply(&config, value ?? "") else {
+                throw CommandError.usage("invalid value '\(value ?? "")' for \(name): \(setting.help)")
+            }
             index += 1
         }
         return extras

@@ -131,7 +131,7 @@ public enum ServerCommand {
             ])
         // Expired partial uploads are swept in the background while serving (Protocol §10.5); the
         // sweeper stops after the server, before the store closes.
-        let sweeper = app.startUploadSweeper()
+        let sweeper = app.startUploadSweeper(every: .seconds(config.uploadSweepSeconds))
         let group = ServiceGroup(services: [server], logger: log)
         _ = try await group.run()
         sweeper?.stop()

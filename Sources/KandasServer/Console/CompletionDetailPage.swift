@@ -221,41 +221,9 @@ enum CompletionDetailPage {
         return ctx.redirect("/console/completions/\(id)?reviewed=1")
     }
 
-    /// Content types served inline; anything else is downloaded as octet-stream.
-    static let inlineTypes: Set<String> = [
-        "image/jpeg", "image/png", "image/heic", "video/mp4", "video/quicktime", "video/3gpp", "video/webm",
-        "application/pdf",
-    ]
-
-    /// The verified bytes of an attachment in scope, from the content-addressed blob folder, with
-    /// `Range` (so video seeks), `ETag` and `Last-Modified` from the engine's file responder.
+    /// The verified bytes of an attachment in scope (``AttachmentContent``, shared with the admin API).
     static func content(_ ctx: ConsoleContext) throws -> HTTPResponse {
-        let id = try ctx.id()
-        let s = CompletionHandlers.scope(ctx.actor, alias: "c")
-        let row = try ctx.read { db in
-            try db.queryOne(
-                "SELECT a.sha256, a.content_type, a.state FROM attachments a JOIN completions c ON c.id = a.completion_id"
-                    + " WHERE a.id = ? AND \(s.sql)", values: [.text(id)] + s.args)
-        }
-        guard let row else { throw ServerError(.notFound, "no such attachment") }
-        guard try row.string("state") == "verified" else {
-            throw ServerError(.conflict, "the file is not verified yet")
-        }
-        guard let path = blobPath(ctx.app.config.dataDirectory, sha256: try row.string("sha256")) else {
-            throw ServerError(.internalError, "stored hash is not a content address")
-        }
-        let declared = try row.string("content_type")
-        let type = inlineTypes.contains(declared) ? declared : "application/octet-stream"
-        var response = HTTPResponse(status: .ok, body: .file(path: path, contentType: type))
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Cache-Control"] = "private, max-age=3600"
-        response.headers["Content-Disposition"] = type == "application/octet-stream" ? "attachment" : "inline"
-        return response
-    }
-
-    /// Where the local blob store keeps a verified file: KandasUploads' `LocalBlobStore` under `<data>/blobs`
-    /// (`ab/cd/<sha256>`); nil for anything that is not a content address.
-    static func blobPath(_ dataDirectory: String, sha256: String) -> String? {
-        (try? LocalBlobStore(root: dataDirectory + "/blobs"))?.localPath(sha256: sha256)
+        try AttachmentContent.response(
+            id: try ctx.id(), actor: ctx.actor, dataDirectory: ctx.app.config.dataDirectory, read: ctx.read)
     }
 }

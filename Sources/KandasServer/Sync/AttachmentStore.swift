@@ -5,9 +5,11 @@ public import SQLiteKit
 ///
 /// A `complete` or `amend` event declares files (`attachments` rows, state `declared`). The
 /// uploads module (tus, Protocol §10) calls ``checkCreation(_:deviceID:attachmentID:sha256:size:contentType:)``
-/// when a device creates an upload, and ``attachmentVerified(db:attachmentID:sha256:size:blobKey:at:)``
+/// when a device creates an upload, ``attachmentVerified(db:attachmentID:sha256:size:blobKey:at:)``
 /// from its `onVerified` hook, inside the write transaction that marks the upload verified, so the
-/// completion's completeness and the receipt commit atomically with the blob's verification.
+/// completion's completeness and the receipt commit atomically with the blob's verification, and
+/// ``attachmentStateChanged(db:attachmentID:state:receivedBytes:at:)`` from its `onStateChanged` hook
+/// for every other state (receiving, corrupt, expired, terminated).
 public enum AttachmentStore {
     static let columns =
         "a.id, a.completion_id, a.kind, a.content_type, a.size, a.sha256, a.captured_at, a.source, a.file_name,"
@@ -135,20 +137,39 @@ public enum AttachmentStore {
         try issueReceipts(db, completionID: completionID, familyID: familyID, now: at)
     }
 
-    /// Moves a declared file to `receiving`, `corrupt` or `expired` (the uploads module's view), with a receipt.
+    /// Records the uploads module's view of a file that is not verified: `receiving` (with the bytes
+    /// durably stored), `corrupt`, `expired`, or `declared` again after a termination.
+    ///
+    /// Called by the `onStateChanged` hook inside the uploads module's own write transaction, so the
+    /// attachment and the upload never disagree. A transition changes `upload_state`, records the
+    /// completion in the change feed and issues receipts (Protocol §11); progress within `receiving`
+    /// only updates `received_bytes` (seen by the admin API), because a receipt per chunk would flood
+    /// the change feed during a large video upload. A verified file never leaves `verified`, and an
+    /// undeclared ID changes nothing (the creation check refuses those uploads anyway).
+    /// - Parameter at: the time of the change, milliseconds since 1970.
+    /// - Throws: `SQLiteError` from the store.
     public static func attachmentStateChanged(
         db: Connection, attachmentID: String, state: UploadState, receivedBytes: Int64, at: Int64
     ) throws {
-        guard state != .verified, state != .declared,
+        guard state != .verified,
             let row = try db.queryOne(
-                "SELECT a.completion_id, c.family_id FROM attachments a JOIN completions c ON c.id = a.completion_id"
-                    + " WHERE a.id = ? AND a.state != 'verified'", attachmentID)
+                "SELECT a.completion_id, a.state, a.received_bytes, c.family_id FROM attachments a"
+                    + " JOIN completions c ON c.id = a.completion_id WHERE a.id = ? AND a.state != 'verified'",
+                attachmentID)
         else { return }
+        guard try row.string("state") != state.rawValue else {
+            if try row.int("received_bytes") != receivedBytes {
+                _ = try db.run("UPDATE attachments SET received_bytes = ? WHERE id = ?", receivedBytes, attachmentID)
+            }
+            return
+        }
         _ = try db.run(
             "UPDATE attachments SET state = ?, received_bytes = ? WHERE id = ?", state.rawValue, receivedBytes,
             attachmentID)
-        try issueReceipts(
-            db, completionID: try row.string("completion_id"), familyID: try row.string("family_id"), now: at)
+        let completionID = try row.string("completion_id")
+        let familyID = try row.string("family_id")
+        try SyncFeed.record(db, entity: "completion", id: completionID, familyID: familyID, now: at)
+        try issueReceipts(db, completionID: completionID, familyID: familyID, now: at)
     }
 
     /// The uploads module's creation check (Protocol §10.2): the attachment was declared by an accepted

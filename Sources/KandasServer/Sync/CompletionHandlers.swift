@@ -198,4 +198,11 @@ enum CompletionHandlers {
         }
         return try ctx.json(file)
     }
+
+    /// `GET /v1/admin/attachments/{id}/content`: the verified bytes (``AttachmentContent``), same roles
+    /// and scope as ``attachment(_:)``.
+    static func attachmentContent(_ ctx: RequestContext) throws -> HTTPResponse {
+        try AttachmentContent.response(
+            id: try ctx.id("id"), actor: ctx.actor, dataDirectory: ctx.app.config.dataDirectory, read: ctx.read)
+    }
 }
