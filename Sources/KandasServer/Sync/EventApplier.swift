@@ -53,15 +53,22 @@ enum EventApplier {
         }
     }
 
+    /// Built once: a statement's SQL is its cache key, hashed per run and best not rebuilt per event too.
+    static let itemSQL =
+        "SELECT i.id, i.plan_id, i.family_id, i.member_id, i.service_code, i.status, i.version,"
+        + " p.status AS plan_status, f.region_id, f.career_centre_id, f.settlement_latitude,"
+        + " f.settlement_longitude FROM plan_items i"
+        + " JOIN plans p ON p.id = i.plan_id JOIN families f ON f.id = i.family_id WHERE i.id = ?"
+        + " AND EXISTS(SELECT 1 FROM family_workers fw WHERE fw.family_id = i.family_id AND fw.user_id = ?)"
+    static let insertCompletionSQL =
+        "INSERT INTO completions(id, item_id, plan_id, family_id, member_id, region_id, career_centre_id,"
+        + " service_code, device_id, user_id, state, rev, is_primary, performed_at, recorded_at, received_at,"
+        + " clock_skew_ms, note, location, event_seq, created_at, updated_at, evidence_flags)"
+        + " VALUES(?,?,?,?,?,?,?,?,?,?,'active',1,1,?,?,?,?,?,?,?,?,?,?)"
+
     static func item(_ db: Connection, _ event: DeviceEvent, actor: Actor) throws -> Item {
         guard
-            let row = try db.queryOne(
-                "SELECT i.id, i.plan_id, i.family_id, i.member_id, i.service_code, i.status, i.version,"
-                    + " p.status AS plan_status, f.region_id, f.career_centre_id, f.settlement_latitude,"
-                    + " f.settlement_longitude FROM plan_items i"
-                    + " JOIN plans p ON p.id = i.plan_id JOIN families f ON f.id = i.family_id WHERE i.id = ?"
-                    + " AND EXISTS(SELECT 1 FROM family_workers fw WHERE fw.family_id = i.family_id AND fw.user_id = ?)",
-                event.itemID.description, actor.userID)
+            let row = try db.queryOne(itemSQL, event.itemID.description, actor.userID)
         else { throw Rejection(.unknownItem, "/item_id: no such plan item") }
         let item = Item(
             id: try row.string("id"), planID: try row.string("plan_id"), familyID: try row.string("family_id"),
@@ -158,10 +165,7 @@ enum EventApplier {
             skewMilliseconds: actor.skewMilliseconds, performedAt: p.performedAt.millisecondsSince1970,
             recordedAt: event.recordedAt.millisecondsSince1970)
         _ = try db.run(
-            "INSERT INTO completions(id, item_id, plan_id, family_id, member_id, region_id, career_centre_id,"
-                + " service_code, device_id, user_id, state, rev, is_primary, performed_at, recorded_at, received_at,"
-                + " clock_skew_ms, note, location, event_seq, created_at, updated_at, evidence_flags)"
-                + " VALUES(?,?,?,?,?,?,?,?,?,?,'active',1,1,?,?,?,?,?,?,?,?,?,?)", id, item.id, item.planID,
+            insertCompletionSQL, id, item.id, item.planID,
             item.familyID, item.memberID, item.regionID, item.centreID, item.serviceCode, actor.deviceID, actor.userID,
             p.performedAt.millisecondsSince1970, event.recordedAt.millisecondsSince1970, actor.now,
             actor.skewMilliseconds, p.note, try p.location.map(jsonText), seq, actor.now, actor.now,

@@ -28,7 +28,12 @@ struct PushEnvelope {
         let tree: JSONValue
         do {
             tree = try JSONValue.parse(bytes)
-            request = try JSONCoding.decodeReportingUnknown(PushRequest.self, from: tree).value
+            // The direct read covers the common shapes; the generic decoder gives the same value or the error.
+            if let fast = PushRequest.decodeFast(tree) {
+                request = fast
+            } else {
+                request = try JSONCoding.decodeReportingUnknown(PushRequest.self, from: tree).value
+            }
         } catch {
             throw ServerError(error)
         }
@@ -52,6 +57,8 @@ struct PushEnvelope {
 
     /// `null` counts as absent (Protocol §1), so only present, non-null unknown keys are refused.
     static func unknown(_ object: [String: JSONValue], _ known: Set<String>, _ pointer: String) throws(ServerError) {
+        // Sorting only when there is an unknown key: the first in key order is the one reported.
+        guard object.contains(where: { !known.contains($0.key) && $0.value != .null }) else { return }
         if let key = object.keys.sorted().first(where: { !known.contains($0) && object[$0] != .null }) {
             throw ServerError.field(.unknownField, pointer + "/" + key, "field is not defined by the protocol")
         }

@@ -128,10 +128,11 @@ enum PushHandler {
             return try EventOutcomes.result(db, deviceID: actor.deviceID, eventID: id)
         }
         var result = EventResult(eventID: event.eventID, deviceSeq: event.deviceSeq, outcome: .accepted)
-        try db.execute("SAVEPOINT event")
+        // Prepared once (the statement cache), not parsed per event as `execute` would.
+        try db.run("SAVEPOINT event")
         do {
             let applied = try EventApplier.apply(db, event, seq: seq, actor: actor)
-            try db.execute("RELEASE event")
+            try db.run("RELEASE event")
             try insert(
                 db, event, seq: seq, body: body, actor: actor, original: true, outcome: "accepted", code: nil,
                 applied: applied)
@@ -142,7 +143,7 @@ enum PushHandler {
         } catch let rejection as EventValidation.Rejection {
             // One bad event never blocks the rest: its writes are undone, it is stored rejected (§6.2).
             try db.execute("ROLLBACK TO event")
-            try db.execute("RELEASE event")
+            try db.run("RELEASE event")
             try insert(
                 db, event, seq: seq, body: body, actor: actor, original: true, outcome: "rejected",
                 code: rejection.code, detail: rejection.detail)
@@ -154,14 +155,18 @@ enum PushHandler {
         return result
     }
 
+    /// Built once: a statement's SQL is its cache key, so it is hashed per run and best not rebuilt too.
+    static let insertSQL =
+        "INSERT INTO device_events(seq, device_id, device_seq, event_id, user_id, original, type, item_id, body,"
+        + " received_at, recorded_at, clock_skew_ms, outcome, code, detail, completion_id, completion_rev,"
+        + " conflict_ids) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+
     static func insert(
         _ db: Connection, _ event: DeviceEvent, seq: Int64, body: String, actor: EventApplier.Actor, original: Bool,
         outcome: String, code: ErrorCode?, detail: String? = nil, applied: EventApplier.Applied? = nil
     ) throws {
         _ = try db.run(
-            "INSERT INTO device_events(seq, device_id, device_seq, event_id, user_id, original, type, item_id, body,"
-                + " received_at, recorded_at, clock_skew_ms, outcome, code, detail, completion_id, completion_rev,"
-                + " conflict_ids) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            insertSQL,
             values: [
                 .integer(seq), .text(actor.deviceID), .integer(Int64(event.deviceSeq)),
                 .text(event.eventID.description), .text(actor.userID), .integer(original ? 1 : 0),
@@ -170,7 +175,12 @@ enum PushHandler {
                 code.map { .text($0.rawValue) } ?? .null, detail.map { .text($0) } ?? .null,
                 applied?.completionID.map { .text($0) } ?? .null,
                 applied?.completionRev.map { .integer(Int64($0)) } ?? .null,
-                .text(JSONValue.array((applied?.conflictIDs ?? []).map { .string($0) }).jsonText),
+                .text(conflictIDsText(applied?.conflictIDs ?? [])),
             ])
+    }
+
+    /// The `conflict_ids` column text; the usual empty list without building a JSON tree.
+    static func conflictIDsText(_ ids: [String]) -> String {
+        ids.isEmpty ? "[]" : JSONValue.array(ids.map { .string($0) }).jsonText
     }
 }
