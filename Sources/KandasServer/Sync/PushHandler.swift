@@ -71,6 +71,9 @@ enum PushHandler {
                 try db.queryOne("SELECT max(seq) AS n FROM device_events")?.optionalInt("n") ?? 0,
                 try db.queryOne("SELECT seq FROM sqlite_sequence WHERE name = 'device_events'")?.optionalInt("seq")
                     ?? 0) + 1
+        var actor = actor
+        actor.feedStart =
+            try db.queryOne("SELECT seq FROM sqlite_sequence WHERE name = 'changes'")?.optionalInt("seq") ?? 0
         var results: [EventResult] = []
         results.reserveCapacity(events.count)
         for (i, event) in events.enumerated() {
@@ -128,11 +131,13 @@ enum PushHandler {
             return try EventOutcomes.result(db, deviceID: actor.deviceID, eventID: id)
         }
         var result = EventResult(eventID: event.eventID, deviceSeq: event.deviceSeq, outcome: .accepted)
-        // Prepared once (the statement cache), not parsed per event as `execute` would.
-        try db.run("SAVEPOINT event")
+        // Prepared once (the statement cache), not parsed per event as `execute` would; and only for
+        // events that can be rejected after a write (a savepoint copies every page the event touches).
+        let savepoint = EventApplier.needsSavepoint(event)
+        if savepoint { try db.run("SAVEPOINT event") }
         do {
             let applied = try EventApplier.apply(db, event, seq: seq, actor: actor)
-            try db.run("RELEASE event")
+            if savepoint { try db.run("RELEASE event") }
             try insert(
                 db, event, seq: seq, body: body, actor: actor, original: true, outcome: "accepted", code: nil,
                 applied: applied)
@@ -142,8 +147,10 @@ enum PushHandler {
             result.conflictIDs = conflicts.isEmpty ? nil : conflicts
         } catch let rejection as EventValidation.Rejection {
             // One bad event never blocks the rest: its writes are undone, it is stored rejected (§6.2).
-            try db.execute("ROLLBACK TO event")
-            try db.run("RELEASE event")
+            if savepoint {
+                try db.run("ROLLBACK TO event")
+                try db.run("RELEASE event")
+            }
             try insert(
                 db, event, seq: seq, body: body, actor: actor, original: true, outcome: "rejected",
                 code: rejection.code, detail: rejection.detail)
