@@ -187,7 +187,7 @@ enum EventApplier {
             insertCompletionSQL, id, item.id, item.planID,
             item.familyID, item.memberID, item.regionID, item.centreID, item.serviceCode, actor.deviceID, actor.userID,
             p.performedAt.millisecondsSince1970, event.recordedAt.millisecondsSince1970, actor.now,
-            actor.skewMilliseconds, p.note, try p.location.map(jsonText), seq, actor.now, actor.now,
+            actor.skewMilliseconds, p.note, p.location.map(CompletionStore.locationText), seq, actor.now, actor.now,
             CompletionStore.flagsText(flags))
         if !p.files.isEmpty,
             let code = try AttachmentStore.declare(
@@ -305,7 +305,8 @@ enum EventApplier {
         _ = try db.run(
             "UPDATE completions SET note = COALESCE(?, note), performed_at = COALESCE(?, performed_at),"
                 + " location = COALESCE(?, location), rev = rev + 1, updated_at = ? WHERE id = ?", p.changes.note,
-            p.changes.performedAt?.millisecondsSince1970, try p.changes.location.map(jsonText), actor.now, id)
+            p.changes.performedAt?.millisecondsSince1970, p.changes.location.map(CompletionStore.locationText),
+            actor.now, id)
         if !files.isEmpty,
             let code = try AttachmentStore.declare(
                 db, files, completionID: id, deviceID: actor.deviceID, now: actor.now)
