@@ -12,17 +12,19 @@ import Glibc
 /// device pulls every change (the reset snapshot: the plan plus N completions and N outcomes).
 /// Reports the child's peak RSS (VmHWM).
 ///
-/// Event and completion IDs come from `WireID.random()`, the generator the client core uses (time-ordered
-/// UUIDv7, Protocol §1), so the server sees what real devices send; the sqlite3 CLI inserts the very same
-/// rows, so both sides get the same key order and the comparison stays fair.
+/// Event and completion IDs come from the project's own generators, as the client core makes them:
+/// `--ids v4` (`WireID.random()`, what the client core sends today) or `--ids v7` (`WireID.timeOrdered()`,
+/// time-ordered UUIDv7, allowed by Protocol §1). The sqlite3 CLI inserts the very same rows, so both sides
+/// get the same key order and the comparison stays fair.
 enum SyncBenchmark {
     static let benchmark = Benchmark(
-        name: "sync", usage: "sync [--events 100000] [--batch 500] [--pull-limit 1000]", run: run)
+        name: "sync", usage: "sync [--events 100000] [--batch 500] [--pull-limit 1000] [--ids v4|v7]", run: run)
 
     static func run(_ arguments: Arguments) throws {
         let count = try arguments.int("events", default: 100_000)
         let batch = try arguments.int("batch", default: 500)
         let pullLimit = try arguments.int("pull-limit", default: 1000)
+        let ids = try arguments.choice("ids", ["v4", "v7"], default: "v4")
         try arguments.checkAllUsed()
         try withScratchDirectory { directory in
             let server = try ChildServer(directory: directory)
@@ -30,7 +32,7 @@ enum SyncBenchmark {
             let setup = try server.setUp()
             let batches = makeBatches(
                 count: count, batch: batch, device: setup.deviceID, item: setup.item,
-                member: setup.member)
+                member: setup.member, newID: ids == "v7" ? WireID.timeOrdered : WireID.random)
             // Push through the server.
             let device = BenchHTTPClient(port: server.port)
             device.token = setup.deviceToken
@@ -73,7 +75,8 @@ enum SyncBenchmark {
             }.seconds
             let hwm = server.peakRSSKiB()
             var report = Report(
-                title: "Sync through kandas-server (\(count) events, batches of \(batch), synchronous=FULL)",
+                title:
+                    "Sync through kandas-server (\(count) events, batches of \(batch), \(ids) IDs, synchronous=FULL)",
                 columns: ["step", "who", "seconds", "rate"])
             report.add([
                 "push", "kandas-server (child, HTTP)", Report.format(push, 2),
@@ -124,15 +127,17 @@ enum SyncBenchmark {
         var rows: [(String, Int, String)] = []
     }
 
-    static func makeBatches(count: Int, batch: Int, device: String, item: String, member: String) -> Batches {
+    static func makeBatches(
+        count: Int, batch: Int, device: String, item: String, member: String, newID: () -> WireID
+    ) -> Batches {
         var out = Batches()
         var events: [String] = []
         for seq in 1...count {
-            let id = WireID.random().description
+            let id = newID().description
             let event =
                 "{\"event_id\":\"\(id)\",\"device_seq\":\(seq),\"type\":\"complete\",\"item_id\":\"\(item)\","
                 + "\"base_version\":1,\"recorded_at\":\"2026-11-20T06:00:00.000Z\",\"payload\":{\"completion_id\":\""
-                + WireID.random().description + "\",\"member_id\":\"\(member)\","
+                + newID().description + "\",\"member_id\":\"\(member)\","
                 + "\"performed_at\":\"2026-11-20T05:30:00.000Z\",\"note\":\"visit \(seq): documents checked\","
                 + "\"location\":{\"latitude\":43.25,\"longitude\":76.95,\"accuracy_m\":8,"
                 + "\"fix_time\":\"2026-11-20T05:29:00.000Z\",\"provider\":\"gps\",\"mock\":false},\"files\":[]}}"

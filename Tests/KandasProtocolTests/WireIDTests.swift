@@ -15,8 +15,14 @@ func uppercaseOrMalformedUUID_isRejected(input: String) {
     #expect(WireID(input) == nil)
 }
 
-@Test func randomID_isVersion7WithTheRFC9562Variant() {
-    let id = WireID.random()
+@Test func randomID_isVersion4() {
+    let bytes = WireID.random().uuid.uuid
+    #expect(bytes.6 >> 4 == 4)
+    #expect(bytes.8 >> 6 == 0b10)
+}
+
+@Test func timeOrderedID_isVersion7WithTheRFC9562Variant() {
+    let id = WireID.timeOrdered()
     let bytes = id.uuid.uuid
     #expect(bytes.6 >> 4 == 7)
     #expect(bytes.8 >> 6 == 0b10)
@@ -24,9 +30,9 @@ func uppercaseOrMalformedUUID_isRejected(input: String) {
     #expect(WireID(id.description) == id)
 }
 
-@Test func randomID_carriesTheUnixMillisecondsItWasMadeAt() {
+@Test func timeOrderedID_carriesTheUnixMillisecondsItWasMadeAt() {
     let before = UInt64(Date().timeIntervalSince1970 * 1000)
-    let bytes = WireID.random().uuid.uuid
+    let bytes = WireID.timeOrdered().uuid.uuid
     let after = UInt64(Date().timeIntervalSince1970 * 1000)
     let ms = [bytes.0, bytes.1, bytes.2, bytes.3, bytes.4, bytes.5].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
     // The generator may run ahead of the clock by a millisecond after a counter overflow, never behind it.

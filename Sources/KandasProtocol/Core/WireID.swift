@@ -5,8 +5,10 @@ import Synchronization
 ///
 /// Foundation's `UUID` encodes uppercase; the protocol requires lowercase on output and rejects
 /// uppercase on input (sync-v1 §1), so identifiers compare as plain strings in every store.
-/// New identifiers are time-ordered (UUIDv7, RFC 9562 §5.7): every ID a client or the server
-/// makes lands at the right edge of the indexes keyed by it, instead of on a random page.
+/// `random()` makes version 4 IDs; `timeOrdered()` makes version 7 (RFC 9562 §5.7), which land
+/// at the right edge of the indexes keyed by them instead of on a random page (sync-v1 §1
+/// allows both). The client core still uses `random()`: its git-style short IDs are the first
+/// 8 hex digits, which for v7 IDs are the timestamp, shared by every ID of the same minute.
 public struct WireID: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
     /// The UUID.
     public var uuid: UUID
@@ -29,8 +31,11 @@ public struct WireID: Sendable, Hashable, Comparable, Codable, CustomStringConve
         self.uuid = uuid
     }
 
+    /// A new random (version 4) identifier.
+    public static func random() -> WireID { WireID(UUID()) }
+
     /// A new time-ordered (version 7) identifier, monotonic within this process.
-    public static func random() -> WireID { WireID(UUID(uuid: UUIDv7Generator.shared.next())) }
+    public static func timeOrdered() -> WireID { WireID(UUID(uuid: UUIDv7Generator.shared.next())) }
 
     /// The lowercase wire form.
     public var description: String {
