@@ -23,6 +23,9 @@ extension Connection {
         /// `PRAGMA temp_store`; `nil` keeps SQLite's default (files). `DatabasePool` puts its
         /// writer's in memory unless set (see `DatabasePool.init`).
         public var tempStore: TempStore? = nil
+        /// `PRAGMA wal_autocheckpoint` in pages; `nil` keeps SQLite's default (1000). `DatabasePool`
+        /// raises its writer's (see `DatabasePool.init`).
+        public var walAutocheckpointPages: Int? = nil
 
         public init(
             readOnly: Bool = false, journalMode: JournalMode? = .wal, synchronous: Synchronous = .full,

@@ -62,6 +62,9 @@ public final class Connection {
         try execute("PRAGMA synchronous = \(options.synchronous.rawValue)")
         if options.queryOnly { try execute("PRAGMA query_only = ON") }
         if let store = options.tempStore { try execute("PRAGMA temp_store = \(store.rawValue)") }
+        if let pages = options.walAutocheckpointPages, !options.readOnly {
+            try execute("PRAGMA wal_autocheckpoint = \(max(0, pages))")
+        }
     }
 
     /// Runs one or more `;`-separated statements without parameters (schema, pragmas).

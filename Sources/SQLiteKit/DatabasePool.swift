@@ -51,6 +51,11 @@ public final class DatabasePool: Sendable {
         // pages one statement or savepoint touches. Readers keep files for large sorts.
         var writerOptions = options
         if writerOptions.tempStore == nil { writerOptions.tempStore = .memory }
+        // A checkpoint runs inside the commit that crosses the threshold and fsyncs the database
+        // file. At SQLite's 1000 pages a 500-event push (about 3 MB of WAL) checkpointed on nearly
+        // every commit, copying the same right-edge index pages again each time; 8000 pages (32 MB
+        // of WAL) copies each page once per several commits. Durability is the WAL's fsync either way.
+        if writerOptions.walAutocheckpointPages == nil { writerOptions.walAutocheckpointPages = 8000 }
         let writerConnection = try Connection(path: path, options: writerOptions)
         try migrator?.migrate(writerConnection)
         var readerOptions = options

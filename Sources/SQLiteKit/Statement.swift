@@ -15,7 +15,12 @@ public final class Statement {
     let handle: DatabaseHandle
     /// The SQL text this statement was prepared from.
     public let sql: String
+    /// Column names of the result, kept across runs: building them (a `String` per column and the
+    /// name index) on every run was a measurable share of a push's statements.
     private var layout: RowLayout?
+    /// `SQLITE_STMTSTATUS_REPREPARE` when `layout` was read: a schema change re-prepares the
+    /// statement, and a `SELECT *` may then have other columns.
+    private var layoutPrepareCount: Int32 = 0
 
     init(raw: OpaquePointer, handle: DatabaseHandle, sql: String) {
         self.raw = raw
@@ -98,7 +103,6 @@ public final class Statement {
     /// Rewinds the statement so it can run again; bindings are kept.
     public func reset() {
         sqlite3_reset(raw)
-        layout = nil
     }
 
     /// The current row (valid after `step()` returned `true`).
@@ -130,7 +134,9 @@ public final class Statement {
     }
 
     private func currentLayout() -> RowLayout {
-        if let layout { return layout }
+        let prepares = sqlite3_stmt_status(raw, SQLITE_STMTSTATUS_REPREPARE, 0)
+        if let layout, prepares == layoutPrepareCount { return layout }
+        layoutPrepareCount = prepares
         let count = sqlite3_column_count(raw)
         let names = (0..<count).map { String(cString: sqlite3_column_name(raw, $0)) }
         let made = RowLayout(names: names)

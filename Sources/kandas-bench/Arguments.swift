@@ -54,6 +54,17 @@ final class Arguments {
         return parsed
     }
 
+    /// One of `choices`, or `defaultValue` when absent.
+    func choice(_ name: String, _ choices: [String], default defaultValue: String) throws -> String {
+        if let parseError { throw parseError }
+        used.insert(name)
+        guard let text = values[name] else { return defaultValue }
+        guard choices.contains(text) else {
+            throw UsageError(description: "--\(name) must be \(choices.joined(separator: " or ")), got '\(text)'")
+        }
+        return text
+    }
+
     /// Refuses options the benchmark never asked for (typos would otherwise be ignored).
     func checkAllUsed() throws {
         if let parseError { throw parseError }

@@ -1,4 +1,5 @@
 import Foundation
+import KandasProtocol
 
 #if canImport(Glibc)
 import Glibc
@@ -10,14 +11,20 @@ import Glibc
 /// rows in the same batches with the same durability (WAL, `synchronous=FULL`). Pull: a fresh
 /// device pulls every change (the reset snapshot: the plan plus N completions and N outcomes).
 /// Reports the child's peak RSS (VmHWM).
+///
+/// Event and completion IDs come from the project's own generators, as the client core makes them:
+/// `--ids v4` (`WireID.random()`, what the client core sends today) or `--ids v7` (`WireID.timeOrdered()`,
+/// time-ordered UUIDv7, allowed by Protocol §1). The sqlite3 CLI inserts the very same rows, so both sides
+/// get the same key order and the comparison stays fair.
 enum SyncBenchmark {
     static let benchmark = Benchmark(
-        name: "sync", usage: "sync [--events 100000] [--batch 500] [--pull-limit 1000]", run: run)
+        name: "sync", usage: "sync [--events 100000] [--batch 500] [--pull-limit 1000] [--ids v4|v7]", run: run)
 
     static func run(_ arguments: Arguments) throws {
         let count = try arguments.int("events", default: 100_000)
         let batch = try arguments.int("batch", default: 500)
         let pullLimit = try arguments.int("pull-limit", default: 1000)
+        let ids = try arguments.choice("ids", ["v4", "v7"], default: "v4")
         try arguments.checkAllUsed()
         try withScratchDirectory { directory in
             let server = try ChildServer(directory: directory)
@@ -25,11 +32,12 @@ enum SyncBenchmark {
             let setup = try server.setUp()
             let batches = makeBatches(
                 count: count, batch: batch, device: setup.deviceID, item: setup.item,
-                member: setup.member)
+                member: setup.member, newID: ids == "v7" ? WireID.timeOrdered : WireID.random)
             // Push through the server.
             let device = BenchHTTPClient(port: server.port)
             device.token = setup.deviceToken
             var accepted = 0
+            let cpuBefore = server.cpuSeconds()
             let push = try measure {
                 for body in batches.bodies {
                     let r = try device.request("POST", "/v1/sync/push", body: body)
@@ -37,13 +45,11 @@ enum SyncBenchmark {
                         throw BenchmarkFailure(
                             description: "push: \(r.status) \(String(decoding: r.body, as: UTF8.self))")
                     }
-                    accepted +=
-                        (r.json["results"] as? [[String: Any]] ?? []).filter {
-                            $0["outcome"] as? String == "accepted"
-                        }.count
+                    accepted += try acceptedCount(r.body)
                 }
             }.seconds
             guard accepted == count else { throw BenchmarkFailure(description: "accepted \(accepted) of \(count)") }
+            let pushCPU = server.cpuSeconds() - cpuBefore
             let pushHWM = server.peakRSSKiB()
             let pushWritten = server.bytesWritten()
             // The same rows through the sqlite3 CLI, same batches, same durability.
@@ -69,7 +75,8 @@ enum SyncBenchmark {
             }.seconds
             let hwm = server.peakRSSKiB()
             var report = Report(
-                title: "Sync through kandas-server (\(count) events, batches of \(batch), synchronous=FULL)",
+                title:
+                    "Sync through kandas-server (\(count) events, batches of \(batch), \(ids) IDs, synchronous=FULL)",
                 columns: ["step", "who", "seconds", "rate"])
             report.add([
                 "push", "kandas-server (child, HTTP)", Report.format(push, 2),
@@ -93,11 +100,25 @@ enum SyncBenchmark {
             print(
                 "server wrote \(pushWritten / 1_048_576) MiB during push (\(pushWritten / max(1, count)) B/event);"
                     + " the sqlite3 CLI's database is \(peerBytes / 1_048_576) MiB")
+            print(
+                "server CPU during push: \(Report.format(pushCPU, 2)) s user+system"
+                    + " (\(Report.format(pushCPU * 1_000_000 / Double(max(1, count)), 1)) µs/event)")
             let arenas = ProcessInfo.processInfo.environment["MALLOC_ARENA_MAX"] ?? "2"
             print(
                 "server peak RSS (VmHWM) \(pushHWM / 1024) MiB after push, \(hwm / 1024) MiB after pull,"
                     + " MALLOC_ARENA_MAX=\(arenas) (target < 64 MiB)")
         }
+    }
+
+    /// Accepted results in a push response, read with the client core's one-pass parser: Foundation's
+    /// `JSONSerialization` took a third of the measured push time on the bench's side of the socket.
+    static func acceptedCount(_ body: [UInt8]) throws -> Int {
+        guard case .object(let response) = try JSONValue.parse(body), case .array(let results)? = response["results"]
+        else { throw BenchmarkFailure(description: "push: no results") }
+        return results.filter {
+            if case .object(let result) = $0, result["outcome"] == .string("accepted") { return true }
+            return false
+        }.count
     }
 
     struct Batches {
@@ -106,15 +127,17 @@ enum SyncBenchmark {
         var rows: [(String, Int, String)] = []
     }
 
-    static func makeBatches(count: Int, batch: Int, device: String, item: String, member: String) -> Batches {
+    static func makeBatches(
+        count: Int, batch: Int, device: String, item: String, member: String, newID: () -> WireID
+    ) -> Batches {
         var out = Batches()
         var events: [String] = []
         for seq in 1...count {
-            let id = UUID().uuidString.lowercased()
+            let id = newID().description
             let event =
                 "{\"event_id\":\"\(id)\",\"device_seq\":\(seq),\"type\":\"complete\",\"item_id\":\"\(item)\","
                 + "\"base_version\":1,\"recorded_at\":\"2026-11-20T06:00:00.000Z\",\"payload\":{\"completion_id\":\""
-                + UUID().uuidString.lowercased() + "\",\"member_id\":\"\(member)\","
+                + newID().description + "\",\"member_id\":\"\(member)\","
                 + "\"performed_at\":\"2026-11-20T05:30:00.000Z\",\"note\":\"visit \(seq): documents checked\","
                 + "\"location\":{\"latitude\":43.25,\"longitude\":76.95,\"accuracy_m\":8,"
                 + "\"fix_time\":\"2026-11-20T05:29:00.000Z\",\"provider\":\"gps\",\"mock\":false},\"files\":[]}}"
@@ -204,6 +227,18 @@ final class ChildServer {
             return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") ?? 0
         }
         return 0
+    }
+
+    /// CPU seconds (user + system) the child used so far, from /proc/PID/stat: steadier than wall time
+    /// on a machine shared with other work.
+    func cpuSeconds() -> Double {
+        guard let stat = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return 0 }
+        // Fields after "(comm)": state is field 3, utime 14 and stime 15.
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
     /// Bytes the child passed to write calls so far (`wchar` of /proc/PID/io).

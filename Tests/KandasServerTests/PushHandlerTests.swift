@@ -126,6 +126,50 @@ import Testing
         #expect(r.last?["outcome"] as? String == "accepted")
     }
 
+    @Test func completesOfOneItem_writeOnePlanItemFeedRowPerPush_andRejectedOnesWriteNothing() throws {
+        let s = try SyncFixture()
+        defer { s.server.cleanup() }
+        let d = try s.enroll("worker111")
+        let (item, member) = try s.addItem(service: 21)
+        let db = try Connection(path: s.server.databasePath)
+        func count(_ sql: String, _ values: any SQLBindable...) throws -> Int64 {
+            try db.queryOne(sql, values)?.int("n") ?? -1
+        }
+        let before = try count("SELECT max(seq) AS n FROM changes")
+        let reused = SyncFixture.uuid()
+        // Rejected before any write: another member, then a completion ID the batch already used.
+        let events = [
+            SyncFixture.complete(d, item: item, member: member),
+            SyncFixture.complete(d, item: item, member: member, completion: reused),
+            SyncFixture.complete(d, item: item, member: SyncFixture.uuid()),
+            SyncFixture.complete(d, item: item, member: member, completion: reused),
+            SyncFixture.complete(d, item: item, member: member),
+            SyncFixture.complete(d, item: item, member: member),
+            SyncFixture.complete(d, item: item, member: member),
+        ]
+        let r = try s.results(d, events)
+        #expect(
+            r.map { $0["outcome"] as? String } == [
+                "accepted", "accepted", "rejected", "rejected", "accepted", "accepted", "accepted",
+            ])
+        #expect(try count("SELECT count(*) AS n FROM completions WHERE item_id = ?", item) == 5)
+        #expect(try count("SELECT completion_count AS n FROM plan_items WHERE id = ?", item) == 5)
+        let feed = "SELECT count(*) AS n FROM changes WHERE seq > ? AND entity = ?"
+        #expect(try count(feed, before, "plan_item") == 1)
+        #expect(try count(feed, before, "completion") == 5)
+        #expect(try count(feed, before, "event_outcome") == 7)
+        // The next push writes its own row for the item, so pulls after the first push see the new count.
+        let middle = try count("SELECT max(seq) AS n FROM changes")
+        _ = try s.results(d, [SyncFixture.complete(d, item: item, member: member)])
+        #expect(try count(feed, middle, "plan_item") == 1)
+        let puller = try s.enroll("worker111")
+        let items = try s.pull(puller).changes.filter {
+            $0["entity"] as? String == "plan_item" && $0["id"] as? String == item
+        }
+        #expect(items.count == 1)
+        #expect((items.first?["data"] as? [String: Any])?["completion_count"] as? Int == 6)
+    }
+
     @Test func itemOfUnpublishedPlan_isItemNotPublished() throws {
         let s = try SyncFixture()
         defer { s.server.cleanup() }

@@ -63,6 +63,19 @@ final class Checkpoint: Sendable {
         }
     }
 
+    @Test func writerCheckpointsEvery8000Pages_unlessTold() async throws {
+        try await withTemporaryDirectory { dir in
+            let pool = try makePool(dir)
+            defer { pool.close() }
+            #expect(try await pool.write { db in try db.scalar("PRAGMA wal_autocheckpoint") } == .integer(8000))
+            var options = Connection.Options()
+            options.walAutocheckpointPages = 500
+            let other = try DatabasePool(path: dir + "/other.sqlite", readers: 1, options: options)
+            defer { other.close() }
+            #expect(try await other.write { db in try db.scalar("PRAGMA wal_autocheckpoint") } == .integer(500))
+        }
+    }
+
     @Test func concurrentAsyncWrites_serializeWithoutLoss() async throws {
         try await withTemporaryDirectory { dir in
             let pool = try makePool(dir)

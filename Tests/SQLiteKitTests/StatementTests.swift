@@ -50,6 +50,16 @@ import Testing
         #expect(seen == [2, 3])
     }
 
+    @Test func cachedSelectStar_seesNewColumnsAfterASchemaChange() throws {
+        try db.run("INSERT INTO t(v) VALUES (?)", 7)
+        #expect(try db.queryOne("SELECT * FROM t")?.columns == ["id", "v"])
+        // The cached statement is re-prepared by SQLite; its kept column layout must follow.
+        try db.execute("ALTER TABLE t ADD COLUMN w TEXT")
+        let row = try #require(try db.queryOne("SELECT * FROM t"))
+        #expect(row.columns == ["id", "v", "w"])
+        #expect(row["w"] == .null && row["v"] == .integer(7))
+    }
+
     @Test func multipleStatements_areRefusedByPrepare() throws {
         #expect {
             _ = try db.prepare("SELECT 1; SELECT 2")

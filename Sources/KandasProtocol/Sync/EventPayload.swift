@@ -29,7 +29,13 @@ public enum EventPayload: Sendable, Equatable {
     public init(type: String, payload: JSONValue) {
         do throws(ProtocolError) {
             switch EventType(rawValue: type) {
-            case .complete: self = .complete(try Self.strict(CompletePayload.self, payload))
+            case .complete:
+                // The direct read covers the common payload; anything else gets the strict generic decode.
+                if let fast = CompletePayload.decodeFast(payload) {
+                    self = .complete(fast)
+                } else {
+                    self = .complete(try Self.strict(CompletePayload.self, payload))
+                }
             case .amend: self = .amend(try Self.strict(AmendPayload.self, payload))
             case .void: self = .void(try Self.strict(VoidPayload.self, payload))
             case .resolve: self = .resolve(try Self.strict(ResolvePayload.self, payload))

@@ -112,6 +112,29 @@ enum CompletionStore {
         return flags
     }
 
+    /// The `location` column text: the bytes `jsonText(location)` writes (compact, sorted keys, no
+    /// `altitude_m` when absent), without the `Encodable` walk it costs per pushed event.
+    static func locationText(_ g: Geolocation) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(160)
+        out.append(contentsOf: #"{"accuracy_m":"#.utf8)
+        JSONValue.writeNumber(g.accuracyMeters, to: &out)
+        if let altitude = g.altitudeMeters {
+            out.append(contentsOf: #","altitude_m":"#.utf8)
+            JSONValue.writeNumber(altitude, to: &out)
+        }
+        out.append(contentsOf: #","fix_time":"#.utf8)
+        JSONValue.writeString(g.fixTime.description, to: &out)
+        out.append(contentsOf: #","latitude":"#.utf8)
+        JSONValue.writeNumber(g.latitude, to: &out)
+        out.append(contentsOf: #","longitude":"#.utf8)
+        JSONValue.writeNumber(g.longitude, to: &out)
+        out.append(contentsOf: (g.mock ? #","mock":true,"provider":"# : #","mock":false,"provider":"#).utf8)
+        JSONValue.writeString(g.provider.rawValue, to: &out)
+        out.append(UInt8(ascii: "}"))
+        return String(decoding: out, as: UTF8.self)
+    }
+
     /// The `evidence_flags` column text of a flag list.
     static func flagsText(_ flags: [String]) -> String {
         JSONValue.array(flags.map { .string($0) }).jsonText
@@ -133,13 +156,13 @@ enum CompletionStore {
     /// - Parameter delta: for a recurring service, the change in active completions this event made
     ///   (+1 complete, -1 void), so a push does not recount an item's whole history (a recurring item
     ///   may collect thousands of completions); nil recounts (resolutions).
-    static func refreshItem(_ db: Connection, itemID: String, now: Int64, delta: Int? = nil) throws {
-        guard
-            let item = try db.queryOne(
-                "SELECT service_code, status, family_id, completion_count FROM plan_items WHERE id = ?", itemID)
-        else { return }
-        let familyID = try item.string("family_id")
-        let once = (try? ServiceCatalog.service(code: Int(try item.int("service_code"))))?.recurrence == .once
+    static func refreshItem(
+        _ db: Connection, itemID: String, now: Int64, delta: Int? = nil, known: ItemState? = nil,
+        feedSince: Int64? = nil
+    ) throws {
+        guard let item = try known ?? ItemState.load(db, itemID: itemID) else { return }
+        let familyID = item.familyID
+        let once = (try? ServiceCatalog.service(code: item.serviceCode))?.recurrence == .once
         let count: Int
         if once {
             let first = try db.queryOne(
@@ -155,19 +178,48 @@ enum CompletionStore {
             }
             count = first == nil ? 0 : 1
         } else if let delta {
-            count = max(0, Int(try item.int("completion_count")) + delta)
+            count = max(0, item.completionCount + delta)
         } else {
             count = try SyncFeed.count(
                 db, "SELECT count(*) AS n FROM completions WHERE item_id = ? AND state = 'active'", itemID)
         }
-        let status = try item.string("status")
+        let status = item.status
         // A cancelled item stays cancelled (Protocol §8.1); otherwise completed while it has a primary completion.
         let newStatus = status == "cancelled" ? status : (count > 0 ? "completed" : "open")
         if try db.run(
             "UPDATE plan_items SET completion_count = ?, status = ? WHERE id = ? AND (completion_count != ? OR status != ?)",
             count, newStatus, itemID, count, newStatus) > 0
         {
+            // One feed row per item per push transaction is enough: pull sends an object's state as of the
+            // read, only for its latest row, and a reader sees the whole transaction or none of it. A row
+            // this push wrote already (and kept: it is read back, so a rolled-back event's row does not count)
+            // stands for the item; a recurring item's count changes on every complete of the batch.
+            if let feedSince,
+                try db.exists(
+                    "SELECT 1 FROM changes WHERE entity_id = ? AND seq > ? AND entity = 'plan_item'"
+                        + " AND device_id IS NULL", itemID, feedSince)
+            {
+                return
+            }
             try SyncFeed.record(db, entity: "plan_item", id: itemID, familyID: familyID, now: now)
+        }
+    }
+
+    /// The `plan_items` columns `refreshItem` needs.
+    struct ItemState {
+        var serviceCode: Int
+        var status: String
+        var familyID: String
+        var completionCount: Int
+
+        static func load(_ db: Connection, itemID: String) throws -> ItemState? {
+            guard
+                let row = try db.queryOne(
+                    "SELECT service_code, status, family_id, completion_count FROM plan_items WHERE id = ?", itemID)
+            else { return nil }
+            return ItemState(
+                serviceCode: Int(try row.int("service_code")), status: try row.string("status"),
+                familyID: try row.string("family_id"), completionCount: Int(try row.int("completion_count")))
         }
     }
 }

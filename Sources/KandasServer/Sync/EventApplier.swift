@@ -13,6 +13,8 @@ enum EventApplier {
         var userID: String
         var now: Int64
         var skewMilliseconds: Int64
+        /// The `changes` seq before this push's transaction: feed rows after it are this push's own.
+        var feedStart: Int64? = nil
     }
 
     /// What an accepted event produced.
@@ -31,6 +33,7 @@ enum EventApplier {
         var serviceCode: Int
         var status: String
         var version: Int
+        var completionCount: Int
         var planStatus: String
         var regionID: String
         var centreID: String
@@ -40,6 +43,20 @@ enum EventApplier {
     }
 
     typealias Rejection = EventValidation.Rejection
+
+    /// `false` when `apply` throws every ``Rejection`` for this event before its first write, so the
+    /// caller needs no savepoint to undo it: a `complete` without files (its only later rejection is an
+    /// attachment clash in `AttachmentStore.declare`) and an unrecognized payload (rejected at once).
+    ///
+    /// A savepoint makes SQLite copy every page the event then touches into the statement journal;
+    /// keep this in step with `complete` when adding a check after its `INSERT`.
+    static func needsSavepoint(_ event: DeviceEvent) -> Bool {
+        switch event.payload {
+        case .complete(let p): return !p.files.isEmpty
+        case .unrecognized: return false
+        case .amend, .void, .resolve: return true
+        }
+    }
 
     static func apply(_ db: Connection, _ event: DeviceEvent, seq: Int64, actor: Actor) throws -> Applied {
         switch event.payload {
@@ -53,21 +70,29 @@ enum EventApplier {
         }
     }
 
+    /// Built once: a statement's SQL is its cache key, hashed per run and best not rebuilt per event too.
+    static let itemSQL =
+        "SELECT i.id, i.plan_id, i.family_id, i.member_id, i.service_code, i.status, i.version, i.completion_count,"
+        + " p.status AS plan_status, f.region_id, f.career_centre_id, f.settlement_latitude,"
+        + " f.settlement_longitude FROM plan_items i"
+        + " JOIN plans p ON p.id = i.plan_id JOIN families f ON f.id = i.family_id WHERE i.id = ?"
+        + " AND EXISTS(SELECT 1 FROM family_workers fw WHERE fw.family_id = i.family_id AND fw.user_id = ?)"
+    static let insertCompletionSQL =
+        "INSERT INTO completions(id, item_id, plan_id, family_id, member_id, region_id, career_centre_id,"
+        + " service_code, device_id, user_id, state, rev, is_primary, performed_at, recorded_at, received_at,"
+        + " clock_skew_ms, note, location, event_seq, created_at, updated_at, evidence_flags)"
+        + " VALUES(?,?,?,?,?,?,?,?,?,?,'active',1,1,?,?,?,?,?,?,?,?,?,?)"
+
     static func item(_ db: Connection, _ event: DeviceEvent, actor: Actor) throws -> Item {
         guard
-            let row = try db.queryOne(
-                "SELECT i.id, i.plan_id, i.family_id, i.member_id, i.service_code, i.status, i.version,"
-                    + " p.status AS plan_status, f.region_id, f.career_centre_id, f.settlement_latitude,"
-                    + " f.settlement_longitude FROM plan_items i"
-                    + " JOIN plans p ON p.id = i.plan_id JOIN families f ON f.id = i.family_id WHERE i.id = ?"
-                    + " AND EXISTS(SELECT 1 FROM family_workers fw WHERE fw.family_id = i.family_id AND fw.user_id = ?)",
-                event.itemID.description, actor.userID)
+            let row = try db.queryOne(itemSQL, event.itemID.description, actor.userID)
         else { throw Rejection(.unknownItem, "/item_id: no such plan item") }
         let item = Item(
             id: try row.string("id"), planID: try row.string("plan_id"), familyID: try row.string("family_id"),
             memberID: try row.string("member_id"), serviceCode: Int(try row.int("service_code")),
             status: try row.string("status"), version: Int(try row.int("version")),
-            planStatus: try row.string("plan_status"), regionID: try row.string("region_id"),
+            completionCount: Int(try row.int("completion_count")), planStatus: try row.string("plan_status"),
+            regionID: try row.string("region_id"),
             centreID: try row.string("career_centre_id"),
             settlement: row["settlement_latitude"].isNull || row["settlement_longitude"].isNull
                 ? nil : (try row.double("settlement_latitude"), try row.double("settlement_longitude")))
@@ -151,6 +176,7 @@ enum EventApplier {
                         completionIDs: try earlier.map { try $0.string("id") }))
             }
         }
+        // Every rejection of a complete without files is above this line (see `needsSavepoint`).
         // With no files the flags depend only on this event, so they are written with the row;
         // declared files are flagged by `refreshFlags` once their rows exist.
         let flags = CompletionStore.evidenceFlags(
@@ -158,13 +184,10 @@ enum EventApplier {
             skewMilliseconds: actor.skewMilliseconds, performedAt: p.performedAt.millisecondsSince1970,
             recordedAt: event.recordedAt.millisecondsSince1970)
         _ = try db.run(
-            "INSERT INTO completions(id, item_id, plan_id, family_id, member_id, region_id, career_centre_id,"
-                + " service_code, device_id, user_id, state, rev, is_primary, performed_at, recorded_at, received_at,"
-                + " clock_skew_ms, note, location, event_seq, created_at, updated_at, evidence_flags)"
-                + " VALUES(?,?,?,?,?,?,?,?,?,?,'active',1,1,?,?,?,?,?,?,?,?,?,?)", id, item.id, item.planID,
+            insertCompletionSQL, id, item.id, item.planID,
             item.familyID, item.memberID, item.regionID, item.centreID, item.serviceCode, actor.deviceID, actor.userID,
             p.performedAt.millisecondsSince1970, event.recordedAt.millisecondsSince1970, actor.now,
-            actor.skewMilliseconds, p.note, try p.location.map(jsonText), seq, actor.now, actor.now,
+            actor.skewMilliseconds, p.note, p.location.map(CompletionStore.locationText), seq, actor.now, actor.now,
             CompletionStore.flagsText(flags))
         if !p.files.isEmpty,
             let code = try AttachmentStore.declare(
@@ -179,17 +202,22 @@ enum EventApplier {
         }
         try finish(
             db, completionID: id, item: item, conflicts: conflicts, files: !p.files.isEmpty, now: actor.now, delta: 1,
-            flagsCurrent: p.files.isEmpty)
+            flagsCurrent: p.files.isEmpty, feedSince: actor.feedStart)
         return Applied(completionID: id, completionRev: 1, conflictIDs: conflicts)
     }
 
     /// Flags, primary and item counters, and the feed rows every completion change needs.
     static func finish(
         _ db: Connection, completionID: String, item: Item, conflicts: [String], files: Bool, now: Int64,
-        delta: Int = 0, flagsCurrent: Bool = false
+        delta: Int = 0, flagsCurrent: Bool = false, feedSince: Int64? = nil
     ) throws {
         if !flagsCurrent { try CompletionStore.refreshFlags(db, id: completionID) }
-        try CompletionStore.refreshItem(db, itemID: item.id, now: now, delta: delta)
+        // The item row as `item(...)` read it: nothing between that read and here writes `plan_items`.
+        try CompletionStore.refreshItem(
+            db, itemID: item.id, now: now, delta: delta,
+            known: .init(
+                serviceCode: item.serviceCode, status: item.status, familyID: item.familyID,
+                completionCount: item.completionCount), feedSince: feedSince)
         try SyncFeed.record(db, entity: "completion", id: completionID, familyID: item.familyID, now: now)
         for conflict in conflicts {
             try SyncFeed.record(db, entity: "conflict", id: conflict, familyID: item.familyID, now: now)
@@ -277,7 +305,8 @@ enum EventApplier {
         _ = try db.run(
             "UPDATE completions SET note = COALESCE(?, note), performed_at = COALESCE(?, performed_at),"
                 + " location = COALESCE(?, location), rev = rev + 1, updated_at = ? WHERE id = ?", p.changes.note,
-            p.changes.performedAt?.millisecondsSince1970, try p.changes.location.map(jsonText), actor.now, id)
+            p.changes.performedAt?.millisecondsSince1970, p.changes.location.map(CompletionStore.locationText),
+            actor.now, id)
         if !files.isEmpty,
             let code = try AttachmentStore.declare(
                 db, files, completionID: id, deviceID: actor.deviceID, now: actor.now)
@@ -289,7 +318,9 @@ enum EventApplier {
                 db, $0, itemID: item.id, completionID: id, eventSeq: seq, eventID: event.eventID.description,
                 now: actor.now)
         }
-        try finish(db, completionID: id, item: item, conflicts: conflicts, files: !files.isEmpty, now: actor.now)
+        try finish(
+            db, completionID: id, item: item, conflicts: conflicts, files: !files.isEmpty, now: actor.now,
+            feedSince: actor.feedStart)
         return Applied(completionID: id, completionRev: rev + 1, conflictIDs: conflicts)
     }
 
@@ -319,7 +350,9 @@ enum EventApplier {
         }
         _ = try db.run(
             "UPDATE completions SET state = 'voided', rev = rev + 1, updated_at = ? WHERE id = ?", actor.now, id)
-        try finish(db, completionID: id, item: item, conflicts: conflicts, files: false, now: actor.now, delta: -1)
+        try finish(
+            db, completionID: id, item: item, conflicts: conflicts, files: false, now: actor.now, delta: -1,
+            feedSince: actor.feedStart)
         return Applied(completionID: id, completionRev: rev + 1, conflictIDs: conflicts)
     }
 

@@ -71,6 +71,9 @@ enum PushHandler {
                 try db.queryOne("SELECT max(seq) AS n FROM device_events")?.optionalInt("n") ?? 0,
                 try db.queryOne("SELECT seq FROM sqlite_sequence WHERE name = 'device_events'")?.optionalInt("seq")
                     ?? 0) + 1
+        var actor = actor
+        actor.feedStart =
+            try db.queryOne("SELECT seq FROM sqlite_sequence WHERE name = 'changes'")?.optionalInt("seq") ?? 0
         var results: [EventResult] = []
         results.reserveCapacity(events.count)
         for (i, event) in events.enumerated() {
@@ -128,10 +131,13 @@ enum PushHandler {
             return try EventOutcomes.result(db, deviceID: actor.deviceID, eventID: id)
         }
         var result = EventResult(eventID: event.eventID, deviceSeq: event.deviceSeq, outcome: .accepted)
-        try db.execute("SAVEPOINT event")
+        // Prepared once (the statement cache), not parsed per event as `execute` would; and only for
+        // events that can be rejected after a write (a savepoint copies every page the event touches).
+        let savepoint = EventApplier.needsSavepoint(event)
+        if savepoint { try db.run("SAVEPOINT event") }
         do {
             let applied = try EventApplier.apply(db, event, seq: seq, actor: actor)
-            try db.execute("RELEASE event")
+            if savepoint { try db.run("RELEASE event") }
             try insert(
                 db, event, seq: seq, body: body, actor: actor, original: true, outcome: "accepted", code: nil,
                 applied: applied)
@@ -141,8 +147,10 @@ enum PushHandler {
             result.conflictIDs = conflicts.isEmpty ? nil : conflicts
         } catch let rejection as EventValidation.Rejection {
             // One bad event never blocks the rest: its writes are undone, it is stored rejected (§6.2).
-            try db.execute("ROLLBACK TO event")
-            try db.execute("RELEASE event")
+            if savepoint {
+                try db.run("ROLLBACK TO event")
+                try db.run("RELEASE event")
+            }
             try insert(
                 db, event, seq: seq, body: body, actor: actor, original: true, outcome: "rejected",
                 code: rejection.code, detail: rejection.detail)
@@ -154,14 +162,18 @@ enum PushHandler {
         return result
     }
 
+    /// Built once: a statement's SQL is its cache key, so it is hashed per run and best not rebuilt too.
+    static let insertSQL =
+        "INSERT INTO device_events(seq, device_id, device_seq, event_id, user_id, original, type, item_id, body,"
+        + " received_at, recorded_at, clock_skew_ms, outcome, code, detail, completion_id, completion_rev,"
+        + " conflict_ids) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+
     static func insert(
         _ db: Connection, _ event: DeviceEvent, seq: Int64, body: String, actor: EventApplier.Actor, original: Bool,
         outcome: String, code: ErrorCode?, detail: String? = nil, applied: EventApplier.Applied? = nil
     ) throws {
         _ = try db.run(
-            "INSERT INTO device_events(seq, device_id, device_seq, event_id, user_id, original, type, item_id, body,"
-                + " received_at, recorded_at, clock_skew_ms, outcome, code, detail, completion_id, completion_rev,"
-                + " conflict_ids) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            insertSQL,
             values: [
                 .integer(seq), .text(actor.deviceID), .integer(Int64(event.deviceSeq)),
                 .text(event.eventID.description), .text(actor.userID), .integer(original ? 1 : 0),
@@ -170,7 +182,12 @@ enum PushHandler {
                 code.map { .text($0.rawValue) } ?? .null, detail.map { .text($0) } ?? .null,
                 applied?.completionID.map { .text($0) } ?? .null,
                 applied?.completionRev.map { .integer(Int64($0)) } ?? .null,
-                .text(JSONValue.array((applied?.conflictIDs ?? []).map { .string($0) }).jsonText),
+                .text(conflictIDsText(applied?.conflictIDs ?? [])),
             ])
+    }
+
+    /// The `conflict_ids` column text; the usual empty list without building a JSON tree.
+    static func conflictIDsText(_ ids: [String]) -> String {
+        ids.isEmpty ? "[]" : JSONValue.array(ids.map { .string($0) }).jsonText
     }
 }

@@ -1,0 +1,121 @@
+/// Direct decoding of the common push shapes from a parsed tree, without `Codable` containers.
+///
+/// The generic `JSONValueDecoder` builds a coding path, a JSON Pointer and a read-key set for
+/// every member it visits; for a 500-event push that bookkeeping was most of the decode. These
+/// paths read the tree directly and return `nil` as soon as anything is not the plain, valid
+/// shape (a missing or ill-typed field, an unknown key, files declared); the caller then decodes
+/// with the generic decoder, which produces the same value or reports the error exactly as before.
+extension PushRequest {
+    /// The request of a push body's tree, or `nil` to use the generic decoder.
+    public static func decodeFast(_ tree: JSONValue) -> PushRequest? {
+        guard case .object(let top) = tree, let deviceID = FastField.id(top["device_id"]),
+            let sentAt = FastField.timestamp(top["sent_at"]), case .array(let items)? = top["events"]
+        else { return nil }
+        var status: ClientStatus?
+        if let value = top["client_status"], value != .null {
+            guard let decoded = try? JSONCoding.decodeReportingUnknown(ClientStatus.self, from: value).value else {
+                return nil
+            }
+            status = decoded
+        }
+        var events: [DeviceEvent] = []
+        events.reserveCapacity(items.count)
+        for item in items {
+            guard let event = DeviceEvent.decodeFast(item) else { return nil }
+            events.append(event)
+        }
+        return PushRequest(deviceID: deviceID, sentAt: sentAt, clientStatus: status, events: events)
+    }
+}
+
+extension DeviceEvent {
+    /// An event's envelope read directly; the payload is decoded by `EventPayload(type:payload:)` as before.
+    static func decodeFast(_ value: JSONValue) -> DeviceEvent? {
+        guard case .object(let m) = value, let eventID = FastField.id(m["event_id"]),
+            let deviceSeq = FastField.int(m["device_seq"]), let itemID = FastField.id(m["item_id"]),
+            let baseVersion = FastField.int(m["base_version"]), let recordedAt = FastField.timestamp(m["recorded_at"]),
+            case .string(let type)? = m["type"], let payload = m["payload"]
+        else { return nil }
+        return DeviceEvent(
+            eventID: eventID, deviceSeq: deviceSeq, itemID: itemID, baseVersion: baseVersion, recordedAt: recordedAt,
+            payload: EventPayload(type: type, payload: payload))
+    }
+}
+
+extension CompletePayload {
+    static let fastKeys: Set<String> = ["completion_id", "member_id", "performed_at", "note", "location", "files"]
+
+    /// A `complete` payload without files, read directly; `nil` to decode it strictly the generic way.
+    static func decodeFast(_ value: JSONValue) -> CompletePayload? {
+        guard case .object(let m) = value, FastField.onlyKnown(m, fastKeys),
+            let completionID = FastField.id(m["completion_id"]), let memberID = FastField.id(m["member_id"]),
+            let performedAt = FastField.timestamp(m["performed_at"]), case .array(let files)? = m["files"],
+            files.isEmpty
+        else { return nil }
+        var note: String?
+        switch m["note"] {
+        case nil, .null?: note = nil
+        case .string(let text)?: note = text
+        default: return nil
+        }
+        var location: Geolocation?
+        switch m["location"] {
+        case nil, .null?: location = nil
+        case let value?:
+            guard let decoded = Geolocation.decodeFast(value) else { return nil }
+            location = decoded
+        }
+        return CompletePayload(
+            completionID: completionID, memberID: memberID, performedAt: performedAt, note: note, location: location,
+            files: [])
+    }
+}
+
+extension Geolocation {
+    static let fastKeys: Set<String> = [
+        "latitude", "longitude", "accuracy_m", "fix_time", "provider", "mock", "altitude_m",
+    ]
+
+    static func decodeFast(_ value: JSONValue) -> Geolocation? {
+        guard case .object(let m) = value, FastField.onlyKnown(m, fastKeys),
+            case .number(let latitude)? = m["latitude"],
+            case .number(let longitude)? = m["longitude"], case .number(let accuracy)? = m["accuracy_m"],
+            let fixTime = FastField.timestamp(m["fix_time"]), case .string(let providerName)? = m["provider"],
+            let provider = LocationProvider(rawValue: providerName), case .bool(let mock)? = m["mock"]
+        else { return nil }
+        var altitude: Double?
+        switch m["altitude_m"] {
+        case nil, .null?: altitude = nil
+        case .number(let n)?: altitude = n
+        default: return nil
+        }
+        return Geolocation(
+            latitude: latitude, longitude: longitude, accuracyMeters: accuracy, fixTime: fixTime, provider: provider,
+            mock: mock, altitudeMeters: altitude)
+    }
+}
+
+/// Field readers with the generic decoder's rules, answering `nil` where it would throw.
+enum FastField {
+    static func id(_ value: JSONValue?) -> WireID? {
+        guard case .string(let text)? = value else { return nil }
+        return WireID(text)
+    }
+
+    static func timestamp(_ value: JSONValue?) -> Timestamp? {
+        guard case .string(let text)? = value else { return nil }
+        return Timestamp(text)
+    }
+
+    /// An integral number that fits `Int` (as `JSONValueDecoder.integer`).
+    static func int(_ value: JSONValue?) -> Int? {
+        guard case .number(let n)? = value, n.rounded() == n else { return nil }
+        return Int(exactly: n)
+    }
+
+    /// `true` when every present, non-null key is one the type reads (strict decoding would accept the object).
+    static func onlyKnown(_ members: [String: JSONValue], _ known: Set<String>) -> Bool {
+        for (key, value) in members where !known.contains(key) && value != .null { return false }
+        return true
+    }
+}
