@@ -27,7 +27,7 @@ struct BodyBufferPool {
 
     /// Gives a buffer back; it is kept for the next request unless enough are idle already.
     mutating func recycle(_ buffer: BodyBuffer) {
-        buffer.count = 0
+        buffer.reset(bodyOffset: 0)
         guard idle.count < limit, buffer.storage.count == capacity else { return }
         idle.append(buffer)
     }

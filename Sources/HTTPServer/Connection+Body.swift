@@ -4,6 +4,7 @@ extension Connection {
     func beginBody(_ mode: BodyMode) {
         bodyMode = mode
         bodyReceived = 0
+        bodyHandedOff = 0
         bodyEnded = false
         phase = .readingBody
         windowStart = monotonicMillis()
@@ -84,7 +85,7 @@ extension Connection {
                     return
                 }
                 inbound.withUnsafeBytes { raw in
-                    (buffer.storage.baseAddress! + buffer.count).copyMemory(
+                    buffer.end.copyMemory(
                         from: raw.baseAddress! + start + range.lowerBound, byteCount: n)
                 }
                 buffer.count += n
@@ -107,7 +108,7 @@ extension Connection {
                 let want = Int(min(Int64(buffer.space), remaining))
                 let result: IOResult<Int>
                 do {
-                    result = try syscall("recv") { recv(fd, buffer.storage.baseAddress! + buffer.count, want, 0) }
+                    result = try syscall("recv") { recv(fd, buffer.end, want, 0) }
                 } catch {
                     close(abort: .connectionClosed)
                     return
@@ -166,8 +167,11 @@ extension Connection {
         guard phase == .readingBody, !chunkInFlight, case .streaming(_, let box) = bodyMode else { return }
         if let buffer = filling, buffer.count > 0 {
             chunkInFlight = true
-            filling = spare ?? loop.bodyBuffers.take()
+            bodyHandedOff += Int64(buffer.count)
+            let next = spare ?? loop.bodyBuffers.take()
             spare = nil
+            next.reset(bodyOffset: bodyHandedOff)
+            filling = next
             context.pool.submitContinuation { [self] in
                 var failure: (any Error)?
                 do { try box.consumer.consume(buffer.bytes) } catch { failure = error }

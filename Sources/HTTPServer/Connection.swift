@@ -57,6 +57,8 @@ final class Connection: @unchecked Sendable {
     // Body state (Connection+Body.swift).
     var bodyMode: BodyMode = .none
     var bodyReceived: Int64 = 0
+    /// Body bytes given to the consumer so far: the next buffer starts at this phase.
+    var bodyHandedOff: Int64 = 0
     var filling: BodyBuffer?
     var spare: BodyBuffer?
     var chunkInFlight = false

@@ -270,13 +270,16 @@ enum UploadBenchmark {
         var migrator = Migrator()
         UploadStore.registerMigrations(in: &migrator)
         let pool = try DatabasePool(path: dataDirectory + "/kandas.sqlite", readers: 2, migrator: migrator)
-        let store = try UploadStore(
-            database: pool, configuration: UploadConfiguration(dataDirectory: dataDirectory), logger: .disabled)
+        var uploads = UploadConfiguration(dataDirectory: dataDirectory)
+        let env = ProcessInfo.processInfo.environment
+        if let mib = env["KANDAS_BENCH_MAX_CHUNK_MIB"].flatMap(Int64.init) { uploads.maxChunkBytes = mib << 20 }
+        let store = try UploadStore(database: pool, configuration: uploads, logger: .disabled)
         var router = Router()
         TusHandlers(store: store).register(on: &router) { _ throws(HTTPError) in "bench" }
         var config = HTTPServer.Configuration(listen: [HTTPServer.ListenAddress(host: "127.0.0.1", port: 0)])
         config.eventLoops = 2
         config.handlerThreads = 4
+        if let kib = env["KANDAS_BENCH_BODY_READ_KIB"].flatMap(Int.init) { config.bodyReadSize = kib << 10 }
         let server = HTTPServer(configuration: config, router: router, logger: .disabled)
         try server.start()
         print("port \(server.boundPort!)")
