@@ -168,8 +168,16 @@ extension Connection {
         if let buffer = filling, buffer.count > 0 {
             chunkInFlight = true
             bodyHandedOff += Int64(buffer.count)
-            let next = spare ?? loop.bodyBuffers.take()
+            // A buffer that filled up while the previous one was being consumed means a sender
+            // faster than the consumer: from here on this body gets large buffers.
+            let large = buffer.space == 0 || buffer.storage.count > loop.bodyBuffers.capacity
+            var reused = spare
             spare = nil
+            if let s = reused, large, s.storage.count < loop.bodyBuffers.largeCapacity {
+                loop.bodyBuffers.recycle(s)
+                reused = nil
+            }
+            let next = reused ?? loop.bodyBuffers.take(large: large)
             next.reset(bodyOffset: bodyHandedOff)
             filling = next
             context.pool.submitContinuation { [self] in
