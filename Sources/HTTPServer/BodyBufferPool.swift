@@ -8,9 +8,9 @@
 /// Reusing the buffers ends that churn; at most `limit` idle buffers are kept per loop, so
 /// 1,000 idle connections still hold none of their own.
 ///
-/// Two sizes: every body starts with `capacity` buffers, and one whose sender fills them faster
-/// than the consumer empties them moves to `largeCapacity` ones (fewer hand-offs between threads
-/// per byte, bigger disk writes). Slow senders (a phone on 3G) never fill a buffer, so only the
+/// Two sizes: every connection's bodies start with `capacity` buffers, and one whose sender fills
+/// them faster than the consumer empties them moves to `largeCapacity` ones (fewer hand-offs
+/// between threads per byte, bigger disk writes) for the rest of the connection. Slow senders (a phone on 3G) never fill a buffer, so only the
 /// few fast bodies in progress hold large ones; at most `largeLimit` of those stay idle.
 ///
 /// Loop-confined (no lock): only the loop's thread takes and returns buffers.

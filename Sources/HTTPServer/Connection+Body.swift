@@ -11,7 +11,7 @@ extension Connection {
         windowBytes = 0
         if case .streaming = mode {
             consumerDone = false
-            filling = loop.bodyBuffers.take()
+            filling = loop.bodyBuffers.take(large: fastSender)
         }
         if head?.expectContinue == true {
             // RFC 9110 §10.1.1: the route will take the body, so invite the client to send it.
@@ -169,8 +169,10 @@ extension Connection {
             chunkInFlight = true
             bodyHandedOff += Int64(buffer.count)
             // A buffer that filled up while the previous one was being consumed means a sender
-            // faster than the consumer: from here on this body gets large buffers.
-            let large = buffer.space == 0 || buffer.storage.count > loop.bodyBuffers.capacity
+            // faster than the consumer: from here on this connection's bodies get large buffers
+            // (a client sending PATCH after PATCH on one connection does not start small again).
+            if buffer.space == 0 { fastSender = true }
+            let large = fastSender
             var reused = spare
             spare = nil
             if let s = reused, large, s.storage.count < loop.bodyBuffers.largeCapacity {
