@@ -254,6 +254,13 @@ enum UploadBenchmark {
             if probe != nil { break }
             usleep(50_000)
         }
+        // nginx exits at once when its port is taken (another uploads or field-day run on this
+        // machine), and the probe may have reached that other nginx: fail clearly instead.
+        usleep(100_000)
+        guard nginx.isRunning else {
+            throw BenchmarkFailure(
+                description: "nginx did not start on 127.0.0.1:\(nginxPort) (is another benchmark using the port?)")
+        }
         return nginx
     }
 
