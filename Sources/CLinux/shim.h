@@ -23,3 +23,7 @@ extern int accept4(int sockfd, struct sockaddr *addr, socklen_t *addrlen, int fl
 static inline int clinux_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags) {
     return accept4(fd, addr, len, flags);
 }
+
+/* O_DIRECT is a GNU extension too (fcntl.h defines it only under _GNU_SOURCE); the flag's
+   value differs between architectures, so it comes from the C headers, not a Swift literal. */
+static inline int clinux_o_direct(void) { return __O_DIRECT; }

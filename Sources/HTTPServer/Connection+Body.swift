@@ -4,13 +4,14 @@ extension Connection {
     func beginBody(_ mode: BodyMode) {
         bodyMode = mode
         bodyReceived = 0
+        bodyHandedOff = 0
         bodyEnded = false
         phase = .readingBody
         windowStart = monotonicMillis()
         windowBytes = 0
         if case .streaming = mode {
             consumerDone = false
-            filling = loop.bodyBuffers.take()
+            filling = loop.bodyBuffers.take(large: fastSender)
         }
         if head?.expectContinue == true {
             // RFC 9110 §10.1.1: the route will take the body, so invite the client to send it.
@@ -84,7 +85,7 @@ extension Connection {
                     return
                 }
                 inbound.withUnsafeBytes { raw in
-                    (buffer.storage.baseAddress! + buffer.count).copyMemory(
+                    buffer.end.copyMemory(
                         from: raw.baseAddress! + start + range.lowerBound, byteCount: n)
                 }
                 buffer.count += n
@@ -107,7 +108,7 @@ extension Connection {
                 let want = Int(min(Int64(buffer.space), remaining))
                 let result: IOResult<Int>
                 do {
-                    result = try syscall("recv") { recv(fd, buffer.storage.baseAddress! + buffer.count, want, 0) }
+                    result = try syscall("recv") { recv(fd, buffer.end, want, 0) }
                 } catch {
                     close(abort: .connectionClosed)
                     return
@@ -166,8 +167,21 @@ extension Connection {
         guard phase == .readingBody, !chunkInFlight, case .streaming(_, let box) = bodyMode else { return }
         if let buffer = filling, buffer.count > 0 {
             chunkInFlight = true
-            filling = spare ?? loop.bodyBuffers.take()
+            bodyHandedOff += Int64(buffer.count)
+            // A buffer that filled up while the previous one was being consumed means a sender
+            // faster than the consumer: from here on this connection's bodies get large buffers
+            // (a client sending PATCH after PATCH on one connection does not start small again).
+            if buffer.space == 0 { fastSender = true }
+            let large = fastSender
+            var reused = spare
             spare = nil
+            if let s = reused, large, s.storage.count < loop.bodyBuffers.largeCapacity {
+                loop.bodyBuffers.recycle(s)
+                reused = nil
+            }
+            let next = reused ?? loop.bodyBuffers.take(large: large)
+            next.reset(bodyOffset: bodyHandedOff)
+            filling = next
             context.pool.submitContinuation { [self] in
                 var failure: (any Error)?
                 do { try box.consumer.consume(buffer.bytes) } catch { failure = error }

@@ -57,6 +57,11 @@ final class Connection: @unchecked Sendable {
     // Body state (Connection+Body.swift).
     var bodyMode: BodyMode = .none
     var bodyReceived: Int64 = 0
+    /// Body bytes given to the consumer so far: the next buffer starts at this phase.
+    var bodyHandedOff: Int64 = 0
+    /// Set once a body on this connection filled a buffer faster than its consumer emptied
+    /// one: its bodies then stream through large buffers (``BodyBufferPool``).
+    var fastSender = false
     var filling: BodyBuffer?
     var spare: BodyBuffer?
     var chunkInFlight = false

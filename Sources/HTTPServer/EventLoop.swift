@@ -54,8 +54,11 @@ final class EventLoop: @unchecked Sendable {
             throw HTTPError.system("eventfd", errno: clinux_errno())
         }
         scratch = .allocate(byteCount: 256 * 1024, alignment: 16)
-        // Two buffers per streaming request in flight; two requests' worth stay for reuse.
-        bodyBuffers = BodyBufferPool(capacity: context.configuration.bodyReadSize, limit: 4)
+        // Two buffers per streaming request in flight; two requests' worth stay for reuse (one
+        // fast request's worth of large ones).
+        bodyBuffers = BodyBufferPool(
+            capacity: context.configuration.bodyReadSize, limit: 4,
+            largeCapacity: context.configuration.fastBodyReadSize, largeLimit: 2)
         idPrefix = String(UInt32.random(in: 0...UInt32.max), radix: 16) + String(index, radix: 16)
         var ev = epoll_event()
         ev.events = EPOLLIN.rawValue

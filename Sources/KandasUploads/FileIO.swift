@@ -1,4 +1,5 @@
 import Glibc
+import HTTPServer
 
 /// The module's one wrapper around the file system calls it needs.
 ///
@@ -32,6 +33,68 @@ enum FileIO {
                 throw .system("pwrite", path: path, errno: n < 0 ? errno : ENOSPC)
             }
         }
+    }
+
+    /// Opens a file for `O_DIRECT` writes, or returns -1 where the file system refuses them
+    /// (tmpfs on older kernels, some network file systems): the caller then writes buffered.
+    static func openDirect(_ path: String) -> Int32 {
+        while true {
+            let fd = Glibc.open(path, O_WRONLY | O_CLOEXEC | DirectIO.openFlag)
+            if fd >= 0 || errno != EINTR { return fd }
+        }
+    }
+
+    /// Writes every byte at `offset`: the whole blocks through `direct` (an `O_DIRECT`
+    /// descriptor, -1 for none) when the address is congruent to the offset, the ends buffered.
+    ///
+    /// Why: a direct write is handed to the device from this buffer, with no copy into the page
+    /// cache and no writeback later, so the `fsync` that makes a chunk durable only flushes the
+    /// device's cache. The HTTP engine keeps body bytes at addresses congruent to their body
+    /// offset, so a PATCH at a block-aligned offset goes direct except for partial blocks where a
+    /// read stopped short. A device that refuses the alignment (`EINVAL`) makes `direct` -1 and
+    /// every later write buffered. Buffered bytes get their writeback started at once (Linux:
+    /// `POSIX_FADV_DONTNEED` on dirty pages queues them without waiting).
+    static func write(
+        _ fd: Int32, direct: inout Int32, _ bytes: UnsafeRawBufferPointer, at offset: Int64, path: String
+    ) throws(UploadError) {
+        guard let base = bytes.baseAddress else { return }
+        let block = DirectIO.blockSize
+        let phase = Int(offset % Int64(block))
+        guard direct >= 0, Int(bitPattern: base) % block == phase else {
+            return try writeBuffered(fd, bytes, at: offset, path: path)
+        }
+        let head = min((block - phase) % block, bytes.count)
+        let middle = (bytes.count - head) / block * block
+        if head > 0 { try writeBuffered(fd, UnsafeRawBufferPointer(rebasing: bytes[0..<head]), at: offset, path: path) }
+        var done = head
+        while done < head + middle {
+            let n = Glibc.pwrite(direct, base + done, head + middle - done, off_t(offset) + off_t(done))
+            if n > 0 {
+                done += n
+                // A short write leaves the block grid: the rest goes buffered.
+                if n % block != 0 { break }
+            } else if n < 0 && errno == EINTR {
+                continue
+            } else if n < 0 && errno == EINVAL {
+                close(direct)
+                direct = -1
+                break
+            } else {
+                throw .system("pwrite(O_DIRECT)", path: path, errno: n < 0 ? errno : ENOSPC)
+            }
+        }
+        if done < bytes.count {
+            try writeBuffered(
+                fd, UnsafeRawBufferPointer(rebasing: bytes[done...]), at: offset + Int64(done), path: path)
+        }
+    }
+
+    /// `pwriteAll`, then starts the pages' writeback without waiting for it.
+    private static func writeBuffered(
+        _ fd: Int32, _ bytes: UnsafeRawBufferPointer, at offset: Int64, path: String
+    ) throws(UploadError) {
+        try pwriteAll(fd, bytes, at: offset, path: path)
+        _ = posix_fadvise(fd, off_t(offset), off_t(bytes.count), POSIX_FADV_DONTNEED)
     }
 
     /// Reads up to `count` bytes at `offset`; fewer only at end of file.

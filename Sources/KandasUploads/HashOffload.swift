@@ -58,6 +58,18 @@ final class HashOffload: Sendable {
         idle.withLock { $0.append(helper) }
     }
 
+    /// Runs `side` and `second` on helpers and `main` here, all concurrently; returns when all
+    /// three have finished.
+    ///
+    /// Each side job gets its own helper while one is free and otherwise runs inline, as in
+    /// ``run(_:side:main:)``; a nil `second` is the two-job form.
+    func run(_ bytes: Int, side: () -> Void, second: (() -> Void)?, main: () -> Void) {
+        guard let second else { return run(bytes, side: side, main: main) }
+        run(bytes, side: side) {
+            run(bytes, side: second, main: main)
+        }
+    }
+
     /// A closure handed to one helper.
     ///
     /// `@unchecked Sendable` invariant: the thread that hands it over waits for the helper to

@@ -43,6 +43,8 @@ struct PendingWrite: @unchecked Sendable {
     var generation: UInt64
     var record: UploadRecord
     var fd: Int32
+    /// The same file opened `O_DIRECT` for block-aligned writes, or -1 (see ``FileIO/write(_:direct:_:at:path:)``).
+    var directFD: Int32 = -1
     var path: String
     /// The committed offset when the request began; the file is cut back here on discard.
     var start: Int64
@@ -61,6 +63,12 @@ struct PendingWrite: @unchecked Sendable {
     var onLeaseLost: (@Sendable () -> Void)?
 
     var end: Int64 { start + written }
+
+    /// Closes both descriptors of the partial file.
+    func closeFiles() {
+        close(fd)
+        if directFD >= 0 { close(directFD) }
+    }
 
     /// The digest of this request's body, if a checksum was asked for.
     mutating func chunkDigest() -> [UInt8]? {

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Glibc
+import HTTPServer
 public import KandasProtocol
 import SQLiteKit
 
@@ -73,6 +74,7 @@ extension UploadStore {
             var pending = PendingWrite(
                 generation: state.generation, record: record, fd: fd, path: path, start: record.offset,
                 checksum: checksum, fileHasher: state.hasher!, onLeaseLost: onLeaseLost)
+            if record.offset % Int64(DirectIO.blockSize) == 0 { pending.directFD = FileIO.openDirect(path) }
             switch checksum?.algorithm {
             case .sha256: pending.chunkSHA256 = SHA256()
             case .sha1: pending.chunkSHA1 = SHA1()
@@ -95,6 +97,7 @@ extension UploadStore {
             let (fd, path, written, length) = (
                 state.writer!.fd, state.writer!.path, state.writer!.written, state.writer!.record.length
             )
+            var directFD = state.writer!.directFD
             let n = Int64(bytes.count)
             guard written + n <= configuration.maxChunkBytes else {
                 throw UploadError(.chunkTooLarge, limit: configuration.maxChunkBytes)
@@ -108,22 +111,26 @@ extension UploadStore {
             var chunkSHA256 = state.writer!.chunkSHA256.take()
             var chunkSHA1 = state.writer!.chunkSHA1.take()
             var failure: UploadError?
-            HashOffload.shared.run(bytes.count) {
-                fileHasher.update(bytes)
-            } main: {
+            // Three jobs over the same bytes at once: the whole-file hash and the chunk's checksum
+            // (if asked) on hash helpers, the disk write here (mostly waiting for the device when
+            // it goes `O_DIRECT`), so a buffer costs the slowest of them, not their sum.
+            let checksummed = chunkSHA256 != nil || chunkSHA1 != nil
+            HashOffload.shared.run(
+                bytes.count,
+                side: { fileHasher.update(bytes) },
+                second: checksummed
+                    ? {
+                        chunkSHA256?.update(bytes)
+                        chunkSHA1?.update(bytes)
+                    } : nil
+            ) {
                 do throws(UploadError) {
-                    try FileIO.pwriteAll(fd, bytes, at: end, path: path)
+                    try FileIO.write(fd, direct: &directFD, bytes, at: end, path: path)
                 } catch {
                     failure = error
-                    return
                 }
-                // Starts writeback of these pages now (Linux: DONTNEED on dirty pages queues them
-                // without waiting), so the fsync at the end of the request has little left to do
-                // and the disk works while the network delivers the next bytes.
-                _ = posix_fadvise(fd, off_t(end), off_t(n), POSIX_FADV_DONTNEED)
-                chunkSHA256?.update(bytes)
-                chunkSHA1?.update(bytes)
             }
+            state.writer!.directFD = directFD
             state.writer!.fileHasher = fileHasher
             state.writer!.chunkSHA256 = chunkSHA256
             state.writer!.chunkSHA1 = chunkSHA1
@@ -183,7 +190,7 @@ extension UploadStore {
     /// Cuts the file back to the committed offset and drops the writer.
     func discard(_ state: inout SessionState) {
         guard let w = state.writer.take() else { return }
-        defer { close(w.fd) }
+        defer { w.closeFiles() }
         do {
             try FileIO.truncate(w.fd, to: w.start, path: w.path)
         } catch {
@@ -201,7 +208,7 @@ extension UploadStore {
     /// verified in one transaction together with the `onVerified` hook.
     func commit(_ state: inout SessionState, session: UploadSession) throws(UploadError) -> UploadStatus {
         guard let w = state.writer.take() else { throw Self.leaseLost }
-        defer { close(w.fd) }
+        defer { w.closeFiles() }
         let record = w.record
         guard w.written > 0 else { return record.status() }
         do {

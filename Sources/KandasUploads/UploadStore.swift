@@ -228,7 +228,7 @@ public final class UploadStore: Sendable {
 
     /// Marks a session dead and forgets it.
     func retire(_ session: UploadSession, _ state: inout SessionState) {
-        if let w = state.writer { close(w.fd) }
+        if let w = state.writer { w.closeFiles() }
         state.writer = nil
         state.retired = true
         state.generation &+= 1

@@ -10,10 +10,12 @@ import SQLiteKit
 /// `kandas-bench uploads`: a large file through our tus server versus `curl -T` to stock nginx.
 ///
 /// Ours: one curl process creates the upload and sends every chunk of `max_chunk_bytes`
-/// (16 MiB) on one keep-alive connection; the server writes each chunk to the partial file,
-/// fsyncs it, commits the offset in SQLite and, at the end, checks the whole file's SHA-256
-/// (running hash) and links it into the blob store. A second row adds a SHA-256
-/// `Upload-Checksum` to every chunk (what our own client sends). The peer is nginx with its
+/// (64 MiB; `--chunk-mib` sets another size for the split and the server's limit) on one
+/// keep-alive connection; the server writes each chunk to the partial file (`O_DIRECT` for
+/// whole blocks, SHA-256 on helper threads meanwhile), fsyncs it, commits the offset in SQLite
+/// and, at the end, checks the whole file's SHA-256 (running hash) and links it into the blob
+/// store. A second row adds a SHA-256 `Upload-Checksum` to every chunk (what our own client
+/// sends), hashed on a second helper. The peer is nginx with its
 /// default `client_body_buffer_size`, a WebDAV `PUT` to disk that verifies nothing and does
 /// not fsync. `dd conv=fdatasync` of the same file shows what the disk allows for durable writes
 /// at that moment (the shared machine's disk varies a lot). Our server runs in a child process (this binary, `KANDAS_BENCH_UPLOAD_CHILD`
@@ -23,10 +25,12 @@ import SQLiteKit
 enum UploadBenchmark {
     static let benchmark = Benchmark(
         name: "uploads",
-        usage: "uploads [--size-mib 1024] [--runs 3]",
+        usage: "uploads [--size-mib 1024] [--runs 3] [--chunk-mib 64]",
         run: run)
 
     static let childVariable = "KANDAS_BENCH_UPLOAD_CHILD"
+    /// The child's `maxChunkBytes`, so `--chunk-mib` can go past the default limit.
+    static let chunkVariable = "KANDAS_BENCH_UPLOAD_CHUNK"
     static let nginxPort = 18_090
 
     static func run(_ arguments: Arguments) throws {
@@ -36,6 +40,7 @@ enum UploadBenchmark {
         }
         let sizeMiB = try arguments.int("size-mib", default: 1024)
         let runs = try arguments.int("runs", default: 3)
+        let chunk = try arguments.int("chunk-mib", default: Limits.default.maxChunkBytes >> 20) << 20
         try arguments.checkAllUsed()
         for tool in ["nginx", "curl", "split"] where (try? runCommand("sh", ["-c", "command -v \(tool)"])) == nil {
             throw BenchmarkFailure(
@@ -44,10 +49,10 @@ enum UploadBenchmark {
         var template = Array("/tmp/kandas-bench-uploads-XXXXXX".utf8CString)
         let dir = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        try measureBoth(dir: dir, sizeMiB: sizeMiB, runs: runs)
+        try measureBoth(dir: dir, sizeMiB: sizeMiB, runs: runs, chunk: chunk)
     }
 
-    private static func measureBoth(dir: String, sizeMiB: Int, runs: Int) throws {
+    private static func measureBoth(dir: String, sizeMiB: Int, runs: Int, chunk: Int) throws {
         let source = dir + "/source.bin"
         _ = try runCommand("sh", ["-c", "head -c \(sizeMiB)M /dev/urandom > \(source)"])
         // The payload must look like a video for the magic-bytes check: an MP4 `ftyp` box.
@@ -56,7 +61,6 @@ enum UploadBenchmark {
         _ = header.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
         close(fd)
         let sha = try SHA256.hash(fileAt: source).hex
-        let chunk = Limits.default.maxChunkBytes
         _ = try runCommand("split", ["-b", String(chunk), "-d", "-a", "4", source, dir + "/chunk-"])
         let chunks = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix("chunk-") }.sorted()
         let checksums = try chunks.map { "sha256 " + (try SHA256.hash(fileAt: dir + "/" + $0)).base64 }
@@ -66,25 +70,29 @@ enum UploadBenchmark {
             kill(nginx.processIdentifier, SIGQUIT)
             nginx.waitUntilExit()
         }
-        let (child, input, port) = try startChild(dir: dir + "/ours")
+        let (child, input, port) = try startChild(dir: dir + "/ours", chunk: chunk)
         defer {
             try? input.fileHandleForWriting.close()
             child.waitUntilExit()
         }
         let bytes = Double(sizeMiB) * 1_048_576
         var report = Report(
-            title: "\(sizeMiB) MiB upload, 127.0.0.1, curl", columns: ["run", "who", "s", "MB/s", "server CPU s"])
+            title: "\(sizeMiB) MiB upload, \(chunk >> 20) MiB PATCHes, 127.0.0.1, curl",
+            columns: ["run", "who", "s", "MB/s", "server CPU s"])
         var peer: [Double] = []
         var plain: [Double] = []
         var summed: [Double] = []
         var durable: [Double] = []
+        var cpu: (peer: [Double], plain: [Double], summed: [Double]) = ([], [], [])
         for run in 0...runs {
             let d = try timed {
                 _ = try runCommand(
                     "dd", ["if=\(source)", "of=\(dir)/dd.bin", "bs=\(chunk)", "conv=fdatasync", "status=none"])
             }
             try? FileManager.default.removeItem(atPath: dir + "/dd.bin")
+            let nginxCPU0 = childrenCPUSeconds(nginx.processIdentifier)
             let n = try timed { try putToNginx(source: source, dir: dir) }
+            let nginxCPU = childrenCPUSeconds(nginx.processIdentifier) - nginxCPU0
             // Server CPU seconds (all threads) move far less with the shared machine's load than
             // wall time does, so they show what a change costs or saves.
             let cpu0 = cpuSeconds(child.processIdentifier)
@@ -102,12 +110,17 @@ enum UploadBenchmark {
             plain.append(bytes / o / 1e6)
             summed.append(bytes / c / 1e6)
             durable.append(bytes / d / 1e6)
+            cpu.peer.append(nginxCPU)
+            cpu.plain.append(cpu1 - cpu0)
+            cpu.summed.append(cpu2 - cpu1)
             report.add([
-                "\(run)", "dd bs=16M conv=fdatasync (disk)", Report.format(d, 2), Report.format(bytes / d / 1e6, 0),
+                "\(run)", "dd bs=\(chunk >> 20)M conv=fdatasync (disk)", Report.format(d, 2),
+                Report.format(bytes / d / 1e6, 0),
                 "-",
             ])
             report.add([
-                "\(run)", "nginx PUT (default buffers)", Report.format(n, 2), Report.format(bytes / n / 1e6, 0), "-",
+                "\(run)", "nginx PUT (default buffers)", Report.format(n, 2), Report.format(bytes / n / 1e6, 0),
+                Report.format(nginxCPU, 2),
             ])
             report.add([
                 "\(run)", "ours tus", Report.format(o, 2), Report.format(bytes / o / 1e6, 0),
@@ -126,6 +139,9 @@ enum UploadBenchmark {
         print("dd conv=fdatasync: \(spread(durable)) MB/s (this disk's durable-write rate)")
         print("ours tus: \(spread(plain)) MB/s (fsync per chunk, SQLite offset, SHA-256)")
         print("ours tus + chunk sha256: \(spread(summed)) MB/s")
+        print(
+            "server CPU s per upload, median: nginx \(Report.format(median(cpu.peer), 2)), ours "
+                + "\(Report.format(median(cpu.plain), 2)), ours + chunk sha256 \(Report.format(median(cpu.summed), 2))")
         print(Report.ratioLine("ours/nginx", ours: median(plain), peer: median(peer), target: 1.0))
         print(Report.ratioLine("ours+checksum/nginx", ours: median(summed), peer: median(peer), target: 1.0))
         print(
@@ -238,14 +254,23 @@ enum UploadBenchmark {
             if probe != nil { break }
             usleep(50_000)
         }
+        // nginx exits at once when its port is taken (another uploads or field-day run on this
+        // machine), and the probe may have reached that other nginx: fail clearly instead.
+        usleep(100_000)
+        guard nginx.isRunning else {
+            throw BenchmarkFailure(
+                description: "nginx did not start on 127.0.0.1:\(nginxPort) (is another benchmark using the port?)")
+        }
         return nginx
     }
 
-    private static func startChild(dir: String) throws -> (Process, Pipe, Int) {
+    private static func startChild(dir: String, chunk: Int) throws -> (Process, Pipe, Int) {
         let child = Process()
         child.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         child.arguments = ["uploads"]
-        child.environment = ProcessInfo.processInfo.environment.merging([childVariable: dir]) { $1 }
+        child.environment = ProcessInfo.processInfo.environment.merging([
+            childVariable: dir, chunkVariable: String(chunk),
+        ]) { $1 }
         let out = Pipe()
         let input = Pipe()
         child.standardOutput = out
@@ -270,8 +295,11 @@ enum UploadBenchmark {
         var migrator = Migrator()
         UploadStore.registerMigrations(in: &migrator)
         let pool = try DatabasePool(path: dataDirectory + "/kandas.sqlite", readers: 2, migrator: migrator)
-        let store = try UploadStore(
-            database: pool, configuration: UploadConfiguration(dataDirectory: dataDirectory), logger: .disabled)
+        var uploads = UploadConfiguration(dataDirectory: dataDirectory)
+        if let bytes = ProcessInfo.processInfo.environment[chunkVariable].flatMap(Int64.init) {
+            uploads.maxChunkBytes = bytes
+        }
+        let store = try UploadStore(database: pool, configuration: uploads, logger: .disabled)
         var router = Router()
         TusHandlers(store: store).register(on: &router) { _ throws(HTTPError) in "bench" }
         var config = HTTPServer.Configuration(listen: [HTTPServer.ListenAddress(host: "127.0.0.1", port: 0)])
@@ -305,6 +333,19 @@ enum UploadBenchmark {
         let fields = stat[stat.index(after: close)...].split(separator: " ")
         guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
         return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    /// CPU seconds of a process's children (nginx's workers), summed.
+    private static func childrenCPUSeconds(_ parent: Int32) -> Double {
+        let pids = (try? FileManager.default.contentsOfDirectory(atPath: "/proc"))?.compactMap(Int32.init) ?? []
+        return pids.reduce(0) { sum, pid in
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
+            else { return sum }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            guard fields.count > 1, Int32(fields[1]) == parent else { return sum }
+            return sum + cpuSeconds(pid)
+        }
     }
 
     private static func median(_ values: [Double]) -> Double {

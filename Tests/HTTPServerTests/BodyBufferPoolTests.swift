@@ -28,4 +28,22 @@ import Testing
         #expect(pool.idleCount == 0)
         #expect(pool.take().storage.count == 1024)
     }
+
+    @Test func largeBuffers_areKeptApartFromSmallOnes() {
+        var pool = BodyBufferPool(capacity: 8192, limit: 2, largeCapacity: 32768, largeLimit: 1)
+        let small = pool.take()
+        let large = pool.take(large: true)
+        let extra = pool.take(large: true)
+        #expect(small.storage.count == 8192)
+        #expect(large.storage.count == 32768)
+        for b in [small, large, extra] { pool.recycle(b) }
+        #expect(pool.idleCount == 2)
+        #expect(pool.take(large: true) === large)
+        #expect(pool.take() === small)
+    }
+
+    @Test func growingOff_largeRequestsGetTheNormalSize() {
+        var pool = BodyBufferPool(capacity: 8192, limit: 2)
+        #expect(pool.take(large: true).storage.count == 8192)
+    }
 }

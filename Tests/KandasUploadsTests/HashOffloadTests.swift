@@ -64,4 +64,30 @@ import Testing
             #expect(pair.1 == pair.0)
         }
     }
+
+    @Test func twoSideJobs_runOnTwoHelpers_andAllThreeFinishBeforeRunReturns() {
+        let offload = HashOffload(threads: 2)
+        let data = (0..<(2 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 13) }
+        var first = SHA256()
+        var second = SHA256()
+        var main = SHA256()
+        let threads = Mutex<Set<UInt>>([])
+        data.withUnsafeBytes { raw in
+            offload.run(raw.count) {
+                first.update(raw)
+                threads.withLock { _ = $0.insert(UInt(pthread_self())) }
+            } second: {
+                second.update(raw)
+                threads.withLock { _ = $0.insert(UInt(pthread_self())) }
+            } main: {
+                main.update(raw)
+                threads.withLock { _ = $0.insert(UInt(pthread_self())) }
+            }
+        }
+        let expected = SHA256.hash(data).hex
+        #expect(first.finalize().hex == expected)
+        #expect(second.finalize().hex == expected)
+        #expect(main.finalize().hex == expected)
+        #expect(threads.withLock { $0.count } == 3)
+    }
 }

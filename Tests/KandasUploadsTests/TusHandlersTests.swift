@@ -18,8 +18,8 @@ struct TusHandlersTests {
         #expect(r["Tus-Extension"] == "creation,checksum,expiration,termination")
         #expect(r["Tus-Checksum-Algorithm"] == "sha256,sha1")
         #expect(r["Tus-Max-Size"] == "4294967296")
-        #expect(r["Kandas-Max-Chunk-Size"] == "16777216")
-        #expect(r["Upload-Limit"] == "max-size=4294967296, max-append-size=16777216")
+        #expect(r["Kandas-Max-Chunk-Size"] == "67108864")
+        #expect(r["Upload-Limit"] == "max-size=4294967296, max-append-size=67108864")
         await f.stop()
     }
 

@@ -16,7 +16,7 @@ extension Limits {
         maxPageLimit: 500,
         defaultPageLimit: 100,
         maxFileBytes: 4_294_967_296,
-        maxChunkBytes: 16_777_216,
+        maxChunkBytes: 67_108_864,
         recommendedChunkBytes: 8_388_608,
         maxFilesPerCompletion: 50,
         maxNoteChars: 4000,
