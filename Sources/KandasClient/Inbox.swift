@@ -1,4 +1,5 @@
 public import KandasProtocol
+import SQLiteKit
 
 /// What needs the worker's attention: open conflicts, reviews asking for changes, rejected events.
 public struct Inbox: Sendable, Equatable {
@@ -32,4 +33,30 @@ public struct QuarantinedEvent: Sendable, Equatable {
     public var code: String
     /// The server's detail.
     public var detail: String?
+}
+
+extension Inbox {
+    /// Open conflicts oldest first, each marked when `overlay` holds a resolve for it.
+    static func openConflicts(_ conflicts: [Conflict], overlay: [DeviceEvent]) -> [ConflictEntry] {
+        var resolving: Set<WireID> = []
+        for event in overlay {
+            if case .resolve(let payload) = event.payload { resolving.insert(payload.conflictID) }
+        }
+        return conflicts.filter { $0.status == .open }.sorted { $0.detectedAt < $1.detectedAt }
+            .map { ConflictEntry(conflict: $0, resolutionPending: resolving.contains($0.id)) }
+    }
+
+    /// The same list read from the store: the mirror's conflicts and the unreflected resolve events only,
+    /// in the order `Snapshot.load` reads them, so the result equals the snapshot's.
+    static func openConflicts(_ db: Connection) throws -> [ConflictEntry] {
+        let table = ClientStore.mirrorTables[.conflict] ?? "mirror_conflicts"
+        let conflicts = try db.query("SELECT data FROM \(table) ORDER BY id").map {
+            try JSONCoding.value(Conflict.self, fromText: try $0.string("data"))
+        }
+        let resolves = try db.query(
+            "SELECT event FROM outbox WHERE reflected = 0 AND state != 'rejected' AND type = ? ORDER BY id",
+            EventType.resolve.rawValue
+        ).map { try JSONCoding.value(DeviceEvent.self, fromText: try $0.string("event")) }
+        return openConflicts(conflicts, overlay: resolves)
+    }
 }

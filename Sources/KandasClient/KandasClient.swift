@@ -104,20 +104,18 @@ public final class KandasClient: Sendable {
     }
 
     /// Open conflicts in scope, and whether a resolve is already on its way.
+    ///
+    /// Reads only the conflicts and the unreflected resolves, never the whole mirror: `kandas sync` counts
+    /// conflicts after every sync, and loading a 10,000-completion mirror for that was the client's peak RSS.
     public func conflicts() async throws(ClientError) -> [Inbox.ConflictEntry] {
-        try await inbox().conflicts
+        try await store.read { db in try Inbox.openConflicts(db) }
     }
 
     /// Conflicts, reviews asking for changes and rejected events.
     public func inbox() async throws(ClientError) -> Inbox {
         let snapshot = try await store.snapshot()
         let quarantined = try await quarantined()
-        var resolving: Set<WireID> = []
-        for event in snapshot.overlay {
-            if case .resolve(let payload) = event.payload { resolving.insert(payload.conflictID) }
-        }
-        let conflicts = snapshot.conflicts.filter { $0.status == .open }.sorted { $0.detectedAt < $1.detectedAt }
-            .map { Inbox.ConflictEntry(conflict: $0, resolutionPending: resolving.contains($0.id)) }
+        let conflicts = Inbox.openConflicts(snapshot.conflicts, overlay: snapshot.overlay)
         // The completion's review_state is the server's verdict (latest non-comment decision); the
         // review shown is the newest one with that decision.
         var reviews: [Review] = []

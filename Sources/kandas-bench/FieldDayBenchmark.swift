@@ -23,7 +23,8 @@ enum FieldDayBenchmark {
     static let benchmark = Benchmark(
         name: "field-day",
         usage:
-            "field-day [--backlog 10000] [--completions 20] [--photos 60] [--photo-mib 3] [--videos 3] [--video-mib 200]",
+            "field-day [--backlog 10000] [--completions 20] [--photos 60] [--photo-mib 3] [--videos 3] [--video-mib 200]"
+            + " [--real-runs 1] [--real-only 1]",
         run: run)
 
     /// What the day consists of.
@@ -55,6 +56,10 @@ enum FieldDayBenchmark {
             photoBytes: try arguments.int("photo-mib", default: 3) << 20,
             videos: try arguments.int("videos", default: 3),
             videoBytes: try arguments.int("video-mib", default: 200) << 20)
+        // Peak RSS varies from run to run (allocation timing across threads): the median of several runs.
+        let realRuns = try arguments.int("real-runs", default: 1)
+        // Only the real client's runs (no in-process client, no nginx), for comparing client builds.
+        let realOnly = try arguments.int("real-only", default: 0) > 0
         try arguments.checkAllUsed()
         guard day.completions > 0, day.photos >= 0, day.videos >= 0 else {
             throw UsageError(description: "completions must be positive, photos and videos not negative")
@@ -65,6 +70,13 @@ enum FieldDayBenchmark {
         }
         try withScratchDirectory { directory in
             let files = try makeEvidence(day, directory: directory + "/evidence")
+            if realOnly {
+                let runs = try (0..<realRuns).map { run in
+                    try runRealClient(day, files: files, directory: directory + "/real-\(run)")
+                }
+                printRealRuns(day, runs)
+                return
+            }
             let server = try ChildServer(directory: directory + "/server")
             defer { server.stop() }
             let setup = try server.setUp()
@@ -80,14 +92,38 @@ enum FieldDayBenchmark {
             }
             let serverRSS = server.peakRSSKiB()
             server.stop()
-            let real = try runRealClient(day, files: files, directory: directory)
+            let runs = try (0..<realRuns).map { run in
+                try runRealClient(day, files: files, directory: directory + "/real-\(run)")
+            }
+            let real = runs.sorted { $0.peakRSSKiB < $1.peakRSSKiB }[runs.count / 2]
             let peer = try putToNginx(files: files, directory: directory)
             var usage = rusage()
             getrusage(RUSAGE_SELF.rawValue, &usage)
             printReport(
                 day, measured, peer: peer, clientRSSKiB: Int(usage.ru_maxrss), baselineKiB: baselineKiB,
                 serverRSSKiB: serverRSS, real: real)
+            if runs.count > 1 { printRealRuns(day, runs) }
         }
+    }
+
+    /// The real client's runs: each one's peak RSS and time, then the median and range of both.
+    static func printRealRuns(_ day: Day, _ runs: [RealClientRun.Outcome]) {
+        print(
+            "real `kandas sync`: backlog \(day.backlog) events, \(day.completions) completions, "
+                + "\(day.photos + day.videos) files of \(day.fileBytes >> 20) MiB; \(runs.count) run(s)")
+        for (index, run) in runs.enumerated() {
+            print(
+                "  run \(index + 1): peak RSS \(Report.format(Double(run.peakRSSKiB) / 1024, 1)) MiB "
+                    + "(\(run.sampledAnonKiB / 1024) MiB anon + \(run.sampledFileKiB / 1024) MiB file at the top sample), "
+                    + "\(Report.format(run.seconds, 2)) s")
+        }
+        let peaks = runs.map { Double($0.peakRSSKiB) / 1024 }.sorted()
+        let times = runs.map(\.seconds).sorted()
+        print(
+            "  median peak RSS \(Report.format(peaks[peaks.count / 2], 1)) MiB "
+                + "(range \(Report.format(peaks[0], 1))-\(Report.format(peaks[peaks.count - 1], 1))), median time "
+                + "\(Report.format(times[times.count / 2], 2)) s (range \(Report.format(times[0], 2))-"
+                + "\(Report.format(times[times.count - 1], 2))); target < 64 MiB")
     }
 
     /// The same day synced by the real `kandas` binary against a fresh server (so its pull does not carry
@@ -95,6 +131,9 @@ enum FieldDayBenchmark {
     static func runRealClient(
         _ day: Day, files: [(path: String, kind: FileKind)], directory: String
     ) throws -> RealClientRun.Outcome {
+        // A run's copies of the day's files are removed with it, so several runs need no more disk than one.
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
         let server = try ChildServer(directory: directory + "/server-cli")
         defer { server.stop() }
         let setup = try server.setUp()

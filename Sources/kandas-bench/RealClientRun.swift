@@ -70,7 +70,11 @@ enum RealClientRun {
         guard FileManager.default.isExecutableFile(atPath: binary) else {
             throw BenchmarkFailure(description: "\(binary) is missing: swift build --product kandas")
         }
-        let arguments = [binary, "sync", "--home", home, "--json"]
+        // FIELD_DAY_CLIENT_WRAPPER (e.g. "heaptrack -o /tmp/sync") runs the client under a profiler.
+        let wrapper = ProcessInfo.processInfo.environment["FIELD_DAY_CLIENT_WRAPPER"].map {
+            $0.split(separator: " ").map(String.init)
+        }
+        let arguments = (wrapper ?? []) + [binary, "sync", "--home", home, "--json"]
         var variables = ProcessInfo.processInfo.environment
         variables.merge(environment) { $1 }
         let environmentLines = variables.map { "\($0.key)=\($0.value)" }
@@ -84,7 +88,7 @@ enum RealClientRun {
         defer { (argv + envp).forEach { free($0) } }
         var pid: pid_t = 0
         let start = ContinuousClock.now
-        let spawned = posix_spawn(&pid, binary, &actions, nil, argv, envp)
+        let spawned = posix_spawnp(&pid, arguments[0], &actions, nil, argv, envp)
         guard spawned == 0 else { throw BenchmarkFailure(description: "posix_spawn kandas: errno \(spawned)") }
         let sampler = Sampler(pid: pid)
         var status: Int32 = 0

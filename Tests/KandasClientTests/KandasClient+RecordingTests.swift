@@ -145,6 +145,8 @@ import Testing
         #expect(notAllowed?.code == .invalidInput)
         try await f.client.resolve(conflictID: conflict.id, resolution: .keepDisplayed, comment: "same visit")
         #expect(try await f.client.conflicts().first?.resolutionPending == true)
+        // The lean read of conflicts() and the whole-snapshot inbox() agree.
+        #expect(try await f.client.conflicts() == f.client.inbox().conflicts)
         let again = await #expect(throws: ClientError.self) {
             try await f.client.resolve(conflictID: conflict.id, resolution: .keepDisplayed)
         }
