@@ -113,9 +113,9 @@ enum FieldDayBenchmark {
                 + "\(day.photos + day.videos) files of \(day.fileBytes >> 20) MiB; \(runs.count) run(s)")
         for (index, run) in runs.enumerated() {
             print(
-                "  run \(index + 1): peak RSS \(Report.format(Double(run.peakRSSKiB) / 1024, 1)) MiB "
-                    + "(\(run.sampledAnonKiB / 1024) MiB anon + \(run.sampledFileKiB / 1024) MiB file at the top sample), "
-                    + "\(Report.format(run.seconds, 2)) s")
+                "  run \(index + 1): peak RSS (VmHWM) \(Report.format(Double(run.peakRSSKiB) / 1024, 1)) MiB "
+                    + "(\(run.sampledAnonKiB / 1024) MiB anon + \(run.sampledFileKiB / 1024) MiB file at the top sample; "
+                    + "wait4 ru_maxrss \(run.waitMaxRSSKiB / 1024) MiB), \(Report.format(run.seconds, 2)) s")
         }
         let peaks = runs.map { Double($0.peakRSSKiB) / 1024 }.sorted()
         let times = runs.map(\.seconds).sorted()
@@ -339,9 +339,10 @@ enum FieldDayBenchmark {
             "bytes sent for uploads: \(m.report.uploadBytesSent) for \(day.fileBytes) of files; "
                 + "retries \(m.report.retries)")
         print(
-            "client peak RSS (real `kandas sync`, child, wait4 ru_maxrss): \(real.peakRSSKiB / 1024) MiB "
-                + "(target < 64 MiB); at the largest 20 ms sample \(real.sampledAnonKiB / 1024) MiB anonymous "
-                + "(heap, stacks) + \(real.sampledFileKiB / 1024) MiB mapped files (shared libraries)")
+            "client peak RSS (real `kandas sync`, child's VmHWM): \(real.peakRSSKiB / 1024) MiB "
+                + "(target < 64 MiB); at the largest 10 ms sample \(real.sampledAnonKiB / 1024) MiB anonymous "
+                + "(heap, stacks) + \(real.sampledFileKiB / 1024) MiB mapped files (shared libraries); wait4 "
+                + "ru_maxrss \(real.waitMaxRSSKiB / 1024) MiB also holds this process's peak at spawn")
         print(
             "client peak RSS in-process (this process, VmHWM): \(clientRSSKiB / 1024) MiB; "
                 + "the bench process alone, before the client opened: \(baselineKiB / 1024) MiB")
