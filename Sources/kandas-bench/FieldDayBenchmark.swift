@@ -24,7 +24,7 @@ enum FieldDayBenchmark {
         name: "field-day",
         usage:
             "field-day [--backlog 10000] [--completions 20] [--photos 60] [--photo-mib 3] [--videos 3] [--video-mib 200]"
-            + " [--real-runs 1] [--real-only 1]",
+            + " [--real-runs 1] [--real-only 1] [--fresh-device 1]",
         run: run)
 
     /// What the day consists of.
@@ -60,6 +60,9 @@ enum FieldDayBenchmark {
         let realRuns = try arguments.int("real-runs", default: 1)
         // Only the real client's runs (no in-process client, no nginx), for comparing client builds.
         let realOnly = try arguments.int("real-only", default: 0) > 0
+        // After each real run, a second device of the same worker enrolls and syncs for the first time: its
+        // pull is a reset snapshot of everything the day and the backlog put in scope.
+        let freshDevice = try arguments.int("fresh-device", default: 0) > 0
         try arguments.checkAllUsed()
         guard day.completions > 0, day.photos >= 0, day.videos >= 0 else {
             throw UsageError(description: "completions must be positive, photos and videos not negative")
@@ -72,9 +75,15 @@ enum FieldDayBenchmark {
             let files = try makeEvidence(day, directory: directory + "/evidence")
             if realOnly {
                 let runs = try (0..<realRuns).map { run in
-                    try runRealClient(day, files: files, directory: directory + "/real-\(run)")
+                    try runRealClient(
+                        day, files: files, directory: directory + "/real-\(run)", freshDevice: freshDevice)
                 }
-                printRealRuns(day, runs)
+                printRealRuns(day, runs.map(\.day))
+                let fresh = runs.compactMap(\.fresh)
+                if !fresh.isEmpty {
+                    print("a second device's first sync (reset snapshot of the worker's scope):")
+                    printRealRuns(day, fresh)
+                }
                 return
             }
             let server = try ChildServer(directory: directory + "/server")
@@ -93,7 +102,7 @@ enum FieldDayBenchmark {
             let serverRSS = server.peakRSSKiB()
             server.stop()
             let runs = try (0..<realRuns).map { run in
-                try runRealClient(day, files: files, directory: directory + "/real-\(run)")
+                try runRealClient(day, files: files, directory: directory + "/real-\(run)").day
             }
             let real = runs.sorted { $0.peakRSSKiB < $1.peakRSSKiB }[runs.count / 2]
             let peer = try putToNginx(files: files, directory: directory)
@@ -106,6 +115,12 @@ enum FieldDayBenchmark {
         }
     }
 
+    /// `changes_pulled` of the summary `kandas sync --json` printed ("?" when absent).
+    static func pulled(_ output: String) -> String {
+        let summary = try? JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any]
+        return (summary?["changes_pulled"] as? Int).map(String.init) ?? "?"
+    }
+
     /// The real client's runs: each one's peak RSS and time, then the median and range of both.
     static func printRealRuns(_ day: Day, _ runs: [RealClientRun.Outcome]) {
         print(
@@ -115,7 +130,8 @@ enum FieldDayBenchmark {
             print(
                 "  run \(index + 1): peak RSS (VmHWM) \(Report.format(Double(run.peakRSSKiB) / 1024, 1)) MiB "
                     + "(\(run.sampledAnonKiB / 1024) MiB anon + \(run.sampledFileKiB / 1024) MiB file at the top sample; "
-                    + "wait4 ru_maxrss \(run.waitMaxRSSKiB / 1024) MiB), \(Report.format(run.seconds, 2)) s")
+                    + "wait4 ru_maxrss \(run.waitMaxRSSKiB / 1024) MiB), \(Report.format(run.seconds, 2)) s, "
+                    + "\(pulled(run.output)) changes pulled")
         }
         let peaks = runs.map { Double($0.peakRSSKiB) / 1024 }.sorted()
         let times = runs.map(\.seconds).sorted()
@@ -128,9 +144,11 @@ enum FieldDayBenchmark {
 
     /// The same day synced by the real `kandas` binary against a fresh server (so its pull does not carry
     /// the in-process device's completions): its peak RSS is what a field device needs.
+    ///
+    /// With `freshDevice`, a second device of the same worker then enrolls and runs its first `kandas sync`.
     static func runRealClient(
-        _ day: Day, files: [(path: String, kind: FileKind)], directory: String
-    ) throws -> RealClientRun.Outcome {
+        _ day: Day, files: [(path: String, kind: FileKind)], directory: String, freshDevice: Bool = false
+    ) throws -> (day: RealClientRun.Outcome, fresh: RealClientRun.Outcome?) {
         // A run's copies of the day's files are removed with it, so several runs need no more disk than one.
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -152,7 +170,23 @@ enum FieldDayBenchmark {
             let errors = (try? String(contentsOfFile: directory + "/kandas-sync.json.err", encoding: .utf8)) ?? ""
             throw BenchmarkFailure(description: "kandas sync exited \(outcome.status): \(errors.prefix(2000))")
         }
-        return outcome
+        guard freshDevice else { return (outcome, nil) }
+        let second =
+            try server.adminRequest("POST", "/v1/admin/enrollment-codes", ["user_id": server.worker])["code"]
+            as? String ?? ""
+        try ClientBenchmark.blocking {
+            let client = try await KandasClient.open(
+                home: directory + "/home-fresh", transport: CurlTransport(configuration: .init(userAgent: "field-day")),
+                options: ClientOptions(appVersion: "kandas-bench/1"))
+            defer { client.close() }
+            _ = try await client.enroll(serverURL: base, code: second, deviceName: "field-day-fresh")
+        }
+        let fresh = try RealClientRun.sync(home: directory + "/home-fresh", outputPath: directory + "/fresh.json")
+        guard fresh.status == 0 else {
+            let errors = (try? String(contentsOfFile: directory + "/fresh.json.err", encoding: .utf8)) ?? ""
+            throw BenchmarkFailure(description: "fresh kandas sync exited \(fresh.status): \(errors.prefix(2000))")
+        }
+        return (outcome, fresh)
     }
 
     /// This process's resident set now (`VmRSS`, KiB): the bench's own baseline before the client starts.
