@@ -60,3 +60,46 @@ extension Inbox {
         return openConflicts(conflicts, overlay: resolves)
     }
 }
+
+extension Inbox {
+    /// The review shown for each completion whose `review_state` is the server's verdict `has_issues` or
+    /// `rejected`: the newest review with that decision; oldest first.
+    static func reviewsAskingForChanges(completions: [Completion], reviews: [Review]) -> [Review] {
+        var shown: [Review] = []
+        for completion in completions.sorted(by: { $0.id < $1.id }) {
+            let decision: ReviewDecision
+            switch completion.reviewState {
+            case .hasIssues: decision = .hasIssues
+            case .rejected: decision = .reject
+            case .pending, .approved: continue
+            }
+            if let review = reviews.filter({ $0.completionID == completion.id && $0.decision == decision })
+                .max(by: { $0.createdAt < $1.createdAt })
+            {
+                shown.append(review)
+            }
+        }
+        shown.sort { $0.createdAt < $1.createdAt }
+        return shown
+    }
+
+    /// The same list read from the store: only completions in those two states and their reviews, in the
+    /// order `Snapshot.load` reads them, so the result equals the whole-snapshot one.
+    static func reviewsAskingForChanges(_ db: Connection) throws -> [Review] {
+        let completionsTable = ClientStore.mirrorTables[.completion] ?? "mirror_completions"
+        let reviewsTable = ClientStore.mirrorTables[.review] ?? "mirror_reviews"
+        let asking =
+            "json_extract(data, '$.review_state') IN ('\(ReviewState.hasIssues.rawValue)', "
+            + "'\(ReviewState.rejected.rawValue)')"
+        let completions = try db.query("SELECT data FROM \(completionsTable) WHERE \(asking) ORDER BY id").map {
+            try JSONCoding.value(Completion.self, fromText: try $0.string("data"))
+        }
+        let reviews = try db.query(
+            """
+            SELECT data FROM \(reviewsTable) WHERE json_extract(data, '$.completion_id') IN
+                (SELECT id FROM \(completionsTable) WHERE \(asking)) ORDER BY id
+            """
+        ).map { try JSONCoding.value(Review.self, fromText: try $0.string("data")) }
+        return reviewsAskingForChanges(completions: completions, reviews: reviews)
+    }
+}

@@ -112,28 +112,14 @@ public final class KandasClient: Sendable {
     }
 
     /// Conflicts, reviews asking for changes and rejected events.
+    ///
+    /// Reads only what it shows (conflicts, resolves, completions under `has_issues`/`rejected` and their
+    /// reviews), not the whole mirror, so `kandas conflicts` on a device with 10,000 completions stays small.
     public func inbox() async throws(ClientError) -> Inbox {
-        let snapshot = try await store.snapshot()
-        let quarantined = try await quarantined()
-        let conflicts = Inbox.openConflicts(snapshot.conflicts, overlay: snapshot.overlay)
-        // The completion's review_state is the server's verdict (latest non-comment decision); the
-        // review shown is the newest one with that decision.
-        var reviews: [Review] = []
-        for completion in snapshot.completions.values.sorted(by: { $0.id < $1.id }) {
-            let decision: ReviewDecision
-            switch completion.reviewState {
-            case .hasIssues: decision = .hasIssues
-            case .rejected: decision = .reject
-            case .pending, .approved: continue
-            }
-            if let review = snapshot.reviews.filter({ $0.completionID == completion.id && $0.decision == decision })
-                .max(by: { $0.createdAt < $1.createdAt })
-            {
-                reviews.append(review)
-            }
+        let (conflicts, reviews) = try await store.read { db in
+            (try Inbox.openConflicts(db), try Inbox.reviewsAskingForChanges(db))
         }
-        reviews.sort { $0.createdAt < $1.createdAt }
-        return Inbox(conflicts: conflicts, reviews: reviews, quarantined: quarantined)
+        return Inbox(conflicts: conflicts, reviews: reviews, quarantined: try await quarantined())
     }
 
     /// Events the server rejected, oldest first.
