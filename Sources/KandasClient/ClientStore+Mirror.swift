@@ -69,15 +69,27 @@ extension ClientStore {
     /// Events up to the server's `last_device_seq` are in the mirror now: stop overlaying them. Pending ones
     /// among them were applied although their push response was lost; they count as sent. Rows are kept
     /// (not deleted) as the device's history and the quarantine list; `reflected` takes them out of the view.
+    ///
+    /// One statement per window of `reflectWindow` seqs: inside the pull's transaction SQLite keeps a statement
+    /// journal (in memory: the writer's temp store) holding every page the statement changes, and one UPDATE of
+    /// a 10,000-event backlog journaled ~8 MiB of outbox pages, the largest allocation of a whole sync.
     static func reflect(_ db: Connection, lastDeviceSeq: Int, now: Timestamp) throws {
         let key = try deviceKey(db)
-        try db.run(
-            """
-            UPDATE outbox SET reflected = 1, state = CASE state WHEN 'pending' THEN 'sent' ELSE state END,
-                acked_at = coalesce(acked_at, ?)
-            WHERE device_key = ? AND device_seq <= ? AND reflected = 0
-            """, now.millisecondsSince1970, key, lastDeviceSeq)
+        var low = 0
+        while low < lastDeviceSeq {
+            let high = min(lastDeviceSeq, low + reflectWindow)
+            try db.run(
+                """
+                UPDATE outbox SET reflected = 1, state = CASE state WHEN 'pending' THEN 'sent' ELSE state END,
+                    acked_at = coalesce(acked_at, ?)
+                WHERE device_key = ? AND device_seq > ? AND device_seq <= ? AND reflected = 0
+                """, now.millisecondsSince1970, key, low, high)
+            low = high
+        }
     }
+
+    /// Seqs reflected per UPDATE statement (see `reflect`): a few hundred rows keep its journal under 1 MiB.
+    static let reflectWindow = 256
 
     /// Everything the view needs, read in one snapshot.
     func snapshot() async throws(ClientError) -> Snapshot {

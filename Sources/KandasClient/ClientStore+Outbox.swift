@@ -2,10 +2,14 @@ import Foundation
 import KandasProtocol
 import SQLiteKit
 
-/// One outbox row as the sync engine sends it.
-struct OutboxRow: Sendable {
-    var rowID: Int64
-    var event: DeviceEvent
+/// The next pending events as one push request body (sync-v1 §6.1), and what the answer is checked against.
+struct PushBatch: Sendable {
+    /// The whole `PushRequest` JSON, byte for byte what `JSONCoding.encode(PushRequest)` writes.
+    var body: [UInt8]
+    /// Event ids in `device_seq` order: the answer's results must list them in this order.
+    var eventIDs: [WireID]
+    /// The first event's seq (where a gap without `expected_device_seq` resends from).
+    var firstSeq: Int
 }
 
 extension ClientStore {
@@ -41,18 +45,47 @@ extension ClientStore {
         return seq
     }
 
-    /// The next pending events of the enrolled device, in `device_seq` order.
-    func pendingBatch(limit: Int) async throws(ClientError) -> [OutboxRow] {
+    /// The next pending events of the enrolled device, in `device_seq` order, written as a push body with the
+    /// queue state read in the same snapshot; `nil` when nothing is pending.
+    ///
+    /// Rows are streamed from the statement into one buffer: each stored event's JSON is parsed once, its
+    /// `device_seq` set from the column (a re-enrollment renumbers the column only) and written back with
+    /// sorted keys. No `DeviceEvent` values, `JSONDecoder` or `JSONEncoder` trees are built for a batch.
+    func pushBatch(
+        limit: Int, deviceID: WireID, sentAt: Timestamp, status: @escaping @Sendable (ClientSummary) -> ClientStatus
+    ) async throws(ClientError) -> PushBatch? {
         try await read { db in
             let key = try Self.deviceKey(db)
-            return try db.query(
-                "SELECT id, device_seq, event FROM outbox WHERE state = 'pending' AND device_key = ? "
-                    + "ORDER BY device_seq LIMIT ?", key, limit
-            ).map { row in
-                var event = try JSONCoding.value(DeviceEvent.self, fromText: try row.string("event"))
-                event.deviceSeq = Int(try row.int("device_seq"))
-                return OutboxRow(rowID: try row.int("id"), event: event)
+            var body: [UInt8] = []
+            body.append(contentsOf: #"{"client_status":"#.utf8)
+            body.append(contentsOf: try JSONCoding.encodeBytes(status(try ClientSummary.load(db))))
+            body.append(contentsOf: #","device_id":"#.utf8)
+            JSONValue.writeString(deviceID.description, to: &body)
+            body.append(contentsOf: #","events":["#.utf8)
+            var eventIDs: [WireID] = []
+            var firstSeq: Int?
+            let statement = try db.cached(
+                "SELECT event_id, device_seq, event FROM outbox WHERE state = 'pending' AND device_key = ? "
+                    + "ORDER BY device_seq LIMIT ?")
+            defer { statement.reset() }
+            try statement.bind(key, limit)
+            while let row = try statement.next() {
+                let seq = Int(try row.int("device_seq"))
+                let stored = try? JSONValue.parse(Array(try row.string("event").utf8))
+                guard let id = WireID(try row.string("event_id")), case .object(var event) = stored else {
+                    throw ClientError(.storage, "outbox event \(seq) is not a stored event's JSON")
+                }
+                event["device_seq"] = .number(Double(seq))
+                if firstSeq != nil { body.append(UInt8(ascii: ",")) }
+                JSONValue.object(event).write(to: &body)
+                eventIDs.append(id)
+                firstSeq = firstSeq ?? seq
             }
+            guard let firstSeq else { return nil }
+            body.append(contentsOf: #"],"sent_at":"#.utf8)
+            body.append(contentsOf: try JSONCoding.encodeBytes(sentAt))
+            body.append(UInt8(ascii: "}"))
+            return PushBatch(body: body, eventIDs: eventIDs, firstSeq: firstSeq)
         }
     }
 

@@ -145,9 +145,10 @@ final class ClientStore: Sendable {
 }
 
 extension JSONCoding {
-    /// Encodes a wire value as the JSON text stored in the mirror and outbox.
+    /// Encodes a wire value as the JSON text stored in the mirror and outbox: the bytes of `encode(_:)`,
+    /// written by the protocol's `JSONTextEncoder` (every pulled change goes through here).
     static func text<T: Encodable>(_ value: T) throws -> String {
-        String(decoding: try encode(value), as: UTF8.self)
+        String(decoding: try encodeBytes(value), as: UTF8.self)
     }
 
     /// Decodes stored JSON text.

@@ -104,38 +104,22 @@ public final class KandasClient: Sendable {
     }
 
     /// Open conflicts in scope, and whether a resolve is already on its way.
+    ///
+    /// Reads only the conflicts and the unreflected resolves, never the whole mirror: `kandas sync` counts
+    /// conflicts after every sync, and loading a 10,000-completion mirror for that was the client's peak RSS.
     public func conflicts() async throws(ClientError) -> [Inbox.ConflictEntry] {
-        try await inbox().conflicts
+        try await store.read { db in try Inbox.openConflicts(db) }
     }
 
     /// Conflicts, reviews asking for changes and rejected events.
+    ///
+    /// Reads only what it shows (conflicts, resolves, completions under `has_issues`/`rejected` and their
+    /// reviews), not the whole mirror, so `kandas conflicts` on a device with 10,000 completions stays small.
     public func inbox() async throws(ClientError) -> Inbox {
-        let snapshot = try await store.snapshot()
-        let quarantined = try await quarantined()
-        var resolving: Set<WireID> = []
-        for event in snapshot.overlay {
-            if case .resolve(let payload) = event.payload { resolving.insert(payload.conflictID) }
+        let (conflicts, reviews) = try await store.read { db in
+            (try Inbox.openConflicts(db), try Inbox.reviewsAskingForChanges(db))
         }
-        let conflicts = snapshot.conflicts.filter { $0.status == .open }.sorted { $0.detectedAt < $1.detectedAt }
-            .map { Inbox.ConflictEntry(conflict: $0, resolutionPending: resolving.contains($0.id)) }
-        // The completion's review_state is the server's verdict (latest non-comment decision); the
-        // review shown is the newest one with that decision.
-        var reviews: [Review] = []
-        for completion in snapshot.completions.values.sorted(by: { $0.id < $1.id }) {
-            let decision: ReviewDecision
-            switch completion.reviewState {
-            case .hasIssues: decision = .hasIssues
-            case .rejected: decision = .reject
-            case .pending, .approved: continue
-            }
-            if let review = snapshot.reviews.filter({ $0.completionID == completion.id && $0.decision == decision })
-                .max(by: { $0.createdAt < $1.createdAt })
-            {
-                reviews.append(review)
-            }
-        }
-        reviews.sort { $0.createdAt < $1.createdAt }
-        return Inbox(conflicts: conflicts, reviews: reviews, quarantined: quarantined)
+        return Inbox(conflicts: conflicts, reviews: reviews, quarantined: try await quarantined())
     }
 
     /// Events the server rejected, oldest first.

@@ -10,31 +10,30 @@ extension SyncEngine {
         var gapRounds = 0
         var total = 0
         let url = enrollment.serverURL + "/v1/sync/push"
+        let appVersion = options.appVersion
         while true {
-            let batch = try await store.pendingBatch(limit: batchSize)
-            guard let first = batch.first else { return }
-            let status = try await clientStatus()
-            let body = try Self.json(
-                PushRequest(
-                    deviceID: enrollment.deviceID, sentAt: options.now(), clientStatus: status,
-                    events: batch.map(\.event)))
-            let response = try await send("push") { Self.jsonRequest("POST", url, body) }
+            guard
+                let batch = try await store.pushBatch(
+                    limit: batchSize, deviceID: enrollment.deviceID, sentAt: options.now(),
+                    status: { Self.clientStatus($0, appVersion: appVersion) })
+            else { return }
+            let count = batch.eventIDs.count
+            let response = try await send("push") { Self.jsonRequest("POST", url, batch.body) }
             switch response.status {
             case 200:
                 break
-            case 413 where batch.count > 1:
+            case 413 where count > 1:
                 // batch_too_large or body_too_large: the server's limit is lower than ours; halve.
-                batchSize = max(1, min(Self.problem(response)?.limit ?? batchSize, batch.count / 2))
+                batchSize = max(1, min(Self.problem(response)?.limit ?? batchSize, count / 2))
                 continue
             default:
                 throw ClientError.problem(Self.problem(response), status: response.status, during: "push")
             }
-            let answer = try Self.decode(PushResponse.self, response, "push")
-            guard answer.results.count == batch.count,
-                zip(answer.results, batch).allSatisfy({ $0.eventID == $1.event.eventID })
+            let answer = try Self.decodeOnePass(PushResponse.self, response, "push")
+            guard answer.results.count == count, zip(answer.results, batch.eventIDs).allSatisfy({ $0.eventID == $1 })
             else {
                 throw ClientError(
-                    .protocolViolation, "push answered \(answer.results.count) results for \(batch.count) events")
+                    .protocolViolation, "push answered \(answer.results.count) results for \(count) events")
             }
             let now = options.now()
             let (gap, diverged, accepted, rejected) = try await store.write { db in
@@ -45,7 +44,7 @@ extension SyncEngine {
                 for result in answer.results {
                     switch result.outcome {
                     case .gap:
-                        gap = gap ?? result.expectedDeviceSeq ?? first.event.deviceSeq
+                        gap = gap ?? result.expectedDeviceSeq ?? batch.firstSeq
                     case .rejected where result.code == ErrorCode.deviceSeqReused.rawValue:
                         diverged = true
                     case .rejected:
@@ -83,12 +82,11 @@ extension SyncEngine {
     }
 
     /// The queue state supervisors see (sync-v1 §6.1 `client_status`).
-    func clientStatus() async throws(ClientError) -> ClientStatus {
-        let summary = try await store.read { db in try ClientSummary.load(db) }
-        return ClientStatus(
+    static func clientStatus(_ summary: ClientSummary, appVersion: String) -> ClientStatus {
+        ClientStatus(
             outboxEvents: summary.outboxEvents, outboxBytes: summary.outboxBytes,
             oldestUnsentAt: summary.oldestUnsentAt, filesPending: summary.filesPending,
-            bytesPending: Int(summary.bytesPending), appVersion: options.appVersion,
+            bytesPending: Int(summary.bytesPending), appVersion: appVersion,
             // Only the code: messages may name local paths, which supervisors need not see.
             lastError: summary.lastError.map { String($0.prefix { $0 != ":" }.prefix(64)) })
     }

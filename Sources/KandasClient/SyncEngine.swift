@@ -201,6 +201,20 @@ actor SyncEngine {
         }
     }
 
+    /// Decodes a bulk answer (push results, pull pages) in one pass: `JSONValue.parse`, then the protocol's
+    /// `JSONValue` decoder. `JSONDecoder` builds its own tree and boxes every value on top, and a pull page's
+    /// change data is decoded into a `JSONValue` either way.
+    static func decodeOnePass<T: Decodable>(
+        _ type: T.Type, _ response: TransportResponse, _ action: String
+    ) throws(ClientError) -> T {
+        do {
+            return try JSONCoding.decodeReportingUnknown(type, from: JSONValue.parse(response.body)).value
+        } catch {
+            throw ClientError(
+                .protocolViolation, "\(action): the server's answer does not decode: \(error.description)")
+        }
+    }
+
     static func problem(_ response: TransportResponse) -> Problem? {
         guard !response.body.isEmpty else { return nil }
         return try? JSONCoding.decode(Problem.self, from: Data(response.body))

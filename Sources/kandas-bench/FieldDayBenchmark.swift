@@ -23,7 +23,8 @@ enum FieldDayBenchmark {
     static let benchmark = Benchmark(
         name: "field-day",
         usage:
-            "field-day [--backlog 10000] [--completions 20] [--photos 60] [--photo-mib 3] [--videos 3] [--video-mib 200]",
+            "field-day [--backlog 10000] [--completions 20] [--photos 60] [--photo-mib 3] [--videos 3] [--video-mib 200]"
+            + " [--real-runs 1] [--real-only 1] [--fresh-device 1]",
         run: run)
 
     /// What the day consists of.
@@ -55,6 +56,13 @@ enum FieldDayBenchmark {
             photoBytes: try arguments.int("photo-mib", default: 3) << 20,
             videos: try arguments.int("videos", default: 3),
             videoBytes: try arguments.int("video-mib", default: 200) << 20)
+        // Peak RSS varies from run to run (allocation timing across threads): the median of several runs.
+        let realRuns = try arguments.int("real-runs", default: 1)
+        // Only the real client's runs (no in-process client, no nginx), for comparing client builds.
+        let realOnly = try arguments.int("real-only", default: 0) > 0
+        // After each real run, a second device of the same worker enrolls and syncs for the first time: its
+        // pull is a reset snapshot of everything the day and the backlog put in scope.
+        let freshDevice = try arguments.int("fresh-device", default: 0) > 0
         try arguments.checkAllUsed()
         guard day.completions > 0, day.photos >= 0, day.videos >= 0 else {
             throw UsageError(description: "completions must be positive, photos and videos not negative")
@@ -65,6 +73,19 @@ enum FieldDayBenchmark {
         }
         try withScratchDirectory { directory in
             let files = try makeEvidence(day, directory: directory + "/evidence")
+            if realOnly {
+                let runs = try (0..<realRuns).map { run in
+                    try runRealClient(
+                        day, files: files, directory: directory + "/real-\(run)", freshDevice: freshDevice)
+                }
+                printRealRuns(day, runs.map(\.day))
+                let fresh = runs.compactMap(\.fresh)
+                if !fresh.isEmpty {
+                    print("a second device's first sync (reset snapshot of the worker's scope):")
+                    printRealRuns(day, fresh)
+                }
+                return
+            }
             let server = try ChildServer(directory: directory + "/server")
             defer { server.stop() }
             let setup = try server.setUp()
@@ -80,21 +101,57 @@ enum FieldDayBenchmark {
             }
             let serverRSS = server.peakRSSKiB()
             server.stop()
-            let real = try runRealClient(day, files: files, directory: directory)
+            let runs = try (0..<realRuns).map { run in
+                try runRealClient(day, files: files, directory: directory + "/real-\(run)").day
+            }
+            let real = runs.sorted { $0.peakRSSKiB < $1.peakRSSKiB }[runs.count / 2]
             let peer = try putToNginx(files: files, directory: directory)
             var usage = rusage()
             getrusage(RUSAGE_SELF.rawValue, &usage)
             printReport(
                 day, measured, peer: peer, clientRSSKiB: Int(usage.ru_maxrss), baselineKiB: baselineKiB,
                 serverRSSKiB: serverRSS, real: real)
+            if runs.count > 1 { printRealRuns(day, runs) }
         }
+    }
+
+    /// `changes_pulled` of the summary `kandas sync --json` printed ("?" when absent).
+    static func pulled(_ output: String) -> String {
+        let summary = try? JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any]
+        return (summary?["changes_pulled"] as? Int).map(String.init) ?? "?"
+    }
+
+    /// The real client's runs: each one's peak RSS and time, then the median and range of both.
+    static func printRealRuns(_ day: Day, _ runs: [RealClientRun.Outcome]) {
+        print(
+            "real `kandas sync`: backlog \(day.backlog) events, \(day.completions) completions, "
+                + "\(day.photos + day.videos) files of \(day.fileBytes >> 20) MiB; \(runs.count) run(s)")
+        for (index, run) in runs.enumerated() {
+            print(
+                "  run \(index + 1): peak RSS (VmHWM) \(Report.format(Double(run.peakRSSKiB) / 1024, 1)) MiB "
+                    + "(\(run.sampledAnonKiB / 1024) MiB anon + \(run.sampledFileKiB / 1024) MiB file at the top sample; "
+                    + "wait4 ru_maxrss \(run.waitMaxRSSKiB / 1024) MiB), \(Report.format(run.seconds, 2)) s, "
+                    + "\(pulled(run.output)) changes pulled")
+        }
+        let peaks = runs.map { Double($0.peakRSSKiB) / 1024 }.sorted()
+        let times = runs.map(\.seconds).sorted()
+        print(
+            "  median peak RSS \(Report.format(peaks[peaks.count / 2], 1)) MiB "
+                + "(range \(Report.format(peaks[0], 1))-\(Report.format(peaks[peaks.count - 1], 1))), median time "
+                + "\(Report.format(times[times.count / 2], 2)) s (range \(Report.format(times[0], 2))-"
+                + "\(Report.format(times[times.count - 1], 2))); target < 64 MiB")
     }
 
     /// The same day synced by the real `kandas` binary against a fresh server (so its pull does not carry
     /// the in-process device's completions): its peak RSS is what a field device needs.
+    ///
+    /// With `freshDevice`, a second device of the same worker then enrolls and runs its first `kandas sync`.
     static func runRealClient(
-        _ day: Day, files: [(path: String, kind: FileKind)], directory: String
-    ) throws -> RealClientRun.Outcome {
+        _ day: Day, files: [(path: String, kind: FileKind)], directory: String, freshDevice: Bool = false
+    ) throws -> (day: RealClientRun.Outcome, fresh: RealClientRun.Outcome?) {
+        // A run's copies of the day's files are removed with it, so several runs need no more disk than one.
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
         let server = try ChildServer(directory: directory + "/server-cli")
         defer { server.stop() }
         let setup = try server.setUp()
@@ -113,7 +170,23 @@ enum FieldDayBenchmark {
             let errors = (try? String(contentsOfFile: directory + "/kandas-sync.json.err", encoding: .utf8)) ?? ""
             throw BenchmarkFailure(description: "kandas sync exited \(outcome.status): \(errors.prefix(2000))")
         }
-        return outcome
+        guard freshDevice else { return (outcome, nil) }
+        let second =
+            try server.adminRequest("POST", "/v1/admin/enrollment-codes", ["user_id": server.worker])["code"]
+            as? String ?? ""
+        try ClientBenchmark.blocking {
+            let client = try await KandasClient.open(
+                home: directory + "/home-fresh", transport: CurlTransport(configuration: .init(userAgent: "field-day")),
+                options: ClientOptions(appVersion: "kandas-bench/1"))
+            defer { client.close() }
+            _ = try await client.enroll(serverURL: base, code: second, deviceName: "field-day-fresh")
+        }
+        let fresh = try RealClientRun.sync(home: directory + "/home-fresh", outputPath: directory + "/fresh.json")
+        guard fresh.status == 0 else {
+            let errors = (try? String(contentsOfFile: directory + "/fresh.json.err", encoding: .utf8)) ?? ""
+            throw BenchmarkFailure(description: "fresh kandas sync exited \(fresh.status): \(errors.prefix(2000))")
+        }
+        return (outcome, fresh)
     }
 
     /// This process's resident set now (`VmRSS`, KiB): the bench's own baseline before the client starts.
@@ -300,9 +373,10 @@ enum FieldDayBenchmark {
             "bytes sent for uploads: \(m.report.uploadBytesSent) for \(day.fileBytes) of files; "
                 + "retries \(m.report.retries)")
         print(
-            "client peak RSS (real `kandas sync`, child, wait4 ru_maxrss): \(real.peakRSSKiB / 1024) MiB "
-                + "(target < 64 MiB); at the largest 20 ms sample \(real.sampledAnonKiB / 1024) MiB anonymous "
-                + "(heap, stacks) + \(real.sampledFileKiB / 1024) MiB mapped files (shared libraries)")
+            "client peak RSS (real `kandas sync`, child's VmHWM): \(real.peakRSSKiB / 1024) MiB "
+                + "(target < 64 MiB); at the largest 10 ms sample \(real.sampledAnonKiB / 1024) MiB anonymous "
+                + "(heap, stacks) + \(real.sampledFileKiB / 1024) MiB mapped files (shared libraries); wait4 "
+                + "ru_maxrss \(real.waitMaxRSSKiB / 1024) MiB also holds this process's peak at spawn")
         print(
             "client peak RSS in-process (this process, VmHWM): \(clientRSSKiB / 1024) MiB; "
                 + "the bench process alone, before the client opened: \(baselineKiB / 1024) MiB")

@@ -14,13 +14,21 @@ import Glibc
 /// The in-process figure of `field-day` includes the benchmark's own work (evidence files generated, the
 /// server's seed read, the Foundation it loads) before the client opens; a field device runs only the client.
 /// The home is prepared by the client API (enroll, the backlog and the day recorded offline), then
-/// `kandas sync --home HOME --json` runs as a child spawned with `posix_spawn` and reaped with `wait4`, whose
-/// `ru_maxrss` is that child's own peak (never another child's, unlike `RUSAGE_CHILDREN`).
+/// `kandas sync --home HOME --json` runs as a child spawned with `posix_spawn` and reaped with `wait4`.
+///
+/// The child's peak is its `VmHWM` (the kernel's high-water mark of the child's own address space), read from
+/// `/proc/PID/status` every 10 ms; it only grows, so the last reading misses at most the final 10 ms. The
+/// `ru_maxrss` that `wait4` returns is not the child's alone: when a process execs, Linux folds the high-water
+/// mark of the address space it leaves (here the bench's own, shared by the spawn) into the process's
+/// `maxrss`, so after a 64 MiB in-process run every child "peaked" at 64 MiB.
 enum RealClientRun {
     /// What the child did: its peak RSS, wall time, exit status and the summary it printed.
     struct Outcome: Sendable {
+        /// The child's own peak: its last `VmHWM` reading.
         var peakRSSKiB: Int
-        /// The split of the largest sampled `VmRSS` (polled every 20 ms): heap and stacks versus mapped
+        /// `wait4`'s `ru_maxrss`: at least the bench's own high-water mark when it spawned the child (see above).
+        var waitMaxRSSKiB = 0
+        /// The split of the largest sampled `VmRSS` (polled every 10 ms): heap and stacks versus mapped
         /// files, mostly the shared libraries (Swift runtime, Foundation, ICU, libcrypto, libcurl), whose
         /// pages a device shares with every other process using them.
         var sampledAnonKiB = 0
@@ -70,7 +78,11 @@ enum RealClientRun {
         guard FileManager.default.isExecutableFile(atPath: binary) else {
             throw BenchmarkFailure(description: "\(binary) is missing: swift build --product kandas")
         }
-        let arguments = [binary, "sync", "--home", home, "--json"]
+        // FIELD_DAY_CLIENT_WRAPPER (e.g. "heaptrack -o /tmp/sync") runs the client under a profiler.
+        let wrapper = ProcessInfo.processInfo.environment["FIELD_DAY_CLIENT_WRAPPER"].map {
+            $0.split(separator: " ").map(String.init)
+        }
+        let arguments = (wrapper ?? []) + [binary, "sync", "--home", home, "--json"]
         var variables = ProcessInfo.processInfo.environment
         variables.merge(environment) { $1 }
         let environmentLines = variables.map { "\($0.key)=\($0.value)" }
@@ -84,7 +96,7 @@ enum RealClientRun {
         defer { (argv + envp).forEach { free($0) } }
         var pid: pid_t = 0
         let start = ContinuousClock.now
-        let spawned = posix_spawn(&pid, binary, &actions, nil, argv, envp)
+        let spawned = posix_spawnp(&pid, arguments[0], &actions, nil, argv, envp)
         guard spawned == 0 else { throw BenchmarkFailure(description: "posix_spawn kandas: errno \(spawned)") }
         let sampler = Sampler(pid: pid)
         var status: Int32 = 0
@@ -98,13 +110,14 @@ enum RealClientRun {
         let exited = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         let split = sampler.stop()
         return Outcome(
-            peakRSSKiB: Int(usage.ru_maxrss), sampledAnonKiB: split.anon, sampledFileKiB: split.file, seconds: seconds,
-            status: exited, output: output)
+            peakRSSKiB: split.hwm, waitMaxRSSKiB: Int(usage.ru_maxrss), sampledAnonKiB: split.anon,
+            sampledFileKiB: split.file, seconds: seconds, status: exited, output: output)
     }
 
-    /// Polls `/proc/PID/status` on its own thread and keeps the `RssAnon`/`RssFile` split of the largest `VmRSS`.
+    /// Polls `/proc/PID/status` on its own thread: the last `VmHWM` read, and the `RssAnon`/`RssFile` split of
+    /// the largest `VmRSS`.
     final class Sampler: Sendable {
-        let state = Mutex<(running: Bool, rss: Int, anon: Int, file: Int)>((true, 0, 0, 0))
+        let state = Mutex<(running: Bool, rss: Int, anon: Int, file: Int, hwm: Int)>((true, 0, 0, 0, 0))
         let done = DispatchSemaphore(value: 0)
 
         init(pid: pid_t) {
@@ -118,23 +131,27 @@ enum RealClientRun {
                     }
                     let rss = fields["VmRSS"] ?? 0
                     state.withLock {
-                        if rss > $0.rss { $0 = (true, rss, fields["RssAnon"] ?? 0, fields["RssFile"] ?? 0) }
+                        // A zombie's status has no VmHWM: keep the last real reading.
+                        $0.hwm = max($0.hwm, fields["VmHWM"] ?? 0)
+                        if rss > $0.rss {
+                            ($0.rss, $0.anon, $0.file) = (rss, fields["RssAnon"] ?? 0, fields["RssFile"] ?? 0)
+                        }
                     }
-                    usleep(20_000)
+                    usleep(10_000)
                 }
                 done.signal()
             }
         }
 
-        /// Stops polling (once) and returns the split at the largest sample.
+        /// Stops polling (once) and returns the split at the largest sample and the last high-water mark.
         @discardableResult
-        func stop() -> (anon: Int, file: Int) {
+        func stop() -> (anon: Int, file: Int, hwm: Int) {
             let wasRunning = state.withLock { state in
                 defer { state.running = false }
                 return state.running
             }
             if wasRunning { done.wait() }
-            return state.withLock { ($0.anon, $0.file) }
+            return state.withLock { ($0.anon, $0.file, $0.hwm) }
         }
     }
 }

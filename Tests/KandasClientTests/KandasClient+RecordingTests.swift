@@ -145,6 +145,8 @@ import Testing
         #expect(notAllowed?.code == .invalidInput)
         try await f.client.resolve(conflictID: conflict.id, resolution: .keepDisplayed, comment: "same visit")
         #expect(try await f.client.conflicts().first?.resolutionPending == true)
+        // The lean read of conflicts() and the whole-snapshot inbox() agree.
+        #expect(try await f.client.conflicts() == f.client.inbox().conflicts)
         let again = await #expect(throws: ClientError.self) {
             try await f.client.resolve(conflictID: conflict.id, resolution: .keepDisplayed)
         }
@@ -165,5 +167,25 @@ import Testing
         try await f.client.sync()
         #expect(try await f.client.inbox().reviews == [issue])
         #expect(try await f.client.item(f.items[0].id)?.completions.first?.reviews.count == 2)
+    }
+
+    @Test func inbox_showsOnlyCompletionsAskingForChanges_asTheWholeSnapshotWould() async throws {
+        let f = try await Fixture.make()
+        defer { f.cleanup() }
+        var ids: [WireID] = []
+        for _ in 0..<3 { ids.append(try #require(try await f.client.complete(f.draft(1, files: [])).completionID)) }
+        try await f.client.sync()
+        let issue = await f.server.review(ids[0], .hasIssues, comment: "photo is blurred")
+        let rejected = await f.server.review(ids[1], .reject, comment: "wrong family")
+        _ = await f.server.review(ids[2], .hasIssues, comment: "redo")
+        _ = await f.server.review(ids[2], .approve, comment: nil)
+        try await f.client.sync()
+        let inbox = try await f.client.inbox()
+        #expect(Set(inbox.reviews.map(\.id)) == [issue.id, rejected.id])
+        let snapshot = try await f.client.store.snapshot()
+        let whole = Inbox.reviewsAskingForChanges(
+            completions: Array(snapshot.completions.values), reviews: snapshot.reviews)
+        #expect(inbox.reviews == whole)
+        #expect(inbox.conflicts == Inbox.openConflicts(snapshot.conflicts, overlay: snapshot.overlay))
     }
 }
