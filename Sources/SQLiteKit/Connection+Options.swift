@@ -23,6 +23,10 @@ extension Connection {
         /// `PRAGMA temp_store`; `nil` keeps SQLite's default (files). `DatabasePool` puts its
         /// writer's in memory unless set (see `DatabasePool.init`).
         public var tempStore: TempStore? = nil
+        /// Most page-cache memory of this connection, in KiB (`PRAGMA cache_size = -N`); `nil` keeps
+        /// SQLite's default (2000 KiB). A pool holds one cache per connection, so this times the
+        /// connection count bounds what its page caches may take.
+        public var cacheSizeKiB: Int? = nil
 
         public init(
             readOnly: Bool = false, journalMode: JournalMode? = .wal, synchronous: Synchronous = .full,

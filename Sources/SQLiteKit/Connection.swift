@@ -62,6 +62,10 @@ public final class Connection {
         try execute("PRAGMA synchronous = \(options.synchronous.rawValue)")
         if options.queryOnly { try execute("PRAGMA query_only = ON") }
         if let store = options.tempStore { try execute("PRAGMA temp_store = \(store.rawValue)") }
+        if let kib = options.cacheSizeKiB {
+            guard kib > 0 else { throw .misuse("cacheSizeKiB must be positive, not \(kib)") }
+            try execute("PRAGMA cache_size = -\(kib)")
+        }
     }
 
     /// Runs one or more `;`-separated statements without parameters (schema, pragmas).

@@ -9,7 +9,8 @@ import Glibc
 /// Push: N `complete` events in batches of B, against the `sqlite3` CLI inserting the same event
 /// rows in the same batches with the same durability (WAL, `synchronous=FULL`). Pull: a fresh
 /// device pulls every change (the reset snapshot: the plan plus N completions and N outcomes).
-/// Reports the child's peak RSS (VmHWM).
+/// Reports the child's peak RSS (VmHWM) with the server's own malloc and SQLite defaults, and the
+/// anonymous/file split of the largest sampled RSS of each phase.
 enum SyncBenchmark {
     static let benchmark = Benchmark(
         name: "sync", usage: "sync [--events 100000] [--batch 500] [--pull-limit 1000]", run: run)
@@ -30,6 +31,8 @@ enum SyncBenchmark {
             let device = BenchHTTPClient(port: server.port)
             device.token = setup.deviceToken
             var accepted = 0
+            // Which memory the peak is made of (heap or mapped libraries), sampled on its own thread.
+            let pushSampler = RealClientRun.Sampler(pid: server.process.processIdentifier)
             let push = try measure {
                 for body in batches.bodies {
                     let r = try device.request("POST", "/v1/sync/push", body: body)
@@ -44,6 +47,7 @@ enum SyncBenchmark {
                 }
             }.seconds
             guard accepted == count else { throw BenchmarkFailure(description: "accepted \(accepted) of \(count)") }
+            let pushSplit = pushSampler.stop()
             let pushHWM = server.peakRSSKiB()
             let pushWritten = server.bytesWritten()
             // The same rows through the sqlite3 CLI, same batches, same durability.
@@ -55,6 +59,7 @@ enum SyncBenchmark {
             puller.token = try server.enroll()
             var changes = 0
             var pages = 0
+            let pullSampler = RealClientRun.Sampler(pid: server.process.processIdentifier)
             let pull = try measure {
                 var cursor: String? = nil
                 repeat {
@@ -67,6 +72,7 @@ enum SyncBenchmark {
                     cursor = page["has_more"] as? Bool == true ? page["cursor"] as? String : nil
                 } while cursor != nil
             }.seconds
+            let pullSplit = pullSampler.stop()
             let hwm = server.peakRSSKiB()
             var report = Report(
                 title: "Sync through kandas-server (\(count) events, batches of \(batch), synchronous=FULL)",
@@ -93,10 +99,11 @@ enum SyncBenchmark {
             print(
                 "server wrote \(pushWritten / 1_048_576) MiB during push (\(pushWritten / max(1, count)) B/event);"
                     + " the sqlite3 CLI's database is \(peerBytes / 1_048_576) MiB")
-            let arenas = ProcessInfo.processInfo.environment["MALLOC_ARENA_MAX"] ?? "2"
             print(
-                "server peak RSS (VmHWM) \(pushHWM / 1024) MiB after push, \(hwm / 1024) MiB after pull,"
-                    + " MALLOC_ARENA_MAX=\(arenas) (target < 64 MiB)")
+                "server peak RSS (VmHWM) \(pushHWM / 1024) MiB after push, \(hwm / 1024) MiB after pull"
+                    + " (target < 64 MiB); at the largest sample: push anonymous \(pushSplit.anon / 1024) MiB,"
+                    + " files \(pushSplit.file / 1024) MiB; pull anonymous \(pullSplit.anon / 1024) MiB,"
+                    + " files \(pullSplit.file / 1024) MiB")
         }
     }
 
@@ -175,11 +182,8 @@ final class ChildServer {
             "--log-level", "warning",
         ]
         process.standardOutput = FileHandle.nullDevice
-        // glibc gives each busy handler thread its own malloc arena; two arenas keep the freed
-        // memory of 4 MiB pushes reusable (measured 93 MiB peak with the default, 56 MiB with 2).
-        var environment = ProcessInfo.processInfo.environment
-        if environment["MALLOC_ARENA_MAX"] == nil { environment["MALLOC_ARENA_MAX"] = "2" }
-        process.environment = environment
+        // No malloc tuning here: the server sets its own (`--malloc-arenas`, ProcessMemory), and the
+        // figure must be the one operators get with the server's defaults.
         try process.run()
         for _ in 0..<400 where port == 0 {
             usleep(25_000)
