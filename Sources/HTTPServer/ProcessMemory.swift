@@ -10,6 +10,10 @@ internal import CLinux
 /// off glibc's *dynamic* mmap threshold, which rises to the size of the first large block freed
 /// and from then on lets megabyte buffers land inside the arenas, where small allocations pin them.
 ///
+/// The thresholds are 1 MiB, not glibc's initial 128 KiB: at 128 KiB every mid-sized buffer of a
+/// tus PATCH got a fresh mapping, faulted in page by page (uploads ~25% slower, pull slower too,
+/// in `kandas-bench uploads` and `sync`), for no measurable memory gain.
+///
 /// Call ``configure(_:)`` once at start, before the handler threads exist (arenas are created
 /// lazily, but one created before the call is kept).
 public enum ProcessMemory {
@@ -18,11 +22,11 @@ public enum ProcessMemory {
         /// Most malloc arenas (`M_ARENA_MAX`); glibc's default is 8 per core.
         public var arenas: Int? = 2
         /// Free memory at the top of a heap above this is returned to the kernel (`M_TRIM_THRESHOLD`).
-        public var trimThresholdBytes: Int? = 128 << 10
+        public var trimThresholdBytes: Int? = 1 << 20
         /// Blocks this large or larger get their own mapping, unmapped when freed (`M_MMAP_THRESHOLD`).
-        public var mmapThresholdBytes: Int? = 128 << 10
+        public var mmapThresholdBytes: Int? = 1 << 20
 
-        public init(arenas: Int? = 2, trimThresholdBytes: Int? = 128 << 10, mmapThresholdBytes: Int? = 128 << 10) {
+        public init(arenas: Int? = 2, trimThresholdBytes: Int? = 1 << 20, mmapThresholdBytes: Int? = 1 << 20) {
             self.arenas = arenas
             self.trimThresholdBytes = trimThresholdBytes
             self.mmapThresholdBytes = mmapThresholdBytes

@@ -7,7 +7,7 @@ import Testing
     @Test func defaults_bound_arenasAndThresholds() {
         let settings = ProcessMemory.Settings()
         #expect(settings.arenas == 2)
-        #expect(settings.trimThresholdBytes == 128 << 10 && settings.mmapThresholdBytes == 128 << 10)
+        #expect(settings.trimThresholdBytes == 1 << 20 && settings.mmapThresholdBytes == 1 << 20)
         // Applying them to the test process is harmless and must be accepted.
         #expect(ProcessMemory.configure(settings))
     }

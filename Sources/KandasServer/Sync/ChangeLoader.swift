@@ -21,17 +21,20 @@ struct ChangeLoader {
     /// - Throws: ``ServerError`` `internal_error` when an `event_outcome` entry has no stored event;
     ///   `SQLiteError` from the store.
     func changes(_ entries: ArraySlice<SyncFeed.Entry>) throws -> [Change] {
+        // Each ID is parsed once (a UUID parse is a sscanf in Foundation).
+        var known: [(entry: SyncFeed.Entry, id: WireID, kind: ChangeEntity)] = []
+        known.reserveCapacity(entries.count)
         var wanted: [ChangeEntity: [String]] = [:]
-        for entry in entries where !entry.isDelete {
-            guard WireID(entry.entityID) != nil, let kind = ChangeEntity(rawValue: entry.entity) else { continue }
-            wanted[kind, default: []].append(entry.entityID)
+        for entry in entries {
+            guard let id = WireID(entry.entityID), let kind = ChangeEntity(rawValue: entry.entity) else { continue }
+            known.append((entry, id, kind))
+            if !entry.isDelete { wanted[kind, default: []].append(entry.entityID) }
         }
         var loaded: [ChangeEntity: [String: ChangeData]] = [:]
         for (kind, ids) in wanted { loaded[kind] = try load(kind, ids) }
         var changes: [Change] = []
-        changes.reserveCapacity(entries.count)
-        for entry in entries {
-            guard let id = WireID(entry.entityID), let kind = ChangeEntity(rawValue: entry.entity) else { continue }
+        changes.reserveCapacity(known.count)
+        for (entry, id, kind) in known {
             let seq = Int(entry.seq)
             if entry.isDelete {
                 changes.append(.delete(seq: seq, entity: kind, id: id))
