@@ -27,3 +27,9 @@ static inline int clinux_accept4(int fd, struct sockaddr *addr, socklen_t *len, 
 /* O_DIRECT is a GNU extension too (fcntl.h defines it only under _GNU_SOURCE); the flag's
    value differs between architectures, so it comes from the C headers, not a Swift literal. */
 static inline int clinux_o_direct(void) { return __O_DIRECT; }
+/* glibc malloc tuning, called once at server start (HTTPServer/ProcessMemory.swift). */
+#include <malloc.h>
+static inline int clinux_malloc_arena_max(int arenas) { return mallopt(M_ARENA_MAX, arenas); }
+static inline int clinux_malloc_trim_threshold(int bytes) { return mallopt(M_TRIM_THRESHOLD, bytes); }
+static inline int clinux_malloc_mmap_threshold(int bytes) { return mallopt(M_MMAP_THRESHOLD, bytes); }
+static inline int clinux_malloc_trim(void) { return malloc_trim(0); }

@@ -33,6 +33,8 @@ final class HandlerPool: Sendable {
     private let threadCount: Int
 
     static let spinLimit = 20_000
+    /// What a taken job's slot holds until the queue is compacted.
+    static let finished: Job = {}
 
     init(threads: Int, maxQueued: Int) {
         self.threadCount = max(1, threads)
@@ -109,6 +111,10 @@ final class HandlerPool: Sendable {
                 }
                 spins = 0
                 let j = s.jobs[s.head]
+                // Release the slot now: the array is compacted only every few hundred jobs, and a
+                // kept closure keeps its request alive (a 300 KB push body each: 256 of them were
+                // most of the server's heap during a long push).
+                s.jobs[s.head] = HandlerPool.finished
                 s.head += 1
                 s.busy += 1
                 queuedHint.subtract(1, ordering: .relaxed)

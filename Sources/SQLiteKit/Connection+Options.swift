@@ -27,6 +27,11 @@ extension Connection {
         /// raises its writer's (see `DatabasePool.init`).
         public var walAutocheckpointPages: Int? = nil
 
+        /// Most page-cache memory of this connection, in KiB (`PRAGMA cache_size = -N`); `nil` keeps
+        /// SQLite's default (2000 KiB). A pool holds one cache per connection, so this times the
+        /// connection count bounds what its page caches may take.
+        public var cacheSizeKiB: Int? = nil
+
         public init(
             readOnly: Bool = false, journalMode: JournalMode? = .wal, synchronous: Synchronous = .full,
             busyTimeout: Duration = .seconds(5), foreignKeys: Bool = true

@@ -65,6 +65,10 @@ public final class Connection {
         if let pages = options.walAutocheckpointPages, !options.readOnly {
             try execute("PRAGMA wal_autocheckpoint = \(max(0, pages))")
         }
+        if let kib = options.cacheSizeKiB {
+            guard kib > 0 else { throw .misuse("cacheSizeKiB must be positive, not \(kib)") }
+            try execute("PRAGMA cache_size = -\(kib)")
+        }
     }
 
     /// Runs one or more `;`-separated statements without parameters (schema, pragmas).

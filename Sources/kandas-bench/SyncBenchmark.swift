@@ -10,7 +10,8 @@ import Glibc
 /// Push: N `complete` events in batches of B, against the `sqlite3` CLI inserting the same event
 /// rows in the same batches with the same durability (WAL, `synchronous=FULL`). Pull: a fresh
 /// device pulls every change (the reset snapshot: the plan plus N completions and N outcomes).
-/// Reports the child's peak RSS (VmHWM).
+/// Reports the child's peak RSS (VmHWM) with the server's own malloc and SQLite defaults, and the
+/// anonymous/file split of the largest sampled RSS of each phase.
 ///
 /// Event and completion IDs come from the project's own generators, as the client core makes them:
 /// `--ids v4` (`WireID.random()`, what the client core sends today) or `--ids v7` (`WireID.timeOrdered()`,
@@ -38,6 +39,8 @@ enum SyncBenchmark {
             device.token = setup.deviceToken
             var accepted = 0
             let cpuBefore = server.cpuSeconds()
+            // Which memory the peak is made of (heap or mapped libraries), sampled on its own thread.
+            let pushSampler = RealClientRun.Sampler(pid: server.process.processIdentifier)
             let push = try measure {
                 for body in batches.bodies {
                     let r = try device.request("POST", "/v1/sync/push", body: body)
@@ -50,6 +53,7 @@ enum SyncBenchmark {
             }.seconds
             guard accepted == count else { throw BenchmarkFailure(description: "accepted \(accepted) of \(count)") }
             let pushCPU = server.cpuSeconds() - cpuBefore
+            let pushSplit = pushSampler.stop()
             let pushHWM = server.peakRSSKiB()
             let pushWritten = server.bytesWritten()
             // The same rows through the sqlite3 CLI, same batches, same durability.
@@ -61,6 +65,7 @@ enum SyncBenchmark {
             puller.token = try server.enroll()
             var changes = 0
             var pages = 0
+            let pullSampler = RealClientRun.Sampler(pid: server.process.processIdentifier)
             let pull = try measure {
                 var cursor: String? = nil
                 repeat {
@@ -73,6 +78,7 @@ enum SyncBenchmark {
                     cursor = page["has_more"] as? Bool == true ? page["cursor"] as? String : nil
                 } while cursor != nil
             }.seconds
+            let pullSplit = pullSampler.stop()
             let hwm = server.peakRSSKiB()
             var report = Report(
                 title:
@@ -103,10 +109,11 @@ enum SyncBenchmark {
             print(
                 "server CPU during push: \(Report.format(pushCPU, 2)) s user+system"
                     + " (\(Report.format(pushCPU * 1_000_000 / Double(max(1, count)), 1)) µs/event)")
-            let arenas = ProcessInfo.processInfo.environment["MALLOC_ARENA_MAX"] ?? "2"
             print(
-                "server peak RSS (VmHWM) \(pushHWM / 1024) MiB after push, \(hwm / 1024) MiB after pull,"
-                    + " MALLOC_ARENA_MAX=\(arenas) (target < 64 MiB)")
+                "server peak RSS (VmHWM) \(pushHWM / 1024) MiB after push, \(hwm / 1024) MiB after pull"
+                    + " (target < 64 MiB); at the largest sample: push anonymous \(pushSplit.anon / 1024) MiB,"
+                    + " files \(pushSplit.file / 1024) MiB; pull anonymous \(pullSplit.anon / 1024) MiB,"
+                    + " files \(pullSplit.file / 1024) MiB")
         }
     }
 
@@ -198,11 +205,8 @@ final class ChildServer {
             "--log-level", "warning",
         ]
         process.standardOutput = FileHandle.nullDevice
-        // glibc gives each busy handler thread its own malloc arena; two arenas keep the freed
-        // memory of 4 MiB pushes reusable (measured 93 MiB peak with the default, 56 MiB with 2).
-        var environment = ProcessInfo.processInfo.environment
-        if environment["MALLOC_ARENA_MAX"] == nil { environment["MALLOC_ARENA_MAX"] = "2" }
-        process.environment = environment
+        // No malloc tuning here: the server sets its own (`--malloc-arenas`, ProcessMemory), and the
+        // figure must be the one operators get with the server's defaults.
         try process.run()
         for _ in 0..<400 where port == 0 {
             usleep(25_000)

@@ -37,6 +37,34 @@ struct ServerCommandTests {
         #expect(extras == ["--to": "x"])
     }
 
+    @Test func memorySettings_haveBoundedDefaults_andTakeFlagsAndEnvironment() throws {
+        var config = ServerConfig()
+        #expect(config.mallocArenas == 2 && config.sqliteCacheKiB == 2048 && config.sqliteHeapLimitMiB == 16)
+        #expect(config.mallocSettings?.arenas == 2)
+        _ = try ServerConfig.parse(
+            arguments: ["--malloc-arenas", "0", "--sqlite-cache-kib=512"],
+            environment: ["KANDAS_SQLITE_HEAP_LIMIT_MIB": "0", "KANDAS_MALLOC_ARENAS": "4"], into: &config,
+            extraFlags: [])
+        #expect(config.mallocArenas == 0 && config.mallocSettings == nil)
+        #expect(config.sqliteCacheKiB == 512 && config.sqliteHeapLimitMiB == 0)
+    }
+
+    @Test(arguments: [
+        ["--malloc-arenas", "65"], ["--malloc-arenas", "-1"], ["--malloc-arenas", "two"], ["--sqlite-cache-kib", "0"],
+        ["--sqlite-cache-kib", "2097152"], ["--sqlite-heap-limit-mib", "-1"], ["--sqlite-heap-limit-mib", "1e3"],
+    ])
+    func badMemorySetting_isAUsageErrorNamingIt(arguments: [String]) throws {
+        var config = ServerConfig()
+        let error = #expect(throws: CommandError.self) {
+            _ = try ServerConfig.parse(arguments: arguments, environment: [:], into: &config, extraFlags: [])
+        }
+        #expect(
+            error?.exitCode == 64 && error?.message.hasPrefix("invalid value '\(arguments[1])' for \(arguments[0]): ") == true)
+        #expect(config == ServerConfig(), "a refused value must change nothing")
+        let (status, output) = try ServerProcess.run(["serve"] + arguments)
+        #expect(status == 64 && output.contains("invalid value '\(arguments[1])' for \(arguments[0])"), "\(output)")
+    }
+
     @Test func seedDemo_refusesAStoreWithUsers() throws {
         let f = try Fixture()
         defer { f.server.cleanup() }

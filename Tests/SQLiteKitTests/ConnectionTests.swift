@@ -13,6 +13,16 @@ import Testing
         }
     }
 
+    @Test func cacheSize_isAppliedInKiB_andZeroIsRefused() throws {
+        var options = Connection.Options()
+        #expect(try Connection(path: ":memory:", options: options).scalar("PRAGMA cache_size") == .integer(-2000))
+        options.cacheSizeKiB = 512
+        #expect(try Connection(path: ":memory:", options: options).scalar("PRAGMA cache_size") == .integer(-512))
+        options.cacheSizeKiB = 0
+        let error = #expect(throws: SQLiteError.self) { try Connection(path: ":memory:", options: options) }
+        #expect(error?.kind == .misuse)
+    }
+
     @Test func readOnlyConnection_refusesWrites() async throws {
         try await withTemporaryDirectory { dir in
             let writer = try Connection(path: dir + "/a.sqlite")

@@ -9,3 +9,12 @@ import Testing
     #expect(SQLiteMemory.used > before)
     #expect(SQLiteMemory.highwater() >= SQLiteMemory.used)
 }
+
+@Test func softHeapLimit_isSetAndCleared() {
+    let before = SQLiteMemory.softHeapLimit
+    defer { SQLiteMemory.softHeapLimit = before }
+    SQLiteMemory.softHeapLimit = 16 << 20
+    #expect(SQLiteMemory.softHeapLimit == 16 << 20)
+    SQLiteMemory.softHeapLimit = -5
+    #expect(SQLiteMemory.softHeapLimit == 0, "a negative limit means none, not an error")
+}

@@ -34,6 +34,17 @@ public struct APIReply: Sendable, Equatable {
             status: error.status, contentType: "application/problem+json", body: body, headers: error.headers)
     }
 
+    /// A 200 `application/json` engine response of `body` as it is, with the headers of
+    /// ``response(requestID:replayed:)``: for large bodies (a pull page) that need no replay, so the
+    /// bytes are not copied into a `Data` and back.
+    static func jsonResponse(_ body: [UInt8], requestID: String) -> HTTPResponse {
+        var headers = HTTPHeaders()
+        headers.add("Request-Id", requestID)
+        headers.add("Cache-Control", "no-store")
+        headers.add("Content-Type", "application/json")
+        return HTTPResponse(status: .ok, headers: headers, body: .bytes(body))
+    }
+
     /// The engine response for this reply, with `Request-Id` added.
     func response(requestID: String, replayed: Bool = false) -> HTTPResponse {
         var headers = HTTPHeaders()

@@ -45,7 +45,9 @@ public final class KandasApp: Sendable {
         } catch {
             throw ServerError(.internalError, "cannot create data folder \(config.dataDirectory)")
         }
-        pool = try DatabasePool(path: config.databasePath, readers: 4, migrator: Schema.migrator)
+        var options = Connection.Options()
+        options.cacheSizeKiB = config.sqliteCacheKiB
+        pool = try DatabasePool(path: config.databasePath, readers: 4, options: options, migrator: Schema.migrator)
         clock = ServerClock(offsetFile: config.testClockFile)
         authenticator = Authenticator(pool: pool)
         endpointIndex = Dictionary(

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPServer
 
 /// Every setting of `kandas-server`, from command-line flags and `KANDAS_*` environment variables.
 ///
@@ -27,6 +28,13 @@ public struct ServerConfig: Sendable, Equatable {
     public var uploadSweepSeconds: Int = 60
     /// Test-only: a file holding a clock offset in seconds, read on every request (never set in production).
     public var testClockFile: String?
+    /// Most glibc malloc arenas, with fixed trim/mmap thresholds (`ProcessMemory`); 0 leaves glibc's
+    /// malloc at its own defaults (8 arenas per core, dynamic thresholds).
+    public var mallocArenas: Int = 2
+    /// Page cache of each SQLite connection in KiB (the pool has a writer and 4 readers).
+    public var sqliteCacheKiB: Int = 2048
+    /// SQLite's process-wide soft heap limit in MiB (0: none): above it, page caches recycle pages.
+    public var sqliteHeapLimitMiB: Int = 16
 
     public init() {}
 
@@ -99,6 +107,30 @@ public struct ServerConfig: Sendable, Equatable {
             return true
         },
         Setting(
+            flag: "--malloc-arenas", env: "KANDAS_MALLOC_ARENAS",
+            help: "malloc arenas, 1-64 (default 2); 0 keeps glibc's defaults"
+        ) { c, v in
+            guard let n = Int(v), (0...64).contains(n) else { return false }
+            c.mallocArenas = n
+            return true
+        },
+        Setting(
+            flag: "--sqlite-cache-kib", env: "KANDAS_SQLITE_CACHE_KIB",
+            help: "SQLite page cache per connection, KiB, 64-1048576 (default 2048; 5 connections)"
+        ) { c, v in
+            guard let n = Int(v), (64...1_048_576).contains(n) else { return false }
+            c.sqliteCacheKiB = n
+            return true
+        },
+        Setting(
+            flag: "--sqlite-heap-limit-mib", env: "KANDAS_SQLITE_HEAP_LIMIT_MIB",
+            help: "SQLite soft heap limit, MiB, 0-65536 (default 16; 0 = none)"
+        ) { c, v in
+            guard let n = Int(v), (0...65536).contains(n) else { return false }
+            c.sqliteHeapLimitMiB = n
+            return true
+        },
+        Setting(
             flag: "--test-clock-file", env: "KANDAS_TEST_CLOCK_FILE",
             help: "TESTS ONLY: file with a clock offset in seconds"
         ) { c, v in
@@ -109,6 +141,11 @@ public struct ServerConfig: Sendable, Equatable {
 
     /// The SQLite database inside the data folder.
     public var databasePath: String { dataDirectory + "/kandas.sqlite" }
+
+    /// The malloc settings of `--malloc-arenas` (nil: leave glibc alone).
+    var mallocSettings: ProcessMemory.Settings? {
+        mallocArenas == 0 ? nil : ProcessMemory.Settings(arenas: mallocArenas)
+    }
 
     /// Applies the environment, then `arguments` (`--flag value` or `--flag=value`).
     ///

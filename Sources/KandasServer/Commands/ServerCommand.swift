@@ -103,6 +103,11 @@ public enum ServerCommand {
         }
         ignoreSIGPIPE()
         let log = logger(config)
+        // Before any handler thread exists: arenas are created lazily and never given back.
+        if let settings = config.mallocSettings, !ProcessMemory.configure(settings) {
+            log.warning("malloc settings refused", ["malloc.arenas": .int(Int64(config.mallocArenas))])
+        }
+        SQLiteMemory.softHeapLimit = Int64(config.sqliteHeapLimitMiB) << 20
         let app = try KandasApp(config: config, logger: log)
         var http = HTTPServer.Configuration(listen: [address])
         http.handlerThreads = config.handlerThreads

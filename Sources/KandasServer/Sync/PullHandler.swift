@@ -1,13 +1,20 @@
-import Foundation
 import HTTPServer
 import KandasProtocol
 import SQLiteKit
 
 /// `GET /v1/sync/pull` (Protocol §7): the changes after a cursor, only the latest state of each
 /// object, scoped to the device's user (family rows) and to the device (outcomes, receipts).
+///
+/// A page is read in one read transaction and written straight into the response bytes, a
+/// chunk of entries at a time: a chunk's objects are loaded with one query per kind
+/// (``ChangeLoader``), encoded, and dropped before the next chunk, so a 1000-change page never
+/// holds more than a chunk of objects beside its own bytes.
 enum PullHandler {
     static let defaultLimit = 500
     static let maxLimit = 1000
+    /// Entries loaded and encoded together: large enough that per-kind queries are few, small
+    /// enough that a chunk's objects stay a small part of the page's memory.
+    static let chunkSize = 250
 
     static func pull(_ ctx: RequestContext) throws -> HTTPResponse {
         var allowed = Set<String>()
@@ -30,20 +37,21 @@ enum PullHandler {
         let deviceID = ctx.actor.deviceID ?? ""
         let userID = ctx.actor.userID
         let now = ctx.now
-        let response = try ctx.read { db in
+        let body = try ctx.read { db in
             try db.transaction(.deferred) {
-                try page(db, cursor: params["cursor"], limit: limit, deviceID: deviceID, userID: userID, now: now)
+                try pageBytes(db, cursor: params["cursor"], limit: limit, deviceID: deviceID, userID: userID, now: now)
             }
         }
-        // The wire encoder's bytes without JSONEncoder's boxed tree (time and peak memory of a 1000-change page).
-        return APIReply(status: 200, contentType: "application/json", body: Data(try JSONCoding.encodeBytes(response)))
-            .response(requestID: ctx.request.requestID)
+        return APIReply.jsonResponse(body, requestID: ctx.request.requestID)
     }
 
-    /// One page, read in one read transaction (so `last_device_seq` matches the changes).
-    static func page(
+    /// One page as the wire bytes of a `PullResponse` (compact, sorted keys), read in one read
+    /// transaction so `last_device_seq` matches the changes.
+    ///
+    /// - Throws: ``ServerError`` `invalid_cursor` for a cursor this store did not issue.
+    static func pageBytes(
         _ db: Connection, cursor text: String?, limit: Int, deviceID: String, userID: String, now: Int64
-    ) throws -> PullResponse {
+    ) throws -> [UInt8] {
         let keys = try PullCursor.Keys.load(db)
         let scope = try PullCursor.scopeHash(db, userID: userID)
         var after: Int64 = 0
@@ -58,25 +66,39 @@ enum PullHandler {
                 reset = false
             }
         }
-        let rows = try db.query(
-            "SELECT c.seq, c.entity, c.entity_id, c.op FROM changes c WHERE c.seq > ?1"
-                + " AND ((c.device_id IS NULL AND c.family_id IN"
-                + " (SELECT family_id FROM family_workers WHERE user_id = ?2)) OR c.device_id = ?3)"
-                + " AND NOT EXISTS(SELECT 1 FROM changes l WHERE l.entity_id = c.entity_id AND l.seq > c.seq"
-                + " AND l.entity = c.entity AND l.device_id IS c.device_id)"
-                + " ORDER BY c.seq LIMIT ?4", after, userID, deviceID, limit + 1)
-        var changes: [Change] = []
-        var last = after
-        for row in rows.prefix(limit) {
-            last = try row.int("seq")
-            if let change = try ChangeLoader.change(db, row, deviceID: deviceID, now: now) { changes.append(change) }
-        }
+        let entries = try SyncFeed.entries(db, after: after, userID: userID, deviceID: deviceID, limit: limit + 1)
+        let page = entries.prefix(limit)
+        let last = page.last?.seq ?? after
         let lastDeviceSeq =
-            try db.queryOne("SELECT last_device_seq FROM devices WHERE id = ?", deviceID)?.int(
-                "last_device_seq") ?? 0
-        return PullResponse(
-            reset: reset, changes: changes, cursor: PullCursor(epoch: keys.epoch, seq: last, scope: scope).encode(keys),
-            hasMore: rows.count > limit, lastDeviceSeq: Int(lastDeviceSeq),
-            serverTime: Timestamp(millisecondsSince1970: now))
+            try db.queryOne("SELECT last_device_seq FROM devices WHERE id = ?", deviceID)?.int("last_device_seq") ?? 0
+        // The envelope without changes, encoded by the wire encoder, is `{"changes":[],"cursor":...}`
+        // (keys sorted, "changes" first): the changes go between its brackets, so the page has the
+        // bytes `JSONCoding.encodeBytes(PullResponse)` would give, without the whole page's tree.
+        let envelope = try JSONCoding.encodeBytes(
+            PullResponse(
+                reset: reset, changes: [], cursor: PullCursor(epoch: keys.epoch, seq: last, scope: scope).encode(keys),
+                hasMore: entries.count > limit, lastDeviceSeq: Int(lastDeviceSeq),
+                serverTime: Timestamp(millisecondsSince1970: now)))
+        let head = Array(#"{"changes":["#.utf8)
+        guard envelope.starts(with: head) else {
+            throw ServerError(.internalError, "pull envelope does not start with its changes")
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(envelope.count + page.count * 1024)
+        out.append(contentsOf: head)
+        let loader = ChangeLoader(db: db, deviceID: deviceID, now: now)
+        var first = true
+        var start = page.startIndex
+        while start < page.endIndex {
+            let end = min(start + chunkSize, page.endIndex)
+            for change in try loader.changes(page[start..<end]) {
+                if !first { out.append(UInt8(ascii: ",")) }
+                first = false
+                out.append(contentsOf: try JSONCoding.encodeBytes(change))
+            }
+            start = end
+        }
+        out.append(contentsOf: envelope[head.count...])
+        return out
     }
 }

@@ -1,0 +1,115 @@
+import KandasProtocol
+import SQLiteKit
+
+/// The batched loads of the sync tables: completions with their files and conflict links,
+/// receipts, and this device's event outcomes.
+///
+/// They read `completions` (``CompletionStore/columns``), `attachments` (``AttachmentStore/columns``
+/// by `completion_id`), `conflict_completions` (`completion_id`, `conflict_id`) and `device_events`
+/// (by `device_id` and `event_id`). The mapping is the same as ``CompletionStore/completion(_:_:)``,
+/// ``AttachmentStore/receipt(_:completionID:now:)`` and ``EventOutcomes/result(_:deviceID:eventID:)``
+/// with the child rows passed in; `PullHandlerTests` compares a page with those per-row loads.
+extension ChangeLoader {
+    /// Completions by ID, each with its files and conflict IDs.
+    func completions(_ list: String) throws -> [String: Completion] {
+        let files = try filesByCompletion(list)
+        var conflicts: [String: [WireID]] = [:]
+        for row in try db.query(
+            "SELECT completion_id, conflict_id FROM conflict_completions WHERE completion_id IN \(Self.idList)"
+                + " ORDER BY completion_id, conflict_id", list)
+        {
+            conflicts[try row.string("completion_id"), default: []].append(try wireID(row, "conflict_id"))
+        }
+        return try keyed("SELECT \(CompletionStore.columns) FROM completions c WHERE c.id IN \(Self.idList)", list) {
+            let id = try $0.string("id")
+            return try Self.completion($0, files: files[id] ?? [], conflictIDs: conflicts[id] ?? [])
+        }
+    }
+
+    /// Declared files by completion ID, in declaration order.
+    func filesByCompletion(_ list: String) throws -> [String: [EvidenceFile]] {
+        var files: [String: [EvidenceFile]] = [:]
+        for row in try db.query(
+            "SELECT \(AttachmentStore.columns) FROM attachments a WHERE a.completion_id IN \(Self.idList)"
+                + " ORDER BY a.completion_id, a.position", list)
+        {
+            files[try row.string("completion_id"), default: []].append(try AttachmentStore.file(row))
+        }
+        return files
+    }
+
+    /// A completion from its row and child rows (the fields of ``CompletionStore/completion(_:_:)``).
+    static func completion(_ row: Row, files: [EvidenceFile], conflictIDs: [WireID]) throws -> Completion {
+        let declared = Int(try row.int("files_declared"))
+        let verified = Int(try row.int("files_verified"))
+        return Completion(
+            id: try wireID(row, "id"), itemID: try wireID(row, "item_id"), planID: try wireID(row, "plan_id"),
+            familyID: try wireID(row, "family_id"), memberID: try wireID(row, "member_id"),
+            serviceCode: Int(try row.int("service_code")), deviceID: try wireID(row, "device_id"),
+            userID: try wireID(row, "user_id"),
+            state: CompletionState(rawValue: try row.string("state")) ?? .active, rev: Int(try row.int("rev")),
+            primary: try row.bool("is_primary"), performedAt: try CompletionStore.time(row, "performed_at"),
+            recordedAt: try CompletionStore.time(row, "recorded_at"),
+            receivedAt: try CompletionStore.time(row, "received_at"),
+            clockSkewMilliseconds: Int(try row.int("clock_skew_ms")), note: row.optionalString("note"),
+            location: row.optionalString("location").flatMap { decodeJSON(Geolocation.self, $0) }, files: files,
+            filesDeclared: declared, filesVerified: verified,
+            completeness: verified >= declared ? .complete : .incomplete,
+            evidenceFlags: decodeJSON([String].self, try row.string("evidence_flags")) ?? [],
+            reviewState: ReviewState(rawValue: try row.string("review_state")) ?? .pending, conflictIDs: conflictIDs,
+            createdAt: try CompletionStore.time(row, "created_at"),
+            updatedAt: try CompletionStore.time(row, "updated_at"))
+    }
+
+    /// Receipts by completion ID, issued now.
+    func receipts(_ list: String) throws -> [String: Receipt] {
+        let files = try filesByCompletion(list)
+        return try keyed(
+            "SELECT id, rev, files_declared, files_verified FROM completions WHERE id IN \(Self.idList)", list
+        ) { row in
+            let declared = Int(try row.int("files_declared"))
+            let verified = Int(try row.int("files_verified"))
+            let receiptFiles = (files[try row.string("id")] ?? []).map {
+                ReceiptFile(
+                    attachmentID: $0.attachmentID, sha256: $0.sha256, size: $0.size, uploadState: $0.uploadState,
+                    verifiedAt: $0.verifiedAt)
+            }
+            return Receipt(
+                completionID: try wireID(row, "id"), completionRev: Int(try row.int("rev")), filesDeclared: declared,
+                filesVerified: verified, completeness: verified >= declared ? .complete : .incomplete,
+                files: receiptFiles, issuedAt: Timestamp(millisecondsSince1970: now))
+        }
+    }
+
+    /// This device's event outcomes by event ID.
+    ///
+    /// An event the device sent more than once, or a `duplicate` (whose answer is the original's,
+    /// possibly another device's), is read by ``EventOutcomes/result(_:deviceID:eventID:)`` itself.
+    func outcomes(_ list: String) throws -> [String: EventResult] {
+        let rows = try db.query(
+            "SELECT event_id, device_seq, outcome, code, detail, completion_id, completion_rev, conflict_ids"
+                + " FROM device_events WHERE device_id = ?2 AND event_id IN \(Self.idList)", list, deviceID)
+        var seen: [String: Int] = [:]
+        for row in rows { seen[try row.string("event_id"), default: 0] += 1 }
+        var out: [String: EventResult] = [:]
+        for row in rows {
+            let eventID = try row.string("event_id")
+            let outcome = try row.string("outcome")
+            if seen[eventID] != 1 || outcome == "duplicate" {
+                if out[eventID] == nil {
+                    out[eventID] = try EventOutcomes.result(db, deviceID: deviceID, eventID: eventID)
+                }
+                continue
+            }
+            let conflicts = (decodeJSON([String].self, try row.string("conflict_ids")) ?? []).compactMap { WireID($0) }
+            out[eventID] = EventResult(
+                eventID: try wireID(row: eventID), deviceSeq: Int(try row.int("device_seq")),
+                outcome: EventOutcome(rawValue: outcome) ?? .rejected,
+                code: row.optionalString("code"), detail: row.optionalString("detail"),
+                completionID: row.optionalString("completion_id").flatMap { WireID($0) },
+                completionRev: row.optionalInt("completion_rev").map { Int($0) },
+                conflictIDs: conflicts.isEmpty ? nil : conflicts)
+        }
+        return out
+    }
+}

@@ -1,0 +1,44 @@
+import Dispatch
+import Testing
+
+@testable import HTTPServer
+
+/// The handler threads' job queue.
+@Suite struct HandlerPoolTests {
+    final class Payload: Sendable {}
+
+    /// A job that finished must not keep what it captured (a request and its body) until the
+    /// queue happens to be compacted.
+    @Test func finishedJob_releasesWhatItCaptured() {
+        let pool = HandlerPool(threads: 1, maxQueued: 16)
+        pool.start(name: "test-pool")
+        defer { pool.stop() }
+        let ran = DispatchSemaphore(value: 0)
+        weak var weakPayload: Payload?
+        do {
+            let payload = Payload()
+            weakPayload = payload
+            let job: HandlerPool.Job = {
+                _ = payload
+                ran.signal()
+            }
+            let queued = pool.submit(job)
+            #expect(queued)
+        }
+        ran.wait()
+        // One thread: when the second job runs, the first one's iteration is over.
+        let second = pool.submit { ran.signal() }
+        #expect(second)
+        ran.wait()
+        #expect(weakPayload == nil)
+    }
+
+    @Test func jobsBeyondTheQueueLimit_areRefused() {
+        let pool = HandlerPool(threads: 1, maxQueued: 1)
+        // Not started: nothing takes jobs, so the second one finds the queue full.
+        let first = pool.submit {}
+        let second = pool.submit {}
+        #expect(first && !second)
+        pool.stop()
+    }
+}
