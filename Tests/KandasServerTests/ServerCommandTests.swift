@@ -59,7 +59,8 @@ struct ServerCommandTests {
             _ = try ServerConfig.parse(arguments: arguments, environment: [:], into: &config, extraFlags: [])
         }
         #expect(
-            error?.exitCode == 64 && error?.message.hasPrefix("invalid value '\(arguments[1])' for \(arguments[0]): ") == true)
+            error?.exitCode == 64
+                && error?.message.hasPrefix("invalid value '\(arguments[1])' for \(arguments[0]): ") == true)
         #expect(config == ServerConfig(), "a refused value must change nothing")
         let (status, output) = try ServerProcess.run(["serve"] + arguments)
         #expect(status == 64 && output.contains("invalid value '\(arguments[1])' for \(arguments[0])"), "\(output)")
