@@ -19,41 +19,60 @@ import Testing
         TusCurl(base: "http://127.0.0.1:\(s.server.port)", token: d.token)
     }
 
+    /// A JPEG of `size` bytes declared by an accepted `complete` event of `d`, ready to upload.
+    struct DeclaredPhoto {
+        let bytes: [UInt8]
+        let sha: String
+        let attachment: String
+        let completion: String
+        let tus: TusCurl
+
+        init(_ s: SyncFixture, _ d: SyncFixture.Device, size: Int) throws {
+            bytes = TusCurl.jpeg(size)
+            sha = ServerProcessDigest.sha256(bytes)
+            let file = SyncFixture.file(kind: "photo", type: "image/jpeg", size: bytes.count, sha: sha)
+            attachment = try #require(file["attachment_id"] as? String)
+            completion = try KandasAppUploadsTests.declare(s, d, file)
+            tus = KandasAppUploadsTests.tus(s, d)
+        }
+
+        /// `POST /v1/uploads` with the declared metadata.
+        func create() throws -> TusCurl.Reply {
+            try tus.create(
+                attachment: attachment, sha256: sha, size: bytes.count, contentType: "image/jpeg", kind: "photo")
+        }
+    }
+
     @Test func declaredPhoto_uploadedInTwoPatches_isVerifiedAndReceipted() throws {
         let s = try SyncFixture()
         defer { s.server.cleanup() }
         let d = try s.enroll("worker111")
-        let bytes = TusCurl.jpeg(50_000)
-        let sha = ServerProcessDigest.sha256(bytes)
-        let file = SyncFixture.file(kind: "photo", type: "image/jpeg", size: bytes.count, sha: sha)
-        let attachment = try #require(file["attachment_id"] as? String)
-        let completion = try Self.declare(s, d, file)
-        let tus = Self.tus(s, d)
-        let created = try tus.create(
-            attachment: attachment, sha256: sha, size: bytes.count, contentType: "image/jpeg", kind: "photo")
+        let photo = try DeclaredPhoto(s, d, size: 50_000)
+        let created = try photo.create()
         #expect(created.status == 201, "\(created)")
         let location = try #require(created.headers["location"])
         #expect(location.hasPrefix("/v1/uploads/"))
-        let first = try tus.patch(location, offset: 0, Array(bytes[0..<20_000]))
+        let first = try photo.tus.patch(location, offset: 0, Array(photo.bytes[0..<20_000]))
         #expect(first.status == 204 && first.headers["upload-offset"] == "20000", "\(first)")
-        let middle = try s.base.admin.get("/v1/admin/completions/\(completion)")
+        let middle = try s.base.admin.get("/v1/admin/completions/\(photo.completion)")
         #expect(middle.object["files_verified"] as? Int == 0)
-        let second = try tus.patch(location, offset: 20_000, Array(bytes[20_000...]))
+        let second = try photo.tus.patch(location, offset: 20_000, Array(photo.bytes[20_000...]))
         #expect(second.status == 204 && second.headers["upload-offset"] == "50000", "\(second)")
         #expect(second.headers["kandas-upload-state"] == "verified")
-        let detail = try s.base.admin.get("/v1/admin/completions/\(completion)")
+        let detail = try s.base.admin.get("/v1/admin/completions/\(photo.completion)")
         #expect(detail.object["files_declared"] as? Int == 1)
         #expect(detail.object["files_verified"] as? Int == 1)
         #expect(detail.object["completeness"] as? String == "complete")
         let receipts = SyncFixture.entities(try s.pull(d).changes, "receipt")
         let receipt = try #require(receipts.last?["data"] as? [String: Any], "\(receipts)")
-        #expect(receipt["completion_id"] as? String == completion)
+        #expect(receipt["completion_id"] as? String == photo.completion)
         #expect(receipt["files_verified"] as? Int == 1)
         let files = receipt["files"] as? [[String: Any]] ?? []
-        #expect(files.first?["sha256"] as? String == sha)
+        #expect(files.first?["sha256"] as? String == photo.sha)
         #expect(files.first?["upload_state"] as? String == "verified")
-        let blob = s.server.dataDirectory + "/blobs/\(sha.prefix(2))/\(sha.dropFirst(2).prefix(2))/\(sha)"
-        #expect(FileManager.default.contents(atPath: blob).map { [UInt8]($0) } == bytes)
+        let blob =
+            s.server.dataDirectory + "/blobs/\(photo.sha.prefix(2))/\(photo.sha.dropFirst(2).prefix(2))/\(photo.sha)"
+        #expect(FileManager.default.contents(atPath: blob).map { [UInt8]($0) } == photo.bytes)
         let (status, output) = try ServerProcess.run(["verify", "--data", s.server.dataDirectory])
         #expect(status == 0, "\(output)")
         #expect(output.contains("verified 1 blobs"))
@@ -172,82 +191,71 @@ import Testing
         let s = try SyncFixture()
         defer { s.server.cleanup() }
         let d = try s.enroll("worker111")
-        let bytes = TusCurl.jpeg(30_000)
-        let sha = ServerProcessDigest.sha256(bytes)
-        let file = SyncFixture.file(kind: "photo", type: "image/jpeg", size: bytes.count, sha: sha)
-        let attachment = try #require(file["attachment_id"] as? String)
-        _ = try Self.declare(s, d, file)
-        #expect(try Self.evidence(s, attachment)["upload_state"] as? String == "declared")
+        let photo = try DeclaredPhoto(s, d, size: 30_000)
+        #expect(try Self.evidence(s, photo.attachment)["upload_state"] as? String == "declared")
         _ = try s.pull(d)
-        let tus = Self.tus(s, d)
-        let created = try tus.create(
-            attachment: attachment, sha256: sha, size: bytes.count, contentType: "image/jpeg", kind: "photo")
+        let created = try photo.create()
         let location = try #require(created.headers["location"], "\(created)")
-        let atCreation = try Self.evidence(s, attachment)
+        let atCreation = try Self.evidence(s, photo.attachment)
         #expect(atCreation["upload_state"] as? String == "receiving")
         #expect(atCreation["received_bytes"] as? Int == 0)
-        let first = try Self.pulled(s, d, attachment)
+        let first = try Self.pulled(s, d, photo.attachment)
         #expect(first.receipt?["upload_state"] as? String == "receiving", "\(String(describing: first.receipt))")
         #expect(first.completionState == "receiving")
         for chunk in 0..<2 {
-            let r = try tus.patch(
-                location, offset: chunk * 10_000, Array(bytes[(chunk * 10_000)..<((chunk + 1) * 10_000)]))
+            let r = try photo.tus.patch(
+                location, offset: chunk * 10_000, Array(photo.bytes[(chunk * 10_000)..<((chunk + 1) * 10_000)]))
             #expect(r.status == 204, "\(r)")
-            let view = try Self.evidence(s, attachment)
+            let view = try Self.evidence(s, photo.attachment)
             #expect(view["upload_state"] as? String == "receiving")
             #expect(view["received_bytes"] as? Int == (chunk + 1) * 10_000)
-            // Progress within a state is no transition: no receipt, no completion change for the device.
-            let later = try Self.pulled(s, d, attachment)
+            // Progress within a state is no transition: no receipt, no photo.completion change for the device.
+            let later = try Self.pulled(s, d, photo.attachment)
             #expect(later.receipt == nil && later.completionState == nil, "\(String(describing: later.receipt))")
         }
-        let last = try tus.patch(location, offset: 20_000, Array(bytes[20_000...]))
+        let last = try photo.tus.patch(location, offset: 20_000, Array(photo.bytes[20_000...]))
         #expect(last.headers["kandas-upload-state"] == "verified", "\(last)")
-        let done = try Self.pulled(s, d, attachment)
+        let done = try Self.pulled(s, d, photo.attachment)
         #expect(done.receipt?["upload_state"] as? String == "verified")
-        #expect(try Self.evidence(s, attachment)["received_bytes"] as? Int == bytes.count)
+        #expect(try Self.evidence(s, photo.attachment)["received_bytes"] as? Int == photo.bytes.count)
     }
 
     @Test func corruptUpload_isShownToDeviceAndAdmin_andAReuploadStillVerifies() throws {
         let s = try SyncFixture()
         defer { s.server.cleanup() }
         let d = try s.enroll("worker111")
-        let bytes = TusCurl.jpeg(20_000)
-        let sha = ServerProcessDigest.sha256(bytes)
-        let file = SyncFixture.file(kind: "photo", type: "image/jpeg", size: bytes.count, sha: sha)
-        let attachment = try #require(file["attachment_id"] as? String)
-        let completion = try Self.declare(s, d, file)
-        let tus = Self.tus(s, d)
-        let created = try tus.create(
-            attachment: attachment, sha256: sha, size: bytes.count, contentType: "image/jpeg", kind: "photo")
+        let photo = try DeclaredPhoto(s, d, size: 20_000)
+        let created = try photo.create()
         let location = try #require(created.headers["location"], "\(created)")
-        // A JPEG of the right size whose bytes are not the declared ones.
-        let wrong = try tus.patch(location, offset: 0, TusCurl.jpeg(20_000, seed: 9))
+        // A JPEG of the right size whose photo.bytes are not the declared ones.
+        let wrong = try photo.tus.patch(location, offset: 0, TusCurl.jpeg(20_000, seed: 9))
         #expect(wrong.status == 460 && wrong.body.contains("file_digest_mismatch"), "\(wrong)")
-        let view = try Self.evidence(s, attachment)
+        let view = try Self.evidence(s, photo.attachment)
         #expect(view["upload_state"] as? String == "corrupt")
         #expect(view["received_bytes"] as? Int == 0)
-        let detail = try s.base.admin.get("/v1/admin/completions/\(completion)")
+        let detail = try s.base.admin.get("/v1/admin/completions/\(photo.completion)")
         #expect(detail.object["files_verified"] as? Int == 0)
         #expect(detail.object["completeness"] as? String == "incomplete")
-        let seen = try Self.pulled(s, d, attachment)
+        let seen = try Self.pulled(s, d, photo.attachment)
         #expect(seen.receipt?["upload_state"] as? String == "corrupt", "\(String(describing: seen.receipt))")
         #expect(seen.completionState == "corrupt")
-        #expect(try tus.send("HEAD", location).status == 410)
+        #expect(try photo.tus.send("HEAD", location).status == 410)
         var console = ConsoleClient(port: s.server.port)
         _ = try console.login("super11", password: s.base.seed.password)
-        let page = try console.get("/console/completions/\(completion)")
+        let page = try console.get("/console/completions/\(photo.completion)")
         #expect(page.status == 200 && page.text.contains("corrupt 0/20000 B") && page.text.contains("(0/1)"), "\(page)")
 
-        let again = try tus.create(
-            attachment: attachment, sha256: sha, size: bytes.count, contentType: "image/jpeg", kind: "photo")
+        let again = try photo.tus.create(
+            attachment: photo.attachment, sha256: photo.sha, size: photo.bytes.count, contentType: "image/jpeg",
+            kind: "photo")
         let second = try #require(again.headers["location"], "\(again)")
         #expect(again.status == 201 && second != location)
-        #expect(try Self.evidence(s, attachment)["upload_state"] as? String == "receiving")
-        let ok = try tus.patch(second, offset: 0, bytes)
+        #expect(try Self.evidence(s, photo.attachment)["upload_state"] as? String == "receiving")
+        let ok = try photo.tus.patch(second, offset: 0, photo.bytes)
         #expect(ok.headers["kandas-upload-state"] == "verified", "\(ok)")
-        let receipt = try #require(try Self.pulled(s, d, attachment).receipt)
-        #expect(receipt["upload_state"] as? String == "verified" && receipt["sha256"] as? String == sha)
-        let verified = try s.base.admin.get("/v1/admin/completions/\(completion)")
+        let receipt = try #require(try Self.pulled(s, d, photo.attachment).receipt)
+        #expect(receipt["upload_state"] as? String == "verified" && receipt["sha256"] as? String == photo.sha)
+        let verified = try s.base.admin.get("/v1/admin/completions/\(photo.completion)")
         #expect(verified.object["completeness"] as? String == "complete")
     }
 
@@ -284,32 +292,26 @@ import Testing
         let s = try SyncFixture(arguments: ["--upload-sweep-seconds", "1"])
         defer { s.server.cleanup() }
         let d = try s.enroll("worker111")
-        let bytes = TusCurl.jpeg(20_000)
-        let sha = ServerProcessDigest.sha256(bytes)
-        let file = SyncFixture.file(kind: "photo", type: "image/jpeg", size: bytes.count, sha: sha)
-        let attachment = try #require(file["attachment_id"] as? String)
-        _ = try Self.declare(s, d, file)
-        let tus = Self.tus(s, d)
-        let created = try tus.create(
-            attachment: attachment, sha256: sha, size: bytes.count, contentType: "image/jpeg", kind: "photo")
+        let photo = try DeclaredPhoto(s, d, size: 20_000)
+        let created = try photo.create()
         let location = try #require(created.headers["location"], "\(created)")
-        #expect(try tus.patch(location, offset: 0, Array(bytes[0..<8_000])).status == 204)
-        #expect(try Self.evidence(s, attachment)["received_bytes"] as? Int == 8_000)
+        #expect(try photo.tus.patch(location, offset: 0, Array(photo.bytes[0..<8_000])).status == 204)
+        #expect(try Self.evidence(s, photo.attachment)["received_bytes"] as? Int == 8_000)
         // Past Upload-Expires (last PATCH + 7 days): the running sweeper, not a request, must close it.
         try s.server.setClockOffset(seconds: 8 * 86_400)
-        // Sessions expire too when the clock jumps: a fresh login watches the attachment.
+        // Sessions expire too when the clock jumps: a fresh login watches the photo.attachment.
         let admin = try s.server.login("admin")
         var view: [String: Any] = [:]
         for _ in 0..<600 where view["upload_state"] as? String != "expired" {
-            view = try admin.get("/v1/admin/attachments/\(attachment)").object
+            view = try admin.get("/v1/admin/attachments/\(photo.attachment)").object
             if view["upload_state"] as? String != "expired" { Thread.sleep(forTimeInterval: 0.1) }
         }
         #expect(view["upload_state"] as? String == "expired", "\(view)")
         #expect(view["received_bytes"] as? Int == 0)
         // Back to the present so that the device's token works again; the upload stays expired.
         try s.server.setClockOffset(seconds: 0)
-        #expect(try Self.pulled(s, d, attachment).receipt?["upload_state"] as? String == "expired")
-        #expect(try tus.send("HEAD", location).status == 410)
+        #expect(try Self.pulled(s, d, photo.attachment).receipt?["upload_state"] as? String == "expired")
+        #expect(try photo.tus.send("HEAD", location).status == 410)
         let partial = s.server.dataDirectory + "/uploads/partial"
         #expect((try FileManager.default.contentsOfDirectory(atPath: partial)).isEmpty)
     }
