@@ -23,6 +23,8 @@ final class Checkpointer: Sendable {
         var running = false
         var closed = false
         var runs = 0
+        /// The WAL length when the last checkpoint started.
+        var mark = 0
     }
 
     /// Opens the checkpointer's own connection to the pool's database (already in WAL mode).
@@ -38,15 +40,37 @@ final class Checkpointer: Sendable {
     /// Checkpoints finished so far (for tests and diagnostics).
     var runs: Int { state.withLock { $0.runs } }
 
+    /// What a commit's WAL hook does next.
+    enum Action: Equatable {
+        case nothing
+        /// Start a background checkpoint.
+        case background
+        /// Checkpoint inside this commit, on the writer (the WAL stopped restarting).
+        case inline
+    }
+
     /// Called by the writer's WAL hook, on the writer's queue, after each commit.
-    func committed(walFrames: Int) {
-        guard walFrames >= thresholdPages else { return }
-        let start = state.withLock { s -> Bool in
-            guard !s.running, !s.closed else { return false }
+    ///
+    /// The hook gets the WAL's whole length, which keeps growing while commits land during a
+    /// background checkpoint (the WAL restarts only when a write begins after a complete one), so a
+    /// checkpoint starts once `thresholdPages` frames were added since the last one started, not on
+    /// every commit past the threshold (that would copy the same hot pages again and again). At
+    /// twice the threshold the commit checkpoints itself, as SQLite's automatic checkpoint did:
+    /// it copies only what the background ones left, and lets the next write restart the WAL.
+    func committed(walFrames: Int) -> Action {
+        let action = state.withLock { s -> Action in
+            if walFrames < s.mark { s.mark = 0 }  // the WAL restarted from its start
+            if s.closed { return .nothing }
+            if walFrames >= 2 * thresholdPages {
+                s.mark = walFrames
+                return .inline
+            }
+            guard walFrames - s.mark >= thresholdPages, !s.running else { return .nothing }
             s.running = true
-            return true
+            s.mark = walFrames
+            return .background
         }
-        guard start else { return }
+        guard action == .background else { return action }
         slot.queue.async { [self] in
             // A failure (the database is busy being backed up, say) only postpones the copy: the
             // next commit past the threshold starts another attempt.
@@ -56,6 +80,7 @@ final class Checkpointer: Sendable {
                 $0.runs += 1
             }
         }
+        return action
     }
 
     /// Waits for a running checkpoint, then closes the connection; later commits start none.
@@ -73,9 +98,12 @@ extension Connection {
     func handCheckpoints(to checkpointer: Checkpointer) {
         sqlite3_wal_hook(
             raw,
-            { context, _, _, frames in
-                if let context {
-                    Unmanaged<Checkpointer>.fromOpaque(context).takeUnretainedValue().committed(walFrames: Int(frames))
+            { context, db, name, frames in
+                guard let context else { return SQLITE_OK }
+                let checkpointer = Unmanaged<Checkpointer>.fromOpaque(context).takeUnretainedValue()
+                if checkpointer.committed(walFrames: Int(frames)) == .inline {
+                    // What SQLite's own hook does; a busy checkpointer (the background one) is no error.
+                    _ = sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
                 }
                 return SQLITE_OK
             }, Unmanaged.passUnretained(checkpointer).toOpaque())

@@ -27,7 +27,8 @@ import Testing
 
     @Test func commitsPastTheThreshold_checkpointOnTheCheckpointersQueue_notInTheCommit() async throws {
         try await withTemporaryDirectory { dir in
-            let pool = try makePool(dir, pages: 20)
+            // Commits of ~50 pages: the second passes 100 frames (background), the fourth 200 (inline).
+            let pool = try makePool(dir, pages: 100)
             defer { pool.close() }
             // The writer's own automatic checkpoint is off: its WAL hook is the checkpointer's.
             #expect(try await pool.write { db in try db.scalar("PRAGMA wal_autocheckpoint") } == .integer(0))
@@ -37,6 +38,17 @@ import Testing
             #expect(pool.backgroundCheckpoints >= 1)
             #expect(try await pool.read { db in try db.scalar("SELECT count(*) FROM blobs") } == .integer(200))
             #expect(try await pool.write { db in try db.integrityCheck() } == [])
+        }
+    }
+
+    @Test func aWALPastTwiceTheThreshold_isCheckpointedInTheCommit_soTheNextWriteRestartsIt() async throws {
+        try await withTemporaryDirectory { dir in
+            let pool = try makePool(dir, pages: 20)
+            defer { pool.close() }
+            try await fill(pool, commits: 3)
+            // Without the commits' own checkpoints the WAL would hold all three commits (150+ frames).
+            let wal = try pool.checkpoint().walFrames
+            #expect(wal > 0 && wal < 100, "\(wal) frames")
         }
     }
 
