@@ -48,8 +48,8 @@ extension KandasClient {
                     code: "item_cancelled",
                     message: "the item was cancelled; the server keeps the completion and opens a conflict"))
         }
-        let completionID = WireID.random()
-        let eventID = WireID.random()
+        let completionID = WireID.timeOrdered()
+        let eventID = WireID.timeOrdered()
         let captured = try await capture(inspected, eventID: eventID, completionID: completionID, now: now)
         let payload = EventPayload.complete(
             CompletePayload(
@@ -82,7 +82,7 @@ extension KandasClient {
         try Validation.fileCount(draft.addFiles.count)
         let (completion, item) = try await activeCompletion(draft.completionID)
         let inspected = try await inspect(draft.addFiles, field: "add_files")
-        let eventID = WireID.random()
+        let eventID = WireID.timeOrdered()
         let captured = try await capture(inspected, eventID: eventID, completionID: completion.id, now: now)
         let payload = EventPayload.amend(
             AmendPayload(
@@ -107,7 +107,7 @@ extension KandasClient {
             throw ClientError.invalid("reason", "a void needs a reason of 1 to 500 characters")
         }
         let (completion, item) = try await activeCompletion(completionID)
-        let eventID = WireID.random()
+        let eventID = WireID.timeOrdered()
         let payload = EventPayload.void(
             VoidPayload(completionID: completion.id, baseCompletionRev: completion.expectedRev, reason: trimmed))
         let seq = try await commit(
@@ -139,7 +139,7 @@ extension KandasClient {
         }
         let conflict = entry.conflict
         let item = try await store.read { db in try Snapshot.lookup(db, .planItem, conflict.itemID, as: PlanItem.self) }
-        let eventID = WireID.random()
+        let eventID = WireID.timeOrdered()
         let payload = EventPayload.resolve(
             ResolvePayload(
                 conflictID: conflict.id, resolution: resolution, chosenEventID: chosenEventID, comment: comment))
@@ -221,7 +221,7 @@ extension KandasClient {
                 var done: [Captured] = []
                 do {
                     for file in files {
-                        let id = WireID.random()
+                        let id = WireID.timeOrdered()
                         let relative = "files/" + id.description
                         let destination = folder + "/" + id.description
                         try FileIO.durableCopy(from: file.input.path, to: destination)

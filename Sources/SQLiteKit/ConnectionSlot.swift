@@ -9,10 +9,14 @@ import Dispatch
 final class ConnectionSlot: @unchecked Sendable {
     let queue: DispatchQueue
     var connection: Connection?
+    /// What the connection's C callbacks point to unretained (the writer's `Checkpointer`): kept
+    /// alive by the slot, which every block still using the connection holds.
+    let callbackTarget: AnyObject?
 
-    init(label: String, connection: Connection) {
+    init(label: String, connection: Connection, callbackTarget: AnyObject? = nil) {
         self.queue = DispatchQueue(label: label)
         self.connection = connection
+        self.callbackTarget = callbackTarget
     }
 
     /// Runs `body` on the connection in a transaction of `kind`; must be called on `queue`.

@@ -23,6 +23,9 @@ public final class DatabasePool: Sendable {
     /// Number of reader connections.
     public let readerCount: Int
     let writer: ConnectionSlot
+    /// Runs the writer's WAL checkpoints off the commit path; `nil` when they are switched off
+    /// (`walAutocheckpointPages` of 0).
+    let checkpointer: Checkpointer?
     private let readers: Mutex<ReaderState>
     private let writerKey = DispatchSpecificKey<ObjectIdentifier>()
 
@@ -51,13 +54,22 @@ public final class DatabasePool: Sendable {
         // pages one statement or savepoint touches. Readers keep files for large sorts.
         var writerOptions = options
         if writerOptions.tempStore == nil { writerOptions.tempStore = .memory }
-        // A checkpoint runs inside the commit that crosses the threshold and fsyncs the database
-        // file. At SQLite's 1000 pages a 500-event push (about 3 MB of WAL) checkpointed on nearly
-        // every commit, copying the same right-edge index pages again each time; 8000 pages (32 MB
-        // of WAL) copies each page once per several commits. Durability is the WAL's fsync either way.
+        // At SQLite's 1000 pages a 500-event push (about 3 MB of WAL) checkpointed on nearly every
+        // commit, copying the same right-edge index pages again each time; 8000 pages (32 MB of WAL)
+        // copies each page once per several commits. Durability is the WAL's fsync either way.
         if writerOptions.walAutocheckpointPages == nil { writerOptions.walAutocheckpointPages = 8000 }
         let writerConnection = try Connection(path: path, options: writerOptions)
         try migrator?.migrate(writerConnection)
+        // Migrations checkpoint inside their commits as usual; from here on the checkpointer copies
+        // the WAL on its own queue (see `Checkpointer`) instead of the commit that crossed the threshold.
+        let pages = writerOptions.walAutocheckpointPages ?? 0
+        if pages > 0 {
+            let checkpointer = try Checkpointer(path: path, options: options, thresholdPages: pages)
+            writerConnection.handCheckpoints(to: checkpointer)
+            self.checkpointer = checkpointer
+        } else {
+            self.checkpointer = nil
+        }
         var readerOptions = options
         readerOptions.journalMode = nil
         readerOptions.queryOnly = true
@@ -68,7 +80,8 @@ public final class DatabasePool: Sendable {
         }
         self.path = path
         self.readerCount = slots.count
-        self.writer = ConnectionSlot(label: "SQLiteKit.writer", connection: writerConnection)
+        self.writer = ConnectionSlot(
+            label: "SQLiteKit.writer", connection: writerConnection, callbackTarget: checkpointer)
         self.readers = Mutex(ReaderState(free: slots))
         writer.queue.setSpecific(key: writerKey, value: ObjectIdentifier(writer))
     }
@@ -170,7 +183,14 @@ public final class DatabasePool: Sendable {
         } else {
             writer.queue.sync { writer.connection = nil }
         }
+        checkpointer?.close()
     }
+
+    /// WAL checkpoints the pool's checkpointer has finished (they run off the commit path).
+    public var backgroundCheckpoints: Int { checkpointer?.runs ?? 0 }
+
+    /// The WAL length, in pages, past which a commit starts a background checkpoint; 0 when off.
+    public var checkpointThresholdPages: Int { checkpointer?.thresholdPages ?? 0 }
 
     // MARK: Reader free list
 

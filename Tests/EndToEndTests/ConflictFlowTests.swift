@@ -20,11 +20,11 @@ import Testing
         let pdf = try site.evidence("receipt.pdf", .pdf, size: 8_000, seed: 3)
         let photoB = try site.evidence("b.jpg", .jpeg, size: 30_000, seed: 4)
         let recordedA = try a.ok([
-            "complete", String(itemID.prefix(8)), "--photo", photoA, "--video", video, "--doc", pdf,
+            "complete", String(itemID.suffix(8)), "--photo", photoA, "--video", video, "--doc", pdf,
             "--geo", "43.2389,76.8897,12", "--note", "Done with the family", "--at", "2026-11-20 10:00", "--json",
         ]).object
         let recordedB = try b.ok([
-            "complete", String(itemID.prefix(8)), "--photo", photoB, "--geo", "43.24,76.89", "--json",
+            "complete", String(itemID.suffix(8)), "--photo", photoB, "--geo", "43.24,76.89", "--json",
         ]).object
         let completionA = try #require(recordedA["completion_id"] as? String)
         let eventA = try #require(recordedA["event_id"] as? String)
@@ -54,7 +54,7 @@ import Testing
 
         // Device A resolves it by choosing its own version; both devices and the server see it closed.
         _ = try a.ok([
-            "resolve", String(conflictID.prefix(8)), "--choose", String(eventA.prefix(8)), "--comment",
+            "resolve", String(conflictID.suffix(8)), "--choose", String(eventA.suffix(8)), "--comment",
             "Tablet A recorded it first", "--json",
         ])
         #expect(try a.ok(["sync", "--json"]).object["open_conflicts"] as? Int == 0)

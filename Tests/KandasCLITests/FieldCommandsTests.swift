@@ -62,7 +62,7 @@ import Testing
         let (harness, server) = try await seeded()
         defer { harness.cleanup() }
         let photo = try harness.file("form.jpg")
-        let item = String(server.items[0].id.description.prefix(8))
+        let item = String(server.items[0].id.description.suffix(8))
         let result = await harness.capture([
             "complete", item, "--note", "Тіркелді", "--at", "2026-11-20 15:30", "--photo", photo, "--geo",
             "43.2389,76.8897,12",
@@ -97,14 +97,14 @@ import Testing
         #expect(result.status == 1 && result.err.contains("unknown item 'ffff0000'"))
     }
 
-    @Test func amendAndVoid_resolveTheCompletionByPrefix() async throws {
+    @Test func amendAndVoid_resolveTheCompletionBySuffixOrPrefix() async throws {
         let (harness, server) = try await seeded()
         defer { harness.cleanup() }
         let done = await harness.capture(["complete", server.items[1].id.description, "--quiet"])
-        let completion = String(done.out.trimmingCharacters(in: .whitespacesAndNewlines).prefix(6))
-        let amended = await harness.capture(["amend", completion, "--note", "corrected"])
+        let completion = done.out.trimmingCharacters(in: .whitespacesAndNewlines)
+        let amended = await harness.capture(["amend", String(completion.suffix(6)), "--note", "corrected"])
         #expect(amended.status == 0 && amended.out.contains("Recorded an amendment"), "\(amended.err)")
-        let voided = await harness.capture(["void", completion, "--reason", "wrong member", "--json"])
+        let voided = await harness.capture(["void", String(completion.prefix(8)), "--reason", "wrong member", "--json"])
         #expect(voided.status == 0 && voided.out.contains("\"type\" : \"void\""))
         #expect(await harness.capture(["status", "--json"]).out.contains("\"outbox_events\" : 3"))
     }

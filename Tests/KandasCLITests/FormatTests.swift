@@ -31,7 +31,12 @@ import Testing
         #expect(format.time(Timestamp("2026-11-20T10:15:30.000Z")!) == "2026-11-20 15:15")
     }
 
-    @Test func shortIDs_areEightCharacters() {
-        #expect(Format.short(WireID("0b9d5c1e-6f0a-4c3e-9d2b-7a8e5f1c2d3b")!) == "0b9d5c1e")
+    @Test func shortIDs_areTheLastEightHexDigits() {
+        #expect(Format.short(WireID("0b9d5c1e-6f0a-4c3e-9d2b-7a8e5f1c2d3b")!) == "5f1c2d3b")
+    }
+
+    @Test func shortIDs_ofTimeOrderedIDsMintedTogether_differ() {
+        let ids = (0..<100).map { _ in WireID.timeOrdered() }
+        #expect(Set(ids.map(Format.short)).count == ids.count)
     }
 }

@@ -51,7 +51,7 @@ import Testing
         #expect(families.status == 0 && families.out.contains("Ақсу"))
 
         let photo = try harness.file("photo.jpg")
-        let item = String(server.items[0].id.description.prefix(8))
+        let item = String(server.items[0].id.description.suffix(8))
         let complete = try Self.run(
             ["complete", item, "--photo", photo, "--geo", "43.25,76.95,8", "--at", "2026-11-20 10:00", "--quiet"],
             home: harness.home)

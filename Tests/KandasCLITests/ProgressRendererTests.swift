@@ -5,7 +5,7 @@ import Testing
 @testable import KandasCLI
 
 @Suite struct ProgressRendererTests {
-    let id = WireID("3f2a1b2c-0000-4000-8000-000000000001")!
+    let id = WireID("3f2a1b2c-0000-4000-8000-00003f2a1b2c")!
     let mib: Int64 = 1 << 20
 
     /// Renders `events` where event i arrives at `times[i]` seconds.

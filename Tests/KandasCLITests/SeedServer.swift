@@ -48,13 +48,13 @@ actor SeedServer: Transport {
                 dueDate: CalendarDate(year: 2026, month: 12, day: 1 + index)!, status: .open, version: 1,
                 completionCount: 0, createdAt: now, updatedAt: now)
         }
-        let events = [WireID("e1e1e1e1-0000-4000-8000-000000000001")!, WireID("e2e2e2e2-0000-4000-8000-000000000002")!]
+        let events = [WireID("e1e1e1e1-0000-4000-8000-0000e1e1e1e1")!, WireID("e2e2e2e2-0000-4000-8000-0000e2e2e2e2")!]
         let device = WireID.random()
         let worker = userID
         conflict =
             withConflict
             ? Conflict(
-                id: WireID("c0c0c0c0-0000-4000-8000-000000000001")!, kind: .duplicateCompletion, severity: .hard,
+                id: WireID("c0c0c0c0-0000-4000-8000-0000c0c0c0c0")!, kind: .duplicateCompletion, severity: .hard,
                 status: .open, itemID: items[0].id, eventIDs: events, conflictingFields: ["note"],
                 versions: events.enumerated().map { index, event in
                     ConflictVersion(

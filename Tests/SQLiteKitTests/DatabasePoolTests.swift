@@ -67,12 +67,12 @@ final class Checkpoint: Sendable {
         try await withTemporaryDirectory { dir in
             let pool = try makePool(dir)
             defer { pool.close() }
-            #expect(try await pool.write { db in try db.scalar("PRAGMA wal_autocheckpoint") } == .integer(8000))
+            #expect(pool.checkpointThresholdPages == 8000)
             var options = Connection.Options()
             options.walAutocheckpointPages = 500
             let other = try DatabasePool(path: dir + "/other.sqlite", readers: 1, options: options)
             defer { other.close() }
-            #expect(try await other.write { db in try db.scalar("PRAGMA wal_autocheckpoint") } == .integer(500))
+            #expect(other.checkpointThresholdPages == 500)
         }
     }
 

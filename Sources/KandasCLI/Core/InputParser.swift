@@ -74,11 +74,11 @@ public enum InputParser {
         return id
     }
 
-    /// An ID or a unique prefix of one (at least 4 characters of `0-9a-f-`), lowercased.
+    /// An ID or a unique prefix or suffix of one (at least 4 characters of `0-9a-f-`), lowercased.
     public static func idPrefix(_ text: String, what: String) throws(CLIError) -> String {
         let lowered = text.lowercased()
         guard lowered.count >= 4, lowered.count <= 36, lowered.allSatisfy({ $0.isHexDigit || $0 == "-" }) else {
-            throw .usage("\(what) '\(text)' is not an ID or an ID prefix (at least 4 hex characters)")
+            throw .usage("\(what) '\(text)' is not an ID or an ID prefix or suffix (at least 4 hex characters)")
         }
         return lowered
     }

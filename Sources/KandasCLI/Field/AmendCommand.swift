@@ -5,7 +5,7 @@ import KandasProtocol
 struct AmendCommand: Command {
     static let spec = CommandSpec(
         ["amend"], summary: "change a completion's note, time or location, or add evidence files",
-        arguments: [ArgumentSpec("COMPLETION", "the completion (ID or unique prefix, see kandas items --json)")],
+        arguments: [ArgumentSpec("COMPLETION", "the completion (ID or unique prefix/suffix; see kandas items --json)")],
         options: EvidenceOptions.specs,
         discussion: "Give at least one change. Every version is kept on the server; reviewers see the history.",
         examples: [

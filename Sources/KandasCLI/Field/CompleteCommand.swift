@@ -5,7 +5,7 @@ import KandasProtocol
 struct CompleteCommand: Command {
     static let spec = CommandSpec(
         ["complete"], summary: "record that a plan item was done, with photos, video, documents and location",
-        arguments: [ArgumentSpec("ITEM", "the plan item (ID or unique prefix, see kandas items)")],
+        arguments: [ArgumentSpec("ITEM", "the plan item (ID or a unique prefix/suffix, see kandas items)")],
         options: [.value("member", "MEMBER", "the member (ID, prefix or IIN; default: the item's member)")]
             + EvidenceOptions.specs,
         discussion: """

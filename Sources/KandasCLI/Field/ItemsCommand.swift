@@ -6,8 +6,8 @@ struct ItemsCommand: Command {
     static let spec = CommandSpec(
         ["items"], summary: "list plan items (filters: family, member, service, status, due date, pending)",
         options: [
-            .value("family", "FAMILY", "only this family (ID or unique prefix)"),
-            .value("member", "MEMBER", "only this member (ID, prefix or 12-digit IIN)"),
+            .value("family", "FAMILY", "only this family (ID or a unique prefix/suffix)"),
+            .value("member", "MEMBER", "only this member (ID, unique prefix/suffix or 12-digit IIN)"),
             .value("service", "CODE", "only this service (1-25, Rules 2 Annex 1)"),
             .value("status", "STATUS", "open, completed or cancelled"),
             .value("due-before", "DATE", "due on or before YYYY-MM-DD"),

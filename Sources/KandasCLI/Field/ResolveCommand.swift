@@ -5,10 +5,11 @@ import KandasProtocol
 struct ResolveCommand: Command {
     static let spec = CommandSpec(
         ["resolve"], summary: "resolve a conflict: keep the displayed version, choose an event, or void",
-        arguments: [ArgumentSpec("CONFLICT", "the conflict (ID or unique prefix, see kandas conflicts)")],
+        arguments: [ArgumentSpec("CONFLICT", "the conflict (ID or a unique prefix/suffix, see kandas conflicts)")],
         options: [
             .flag("keep", "keep the version the server displays"),
-            .value("choose", "EVENT", "display this event's version (ID or prefix of one of the conflict's events)"),
+            .value(
+                "choose", "EVENT", "show this event's version (ID or prefix/suffix of one of the conflict's events)"),
             .flag("void", "void the completion"),
             .value("comment", "TEXT", "why (at most 2000 characters)"),
         ],

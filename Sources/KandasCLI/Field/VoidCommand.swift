@@ -5,7 +5,7 @@ import KandasProtocol
 struct VoidCommand: Command {
     static let spec = CommandSpec(
         ["void"], summary: "mark a completion as recorded by mistake (kept, shown as voided)",
-        arguments: [ArgumentSpec("COMPLETION", "the completion (ID or unique prefix)")],
+        arguments: [ArgumentSpec("COMPLETION", "the completion (ID or a unique prefix/suffix)")],
         options: [.value("reason", "TEXT", "why (required, 1-500 characters)")],
         examples: ["kandas void 1a2b3c4d --reason 'Recorded for the wrong member'"])
 

@@ -14,8 +14,11 @@ public struct Format: Sendable {
         self.showIIN = showIIN
     }
 
-    /// The first 8 characters of an ID, enough to type back (commands accept unique prefixes).
-    public static func short(_ id: WireID) -> String { String(id.description.prefix(8)) }
+    /// The last 8 hex digits of an ID, enough to type back (commands accept a unique prefix or suffix).
+    ///
+    /// The end of the ID is random in both version 4 and version 7 IDs; a v7 ID's first 8 digits are its
+    /// timestamp, the same for every ID minted within about a minute.
+    public static func short(_ id: WireID) -> String { String(id.description.suffix(8)) }
 
     /// `********0123` unless `--show-iin`: the first six digits are the birth date.
     public func iin(_ iin: String) -> String {

@@ -7,8 +7,9 @@ import Synchronization
 /// uppercase on input (sync-v1 §1), so identifiers compare as plain strings in every store.
 /// `random()` makes version 4 IDs; `timeOrdered()` makes version 7 (RFC 9562 §5.7), which land
 /// at the right edge of the indexes keyed by them instead of on a random page (sync-v1 §1
-/// allows both). The client core still uses `random()`: its git-style short IDs are the first
-/// 8 hex digits, which for v7 IDs are the timestamp, shared by every ID of the same minute.
+/// allows both). The client core mints its event, completion and attachment IDs with
+/// `timeOrdered()`; the CLI shows and matches them by their last hex digits, which are random in
+/// both versions (the first 8 of a v7 ID are its timestamp, shared by every ID of the same minute).
 public struct WireID: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
     /// The UUID.
     public var uuid: UUID

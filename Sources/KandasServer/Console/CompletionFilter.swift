@@ -38,8 +38,8 @@ struct CompletionFilter: Equatable {
             guard iin.utf8.count == 12, iin.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
                 throw Self.bad("member_iin", "12 digits")
             }
-            conditions.append("c.member_id IN (SELECT id FROM members WHERE iin = ?)")
-            args.append(.text(iin))
+            conditions.append(Self.memberSQL)
+            args += [.text(iin), .text(iin)]
         }
         if let text = values["service_code"] {
             guard let code = Int(text), (1...25).contains(code) else { throw Self.bad("service_code", "1-25") }
@@ -63,6 +63,7 @@ struct CompletionFilter: Equatable {
             args.append(.integer(bound))
         }
         try choice("review_state", ["pending", "approved", "has_issues", "rejected"], column: "c.review_state")
+        if let state = values["review_state"], state != "pending" { conditions.append(Self.reviewedSQL) }
         try choice("state", ["active", "voided"], column: "c.state")
         switch values["completeness"] {
         case nil: break
@@ -84,6 +85,16 @@ struct CompletionFilter: Equatable {
         conditions.append("\(column) = ?")
         args.append(.text(value))
     }
+
+    /// The member filter (two `iin` arguments): the member's family narrows the rows through
+    /// `completions_family` (a member never changes family), the member ID then picks theirs.
+    static let memberSQL =
+        "c.family_id IN (SELECT family_id FROM members WHERE iin = ?)"
+        + " AND c.member_id IN (SELECT id FROM members WHERE iin = ?)"
+
+    /// Added to a filter on a reviewed state: it is the WHERE of the partial index
+    /// `completions_reviewed`, which SQLite uses only when the query states it.
+    static let reviewedSQL = "c.review_state != 'pending'"
 
     static func bad(_ name: String, _ detail: String) -> ServerError {
         ServerError.field(.invalidParameter, "query:" + name, name + ": " + detail)

@@ -25,6 +25,7 @@ enum Schema {
         // tus uploads (Protocol §10): after the sync tables, since `onVerified` writes both in one transaction.
         UploadStore.registerMigrations(in: &m)
         m.register("0007-sync-indexes", SyncSchema.mergeEventIndexes)
+        m.register("0008-completion-indexes", SyncSchema.completionIndexDiet)
         return m
     }
 

@@ -123,4 +123,28 @@ enum SyncSchema {
             CREATE UNIQUE INDEX device_events_event ON device_events(event_id, (CASE WHEN original = 1 THEN 0 ELSE seq END));
             """)
     }
+
+    /// `0008-completion-indexes`: three fewer indexes written by every pushed completion.
+    ///
+    /// Each index on `completions` is one more b-tree insert per pushed event and more WAL pages per
+    /// commit. Every query on the table was listed (console list and exports, API list, reports,
+    /// dashboard, families page, sync) and kept to the indexes it uses:
+    /// - `completions_service`: the service filter matches about 1 row in 25, so the rowid-ordered
+    ///   page (or the region/centre scope index) finds its rows within a few thousand; dropped.
+    /// - `completions_member`: the member filter (by IIN) now also names the member's family, whose
+    ///   index (`completions_family`, in rowid order) holds the few completions of that family.
+    /// - `completions_review`: every new completion is `pending`, so a partial index over the
+    ///   reviewed rows only (`completions_reviewed`) costs a push nothing and still finds the rare
+    ///   `rejected` or `has_issues` rows; a `pending` filter walks the rowid order, where most are.
+    /// Kept: item (sync), family, region and centre (scopes), user (worker filter), performed_at
+    /// (narrow date ranges, monthly report), and the two partial ones (incomplete, conflicted).
+    static func completionIndexDiet(_ db: Connection) throws {
+        try db.execute(
+            """
+            DROP INDEX completions_service;
+            DROP INDEX completions_member;
+            DROP INDEX completions_review;
+            CREATE INDEX completions_reviewed ON completions(review_state) WHERE review_state != 'pending';
+            """)
+    }
 }

@@ -47,8 +47,8 @@ enum CompletionHandlers {
             guard iin.count == 12, iin.allSatisfy(\.isASCII), iin.allSatisfy(\.isNumber) else {
                 throw ServerError.field(.invalidParameter, "query:member_iin", "12 digits")
             }
-            conditions.append("c.member_id IN (SELECT id FROM members WHERE iin = ?)")
-            args.append(.text(iin))
+            conditions.append(CompletionFilter.memberSQL)
+            args += [.text(iin), .text(iin)]
         }
         if let text = filters["service_code"] {
             guard let code = Int(text), (1...25).contains(code) else {
@@ -71,6 +71,7 @@ enum CompletionHandlers {
         try enumFilter(
             filters, "review_state", ["pending", "approved", "has_issues", "rejected"], "c.review_state", &conditions,
             &args)
+        if let state = filters["review_state"], state != "pending" { conditions.append(CompletionFilter.reviewedSQL) }
         try enumFilter(filters, "state", ["active", "voided"], "c.state", &conditions, &args)
         if let value = filters["completeness"] {
             switch value {

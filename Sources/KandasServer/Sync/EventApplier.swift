@@ -15,6 +15,20 @@ enum EventApplier {
         var skewMilliseconds: Int64
         /// The `changes` seq before this push's transaction: feed rows after it are this push's own.
         var feedStart: Int64? = nil
+        /// The items this push's transaction has read already; `nil` reads every item in full.
+        var items: ItemCache? = nil
+    }
+
+    /// The plan items one push transaction has read, by ID.
+    ///
+    /// A batch usually names a few items many times, and the full read (item, plan, family and the
+    /// worker's assignment) was a fifteenth of a push's CPU. Within the transaction, events change
+    /// only an item's `status` and `completion_count` (`CompletionStore.refreshItem`; its `version`
+    /// only by the admin API), so a cached item is refreshed from its own row by primary key; the
+    /// plan, family and assignment are written by admin requests only, never inside a push.
+    /// Confined to the transaction that made it (not `Sendable`).
+    final class ItemCache {
+        var items: [String: Item] = [:]
     }
 
     /// What an accepted event produced.
@@ -84,8 +98,29 @@ enum EventApplier {
         + " VALUES(?,?,?,?,?,?,?,?,?,?,'active',1,1,?,?,?,?,?,?,?,?,?,?)"
 
     static func item(_ db: Connection, _ event: DeviceEvent, actor: Actor) throws -> Item {
+        let item = try read(db, itemID: event.itemID.description, actor: actor)
+        guard item.planStatus == "published" else { throw Rejection(.itemNotPublished, "/item_id: plan not published") }
+        guard event.baseVersion <= item.version else {
+            throw Rejection(.invalidPayload, "/base_version: newer than the item's version \(item.version)")
+        }
+        return item
+    }
+
+    static let itemStateSQL = "SELECT status, version, completion_count FROM plan_items WHERE id = ?"
+
+    /// The item as `itemSQL` reads it, from the push's cache when this transaction read it before.
+    static func read(_ db: Connection, itemID: String, actor: Actor) throws -> Item {
+        if var item = actor.items?.items[itemID] {
+            guard let row = try db.queryOne(itemStateSQL, itemID) else {
+                throw Rejection(.unknownItem, "/item_id: no such plan item")
+            }
+            item.status = try row.string("status")
+            item.version = Int(try row.int("version"))
+            item.completionCount = Int(try row.int("completion_count"))
+            return item
+        }
         guard
-            let row = try db.queryOne(itemSQL, event.itemID.description, actor.userID)
+            let row = try db.queryOne(itemSQL, itemID, actor.userID)
         else { throw Rejection(.unknownItem, "/item_id: no such plan item") }
         let item = Item(
             id: try row.string("id"), planID: try row.string("plan_id"), familyID: try row.string("family_id"),
@@ -96,10 +131,7 @@ enum EventApplier {
             centreID: try row.string("career_centre_id"),
             settlement: row["settlement_latitude"].isNull || row["settlement_longitude"].isNull
                 ? nil : (try row.double("settlement_latitude"), try row.double("settlement_longitude")))
-        guard item.planStatus == "published" else { throw Rejection(.itemNotPublished, "/item_id: plan not published") }
-        guard event.baseVersion <= item.version else {
-            throw Rejection(.invalidPayload, "/base_version: newer than the item's version \(item.version)")
-        }
+        actor.items?.items[itemID] = item
         return item
     }
 

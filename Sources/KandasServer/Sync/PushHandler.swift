@@ -72,6 +72,7 @@ enum PushHandler {
                 try db.queryOne("SELECT seq FROM sqlite_sequence WHERE name = 'device_events'")?.optionalInt("seq")
                     ?? 0) + 1
         var actor = actor
+        actor.items = EventApplier.ItemCache()
         actor.feedStart =
             try db.queryOne("SELECT seq FROM sqlite_sequence WHERE name = 'changes'")?.optionalInt("seq") ?? 0
         var results: [EventResult] = []

@@ -1,0 +1,185 @@
+import Foundation
+import SQLiteKit
+import Testing
+
+@testable import KandasServer
+
+/// The `completions` index diet (`0008-completion-indexes`): a store filled under the old schema
+/// upgrades, its filtered pages return the same rows, and each filter that needs an index gets one.
+@Suite struct SyncSchemaTests {
+    /// A store filled under every migration before 0008: two families in two centres of one
+    /// region, 200 completions with every review state.
+    final class OldStore {
+        let directory: String
+        let db: Connection
+        var region = ""
+        var centres: [String] = []
+        var families: [String] = []
+        var iins: [String] = []
+        var worker = "00000000-0000-4000-8000-0000000000a1"
+
+        init() throws {
+            directory = NSTemporaryDirectory() + "kandas-schema-" + UUID().uuidString
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            db = try Connection(path: directory + "/kandas.sqlite")
+            var old = Migrator()
+            for migration in Schema.migrator.migrations where migration.name != "0008-completion-indexes" {
+                old.register(migration.name, migration.body)
+            }
+            try old.migrate(db)
+            try fill()
+        }
+
+        deinit {
+            try? FileManager.default.removeItem(atPath: directory)
+        }
+
+        func id(_ n: Int, _ kind: Int) -> String { String(format: "%08x-0000-4000-8000-%012x", n, kind) }
+
+        func fill() throws {
+            region = try db.queryOne("SELECT id FROM regions ORDER BY code LIMIT 1")?.string("id") ?? ""
+            _ = try db.run(
+                "INSERT INTO users(id, username, display_name, role, active, password_hash, version, created_at,"
+                    + " updated_at) VALUES(?, 'w1', 'Worker', 'field_worker', 1, 'x', 1, 0, 0)", worker)
+            for f in 0..<2 {
+                let centre = id(f, 1)
+                let family = id(f, 2)
+                let member = id(f, 3)
+                let plan = id(f, 4)
+                let item = id(f, 5)
+                let iin = String(format: "90010130%04d", f)
+                centres.append(centre)
+                families.append(family)
+                iins.append(iin)
+                _ = try db.run(
+                    "INSERT INTO career_centres(id, region_id, name, version, created_at, updated_at)"
+                        + " VALUES(?, ?, 'Centre', 1, 0, 0)", centre, region)
+                _ = try db.run(
+                    "INSERT INTO families(id, region_id, career_centre_id, settlement_name, quota_inclusion_date,"
+                        + " consent_recorded, version, created_at, updated_at)"
+                        + " VALUES(?, ?, ?, 'Aksu', '2026-01-01', 1, 1, 0, 0)", family, region, centre)
+                _ = try db.run(
+                    "INSERT INTO members(id, family_id, iin, last_name, first_name, birth_date, relation, version,"
+                        + " created_at, updated_at) VALUES(?, ?, ?, 'L', 'F', '1990-01-01', 'head', 1, 0, 0)", member,
+                    family, iin)
+                _ = try db.run(
+                    "INSERT INTO plans(id, family_id, status, version, created_at, updated_at)"
+                        + " VALUES(?, ?, 'published', 1, 0, 0)", plan, family)
+                _ = try db.run(
+                    "INSERT INTO plan_items(id, plan_id, family_id, member_id, service_code, due_date, status,"
+                        + " version, created_at, updated_at) VALUES(?, ?, ?, ?, 7, '2026-12-01', 'open', 1, 0, 0)",
+                    item, plan, family, member)
+            }
+            let states = ["pending", "pending", "approved", "has_issues", "rejected"]
+            for n in 0..<200 {
+                let f = n % 2
+                _ = try db.run(
+                    "INSERT INTO completions(id, item_id, plan_id, family_id, member_id, region_id, career_centre_id,"
+                        + " service_code, device_id, user_id, state, rev, is_primary, performed_at, recorded_at,"
+                        + " received_at, clock_skew_ms, review_state, event_seq, created_at, updated_at)"
+                        + " VALUES(?, ?, ?, ?, ?, ?, ?, ?, 'd', ?, 'active', 1, 1, ?, ?, ?, 0, ?, ?, ?, ?)",
+                    id(1000 + n, 9), id(f, 5), id(f, 4), id(f, 2), id(f, 3), region, id(f, 1), 1 + n % 25, worker,
+                    1_767_225_600_000 + Int64(n) * 86_400_000, 0, 0, states[n % states.count], n + 1, 0, 0)
+            }
+        }
+
+        /// The IDs a console page shows for `values`, newest first.
+        func page(_ values: [String: String], _ p: Principal = admin) throws -> [String] {
+            let filter = try CompletionFilter({ values[$0] }, for: p)
+            return try CompletionsPage.page(db, filter, before: nil, limit: 500).0.map(\.id)
+        }
+
+        /// The same rows read with no index at all (`NOT INDEXED`), as the reference.
+        func reference(_ values: [String: String], _ p: Principal = admin) throws -> [String] {
+            let filter = try CompletionFilter({ values[$0] }, for: p)
+            return try db.query(
+                "SELECT c.id FROM completions c NOT INDEXED WHERE \(filter.sql) ORDER BY c.rowid DESC",
+                values: filter.args
+            ).map { try $0.string("id") }
+        }
+
+        /// The query plan's lines for the completions table of a console page.
+        func plan(_ values: [String: String], _ p: Principal = admin) throws -> [String] {
+            let filter = try CompletionFilter({ values[$0] }, for: p)
+            return try db.query(
+                "EXPLAIN QUERY PLAN " + CompletionsPage.pageSQL(filter),
+                values: filter.args + [.integer(Int64.max), .integer(51)]
+            ).map { try $0.string("detail") }.filter { $0.contains(" c ") || $0.hasSuffix(" c") }
+        }
+    }
+
+    static let admin = Principal(
+        kind: .user, userID: "u", role: .nationalAdmin, regionID: nil, careerCentreID: nil, deviceID: nil,
+        tokenHash: "")
+
+    static func regionAdmin(_ region: String) -> Principal {
+        Principal(
+            kind: .user, userID: "u", role: .regionAdmin, regionID: region, careerCentreID: nil, deviceID: nil,
+            tokenHash: "")
+    }
+
+    static func supervisor(_ centre: String) -> Principal {
+        Principal(
+            kind: .user, userID: "u", role: .centreSupervisor, regionID: nil, careerCentreID: centre, deviceID: nil,
+            tokenHash: "")
+    }
+
+    /// Filters that pick few rows and the index each one must be read through.
+    static func indexed(_ s: OldStore) -> [(String, [String: String], Principal, String)] {
+        [
+            ("member IIN", ["member_iin": s.iins[1]], admin, "completions_family"),
+            ("family", ["family_id": s.families[0]], admin, "completions_family"),
+            ("rejected", ["review_state": "rejected"], admin, "completions_reviewed"),
+            ("has issues", ["review_state": "has_issues"], admin, "completions_reviewed"),
+            ("worker", ["worker_id": s.worker], admin, "completions_user"),
+            (
+                "one week", ["performed_from": "2026-03-02", "performed_to": "2026-03-08"], admin,
+                "completions_performed"
+            ),
+            ("region scope", [:], regionAdmin(s.region), "completions_region"),
+            ("centre scope", [:], supervisor(s.centres[0]), "completions_centre"),
+        ]
+    }
+
+    @Test func oldStore_upgrades_andDropsTheIndexesNoQueryNeeds() throws {
+        let s = try OldStore()
+        let before = try s.db.query("SELECT id FROM completions ORDER BY rowid").map { try $0.string("id") }
+        #expect(try Schema.migrator.migrate(s.db) == ["0008-completion-indexes"])
+        let indexes = Set(
+            try s.db.query("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'completions'")
+                .map { try $0.string("name") })
+        #expect(indexes.isDisjoint(with: ["completions_service", "completions_member", "completions_review"]))
+        #expect(indexes.isSuperset(of: ["completions_reviewed", "completions_family", "completions_item"]))
+        #expect(try s.db.query("SELECT id FROM completions ORDER BY rowid").map { try $0.string("id") } == before)
+        #expect(try s.db.queryOne("PRAGMA integrity_check")?.string("integrity_check") == "ok")
+    }
+
+    @Test func filteredPages_returnTheSameRows_afterTheUpgrade() throws {
+        let s = try OldStore()
+        var cases = Self.indexed(s).map { ($0.1, $0.2) }
+        cases += [
+            (["review_state": "pending"], Self.admin), (["service_code": "7"], Self.admin),
+            (["region_id": s.region, "service_code": "3"], Self.admin), ([:], Self.admin),
+            (["member_iin": "000000000000"], Self.admin),
+        ]
+        let old = try cases.map { try s.page($0.0, $0.1) }
+        try Schema.migrator.migrate(s.db)
+        for (i, (values, p)) in cases.enumerated() {
+            let rows = try s.page(values, p)
+            #expect(rows == old[i], "\(values)")
+            #expect(rows == (try s.reference(values, p)), "\(values)")
+        }
+        #expect(try s.page(["member_iin": s.iins[1]]).count == 100)
+        #expect(try s.page(["review_state": "rejected"]).count == 40)
+    }
+
+    @Test func consoleFilters_readTheirIndex_neverAFullScanOfCompletions() throws {
+        let s = try OldStore()
+        try Schema.migrator.migrate(s.db)
+        for (label, values, p, index) in Self.indexed(s) {
+            let plan = try s.plan(values, p)
+            #expect(plan.contains { $0.contains("USING INDEX \(index)") }, "\(label): \(plan)")
+            #expect(!plan.contains { $0.hasPrefix("SCAN c") && !$0.contains("INDEX") }, "\(label): \(plan)")
+        }
+    }
+}
