@@ -32,6 +32,11 @@ extension Connection {
         /// connection count bounds what its page caches may take.
         public var cacheSizeKiB: Int? = nil
 
+        /// Append every write and transaction statement, parameters filled in, to this file
+        /// (a replay-benchmark diagnostic, see `WriteTrace`; the file holds the stored data).
+        /// Ignored on read-only and query-only connections.
+        public var writeTracePath: String? = nil
+
         public init(
             readOnly: Bool = false, journalMode: JournalMode? = .wal, synchronous: Synchronous = .full,
             busyTimeout: Duration = .seconds(5), foreignKeys: Bool = true

@@ -14,6 +14,8 @@ public final class Connection {
     let options: Options
     private var statementCache: [String: Statement] = [:]
     var savepointDepth = 0
+    /// The file this connection's writes are traced to, if any (kept alive for the trace hook).
+    var writeTrace: WriteTrace?
 
     var raw: OpaquePointer { handle.raw }
 
@@ -68,6 +70,10 @@ public final class Connection {
         if let kib = options.cacheSizeKiB {
             guard kib > 0 else { throw .misuse("cacheSizeKiB must be positive, not \(kib)") }
             try execute("PRAGMA cache_size = -\(kib)")
+        }
+        // Last, so the configuration pragmas above stay out of the trace.
+        if let path = options.writeTracePath, !options.readOnly, !options.queryOnly {
+            install(try WriteTrace(path: path))
         }
     }
 

@@ -64,7 +64,9 @@ public final class DatabasePool: Sendable {
         // the WAL on its own queue (see `Checkpointer`) instead of the commit that crossed the threshold.
         let pages = writerOptions.walAutocheckpointPages ?? 0
         if pages > 0 {
-            let checkpointer = try Checkpointer(path: path, options: options, thresholdPages: pages)
+            var checkpointerOptions = options
+            checkpointerOptions.writeTracePath = nil
+            let checkpointer = try Checkpointer(path: path, options: checkpointerOptions, thresholdPages: pages)
             writerConnection.handCheckpoints(to: checkpointer)
             self.checkpointer = checkpointer
         } else {
@@ -73,6 +75,7 @@ public final class DatabasePool: Sendable {
         var readerOptions = options
         readerOptions.journalMode = nil
         readerOptions.queryOnly = true
+        readerOptions.writeTracePath = nil
         var slots: [ConnectionSlot] = []
         for index in 0..<max(1, readers) {
             let connection = try Connection(path: path, options: readerOptions)

@@ -27,13 +27,15 @@ enum SyncBenchmark {
         let pullLimit = try arguments.int("pull-limit", default: 1000)
         let ids = try arguments.choice("ids", ["v4", "v7"], default: "v7")
         try arguments.checkAllUsed()
+        let timeOrdered = ids == "v7"
+        let newID: () -> WireID = { timeOrdered ? WireID.timeOrdered() : WireID.random() }
         try withScratchDirectory { directory in
             let server = try ChildServer(directory: directory)
             defer { server.stop() }
             let setup = try server.setUp()
             let batches = makeBatches(
                 count: count, batch: batch, device: setup.deviceID, item: setup.item,
-                member: setup.member, newID: ids == "v7" ? WireID.timeOrdered : WireID.random)
+                member: setup.member, newID: newID)
             // Push through the server.
             let device = BenchHTTPClient(port: server.port)
             device.token = setup.deviceToken
@@ -60,6 +62,10 @@ enum SyncBenchmark {
             let script = directory + "/peer.sql"
             try peerScript(batches.rows, batch: batch).write(toFile: script, atomically: false, encoding: .utf8)
             let peer = try runCommand("sqlite3", [directory + "/peer.sqlite", ".read \(script)"]).seconds
+            // The server's own writes for the same push, replayed by the sqlite3 CLI (another server,
+            // traced, so the timed push above pays nothing for the trace).
+            let replay = try SyncReplayPeer.run(
+                directory: directory + "/replay", count: count, batch: batch, newID: newID)
             // Pull everything with a fresh device of the same worker.
             let puller = BenchHTTPClient(port: server.port)
             puller.token = try server.enroll()
@@ -95,11 +101,20 @@ enum SyncBenchmark {
                 Report.format(Double(count) / peer, 0) + " rows/s",
             ])
             report.add([
+                "replay the server's writes", "sqlite3 CLI", Report.format(replay.seconds, 2),
+                Report.format(Double(count) / replay.seconds, 0)
+                    + " events/s (\(replay.statements) statements, \(replay.transactions) transactions)",
+            ])
+            report.add([
                 "pull (\(pages) pages)", "kandas-server (child, HTTP)", Report.format(pull, 2),
                 Report.format(Double(changes) / pull, 0) + " changes/s (\(changes) changes)",
             ])
             report.print()
-            print(Report.ratioLine("push/sqlite3 same batches", ours: peer, peer: push, target: 0.5))
+            print(Report.ratioLine("push/sqlite3 event rows, same batches", ours: peer, peer: push, target: 0.5))
+            print(
+                Report.ratioLine(
+                    "push/sqlite3 replaying the same writes, same transactions", ours: replay.seconds, peer: push,
+                    target: 0.5))
             // Write amplification: what the server's write calls passed to the kernel per pushed event
             // (WAL frames and checkpoints), against the sqlite3 CLI's database for the same rows.
             let peerBytes =
@@ -189,7 +204,7 @@ final class ChildServer {
     private var seed: [String: Any] = [:]
     let admin: BenchHTTPClient
 
-    init(directory: String) throws {
+    init(directory: String, extraArguments: [String] = []) throws {
         self.directory = directory
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
             .appendingPathComponent("kandas-server").path
@@ -202,10 +217,11 @@ final class ChildServer {
             ])
         seed = (try? JSONSerialization.jsonObject(with: Data(seeded.standardOutput.utf8))) as? [String: Any] ?? [:]
         process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = [
-            "serve", "--data", data, "--listen", "127.0.0.1:0", "--port-file", directory + "/port",
-            "--log-level", "warning",
-        ]
+        process.arguments =
+            [
+                "serve", "--data", data, "--listen", "127.0.0.1:0", "--port-file", directory + "/port",
+                "--log-level", "warning",
+            ] + extraArguments
         process.standardOutput = FileHandle.nullDevice
         // No malloc tuning here: the server sets its own (`--malloc-arenas`, ProcessMemory), and the
         // figure must be the one operators get with the server's defaults.

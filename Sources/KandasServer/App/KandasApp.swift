@@ -47,6 +47,7 @@ public final class KandasApp: Sendable {
         }
         var options = Connection.Options()
         options.cacheSizeKiB = config.sqliteCacheKiB
+        options.writeTracePath = config.sqlTraceFile
         pool = try DatabasePool(path: config.databasePath, readers: 4, options: options, migrator: Schema.migrator)
         clock = ServerClock(offsetFile: config.testClockFile)
         authenticator = Authenticator(pool: pool)

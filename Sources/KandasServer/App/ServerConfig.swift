@@ -28,6 +28,8 @@ public struct ServerConfig: Sendable, Equatable {
     public var uploadSweepSeconds: Int = 60
     /// Test-only: a file holding a clock offset in seconds, read on every request (never set in production).
     public var testClockFile: String?
+    /// Benchmarks only: append every statement that changes the store to this file (`WriteTrace`).
+    public var sqlTraceFile: String?
     /// Most glibc malloc arenas, with fixed trim/mmap thresholds (`ProcessMemory`); 0 leaves glibc's
     /// malloc at its own defaults (8 arenas per core, dynamic thresholds).
     public var mallocArenas: Int = 2
@@ -135,6 +137,13 @@ public struct ServerConfig: Sendable, Equatable {
             help: "TESTS ONLY: file with a clock offset in seconds"
         ) { c, v in
             c.testClockFile = v
+            return !v.isEmpty
+        },
+        Setting(
+            flag: "--sql-trace-file", env: "KANDAS_SQL_TRACE_FILE",
+            help: "BENCHMARKS ONLY: append every write statement to this file (holds the stored data)"
+        ) { c, v in
+            c.sqlTraceFile = v
             return !v.isEmpty
         },
     ]
