@@ -22,7 +22,7 @@ extension ChangeLoader {
         }
         return try keyed("SELECT \(CompletionStore.columns) FROM completions c WHERE c.id IN \(Self.idList)", list) {
             let id = try $0.string("id")
-            return try Self.completion($0, files: files[id] ?? [], conflictIDs: conflicts[id] ?? [])
+            return try CompletionStore.completion($0, files: files[id] ?? [], conflictIDs: conflicts[id] ?? [])
         }
     }
 
@@ -36,29 +36,6 @@ extension ChangeLoader {
             files[try row.string("completion_id"), default: []].append(try AttachmentStore.file(row))
         }
         return files
-    }
-
-    /// A completion from its row and child rows (the fields of ``CompletionStore/completion(_:_:)``).
-    static func completion(_ row: Row, files: [EvidenceFile], conflictIDs: [WireID]) throws -> Completion {
-        let declared = Int(try row.int("files_declared"))
-        let verified = Int(try row.int("files_verified"))
-        return Completion(
-            id: try wireID(row, "id"), itemID: try wireID(row, "item_id"), planID: try wireID(row, "plan_id"),
-            familyID: try wireID(row, "family_id"), memberID: try wireID(row, "member_id"),
-            serviceCode: Int(try row.int("service_code")), deviceID: try wireID(row, "device_id"),
-            userID: try wireID(row, "user_id"),
-            state: CompletionState(rawValue: try row.string("state")) ?? .active, rev: Int(try row.int("rev")),
-            primary: try row.bool("is_primary"), performedAt: try CompletionStore.time(row, "performed_at"),
-            recordedAt: try CompletionStore.time(row, "recorded_at"),
-            receivedAt: try CompletionStore.time(row, "received_at"),
-            clockSkewMilliseconds: Int(try row.int("clock_skew_ms")), note: row.optionalString("note"),
-            location: row.optionalString("location").flatMap { decodeJSON(Geolocation.self, $0) }, files: files,
-            filesDeclared: declared, filesVerified: verified,
-            completeness: verified >= declared ? .complete : .incomplete,
-            evidenceFlags: decodeJSON([String].self, try row.string("evidence_flags")) ?? [],
-            reviewState: ReviewState(rawValue: try row.string("review_state")) ?? .pending, conflictIDs: conflictIDs,
-            createdAt: try CompletionStore.time(row, "created_at"),
-            updatedAt: try CompletionStore.time(row, "updated_at"))
     }
 
     /// Receipts by completion ID, issued now.

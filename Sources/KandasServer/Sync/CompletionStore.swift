@@ -37,6 +37,12 @@ enum CompletionStore {
         let conflicts = try db.query(
             "SELECT conflict_id FROM conflict_completions WHERE completion_id = ? ORDER BY conflict_id", id
         ).map { try wireID($0, "conflict_id") }
+        return try completion(row, files: files, conflictIDs: conflicts)
+    }
+
+    /// A completion from its row and its child rows (files, conflict IDs), loaded one by one here
+    /// or a page at a time by ``ChangeLoader``.
+    static func completion(_ row: Row, files: [EvidenceFile], conflictIDs: [WireID]) throws -> Completion {
         let declared = Int(try row.int("files_declared"))
         let verified = Int(try row.int("files_verified"))
         return Completion(
@@ -52,7 +58,7 @@ enum CompletionStore {
             filesDeclared: declared, filesVerified: verified,
             completeness: verified >= declared ? .complete : .incomplete,
             evidenceFlags: decodeJSON([String].self, try row.string("evidence_flags")) ?? [],
-            reviewState: ReviewState(rawValue: try row.string("review_state")) ?? .pending, conflictIDs: conflicts,
+            reviewState: ReviewState(rawValue: try row.string("review_state")) ?? .pending, conflictIDs: conflictIDs,
             createdAt: try time(row, "created_at"), updatedAt: try time(row, "updated_at"))
     }
 
