@@ -34,7 +34,7 @@ struct StatusCommand: Command {
         table.append(["Oldest unsent", summary.oldestUnsentAt.map(format.time) ?? "-"])
         table.append(["Files pending", "\(summary.filesPending) (\(Format.bytes(summary.bytesPending)))"])
         if summary.filesFailed > 0 { table.append(["Files failed", "\(summary.filesFailed)"]) }
-        for line in Self.serverLines(summary.filesByServerState) { table.append(["On the server", line]) }
+        for line in Self.serverLines(summary.filesByServerState) { table.append(["Uploads", line]) }
         if summary.quarantinedEvents > 0 {
             table.append(["Quarantined", "\(summary.quarantinedEvents) event(s): see kandas conflicts"])
         }
