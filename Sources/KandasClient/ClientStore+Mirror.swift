@@ -55,14 +55,37 @@ extension ClientStore {
         return 1
     }
 
-    /// A receipt that lists a file's attachment id with its sha256 as verified lets the device free it (§11).
+    /// Records each listed file's server state (sync-v1 §11) and acts on it: `verified` lets the device free
+    /// the file; `corrupt` or `expired` sends it back to `pending` without an upload URL, so the next upload
+    /// creates a new tus upload from the local copy (§10.5, §10.6). Only the newest receipt counts: a mirror
+    /// reset replays older ones, which must not undo a later state. A file already freed, failed or with
+    /// other bytes (sha256) is left alone.
     static func applyReceipt(_ db: Connection, _ receipt: Receipt, now: Timestamp) throws {
-        for file in receipt.files where file.uploadState == .verified {
-            try db.run(
+        let issued = receipt.issuedAt.millisecondsSince1970
+        for file in receipt.files {
+            let id = file.attachmentID.description
+            let changed = try db.run(
                 """
-                UPDATE files SET state = 'verified', verified_at = ?, last_error = NULL
-                WHERE attachment_id = ? AND sha256 = ? AND state IN ('pending', 'uploading', 'uploaded')
-                """, (file.verifiedAt ?? now).millisecondsSince1970, file.attachmentID.description, file.sha256)
+                UPDATE files SET server_state = ?, server_state_at = ?
+                WHERE attachment_id = ? AND sha256 = ? AND (server_state_at IS NULL OR server_state_at <= ?)
+                """, file.uploadState.rawValue, issued, id, file.sha256, issued)
+            guard changed > 0 else { continue }
+            switch file.uploadState {
+            case .verified:
+                try db.run(
+                    """
+                    UPDATE files SET state = 'verified', verified_at = ?, last_error = NULL
+                    WHERE attachment_id = ? AND state IN ('pending', 'uploading', 'uploaded')
+                    """, (file.verifiedAt ?? now).millisecondsSince1970, id)
+            case .corrupt, .expired:
+                try db.run(
+                    """
+                    UPDATE files SET state = 'pending', upload_url = NULL, verified_at = NULL, last_error = ?
+                    WHERE attachment_id = ? AND state IN ('uploading', 'uploaded', 'verified')
+                    """, "server_" + file.uploadState.rawValue, id)
+            case .declared, .receiving:
+                break
+            }
         }
     }
 

@@ -90,6 +90,16 @@ final class ClientStore: Sendable {
                 ) STRICT
                 """)
         }
+        // The server's own word on each file (sync-v1 §10.5, §11): the latest receipt's upload_state and
+        // its issued_at, so the worker sees a corrupt or expired file instead of a silent re-upload.
+        migrator.register("002-file-server-state") { db in
+            try db.execute(
+                """
+                ALTER TABLE files ADD COLUMN server_state TEXT CHECK (
+                    server_state IN ('declared', 'receiving', 'verified', 'corrupt', 'expired'))
+                """)
+            try db.execute("ALTER TABLE files ADD COLUMN server_state_at INTEGER")
+        }
         return migrator
     }
 

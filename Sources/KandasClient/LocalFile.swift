@@ -5,7 +5,8 @@ import SQLiteKit
 public struct LocalFile: Sendable, Equatable {
     /// Lifecycle of a local file: `pending` → `uploading` → `uploaded` (server says verified) →
     /// `verified` (a receipt lists it) → `freed` (local copy deleted per keep-policy). `failed` is a
-    /// permanent refusal by the server (e.g. the bytes contradict the type); the copy is kept.
+    /// permanent refusal by the server (e.g. the bytes contradict the type); the copy is kept. A receipt
+    /// saying `corrupt` or `expired` sends an unfreed file back to `pending` for a new upload.
     public enum State: String, Sendable, Equatable, CaseIterable {
         case pending, uploading, uploaded, verified, freed, failed
     }
@@ -34,6 +35,11 @@ public struct LocalFile: Sendable, Equatable {
     public var lastError: String?
     /// Request-body bytes sent for this file so far, over all attempts.
     public var bytesSent: Int64
+    /// The server's state of this file in the newest receipt that listed it (sync-v1 §11); `nil` before
+    /// any receipt. `corrupt` and `expired` mean the server dropped the bytes and the device uploads again.
+    public var serverState: UploadState?
+    /// When the server issued that receipt.
+    public var serverStateAt: Timestamp?
 
     init(row: Row, home: String) throws {
         guard let attachment = WireID(try row.string("attachment_id")), let event = WireID(try row.string("event_id")),
@@ -53,5 +59,7 @@ public struct LocalFile: Sendable, Equatable {
         uploadURL = row.optionalString("upload_url")
         lastError = row.optionalString("last_error")
         bytesSent = try row.int("bytes_sent")
+        serverState = row.optionalString("server_state").flatMap(UploadState.init(rawValue:))
+        serverStateAt = row.optionalInt("server_state_at").map { Timestamp(millisecondsSince1970: $0) }
     }
 }

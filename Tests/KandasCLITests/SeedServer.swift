@@ -21,6 +21,21 @@ actor SeedServer: Transport {
     var lastDeviceSeq = 0
     /// tus uploads by id: (declared length, bytes received).
     var uploads: [String: (length: Int64, received: Int64)] = [:]
+    /// Receipts the next pulls deliver, in order after the seeded family (sync-v1 §11).
+    var receipts: [Receipt] = []
+
+    /// Issues a receipt listing `files` of a completion in the given server state.
+    func issueReceipt(_ completionID: WireID, files: [LocalFile], state: UploadState) {
+        let verified = state == .verified ? files.count : 0
+        receipts.append(
+            Receipt(
+                completionID: completionID, completionRev: 1, filesDeclared: files.count, filesVerified: verified,
+                completeness: verified == files.count ? .complete : .incomplete,
+                files: files.map {
+                    ReceiptFile(
+                        attachmentID: $0.attachmentID, sha256: $0.sha256, size: Int($0.size), uploadState: state)
+                }, issuedAt: Self.clock))
+    }
 
     init(serviceCodes: [Int] = [1, 7, 21], withConflict: Bool = false) {
         let now = Self.clock
@@ -83,11 +98,15 @@ actor SeedServer: Transport {
             changes.append(.put(seq: changes.count + 1, id: plan.id, .plan(plan)))
             for item in items { changes.append(.put(seq: changes.count + 1, id: item.id, .planItem(item))) }
             if let conflict { changes.append(.put(seq: changes.count + 1, id: conflict.id, .conflict(conflict))) }
-            let cursor = request.url.contains("cursor=")
+            for receipt in receipts {
+                changes.append(.put(seq: changes.count + 1, id: receipt.completionID, .receipt(receipt)))
+            }
+            let seen = URLComponents(string: request.url)?.queryItems?.first { $0.name == "cursor" }?.value
+                .flatMap { Int($0.split(separator: ":").last ?? "") }
             return json(
                 PullResponse(
-                    reset: !cursor, changes: cursor ? [] : changes, cursor: "1:\(changes.count)", hasMore: false,
-                    lastDeviceSeq: 0, serverTime: Self.clock))
+                    reset: seen == nil, changes: Array(changes.dropFirst(seen ?? 0)), cursor: "1:\(changes.count)",
+                    hasMore: false, lastDeviceSeq: 0, serverTime: Self.clock))
         case ("POST", "/v1/sync/push"):
             return push(request)
         case ("POST", "/v1/uploads"):

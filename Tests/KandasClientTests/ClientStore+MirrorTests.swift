@@ -58,4 +58,87 @@ import Testing
         }
         #expect(states == ["sent", "rejected", "sent"])
     }
+
+    /// A store holding one file of a sent event in local `state`, and a receipt builder for it.
+    static func storeWithFile(state: String) async throws -> (ClientStore, String, WireID) {
+        let (store, home) = try await Self.store(events: 1)
+        let attachment = WireID.random()
+        try await store.write { db in
+            try db.run("UPDATE outbox SET state = 'sent'")
+            try db.run(
+                """
+                INSERT INTO files(attachment_id, event_id, completion_id, local_path, size, sha256, kind, content_type,
+                    state, upload_url)
+                SELECT ?, event_id, ?, 'files/a', 10, 'ab', 'photo', 'image/jpeg', ?, 'http://x/v1/uploads/1'
+                FROM outbox
+                """, attachment.description, WireID.random().description, state)
+        }
+        return (store, home, attachment)
+    }
+
+    static func receipt(_ attachment: WireID, _ state: UploadState, at millis: Int64, sha256: String = "ab") -> Receipt
+    {
+        Receipt(
+            completionID: .random(), completionRev: 1, filesDeclared: 1, filesVerified: state == .verified ? 1 : 0,
+            completeness: state == .verified ? .complete : .incomplete,
+            files: [ReceiptFile(attachmentID: attachment, sha256: sha256, size: 10, uploadState: state)],
+            issuedAt: Timestamp(millisecondsSince1970: millis))
+    }
+
+    @Test(arguments: [UploadState.corrupt, .expired])
+    func receiptSayingTheServerDroppedTheBytes_sendsTheFileBackForANewUpload(state: UploadState) async throws {
+        let (store, home, attachment) = try await Self.storeWithFile(state: "verified")
+        defer {
+            store.close()
+            try? FileManager.default.removeItem(atPath: home)
+        }
+        try await store.write { db in
+            try ClientStore.applyReceipt(db, Self.receipt(attachment, state, at: 10), now: Fixture.now)
+        }
+        let file = try #require(try await store.snapshot().files.first)
+        #expect(file.state == .pending && file.uploadURL == nil && file.serverState == state)
+        let summary = try await store.read { db in try ClientSummary.load(db) }
+        #expect(summary.filesByServerState == [state: 1])
+        #expect(summary.filesPending == 1)
+    }
+
+    @Test func olderReceiptReplayedAfterAReset_doesNotUndoTheNewerState() async throws {
+        let (store, home, attachment) = try await Self.storeWithFile(state: "uploaded")
+        defer {
+            store.close()
+            try? FileManager.default.removeItem(atPath: home)
+        }
+        try await store.write { db in
+            try ClientStore.applyReceipt(db, Self.receipt(attachment, .corrupt, at: 20), now: Fixture.now)
+            try ClientStore.applyReceipt(db, Self.receipt(attachment, .verified, at: 10), now: Fixture.now)
+        }
+        let file = try #require(try await store.snapshot().files.first)
+        #expect(file.state == .pending && file.serverState == .corrupt)
+    }
+
+    @Test func receiptForOtherBytes_changesNothing() async throws {
+        let (store, home, attachment) = try await Self.storeWithFile(state: "uploaded")
+        defer {
+            store.close()
+            try? FileManager.default.removeItem(atPath: home)
+        }
+        try await store.write { db in
+            try ClientStore.applyReceipt(db, Self.receipt(attachment, .corrupt, at: 20, sha256: "cd"), now: Fixture.now)
+        }
+        let file = try #require(try await store.snapshot().files.first)
+        #expect(file.state == .uploaded && file.serverState == nil && file.uploadURL != nil)
+    }
+
+    @Test func freedFile_keepsItsStateButShowsTheServers() async throws {
+        let (store, home, attachment) = try await Self.storeWithFile(state: "freed")
+        defer {
+            store.close()
+            try? FileManager.default.removeItem(atPath: home)
+        }
+        try await store.write { db in
+            try ClientStore.applyReceipt(db, Self.receipt(attachment, .expired, at: 20), now: Fixture.now)
+        }
+        let file = try #require(try await store.snapshot().files.first)
+        #expect(file.state == .freed && file.serverState == .expired)
+    }
 }

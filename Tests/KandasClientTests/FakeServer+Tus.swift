@@ -119,4 +119,21 @@ extension FakeServer {
     func storedBytes(of attachmentID: WireID) -> [UInt8]? {
         uploads.values.first { $0.attachmentID == attachmentID && $0.verified }?.bytes
     }
+
+    /// The server drops a file's bytes as `corrupt` (a late integrity check) or `expired` (swept), with a
+    /// receipt saying so (sync-v1 §10.5, §10.6, §11); a new upload of the attachment starts from zero.
+    func drop(_ attachmentID: WireID, as state: UploadState) {
+        uploads = uploads.filter { $0.value.attachmentID != attachmentID }
+        guard let completionID = declared[attachmentID]?.completionID, var completion = completions[completionID],
+            let index = completion.files.firstIndex(where: { $0.attachmentID == attachmentID })
+        else { return }
+        completion.files[index].uploadState = state
+        completion.files[index].receivedBytes = 0
+        completion.files[index].verifiedAt = nil
+        completion.filesVerified = completion.files.filter { $0.uploadState == .verified }.count
+        completion.completeness = completion.filesVerified == completion.filesDeclared ? .complete : .incomplete
+        completions[completionID] = completion
+        record(.completion, completionID)
+        issueReceipt(completionID)
+    }
 }

@@ -153,6 +153,42 @@ import Testing
         #expect(try await f.client.receipts().first?.completeness == .complete)
     }
 
+    @Test(arguments: [UploadState.corrupt, .expired])
+    func fileTheServerLaterDrops_isUploadedAgainOnTheNextSyncFromTheKeptCopy(state: UploadState) async throws {
+        let f = try await Fixture.make { $0.keepPolicy = .keepDays(7) }
+        defer { f.cleanup() }
+        let path = try f.file("a.jpg", .jpeg, size: 100_000)
+        let recorded = try await f.client.complete(f.draft(files: [EvidenceInput(path: path, kind: .photo)]))
+        try await f.client.sync()
+        #expect(try await f.client.files().first?.state == .verified)
+        #expect(try await f.client.files().first?.serverState == .verified)
+        let attachment = recorded.files[0]
+        await f.server.configure { server in server.drop(attachment, as: state) }
+        let report = try await f.client.sync()
+        #expect(report.filesUploaded == 1)
+        #expect(await f.server.requests.filter { $0 == "POST /v1/uploads" }.count == 2)
+        #expect(await f.server.storedBytes(of: attachment) == [UInt8](try Data(contentsOf: URL(fileURLWithPath: path))))
+        let file = try #require(try await f.client.files().first)
+        #expect(file.state == .verified && file.serverState == .verified)
+        #expect(try await f.client.status().filesByServerState.isEmpty)
+    }
+
+    @Test func corruptFileWithReceiptsWithheld_showsAsCorruptAndPendingUntilTheServerConfirms() async throws {
+        let hold = UploadHold()
+        let f = try await Fixture.make { $0.allowUpload = { _, _ in !hold.on.withLock { $0 } } }
+        defer { f.cleanup() }
+        let recorded = try await f.client.complete(
+            f.draft(files: [EvidenceInput(path: try f.file("a.jpg", .jpeg), kind: .photo)]))
+        try await f.client.sync()
+        let attachment = recorded.files[0]
+        await f.server.configure { server in server.drop(attachment, as: .corrupt) }
+        hold.on.withLock { $0 = true }
+        #expect(try await f.client.sync().filesHeld == 1)
+        let file = try #require(try await f.client.files().first)
+        #expect(file.state == .pending && file.serverState == .corrupt)
+        #expect(try await f.client.status().filesByServerState == [.corrupt: 1])
+    }
+
     @Test func filesAddedByAnAmend_areUploadedAfterTheAmendIsAccepted() async throws {
         let f = try await Fixture.make()
         defer { f.cleanup() }
@@ -216,4 +252,9 @@ import Testing
     #expect(
         SyncEngine.resolve("https://other.kz/v1/uploads/ab12", "https://h.kz") == "https://other.kz/v1/uploads/ab12")
     #expect(SyncEngine.resolve("ftp://x/y", "https://h.kz") == nil)
+}
+
+/// Holds uploads while `on` (the network policy of a test), so a sync only pulls.
+final class UploadHold: Sendable {
+    let on = Mutex(false)
 }

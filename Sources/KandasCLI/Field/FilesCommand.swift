@@ -4,7 +4,7 @@ import KandasProtocol
 /// `kandas files`: evidence files captured here and where each is on its way to the server.
 struct FilesCommand: Command {
     static let spec = CommandSpec(
-        ["files"], summary: "list local evidence files and their states (pending, uploading, verified, freed...)",
+        ["files"], summary: "list local evidence files, their local states and their server states",
         options: [.value("state", "STATE", "only files in this state")],
         examples: ["kandas files", "kandas files --state pending", "kandas files --json"])
 
@@ -24,11 +24,13 @@ struct FilesCommand: Command {
             context.printJSON(.array(files.map(ViewJSON.file)))
             return
         }
-        var table = Table(["FILE", "KIND", "SIZE", "STATE", "SENT", "COMPLETION", "ERROR"], rightAligned: [2, 4])
+        var table = Table(
+            ["FILE", "KIND", "SIZE", "STATE", "SERVER", "SENT", "COMPLETION", "ERROR"], rightAligned: [2, 5])
         for file in files {
             table.append([
                 Format.short(file.attachmentID), file.kind.rawValue, Format.bytes(file.size), file.state.rawValue,
-                Format.bytes(file.bytesSent), Format.short(file.completionID), file.lastError ?? "",
+                file.serverState?.rawValue ?? "-", Format.bytes(file.bytesSent), Format.short(file.completionID),
+                file.lastError ?? "",
             ])
         }
         context.printTable(table, empty: "No files captured on this device.")

@@ -5,28 +5,44 @@ import KandasProtocol
 struct ReceiptsCommand: Command {
     static let spec = CommandSpec(
         ["receipts"], summary: "list the server's receipts: which completions have every file verified",
-        discussion: "Local copies of files are freed only after a receipt lists them as verified.",
+        discussion: """
+            Local copies of files are freed only after a receipt lists them as verified. SERVER shows each \
+            file's state on the server: declared, receiving, verified, corrupt or expired; a corrupt or \
+            expired file is uploaded again from its local copy on the next kandas sync.
+            """,
         examples: ["kandas receipts", "kandas receipts --json"])
 
     init(parsing arguments: ParsedArguments, context: CommandContext) throws(CLIError) {}
 
     func run(_ context: CommandContext) async throws(CLIError) {
-        let receipts = try await context.withClient { client throws(CLIError) in
-            try await LocalLookup.call { () async throws(ClientError) in try await client.receipts() }
+        let (receipts, files) = try await context.withClient { client throws(CLIError) in
+            try await LocalLookup.call { () async throws(ClientError) in
+                (try await client.receipts(), try await client.files())
+            }
         }
+        let local = Dictionary(files.map { ($0.attachmentID, $0) }, uniquingKeysWith: { first, _ in first })
         if context.globals.json {
-            context.printJSON(.array(receipts.map(ViewJSON.encode)))
+            context.printJSON(.array(receipts.map { ViewJSON.receipt($0, localFiles: local) }))
             return
         }
         let format = context.format
-        var table = Table(["COMPLETION", "REV", "FILES", "COMPLETENESS", "ISSUED"], rightAligned: [1, 2])
+        var table = Table(["COMPLETION", "REV", "FILES", "COMPLETENESS", "SERVER", "ISSUED"], rightAligned: [1, 2])
         for receipt in receipts {
             table.append([
                 Format.short(receipt.completionID), "\(receipt.completionRev)",
                 "\(receipt.filesVerified)/\(receipt.filesDeclared)", receipt.completeness.rawValue,
-                format.time(receipt.issuedAt),
+                Self.serverStates(receipt.files), format.time(receipt.issuedAt),
             ])
         }
         context.printTable(table, empty: "No receipts yet: they arrive with kandas sync after uploads.")
+    }
+
+    /// Each file's server state, counted: `2 verified, 1 corrupt` (in the order of `UploadState`).
+    static func serverStates(_ files: [ReceiptFile]) -> String {
+        guard !files.isEmpty else { return "-" }
+        return UploadState.allCases.compactMap { state in
+            let count = files.filter { $0.uploadState == state }.count
+            return count == 0 ? nil : "\(count) \(state.rawValue)"
+        }.joined(separator: ", ")
     }
 }

@@ -34,11 +34,26 @@ struct StatusCommand: Command {
         table.append(["Oldest unsent", summary.oldestUnsentAt.map(format.time) ?? "-"])
         table.append(["Files pending", "\(summary.filesPending) (\(Format.bytes(summary.bytesPending)))"])
         if summary.filesFailed > 0 { table.append(["Files failed", "\(summary.filesFailed)"]) }
+        for line in Self.serverLines(summary.filesByServerState) { table.append(["Uploads", line]) }
         if summary.quarantinedEvents > 0 {
             table.append(["Quarantined", "\(summary.quarantinedEvents) event(s): see kandas conflicts"])
         }
         table.append(["Last sync", summary.lastSyncAt.map(format.time) ?? "never"])
         table.append(["Last error", summary.lastError ?? "-"])
         context.environment.stdout.write(table.render())
+    }
+
+    /// One line per server state that has files waiting, worst first, worded for the field worker.
+    static func serverLines(_ counts: [UploadState: Int]) -> [String] {
+        let order: [(UploadState, String)] = [
+            (.corrupt, "corrupt on the server — will re-upload on next sync"),
+            (.expired, "expired on the server — will re-upload on next sync"),
+            (.receiving, "partly received by the server — upload continues on next sync"),
+            (.declared, "declared, no bytes on the server yet"),
+        ]
+        return order.compactMap { state, text in
+            guard let count = counts[state], count > 0 else { return nil }
+            return "\(count) \(count == 1 ? "file" : "files") \(text)"
+        }
     }
 }

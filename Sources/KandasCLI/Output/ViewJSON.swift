@@ -76,8 +76,24 @@ public enum ViewJSON {
             "kind": .string(file.kind.rawValue), "content_type": .string(file.contentType),
             "size": number(file.size), "sha256": .string(file.sha256), "state": .string(file.state.rawValue),
             "bytes_sent": number(file.bytesSent), "local_path": string(file.localPath),
-            "last_error": string(file.lastError),
+            "last_error": string(file.lastError), "server_state": string(file.serverState?.rawValue),
+            "server_state_at": time(file.serverStateAt),
         ])
+    }
+
+    /// A receipt as on the wire, each file also carrying its `local_state` on this device (absent for a
+    /// file this device does not hold).
+    public static func receipt(_ receipt: Receipt, localFiles: [WireID: LocalFile]) -> JSONValue {
+        guard case .object(var fields) = encode(receipt), case .array(let files) = fields["files"] else {
+            return encode(receipt)
+        }
+        fields["files"] = .array(
+            zip(receipt.files, files).map { wire, value in
+                guard case .object(var file) = value, let local = localFiles[wire.attachmentID] else { return value }
+                file["local_state"] = .string(local.state.rawValue)
+                return .object(file)
+            })
+        return .object(fields)
     }
 
     /// What `kandas status` shows.
@@ -88,6 +104,9 @@ public enum ViewJSON {
             "outbox_events": number(summary.outboxEvents), "outbox_bytes": number(summary.outboxBytes),
             "oldest_unsent_at": time(summary.oldestUnsentAt), "files_pending": number(summary.filesPending),
             "bytes_pending": number(summary.bytesPending), "files_failed": number(summary.filesFailed),
+            "files_by_server_state": .object(
+                Dictionary(uniqueKeysWithValues: summary.filesByServerState.map { ($0.key.rawValue, number($0.value)) })
+            ),
             "quarantined_events": number(summary.quarantinedEvents), "last_error": string(summary.lastError),
             "last_sync_at": time(summary.lastSyncAt),
         ])
