@@ -1,6 +1,10 @@
 import Foundation
 import KandasProtocol
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The `sqlite3` CLI replaying exactly what `kandas-server` wrote for a push: the second peer of
 /// `kandas-bench sync`.
 ///
@@ -28,7 +32,8 @@ enum SyncReplayPeer {
             count: count, batch: batch, device: setup.deviceID, item: setup.item, member: setup.member, newID: newID)
         let copy = directory + "/replay.sqlite"
         _ = try runCommand("sqlite3", [directory + "/data/kandas.sqlite", ".backup '\(copy)'"])
-        let before = try traceLength(trace)
+        // The server appends (O_APPEND), so emptying the file here leaves exactly the push's writes in it.
+        guard truncate(trace, 0) == 0 else { throw BenchmarkFailure(description: "cannot empty \(trace)") }
         let device = BenchHTTPClient(port: server.port)
         device.token = setup.deviceToken
         var accepted = 0
@@ -39,35 +44,37 @@ enum SyncReplayPeer {
         }
         guard accepted == count else { throw BenchmarkFailure(description: "traced push accepted \(accepted)") }
         server.stop()
-        let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: trace))
-        try handle.seek(toOffset: UInt64(before))
-        let writes = try handle.readToEnd() ?? Data()
-        try handle.close()
-        let text = String(decoding: writes, as: UTF8.self)
-        let lines = text.split(separator: "\n")
-        let transactions = lines.filter { $0.hasPrefix("COMMIT") || $0.hasPrefix("END") }.count
+        let statements = try lineCount(trace, matching: "")
+        let transactions = try lineCount(trace, matching: "^(COMMIT|END)")
         guard transactions >= batches.bodies.count else {
             throw BenchmarkFailure(
                 description: "the trace holds \(transactions) commits for \(batches.bodies.count) pushes")
         }
-        let script = directory + "/replay.sql"
-        let pragmas =
-            "PRAGMA journal_mode=WAL;\nPRAGMA synchronous=FULL;\nPRAGMA foreign_keys=ON;\n"
-            + "PRAGMA temp_store=MEMORY;\n"
-        try (pragmas + text).write(toFile: script, atomically: false, encoding: .utf8)
         let completionsBefore = try scalar(copy, "SELECT count(*) FROM completions")
-        // -bail: a statement that fails to replay ends the run with an error instead of skipping it.
-        let seconds = try runCommand("sqlite3", ["-bail", copy, ".read '\(script)'"]).seconds
+        // The server's durability and pragmas, then the trace. -bail: a statement that fails to replay
+        // ends the run with an error instead of being skipped.
+        let seconds = try runCommand(
+            "sqlite3",
+            [
+                "-bail", copy, "PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON",
+                "PRAGMA temp_store=MEMORY", ".read '\(trace)'",
+            ]
+        ).seconds
         let completionsAfter = try scalar(copy, "SELECT count(*) FROM completions")
         guard completionsAfter - completionsBefore == count else {
             throw BenchmarkFailure(
                 description: "the replay added \(completionsAfter - completionsBefore) completions, not \(count)")
         }
-        return Result(seconds: seconds, statements: lines.count, transactions: transactions)
+        return Result(seconds: seconds, statements: statements, transactions: transactions)
     }
 
-    private static func traceLength(_ path: String) throws -> Int {
-        (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+    /// Lines of `path` matching the extended regular expression `pattern` (`grep -c`).
+    private static func lineCount(_ path: String, matching pattern: String) throws -> Int {
+        let output = try runCommand("grep", ["-c", "-E", pattern, path]).standardOutput
+        guard let n = Int(output.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw BenchmarkFailure(description: "grep -c \(pattern) \(path): \(output)")
+        }
+        return n
     }
 
     private static func scalar(_ database: String, _ sql: String) throws -> Int {
