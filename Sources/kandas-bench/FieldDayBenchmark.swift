@@ -166,10 +166,6 @@ enum FieldDayBenchmark {
                 day: day, files: files)
         }
         let outcome = try RealClientRun.sync(home: home, outputPath: directory + "/kandas-sync.json")
-        guard outcome.status == 0 else {
-            let errors = (try? String(contentsOfFile: directory + "/kandas-sync.json.err", encoding: .utf8)) ?? ""
-            throw BenchmarkFailure(description: "kandas sync exited \(outcome.status): \(errors.prefix(2000))")
-        }
         guard freshDevice else { return (outcome, nil) }
         let second =
             try server.adminRequest("POST", "/v1/admin/enrollment-codes", ["user_id": server.worker])["code"]
@@ -182,10 +178,6 @@ enum FieldDayBenchmark {
             _ = try await client.enroll(serverURL: base, code: second, deviceName: "field-day-fresh")
         }
         let fresh = try RealClientRun.sync(home: directory + "/home-fresh", outputPath: directory + "/fresh.json")
-        guard fresh.status == 0 else {
-            let errors = (try? String(contentsOfFile: directory + "/fresh.json.err", encoding: .utf8)) ?? ""
-            throw BenchmarkFailure(description: "fresh kandas sync exited \(fresh.status): \(errors.prefix(2000))")
-        }
         return (outcome, fresh)
     }
 

@@ -72,6 +72,7 @@ enum RealClientRun {
     /// Runs `kandas sync --home HOME --json` (the binary next to this one) and reaps it with `wait4`.
     ///
     /// - Parameter environment: extra variables for the child (e.g. `MALLOC_ARENA_MAX` to compare).
+    /// - Throws: `BenchmarkFailure` when the child cannot start or exits non-zero (with its stderr).
     static func sync(home: String, outputPath: String, environment: [String: String] = [:]) throws -> Outcome {
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
             .appendingPathComponent("kandas").path
@@ -109,6 +110,10 @@ enum RealClientRun {
         let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
         let exited = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         let split = sampler.stop()
+        guard exited == 0 else {
+            let errors = (try? String(contentsOfFile: outputPath + ".err", encoding: .utf8)) ?? ""
+            throw BenchmarkFailure(description: "kandas sync --home \(home) exited \(exited): \(errors.prefix(2000))")
+        }
         return Outcome(
             peakRSSKiB: split.hwm, waitMaxRSSKiB: Int(usage.ru_maxrss), sampledAnonKiB: split.anon,
             sampledFileKiB: split.file, seconds: seconds, status: exited, output: output)
