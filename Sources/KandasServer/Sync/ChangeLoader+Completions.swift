@@ -6,10 +6,10 @@ import SQLiteKit
 ///
 /// They read `completions` (``CompletionStore/columns``), `attachments` (``AttachmentStore/columns``
 /// by `completion_id`), `conflict_completions` (`completion_id`, `conflict_id`) and `device_events`
-/// (by `device_id` and `event_id`). Completions and receipts are built by the functions the per-row
-/// loads use (``CompletionStore/completion(_:files:conflictIDs:)``, ``AttachmentStore/receipt(_:files:now:)``);
-/// outcomes map as ``EventOutcomes/result(_:deviceID:eventID:)`` does, with the child rows passed in;
-/// `PullHandlerTests` compares a page with those per-row loads.
+/// (by `device_id` and `event_id`). Each object is built by the function the per-row load uses
+/// (``CompletionStore/completion(_:files:conflictIDs:)``, ``AttachmentStore/receipt(_:files:now:)``,
+/// ``EventOutcomes/stored(_:eventID:)``) with the child rows passed in; `PullHandlerTests` compares a
+/// page with those per-row loads.
 extension ChangeLoader {
     /// Completions by ID, each with its files and conflict IDs.
     func completions(_ list: String) throws -> [String: Completion] {
@@ -60,21 +60,11 @@ extension ChangeLoader {
         var out: [String: EventResult] = [:]
         for row in rows {
             let eventID = try row.string("event_id")
-            let outcome = try row.string("outcome")
-            if seen[eventID] != 1 || outcome == "duplicate" {
-                if out[eventID] == nil {
-                    out[eventID] = try EventOutcomes.result(db, deviceID: deviceID, eventID: eventID)
-                }
-                continue
+            if seen[eventID] == 1, try row.string("outcome") != "duplicate" {
+                out[eventID] = try EventOutcomes.stored(row, eventID: eventID)
+            } else if out[eventID] == nil {
+                out[eventID] = try EventOutcomes.result(db, deviceID: deviceID, eventID: eventID)
             }
-            let conflicts = (decodeJSON([String].self, try row.string("conflict_ids")) ?? []).compactMap { WireID($0) }
-            out[eventID] = EventResult(
-                eventID: try wireID(row: eventID), deviceSeq: Int(try row.int("device_seq")),
-                outcome: EventOutcome(rawValue: outcome) ?? .rejected,
-                code: row.optionalString("code"), detail: row.optionalString("detail"),
-                completionID: row.optionalString("completion_id").flatMap { WireID($0) },
-                completionRev: row.optionalInt("completion_rev").map { Int($0) },
-                conflictIDs: conflicts.isEmpty ? nil : conflicts)
         }
         return out
     }
