@@ -13,10 +13,6 @@ public protocol RequestBodyConsumer: AnyObject {
     /// `bodyReadSize` is at least two such blocks), so a consumer writing the body at a
     /// block-aligned file offset can give the chunk's whole blocks to `O_DIRECT` writes.
     ///
-    /// Every chunk but the body's last starts at a 4096-byte-aligned address and is a whole
-    /// number of 4096-byte blocks (when `bodyReadSize` is), so a consumer writing at a
-    /// block-aligned file offset can use `O_DIRECT` without copying.
-    ///
     /// - Throws: any error ends the request: an ``HTTPError`` is sent as is, others as 500; the
     ///   connection is closed because the rest of the body was not read.
     func consume(_ chunk: UnsafeRawBufferPointer) throws

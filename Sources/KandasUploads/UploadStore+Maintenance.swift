@@ -21,12 +21,13 @@ extension UploadStore {
             let path = partialPath(record.id)
             let size = try FileIO.size(path) ?? 0
             if size < record.offset {
+                let now = nowMillis  // one reading: the upload row and the hook's change carry the same time
                 try storage("recover") {
                     try database.writeSync { db in
                         _ = try db.run(
-                            "UPDATE tus_uploads SET state = 'corrupt', updated_at = ? WHERE upload_id = ?", nowMillis,
+                            "UPDATE tus_uploads SET state = 'corrupt', updated_at = ? WHERE upload_id = ?", now,
                             record.id)
-                        try stateChanged(db, record, .corrupt, bytes: 0, at: nowMillis)
+                        try stateChanged(db, record, .corrupt, bytes: 0, at: now)
                     }
                 }
                 try FileIO.unlinkIfPresent(path)

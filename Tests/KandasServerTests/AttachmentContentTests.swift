@@ -108,18 +108,10 @@ import Testing
             "HOME": home, "KANDAS_HOME": home, "KANDAS_PASSWORD": s.base.seed.password,
             "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin",
         ]
+        // `env -i` through the suite's program runner: exactly this environment, none of the caller's KANDAS_*.
         func kandasRun(_ arguments: [String]) throws -> (Int32, String) {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: kandas)
-            p.arguments = arguments
-            p.environment = environment
-            let pipe = Pipe()
-            p.standardOutput = pipe
-            p.standardError = pipe
-            try p.run()
-            let data = pipe.fileHandleForReading.readDataToEndOfFile()
-            p.waitUntilExit()
-            return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+            try TusCurl.run(
+                ["-i"] + environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" } + [kandas] + arguments)
         }
         let login = try kandasRun([
             "admin", "login", "--server", "http://127.0.0.1:\(s.server.port)", "--user", "region1",

@@ -24,7 +24,7 @@ extension KandasApp {
             onVerified: { db, file in
                 try AttachmentStore.attachmentVerified(
                     db: db, attachmentID: file.attachmentID.description, sha256: file.sha256, size: file.size,
-                    blobKey: file.sha256, at: Int64((file.verifiedAt.timeIntervalSince1970 * 1000).rounded(.down)))
+                    blobKey: file.sha256, at: Timestamp(file.verifiedAt).millisecondsSince1970)
             },
             checkCreation: { db, owner, metadata, length in
                 do {
@@ -40,7 +40,7 @@ extension KandasApp {
                 try AttachmentStore.attachmentStateChanged(
                     db: db, attachmentID: change.attachmentID.description, state: change.state,
                     receivedBytes: change.receivedBytes,
-                    at: Int64((change.at.timeIntervalSince1970 * 1000).rounded(.down)))
+                    at: Timestamp(change.at).millisecondsSince1970)
             })
     }
 

@@ -48,6 +48,18 @@ public struct ServerConfig: Sendable, Equatable {
         var apply: @Sendable (inout ServerConfig, String) -> Bool
     }
 
+    /// A whole-number setting: the value must parse and lie within `range`.
+    static func integer(
+        _ flag: String, _ env: String, _ help: String, _ range: ClosedRange<Int>,
+        _ field: any WritableKeyPath<ServerConfig, Int> & Sendable
+    ) -> Setting {
+        Setting(flag: flag, env: env, help: help) { c, v in
+            guard let n = Int(v), range.contains(n) else { return false }
+            c[keyPath: field] = n
+            return true
+        }
+    }
+
     static let settings: [Setting] = [
         Setting(flag: "--data", env: "KANDAS_DATA", help: "data folder (default ./data)") { c, v in
             c.dataDirectory = v
@@ -67,20 +79,13 @@ public struct ServerConfig: Sendable, Equatable {
             c.publicURL = v
             return v.hasPrefix("http://") || v.hasPrefix("https://")
         },
-        Setting(flag: "--handler-threads", env: "KANDAS_HANDLER_THREADS", help: "HTTP handler threads (default 8)") {
-            c, v in
-            guard let n = Int(v), (1...256).contains(n) else { return false }
-            c.handlerThreads = n
-            return true
-        },
-        Setting(
-            flag: "--password-iterations", env: "KANDAS_PASSWORD_ITERATIONS",
-            help: "PBKDF2 iterations for new passwords (default 600000; lower only for tests)"
-        ) { c, v in
-            guard let n = Int(v), (1000...10_000_000).contains(n) else { return false }
-            c.passwordIterations = n
-            return true
-        },
+        integer(
+            "--handler-threads", "KANDAS_HANDLER_THREADS", "HTTP handler threads (default 8)", 1...256, \.handlerThreads
+        ),
+        integer(
+            "--password-iterations", "KANDAS_PASSWORD_ITERATIONS",
+            "PBKDF2 iterations for new passwords (default 600000; lower only for tests)", 1000...10_000_000,
+            \.passwordIterations),
         Setting(flag: "--log-level", env: "KANDAS_LOG_LEVEL", help: "trace|debug|info|notice|warning|error") {
             c, v in
             c.logLevel = v
@@ -100,38 +105,19 @@ public struct ServerConfig: Sendable, Equatable {
             c.trustProxy = v == "true"
             return v == "true" || v == "false"
         },
-        Setting(
-            flag: "--upload-sweep-seconds", env: "KANDAS_UPLOAD_SWEEP_SECONDS",
-            help: "seconds between sweeps of expired uploads (1-86400, default 60)"
-        ) { c, v in
-            guard let n = Int(v), (1...86_400).contains(n) else { return false }
-            c.uploadSweepSeconds = n
-            return true
-        },
-        Setting(
-            flag: "--malloc-arenas", env: "KANDAS_MALLOC_ARENAS",
-            help: "malloc arenas, 1-64 (default 2); 0 keeps glibc's defaults"
-        ) { c, v in
-            guard let n = Int(v), (0...64).contains(n) else { return false }
-            c.mallocArenas = n
-            return true
-        },
-        Setting(
-            flag: "--sqlite-cache-kib", env: "KANDAS_SQLITE_CACHE_KIB",
-            help: "SQLite page cache per connection, KiB, 64-1048576 (default 2048; 5 connections)"
-        ) { c, v in
-            guard let n = Int(v), (64...1_048_576).contains(n) else { return false }
-            c.sqliteCacheKiB = n
-            return true
-        },
-        Setting(
-            flag: "--sqlite-heap-limit-mib", env: "KANDAS_SQLITE_HEAP_LIMIT_MIB",
-            help: "SQLite soft heap limit, MiB, 0-65536 (default 16; 0 = none)"
-        ) { c, v in
-            guard let n = Int(v), (0...65536).contains(n) else { return false }
-            c.sqliteHeapLimitMiB = n
-            return true
-        },
+        integer(
+            "--upload-sweep-seconds", "KANDAS_UPLOAD_SWEEP_SECONDS",
+            "seconds between sweeps of expired uploads (1-86400, default 60)", 1...86_400, \.uploadSweepSeconds),
+        integer(
+            "--malloc-arenas", "KANDAS_MALLOC_ARENAS", "malloc arenas, 1-64 (default 2); 0 keeps glibc's defaults",
+            0...64, \.mallocArenas),
+        integer(
+            "--sqlite-cache-kib", "KANDAS_SQLITE_CACHE_KIB",
+            "SQLite page cache per connection, KiB, 64-1048576 (default 2048; 5 connections)", 64...1_048_576,
+            \.sqliteCacheKiB),
+        integer(
+            "--sqlite-heap-limit-mib", "KANDAS_SQLITE_HEAP_LIMIT_MIB",
+            "SQLite soft heap limit, MiB, 0-65536 (default 16; 0 = none)", 0...65536, \.sqliteHeapLimitMiB),
         Setting(
             flag: "--test-clock-file", env: "KANDAS_TEST_CLOCK_FILE",
             help: "TESTS ONLY: file with a clock offset in seconds"

@@ -88,13 +88,13 @@ struct CompletionFilter: Equatable {
 
     /// The member filter (two `iin` arguments): the member's family narrows the rows through
     /// `completions_family` (a member never changes family), the member ID then picks theirs.
-    static let memberSQL =
+    private static let memberSQL =
         "c.family_id IN (SELECT family_id FROM members WHERE iin = ?)"
         + " AND c.member_id IN (SELECT id FROM members WHERE iin = ?)"
 
     /// Added to a filter on a reviewed state: it is the WHERE of the partial index
     /// `completions_reviewed`, which SQLite uses only when the query states it.
-    static let reviewedSQL = "c.review_state != 'pending'"
+    private static let reviewedSQL = "c.review_state != 'pending'"
 
     static func bad(_ name: String, _ detail: String) -> ServerError {
         ServerError.field(.invalidParameter, "query:" + name, name + ": " + detail)

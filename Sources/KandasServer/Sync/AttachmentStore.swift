@@ -77,20 +77,25 @@ public enum AttachmentStore {
     static func receipt(_ db: Connection, completionID: String, now: Int64) throws -> Receipt? {
         guard
             let row = try db.queryOne(
-                "SELECT rev, files_declared, files_verified FROM completions WHERE id = ?", completionID)
+                "SELECT id, rev, files_declared, files_verified FROM completions WHERE id = ?", completionID)
         else { return nil }
-        let files = try files(db, completionID: completionID).map {
-            ReceiptFile(
-                attachmentID: $0.attachmentID, sha256: $0.sha256, size: $0.size, uploadState: $0.uploadState,
-                verifiedAt: $0.verifiedAt)
-        }
+        return try receipt(row, files: try files(db, completionID: completionID), now: now)
+    }
+
+    /// A receipt issued at `now` from its completion's row (`id`, `rev`, `files_declared`,
+    /// `files_verified`) and declared files, loaded one by one here or a page at a time by ``ChangeLoader``.
+    static func receipt(_ row: Row, files: [EvidenceFile], now: Int64) throws -> Receipt {
         let declared = Int(try row.int("files_declared"))
         let verified = Int(try row.int("files_verified"))
         return Receipt(
-            completionID: try wireID(row: completionID), completionRev: Int(try row.int("rev")),
+            completionID: try wireID(row, "id"), completionRev: Int(try row.int("rev")),
             filesDeclared: declared, filesVerified: verified,
             completeness: verified >= declared ? .complete : .incomplete,
-            files: files, issuedAt: Timestamp(millisecondsSince1970: now))
+            files: files.map {
+                ReceiptFile(
+                    attachmentID: $0.attachmentID, sha256: $0.sha256, size: $0.size, uploadState: $0.uploadState,
+                    verifiedAt: $0.verifiedAt)
+            }, issuedAt: Timestamp(millisecondsSince1970: now))
     }
 
     /// Records a receipt change for every device that declared files on the completion.

@@ -6,9 +6,10 @@ import SQLiteKit
 ///
 /// They read `completions` (``CompletionStore/columns``), `attachments` (``AttachmentStore/columns``
 /// by `completion_id`), `conflict_completions` (`completion_id`, `conflict_id`) and `device_events`
-/// (by `device_id` and `event_id`). The mapping is the same as ``CompletionStore/completion(_:_:)``,
-/// ``AttachmentStore/receipt(_:completionID:now:)`` and ``EventOutcomes/result(_:deviceID:eventID:)``
-/// with the child rows passed in; `PullHandlerTests` compares a page with those per-row loads.
+/// (by `device_id` and `event_id`). Each object is built by the function the per-row load uses
+/// (``CompletionStore/completion(_:files:conflictIDs:)``, ``AttachmentStore/receipt(_:files:now:)``,
+/// ``EventOutcomes/stored(_:eventID:)``) with the child rows passed in; `PullHandlerTests` compares a
+/// page with those per-row loads.
 extension ChangeLoader {
     /// Completions by ID, each with its files and conflict IDs.
     func completions(_ list: String) throws -> [String: Completion] {
@@ -43,19 +44,7 @@ extension ChangeLoader {
         let files = try filesByCompletion(list)
         return try keyed(
             "SELECT id, rev, files_declared, files_verified FROM completions WHERE id IN \(Self.idList)", list
-        ) { row in
-            let declared = Int(try row.int("files_declared"))
-            let verified = Int(try row.int("files_verified"))
-            let receiptFiles = (files[try row.string("id")] ?? []).map {
-                ReceiptFile(
-                    attachmentID: $0.attachmentID, sha256: $0.sha256, size: $0.size, uploadState: $0.uploadState,
-                    verifiedAt: $0.verifiedAt)
-            }
-            return Receipt(
-                completionID: try wireID(row, "id"), completionRev: Int(try row.int("rev")), filesDeclared: declared,
-                filesVerified: verified, completeness: verified >= declared ? .complete : .incomplete,
-                files: receiptFiles, issuedAt: Timestamp(millisecondsSince1970: now))
-        }
+        ) { try AttachmentStore.receipt($0, files: files[try $0.string("id")] ?? [], now: now) }
     }
 
     /// This device's event outcomes by event ID.
@@ -71,21 +60,11 @@ extension ChangeLoader {
         var out: [String: EventResult] = [:]
         for row in rows {
             let eventID = try row.string("event_id")
-            let outcome = try row.string("outcome")
-            if seen[eventID] != 1 || outcome == "duplicate" {
-                if out[eventID] == nil {
-                    out[eventID] = try EventOutcomes.result(db, deviceID: deviceID, eventID: eventID)
-                }
-                continue
+            if seen[eventID] == 1, try row.string("outcome") != "duplicate" {
+                out[eventID] = try EventOutcomes.stored(row, eventID: eventID)
+            } else if out[eventID] == nil {
+                out[eventID] = try EventOutcomes.result(db, deviceID: deviceID, eventID: eventID)
             }
-            let conflicts = (decodeJSON([String].self, try row.string("conflict_ids")) ?? []).compactMap { WireID($0) }
-            out[eventID] = EventResult(
-                eventID: try wireID(row: eventID), deviceSeq: Int(try row.int("device_seq")),
-                outcome: EventOutcome(rawValue: outcome) ?? .rejected,
-                code: row.optionalString("code"), detail: row.optionalString("detail"),
-                completionID: row.optionalString("completion_id").flatMap { WireID($0) },
-                completionRev: row.optionalInt("completion_rev").map { Int($0) },
-                conflictIDs: conflicts.isEmpty ? nil : conflicts)
         }
         return out
     }

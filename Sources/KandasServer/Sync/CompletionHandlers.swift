@@ -8,11 +8,6 @@ import SQLiteKit
 /// Admin completions (Protocol §4.9-§4.10): filtered listing (newest first), detail, the events
 /// behind a completion, and review decisions.
 enum CompletionHandlers {
-    static let filterNames: Set<String> = [
-        "region_id", "career_centre_id", "worker_id", "family_id", "member_iin", "service_code", "performed_from",
-        "performed_to", "review_state", "completeness", "has_conflict", "state",
-    ]
-
     /// Scope over a table that carries `region_id` and `career_centre_id` columns (alias `alias`).
     static func scope(_ p: Principal, alias: String) -> Scope {
         switch p.role {
@@ -29,71 +24,21 @@ enum CompletionHandlers {
     }
 
     static func list(_ ctx: RequestContext) throws -> HTTPResponse {
-        let filters = try ctx.filters(filterNames)
+        let filters = try ctx.filters(Set(CompletionFilter.names))
         let paging = try Pagination(filters)
-        let s = scope(ctx.actor, alias: "c")
-        var conditions = [s.sql]
-        var args = s.args
-        for (name, column) in [
-            ("region_id", "c.region_id"), ("career_centre_id", "c.career_centre_id"), ("worker_id", "c.user_id"),
-            ("family_id", "c.family_id"),
-        ] {
-            if let value = try ctx.uuidFilter(filters, name) {
-                conditions.append("\(column) = ?")
-                args.append(.text(value))
-            }
+        // The API refuses an empty filter; the shared parser reads one from an HTML form as "any".
+        if let name = CompletionFilter.names.first(where: { filters[$0]?.isEmpty == true }) {
+            throw CompletionFilter.bad(name, "empty value")
         }
-        if let iin = filters["member_iin"] {
-            guard iin.count == 12, iin.allSatisfy(\.isASCII), iin.allSatisfy(\.isNumber) else {
-                throw ServerError.field(.invalidParameter, "query:member_iin", "12 digits")
-            }
-            conditions.append(CompletionFilter.memberSQL)
-            args += [.text(iin), .text(iin)]
-        }
-        if let text = filters["service_code"] {
-            guard let code = Int(text), (1...25).contains(code) else {
-                throw ServerError.field(.invalidParameter, "query:service_code", "1-25")
-            }
-            conditions.append("c.service_code = ?")
-            args.append(.integer(Int64(code)))
-        }
-        for (name, op, shift) in [("performed_from", ">=", Int64(0)), ("performed_to", "<", Int64(86_400_000))] {
-            if let text = filters[name] {
-                guard let date = try? LocalDate(text) else {
-                    throw ServerError.field(.invalidParameter, "query:" + name, "a YYYY-MM-DD date")
-                }
-                // Dates are Kazakhstan calendar days (UTC+5); performed_to includes its whole day.
-                let start = Int64(date.dayNumber) * 86_400_000 - PlanStore.almatyOffset
-                conditions.append("c.performed_at \(op) ?")
-                args.append(.integer(start + shift))
-            }
-        }
-        try enumFilter(
-            filters, "review_state", ["pending", "approved", "has_issues", "rejected"], "c.review_state", &conditions,
-            &args)
-        if let state = filters["review_state"], state != "pending" { conditions.append(CompletionFilter.reviewedSQL) }
-        try enumFilter(filters, "state", ["active", "voided"], "c.state", &conditions, &args)
-        if let value = filters["completeness"] {
-            switch value {
-            case "complete": conditions.append("c.files_verified >= c.files_declared")
-            case "incomplete": conditions.append("c.files_verified < c.files_declared")
-            default: throw ServerError.field(.invalidParameter, "query:completeness", "complete|incomplete")
-            }
-        }
-        if let value = filters["has_conflict"] {
-            switch value {
-            case "true": conditions.append("c.open_conflicts > 0")
-            case "false": conditions.append("c.open_conflicts = 0")
-            default: throw ServerError.field(.invalidParameter, "query:has_conflict", "true|false")
-            }
-        }
+        // The same parser as the console list and the exports, so their index-aware conditions are one copy.
+        let filter = try CompletionFilter({ filters[$0] }, for: ctx.actor)
         // Newest received first: rowid is insertion (= receive) order, so the page walks it downwards.
         let before = paging.afterRowID == 0 ? Int64.max : paging.afterRowID
         let sql =
-            "SELECT \(CompletionStore.columns) FROM completions c WHERE \(conditions.joined(separator: " AND "))"
+            "SELECT \(CompletionStore.columns) FROM completions c WHERE \(filter.sql)"
             + " AND c.rowid < ? ORDER BY c.rowid DESC LIMIT ?"
         let page = try ctx.read { db -> Page<Completion> in
-            let rows = try db.query(sql, values: args + [.integer(before), .integer(Int64(paging.limit + 1))])
+            let rows = try db.query(sql, values: filter.args + [.integer(before), .integer(Int64(paging.limit + 1))])
             let items = try rows.prefix(paging.limit).map { try CompletionStore.completion(db, $0) }
             let next = rows.count > paging.limit ? paging.token(after: try rows[paging.limit - 1].int("_rowid")) : nil
             return Page(items: items, nextPageToken: next)

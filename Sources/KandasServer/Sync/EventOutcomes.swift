@@ -21,9 +21,15 @@ enum EventOutcomes {
             first.deviceSeq = deviceSeq
             return first
         }
+        return try stored(row, eventID: eventID)
+    }
+
+    /// The result a `device_events` row states itself (any outcome but `duplicate`, whose answer is the
+    /// original's); one row at a time here or a page at a time by ``ChangeLoader``.
+    static func stored(_ row: Row, eventID: String) throws -> EventResult {
         let conflicts = (decodeJSON([String].self, try row.string("conflict_ids")) ?? []).compactMap { WireID($0) }
         return EventResult(
-            eventID: try wireID(row: eventID), deviceSeq: deviceSeq,
+            eventID: try wireID(row: eventID), deviceSeq: Int(try row.int("device_seq")),
             outcome: EventOutcome(rawValue: try row.string("outcome")) ?? .rejected, code: row.optionalString("code"),
             detail: row.optionalString("detail"),
             completionID: row.optionalString("completion_id").flatMap { WireID($0) },
