@@ -96,11 +96,19 @@ extension ClientStore {
     /// One statement per window of `reflectWindow` seqs: inside the pull's transaction SQLite keeps a statement
     /// journal (in memory: the writer's temp store) holding every page the statement changes, and one UPDATE of
     /// a 10,000-event backlog journaled ~8 MiB of outbox pages, the largest allocation of a whole sync.
+    /// The windows span only the unreflected seqs: reflected rows stay as history, and walking from seq 1 on
+    /// every pull made each sync issue one statement per 256 events the device ever recorded.
     static func reflect(_ db: Connection, lastDeviceSeq: Int, now: Timestamp) throws {
         let key = try deviceKey(db)
-        var low = 0
-        while low < lastDeviceSeq {
-            let high = min(lastDeviceSeq, low + reflectWindow)
+        guard
+            let span = try db.queryOne(
+                "SELECT min(device_seq) AS first, max(device_seq) AS last FROM outbox "
+                    + "WHERE device_key = ? AND device_seq <= ? AND reflected = 0", key, lastDeviceSeq),
+            let first = span.optionalInt("first"), let last = span.optionalInt("last")
+        else { return }
+        var low = Int(first) - 1
+        while low < Int(last) {
+            let high = min(Int(last), low + reflectWindow)
             try db.run(
                 """
                 UPDATE outbox SET reflected = 1, state = CASE state WHEN 'pending' THEN 'sent' ELSE state END,

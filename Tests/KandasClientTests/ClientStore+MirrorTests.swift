@@ -43,6 +43,25 @@ import Testing
         #expect(try await store.read { db in try ClientSummary.load(db) }.outboxEvents == count - last)
     }
 
+    @Test func reflect_reachesUnreflectedEventsAnywhereBelowTheServersSeq() async throws {
+        let count = ClientStore.reflectWindow * 3
+        let (store, home) = try await Self.store(events: count)
+        defer {
+            store.close()
+            try? FileManager.default.removeItem(atPath: home)
+        }
+        let stragglers = [3, ClientStore.reflectWindow + 1, count]
+        try await store.write { db in
+            try ClientStore.reflect(db, lastDeviceSeq: count, now: Fixture.now)
+            for seq in stragglers { try db.run("UPDATE outbox SET reflected = 0 WHERE device_seq = ?", seq) }
+            try ClientStore.reflect(db, lastDeviceSeq: count * 10, now: Fixture.now)
+        }
+        let unreflected = try await store.read { db in
+            try db.scalarInt("SELECT count(*) FROM outbox WHERE reflected = 0")
+        }
+        #expect(unreflected == 0)
+    }
+
     @Test func reflect_keepsRejectedEventsRejected() async throws {
         let (store, home) = try await Self.store(events: 3)
         defer {
