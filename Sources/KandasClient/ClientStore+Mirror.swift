@@ -58,8 +58,9 @@ extension ClientStore {
     /// Records each listed file's server state (sync-v1 §11) and acts on it: `verified` lets the device free
     /// the file; `corrupt` or `expired` sends it back to `pending` without an upload URL, so the next upload
     /// creates a new tus upload from the local copy (§10.5, §10.6). Only the newest receipt counts: a mirror
-    /// reset replays older ones, which must not undo a later state. A file already freed, failed or with
-    /// other bytes (sha256) is left alone.
+    /// reset replays older ones, which must not undo a later state, and replays the newest one, which must
+    /// not act twice (a corrupt receipt replayed during the new upload would throw its progress away). A
+    /// file already freed, failed or with other bytes (sha256) is left alone.
     static func applyReceipt(_ db: Connection, _ receipt: Receipt, now: Timestamp) throws {
         let issued = receipt.issuedAt.millisecondsSince1970
         for file in receipt.files {
@@ -67,8 +68,9 @@ extension ClientStore {
             let changed = try db.run(
                 """
                 UPDATE files SET server_state = ?, server_state_at = ?
-                WHERE attachment_id = ? AND sha256 = ? AND (server_state_at IS NULL OR server_state_at <= ?)
-                """, file.uploadState.rawValue, issued, id, file.sha256, issued)
+                WHERE attachment_id = ? AND sha256 = ? AND (server_state_at IS NULL OR server_state_at < ?
+                    OR (server_state_at = ? AND server_state IS NOT ?))
+                """, file.uploadState.rawValue, issued, id, file.sha256, issued, issued, file.uploadState.rawValue)
             guard changed > 0 else { continue }
             switch file.uploadState {
             case .verified:

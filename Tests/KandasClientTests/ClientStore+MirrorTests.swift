@@ -135,6 +135,36 @@ import Testing
         #expect(file.state == .pending && file.serverState == .corrupt)
     }
 
+    @Test func sameReceiptReplayedDuringTheNewUpload_keepsThatUpload() async throws {
+        let (store, home, attachment) = try await Self.storeWithFile(state: "uploaded")
+        defer {
+            store.close()
+            try? FileManager.default.removeItem(atPath: home)
+        }
+        let corrupt = Self.receipt(attachment, .corrupt, at: 20)
+        try await store.write { db in
+            try ClientStore.applyReceipt(db, corrupt, now: Fixture.now)
+            try db.run("UPDATE files SET state = 'uploading', upload_url = 'http://x/v1/uploads/2'")
+            try ClientStore.applyReceipt(db, corrupt, now: Fixture.now)
+        }
+        let file = try #require(try await store.snapshot().files.first)
+        #expect(file.state == .uploading && file.uploadURL == "http://x/v1/uploads/2" && file.serverState == .corrupt)
+    }
+
+    @Test func otherStateIssuedInTheSameMillisecond_stillCounts() async throws {
+        let (store, home, attachment) = try await Self.storeWithFile(state: "uploaded")
+        defer {
+            store.close()
+            try? FileManager.default.removeItem(atPath: home)
+        }
+        try await store.write { db in
+            try ClientStore.applyReceipt(db, Self.receipt(attachment, .receiving, at: 20), now: Fixture.now)
+            try ClientStore.applyReceipt(db, Self.receipt(attachment, .verified, at: 20), now: Fixture.now)
+        }
+        let file = try #require(try await store.snapshot().files.first)
+        #expect(file.state == .verified && file.serverState == .verified)
+    }
+
     @Test func receiptForOtherBytes_changesNothing() async throws {
         let (store, home, attachment) = try await Self.storeWithFile(state: "uploaded")
         defer {
