@@ -58,8 +58,9 @@ extension ClientStore {
     /// Records each listed file's server state (sync-v1 §11) and acts on it: `verified` lets the device free
     /// the file; `corrupt` or `expired` sends it back to `pending` without an upload URL, so the next upload
     /// creates a new tus upload from the local copy (§10.5, §10.6). Only the newest receipt counts: a mirror
-    /// reset replays older ones, which must not undo a later state. A file already freed, failed or with
-    /// other bytes (sha256) is left alone.
+    /// reset replays older ones, which must not undo a later state, and replays the newest one, which must
+    /// not act twice (a corrupt receipt replayed during the new upload would throw its progress away). A
+    /// file already freed, failed or with other bytes (sha256) is left alone.
     static func applyReceipt(_ db: Connection, _ receipt: Receipt, now: Timestamp) throws {
         let issued = receipt.issuedAt.millisecondsSince1970
         for file in receipt.files {
@@ -67,8 +68,9 @@ extension ClientStore {
             let changed = try db.run(
                 """
                 UPDATE files SET server_state = ?, server_state_at = ?
-                WHERE attachment_id = ? AND sha256 = ? AND (server_state_at IS NULL OR server_state_at <= ?)
-                """, file.uploadState.rawValue, issued, id, file.sha256, issued)
+                WHERE attachment_id = ? AND sha256 = ? AND (server_state_at IS NULL OR server_state_at < ?
+                    OR (server_state_at = ? AND server_state IS NOT ?))
+                """, file.uploadState.rawValue, issued, id, file.sha256, issued, issued, file.uploadState.rawValue)
             guard changed > 0 else { continue }
             switch file.uploadState {
             case .verified:
@@ -96,11 +98,19 @@ extension ClientStore {
     /// One statement per window of `reflectWindow` seqs: inside the pull's transaction SQLite keeps a statement
     /// journal (in memory: the writer's temp store) holding every page the statement changes, and one UPDATE of
     /// a 10,000-event backlog journaled ~8 MiB of outbox pages, the largest allocation of a whole sync.
+    /// The windows span only the unreflected seqs: reflected rows stay as history, and walking from seq 1 on
+    /// every pull made each sync issue one statement per 256 events the device ever recorded.
     static func reflect(_ db: Connection, lastDeviceSeq: Int, now: Timestamp) throws {
         let key = try deviceKey(db)
-        var low = 0
-        while low < lastDeviceSeq {
-            let high = min(lastDeviceSeq, low + reflectWindow)
+        guard
+            let span = try db.queryOne(
+                "SELECT min(device_seq) AS first, max(device_seq) AS last FROM outbox "
+                    + "WHERE device_key = ? AND device_seq <= ? AND reflected = 0", key, lastDeviceSeq),
+            let first = span.optionalInt("first"), let last = span.optionalInt("last")
+        else { return }
+        var low = Int(first) - 1
+        while low < Int(last) {
+            let high = min(Int(last), low + reflectWindow)
             try db.run(
                 """
                 UPDATE outbox SET reflected = 1, state = CASE state WHEN 'pending' THEN 'sent' ELSE state END,

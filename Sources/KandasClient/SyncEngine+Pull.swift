@@ -29,7 +29,7 @@ extension SyncEngine {
             guard response.status == 200 else {
                 throw ClientError.problem(Self.problem(response), status: response.status, during: "pull")
             }
-            let page = try Self.decodeOnePass(PullResponse.self, response, "pull")
+            let page = try Self.decode(PullResponse.self, response, "pull")
             if page.reset {
                 snapshotPages = [page]
                 report.mirrorReset = true

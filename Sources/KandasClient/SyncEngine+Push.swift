@@ -29,7 +29,7 @@ extension SyncEngine {
             default:
                 throw ClientError.problem(Self.problem(response), status: response.status, during: "push")
             }
-            let answer = try Self.decodeOnePass(PushResponse.self, response, "push")
+            let answer = try Self.decode(PushResponse.self, response, "push")
             guard answer.results.count == count, zip(answer.results, batch.eventIDs).allSatisfy({ $0.eventID == $1 })
             else {
                 throw ClientError(

@@ -188,23 +188,10 @@ actor SyncEngine {
         do { return [UInt8](try JSONCoding.encode(value)) } catch { throw ClientError.wrap(error) }
     }
 
+    /// Decodes a server answer in one pass: `JSONValue.parse`, then the protocol's `JSONValue` decoder.
+    /// `JSONDecoder` builds its own tree and boxes every value on top, and a pull page's change data is
+    /// decoded into a `JSONValue` either way; small answers (tokens) take the same path.
     static func decode<T: Decodable>(
-        _ type: T.Type, _ response: TransportResponse, _ action: String
-    )
-        throws(ClientError) -> T
-    {
-        do {
-            return try JSONCoding.decode(type, from: Data(response.body))
-        } catch {
-            throw ClientError(
-                .protocolViolation, "\(action): the server's answer does not decode: \(error.description)")
-        }
-    }
-
-    /// Decodes a bulk answer (push results, pull pages) in one pass: `JSONValue.parse`, then the protocol's
-    /// `JSONValue` decoder. `JSONDecoder` builds its own tree and boxes every value on top, and a pull page's
-    /// change data is decoded into a `JSONValue` either way.
-    static func decodeOnePass<T: Decodable>(
         _ type: T.Type, _ response: TransportResponse, _ action: String
     ) throws(ClientError) -> T {
         do {

@@ -43,6 +43,25 @@ import Testing
         #expect(try await store.read { db in try ClientSummary.load(db) }.outboxEvents == count - last)
     }
 
+    @Test func reflect_reachesUnreflectedEventsAnywhereBelowTheServersSeq() async throws {
+        let count = ClientStore.reflectWindow * 3
+        let (store, home) = try await Self.store(events: count)
+        defer {
+            store.close()
+            try? FileManager.default.removeItem(atPath: home)
+        }
+        let stragglers = [3, ClientStore.reflectWindow + 1, count]
+        try await store.write { db in
+            try ClientStore.reflect(db, lastDeviceSeq: count, now: Fixture.now)
+            for seq in stragglers { try db.run("UPDATE outbox SET reflected = 0 WHERE device_seq = ?", seq) }
+            try ClientStore.reflect(db, lastDeviceSeq: count * 10, now: Fixture.now)
+        }
+        let unreflected = try await store.read { db in
+            try db.scalarInt("SELECT count(*) FROM outbox WHERE reflected = 0")
+        }
+        #expect(unreflected == 0)
+    }
+
     @Test func reflect_keepsRejectedEventsRejected() async throws {
         let (store, home) = try await Self.store(events: 3)
         defer {
@@ -114,6 +133,36 @@ import Testing
         }
         let file = try #require(try await store.snapshot().files.first)
         #expect(file.state == .pending && file.serverState == .corrupt)
+    }
+
+    @Test func sameReceiptReplayedDuringTheNewUpload_keepsThatUpload() async throws {
+        let (store, home, attachment) = try await Self.storeWithFile(state: "uploaded")
+        defer {
+            store.close()
+            try? FileManager.default.removeItem(atPath: home)
+        }
+        let corrupt = Self.receipt(attachment, .corrupt, at: 20)
+        try await store.write { db in
+            try ClientStore.applyReceipt(db, corrupt, now: Fixture.now)
+            try db.run("UPDATE files SET state = 'uploading', upload_url = 'http://x/v1/uploads/2'")
+            try ClientStore.applyReceipt(db, corrupt, now: Fixture.now)
+        }
+        let file = try #require(try await store.snapshot().files.first)
+        #expect(file.state == .uploading && file.uploadURL == "http://x/v1/uploads/2" && file.serverState == .corrupt)
+    }
+
+    @Test func otherStateIssuedInTheSameMillisecond_stillCounts() async throws {
+        let (store, home, attachment) = try await Self.storeWithFile(state: "uploaded")
+        defer {
+            store.close()
+            try? FileManager.default.removeItem(atPath: home)
+        }
+        try await store.write { db in
+            try ClientStore.applyReceipt(db, Self.receipt(attachment, .receiving, at: 20), now: Fixture.now)
+            try ClientStore.applyReceipt(db, Self.receipt(attachment, .verified, at: 20), now: Fixture.now)
+        }
+        let file = try #require(try await store.snapshot().files.first)
+        #expect(file.state == .verified && file.serverState == .verified)
     }
 
     @Test func receiptForOtherBytes_changesNothing() async throws {

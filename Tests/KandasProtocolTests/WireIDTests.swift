@@ -75,3 +75,11 @@ func uppercaseOrMalformedUUID_isRejected(input: String) {
     #expect(WireID("5f0c1a2e-3b4d-4e6f-8a9b-00000000080g") == nil)
     #expect(WireID("5f0c1a2e-3b4d-4e6f-8a9b+000000000801") == nil)
 }
+
+@Test func idOrder_isTheOrderOfTheirWireForms() {
+    let ids = (0..<2_000).map { index in index % 2 == 0 ? WireID.random() : WireID.timeOrdered() }
+    #expect(ids.sorted().map(\.description) == ids.map(\.description).sorted())
+    let low = WireID("5f0c1a2e-3b4d-4e6f-8a9b-00000000000a")!
+    let high = WireID("5f0c1a2e-3b4d-4e6f-8a9b-0000000000a0")!
+    #expect(low < high && !(high < low) && !(low < low))
+}

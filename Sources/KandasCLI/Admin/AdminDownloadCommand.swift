@@ -42,10 +42,12 @@ struct AdminDownloadCommand: Command {
                 hint: "only verified files can be downloaded; the device uploads it again", code: "conflict")
         }
         let temporary = out + ".part"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard fd >= 0 else {
-            throw .runtime("cannot write \(temporary): \(String(cString: strerror(errno)))", hint: "check the folder")
+        // open, fsync and rename block on the disk: they run off the cooperative pool, like the writes.
+        let (fd, openError) = await Blocking.run { () -> (Int32, String) in
+            let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+            return (fd, fd >= 0 ? "" : String(cString: strerror(errno)))
         }
+        guard fd >= 0 else { throw .runtime("cannot write \(temporary): \(openError)", hint: "check the folder") }
         var hasher = SHA256()
         var offset: Int64 = 0
         var closed = false
@@ -69,20 +71,23 @@ struct AdminDownloadCommand: Command {
                 if let failure { throw .runtime("cannot write \(temporary): \(failure)", hint: "check disk space") }
                 offset += Int64(body.count)
             }
-            let failure = await Blocking.run { fsync(fd) == 0 ? nil : String(cString: strerror(errno)) }
-            if let failure { throw .runtime("cannot write \(temporary): \(failure)", hint: "check disk space") }
-            close(fd)
-            closed = true
+            // The digest first: bytes that are not the evidence need no fsync.
             let digest = hasher.finalize().hex
             guard digest == file.sha256 else {
                 throw .runtime(
                     "the downloaded bytes do not match the declared SHA-256 (got \(digest))",
                     hint: "run kandas-server verify on the server", code: "file_digest_mismatch")
             }
-            guard rename(temporary, out) == 0 else {
-                throw .runtime(
-                    "cannot rename \(temporary) to \(out): \(String(cString: strerror(errno)))",
-                    hint: "check the folder")
+            let failure = await Blocking.run { fsync(fd) == 0 ? nil : String(cString: strerror(errno)) }
+            if let failure { throw .runtime("cannot write \(temporary): \(failure)", hint: "check disk space") }
+            close(fd)
+            closed = true
+            let out = self.out
+            let renameFailure = await Blocking.run {
+                rename(temporary, out) == 0 ? nil : String(cString: strerror(errno))
+            }
+            if let renameFailure {
+                throw .runtime("cannot rename \(temporary) to \(out): \(renameFailure)", hint: "check the folder")
             }
         } catch {
             if !closed { close(fd) }

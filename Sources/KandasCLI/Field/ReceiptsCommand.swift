@@ -15,13 +15,16 @@ struct ReceiptsCommand: Command {
     init(parsing arguments: ParsedArguments, context: CommandContext) throws(CLIError) {}
 
     func run(_ context: CommandContext) async throws(CLIError) {
+        // The local files are read only for --json, the one output that shows their local state.
+        let json = context.globals.json
         let (receipts, files) = try await context.withClient { client throws(CLIError) in
             try await LocalLookup.call { () async throws(ClientError) in
-                (try await client.receipts(), try await client.files())
+                let receipts = try await client.receipts()
+                return (receipts, json ? try await client.files() : [LocalFile]())
             }
         }
-        let local = Dictionary(files.map { ($0.attachmentID, $0) }, uniquingKeysWith: { first, _ in first })
-        if context.globals.json {
+        if json {
+            let local = Dictionary(files.map { ($0.attachmentID, $0) }, uniquingKeysWith: { first, _ in first })
             context.printJSON(.array(receipts.map { ViewJSON.receipt($0, localFiles: local) }))
             return
         }

@@ -58,7 +58,13 @@ public struct WireID: Sendable, Hashable, Comparable, Codable, CustomStringConve
         }
     }
 
-    public static func < (lhs: WireID, rhs: WireID) -> Bool { lhs.description < rhs.description }
+    /// The order of the wire forms, compared on the 16 bytes: fixed-width lowercase hex sorts as its bytes
+    /// do, and sorting IDs (the client's views, the server's pages) need not build two strings per comparison.
+    public static func < (lhs: WireID, rhs: WireID) -> Bool {
+        withUnsafeBytes(of: lhs.uuid.uuid) { l in
+            withUnsafeBytes(of: rhs.uuid.uuid) { r in l.lexicographicallyPrecedes(r) }
+        }
+    }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
