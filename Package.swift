@@ -38,7 +38,10 @@ let package = Package(
         .target(name: "Crypto", dependencies: ["CCrypto"], swiftSettings: strict),
         .target(name: "QRCode", swiftSettings: strict),
 
-        // Server side.
+        // Server side. KandasStore: the store layer (engine interface, SQLite engine, dialects).
+        .target(
+            name: "KandasStore", dependencies: ["SQLiteKit", "KandasProtocol", "KandasDomain", "Crypto"],
+            swiftSettings: strict),
         .target(name: "HTTPServer", dependencies: ["CLinux", "Log", "Lifecycle"], swiftSettings: strict),
         .target(
             name: "KandasUploads", dependencies: ["HTTPServer", "SQLiteKit", "Crypto", "KandasProtocol", "Log"],
@@ -47,7 +50,7 @@ let package = Package(
             name: "KandasServer",
             dependencies: [
                 "HTTPServer", "SQLiteKit", "KandasProtocol", "KandasDomain", "Crypto", "Log", "Lifecycle", "QRCode",
-                "KandasUploads",
+                "KandasUploads", "KandasStore",
             ],
             swiftSettings: strict),
         .executableTarget(name: "kandas-server", dependencies: ["KandasServer"], swiftSettings: strict),
@@ -80,6 +83,9 @@ let package = Package(
             name: "KandasProtocolTests", dependencies: ["KandasProtocol"],
             resources: [], swiftSettings: strict),
         .testTarget(name: "SQLiteKitTests", dependencies: ["SQLiteKit"], swiftSettings: strict),
+        .testTarget(
+            name: "KandasStoreTests", dependencies: ["KandasStore", "SQLiteKit", "KandasTestSupport"],
+            swiftSettings: strict),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"], swiftSettings: strict),
         .testTarget(name: "QRCodeTests", dependencies: ["QRCode"], swiftSettings: strict),
         .testTarget(name: "SupportTests", dependencies: ["Log", "Lifecycle"], swiftSettings: strict),
