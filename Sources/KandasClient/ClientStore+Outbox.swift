@@ -58,7 +58,7 @@ extension ClientStore {
             let key = try Self.deviceKey(db)
             var body: [UInt8] = []
             body.append(contentsOf: #"{"client_status":"#.utf8)
-            body.append(contentsOf: try JSONCoding.encodeBytes(status(try ClientSummary.load(db))))
+            body.append(contentsOf: try JSONCoding.encodeBytes(status(try Self.summary(db))))
             body.append(contentsOf: #","device_id":"#.utf8)
             JSONValue.writeString(deviceID.description, to: &body)
             body.append(contentsOf: #","events":["#.utf8)
