@@ -55,7 +55,7 @@ import Testing
                 let client = try RawClient(port: server.port)
                 var wire = ""
                 for i in 0..<batch {
-                    let method = Self.randomToken(Int.random(in: 1000...6000))
+                    let method = Self.randomToken(Int.random(in: 500...4000))
                     let path = i % 2 == 0 ? "/v1/families/\(UUID())" : "/\(Self.randomToken(40))/\(sent + i)"
                     wire += "\(method) \(path) HTTP/1.1\r\nHost: x\r\n\r\n"
                     wire += "GET \(path)?q=\(sent + i) HTTP/1.1\r\nHost: x\r\n\r\n"
@@ -66,11 +66,11 @@ import Testing
                 sent += batch
             }
         }
-        try flood(200)
+        try flood(100)
         _ = try series()  // its own series exist from the second call on
         let warmSeries = try series()
         let warmRSS = try #require(server.residentKiB)
-        try flood(4000)
+        try flood(1500)
         #expect(try series() == warmSeries)
         let rss = try #require(server.residentKiB)
         #expect(rss < warmRSS + 64 * 1024, "RSS grew from \(warmRSS) KiB to \(rss) KiB")
