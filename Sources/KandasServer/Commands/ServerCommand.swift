@@ -96,6 +96,24 @@ public enum ServerCommand {
         Logger(label: "kandas-server", level: Logger.Level(name: config.logLevel) ?? .info)
     }
 
+    /// The connection caps, timeouts and problem format of the engine, from the settings.
+    static func applyLimits(_ config: ServerConfig, to http: inout HTTPServer.Configuration) {
+        http.maxConnections = config.maxConnections
+        http.maxConnectionsPerAddress = config.maxConnectionsPerAddress
+        http.trustForwardedFor = config.trustProxy
+        // Probes keep an answer when clients have taken every connection (issue 14 finding 2).
+        http.reservedPaths = ["/healthz", "/readyz"]
+        http.timeouts.headerRead = .seconds(config.headerTimeoutSeconds)
+        http.timeouts.idleKeepAlive = .seconds(config.idleTimeoutSeconds)
+        http.timeouts.bodyIdle = .seconds(config.bodyTimeoutSeconds)
+        http.timeouts.minimumBodyBytesPerSecond = config.bodyMinRate
+        // Protocol §16: the head limits /v1/limits publishes are the ones enforced (431).
+        http.headerLimits.maxHeaderBytes = Limits.default.maxHeaderBytes
+        http.headerLimits.maxHeaderCount = Limits.default.maxHeaderCount
+        // Protocol §1.1: the engine's own errors look like every other problem.
+        http.problemTypePrefix = "urn:kandas:problem:"
+    }
+
     /// Opens the store, binds, writes the port file, logs `listening`, and runs until SIGTERM/SIGINT.
     static func serve(_ config: ServerConfig) async throws {
         guard let address = HTTPServer.ListenAddress(config.listen) else {
@@ -114,6 +132,7 @@ public enum ServerCommand {
         // Protocol/README.md: every response carries the protocol version, engine errors included.
         http.responseHeaders = [HeaderName.kandasProtocol: String(ProtocolVersion.current)]
         http.defaultBodyLimit = 1 << 20
+        ServerCommand.applyLimits(config, to: &http)
         let server = HTTPServer(configuration: http, router: app.makeRouter(), hooks: app.makeHooks(), logger: log)
         app.server.set(server)
         do {
