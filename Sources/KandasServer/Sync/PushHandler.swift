@@ -55,6 +55,29 @@ enum PushHandler {
             }
             previous = e.deviceSeq
         }
+        if let status = request.clientStatus { try checkClientStatus(status) }
+    }
+
+    /// `client_status` (Protocol §6.1, §16): counts within 0 … 2^53−1, `app_version` 1-64 and
+    /// `last_error` up to 500 characters of one-line text; it is shown to supervisors as sent.
+    static func checkClientStatus(_ s: ClientStatus) throws(ServerError) {
+        for (name, value) in [
+            ("outbox_events", s.outboxEvents), ("outbox_bytes", s.outboxBytes), ("files_pending", s.filesPending),
+            ("bytes_pending", s.bytesPending),
+        ] where !(0...TextLimits.maxCount).contains(value) {
+            throw ServerError.field(.invalidField, "/client_status/\(name)", "0 to \(TextLimits.maxCount)")
+        }
+        guard (1...TextLimits.maxAppVersionChars).contains(s.appVersion.count), TextLimits.isOneLine(s.appVersion)
+        else {
+            throw ServerError.field(
+                .invalidField, "/client_status/app_version",
+                "1-\(TextLimits.maxAppVersionChars) characters without control characters")
+        }
+        if let error = s.lastError, error.count > TextLimits.maxLastErrorChars || !TextLimits.isOneLine(error) {
+            throw ServerError.field(
+                .invalidField, "/client_status/last_error",
+                "at most \(TextLimits.maxLastErrorChars) characters without control characters")
+        }
     }
 
     static func process(
