@@ -150,6 +150,10 @@ enum PushHandler {
             try insert(
                 db, event, seq: seq, body: body, actor: actor, original: false,
                 outcome: sameUser ? "duplicate" : "rejected", code: sameUser ? nil : .eventIDReused)
+            // A re-enrolled device resending its user's event now holds the event's files (§10.2).
+            if sameUser {
+                try AttachmentStore.transfer(db, event, toDevice: actor.deviceID, userID: actor.userID, now: actor.now)
+            }
             try SyncFeed.record(
                 db, entity: "event_outcome", id: id, familyID: "", deviceID: actor.deviceID, now: actor.now)
             return try EventOutcomes.result(db, deviceID: actor.deviceID, eventID: id)
