@@ -45,21 +45,28 @@ final class UploadFixture: @unchecked Sendable {
     var server: HTTPServer?
     let verified = VerifiedLog()
 
-    init(live: Bool = true, configure: (inout UploadConfiguration) -> Void = { _ in }) throws {
+    let logger: Logger
+
+    init(
+        live: Bool = true, logger: Logger = .disabled, configure: (inout UploadConfiguration) -> Void = { _ in }
+    ) throws {
+        self.logger = logger
         var migrator = Migrator()
         UploadStore.registerMigrations(in: &migrator)
         pool = try DatabasePool(path: dir.path + "/kandas.sqlite", readers: 2, migrator: migrator)
         configuration = UploadConfiguration(dataDirectory: dir.path)
         configure(&configuration)
-        store = try UploadFixture.makeStore(pool: pool, configuration: configuration, clock: clock, verified: verified)
+        store = try UploadFixture.makeStore(
+            pool: pool, configuration: configuration, clock: clock, verified: verified, logger: logger)
         if live { try startServer() }
     }
 
     static func makeStore(
-        pool: DatabasePool, configuration: UploadConfiguration, clock: TestClock, verified: VerifiedLog
+        pool: DatabasePool, configuration: UploadConfiguration, clock: TestClock, verified: VerifiedLog,
+        logger: Logger = .disabled
     ) throws -> UploadStore {
         try UploadStore(
-            database: pool, configuration: configuration, clock: { clock.date }, logger: .disabled,
+            database: pool, configuration: configuration, clock: { clock.date }, logger: logger,
             onVerified: { db, file in
                 // Proves the hook runs inside the transaction that marks the upload verified.
                 let state = try db.scalar("SELECT state FROM tus_uploads WHERE upload_id = ?", file.uploadID)
@@ -71,7 +78,8 @@ final class UploadFixture: @unchecked Sendable {
     /// A new store on the same database and folder: what a server restart does.
     @discardableResult
     func restartStore() throws -> UploadStore {
-        store = try UploadFixture.makeStore(pool: pool, configuration: configuration, clock: clock, verified: verified)
+        store = try UploadFixture.makeStore(
+            pool: pool, configuration: configuration, clock: clock, verified: verified, logger: logger)
         return store
     }
 

@@ -35,6 +35,9 @@ public enum ServerCommand {
             return 64
         }
         let rest = Array(arguments.dropFirst())
+        // The store holds password and token hashes and IINs: every file this process creates (the
+        // store, its -wal and -shm, backups, partial uploads, blobs) is the owner's only.
+        umask(0o077)
         do {
             switch command {
             case "serve":
@@ -52,6 +55,7 @@ public enum ServerCommand {
             case "migrate":
                 let (config, _) = try configure(rest, environment, extra: [])
                 _ = try KandasApp(config: config, logger: logger(config), uploads: false)
+                KandasApp.checkPrivacy(config, logger(config))
                 print("store ready at \(config.databasePath)")
             case "verify":
                 let (config, _) = try configure(rest, environment, extra: [])
@@ -127,6 +131,7 @@ public enum ServerCommand {
         }
         SQLiteMemory.softHeapLimit = Int64(config.sqliteHeapLimitMiB) << 20
         let app = try KandasApp(config: config, logger: log)
+        KandasApp.checkPrivacy(config, log)
         var http = HTTPServer.Configuration(listen: [address])
         http.handlerThreads = config.handlerThreads
         // Protocol/README.md: every response carries the protocol version, engine errors included.

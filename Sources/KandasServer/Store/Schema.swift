@@ -26,6 +26,7 @@ enum Schema {
         UploadStore.registerMigrations(in: &m)
         m.register("0007-sync-indexes", SyncSchema.mergeEventIndexes)
         m.register("0008-completion-indexes", SyncSchema.completionIndexDiet)
+        m.register("0009-uploads-owned-by-user", SyncSchema.uploadsOwnedByUser)
         return m
     }
 
