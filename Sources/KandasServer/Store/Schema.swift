@@ -26,6 +26,9 @@ enum Schema {
         UploadStore.registerMigrations(in: &m)
         m.register("0007-sync-indexes", SyncSchema.mergeEventIndexes)
         m.register("0008-completion-indexes", SyncSchema.completionIndexDiet)
+        // Rules 1, the Centre stay (Protocol/stay-v1.md): its roles, then its tables.
+        m.registerRebuild("0009-stay-roles", StayStore.widenRoles)
+        m.register("0010-stay", StayStore.migrate)
         return m
     }
 
