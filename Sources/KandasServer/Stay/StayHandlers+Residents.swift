@@ -21,6 +21,7 @@ extension StayHandlers {
     static func moveIn(_ ctx: RequestContext) throws -> HTTPResponse {
         let id = try ctx.id("id")
         return try act(ctx) { w in
+            _ = try StayStore.referral(w.db, id: id, for: w.actor, today: w.today)
             let created = try StayStore.moveIn(w, referralID: id, try ctx.body(StayMoveIn.self))
             let residents = try created.map {
                 try StayStore.resident(w.db, id: $0, for: w.actor, rules: w.rules, today: w.today)
@@ -48,6 +49,7 @@ extension StayHandlers {
     static func endStay(_ ctx: RequestContext) throws -> HTTPResponse {
         let id = try ctx.id("id")
         return try act(ctx) { w in
+            _ = try StayStore.resident(w.db, id: id, for: w.actor, rules: w.rules, today: w.today)
             try StayStore.endStay(w, residentID: id, try ctx.body(StayEnd.self))
             return try APIReply.json(try StayStore.resident(w.db, id: id, for: w.actor, rules: w.rules, today: w.today))
         }
@@ -56,6 +58,7 @@ extension StayHandlers {
     static func vacate(_ ctx: RequestContext) throws -> HTTPResponse {
         let id = try ctx.id("id")
         return try act(ctx) { w in
+            _ = try StayStore.resident(w.db, id: id, for: w.actor, rules: w.rules, today: w.today)
             try StayStore.vacate(w, residentID: id, try ctx.body(StayVacate.self))
             return try APIReply.json(try StayStore.resident(w.db, id: id, for: w.actor, rules: w.rules, today: w.today))
         }
@@ -102,6 +105,7 @@ extension StayHandlers {
     static func decide(_ ctx: RequestContext) throws -> HTTPResponse {
         let id = try ctx.id("id")
         return try act(ctx) { w in
+            _ = try StayStore.termination(w.db, id: id, for: w.actor)
             try StayStore.decide(w, terminationID: id, try ctx.body(StayTerminationDecision.self))
             return try APIReply.json(try StayStore.termination(w.db, id: id, for: w.actor))
         }

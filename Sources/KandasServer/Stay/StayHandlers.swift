@@ -71,6 +71,7 @@ enum StayHandlers {
     static func updateCentre(_ ctx: RequestContext) throws -> HTTPResponse {
         let id = try ctx.id("id")
         return try act(ctx) { w in
+            _ = try StayStore.centre(w.db, id: id, for: w.actor, today: w.today)
             let body = try ctx.body(StayCentreUpdate.self)
             if let name = body.name { try Validation.text(name, "/name") }
             try Validation.optionalText(body.address, "/address")
@@ -100,6 +101,7 @@ enum StayHandlers {
     static func closeJournal(_ ctx: RequestContext) throws -> HTTPResponse {
         let id = try ctx.id("id")
         return try act(ctx) { w in
+            _ = try StayStore.journal(w.db, id: id, for: w.actor)
             let body = try ctx.body(StayJournalClose.self)
             let next = try StayStore.closeJournal(w, id: id, body)
             return try APIReply.json(try StayStore.journal(w.db, id: next, for: w.actor), status: 201)
@@ -119,6 +121,7 @@ enum StayHandlers {
     static func offerNext(_ ctx: RequestContext) throws -> HTTPResponse {
         let id = try ctx.id("id")
         return try act(ctx) { w in
+            _ = try StayStore.centre(w.db, id: id, for: w.actor, today: w.today)
             let body = try ctx.body(StayAct.self)
             try Validation.optionalText(body.note, "/note")
             let referral = try StayStore.offerNext(w, centreID: id)
@@ -155,6 +158,7 @@ enum StayHandlers {
     static func recordCoupon(_ ctx: RequestContext) throws -> HTTPResponse {
         let id = try ctx.id("id")
         return try act(ctx) { w in
+            _ = try StayStore.application(w.db, id: id, for: w.actor, today: w.today)
             try StayStore.recordCoupon(w, applicationID: id, try ctx.body(StayCouponRecord.self))
             return try APIReply.json(try StayStore.application(w.db, id: id, for: w.actor, today: w.today))
         }
@@ -163,6 +167,7 @@ enum StayHandlers {
     static func consider(_ ctx: RequestContext) throws -> HTTPResponse {
         let id = try ctx.id("id")
         return try act(ctx) { w in
+            _ = try StayStore.application(w.db, id: id, for: w.actor, today: w.today)
             let body = try ctx.body(StayAct.self)
             try Validation.optionalText(body.note, "/note")
             _ = try StayStore.consider(w, applicationID: id)
@@ -178,6 +183,7 @@ enum StayHandlers {
     static func putSignature(_ ctx: RequestContext) throws -> HTTPResponse {
         let id = try ctx.id("id")
         return try act(ctx) { w in
+            _ = try StayStore.application(w.db, id: id, for: w.actor, today: w.today)
             let type = (ctx.request.headers["Content-Type"] ?? "").split(separator: ";").first.map {
                 $0.trimmingCharacters(in: .whitespaces).lowercased()
             }
