@@ -10,7 +10,7 @@ extension TusHandlers {
     /// `internal_error` and the request id.
     func problem(_ error: UploadError, _ request: HTTPRequest, status: Int? = nil) -> HTTPResponse {
         let code = status ?? error.status
-        if error.code == .internalError {
+        if error.code == .internalError || error.code == .unavailable {
             store.logger.error(
                 "uploads: request failed",
                 [
@@ -28,6 +28,7 @@ extension TusHandlers {
         headers[HeaderName.contentType] = "application/problem+json"
         if let offset = error.uploadOffset { headers[HeaderName.uploadOffset] = String(offset) }
         if error.code == .rateLimited { headers[HeaderName.retryAfter] = "60" }
+        if error.code == .unavailable { headers[HeaderName.retryAfter] = "5" }
         let bytes = (try? Self.encoder.encode(body)).map { [UInt8]($0) } ?? []
         return HTTPResponse(
             status: HTTPStatus(code: code, reasonPhrase: Self.phrase(code)), headers: headers, body: .bytes(bytes))
@@ -37,6 +38,7 @@ extension TusHandlers {
     func httpError(_ error: UploadError) -> HTTPError {
         var headers = Self.baseHeaders
         if let offset = error.uploadOffset { headers[HeaderName.uploadOffset] = String(offset) }
+        if error.code == .unavailable { headers[HeaderName.retryAfter] = "5" }
         return HTTPError(
             status: HTTPStatus(code: error.status, reasonPhrase: Self.phrase(error.status)), code: error.code.rawValue,
             detail: error.code == .internalError ? nil : error.detail, headers: headers)
