@@ -76,6 +76,11 @@ public final class SeaweedServer: @unchecked Sendable {
 
     deinit { stop() }
 
+    /// The `kandas-server` flags that put blobs in `bucket` under `prefix` on this store.
+    public func serverArguments(bucket: String = "evidence", prefix: String = "kandas") -> [String] {
+        ["--blob-store", "s3://\(bucket)/\(prefix)", "--s3-endpoint", endpoint]
+    }
+
     /// A client for `bucket` on this store; `secret` overrides the secret key (wrong-credential tests).
     public func client(bucket: String, secret: String = SeaweedServer.secretKey) -> S3Client {
         S3Client(
