@@ -28,6 +28,8 @@ let package = Package(
             name: "CCrypto", path: "Sources/CCrypto", pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
+        .systemLibrary(
+            name: "CPostgres", path: "Sources/CPostgres", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
 
         // Pure Swift foundations.
         .target(name: "KandasDomain", swiftSettings: strict),
@@ -35,6 +37,7 @@ let package = Package(
         .target(name: "Log", swiftSettings: strict),
         .target(name: "Lifecycle", dependencies: ["Log"], swiftSettings: strict),
         .target(name: "SQLiteKit", dependencies: ["CSQLite"], swiftSettings: strict),
+        .target(name: "PostgresKit", dependencies: ["CPostgres"], swiftSettings: strict),
         .target(name: "Crypto", dependencies: ["CCrypto"], swiftSettings: strict),
         .target(name: "QRCode", swiftSettings: strict),
         // The one importer of CCurl: the client transport and the server's S3 client share it.
@@ -90,6 +93,8 @@ let package = Package(
         .testTarget(
             name: "KandasStoreTests", dependencies: ["KandasStore", "SQLiteKit", "KandasTestSupport"],
             swiftSettings: strict),
+        .testTarget(
+            name: "PostgresKitTests", dependencies: ["PostgresKit", "KandasTestSupport"], swiftSettings: strict),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"], swiftSettings: strict),
         .testTarget(name: "QRCodeTests", dependencies: ["QRCode"], swiftSettings: strict),
         .testTarget(name: "SupportTests", dependencies: ["Log", "Lifecycle"], swiftSettings: strict),
@@ -97,7 +102,7 @@ let package = Package(
             name: "HTTPServerTests", dependencies: ["HTTPServer", "Log", "Lifecycle", "KandasTestSupport"],
             swiftSettings: strict),
         .target(
-            name: "KandasTestSupport", dependencies: ["SQLiteKit", "Crypto", "ObjectStore"],
+            name: "KandasTestSupport", dependencies: ["SQLiteKit", "Crypto", "ObjectStore", "PostgresKit"],
             path: "Tests/KandasTestSupport",
             swiftSettings: strict),
         .testTarget(
