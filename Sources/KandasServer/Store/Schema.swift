@@ -26,6 +26,8 @@ enum Schema {
         UploadStore.registerMigrations(in: &m)
         m.register("0007-sync-indexes", SyncSchema.mergeEventIndexes)
         m.register("0008-completion-indexes", SyncSchema.completionIndexDiet)
+        m.register("0009-rules2-evidence", Rules2Schema.evidence)
+        m.register("0010-rules2-report-submissions", Rules2Schema.reportSubmissions)
         return m
     }
 
