@@ -11,6 +11,8 @@ public enum CommandRegistry {
         AdminCodesCreateCommand.self, AdminFamiliesListCommand.self, AdminFamiliesShowCommand.self,
         AdminImportCommand.self, AdminUploadsCommand.self, AdminReviewCommand.self, AdminReportMonthlyCommand.self,
         AdminDevicesListCommand.self, AdminDevicesRevokeCommand.self, AdminDownloadCommand.self,
+        // Rules 2 round 2 (issue 16).
+        AdminReportSubmitCommand.self, AdminReportSubmissionsCommand.self,
     ]
 
     /// One-line descriptions of the command groups.
@@ -20,7 +22,7 @@ public enum CommandRegistry {
         ["admin", "codes"]: "create enrollment codes for field workers' devices",
         ["admin", "families"]: "list families and show one with its members",
         ["admin", "devices"]: "list and revoke enrolled devices",
-        ["admin", "report"]: "the regulation's reports (Annex 3 monthly report)",
+        ["admin", "report"]: "the regulation's reports (Annex 3 monthly report and its delivery)",
     ]
 
     /// The command at exactly `path`.
