@@ -30,6 +30,8 @@ enum Schema {
         // Rules 1, the Centre stay (Protocol/stay-v1.md): its roles, then its tables.
         m.registerRebuild("0010-stay-roles", StayStore.widenRoles)
         m.register("0011-stay", StayStore.migrate)
+        m.register("0012-rules2-evidence", Rules2Schema.evidence)
+        m.register("0013-rules2-report-submissions", Rules2Schema.reportSubmissions)
         return m
     }
 
