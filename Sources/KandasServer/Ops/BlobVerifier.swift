@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
+import KandasStore
 import KandasUploads
-import SQLiteKit
 
 /// `kandas-server verify`: re-hashes every blob and checks it against the store.
 ///
@@ -38,13 +38,7 @@ enum BlobVerifier {
         var report = Report()
         let fm = FileManager.default
         // Verified attachments by content address (identical files are stored once).
-        var expected: [String: Int64] = [:]
-        do {
-            let db = try Connection(path: databasePath, options: .init(readOnly: true, journalMode: nil))
-            for row in try db.query("SELECT DISTINCT sha256, size FROM attachments WHERE state = 'verified'") {
-                expected[try row.string("sha256")] = try row.int("size")
-            }
-        }
+        let expected = try OpsStore.verifiedBlobSizes(databasePath: databasePath)
         let store = try LocalBlobStore(root: blobRoot)
         var seen: Set<String> = []
         let files = (fm.enumerator(atPath: blobRoot)?.allObjects as? [String] ?? []).sorted()

@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
 import KandasProtocol
-import SQLiteKit
+import KandasStore
 
 /// Keyset pagination in creation (`rowid`) order with opaque tokens bound to their filters (Protocol §1.2).
 ///
@@ -52,17 +52,13 @@ struct Pagination {
         SecureRandom.base64URL(Array("p1.\(rowid).\(filterHash)".utf8))
     }
 
-    /// Runs `select` (which must expose the paging column as `_rowid`) with `conditions` ANDed,
-    /// and maps one page of rows.
+    /// One page of `list` (whose select exposes its key as `_rowid`), mapped, with the token of
+    /// the next page when more rows follow.
     func page<T: Sendable & Codable & Equatable>(
-        _ db: Connection, select: String, rowid: String, conditions: [String], args: [SQLValue],
-        map: (Row) throws -> T
+        _ db: any DatabaseConnection, _ list: ListQuery, direction: ListQuery.Direction = .oldestFirst,
+        map: (DatabaseRow) throws -> T
     ) throws -> Page<T> {
-        let whereSQL = (conditions + ["\(rowid) > ?"]).joined(separator: " AND ")
-        let sql = "\(select) WHERE \(whereSQL) ORDER BY \(rowid) LIMIT ?"
-        let rows = try db.query(sql, values: args + [.integer(afterRowID), .integer(Int64(limit + 1))])
-        let items = try rows.prefix(limit).map(map)
-        let next = rows.count > limit ? token(after: try rows[limit - 1].int("_rowid")) : nil
-        return Page(items: items, nextPageToken: next)
+        let (rows, next) = try list.page(db, after: afterRowID, limit: limit, direction: direction)
+        return Page(items: try rows.map(map), nextPageToken: next.map(token(after:)))
     }
 }

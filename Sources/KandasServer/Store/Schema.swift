@@ -1,5 +1,6 @@
 import Foundation
 import KandasDomain
+import KandasStore
 import KandasUploads
 import SQLiteKit
 
@@ -16,20 +17,20 @@ enum Schema {
 
     static var migrator: Migrator {
         var m = Migrator()
-        m.register("0001-organisation", organisation)
-        m.register("0002-auth", auth)
-        m.register("0003-families-plans", familiesAndPlans)
-        m.register("0004-operations", operations)
-        m.register("0005-sync", SyncSchema.migrate)
-        m.register("0006-console", ConsoleSchema.migrate)
+        m.register(StoreMigration("0001-organisation", organisation))
+        m.register(StoreMigration("0002-auth", auth))
+        m.register(StoreMigration("0003-families-plans", familiesAndPlans))
+        m.register(StoreMigration("0004-operations", operations))
+        m.register(StoreMigration("0005-sync", SyncSchema.migrate))
+        m.register(StoreMigration("0006-console", ConsoleSchema.migrate))
         // tus uploads (Protocol §10): after the sync tables, since `onVerified` writes both in one transaction.
         UploadStore.registerMigrations(in: &m)
-        m.register("0007-sync-indexes", SyncSchema.mergeEventIndexes)
-        m.register("0008-completion-indexes", SyncSchema.completionIndexDiet)
+        m.register(StoreMigration("0007-sync-indexes", SyncSchema.mergeEventIndexes))
+        m.register(StoreMigration("0008-completion-indexes", SyncSchema.completionIndexDiet))
         return m
     }
 
-    static func organisation(_ db: Connection) throws {
+    static func organisation(_ db: any DatabaseConnection) throws {
         try db.execute(
             """
             CREATE TABLE regions(
@@ -57,7 +58,7 @@ enum Schema {
         }
     }
 
-    static func auth(_ db: Connection) throws {
+    static func auth(_ db: any DatabaseConnection) throws {
         try db.execute(
             """
             CREATE TABLE sessions(
@@ -90,7 +91,7 @@ enum Schema {
             """)
     }
 
-    static func familiesAndPlans(_ db: Connection) throws {
+    static func familiesAndPlans(_ db: any DatabaseConnection) throws {
         try db.execute(
             """
             CREATE TABLE families(
@@ -140,7 +141,7 @@ enum Schema {
             """)
     }
 
-    static func operations(_ db: Connection) throws {
+    static func operations(_ db: any DatabaseConnection) throws {
         try db.execute(
             """
             CREATE TABLE idempotency(

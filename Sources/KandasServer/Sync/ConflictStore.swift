@@ -1,5 +1,5 @@
 import KandasProtocol
-import SQLiteKit
+import KandasStore
 
 /// Conflicts (Protocol §8): opened or joined at push time, every competing event linked, read
 /// back as the wire `Conflict` with one `ConflictVersion` per event in server receive order.
@@ -19,7 +19,7 @@ enum ConflictStore {
     /// Opens a conflict, or joins the open one of the same kind on the same completion
     /// (item for `duplicate_completion`); returns its ID. The hard/soft severity never drops.
     static func openOrJoin(
-        _ db: Connection, _ finding: Finding, itemID: String, completionID: String?, eventSeq: Int64,
+        _ db: any DatabaseConnection, _ finding: Finding, itemID: String, completionID: String?, eventSeq: Int64,
         eventID: String, now: Int64
     ) throws -> String {
         let anchor = finding.kind == .duplicateCompletion ? nil : completionID
@@ -63,7 +63,7 @@ enum ConflictStore {
     }
 
     /// Keeps `completions.open_conflicts` (the console's "has conflict" filter) in step.
-    static func refreshOpenCounts(_ db: Connection, conflictID: String) throws {
+    static func refreshOpenCounts(_ db: any DatabaseConnection, conflictID: String) throws {
         _ = try db.run(
             "UPDATE completions SET open_conflicts = (SELECT count(*) FROM conflict_completions cc"
                 + " JOIN conflicts k ON k.id = cc.conflict_id WHERE cc.completion_id = completions.id"
@@ -76,12 +76,12 @@ enum ConflictStore {
         + " k.conflicting_fields, k.item_changes, k.displayed_event_id, k.detected_at, k.resolved_at,"
         + " k.resolved_by_type, k.resolved_by_id, k.resolution, k.resolution_comment"
 
-    static func load(_ db: Connection, id: String) throws -> Conflict? {
+    static func load(_ db: any DatabaseConnection, id: String) throws -> Conflict? {
         guard let row = try db.queryOne("SELECT \(columns) FROM conflicts k WHERE k.id = ?", id) else { return nil }
         return try conflict(db, row)
     }
 
-    static func conflict(_ db: Connection, _ row: Row) throws -> Conflict {
+    static func conflict(_ db: any DatabaseConnection, _ row: DatabaseRow) throws -> Conflict {
         let id = try row.string("id")
         let fields = decodeJSON([String].self, try row.string("conflicting_fields")) ?? []
         let kind = ConflictKind(rawValue: try row.string("kind")) ?? .planChanged

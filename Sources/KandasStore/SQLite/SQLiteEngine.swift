@@ -217,6 +217,21 @@ public final class SQLiteConnectionAdapter: DatabaseConnection, @unchecked Senda
     }
 
     public var isInTransaction: Bool { connection.isInTransaction }
+
+    /// A transaction of SQLite's kind (`.deferred` for a read snapshot); savepoint when nested.
+    public func transaction<T>(_ kind: TransactionKind, _ body: () throws -> T) throws -> T {
+        do {
+            return try connection.transaction(kind, body)
+        } catch let error as SQLiteError {
+            throw SQLiteEngine.map(error)
+        }
+    }
+
+    /// Runs one statement with SQLiteKit values bound (code that builds them for SQLite directly).
+    @discardableResult
+    public func run(_ sql: String, _ values: [any SQLBindable]) throws(DatabaseError) -> Int {
+        try run(sql, values: values.map { $0.sqlValue.databaseValue })
+    }
 }
 
 /// A SQLiteKit statement seen through ``PreparedStatement``.
@@ -290,5 +305,13 @@ extension Migrator {
                 throw error
             }
         }
+    }
+}
+
+extension SQLiteEngine {
+    /// SQLite's process-wide soft heap limit in bytes (0: none); set once at start.
+    public static var softHeapLimit: Int64 {
+        get { SQLiteMemory.softHeapLimit }
+        set { SQLiteMemory.softHeapLimit = newValue }
     }
 }
