@@ -96,7 +96,7 @@ enum CompletionExport {
                         performedAt: Timestamp(millisecondsSince1970: try r.int("performed_at")),
                         accuracyMeters: g.accuracyMeters,
                         reviewState: ReviewState(rawValue: try r.string("review_state")) ?? .pending,
-                        completeness: verified >= declared ? .complete : .incomplete, filesVerified: verified,
+                        completeness: try CompletionStore.completeness(r), filesVerified: verified,
                         filesDeclared: declared))
                 try writer.write((first ? "" : ",") + String(decoding: try JSONCoding.encode(feature), as: UTF8.self))
                 first = false

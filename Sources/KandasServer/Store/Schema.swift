@@ -27,6 +27,12 @@ enum Schema {
         UploadStore.registerMigrations(in: &m)
         m.register(StoreMigration("0007-sync-indexes", SyncSchema.mergeEventIndexes))
         m.register(StoreMigration("0008-completion-indexes", SyncSchema.completionIndexDiet))
+        m.register(StoreMigration("0009-uploads-owned-by-user", SyncSchema.uploadsOwnedByUser))
+        // Rules 1, the Centre stay (Protocol/stay-v1.md): its roles, then its tables.
+        m.register(StoreMigration("0010-stay-roles", rebuildsTables: true, StayStore.widenRoles))
+        m.register(StoreMigration("0011-stay", StayStore.migrate))
+        m.register(StoreMigration("0012-rules2-evidence", Rules2Schema.evidence))
+        m.register(StoreMigration("0013-rules2-report-submissions", Rules2Schema.reportSubmissions))
         return m
     }
 

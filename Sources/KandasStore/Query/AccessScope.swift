@@ -44,6 +44,9 @@ public struct AccessScope: Sendable, Equatable {
             return ScopeCondition("\(f).region_id = ?", [.text(regionID)])
         case .nationalAdmin:
             return .everything
+        case .migrationOfficer, .aicStaff:
+            // Rules 1 roles reach families only through the Centre stay (``stay(alias:)``).
+            return .nothing
         }
     }
 
@@ -59,6 +62,8 @@ public struct AccessScope: Sendable, Equatable {
             return ScopeCondition("\(region) = ?", [.text(regionID)])
         case .nationalAdmin:
             return .everything
+        case .migrationOfficer, .aicStaff:
+            return .nothing
         }
     }
 
@@ -68,11 +73,26 @@ public struct AccessScope: Sendable, Equatable {
     public func records(alias: String) -> ScopeCondition {
         guard case .principal(let role, _, let regionID, let centreID) = kind else { return .everything }
         switch role {
-        case .fieldWorker:
+        case .fieldWorker, .migrationOfficer, .aicStaff:
             return .nothing
         case .centreSupervisor:
             return ScopeCondition("\(alias).career_centre_id = ?", [.text(centreID ?? "")])
         case .regionAdmin, .auditor:
+            guard let regionID else { return role == .auditor ? .everything : .nothing }
+            return ScopeCondition("\(alias).region_id = ?", [.text(regionID)])
+        case .nationalAdmin:
+            return .everything
+        }
+    }
+
+    /// Centre-stay objects (Rules 1) carry `region_id` (alias `alias`): region roles see their
+    /// region, national roles and a national auditor everything, career-centre roles nothing.
+    public func stay(alias: String) -> ScopeCondition {
+        guard case .principal(let role, _, let regionID, _) = kind else { return .everything }
+        switch role {
+        case .fieldWorker, .centreSupervisor:
+            return .nothing
+        case .regionAdmin, .migrationOfficer, .aicStaff, .auditor:
             guard let regionID else { return role == .auditor ? .everything : .nothing }
             return ScopeCondition("\(alias).region_id = ?", [.text(regionID)])
         case .nationalAdmin:
@@ -99,6 +119,7 @@ public struct AccessScope: Sendable, Equatable {
         case .regionAdmin: return regionID == ownRegion
         case .auditor: return ownRegion == nil || regionID == ownRegion
         case .nationalAdmin: return true
+        case .migrationOfficer, .aicStaff: return false
         }
     }
 }

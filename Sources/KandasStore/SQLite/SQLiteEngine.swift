@@ -296,7 +296,7 @@ extension SQLiteError {
 extension Migrator {
     /// Registers a store migration (its body sees the connection through ``DatabaseConnection``).
     public mutating func register(_ migration: StoreMigration) {
-        register(migration.name) { connection in
+        let body: (Connection) throws -> Void = { connection in
             do {
                 try migration.body(SQLiteConnectionAdapter(connection))
             } catch let error as DatabaseError {
@@ -304,6 +304,11 @@ extension Migrator {
                 if let underlying = error.underlying as? SQLiteError { throw underlying }
                 throw error
             }
+        }
+        if migration.rebuildsTables {
+            registerRebuild(migration.name, body)
+        } else {
+            register(migration.name, body)
         }
     }
 }
