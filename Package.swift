@@ -109,7 +109,9 @@ let package = Package(
             name: "KandasTestSupportTests", dependencies: ["KandasTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "KandasServerTests",
-            dependencies: ["KandasServer", "KandasTestSupport", "KandasProtocol", "KandasDomain", "SQLiteKit"],
+            dependencies: [
+                "KandasServer", "KandasTestSupport", "KandasProtocol", "KandasDomain", "SQLiteKit", "KandasStore",
+            ],
             swiftSettings: strict),
         .testTarget(
             name: "KandasClientTests", dependencies: ["KandasClient", "KandasProtocol", "KandasDomain", "Crypto"],
