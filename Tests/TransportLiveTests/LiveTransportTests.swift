@@ -113,6 +113,40 @@ enum TransportKind: String, CaseIterable, Sendable, CustomTestStringConvertible 
     }
 
     @Test(arguments: TransportKind.allCases)
+    func appRunUploadSteps_uploadTheFileInFileRanges_andTheReceiptVerifiesIt(kind: TransportKind) async throws {
+        let scene = try await LiveScene(kind, chunkBytes: 256 << 10)
+        defer { scene.cleanup() }
+        let size = 700_000
+        let item = try await scene.openItem()
+        let photo = try scene.evidence("photo.jpg", size: size)
+        // The event syncs; the file is held (as a phone holds video on a metered link) for the app to upload.
+        var holding = scene.options
+        holding.allowUpload = { _, _ in false }
+        let held = try await scene.reopen(options: holding)
+        try await held.complete(
+            CompletionDraft(itemID: item, performedAt: .now(), files: [EvidenceInput(path: photo, kind: .photo)]))
+        #expect(try await held.sync().filesHeld == 1)
+        #expect(try await held.nextUploadStep() == nil)
+        // The app's own uploader (a background session on iOS) runs each step and hands the answer back.
+        let client = try await scene.reopen()
+        let app = kind.make()
+        var kinds: [UploadStep.Kind] = []
+        var chunkBytes: Int64 = 0
+        while let step = try await client.nextUploadStep(), kinds.count < 20 {
+            kinds.append(step.kind)
+            if case .file(_, _, let length) = step.request.body { chunkBytes += length }
+            try await client.finishUploadStep(step, response: try await app.send(step.request))
+        }
+        #expect(kinds.first == .create)
+        #expect(kinds.filter { $0 == .chunk }.count == 3)
+        #expect(chunkBytes == Int64(size))
+        #expect(try await client.files().map(\.state) == [.uploaded])
+        let report = try await client.sync()
+        #expect(report.filesUploaded == 0)
+        #expect(try await client.files().map(\.state) == [.verified])
+    }
+
+    @Test(arguments: TransportKind.allCases)
     func expiredAccessToken_isRefreshedOnceAndTheSyncGoesOn(kind: TransportKind) async throws {
         let scene = try await LiveScene(kind)
         defer { scene.cleanup() }
@@ -160,9 +194,10 @@ final class LiveScene: @unchecked Sendable {
     }
 
     /// Closes the client and opens the same store with a fresh transport (a restarted app).
-    func reopen() async throws -> KandasClient {
+    func reopen(options: ClientOptions? = nil) async throws -> KandasClient {
         client.close()
-        client = try await KandasClient.open(home: root + "/home", transport: kind.make(), options: options)
+        client = try await KandasClient.open(
+            home: root + "/home", transport: kind.make(), options: options ?? self.options)
         return client
     }
 
