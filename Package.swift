@@ -17,7 +17,7 @@ let package = Package(
         .executable(name: "kandas", targets: ["kandas"]),
         .executable(name: "kandas-bench", targets: ["kandas-bench"]),
         // What a phone app links (README "Embedding the client core"): the core and a transport.
-        .library(name: "KandasClient", targets: ["KandasClient"]),
+        .library(name: "KandasClient", targets: ["KandasClient", "KandasProtocol", "KandasDomain"]),
         .library(name: "URLSessionTransport", targets: ["URLSessionTransport"]),
     ],
     targets: [
