@@ -52,6 +52,15 @@ public struct ServerConfig: Sendable, Equatable {
     public var sqliteCacheKiB: Int = 2048
     /// SQLite's process-wide soft heap limit in MiB (0: none): above it, page caches recycle pages.
     public var sqliteHeapLimitMiB: Int = 16
+    /// Where verified blobs live: `file:` (`<data>/blobs`, the default), `file:PATH`, or
+    /// `s3://BUCKET[/PREFIX]` (``BlobStoreLocation``).
+    public var blobStore: BlobStoreLocation = .file(nil)
+    /// The S3 endpoint (`http(s)://host[:port]`, path-style); nil means AWS.
+    public var s3Endpoint: String?
+    public var s3Region: String = "us-east-1"
+    /// `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` / `AWS_SESSION_TOKEN`, read from the environment
+    /// only (never a flag) by ``parse(arguments:environment:into:extraFlags:)``; never logged.
+    public var s3Credentials: S3Credentials?
 
     public init() {}
 
@@ -155,6 +164,28 @@ public struct ServerConfig: Sendable, Equatable {
             "--sqlite-heap-limit-mib", "KANDAS_SQLITE_HEAP_LIMIT_MIB",
             "SQLite soft heap limit, MiB, 0-65536 (default 16; 0 = none)", 0...65536, \.sqliteHeapLimitMiB),
         Setting(
+            flag: "--blob-store", env: "KANDAS_BLOB_STORE",
+            help: "where verified files live: file: (default, <data>/blobs) or s3://BUCKET[/PREFIX]"
+        ) { c, v in
+            guard let location = BlobStoreLocation(v) else { return false }
+            c.blobStore = location
+            return true
+        },
+        Setting(
+            flag: "--s3-endpoint", env: "KANDAS_S3_ENDPOINT",
+            help: "S3-compatible endpoint http(s)://HOST[:PORT], path-style (default: AWS)"
+        ) { c, v in
+            c.s3Endpoint = v
+            return (v.hasPrefix("http://") || v.hasPrefix("https://")) && !v.contains("?") && !v.contains("#")
+        },
+        Setting(flag: "--s3-region", env: "KANDAS_S3_REGION", help: "S3 region (default us-east-1)") { c, v in
+            c.s3Region = v
+            return !v.isEmpty
+                && v.utf8.allSatisfy {
+                    $0 == UInt8(ascii: "-") || ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x7A)
+                }
+        },
+        Setting(
             flag: "--test-clock-file", env: "KANDAS_TEST_CLOCK_FILE",
             help: "TESTS ONLY: file with a clock offset in seconds"
         ) { c, v in
@@ -227,6 +258,7 @@ public struct ServerConfig: Sendable, Equatable {
             }
             index += 1
         }
+        config.s3Credentials = S3Credentials(environment: environment)
         return extras
     }
 
