@@ -21,6 +21,7 @@ extension TusHandlers {
         headers[HeaderName.contentType] = "application/problem+json"
         if let offset = error.uploadOffset { headers[HeaderName.uploadOffset] = String(offset) }
         if error.code == .rateLimited || error.code == .insufficientStorage { headers[HeaderName.retryAfter] = "60" }
+        if error.code == .unavailable { headers[HeaderName.retryAfter] = "5" }
         let bytes = (try? Self.encoder.encode(body)).map { [UInt8]($0) } ?? []
         return HTTPResponse(
             status: HTTPStatus(code: code, reasonPhrase: Self.phrase(code)), headers: headers, body: .bytes(bytes))
@@ -44,6 +45,7 @@ extension TusHandlers {
         var headers = Self.baseHeaders
         if let offset = error.uploadOffset { headers[HeaderName.uploadOffset] = String(offset) }
         if error.code == .insufficientStorage { headers[HeaderName.retryAfter] = "60" }
+        if error.code == .unavailable { headers[HeaderName.retryAfter] = "5" }
         return HTTPError(
             status: HTTPStatus(code: error.status, reasonPhrase: Self.phrase(error.status)), code: error.code.rawValue,
             detail: error.code == .internalError ? nil : error.detail, headers: headers)

@@ -64,7 +64,7 @@ public struct UploadError: Error, Sendable, CustomStringConvertible {
 
     /// A failure of the server, not of the request: logged with what failed (`internal_error`,
     /// `insufficient_storage`).
-    var isServerFailure: Bool { code == .internalError || code == .insufficientStorage }
+    var isServerFailure: Bool { code == .internalError || code == .insufficientStorage || code == .unavailable }
 
     /// The HTTP status of this error's code.
     public var status: Int { code.httpStatus ?? 500 }

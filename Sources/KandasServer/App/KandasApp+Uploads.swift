@@ -18,8 +18,9 @@ extension KandasApp {
         config: ServerConfig, pool: DatabasePool, clock: ServerClock, logger: Logger
     ) throws -> UploadStore {
         let configuration = UploadConfiguration(dataDirectory: config.dataDirectory, limits: OpsHandlers.serverLimits)
+        let blobs = try openBlobStore(config.blobStore, config: config)
         return try UploadStore(
-            database: pool, configuration: configuration,
+            database: pool, configuration: configuration, blobs: blobs,
             clock: { Date(timeIntervalSince1970: Double(clock.now()) / 1000) }, logger: logger,
             onVerified: { db, file in
                 try AttachmentStore.attachmentVerified(
@@ -42,6 +43,13 @@ extension KandasApp {
                     receivedBytes: change.receivedBytes,
                     at: Timestamp(change.at).millisecondsSince1970)
             })
+    }
+
+    /// Where verified blobs are read from: the upload store's, or the default folder for commands
+    /// that run without one.
+    func blobStore() throws -> any BlobStore {
+        if let uploads { return uploads.blobs }
+        return try LocalBlobStore(root: Self.blobDirectory(config))
     }
 
     /// The folder of verified, content-addressed blobs (`<data>/blobs/ab/cd/<sha256>`).
@@ -85,8 +93,10 @@ extension KandasApp {
         uploads?.startSweeper(every: interval)
     }
 
-    /// Whether the blob folder accepts a new file (for `/readyz`): creates and removes a probe.
+    /// Whether the blob store accepts a write (for `/readyz`): a probe file in the folder, a
+    /// small probe object in S3.
     func blobFolderWritable() -> Bool {
+        if let uploads { return (try? uploads.blobs.checkWritable()) != nil }
         let folder = Self.blobDirectory(config)
         let probe = folder + "/.ready-\(UInt64.random(in: 0...UInt64.max))"
         guard FileManager.default.createFile(atPath: probe, contents: Data()) else { return false }

@@ -99,6 +99,7 @@ public final class KandasApp: Sendable {
         }
         addConsoleRoutes(to: &router)
         addUploadRoutes(to: &router)
+        metrics.setRoutes(router.patterns)
         return router
     }
 

@@ -18,6 +18,10 @@ enum ConsoleText: String, CaseIterable {
     case decisionRecorded, resolve, keepDisplayed, voidCompletion, chooseEvent, versions, kind, severity
     case user, enrolledCode, settlement, quotaDate, open, all, yes, no, auditLog, back, language
     case name, birthDate, relation, address, year, publishDue, published
+    // Rules 2 round 2 (issue 16).
+    case incomplete, incompleteCompletions, missingEvidence, leftOut, leftOutReason, submission, submittedAt,
+        submittedBy, submittedTo
+    case recordSubmission, overdueReports, provisional, reportDue, notSubmitted
 
     /// The label in `language`.
     func callAsFunction(_ language: Language) -> String { names(language) }
@@ -160,5 +164,22 @@ enum ConsoleText: String, CaseIterable {
         .year: ("Жыл", "Год", "Year"),
         .publishDue: ("Жариялау мерзімі", "Опубликовать до", "Publish by"),
         .published: ("Жарияланды", "Опубликован", "Published"),
+        .incomplete: ("толық емес", "неполное", "incomplete"),
+        .incompleteCompletions: ("Толық емес орындалғандар", "Неполные выполнения", "Incomplete completions"),
+        .missingEvidence: ("жетіспейді", "не хватает", "missing"),
+        .leftOut: (
+            "Есепке кірмеген орындалған жұмыстар", "Выполнения, не вошедшие в отчёт",
+            "Completions left out of the report"
+        ),
+        .leftOutReason: ("Себебі", "Причина", "Why"),
+        .submission: ("Есепті тапсыру", "Сдача отчёта", "Report submission"),
+        .submittedAt: ("Тапсырылған уақыты", "Сдан", "Submitted at"),
+        .submittedBy: ("Тапсырған", "Сдал", "Submitted by"),
+        .submittedTo: ("Кімге", "Кому", "Submitted to"),
+        .recordSubmission: ("Тапсыруды тіркеу", "Зарегистрировать сдачу", "Record the submission"),
+        .overdueReports: ("Мерзімі өткен есептер", "Просроченные отчёты", "Overdue reports"),
+        .provisional: ("алдын ала", "предварительно", "provisional"),
+        .reportDue: ("Тапсыру мерзімі", "Срок сдачи", "Due"),
+        .notSubmitted: ("тапсырылмаған", "не сдан", "not submitted"),
     ]
 }

@@ -77,7 +77,8 @@ public enum AttachmentStore {
     static func receipt(_ db: Connection, completionID: String, now: Int64) throws -> Receipt? {
         guard
             let row = try db.queryOne(
-                "SELECT id, rev, files_declared, files_verified FROM completions WHERE id = ?", completionID)
+                "SELECT id, rev, files_declared, files_verified, evidence_missing FROM completions WHERE id = ?",
+                completionID)
         else { return nil }
         return try receipt(row, files: try files(db, completionID: completionID), now: now)
     }
@@ -90,7 +91,7 @@ public enum AttachmentStore {
         return Receipt(
             completionID: try wireID(row, "id"), completionRev: Int(try row.int("rev")),
             filesDeclared: declared, filesVerified: verified,
-            completeness: verified >= declared ? .complete : .incomplete,
+            completeness: try CompletionStore.completeness(row),
             files: files.map {
                 ReceiptFile(
                     attachmentID: $0.attachmentID, sha256: $0.sha256, size: $0.size, uploadState: $0.uploadState,
@@ -142,6 +143,8 @@ public enum AttachmentStore {
             "UPDATE attachments SET state = 'verified', received_bytes = size, verified_at = ?, blob_key = ?"
                 + " WHERE id = ?", at, blobKey, attachmentID)
         try refreshCounts(db, completionID: completionID)
+        // The last verified file may make the completion complete (Protocol §9.1).
+        try CompletionStore.refreshFlags(db, id: completionID)
         _ = try db.run("UPDATE completions SET updated_at = ? WHERE id = ?", at, completionID)
         let familyID = try row.string("family_id")
         try SyncFeed.record(db, entity: "completion", id: completionID, familyID: familyID, now: at)

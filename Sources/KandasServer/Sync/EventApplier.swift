@@ -94,8 +94,8 @@ enum EventApplier {
     static let insertCompletionSQL =
         "INSERT INTO completions(id, item_id, plan_id, family_id, member_id, region_id, career_centre_id,"
         + " service_code, device_id, user_id, state, rev, is_primary, performed_at, recorded_at, received_at,"
-        + " clock_skew_ms, note, location, event_seq, created_at, updated_at, evidence_flags)"
-        + " VALUES(?,?,?,?,?,?,?,?,?,?,'active',1,?,?,?,?,?,?,?,?,?,?,?)"
+        + " clock_skew_ms, note, location, event_seq, created_at, updated_at, evidence_flags,"
+        + " evidence_missing) VALUES(?,?,?,?,?,?,?,?,?,?,'active',1,?,?,?,?,?,?,?,?,?,?,?,?)"
 
     static func item(_ db: Connection, _ event: DeviceEvent, actor: Actor) throws -> Item {
         let item = try read(db, itemID: event.itemID.description, actor: actor)
@@ -219,12 +219,14 @@ enum EventApplier {
             serviceCode: item.serviceCode, location: p.location, kinds: [], settlement: item.settlement,
             skewMilliseconds: actor.skewMilliseconds, performedAt: p.performedAt.millisecondsSince1970,
             recordedAt: event.recordedAt.millisecondsSince1970)
+        let missing = CompletionStore.evidenceMissing(
+            serviceCode: item.serviceCode, location: p.location, kinds: [], declared: 0, verified: 0)
         _ = try db.run(
             insertCompletionSQL, id, item.id, item.planID,
             item.familyID, item.memberID, item.regionID, item.centreID, item.serviceCode, actor.deviceID, actor.userID,
             !duplicate, p.performedAt.millisecondsSince1970, event.recordedAt.millisecondsSince1970, actor.now,
             actor.skewMilliseconds, p.note, p.location.map(CompletionStore.locationText), seq, actor.now, actor.now,
-            CompletionStore.flagsText(flags))
+            CompletionStore.flagsText(flags), CompletionStore.flagsText(missing))
         if !p.files.isEmpty,
             let code = try AttachmentStore.declare(
                 db, p.files, completionID: id, deviceID: actor.deviceID, now: actor.now)
