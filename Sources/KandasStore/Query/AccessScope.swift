@@ -44,6 +44,9 @@ public struct AccessScope: Sendable, Equatable {
             return ScopeCondition("\(f).region_id = ?", [.text(regionID)])
         case .nationalAdmin:
             return .everything
+        case .migrationOfficer, .aicStaff:
+            // Rules 1 roles reach families only through the Centre stay (StayStore's scope).
+            return .nothing
         }
     }
 
@@ -59,6 +62,8 @@ public struct AccessScope: Sendable, Equatable {
             return ScopeCondition("\(region) = ?", [.text(regionID)])
         case .nationalAdmin:
             return .everything
+        case .migrationOfficer, .aicStaff:
+            return .nothing
         }
     }
 
@@ -77,6 +82,8 @@ public struct AccessScope: Sendable, Equatable {
             return ScopeCondition("\(alias).region_id = ?", [.text(regionID)])
         case .nationalAdmin:
             return .everything
+        case .migrationOfficer, .aicStaff:
+            return .nothing
         }
     }
 
@@ -88,6 +95,7 @@ public struct AccessScope: Sendable, Equatable {
         case .regionAdmin: return regionID == ownRegion
         case .auditor: return ownRegion == nil || regionID == ownRegion
         case .nationalAdmin: return true
+        case .migrationOfficer, .aicStaff: return false
         }
     }
 }
