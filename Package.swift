@@ -46,7 +46,8 @@ let package = Package(
 
         // Server side. KandasStore: the store layer (engine interface, SQLite engine, dialects).
         .target(
-            name: "KandasStore", dependencies: ["SQLiteKit", "KandasProtocol", "KandasDomain", "Crypto"],
+            name: "KandasStore",
+            dependencies: ["SQLiteKit", "PostgresKit", "KandasProtocol", "KandasDomain", "Crypto"],
             swiftSettings: strict),
         .target(name: "HTTPServer", dependencies: ["CLinux", "Log", "Lifecycle"], swiftSettings: strict),
         .target(
@@ -91,7 +92,7 @@ let package = Package(
             resources: [], swiftSettings: strict),
         .testTarget(name: "SQLiteKitTests", dependencies: ["SQLiteKit"], swiftSettings: strict),
         .testTarget(
-            name: "KandasStoreTests", dependencies: ["KandasStore", "SQLiteKit", "KandasTestSupport"],
+            name: "KandasStoreTests", dependencies: ["KandasStore", "SQLiteKit", "PostgresKit", "KandasTestSupport"],
             swiftSettings: strict),
         .testTarget(
             name: "PostgresKitTests", dependencies: ["PostgresKit", "KandasTestSupport"], swiftSettings: strict),

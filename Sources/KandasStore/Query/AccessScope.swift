@@ -44,6 +44,9 @@ public struct AccessScope: Sendable, Equatable {
             return ScopeCondition("\(f).region_id = ?", [.text(regionID)])
         case .nationalAdmin:
             return .everything
+        case .migrationOfficer, .aicStaff:
+            // Rules 1 roles reach families only through the Centre stay (its own scope), as in Auth/Scope.
+            return .nothing
         }
     }
 
@@ -59,6 +62,9 @@ public struct AccessScope: Sendable, Equatable {
             return ScopeCondition("\(region) = ?", [.text(regionID)])
         case .nationalAdmin:
             return .everything
+        case .migrationOfficer, .aicStaff:
+            // Rules 1 roles reach families only through the Centre stay (its own scope), as in Auth/Scope.
+            return .nothing
         }
     }
 
@@ -77,6 +83,9 @@ public struct AccessScope: Sendable, Equatable {
             return ScopeCondition("\(alias).region_id = ?", [.text(regionID)])
         case .nationalAdmin:
             return .everything
+        case .migrationOfficer, .aicStaff:
+            // Rules 1 roles reach families only through the Centre stay (its own scope), as in Auth/Scope.
+            return .nothing
         }
     }
 
@@ -88,6 +97,7 @@ public struct AccessScope: Sendable, Equatable {
         case .regionAdmin: return regionID == ownRegion
         case .auditor: return ownRegion == nil || regionID == ownRegion
         case .nationalAdmin: return true
+        case .migrationOfficer, .aicStaff: return false
         }
     }
 }
