@@ -58,7 +58,7 @@ let package = Package(
             name: "KandasServer",
             dependencies: [
                 "HTTPServer", "SQLiteKit", "KandasProtocol", "KandasDomain", "Crypto", "Log", "Lifecycle", "QRCode",
-                "KandasUploads", "KandasStore", "ObjectStore",
+                "KandasUploads", "KandasStore", "ObjectStore", "PostgresKit",
             ],
             swiftSettings: strict),
         .executableTarget(name: "kandas-server", dependencies: ["KandasServer"], swiftSettings: strict),
