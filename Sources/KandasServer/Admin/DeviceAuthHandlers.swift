@@ -5,13 +5,30 @@ import KandasStore
 
 /// `POST /v1/auth/enroll` and `POST /v1/auth/refresh`: device tokens with rotation (Protocol §2.2-§2.3).
 enum DeviceAuthHandlers {
+    /// The enrollment body's texts (Protocol §16): `code` at most 64 characters (codes are 26 plus
+    /// separators), `app_version` 1-64 and `device_name` up to 100, without control characters.
+    static func checkEnroll(_ body: EnrollRequest) throws(ServerError) {
+        guard body.code.count <= 64 else {
+            throw ServerError.field(.invalidField, "/code", "at most 64 characters")
+        }
+        guard (1...TextLimits.maxAppVersionChars).contains(body.appVersion.count), TextLimits.isOneLine(body.appVersion)
+        else {
+            throw ServerError.field(
+                .invalidField, "/app_version",
+                "1-\(TextLimits.maxAppVersionChars) characters without control characters")
+        }
+        if let name = body.deviceName, name.count > TextLimits.maxDeviceNameChars || !TextLimits.isOneLine(name) {
+            throw ServerError.field(
+                .invalidField, "/device_name",
+                "at most \(TextLimits.maxDeviceNameChars) characters without control characters")
+        }
+    }
+
     static func enroll(_ ctx: RequestContext) throws -> HTTPResponse {
         let body = try ctx.body(EnrollRequest.self)
+        try checkEnroll(body)
         let code = Tokens.normaliseCode(body.code)
         let codeHash = Tokens.hash(code)
-        guard (1...64).contains(body.appVersion.count), (body.deviceName?.count ?? 0) <= 100 else {
-            throw ServerError.field(.invalidField, "/app_version", "app_version 1-64, device_name up to 100 characters")
-        }
         return try ctx.write(actor: "code:" + codeHash, sealKey: Array(code.utf8)) { db in
             guard let enrollment = try AuthStore.enrollmentCode(db, codeHash: codeHash) else {
                 throw ServerError(.enrollmentCodeInvalid, "unknown enrollment code")
