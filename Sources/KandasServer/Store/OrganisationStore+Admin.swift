@@ -79,6 +79,11 @@ extension OrganisationStore {
         return try paging.page(db, list, map: user)
     }
 
+    /// The ID of the user with a username, or `nil`.
+    static func userID(_ db: any DatabaseConnection, username: String) throws -> String? {
+        try db.queryOne("SELECT id FROM users WHERE username = ?", username).flatMap { $0.optionalString("id") }
+    }
+
     /// Whether a username is taken.
     static func usernameTaken(_ db: any DatabaseConnection, _ username: String) throws -> Bool {
         try db.exists("SELECT 1 FROM users WHERE username = ?", username)
