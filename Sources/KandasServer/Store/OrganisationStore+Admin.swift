@@ -21,6 +21,14 @@ extension OrganisationStore {
         return try region(row)
     }
 
+    /// The IDs of the regions with these codes, by code.
+    static func regionIDs(_ db: any DatabaseConnection, codes: [String]) throws -> [String] {
+        try db.query(
+            "SELECT id FROM regions WHERE code IN (SELECT value FROM \(db.dialect.jsonTextArrayElements(parameter: "?")))"
+                + " ORDER BY code", String(decoding: try JSONCoding.encode(codes), as: UTF8.self)
+        ).map { try $0.string("id") }
+    }
+
     /// Whether a region exists.
     static func regionExists(_ db: any DatabaseConnection, _ id: String) throws -> Bool {
         try db.exists("SELECT 1 FROM regions WHERE id = ?", id)
