@@ -20,53 +20,16 @@ enum DashboardPage {
     }
 
     static func counts(_ db: any DatabaseConnection, for p: Principal, now: Int64, silentDays: Int) throws -> Counts {
-        var c = Counts()
-        let org = p.scope.organisation(region: "c.region_id", centre: "c.career_centre_id")
-        let localDay = (now + PlanStore.almatyOffset).floorDiv(86_400_000)
-        let startOfToday = localDay * 86_400_000 - PlanStore.almatyOffset
-        c.uploadsToday = try count(
-            db,
-            "SELECT count(*) FROM attachments a JOIN completions c ON c.id = a.completion_id"
-                + " WHERE a.state = 'verified' AND a.verified_at >= ? AND \(org.sql)",
-            [.integer(startOfToday)] + org.values)
-        c.filesPending = try count(
-            db,
-            "SELECT count(*) FROM attachments a JOIN completions c ON c.id = a.completion_id"
-                + " WHERE a.state IN ('declared','receiving') AND c.state = 'active' AND \(org.sql)", org.values)
-        c.openConflicts = try count(
-            db, "SELECT count(*) FROM conflicts c WHERE c.status = 'open' AND \(org.sql)", org.values)
-        let fam = p.scope.families()
-        let today = LocalDate(dayNumber: Int(localDay)).description
-        c.overdueItems = try count(
-            db,
-            "SELECT count(*) FROM plan_items i JOIN families f ON f.id = i.family_id"
-                + " WHERE i.status = 'open' AND i.due_date < ? AND \(fam.sql)", [.text(today)] + fam.values)
-        c.latePlans = try count(
-            db,
-            "SELECT count(*) FROM plans p JOIN families f ON f.id = p.family_id"
-                + " WHERE p.publication_late = 1 AND \(fam.sql)", fam.values)
-        c.silentDevices = try silentDevices(db, for: p, now: now, days: silentDays).count
-        c.incompleteCompletions = try ReportStore.incompleteCount(db, for: p)
-        c.overdueReports = try ReportStore.overdue(db, for: p, today: LocalDate(dayNumber: Int(localDay))).count
-        return c
+        try ConsoleStore.dashboardCounts(db, for: p, now: now, silentDays: silentDays)
     }
 
     /// Active devices whose last contact (or enrollment, if never seen) is older than `days`.
     static func silentDevices(
         _ db: any DatabaseConnection, for p: Principal, now: Int64, days: Int
-    ) throws -> [DatabaseRow] {
-        let scope = p.scope.organisation(region: "u.region_id", centre: "u.career_centre_id")
-        return try db.query(
-            "SELECT d.id, u.username, d.app_version, coalesce(a.last_seen_at, d.enrolled_at) AS last_contact"
-                + " FROM devices d JOIN users u ON u.id = d.user_id LEFT JOIN device_activity a ON a.device_id = d.id"
-                + " WHERE d.status = 'active' AND coalesce(a.last_seen_at, d.enrolled_at) < ? AND \(scope.sql)"
-                + " ORDER BY last_contact LIMIT 50",
-            values: [.integer(now - Int64(days) * 86_400_000)] + scope.values)
-    }
-
-    static func count(_ db: any DatabaseConnection, _ sql: String, _ args: [DatabaseValue]) throws -> Int {
-        guard case .integer(let n) = try db.queryOne(sql, values: args)?[0] ?? .null else { return 0 }
-        return Int(n)
+    ) throws
+        -> [DatabaseRow]
+    {
+        try ConsoleStore.silentDevices(db, for: p, now: now, days: days)
     }
 
     static func show(_ ctx: ConsoleContext) throws -> HTTPResponse {

@@ -7,19 +7,8 @@ import KandasStore
 /// completeness of each item's completions, and the family's monitoring schedule.
 enum FamiliesPage {
     static func list(_ ctx: ConsoleContext) throws -> HTTPResponse {
-        let scope = ctx.actor.scope.families()
         let today = ConsoleReports.today(ctx.now).description
-        let rows = try ctx.read { db in
-            try db.query(
-                "SELECT f.id, f.settlement_name, f.quota_inclusion_date, cc.name AS centre,"
-                    + " (SELECT count(*) FROM members m WHERE m.family_id = f.id) AS members,"
-                    + " (SELECT count(*) FROM plan_items i WHERE i.family_id = f.id AND i.status = 'open') AS open_items,"
-                    + " (SELECT count(*) FROM plan_items i WHERE i.family_id = f.id AND i.status = 'open'"
-                    + "   AND i.due_date < ?) AS overdue,"
-                    + " (SELECT max(p.publication_late) FROM plans p WHERE p.family_id = f.id) AS late"
-                    + " FROM families f JOIN career_centres cc ON cc.id = f.career_centre_id WHERE \(scope.sql)"
-                    + " ORDER BY f.rowid LIMIT 1000", values: [.text(today)] + scope.values)
-        }
+        let rows = try ctx.read { db in try ConsoleStore.familiesOverview(db, today: today, for: ctx.actor.scope) }
         let body = try rows.map { r -> HTML in
             let late = r.optionalInt("late") == 1 ? "<span class=\"flag\">\(ctx.t(.lateplans))</span>" as HTML : ""
             return """
@@ -43,18 +32,10 @@ enum FamiliesPage {
         let today = ConsoleReports.today(ctx.now)
         let (detail, plans, evidence) = try ctx.read { db in
             let detail = try FamilyStore.detail(db, id: id, for: ctx.actor)
-            let plans = try db.query("SELECT id FROM plans WHERE family_id = ? ORDER BY rowid", id).map {
-                try PlanStore.detail(db, id: try $0.string("id"), for: ctx.actor)
+            let plans = try ConsoleStore.planIDs(db, familyID: id).map {
+                try PlanStore.detail(db, id: $0, for: ctx.actor)
             }
-            var evidence: [String: (Int, Int, Int)] = [:]
-            for row in try db.query(
-                "SELECT item_id, count(*) AS n, sum(files_verified) AS v, sum(files_declared) AS d FROM completions"
-                    + " WHERE family_id = ? AND state = 'active' GROUP BY item_id", id)
-            {
-                evidence[try row.string("item_id")] = (
-                    Int(try row.int("n")), Int(row.optionalInt("v") ?? 0), Int(row.optionalInt("d") ?? 0)
-                )
-            }
+            let evidence = try ConsoleStore.evidenceByItem(db, familyID: id)
             return (detail, plans, evidence)
         }
         let names = Dictionary(
