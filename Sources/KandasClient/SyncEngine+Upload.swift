@@ -113,9 +113,12 @@ extension SyncEngine {
                 guard response.status == 201 || response.status == 200 else {
                     let code = Self.problem(response)?.code ?? "create_http_\(response.status)"
                     try await noteFileError(job.attachmentID, code)
+                    // Refusals that no retry can change are quarantined (state `failed`, the code kept and
+                    // shown by `kandas status` / `files`) instead of being retried on every sync forever:
+                    // `unknown_attachment` means no device of this user declared the file (sync-v1 §10.2).
                     let permanent: Set<String> = [
                         ErrorCode.uploadTooLarge.rawValue, ErrorCode.attachmentMismatch.rawValue,
-                        ErrorCode.unsupportedMediaType.rawValue,
+                        ErrorCode.unsupportedMediaType.rawValue, ErrorCode.unknownAttachment.rawValue,
                     ]
                     return permanent.contains(code) ? try await markFailed(job, code) : .deferred
                 }

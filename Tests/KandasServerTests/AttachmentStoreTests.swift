@@ -1,5 +1,6 @@
 import Foundation
 import KandasProtocol
+import KandasStore
 import KandasTestSupport
 import SQLiteKit
 import Testing
@@ -23,7 +24,7 @@ import Testing
         s.server.stop()
         let photoID = try #require(photo["attachment_id"] as? String)
         do {
-            let db = try Connection(path: s.server.databasePath)
+            let db = SQLiteConnectionAdapter(try Connection(path: s.server.databasePath))
             try db.transaction(.immediate) {
                 try AttachmentStore.attachmentVerified(
                     db: db, attachmentID: photoID, sha256: String(repeating: "1", count: 64), size: 1000,
@@ -45,14 +46,15 @@ import Testing
                     blobKey: "x",
                     at: 1)
             }
+            // Uploads belong to the user (Protocol §10.2): another user is refused, the declaring user passes.
             #expect(throws: ServerError.self) {
                 try AttachmentStore.checkCreation(
-                    db, deviceID: SyncFixture.uuid(), attachmentID: photoID, sha256: String(repeating: "1", count: 64),
-                    size: 1000, contentType: "image/jpeg")
+                    db, userID: s.base.user("worker112"), attachmentID: photoID,
+                    sha256: String(repeating: "1", count: 64), size: 1000, contentType: "image/jpeg")
             }
             try AttachmentStore.checkCreation(
-                db, deviceID: d.id, attachmentID: photoID, sha256: String(repeating: "1", count: 64), size: 1000,
-                contentType: "image/jpeg")
+                db, userID: s.base.user("worker111"), attachmentID: photoID, sha256: String(repeating: "1", count: 64),
+                size: 1000, contentType: "image/jpeg")
             let row = try #require(
                 try db.queryOne("SELECT files_declared, files_verified FROM completions WHERE id = ?", completion))
             #expect(try row.int("files_declared") == 2 && row.int("files_verified") == 1)
@@ -90,7 +92,7 @@ import Testing
         s.server.stop()
         let photoID = try #require(photo["attachment_id"] as? String)
         let pdfID = try #require(pdf["attachment_id"] as? String)
-        let db = try Connection(path: s.server.databasePath)
+        let db = SQLiteConnectionAdapter(try Connection(path: s.server.databasePath))
         func change(_ id: String, _ state: UploadState, _ bytes: Int64) throws {
             try db.transaction(.immediate) {
                 try AttachmentStore.attachmentStateChanged(

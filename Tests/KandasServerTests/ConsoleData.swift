@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import KandasStore
 import KandasTestSupport
 import SQLiteKit
 
@@ -83,6 +84,29 @@ final class ConsoleData: @unchecked Sendable {
         return completionID
     }
 
+    /// Pushes one `complete` with all the evidence Rules 2, paras 36-37 ask for (photo, video,
+    /// a document, geolocation) and verifies every file, so the completion is complete.
+    @discardableResult
+    func completeWithEvidence(
+        family: String, item: [String: Any], worker: String, performedAt: String, note: String? = nil,
+        location: (Double, Double)? = nil
+    ) throws -> String {
+        let tag = Array(UUID().uuidString.utf8)
+        let files = [
+            File(kind: "photo", contentType: "image/jpeg", bytes: [0xFF, 0xD8, 0xFF, 0xE0] + tag, name: "p.jpg"),
+            File(
+                kind: "video", contentType: "video/mp4", bytes: [0, 0, 0, 0x18] + Array("ftypmp42".utf8) + tag,
+                name: "v.mp4"),
+            File(
+                kind: "document", contentType: "application/pdf", bytes: Array("%PDF-1.4\n".utf8) + tag, name: "d.pdf"),
+        ]
+        let id = try complete(
+            family: family, item: item, worker: worker, performedAt: performedAt, note: note,
+            location: location ?? (43.238, 76.889), files: files)
+        for file in files { try verify(file) }
+        return id
+    }
+
     /// Every change the worker's device pulls from the start (all pages).
     func pull(_ worker: String) throws -> [[String: Any]] {
         let device = try devices[worker] ?? enroll(worker)
@@ -124,7 +148,7 @@ final class ConsoleData: @unchecked Sendable {
         try FileManager.default.createDirectory(
             atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try Data(file.bytes).write(to: URL(fileURLWithPath: path))
-        let db = try Connection(path: server.databasePath)
+        let db = SQLiteConnectionAdapter(try Connection(path: server.databasePath))
         try db.transaction(.immediate) {
             try AttachmentStore.attachmentVerified(
                 db: db, attachmentID: file.id, sha256: file.sha256, size: Int64(file.bytes.count),
@@ -134,7 +158,7 @@ final class ConsoleData: @unchecked Sendable {
 
     /// Runs SQL on the live store (to plant hostile text in displayed fields).
     func execute(_ sql: String, _ values: [any SQLBindable]) throws {
-        let db = try Connection(path: server.databasePath)
+        let db = SQLiteConnectionAdapter(try Connection(path: server.databasePath))
         _ = try db.run(sql, values)
     }
 }

@@ -2,14 +2,15 @@ import Crypto
 import Foundation
 import KandasDomain
 import KandasProtocol
-import SQLiteKit
+import KandasStore
 
 /// Builds the Annex 3 monthly report of a region (Protocol `sync-v1.md` §13) and renders it as
 /// JSON, CSV and HTML rows.
 ///
 /// Rows: every member of the region's families whose plan was published before the cut-off,
 /// ordered by IIN. A cell (service `n`, column `n + 2`) counts the member's completions of that
-/// service that are primary, active, not rejected (the latest approve / has_issues / reject
+/// service that are complete (Rules 2, paras 36-37: required evidence present, every declared file
+/// verified before the cut-off), primary, active, not rejected (the latest approve / has_issues / reject
 /// decision made before the cut-off is not `reject`), performed in the month in Kazakhstan time
 /// (UTC+5) and received before the cut-off. Everything is read as of the cut-off except a
 /// completion's `state` and `primary` flag, which are its current fold: a void or a conflict
@@ -47,9 +48,9 @@ struct MonthlyReportBuilder {
     var monthText: String { String(year) + "-" + (month < 10 ? "0" : "") + String(month) }
 
     /// The rows, numbered from 1.
-    func rows(_ db: Connection) throws -> [MonthlyReportRow] {
+    func rows(_ db: any DatabaseConnection) throws -> [MonthlyReportRow] {
         let centre = centreID.map { _ in " AND f.career_centre_id = ?" } ?? ""
-        let centreArgs: [SQLValue] = centreID.map { [.text($0)] } ?? []
+        let centreArgs: [DatabaseValue] = centreID.map { [.text($0)] } ?? []
         let members = try db.query(
             "SELECT m.id, m.iin FROM members m JOIN families f ON f.id = m.family_id WHERE f.region_id = ?"
                 + " AND m.created_at < ? AND EXISTS(SELECT 1 FROM plans p WHERE p.family_id = f.id"
@@ -61,11 +62,11 @@ struct MonthlyReportBuilder {
             "SELECT c.member_id, c.service_code, count(*) AS n FROM completions c WHERE c.region_id = ?"
                 + (centreID == nil ? "" : " AND c.career_centre_id = ?")
                 + " AND c.state = 'active' AND c.is_primary = 1 AND c.performed_at >= ? AND c.performed_at < ?"
-                + " AND c.received_at < ? AND coalesce((SELECT r.decision FROM reviews r WHERE r.completion_id = c.id"
+                + " AND c.received_at < ? AND \(ReportStore.completeAsOfSQL) AND coalesce((SELECT r.decision FROM reviews r WHERE r.completion_id = c.id"
                 + " AND r.decision <> 'comment' AND r.created_at < ? ORDER BY r.created_at DESC, r.rowid DESC LIMIT 1),"
                 + " 'pending') <> 'reject' GROUP BY c.member_id, c.service_code",
             values: [.text(regionID)] + centreArgs + [
-                .integer(start), .integer(end), .integer(cutoff), .integer(cutoff),
+                .integer(start), .integer(end), .integer(cutoff), .integer(cutoff), .integer(cutoff),
             ])
         for row in counted {
             let code = Int(try row.int("service_code"))
@@ -85,11 +86,11 @@ struct MonthlyReportBuilder {
     ///
     /// - Throws: ``ServerError`` `invalid_parameter` for a bad month or cut-off, `not_found` for a region out of scope.
     static func request(
-        _ db: Connection, regionID: String?, month: String?, cutoff: String?, for p: Principal, now: Int64
+        _ db: any DatabaseConnection, regionID: String?, month: String?, cutoff: String?, for p: Principal, now: Int64
     ) throws -> MonthlyReportBuilder {
         guard let regionID, WireID(regionID) != nil,
             try db.exists("SELECT 1 FROM regions WHERE id = ?", regionID),
-            p.role == .centreSupervisor ? p.regionID == regionID : Scope.covers(p, regionID: regionID, centreID: nil)
+            p.role == .centreSupervisor ? p.regionID == regionID : p.scope.covers(regionID: regionID, centreID: nil)
         else { throw ServerError(.notFound, "no such region") }
         let (year, month) = try parseMonth(month ?? "")
         var cut = (now / 1000) * 1000
@@ -114,12 +115,12 @@ struct MonthlyReportBuilder {
         return SHA256.hash(Array(text.utf8)).hex
     }
 
-    func report(_ db: Connection) throws -> MonthlyReport {
+    func report(_ db: any DatabaseConnection) throws -> MonthlyReport {
         let rows = try rows(db)
         let cut = Timestamp(millisecondsSince1970: cutoff)
         return MonthlyReport(
             regionID: WireID(regionID) ?? WireID.random(), month: monthText, cutoff: cut, generatedAt: cut,
-            inputSHA256: Self.inputSHA256(rows), rows: rows)
+            inputSHA256: Self.inputSHA256(rows), rows: rows, leftOut: try ReportStore.leftOut(db, self))
     }
 
     /// CSV: UTF-8 with a BOM (so Excel keeps Cyrillic), CRLF, the Annex 3 Kazakh headers, zero cells empty.

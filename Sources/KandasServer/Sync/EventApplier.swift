@@ -1,7 +1,7 @@
 import Foundation
 import KandasDomain
 import KandasProtocol
-import SQLiteKit
+import KandasStore
 
 /// Applies one accepted-so-far device event: validates, classifies (Protocol §8) and writes the
 /// derived rows and feed entries. A ``EventValidation/Rejection`` thrown here makes the caller
@@ -72,7 +72,7 @@ enum EventApplier {
         }
     }
 
-    static func apply(_ db: Connection, _ event: DeviceEvent, seq: Int64, actor: Actor) throws -> Applied {
+    static func apply(_ db: any DatabaseConnection, _ event: DeviceEvent, seq: Int64, actor: Actor) throws -> Applied {
         switch event.payload {
         case .unrecognized(_, _, let problem):
             throw Rejection(
@@ -94,10 +94,10 @@ enum EventApplier {
     static let insertCompletionSQL =
         "INSERT INTO completions(id, item_id, plan_id, family_id, member_id, region_id, career_centre_id,"
         + " service_code, device_id, user_id, state, rev, is_primary, performed_at, recorded_at, received_at,"
-        + " clock_skew_ms, note, location, event_seq, created_at, updated_at, evidence_flags)"
-        + " VALUES(?,?,?,?,?,?,?,?,?,?,'active',1,1,?,?,?,?,?,?,?,?,?,?)"
+        + " clock_skew_ms, note, location, event_seq, created_at, updated_at, evidence_flags,"
+        + " evidence_missing) VALUES(?,?,?,?,?,?,?,?,?,?,'active',1,?,?,?,?,?,?,?,?,?,?,?,?)"
 
-    static func item(_ db: Connection, _ event: DeviceEvent, actor: Actor) throws -> Item {
+    static func item(_ db: any DatabaseConnection, _ event: DeviceEvent, actor: Actor) throws -> Item {
         let item = try read(db, itemID: event.itemID.description, actor: actor)
         guard item.planStatus == "published" else { throw Rejection(.itemNotPublished, "/item_id: plan not published") }
         guard event.baseVersion <= item.version else {
@@ -109,7 +109,7 @@ enum EventApplier {
     static let itemStateSQL = "SELECT status, version, completion_count FROM plan_items WHERE id = ?"
 
     /// The item as `itemSQL` reads it, from the push's cache when this transaction read it before.
-    static func read(_ db: Connection, itemID: String, actor: Actor) throws -> Item {
+    static func read(_ db: any DatabaseConnection, itemID: String, actor: Actor) throws -> Item {
         if var item = actor.items?.items[itemID] {
             guard let row = try db.queryOne(itemStateSQL, itemID) else {
                 throw Rejection(.unknownItem, "/item_id: no such plan item")
@@ -136,7 +136,9 @@ enum EventApplier {
     }
 
     /// The item fields that differ between the device's base version and the current one.
-    static func itemChanges(_ db: Connection, itemID: String, base: Int, current: Int) throws -> [ItemFieldChange] {
+    static func itemChanges(
+        _ db: any DatabaseConnection, itemID: String, base: Int, current: Int
+    ) throws -> [ItemFieldChange] {
         let rows = try db.query(
             "SELECT version, due_date, instructions, assigned_worker_id, status FROM plan_item_versions"
                 + " WHERE item_id = ? AND version IN (?, ?)", itemID, base, current)
@@ -158,7 +160,7 @@ enum EventApplier {
 
     /// `completed_after_cancel` (complete on a cancelled item) or `plan_changed` (base older than the item).
     static func planFinding(
-        _ db: Connection, _ item: Item, base: Int, complete: Bool
+        _ db: any DatabaseConnection, _ item: Item, base: Int, complete: Bool
     ) throws -> ConflictStore.Finding? {
         let changes = base < item.version ? try itemChanges(db, itemID: item.id, base: base, current: item.version) : []
         if complete && item.status == "cancelled" {
@@ -176,7 +178,7 @@ enum EventApplier {
     }
 
     static func complete(
-        _ db: Connection, _ event: DeviceEvent, _ p: CompletePayload, seq: Int64, actor: Actor
+        _ db: any DatabaseConnection, _ event: DeviceEvent, _ p: CompletePayload, seq: Int64, actor: Actor
     ) throws -> Applied {
         let item = try item(db, event, actor: actor)
         // The item's member exists (foreign key), so only another member ID needs the lookup.
@@ -196,16 +198,20 @@ enum EventApplier {
         }
         var findings: [ConflictStore.Finding] = []
         if let finding = try planFinding(db, item, base: event.baseVersion, complete: true) { findings.append(finding) }
-        if item.onceOnly {
-            let earlier = try db.query(
-                "SELECT id, event_seq FROM completions WHERE item_id = ? AND state = 'active' ORDER BY event_seq",
-                item.id)
-            if !earlier.isEmpty {
+        // A second active completion of a once-only item is a duplicate (Protocol §8.1): it joins the
+        // item's open duplicate conflict, whose members are every active completion already, so only a
+        // new conflict lists the earlier ones (bounded work per event however many duplicates came).
+        var duplicate = false
+        if item.onceOnly, try ConflictStore.hasActiveCompletion(db, itemID: item.id) {
+            duplicate = true
+            if try ConflictStore.hasOpenDuplicate(db, itemID: item.id) {
+                findings.append(ConflictStore.Finding(kind: .duplicateCompletion, severity: .hard))
+            } else {
+                let earlier = try ConflictStore.activeCompletions(db, itemID: item.id)
                 findings.append(
                     ConflictStore.Finding(
-                        kind: .duplicateCompletion, severity: .hard,
-                        earlierEventSeqs: try earlier.map { try $0.int("event_seq") },
-                        completionIDs: try earlier.map { try $0.string("id") }))
+                        kind: .duplicateCompletion, severity: .hard, earlierEventSeqs: earlier.map(\.eventSeq),
+                        completionIDs: earlier.map(\.id)))
             }
         }
         // Every rejection of a complete without files is above this line (see `needsSavepoint`).
@@ -215,12 +221,14 @@ enum EventApplier {
             serviceCode: item.serviceCode, location: p.location, kinds: [], settlement: item.settlement,
             skewMilliseconds: actor.skewMilliseconds, performedAt: p.performedAt.millisecondsSince1970,
             recordedAt: event.recordedAt.millisecondsSince1970)
+        let missing = CompletionStore.evidenceMissing(
+            serviceCode: item.serviceCode, location: p.location, kinds: [], declared: 0, verified: 0)
         _ = try db.run(
             insertCompletionSQL, id, item.id, item.planID,
             item.familyID, item.memberID, item.regionID, item.centreID, item.serviceCode, actor.deviceID, actor.userID,
-            p.performedAt.millisecondsSince1970, event.recordedAt.millisecondsSince1970, actor.now,
+            !duplicate, p.performedAt.millisecondsSince1970, event.recordedAt.millisecondsSince1970, actor.now,
             actor.skewMilliseconds, p.note, p.location.map(CompletionStore.locationText), seq, actor.now, actor.now,
-            CompletionStore.flagsText(flags))
+            CompletionStore.flagsText(flags), CompletionStore.flagsText(missing))
         if !p.files.isEmpty,
             let code = try AttachmentStore.declare(
                 db, p.files, completionID: id, deviceID: actor.deviceID, now: actor.now)
@@ -234,14 +242,22 @@ enum EventApplier {
         }
         try finish(
             db, completionID: id, item: item, conflicts: conflicts, files: !p.files.isEmpty, now: actor.now, delta: 1,
-            flagsCurrent: p.files.isEmpty, feedSince: actor.feedStart)
-        return Applied(completionID: id, completionRev: 1, conflictIDs: conflicts)
+            flagsCurrent: p.files.isEmpty, primaryCurrent: duplicate, feedSince: actor.feedStart)
+        return Applied(completionID: id, completionRev: 1, conflictIDs: conflicts.map(\.id))
     }
 
     /// Flags, primary and item counters, and the feed rows every completion change needs.
+    ///
+    /// Each conflict the event opened or joined gets one feed row; of its other members only those
+    /// the event newly linked are sent again (their `conflict_ids` changed), never every member: a
+    /// join changes nothing in them, and re-recording them made the change log grow with the square
+    /// of the duplicates (issue 14).
+    /// - Parameter primaryCurrent: the completion was inserted as a non-primary duplicate of a
+    ///   once-only item whose primary stays, so the item's primary and count need no recount.
     static func finish(
-        _ db: Connection, completionID: String, item: Item, conflicts: [String], files: Bool, now: Int64,
-        delta: Int = 0, flagsCurrent: Bool = false, feedSince: Int64? = nil
+        _ db: any DatabaseConnection, completionID: String, item: Item, conflicts: [ConflictStore.Joined], files: Bool,
+        now: Int64,
+        delta: Int = 0, flagsCurrent: Bool = false, primaryCurrent: Bool = false, feedSince: Int64? = nil
     ) throws {
         if !flagsCurrent { try CompletionStore.refreshFlags(db, id: completionID) }
         // The item row as `item(...)` read it: nothing between that read and here writes `plan_items`.
@@ -249,16 +265,12 @@ enum EventApplier {
             db, itemID: item.id, now: now, delta: delta,
             known: .init(
                 serviceCode: item.serviceCode, status: item.status, familyID: item.familyID,
-                completionCount: item.completionCount), feedSince: feedSince)
+                completionCount: item.completionCount), primaryCurrent: primaryCurrent, feedSince: feedSince)
         try SyncFeed.record(db, entity: "completion", id: completionID, familyID: item.familyID, now: now)
         for conflict in conflicts {
-            try SyncFeed.record(db, entity: "conflict", id: conflict, familyID: item.familyID, now: now)
-            for row in try db.query(
-                "SELECT completion_id FROM conflict_completions WHERE conflict_id = ? AND completion_id != ?", conflict,
-                completionID)
-            {
-                try SyncFeed.record(
-                    db, entity: "completion", id: try row.string("completion_id"), familyID: item.familyID, now: now)
+            try SyncFeed.record(db, entity: "conflict", id: conflict.id, familyID: item.familyID, now: now)
+            for member in conflict.linked where member != completionID {
+                try SyncFeed.record(db, entity: "completion", id: member, familyID: item.familyID, now: now)
             }
         }
         if files {
@@ -267,7 +279,7 @@ enum EventApplier {
     }
 
     /// The completion an amend or void names, on the event's item and not voided.
-    static func target(_ db: Connection, _ item: Item, _ id: WireID, base: Int) throws -> Int {
+    static func target(_ db: any DatabaseConnection, _ item: Item, _ id: WireID, base: Int) throws -> Int {
         guard
             let row = try db.queryOne(
                 "SELECT state, rev FROM completions WHERE id = ? AND item_id = ?", id.description, item.id)
@@ -283,7 +295,7 @@ enum EventApplier {
     }
 
     static func amend(
-        _ db: Connection, _ event: DeviceEvent, _ p: AmendPayload, seq: Int64, actor: Actor
+        _ db: any DatabaseConnection, _ event: DeviceEvent, _ p: AmendPayload, seq: Int64, actor: Actor
     ) throws
         -> Applied
     {
@@ -353,11 +365,11 @@ enum EventApplier {
         try finish(
             db, completionID: id, item: item, conflicts: conflicts, files: !files.isEmpty, now: actor.now,
             feedSince: actor.feedStart)
-        return Applied(completionID: id, completionRev: rev + 1, conflictIDs: conflicts)
+        return Applied(completionID: id, completionRev: rev + 1, conflictIDs: conflicts.map(\.id))
     }
 
     static func void(
-        _ db: Connection, _ event: DeviceEvent, _ p: VoidPayload, seq: Int64, actor: Actor
+        _ db: any DatabaseConnection, _ event: DeviceEvent, _ p: VoidPayload, seq: Int64, actor: Actor
     ) throws
         -> Applied
     {
@@ -368,7 +380,7 @@ enum EventApplier {
             throw Rejection(.invalidPayload, "/payload/reason: 1-2000 characters")
         }
         let id = p.completionID.description
-        var conflicts: [String] = []
+        var conflicts: [ConflictStore.Joined] = []
         if p.baseCompletionRev < rev {
             let later = try db.query(
                 "SELECT seq FROM device_events WHERE completion_id = ? AND outcome = 'accepted' AND original = 1"
@@ -385,10 +397,12 @@ enum EventApplier {
         try finish(
             db, completionID: id, item: item, conflicts: conflicts, files: false, now: actor.now, delta: -1,
             feedSince: actor.feedStart)
-        return Applied(completionID: id, completionRev: rev + 1, conflictIDs: conflicts)
+        return Applied(completionID: id, completionRev: rev + 1, conflictIDs: conflicts.map(\.id))
     }
 
-    static func resolve(_ db: Connection, _ event: DeviceEvent, _ p: ResolvePayload, actor: Actor) throws -> Applied {
+    static func resolve(
+        _ db: any DatabaseConnection, _ event: DeviceEvent, _ p: ResolvePayload, actor: Actor
+    ) throws -> Applied {
         let item = try item(db, event, actor: actor)
         if let comment = p.comment, comment.count > 2000 {
             throw Rejection(.invalidPayload, "/payload/comment: at most 2000 characters")
