@@ -110,7 +110,9 @@ let package = Package(
             name: "KandasTestSupportTests", dependencies: ["KandasTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "KandasServerTests",
-            dependencies: ["KandasServer", "KandasTestSupport", "KandasProtocol", "KandasDomain", "SQLiteKit"],
+            dependencies: [
+                "KandasServer", "KandasTestSupport", "KandasProtocol", "KandasDomain", "SQLiteKit", "PostgresKit",
+            ],
             swiftSettings: strict),
         .testTarget(
             name: "KandasClientTests", dependencies: ["KandasClient", "KandasProtocol", "KandasDomain", "Crypto"],
