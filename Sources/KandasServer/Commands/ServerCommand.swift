@@ -1,10 +1,10 @@
 import Foundation
 import HTTPServer
 import KandasProtocol
+import KandasStore
 import KandasUploads
 import Lifecycle
 import Log
-import SQLiteKit
 
 /// The `kandas-server` command line: `serve`, `seed-demo`, `backup`, `migrate`, `help`.
 ///
@@ -161,7 +161,7 @@ public enum ServerCommand {
         if let settings = config.mallocSettings, !ProcessMemory.configure(settings) {
             log.warning("malloc settings refused", ["malloc.arenas": .int(Int64(config.mallocArenas))])
         }
-        SQLiteMemory.softHeapLimit = Int64(config.sqliteHeapLimitMiB) << 20
+        SQLiteEngine.softHeapLimit = Int64(config.sqliteHeapLimitMiB) << 20
         let app = try KandasApp(config: config, logger: log)
         KandasApp.checkPrivacy(config, log)
         var http = HTTPServer.Configuration(listen: [address])
