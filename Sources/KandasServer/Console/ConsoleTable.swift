@@ -15,8 +15,8 @@ enum ConsoleTable {
         ConsoleRoute(.get, "/console/static/console.css", .open, ConsoleAuthPages.stylesheet),
         ConsoleRoute(.get, "/console/login", .open, ConsoleAuthPages.loginForm),
         ConsoleRoute(.post, "/console/login", .open, ConsoleAuthPages.login),
-        ConsoleRoute(.post, "/console/logout", .staff(readers), ConsoleAuthPages.logout),
-        ConsoleRoute(.get, "/console/dashboard", .staff(readers), DashboardPage.show),
+        ConsoleRoute(.post, "/console/logout", .staff(readers.union(Set<UserRole>.stayReaders)), ConsoleAuthPages.logout),
+        ConsoleRoute(.get, "/console/dashboard", .staff(readers.union(Set<UserRole>.stayReaders)), DashboardPage.show),
         ConsoleRoute(.get, "/console/completions", .staff(readers), CompletionsPage.list),
         ConsoleRoute(.get, "/console/completions/:id", .staff(readers), CompletionDetailPage.show),
         ConsoleRoute(.post, "/console/completions/:id/review", .staff(writers), CompletionDetailPage.review),
@@ -36,5 +36,5 @@ enum ConsoleTable {
         ConsoleRoute(.get, "/console/reports/quality", .staff(readers), ConsoleReports.quality),
         ConsoleRoute(.get, "/console/exports/completions.csv", .staff(readers), ConsoleExports.csv),
         ConsoleRoute(.get, "/console/exports/completions.geojson", .staff(readers), ConsoleExports.geojson),
-    ]
+    ] + StayConsole.routes
 }
