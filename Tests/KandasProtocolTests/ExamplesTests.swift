@@ -15,6 +15,8 @@ private let exampleTypes: [String: @Sendable (Data) throws -> Data] = [
     "career-centre-create": roundTrip(CareerCentreCreate.self),
     "career-centre-update": roundTrip(CareerCentreUpdate.self),
     "completion": roundTrip(Completion.self),
+    "report-submission": roundTrip(ReportSubmission.self),
+    "report-submission-request": roundTrip(ReportSubmissionRequest.self),
     "completion-event": roundTrip(StoredEvent.self),
     "completions-page": roundTrip(Page<Completion>.self),
     "conflict": roundTrip(Conflict.self),

@@ -15,8 +15,8 @@ final class Fixture: @unchecked Sendable {
     static let activityTables: Set<String> = ["sessions", "device_tokens", "device_activity"]
 
     /// - Parameter arguments: extra `kandas-server serve` settings (e.g. `--upload-sweep-seconds 1`).
-    init(arguments: [String] = []) throws {
-        server = try ServerProcess(arguments: arguments)
+    init(arguments: [String] = [], environment: [String: String] = [:]) throws {
+        server = try ServerProcess(arguments: arguments, environment: environment)
         guard let seed = server.seed else { throw TestSupportError("no seed") }
         self.seed = seed
         admin = try server.login("admin")
