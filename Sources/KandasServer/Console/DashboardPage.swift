@@ -99,11 +99,11 @@ enum DashboardPage {
             """
         }
         let body: HTML = """
-            \(try stayCards(ctx))
             \(cards)
             <h2>\(ctx.t(.silentDevices)) (&gt; \(days) d)</h2>
             <table><thead><tr><th>\(ctx.t(.worker))</th><th>\(ctx.t(.appVersion))</th>\
             <th>\(ctx.t(.lastContact))</th></tr></thead><tbody>\(rows)</tbody></table>
+            \(try stayCards(ctx))
             """
         return ctx.page(ctx.t(.dashboard), body)
     }

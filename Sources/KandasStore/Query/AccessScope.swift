@@ -44,6 +44,9 @@ public struct AccessScope: Sendable, Equatable {
             return ScopeCondition("\(f).region_id = ?", [.text(regionID)])
         case .nationalAdmin:
             return .everything
+        case .migrationOfficer, .aicStaff:
+            // Rules 1 roles reach families only through the Centre stay (``stay(alias:)``).
+            return .nothing
         }
     }
 
@@ -59,6 +62,8 @@ public struct AccessScope: Sendable, Equatable {
             return ScopeCondition("\(region) = ?", [.text(regionID)])
         case .nationalAdmin:
             return .everything
+        case .migrationOfficer, .aicStaff:
+            return .nothing
         }
     }
 
@@ -68,7 +73,7 @@ public struct AccessScope: Sendable, Equatable {
     public func records(alias: String) -> ScopeCondition {
         guard case .principal(let role, _, let regionID, let centreID) = kind else { return .everything }
         switch role {
-        case .fieldWorker:
+        case .fieldWorker, .migrationOfficer, .aicStaff:
             return .nothing
         case .centreSupervisor:
             return ScopeCondition("\(alias).career_centre_id = ?", [.text(centreID ?? "")])
@@ -88,6 +93,24 @@ public struct AccessScope: Sendable, Equatable {
         case .regionAdmin: return regionID == ownRegion
         case .auditor: return ownRegion == nil || regionID == ownRegion
         case .nationalAdmin: return true
+        case .migrationOfficer, .aicStaff: return false
+        }
+    }
+
+    /// Centre-stay records (Rules 1; Protocol/stay-v1.md §2), which carry `region_id` (alias
+    /// `alias`): the region for region roles (migration officers, Centre staff, region admins, a
+    /// regional auditor), everything for national roles, nothing for career-centre roles.
+    /// `StayStore.scope` applies the same rule today; it moves here with the server's SQL.
+    public func stay(alias: String) -> ScopeCondition {
+        guard case .principal(let role, _, let regionID, _) = kind else { return .everything }
+        switch role {
+        case .fieldWorker, .centreSupervisor:
+            return .nothing
+        case .regionAdmin, .migrationOfficer, .aicStaff, .auditor:
+            guard let regionID else { return role == .auditor ? .everything : .nothing }
+            return ScopeCondition("\(alias).region_id = ?", [.text(regionID)])
+        case .nationalAdmin:
+            return .everything
         }
     }
 }
