@@ -24,10 +24,12 @@ extension StayConsole {
                 "Фамилия, имя и отчество (при наличии) заявителя", "Applicant's surname, first name and patronymic"),
             l(ctx, "Туған жері және", "Дата и место рождения", "Date and place of birth"),
             l(ctx, "Шыққан елі", "Страна выхода", "Country of origin"),
-            l(ctx, "Өтінішті тіркеген күн және нөмірі", "Дата и номер регистрации заявления",
-              "Date and number of the application's registration"),
-            l(ctx, "Жолдаманың нөмірі және берілген күні", "Номер и дата выдачи направления",
-              "Number and date of issue of the referral"),
+            l(
+                ctx, "Өтінішті тіркеген күн және нөмірі", "Дата и номер регистрации заявления",
+                "Date and number of the application's registration"),
+            l(
+                ctx, "Жолдаманың нөмірі және берілген күні", "Номер и дата выдачи направления",
+                "Number and date of issue of the referral"),
         ].map { h -> HTML in "<th>\(h)</th>" }
         let rows = (journal.rows ?? []).map { r -> HTML in
             let referral = r.referralNumber.map { "№ \($0), \(r.referralIssuedOn?.description ?? "")" } ?? ""

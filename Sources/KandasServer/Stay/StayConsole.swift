@@ -76,7 +76,9 @@ enum StayConsole {
             case "referral": href = "/console/stay/referrals/" + item.entityID.description
             default: href = "/console/stay"
             }
-            let flag: HTML = item.overdue ? "<span class=\"flag overdue\">\(l(ctx, "мерзімі өтті", "просрочено", "overdue"))</span>" : ""
+            let flag: HTML =
+                item.overdue
+                ? "<span class=\"flag overdue\">\(l(ctx, "мерзімі өтті", "просрочено", "overdue"))</span>" : ""
             return """
                 <tr class="\(item.kind.rawValue)"><td>\(dueLabel(ctx, item.kind))</td><td>\(item.dueOn.description) \(flag)</td>\
                 <td><a href="\(href)">\(item.entityType)</a></td></tr>
@@ -100,13 +102,18 @@ enum StayConsole {
 
     static func dueLabel(_ ctx: ConsoleContext, _ kind: StayDueKind) -> String {
         switch kind {
-        case .unconsidered: l(ctx, "Қаралмаған өтініш (6-т.)", "Заявление не рассмотрено (п. 6)", "Not considered (para 6)")
+        case .unconsidered:
+            l(ctx, "Қаралмаған өтініш (6-т.)", "Заявление не рассмотрено (п. 6)", "Not considered (para 6)")
         case .referralLapsing:
             l(ctx, "Жолдама мерзімі бітуде (9-т.)", "Направление истекает (п. 9)", "Referral lapsing (para 9)")
-        case .stayEnding: l(ctx, "Тұру мерзімі бітуде (15-т.)", "Срок проживания истекает (п. 15)", "Stay ending (para 15)")
+        case .stayEnding:
+            l(ctx, "Тұру мерзімі бітуде (15-т.)", "Срок проживания истекает (п. 15)", "Stay ending (para 15)")
         case .decisionDue: l(ctx, "Шешім (14-т.)", "Решение (п. 14)", "Decision due (para 14)")
         case .vacateDue: l(ctx, "Үй-жайды босату (17-т.)", "Освобождение (п. 17)", "Vacating (para 17)")
-        case .bedFree: l(ctx, "Бос орын, резерв күтуде (8-т.)", "Свободно место, резерв ждёт (п. 8)", "Bed free, reserve waiting (para 8)")
+        case .bedFree:
+            l(
+                ctx, "Бос орын, резерв күтуде (8-т.)", "Свободно место, резерв ждёт (п. 8)",
+                "Bed free, reserve waiting (para 8)")
         }
     }
 
@@ -190,12 +197,13 @@ enum StayConsole {
             <form method="post" action="/console/stay/applications/\(id)/consider" id="consider">\(csrf(ctx))\
             <button type="submit">\(l(ctx, "Бүгін қарау (6-т.)", "Рассмотреть сегодня (п. 6)", "Consider today (para 6)"))</button></form>
             """ : ""
-        let referralLink: HTML = referral.map { r in
-            """
-            <p><a id="referral" href="/console/stay/referrals/\(r.id.description)">\(l(ctx, "Жолдама", "Направление", "Referral")) \
-            № \(r.number)</a> — \(r.issuedOn.description) → \(r.moveInBy.description) (\(r.status.rawValue))</p>
-            """
-        } ?? ""
+        let referralLink: HTML =
+            referral.map { r in
+                """
+                <p><a id="referral" href="/console/stay/referrals/\(r.id.description)">\(l(ctx, "Жолдама", "Направление", "Referral")) \
+                № \(r.number)</a> — \(r.issuedOn.description) → \(r.moveInBy.description) (\(r.status.rawValue))</p>
+                """
+            } ?? ""
         let residentRows = residents.map { r -> HTML in
             var acts = HTML()
             if isStaff && r.status == .resident {
@@ -259,7 +267,9 @@ enum StayConsole {
                 """
         }
         let queue: HTML =
-            app.queuePosition.map { "<p id=\"queue\">\(l(ctx, "Резервтегі орны", "Место в резерве", "Place in the reserve")): \($0) (\(app.reserveReason))</p>" } ?? ""
+            app.queuePosition.map {
+                "<p id=\"queue\">\(l(ctx, "Резервтегі орны", "Место в резерве", "Place in the reserve")): \($0) (\(app.reserveReason))</p>"
+            } ?? ""
         let body: HTML = """
             <dl class="panel"><dt>\(l(ctx, "Тіркеу нөмірі", "Регистрационный номер", "Registration number"))</dt>\
             <dd id="regno">\(app.registrationNumber) — \(app.registeredOn.description)</dd>\

@@ -25,7 +25,9 @@ enum StayHandlers {
     }
 
     /// The listed query filters that are present, as column/value pairs (IDs must be UUIDs).
-    static func filters(_ ctx: RequestContext, ids: [String], enums: [String: [String]] = [:]) throws -> (
+    static func filters(
+        _ ctx: RequestContext, ids: [String], enums: [String: [String]] = [:]
+    ) throws -> (
         Pagination, [(String, SQLValue)]
     ) {
         let raw = try ctx.filters(Set(ids).union(enums.keys))
@@ -47,7 +49,8 @@ enum StayHandlers {
 
     static func listCentres(_ ctx: RequestContext) throws -> HTTPResponse {
         let (paging, _) = try filters(ctx, ids: [])
-        return try ctx.json(try ctx.read { db in try StayStore.centres(db, for: ctx.actor, paging: paging, today: today(ctx)) })
+        return try ctx.json(
+            try ctx.read { db in try StayStore.centres(db, for: ctx.actor, paging: paging, today: today(ctx)) })
     }
 
     static func getCentre(_ ctx: RequestContext) throws -> HTTPResponse {
@@ -145,7 +148,8 @@ enum StayHandlers {
 
     static func getApplication(_ ctx: RequestContext) throws -> HTTPResponse {
         let id = try ctx.id("id")
-        return try ctx.json(try ctx.read { db in try StayStore.application(db, id: id, for: ctx.actor, today: today(ctx)) })
+        return try ctx.json(
+            try ctx.read { db in try StayStore.application(db, id: id, for: ctx.actor, today: today(ctx)) })
     }
 
     static func register(_ ctx: RequestContext) throws -> HTTPResponse {
@@ -214,6 +218,7 @@ enum StayHandlers {
 
     static func due(_ ctx: RequestContext) throws -> HTTPResponse {
         _ = try ctx.filters([])
-        return try ctx.json(try ctx.read { db in try StayStore.due(db, for: ctx.actor, rules: rules, today: today(ctx)) })
+        return try ctx.json(
+            try ctx.read { db in try StayStore.due(db, for: ctx.actor, rules: rules, today: today(ctx)) })
     }
 }

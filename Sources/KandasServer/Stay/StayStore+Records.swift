@@ -80,7 +80,9 @@ extension StayStore {
             familyID: row.optionalString("family_id").flatMap { WireID($0) })
     }
 
-    static func resident(_ db: Connection, id: String, for p: Principal, rules: StayRules, today: LocalDate) throws
+    static func resident(
+        _ db: Connection, id: String, for p: Principal, rules: StayRules, today: LocalDate
+    ) throws
         -> StayResident
     {
         let s = scope(p, alias: "s")
@@ -219,7 +221,9 @@ extension StayStore {
         return try journal(db, row, withRows: true)
     }
 
-    static func journals(_ db: Connection, centreID: String, for p: Principal, paging: Pagination) throws -> Page<
+    static func journals(
+        _ db: Connection, centreID: String, for p: Principal, paging: Pagination
+    ) throws -> Page<
         StayJournal
     > {
         let s = scope(p, alias: "c")

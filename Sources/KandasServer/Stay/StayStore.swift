@@ -76,7 +76,9 @@ enum StayStore {
         return try centre(db, row, today: today)
     }
 
-    static func centres(_ db: Connection, for p: Principal, paging: Pagination, today: LocalDate) throws -> Page<
+    static func centres(
+        _ db: Connection, for p: Principal, paging: Pagination, today: LocalDate
+    ) throws -> Page<
         StayCentre
     > {
         let s = scope(p, alias: "c")
@@ -130,12 +132,14 @@ enum StayStore {
             position = Int(
                 try db.queryOne(
                     "SELECT COUNT(*) AS n FROM stay_applications WHERE centre_id = ? AND status = 'reserve'"
-                        + " AND queue_seq <= ?", try row.string("centre_id"), try row.int("queue_seq"))?.optionalInt("n")
+                        + " AND queue_seq <= ?", try row.string("centre_id"), try row.int("queue_seq"))?.optionalInt(
+                        "n")
                     ?? 0)
         }
         let signature = row.optionalString("signature_sha256").map {
             StayDocument(
-                contentType: row.optionalString("signature_type") ?? "", size: Int(row.optionalInt("signature_size") ?? 0),
+                contentType: row.optionalString("signature_type") ?? "",
+                size: Int(row.optionalInt("signature_size") ?? 0),
                 sha256: $0)
         }
         return StayApplication(
@@ -152,12 +156,15 @@ enum StayStore {
             queuePosition: position, reserveReason: status == .reserve ? row.optionalString("reserve_reason") : nil,
             referralID: row.optionalString("referral_id").flatMap { WireID($0) },
             familyID: row.optionalString("family_id").flatMap { WireID($0) }, signature: signature,
-            version: Int(try row.int("version")), createdAt: Timestamp(millisecondsSince1970: try row.int("created_at")),
+            version: Int(try row.int("version")),
+            createdAt: Timestamp(millisecondsSince1970: try row.int("created_at")),
             updatedAt: Timestamp(millisecondsSince1970: try row.int("updated_at")))
     }
 
     /// An application visible to `p`, or `404 not_found`.
-    static func application(_ db: Connection, id: String, for p: Principal, today: LocalDate) throws
+    static func application(
+        _ db: Connection, id: String, for p: Principal, today: LocalDate
+    ) throws
         -> StayApplication
     {
         let s = scope(p, alias: "a")
@@ -203,7 +210,9 @@ enum StayStore {
     }
 
     /// The Centre stays of a Rules 2 family (its family page), in scope of `p`.
-    static func applications(_ db: Connection, familyID: String, for p: Principal, today: LocalDate) throws
+    static func applications(
+        _ db: Connection, familyID: String, for p: Principal, today: LocalDate
+    ) throws
         -> [StayApplication]
     {
         let s = scope(p, alias: "a")

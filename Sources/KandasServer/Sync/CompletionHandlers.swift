@@ -149,6 +149,7 @@ enum CompletionHandlers {
     /// and scope as ``attachment(_:)``.
     static func attachmentContent(_ ctx: RequestContext) throws -> HTTPResponse {
         try AttachmentContent.response(
-            id: try ctx.id("id"), actor: ctx.actor, blobs: try ctx.app.blobStore(), request: ctx.request, read: ctx.read)
+            id: try ctx.id("id"), actor: ctx.actor, blobs: try ctx.app.blobStore(), request: ctx.request, read: ctx.read
+        )
     }
 }
