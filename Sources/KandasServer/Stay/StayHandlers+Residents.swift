@@ -1,6 +1,6 @@
 import HTTPServer
 import KandasProtocol
-import SQLiteKit
+import KandasStore
 
 /// Referrals, residents, complaints and termination requests (Rules 1, paras 8-17).
 extension StayHandlers {

@@ -2,7 +2,7 @@ import Crypto
 import HTTPServer
 import KandasDomain
 import KandasProtocol
-import SQLiteKit
+import KandasStore
 
 /// The admin API of the Centre stay, `/v1/admin/stay/...` (Rules 1; Protocol/stay-v1.md §4).
 ///
@@ -28,10 +28,10 @@ enum StayHandlers {
     static func filters(
         _ ctx: RequestContext, ids: [String], enums: [String: [String]] = [:]
     ) throws -> (
-        Pagination, [(String, SQLValue)]
+        Pagination, [(String, DatabaseValue)]
     ) {
         let raw = try ctx.filters(Set(ids).union(enums.keys))
-        var out: [(String, SQLValue)] = []
+        var out: [(String, DatabaseValue)] = []
         for name in ids.sorted() {
             if let id = try ctx.uuidFilter(raw, name) { out.append((name, .text(id))) }
         }

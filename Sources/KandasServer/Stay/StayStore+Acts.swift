@@ -1,7 +1,7 @@
 import Foundation
 import KandasDomain
 import KandasProtocol
-import SQLiteKit
+import KandasStore
 
 /// The writes of the Centre stay: each checks its state and dates first, so a refused act changes
 /// nothing (the handler's transaction rolls back on any thrown error), then writes and audits.

@@ -1,6 +1,6 @@
 import KandasDomain
 import KandasProtocol
-import SQLiteKit
+import KandasStore
 
 /// Move-in, the end of a stay, vacating, complaints and early termination (Rules 1, paras 9-17).
 extension StayStore {
