@@ -62,7 +62,8 @@ import Testing
         let stranger = try s.enroll("worker112")
         #expect(try KandasAppUploadsTests.tus(s, stranger).send("HEAD", location).status == 404)
         let detail = try s.base.admin.get("/v1/admin/completions/\(try #require(result?["completion_id"] as? String))")
-        #expect(detail.object["completeness"] as? String == "complete", "\(detail)")
+        // Every declared file arrived (completeness also weighs the service's evidence rule, §9.1).
+        #expect(detail.object["files_verified"] as? Int == 1 && detail.object["files_declared"] as? Int == 1)
     }
 
     @Test func reEnrolledDevice_thatDidNotResend_stillUploadsAndReceivesTheReceipt() throws {
