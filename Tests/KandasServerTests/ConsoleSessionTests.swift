@@ -26,6 +26,19 @@ import Testing
         #expect(try c.get("/console/dashboard").status == 200)
     }
 
+    @Test func consoleRoot_sendsASignedInUserToTheDashboard_andOthersToTheSignInForm() throws {
+        var c = ConsoleClient(port: server.port)
+        for path in ["/console", "/console/"] {
+            let out = try c.get(path)
+            #expect(out.status == 303 && out.headers["location"] == "/console/login", "\(path)")
+        }
+        try c.login("admin")
+        for path in ["/console", "/console/"] {
+            let signedIn = try c.get(path)
+            #expect(signedIn.status == 303 && signedIn.headers["location"] == "/console/dashboard", "\(path)")
+        }
+    }
+
     @Test func behindTLSProxy_cookiesAreSecure() throws {
         var c = ConsoleClient(port: server.port)
         c.http.defaultHeaders = [("X-Forwarded-Proto", "https")]

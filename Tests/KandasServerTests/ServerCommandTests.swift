@@ -14,7 +14,45 @@ struct ServerCommandTests {
         }
     }
 
-    @Test(arguments: [["frobnicate"], ["serve", "--listen"], ["serve", "--handler-threads", "0"], ["backup"], []])
+    @Test(arguments: ServerCommand.commands.map(\.name), ["--help", "-h"])
+    func commandHelp_printsThatCommandsHelp_andExits0(command: String, flag: String) throws {
+        let (status, output) = try ServerProcess.run([command, flag])
+        #expect(status == 0, "\(output)")
+        #expect(output.hasPrefix("usage: kandas-server \(command)"), "\(output)")
+        #expect(output.contains("KANDAS_DATA") && !output.contains("run 'kandas-server help'"), "\(output)")
+    }
+
+    @Test func settingsTable_keepsFlagAndVariableApart_forEveryName() {
+        let lines = ServerConfig.helpText.split(separator: "\n").map(String.init)
+        #expect(lines.count == ServerConfig.settings.count)
+        for (line, setting) in zip(lines, ServerConfig.settings) {
+            // At least two spaces between the flag's column, the variable's column and the meaning.
+            #expect(line.contains(setting.flag + " VALUE  ") && line.contains(setting.env + "  "), "\(line)")
+        }
+    }
+
+    @Test func seedDemoJSON_usesSnakeCaseKeys() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString).path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let (status, output) = try ServerProcess.run([
+            "seed-demo", "--json", "--data", dir, "--password", "test-password-1", "--password-iterations", "1000",
+            "--log-level", "warning",
+        ])
+        #expect(status == 0, "\(output.prefix(300))")
+        func keys(_ value: Any) -> [String] {
+            if let object = value as? [String: Any] { return object.keys + object.values.flatMap(keys) }
+            if let array = value as? [Any] { return array.flatMap(keys) }
+            return []
+        }
+        let all = keys(try JSONSerialization.jsonObject(with: Data(output.utf8)))
+        #expect(all.contains("region_id") && all.contains("centre_id"))
+        #expect(all.allSatisfy { $0.allSatisfy { $0.isLowercase || $0.isNumber || $0 == "_" } }, "\(all)")
+    }
+
+    @Test(arguments: [
+        ["frobnicate"], ["serve", "--listen"], ["serve", "--handler-threads", "0"], ["backup"], [],
+        ["serve", "--no-such-flag"], ["seed-demo", "--no-such-flag"], ["frobnicate", "--help"],
+    ])
     func usageErrors_exit64(arguments: [String]) throws {
         let (status, _) = try ServerProcess.run(arguments)
         #expect(status == 64)

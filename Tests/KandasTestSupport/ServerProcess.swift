@@ -31,6 +31,12 @@ public final class ServerProcess: @unchecked Sendable {
             public var role: String
             public var regionID: String?
             public var centreID: String?
+
+            enum CodingKeys: String, CodingKey {
+                case id, role
+                case regionID = "region_id"
+                case centreID = "centre_id"
+            }
         }
         public var password: String
         public var users: [String: SeedUser]

@@ -275,9 +275,10 @@ public struct ServerConfig: Sendable, Equatable {
 
     /// The settings part of `--help`.
     static var helpText: String {
-        // Columns as wide as the longest flag and variable: padding never cuts a name short.
-        let flagWidth = max(28, settings.map { $0.flag.count + 7 }.max() ?? 0)
-        let envWidth = max(28, settings.map { $0.env.count + 1 }.max() ?? 0)
+        // Columns as wide as the longest flag and variable plus two spaces: padding never cuts a
+        // name short, and the longest name stays clearly apart from the next column.
+        let flagWidth = max(28, settings.map { $0.flag.count + 8 }.max() ?? 0)
+        let envWidth = max(28, settings.map { $0.env.count + 2 }.max() ?? 0)
         return settings.map { s in
             "  " + (s.flag + " VALUE").padding(toLength: flagWidth, withPad: " ", startingAt: 0)
                 + s.env.padding(toLength: envWidth, withPad: " ", startingAt: 0) + s.help

@@ -34,6 +34,43 @@ public enum ServerCommand {
         exit codes: 0 success, 1 failure, 64 usage error
         """
 
+    /// The commands, each with its synopsis and what it does: `COMMAND --help` prints one of them.
+    static let commands: [(name: String, synopsis: String, help: String)] = [
+        ("serve", "serve", "run the server (creates and migrates the store on first start)"),
+        (
+            "seed-demo", "seed-demo [--json] [--password P]",
+            "fill an empty store with a demo organisation; prints logins and enrollment codes"
+        ),
+        ("backup", "backup --to FILE", "consistent online backup of the store (safe while serving)"),
+        ("migrate", "migrate", "create or migrate the store, then exit"),
+        ("verify", "verify", "re-hash every blob against the store; report mismatches, missing and orphan blobs"),
+        (
+            "blobs", "blobs copy --to URL",
+            "copy every blob of --blob-store to URL (file:, file:PATH or s3://BUCKET[/PREFIX]); resumable "
+                + "(present blobs are skipped) and verified (re-hashed on the way)"
+        ),
+        (
+            "store", "store copy --from DATA_DIR|URL --to URL|DATA_DIR",
+            "copy every table between the SQLite store of a data folder and a new, empty PostgreSQL store "
+                + "(postgresql://...), or back; verifies row counts and digests"
+        ),
+    ]
+
+    /// `kandas-server COMMAND --help`: the command's synopsis, what it does, and the settings it reads.
+    static func help(for command: String) -> String? {
+        guard let entry = commands.first(where: { $0.name == command }) else { return nil }
+        return """
+            usage: kandas-server \(entry.synopsis) [options]
+
+            \(entry.help)
+
+            settings (flag, environment variable, meaning):
+            \(ServerConfig.helpText)
+
+            exit codes: 0 success, 1 failure, 64 usage error
+            """
+    }
+
     /// Runs a command; returns the process exit code.
     public static func main(arguments: [String], environment: [String: String]) async -> Int32 {
         guard let command = arguments.first else {
@@ -41,6 +78,11 @@ public enum ServerCommand {
             return 64
         }
         let rest = Array(arguments.dropFirst())
+        // A request for help is not a usage error: the command's help on standard output, exit 0.
+        if rest.contains("--help") || rest.contains("-h"), let text = help(for: command) {
+            print(text)
+            return 0
+        }
         // The store holds password and token hashes and IINs: every file this process creates (the
         // store, its -wal and -shm, backups, partial uploads, blobs) is the owner's only.
         umask(0o077)
@@ -121,7 +163,6 @@ public enum ServerCommand {
     ) throws
         -> (ServerConfig, [String: String])
     {
-        if arguments.contains("--help") || arguments.contains("-h") { throw CommandError.usage(usage) }
         var config = ServerConfig()
         let extras = try ServerConfig.parse(
             arguments: arguments, environment: environment, into: &config, extraFlags: extra)

@@ -32,7 +32,8 @@ extension KandasApp {
         }
         var principal: Principal?
         var csrf = ""
-        if route.access != .open || route.pattern == "/console/login" {
+        // The root is open but answers by who is signed in (dashboard or sign-in form).
+        if route.access != .open || route.pattern == "/console/login" || route.pattern == "/console" {
             principal = ConsoleSession.principal(self, request, now: now)
             csrf = principal.map { ConsoleSession.csrfToken(secret: $0.secret) } ?? ""
         }

@@ -26,6 +26,13 @@ enum SeedDemo {
         var role: String
         var regionID: String?
         var centreID: String?
+
+        // snake_case like every other JSON the project prints (issue 18 item 6).
+        enum CodingKeys: String, CodingKey {
+            case id, role
+            case regionID = "region_id"
+            case centreID = "centre_id"
+        }
     }
 
     static let lastNames = ["Abenov", "Serikova", "Tulegenov", "Zhakupova", "Oralbekov", "Nurlanova", "Dauletov"]
