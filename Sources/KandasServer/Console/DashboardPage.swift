@@ -1,5 +1,6 @@
 import HTTPServer
 import KandasDomain
+import KandasProtocol
 import KandasStore
 
 /// The dashboard: today's uploads, files pending verification, open conflicts, overdue plan
@@ -67,7 +68,29 @@ enum DashboardPage {
             <h2>\(ctx.t(.silentDevices)) (&gt; \(days) d)</h2>
             <table><thead><tr><th>\(ctx.t(.worker))</th><th>\(ctx.t(.appVersion))</th>\
             <th>\(ctx.t(.lastContact))</th></tr></thead><tbody>\(rows)</tbody></table>
+            \(try stayCards(ctx))
             """
         return ctx.page(ctx.t(.dashboard), body)
+    }
+
+    /// The Centre stay's due and overdue acts (Rules 1; Protocol/stay-v1.md §7), for the roles that read it.
+    static func stayCards(_ ctx: ConsoleContext) throws -> HTML {
+        guard Set<UserRole>.stayReaders.contains(ctx.actor.role) else { return "" }
+        let due = try ctx.read { db in
+            try StayStore.due(db, for: ctx.actor, rules: StayHandlers.rules, today: StayWork.day(ctx.now))
+        }
+        let cards = StayDueKind.allCases.map { kind -> HTML in
+            let n = due.counts[kind.rawValue] ?? 0
+            let overdue = due.items.filter { $0.kind == kind && $0.overdue }.count
+            let cls = overdue > 0 ? "card alert" : "card"
+            return """
+                <a class="\(cls)" href="/console/stay" data-kind="\(kind.rawValue)"><span class="n">\(n)</span>\
+                \(StayConsole.dueLabel(ctx, kind))\(overdue > 0 ? " · \(overdue) !" : "")</a>
+                """
+        }
+        return """
+            <h2>\(StayConsole.l(ctx, "Орталықта тұру: мерзімдер", "Проживание в Центре: сроки", "Centre stay: deadlines"))</h2>
+            <div class="cards" id="stay-counters">\(cards)</div>
+            """
     }
 }

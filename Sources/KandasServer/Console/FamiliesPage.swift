@@ -83,9 +83,32 @@ enum FamiliesPage {
             <th>\(ctx.t(.birthDate))</th><th>\(ctx.t(.relation))</th></tr></thead>\
             <tbody>\(members)</tbody></table>
             \(planSections)
+            \(try stays(ctx, family: f.id.description))
             <h2>\(ctx.t(.monitoring))</h2>
             \(schedule)
             """
         return ctx.page(ctx.t(.family) + " — " + f.settlement.name, body)
+    }
+
+    /// The family's Centre stays (Rules 1) with the link to each application (Protocol/stay-v1.md §9):
+    /// the stay is capped at six months (Rules 1 para 15); the temporary registration at the Centre's
+    /// address (Rules 2 para 31, up to one year) is a separate record that never extends it.
+    static func stays(_ ctx: ConsoleContext, family: String) throws -> HTML {
+        guard Set<UserRole>.stayReaders.contains(ctx.actor.role) else { return "" }
+        let day = StayWork.day(ctx.now)
+        let apps = try ctx.read { db in try StayStore.applications(db, familyID: family, for: ctx.actor, today: day) }
+        guard !apps.isEmpty else { return "" }
+        let rows = apps.map { a -> HTML in
+            """
+            <tr><td><a href="/console/stay/applications/\(a.id.description)">\(a.registrationNumber)</a></td>\
+            <td>\(a.registeredOn.description)</td><td>\(a.status.rawValue)</td></tr>
+            """
+        }
+        return """
+            <h2>\(StayConsole.l(ctx, "Орталықта тұру (1-қағидалар)", "Проживание в Центре (Правила 1)", "Centre stay (Rules 1)"))</h2>
+            <p class="muted">\(StayConsole.l(ctx, "Тұру — орналасқан күннен бастап алты айдан аспайды (15-т.); уақытша тіркеу — бір жылға дейін (2-қағидалар, 31-т.), тұруды ұзартпайды.", "Проживание — не более шести месяцев с заселения (п. 15); временная регистрация — до одного года (Правила 2, п. 31) и не продлевает проживание.", "The stay lasts at most six months from placement (para 15); the temporary registration at the Centre (Rules 2, para 31, up to one year) never extends it."))</p>
+            <table id="stays"><thead><tr><th>№</th><th>\(StayConsole.l(ctx, "Тіркелді", "Зарегистрировано", "Registered"))</th><th>\(ctx.t(.status))</th></tr></thead>\
+            <tbody>\(rows)</tbody></table>
+            """
     }
 }

@@ -94,8 +94,8 @@ enum SeedDemo {
         if json { return String(decoding: try JSONCoding.encode(out), as: UTF8.self) }
         var text = "Demo organisation created in \(config.databasePath).\n"
         text += "Every demo user has the password: \(password)\n"
-        text +=
-            "Users: admin (national_admin), auditor, region1, region2, migration1, migration2, aic1, aic2, super11..super22, worker111..worker222\n"
+        text += "Users: admin (national_admin), auditor, region1, region2, migration1, migration2, aic1, aic2,"
+        text += " super11..super22, worker111..worker222\n"
         text += "Enrollment codes (valid 72 h; payload kandas1:\(app.publicBaseURL)#<code>):\n"
         for (name, code) in out.codes.sorted(by: { $0.key < $1.key }) { text += "  \(name): \(code)\n" }
         return text
