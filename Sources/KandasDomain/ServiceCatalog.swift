@@ -16,7 +16,10 @@ public enum ServiceCatalog {
             recurrence: .once,
             recurrenceReason:
                 "A person is registered in the database once; later changes are updates, not new services.",
-            evidence: EvidenceRule(document: .recommended), audience: Audience(scope: .eachMember, minAge: 18)),
+            evidence: EvidenceRule(
+                document: .recommended,
+                reason: "The entry is made online in the database; a screenshot is enough and is optional."),
+            audience: Audience(scope: .eachMember, minAge: 18)),
         Service(
             code: 2,
             names: LocalizedName(
@@ -25,7 +28,10 @@ public enum ServiceCatalog {
                 en: "Registration of the kandas and his/her family in the \"Digital Family Card\""),
             recurrence: .once,
             recurrenceReason: "The family card is created once; the five-year follow-up happens inside it (para 40).",
-            evidence: EvidenceRule(document: .recommended), audience: .family),
+            evidence: EvidenceRule(
+                document: .recommended,
+                reason: "The family card entry is made online; a screenshot is enough and is optional."),
+            audience: .family),
         Service(
             code: 3,
             names: LocalizedName(
@@ -33,7 +39,10 @@ public enum ServiceCatalog {
                 ru: "Сбор документов и содействие в получении сертификата экономической мобильности",
                 en: "Collection of documents and assistance in obtaining the economic mobility certificate"),
             recurrence: .once, recurrenceReason: "One certificate per resettled family.",
-            evidence: EvidenceRule(document: .required), audience: .family),
+            evidence: EvidenceRule(
+                document: .required,
+                reason: "The certificate, or the filed application for it, is the outcome of the service."),
+            audience: .family),
         Service(
             code: 4,
             names: LocalizedName(
@@ -47,7 +56,10 @@ public enum ServiceCatalog {
             recurrence: .once,
             recurrenceReason:
                 "The certificate funds one purchase or construction; several viewings end in one selection.",
-            evidence: EvidenceRule(document: .recommended), audience: .family),
+            evidence: EvidenceRule(
+                document: .recommended,
+                reason: "Viewings produce no paper until a purchase; photo and video show the selection."),
+            audience: .family),
         Service(
             code: 5,
             names: LocalizedName(
@@ -55,7 +67,10 @@ public enum ServiceCatalog {
                 ru: "Содействие в предоставлении земельного участка",
                 en: "Assistance in the allocation of a land plot"),
             recurrence: .once, recurrenceReason: "A family is allocated one plot.",
-            evidence: EvidenceRule(document: .required), audience: .family),
+            evidence: EvidenceRule(
+                document: .required,
+                reason: "The land-plot decision, or the filed application, is the outcome of the service."),
+            audience: .family),
         Service(
             code: 6,
             names: LocalizedName(
@@ -63,7 +78,9 @@ public enum ServiceCatalog {
                 ru: "Содействие в получении электронной цифровой подписи",
                 en: "Assistance in obtaining an electronic digital signature (EDS)"),
             recurrence: .once, recurrenceReason: "Issued once per person; a yearly renewal is planned as a new item.",
-            evidence: EvidenceRule(document: .recommended), audience: Audience(scope: .eachMember, minAge: 18)),
+            evidence: EvidenceRule(
+                document: .recommended, reason: "The EDS is issued electronically; there is no paper to photograph."),
+            audience: Audience(scope: .eachMember, minAge: 18)),
         Service(
             code: 7,
             names: LocalizedName(
@@ -71,7 +88,9 @@ public enum ServiceCatalog {
                 ru: "Содействие в регистрации по месту жительства",
                 en: "Assistance with registration at the place of residence"),
             recurrence: .once, recurrenceReason: "One registration at the new address; a later move is a new item.",
-            evidence: EvidenceRule(document: .required), audience: .everyone),
+            evidence: EvidenceRule(
+                document: .required, reason: "The address registration certificate is the outcome of the service."),
+            audience: .everyone),
         Service(
             code: 8,
             names: LocalizedName(
@@ -82,7 +101,8 @@ public enum ServiceCatalog {
                     "Assistance in obtaining military-registration services for persons liable for military service and conscripts"
             ),
             recurrence: .once, recurrenceReason: "A person is put on the military register once.",
-            evidence: EvidenceRule(document: .required),
+            evidence: EvidenceRule(
+                document: .required, reason: "The military registration document is the outcome of the service."),
             audience: Audience(scope: .eachMember, minAge: 17, maxAge: 50, sex: .male)),
         Service(
             code: 9,
@@ -93,7 +113,10 @@ public enum ServiceCatalog {
                     "Assistance with enrolment in primary, basic secondary and general secondary education organisations"
             ),
             recurrence: .once, recurrenceReason: "A child is enrolled once; a change of school is a new item.",
-            evidence: EvidenceRule(document: .required), audience: Audience(scope: .eachMember, minAge: 6, maxAge: 18)),
+            evidence: EvidenceRule(
+                document: .required,
+                reason: "The school's enrolment order or certificate is the outcome of the service."),
+            audience: Audience(scope: .eachMember, minAge: 6, maxAge: 18)),
         Service(
             code: 10,
             names: LocalizedName(
@@ -101,7 +124,9 @@ public enum ServiceCatalog {
                 ru: "Содействие в постановке на учет и приеме детей в дошкольные организации",
                 en: "Assistance with registering and admitting children to preschool organisations"),
             recurrence: .once, recurrenceReason: "A child is registered and admitted once.",
-            evidence: EvidenceRule(document: .required), audience: Audience(scope: .eachMember, minAge: 1, maxAge: 6)),
+            evidence: EvidenceRule(
+                document: .required, reason: "The preschool referral or admission paper is the outcome of the service."),
+            audience: Audience(scope: .eachMember, minAge: 1, maxAge: 6)),
         Service(
             code: 11,
             names: LocalizedName(
@@ -109,7 +134,9 @@ public enum ServiceCatalog {
                 ru: "Прикрепление к медицинской организации, оказывающей первичную медико-санитарную помощь",
                 en: "Registration (attachment) with a medical organisation providing primary health care"),
             recurrence: .once, recurrenceReason: "A person is attached to one primary-care organisation.",
-            evidence: EvidenceRule(document: .required), audience: .everyone),
+            evidence: EvidenceRule(
+                document: .required, reason: "The polyclinic attachment certificate is the outcome of the service."),
+            audience: .everyone),
         Service(
             code: 12,
             names: LocalizedName(
@@ -118,7 +145,10 @@ public enum ServiceCatalog {
                 en: "Receiving state support measures"),
             recurrence: .recurring,
             recurrenceReason: "Several support measures and payments are received at different times.",
-            evidence: EvidenceRule(document: .required), audience: .family),
+            evidence: EvidenceRule(
+                document: .required,
+                reason: "The decision on, or receipt of, the support measure is the outcome of the service."),
+            audience: .family),
         Service(
             code: 13,
             names: LocalizedName(
@@ -126,7 +156,9 @@ public enum ServiceCatalog {
                 ru: "Оказание услуги семье кандаса по подготовке к зиме (приобретение угля)",
                 en: "Service to the kandas family for winter preparation (purchase of coal)"),
             recurrence: .recurring, recurrenceReason: "Coal is bought before each heating season of the five years.",
-            evidence: EvidenceRule(document: .required), audience: .family),
+            evidence: EvidenceRule(
+                document: .required, reason: "The coal purchase receipt is the outcome of the service."),
+            audience: .family),
         Service(
             code: 14,
             names: LocalizedName(
@@ -134,7 +166,10 @@ public enum ServiceCatalog {
                 ru: "Содействие в оказании услуг в рамках гарантированного объема бесплатной медицинской помощи",
                 en: "Assistance in receiving services within the guaranteed volume of free medical care"),
             recurrence: .recurring, recurrenceReason: "Each episode of care is a separate assistance.",
-            evidence: EvidenceRule(document: .recommended), audience: .everyone),
+            evidence: EvidenceRule(
+                document: .recommended,
+                reason: "Medical care is confidential; a paper is shown only when the person agrees."),
+            audience: .everyone),
         Service(
             code: 15,
             names: LocalizedName(
@@ -143,7 +178,9 @@ public enum ServiceCatalog {
                 en: "Registration of persons looking for work (job seekers)"),
             recurrence: .once,
             recurrenceReason: "A job seeker is registered once per plan; a new spell after a job loss is a new item.",
-            evidence: EvidenceRule(document: .required), audience: Audience(scope: .eachMember, minAge: 16, maxAge: 63)),
+            evidence: EvidenceRule(
+                document: .required, reason: "The job-seeker registration record is the outcome of the service."),
+            audience: Audience(scope: .eachMember, minAge: 16, maxAge: 63)),
         Service(
             code: 16,
             names: LocalizedName(
@@ -151,7 +188,9 @@ public enum ServiceCatalog {
                 ru: "Регистрация в информационной системе «Рынок труда»",
                 en: "Registration in the \"Enbek Naryqy\" (\"Labour Market\") information system"),
             recurrence: .once, recurrenceReason: "An account in the system is created once.",
-            evidence: EvidenceRule(document: .recommended),
+            evidence: EvidenceRule(
+                document: .recommended, reason: "The account is created online; a screenshot is enough and is optional."
+            ),
             audience: Audience(scope: .eachMember, minAge: 16, maxAge: 63)),
         Service(
             code: 17,
@@ -161,7 +200,10 @@ public enum ServiceCatalog {
                 en: "Registration of the unemployed"),
             recurrence: .once,
             recurrenceReason: "Registration as unemployed follows one decision (para 18); a new spell is a new item.",
-            evidence: EvidenceRule(document: .required), audience: Audience(scope: .eachMember, minAge: 16, maxAge: 63)),
+            evidence: EvidenceRule(
+                document: .required,
+                reason: "The unemployed-registration decision (para 18) is the outcome of the service."),
+            audience: Audience(scope: .eachMember, minAge: 16, maxAge: 63)),
         Service(
             code: 18,
             names: LocalizedName(
@@ -170,7 +212,9 @@ public enum ServiceCatalog {
                 en: "Issuing a referral for participation in active employment-promotion measures"),
             recurrence: .recurring,
             recurrenceReason: "A person may be referred to several measures (training, subsidised jobs) in turn.",
-            evidence: EvidenceRule(document: .required), audience: Audience(scope: .eachMember, minAge: 16, maxAge: 63)),
+            evidence: EvidenceRule(
+                document: .required, reason: "The referral (жолдама) itself is the outcome of the service."),
+            audience: Audience(scope: .eachMember, minAge: 16, maxAge: 63)),
         Service(
             code: 19,
             names: LocalizedName(
@@ -181,7 +225,10 @@ public enum ServiceCatalog {
                     "Provision of legal assistance (consultations, and help with submitting documents and concluding an employment agreement)"
             ),
             recurrence: .recurring, recurrenceReason: "Consultations are given whenever a legal question arises.",
-            evidence: EvidenceRule(document: .recommended), audience: Audience(scope: .eachMember, minAge: 18)),
+            evidence: EvidenceRule(
+                document: .recommended,
+                reason: "A consultation produces no paper; help with papers may, and is then attached."),
+            audience: Audience(scope: .eachMember, minAge: 18)),
         Service(
             code: 20,
             names: LocalizedName(
@@ -194,7 +241,9 @@ public enum ServiceCatalog {
             ),
             recurrence: .recurring,
             recurrenceReason: "Several courses (language, history, law) are joined at different times.",
-            evidence: EvidenceRule(document: .required), audience: Audience(scope: .eachMember, minAge: 16)),
+            evidence: EvidenceRule(
+                document: .required, reason: "The course enrolment order or certificate is the outcome of the service."),
+            audience: Audience(scope: .eachMember, minAge: 16)),
         Service(
             code: 21,
             names: LocalizedName(
@@ -202,7 +251,9 @@ public enum ServiceCatalog {
                 ru: "Участие в различных культурных мероприятиях (театры, кино, концерты)",
                 en: "Participation in various cultural events (theatres, cinema, concerts)"),
             recurrence: .recurring, recurrenceReason: "Each event attended is a separate activity.",
-            evidence: EvidenceRule(document: .recommended), audience: .everyone),
+            evidence: EvidenceRule(
+                document: .recommended, reason: "Attending an event produces no paper; a ticket may be attached."),
+            audience: .everyone),
         Service(
             code: 22,
             names: LocalizedName(
@@ -210,7 +261,10 @@ public enum ServiceCatalog {
                 ru: "Обеспечение методическими пособиями для самостоятельного изучения обучающих курсов для кандасов",
                 en: "Provision of methodological manuals for self-study of the training courses for kandas"),
             recurrence: .once, recurrenceReason: "A set of manuals is handed over once.",
-            evidence: EvidenceRule(document: .required), audience: Audience(scope: .eachMember, minAge: 16)),
+            evidence: EvidenceRule(
+                document: .required,
+                reason: "The signed hand-over receipt for the manuals is the outcome of the service."),
+            audience: Audience(scope: .eachMember, minAge: 16)),
         Service(
             code: 23,
             names: LocalizedName(
@@ -218,7 +272,10 @@ public enum ServiceCatalog {
                 ru: "Содействие в вопросах приобретения гражданства и подготовки документов",
                 en: "Assistance with acquiring citizenship and preparing the documents"),
             recurrence: .once, recurrenceReason: "Citizenship is acquired once.",
-            evidence: EvidenceRule(document: .required), audience: .everyone),
+            evidence: EvidenceRule(
+                document: .required,
+                reason: "The filed application or the citizenship document is the outcome of the service."),
+            audience: .everyone),
         Service(
             code: 24,
             names: LocalizedName(
@@ -226,7 +283,9 @@ public enum ServiceCatalog {
                 ru: "Содействие в получении услуг по переводу правоустанавливающих документов на казахский язык",
                 en: "Assistance in obtaining services for translating title (right-establishing) documents into Kazakh"),
             recurrence: .recurring, recurrenceReason: "Documents needing translation surface at different times.",
-            evidence: EvidenceRule(document: .required), audience: .everyone),
+            evidence: EvidenceRule(
+                document: .required, reason: "The translated document is the outcome of the service."),
+            audience: .everyone),
         Service(
             code: 25,
             names: LocalizedName(
@@ -234,7 +293,8 @@ public enum ServiceCatalog {
                 ru: "Предоставление информационных и справочных услуг",
                 en: "Provision of information and reference services"),
             recurrence: .recurring, recurrenceReason: "Information is given whenever asked for.",
-            evidence: EvidenceRule(document: .recommended), audience: .family),
+            evidence: EvidenceRule(document: .recommended, reason: "Information given orally produces no paper."),
+            audience: .family),
     ]
 
     /// The service with `code`.

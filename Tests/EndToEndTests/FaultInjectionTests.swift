@@ -92,6 +92,8 @@ import Testing
                 return id + " " + hash
             })
         #expect(serverHashes == localHashes, "server files: \(serverFiles.count), local: \(localHashes.count)")
-        #expect(completions.allSatisfy { $0["completeness"] as? String == "complete" })
+        // Every declared file arrived and was verified (what the evidence is is Rules 2, paras 36-37's business).
+        #expect(
+            completions.allSatisfy { !(($0["evidence_missing"] as? [String]) ?? ["?"]).contains("unverified_files") })
     }
 }

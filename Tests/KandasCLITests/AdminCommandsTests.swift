@@ -177,6 +177,27 @@ import Testing
         #expect(query == ["region_id": region.id.description, "month": "2026-10", "format": "csv"])
     }
 
+    @Test func para39_reportSubmit_sendsTheRequest_andPrintsTheRecordAsJSON() async throws {
+        let server = FakeAdminServer()
+        let region = RegionInfo(id: .random(), code: "KZ-11", kind: .region, nameKk: "А", nameRu: "А", nameEn: "A")
+        await server.route("GET /v1/admin/regions", FakeAdminServer.json(Page(items: [region])))
+        let due = try #require(CalendarDate("2026-11-05"))
+        let record = ReportSubmission(
+            id: .random(), regionID: region.id, month: "2026-10", cutoff: Self.now, format: "csv",
+            sha256: String(repeating: "a", count: 64), size: 10, recipient: "LEB-SPE", submittedBy: .random(),
+            submittedAt: Self.now, due: due, late: false)
+        await server.route("POST /v1/admin/reports/monthly/submissions", FakeAdminServer.json(record, status: 201))
+        let harness = try loggedIn(server)
+        defer { harness.cleanup() }
+        let result = await harness.capture([
+            "admin", "report", "submit", "--region", "KZ-11", "--month", "2026-10", "--recipient", "LEB-SPE", "--json",
+        ])
+        #expect(result.status == 0, "\(result.err)")
+        #expect(result.out.contains("\"sha256\" : \"aaaa"))
+        let body = try #require(await server.requests.last).bodyText
+        #expect(body == #"{"month":"2026-10","recipient":"LEB-SPE","region_id":"\#(region.id.description)"}"#)
+    }
+
     @Test func importWithFailedRows_printsTheRows_andExits1() async throws {
         let server = FakeAdminServer()
         let report = ImportReport(

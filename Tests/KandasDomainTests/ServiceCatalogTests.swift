@@ -56,9 +56,9 @@ func unknownServiceCode_isRejected(code: Int) {
 
 @Test func protocolTable_statesTheSameCatalogue() throws {
     let text = try String(contentsOf: Fixtures.repositoryFile("Protocol/services.md"), encoding: .utf8)
-    // Section 1's table: the only rows with eight cells that start with a number.
+    // Section 1's table: the only rows with nine cells that start with a number.
     let rows = text.components(separatedBy: "\n").filter {
-        $0.range(of: #"^\| [0-9]+ \| "#, options: .regularExpression) != nil && $0.split(separator: "|").count == 8
+        $0.range(of: #"^\| [0-9]+ \| "#, options: .regularExpression) != nil && $0.split(separator: "|").count == 9
     }
     #expect(rows.count == 25)
     for (service, row) in zip(ServiceCatalog.all, rows) {
@@ -68,5 +68,7 @@ func unknownServiceCode_isRejected(code: Int) {
         #expect(cells[4] == service.recurrence.rawValue, "service \(service.code)")
         #expect(cells[5] == service.evidence.document.rawValue, "service \(service.code)")
         #expect(cells[7] == service.recurrenceReason)
+        // Para 36's "relevant" documents: the reason per service is stated, and the same in both places.
+        #expect(cells[8] == service.evidence.documentReason && !cells[8].isEmpty, "service \(service.code)")
     }
 }

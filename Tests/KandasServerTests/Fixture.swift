@@ -71,6 +71,7 @@ final class Fixture: @unchecked Sendable {
         let planDetail = try admin.get("/v1/admin/plans/\(ids["plans"] ?? "")")
         ids["plan-items"] = ((planDetail.object["items"] as? [[String: Any]]) ?? []).first?["id"] as? String
         try collectSyncIDs(device: device["device_id"] as? String ?? "")
+        try collectStayIDs()
     }
 
     /// The pattern with `:id` replaced by the fixture's object of that kind (nil when none is known).

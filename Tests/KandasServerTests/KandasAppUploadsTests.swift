@@ -62,7 +62,8 @@ import Testing
         let detail = try s.base.admin.get("/v1/admin/completions/\(photo.completion)")
         #expect(detail.object["files_declared"] as? Int == 1)
         #expect(detail.object["files_verified"] as? Int == 1)
-        #expect(detail.object["completeness"] as? String == "complete")
+        // Every declared file verified; a photo alone is still incomplete (Rules 2, paras 36-37: video, geolocation).
+        #expect(!((detail.object["evidence_missing"] as? [String]) ?? ["?"]).contains("unverified_files"))
         let receipts = SyncFixture.entities(try s.pull(d).changes, "receipt")
         let receipt = try #require(receipts.last?["data"] as? [String: Any], "\(receipts)")
         #expect(receipt["completion_id"] as? String == photo.completion)
@@ -98,11 +99,11 @@ import Testing
         #expect(wrongSize.body.contains("\"attachment_mismatch\""), "\(wrongSize)")
     }
 
-    @Test func otherDevice_cannotSeeOrWriteAnUpload() throws {
+    @Test func anotherUsersDevice_cannotSeeOrWriteAnUpload() throws {
         let s = try SyncFixture()
         defer { s.server.cleanup() }
         let d = try s.enroll("worker111")
-        let other = try s.enroll("worker111")
+        let other = try s.enroll("worker112")
         let bytes = TusCurl.pdf(8_000)
         let sha = ServerProcessDigest.sha256(bytes)
         let file = SyncFixture.file(kind: "document", type: "application/pdf", size: bytes.count, sha: sha)
@@ -154,7 +155,7 @@ import Testing
         #expect(parts.first == "131072")
         #expect(parts.dropFirst().first == "300000")
         let detail = try s.base.admin.get("/v1/admin/completions/\(completion)")
-        #expect(detail.object["completeness"] as? String == "complete", "\(detail)")
+        #expect(!((detail.object["evidence_missing"] as? [String]) ?? ["?"]).contains("unverified_files"), "\(detail)")
     }
 
     @Test func readyz_isNotReady_whenTheBlobFolderCannotTakeAFile() throws {
@@ -261,7 +262,7 @@ import Testing
         let receipt = try #require(try Self.pulled(s, d, photo.attachment).receipt)
         #expect(receipt["upload_state"] as? String == "verified" && receipt["sha256"] as? String == photo.sha)
         let verified = try s.base.admin.get("/v1/admin/completions/\(photo.completion)")
-        #expect(verified.object["completeness"] as? String == "complete")
+        #expect(!((verified.object["evidence_missing"] as? [String]) ?? ["?"]).contains("unverified_files"))
     }
 
     @Test func magicBytesMismatch_andTermination_reachTheAttachment() throws {

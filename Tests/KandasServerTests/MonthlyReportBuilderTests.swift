@@ -40,26 +40,26 @@ import Testing
         let c = f2.items[0]
         let d = f2.items[1]
         // Counted: inside November 2026 in Kazakhstan time (20:00 UTC on 31 Oct is 01:00 on 1 Nov).
-        try data.complete(
+        try data.completeWithEvidence(
             family: seed.families[0], item: a, worker: f1.worker, performedAt: "2026-10-31T20:00:00.000Z", note: nil,
             location: nil)
         count(a)
-        let approved = try data.complete(
+        let approved = try data.completeWithEvidence(
             family: seed.families[0], item: b, worker: f1.worker, performedAt: "2026-11-10T06:00:00.000Z", note: "ok",
             location: nil)
         try review(approved, "approve")
         count(b)
         // Not counted: 23:00 on 31 October in Kazakhstan time.
-        try data.complete(
+        try data.completeWithEvidence(
             family: seed.families[1], item: c, worker: f2.worker, performedAt: "2026-10-31T18:00:00.000Z", note: nil,
             location: nil)
         // Not counted: rejected.
-        let rejected = try data.complete(
+        let rejected = try data.completeWithEvidence(
             family: seed.families[1], item: d, worker: f2.worker, performedAt: "2026-11-12T06:00:00.000Z", note: nil,
             location: nil)
         try review(rejected, "reject")
         // A second completion of the same item: counted again only if the service recurs (else not primary).
-        try data.complete(
+        try data.completeWithEvidence(
             family: seed.families[0], item: a, worker: f1.worker, performedAt: "2026-11-20T06:00:00.000Z", note: nil,
             location: nil)
         let codeA = a["service_code"] as? Int ?? 1

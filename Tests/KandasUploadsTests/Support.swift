@@ -54,9 +54,13 @@ final class UploadFixture: @unchecked Sendable {
     let seaweed: SeaweedServer?
     let blobs: any BlobStore
 
+    let logger: Logger
+
     init(
-        live: Bool = true, blobs backend: BlobBackend = .file, configure: (inout UploadConfiguration) -> Void = { _ in }
+        live: Bool = true, blobs backend: BlobBackend = .file, logger: Logger = .disabled,
+        configure: (inout UploadConfiguration) -> Void = { _ in }
     ) throws {
+        self.logger = logger
         var migrator = Migrator()
         UploadStore.registerMigrations(in: &migrator)
         pool = try DatabasePool(path: dir.path + "/kandas.sqlite", readers: 2, migrator: migrator)
@@ -73,16 +77,16 @@ final class UploadFixture: @unchecked Sendable {
             blobs = S3BlobStore(client: s3.client(bucket: "evidence"), prefix: "blobs")
         }
         store = try UploadFixture.makeStore(
-            pool: pool, configuration: configuration, clock: clock, verified: verified, blobs: blobs)
+            pool: pool, configuration: configuration, clock: clock, verified: verified, blobs: blobs, logger: logger)
         if live { try startServer() }
     }
 
     static func makeStore(
         pool: DatabasePool, configuration: UploadConfiguration, clock: TestClock, verified: VerifiedLog,
-        blobs: (any BlobStore)? = nil
+        blobs: (any BlobStore)? = nil, logger: Logger = .disabled
     ) throws -> UploadStore {
         try UploadStore(
-            database: pool, configuration: configuration, blobs: blobs, clock: { clock.date }, logger: .disabled,
+            database: pool, configuration: configuration, blobs: blobs, clock: { clock.date }, logger: logger,
             onVerified: { db, file in
                 // Proves the hook runs inside the transaction that marks the upload verified.
                 let state = try db.scalar("SELECT state FROM tus_uploads WHERE upload_id = ?", file.uploadID)
@@ -95,7 +99,7 @@ final class UploadFixture: @unchecked Sendable {
     @discardableResult
     func restartStore() throws -> UploadStore {
         store = try UploadFixture.makeStore(
-            pool: pool, configuration: configuration, clock: clock, verified: verified, blobs: blobs)
+            pool: pool, configuration: configuration, clock: clock, verified: verified, blobs: blobs, logger: logger)
         return store
     }
 

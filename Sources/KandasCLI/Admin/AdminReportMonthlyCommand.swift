@@ -45,18 +45,7 @@ struct AdminReportMonthlyCommand: Command {
 
     func run(_ context: CommandContext) async throws(CLIError) {
         let client = try context.adminClient()
-        let regionID: WireID
-        if let id = WireID(region.lowercased()) {
-            regionID = id
-        } else {
-            let regions = try await client.list("/admin/regions", as: RegionInfo.self)
-            guard let found = regions.first(where: { $0.code.caseInsensitiveCompare(region) == .orderedSame }) else {
-                throw .runtime(
-                    "no region with code '\(region)'", hint: "use the ISO 3166-2:KZ code, e.g. KZ-11, or the region ID",
-                    code: "not_found")
-            }
-            regionID = found.id
-        }
+        let regionID = try await Self.regionID(region, client: client)
         var query = [("region_id", regionID.description), ("month", month), ("format", format)]
         if let cutoff { query.append(("cutoff", cutoff.description)) }
         let response = try await client.send("GET", "/admin/reports/monthly", query: query)
@@ -79,5 +68,17 @@ struct AdminReportMonthlyCommand: Command {
         }
         if let failure { throw .runtime("cannot write \(out): \(failure)", hint: "check the folder and disk space") }
         context.info("Wrote \(Format.bytes(Int64(response.body.count))) to \(out).")
+    }
+
+    /// A region given as its ID or its ISO 3166-2 code (KZ-11).
+    static func regionID(_ region: String, client: AdminClient) async throws(CLIError) -> WireID {
+        if let id = WireID(region.lowercased()) { return id }
+        let regions = try await client.list("/admin/regions", as: RegionInfo.self)
+        guard let found = regions.first(where: { $0.code.caseInsensitiveCompare(region) == .orderedSame }) else {
+            throw .runtime(
+                "no region with code '\(region)'", hint: "use the ISO 3166-2:KZ code, e.g. KZ-11, or the region ID",
+                code: "not_found")
+        }
+        return found.id
     }
 }

@@ -11,6 +11,14 @@ public enum CommandRegistry {
         AdminCodesCreateCommand.self, AdminFamiliesListCommand.self, AdminFamiliesShowCommand.self,
         AdminImportCommand.self, AdminUploadsCommand.self, AdminReviewCommand.self, AdminReportMonthlyCommand.self,
         AdminDevicesListCommand.self, AdminDevicesRevokeCommand.self, AdminDownloadCommand.self,
+        // Rules 1, the Centre stay (Protocol/stay-v1.md).
+        AdminStayCentresCommand.self, AdminStayAddCentreCommand.self, AdminStayDueCommand.self,
+        AdminStayRegisterCommand.self, AdminStayCouponCommand.self, AdminStayConsiderCommand.self,
+        AdminStayApplicationsCommand.self, AdminStayNextCommand.self, AdminStayMoveInCommand.self,
+        AdminStayResidentsCommand.self, AdminStayEndCommand.self, AdminStayVacateCommand.self,
+        AdminStayComplaintCommand.self, AdminStayTerminateCommand.self, AdminStayDecideCommand.self,
+        // Rules 2 round 2 (issue 16).
+        AdminReportSubmitCommand.self, AdminReportSubmissionsCommand.self,
     ]
 
     /// One-line descriptions of the command groups.
@@ -20,7 +28,8 @@ public enum CommandRegistry {
         ["admin", "codes"]: "create enrollment codes for field workers' devices",
         ["admin", "families"]: "list families and show one with its members",
         ["admin", "devices"]: "list and revoke enrolled devices",
-        ["admin", "report"]: "the regulation's reports (Annex 3 monthly report)",
+        ["admin", "report"]: "the regulation's reports (Annex 3 monthly report and its delivery)",
+        ["admin", "stay"]: "the Centre stay (Rules 1): centres, journal, reserve, referrals, residents",
     ]
 
     /// The command at exactly `path`.

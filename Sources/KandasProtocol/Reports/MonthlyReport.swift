@@ -14,11 +14,13 @@ public struct MonthlyReport: Sendable, Codable, Equatable {
     public var inputSHA256: String
     /// Rows ordered by IIN.
     public var rows: [MonthlyReportRow]
+    /// The month's completions the rows do not count, and why (ordered by performed time).
+    public var leftOut: [MonthlyReportLeftOut]
 
     /// Creates a value from its fields.
     public init(
         regionID: WireID, month: String, cutoff: Timestamp, generatedAt: Timestamp, inputSHA256: String,
-        rows: [MonthlyReportRow]
+        rows: [MonthlyReportRow], leftOut: [MonthlyReportLeftOut] = []
     ) {
         self.regionID = regionID
         self.month = month
@@ -26,6 +28,7 @@ public struct MonthlyReport: Sendable, Codable, Equatable {
         self.generatedAt = generatedAt
         self.inputSHA256 = inputSHA256
         self.rows = rows
+        self.leftOut = leftOut
     }
 
     enum CodingKeys: String, CodingKey {
@@ -35,5 +38,6 @@ public struct MonthlyReport: Sendable, Codable, Equatable {
         case generatedAt = "generated_at"
         case inputSHA256 = "input_sha256"
         case rows
+        case leftOut = "left_out"
     }
 }

@@ -42,8 +42,12 @@ public struct Completion: Sendable, Codable, Equatable {
     public var filesDeclared: Int
     /// k: files verified.
     public var filesVerified: Int
-    /// `complete` when k == n.
+    /// `complete` when the service's required evidence is present and every declared file is
+    /// verified (sync-v1 §9.1; Rules 2, paras 36-37); only complete completions count in Annex 3.
     public var completeness: Completeness
+    /// Why it is incomplete: `photo`, `video`, `document`, `geolocation` (required and absent) and
+    /// `unverified_files`; empty when complete.
+    public var evidenceMissing: [String]
     /// Flags for review (sync-v1 §9.1); clients accept unknown flags.
     public var evidenceFlags: [String]
     /// Review state.
@@ -61,7 +65,8 @@ public struct Completion: Sendable, Codable, Equatable {
         deviceID: WireID, userID: WireID, state: CompletionState, rev: Int, primary: Bool, performedAt: Timestamp,
         recordedAt: Timestamp, receivedAt: Timestamp, clockSkewMilliseconds: Int, note: String? = nil,
         location: Geolocation? = nil, files: [EvidenceFile], filesDeclared: Int, filesVerified: Int,
-        completeness: Completeness, evidenceFlags: [String], reviewState: ReviewState, conflictIDs: [WireID],
+        completeness: Completeness, evidenceMissing: [String] = [], evidenceFlags: [String], reviewState: ReviewState,
+        conflictIDs: [WireID],
         createdAt: Timestamp, updatedAt: Timestamp
     ) {
         self.id = id
@@ -85,6 +90,7 @@ public struct Completion: Sendable, Codable, Equatable {
         self.filesDeclared = filesDeclared
         self.filesVerified = filesVerified
         self.completeness = completeness
+        self.evidenceMissing = evidenceMissing
         self.evidenceFlags = evidenceFlags
         self.reviewState = reviewState
         self.conflictIDs = conflictIDs
@@ -114,6 +120,7 @@ public struct Completion: Sendable, Codable, Equatable {
         case filesDeclared = "files_declared"
         case filesVerified = "files_verified"
         case completeness
+        case evidenceMissing = "evidence_missing"
         case evidenceFlags = "evidence_flags"
         case reviewState = "review_state"
         case conflictIDs = "conflict_ids"

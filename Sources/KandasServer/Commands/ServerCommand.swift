@@ -38,6 +38,9 @@ public enum ServerCommand {
             return 64
         }
         let rest = Array(arguments.dropFirst())
+        // The store holds password and token hashes and IINs: every file this process creates (the
+        // store, its -wal and -shm, backups, partial uploads, blobs) is the owner's only.
+        umask(0o077)
         do {
             switch command {
             case "serve":
@@ -55,6 +58,7 @@ public enum ServerCommand {
             case "migrate":
                 let (config, _) = try configure(rest, environment, extra: [])
                 _ = try KandasApp(config: config, logger: logger(config), uploads: false)
+                KandasApp.checkPrivacy(config, logger(config))
                 print("store ready at \(config.databasePath)")
             case "verify":
                 let (config, _) = try configure(rest, environment, extra: [])
@@ -118,6 +122,24 @@ public enum ServerCommand {
         Logger(label: "kandas-server", level: Logger.Level(name: config.logLevel) ?? .info)
     }
 
+    /// The connection caps, timeouts and problem format of the engine, from the settings.
+    static func applyLimits(_ config: ServerConfig, to http: inout HTTPServer.Configuration) {
+        http.maxConnections = config.maxConnections
+        http.maxConnectionsPerAddress = config.maxConnectionsPerAddress
+        http.trustForwardedFor = config.trustProxy
+        // Probes keep an answer when clients have taken every connection (issue 14 finding 2).
+        http.reservedPaths = ["/healthz", "/readyz"]
+        http.timeouts.headerRead = .seconds(config.headerTimeoutSeconds)
+        http.timeouts.idleKeepAlive = .seconds(config.idleTimeoutSeconds)
+        http.timeouts.bodyIdle = .seconds(config.bodyTimeoutSeconds)
+        http.timeouts.minimumBodyBytesPerSecond = config.bodyMinRate
+        // Protocol §16: the head limits /v1/limits publishes are the ones enforced (431).
+        http.headerLimits.maxHeaderBytes = Limits.default.maxHeaderBytes
+        http.headerLimits.maxHeaderCount = Limits.default.maxHeaderCount
+        // Protocol §1.1: the engine's own errors look like every other problem.
+        http.problemTypePrefix = "urn:kandas:problem:"
+    }
+
     /// Opens the store, binds, writes the port file, logs `listening`, and runs until SIGTERM/SIGINT.
     static func serve(_ config: ServerConfig) async throws {
         guard let address = HTTPServer.ListenAddress(config.listen) else {
@@ -131,11 +153,13 @@ public enum ServerCommand {
         }
         SQLiteMemory.softHeapLimit = Int64(config.sqliteHeapLimitMiB) << 20
         let app = try KandasApp(config: config, logger: log)
+        KandasApp.checkPrivacy(config, log)
         var http = HTTPServer.Configuration(listen: [address])
         http.handlerThreads = config.handlerThreads
         // Protocol/README.md: every response carries the protocol version, engine errors included.
         http.responseHeaders = [HeaderName.kandasProtocol: String(ProtocolVersion.current)]
         http.defaultBodyLimit = 1 << 20
+        ServerCommand.applyLimits(config, to: &http)
         let server = HTTPServer(configuration: http, router: app.makeRouter(), hooks: app.makeHooks(), logger: log)
         app.server.set(server)
         do {

@@ -60,6 +60,10 @@ enum CompletionDetailPage {
         }
         let service = (try? ServiceCatalog.service(code: c.serviceCode))?.name(in: ctx.lang) ?? "?"
         let flags = c.evidenceFlags.map { "<span class=\"flag\">\($0)</span>" as HTML }
+        let missing: HTML =
+            c.evidenceMissing.isEmpty
+            ? ""
+            : " <span class=\"flag incomplete\">\(ctx.t(.missingEvidence)): \(c.evidenceMissing.joined(separator: ", "))</span>"
         let notice: HTML =
             ctx.query("reviewed") != nil ? "<p class=\"notice\" id=\"reviewed\">\(ctx.t(.decisionRecorded))</p>" : ""
         let summary: HTML = """
@@ -75,7 +79,7 @@ enum CompletionDetailPage {
             <dt>\(ctx.t(.state))</dt><dd>\(c.state.rawValue) · rev \(c.rev)\(c.primary ? "" : " · not primary")</dd>
             <dt>\(ctx.t(.reviewState))</dt><dd class="state-\(c.reviewState.rawValue)" id="review-state">\
             \(c.reviewState.rawValue)</dd>
-            <dt>\(ctx.t(.completeness))</dt><dd>\(c.completeness.rawValue) (\(c.filesVerified)/\(c.filesDeclared)) \(flags)</dd>
+            <dt>\(ctx.t(.completeness))</dt><dd>\(c.completeness.rawValue) (\(c.filesVerified)/\(c.filesDeclared))\(missing) \(flags)</dd>
             <dt>\(ctx.t(.comment))</dt><dd id="note">\(c.note ?? "—")</dd>
             </dl></div>
             """

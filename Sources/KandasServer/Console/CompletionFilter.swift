@@ -67,8 +67,9 @@ struct CompletionFilter: Equatable {
         try choice("state", ["active", "voided"], column: "c.state")
         switch values["completeness"] {
         case nil: break
-        case "complete": conditions.append("c.files_verified >= c.files_declared")
-        case "incomplete": conditions.append("c.files_verified < c.files_declared")
+        // One definition of complete (Protocol §9.1; Rules 2, paras 36-37): nothing missing.
+        case "complete": conditions.append(CompletionStore.completeSQL)
+        case "incomplete": conditions.append("NOT " + CompletionStore.completeSQL)
         default: throw Self.bad("completeness", "complete|incomplete")
         }
         switch values["has_conflict"] {

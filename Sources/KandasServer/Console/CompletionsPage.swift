@@ -25,12 +25,14 @@ enum CompletionsPage {
         var filesDeclared: Int
         var openConflicts: Int
         var flags: String
+        var missing: String
     }
 
     /// The page query: the filter's arguments, then the rowid bound and the limit.
     static func pageSQL(_ filter: CompletionFilter) -> String {
         "SELECT c.rowid AS rid, c.id, c.service_code, c.performed_at, c.received_at, c.state, c.review_state,"
-            + " c.files_verified, c.files_declared, c.open_conflicts, c.evidence_flags, m.last_name, m.first_name,"
+            + " c.files_verified, c.files_declared, c.open_conflicts, c.evidence_flags, c.evidence_missing,"
+            + " m.last_name, m.first_name,"
             + " m.iin, u.username, f.settlement_name FROM completions c JOIN members m ON m.id = c.member_id"
             + " JOIN users u ON u.id = c.user_id JOIN families f ON f.id = c.family_id"
             + " WHERE \(filter.sql) AND c.rowid < ? ORDER BY c.rowid DESC LIMIT ?"
@@ -50,7 +52,8 @@ enum CompletionsPage {
                 performedAt: try r.int("performed_at"), receivedAt: try r.int("received_at"),
                 state: try r.string("state"), reviewState: try r.string("review_state"),
                 filesVerified: Int(try r.int("files_verified")), filesDeclared: Int(try r.int("files_declared")),
-                openConflicts: Int(try r.int("open_conflicts")), flags: try r.string("evidence_flags"))
+                openConflicts: Int(try r.int("open_conflicts")), flags: try r.string("evidence_flags"),
+                missing: try r.string("evidence_missing"))
         }
         return (mapped, rows.count > limit ? mapped.last?.rowid : nil)
     }
@@ -90,13 +93,19 @@ enum CompletionsPage {
     static func row(_ ctx: ConsoleContext, _ r: Row) -> HTML {
         let service = (try? ServiceCatalog.service(code: r.serviceCode))?.name(in: ctx.lang) ?? "?"
         let flags = (decodeJSON([String].self, r.flags) ?? []).map { "<span class=\"flag\">\($0)</span>" as HTML }
+        // Incomplete work is shown with what is missing (Rules 2, paras 36-37), never hidden.
+        let missingList = decodeJSON([String].self, r.missing) ?? []
+        let missing: HTML =
+            missingList.isEmpty
+            ? ""
+            : " <span class=\"flag incomplete\">\(ctx.t(.incomplete)): \(missingList.joined(separator: ", "))</span>"
         let conflict: HTML = r.openConflicts > 0 ? "<span class=\"flag\">\(ctx.t(.conflict))</span>" : ""
         let voided: HTML = r.state == "voided" ? "<span class=\"flag\">voided</span>" : ""
         return """
             <tr><td>\(ConsoleLayout.time(r.receivedAt))</td><td>\(ConsoleLayout.time(r.performedAt))</td>\
             <td><span class="muted">\(r.serviceCode).</span> \(service)</td><td>\(r.memberName)</td>\
             <td><code>\(r.iin)</code></td><td>\(r.worker)</td><td>\(r.settlement)</td>\
-            <td class="num">\(r.filesVerified)/\(r.filesDeclared)</td>\
+            <td class="num">\(r.filesVerified)/\(r.filesDeclared)\(missing)</td>\
             <td class="state-\(r.reviewState)">\(r.reviewState) \(conflict)\(voided)\(flags)</td>\
             <td><a class="open" href="/console/completions/\(r.id)">\(ctx.t(.open))</a></td></tr>
             """

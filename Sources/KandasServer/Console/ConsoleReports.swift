@@ -34,7 +34,8 @@ enum ConsoleReports {
             <label>\(ctx.t(.month)) <input name="month" value="\(month)" pattern="[0-9]{4}-[0-9]{2}"></label>
             <label>\(ctx.t(.cutoff)) <input name="cutoff" placeholder="2026-11-05T00:00:00Z"></label>
             <button type="submit">\(ctx.t(.open))</button></form>
-            <p class="muted">\(ctx.t(.due)): \(Deadlines.monthlyReportDue(year: t.year, month: t.month).description)</p>
+            <p class="muted" id="form-due">\(ctx.t(.reportDue)) (\(month)): \(Deadlines.monthlyReportDue(year: previous.year, month: previous.month).description)</p>
+            \(try overdueSection(ctx))
             <h2><a href="/console/reports/monitoring">\(ctx.t(.monitoring))</a></h2>
             <h2><a href="/console/reports/quality">\(ctx.t(.quality))</a></h2>
             <h2>\(ctx.t(.exports))</h2>
@@ -63,9 +64,109 @@ enum ConsoleReports {
             <p class="muted">\(MonthlyReportLayout.title(ctx.lang)) · \(ctx.t(.month)) \(report.month) · \
             \(ctx.t(.cutoff)) \(report.cutoff.description) · sha256 <code>\(report.inputSHA256)</code></p>
             <p><a id="csv" href="\(csvLink)">\(ctx.t(.download)) CSV</a></p>
+            <p class="muted" id="month-due">\(ctx.t(.reportDue)): \(Deadlines.monthlyReportDue(year: b.year, month: b.month).description)</p>
             \(table(report.rows, lang: ctx.lang))
+            \(leftOutTable(ctx, report.leftOut))
+            \(try submissionSection(ctx, b, report))
             """
         return ctx.page(ctx.t(.monthlyReport), body)
+    }
+
+    /// Para 39 delivery on the report page: the month's recorded submissions and, for those who
+    /// may record one, a form that hashes exactly this report (same cut-off).
+    static func submissionSection(
+        _ ctx: ConsoleContext, _ b: MonthlyReportBuilder, _ report: MonthlyReport
+    ) throws -> HTML {
+        let list = try ctx.read { db in
+            try ReportStore.submissions(db, for: ctx.actor, regionID: b.regionID, month: report.month)
+        }
+        let rows = list.map { s -> HTML in
+            let late: HTML = s.late ? " <span class=\"flag\">late</span>" : ""
+            return """
+                <tr><td>\(ConsoleLayout.time(s.submittedAt.millisecondsSince1970))\(late)</td><td>\(s.recipient)</td>\
+                <td>\(s.format)</td><td><code>\(s.sha256)</code></td><td>\(s.cutoff.description)</td></tr>
+                """
+        }
+        var form: HTML = ""
+        if ctx.actor.role == .regionAdmin || ctx.actor.role == .nationalAdmin {
+            form = """
+                <form method="post" action="/console/reports/monthly/submit" id="submit-form">
+                <input type="hidden" name="csrf" value="\(ctx.csrf)">
+                <input type="hidden" name="region_id" value="\(b.regionID)">
+                <input type="hidden" name="month" value="\(report.month)">
+                <input type="hidden" name="cutoff" value="\(report.cutoff.description)">
+                <label>\(ctx.t(.submittedTo)) <input name="recipient" size="50" maxlength="300" required></label>
+                <label>\(ctx.t(.kind)) <select name="format"><option>csv</option><option>json</option><option>html</option></select></label>
+                <button type="submit">\(ctx.t(.recordSubmission))</button></form>
+                """
+        }
+        let empty: HTML = list.isEmpty ? "<p class=\"muted\" id=\"not-submitted\">\(ctx.t(.notSubmitted))</p>" : ""
+        return """
+            <h2 id="submissions">\(ctx.t(.submission))</h2>\(empty)
+            <table id="submissions-table"><thead><tr><th>\(ctx.t(.submittedAt))</th><th>\(ctx.t(.submittedTo))</th>\
+            <th>\(ctx.t(.kind))</th><th>sha256</th><th>\(ctx.t(.cutoff))</th></tr></thead><tbody>\(rows)</tbody></table>
+            \(form)
+            """
+    }
+
+    /// `POST /console/reports/monthly/submit`: records the submission (``ReportSubmissionHandlers/record``).
+    static func submit(_ ctx: ConsoleContext) throws -> HTTPResponse {
+        let region = ctx.form["region_id"] ?? ""
+        let month = ctx.form["month"] ?? ""
+        let cutoff = ctx.form["cutoff"]
+        let submission = try ctx.write { db in
+            let s = try ReportSubmissionHandlers.record(
+                db, regionID: region, month: month, cutoff: cutoff, format: ctx.form["format"],
+                recipient: ctx.form["recipient"] ?? "", for: ctx.actor, now: ctx.now)
+            try ctx.audit(db, "report.submit", entityType: "report_submission", entityID: s.id.description)
+            return s
+        }
+        return ctx.redirect(
+            ctx.link(
+                "/console/reports/monthly",
+                [("region_id", region), ("month", submission.month), ("cutoff", submission.cutoff.description)])
+                + "#submissions")
+    }
+
+    /// Reports past their due date with no submission (para 39), on the reports index.
+    static func overdueSection(_ ctx: ConsoleContext) throws -> HTML {
+        let (list, names) = try ctx.read { db in
+            (try ReportStore.overdue(db, for: ctx.actor, today: today(ctx.now)), try ReportStore.regionNames(db))
+        }
+        guard !list.isEmpty else { return "" }
+        let rows = list.map { o -> HTML in
+            let link = ctx.link(
+                "/console/reports/monthly", [("region_id", o.regionID.description), ("month", o.month)])
+            return """
+                <tr><td>\(names[o.regionID.description]?(ctx.lang) ?? o.regionID.description)</td>\
+                <td><a href="\(link)">\(o.month)</a></td><td>\(o.due.description)</td></tr>
+                """
+        }
+        return """
+            <h3 id="overdue-reports">\(ctx.t(.overdueReports)) (\(list.count))</h3>
+            <table id="overdue-table"><thead><tr><th>\(ctx.t(.region))</th><th>\(ctx.t(.month))</th>\
+            <th>\(ctx.t(.reportDue))</th></tr></thead><tbody>\(rows)</tbody></table>
+            """
+    }
+
+    /// The month's completions the report does not count, and why (Rules 2, paras 36-37, 39):
+    /// nothing done in the month is hidden from whoever reads the report.
+    static func leftOutTable(_ ctx: ConsoleContext, _ list: [MonthlyReportLeftOut]) -> HTML {
+        let rows = list.map { l -> HTML in
+            let missing: HTML =
+                l.missing.isEmpty ? "" : " (\(ctx.t(.missingEvidence)): \(l.missing.joined(separator: ", ")))"
+            return """
+                <tr><td><a href="/console/completions/\(l.completionID.description)">\(String(l.completionID.description.prefix(8)))</a></td>\
+                <td><code>\(l.memberIIN)</code></td><td class="num">\(l.serviceCode)</td>\
+                <td>\(l.performedAt.description)</td><td>\(l.reasons.joined(separator: ", "))\(missing)</td></tr>
+                """
+        }
+        let empty: HTML = list.isEmpty ? "<p class=\"muted\">\(ctx.t(.noResults))</p>" : ""
+        return """
+            <h2 id="left-out">\(ctx.t(.leftOut)) (\(list.count))</h2>\(empty)
+            <table id="left-out-table"><thead><tr><th>ID</th><th>\(ctx.t(.memberIIN))</th><th>\(ctx.t(.service))</th>\
+            <th>\(ctx.t(.performedAt))</th><th>\(ctx.t(.leftOutReason))</th></tr></thead><tbody>\(rows)</tbody></table>
+            """
     }
 
     /// The report table: Annex 3 headers (Kazakh verbatim, with the page language's name under them).

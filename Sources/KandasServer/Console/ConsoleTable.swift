@@ -34,6 +34,8 @@ enum ConsoleTable {
         ConsoleRoute(.get, "/console/reports/monthly.csv", .staff(readers), ConsoleReports.monthlyCSV),
         ConsoleRoute(.get, "/console/reports/monitoring", .staff(readers), ConsoleReports.monitoring),
         ConsoleRoute(.get, "/console/reports/quality", .staff(readers), ConsoleReports.quality),
+        // Rules 2 round 2 (issue 16).
+        ConsoleRoute(.post, "/console/reports/monthly/submit", .staff(.centreManagers), ConsoleReports.submit),
         ConsoleRoute(.get, "/console/exports/completions.csv", .staff(readers), ConsoleExports.csv),
         ConsoleRoute(.get, "/console/exports/completions.geojson", .staff(readers), ConsoleExports.geojson),
     ]

@@ -14,10 +14,14 @@ enum ConsoleText: String, CaseIterable {
     case farFromSettlement, mapLink, hashes, capture, history, review, approve, hasIssues, reject, comment
     case submit, lastContact, queueDepth, appVersion, status, revoke, reason, issueCode, code, expires
     case members, items, dueDate, evidence, plan, month, cutoff, download, schedule, period, cadence, due
-    case criterion, score, total, band, sourceInconsistency, forbidden, notFound, csrfFailed, any
+    case criterion, score, total, band, sourceInconsistency, forbidden, notFound, csrfFailed, tooManyLogins, any
     case decisionRecorded, resolve, keepDisplayed, voidCompletion, chooseEvent, versions, kind, severity
     case user, enrolledCode, settlement, quotaDate, open, all, yes, no, auditLog, back, language
     case name, birthDate, relation, address, year, publishDue, published
+    // Rules 2 round 2 (issue 16).
+    case incomplete, incompleteCompletions, missingEvidence, leftOut, leftOutReason, submission, submittedAt,
+        submittedBy, submittedTo
+    case recordSubmission, overdueReports, provisional, reportDue, notSubmitted
 
     /// The label in `language`.
     func callAsFunction(_ language: Language) -> String { names(language) }
@@ -125,6 +129,11 @@ enum ConsoleText: String, CaseIterable {
             "Форма ескірген; бетті қайта ашыңыз", "Форма устарела; откройте страницу заново",
             "The form expired; open the page again"
         ),
+        .tooManyLogins: (
+            "Кіру әрекеттері тым көп; {minutes} минуттан кейін қайталаңыз",
+            "Слишком много попыток входа; повторите через {minutes} мин.",
+            "Too many failed sign-in attempts; try again in {minutes} min"
+        ),
         .any: ("Барлығы", "Все", "Any"),
         .decisionRecorded: ("Шешім сақталды", "Решение сохранено", "Decision recorded"),
         .resolve: ("Шешу", "Разрешить", "Resolve"),
@@ -155,5 +164,22 @@ enum ConsoleText: String, CaseIterable {
         .year: ("Жыл", "Год", "Year"),
         .publishDue: ("Жариялау мерзімі", "Опубликовать до", "Publish by"),
         .published: ("Жарияланды", "Опубликован", "Published"),
+        .incomplete: ("толық емес", "неполное", "incomplete"),
+        .incompleteCompletions: ("Толық емес орындалғандар", "Неполные выполнения", "Incomplete completions"),
+        .missingEvidence: ("жетіспейді", "не хватает", "missing"),
+        .leftOut: (
+            "Есепке кірмеген орындалған жұмыстар", "Выполнения, не вошедшие в отчёт",
+            "Completions left out of the report"
+        ),
+        .leftOutReason: ("Себебі", "Причина", "Why"),
+        .submission: ("Есепті тапсыру", "Сдача отчёта", "Report submission"),
+        .submittedAt: ("Тапсырылған уақыты", "Сдан", "Submitted at"),
+        .submittedBy: ("Тапсырған", "Сдал", "Submitted by"),
+        .submittedTo: ("Кімге", "Кому", "Submitted to"),
+        .recordSubmission: ("Тапсыруды тіркеу", "Зарегистрировать сдачу", "Record the submission"),
+        .overdueReports: ("Мерзімі өткен есептер", "Просроченные отчёты", "Overdue reports"),
+        .provisional: ("алдын ала", "предварительно", "provisional"),
+        .reportDue: ("Тапсыру мерзімі", "Срок сдачи", "Due"),
+        .notSubmitted: ("тапсырылмаған", "не сдан", "not submitted"),
     ]
 }

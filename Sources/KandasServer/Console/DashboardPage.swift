@@ -15,6 +15,8 @@ enum DashboardPage {
         var overdueItems = 0
         var latePlans = 0
         var silentDevices = 0
+        var incompleteCompletions = 0
+        var overdueReports = 0
     }
 
     static func counts(_ db: Connection, for p: Principal, now: Int64, silentDays: Int) throws -> Counts {
@@ -44,6 +46,8 @@ enum DashboardPage {
             "SELECT count(*) FROM plans p JOIN families f ON f.id = p.family_id"
                 + " WHERE p.publication_late = 1 AND \(fam.sql)", fam.args)
         c.silentDevices = try silentDevices(db, for: p, now: now, days: silentDays).count
+        c.incompleteCompletions = try ReportStore.incompleteCount(db, for: p)
+        c.overdueReports = try ReportStore.overdue(db, for: p, today: LocalDate(dayNumber: Int(localDay))).count
         return c
     }
 
@@ -83,6 +87,8 @@ enum DashboardPage {
             \(card(.overdueItems, c.overdueItems, "/console/families", alert: true))
             \(card(.lateplans, c.latePlans, "/console/families", alert: true))
             \(card(.silentDevices, c.silentDevices, "/console/devices", alert: true))
+            \(card(.incompleteCompletions, c.incompleteCompletions, "/console/completions?completeness=incomplete", alert: true))
+            \(card(.overdueReports, c.overdueReports, "/console/reports#overdue-reports", alert: true))
             </div>
             """
         let rows = try silent.map { row -> HTML in

@@ -22,7 +22,7 @@ enum CompletionExport {
     static let select =
         "SELECT c.rowid AS rid, c.id, c.received_at, c.performed_at, c.service_code, c.region_id, c.career_centre_id,"
         + " c.family_id, c.item_id, m.iin, c.user_id, c.state, c.is_primary, c.review_state, c.files_verified,"
-        + " c.files_declared, c.location, c.evidence_flags FROM completions c JOIN members m ON m.id = c.member_id"
+        + " c.files_declared, c.location, c.evidence_flags, c.evidence_missing FROM completions c JOIN members m ON m.id = c.member_id"
 
     /// Calls `body` for every matching row, batch by batch.
     static func forEach(_ pool: DatabasePool, _ filter: CompletionFilter, _ body: (Row) throws -> Void) throws {
@@ -101,7 +101,7 @@ enum CompletionExport {
                         performedAt: Timestamp(millisecondsSince1970: try r.int("performed_at")),
                         accuracyMeters: g.accuracyMeters,
                         reviewState: ReviewState(rawValue: try r.string("review_state")) ?? .pending,
-                        completeness: verified >= declared ? .complete : .incomplete, filesVerified: verified,
+                        completeness: try CompletionStore.completeness(r), filesVerified: verified,
                         filesDeclared: declared))
                 try writer.write((first ? "" : ",") + String(decoding: try JSONCoding.encode(feature), as: UTF8.self))
                 first = false

@@ -9,7 +9,8 @@ import SQLiteKit
 ///
 /// Rows: every member of the region's families whose plan was published before the cut-off,
 /// ordered by IIN. A cell (service `n`, column `n + 2`) counts the member's completions of that
-/// service that are primary, active, not rejected (the latest approve / has_issues / reject
+/// service that are complete (Rules 2, paras 36-37: required evidence present, every declared file
+/// verified before the cut-off), primary, active, not rejected (the latest approve / has_issues / reject
 /// decision made before the cut-off is not `reject`), performed in the month in Kazakhstan time
 /// (UTC+5) and received before the cut-off. Everything is read as of the cut-off except a
 /// completion's `state` and `primary` flag, which are its current fold: a void or a conflict
@@ -61,11 +62,11 @@ struct MonthlyReportBuilder {
             "SELECT c.member_id, c.service_code, count(*) AS n FROM completions c WHERE c.region_id = ?"
                 + (centreID == nil ? "" : " AND c.career_centre_id = ?")
                 + " AND c.state = 'active' AND c.is_primary = 1 AND c.performed_at >= ? AND c.performed_at < ?"
-                + " AND c.received_at < ? AND coalesce((SELECT r.decision FROM reviews r WHERE r.completion_id = c.id"
+                + " AND c.received_at < ? AND \(ReportStore.completeAsOfSQL) AND coalesce((SELECT r.decision FROM reviews r WHERE r.completion_id = c.id"
                 + " AND r.decision <> 'comment' AND r.created_at < ? ORDER BY r.created_at DESC, r.rowid DESC LIMIT 1),"
                 + " 'pending') <> 'reject' GROUP BY c.member_id, c.service_code",
             values: [.text(regionID)] + centreArgs + [
-                .integer(start), .integer(end), .integer(cutoff), .integer(cutoff),
+                .integer(start), .integer(end), .integer(cutoff), .integer(cutoff), .integer(cutoff),
             ])
         for row in counted {
             let code = Int(try row.int("service_code"))
@@ -119,7 +120,7 @@ struct MonthlyReportBuilder {
         let cut = Timestamp(millisecondsSince1970: cutoff)
         return MonthlyReport(
             regionID: WireID(regionID) ?? WireID.random(), month: monthText, cutoff: cut, generatedAt: cut,
-            inputSHA256: Self.inputSHA256(rows), rows: rows)
+            inputSHA256: Self.inputSHA256(rows), rows: rows, leftOut: try ReportStore.leftOut(db, self))
     }
 
     /// CSV: UTF-8 with a BOM (so Excel keeps Cyrillic), CRLF, the Annex 3 Kazakh headers, zero cells empty.

@@ -19,15 +19,29 @@ enum ReportHandlers {
         switch format {
         case "csv":
             return ConsoleReports.csvResponse(
-                MonthlyReportBuilder.csv(report.rows), name: "annex3-\(builder.monthText).csv")
+                try rendered(report, format: format), name: "annex3-\(builder.monthText).csv")
         case "html":
-            let html: HTML = """
-                <!DOCTYPE html><html lang="kk"><head><meta charset="utf-8"><title>\(report.month)</title></head>
-                <body>\(ConsoleReports.table(report.rows, lang: .kk))</body></html>
-                """
-            return ConsoleLayout.response(html)
+            return ConsoleLayout.response(html(report))
         default:
             return try ctx.json(report)
+        }
+    }
+
+    /// The HTML form of a report (the Annex 3 table alone).
+    static func html(_ report: MonthlyReport) -> HTML {
+        """
+        <!DOCTYPE html><html lang="kk"><head><meta charset="utf-8"><title>\(report.month)</title></head>
+        <body>\(ConsoleReports.table(report.rows, lang: .kk))</body></html>
+        """
+    }
+
+    /// The exact bytes this endpoint serves for `report` in `format` (`csv`, `json`, `html`): what a
+    /// submission hashes (Rules 2, para 39).
+    static func rendered(_ report: MonthlyReport, format: String) throws -> [UInt8] {
+        switch format {
+        case "csv": return MonthlyReportBuilder.csv(report.rows)
+        case "html": return Array(html(report).rendered.utf8)
+        default: return [UInt8](try JSONCoding.encode(report))
         }
     }
 

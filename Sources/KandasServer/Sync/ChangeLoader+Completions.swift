@@ -43,7 +43,8 @@ extension ChangeLoader {
     func receipts(_ list: String) throws -> [String: Receipt] {
         let files = try filesByCompletion(list)
         return try keyed(
-            "SELECT id, rev, files_declared, files_verified FROM completions WHERE id IN \(Self.idList)", list
+            "SELECT id, rev, files_declared, files_verified, evidence_missing FROM completions WHERE id IN"
+                + " \(Self.idList)", list
         ) { try AttachmentStore.receipt($0, files: files[try $0.string("id")] ?? [], now: now) }
     }
 

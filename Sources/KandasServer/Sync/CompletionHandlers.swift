@@ -11,7 +11,7 @@ enum CompletionHandlers {
     /// Scope over a table that carries `region_id` and `career_centre_id` columns (alias `alias`).
     static func scope(_ p: Principal, alias: String) -> Scope {
         switch p.role {
-        case .fieldWorker:
+        case .fieldWorker, .migrationOfficer, .aicStaff:
             return .nothing
         case .centreSupervisor:
             return Scope(sql: "\(alias).career_centre_id = ?", args: [.text(p.careerCentreID ?? "")])

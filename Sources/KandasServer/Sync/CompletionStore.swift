@@ -9,7 +9,7 @@ enum CompletionStore {
     static let columns =
         "c.rowid AS _rowid, c.id, c.item_id, c.plan_id, c.family_id, c.member_id, c.service_code, c.device_id,"
         + " c.user_id, c.state, c.rev, c.is_primary, c.performed_at, c.recorded_at, c.received_at, c.clock_skew_ms,"
-        + " c.note, c.location, c.files_declared, c.files_verified, c.evidence_flags, c.review_state, c.created_at,"
+        + " c.note, c.location, c.files_declared, c.files_verified, c.evidence_flags, c.evidence_missing, c.review_state, c.created_at,"
         + " c.updated_at"
 
     /// A completion by ID with no scope check (sync paths check the item's scope first).
@@ -55,22 +55,38 @@ enum CompletionStore {
             recordedAt: try time(row, "recorded_at"), receivedAt: try time(row, "received_at"),
             clockSkewMilliseconds: Int(try row.int("clock_skew_ms")), note: row.optionalString("note"),
             location: row.optionalString("location").flatMap { decodeJSON(Geolocation.self, $0) }, files: files,
-            filesDeclared: declared, filesVerified: verified,
-            completeness: verified >= declared ? .complete : .incomplete,
+            filesDeclared: declared, filesVerified: verified, completeness: try completeness(row),
+            evidenceMissing: try missing(row),
             evidenceFlags: decodeJSON([String].self, try row.string("evidence_flags")) ?? [],
             reviewState: ReviewState(rawValue: try row.string("review_state")) ?? .pending, conflictIDs: conflictIDs,
             createdAt: try time(row, "created_at"), updatedAt: try time(row, "updated_at"))
     }
 
+    /// The one definition of complete (services.md §1.2, sync-v1 §9.1), read from the stored
+    /// `evidence_missing` column: complete when nothing is missing.
+    static func completeness(_ row: Row) throws -> Completeness {
+        try row.string("evidence_missing") == "[]" ? .complete : .incomplete
+    }
+
+    /// What keeps a completion from counting (`evidence_missing`), in wire spelling.
+    static func missing(_ row: Row) throws -> [String] {
+        decodeJSON([String].self, try row.string("evidence_missing")) ?? []
+    }
+
+    /// The SQL condition "complete" on a `completions` row aliased `c` (the same definition).
+    static let completeSQL = "c.evidence_missing = '[]'"
+
     static func time(_ row: Row, _ column: String) throws -> Timestamp {
         Timestamp(millisecondsSince1970: try row.int(column))
     }
 
-    /// Recomputes the evidence flags of a completion (Protocol §9.1): flagged for review, never refused.
+    /// Recomputes the evidence flags (for review, never a refusal) and what keeps the completion
+    /// from being complete (Protocol §9.1; Rules 2, paras 36-37).
     static func refreshFlags(_ db: Connection, id: String) throws {
         guard
             let row = try db.queryOne(
                 "SELECT c.service_code, c.location, c.performed_at, c.recorded_at, c.clock_skew_ms,"
+                    + " c.files_declared, c.files_verified,"
                     + " f.settlement_latitude, f.settlement_longitude FROM completions c"
                     + " JOIN families f ON f.id = c.family_id WHERE c.id = ?", id)
         else { return }
@@ -81,12 +97,39 @@ enum CompletionStore {
         let settlement: (Double, Double)? =
             row["settlement_latitude"].isNull || row["settlement_longitude"].isNull
             ? nil : (try row.double("settlement_latitude"), try row.double("settlement_longitude"))
+        let location = row.optionalString("location").flatMap { decodeJSON(Geolocation.self, $0) }
+        let code = Int(try row.int("service_code"))
         let flags = evidenceFlags(
-            serviceCode: Int(try row.int("service_code")),
-            location: row.optionalString("location").flatMap { decodeJSON(Geolocation.self, $0) }, kinds: kinds,
-            settlement: settlement, skewMilliseconds: try row.int("clock_skew_ms"),
-            performedAt: try row.int("performed_at"), recordedAt: try row.int("recorded_at"))
-        _ = try db.run("UPDATE completions SET evidence_flags = ? WHERE id = ?", flagsText(flags), id)
+            serviceCode: code, location: location, kinds: kinds, settlement: settlement,
+            skewMilliseconds: try row.int("clock_skew_ms"), performedAt: try row.int("performed_at"),
+            recordedAt: try row.int("recorded_at"))
+        let missing = evidenceMissing(
+            serviceCode: code, location: location, kinds: kinds, declared: Int(try row.int("files_declared")),
+            verified: Int(try row.int("files_verified")))
+        _ = try db.run(
+            "UPDATE completions SET evidence_flags = ?, evidence_missing = ? WHERE id = ?", flagsText(flags),
+            flagsText(missing), id)
+    }
+
+    /// The evidence kinds present on a completion: a file of the kind declared, or its location.
+    static func present(location: Geolocation?, kinds: Set<String>) -> Set<EvidenceRule.Kind> {
+        var present: Set<EvidenceRule.Kind> = []
+        if kinds.contains("photo") { present.insert(.photo) }
+        if kinds.contains("video") { present.insert(.video) }
+        if kinds.contains("document") { present.insert(.document) }
+        if location != nil { present.insert(.geolocation) }
+        return present
+    }
+
+    /// What keeps a completion from being complete (`evidence_missing`, Protocol §9.1): the
+    /// service's required kinds not present, then `unverified_files`. An unknown service code
+    /// (never accepted by push) requires photo, video and geolocation.
+    static func evidenceMissing(
+        serviceCode: Int, location: Geolocation?, kinds: Set<String>, declared: Int, verified: Int
+    ) -> [String] {
+        let rule = (try? ServiceCatalog.service(code: serviceCode))?.evidence ?? EvidenceRule(document: .recommended)
+        return rule.incompleteReasons(
+            present: present(location: location, kinds: kinds), filesDeclared: declared, filesVerified: verified)
     }
 
     /// The evidence flags of a completion from its values (Protocol §9.1), with no store access.
@@ -94,11 +137,7 @@ enum CompletionStore {
         serviceCode: Int, location: Geolocation?, kinds: Set<String>, settlement: (Double, Double)?,
         skewMilliseconds: Int64, performedAt: Int64, recordedAt: Int64
     ) -> [String] {
-        var present: Set<EvidenceRule.Kind> = []
-        if kinds.contains("photo") { present.insert(.photo) }
-        if kinds.contains("video") { present.insert(.video) }
-        if kinds.contains("document") { present.insert(.document) }
-        if location != nil { present.insert(.geolocation) }
+        let present = present(location: location, kinds: kinds)
         var flags: [String] = []
         if let service = try? ServiceCatalog.service(code: serviceCode) {
             for kind in service.evidence.missing(from: present) {
@@ -162,15 +201,20 @@ enum CompletionStore {
     /// - Parameter delta: for a recurring service, the change in active completions this event made
     ///   (+1 complete, -1 void), so a push does not recount an item's whole history (a recurring item
     ///   may collect thousands of completions); nil recounts (resolutions).
+    /// - Parameter primaryCurrent: a once-only item only gained a non-primary duplicate (its primary
+    ///   and count stay), so its completions are not scanned: a push of the thousandth duplicate
+    ///   costs what the second did.
     static func refreshItem(
         _ db: Connection, itemID: String, now: Int64, delta: Int? = nil, known: ItemState? = nil,
-        feedSince: Int64? = nil
+        primaryCurrent: Bool = false, feedSince: Int64? = nil
     ) throws {
         guard let item = try known ?? ItemState.load(db, itemID: itemID) else { return }
         let familyID = item.familyID
         let once = (try? ServiceCatalog.service(code: item.serviceCode))?.recurrence == .once
         let count: Int
-        if once {
+        if once && primaryCurrent {
+            count = 1
+        } else if once {
             let first = try db.queryOne(
                 "SELECT id FROM completions WHERE item_id = ? AND state = 'active' ORDER BY event_seq LIMIT 1", itemID)?
                 .optionalString("id")

@@ -1,0 +1,14 @@
+import HTTPServer
+import KandasProtocol
+
+/// Rules 2, round 2 (issue 16): report delivery, monitoring, evaluations, consent, road maps and the
+/// digital-card forwarding queue. Kept in its own list so parallel work on the table merges cleanly.
+extension EndpointTable {
+    static let rules2: [Endpoint] = [
+        Endpoint(
+            .post, admin + "/reports/monthly/submissions", .staff(roles: .centreManagers), writes: true,
+            ReportSubmissionHandlers.submit),
+        Endpoint(.get, admin + "/reports/monthly/submissions", .staff(roles: .readers), ReportSubmissionHandlers.list),
+        Endpoint(.get, admin + "/reports/monthly/overdue", .staff(roles: .readers), ReportSubmissionHandlers.overdue),
+    ]
+}
