@@ -251,3 +251,16 @@ func wireID(row text: String) throws -> WireID {
     guard let id = WireID(text) else { throw ServerError(.internalError, "stored ID is not a UUID") }
     return id
 }
+
+extension AttachmentStore {
+    /// The size of every verified blob by content address (identical files are stored once),
+    /// read on a read-only connection of its own (`verify` runs beside a serving process).
+    static func verifiedBlobs(databasePath: String) throws -> [String: Int64] {
+        var expected: [String: Int64] = [:]
+        let db = try Connection(path: databasePath, options: .init(readOnly: true, journalMode: nil))
+        for row in try db.query("SELECT DISTINCT sha256, size FROM attachments WHERE state = 'verified'") {
+            expected[try row.string("sha256")] = try row.int("size")
+        }
+        return expected
+    }
+}

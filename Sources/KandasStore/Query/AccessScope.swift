@@ -44,6 +44,9 @@ public struct AccessScope: Sendable, Equatable {
             return ScopeCondition("\(f).region_id = ?", [.text(regionID)])
         case .nationalAdmin:
             return .everything
+        case .migrationOfficer, .aicStaff:
+            // Rules 1 roles reach families only through the Centre stay (StayStore's scope).
+            return .nothing
         }
     }
 
@@ -59,6 +62,8 @@ public struct AccessScope: Sendable, Equatable {
             return ScopeCondition("\(region) = ?", [.text(regionID)])
         case .nationalAdmin:
             return .everything
+        case .migrationOfficer, .aicStaff:
+            return .nothing
         }
     }
 
@@ -68,7 +73,7 @@ public struct AccessScope: Sendable, Equatable {
     public func records(alias: String) -> ScopeCondition {
         guard case .principal(let role, _, let regionID, let centreID) = kind else { return .everything }
         switch role {
-        case .fieldWorker:
+        case .fieldWorker, .migrationOfficer, .aicStaff:
             return .nothing
         case .centreSupervisor:
             return ScopeCondition("\(alias).career_centre_id = ?", [.text(centreID ?? "")])
@@ -88,6 +93,7 @@ public struct AccessScope: Sendable, Equatable {
         case .regionAdmin: return regionID == ownRegion
         case .auditor: return ownRegion == nil || regionID == ownRegion
         case .nationalAdmin: return true
+        case .migrationOfficer, .aicStaff: return false
         }
     }
 }
