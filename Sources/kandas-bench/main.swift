@@ -15,6 +15,7 @@ let benchmarks: [Benchmark] = [
         rawRun: runHTTPBenchmark),
     UploadBenchmark.benchmark,
     S3UploadBenchmark.benchmark,
+    FuzzBenchmark.benchmark,
 ]
 
 exit(BenchmarkRunner.main(arguments: Array(CommandLine.arguments.dropFirst()), benchmarks: benchmarks))

@@ -108,7 +108,7 @@ import Testing
             document.querySelector('form.login').submit();
             """)
         #expect(try browser.evaluate("location.pathname") as? String == "/console/dashboard")
-        #expect(try browser.evaluate("document.querySelectorAll('#counters .card').length") as? Int == 6)
+        #expect(try browser.evaluate("document.querySelectorAll('#counters .card').length") as? Int == 8)
         try browser.screenshot(to: Self.artifacts + "/console-dashboard.png")
 
         // Filter by the member's IIN: exactly our completion.

@@ -1,7 +1,6 @@
 import Crypto
 import Foundation
 import KandasUploads
-import SQLiteKit
 
 /// `kandas-server verify`: re-hashes every blob and checks it against the store.
 ///
@@ -63,7 +62,7 @@ enum BlobVerifier {
 
     /// Verified attachments by content address (identical files are stored once).
     static func expectedBlobs(_ databasePath: String) throws -> [String: Int64] {
-        try AttachmentStore.verifiedBlobs(databasePath: databasePath)
+        try OpsStore.verifiedBlobSizes(databasePath: databasePath)
     }
 
     /// Walks the blob folder and the `attachments` table; read-only on both (safe while serving).
