@@ -189,6 +189,8 @@ public enum ServerCommand {
             [
                 "http.port": .int(Int64(port)), "http.host": .string(address.host),
                 "store.path": .string(config.databasePath),
+                // The location only (s3://BUCKET/PREFIX or file:); credentials never reach a log.
+                "blobs.store": .string(config.blobStore.description),
             ])
         // Expired partial uploads are swept in the background while serving (Protocol §10.5); the
         // sweeper stops after the server, before the store closes.
