@@ -32,6 +32,13 @@ public struct Deadlines: Sendable {
         }
     }
 
+    /// Whether a working-day term counted from `start` to `end` is **provisional**: one of its ends
+    /// lies outside the calendar's covered years, where movable holidays and transfers are unknown
+    /// (Protocol/calendar.md, rule 7). Calendar-day terms never depend on the calendar and are never provisional.
+    public func isProvisional(from start: LocalDate, to end: LocalDate) -> Bool {
+        !calendar.covers(start) || !calendar.covers(end)
+    }
+
     // MARK: Plan publication (Rules 2, para 34)
 
     /// The last day the approved plan may reach the Kandas AIS and the app: one working day after approval.

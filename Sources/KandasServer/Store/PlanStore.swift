@@ -21,7 +21,20 @@ enum PlanStore {
             updatedAt: Timestamp(millisecondsSince1970: try row.int("updated_at")),
             agreedAt: timestamp(row, "agreed_at"), approvedAt: timestamp(row, "approved_at"),
             publishedAt: timestamp(row, "published_at"), publicationDue: timestamp(row, "publication_due"),
-            publicationLate: try row.bool("publication_late"))
+            publicationLate: try row.bool("publication_late"),
+            publicationDueProvisional: publicationProvisional(
+                approvedAt: row.optionalInt("approved_at"), due: row.optionalInt("publication_due")))
+    }
+
+    /// Whether a plan's publication deadline is provisional on the calendar in force (calendar.md rule 7).
+    static func publicationProvisional(approvedAt: Int64?, due: Int64?) -> Bool {
+        guard let approvedAt, let due else { return false }
+        return ActiveCalendar.deadlines.isProvisional(from: localDay(approvedAt), to: localDay(due))
+    }
+
+    /// The Kazakhstan-time calendar day of an instant.
+    static func localDay(_ t: Int64) -> LocalDate {
+        LocalDate(dayNumber: Int((t + almatyOffset).floorDiv(86_400_000)))
     }
 
     static func item(_ row: Row) throws -> PlanItem {
@@ -136,7 +149,7 @@ enum PlanStore {
     static func publicationDue(approvedAt: Int64) -> Int64 {
         let localDay = (approvedAt + almatyOffset) / 86_400_000
         let approvedOn = LocalDate(dayNumber: Int(localDay))
-        let due = Deadlines().publicationDeadline(approvedOn: approvedOn)
+        let due = ActiveCalendar.deadlines.publicationDeadline(approvedOn: approvedOn)
         let dueDay = Int64(due.dayNumber)
         return (dueDay + 1) * 86_400_000 - almatyOffset - 1
     }
