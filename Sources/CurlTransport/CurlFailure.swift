@@ -1,4 +1,4 @@
-internal import CCurl
+import CurlKit
 import KandasClient
 
 /// Why a transfer stopped, as far as our own callbacks know it: a bare `CURLcode` cannot tell a
@@ -36,30 +36,26 @@ extension TransportError {
             return
         }
         let detail = failure.detail
-        switch CURLcode(rawValue: failure.code) {
-        case CURLE_UNSUPPORTED_PROTOCOL, CURLE_URL_MALFORMAT:
+        let code = CurlCode(rawValue: failure.code)
+        switch code {
+        case .unsupportedProtocol, .urlMalformat:
             self = .invalidURL(detail)
-        case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:
+        case .couldntResolveHost, .couldntResolveProxy:
             self = .couldNotResolveHost(detail)
-        case CURLE_COULDNT_CONNECT:
+        case .couldntConnect:
             self = .couldNotConnect(detail)
-        case CURLE_OPERATION_TIMEDOUT:
+        case .operationTimedOut:
             self = .timedOut(detail)
-        case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER,
-            CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH,
-            CURLE_SSL_INVALIDCERTSTATUS, CURLE_SSL_CRL_BADFILE, CURLE_USE_SSL_FAILED, CURLE_SSL_ENGINE_NOTFOUND,
-            CURLE_SSL_ENGINE_SETFAILED, CURLE_SSL_ENGINE_INITFAILED, CURLE_SSL_SHUTDOWN_FAILED,
-            CURLE_SSL_CLIENTCERT:
+        case _ where CurlCode.tlsFailures.contains(code):
             self = .tls(detail)
-        case CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_PARTIAL_FILE, CURLE_GOT_NOTHING, CURLE_HTTP2,
-            CURLE_HTTP2_STREAM, CURLE_HTTP3, CURLE_QUIC_CONNECT_ERROR:
+        case .sendError, .recvError, .partialFile, .gotNothing, .http2, .http2Stream, .http3, .quicConnectError:
             self = .connectionLost(detail)
-        case CURLE_FILESIZE_EXCEEDED:
+        case .filesizeExceeded:
             // CURLOPT_MAXFILESIZE_LARGE refused a declared Content-Length before any body byte.
             self = .responseTooLarge(failure.responseLimit)
-        case CURLE_READ_ERROR:
+        case .readError:
             self = .fileUnreadable(detail)
-        case CURLE_ABORTED_BY_CALLBACK:
+        case .abortedByCallback:
             // Only our progress callback aborts without recording a reason, and only on cancellation.
             self = .cancelled
         default:

@@ -1,4 +1,4 @@
-internal import CCurl
+import CurlKit
 import Foundation
 import KandasClient
 import Synchronization
@@ -22,13 +22,14 @@ final class MultiDriver: @unchecked Sendable {
         var closed = false
     }
 
-    private let multi: UnsafeMutableRawPointer
+    private let multi: CurlMulti
     private let configuration: CurlTransport.Configuration
     private let inbox = Mutex(Inbox())
 
     init(configuration: CurlTransport.Configuration) {
-        precondition(curlGlobalInit == 0, "curl_global_init failed with code \(curlGlobalInit)")
-        guard let multi = curl_multi_init() else { fatalError("curl_multi_init failed (out of memory)") }
+        let initialized = Curl.initialize()
+        precondition(initialized == .ok, "curl_global_init failed with code \(initialized.rawValue)")
+        guard let multi = CurlMulti() else { fatalError("curl_multi_init failed (out of memory)") }
         self.multi = multi
         self.configuration = configuration
         let thread = Thread { [self] in run() }
@@ -41,7 +42,7 @@ final class MultiDriver: @unchecked Sendable {
         let accepted = inbox.withLock { state in
             guard !state.closed, !state.stopping else { return false }
             state.incoming.append(transfer)
-            curl_multi_wakeup(multi)
+            multi.wakeup()
             return true
         }
         if !accepted { transfer.resume(.failure(.cancelled)) }
@@ -50,7 +51,7 @@ final class MultiDriver: @unchecked Sendable {
     /// Interrupts the driver's wait so it notices a cancelled transfer at once.
     func wake() {
         inbox.withLock { state in
-            if !state.closed { curl_multi_wakeup(multi) }
+            if !state.closed { multi.wakeup() }
         }
     }
 
@@ -58,7 +59,7 @@ final class MultiDriver: @unchecked Sendable {
     func shutdown() {
         inbox.withLock { state in
             state.stopping = true
-            if !state.closed { curl_multi_wakeup(multi) }
+            if !state.closed { multi.wakeup() }
         }
     }
 
@@ -77,10 +78,10 @@ final class MultiDriver: @unchecked Sendable {
                 for t in active.values { t.cancel() }
             }
             // Cancelled transfers leave now, not at their next progress callback.
-            for (easy, t) in active where t.isCancelled {
-                curl_multi_remove_handle(multi, easy)
-                active[easy] = nil
-                finish(t, code: CURLE_ABORTED_BY_CALLBACK)
+            for (handle, t) in active where t.isCancelled {
+                if let easy = t.easy { multi.remove(easy) }
+                active[handle] = nil
+                finish(t, code: .abortedByCallback)
             }
             waiting.removeAll { t in
                 guard t.isCancelled else { return false }
@@ -90,28 +91,22 @@ final class MultiDriver: @unchecked Sendable {
             if stopping { break }
             while active.count < limit, !waiting.isEmpty {
                 let t = waiting.removeFirst()
-                if let easy = start(t) { active[easy] = t }
+                if let handle = start(t) { active[handle] = t }
             }
-            var running: Int32 = 0
-            curl_multi_perform(multi, &running)
-            var left: Int32 = 0
-            while let message = curl_multi_info_read(multi, &left) {
-                guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle,
-                    let t = active.removeValue(forKey: easy)
-                else { continue }
-                let code = message.pointee.data.result
-                curl_multi_remove_handle(multi, easy)
+            multi.perform()
+            while let (handle, code) = multi.nextDone() {
+                guard let t = active.removeValue(forKey: handle), let easy = t.easy else { continue }
+                multi.remove(easy)
                 finish(t, code: code)
             }
             if active.count < limit, !waiting.isEmpty { continue }
             // Returns early on socket activity, libcurl's own timers, or curl_multi_wakeup; an idle
             // transport wakes only once a minute (to let libcurl expire cached connections), which
             // matters on a phone's battery.
-            var ready: Int32 = 0
-            curl_multi_poll(multi, nil, 0, active.isEmpty ? 60_000 : 1000, &ready)
+            multi.poll(milliseconds: active.isEmpty ? 60_000 : 1000)
         }
         inbox.withLock { $0.closed = true }
-        curl_multi_cleanup(multi)
+        multi.close()
     }
 
     /// Configures and attaches a transfer; on failure resumes it with the error and returns nil.
@@ -124,38 +119,34 @@ final class MultiDriver: @unchecked Sendable {
             return nil
         }
         guard let easy = t.easy else { return nil }
-        let code = curl_multi_add_handle(multi, easy)
-        guard code == CURLM_OK else {
+        if let refused = multi.add(easy) {
             t.release()
-            t.resume(.failure(.other("curl_multi_add_handle: \(String(cString: curl_multi_strerror(code)))")))
+            t.resume(.failure(.other("curl_multi_add_handle: \(refused)")))
             return nil
         }
-        return easy
+        return easy.handle
     }
 
     /// Collects the outcome of a detached transfer, frees its handle and resumes its task.
-    private func finish(_ t: Transfer, code: CURLcode) {
+    private func finish(_ t: Transfer, code: CurlCode) {
         guard let easy = t.easy else { return }
-        var sent: curl_off_t = 0
-        var received: curl_off_t = 0
-        var status = 0
-        ccurl_getinfo_off(easy, CURLINFO_SIZE_UPLOAD_T, &sent)
-        ccurl_getinfo_off(easy, CURLINFO_SIZE_DOWNLOAD_T, &received)
-        ccurl_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
+        let sent = easy.info(.sizeUpload)
+        let received = easy.info(.sizeDownload)
+        let status = Int(easy.info(.responseCode))
         // The last report is forced for failed transfers too: progress is throttled, and a caller counting
         // what a cut upload put on the wire (a resume's resent bytes) needs the final figure.
         t.report(
             TransferProgress(
-                bytesSent: code == CURLE_OK ? Int64(sent) : max(Int64(sent), t.highestSent), bytesToSend: t.bodyLength,
+                bytesSent: code == .ok ? Int64(sent) : max(Int64(sent), t.highestSent), bytesToSend: t.bodyLength,
                 bytesReceived: Int64(received)),
             force: true)
         let result: Result<TransportResponse, TransportError>
-        if code == CURLE_OK {
+        if code == .ok {
             result = .success(
                 TransportResponse(status: status, headers: t.head.fields, body: t.body, bytesSent: Int64(sent)))
         } else {
             var detail = String(cString: t.errorBuffer)
-            if detail.isEmpty { detail = String(cString: curl_easy_strerror(code)) }
+            if detail.isEmpty { detail = code.description }
             let failure = CurlFailure(
                 code: code.rawValue, detail: detail, cancelled: t.isCancelled,
                 responseLimitExceeded: t.responseLimitExceeded, responseLimit: t.request.maxResponseBytes,
@@ -166,7 +157,3 @@ final class MultiDriver: @unchecked Sendable {
         t.resume(result)
     }
 }
-
-/// `curl_global_init` exactly once per process (Swift runs a global's initializer once, thread-safely),
-/// before the first handle exists; 0 is `CURLE_OK`.
-let curlGlobalInit: UInt32 = curl_global_init(Int(CURL_GLOBAL_ALL)).rawValue

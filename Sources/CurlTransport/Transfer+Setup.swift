@@ -1,4 +1,4 @@
-internal import CCurl
+import CurlKit
 import Glibc
 import KandasClient
 
@@ -12,42 +12,42 @@ extension Transfer {
         if case .file(let path, let offset, let length) = request.body {
             try openFile(path: path, offset: offset, length: length)
         }
-        guard let easy = curl_easy_init() else { throw .other("curl_easy_init failed") }
+        guard let easy = CurlEasy() else { throw .other("curl_easy_init failed") }
         self.easy = easy
         let me = Unmanaged.passUnretained(self).toOpaque()
         var options = EasyOptions(easy: easy)
 
-        options.set(CURLOPT_NOSIGNAL, 1)  // threads: no SIGALRM for DNS timeouts
-        options.set(CURLOPT_ERRORBUFFER, pointer: UnsafeMutableRawPointer(errorBuffer))
-        options.set(CURLOPT_URL, string: request.url)
-        options.set(CURLOPT_PROTOCOLS_STR, string: "http,https")
-        options.set(CURLOPT_FOLLOWLOCATION, 0)  // the sync engine decides what a 3xx means
-        options.set(CURLOPT_SSL_VERIFYPEER, 1)
-        options.set(CURLOPT_SSL_VERIFYHOST, 2)
-        if let ca = configuration.caBundlePath { options.set(CURLOPT_CAINFO, string: ca) }
-        options.set(CURLOPT_USERAGENT, string: configuration.userAgent)
+        options.set(.noSignal, 1)  // threads: no SIGALRM for DNS timeouts
+        options.set(.errorBuffer, pointer: UnsafeMutableRawPointer(errorBuffer))
+        options.set(.url, string: request.url)
+        options.set(.protocols, string: "http,https")
+        options.set(.followLocation, 0)  // the sync engine decides what a 3xx means
+        options.set(.sslVerifyPeer, 1)
+        options.set(.sslVerifyHost, 2)
+        if let ca = configuration.caBundlePath { options.set(.caInfo, string: ca) }
+        options.set(.userAgent, string: configuration.userAgent)
 
-        options.set(CURLOPT_CONNECTTIMEOUT_MS, Int(milliseconds(request.connectTimeout)))
+        options.set(.connectTimeoutMs, Int(milliseconds(request.connectTimeout)))
         // A dead 2G link is "under 1 byte/s for lowSpeedTimeout", not a total-time budget that a
         // healthy but slow 300 MB upload would exceed.
-        options.set(CURLOPT_LOW_SPEED_LIMIT, 1)
-        options.set(CURLOPT_LOW_SPEED_TIME, max(1, Int((milliseconds(request.lowSpeedTimeout) + 999) / 1000)))
-        options.set(CURLOPT_TCP_KEEPALIVE, 1)
-        options.set(CURLOPT_TCP_KEEPIDLE, 30)
-        options.set(CURLOPT_TCP_KEEPINTVL, 15)
+        options.set(.lowSpeedLimit, 1)
+        options.set(.lowSpeedTime, max(1, Int((milliseconds(request.lowSpeedTimeout) + 999) / 1000)))
+        options.set(.tcpKeepAlive, 1)
+        options.set(.tcpKeepIdle, 30)
+        options.set(.tcpKeepInterval, 15)
 
-        options.set(CURLOPT_WRITEFUNCTION, callback: Transfer.writeCallback)
-        options.set(CURLOPT_WRITEDATA, pointer: me)
-        options.set(CURLOPT_HEADERFUNCTION, callback: Transfer.headerCallback)
-        options.set(CURLOPT_HEADERDATA, pointer: me)
-        options.set(CURLOPT_NOPROGRESS, 0)
+        options.set(.writeFunction, callback: Transfer.writeCallback)
+        options.set(.writeData, pointer: me)
+        options.set(.headerFunction, callback: Transfer.headerCallback)
+        options.set(.headerData, pointer: me)
+        options.set(.noProgress, 0)
         options.setXferInfo(Transfer.xferInfoCallback)
-        options.set(CURLOPT_XFERINFODATA, pointer: me)
-        options.set(CURLOPT_BUFFERSIZE, 256 << 10)
+        options.set(.xferInfoData, pointer: me)
+        options.set(.bufferSize, 256 << 10)
         if request.method != "HEAD" {
             // A Content-Length above the limit fails before any body byte; the write callback covers
             // chunked bodies. Not for HEAD, whose Content-Length describes a body that never comes.
-            options.set(CURLOPT_MAXFILESIZE_LARGE, offset: Int64(request.maxResponseBytes))
+            options.set(.maxFileSizeLarge, offset: Int64(request.maxResponseBytes))
         }
 
         setMethodAndBody(&options, me: me)
@@ -63,35 +63,34 @@ extension Transfer {
         case .bytes, .file: hasBody = true
         }
         if method == "HEAD" {
-            options.set(CURLOPT_NOBODY, 1)
+            options.set(.noBody, 1)
         } else if hasBody {
             // UPLOAD streams from the read callback with a Content-Length and, unlike CURLOPT_POST,
             // adds no form Content-Type of its own.
-            options.set(CURLOPT_UPLOAD, 1)
-            options.set(CURLOPT_INFILESIZE_LARGE, offset: bodyLength)
-            options.set(CURLOPT_READFUNCTION, callback: Transfer.readCallback)
-            options.set(CURLOPT_READDATA, pointer: me)
-            options.set(CURLOPT_UPLOAD_BUFFERSIZE, 512 << 10)
-            if method != "PUT" { options.set(CURLOPT_CUSTOMREQUEST, string: method) }
+            options.set(.upload, 1)
+            options.set(.inFileSizeLarge, offset: bodyLength)
+            options.set(.readFunction, callback: Transfer.readCallback)
+            options.set(.readData, pointer: me)
+            options.set(.uploadBufferSize, 512 << 10)
+            if method != "PUT" { options.set(.customRequest, string: method) }
         } else if method != "GET" {
-            options.set(CURLOPT_CUSTOMREQUEST, string: method)
+            options.set(.customRequest, string: method)
         }
     }
 
     private func setHeaders(_ options: inout EasyOptions) {
-        var list: UnsafeMutablePointer<curl_slist>?
+        let list = CurlHeaderList()
         var callerSetExpect = false
         for field in request.headers {
             if field.name.caseInsensitiveCompare("Expect") == .orderedSame { callerSetExpect = true }
             // "Name:" would make libcurl drop the field; "Name;" sends it with an empty value.
             let line = field.value.isEmpty ? "\(field.name);" : "\(field.name): \(field.value)"
-            list = curl_slist_append(list, line)
+            list.append(line)
         }
         // An empty Expect stops libcurl's automatic `Expect: 100-continue`, which stalls each upload
         // above 1 MiB for up to a second waiting for an interim response many servers never send.
-        if !callerSetExpect { list = curl_slist_append(list, "Expect:") }
-        headerList = list  // freed with the handle: libcurl keeps only the pointer
-        options.set(CURLOPT_HTTPHEADER, list: list)
+        if !callerSetExpect { list.append("Expect:") }
+        options.set(.httpHeader, list: list)  // the handle keeps the list alive
     }
 
     private func openFile(path: String, offset: Int64, length: Int64) throws(TransportError) {
@@ -111,10 +110,7 @@ extension Transfer {
     /// Releases the easy handle, its header list and the body file (driver thread, after
     /// `curl_multi_remove_handle`).
     func release() {
-        if let easy { curl_easy_cleanup(easy) }
-        easy = nil
-        if let headerList { curl_slist_free_all(headerList) }
-        headerList = nil
+        easy = nil  // frees the handle and its header list
         if file >= 0 { close(file) }
         file = -1
     }

@@ -1,4 +1,4 @@
-internal import CCurl
+import CurlKit
 import Glibc
 import KandasClient
 import Synchronization
@@ -20,8 +20,7 @@ final class Transfer: @unchecked Sendable {
     private let continuation = Mutex<CheckedContinuation<Result<TransportResponse, TransportError>, Never>?>(nil)
 
     // Driver-thread state.
-    var easy: UnsafeMutableRawPointer?
-    var headerList: UnsafeMutablePointer<curl_slist>?
+    var easy: CurlEasy?
     let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: 257)
     var head = ResponseHead()
     var body: [UInt8] = []
@@ -124,7 +123,7 @@ final class Transfer: @unchecked Sendable {
 
     private func abortRead(_ reason: String) -> Int {
         readFailure = reason
-        return Int(CURL_READFUNC_ABORT)
+        return Curl.readAbort
     }
 
     /// `CURLOPT_XFERINFOFUNCTION`: reports throttled progress; a non-zero return aborts the transfer.

@@ -7,8 +7,7 @@ extension Connection {
         bodyHandedOff = 0
         bodyEnded = false
         phase = .readingBody
-        windowStart = monotonicMillis()
-        windowBytes = 0
+        bodyDeadline = monotonicMillis() + context.configuration.timeouts.bodyIdle.milliseconds
         if case .streaming = mode {
             consumerDone = false
             filling = loop.bodyBuffers.take(large: fastSender)
@@ -123,7 +122,7 @@ extension Connection {
                 }
                 lastActivity = monotonicMillis()
                 bytesIn += Int64(n)
-                windowBytes += Int64(n)
+                creditBody(n, now: lastActivity)
                 bodyReceived += Int64(n)
                 buffer.count += n
                 parser.consumeIdentity(n)
@@ -153,7 +152,7 @@ extension Connection {
                 }
                 lastActivity = monotonicMillis()
                 bytesIn = before + Int64(n)
-                windowBytes += Int64(n)
+                creditBody(n, now: lastActivity)
                 inbound.append(contentsOf: UnsafeRawBufferPointer(start: loop.scratch.baseAddress, count: n))
                 streamingStep()
             }

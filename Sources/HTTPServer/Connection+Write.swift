@@ -39,7 +39,10 @@ extension Connection {
         for field in context.configuration.responseHeaders where prepared.headers[field.name] == nil {
             h += "\(field.name): \(field.value)\r\n"
         }
-        if let id = request?.requestID, !id.isEmpty { h += "X-Request-ID: \(id)\r\n" }
+        // Protocol §1: every response carries `Request-Id` (a handler may have set it already).
+        if let id = request?.requestID, !id.isEmpty, prepared.headers["Request-Id"] == nil {
+            h += "Request-Id: \(id)\r\n"
+        }
         let code = prepared.status.code
         let bodyless = code == 204 || code == 304 || (100..<200).contains(code)
         var bodyBytes: [UInt8]?
@@ -246,18 +249,13 @@ extension Connection {
         releaseBodyBuffers()
         loop.forget(fd)
         Glibc.close(fd)
-        context.release(remoteAddress)
+        context.release(admission)
     }
 
     /// Refuses a connection over a cap: a best-effort 503 (the socket buffer is empty, so a
     /// short response fits), then close, so no descriptor is kept.
-    static func shed(fd: Int32, retryAfter: Int) {
-        let body =
-            "{\"type\":\"about:blank\",\"title\":\"Service Unavailable\",\"status\":503,\"code\":\"too_many_connections\"}"
-        let text =
-            "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/problem+json\r\nRetry-After: \(retryAfter)\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"
-        let bytes = Array(text.utf8)
-        _ = bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+    static func shed(fd: Int32, response: [UInt8]) {
+        _ = response.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
         Glibc.close(fd)
     }
 }

@@ -30,6 +30,8 @@ final class Connection: @unchecked Sendable {
 
     let fd: Int32
     let remoteAddress: String
+    /// How the connection counts against the caps (the key moves with a forwarded address).
+    var admission: ServerContext.Admission
     /// Strong on purpose: a handler finishing after shutdown still reaches a live loop object
     /// (the cycle with `loop.connections` is broken when the connection closes).
     let loop: EventLoop
@@ -69,8 +71,8 @@ final class Connection: @unchecked Sendable {
     var trailers = HTTPHeaders()
     var consumerDone = true
     var pendingAbort: BodyAbortReason?
-    var windowStart: Int64 = 0
-    var windowBytes: Int64 = 0
+    /// When the body times out: each body byte moves it later (``creditBody(_:now:)``).
+    var bodyDeadline: Int64 = 0
 
     // Response state (Connection+Write.swift).
     var outbound: [UInt8] = []
@@ -84,9 +86,10 @@ final class Connection: @unchecked Sendable {
     var streamChunked = true
     var lingerDiscarded = 0
 
-    init(fd: Int32, remoteAddress: String, loop: EventLoop) {
+    init(fd: Int32, remoteAddress: String, loop: EventLoop, admission: ServerContext.Admission) {
         self.fd = fd
         self.remoteAddress = remoteAddress
+        self.admission = admission
         self.loop = loop
         self.context = loop.context
         self.parser = RequestParser(limits: loop.context.parserLimits)
@@ -157,7 +160,7 @@ final class Connection: @unchecked Sendable {
         lastActivity = now
         if phase == .readingHead && parser.isIdle && unparsed == 0 { headStartedAt = now }
         bytesIn += Int64(n)
-        windowBytes += Int64(n)
+        if phase == .readingBody { creditBody(n, now: now) }
         if inboundStart > 0 && inboundStart == inbound.count {
             inbound.removeAll(keepingCapacity: true)
             inboundStart = 0
@@ -226,13 +229,18 @@ final class Connection: @unchecked Sendable {
         requestSerial &+= 1
         head = h
         keepAlive = h.keepAlive && !loop.draining
-        let sentID = h.headers["X-Request-ID"]
+        let sentID = h.headers["Request-Id"] ?? h.headers["X-Request-ID"]
         let requestID = sentID.flatMap { Self.isSaneRequestID($0) ? $0 : nil } ?? loop.nextRequestID()
         let req = HTTPRequest(
             method: h.method, target: h.target, path: h.path, query: h.query, version: h.version, headers: h.headers,
             remoteAddress: remoteAddress, requestID: requestID)
         request = req
         phase = .awaitingDecision
+        if let refusal = capRefusal(h) {
+            closeAfterWrite = true
+            startResponse(context.responder.prepare(context.responder.problem(refusal, req), for: req))
+            return
+        }
         let framing = h.framing
         let responder = context.responder
         let accepted = context.pool.submit { [self] in
@@ -245,8 +253,50 @@ final class Connection: @unchecked Sendable {
             let busy = HTTPError(
                 status: .serviceUnavailable, code: "unavailable",
                 headers: ["Retry-After": String(context.configuration.retryAfterSeconds)])
-            startResponse(context.responder.prepare(busy.response, for: req))
+            startResponse(context.responder.prepare(context.responder.problem(busy, req), for: req))
         }
+    }
+
+    /// The connection caps at a request head: a reserve connection serves only the reserved
+    /// paths, and behind a trusted proxy the connection is counted for the forwarded address.
+    /// Returns the 503 to answer, or nil to go on.
+    private func capRefusal(_ h: RequestHead) -> HTTPError? {
+        let config = context.configuration
+        let reserved = config.reservedPaths.contains(h.path)
+        switch admission {
+        case .reserve:
+            if reserved { return nil }
+        case .counted(let key):
+            guard config.trustForwardedFor, let forwarded = Self.forwardedAddress(h.headers), forwarded != key
+            else { return nil }
+            if context.rekey(from: key, to: forwarded) {
+                admission = .counted(key: forwarded)
+                return nil
+            }
+            if reserved { return nil }
+        case .refused:
+            break
+        }
+        context.metrics.shed()
+        return HTTPError(
+            status: .serviceUnavailable, code: "too_many_connections",
+            headers: ["Retry-After": String(config.retryAfterSeconds)])
+    }
+
+    /// The last `X-Forwarded-For` entry: the address the (trusted) proxy saw.
+    static func forwardedAddress(_ headers: HTTPHeaders) -> String? {
+        let values = headers.values("X-Forwarded-For")
+        guard let last = values.last?.split(separator: ",").last else { return nil }
+        let address = last.trimmingSpaces()
+        return address.isEmpty || address.utf8.count > 64 ? nil : address
+    }
+
+    /// Body bytes arrived: the deadline moves `n / minimumBodyBytesPerSecond` later, but never more
+    /// than `bodyIdle` ahead of now (so a pause is bounded and a slow trickle falls behind).
+    func creditBody(_ n: Int, now: Int64) {
+        let t = context.configuration.timeouts
+        let credit = Int64(n) * 1000 / Int64(max(1, t.minimumBodyBytesPerSecond))
+        bodyDeadline = min(bodyDeadline + credit, now + t.bodyIdle.milliseconds)
     }
 
     static func isSaneRequestID(_ s: String) -> Bool {
@@ -307,7 +357,7 @@ final class Connection: @unchecked Sendable {
                 requestID: loop.nextRequestID())
         if requestStartedAt == 0 || phase == .readingHead { requestStartedAt = monotonicMillis() }
         request = req
-        startResponse(context.responder.prepare(error.response, for: req))
+        startResponse(context.responder.prepare(context.responder.problem(error, req), for: req))
     }
 
     /// Whether the connection's phase wants more bytes from the socket now.
@@ -354,7 +404,10 @@ final class Connection: @unchecked Sendable {
         switch phase {
         case .readingHead:
             if parser.isIdle && unparsed == 0 {
-                if loop.draining || now - lastActivity > t.idleKeepAlive.milliseconds {
+                // A new connection that has sent nothing gets the header timeout; a kept-alive one
+                // between requests the idle timeout.
+                let limit = requestSerial == 0 ? t.headerRead : t.idleKeepAlive
+                if loop.draining || now - lastActivity > limit.milliseconds {
                     close(abort: .connectionClosed)
                 }
             } else if now - headStartedAt > t.headerRead.milliseconds {
@@ -367,17 +420,15 @@ final class Connection: @unchecked Sendable {
                 close(abort: .timeout)
             } else if !wantsRead {
                 // Paused by backpressure: the client is not the slow one.
-                windowStart = now
-                windowBytes = 0
-            } else if now - windowStart >= t.bodyRateWindow.milliseconds {
-                let needed = Int64(t.minimumBodyBytesPerSecond) * (now - windowStart) / 1000
-                if windowBytes < needed {
-                    abortBody(.timeout)
-                    close(abort: .timeout)
-                    return
-                }
-                windowStart = now
-                windowBytes = 0
+                bodyDeadline = now + t.bodyIdle.milliseconds
+            } else if now > bodyDeadline {
+                // A stalled body, or one slower than the minimum rate: 408, then close.
+                abortBody(.timeout)
+                protocolError(
+                    HTTPError(
+                        status: .requestTimeout, code: "request_timeout",
+                        detail: "the body arrived slower than \(t.minimumBodyBytesPerSecond) bytes per second"))
+                updateInterest()
             }
         case .writing:
             if hasPendingOutput && now - lastWriteProgress > t.write.milliseconds { close(abort: .timeout) }

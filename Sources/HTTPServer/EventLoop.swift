@@ -189,11 +189,13 @@ final class EventLoop: @unchecked Sendable {
                 return
             }
             guard case .processed(let accepted) = result else { return }
-            guard !draining, context.admit(accepted.address) else {
-                Connection.shed(fd: accepted.fd, retryAfter: context.configuration.retryAfterSeconds)
+            let admission: ServerContext.Admission = draining ? .refused : context.admit(accepted.address)
+            guard admission != .refused else {
+                Connection.shed(
+                    fd: accepted.fd, response: context.shedResponse(requestID: nextRequestID(), date: currentDate()))
                 continue
             }
-            let c = Connection(fd: accepted.fd, remoteAddress: accepted.address, loop: self)
+            let c = Connection(fd: accepted.fd, remoteAddress: accepted.address, loop: self, admission: admission)
             connections[accepted.fd] = c
             var ev = epoll_event()
             ev.events = EPOLLIN.rawValue | EPOLLOUT.rawValue | EPOLLET.rawValue

@@ -10,7 +10,8 @@ import Glibc
 /// is the one the handler set (e.g. a content hash), else one made of the size and modification time.
 enum FileResponder {
     static func prepare(
-        path: String, contentType: String, response: HTTPResponse, request: HTTPRequest
+        path: String, contentType: String, response: HTTPResponse, request: HTTPRequest,
+        problems: ProblemRenderer = ProblemRenderer(typePrefix: nil)
     )
         -> PreparedResponse
     {
@@ -18,7 +19,7 @@ enum FileResponder {
         var st = stat()
         guard fd >= 0, fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
             if fd >= 0 { close(fd) }
-            let missing = HTTPError(status: .notFound, code: "not_found").response
+            let missing = problems.response(HTTPError(status: .notFound, code: "not_found"), request: request)
             return PreparedResponse(
                 status: missing.status, headers: missing.headers, body: bytesOf(missing), route: request.routePattern)
         }
@@ -54,8 +55,9 @@ enum FileResponder {
                 close(fd)
                 var h = HTTPHeaders()
                 h["Content-Range"] = "bytes */\(size)"
-                let problem = HTTPError(status: .rangeNotSatisfiable, code: "range_not_satisfiable", headers: h)
-                    .response
+                let problem = problems.response(
+                    HTTPError(status: .rangeNotSatisfiable, code: "range_not_satisfiable", headers: h), request: request
+                )
                 return PreparedResponse(
                     status: problem.status, headers: problem.headers, body: bytesOf(problem),
                     route: request.routePattern)

@@ -25,22 +25,26 @@ public struct HTTPError: Error, Sendable, CustomStringConvertible {
     public var headers: HTTPHeaders
     /// The errno of a failed system call, for startup failures.
     public var errno: Int32?
+    /// Integer extension members of the problem body (RFC 9457 §3.2): `limit` of a 413,
+    /// `upload_offset` of a tus 409. `retry_after_s` is added from a `Retry-After` header.
+    public var members: [String: Int64]
 
     public init(
         status: HTTPStatus, code: String, detail: String? = nil, headers: HTTPHeaders = HTTPHeaders(),
-        errno: Int32? = nil
+        errno: Int32? = nil, members: [String: Int64] = [:]
     ) {
         self.status = status
         self.code = code
         self.detail = detail
         self.headers = headers
         self.errno = errno
+        self.members = members
     }
 
-    /// The problem+json response for this error.
-    public var response: HTTPResponse {
-        HTTPResponse.problem(status: status, code: code, detail: detail, headers: headers)
-    }
+    /// The problem+json response for this error, outside any request (`about:blank`, no
+    /// `request_id`). The engine itself renders through ``ProblemRenderer``, which knows the
+    /// request and the server's problem type.
+    public var response: HTTPResponse { ProblemRenderer(typePrefix: nil).response(self, request: nil) }
 
     public var description: String {
         var s = "HTTPError(\(status.code) \(code)"

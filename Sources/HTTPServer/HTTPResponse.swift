@@ -2,7 +2,7 @@ public import Foundation
 import Log
 
 /// A response produced by a handler; the engine adds `Date`, `Content-Length` or chunked framing,
-/// `Connection` and `X-Request-ID`.
+/// `Connection` and `Request-Id`.
 public struct HTTPResponse: Sendable {
     /// The body of a response.
     public enum Body: Sendable {

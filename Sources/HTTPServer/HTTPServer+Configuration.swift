@@ -44,15 +44,23 @@ extension HTTPServer {
     }
 
     /// Timeouts. Each one closes the connection when it fires (after a 408 if nothing was sent).
+    ///
+    /// Defaults follow Go's `ReadHeaderTimeout` and nginx's `client_header_timeout` /
+    /// `client_body_timeout`, with Apache `mod_reqtimeout`'s minimum rate for bodies.
     public struct Timeouts: Sendable, Equatable {
-        /// From the first byte of a request head to its end (slowloris defence).
-        public var headerRead: Duration = .seconds(15)
-        /// A kept-alive connection with no request in progress.
-        public var idleKeepAlive: Duration = .seconds(75)
-        /// Minimum average body rate, checked over each `bodyRateWindow` (2G uploads are slow,
-        /// so this is low; a stalled body still ends).
-        public var minimumBodyBytesPerSecond: Int = 256
-        public var bodyRateWindow: Duration = .seconds(30)
+        /// From accepting a connection, or the first byte of a request head, to the head's end:
+        /// a connection that sends nothing, or a head that never ends (slowloris), is closed.
+        public var headerRead: Duration = .seconds(10)
+        /// A kept-alive connection between two requests.
+        public var idleKeepAlive: Duration = .seconds(30)
+        /// Body reads: the longest a body may pause. Each received byte extends the deadline by
+        /// `1 / minimumBodyBytesPerSecond` seconds (never beyond this much ahead), so a body slower
+        /// than the minimum rate uses it up as well: at 300 B/s with the defaults it ends in 21 s,
+        /// a stalled one in 15 s. Time paused by the server's own backpressure does not count.
+        public var bodyIdle: Duration = .seconds(15)
+        /// The minimum average body rate, in bytes per second (see `bodyIdle`); low enough for a
+        /// 2G link (a few KB/s), high enough that a trickle cannot hold a connection.
+        public var minimumBodyBytesPerSecond: Int = 1024
         /// No write progress for this long while a response is pending.
         public var write: Duration = .seconds(60)
 
@@ -70,9 +78,17 @@ extension HTTPServer {
         public var maxQueuedJobs: Int = 1024
         /// Connections over this are answered 503 (`too_many_connections`) and closed.
         public var maxConnections: Int = 4096
-        /// Per peer address. Behind a reverse proxy every connection comes from the proxy's
-        /// address: raise this to `maxConnections` there.
+        /// Per client address: the peer's, or with `trustForwardedFor` the forwarded one.
         public var maxConnectionsPerAddress: Int = 512
+        /// Count connections per address by the last `X-Forwarded-For` entry of each request (only
+        /// behind your own reverse proxy, whose connections all share its address). A request
+        /// whose forwarded address is at its cap is answered 503 `too_many_connections`.
+        public var trustForwardedFor = false
+        /// Paths (`/healthz`, `/readyz`) still served when a cap is reached: up to
+        /// `reservedConnections` more connections are accepted, for these paths only (any other
+        /// request on them is answered 503 `too_many_connections`). Empty: no reserve.
+        public var reservedPaths: Set<String> = []
+        public var reservedConnections: Int = 8
         public var headerLimits = HeaderLimits()
         public var timeouts = Timeouts()
         /// Body limit of routes that do not declare one.
@@ -92,6 +108,9 @@ extension HTTPServer {
         /// Fields added to every response, the engine's own errors included (e.g. a protocol
         /// version header). Names and values must not contain CR or LF.
         public var responseHeaders = HTTPHeaders()
+        /// The engine's own problem responses get `type` = this prefix + code and a title made of
+        /// the code (as the application's problems do); nil: `about:blank` (``ProblemRenderer``).
+        public var problemTypePrefix: String?
 
         public init() {}
 

@@ -41,7 +41,7 @@ public final class HTTPServer: Service {
         let responder = Responder(
             router: router, hooks: hooks, defaultBodyLimit: configuration.defaultBodyLimit,
             spoolDirectory: configuration.spoolDirectory ?? (ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"),
-            logger: logger)
+            logger: logger, problems: ProblemRenderer(typePrefix: configuration.problemTypePrefix))
         context = ServerContext(
             configuration: configuration, responder: responder, logger: logger, accessLog: hooks.accessLog)
     }

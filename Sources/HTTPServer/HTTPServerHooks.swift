@@ -32,4 +32,18 @@ public struct AccessLogEntry: Sendable, Equatable {
     public var durationMs: Double
     public var requestID: String
     public var remoteAddress: String
+
+    public init(
+        method: String, route: String, status: Int, bytesIn: Int64, bytesOut: Int64, durationMs: Double,
+        requestID: String, remoteAddress: String
+    ) {
+        self.method = method
+        self.route = route
+        self.status = status
+        self.bytesIn = bytesIn
+        self.bytesOut = bytesOut
+        self.durationMs = durationMs
+        self.requestID = requestID
+        self.remoteAddress = remoteAddress
+    }
 }

@@ -1,4 +1,5 @@
-/// The HTTP version of a request; only 1.0 and 1.1 are accepted by the parser.
+/// The HTTP version of a request; only 1.0 and 1.1 are accepted by the parser
+/// (any other version, `HTTP/1.2` included, is 505 `http_version_not_supported`).
 public struct HTTPVersion: Hashable, Sendable, CustomStringConvertible {
     public var major: Int
     public var minor: Int

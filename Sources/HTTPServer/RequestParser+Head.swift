@@ -141,7 +141,13 @@ extension RequestParser {
         else { throw bad("malformed HTTP version") }
         let major = Int(input[v.lowerBound + 5] - 0x30)
         let minor = Int(input[v.lowerBound + 7] - 0x30)
-        guard major == 1 else { throw HTTPError(status: .httpVersionNotSupported, code: "http_version_not_supported") }
+        // Protocol §15: exactly 1.0 and 1.1. RFC 9110 §2.5 would let a server treat 1.2 as 1.1, but
+        // no HTTP/1.2 exists, and a version we cannot name is answered as one we do not speak.
+        guard major == 1, minor <= 1 else {
+            throw HTTPError(
+                status: .httpVersionNotSupported, code: "http_version_not_supported",
+                detail: "only HTTP/1.0 and HTTP/1.1 are supported")
+        }
         return (
             HTTPMethod(string(input, parts[0])), string(input, parts[1]), minor == 0 ? .http1_0 : .http1_1
         )

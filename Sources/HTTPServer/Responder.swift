@@ -18,6 +18,8 @@ struct Responder: Sendable {
     let defaultBodyLimit: Int
     let spoolDirectory: String
     let logger: Logger
+    /// Renders every error the engine answers itself (``ProblemRenderer``).
+    let problems: ProblemRenderer
 
     /// Routes a request and decides, before any body byte is read, how its body is taken.
     func decide(_ incoming: HTTPRequest, framing: RequestHead.Framing) -> HeadOutcome {
@@ -37,12 +39,13 @@ struct Responder: Sendable {
             }
             switch match {
             case .notFound:
-                return .respond(prepare(HTTPError(status: .notFound, code: "not_found").response, for: request))
+                return .respond(
+                    prepare(problem(HTTPError(status: .notFound, code: "not_found"), request), for: request))
             case .methodNotAllowed(let allow):
                 let error = HTTPError(
                     status: .methodNotAllowed, code: "method_not_allowed",
                     headers: ["Allow": allow.map(\.rawValue).joined(separator: ", ")])
-                return .respond(prepare(error.response, for: request))
+                return .respond(prepare(problem(error, request), for: request))
             case .options(let allow):
                 let response = HTTPResponse(
                     status: .noContent, headers: ["Allow": allow.map(\.rawValue).joined(separator: ", ")])
@@ -83,7 +86,14 @@ struct Responder: Sendable {
     }
 
     static func tooLarge(limit: Int64) -> HTTPError {
-        HTTPError(status: .contentTooLarge, code: "body_too_large", detail: "the limit is \(limit) bytes")
+        HTTPError(
+            status: .contentTooLarge, code: "body_too_large", detail: "the limit is \(limit) bytes",
+            members: ["limit": limit])
+    }
+
+    /// The problem response for an error the engine answers itself, for `request`.
+    func problem(_ error: HTTPError, _ request: HTTPRequest) -> HTTPResponse {
+        problems.response(error, request: request)
     }
 
     /// Runs a whole-body handler and prepares its response; errors become problem responses.
@@ -97,7 +107,7 @@ struct Responder: Sendable {
 
     /// Maps a thrown error to a response: ``HTTPError`` as is, anything else a bare 500.
     func errorResponse(_ error: any Error, request: HTTPRequest) -> HTTPResponse {
-        if let e = error as? HTTPError { return e.response }
+        if let e = error as? HTTPError { return problem(e, request) }
         // The client gets no detail (it could leak internals); the log gets the error type and
         // the request ID so the two can be matched.
         logger.error(
@@ -106,7 +116,7 @@ struct Responder: Sendable {
                 "http.request_id": .string(request.requestID), "http.route": .string(request.routePattern ?? "-"),
                 "error.type": .string(String(describing: type(of: error))), "error": .string("\(error)"),
             ])
-        return HTTPResponse.problem(status: .internalServerError, code: "internal_error")
+        return problem(HTTPError(status: .internalServerError, code: "internal_error"), request)
     }
 
     /// Resolves a response body: bytes as is, files opened with their range, streams passed on.
@@ -124,7 +134,7 @@ struct Responder: Sendable {
             )
         case .file(let path, let contentType):
             return FileResponder.prepare(
-                path: path, contentType: contentType, response: response, request: request)
+                path: path, contentType: contentType, response: response, request: request, problems: problems)
         }
     }
 }

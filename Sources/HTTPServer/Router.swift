@@ -112,6 +112,9 @@ public struct Router: Sendable {
         return .methodNotAllowed(allow: allowed)
     }
 
+    /// Every route template (`/v1/families/:id`): the bounded set of route labels for metrics.
+    public var patterns: Set<String> { Set(routes.map(\.pattern)) }
+
     /// Every method routed anywhere, for `OPTIONS *`.
     var allMethods: [HTTPMethod] {
         var all: [HTTPMethod] = []

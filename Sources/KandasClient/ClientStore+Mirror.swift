@@ -20,6 +20,14 @@ extension ClientStore {
         }
     }
 
+    /// Wipes the mirror and the pull cursor together (the outbox and files stay).
+    func resetMirror() async throws(ClientError) {
+        try await write { db in
+            try Self.wipeMirror(db)
+            try Self.set(db, .cursor, nil)
+        }
+    }
+
     /// Deletes every mirror row; the next pull starts from scratch. The outbox is untouched.
     static func wipeMirror(_ db: Connection) throws {
         for table in mirrorTables.values.sorted() { try db.run("DELETE FROM \(table)") }
@@ -123,25 +131,4 @@ extension ClientStore {
 
     /// Seqs reflected per UPDATE statement (see `reflect`): a few hundred rows keep its journal under 1 MiB.
     static let reflectWindow = 256
-
-    /// Everything the view needs, read in one snapshot.
-    func snapshot() async throws(ClientError) -> Snapshot {
-        let home = self.home
-        return try await read { db in try Snapshot.load(db, home: home) }
-    }
-
-    /// What one item's view needs, read in one snapshot.
-    func snapshot(itemID: WireID) async throws(ClientError) -> Snapshot {
-        let home = self.home
-        return try await read { db in try Snapshot.load(db, home: home, itemID: itemID) }
-    }
-
-    /// What the view of a completion's item needs; empty when the completion is unknown.
-    func snapshot(completionID: WireID) async throws(ClientError) -> Snapshot {
-        let home = self.home
-        return try await read { db in
-            guard let itemID = try Snapshot.itemID(db, completionID: completionID) else { return Snapshot() }
-            return try Snapshot.load(db, home: home, itemID: itemID)
-        }
-    }
 }

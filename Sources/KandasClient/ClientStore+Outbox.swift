@@ -2,14 +2,22 @@ import Foundation
 import KandasProtocol
 import SQLiteKit
 
-/// The next pending events as one push request body (sync-v1 §6.1), and what the answer is checked against.
-struct PushBatch: Sendable {
-    /// The whole `PushRequest` JSON, byte for byte what `JSONCoding.encode(PushRequest)` writes.
-    var body: [UInt8]
-    /// Event ids in `device_seq` order: the answer's results must list them in this order.
-    var eventIDs: [WireID]
-    /// The first event's seq (where a gap without `expected_device_seq` resends from).
-    var firstSeq: Int
+/// An unsent event as the outbox holds it.
+struct OutboxEvent: Sendable {
+    /// The event id.
+    var eventID: WireID
+    /// The seq the event goes out under now: a re-enrollment renumbers the outbox, not the recorded event.
+    var deviceSeq: Int
+    /// The `DeviceEvent` as recorded (its JSON text); its own `device_seq` may predate a renumbering.
+    var recorded: String
+}
+
+/// The next pending events and the queue state, read in one snapshot.
+struct PendingEvents: Sendable {
+    /// In `device_seq` order.
+    var events: [OutboxEvent]
+    /// The outbox and upload summary at the moment they were read.
+    var summary: ClientSummary
 }
 
 extension ClientStore {
@@ -45,25 +53,12 @@ extension ClientStore {
         return seq
     }
 
-    /// The next pending events of the enrolled device, in `device_seq` order, written as a push body with the
-    /// queue state read in the same snapshot; `nil` when nothing is pending.
-    ///
-    /// Rows are streamed from the statement into one buffer: each stored event's JSON is parsed once, its
-    /// `device_seq` set from the column (a re-enrollment renumbers the column only) and written back with
-    /// sorted keys. No `DeviceEvent` values, `JSONDecoder` or `JSONEncoder` trees are built for a batch.
-    func pushBatch(
-        limit: Int, deviceID: WireID, sentAt: Timestamp, status: @escaping @Sendable (ClientSummary) -> ClientStatus
-    ) async throws(ClientError) -> PushBatch? {
+    /// The next pending events of the enrolled device, in `device_seq` order, with the queue state read in
+    /// the same snapshot; `nil` when nothing is pending.
+    func pendingEvents(limit: Int) async throws(ClientError) -> PendingEvents? {
         try await read { db in
             let key = try Self.deviceKey(db)
-            var body: [UInt8] = []
-            body.append(contentsOf: #"{"client_status":"#.utf8)
-            body.append(contentsOf: try JSONCoding.encodeBytes(status(try ClientSummary.load(db))))
-            body.append(contentsOf: #","device_id":"#.utf8)
-            JSONValue.writeString(deviceID.description, to: &body)
-            body.append(contentsOf: #","events":["#.utf8)
-            var eventIDs: [WireID] = []
-            var firstSeq: Int?
+            var events: [OutboxEvent] = []
             let statement = try db.cached(
                 "SELECT event_id, device_seq, event FROM outbox WHERE state = 'pending' AND device_key = ? "
                     + "ORDER BY device_seq LIMIT ?")
@@ -71,21 +66,21 @@ extension ClientStore {
             try statement.bind(key, limit)
             while let row = try statement.next() {
                 let seq = Int(try row.int("device_seq"))
-                let stored = try? JSONValue.parse(Array(try row.string("event").utf8))
-                guard let id = WireID(try row.string("event_id")), case .object(var event) = stored else {
-                    throw ClientError(.storage, "outbox event \(seq) is not a stored event's JSON")
+                guard let id = WireID(try row.string("event_id")) else {
+                    throw ClientError(.storage, "outbox event \(seq) has no valid event id")
                 }
-                event["device_seq"] = .number(Double(seq))
-                if firstSeq != nil { body.append(UInt8(ascii: ",")) }
-                JSONValue.object(event).write(to: &body)
-                eventIDs.append(id)
-                firstSeq = firstSeq ?? seq
+                events.append(OutboxEvent(eventID: id, deviceSeq: seq, recorded: try row.string("event")))
             }
-            guard let firstSeq else { return nil }
-            body.append(contentsOf: #"],"sent_at":"#.utf8)
-            body.append(contentsOf: try JSONCoding.encodeBytes(sentAt))
-            body.append(UInt8(ascii: "}"))
-            return PushBatch(body: body, eventIDs: eventIDs, firstSeq: firstSeq)
+            guard !events.isEmpty else { return nil }
+            return PendingEvents(events: events, summary: try Self.summary(db))
+        }
+    }
+
+    /// Records the outcomes a push answered, in one transaction (see `recordOutcome`).
+    func recordOutcomes(_ results: [EventResult], now: Timestamp) async throws(ClientError) {
+        guard !results.isEmpty else { return }
+        try await write { db in
+            for result in results { try Self.recordOutcome(db, result, now: now) }
         }
     }
 

@@ -1,5 +1,4 @@
 public import KandasProtocol
-import SQLiteKit
 
 /// What needs the worker's attention: open conflicts, reviews asking for changes, rejected events.
 public struct Inbox: Sendable, Equatable {
@@ -45,20 +44,6 @@ extension Inbox {
         return conflicts.filter { $0.status == .open }.sorted { $0.detectedAt < $1.detectedAt }
             .map { ConflictEntry(conflict: $0, resolutionPending: resolving.contains($0.id)) }
     }
-
-    /// The same list read from the store: the mirror's conflicts and the unreflected resolve events only,
-    /// in the order `Snapshot.load` reads them, so the result equals the snapshot's.
-    static func openConflicts(_ db: Connection) throws -> [ConflictEntry] {
-        let table = ClientStore.mirrorTables[.conflict] ?? "mirror_conflicts"
-        let conflicts = try db.query("SELECT data FROM \(table) ORDER BY id").map {
-            try JSONCoding.value(Conflict.self, fromText: try $0.string("data"))
-        }
-        let resolves = try db.query(
-            "SELECT event FROM outbox WHERE reflected = 0 AND state != 'rejected' AND type = ? ORDER BY id",
-            EventType.resolve.rawValue
-        ).map { try JSONCoding.value(DeviceEvent.self, fromText: try $0.string("event")) }
-        return openConflicts(conflicts, overlay: resolves)
-    }
 }
 
 extension Inbox {
@@ -81,25 +66,5 @@ extension Inbox {
         }
         shown.sort { $0.createdAt < $1.createdAt }
         return shown
-    }
-
-    /// The same list read from the store: only completions in those two states and their reviews, in the
-    /// order `Snapshot.load` reads them, so the result equals the whole-snapshot one.
-    static func reviewsAskingForChanges(_ db: Connection) throws -> [Review] {
-        let completionsTable = ClientStore.mirrorTables[.completion] ?? "mirror_completions"
-        let reviewsTable = ClientStore.mirrorTables[.review] ?? "mirror_reviews"
-        let asking =
-            "json_extract(data, '$.review_state') IN ('\(ReviewState.hasIssues.rawValue)', "
-            + "'\(ReviewState.rejected.rawValue)')"
-        let completions = try db.query("SELECT data FROM \(completionsTable) WHERE \(asking) ORDER BY id").map {
-            try JSONCoding.value(Completion.self, fromText: try $0.string("data"))
-        }
-        let reviews = try db.query(
-            """
-            SELECT data FROM \(reviewsTable) WHERE json_extract(data, '$.completion_id') IN
-                (SELECT id FROM \(completionsTable) WHERE \(asking)) ORDER BY id
-            """
-        ).map { try JSONCoding.value(Review.self, fromText: try $0.string("data")) }
-        return reviewsAskingForChanges(completions: completions, reviews: reviews)
     }
 }

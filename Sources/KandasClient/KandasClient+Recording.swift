@@ -2,7 +2,6 @@ import Crypto
 import Foundation
 import KandasDomain
 public import KandasProtocol
-import SQLiteKit
 
 extension KandasClient {
     /// Records a completion offline: validates it against the view, copies and hashes each file into the
@@ -21,11 +20,7 @@ extension KandasClient {
         try Validation.location(draft.location, field: "location")
         try Validation.fileCount(draft.files.count)
         let itemID = draft.itemID
-        let (found, member) = try await store.read { db in
-            let item = try Snapshot.lookup(db, .planItem, itemID, as: PlanItem.self)
-            let memberID = draft.memberID ?? item?.memberID ?? itemID
-            return (item, try Snapshot.lookup(db, .member, memberID, as: Member.self))
-        }
+        let (found, member) = try await store.itemAndMember(itemID: itemID, memberID: draft.memberID)
         guard let item = found else {
             throw ClientError(.unknownItem, "no plan item \(draft.itemID) in the local view; sync first", field: "item")
         }
@@ -138,7 +133,7 @@ extension KandasClient {
             throw ClientError.invalid("comment", "the comment is longer than 2000 characters")
         }
         let conflict = entry.conflict
-        let item = try await store.read { db in try Snapshot.lookup(db, .planItem, conflict.itemID, as: PlanItem.self) }
+        let item = try await store.lookup(.planItem, conflict.itemID, as: PlanItem.self)
         let eventID = WireID.timeOrdered()
         let payload = EventPayload.resolve(
             ResolvePayload(
@@ -174,10 +169,7 @@ extension KandasClient {
         var field: String
     }
 
-    struct Captured: Sendable {
-        var declared: DeclaredFile
-        var relativePath: String
-    }
+    typealias Captured = CapturedFile
 
     /// Checks every file before anything is copied: exists, readable, non-empty, a known type that agrees
     /// with the declared kind, within the size limit.
@@ -260,23 +252,9 @@ extension KandasClient {
         completionID: WireID?, files: [Captured]
     ) async throws(ClientError) -> Int {
         do {
-            return try await store.write { db in
-                let seq = try ClientStore.appendEvent(
-                    db, eventID: eventID, itemID: itemID, baseVersion: baseVersion, recordedAt: now, payload: payload,
-                    completionID: completionID)
-                for file in files {
-                    let declared = file.declared
-                    try db.run(
-                        """
-                        INSERT INTO files(attachment_id, event_id, completion_id, local_path, size, sha256, kind,
-                            content_type, state)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending')
-                        """, declared.attachmentID.description, eventID.description, completionID?.description ?? "",
-                        file.relativePath, declared.size, declared.sha256, declared.kind.rawValue,
-                        declared.contentType)
-                }
-                return seq
-            }
+            return try await store.record(
+                eventID: eventID, itemID: itemID, baseVersion: baseVersion, recordedAt: now, payload: payload,
+                completionID: completionID, files: files)
         } catch {
             let folder = store.filesFolder
             for file in files { FileIO.remove(folder + "/" + file.declared.attachmentID.description) }

@@ -1,6 +1,5 @@
 public import KandasProtocol
 public import Log
-import SQLiteKit
 
 /// The client core a phone app or the `kandas` CLI links: a local store, offline recording, and sync.
 ///
@@ -83,7 +82,7 @@ public final class KandasClient: Sendable {
 
     /// The current enrollment, or `nil` before the first one.
     public func enrollment() async throws(ClientError) -> Enrollment? {
-        try await store.read { db in try Enrollment.load(db) }
+        try await store.enrollment()
     }
 
     // MARK: Views
@@ -108,7 +107,7 @@ public final class KandasClient: Sendable {
     /// Reads only the conflicts and the unreflected resolves, never the whole mirror: `kandas sync` counts
     /// conflicts after every sync, and loading a 10,000-completion mirror for that was the client's peak RSS.
     public func conflicts() async throws(ClientError) -> [Inbox.ConflictEntry] {
-        try await store.read { db in try Inbox.openConflicts(db) }
+        try await store.openConflicts()
     }
 
     /// Conflicts, reviews asking for changes and rejected events.
@@ -116,27 +115,13 @@ public final class KandasClient: Sendable {
     /// Reads only what it shows (conflicts, resolves, completions under `has_issues`/`rejected` and their
     /// reviews), not the whole mirror, so `kandas conflicts` on a device with 10,000 completions stays small.
     public func inbox() async throws(ClientError) -> Inbox {
-        let (conflicts, reviews) = try await store.read { db in
-            (try Inbox.openConflicts(db), try Inbox.reviewsAskingForChanges(db))
-        }
+        let (conflicts, reviews) = try await store.attention()
         return Inbox(conflicts: conflicts, reviews: reviews, quarantined: try await quarantined())
     }
 
     /// Events the server rejected, oldest first.
     public func quarantined() async throws(ClientError) -> [QuarantinedEvent] {
-        try await store.read { db in
-            try db.query(
-                "SELECT event_id, device_seq, type, item_id, code, detail FROM outbox WHERE state = 'rejected' ORDER BY id"
-            ).compactMap { row in
-                guard let event = WireID(try row.string("event_id")), let item = WireID(try row.string("item_id"))
-                else {
-                    return nil
-                }
-                return QuarantinedEvent(
-                    eventID: event, deviceSeq: Int(try row.int("device_seq")), type: try row.string("type"),
-                    itemID: item, code: row.optionalString("code") ?? "rejected", detail: row.optionalString("detail"))
-            }
-        }
+        try await store.quarantined()
     }
 
     /// Receipts for completions with files from this device (sync-v1 §11), newest first.
@@ -151,7 +136,7 @@ public final class KandasClient: Sendable {
 
     /// Outbox, uploads and sync health at a glance.
     public func status() async throws(ClientError) -> ClientSummary {
-        try await store.read { db in try ClientSummary.load(db) }
+        try await store.summary()
     }
 
     // MARK: Sync
@@ -170,10 +155,7 @@ public final class KandasClient: Sendable {
 
     /// Wipes the mirror and the pull cursor (the outbox and files stay); the next `sync` pulls a full snapshot.
     public func reset() async throws(ClientError) {
-        try await store.write { db in
-            try ClientStore.wipeMirror(db)
-            try ClientStore.set(db, .cursor, nil)
-        }
+        try await store.resetMirror()
     }
 
     /// Deletes local copies of verified files per the keep-policy; returns how many were freed.

@@ -1,5 +1,4 @@
 public import KandasProtocol
-import SQLiteKit
 
 /// An evidence file captured on this device, and where it is on its way to the server.
 public struct LocalFile: Sendable, Equatable {
@@ -40,26 +39,4 @@ public struct LocalFile: Sendable, Equatable {
     public var serverState: UploadState?
     /// When the server issued that receipt.
     public var serverStateAt: Timestamp?
-
-    init(row: Row, home: String) throws {
-        guard let attachment = WireID(try row.string("attachment_id")), let event = WireID(try row.string("event_id")),
-            let completion = WireID(try row.string("completion_id")),
-            let kind = FileKind(rawValue: try row.string("kind")),
-            let state = State(rawValue: try row.string("state"))
-        else { throw ClientError(.storage, "files row is damaged") }
-        attachmentID = attachment
-        eventID = event
-        completionID = completion
-        self.state = state
-        localPath = state == .freed ? nil : home + "/" + (try row.string("local_path"))
-        size = try row.int("size")
-        sha256 = try row.string("sha256")
-        self.kind = kind
-        contentType = try row.string("content_type")
-        uploadURL = row.optionalString("upload_url")
-        lastError = row.optionalString("last_error")
-        bytesSent = try row.int("bytes_sent")
-        serverState = row.optionalString("server_state").flatMap(UploadState.init(rawValue:))
-        serverStateAt = row.optionalInt("server_state_at").map { Timestamp(millisecondsSince1970: $0) }
-    }
 }

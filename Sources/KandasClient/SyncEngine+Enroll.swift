@@ -1,6 +1,5 @@
 import Foundation
 import KandasProtocol
-import SQLiteKit
 
 extension SyncEngine {
     /// Enrollment (sync-v1 §2.2): checks the URL answers as a Kandas server (`GET /v1/limits`), then
@@ -24,12 +23,7 @@ extension SyncEngine {
                 "\(base) answered HTTP \(limitsResponse.status) to /v1/limits: it is not a Kandas server; check the URL",
                 status: limitsResponse.status)
         }
-        let deviceUUID = try await store.write { db in
-            if let existing = try ClientStore.setting(db, .deviceUUID).flatMap(WireID.init) { return existing }
-            let fresh = WireID.random()
-            try ClientStore.set(db, .deviceUUID, fresh.description)
-            return fresh
-        }
+        let deviceUUID = try await store.installationID()
         let body = try Self.json(
             EnrollBody(
                 code: normalizedCode, deviceUUID: deviceUUID, platform: options.platform,
@@ -66,24 +60,8 @@ extension SyncEngine {
         credentials = fresh
         let limitsText = String(decoding: limitsResponse.body, as: UTF8.self)
         _ = limits
-        return try await store.write { db in
-            // Unsent events move to the new device (fresh seqs, same event ids); what the old device sent
-            // is in the server's snapshot, which the first pull brings (the cursor is dropped).
-            try ClientStore.renumberPending(db, to: tokens.deviceID)
-            try db.run("UPDATE outbox SET reflected = 1 WHERE state != 'pending'")
-            try db.run("UPDATE files SET upload_url = NULL WHERE state IN ('pending', 'uploading')")
-            try ClientStore.set(db, .serverURL, base)
-            try ClientStore.set(db, .deviceID, tokens.deviceID.description)
-            try ClientStore.set(db, .userID, tokens.userID.description)
-            try ClientStore.set(db, .reEnrollRequired, nil)
-            try ClientStore.set(db, .cursor, nil)
-            try ClientStore.set(db, .lastError, nil)
-            try ClientStore.set(db, .limits, limitsText)
-            guard let enrollment = try Enrollment.load(db) else {
-                throw ClientError(.storage, "enrollment was not recorded")
-            }
-            return enrollment
-        }
+        return try await store.recordEnrollment(
+            serverURL: base, deviceID: tokens.deviceID, userID: tokens.userID, limits: limitsText)
     }
 
     /// `https://host[:port][/prefix]` without a trailing slash; no query, fragment or credentials.

@@ -1,5 +1,4 @@
 import KandasProtocol
-import SQLiteKit
 
 extension SyncEngine {
     /// Pushes every pending event in `device_seq` order, in batches (sync-v1 §6). Accepted and duplicate
@@ -13,8 +12,8 @@ extension SyncEngine {
         let appVersion = options.appVersion
         while true {
             guard
-                let batch = try await store.pushBatch(
-                    limit: batchSize, deviceID: enrollment.deviceID, sentAt: options.now(),
+                let batch = try await PushBatch.next(
+                    from: store, limit: batchSize, deviceID: enrollment.deviceID, sentAt: options.now(),
                     status: { Self.clientStatus($0, appVersion: appVersion) })
             else { return }
             let count = batch.eventIDs.count
@@ -36,30 +35,29 @@ extension SyncEngine {
                     .protocolViolation, "push answered \(answer.results.count) results for \(count) events")
             }
             let now = options.now()
-            let (gap, diverged, accepted, rejected) = try await store.write { db in
-                var gap: Int?
-                var diverged = false
-                var accepted = 0
-                var rejected = 0
-                for result in answer.results {
-                    switch result.outcome {
-                    case .gap:
-                        gap = gap ?? result.expectedDeviceSeq ?? batch.firstSeq
-                    case .rejected where result.code == ErrorCode.deviceSeqReused.rawValue:
-                        diverged = true
-                    case .rejected:
-                        rejected += 1
-                        try ClientStore.recordOutcome(db, result, now: now)
-                    case .duplicate where result.storedOutcome == .rejected:
-                        rejected += 1
-                        try ClientStore.recordOutcome(db, result, now: now)
-                    default:
-                        accepted += 1
-                        try ClientStore.recordOutcome(db, result, now: now)
-                    }
+            var gap: Int?
+            var diverged = false
+            var accepted = 0
+            var rejected = 0
+            var outcomes: [EventResult] = []
+            for result in answer.results {
+                switch result.outcome {
+                case .gap:
+                    gap = gap ?? result.expectedDeviceSeq ?? batch.firstSeq
+                case .rejected where result.code == ErrorCode.deviceSeqReused.rawValue:
+                    diverged = true
+                case .rejected:
+                    rejected += 1
+                    outcomes.append(result)
+                case .duplicate where result.storedOutcome == .rejected:
+                    rejected += 1
+                    outcomes.append(result)
+                default:
+                    accepted += 1
+                    outcomes.append(result)
                 }
-                return (gap, diverged, accepted, rejected)
             }
+            try await store.recordOutcomes(outcomes, now: now)
             report.eventsAccepted += accepted
             report.eventsRejected += rejected
             total += accepted + rejected

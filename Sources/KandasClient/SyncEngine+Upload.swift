@@ -1,7 +1,6 @@
 import Crypto
 import Foundation
 import KandasProtocol
-import SQLiteKit
 import Synchronization
 
 #if canImport(Glibc)
@@ -34,24 +33,7 @@ extension SyncEngine {
     /// Uploads every file of an acknowledged event that the network policy allows (sync-v1 §10).
     /// Returns whether files now wait for a receipt, so the caller pulls again.
     func uploadAll(_ enrollment: Enrollment) async throws(ClientError) -> Bool {
-        let home = store.home
-        let jobs = try await store.read { db in
-            try db.query(
-                """
-                SELECT f.attachment_id, f.local_path, f.size, f.sha256, f.kind, f.content_type, f.upload_url
-                FROM files f JOIN outbox o ON o.event_id = f.event_id
-                WHERE f.state IN ('pending', 'uploading') AND o.state = 'sent' ORDER BY f.rowid
-                """
-            ).compactMap { row -> UploadJob? in
-                guard let id = WireID(try row.string("attachment_id")),
-                    let kind = FileKind(rawValue: try row.string("kind"))
-                else { return nil }
-                return UploadJob(
-                    attachmentID: id, path: home + "/" + (try row.string("local_path")), size: try row.int("size"),
-                    sha256: try row.string("sha256"), kind: kind, contentType: try row.string("content_type"),
-                    uploadURL: row.optionalString("upload_url"))
-            }
-        }
+        let jobs = try await store.uploadJobs()
         let limits = try await publishedLimits()
         let chunk = max(options.minimumChunkBytes, min(options.chunkBytes, limits?.maxChunkBytes ?? options.chunkBytes))
         for job in jobs {
@@ -77,8 +59,7 @@ extension SyncEngine {
             case .failed: report.filesFailed += 1
             }
         }
-        return try await store.read { db in try db.scalarInt("SELECT count(*) FROM files WHERE state = 'uploaded'") }
-            > 0
+        return try await store.hasFilesAwaitingReceipt()
     }
 
     /// Creates (or finds) the tus upload, then sends chunks from the server's offset until it verifies.
@@ -289,42 +270,25 @@ extension SyncEngine {
     }
 
     func saveUploadURL(_ id: WireID, _ url: String?) async throws(ClientError) {
-        try await store.write { db in
-            try db.run(
-                "UPDATE files SET upload_url = ?, state = CASE WHEN state = 'pending' THEN 'uploading' ELSE state END "
-                    + "WHERE attachment_id = ?", url, id.description)
-        }
+        try await store.saveUploadURL(id, url)
     }
 
     func addBytesSent(_ id: WireID, _ bytes: Int64) async throws(ClientError) {
-        guard bytes > 0 else { return }
-        try await store.write { db in
-            try db.run("UPDATE files SET bytes_sent = bytes_sent + ? WHERE attachment_id = ?", bytes, id.description)
-        }
+        try await store.addBytesSent(id, bytes)
     }
 
     func noteFileError(_ id: WireID, _ code: String) async throws(ClientError) {
-        try await store.write { db in
-            try db.run("UPDATE files SET last_error = ? WHERE attachment_id = ?", code, id.description)
-        }
+        try await store.noteFileError(id, code)
     }
 
     /// The server verified the bytes; the local copy stays until a receipt says so (sync-v1 §11).
     func markUploaded(_ job: UploadJob) async throws(ClientError) -> UploadOutcome {
-        try await store.write { db in
-            try db.run(
-                "UPDATE files SET state = 'uploaded', last_error = NULL WHERE attachment_id = ? "
-                    + "AND state IN ('pending', 'uploading')", job.attachmentID.description)
-        }
+        try await store.markUploaded(job.attachmentID)
         return .verified
     }
 
     func markFailed(_ job: UploadJob, _ code: String) async throws(ClientError) -> UploadOutcome {
-        try await store.write { db in
-            try db.run(
-                "UPDATE files SET state = 'failed', last_error = ? WHERE attachment_id = ?", code,
-                job.attachmentID.description)
-        }
+        try await store.markFailed(job.attachmentID, code)
         return .failed
     }
 
@@ -337,24 +301,11 @@ extension SyncEngine {
         case .freeImmediately: threshold = .max
         case .keepDays(let days): threshold = now - Int64(days) * 86_400_000
         }
-        let home = store.home
-        let rows = try await store.read { db in
-            try db.query(
-                """
-                SELECT f.attachment_id, f.local_path FROM files f JOIN outbox o ON o.event_id = f.event_id
-                WHERE f.state = 'verified' AND f.verified_at <= ? AND o.state = 'sent'
-                """, threshold
-            ).map { (try $0.string("attachment_id"), home + "/" + (try $0.string("local_path"))) }
-        }
-        for (id, path) in rows {
+        let files = try await store.verifiedFiles(verifiedBy: Timestamp(millisecondsSince1970: threshold))
+        for (id, path) in files {
             do { try await FileIO.run { FileIO.remove(path) } } catch { throw ClientError.wrap(error) }
-            try await store.write { db in
-                try db.run(
-                    "UPDATE files SET state = 'freed', freed_at = ? WHERE attachment_id = ? AND state = 'verified'",
-                    now,
-                    id)
-            }
+            try await store.markFreed(id, at: Timestamp(millisecondsSince1970: now))
         }
-        return rows.count
+        return files.count
     }
 }

@@ -32,7 +32,7 @@ actor SyncEngine {
         report = SyncReport()
         self.progress = progress
         do throws(ClientError) {
-            guard let enrollment = try await store.read({ db in try Enrollment.load(db) }) else {
+            guard let enrollment = try await store.enrollment() else {
                 throw ClientError(
                     .notEnrolled, "this device is not enrolled: run enroll with a code from an administrator")
             }
@@ -47,10 +47,7 @@ actor SyncEngine {
             if uploaded { try await pull(enrollment) }
             report.filesFreed += try await freeVerifiedFiles()
             let now = options.now()
-            try await store.write { db in
-                try ClientStore.set(db, .lastSyncAt, now.description)
-                try ClientStore.set(db, .lastError, nil)
-            }
+            try await store.recordSyncDone(at: now)
             logger.info(
                 "sync done",
                 ["sync.accepted": .int(Int64(report.eventsAccepted)), "sync.pages": .int(Int64(report.pagesPulled))])

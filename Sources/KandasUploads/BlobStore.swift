@@ -1,7 +1,7 @@
 /// Where verified files live, addressed by their SHA-256 (DESIGN §6).
 ///
-/// The embedded default is ``LocalBlobStore`` (a folder); an S3-compatible store is a later
-/// addition behind the same protocol. Content addressing makes storing idempotent: adding a
+/// The embedded default is ``LocalBlobStore`` (a folder); ``S3BlobStore`` keeps blobs in an
+/// S3-compatible bucket behind the same protocol. Content addressing makes storing idempotent: adding a
 /// file whose hash is already stored keeps one copy.
 public protocol BlobStore: Sendable {
     /// Stores a complete, already hash-verified file under its SHA-256 and makes it durable.
@@ -20,6 +20,30 @@ public protocol BlobStore: Sendable {
     /// The path of a stored blob for local readers (`sendfile`, `Range` requests), or nil when the
     /// store is not a local folder or the hash is malformed.
     func localPath(sha256: String) -> String?
+
+    /// The size of a stored blob, or nil when it is not stored.
+    func size(sha256: String) throws(UploadError) -> Int64?
+
+    /// Streams a stored blob, or the inclusive byte `range` of it, into `sink` piece by piece;
+    /// `sink` returning false stops the read.
+    ///
+    /// - Throws: ``UploadError`` `not_found` when the blob is missing, `unavailable` when the
+    ///   store cannot be reached.
+    func read(
+        sha256: String, range: ClosedRange<Int64>?, into sink: @escaping (UnsafeRawBufferPointer) -> Bool
+    ) throws(UploadError)
+
+    /// Calls `body` with every stored blob's hash and size, in hash order where the store lists so;
+    /// entries that are not blobs of the layout go to `stray` (their path or key).
+    func forEachBlob(
+        _ body: (_ sha256: String, _ size: Int64) throws(UploadError) -> Void, stray: (String) -> Void
+    ) throws(UploadError)
+
+    /// Checks that the store accepts a write now (`/readyz`).
+    func checkWritable() throws(UploadError)
+
+    /// Where the blobs are, for logs and `verify` (no credentials).
+    var description: String { get }
 }
 
 /// What ``BlobStore/add(fileAt:sha256:)`` did.

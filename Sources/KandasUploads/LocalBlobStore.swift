@@ -65,8 +65,79 @@ public struct LocalBlobStore: BlobStore {
         return StoredBlob(sha256: sha256, size: size, alreadyPresent: false)
     }
 
+    public func size(sha256: String) throws(UploadError) -> Int64? {
+        guard Self.isContentAddress(sha256) else { return nil }
+        return try FileIO.size(path(sha256))
+    }
+
+    public func read(
+        sha256: String, range: ClosedRange<Int64>?, into sink: @escaping (UnsafeRawBufferPointer) -> Bool
+    ) throws(UploadError) {
+        guard Self.isContentAddress(sha256) else {
+            throw UploadError(.notFound, detail: "not a content address", operation: "blob_read")
+        }
+        let file = path(sha256)
+        let fd = open(file, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            if errno == ENOENT { throw UploadError(.notFound, detail: "blob missing", operation: "blob_read") }
+            throw .system("open", path: file, errno: errno)
+        }
+        defer { close(fd) }
+        var offset = range?.lowerBound ?? 0
+        let end = range.map { $0.upperBound + 1 } ?? Int64.max
+        while offset < end {
+            let chunk = try FileIO.pread(fd, count: Int(min(1 << 20, end - offset)), at: offset, path: file)
+            if chunk.isEmpty { break }
+            guard chunk.withUnsafeBytes(sink) else { return }
+            offset += Int64(chunk.count)
+        }
+    }
+
+    public func forEachBlob(
+        _ body: (_ sha256: String, _ size: Int64) throws(UploadError) -> Void, stray: (String) -> Void
+    ) throws(UploadError) {
+        for first in try FileIO.list(root).sorted() {
+            let firstPath = root + "/" + first
+            guard first.utf8.count == 2, isDirectory(firstPath) else {
+                if !first.hasPrefix(".ready-") { stray(first) }
+                continue
+            }
+            for second in try FileIO.list(firstPath).sorted() {
+                let secondPath = firstPath + "/" + second
+                guard second.utf8.count == 2, isDirectory(secondPath) else {
+                    stray(first + "/" + second)
+                    continue
+                }
+                for name in try FileIO.list(secondPath).sorted() {
+                    let relative = first + "/" + second + "/" + name
+                    guard Self.isContentAddress(name), path(name) == root + "/" + relative,
+                        let size = try FileIO.size(root + "/" + relative)
+                    else {
+                        stray(relative)
+                        continue
+                    }
+                    try body(name, size)
+                }
+            }
+        }
+    }
+
+    public func checkWritable() throws(UploadError) {
+        let probe = root + "/.ready-\(UInt64.random(in: 0...UInt64.max))"
+        let fd = try FileIO.open(probe, O_WRONLY | O_CREAT | O_EXCL, mode: 0o600)
+        close(fd)
+        unlink(probe)
+    }
+
+    public var description: String { "file:" + root }
+
     func path(_ sha256: String) -> String {
         root + "/" + String(sha256.prefix(2)) + "/" + String(sha256.dropFirst(2).prefix(2)) + "/" + sha256
+    }
+
+    private func isDirectory(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
     }
 
     /// Creates a fan-out folder once, with its entry made durable in the parent.

@@ -20,7 +20,7 @@ final class PatchConsumer: RequestBodyConsumer {
         do {
             try writer.write(chunk)
         } catch {
-            throw handlers.httpError(error)
+            throw handlers.httpError(error, request)
         }
     }
 

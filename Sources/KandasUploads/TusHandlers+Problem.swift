@@ -10,14 +10,7 @@ extension TusHandlers {
     /// `internal_error` and the request id.
     func problem(_ error: UploadError, _ request: HTTPRequest, status: Int? = nil) -> HTTPResponse {
         let code = status ?? error.status
-        if error.code == .internalError {
-            store.logger.error(
-                "uploads: request failed",
-                [
-                    "http.request_id": .string(request.requestID), "http.route": .string(request.routePattern ?? "-"),
-                    "error": .string(error.description),
-                ])
-        }
+        log(error, request)
         var body = Problem(
             error.code, detail: error.code == .internalError ? nil : error.detail, instance: request.path)
         body.status = code
@@ -27,16 +20,32 @@ extension TusHandlers {
         var headers = Self.baseHeaders
         headers[HeaderName.contentType] = "application/problem+json"
         if let offset = error.uploadOffset { headers[HeaderName.uploadOffset] = String(offset) }
-        if error.code == .rateLimited { headers[HeaderName.retryAfter] = "60" }
+        if error.code == .rateLimited || error.code == .insufficientStorage { headers[HeaderName.retryAfter] = "60" }
+        if error.code == .unavailable { headers[HeaderName.retryAfter] = "5" }
         let bytes = (try? Self.encoder.encode(body)).map { [UInt8]($0) } ?? []
         return HTTPResponse(
             status: HTTPStatus(code: code, reasonPhrase: Self.phrase(code)), headers: headers, body: .bytes(bytes))
     }
 
-    /// The same error for the HTTP engine, thrown from a body consumer mid-stream.
-    func httpError(_ error: UploadError) -> HTTPError {
+    /// Logs a server failure (`internal_error`, `insufficient_storage`) with its operation, path and
+    /// errno, whichever way it is answered: a client sees only the code and the request id.
+    func log(_ error: UploadError, _ request: HTTPRequest) {
+        guard error.isServerFailure else { return }
+        store.logger.error(
+            "uploads: request failed",
+            [
+                "http.request_id": .string(request.requestID), "http.route": .string(request.routePattern ?? "-"),
+                "error.code": .string(error.code.rawValue), "error": .string(error.description),
+            ])
+    }
+
+    /// The same error for the HTTP engine, thrown from a body consumer mid-stream (logged like `problem`).
+    func httpError(_ error: UploadError, _ request: HTTPRequest) -> HTTPError {
+        log(error, request)
         var headers = Self.baseHeaders
         if let offset = error.uploadOffset { headers[HeaderName.uploadOffset] = String(offset) }
+        if error.code == .insufficientStorage { headers[HeaderName.retryAfter] = "60" }
+        if error.code == .unavailable { headers[HeaderName.retryAfter] = "5" }
         return HTTPError(
             status: HTTPStatus(code: error.status, reasonPhrase: Self.phrase(error.status)), code: error.code.rawValue,
             detail: error.code == .internalError ? nil : error.detail, headers: headers)

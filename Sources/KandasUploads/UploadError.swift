@@ -1,4 +1,6 @@
+import Glibc
 public import KandasProtocol
+import SQLiteKit
 
 /// The one error type of KandasUploads: a stable protocol code plus what is needed to debug it.
 ///
@@ -36,16 +38,33 @@ public struct UploadError: Error, Sendable, CustomStringConvertible {
         self.errno = errno
     }
 
-    /// A failed system call: `internal_error` with the call, the path and `errno`.
+    /// A failed system call: `internal_error` with the call, the path and `errno`; a full disk or
+    /// quota (`ENOSPC`, `EDQUOT`) is `insufficient_storage` (507, sync-v1 §15): nothing was stored
+    /// past the committed offset and the client may retry later.
     static func system(_ operation: String, path: String?, errno: Int32) -> UploadError {
-        UploadError(.internalError, operation: operation, path: path, errno: errno)
+        if errno == ENOSPC || errno == EDQUOT {
+            return UploadError(
+                .insufficientStorage, detail: "the server's disk is full; retry later", operation: operation,
+                path: path, errno: errno)
+        }
+        return UploadError(.internalError, operation: operation, path: path, errno: errno)
     }
 
-    /// A storage failure that is not a system call (SQLite, a hook), kept for the log.
+    /// A storage failure that is not a system call (SQLite, a hook), kept for the log; SQLite's
+    /// `SQLITE_FULL` is `insufficient_storage` like a full disk under a write.
     static func storage(_ error: any Error, operation: String) -> UploadError {
         if let e = error as? UploadError { return e }
+        if let e = error as? SQLiteError, e.code == 13 {
+            return UploadError(
+                .insufficientStorage, detail: "the server's disk is full; retry later",
+                operation: "\(operation): \(error)")
+        }
         return UploadError(.internalError, detail: nil, operation: "\(operation): \(error)")
     }
+
+    /// A failure of the server, not of the request: logged with what failed (`internal_error`,
+    /// `insufficient_storage`).
+    var isServerFailure: Bool { code == .internalError || code == .insufficientStorage || code == .unavailable }
 
     /// The HTTP status of this error's code.
     public var status: Int { code.httpStatus ?? 500 }

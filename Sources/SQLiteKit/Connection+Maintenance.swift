@@ -26,6 +26,8 @@ extension Connection {
             unlink(partial)
             throw error
         }
+        // A copy is as private as the store it copies, whatever the caller's umask.
+        chmod(partial, 0o600)
         // link(2) refuses to replace an existing file, unlike rename(2).
         guard link(partial, path) == 0 else {
             let code = errno

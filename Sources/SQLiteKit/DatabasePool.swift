@@ -128,6 +128,17 @@ public final class DatabasePool: Sendable {
         try writer.queue.sync { try writer.withConnection { try $0.checkpoint(mode) } }
     }
 
+    /// Runs `body` on the writer outside any transaction (migrations, which open their own),
+    /// blocking the calling thread.
+    ///
+    /// - Throws: `.misuse` when called from inside a write closure (that would deadlock).
+    public func withWriter<T>(_ body: (Connection) throws -> T) throws -> T {
+        guard DispatchQueue.getSpecific(key: writerKey) != ObjectIdentifier(writer) else {
+            throw SQLiteError.misuse("withWriter called from inside a write on the same pool")
+        }
+        return try writer.queue.sync { try writer.withConnection(body) }
+    }
+
     // MARK: Reads
 
     /// Runs `body` on a reader inside a deferred transaction: one consistent snapshot.

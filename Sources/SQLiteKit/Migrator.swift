@@ -2,10 +2,15 @@
 public struct Migration {
     public let name: String
     public let body: (Connection) throws -> Void
+    /// Runs with `PRAGMA foreign_keys = OFF` (set outside the transaction, as SQLite requires),
+    /// for the table rebuilds of <https://www.sqlite.org/lang_altertable.html#otheralter>;
+    /// `foreign_key_check` still runs before the commit.
+    public let rebuildsTables: Bool
 
-    public init(name: String, body: @escaping (Connection) throws -> Void) {
+    public init(name: String, rebuildsTables: Bool = false, body: @escaping (Connection) throws -> Void) {
         self.name = name
         self.body = body
+        self.rebuildsTables = rebuildsTables
     }
 }
 
@@ -32,6 +37,12 @@ public struct Migrator {
         migrations.append(Migration(name: name, body: body))
     }
 
+    /// Adds a migration that rebuilds tables (create new, copy, drop old, rename), run with
+    /// foreign keys off so dropping a parent table does not touch its children.
+    public mutating func registerRebuild(_ name: String, _ body: @escaping (Connection) throws -> Void) {
+        migrations.append(Migration(name: name, rebuildsTables: true, body: body))
+    }
+
     /// Applies every migration not yet recorded; returns the names applied now, in order.
     ///
     /// - Throws: `SQLiteError.Kind.unknownMigration` when the database records names this build
@@ -52,6 +63,12 @@ public struct Migrator {
         }
         var applied: [String] = []
         for migration in migrations where !recorded.contains(migration.name) {
+            let foreignKeysOn = try db.queryOne("PRAGMA foreign_keys")?[0] == .integer(1)
+            let restoreForeignKeys = migration.rebuildsTables && foreignKeysOn
+            if migration.rebuildsTables { try db.execute("PRAGMA foreign_keys = OFF") }
+            defer {
+                if restoreForeignKeys { try? db.execute("PRAGMA foreign_keys = ON") }
+            }
             let ran = try db.transaction(.immediate) { () throws -> Bool in
                 // Another process may have applied it since we looked; the write lock is ours now.
                 guard !(try db.exists("SELECT 1 FROM schema_migrations WHERE name = ?", migration.name)) else {

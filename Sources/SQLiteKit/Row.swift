@@ -38,6 +38,10 @@ public struct Row: Sendable {
     /// Column names, in order.
     public var columns: [String] { layout.names }
 
+    /// The shared column layout of this row's result set, as an object: rows of one statement
+    /// share it, so a caller can map the names once per statement instead of once per row.
+    public var layoutObject: AnyObject { layout }
+
     /// `true` if the row has a column of this name.
     public func contains(_ column: String) -> Bool { layout.index(of: column) != nil }
 

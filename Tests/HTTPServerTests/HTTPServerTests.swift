@@ -226,10 +226,10 @@ import Testing
 
     @Test func handlerErrors_becomeProblemJSON_withoutLeakingDetails() async throws {
         try await withServer { s in
-            let fail = try run(["curl", "-sS", "-w", " %{http_code}", "\(s.url)/fail"]).output
+            let fail = try run(["curl", "-sS", "-H", "Request-Id: r-1", "-w", " %{http_code}", "\(s.url)/fail"]).output
             #expect(
                 fail
-                    == "{\"type\":\"about:blank\",\"title\":\"Internal Server Error\",\"status\":500,\"code\":\"internal_error\"} 500"
+                    == "{\"type\":\"about:blank\",\"title\":\"Internal Server Error\",\"status\":500,\"code\":\"internal_error\",\"instance\":\"/fail\",\"request_id\":\"r-1\"} 500"
             )
             let teapot = try run(["curl", "-sS", "-D", "-", "\(s.url)/teapot"]).output
             #expect(teapot.contains("Content-Type: application/problem+json"))
@@ -265,7 +265,7 @@ import Testing
                 c.request('GET', '/hello/py'); r = c.getresponse(); a = r.read().decode()
                 c.request('POST', '/echo', body=b'x' * 5000); r2 = c.getresponse(); b = len(r2.read())
                 c.request('GET', '/hello/again'); r3 = c.getresponse(); d = r3.read().decode()
-                print(a, b, d, r.getheader('X-Request-ID') is not None, c.sock is not None)
+                print(a, b, d, r.getheader('Request-Id') is not None, c.sock is not None)
                 """
             let r = try run(["python3", "-c", script])
             #expect(r.output == "hello py 5000 hello again True True\n")

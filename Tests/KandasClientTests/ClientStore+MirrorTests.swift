@@ -40,7 +40,7 @@ import Testing
         #expect(rows.count == count)
         #expect(rows.filter { $0.0 <= last }.allSatisfy { $0.1 == 1 && $0.2 == "sent" })
         #expect(rows.filter { $0.0 > last }.allSatisfy { $0.1 == 0 && $0.2 == "pending" })
-        #expect(try await store.read { db in try ClientSummary.load(db) }.outboxEvents == count - last)
+        #expect(try await store.summary().outboxEvents == count - last)
     }
 
     @Test func reflect_reachesUnreflectedEventsAnywhereBelowTheServersSeq() async throws {
@@ -116,7 +116,7 @@ import Testing
         }
         let file = try #require(try await store.snapshot().files.first)
         #expect(file.state == .pending && file.uploadURL == nil && file.serverState == state)
-        let summary = try await store.read { db in try ClientSummary.load(db) }
+        let summary = try await store.summary()
         #expect(summary.filesByServerState == [state: 1])
         #expect(summary.filesPending == 1)
     }

@@ -31,8 +31,19 @@ import Testing
         s.base.admin.defaultHeaders.first { $0.0 == "Authorization" }?.1 ?? ""
     }
 
-    @Test func verifiedFile_isServedWholeAndByRange_withItsHashAsETag() throws {
-        let s = try SyncFixture()
+    /// Verified blobs in the default folder, or in an S3 bucket (streamed through, chunked).
+    enum Blobs: String, CaseIterable, Sendable {
+        case file
+        case s3
+    }
+
+    @Test(arguments: Blobs.allCases)
+    func verifiedFile_isServedWholeAndByRange_withItsHashAsETag(blobs: Blobs) throws {
+        let store = blobs == .s3 ? try SeaweedServer() : nil
+        defer { store?.stop() }
+        try store?.createBucket("evidence")
+        let s = try SyncFixture(
+            arguments: store?.serverArguments() ?? [], environment: store?.credentialsEnvironment ?? [:])
         defer { s.server.cleanup() }
         let d = try s.enroll("worker111")
         let f = try Self.upload(s, d)
@@ -41,7 +52,15 @@ import Testing
         #expect(whole.status == 200, "\(whole)")
         #expect(whole.body == f.bytes)
         #expect(whole.headers["content-type"] == "image/jpeg")
-        #expect(whole.headers["content-length"] == "\(f.bytes.count)")
+        if blobs == .file { #expect(whole.headers["content-length"] == "\(f.bytes.count)") }
+        if let store {
+            // The blob is an object named by its hash, not a file in the data folder.
+            #expect(
+                try store.client(bucket: "evidence").headObject(
+                    key: "kandas/\(f.sha.prefix(2))/\(f.sha.dropFirst(2).prefix(2))/\(f.sha)")?.size
+                    == Int64(f.bytes.count))
+            #expect(!FileManager.default.fileExists(atPath: s.server.dataDirectory + "/blobs/\(f.sha.prefix(2))"))
+        }
         #expect(whole.headers["etag"] == "\"\(f.sha)\"")
         #expect(whole.headers["accept-ranges"] == "bytes")
 

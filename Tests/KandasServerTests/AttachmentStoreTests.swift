@@ -45,14 +45,15 @@ import Testing
                     blobKey: "x",
                     at: 1)
             }
+            // Uploads belong to the user (Protocol §10.2): another user is refused, the declaring user passes.
             #expect(throws: ServerError.self) {
                 try AttachmentStore.checkCreation(
-                    db, deviceID: SyncFixture.uuid(), attachmentID: photoID, sha256: String(repeating: "1", count: 64),
-                    size: 1000, contentType: "image/jpeg")
+                    db, userID: s.base.user("worker112"), attachmentID: photoID,
+                    sha256: String(repeating: "1", count: 64), size: 1000, contentType: "image/jpeg")
             }
             try AttachmentStore.checkCreation(
-                db, deviceID: d.id, attachmentID: photoID, sha256: String(repeating: "1", count: 64), size: 1000,
-                contentType: "image/jpeg")
+                db, userID: s.base.user("worker111"), attachmentID: photoID, sha256: String(repeating: "1", count: 64),
+                size: 1000, contentType: "image/jpeg")
             let row = try #require(
                 try db.queryOne("SELECT files_declared, files_verified FROM completions WHERE id = ?", completion))
             #expect(try row.int("files_declared") == 2 && row.int("files_verified") == 1)

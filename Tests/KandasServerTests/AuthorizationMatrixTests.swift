@@ -22,6 +22,9 @@ import Testing
         let auditor = try f.server.login("auditor")
         let otherCentre = try f.server.login("super12")
         let otherRegion = try f.server.login("region2")
+        // Rules 1 endpoints some of which admit only the region's migration officer or Centre staff.
+        let otherOfficer = try f.server.login("migration2")
+        let otherStaff = try f.server.login("aic2")
         let revokedSession = try f.server.login("super11")
         #expect(try revokedSession.send("POST", "/v1/auth/logout").status == 204)
         let device = base.authorized(f.ids["device_access"] ?? "")
@@ -57,7 +60,10 @@ import Testing
                         cases.append(
                             Case(name: "other career centre", client: otherCentre, expect: [404], codes: ["not_found"]))
                     }
-                    cases.append(Case(name: "other region", client: otherRegion, expect: [404], codes: ["not_found"]))
+                    let sameRole =
+                        roles.contains(.regionAdmin)
+                        ? otherRegion : roles.contains(.migrationOfficer) ? otherOfficer : otherStaff
+                    cases.append(Case(name: "other region", client: sameRole, expect: [404], codes: ["not_found"]))
                 }
             }
             for c in cases {

@@ -15,8 +15,8 @@ final class Fixture: @unchecked Sendable {
     static let activityTables: Set<String> = ["sessions", "device_tokens", "device_activity"]
 
     /// - Parameter arguments: extra `kandas-server serve` settings (e.g. `--upload-sweep-seconds 1`).
-    init(arguments: [String] = []) throws {
-        server = try ServerProcess(arguments: arguments)
+    init(arguments: [String] = [], environment: [String: String] = [:]) throws {
+        server = try ServerProcess(arguments: arguments, environment: environment)
         guard let seed = server.seed else { throw TestSupportError("no seed") }
         self.seed = seed
         admin = try server.login("admin")
@@ -71,6 +71,7 @@ final class Fixture: @unchecked Sendable {
         let planDetail = try admin.get("/v1/admin/plans/\(ids["plans"] ?? "")")
         ids["plan-items"] = ((planDetail.object["items"] as? [[String: Any]]) ?? []).first?["id"] as? String
         try collectSyncIDs(device: device["device_id"] as? String ?? "")
+        try collectStayIDs()
     }
 
     /// The pattern with `:id` replaced by the fixture's object of that kind (nil when none is known).

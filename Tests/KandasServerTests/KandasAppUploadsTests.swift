@@ -99,11 +99,11 @@ import Testing
         #expect(wrongSize.body.contains("\"attachment_mismatch\""), "\(wrongSize)")
     }
 
-    @Test func otherDevice_cannotSeeOrWriteAnUpload() throws {
+    @Test func anotherUsersDevice_cannotSeeOrWriteAnUpload() throws {
         let s = try SyncFixture()
         defer { s.server.cleanup() }
         let d = try s.enroll("worker111")
-        let other = try s.enroll("worker111")
+        let other = try s.enroll("worker112")
         let bytes = TusCurl.pdf(8_000)
         let sha = ServerProcessDigest.sha256(bytes)
         let file = SyncFixture.file(kind: "document", type: "application/pdf", size: bytes.count, sha: sha)

@@ -27,7 +27,9 @@ final class SyncFixture: @unchecked Sendable {
         }
     }
 
-    init(arguments: [String] = []) throws { base = try Fixture(arguments: arguments) }
+    init(arguments: [String] = [], environment: [String: String] = [:]) throws {
+        base = try Fixture(arguments: arguments, environment: environment)
+    }
 
     /// Enrolls a device for `worker` with a fresh enrollment code from the admin API.
     func enroll(_ worker: String) throws -> Device {

@@ -121,6 +121,18 @@ public final class ServerProcess: @unchecked Sendable {
 
     public var client: TestHTTPClient { TestHTTPClient(port: port) }
 
+    /// The server's process id (for `/proc/<pid>/status` checks such as RSS).
+    public var pid: Int32 { process.processIdentifier }
+
+    /// The server's resident set size in KiB (`VmRSS`), or nil once it exited.
+    public var residentKiB: Int? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
+        for line in text.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+            return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
+        }
+        return nil
+    }
+
     public var databasePath: String { dataDirectory + "/kandas.sqlite" }
 
     /// Moves the server's clock by `seconds` from now on (the server reads the file per request).
@@ -162,11 +174,12 @@ public final class ServerProcess: @unchecked Sendable {
     }
 
     /// Runs `kandas-server` with other arguments (e.g. `backup --to`) and returns exit status and stdout+stderr.
-    public static func run(_ arguments: [String]) throws -> (Int32, String) {
+    public static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (Int32, String) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: try binary())
         p.arguments = arguments
         p.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("KANDAS_") }
+            .merging(environment) { $1 }
         let pipe = Pipe()
         p.standardOutput = pipe
         p.standardError = pipe

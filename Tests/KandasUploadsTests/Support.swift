@@ -33,6 +33,12 @@ struct TempDir {
     func remove() { try? FileManager.default.removeItem(atPath: path) }
 }
 
+/// Where a fixture keeps verified blobs: the folder, or a SeaweedFS bucket started for the test.
+enum BlobBackend: String, CaseIterable, Sendable {
+    case file
+    case s3
+}
+
 /// A database, an upload store and (optionally) a live server on 127.0.0.1 port 0.
 final class UploadFixture: @unchecked Sendable {
     // @unchecked Sendable invariant: `store` and `server` are replaced only by the test thread
@@ -44,22 +50,43 @@ final class UploadFixture: @unchecked Sendable {
     var store: UploadStore
     var server: HTTPServer?
     let verified = VerifiedLog()
+    /// The S3 store of a `.s3` fixture (stopped by `stop()`).
+    let seaweed: SeaweedServer?
+    let blobs: any BlobStore
 
-    init(live: Bool = true, configure: (inout UploadConfiguration) -> Void = { _ in }) throws {
+    let logger: Logger
+
+    init(
+        live: Bool = true, blobs backend: BlobBackend = .file, logger: Logger = .disabled,
+        configure: (inout UploadConfiguration) -> Void = { _ in }
+    ) throws {
+        self.logger = logger
         var migrator = Migrator()
         UploadStore.registerMigrations(in: &migrator)
         pool = try DatabasePool(path: dir.path + "/kandas.sqlite", readers: 2, migrator: migrator)
         configuration = UploadConfiguration(dataDirectory: dir.path)
         configure(&configuration)
-        store = try UploadFixture.makeStore(pool: pool, configuration: configuration, clock: clock, verified: verified)
+        switch backend {
+        case .file:
+            seaweed = nil
+            blobs = try LocalBlobStore(root: configuration.blobDirectory)
+        case .s3:
+            let s3 = try SeaweedServer()
+            seaweed = s3
+            try s3.createBucket("evidence")
+            blobs = S3BlobStore(client: s3.client(bucket: "evidence"), prefix: "blobs")
+        }
+        store = try UploadFixture.makeStore(
+            pool: pool, configuration: configuration, clock: clock, verified: verified, blobs: blobs, logger: logger)
         if live { try startServer() }
     }
 
     static func makeStore(
-        pool: DatabasePool, configuration: UploadConfiguration, clock: TestClock, verified: VerifiedLog
+        pool: DatabasePool, configuration: UploadConfiguration, clock: TestClock, verified: VerifiedLog,
+        blobs: (any BlobStore)? = nil, logger: Logger = .disabled
     ) throws -> UploadStore {
         try UploadStore(
-            database: pool, configuration: configuration, clock: { clock.date }, logger: .disabled,
+            database: pool, configuration: configuration, blobs: blobs, clock: { clock.date }, logger: logger,
             onVerified: { db, file in
                 // Proves the hook runs inside the transaction that marks the upload verified.
                 let state = try db.scalar("SELECT state FROM tus_uploads WHERE upload_id = ?", file.uploadID)
@@ -71,7 +98,8 @@ final class UploadFixture: @unchecked Sendable {
     /// A new store on the same database and folder: what a server restart does.
     @discardableResult
     func restartStore() throws -> UploadStore {
-        store = try UploadFixture.makeStore(pool: pool, configuration: configuration, clock: clock, verified: verified)
+        store = try UploadFixture.makeStore(
+            pool: pool, configuration: configuration, clock: clock, verified: verified, blobs: blobs, logger: logger)
         return store
     }
 
@@ -98,6 +126,21 @@ final class UploadFixture: @unchecked Sendable {
         await server?.shutdown()
         pool.close()
         dir.remove()
+        seaweed?.stop()
+    }
+
+    /// The bytes of a stored blob, from whichever store the fixture uses (nil when missing).
+    func blobBytes(_ sha256: String) -> [UInt8]? {
+        var bytes: [UInt8] = []
+        do {
+            try blobs.read(sha256: sha256, range: nil) { piece in
+                bytes += piece
+                return true
+            }
+        } catch {
+            return nil
+        }
+        return bytes
     }
 
     func partialPath(_ uploadID: String) -> String { configuration.partialDirectory + "/" + uploadID }

@@ -45,8 +45,8 @@ struct AdminUsersCreateCommand: Command {
         switch self.role {
         case .fieldWorker, .centreSupervisor:
             guard centre != nil else { throw .usage("a \(role) needs --centre CENTRE_ID") }
-        case .regionAdmin:
-            guard region != nil else { throw .usage("a region_admin needs --region REGION_ID") }
+        case .regionAdmin, .migrationOfficer, .aicStaff:
+            guard region != nil else { throw .usage("a \(role) needs --region REGION_ID") }
         case .nationalAdmin, .auditor: break
         }
         guard context.environment.variables["KANDAS_NEW_PASSWORD"] != nil || context.environment.stdinIsTTY else {

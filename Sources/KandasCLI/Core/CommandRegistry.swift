@@ -11,6 +11,12 @@ public enum CommandRegistry {
         AdminCodesCreateCommand.self, AdminFamiliesListCommand.self, AdminFamiliesShowCommand.self,
         AdminImportCommand.self, AdminUploadsCommand.self, AdminReviewCommand.self, AdminReportMonthlyCommand.self,
         AdminDevicesListCommand.self, AdminDevicesRevokeCommand.self, AdminDownloadCommand.self,
+        // Rules 1, the Centre stay (Protocol/stay-v1.md).
+        AdminStayCentresCommand.self, AdminStayAddCentreCommand.self, AdminStayDueCommand.self,
+        AdminStayRegisterCommand.self, AdminStayCouponCommand.self, AdminStayConsiderCommand.self,
+        AdminStayApplicationsCommand.self, AdminStayNextCommand.self, AdminStayMoveInCommand.self,
+        AdminStayResidentsCommand.self, AdminStayEndCommand.self, AdminStayVacateCommand.self,
+        AdminStayComplaintCommand.self, AdminStayTerminateCommand.self, AdminStayDecideCommand.self,
         // Rules 2 round 2 (issue 16).
         AdminReportSubmitCommand.self, AdminReportSubmissionsCommand.self,
     ]
@@ -23,6 +29,7 @@ public enum CommandRegistry {
         ["admin", "families"]: "list families and show one with its members",
         ["admin", "devices"]: "list and revoke enrolled devices",
         ["admin", "report"]: "the regulation's reports (Annex 3 monthly report and its delivery)",
+        ["admin", "stay"]: "the Centre stay (Rules 1): centres, journal, reserve, referrals, residents",
     ]
 
     /// The command at exactly `path`.

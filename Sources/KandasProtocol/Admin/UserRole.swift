@@ -10,4 +10,10 @@ public enum UserRole: String, Sendable, Codable, Equatable, CaseIterable {
     case nationalAdmin = "national_admin"
     /// Reads everything in its scope, writes nothing.
     case auditor
+    /// The local executive body in the field of migration (Rules 1): registers applications, keeps
+    /// the reserve, issues referrals, decides early termination; one region.
+    case migrationOfficer = "migration_officer"
+    /// Staff of a Kandas Adaptation and Integration Centre (Rules 1): move-in, residents,
+    /// complaints, termination requests; one region.
+    case aicStaff = "aic_staff"
 }

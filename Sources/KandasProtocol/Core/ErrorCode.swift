@@ -80,6 +80,12 @@ public enum ErrorCode: String, Sendable, Codable, Equatable, CaseIterable {
     case rangeNotSatisfiable = "range_not_satisfiable"
     case tooManyConnections = "too_many_connections"
     case insufficientStorage = "insufficient_storage"
+    // Centre stay (Protocol/stay-v1.md).
+    case couponMissing = "coupon_missing"
+    case noFreeBeds = "no_free_beds"
+    case referralLapsed = "referral_lapsed"
+    case datesOutOfOrder = "dates_out_of_order"
+    case notOnReferral = "not_on_referral"
 
     /// The HTTP status of a response carrying this code; `nil` for push event outcomes only.
     public var httpStatus: Int? {
@@ -99,7 +105,10 @@ public enum ErrorCode: String, Sendable, Codable, Equatable, CaseIterable {
         case .unsupportedMediaType: return 415
         case .notFound: return 404
         case .methodNotAllowed: return 405
-        case .conflict, .invalidTransition, .idempotencyKeyInUse, .uploadOffsetMismatch: return 409
+        case .conflict, .invalidTransition, .idempotencyKeyInUse, .uploadOffsetMismatch, .couponMissing, .noFreeBeds,
+            .referralLapsed:
+            return 409
+        case .datesOutOfOrder, .notOnReferral: return 422
         case .rateLimited: return 429
         case .unavailable: return 503
         case .internalError: return 500

@@ -4,7 +4,8 @@
 /// 500-event push spent most of the server's time there. This parser builds the `JSONValue`
 /// tree directly, and `JSONValueDecoder` decodes wire types from it, so a push body is read once.
 /// Invalid UTF-8, control characters in strings, lone surrogates, trailing commas, leading zeros
-/// and trailing bytes are refused, as `JSONDecoder` refuses them; nesting is limited.
+/// and trailing bytes are refused, as `JSONDecoder` refuses them; nesting is limited. Numbers are
+/// syntax only here: one too large for a `Double` parses as ±infinity and its decoder refuses it.
 struct JSONParser {
     /// Deeper input is refused (a bounded stack for hostile bodies).
     static let maxDepth = 64
@@ -243,7 +244,10 @@ struct JSONParser {
             }
             return .number(Double(negative ? -value : value))
         }
-        guard let value = Double(String(decoding: digits, as: UTF8.self)), value.isFinite else { return nil }
+        // A number beyond Double's range (`1e400`) is still valid JSON (RFC 8259 §6 sets no range): it
+        // becomes ±infinity, which every decoder refuses as `invalid_field` naming the field, instead of
+        // the whole body being "not JSON".
+        guard let value = Double(String(decoding: digits, as: UTF8.self)) else { return nil }
         return .number(value)
     }
 

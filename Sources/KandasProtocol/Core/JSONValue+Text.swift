@@ -39,6 +39,11 @@ extension JSONValue {
 
     /// A number as `encode(to:)` writes it: integral values as integers, others in shortest form.
     public static func writeNumber(_ n: Double, to out: inout [UInt8]) {
+        guard n.isFinite else {
+            // Only a parsed out-of-range number (`1e400`) is infinite: write one that parses back to it.
+            out.append(contentsOf: (n < 0 ? "-1e999" : n > 0 ? "1e999" : "0").utf8)
+            return
+        }
         if n.rounded() == n, abs(n) < 9_007_199_254_740_992 {
             out.append(contentsOf: String(Int64(n)).utf8)
         } else {

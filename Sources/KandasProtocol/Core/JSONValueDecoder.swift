@@ -114,18 +114,30 @@ struct JSONValueDecoder: Decoder {
 
     func double() throws -> Double {
         guard case .number(let n) = value else { throw typeMismatch(Double.self, "number") }
+        guard n.isFinite else {
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: codingPath, debugDescription: "number is out of range"))
+        }
         return n
     }
 
+    /// The largest integer the protocol carries (sync-v1 §1: integers within ±(2^53−1)).
+    static let maxInteger: Double = 9_007_199_254_740_991
+
+    /// An integer field: a whole number within ±(2^53−1) that fits `T`.
+    ///
+    /// A fraction, an out-of-range or infinite number is the field's error (`invalid_field` with its
+    /// pointer, sync-v1 §1.1): the body is valid JSON, so it is never `malformed_json`.
     func integer<T: FixedWidthInteger>(_ type: T.Type) throws -> T {
         let n = try { () throws -> Double in
             guard case .number(let n) = value else { throw typeMismatch(T.self, "number") }
             return n
         }()
-        guard n.rounded() == n, let exact = T(exactly: n) else {
-            // `JSONDecoder` reports a fraction or an out-of-range integer with an empty coding path.
+        guard n.rounded() == n, abs(n) <= Self.maxInteger, let exact = T(exactly: n) else {
             throw DecodingError.dataCorrupted(
-                .init(codingPath: [], debugDescription: "Parsed JSON number <\(n)> does not fit in \(T.self)."))
+                .init(
+                    codingPath: codingPath,
+                    debugDescription: "expected an integer within ±(2^53−1) that fits \(T.self)"))
         }
         return exact
     }

@@ -81,12 +81,13 @@ extension Geolocation {
             case .number(let latitude)? = m["latitude"],
             case .number(let longitude)? = m["longitude"], case .number(let accuracy)? = m["accuracy_m"],
             let fixTime = FastField.timestamp(m["fix_time"]), case .string(let providerName)? = m["provider"],
-            let provider = LocationProvider(rawValue: providerName), case .bool(let mock)? = m["mock"]
+            let provider = LocationProvider(rawValue: providerName), case .bool(let mock)? = m["mock"],
+            latitude.isFinite, longitude.isFinite, accuracy.isFinite
         else { return nil }
         var altitude: Double?
         switch m["altitude_m"] {
         case nil, .null?: altitude = nil
-        case .number(let n)?: altitude = n
+        case .number(let n)? where n.isFinite: altitude = n
         default: return nil
         }
         return Geolocation(
@@ -109,7 +110,7 @@ enum FastField {
 
     /// An integral number that fits `Int` (as `JSONValueDecoder.integer`).
     static func int(_ value: JSONValue?) -> Int? {
-        guard case .number(let n)? = value, n.rounded() == n else { return nil }
+        guard case .number(let n)? = value, n.rounded() == n, abs(n) <= JSONValueDecoder.maxInteger else { return nil }
         return Int(exactly: n)
     }
 

@@ -26,6 +26,13 @@ enum AuthHandlers {
     static func checkPassword(
         _ app: KandasApp, username: String, password: String, address: String, now: Int64, requestID: String
     ) throws -> String {
+        // Refused before any lookup or hashing: a megabyte "password" is work, not a credential (§16).
+        guard username.count <= TextLimits.maxUsernameChars else {
+            throw ServerError.field(.invalidField, "/username", "at most \(TextLimits.maxUsernameChars) characters")
+        }
+        guard password.count <= TextLimits.maxPasswordChars else {
+            throw ServerError.field(.invalidField, "/password", "at most \(TextLimits.maxPasswordChars) characters")
+        }
         let account = username.lowercased()
         if let wait = app.loginLimiter.retryAfter(account: account, address: address, now: now) {
             throw ServerError(.rateLimited, "too many failed logins; wait", retryAfterSeconds: wait)

@@ -132,7 +132,7 @@ enum UserHandlers {
                 throw ServerError.field(.invalidField, "/region_id", "the centre is in another region")
             }
             return (region, centreID)
-        case .regionAdmin, .auditor:
+        case .regionAdmin, .auditor, .migrationOfficer, .aicStaff:
             guard centreID == nil else {
                 throw ServerError.field(.invalidField, "/career_centre_id", "this role has no career centre")
             }
@@ -159,9 +159,12 @@ enum UserHandlers {
         switch p.role {
         case .centreSupervisor: allowed = role == .fieldWorker && centreID != nil && centreID == p.careerCentreID
         case .regionAdmin:
-            allowed = (role == .fieldWorker || role == .centreSupervisor) && regionID != nil && regionID == p.regionID
+            // Region administrators also appoint the region's Rules 1 staff (migration officers, Centre staff).
+            allowed =
+                [.fieldWorker, .centreSupervisor, .migrationOfficer, .aicStaff].contains(role) && regionID != nil
+                && regionID == p.regionID
         case .nationalAdmin: allowed = true
-        case .fieldWorker, .auditor: allowed = false
+        case .fieldWorker, .auditor, .migrationOfficer, .aicStaff: allowed = false
         }
         guard allowed else {
             throw ServerError.field(.outOfScope, "/role", "you may not manage this role here")

@@ -10,7 +10,7 @@ public enum EndpointTable {
 
     public static let all: [Endpoint] =
         operations + auth + organisation + devices + families + plans + audit + sync + uploads + completions
-        + reports + rules2
+        + reports + StayEndpoints.all + rules2
 
     static let operations: [Endpoint] = [
         Endpoint(.get, "/healthz", .open, OpsHandlers.health),

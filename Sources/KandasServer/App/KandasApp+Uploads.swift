@@ -9,8 +9,8 @@ extension KandasApp {
     /// The upload store on `<data>/uploads/partial` and `<data>/blobs`, with the published limits
     /// (Protocol §16) and the sync engine's three hooks.
     ///
-    /// `checkCreation` refuses an upload whose attachment no accepted event of this device declared
-    /// with the same hash, size and type; `onVerified` marks the attachment verified, recounts the
+    /// `checkCreation` refuses an upload whose attachment no accepted event of a device of the
+    /// uploading user declared with the same hash, size and type (uploads belong to the user); `onVerified` marks the attachment verified, recounts the
     /// completion's k of n and issues receipts inside the transaction that marks the upload
     /// verified, so a verified upload without its receipt can never be committed; `onStateChanged`
     /// does the same for `receiving` (and its byte count), `corrupt`, `expired` and terminations.
@@ -18,8 +18,9 @@ extension KandasApp {
         config: ServerConfig, pool: DatabasePool, clock: ServerClock, logger: Logger
     ) throws -> UploadStore {
         let configuration = UploadConfiguration(dataDirectory: config.dataDirectory, limits: OpsHandlers.serverLimits)
+        let blobs = try openBlobStore(config.blobStore, config: config)
         return try UploadStore(
-            database: pool, configuration: configuration,
+            database: pool, configuration: configuration, blobs: blobs,
             clock: { Date(timeIntervalSince1970: Double(clock.now()) / 1000) }, logger: logger,
             onVerified: { db, file in
                 try AttachmentStore.attachmentVerified(
@@ -29,7 +30,7 @@ extension KandasApp {
             checkCreation: { db, owner, metadata, length in
                 do {
                     try AttachmentStore.checkCreation(
-                        db, deviceID: owner, attachmentID: metadata.attachmentID.description, sha256: metadata.sha256,
+                        db, userID: owner, attachmentID: metadata.attachmentID.description, sha256: metadata.sha256,
                         size: length, contentType: metadata.contentType)
                 } catch let error as ServerError {
                     // The uploads module answers its own errors; keep the sync engine's code.
@@ -44,12 +45,21 @@ extension KandasApp {
             })
     }
 
+    /// Where verified blobs are read from: the upload store's, or the default folder for commands
+    /// that run without one.
+    func blobStore() throws -> any BlobStore {
+        if let uploads { return uploads.blobs }
+        return try LocalBlobStore(root: Self.blobDirectory(config))
+    }
+
     /// The folder of verified, content-addressed blobs (`<data>/blobs/ab/cd/<sha256>`).
     static func blobDirectory(_ config: ServerConfig) -> String {
         UploadConfiguration(dataDirectory: config.dataDirectory).blobDirectory
     }
 
-    /// Mounts tus 1.0 under `/v1/uploads`; the owner of an upload is the device id of the caller.
+    /// Mounts tus 1.0 under `/v1/uploads`; the owner of an upload is the user of the calling device
+    /// (Protocol §10.2): a device enrolled again for the same worker continues the uploads of the
+    /// revoked one, and other users' devices get 404.
     ///
     /// Authorisation happened in the head hook (``authorizeHead(_:)``, from the `uploads` rows of
     /// ``EndpointTable``); the closure reads its result back, or authorises itself without the hook.
@@ -60,9 +70,9 @@ extension KandasApp {
             let pattern = request.routePattern ?? Tus.collectionPath
             do {
                 guard let endpoint = endpoint(request.method, pattern),
-                    let deviceID = try principal(endpoint, request, now: now())?.deviceID
+                    let principal = try principal(endpoint, request, now: now()), principal.deviceID != nil
                 else { throw ServerError(.forbidden, "uploads need a device token") }
-                return deviceID
+                return principal.userID
             } catch {
                 let response = problemResponse(error, request)
                 var headers = HTTPHeaders()
@@ -83,8 +93,10 @@ extension KandasApp {
         uploads?.startSweeper(every: interval)
     }
 
-    /// Whether the blob folder accepts a new file (for `/readyz`): creates and removes a probe.
+    /// Whether the blob store accepts a write (for `/readyz`): a probe file in the folder, a
+    /// small probe object in S3.
     func blobFolderWritable() -> Bool {
+        if let uploads { return (try? uploads.blobs.checkWritable()) != nil }
         let folder = Self.blobDirectory(config)
         let probe = folder + "/.ready-\(UInt64.random(in: 0...UInt64.max))"
         guard FileManager.default.createFile(atPath: probe, contents: Data()) else { return false }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 public import HTTPServer
 import KandasUploads
@@ -18,6 +19,9 @@ public final class KandasApp: Sendable {
     public let logger: Logger
     let clock: ServerClock
     let loginLimiter = LoginRateLimiter()
+    /// The key of the console's login-form tokens (``ConsoleSession/loginToken(nonce:key:)``): derived
+    /// from the store's cursor key, so every server on one store accepts the forms of the others.
+    let consoleLoginKey: [UInt8]
     let metrics = RouteMetrics()
     let authenticator: Authenticator
     /// Set once the HTTP server exists, for its engine counters in `/metrics`.
@@ -49,7 +53,12 @@ public final class KandasApp: Sendable {
         options.cacheSizeKiB = config.sqliteCacheKiB
         options.writeTracePath = config.sqlTraceFile
         pool = try DatabasePool(path: config.databasePath, readers: 4, options: options, migrator: Schema.migrator)
+        // A store an older version (or another umask) left readable by others is tightened; SQLite
+        // creates -wal and -shm with the store's own mode, so they follow.
+        for suffix in ["", "-wal", "-shm"] { Self.makePrivate(config.databasePath + suffix) }
         clock = ServerClock(offsetFile: config.testClockFile)
+        let storeKey = try pool.readSync { db in try PullCursor.Keys.load(db).key }
+        consoleLoginKey = HMAC.sha256(key: storeKey, message: Array("kandas console login key v1".utf8))
         authenticator = Authenticator(pool: pool)
         endpointIndex = Dictionary(
             EndpointTable.all.map { ("\($0.method.rawValue) \($0.pattern)", $0) }, uniquingKeysWith: { a, _ in a })
@@ -62,6 +71,23 @@ public final class KandasApp: Sendable {
 
     func now() -> Int64 { clock.now() }
 
+    /// Warns when others may read the data folder: the files in it are 0600, but their names and
+    /// sizes, and anything copied in by hand, are not (issue 14).
+    static func checkPrivacy(_ config: ServerConfig, _ logger: Logger) {
+        var info = stat()
+        guard stat(config.dataDirectory, &info) == 0, info.st_mode & 0o007 != 0 else { return }
+        logger.warning(
+            "data folder is readable by other users; chmod 700 it",
+            ["data.path": .string(config.dataDirectory), "data.mode": .string(String(info.st_mode & 0o777, radix: 8))])
+    }
+
+    /// Takes group and other permissions off an existing file (a missing one is fine).
+    static func makePrivate(_ path: String) {
+        var info = stat()
+        guard stat(path, &info) == 0, info.st_mode & 0o077 != 0 else { return }
+        _ = chmod(path, info.st_mode & 0o700)
+    }
+
     /// The router with every endpoint of the table.
     public func makeRouter() -> Router {
         var router = Router()
@@ -73,6 +99,7 @@ public final class KandasApp: Sendable {
         }
         addConsoleRoutes(to: &router)
         addUploadRoutes(to: &router)
+        metrics.setRoutes(router.patterns)
         return router
     }
 

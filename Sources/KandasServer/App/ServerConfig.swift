@@ -24,6 +24,21 @@ public struct ServerConfig: Sendable, Equatable {
     public var minFreeDiskBytes: Int64 = 256 << 20
     /// Take the client address from `X-Forwarded-For` (set by the reverse proxy) for rate limits and the audit log.
     public var trustProxy = false
+    /// Connections the server holds at once; more are answered 503 `too_many_connections`
+    /// (a reserve of 8 more serves only `/healthz` and `/readyz`).
+    public var maxConnections: Int = 4096
+    /// Connections per client address (with `trustProxy`, per forwarded address).
+    public var maxConnectionsPerAddress: Int = 512
+    /// A new connection must complete its request head within this (and every later head
+    /// within this from its first byte): slowloris and silent connections.
+    public var headerTimeoutSeconds: Int = 10
+    /// A kept-alive connection with no request in progress is closed after this.
+    public var idleTimeoutSeconds: Int = 30
+    /// A request body may pause this long; each received byte buys `1 / bodyMinRate` s more,
+    /// never beyond this, so a body slower than `bodyMinRate` also ends (408).
+    public var bodyTimeoutSeconds: Int = 15
+    /// The minimum average request-body rate, bytes per second.
+    public var bodyMinRate: Int = 1024
     /// Seconds between two sweeps of expired partial uploads (Protocol §10.6).
     public var uploadSweepSeconds: Int = 60
     /// Test-only: a file holding a clock offset in seconds, read on every request (never set in production).
@@ -39,6 +54,15 @@ public struct ServerConfig: Sendable, Equatable {
     public var sqliteHeapLimitMiB: Int = 16
     /// An operator's working-day calendar (`kandas-work-calendar/1`, Protocol/calendar.md); nil for the built-in one.
     public var calendarFile: String?
+    /// Where verified blobs live: `file:` (`<data>/blobs`, the default), `file:PATH`, or
+    /// `s3://BUCKET[/PREFIX]` (``BlobStoreLocation``).
+    public var blobStore: BlobStoreLocation = .file(nil)
+    /// The S3 endpoint (`http(s)://host[:port]`, path-style); nil means AWS.
+    public var s3Endpoint: String?
+    public var s3Region: String = "us-east-1"
+    /// `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` / `AWS_SESSION_TOKEN`, read from the environment
+    /// only (never a flag) by ``parse(arguments:environment:into:extraFlags:)``; never logged.
+    public var s3Credentials: S3Credentials?
 
     public init() {}
 
@@ -108,6 +132,27 @@ public struct ServerConfig: Sendable, Equatable {
             return v == "true" || v == "false"
         },
         integer(
+            "--max-connections", "KANDAS_MAX_CONNECTIONS",
+            "connections held at once, 1-1000000 (default 4096; 8 more for /healthz and /readyz)", 1...1_000_000,
+            \.maxConnections),
+        integer(
+            "--max-connections-per-address", "KANDAS_MAX_CONNECTIONS_PER_ADDRESS",
+            "connections per client address, 1-1000000 (default 512; the forwarded one with --trust-proxy)",
+            1...1_000_000, \.maxConnectionsPerAddress),
+        integer(
+            "--header-timeout-seconds", "KANDAS_HEADER_TIMEOUT_SECONDS",
+            "a request head must arrive within this, 1-3600 (default 10)", 1...3600, \.headerTimeoutSeconds),
+        integer(
+            "--idle-timeout-seconds", "KANDAS_IDLE_TIMEOUT_SECONDS",
+            "close a kept-alive connection idle this long, 1-3600 (default 30)", 1...3600, \.idleTimeoutSeconds),
+        integer(
+            "--body-timeout-seconds", "KANDAS_BODY_TIMEOUT_SECONDS",
+            "longest pause in a request body, 1-3600 (default 15)", 1...3600, \.bodyTimeoutSeconds),
+        integer(
+            "--body-min-rate", "KANDAS_BODY_MIN_RATE",
+            "minimum request-body rate in bytes/s, 1-1073741824 (default 1024; slower bodies get 408)",
+            1...1_073_741_824, \.bodyMinRate),
+        integer(
             "--upload-sweep-seconds", "KANDAS_UPLOAD_SWEEP_SECONDS",
             "seconds between sweeps of expired uploads (1-86400, default 60)", 1...86_400, \.uploadSweepSeconds),
         integer(
@@ -126,6 +171,28 @@ public struct ServerConfig: Sendable, Equatable {
         ) { c, v in
             c.calendarFile = v
             return !v.isEmpty
+        },
+        Setting(
+            flag: "--blob-store", env: "KANDAS_BLOB_STORE",
+            help: "where verified files live: file: (default, <data>/blobs) or s3://BUCKET[/PREFIX]"
+        ) { c, v in
+            guard let location = BlobStoreLocation(v) else { return false }
+            c.blobStore = location
+            return true
+        },
+        Setting(
+            flag: "--s3-endpoint", env: "KANDAS_S3_ENDPOINT",
+            help: "S3-compatible endpoint http(s)://HOST[:PORT], path-style (default: AWS)"
+        ) { c, v in
+            c.s3Endpoint = v
+            return (v.hasPrefix("http://") || v.hasPrefix("https://")) && !v.contains("?") && !v.contains("#")
+        },
+        Setting(flag: "--s3-region", env: "KANDAS_S3_REGION", help: "S3 region (default us-east-1)") { c, v in
+            c.s3Region = v
+            return !v.isEmpty
+                && v.utf8.allSatisfy {
+                    $0 == UInt8(ascii: "-") || ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x7A)
+                }
         },
         Setting(
             flag: "--test-clock-file", env: "KANDAS_TEST_CLOCK_FILE",
@@ -200,14 +267,18 @@ public struct ServerConfig: Sendable, Equatable {
             }
             index += 1
         }
+        config.s3Credentials = S3Credentials(environment: environment)
         return extras
     }
 
     /// The settings part of `--help`.
     static var helpText: String {
-        settings.map { s in
-            "  " + (s.flag + " VALUE").padding(toLength: 28, withPad: " ", startingAt: 0)
-                + s.env.padding(toLength: 28, withPad: " ", startingAt: 0) + s.help
+        // Columns as wide as the longest flag and variable: padding never cuts a name short.
+        let flagWidth = max(28, settings.map { $0.flag.count + 7 }.max() ?? 0)
+        let envWidth = max(28, settings.map { $0.env.count + 1 }.max() ?? 0)
+        return settings.map { s in
+            "  " + (s.flag + " VALUE").padding(toLength: flagWidth, withPad: " ", startingAt: 0)
+                + s.env.padding(toLength: envWidth, withPad: " ", startingAt: 0) + s.help
         }.joined(separator: "\n")
     }
 }

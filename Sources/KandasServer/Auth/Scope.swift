@@ -27,6 +27,9 @@ struct Scope {
             return Scope(sql: "\(f).region_id = ?", args: [.text(region)])
         case .nationalAdmin:
             return .everything
+        case .migrationOfficer, .aicStaff:
+            // Rules 1 roles reach families only through the Centre stay (StayStore's scope).
+            return .nothing
         }
     }
 
@@ -40,6 +43,8 @@ struct Scope {
             return Scope(sql: "\(region) = ?", args: [.text(r)])
         case .nationalAdmin:
             return .everything
+        case .migrationOfficer, .aicStaff:
+            return .nothing
         }
     }
 
@@ -52,6 +57,7 @@ struct Scope {
         case .regionAdmin: return regionID == p.regionID
         case .auditor: return p.regionID == nil || regionID == p.regionID
         case .nationalAdmin: return true
+        case .migrationOfficer, .aicStaff: return false
         }
     }
 }

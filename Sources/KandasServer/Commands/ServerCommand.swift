@@ -1,6 +1,7 @@
 import Foundation
 import HTTPServer
 import KandasProtocol
+import KandasUploads
 import Lifecycle
 import Log
 import SQLiteKit
@@ -20,6 +21,8 @@ public enum ServerCommand {
           backup --to FILE      consistent online backup of the store (safe while serving)
           migrate               create or migrate the store, then exit
           verify                re-hash every blob against the store; report mismatches, missing and orphan blobs
+          blobs copy --to URL   copy every blob of --blob-store to URL (file:, file:PATH or s3://BUCKET[/PREFIX]);
+                                resumable (present blobs are skipped) and verified (re-hashed on the way)
           help                  this text
 
         settings (flag, environment variable, meaning):
@@ -35,6 +38,9 @@ public enum ServerCommand {
             return 64
         }
         let rest = Array(arguments.dropFirst())
+        // The store holds password and token hashes and IINs: every file this process creates (the
+        // store, its -wal and -shm, backups, partial uploads, blobs) is the owner's only.
+        umask(0o077)
         do {
             switch command {
             case "serve":
@@ -52,15 +58,35 @@ public enum ServerCommand {
             case "migrate":
                 let (config, _) = try configure(rest, environment, extra: [])
                 _ = try KandasApp(config: config, logger: logger(config), uploads: false)
+                KandasApp.checkPrivacy(config, logger(config))
                 print("store ready at \(config.databasePath)")
             case "verify":
                 let (config, _) = try configure(rest, environment, extra: [])
                 guard FileManager.default.fileExists(atPath: config.databasePath) else {
                     throw CommandError.failure("no store at \(config.databasePath)")
                 }
-                let report = try BlobVerifier.run(
-                    databasePath: config.databasePath, blobRoot: KandasApp.blobDirectory(config))
+                let blobs = try KandasApp.openBlobStore(config.blobStore, config: config)
+                let report = try BlobVerifier.run(databasePath: config.databasePath, blobs: blobs)
                 print(report.text)
+                if !report.problems.isEmpty { return 1 }
+            case "blobs":
+                guard rest.first == "copy" else { throw CommandError.usage("usage: blobs copy --to URL") }
+                let (config, extras) = try configure(Array(rest.dropFirst()), environment, extra: ["--to"])
+                guard let to = extras["--to"], let target = BlobStoreLocation(to) else {
+                    throw CommandError.usage("blobs copy needs --to file:, file:PATH or s3://BUCKET[/PREFIX]")
+                }
+                guard target != config.blobStore else {
+                    throw CommandError.usage("--to names the store being copied (--blob-store \(config.blobStore))")
+                }
+                let source = try KandasApp.openBlobStore(config.blobStore, config: config)
+                let destination = try KandasApp.openBlobStore(target, config: config)
+                let report = try BlobCopier.copy(
+                    from: source, to: destination, scratch: config.dataDirectory + "/uploads/copy")
+                for line in report.problems { print(line) }
+                print(
+                    "copied \(report.copied) blobs (\(report.bytes) bytes) from \(source.description) to "
+                        + "\(destination.description); \(report.skipped) already there; "
+                        + (report.problems.isEmpty ? "no problems" : "\(report.problems.count) problem(s)"))
                 if !report.problems.isEmpty { return 1 }
             case "help", "--help", "-h":
                 print(usage)
@@ -100,6 +126,24 @@ public enum ServerCommand {
         Logger(label: "kandas-server", level: Logger.Level(name: config.logLevel) ?? .info)
     }
 
+    /// The connection caps, timeouts and problem format of the engine, from the settings.
+    static func applyLimits(_ config: ServerConfig, to http: inout HTTPServer.Configuration) {
+        http.maxConnections = config.maxConnections
+        http.maxConnectionsPerAddress = config.maxConnectionsPerAddress
+        http.trustForwardedFor = config.trustProxy
+        // Probes keep an answer when clients have taken every connection (issue 14 finding 2).
+        http.reservedPaths = ["/healthz", "/readyz"]
+        http.timeouts.headerRead = .seconds(config.headerTimeoutSeconds)
+        http.timeouts.idleKeepAlive = .seconds(config.idleTimeoutSeconds)
+        http.timeouts.bodyIdle = .seconds(config.bodyTimeoutSeconds)
+        http.timeouts.minimumBodyBytesPerSecond = config.bodyMinRate
+        // Protocol §16: the head limits /v1/limits publishes are the ones enforced (431).
+        http.headerLimits.maxHeaderBytes = Limits.default.maxHeaderBytes
+        http.headerLimits.maxHeaderCount = Limits.default.maxHeaderCount
+        // Protocol §1.1: the engine's own errors look like every other problem.
+        http.problemTypePrefix = "urn:kandas:problem:"
+    }
+
     /// Opens the store, binds, writes the port file, logs `listening`, and runs until SIGTERM/SIGINT.
     static func serve(_ config: ServerConfig) async throws {
         guard let address = HTTPServer.ListenAddress(config.listen) else {
@@ -122,11 +166,13 @@ public enum ServerCommand {
                 ])
         }
         let app = try KandasApp(config: config, logger: log)
+        KandasApp.checkPrivacy(config, log)
         var http = HTTPServer.Configuration(listen: [address])
         http.handlerThreads = config.handlerThreads
         // Protocol/README.md: every response carries the protocol version, engine errors included.
         http.responseHeaders = [HeaderName.kandasProtocol: String(ProtocolVersion.current)]
         http.defaultBodyLimit = 1 << 20
+        ServerCommand.applyLimits(config, to: &http)
         let server = HTTPServer(configuration: http, router: app.makeRouter(), hooks: app.makeHooks(), logger: log)
         app.server.set(server)
         do {

@@ -228,6 +228,6 @@ enum CompletionDetailPage {
     /// The verified bytes of an attachment in scope (``AttachmentContent``, shared with the admin API).
     static func content(_ ctx: ConsoleContext) throws -> HTTPResponse {
         try AttachmentContent.response(
-            id: try ctx.id(), actor: ctx.actor, dataDirectory: ctx.app.config.dataDirectory, read: ctx.read)
+            id: try ctx.id(), actor: ctx.actor, blobs: try ctx.app.blobStore(), request: ctx.request, read: ctx.read)
     }
 }

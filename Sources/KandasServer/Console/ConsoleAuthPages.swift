@@ -4,8 +4,9 @@ import KandasProtocol
 
 /// Sign-in, sign-out, the stylesheet and the console's root.
 ///
-/// The login form is protected by a double-submit value (a random cookie echoed in a hidden
-/// field, both `SameSite=Strict`), since there is no session yet to bind a token to. A login
+/// The login form is protected by a signed double-submit value: a random nonce in a `SameSite=Strict`
+/// cookie and, in a hidden field, its HMAC under a server key, since there is no session yet to
+/// bind a token to; a pair planted by whoever can set a cookie on the origin fails. A login
 /// always creates a new session token and revokes any session cookie the browser presented,
 /// so a planted cookie can never become an authenticated session (no fixation).
 enum ConsoleAuthPages {
@@ -25,11 +26,14 @@ enum ConsoleAuthPages {
     /// The form is shown even to a signed-in browser: signing in again (as someone else) replaces the session.
     static func loginForm(_ ctx: ConsoleContext) throws -> HTTPResponse { form(ctx, error: nil, status: .ok) }
 
-    static func form(_ ctx: ConsoleContext, error: String?, status: HTTPStatus) -> HTTPResponse {
+    static func form(
+        _ ctx: ConsoleContext, error: String?, status: HTTPStatus, retryAfterSeconds: Int? = nil
+    ) -> HTTPResponse {
         var ctx = ctx
         let secure = ConsoleSession.isSecure(ctx.app, ctx.request)
-        let value = SecureRandom.token(bytes: 18)
-        ctx.cookies.append(ConsoleSession.cookie(ConsoleSession.loginCookie, value, maxAge: 3600, secure: secure))
+        let nonce = SecureRandom.token(bytes: 18)
+        let value = ConsoleSession.loginToken(nonce: nonce, key: ctx.app.consoleLoginKey)
+        ctx.cookies.append(ConsoleSession.cookie(ConsoleSession.loginCookie, nonce, maxAge: 3600, secure: secure))
         let next = safeNext(ctx.query("next") ?? ctx.form["next"])
         let message: HTML = error.map { "<p class=\"error\" role=\"alert\">\($0)</p>" } ?? HTML()
         let body: HTML = """
@@ -43,12 +47,19 @@ enum ConsoleAuthPages {
             <button type="submit">\(ctx.t(.signIn))</button>
             </form>
             """
-        return ctx.page(ctx.t(.login), body, status: status)
+        var response = ctx.page(ctx.t(.login), body, status: status)
+        if let retryAfterSeconds {
+            response.headers.remove("Retry-After")
+            response.headers.add("Retry-After", String(retryAfterSeconds))
+        }
+        return response
     }
 
     static func login(_ ctx: ConsoleContext) throws -> HTTPResponse {
         let cookies = ConsoleSession.cookies(ctx.request)
-        guard let expected = cookies[ConsoleSession.loginCookie], ConsoleSession.matches(ctx.form["csrf"], expected)
+        guard let nonce = cookies[ConsoleSession.loginCookie], !nonce.isEmpty,
+            ConsoleSession.matches(
+                ctx.form["csrf"], ConsoleSession.loginToken(nonce: nonce, key: ctx.app.consoleLoginKey))
         else { return form(ctx, error: ctx.t(.csrfFailed), status: .forbidden) }
         let address = ctx.remoteAddress
         let userID: String
@@ -57,7 +68,12 @@ enum ConsoleAuthPages {
                 ctx.app, username: ctx.form["username"] ?? "", password: ctx.form["password"] ?? "",
                 address: address, now: ctx.now, requestID: ctx.request.requestID)
         } catch let error as ServerError where error.code == .rateLimited {
-            return form(ctx, error: error.detail, status: HTTPStatus(code: 429))
+            // The page's language, and the wait a client (or a person) can act on.
+            let seconds = error.retryAfterSeconds ?? 60
+            let minutes = String((seconds + 59) / 60)
+            return form(
+                ctx, error: ctx.t(.tooManyLogins).replacingOccurrences(of: "{minutes}", with: minutes),
+                status: HTTPStatus(code: 429, reasonPhrase: "Too Many Requests"), retryAfterSeconds: seconds)
         } catch is ServerError {
             return form(ctx, error: ctx.t(.loginFailed), status: .unauthorized)
         }

@@ -10,7 +10,8 @@ import KandasDomain
 /// `SameSite=Strict`, `Path=/console`, and `Secure` when the server is reached over TLS (a
 /// `https` `--public-url`, or `X-Forwarded-Proto: https` from a proxy trusted by `--trust-proxy`).
 /// A CSRF token is an HMAC of a fixed label keyed by the session token's bytes: bound to the
-/// session, never stored, and a new one with every login.
+/// session, never stored, and a new one with every login. Before sign-in the token is an HMAC of
+/// the browser's random nonce under a server key (``loginToken(nonce:key:)``).
 enum ConsoleSession {
     static let sessionCookie = "kandas_session"
     static let loginCookie = "kandas_login"
@@ -46,6 +47,13 @@ enum ConsoleSession {
     /// The CSRF token of a session (its `Principal.secret` is the presented token).
     static func csrfToken(secret: [UInt8]) -> String {
         SecureRandom.base64URL(HMAC.sha256(key: secret, message: Array("kandas console csrf v1".utf8)))
+    }
+
+    /// The login form's CSRF token for a browser's nonce (the `kandas_login` cookie): an HMAC under a
+    /// key only the server holds, so a cookie and field pair chosen by whoever can set a cookie on the
+    /// origin does not pass; only a pair the server issued does (as session forms are bound to the session).
+    static func loginToken(nonce: String, key: [UInt8]) -> String {
+        SecureRandom.base64URL(HMAC.sha256(key: key, message: Array(("kandas console login csrf v1|" + nonce).utf8)))
     }
 
     /// Whether `presented` equals `expected`, in constant time.

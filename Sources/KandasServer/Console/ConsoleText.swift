@@ -14,7 +14,7 @@ enum ConsoleText: String, CaseIterable {
     case farFromSettlement, mapLink, hashes, capture, history, review, approve, hasIssues, reject, comment
     case submit, lastContact, queueDepth, appVersion, status, revoke, reason, issueCode, code, expires
     case members, items, dueDate, evidence, plan, month, cutoff, download, schedule, period, cadence, due
-    case criterion, score, total, band, sourceInconsistency, forbidden, notFound, csrfFailed, any
+    case criterion, score, total, band, sourceInconsistency, forbidden, notFound, csrfFailed, tooManyLogins, any
     case decisionRecorded, resolve, keepDisplayed, voidCompletion, chooseEvent, versions, kind, severity
     case user, enrolledCode, settlement, quotaDate, open, all, yes, no, auditLog, back, language
     case name, birthDate, relation, address, year, publishDue, published
@@ -128,6 +128,11 @@ enum ConsoleText: String, CaseIterable {
         .csrfFailed: (
             "Форма ескірген; бетті қайта ашыңыз", "Форма устарела; откройте страницу заново",
             "The form expired; open the page again"
+        ),
+        .tooManyLogins: (
+            "Кіру әрекеттері тым көп; {minutes} минуттан кейін қайталаңыз",
+            "Слишком много попыток входа; повторите через {minutes} мин.",
+            "Too many failed sign-in attempts; try again in {minutes} min"
         ),
         .any: ("Барлығы", "Все", "Any"),
         .decisionRecorded: ("Шешім сақталды", "Решение сохранено", "Decision recorded"),

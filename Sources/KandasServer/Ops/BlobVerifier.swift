@@ -9,6 +9,8 @@ import SQLiteKit
 /// `<data>/blobs/ab/cd/<sha256 hex>`. Problems: a blob whose bytes do not hash to its name
 /// (`mismatch`), a verified attachment whose blob is missing or of the wrong size (`missing`),
 /// a blob no verified attachment refers to (`orphan`), a file that is not a blob name (`stray`).
+/// With an S3 blob store the same checks run over the bucket's objects, each streamed through
+/// SHA-256 (never held whole).
 enum BlobVerifier {
     struct Report: Equatable {
         var blobs = 0
@@ -33,18 +35,47 @@ enum BlobVerifier {
         (try? LocalBlobStore(root: root).localPath(sha256: sha256)) ?? ""
     }
 
+    /// Checks `blobs` against the `attachments` table; read-only on both (safe while serving).
+    static func run(databasePath: String, blobs: any BlobStore) throws -> Report {
+        if let local = blobs as? LocalBlobStore { return try run(databasePath: databasePath, blobRoot: local.root) }
+        let expected = try expectedBlobs(databasePath)
+        var report = Report()
+        var seen: Set<String> = []
+        try blobs.forEachBlob(
+            { sha256, size throws(UploadError) in
+                seen.insert(sha256)
+                report.blobs += 1
+                report.bytes += size
+                let key = (blobs as? S3BlobStore)?.key(sha256) ?? sha256
+                let (digest, read) = try BlobCopier.hash(sha256, in: blobs)
+                if digest != sha256 { report.problems.append("mismatch \(key): bytes hash to \(digest)") }
+                if expected[sha256] == nil {
+                    report.problems.append("orphan \(key): no verified attachment has this hash")
+                } else if read != expected[sha256] {
+                    report.problems.append("mismatch \(key): \(read) bytes, declared \(expected[sha256] ?? 0)")
+                }
+            }, stray: { report.problems.append("stray \($0): not a blob of the content-addressed layout") })
+        for (sha, _) in expected.sorted(by: { $0.key < $1.key }) where !seen.contains(sha) {
+            report.problems.append("missing \(sha): a verified attachment's blob is not in \(blobs.description)")
+        }
+        return report
+    }
+
+    /// Verified attachments by content address (identical files are stored once).
+    static func expectedBlobs(_ databasePath: String) throws -> [String: Int64] {
+        var expected: [String: Int64] = [:]
+        let db = try Connection(path: databasePath, options: .init(readOnly: true, journalMode: nil))
+        for row in try db.query("SELECT DISTINCT sha256, size FROM attachments WHERE state = 'verified'") {
+            expected[try row.string("sha256")] = try row.int("size")
+        }
+        return expected
+    }
+
     /// Walks the blob folder and the `attachments` table; read-only on both (safe while serving).
     static func run(databasePath: String, blobRoot: String) throws -> Report {
         var report = Report()
         let fm = FileManager.default
-        // Verified attachments by content address (identical files are stored once).
-        var expected: [String: Int64] = [:]
-        do {
-            let db = try Connection(path: databasePath, options: .init(readOnly: true, journalMode: nil))
-            for row in try db.query("SELECT DISTINCT sha256, size FROM attachments WHERE state = 'verified'") {
-                expected[try row.string("sha256")] = try row.int("size")
-            }
-        }
+        let expected = try expectedBlobs(databasePath)
         let store = try LocalBlobStore(root: blobRoot)
         var seen: Set<String> = []
         let files = (fm.enumerator(atPath: blobRoot)?.allObjects as? [String] ?? []).sorted()

@@ -2,8 +2,17 @@ import HTTPServer
 import Synchronization
 
 /// Request counters by route and status, and latency histograms by route, for `/metrics`.
+///
+/// Every label comes from a bounded set, whatever clients send (issue 14 finding 1: one series per
+/// unknown method let unauthenticated requests grow memory without bound): methods outside
+/// ``knownMethods`` are `other`, routes are the router's templates (``setRoutes(_:)``) or `-`,
+/// statuses are the server's own three-digit codes.
 final class RouteMetrics: Sendable {
     static let buckets: [Double] = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 10000]
+    /// RFC 9110 §9 methods plus PATCH; anything else is counted as `other`.
+    static let knownMethods: Set<String> = [
+        "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT",
+    ]
 
     struct Latency {
         var counts = [Int64](repeating: 0, count: RouteMetrics.buckets.count + 1)
@@ -17,11 +26,31 @@ final class RouteMetrics: Sendable {
     }
 
     private let state = Mutex(State())
+    /// The router's templates; a route label outside them (none is expected) becomes `-`.
+    private let routes = Mutex<Set<String>?>(nil)
+
+    /// Declares the route templates the router has (called once the router is built).
+    func setRoutes(_ templates: Set<String>) { routes.withLock { $0 = templates } }
+
+    /// The label values for one request: each from a bounded set.
+    func labels(_ entry: AccessLogEntry) -> (method: String, route: String, status: String) {
+        let method = Self.knownMethods.contains(entry.method) ? entry.method : "other"
+        let known = routes.withLock { $0 }
+        let route =
+            if let known { known.contains(entry.route) ? entry.route : "-" } else {
+                entry.route.hasPrefix("/") && entry.route.utf8.count <= 128 ? entry.route : "-"
+            }
+        let status = (100...599).contains(entry.status) ? String(entry.status) : "other"
+        return (method, route.replacingOccurrences(of: "\"", with: "").replacingOccurrences(of: "\\", with: ""), status)
+    }
+
+    /// How many series the exposition has (for tests and the flood check).
+    var seriesCount: Int { state.withLock { $0.requests.count + $0.errors.count + $0.latency.count } }
 
     func record(_ entry: AccessLogEntry) {
-        let route = entry.route.replacingOccurrences(of: "\"", with: "")
+        let (method, route, status) = labels(entry)
         state.withLock { s in
-            s.requests["method=\"\(entry.method)\",route=\"\(route)\",status=\"\(entry.status)\"", default: 0] += 1
+            s.requests["method=\"\(method)\",route=\"\(route)\",status=\"\(status)\"", default: 0] += 1
             var l = s.latency[route] ?? Latency()
             let index = RouteMetrics.buckets.firstIndex { entry.durationMs <= $0 } ?? RouteMetrics.buckets.count
             l.counts[index] += 1

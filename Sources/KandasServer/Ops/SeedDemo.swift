@@ -61,6 +61,9 @@ enum SeedDemo {
             for (r, region) in regions.enumerated() {
                 out.regions.append(region)
                 _ = try user("region\(r + 1)", .regionAdmin, region: region, centre: nil)
+                // Rules 1 (the Centre stay): the region's migration officer and Centre staff.
+                _ = try user("migration\(r + 1)", .migrationOfficer, region: region, centre: nil)
+                _ = try user("aic\(r + 1)", .aicStaff, region: region, centre: nil)
                 for c in 1...2 {
                     let centre = WireID.random().description
                     _ = try db.run(
@@ -97,7 +100,7 @@ enum SeedDemo {
         if json { return String(decoding: try JSONCoding.encode(out), as: UTF8.self) }
         var text = "Demo organisation created in \(config.databasePath).\n"
         text += "Every demo user has the password: \(password)\n"
-        text += "Users: admin (national_admin), auditor, region1, region2, super11..super22, worker111..worker222\n"
+        text += "Users: admin (national_admin), auditor, region1, region2, migration1, migration2, aic1, aic2, super11..super22, worker111..worker222\n"
         text += "Enrollment codes (valid 72 h; payload kandas1:\(app.publicBaseURL)#<code>):\n"
         for (name, code) in out.codes.sorted(by: { $0.key < $1.key }) { text += "  \(name): \(code)\n" }
         return text

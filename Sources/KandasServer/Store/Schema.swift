@@ -26,8 +26,12 @@ enum Schema {
         UploadStore.registerMigrations(in: &m)
         m.register("0007-sync-indexes", SyncSchema.mergeEventIndexes)
         m.register("0008-completion-indexes", SyncSchema.completionIndexDiet)
-        m.register("0009-rules2-evidence", Rules2Schema.evidence)
-        m.register("0010-rules2-report-submissions", Rules2Schema.reportSubmissions)
+        m.register("0009-uploads-owned-by-user", SyncSchema.uploadsOwnedByUser)
+        // Rules 1, the Centre stay (Protocol/stay-v1.md): its roles, then its tables.
+        m.registerRebuild("0010-stay-roles", StayStore.widenRoles)
+        m.register("0011-stay", StayStore.migrate)
+        m.register("0012-rules2-evidence", Rules2Schema.evidence)
+        m.register("0013-rules2-report-submissions", Rules2Schema.reportSubmissions)
         return m
     }
 

@@ -107,6 +107,17 @@ enum SyncSchema {
             """)
     }
 
+    /// `0009-uploads-owned-by-user`: uploads belong to the user of the device that created them
+    /// (Protocol §10.2), so a device enrolled again for the same worker continues them; uploads
+    /// created before were owned by the device ID.
+    static func uploadsOwnedByUser(_ db: Connection) throws {
+        try db.execute(
+            """
+            UPDATE tus_uploads SET owner = (SELECT d.user_id FROM devices d WHERE d.id = tus_uploads.owner)
+              WHERE owner IN (SELECT id FROM devices);
+            """)
+    }
+
     /// `0007-sync-indexes`: one index on `device_events.event_id` instead of two.
     ///
     /// Event IDs are random, so each index on them costs a random page per pushed event (and a

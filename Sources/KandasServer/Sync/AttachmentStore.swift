@@ -99,10 +99,16 @@ public enum AttachmentStore {
             }, issuedAt: Timestamp(millisecondsSince1970: now))
     }
 
-    /// Records a receipt change for every device that declared files on the completion.
+    /// Records a receipt change for every device that holds files of the completion: the device that
+    /// declared them (or took them over by resending the declaring event, ``transfer(_:_:toDevice:userID:now:)``)
+    /// and, when that device was revoked, the active devices of the same user, which continue its
+    /// uploads after a re-enrollment (Protocol §10.2, §11).
     static func issueReceipts(_ db: Connection, completionID: String, familyID: String, now: Int64) throws {
         for row in try db.query(
-            "SELECT DISTINCT device_id FROM attachments WHERE completion_id = ? ORDER BY device_id", completionID)
+            "SELECT a.device_id FROM attachments a WHERE a.completion_id = ?1"
+                + " UNION SELECT n.id FROM attachments a JOIN devices d ON d.id = a.device_id"
+                + " JOIN devices n ON n.user_id = d.user_id AND n.revoked_at IS NULL"
+                + " WHERE a.completion_id = ?1 AND d.revoked_at IS NOT NULL ORDER BY 1", completionID)
         {
             try SyncFeed.record(
                 db, entity: "receipt", id: completionID, familyID: familyID, deviceID: try row.string("device_id"),
@@ -181,19 +187,63 @@ public enum AttachmentStore {
     }
 
     /// The uploads module's creation check (Protocol §10.2): the attachment was declared by an accepted
-    /// event of this device, with the same hash, size and content type.
+    /// event of a device of this user, with the same hash, size and content type.
+    ///
+    /// Uploads belong to the user, not the device: after a re-enrollment (revoke A, enroll B for the
+    /// same worker, resend the events) B continues what A declared and started.
     /// - Throws: ``ServerError`` `unknown_attachment` or `attachment_mismatch`.
     public static func checkCreation(
-        _ db: Connection, deviceID: String, attachmentID: String, sha256: String, size: Int64, contentType: String
+        _ db: Connection, userID: String, attachmentID: String, sha256: String, size: Int64, contentType: String
     ) throws {
         guard
             let row = try db.queryOne(
-                "SELECT sha256, size, content_type FROM attachments WHERE id = ? AND device_id = ?", attachmentID,
-                deviceID)
-        else { throw ServerError(.unknownAttachment, "no accepted event of this device declared the attachment") }
+                "SELECT a.sha256, a.size, a.content_type FROM attachments a JOIN devices d ON d.id = a.device_id"
+                    + " WHERE a.id = ? AND d.user_id = ?", attachmentID, userID)
+        else {
+            throw ServerError(.unknownAttachment, "no accepted event of this user's devices declared the attachment")
+        }
         guard try row.string("sha256") == sha256, try row.int("size") == size,
             try row.string("content_type") == contentType
         else { throw ServerError(.attachmentMismatch, "creation metadata differs from the declaration") }
+    }
+}
+
+extension AttachmentStore {
+    /// Hands the files an event declared to the device that resent it (Protocol §2.4, §10.2):
+    /// a re-enrolled device of the same user now holds them, so it receives their receipts (one is
+    /// issued at once, so it learns which files are already verified) instead of the revoked one.
+    ///
+    /// Only files declared by a device of `userID` move. Called when a resend of another device's
+    /// event is answered `duplicate`.
+    static func transfer(
+        _ db: Connection, _ event: DeviceEvent, toDevice deviceID: String, userID: String, now: Int64
+    )
+        throws
+    {
+        let files: [DeclaredFile]
+        switch event.payload {
+        case .complete(let p): files = p.files
+        case .amend(let p): files = p.addFiles ?? []
+        default: return
+        }
+        var completions: Set<String> = []
+        for f in files {
+            let id = f.attachmentID.description
+            let moved = try db.run(
+                "UPDATE attachments SET device_id = ? WHERE id = ? AND device_id != ?"
+                    + " AND device_id IN (SELECT id FROM devices WHERE user_id = ?)", deviceID, id, deviceID, userID)
+            if moved > 0, let row = try db.queryOne("SELECT completion_id FROM attachments WHERE id = ?", id) {
+                completions.insert(try row.string("completion_id"))
+            }
+        }
+        for completionID in completions.sorted() {
+            guard let row = try db.queryOne("SELECT family_id FROM completions WHERE id = ?", completionID) else {
+                continue
+            }
+            try SyncFeed.record(
+                db, entity: "receipt", id: completionID, familyID: try row.string("family_id"), deviceID: deviceID,
+                now: now)
+        }
     }
 }
 

@@ -11,7 +11,7 @@ enum CompletionHandlers {
     /// Scope over a table that carries `region_id` and `career_centre_id` columns (alias `alias`).
     static func scope(_ p: Principal, alias: String) -> Scope {
         switch p.role {
-        case .fieldWorker:
+        case .fieldWorker, .migrationOfficer, .aicStaff:
             return .nothing
         case .centreSupervisor:
             return Scope(sql: "\(alias).career_centre_id = ?", args: [.text(p.careerCentreID ?? "")])
@@ -149,6 +149,6 @@ enum CompletionHandlers {
     /// and scope as ``attachment(_:)``.
     static func attachmentContent(_ ctx: RequestContext) throws -> HTTPResponse {
         try AttachmentContent.response(
-            id: try ctx.id("id"), actor: ctx.actor, dataDirectory: ctx.app.config.dataDirectory, read: ctx.read)
+            id: try ctx.id("id"), actor: ctx.actor, blobs: try ctx.app.blobStore(), request: ctx.request, read: ctx.read)
     }
 }

@@ -201,15 +201,20 @@ enum CompletionStore {
     /// - Parameter delta: for a recurring service, the change in active completions this event made
     ///   (+1 complete, -1 void), so a push does not recount an item's whole history (a recurring item
     ///   may collect thousands of completions); nil recounts (resolutions).
+    /// - Parameter primaryCurrent: a once-only item only gained a non-primary duplicate (its primary
+    ///   and count stay), so its completions are not scanned: a push of the thousandth duplicate
+    ///   costs what the second did.
     static func refreshItem(
         _ db: Connection, itemID: String, now: Int64, delta: Int? = nil, known: ItemState? = nil,
-        feedSince: Int64? = nil
+        primaryCurrent: Bool = false, feedSince: Int64? = nil
     ) throws {
         guard let item = try known ?? ItemState.load(db, itemID: itemID) else { return }
         let familyID = item.familyID
         let once = (try? ServiceCatalog.service(code: item.serviceCode))?.recurrence == .once
         let count: Int
-        if once {
+        if once && primaryCurrent {
+            count = 1
+        } else if once {
             let first = try db.queryOne(
                 "SELECT id FROM completions WHERE item_id = ? AND state = 'active' ORDER BY event_seq LIMIT 1", itemID)?
                 .optionalString("id")

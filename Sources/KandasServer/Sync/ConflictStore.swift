@@ -16,12 +16,24 @@ enum ConflictStore {
         var completionIDs: [String] = []
     }
 
+    /// A conflict an event opened or joined, and the completions this event linked to it.
+    struct Joined {
+        var id: String
+        /// Completions that were not members before: only their `conflict_ids` changed.
+        var linked: [String]
+    }
+
     /// Opens a conflict, or joins the open one of the same kind on the same completion
-    /// (item for `duplicate_completion`); returns its ID. The hard/soft severity never drops.
+    /// (item for `duplicate_completion`); returns its ID and the completions newly linked to it.
+    /// The hard/soft severity never drops.
+    ///
+    /// The work is bounded by what this event adds: a join links one event and at most one
+    /// completion, and recounts `open_conflicts` only for the completions it linked (the other
+    /// members' open count did not change), so the thousandth duplicate costs what the second did.
     static func openOrJoin(
         _ db: Connection, _ finding: Finding, itemID: String, completionID: String?, eventSeq: Int64,
         eventID: String, now: Int64
-    ) throws -> String {
+    ) throws -> Joined {
         let anchor = finding.kind == .duplicateCompletion ? nil : completionID
         let existing = try db.queryOne(
             "SELECT id, severity, conflicting_fields FROM conflicts WHERE item_id = ? AND kind = ? AND status = 'open'"
@@ -54,12 +66,46 @@ enum ConflictStore {
         for seq in finding.earlierEventSeqs + [eventSeq] {
             _ = try db.run("INSERT OR IGNORE INTO conflict_events(conflict_id, event_seq) VALUES(?,?)", id, seq)
         }
-        for completion in finding.completionIDs + [completionID].compactMap({ $0 }) {
-            _ = try db.run(
+        var linked: [String] = []
+        for completion in finding.completionIDs + [completionID].compactMap({ $0 }) where !linked.contains(completion) {
+            if try db.run(
                 "INSERT OR IGNORE INTO conflict_completions(completion_id, conflict_id) VALUES(?,?)", completion, id)
+                > 0
+            {
+                linked.append(completion)
+            }
         }
-        try refreshOpenCounts(db, conflictID: id)
-        return id
+        try refreshOpenCounts(db, completionIDs: linked)
+        return Joined(id: id, linked: linked)
+    }
+
+    /// Whether the item has an open `duplicate_completion` conflict (which every active completion joined).
+    static func hasOpenDuplicate(_ db: Connection, itemID: String) throws -> Bool {
+        try db.exists(
+            "SELECT 1 FROM conflicts WHERE item_id = ? AND kind = 'duplicate_completion' AND status = 'open'"
+                + " AND completion_id IS NULL", itemID)
+    }
+
+    /// Whether the item has an active completion.
+    static func hasActiveCompletion(_ db: Connection, itemID: String) throws -> Bool {
+        try db.exists("SELECT 1 FROM completions WHERE item_id = ? AND state = 'active'", itemID)
+    }
+
+    /// The item's active completions in receive order (ID, `event_seq`).
+    static func activeCompletions(_ db: Connection, itemID: String) throws -> [(id: String, eventSeq: Int64)] {
+        try db.query(
+            "SELECT id, event_seq FROM completions WHERE item_id = ? AND state = 'active' ORDER BY event_seq", itemID
+        ).map { (try $0.string("id"), try $0.int("event_seq")) }
+    }
+
+    /// `open_conflicts` of the given completions, recounted.
+    static func refreshOpenCounts(_ db: Connection, completionIDs: [String]) throws {
+        for id in completionIDs {
+            _ = try db.run(
+                "UPDATE completions SET open_conflicts = (SELECT count(*) FROM conflict_completions cc"
+                    + " JOIN conflicts k ON k.id = cc.conflict_id WHERE cc.completion_id = completions.id"
+                    + " AND k.status = 'open') WHERE id = ?", id)
+        }
     }
 
     /// Keeps `completions.open_conflicts` (the console's "has conflict" filter) in step.

@@ -95,7 +95,7 @@ enum EventApplier {
         "INSERT INTO completions(id, item_id, plan_id, family_id, member_id, region_id, career_centre_id,"
         + " service_code, device_id, user_id, state, rev, is_primary, performed_at, recorded_at, received_at,"
         + " clock_skew_ms, note, location, event_seq, created_at, updated_at, evidence_flags,"
-        + " evidence_missing) VALUES(?,?,?,?,?,?,?,?,?,?,'active',1,1,?,?,?,?,?,?,?,?,?,?,?)"
+        + " evidence_missing) VALUES(?,?,?,?,?,?,?,?,?,?,'active',1,?,?,?,?,?,?,?,?,?,?,?,?)"
 
     static func item(_ db: Connection, _ event: DeviceEvent, actor: Actor) throws -> Item {
         let item = try read(db, itemID: event.itemID.description, actor: actor)
@@ -196,16 +196,20 @@ enum EventApplier {
         }
         var findings: [ConflictStore.Finding] = []
         if let finding = try planFinding(db, item, base: event.baseVersion, complete: true) { findings.append(finding) }
-        if item.onceOnly {
-            let earlier = try db.query(
-                "SELECT id, event_seq FROM completions WHERE item_id = ? AND state = 'active' ORDER BY event_seq",
-                item.id)
-            if !earlier.isEmpty {
+        // A second active completion of a once-only item is a duplicate (Protocol §8.1): it joins the
+        // item's open duplicate conflict, whose members are every active completion already, so only a
+        // new conflict lists the earlier ones (bounded work per event however many duplicates came).
+        var duplicate = false
+        if item.onceOnly, try ConflictStore.hasActiveCompletion(db, itemID: item.id) {
+            duplicate = true
+            if try ConflictStore.hasOpenDuplicate(db, itemID: item.id) {
+                findings.append(ConflictStore.Finding(kind: .duplicateCompletion, severity: .hard))
+            } else {
+                let earlier = try ConflictStore.activeCompletions(db, itemID: item.id)
                 findings.append(
                     ConflictStore.Finding(
-                        kind: .duplicateCompletion, severity: .hard,
-                        earlierEventSeqs: try earlier.map { try $0.int("event_seq") },
-                        completionIDs: try earlier.map { try $0.string("id") }))
+                        kind: .duplicateCompletion, severity: .hard, earlierEventSeqs: earlier.map(\.eventSeq),
+                        completionIDs: earlier.map(\.id)))
             }
         }
         // Every rejection of a complete without files is above this line (see `needsSavepoint`).
@@ -220,7 +224,7 @@ enum EventApplier {
         _ = try db.run(
             insertCompletionSQL, id, item.id, item.planID,
             item.familyID, item.memberID, item.regionID, item.centreID, item.serviceCode, actor.deviceID, actor.userID,
-            p.performedAt.millisecondsSince1970, event.recordedAt.millisecondsSince1970, actor.now,
+            !duplicate, p.performedAt.millisecondsSince1970, event.recordedAt.millisecondsSince1970, actor.now,
             actor.skewMilliseconds, p.note, p.location.map(CompletionStore.locationText), seq, actor.now, actor.now,
             CompletionStore.flagsText(flags), CompletionStore.flagsText(missing))
         if !p.files.isEmpty,
@@ -236,14 +240,21 @@ enum EventApplier {
         }
         try finish(
             db, completionID: id, item: item, conflicts: conflicts, files: !p.files.isEmpty, now: actor.now, delta: 1,
-            flagsCurrent: p.files.isEmpty, feedSince: actor.feedStart)
-        return Applied(completionID: id, completionRev: 1, conflictIDs: conflicts)
+            flagsCurrent: p.files.isEmpty, primaryCurrent: duplicate, feedSince: actor.feedStart)
+        return Applied(completionID: id, completionRev: 1, conflictIDs: conflicts.map(\.id))
     }
 
     /// Flags, primary and item counters, and the feed rows every completion change needs.
+    ///
+    /// Each conflict the event opened or joined gets one feed row; of its other members only those
+    /// the event newly linked are sent again (their `conflict_ids` changed), never every member: a
+    /// join changes nothing in them, and re-recording them made the change log grow with the square
+    /// of the duplicates (issue 14).
+    /// - Parameter primaryCurrent: the completion was inserted as a non-primary duplicate of a
+    ///   once-only item whose primary stays, so the item's primary and count need no recount.
     static func finish(
-        _ db: Connection, completionID: String, item: Item, conflicts: [String], files: Bool, now: Int64,
-        delta: Int = 0, flagsCurrent: Bool = false, feedSince: Int64? = nil
+        _ db: Connection, completionID: String, item: Item, conflicts: [ConflictStore.Joined], files: Bool, now: Int64,
+        delta: Int = 0, flagsCurrent: Bool = false, primaryCurrent: Bool = false, feedSince: Int64? = nil
     ) throws {
         if !flagsCurrent { try CompletionStore.refreshFlags(db, id: completionID) }
         // The item row as `item(...)` read it: nothing between that read and here writes `plan_items`.
@@ -251,16 +262,12 @@ enum EventApplier {
             db, itemID: item.id, now: now, delta: delta,
             known: .init(
                 serviceCode: item.serviceCode, status: item.status, familyID: item.familyID,
-                completionCount: item.completionCount), feedSince: feedSince)
+                completionCount: item.completionCount), primaryCurrent: primaryCurrent, feedSince: feedSince)
         try SyncFeed.record(db, entity: "completion", id: completionID, familyID: item.familyID, now: now)
         for conflict in conflicts {
-            try SyncFeed.record(db, entity: "conflict", id: conflict, familyID: item.familyID, now: now)
-            for row in try db.query(
-                "SELECT completion_id FROM conflict_completions WHERE conflict_id = ? AND completion_id != ?", conflict,
-                completionID)
-            {
-                try SyncFeed.record(
-                    db, entity: "completion", id: try row.string("completion_id"), familyID: item.familyID, now: now)
+            try SyncFeed.record(db, entity: "conflict", id: conflict.id, familyID: item.familyID, now: now)
+            for member in conflict.linked where member != completionID {
+                try SyncFeed.record(db, entity: "completion", id: member, familyID: item.familyID, now: now)
             }
         }
         if files {
@@ -355,7 +362,7 @@ enum EventApplier {
         try finish(
             db, completionID: id, item: item, conflicts: conflicts, files: !files.isEmpty, now: actor.now,
             feedSince: actor.feedStart)
-        return Applied(completionID: id, completionRev: rev + 1, conflictIDs: conflicts)
+        return Applied(completionID: id, completionRev: rev + 1, conflictIDs: conflicts.map(\.id))
     }
 
     static func void(
@@ -370,7 +377,7 @@ enum EventApplier {
             throw Rejection(.invalidPayload, "/payload/reason: 1-2000 characters")
         }
         let id = p.completionID.description
-        var conflicts: [String] = []
+        var conflicts: [ConflictStore.Joined] = []
         if p.baseCompletionRev < rev {
             let later = try db.query(
                 "SELECT seq FROM device_events WHERE completion_id = ? AND outcome = 'accepted' AND original = 1"
@@ -387,7 +394,7 @@ enum EventApplier {
         try finish(
             db, completionID: id, item: item, conflicts: conflicts, files: false, now: actor.now, delta: -1,
             feedSince: actor.feedStart)
-        return Applied(completionID: id, completionRev: rev + 1, conflictIDs: conflicts)
+        return Applied(completionID: id, completionRev: rev + 1, conflictIDs: conflicts.map(\.id))
     }
 
     static func resolve(_ db: Connection, _ event: DeviceEvent, _ p: ResolvePayload, actor: Actor) throws -> Applied {

@@ -6,7 +6,7 @@ enum EventValidation {
         "image/jpeg", "image/png", "image/heic", "video/mp4", "video/quicktime", "video/3gpp", "video/webm",
         "application/pdf",
     ]
-    static let maxNote = 4000
+    static let maxNote = TextLimits.maxNoteChars
     static let maxFiles = 50
     static let maxFileBytes = 4 << 30
 
@@ -50,6 +50,13 @@ enum EventValidation {
             guard f.sha256.utf8.count == 64,
                 f.sha256.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) })
             else { throw Rejection(.invalidPayload, "\(p)/sha256: 64 lowercase hex characters") }
+            if let name = f.fileName,
+                !(1...TextLimits.maxFileNameChars).contains(name.count) || !TextLimits.isOneLine(name)
+            {
+                throw Rejection(
+                    .invalidPayload,
+                    "\(p)/file_name: 1-\(TextLimits.maxFileNameChars) characters without control characters")
+            }
             try location(f.location, "\(p)/location")
         }
     }

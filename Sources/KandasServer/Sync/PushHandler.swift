@@ -55,6 +55,29 @@ enum PushHandler {
             }
             previous = e.deviceSeq
         }
+        if let status = request.clientStatus { try checkClientStatus(status) }
+    }
+
+    /// `client_status` (Protocol §6.1, §16): counts within 0 … 2^53−1, `app_version` 1-64 and
+    /// `last_error` up to 500 characters of one-line text; it is shown to supervisors as sent.
+    static func checkClientStatus(_ s: ClientStatus) throws(ServerError) {
+        for (name, value) in [
+            ("outbox_events", s.outboxEvents), ("outbox_bytes", s.outboxBytes), ("files_pending", s.filesPending),
+            ("bytes_pending", s.bytesPending),
+        ] where !(0...TextLimits.maxCount).contains(value) {
+            throw ServerError.field(.invalidField, "/client_status/\(name)", "0 to \(TextLimits.maxCount)")
+        }
+        guard (1...TextLimits.maxAppVersionChars).contains(s.appVersion.count), TextLimits.isOneLine(s.appVersion)
+        else {
+            throw ServerError.field(
+                .invalidField, "/client_status/app_version",
+                "1-\(TextLimits.maxAppVersionChars) characters without control characters")
+        }
+        if let error = s.lastError, error.count > TextLimits.maxLastErrorChars || !TextLimits.isOneLine(error) {
+            throw ServerError.field(
+                .invalidField, "/client_status/last_error",
+                "at most \(TextLimits.maxLastErrorChars) characters without control characters")
+        }
     }
 
     static func process(
@@ -127,6 +150,10 @@ enum PushHandler {
             try insert(
                 db, event, seq: seq, body: body, actor: actor, original: false,
                 outcome: sameUser ? "duplicate" : "rejected", code: sameUser ? nil : .eventIDReused)
+            // A re-enrolled device resending its user's event now holds the event's files (§10.2).
+            if sameUser {
+                try AttachmentStore.transfer(db, event, toDevice: actor.deviceID, userID: actor.userID, now: actor.now)
+            }
             try SyncFeed.record(
                 db, entity: "event_outcome", id: id, familyID: "", deviceID: actor.deviceID, now: actor.now)
             return try EventOutcomes.result(db, deviceID: actor.deviceID, eventID: id)

@@ -5,7 +5,7 @@ import Testing
 
 @testable import KandasClient
 
-@Suite struct ClientStoreOutboxTests {
+@Suite struct PushBatchTests {
     /// The body `push` sent before it streamed rows: every stored event decoded, its seq set from the column,
     /// and the whole `PushRequest` encoded by `JSONEncoder`.
     static func foundationBody(
@@ -43,7 +43,8 @@ import Testing
             outboxEvents: 4, outboxBytes: 1234, oldestUnsentAt: Fixture.now, filesPending: 1, bytesPending: 2048,
             appVersion: "kandas-test/1 \"quoted\" a/b", lastError: "network")
         let batch = try #require(
-            try await f.client.store.pushBatch(limit: 500, deviceID: deviceID, sentAt: sentAt, status: { _ in status })
+            try await PushBatch.next(
+                from: f.client.store, limit: 500, deviceID: deviceID, sentAt: sentAt, status: { _ in status })
         )
         let expected = try await Self.foundationBody(f.client.store, deviceID: deviceID, sentAt: sentAt, status: status)
         #expect(String(decoding: batch.body, as: UTF8.self) == String(decoding: expected, as: UTF8.self))
@@ -59,11 +60,13 @@ import Testing
         defer { f.cleanup() }
         let status: @Sendable (ClientSummary) -> ClientStatus = { SyncEngine.clientStatus($0, appVersion: "t") }
         #expect(
-            try await f.client.store.pushBatch(limit: 10, deviceID: .random(), sentAt: Fixture.now, status: status)
+            try await PushBatch.next(
+                from: f.client.store, limit: 10, deviceID: .random(), sentAt: Fixture.now, status: status)
                 == nil)
         for index in 0..<3 { try await f.client.complete(f.draft(index % 2, files: [])) }
         let batch = try #require(
-            try await f.client.store.pushBatch(limit: 2, deviceID: .random(), sentAt: Fixture.now, status: status))
+            try await PushBatch.next(
+                from: f.client.store, limit: 2, deviceID: .random(), sentAt: Fixture.now, status: status))
         #expect(batch.eventIDs.count == 2)
         let request = try JSONCoding.decode(PushRequest.self, from: Data(batch.body))
         #expect(request.events.map(\.eventID) == batch.eventIDs)
@@ -76,7 +79,9 @@ import Testing
         try await f.client.complete(f.draft(files: []))
         try await f.client.store.write { db in try db.run("UPDATE outbox SET event = 'not json'") }
         let error = await #expect(throws: ClientError.self) {
-            try await f.client.store.pushBatch(limit: 10, deviceID: .random(), sentAt: Fixture.now) {
+            try await PushBatch.next(
+                from: f.client.store, limit: 10, deviceID: .random(), sentAt: Fixture.now
+            ) {
                 SyncEngine.clientStatus($0, appVersion: "t")
             }
         }

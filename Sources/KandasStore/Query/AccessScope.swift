@@ -1,0 +1,132 @@
+public import KandasProtocol
+
+/// What a caller may see and change (Protocol §3), as the store applies it: derived from the
+/// caller's role and anchors, or the explicit ``system(_:)`` scope of operations code.
+///
+/// Every store read or change of something that belongs to a region, a career centre or a family
+/// takes one of these; the store turns it into a ``ScopeCondition`` over the right columns, so an
+/// object outside it is simply not found. There is no scope-less variant: code that legitimately
+/// needs every row (start-up, backups, seeding, verification) says so with a ``SystemAccess``.
+public struct AccessScope: Sendable, Equatable {
+    enum Kind: Sendable, Equatable {
+        case principal(role: UserRole, userID: String, regionID: String?, careerCentreID: String?)
+        case system
+    }
+
+    let kind: Kind
+
+    /// The scope of a user (or of a device acting as its field worker).
+    public init(role: UserRole, userID: String, regionID: String?, careerCentreID: String?) {
+        kind = .principal(role: role, userID: userID, regionID: regionID, careerCentreID: careerCentreID)
+    }
+
+    /// Every row: only for operations code holding a ``SystemAccess``.
+    public static func system(_ access: SystemAccess) -> AccessScope { AccessScope(kind: .system) }
+
+    private init(kind: Kind) { self.kind = kind }
+
+    /// `true` for the operations scope.
+    public var isSystem: Bool { kind == .system }
+
+    /// Families (alias `f`): a worker sees its assigned families, a supervisor its centre, a region
+    /// admin or regional auditor its region, national roles (and the system) everything.
+    public func families(alias f: String = "f") -> ScopeCondition {
+        guard case .principal(let role, let userID, let regionID, let centreID) = kind else { return .everything }
+        switch role {
+        case .fieldWorker:
+            return ScopeCondition(
+                "EXISTS(SELECT 1 FROM family_workers fw WHERE fw.family_id = \(f).id AND fw.user_id = ?)",
+                [.text(userID)])
+        case .centreSupervisor:
+            return ScopeCondition("\(f).career_centre_id = ?", [.text(centreID ?? "")])
+        case .regionAdmin, .auditor:
+            guard let regionID else { return role == .auditor ? .everything : .nothing }
+            return ScopeCondition("\(f).region_id = ?", [.text(regionID)])
+        case .nationalAdmin:
+            return .everything
+        case .migrationOfficer, .aicStaff:
+            // Rules 1 roles reach families only through the Centre stay (as the server's Scope).
+            return .nothing
+        }
+    }
+
+    /// Objects anchored by a region column and a career-centre column (users, centres, devices,
+    /// codes; completions and conflicts carry both too).
+    public func organisation(region: String, centre: String) -> ScopeCondition {
+        guard case .principal(let role, _, let regionID, let centreID) = kind else { return .everything }
+        switch role {
+        case .fieldWorker, .centreSupervisor:
+            return ScopeCondition("\(centre) = ?", [.text(centreID ?? "")])
+        case .regionAdmin, .auditor:
+            guard let regionID else { return role == .auditor ? .everything : .nothing }
+            return ScopeCondition("\(region) = ?", [.text(regionID)])
+        case .nationalAdmin:
+            return .everything
+        case .migrationOfficer, .aicStaff:
+            return .nothing
+        }
+    }
+
+    /// Records that carry `region_id` and `career_centre_id` and that field workers reach only
+    /// through sync (completions, conflicts): nothing for a worker, the centre for a supervisor,
+    /// the region for a region admin or regional auditor, everything for national roles.
+    public func records(alias: String) -> ScopeCondition {
+        guard case .principal(let role, _, let regionID, let centreID) = kind else { return .everything }
+        switch role {
+        case .fieldWorker:
+            return .nothing
+        case .centreSupervisor:
+            return ScopeCondition("\(alias).career_centre_id = ?", [.text(centreID ?? "")])
+        case .regionAdmin, .auditor:
+            guard let regionID else { return role == .auditor ? .everything : .nothing }
+            return ScopeCondition("\(alias).region_id = ?", [.text(regionID)])
+        case .nationalAdmin:
+            return .everything
+        case .migrationOfficer, .aicStaff:
+            return .nothing
+        }
+    }
+
+    /// Whether the scope may act on a career centre (and its region).
+    public func covers(regionID: String, centreID: String?) -> Bool {
+        guard case .principal(let role, _, let ownRegion, let ownCentre) = kind else { return true }
+        switch role {
+        case .fieldWorker, .centreSupervisor: return centreID != nil && centreID == ownCentre
+        case .regionAdmin: return regionID == ownRegion
+        case .auditor: return ownRegion == nil || regionID == ownRegion
+        case .nationalAdmin: return true
+        case .migrationOfficer, .aicStaff: return false
+        }
+    }
+}
+
+/// Proof that the caller is operations code (server start-up, commands such as `backup`,
+/// `verify`, `seed-demo`, background maintenance), not a request handler: the only way to an
+/// unscoped ``AccessScope/system(_:)``. Request handlers never hold one; a test checks that no
+/// handler, console page or report names this type.
+public struct SystemAccess: Sendable {
+    /// Why unscoped access is needed (for readers of the call site).
+    public let reason: StaticString
+
+    public init(reason: StaticString) { self.reason = reason }
+}
+
+/// A SQL condition with its bound values that restricts rows to a scope.
+///
+/// Only ``AccessScope`` makes them, so a list or lookup built on one cannot be given a condition
+/// that does not come from a scope.
+public struct ScopeCondition: Sendable, Equatable {
+    public let sql: String
+    public let values: [DatabaseValue]
+
+    init(_ sql: String, _ values: [DatabaseValue]) {
+        self.sql = sql
+        self.values = values
+    }
+
+    /// `true` when the condition lets every row through (national roles, the system scope).
+    public var isEverything: Bool { self == .everything }
+
+    static let everything = ScopeCondition("1 = 1", [])
+    static let nothing = ScopeCondition("1 = 0", [])
+}

