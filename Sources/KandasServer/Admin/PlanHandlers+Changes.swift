@@ -19,6 +19,12 @@ extension PlanHandlers {
             case .reschedule:
                 guard let due = body.dueDate else { throw ServerError.field(.missingField, "/due_date", "needed") }
                 try requireReason(body)
+                try FamilyStore.fail(
+                    [
+                        try PlanStore.checkDueDate(
+                            db, familyID: item.familyID.description, dueDate: due.description, pointer: "")
+                    ]
+                    .compactMap { $0 })
                 sets = "due_date = ?"
                 values = [.text(due.description)]
             case .reassign:
@@ -45,6 +51,14 @@ extension PlanHandlers {
                 try Validation.text(instructions, "/instructions", max: 2000)
                 if body.dueDate != nil && plan.status != .draft {
                     throw ServerError.field(.invalidField, "/due_date", "only draft plans change due dates by edit")
+                }
+                if let due = body.dueDate {
+                    try FamilyStore.fail(
+                        [
+                            try PlanStore.checkDueDate(
+                                db, familyID: item.familyID.description, dueDate: due.description, pointer: "")
+                        ]
+                        .compactMap { $0 })
                 }
                 sets = "instructions = ?, due_date = COALESCE(?, due_date)"
                 values = [.text(instructions), body.dueDate.map { .text($0.description) } ?? .null]

@@ -50,7 +50,8 @@ enum PlanHandlers {
                 errors += try PlanStore.checkItem(
                     db, familyID: familyID, centreID: family.centre, memberID: item.memberID.description,
                     serviceCode: item.serviceCode, instructions: item.instructions,
-                    workerID: item.assignedWorkerID?.description, pointer: "/items/\(i)")
+                    workerID: item.assignedWorkerID?.description, pointer: "/items/\(i)",
+                    dueDate: item.dueDate.description)
             }
             try FamilyStore.fail(errors)
             let planID = try insertPlan(db, familyID: familyID, now: ctx.now)
@@ -102,6 +103,7 @@ enum PlanHandlers {
             guard at <= ctx.now + 300_000 else {
                 throw ServerError.field(.invalidField, "/at", "a step cannot happen in the future")
             }
+            try PlanDeadlines.checkStepTime(at, plan: plan, to: body.to, now: ctx.now)
             let familyID = plan.familyID.description
             switch body.to {
             case .agreed:
@@ -151,7 +153,7 @@ enum PlanHandlers {
                 try PlanStore.checkItem(
                     db, familyID: familyID, centreID: centre, memberID: body.memberID.description,
                     serviceCode: body.serviceCode, instructions: body.instructions,
-                    workerID: body.assignedWorkerID?.description, pointer: ""))
+                    workerID: body.assignedWorkerID?.description, pointer: "", dueDate: body.dueDate.description))
             let itemID = try PlanStore.insertItem(
                 db, planID: id, familyID: familyID, memberID: body.memberID.description, serviceCode: body.serviceCode,
                 dueDate: body.dueDate.description, instructions: body.instructions,

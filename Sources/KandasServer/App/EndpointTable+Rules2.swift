@@ -10,5 +10,8 @@ extension EndpointTable {
             ReportSubmissionHandlers.submit),
         Endpoint(.get, admin + "/reports/monthly/submissions", .staff(roles: .readers), ReportSubmissionHandlers.list),
         Endpoint(.get, admin + "/reports/monthly/overdue", .staff(roles: .readers), ReportSubmissionHandlers.overdue),
+        Endpoint(
+            .get, admin + "/plan-deadlines/publication-overdue", .staff(roles: .readers),
+            PlanDeadlines.publicationOverdue),
     ]
 }

@@ -80,9 +80,12 @@ enum PlanStore {
     /// Checks a new item against its family: member of the family, service 1-25, worker of the centre.
     static func checkItem(
         _ db: Connection, familyID: String, centreID: String, memberID: String, serviceCode: Int,
-        instructions: String?, workerID: String?, pointer: String
+        instructions: String?, workerID: String?, pointer: String, dueDate: String? = nil
     ) throws -> [FieldError] {
         var errors: [FieldError] = []
+        if let dueDate, let error = try checkDueDate(db, familyID: familyID, dueDate: dueDate, pointer: pointer) {
+            errors.append(error)
+        }
         if !(try db.exists("SELECT 1 FROM members WHERE id = ? AND family_id = ?", memberID, familyID)) {
             errors.append(
                 FieldError(pointer: pointer + "/member_id", code: .invalidField, detail: "not a member of the family"))
@@ -103,6 +106,21 @@ enum PlanStore {
                     detail: "not a field worker of the family's centre"))
         }
         return errors
+    }
+
+    /// Rules 2, para 33: service deadlines run from the family's inclusion in the regional quota,
+    /// so an item cannot be due before that date (`422 invalid_field` at `<pointer>/due_date`).
+    static func checkDueDate(
+        _ db: Connection, familyID: String, dueDate: String, pointer: String
+    ) throws -> FieldError? {
+        guard
+            let quota = try db.queryOne("SELECT quota_inclusion_date FROM families WHERE id = ?", familyID)?
+                .optionalString("quota_inclusion_date"),
+            dueDate < quota
+        else { return nil }
+        return FieldError(
+            pointer: pointer + "/due_date", code: .invalidField,
+            detail: "due before the family's quota inclusion date \(quota) (Rules 2, para 33)")
     }
 
     /// Inserts an item (version 1, with its `create` version row).
