@@ -108,7 +108,8 @@ import Testing
             document.querySelector('form.login').submit();
             """)
         #expect(try browser.evaluate("location.pathname") as? String == "/console/dashboard")
-        #expect(try browser.evaluate("document.querySelectorAll('#counters .card').length") as? Int == 6)
+        // Issue 16 added incomplete completions, overdue reports and unpublished plans past their deadline.
+        #expect(try browser.evaluate("document.querySelectorAll('#counters .card').length") as? Int == 9)
         try browser.screenshot(to: Self.artifacts + "/console-dashboard.png")
 
         // Filter by the member's IIN: exactly our completion.
@@ -173,6 +174,25 @@ import Testing
         try browser.navigate(base + "/console/reports/monthly?region_id=\(seed.regions[0])&month=2026-11")
         #expect(try browser.evaluate("document.querySelectorAll('#monthly tbody tr').length") as? Int ?? 0 > 0)
         try browser.screenshot(to: Self.artifacts + "/console-monthly-report.png")
+        // Rules 2, paras 36-37, 39: what the report leaves out, its due date, and recording its delivery.
+        #expect(try browser.evaluate("!!document.querySelector('#left-out-table')") as? Bool == true)
+        #expect(
+            try browser.evaluate("document.querySelector('#month-due').textContent.includes('2026-12-05')") as? Bool
+                == true)
+        try browser.submitting(
+            """
+            document.querySelector('#submit-form [name=recipient]').value = 'Басқарма <b>';
+            document.querySelector('#submit-form').submit();
+            """)
+        #expect(try browser.evaluate("location.hash") as? String == "#submissions")
+        #expect(try browser.evaluate("document.querySelectorAll('#submissions-table tbody tr').length") as? Int == 1)
+        #expect(
+            try browser.evaluate("document.querySelector('#submissions-table').textContent.includes('Басқарма <b>')")
+                as? Bool == true)
+        try browser.screenshot(to: Self.artifacts + "/console-report-submitted.png")
+        try browser.navigate(base + "/console/reports")
+        #expect(try browser.evaluate("!!document.querySelector('#form-due')") as? Bool == true)
+        try browser.screenshot(to: Self.artifacts + "/console-reports.png")
         try browser.navigate(base + "/console/families/\(familyID)")
         #expect(try browser.evaluate("document.querySelectorAll('table.items tbody tr').length") as? Int ?? 0 > 0)
         try browser.screenshot(to: Self.artifacts + "/console-family.png")
