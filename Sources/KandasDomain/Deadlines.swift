@@ -81,7 +81,8 @@ public struct Deadlines: Sendable {
     /// The five-year adaptation horizon (para 40) ends this day: `start` plus five years.
     ///
     /// The source does not fix the start (relocation? quota inclusion? approval?); we use the
-    /// plan approval date and say so in `Protocol/services.md`.
+    /// family's **quota inclusion date** (para 33 counts service deadlines from it; it is one recorded
+    /// date per family, where plans can be redone) and say so in `Protocol/services.md` §4.
     public static func adaptationHorizonEnd(start: LocalDate) -> LocalDate { start.addingMonths(60) }
 
     /// The monitoring schedule of para 43: quarterly in years 1-3, half-yearly in years 4-5.

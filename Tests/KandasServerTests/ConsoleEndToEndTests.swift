@@ -195,6 +195,18 @@ import Testing
         try browser.screenshot(to: Self.artifacts + "/console-reports.png")
         try browser.navigate(base + "/console/families/\(familyID)")
         #expect(try browser.evaluate("document.querySelectorAll('table.items tbody tr').length") as? Int ?? 0 > 0)
+        // Rules 2, paras 40-45: the monitoring periods on record, and recording one through the form.
+        #expect(try browser.evaluate("document.querySelectorAll('#monitoring-table tbody tr').length") as? Int == 16)
+        try browser.submitting(
+            """
+            document.querySelector('#monitoring-form [name=done_on]').value = new Date().toISOString().slice(0, 10);
+            document.querySelector('#monitoring-form [name=problems]').value = 'Балабақша <i>жоқ</i>';
+            document.querySelector('#monitoring-form').submit();
+            """)
+        #expect(
+            try browser.evaluate(
+                "document.querySelector('#monitoring-table').textContent.includes('Балабақша <i>жоқ</i>')")
+                as? Bool == true)
         try browser.screenshot(to: Self.artifacts + "/console-family.png")
         try browser.navigate(base + "/console/devices")
         try browser.submitting("document.querySelector('form[action=\"/console/enrollment-codes\"]').submit();")

@@ -2,6 +2,7 @@ import Foundation
 import HTTPServer
 import KandasDomain
 import KandasProtocol
+import SQLiteKit
 
 /// Plan step times and deadlines (Rules 2, paras 19, 28, 33, 34; services.md §4.1).
 enum PlanDeadlines {
@@ -16,6 +17,16 @@ enum PlanDeadlines {
         _ = try ctx.filters([])
         let items = try ctx.read { db in try PlanDeadlineStore.unpublishedOverdue(db, for: ctx.actor, now: ctx.now) }
         return try ctx.json(Page(items: items))
+    }
+
+    /// Para 40: the family's case closes at the end of the five-year horizon; its plans are read-only after it.
+    ///
+    /// - Throws: `409 conflict`.
+    static func checkCaseOpen(_ db: Connection, familyID: String, now: Int64) throws {
+        if try MonitoringStore.isClosed(db, familyID: familyID, today: ConsoleReports.today(now)) {
+            throw ServerError(
+                .conflict, "the family's five-year case is closed (Rules 2, para 40): plans are read-only")
+        }
     }
 
     /// A step's time may not precede the step before it (agreement → approval → publication) nor

@@ -12,6 +12,7 @@ extension PlanHandlers {
             try Validation.version(body.version, current: item.version)
             try Validation.optionalText(body.reason, "/reason", max: 500)
             guard item.status != .cancelled else { throw ServerError(.conflict, "the item is cancelled") }
+            try PlanDeadlines.checkCaseOpen(db, familyID: item.familyID.description, now: ctx.now)
             let plan = try PlanStore.plan(db, id: item.planID.description, for: ctx.actor)
             let sets: String
             var values: [SQLValue]

@@ -104,6 +104,7 @@ enum PlanHandlers {
                 throw ServerError.field(.invalidField, "/at", "a step cannot happen in the future")
             }
             try PlanDeadlines.checkStepTime(at, plan: plan, to: body.to, now: ctx.now)
+            try PlanDeadlines.checkCaseOpen(db, familyID: plan.familyID.description, now: ctx.now)
             let familyID = plan.familyID.description
             switch body.to {
             case .agreed:
@@ -145,6 +146,7 @@ enum PlanHandlers {
         return try ctx.write { db in
             let plan = try PlanStore.plan(db, id: id, for: ctx.actor)
             let body = try ctx.body(PlanItemCreate.self)
+            try PlanDeadlines.checkCaseOpen(db, familyID: plan.familyID.description, now: ctx.now)
             let familyID = plan.familyID.description
             let centre =
                 try db.queryOne("SELECT career_centre_id FROM families WHERE id = ?", familyID)?

@@ -5,6 +5,10 @@ import KandasProtocol
 /// digital-card forwarding queue. Kept in its own list so parallel work on the table merges cleanly.
 extension EndpointTable {
     static let rules2: [Endpoint] = [
+        Endpoint(.get, admin + "/families/:id/monitoring", .staff(roles: .readers), MonitoringHandlers.show),
+        Endpoint(
+            .post, admin + "/families/:id/monitoring", .staff(roles: .writers), writes: true,
+            MonitoringHandlers.record),
         Endpoint(
             .post, admin + "/reports/monthly/submissions", .staff(roles: .centreManagers), writes: true,
             ReportSubmissionHandlers.submit),

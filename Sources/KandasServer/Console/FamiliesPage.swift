@@ -95,7 +95,10 @@ enum FamiliesPage {
                 <tbody>\(items)</tbody></table>
                 """)
         }
-        let schedule = ConsoleReports.scheduleTable(ctx, start: detail.family.quotaInclusionDate.description)
+        let monitoring = try ctx.read { db in
+            try MonitoringHandlers.status(db, familyID: detail.family.id.description, for: ctx.actor, now: ctx.now)
+        }
+        let schedule = ConsoleReports.monitoringTable(ctx, monitoring)
         let f = detail.family
         let body: HTML = """
             <dl class="panel"><dt>\(ctx.t(.settlement))</dt><dd>\(f.settlement.name)</dd>\

@@ -32,6 +32,7 @@ enum Schema {
         m.register("0011-stay", StayStore.migrate)
         m.register("0012-rules2-evidence", Rules2Schema.evidence)
         m.register("0013-rules2-report-submissions", Rules2Schema.reportSubmissions)
+        m.register("0014-rules2-monitoring", Rules2Schema.monitoring)
         return m
     }
 
