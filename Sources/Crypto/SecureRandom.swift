@@ -1,7 +1,13 @@
-internal import CCrypto
 import Foundation
 
-/// Cryptographically secure random bytes from libcrypto's CSPRNG (`RAND_bytes`).
+#if canImport(CryptoKit)
+import Security
+#else
+internal import CCrypto
+#endif
+
+/// Cryptographically secure random bytes from libcrypto's CSPRNG (`RAND_bytes`) on Linux, the system's
+/// (`SecRandomCopyBytes`) on Apple platforms.
 public enum SecureRandom {
     /// `n` random bytes.
     ///
@@ -11,7 +17,13 @@ public enum SecureRandom {
         precondition(n >= 0 && n <= Int(Int32.max), "SecureRandom.bytes: count out of range")
         var output = [UInt8](repeating: 0, count: n)
         guard n > 0 else { return output }
+        #if canImport(CryptoKit)
+        guard SecRandomCopyBytes(kSecRandomDefault, n, &output) == errSecSuccess else {
+            fatalError("SecRandomCopyBytes failed")
+        }
+        #else
         guard RAND_bytes(&output, Int32(n)) == 1 else { fatalError("RAND_bytes failed: \(libcryptoErrorString())") }
+        #endif
         return output
     }
 

@@ -127,7 +127,7 @@ extension Connection {
                 buffer.count += n
                 parser.consumeIdentity(n)
                 if parser.identityRemaining == 0 { streamingStep() }
-                if n < want {
+                if n < want && !peerShutWrite {
                     readReady = false
                     break
                 }

@@ -53,6 +53,9 @@ final class Connection: @unchecked Sendable {
     var bytesOut: Int64 = 0
     /// Edge-triggered readiness: set by epoll, cleared when a read or write would block.
     var readReady = false
+    /// The peer shut its write side (EPOLLRDHUP): a short read no longer means "drained", since
+    /// the end of input raises no new edge; reads go on until they return 0.
+    var peerShutWrite = false
     var writeReady = true
     private var driving = false
 
@@ -106,6 +109,10 @@ final class Connection: @unchecked Sendable {
             return
         }
         if events & EPOLLIN.rawValue != 0 { readReady = true }
+        if events & EPOLLRDHUP.rawValue != 0 {
+            peerShutWrite = true
+            readReady = true
+        }
         if events & EPOLLOUT.rawValue != 0 { writeReady = true }
         updateInterest()
     }
@@ -155,7 +162,7 @@ final class Connection: @unchecked Sendable {
             return false
         }
         // A short read drained the socket: the next arrival raises a new edge.
-        if n < Swift.min(max, loop.scratch.count) { readReady = false }
+        if n < Swift.min(max, loop.scratch.count) && !peerShutWrite { readReady = false }
         let now = monotonicMillis()
         lastActivity = now
         if phase == .readingHead && parser.isIdle && unparsed == 0 { headStartedAt = now }

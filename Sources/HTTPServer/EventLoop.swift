@@ -198,7 +198,7 @@ final class EventLoop: @unchecked Sendable {
             let c = Connection(fd: accepted.fd, remoteAddress: accepted.address, loop: self, admission: admission)
             connections[accepted.fd] = c
             var ev = epoll_event()
-            ev.events = EPOLLIN.rawValue | EPOLLOUT.rawValue | EPOLLET.rawValue
+            ev.events = EPOLLIN.rawValue | EPOLLOUT.rawValue | EPOLLRDHUP.rawValue | EPOLLET.rawValue
             ev.data.fd = accepted.fd
             epoll_ctl(epfd, EPOLL_CTL_ADD, accepted.fd, &ev)
         }

@@ -3,8 +3,18 @@ import Foundation
 import KandasProtocol
 import Synchronization
 
+// The C library by platform: Glibc on Linux (the tested branch), Musl on static Linux, Bionic on Android
+// (Swift SDK for Android), Darwin on Apple platforms. Only POSIX calls present in all four are used here.
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Android)
+import Android
+#elseif canImport(Darwin)
+import Darwin
+#else
+#error("unsupported platform: add its C library here")
 #endif
 
 /// The largest `bytesSent` a transfer reported so far, written from the transport's thread.
@@ -103,9 +113,12 @@ extension SyncEngine {
                 guard response.status == 201 || response.status == 200 else {
                     let code = Self.problem(response)?.code ?? "create_http_\(response.status)"
                     try await noteFileError(job.attachmentID, code)
+                    // Refusals that no retry can change are quarantined (state `failed`, the code kept and
+                    // shown by `kandas status` / `files`) instead of being retried on every sync forever:
+                    // `unknown_attachment` means no device of this user declared the file (sync-v1 §10.2).
                     let permanent: Set<String> = [
                         ErrorCode.uploadTooLarge.rawValue, ErrorCode.attachmentMismatch.rawValue,
-                        ErrorCode.unsupportedMediaType.rawValue,
+                        ErrorCode.unsupportedMediaType.rawValue, ErrorCode.unknownAttachment.rawValue,
                     ]
                     return permanent.contains(code) ? try await markFailed(job, code) : .deferred
                 }

@@ -16,6 +16,8 @@ actor SyncEngine {
     var report = SyncReport()
     var running = false
     var progress: @Sendable (SyncProgress) -> Void = { _ in }
+    /// Server offsets learned by app-run upload steps (`SyncEngine+Handoff`); lost on restart, then asked again.
+    var handoffOffsets: [WireID: Int64] = [:]
 
     init(store: ClientStore, transport: any Transport, options: ClientOptions, logger: Logger) {
         self.store = store

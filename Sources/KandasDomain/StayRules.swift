@@ -27,7 +27,9 @@ public struct StayRules: Sendable {
     ///
     /// The issue day is not counted; moving in on the last day is on time, the next day the
     /// referral has lapsed.
-    public func moveInBy(issuedOn issued: LocalDate) -> LocalDate { deadlines.due(after: issued, term: Self.moveInTerm) }
+    public func moveInBy(issuedOn issued: LocalDate) -> LocalDate {
+        deadlines.due(after: issued, term: Self.moveInTerm)
+    }
 
     /// Whether a referral issued on `issued` has lapsed on `today` (para 9).
     public func hasLapsed(issuedOn issued: LocalDate, today: LocalDate) -> Bool { today > moveInBy(issuedOn: issued) }

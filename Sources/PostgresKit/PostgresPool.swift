@@ -16,6 +16,8 @@ public final class PostgresPool: Sendable {
     public let size: Int
     let options: PostgresConnection.Options
     private let state: Mutex<State>
+    /// Set on every slot's queue, so a call from inside a pool closure can be recognised.
+    private let queueKey = DispatchSpecificKey<ObjectIdentifier>()
 
     struct State: ~Copyable {
         var free: [PostgresSlot]
@@ -37,7 +39,12 @@ public final class PostgresPool: Sendable {
         self.options = options
         // Popped from the end: the open connection is used first.
         self.state = Mutex(State(free: slots.reversed()))
+        for slot in slots { slot.queue.setSpecific(key: queueKey, value: ObjectIdentifier(self)) }
     }
+
+    /// `true` when called from inside a closure running on one of this pool's connections (a
+    /// blocking call into the pool from there could wait for itself).
+    public var isCurrentThreadInPool: Bool { DispatchQueue.getSpecific(key: queueKey) == ObjectIdentifier(self) }
 
     // MARK: Async
 

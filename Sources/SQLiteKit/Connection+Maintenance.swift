@@ -1,7 +1,17 @@
 internal import CSQLite
 
+// The C library by platform: Glibc on Linux (the tested branch), Musl on static Linux, Bionic on Android
+// (Swift SDK for Android), Darwin on Apple platforms. Only POSIX calls present in all four are used here.
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Android)
+import Android
+#elseif canImport(Darwin)
+import Darwin
+#else
+#error("unsupported platform: add its C library here")
 #endif
 
 extension Connection {

@@ -14,6 +14,7 @@ let benchmarks: [Benchmark] = [
         usage: "http [--duration S] [--runs N] [--upload-mib N] [--loops N] [--handlers N] [--only small|idle|upload]",
         rawRun: runHTTPBenchmark),
     UploadBenchmark.benchmark,
+    FuzzBenchmark.benchmark,
 ]
 
 exit(BenchmarkRunner.main(arguments: Array(CommandLine.arguments.dropFirst()), benchmarks: benchmarks))

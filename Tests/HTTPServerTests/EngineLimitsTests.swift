@@ -31,6 +31,28 @@ import Testing
         dir.remove()
     }
 
+    @Test func clientThatHalfClosesAfterItsRequest_getsTheAnswerAndTheConnectionEnds() async throws {
+        // Found by `kandas-bench fuzz`: request and FIN read in one short read left the end of
+        // input unseen (edge-triggered, no new edge), so the slot was held until a timeout.
+        let s = try server {
+            $0.timeouts.headerRead = .seconds(600)
+            $0.timeouts.idleKeepAlive = .seconds(600)
+        }
+        let whole = try RawClient(port: s.port)
+        whole.send("GET /hello/a HTTP/1.1\r\nHost: x\r\n\r\n")
+        whole.shutdownWrite()
+        let (text, closed) = whole.readUntilClosed()
+        #expect(closed)
+        #expect(text.hasSuffix("hello a"))
+        let cut = try RawClient(port: s.port)
+        cut.send("GET /hello/b HTTP/1.1\r\nHost:")
+        cut.shutdownWrite()
+        #expect(cut.readUntilClosed().closed)
+        #expect(waitUntil { s.server.metrics.openConnections == 0 })
+        await s.stop()
+        dir.remove()
+    }
+
     @Test func bodyTrickledAt300BytesPerSecond_isCutWith408UnderTheDefaultMinimumRate() async throws {
         // Only the pause allowance is shortened (for a fast test); the minimum rate is the default.
         let s = try server { $0.timeouts.bodyIdle = .seconds(1) }

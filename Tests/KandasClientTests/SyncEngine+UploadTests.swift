@@ -229,6 +229,33 @@ import Testing
         #expect(status.filesPending == 1)
     }
 
+    /// A switch the tests flip between syncs.
+    final class Switch: Sendable {
+        private let on = Mutex(false)
+        var value: Bool { on.withLock { $0 } }
+        func set(_ value: Bool) { on.withLock { $0 = value } }
+    }
+
+    @Test func permanentRefusal_isQuarantinedWithItsReason_andNeverRetried() async throws {
+        let allowed = Switch()
+        let f = try await Fixture.make { $0.allowUpload = { _, _ in allowed.value } }
+        defer { f.cleanup() }
+        try await f.client.complete(f.draft(files: [EvidenceInput(path: try f.file("a.jpg", .jpeg), kind: .photo)]))
+        try await f.client.sync()
+        // The server no longer knows the declaration (e.g. a device of another user): creation is 422.
+        await f.server.configure { $0.declared = [:] }
+        allowed.set(true)
+        let report = try await f.client.sync()
+        #expect(report.filesFailed == 1)
+        let file = try #require(try await f.client.files().first)
+        #expect(file.state == .failed && file.lastError == "unknown_attachment")
+        #expect(try await f.client.status().filesFailed == 1)
+        // Not retried on later syncs: one creation attempt in all.
+        try await f.client.sync()
+        try await f.client.sync()
+        #expect(await f.server.requests.filter { $0 == "POST /v1/uploads" }.count == 1)
+    }
+
     @Test func progress_reportsPushPullAndUploadBytes() async throws {
         let f = try await Fixture.make()
         defer { f.cleanup() }

@@ -1,5 +1,6 @@
 import Foundation
 import KandasProtocol
+import KandasStore
 import KandasTestSupport
 import SQLiteKit
 import Testing
@@ -23,7 +24,7 @@ import Testing
         s.server.stop()
         let photoID = try #require(photo["attachment_id"] as? String)
         do {
-            let db = try Connection(path: s.server.databasePath)
+            let db = SQLiteConnectionAdapter(try Connection(path: s.server.databasePath))
             try db.transaction(.immediate) {
                 try AttachmentStore.attachmentVerified(
                     db: db, attachmentID: photoID, sha256: String(repeating: "1", count: 64), size: 1000,
@@ -91,7 +92,7 @@ import Testing
         s.server.stop()
         let photoID = try #require(photo["attachment_id"] as? String)
         let pdfID = try #require(pdf["attachment_id"] as? String)
-        let db = try Connection(path: s.server.databasePath)
+        let db = SQLiteConnectionAdapter(try Connection(path: s.server.databasePath))
         func change(_ id: String, _ state: UploadState, _ bytes: Int64) throws {
             try db.transaction(.immediate) {
                 try AttachmentStore.attachmentStateChanged(

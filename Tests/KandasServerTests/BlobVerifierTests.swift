@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import KandasStore
 import KandasTestSupport
 import SQLiteKit
 import Testing
@@ -24,7 +25,7 @@ import Testing
             atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         do {
-            let db = try Connection(path: s.server.databasePath)
+            let db = SQLiteConnectionAdapter(try Connection(path: s.server.databasePath))
             try db.transaction(.immediate) {
                 try AttachmentStore.attachmentVerified(
                     db: db, attachmentID: file["attachment_id"] as? String ?? "", sha256: sha, size: Int64(bytes.count),

@@ -1,5 +1,6 @@
 import Foundation
 import KandasProtocol
+import KandasStore
 import KandasTestSupport
 import SQLiteKit
 import Testing
@@ -15,7 +16,8 @@ import Testing
         let s = try SyncFixture()
         defer { s.server.cleanup() }
         let (d, deviceKinds) = try Self.seed(s)
-        let db = try Connection(path: s.server.databasePath, options: .init(readOnly: true, journalMode: nil))
+        let db = SQLiteConnectionAdapter(
+            try Connection(path: s.server.databasePath, options: .init(readOnly: true, journalMode: nil)))
         let userID = s.base.user("worker111")
         try db.transaction(.deferred) {
             let whole = try PullHandler.pageBytes(
@@ -43,7 +45,7 @@ import Testing
     }
 
     @Test func feedEntries_stopAtTheLimitAndSkipSupersededRows() throws {
-        let db = try Connection(path: ":memory:")
+        let db = SQLiteConnectionAdapter(try Connection(path: ":memory:"))
         try db.execute(
             """
             CREATE TABLE changes(seq INTEGER PRIMARY KEY AUTOINCREMENT, entity TEXT NOT NULL, entity_id TEXT NOT NULL,
@@ -121,7 +123,7 @@ import Testing
 /// The pull page as it was built before batching: one to three queries per feed row.
 private enum Reference {
     static func page(
-        _ db: Connection, cursor text: String?, limit: Int, deviceID: String, userID: String, now: Int64
+        _ db: any DatabaseConnection, cursor text: String?, limit: Int, deviceID: String, userID: String, now: Int64
     ) throws -> PullResponse {
         let keys = try PullCursor.Keys.load(db)
         let scope = try PullCursor.scopeHash(db, userID: userID)
@@ -152,7 +154,8 @@ private enum Reference {
             serverTime: Timestamp(millisecondsSince1970: now))
     }
 
-    static func change(_ db: Connection, _ row: Row, deviceID: String, now: Int64) throws -> Change? {
+    static func change(_ db: any DatabaseConnection, _ row: DatabaseRow, deviceID: String, now: Int64) throws -> Change?
+    {
         let seq = Int(try row.int("seq"))
         let idText = try row.string("entity_id")
         guard let id = WireID(idText), let kind = ChangeEntity(rawValue: try row.string("entity")) else { return nil }

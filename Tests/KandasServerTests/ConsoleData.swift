@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import KandasStore
 import KandasTestSupport
 import SQLiteKit
 
@@ -147,7 +148,7 @@ final class ConsoleData: @unchecked Sendable {
         try FileManager.default.createDirectory(
             atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try Data(file.bytes).write(to: URL(fileURLWithPath: path))
-        let db = try Connection(path: server.databasePath)
+        let db = SQLiteConnectionAdapter(try Connection(path: server.databasePath))
         try db.transaction(.immediate) {
             try AttachmentStore.attachmentVerified(
                 db: db, attachmentID: file.id, sha256: file.sha256, size: Int64(file.bytes.count),
@@ -157,7 +158,7 @@ final class ConsoleData: @unchecked Sendable {
 
     /// Runs SQL on the live store (to plant hostile text in displayed fields).
     func execute(_ sql: String, _ values: [any SQLBindable]) throws {
-        let db = try Connection(path: server.databasePath)
+        let db = SQLiteConnectionAdapter(try Connection(path: server.databasePath))
         _ = try db.run(sql, values)
     }
 }

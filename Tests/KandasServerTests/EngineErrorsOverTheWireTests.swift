@@ -22,7 +22,8 @@ import Testing
         var headers: [String: String] = [:]
         for line in lines.dropFirst() {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(
+                in: .whitespaces)
         }
         return Answer(status: status, headers: headers, body: Data(text[end.upperBound...].utf8))
     }
@@ -49,9 +50,15 @@ import Testing
         defer { server.cleanup() }
         let cases: [(String, ErrorCode)] = [
             ("GET /healthz HTTP/1.1\r\nHost: x\r\nBad Name: y\r\n\r\n", .badRequest),
-            ("POST /v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 9000000\r\n\r\n", .bodyTooLarge),
+            (
+                "POST /v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 9000000\r\n\r\n",
+                .bodyTooLarge
+            ),
             ("GET /\(String(repeating: "a", count: 9000)) HTTP/1.1\r\nHost: x\r\n\r\n", .uriTooLong),
-            ("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: \(String(repeating: "b", count: 17000))\r\n\r\n", .headerTooLarge),
+            (
+                "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: \(String(repeating: "b", count: 17000))\r\n\r\n",
+                .headerTooLarge
+            ),
             ("GET /healthz HTTP/1.2\r\nHost: x\r\n\r\n", .httpVersionNotSupported),
         ]
         for (wire, code) in cases {

@@ -17,10 +17,11 @@ extension Fixture {
             guard (200...201).contains(r.status) else { throw TestSupportError("stay fixture \(path): \(r)") }
             return r.object
         }
-        let centre = try post(
-            officer, "/centres",
-            "{\"region_id\":\"\(seed.regions[0])\",\"name\":\"Fixture centre\",\"capacity\":5,"
-                + "\"journal_opened_on\":\"\(today)\"}")["id"] as? String ?? ""
+        let centre =
+            try post(
+                officer, "/centres",
+                "{\"region_id\":\"\(seed.regions[0])\",\"name\":\"Fixture centre\",\"capacity\":5,"
+                    + "\"journal_opened_on\":\"\(today)\"}")["id"] as? String ?? ""
         ids["centres"] = centre
         let app = try post(
             officer, "/applications",

@@ -211,7 +211,9 @@ import Testing
         let kept = try d.post(
             d.officer, "/termination-requests/\(family.object["id"] as? String ?? "")/decision",
             "{\"decision\":\"keep\",\"decided_on\":\"2027-03-25\",\"document\":\"D-1\"}")
-        #expect(kept.status == 200 && kept.object["status"] as? String == "kept" && kept.object["decided_late"] as? Bool == false)
+        #expect(
+            kept.status == 200 && kept.object["status"] as? String == "kept"
+                && kept.object["decided_late"] as? Bool == false)
         try d.setDay("2027-03-26")
         decisions = (try d.get("/due").object["items"] as? [[String: Any]] ?? []).filter {
             $0["kind"] as? String == "decision_due"

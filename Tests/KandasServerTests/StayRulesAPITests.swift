@@ -53,7 +53,8 @@ import Testing
         let officer = d.officer
         let offers = concurrently(3) { i in
             try officer.json(
-                "POST", "/v1/admin/stay/centres/\(centre)/reserve/next", "{}", idempotencyKey: "next-\(i)-x"
+                "POST", "/v1/admin/stay/centres/\(centre)/reserve/next", "{}",
+                idempotencyKey: "next-\(i)-x"
                     + UUID().uuidString.prefix(8))
         }
         // Para 8: the first two in queue order get the referrals, numbered in that order; the third
@@ -179,7 +180,8 @@ import Testing
                 + "\"family_members\":2,\"members\":[],\"applied_on\":\"2026-12-07\"}")
         expect(mismatch, 422, "invalid_field", pointer: "/family_members")
         expect(try d.post(d.officer, "/applications/\(id)/consider", "{\"nope\":1}"), 422, "unknown_field")
-        expect(try d.post(d.officer, "/journals/\(journal)/close", "{\"closed_on\":\"2026-02-30\"}"), 422, "invalid_field")
+        expect(
+            try d.post(d.officer, "/journals/\(journal)/close", "{\"closed_on\":\"2026-02-30\"}"), 422, "invalid_field")
         // Para 12: only persons named on the referral are placed; placement before the referral is out of order.
         expect(
             try d.post(
@@ -200,9 +202,12 @@ import Testing
             try d.post(d.staff, "/residents/\(residents[0])/end", "{\"ended_on\":\"2026-12-06\",\"reason\":\"term\"}"),
             422, "dates_out_of_order", pointer: "/ended_on")
         expect(
-            try d.post(d.staff, "/residents/\(residents[0])/end", "{\"ended_on\":\"2026-12-07\",\"reason\":\"eviction\"}"),
+            try d.post(
+                d.staff, "/residents/\(residents[0])/end", "{\"ended_on\":\"2026-12-07\",\"reason\":\"eviction\"}"),
             422, "invalid_field", pointer: "/reason")
-        expect(try d.post(d.staff, "/referrals/\(referral)/move-in", "{\"placed_on\":\"2026-12-07\"}"), 409, "invalid_transition")
+        expect(
+            try d.post(d.staff, "/referrals/\(referral)/move-in", "{\"placed_on\":\"2026-12-07\"}"), 409,
+            "invalid_transition")
         expect(
             try d.post(
                 d.staff, "/termination-requests",

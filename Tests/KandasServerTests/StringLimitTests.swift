@@ -82,4 +82,26 @@ struct StringLimitTests {
             }
         }
     }
+
+    @Test func enrollTextsPastTheirLimits_areInvalidFieldWithTheirOwnPointer() throws {
+        func body(
+            code: String = "K7QJ3M4XZ2W5PN6RB8TD9YHC4E", app: String = "1.0.0", name: String? = nil
+        ) -> EnrollRequest {
+            EnrollRequest(code: code, deviceUUID: .random(), platform: .linux, appVersion: app, deviceName: name)
+        }
+        try DeviceAuthHandlers.checkEnroll(body(name: String(repeating: "n", count: 100)))
+        for (pointer, request) in [
+            ("/code", body(code: String(repeating: "K", count: 1 << 20))),
+            ("/app_version", body(app: String(repeating: "9", count: 65))),
+            ("/device_name", body(name: String(repeating: "n", count: 101))),
+            ("/device_name", body(name: "tab\nlet")),
+        ] {
+            do {
+                try DeviceAuthHandlers.checkEnroll(request)
+                Issue.record("\(pointer) was accepted")
+            } catch {
+                #expect(error.code == .invalidField && error.errors.map(\.pointer) == [pointer], "\(error)")
+            }
+        }
+    }
 }

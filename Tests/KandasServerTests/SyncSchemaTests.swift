@@ -1,4 +1,5 @@
 import Foundation
+import KandasStore
 import SQLiteKit
 import Testing
 
@@ -86,13 +87,13 @@ import Testing
         /// The IDs a console page shows for `values`, newest first.
         func page(_ values: [String: String], _ p: Principal = admin) throws -> [String] {
             let filter = try CompletionFilter({ values[$0] }, for: p)
-            return try CompletionsPage.page(db, filter, before: nil, limit: 500).0.map(\.id)
+            return try CompletionsPage.page(SQLiteConnectionAdapter(db), filter, before: nil, limit: 500).0.map(\.id)
         }
 
         /// The same rows read with no index at all (`NOT INDEXED`), as the reference.
         func reference(_ values: [String: String], _ p: Principal = admin) throws -> [String] {
             let filter = try CompletionFilter({ values[$0] }, for: p)
-            return try db.query(
+            return try SQLiteConnectionAdapter(db).query(
                 "SELECT c.id FROM completions c NOT INDEXED WHERE \(filter.sql) ORDER BY c.rowid DESC",
                 values: filter.args
             ).map { try $0.string("id") }
@@ -101,7 +102,7 @@ import Testing
         /// The query plan's lines for the completions table of a console page.
         func plan(_ values: [String: String], _ p: Principal = admin) throws -> [String] {
             let filter = try CompletionFilter({ values[$0] }, for: p)
-            return try db.query(
+            return try SQLiteConnectionAdapter(db).query(
                 "EXPLAIN QUERY PLAN " + CompletionsPage.pageSQL(filter),
                 values: filter.args + [.integer(Int64.max), .integer(51)]
             ).map { try $0.string("detail") }.filter { $0.contains(" c ") || $0.hasSuffix(" c") }

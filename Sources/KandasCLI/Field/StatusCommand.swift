@@ -33,7 +33,12 @@ struct StatusCommand: Command {
         table.append(["Outbox", "\(summary.outboxEvents) event(s), \(Format.bytes(Int64(summary.outboxBytes)))"])
         table.append(["Oldest unsent", summary.oldestUnsentAt.map(format.time) ?? "-"])
         table.append(["Files pending", "\(summary.filesPending) (\(Format.bytes(summary.bytesPending)))"])
-        if summary.filesFailed > 0 { table.append(["Files failed", "\(summary.filesFailed)"]) }
+        if summary.filesFailed > 0 {
+            let files = try await context.withClient { client throws(CLIError) in
+                try await LocalLookup.call { () async throws(ClientError) in try await client.files() }
+            }
+            table.append(["Files refused", Self.refusedLine(files.filter { $0.state == .failed }.map(\.lastError))])
+        }
         for line in Self.serverLines(summary.filesByServerState) { table.append(["Uploads", line]) }
         if summary.quarantinedEvents > 0 {
             table.append(["Quarantined", "\(summary.quarantinedEvents) event(s): see kandas conflicts"])
@@ -41,6 +46,16 @@ struct StatusCommand: Command {
         table.append(["Last sync", summary.lastSyncAt.map(format.time) ?? "never"])
         table.append(["Last error", summary.lastError ?? "-"])
         context.environment.stdout.write(table.render())
+    }
+
+    /// The files the server refused for good, by reason: kept here, never retried (`kandas files` lists them).
+    /// - Parameter reasons: the `last_error` of each refused file.
+    static func refusedLine(_ reasons: [String?]) -> String {
+        var counts: [String: Int] = [:]
+        for reason in reasons { counts[reason ?? "refused", default: 0] += 1 }
+        let total = counts.values.reduce(0, +)
+        let why = counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+        return "\(total) (\(why)) — kept here, not retried; see kandas files"
     }
 
     /// One line per server state that has files waiting, worst first, worded for the field worker.

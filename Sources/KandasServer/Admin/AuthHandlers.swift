@@ -1,7 +1,7 @@
 import Foundation
 import HTTPServer
 import KandasProtocol
-import SQLiteKit
+import KandasStore
 
 /// `/v1/auth/*`: password login and logout, `me`, device enrollment and refresh rotation (Protocol §2).
 enum AuthHandlers {
@@ -37,11 +37,9 @@ enum AuthHandlers {
         if let wait = app.loginLimiter.retryAfter(account: account, address: address, now: now) {
             throw ServerError(.rateLimited, "too many failed logins; wait", retryAfterSeconds: wait)
         }
-        let row = try app.pool.readSync { db in
-            try db.queryOne("SELECT id, password_hash, active FROM users WHERE username = ?", account)
-        }
+        let row = try app.database.readSync { db in try AuthStore.account(db, username: account) }
         var valid = false
-        if let row, let stored = row.optionalString("password_hash") {
+        if let row, let stored = row.passwordHash {
             valid = Password.verify(password, against: stored)
         } else {
             // Spend the same time on an unknown name so timing does not reveal which names exist.
@@ -49,17 +47,17 @@ enum AuthHandlers {
         }
         guard valid, let row else {
             app.loginLimiter.recordFailure(account: account, address: address, now: now)
-            try app.pool.writeSync { db in
+            try app.database.writeSync { db in
                 try AuditLog.append(
                     db, at: now, actor: nil, action: "user.login_failed", entityType: "user",
-                    entityID: row?.optionalString("id"), remoteAddr: address, requestID: requestID,
+                    entityID: row?.id, remoteAddr: address, requestID: requestID,
                     summary: "failed password login")
             }
             throw ServerError(.invalidCredentials, "wrong username or password")
         }
-        guard try row.bool("active") else { throw ServerError(.accountDisabled, "the account is disabled") }
+        guard row.active, let id = row.id else { throw ServerError(.accountDisabled, "the account is disabled") }
         app.loginLimiter.recordSuccess(account: account)
-        return try row.string("id")
+        return id
     }
 
     /// Opens a new session (always a fresh token: no fixation) and audits the login.
@@ -68,11 +66,9 @@ enum AuthHandlers {
     ) throws -> (token: String, expiresAt: Int64, user: User) {
         let token = Tokens.make(.userSession)
         let expires = now + Tokens.sessionTTL
-        let user: User = try app.pool.writeSync { db in
-            _ = try db.run(
-                "INSERT INTO sessions(token_hash, user_id, created_at, expires_at, last_used_at) VALUES(?,?,?,?,?)",
-                Tokens.hash(token.text), userID, now, expires, now)
-            _ = try db.run("UPDATE users SET last_login_at = ? WHERE id = ?", now, userID)
+        let user: User = try app.database.writeSync { db in
+            try AuthStore.startSession(
+                db, tokenHash: Tokens.hash(token.text), userID: userID, now: now, expiresAt: expires)
             guard let user = try OrganisationStore.user(db, id: userID) else {
                 throw ServerError(.internalError, "user vanished during login")
             }
@@ -87,8 +83,8 @@ enum AuthHandlers {
     static func logout(_ ctx: RequestContext) throws -> HTTPResponse {
         let p = ctx.actor
         guard p.kind == .user else { throw ServerError(.forbidden, "devices do not have sessions") }
-        try ctx.app.pool.writeSync { db in
-            _ = try db.run("UPDATE sessions SET revoked_at = ? WHERE token_hash = ?", ctx.now, p.tokenHash)
+        try ctx.app.database.writeSync { db in
+            try AuthStore.endSession(db, tokenHash: p.tokenHash, now: ctx.now, onlyIfOpen: false)
             try ctx.audit(db, "user.logout", entityType: "user", entityID: p.userID)
         }
         return APIReply.noContent().response(requestID: ctx.request.requestID)

@@ -1,23 +1,15 @@
 import HTTPServer
 import KandasProtocol
-import SQLiteKit
+import KandasStore
 
 /// Career centres: listed by scope, created and renamed by region and national administrators.
 enum CareerCentreHandlers {
     static func list(_ ctx: RequestContext) throws -> HTTPResponse {
         let filters = try ctx.filters(["region_id"])
         let paging = try Pagination(filters)
-        let scope = Scope.organisation(ctx.actor, region: "c.region_id", centre: "c.id")
-        var conditions = [scope.sql]
-        var args = scope.args
-        if let region = try ctx.uuidFilter(filters, "region_id") {
-            conditions.append("c.region_id = ?")
-            args.append(.text(region))
-        }
+        let region = try ctx.uuidFilter(filters, "region_id")
         let page = try ctx.read { db in
-            try paging.page(
-                db, select: "SELECT \(OrganisationStore.centreColumns) FROM career_centres c", rowid: "c.rowid",
-                conditions: conditions, args: args, map: OrganisationStore.centre)
+            try OrganisationStore.centres(db, regionID: region, for: ctx.actor.scope, paging: paging)
         }
         return try ctx.json(page)
     }
@@ -33,16 +25,14 @@ enum CareerCentreHandlers {
             try Validation.text(body.name, "/name")
             try Validation.optionalText(body.address, "/address")
             let region = body.regionID.description
-            guard try db.exists("SELECT 1 FROM regions WHERE id = ?", region) else {
+            guard try OrganisationStore.regionExists(db, region) else {
                 throw ServerError.field(.invalidField, "/region_id", "no such region")
             }
-            guard Scope.covers(ctx.actor, regionID: region, centreID: nil) else {
+            guard ctx.actor.scope.covers(regionID: region, centreID: nil) else {
                 throw ServerError.field(.outOfScope, "/region_id", "the region is outside your scope")
             }
-            let id = WireID.random().description
-            _ = try db.run(
-                "INSERT INTO career_centres(id, region_id, name, address, version, created_at, updated_at)"
-                    + " VALUES(?,?,?,?,1,?,?)", id, region, body.name, body.address, ctx.now, ctx.now)
+            let id = try OrganisationStore.insertCentre(
+                db, regionID: region, name: body.name, address: body.address, now: ctx.now)
             try ctx.audit(db, "career_centre.create", entityType: "career_centre", entityID: id)
             return try APIReply.json(try OrganisationStore.centre(db, id: id, for: ctx.actor), status: 201)
         }
@@ -56,9 +46,8 @@ enum CareerCentreHandlers {
             try Validation.version(body.version, current: current.version)
             if let name = body.name { try Validation.text(name, "/name") }
             try Validation.optionalText(body.address, "/address")
-            _ = try db.run(
-                "UPDATE career_centres SET name = ?, address = ?, version = version + 1, updated_at = ? WHERE id = ?",
-                body.name ?? current.name, body.address ?? current.address, ctx.now, id)
+            try OrganisationStore.updateCentre(
+                db, current, name: body.name ?? current.name, address: body.address ?? current.address, now: ctx.now)
             try ctx.audit(db, "career_centre.update", entityType: "career_centre", entityID: id)
             return try APIReply.json(try OrganisationStore.centre(db, id: id, for: ctx.actor))
         }

@@ -1,6 +1,6 @@
 import HTTPServer
 import KandasProtocol
-import SQLiteKit
+import KandasStore
 
 /// One-time enrollment codes for field workers' devices (Protocol §2.2, §4.5).
 ///
@@ -12,32 +12,17 @@ enum EnrollmentCodeHandlers {
     static func list(_ ctx: RequestContext) throws -> HTTPResponse {
         let filters = try ctx.filters(["user_id", "status"])
         let paging = try Pagination(filters)
-        let scope = Scope.organisation(ctx.actor, region: "u.region_id", centre: "u.career_centre_id")
-        var conditions = [scope.sql]
-        var args = scope.args
-        if let user = try ctx.uuidFilter(filters, "user_id") {
-            conditions.append("e.user_id = ?")
-            args.append(.text(user))
-        }
-        if let status = filters["status"] {
-            switch EnrollmentCodeStatus(rawValue: status) {
-            case .used: conditions.append("e.used_at IS NOT NULL")
-            case .revoked: conditions.append("e.used_at IS NULL AND e.revoked_at IS NOT NULL")
-            case .expired:
-                conditions.append("e.used_at IS NULL AND e.revoked_at IS NULL AND e.expires_at <= ?")
-                args.append(.integer(ctx.now))
-            case .active:
-                conditions.append("e.used_at IS NULL AND e.revoked_at IS NULL AND e.expires_at > ?")
-                args.append(.integer(ctx.now))
-            case nil: throw ServerError.field(.invalidParameter, "query:status", "active|used|expired|revoked")
+        let userID = try ctx.uuidFilter(filters, "user_id")
+        var status: EnrollmentCodeStatus?
+        if let text = filters["status"] {
+            guard let parsed = EnrollmentCodeStatus(rawValue: text) else {
+                throw ServerError.field(.invalidParameter, "query:status", "active|used|expired|revoked")
             }
+            status = parsed
         }
-        let now = ctx.now
         let page = try ctx.read { db in
-            try paging.page(
-                db,
-                select: "SELECT \(DeviceStore.codeColumns) FROM enrollment_codes e JOIN users u ON u.id = e.user_id",
-                rowid: "e.rowid", conditions: conditions, args: args, map: { try DeviceStore.code($0, now: now) })
+            try DeviceStore.codes(
+                db, userID: userID, status: status, now: ctx.now, for: ctx.actor.scope, paging: paging)
         }
         return try ctx.json(page)
     }
@@ -68,16 +53,10 @@ enum EnrollmentCodeHandlers {
     static func revoke(_ ctx: RequestContext) throws -> HTTPResponse {
         let id = try ctx.id("id")
         return try ctx.write { db in
-            let scope = Scope.organisation(ctx.actor, region: "u.region_id", centre: "u.career_centre_id")
-            guard
-                let row = try db.queryOne(
-                    "SELECT \(DeviceStore.codeColumns) FROM enrollment_codes e JOIN users u ON u.id = e.user_id"
-                        + " WHERE e.id = ? AND \(scope.sql)", values: [.text(id)] + scope.args)
-            else { throw ServerError(.notFound, "no such enrollment code") }
-            guard try DeviceStore.code(row, now: ctx.now).status == .active else {
+            guard try DeviceStore.code(db, id: id, for: ctx.actor.scope, now: ctx.now).status == .active else {
                 throw ServerError(.conflict, "only an active code can be revoked")
             }
-            _ = try db.run("UPDATE enrollment_codes SET revoked_at = ? WHERE id = ?", ctx.now, id)
+            try DeviceStore.revokeCode(db, id: id, now: ctx.now)
             try ctx.audit(db, "enrollment_code.revoke", entityType: "enrollment_code", entityID: id)
             return APIReply.noContent()
         }
@@ -87,22 +66,20 @@ enum EnrollmentCodeHandlers {
     ///
     /// - Throws: `422 invalid_field` (no such user, not an active worker), `403 out_of_scope`.
     static func issue(
-        _ db: Connection, userID: String, ttlSeconds: Int, for p: Principal, now: Int64
+        _ db: any DatabaseConnection, userID: String, ttlSeconds: Int, for p: Principal, now: Int64
     ) throws -> (id: String, code: String, expiresAt: Int64) {
         guard let user = try OrganisationStore.user(db, id: userID) else {
             throw ServerError.field(.invalidField, "/user_id", "no such user")
         }
-        guard Scope.covers(p, regionID: user.regionID?.description ?? "", centreID: user.careerCentreID?.description)
+        guard p.scope.covers(regionID: user.regionID?.description ?? "", centreID: user.careerCentreID?.description)
         else { throw ServerError.field(.outOfScope, "/user_id", "the user is outside your scope") }
         guard user.role == .fieldWorker, user.active else {
             throw ServerError.field(.invalidField, "/user_id", "codes are for active field workers")
         }
         let code = Tokens.enrollmentCode()
-        let id = WireID.random().description
         let expires = now + Int64(ttlSeconds) * 1000
-        _ = try db.run(
-            "INSERT INTO enrollment_codes(id, code_hash, user_id, created_by, created_at, expires_at)"
-                + " VALUES(?,?,?,?,?,?)", id, Tokens.hash(code), userID, p.userID, now, expires)
+        let id = try DeviceStore.insertCode(
+            db, codeHash: Tokens.hash(code), userID: userID, createdBy: p.userID, now: now, expires: expires)
         return (id, code, expires)
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 import KandasProtocol
-import SQLiteKit
+import KandasStore
 
 /// Turns an import CSV (Protocol §4.8) into families: one row per member, or per member and service;
 /// rows sharing `family_ref` form one family and must agree on the family columns.
@@ -16,7 +16,7 @@ enum ImportCSV {
         "consent_recorded", "iin", "last_name", "first_name", "birth_date", "relation",
     ]
 
-    static func units(_ db: Connection, _ bytes: [UInt8]) throws -> [ImportHandlers.Unit] {
+    static func units(_ db: any DatabaseConnection, _ bytes: [UInt8]) throws -> [ImportHandlers.Unit] {
         guard String(validating: bytes, as: UTF8.self) != nil else {
             throw ServerError(.malformedJSON, "the CSV is not valid UTF-8")
         }
@@ -53,7 +53,8 @@ enum ImportCSV {
     }
 
     static func unit(
-        _ db: Connection, ref: String, rows: [(row: Int, fields: [String: String])], usernames: inout [String: WireID?]
+        _ db: any DatabaseConnection, ref: String, rows: [(row: Int, fields: [String: String])],
+        usernames: inout [String: WireID?]
     ) throws -> ImportHandlers.Unit {
         var unit = ImportHandlers.Unit(ref: ref, rows: rows.map(\.row), csv: true)
         func fail(_ row: Int, _ column: String, _ code: ErrorCode, _ detail: String) {

@@ -1,7 +1,7 @@
 import Foundation
 import HTTPServer
 import KandasProtocol
-import SQLiteKit
+import KandasStore
 
 /// `POST /imports`: families with members and draft plans from JSON or CSV, atomic per family (Protocol §4.8).
 ///
@@ -76,7 +76,7 @@ enum ImportHandlers {
             guard dryRun else { return try work() }
             // A dry run does the same work in a savepoint and rolls it back, keeping only the answer.
             do {
-                try db.transaction(.immediate) { () throws -> Void in throw DryRun(reply: try work()) }
+                try db.transaction { () throws -> Void in throw DryRun(reply: try work()) }
             } catch let done as DryRun {
                 return done.reply
             }
@@ -110,7 +110,8 @@ enum ImportHandlers {
 
     /// Validates and inserts one family (and its draft plan) in a savepoint; returns its ID or nil.
     static func importFamily(
-        _ db: Connection, _ ctx: RequestContext, _ f: ImportFamily, unit: inout Unit, seen: inout Set<String>,
+        _ db: any DatabaseConnection, _ ctx: RequestContext, _ f: ImportFamily, unit: inout Unit,
+        seen: inout Set<String>,
         report: inout ImportReport
     ) throws -> String? {
         let create = FamilyCreate(
@@ -137,11 +138,11 @@ enum ImportHandlers {
             for error in errors { unit.add(error) }
             return nil
         }
-        return try db.transaction(.immediate) {
+        return try db.transaction {
             let (familyID, memberIDs) = try FamilyStore.insert(db, create, now: ctx.now)
             report.familiesCreated += 1
             if let items = f.planItems, !items.isEmpty {
-                let planID = try PlanHandlers.insertPlan(db, familyID: familyID, now: ctx.now)
+                let planID = try PlanStore.insertPlan(db, familyID: familyID, now: ctx.now)
                 for item in items {
                     _ = try PlanStore.insertItem(
                         db, planID: planID, familyID: familyID, memberID: memberIDs[item.memberIIN] ?? "",

@@ -2,7 +2,7 @@ import Foundation
 import HTTPServer
 import KandasDomain
 import KandasProtocol
-import SQLiteKit
+import KandasStore
 
 /// Monitoring on record (Rules 2, paras 40-45; sync-v1 §4.6.1): the five-year schedule from the
 /// family's quota inclusion date, one record per period, overdue periods, and the case's closing.
@@ -34,7 +34,7 @@ enum MonitoringHandlers {
     ///   date before the period's start or in the future, an unknown channel or text over 2000
     ///   characters; `409 conflict` when the period is already recorded.
     static func add(
-        _ db: Connection, familyID: String, _ body: MonitoringRecordRequest, for actor: Principal, now: Int64
+        _ db: any DatabaseConnection, familyID: String, _ body: MonitoringRecordRequest, for actor: Principal, now: Int64
     ) throws -> MonitoringRecord {
         let start = try MonitoringStore.start(db, familyID: familyID, for: actor)
         let schedule = Deadlines.monitoringSchedule(start: start)
@@ -65,7 +65,7 @@ enum MonitoringHandlers {
     }
 
     /// The family's schedule with its records.
-    static func status(_ db: Connection, familyID: String, for actor: Principal, now: Int64) throws -> MonitoringStatus
+    static func status(_ db: any DatabaseConnection, familyID: String, for actor: Principal, now: Int64) throws -> MonitoringStatus
     {
         let start = try MonitoringStore.start(db, familyID: familyID, for: actor)
         let records = try MonitoringStore.records(db, familyID: familyID)

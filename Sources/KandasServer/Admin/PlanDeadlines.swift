@@ -2,7 +2,7 @@ import Foundation
 import HTTPServer
 import KandasDomain
 import KandasProtocol
-import SQLiteKit
+import KandasStore
 
 /// Plan step times and deadlines (Rules 2, paras 19, 28, 33, 34; services.md §4.1).
 enum PlanDeadlines {
@@ -22,7 +22,7 @@ enum PlanDeadlines {
     /// Para 40: the family's case closes at the end of the five-year horizon; its plans are read-only after it.
     ///
     /// - Throws: `409 conflict`.
-    static func checkCaseOpen(_ db: Connection, familyID: String, now: Int64) throws {
+    static func checkCaseOpen(_ db: any DatabaseConnection, familyID: String, now: Int64) throws {
         if try MonitoringStore.isClosed(db, familyID: familyID, today: ConsoleReports.today(now)) {
             throw ServerError(
                 .conflict, "the family's five-year case is closed (Rules 2, para 40): plans are read-only")

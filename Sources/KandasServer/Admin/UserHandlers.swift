@@ -1,6 +1,6 @@
 import HTTPServer
 import KandasProtocol
-import SQLiteKit
+import KandasStore
 
 /// Users: created by supervisors (workers of their centre), region admins (up to supervisors of their
 /// region) and national admins (anyone); never deleted, disabled with `active: false`.
@@ -8,34 +8,22 @@ enum UserHandlers {
     static func list(_ ctx: RequestContext) throws -> HTTPResponse {
         let filters = try ctx.filters(["role", "region_id", "career_centre_id", "active"])
         let paging = try Pagination(filters)
-        let scope = Scope.organisation(ctx.actor, region: "u.region_id", centre: "u.career_centre_id")
-        var conditions = [scope.sql]
-        var args = scope.args
+        var filter = OrganisationStore.UserFilter()
         if let role = filters["role"] {
-            guard UserRole(rawValue: role) != nil else {
+            guard let parsed = UserRole(rawValue: role) else {
                 throw ServerError.field(.invalidParameter, "query:role", "unknown role")
             }
-            conditions.append("u.role = ?")
-            args.append(.text(role))
+            filter.role = parsed
         }
-        for (name, column) in [("region_id", "u.region_id"), ("career_centre_id", "u.career_centre_id")] {
-            if let value = try ctx.uuidFilter(filters, name) {
-                conditions.append("\(column) = ?")
-                args.append(.text(value))
-            }
-        }
+        filter.regionID = try ctx.uuidFilter(filters, "region_id")
+        filter.careerCentreID = try ctx.uuidFilter(filters, "career_centre_id")
         if let active = filters["active"] {
             guard active == "true" || active == "false" else {
                 throw ServerError.field(.invalidParameter, "query:active", "true or false")
             }
-            conditions.append("u.active = ?")
-            args.append(.integer(active == "true" ? 1 : 0))
+            filter.active = active == "true"
         }
-        let page = try ctx.read { db in
-            try paging.page(
-                db, select: "SELECT \(OrganisationStore.userColumns) FROM users u", rowid: "u.rowid",
-                conditions: conditions, args: args, map: OrganisationStore.user)
-        }
+        let page = try ctx.read { db in try OrganisationStore.users(db, filter, for: ctx.actor.scope, paging: paging) }
         return try ctx.json(page)
     }
 
@@ -58,15 +46,14 @@ enum UserHandlers {
             let (region, centre) = try anchors(
                 db, role: body.role, regionID: body.regionID?.description, centreID: body.careerCentreID?.description)
             try checkMayManage(ctx.actor, role: body.role, regionID: region, centreID: centre)
-            guard !(try db.exists("SELECT 1 FROM users WHERE username = ?", username)) else {
+            guard !(try OrganisationStore.usernameTaken(db, username)) else {
                 throw ServerError.field(.conflict, "/username", "the username is taken")
             }
-            let id = WireID.random().description
-            _ = try db.run(
-                "INSERT INTO users(id, username, display_name, role, region_id, career_centre_id, active, password_hash,"
-                    + " version, created_at, updated_at) VALUES(?,?,?,?,?,?,1,?,1,?,?)", id, username, body.displayName,
-                body.role.rawValue, region, centre,
-                Password.hash(body.password, iterations: ctx.app.config.passwordIterations), ctx.now, ctx.now)
+            let id = try OrganisationStore.insertUser(
+                db, username: username, displayName: body.displayName, role: body.role, regionID: region,
+                centreID: centre,
+                passwordHash: Password.hash(body.password, iterations: ctx.app.config.passwordIterations),
+                now: ctx.now)
             try ctx.audit(db, "user.create", entityType: "user", entityID: id, summary: "role \(body.role.rawValue)")
             return try APIReply.json(try OrganisationStore.user(db, id: id, for: ctx.actor), status: 201)
         }
@@ -94,16 +81,11 @@ enum UserHandlers {
                 try checkMayManage(ctx.actor, role: role, regionID: region, centreID: centre)
             }
             let hash = body.password.map { Password.hash($0, iterations: ctx.app.config.passwordIterations) }
-            _ = try db.run(
-                "UPDATE users SET display_name = ?, role = ?, region_id = ?, career_centre_id = ?, active = ?,"
-                    + " password_hash = COALESCE(?, password_hash), version = version + 1, updated_at = ? WHERE id = ?",
-                body.displayName ?? current.displayName, role.rawValue, region, centre, body.active ?? current.active,
-                hash, ctx.now, id)
-            if body.active == false || hash != nil {
-                // Disabling or a new password ends every session; devices stay until revoked.
-                _ = try db.run(
-                    "UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", ctx.now, id)
-            }
+            // Disabling or a new password ends every session; devices stay until revoked.
+            try OrganisationStore.updateUser(
+                db, id: id, displayName: body.displayName ?? current.displayName, role: role, regionID: region,
+                centreID: centre, active: body.active ?? current.active, passwordHash: hash,
+                endSessions: body.active == false || hash != nil, now: ctx.now)
             try ctx.audit(
                 db, body.active == false ? "user.disable" : "user.update", entityType: "user", entityID: id)
             return try APIReply.json(try OrganisationStore.user(db, id: id, for: ctx.actor))
@@ -118,7 +100,7 @@ enum UserHandlers {
 
     /// Resolves and checks the region and centre a role needs (Protocol §4.3).
     static func anchors(
-        _ db: Connection, role: UserRole, regionID: String?, centreID: String?
+        _ db: any DatabaseConnection, role: UserRole, regionID: String?, centreID: String?
     ) throws -> (String?, String?) {
         switch role {
         case .fieldWorker, .centreSupervisor:
@@ -140,7 +122,7 @@ enum UserHandlers {
                 if role == .auditor { return (nil, nil) }
                 throw ServerError.field(.missingField, "/region_id", "this role needs a region")
             }
-            guard try db.exists("SELECT 1 FROM regions WHERE id = ?", regionID) else {
+            guard try OrganisationStore.regionExists(db, regionID) else {
                 throw ServerError.field(.invalidField, "/region_id", "no such region")
             }
             return (regionID, nil)

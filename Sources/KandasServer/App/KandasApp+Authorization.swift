@@ -1,6 +1,6 @@
 import HTTPServer
 import KandasProtocol
-import SQLiteKit
+import KandasStore
 
 extension KandasApp {
     /// The request-head hook: authenticates and checks the role of every routed request before
@@ -54,7 +54,7 @@ extension KandasApp {
     /// The only authorisation code path of the API: the head hook and, without the hook,
     /// ``dispatch(_:_:)`` both call it.
     /// - Throws: ``ServerError`` 401 (`unauthenticated`, `token_expired`, `token_revoked`,
-    ///   `device_revoked`, `account_disabled`) or 403 `forbidden`; `SQLiteError` from the store.
+    ///   `device_revoked`, `account_disabled`) or 403 `forbidden`; `DatabaseError` from the store.
     func authorize(_ endpoint: Endpoint, _ request: HTTPRequest, now: Int64) throws -> Principal {
         let p = try authenticator.authenticate(request, now: now)
         let kindAllowed =

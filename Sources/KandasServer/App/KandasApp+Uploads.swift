@@ -1,6 +1,7 @@
 import Foundation
 import HTTPServer
 import KandasProtocol
+import KandasStore
 import KandasUploads
 import Log
 import SQLiteKit
@@ -24,13 +25,15 @@ extension KandasApp {
             clock: { Date(timeIntervalSince1970: Double(clock.now()) / 1000) }, logger: logger,
             onVerified: { db, file in
                 try AttachmentStore.attachmentVerified(
-                    db: db, attachmentID: file.attachmentID.description, sha256: file.sha256, size: file.size,
+                    db: SQLiteConnectionAdapter(db), attachmentID: file.attachmentID.description, sha256: file.sha256,
+                    size: file.size,
                     blobKey: file.sha256, at: Timestamp(file.verifiedAt).millisecondsSince1970)
             },
             checkCreation: { db, owner, metadata, length in
                 do {
                     try AttachmentStore.checkCreation(
-                        db, userID: owner, attachmentID: metadata.attachmentID.description, sha256: metadata.sha256,
+                        SQLiteConnectionAdapter(db), userID: owner, attachmentID: metadata.attachmentID.description,
+                        sha256: metadata.sha256,
                         size: length, contentType: metadata.contentType)
                 } catch let error as ServerError {
                     // The uploads module answers its own errors; keep the sync engine's code.
@@ -39,7 +42,7 @@ extension KandasApp {
             },
             onStateChanged: { db, change in
                 try AttachmentStore.attachmentStateChanged(
-                    db: db, attachmentID: change.attachmentID.description, state: change.state,
+                    db: SQLiteConnectionAdapter(db), attachmentID: change.attachmentID.description, state: change.state,
                     receivedBytes: change.receivedBytes,
                     at: Timestamp(change.at).millisecondsSince1970)
             })

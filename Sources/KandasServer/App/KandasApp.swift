@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 public import HTTPServer
+public import KandasStore
 import KandasUploads
 public import Log
 public import SQLiteKit
@@ -15,7 +16,10 @@ import Synchronization
 /// the engine's handler threads and use the pool synchronously.
 public final class KandasApp: Sendable {
     public let config: ServerConfig
+    /// The SQLite pool under ``database`` (the uploads module and SQLite-only maintenance use it).
     public let pool: DatabasePool
+    /// The store's database engine: every query of the server goes through it.
+    public let database: any DatabaseEngine
     public let logger: Logger
     let clock: ServerClock
     let loginLimiter = LoginRateLimiter()
@@ -37,7 +41,7 @@ public final class KandasApp: Sendable {
     /// - Parameter uploads: open the upload store, whose start-up recovery cuts partial files back
     ///   to their committed offsets. Commands that may run beside a serving process (`verify`,
     ///   `migrate`, `seed-demo`) pass false so they never touch a file the server is writing.
-    /// - Throws: ``ServerError`` if the folder cannot be created; `SQLiteError` from the store;
+    /// - Throws: ``ServerError`` if the folder cannot be created; `DatabaseError` from the store;
     ///   `UploadError` when the upload folders cannot be created or recovered.
     public init(config: ServerConfig, logger: Logger, uploads openUploads: Bool = true) throws {
         self.config = config
@@ -57,16 +61,17 @@ public final class KandasApp: Sendable {
         // creates -wal and -shm with the store's own mode, so they follow.
         for suffix in ["", "-wal", "-shm"] { Self.makePrivate(config.databasePath + suffix) }
         clock = ServerClock(offsetFile: config.testClockFile)
-        let storeKey = try pool.readSync { db in try PullCursor.Keys.load(db).key }
+        database = SQLiteEngine(pool: pool)
+        let storeKey = try database.readSync { db in try PullCursor.Keys.load(db).key }
         consoleLoginKey = HMAC.sha256(key: storeKey, message: Array("kandas console login key v1".utf8))
-        authenticator = Authenticator(pool: pool)
+        authenticator = Authenticator(database: database)
         endpointIndex = Dictionary(
             EndpointTable.all.map { ("\($0.method.rawValue) \($0.pattern)", $0) }, uniquingKeysWith: { a, _ in a })
         uploads =
             openUploads ? try Self.makeUploadStore(config: config, pool: pool, clock: clock, logger: logger) : nil
         // Protocol §1.3: idempotency keys are kept 30 days; older ones are dropped at start.
         let cutoff = clock.now() - 30 * 86_400_000
-        try pool.writeSync { db in _ = try db.run("DELETE FROM idempotency WHERE created_at < ?", cutoff) }
+        try OpsStore.pruneIdempotency(database, before: cutoff)
     }
 
     func now() -> Int64 { clock.now() }
@@ -150,7 +155,11 @@ public final class KandasApp: Sendable {
             }
             return APIReply.problem(error, instance: request.path, requestID: request.requestID)
                 .response(requestID: request.requestID)
-        } catch let error as SQLiteError where error.isBusy {
+        } catch let error as DatabaseError where error.isBusy {
+            let unavailable = ServerError(.unavailable, "the store is busy; retry", retryAfterSeconds: 2)
+            return APIReply.problem(unavailable, instance: request.path, requestID: request.requestID)
+                .response(requestID: request.requestID)
+        } catch let error as DatabaseError where error.isBusy {
             let unavailable = ServerError(.unavailable, "the store is busy; retry", retryAfterSeconds: 2)
             return APIReply.problem(unavailable, instance: request.path, requestID: request.requestID)
                 .response(requestID: request.requestID)

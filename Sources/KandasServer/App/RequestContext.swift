@@ -2,7 +2,7 @@ import Crypto
 import Foundation
 import HTTPServer
 import KandasProtocol
-import SQLiteKit
+import KandasStore
 
 /// Everything a handler needs for one request: the app, the request, the authenticated principal
 /// and the time, plus helpers for strict bodies, query filters and idempotent writes.
@@ -86,7 +86,7 @@ struct RequestContext {
     }
 
     /// Runs a read on a reader connection.
-    func read<T>(_ body: (Connection) throws -> T) throws -> T { try app.pool.readSync(body) }
+    func read<T>(_ body: (any DatabaseConnection) throws -> T) throws -> T { try app.database.readSync(body) }
 
     /// Runs `work` in one write transaction together with its `Idempotency-Key` record (Protocol §1.3).
     ///
@@ -101,7 +101,7 @@ struct RequestContext {
     ///     body is sealed with it, so the store never holds a usable token, and only a retry that
     ///     presents the same secret can open the replay.
     func write(
-        actor: String? = nil, sealKey: [UInt8]? = nil, _ work: (Connection) throws -> APIReply
+        actor: String? = nil, sealKey: [UInt8]? = nil, _ work: (any DatabaseConnection) throws -> APIReply
     ) throws
         -> HTTPResponse
     {
@@ -112,7 +112,7 @@ struct RequestContext {
         let path = request.path
         let instance = request.path
         let requestID = request.requestID
-        let (reply, replayed): (APIReply, Bool) = try app.pool.writeSync { db in
+        let (reply, replayed): (APIReply, Bool) = try app.database.writeSync { db in
             if let row = try db.queryOne(
                 "SELECT body_sha256, status, content_type, headers, body FROM idempotency"
                     + " WHERE actor = ? AND method = ? AND path = ? AND key = ?", scope, method, path, key)
@@ -132,7 +132,7 @@ struct RequestContext {
             }
             var reply: APIReply
             do {
-                reply = try db.transaction(.immediate) { try work(db) }
+                reply = try db.transaction { try work(db) }
             } catch let error as ServerError {
                 reply = APIReply.problem(error, instance: instance, requestID: requestID)
             }
@@ -167,7 +167,7 @@ struct RequestContext {
 
     /// Appends an audit entry for this request in the current write transaction.
     func audit(
-        _ db: Connection, _ action: String, entityType: String, entityID: String?, summary: String? = nil
+        _ db: any DatabaseConnection, _ action: String, entityType: String, entityID: String?, summary: String? = nil
     ) throws {
         try AuditLog.append(
             db, at: now, actor: principal, action: action, entityType: entityType, entityID: entityID,

@@ -45,6 +45,10 @@ public struct ServerConfig: Sendable, Equatable {
     public var testClockFile: String?
     /// Benchmarks only: append every statement that changes the store to this file (`WriteTrace`).
     public var sqlTraceFile: String?
+    /// `postgresql://USER[:PASS]@HOST[:PORT]/DB[?sslmode=...]`: the PostgreSQL store instead of SQLite in
+    /// the data folder. Kept as given and checked by the command (``ServerCommand``), so that no
+    /// message ever repeats it: it may hold a password.
+    public var databaseURL: String?
     /// Most glibc malloc arenas, with fixed trim/mmap thresholds (`ProcessMemory`); 0 leaves glibc's
     /// malloc at its own defaults (8 arenas per core, dynamic thresholds).
     public var mallocArenas: Int = 2
@@ -193,6 +197,13 @@ public struct ServerConfig: Sendable, Equatable {
                 && v.utf8.allSatisfy {
                     $0 == UInt8(ascii: "-") || ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x7A)
                 }
+        },
+        Setting(
+            flag: "--database-url", env: "KANDAS_DATABASE_URL",
+            help: "PostgreSQL store postgresql://USER[:PASS]@HOST[:PORT]/DB[?sslmode=...] (default: SQLite in --data)"
+        ) { c, v in
+            c.databaseURL = v
+            return true
         },
         Setting(
             flag: "--test-clock-file", env: "KANDAS_TEST_CLOCK_FILE",

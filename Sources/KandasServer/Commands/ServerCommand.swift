@@ -1,10 +1,10 @@
 import Foundation
 import HTTPServer
 import KandasProtocol
+import KandasStore
 import KandasUploads
 import Lifecycle
 import Log
-import SQLiteKit
 
 /// The `kandas-server` command line: `serve`, `seed-demo`, `backup`, `migrate`, `help`.
 ///
@@ -45,23 +45,28 @@ public enum ServerCommand {
             switch command {
             case "serve":
                 let (config, _) = try configure(rest, environment, extra: [])
+                try checkDatabaseURL(config, command: command)
                 try await serve(config)
             case "seed-demo":
                 let (config, extras) = try configure(rest, environment, extra: ["--json!", "--password"])
+                try checkDatabaseURL(config, command: command)
                 let output = try SeedDemo.run(
                     config: config, password: extras["--password"], json: extras["--json"] != nil)
                 print(output)
             case "backup":
                 let (config, extras) = try configure(rest, environment, extra: ["--to"])
+                try checkDatabaseURL(config, command: command)
                 guard let to = extras["--to"] else { throw CommandError.usage("backup needs --to FILE") }
                 print(try Backup.run(config: config, to: to))
             case "migrate":
                 let (config, _) = try configure(rest, environment, extra: [])
+                try checkDatabaseURL(config, command: command)
                 _ = try KandasApp(config: config, logger: logger(config), uploads: false)
                 KandasApp.checkPrivacy(config, logger(config))
                 print("store ready at \(config.databasePath)")
             case "verify":
                 let (config, _) = try configure(rest, environment, extra: [])
+                try checkDatabaseURL(config, command: command)
                 guard FileManager.default.fileExists(atPath: config.databasePath) else {
                     throw CommandError.failure("no store at \(config.databasePath)")
                 }
@@ -155,7 +160,7 @@ public enum ServerCommand {
         if let settings = config.mallocSettings, !ProcessMemory.configure(settings) {
             log.warning("malloc settings refused", ["malloc.arenas": .int(Int64(config.mallocArenas))])
         }
-        SQLiteMemory.softHeapLimit = Int64(config.sqliteHeapLimitMiB) << 20
+        SQLiteEngine.softHeapLimit = Int64(config.sqliteHeapLimitMiB) << 20
         if config.calendarFile != nil {
             let calendar = ActiveCalendar.current
             log.notice(

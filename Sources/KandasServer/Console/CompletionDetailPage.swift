@@ -2,8 +2,8 @@ import Foundation
 import HTTPServer
 import KandasDomain
 import KandasProtocol
+import KandasStore
 import KandasUploads
-import SQLiteKit
 
 /// One completion: evidence inline (photos, video with seeking, PDF), geolocation with the
 /// distance from the family's settlement, hashes and capture metadata, the event, review and
@@ -19,9 +19,9 @@ enum CompletionDetailPage {
         var settlement = ""
         var settlementLat: Double?
         var settlementLon: Double?
-        var events: [SQLiteKit.Row] = []
+        var events: [DatabaseRow] = []
         var reviews: [Review] = []
-        var audit: [SQLiteKit.Row] = []
+        var audit: [DatabaseRow] = []
     }
 
     static func show(_ ctx: ConsoleContext) throws -> HTTPResponse {

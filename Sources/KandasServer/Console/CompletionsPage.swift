@@ -1,7 +1,7 @@
 import HTTPServer
 import KandasDomain
 import KandasProtocol
-import SQLiteKit
+import KandasStore
 
 /// The completions list: filters, newest received first, keyset pages of 50 (`?before=<rowid>`),
 /// each row read through the completions indexes (no per-row queries), so a page costs the same
@@ -29,21 +29,13 @@ enum CompletionsPage {
     }
 
     /// The page query: the filter's arguments, then the rowid bound and the limit.
-    static func pageSQL(_ filter: CompletionFilter) -> String {
-        "SELECT c.rowid AS rid, c.id, c.service_code, c.performed_at, c.received_at, c.state, c.review_state,"
-            + " c.files_verified, c.files_declared, c.open_conflicts, c.evidence_flags, c.evidence_missing,"
-            + " m.last_name, m.first_name,"
-            + " m.iin, u.username, f.settlement_name FROM completions c JOIN members m ON m.id = c.member_id"
-            + " JOIN users u ON u.id = c.user_id JOIN families f ON f.id = c.family_id"
-            + " WHERE \(filter.sql) AND c.rowid < ? ORDER BY c.rowid DESC LIMIT ?"
-    }
+    static func pageSQL(_ filter: CompletionFilter) -> String { CompletionStore.consolePageSQL(filter) }
 
     /// One page of rows after `before` (exclusive; nil for the newest) and the cursor of the next page.
     static func page(
-        _ db: Connection, _ filter: CompletionFilter, before: Int64?, limit: Int = pageSize
+        _ db: any DatabaseConnection, _ filter: CompletionFilter, before: Int64?, limit: Int = pageSize
     ) throws -> ([Row], Int64?) {
-        let rows = try db.query(
-            pageSQL(filter), values: filter.args + [.integer(before ?? Int64.max), .integer(Int64(limit + 1))])
+        let rows = try CompletionStore.consoleRows(db, filter, before: before, limit: limit + 1)
         let mapped = try rows.prefix(limit).map { r in
             Row(
                 rowid: try r.int("rid"), id: try r.string("id"), serviceCode: Int(try r.int("service_code")),

@@ -1,29 +1,24 @@
 import Foundation
 import HTTPServer
 import KandasProtocol
-import SQLiteKit
+import KandasStore
 
 /// Conflicts in scope: the list (open first), one conflict's versions side by side with who sent
 /// them and when, and the resolve form, recorded through the same resolver as the admin API.
 enum ConflictsPage {
     static func list(_ ctx: ConsoleContext) throws -> HTTPResponse {
-        let s = CompletionHandlers.scope(ctx.actor, alias: "k")
         let status = ctx.query("status") ?? "open"
         guard ["open", "resolved", "all"].contains(status) else {
             throw CompletionFilter.bad("status", "open|resolved|all")
         }
         let rows = try ctx.read { db in
-            try db.query(
-                "SELECT k.id, k.kind, k.severity, k.status, k.detected_at, k.completion_id, f.settlement_name"
-                    + " FROM conflicts k JOIN families f ON f.id = k.family_id WHERE \(s.sql)"
-                    + (status == "all" ? "" : " AND k.status = ?") + " ORDER BY k.rowid DESC LIMIT 200",
-                values: s.args + (status == "all" ? [] : [.text(status)]))
+            try ConflictStore.consoleLines(db, status: status == "all" ? nil : status, for: ctx.actor.scope)
         }
-        let body = try rows.map { r -> HTML in
+        let body = rows.map { r -> HTML in
             """
-            <tr><td>\(ConsoleLayout.time(try r.int("detected_at")))</td><td>\(try r.string("kind"))</td>\
-            <td>\(try r.string("severity"))</td><td>\(try r.string("status"))</td><td>\(try r.string("settlement_name"))</td>\
-            <td><a href="/console/conflicts/\(try r.string("id"))">\(ctx.t(.open))</a></td></tr>
+            <tr><td>\(ConsoleLayout.time(r.detectedAt))</td><td>\(r.kind)</td>\
+            <td>\(r.severity)</td><td>\(r.status)</td><td>\(r.settlement)</td>\
+            <td><a href="/console/conflicts/\(r.id)">\(ctx.t(.open))</a></td></tr>
             """
         }
         let tabs = ["open", "resolved", "all"].map { t -> HTML in

@@ -83,9 +83,7 @@ enum ConsoleAuthPages {
         // A session cookie sent with the login (perhaps planted) is ended, never upgraded.
         if let old = cookies[ConsoleSession.sessionCookie] {
             try ctx.write { db in
-                _ = try db.run(
-                    "UPDATE sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL", ctx.now,
-                    Tokens.hash(old))
+                try AuthStore.endSession(db, tokenHash: Tokens.hash(old), now: ctx.now, onlyIfOpen: true)
             }
         }
         let session = try AuthHandlers.startSession(
@@ -102,7 +100,7 @@ enum ConsoleAuthPages {
     static func logout(_ ctx: ConsoleContext) throws -> HTTPResponse {
         let p = ctx.actor
         try ctx.write { db in
-            _ = try db.run("UPDATE sessions SET revoked_at = ? WHERE token_hash = ?", ctx.now, p.tokenHash)
+            try AuthStore.endSession(db, tokenHash: p.tokenHash, now: ctx.now, onlyIfOpen: false)
             try ctx.audit(db, "user.logout", entityType: "user", entityID: p.userID)
         }
         var out = ctx

@@ -1,7 +1,7 @@
 import Foundation
 import HTTPServer
 import KandasProtocol
-import SQLiteKit
+import KandasStore
 
 /// The console list page on a large store, for `kandas-bench console`: builds a demo store with
 /// `completions` rows inserted directly, then renders pages in-process through the console's own
@@ -24,10 +24,10 @@ public enum ConsoleBenchmark {
         let app = try KandasApp(config: config, logger: ServerCommand.logger(config))
         defer { app.pool.close() }
         try fill(app, completions: completions)
-        let admin = try app.pool.readSync { db in
+        let admin = try app.database.readSync { db in
             try db.queryOne("SELECT id FROM users WHERE username = 'admin'")?.string("id") ?? ""
         }
-        let (region, iin, worker) = try app.pool.readSync { db in
+        let (region, iin, worker) = try app.database.readSync { db in
             let row = try db.queryOne(
                 "SELECT c.region_id, m.iin, c.user_id FROM completions c JOIN members m ON m.id = c.member_id LIMIT 1")
             return (
@@ -90,14 +90,14 @@ public enum ConsoleBenchmark {
 
     /// Inserts `count` completions spread over the demo's items, workers, months and review states.
     static func fill(_ app: KandasApp, completions count: Int) throws {
-        try app.pool.writeSync { db in
+        try app.database.writeSync { db in
             let items = try db.query(
                 "SELECT i.id, i.plan_id, i.family_id, i.member_id, i.service_code, f.region_id, f.career_centre_id,"
                     + " (SELECT user_id FROM family_workers w WHERE w.family_id = f.id LIMIT 1) AS worker"
                     + " FROM plan_items i JOIN families f ON f.id = i.family_id ORDER BY i.rowid")
             let states = ["pending", "pending", "approved", "has_issues", "rejected"]
             let base: Int64 = 1_767_225_600_000  // 2026-01-01T00:00:00Z
-            try db.transaction(.immediate) {
+            try db.transaction {
                 let statement = try db.prepare(
                     "INSERT INTO completions(id, item_id, plan_id, family_id, member_id, region_id, career_centre_id,"
                         + " service_code, device_id, user_id, state, rev, is_primary, performed_at, recorded_at,"

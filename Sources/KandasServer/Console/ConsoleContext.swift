@@ -2,7 +2,7 @@ import Foundation
 import HTTPServer
 import KandasDomain
 import KandasProtocol
-import SQLiteKit
+import KandasStore
 
 /// Everything a console handler needs for one request: the app, the request, the signed-in
 /// principal, the language, the CSRF token for the forms it renders and the decoded form.
@@ -46,15 +46,15 @@ struct ConsoleContext {
     }
 
     /// Runs a read on a reader connection.
-    func read<T>(_ body: (Connection) throws -> T) throws -> T { try app.pool.readSync(body) }
+    func read<T>(_ body: (any DatabaseConnection) throws -> T) throws -> T { try app.database.readSync(body) }
 
     /// Runs `work` in one `BEGIN IMMEDIATE` transaction; a thrown error rolls everything back.
-    func write<T>(_ work: (Connection) throws -> T) throws -> T {
-        try app.pool.writeSync { db in try db.transaction(.immediate) { try work(db) } }
+    func write<T>(_ work: (any DatabaseConnection) throws -> T) throws -> T {
+        try app.database.writeSync { db in try db.transaction { try work(db) } }
     }
 
     /// Appends an audit entry for this request inside the current write transaction.
-    func audit(_ db: Connection, _ action: String, entityType: String, entityID: String?) throws {
+    func audit(_ db: any DatabaseConnection, _ action: String, entityType: String, entityID: String?) throws {
         try AuditLog.append(
             db, at: now, actor: principal, action: action, entityType: entityType, entityID: entityID,
             remoteAddr: remoteAddress, requestID: request.requestID, summary: "console")

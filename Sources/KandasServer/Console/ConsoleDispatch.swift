@@ -2,7 +2,7 @@ import Foundation
 import HTTPServer
 import KandasDomain
 import KandasProtocol
-import SQLiteKit
+import KandasStore
 
 extension KandasApp {
     /// Adds every console route of ``ConsoleTable/all`` to `router`.

@@ -1,7 +1,7 @@
 import HTTPServer
 import KandasDomain
 import KandasProtocol
-import SQLiteKit
+import KandasStore
 
 /// The reports pages: the Annex 3 monthly report (HTML and CSV), the monitoring schedule with
 /// what is due, and the quality-evaluation sheet.
@@ -12,12 +12,12 @@ enum ConsoleReports {
     }
 
     static func index(_ ctx: ConsoleContext) throws -> HTTPResponse {
-        let scope = Scope.organisation(ctx.actor, region: "r.id", centre: "''")
+        let scope = ctx.actor.scope.organisation(region: "r.id", centre: "''")
         let regions = try ctx.read { db in
             try db.query(
                 "SELECT r.id, r.name_kk, r.name_ru, r.name_en FROM regions r WHERE"
                     + (ctx.actor.role == .centreSupervisor ? " r.id = ?" : " \(scope.sql)") + " ORDER BY r.code",
-                values: ctx.actor.role == .centreSupervisor ? [.text(ctx.actor.regionID ?? "")] : scope.args)
+                values: ctx.actor.role == .centreSupervisor ? [.text(ctx.actor.regionID ?? "")] : scope.values)
         }
         let t = today(ctx.now)
         let previous = t.addingMonths(-1)
@@ -287,11 +287,11 @@ enum ConsoleReports {
     /// Every family in scope with its current monitoring period and due date; overdue-free by
     /// construction (periods are due on their end), so "due within 30 days" is what is flagged.
     static func monitoring(_ ctx: ConsoleContext) throws -> HTTPResponse {
-        let scope = Scope.families(ctx.actor)
+        let scope = ctx.actor.scope.families()
         let families = try ctx.read { db in
             try db.query(
                 "SELECT f.id, f.settlement_name, f.quota_inclusion_date FROM families f WHERE \(scope.sql)"
-                    + " ORDER BY f.quota_inclusion_date, f.rowid LIMIT 2000", values: scope.args)
+                    + " ORDER BY f.quota_inclusion_date, f.rowid LIMIT 2000", values: scope.values)
         }
         let t = today(ctx.now)
         let rows = try families.map { f -> HTML in

@@ -1,6 +1,6 @@
 import HTTPServer
 import KandasDomain
-import SQLiteKit
+import KandasStore
 
 /// The dashboard: today's uploads, files pending verification, open conflicts, overdue plan
 /// items, plans published late and devices silent for more than N days, all within the scope.
@@ -20,32 +20,32 @@ enum DashboardPage {
         var unpublishedPlans = 0
     }
 
-    static func counts(_ db: Connection, for p: Principal, now: Int64, silentDays: Int) throws -> Counts {
+    static func counts(_ db: any DatabaseConnection, for p: Principal, now: Int64, silentDays: Int) throws -> Counts {
         var c = Counts()
-        let org = Scope.organisation(p, region: "c.region_id", centre: "c.career_centre_id")
+        let org = p.scope.organisation(region: "c.region_id", centre: "c.career_centre_id")
         let localDay = (now + PlanStore.almatyOffset).floorDiv(86_400_000)
         let startOfToday = localDay * 86_400_000 - PlanStore.almatyOffset
         c.uploadsToday = try count(
             db,
             "SELECT count(*) FROM attachments a JOIN completions c ON c.id = a.completion_id"
                 + " WHERE a.state = 'verified' AND a.verified_at >= ? AND \(org.sql)",
-            [.integer(startOfToday)] + org.args)
+            [.integer(startOfToday)] + org.values)
         c.filesPending = try count(
             db,
             "SELECT count(*) FROM attachments a JOIN completions c ON c.id = a.completion_id"
-                + " WHERE a.state IN ('declared','receiving') AND c.state = 'active' AND \(org.sql)", org.args)
+                + " WHERE a.state IN ('declared','receiving') AND c.state = 'active' AND \(org.sql)", org.values)
         c.openConflicts = try count(
-            db, "SELECT count(*) FROM conflicts c WHERE c.status = 'open' AND \(org.sql)", org.args)
-        let fam = Scope.families(p)
+            db, "SELECT count(*) FROM conflicts c WHERE c.status = 'open' AND \(org.sql)", org.values)
+        let fam = p.scope.families()
         let today = LocalDate(dayNumber: Int(localDay)).description
         c.overdueItems = try count(
             db,
             "SELECT count(*) FROM plan_items i JOIN families f ON f.id = i.family_id"
-                + " WHERE i.status = 'open' AND i.due_date < ? AND \(fam.sql)", [.text(today)] + fam.args)
+                + " WHERE i.status = 'open' AND i.due_date < ? AND \(fam.sql)", [.text(today)] + fam.values)
         c.latePlans = try count(
             db,
             "SELECT count(*) FROM plans p JOIN families f ON f.id = p.family_id"
-                + " WHERE p.publication_late = 1 AND \(fam.sql)", fam.args)
+                + " WHERE p.publication_late = 1 AND \(fam.sql)", fam.values)
         c.silentDevices = try silentDevices(db, for: p, now: now, days: silentDays).count
         c.incompleteCompletions = try ReportStore.incompleteCount(db, for: p)
         c.unpublishedPlans = try PlanDeadlineStore.unpublishedOverdue(db, for: p, now: now).count
@@ -54,17 +54,19 @@ enum DashboardPage {
     }
 
     /// Active devices whose last contact (or enrollment, if never seen) is older than `days`.
-    static func silentDevices(_ db: Connection, for p: Principal, now: Int64, days: Int) throws -> [Row] {
-        let scope = Scope.organisation(p, region: "u.region_id", centre: "u.career_centre_id")
+    static func silentDevices(
+        _ db: any DatabaseConnection, for p: Principal, now: Int64, days: Int
+    ) throws -> [DatabaseRow] {
+        let scope = p.scope.organisation(region: "u.region_id", centre: "u.career_centre_id")
         return try db.query(
             "SELECT d.id, u.username, d.app_version, coalesce(a.last_seen_at, d.enrolled_at) AS last_contact"
                 + " FROM devices d JOIN users u ON u.id = d.user_id LEFT JOIN device_activity a ON a.device_id = d.id"
                 + " WHERE d.status = 'active' AND coalesce(a.last_seen_at, d.enrolled_at) < ? AND \(scope.sql)"
                 + " ORDER BY last_contact LIMIT 50",
-            values: [.integer(now - Int64(days) * 86_400_000)] + scope.args)
+            values: [.integer(now - Int64(days) * 86_400_000)] + scope.values)
     }
 
-    static func count(_ db: Connection, _ sql: String, _ args: [SQLValue]) throws -> Int {
+    static func count(_ db: any DatabaseConnection, _ sql: String, _ args: [DatabaseValue]) throws -> Int {
         guard case .integer(let n) = try db.queryOne(sql, values: args)?[0] ?? .null else { return 0 }
         return Int(n)
     }

@@ -1,28 +1,20 @@
 import Foundation
 import HTTPServer
 import KandasProtocol
+import KandasStore
 import QRCode
-import SQLiteKit
 
 /// Devices in scope (last contact, queue depth and app version reported by the device), revoke,
 /// and enrollment codes with a QR image the server draws itself.
 enum DevicesPage {
     static func list(_ ctx: ConsoleContext) throws -> HTTPResponse {
         let p = ctx.actor
-        let scope = Scope.organisation(p, region: "u.region_id", centre: "u.career_centre_id")
         let (devices, workers) = try ctx.read { db in
-            (
-                try db.query(
-                    "SELECT \(DeviceStore.deviceColumns), u.username FROM devices d JOIN users u ON u.id = d.user_id"
-                        + " WHERE \(scope.sql) ORDER BY d.status, last_seen_at DESC LIMIT 500", values: scope.args),
-                try db.query(
-                    "SELECT u.id, u.username FROM users u WHERE u.role = 'field_worker' AND u.active = 1"
-                        + " AND \(scope.sql) ORDER BY u.username", values: scope.args)
-            )
+            (try DeviceStore.consoleDevices(db, for: p.scope), try DeviceStore.activeWorkers(db, for: p.scope))
         }
         let canWrite = p.isWriter
-        let rows = try devices.map { row -> HTML in
-            let d = try DeviceStore.device(row)
+        let rows = devices.map { line -> HTML in
+            let d = line.device
             let queue: HTML =
                 d.clientStatus.map {
                     "\($0.outboxEvents) ev · \($0.filesPending) files · \(ByteCountFormatter.string(fromByteCount: Int64($0.bytesPending), countStyle: .binary))"
@@ -37,16 +29,14 @@ enum DevicesPage {
                     """
             }
             return """
-                <tr><td>\(try row.string("username"))</td><td>\(d.deviceName ?? d.platform.rawValue)</td>\
+                <tr><td>\(line.username)</td><td>\(d.deviceName ?? d.platform.rawValue)</td>\
                 <td>\(d.status.rawValue)</td><td>\(ConsoleLayout.time(d.lastSeenAt?.millisecondsSince1970))</td>\
                 <td>\(queue)</td><td>\(d.clientStatus?.appVersion ?? d.appVersion)</td><td>\(action)</td></tr>
                 """
         }
         var issue: HTML = ""
         if canWrite {
-            let options = try workers.map { w -> HTML in
-                "<option value=\"\(try w.string("id"))\">\(try w.string("username"))</option>"
-            }
+            let options = workers.map { w -> HTML in "<option value=\"\(w.id)\">\(w.username)</option>" }
             issue = """
                 <h2>\(ctx.t(.issueCode))</h2>
                 <form class="filters" method="post" action="/console/enrollment-codes">
@@ -72,7 +62,7 @@ enum DevicesPage {
             throw ServerError(.invalidField, "a reason of 1-500 characters is required")
         }
         try ctx.write { db in
-            try DeviceHandlers.revoke(db, id: id, reason: reason, for: ctx.actor, now: ctx.now)
+            try DeviceStore.revoke(db, id: id, reason: reason, for: ctx.actor, now: ctx.now)
             try ctx.audit(db, "device.revoke", entityType: "device", entityID: id)
         }
         return ctx.redirect("/console/devices")

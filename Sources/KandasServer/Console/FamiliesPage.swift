@@ -1,13 +1,13 @@
 import HTTPServer
 import KandasDomain
 import KandasProtocol
-import SQLiteKit
+import KandasStore
 
 /// Families in scope and one family's plan: members, items, statuses, deadlines, evidence
 /// completeness of each item's completions, and the family's monitoring schedule.
 enum FamiliesPage {
     static func list(_ ctx: ConsoleContext) throws -> HTTPResponse {
-        let scope = Scope.families(ctx.actor)
+        let scope = ctx.actor.scope.families()
         let today = ConsoleReports.today(ctx.now).description
         let rows = try ctx.read { db in
             try db.query(
@@ -18,7 +18,7 @@ enum FamiliesPage {
                     + "   AND i.due_date < ?) AS overdue,"
                     + " (SELECT max(p.publication_late) FROM plans p WHERE p.family_id = f.id) AS late"
                     + " FROM families f JOIN career_centres cc ON cc.id = f.career_centre_id WHERE \(scope.sql)"
-                    + " ORDER BY f.rowid LIMIT 1000", values: [.text(today)] + scope.args)
+                    + " ORDER BY f.rowid LIMIT 1000", values: [.text(today)] + scope.values)
         }
         let body = try rows.map { r -> HTML in
             let late = r.optionalInt("late") == 1 ? "<span class=\"flag\">\(ctx.t(.lateplans))</span>" as HTML : ""

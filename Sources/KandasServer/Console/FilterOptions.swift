@@ -1,5 +1,5 @@
 import KandasDomain
-import SQLiteKit
+import KandasStore
 
 /// The choices of the completions filter form (regions, centres, workers in scope) and the form itself.
 struct FilterOptions {
@@ -7,15 +7,15 @@ struct FilterOptions {
     var centres: [(String, String)] = []
     var workers: [(String, String)] = []
 
-    static func load(_ db: Connection, for p: Principal) throws -> FilterOptions {
+    static func load(_ db: any DatabaseConnection, for p: Principal) throws -> FilterOptions {
         var o = FilterOptions()
-        let centreScope = Scope.organisation(p, region: "cc.region_id", centre: "cc.id")
+        let centreScope = p.scope.organisation(region: "cc.region_id", centre: "cc.id")
         o.centres = try db.query(
             "SELECT cc.id, cc.name FROM career_centres cc WHERE \(centreScope.sql) ORDER BY cc.name",
-            values: centreScope.args
+            values: centreScope.values
         ).map { (try $0.string("id"), try $0.string("name")) }
         let regionIDs = try db.query(
-            "SELECT DISTINCT cc.region_id FROM career_centres cc WHERE \(centreScope.sql)", values: centreScope.args
+            "SELECT DISTINCT cc.region_id FROM career_centres cc WHERE \(centreScope.sql)", values: centreScope.values
         ).map { try $0.string("region_id") }
         for id in regionIDs {
             if let r = try db.queryOne("SELECT name_kk, name_ru, name_en FROM regions WHERE id = ?", id) {
@@ -28,10 +28,10 @@ struct FilterOptions {
                 )
             }
         }
-        let userScope = Scope.organisation(p, region: "u.region_id", centre: "u.career_centre_id")
+        let userScope = p.scope.organisation(region: "u.region_id", centre: "u.career_centre_id")
         o.workers = try db.query(
             "SELECT u.id, u.username FROM users u WHERE u.role = 'field_worker' AND \(userScope.sql)"
-                + " ORDER BY u.username LIMIT 1000", values: userScope.args
+                + " ORDER BY u.username LIMIT 1000", values: userScope.values
         ).map { (try $0.string("id"), try $0.string("username")) }
         return o
     }

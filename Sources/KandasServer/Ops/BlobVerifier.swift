@@ -1,7 +1,6 @@
 import Crypto
 import Foundation
 import KandasUploads
-import SQLiteKit
 
 /// `kandas-server verify`: re-hashes every blob and checks it against the store.
 ///
@@ -63,12 +62,7 @@ enum BlobVerifier {
 
     /// Verified attachments by content address (identical files are stored once).
     static func expectedBlobs(_ databasePath: String) throws -> [String: Int64] {
-        var expected: [String: Int64] = [:]
-        let db = try Connection(path: databasePath, options: .init(readOnly: true, journalMode: nil))
-        for row in try db.query("SELECT DISTINCT sha256, size FROM attachments WHERE state = 'verified'") {
-            expected[try row.string("sha256")] = try row.int("size")
-        }
-        return expected
+        try OpsStore.verifiedBlobSizes(databasePath: databasePath)
     }
 
     /// Walks the blob folder and the `attachments` table; read-only on both (safe while serving).

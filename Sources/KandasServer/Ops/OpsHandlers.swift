@@ -10,7 +10,7 @@ enum OpsHandlers {
     static func ready(_ ctx: RequestContext) throws -> HTTPResponse {
         var checks: [String: String] = [:]
         do {
-            try ctx.app.pool.writeSync { db in _ = try db.scalar("SELECT count(*) FROM schema_migrations") }
+            try OpsStore.probeWrite(ctx.app.database)
             checks["store"] = "ok"
         } catch {
             checks["store"] = "store not writable"

@@ -2,7 +2,7 @@ import Crypto
 import Foundation
 import KandasDomain
 import KandasProtocol
-import SQLiteKit
+import KandasStore
 
 /// `kandas-server seed-demo`: a small, realistic, entirely fictitious organisation in an empty store.
 ///
@@ -39,7 +39,7 @@ enum SeedDemo {
         let now = app.now()
         let hash = Password.hash(password, iterations: config.passwordIterations)
         var out = Output(password: password, users: [:], regions: [], centres: [], families: [], codes: [:])
-        try app.pool.writeSync { db in
+        try app.database.writeSync { db in
             guard !(try db.exists("SELECT 1 FROM users")) else {
                 throw CommandError.failure("the store already has users; seed-demo only fills an empty store")
             }
@@ -100,7 +100,8 @@ enum SeedDemo {
         if json { return String(decoding: try JSONCoding.encode(out), as: UTF8.self) }
         var text = "Demo organisation created in \(config.databasePath).\n"
         text += "Every demo user has the password: \(password)\n"
-        text += "Users: admin (national_admin), auditor, region1, region2, migration1, migration2, aic1, aic2, super11..super22, worker111..worker222\n"
+        text +=
+            "Users: admin (national_admin), auditor, region1, region2, migration1, migration2, aic1, aic2, super11..super22, worker111..worker222\n"
         text += "Enrollment codes (valid 72 h; payload kandas1:\(app.publicBaseURL)#<code>):\n"
         for (name, code) in out.codes.sorted(by: { $0.key < $1.key }) { text += "  \(name): \(code)\n" }
         return text
@@ -108,7 +109,8 @@ enum SeedDemo {
 
     /// One family of 2-4 members with a published plan of 3-5 items.
     static func family(
-        _ db: Connection, number: Int, centre: String, workers: [String], iins: inout IINGenerator, admin: String,
+        _ db: any DatabaseConnection, number: Int, centre: String, workers: [String], iins: inout IINGenerator,
+        admin: String,
         now: Int64
     ) throws -> String {
         let last = lastNames[number % lastNames.count]
@@ -132,7 +134,7 @@ enum SeedDemo {
             quotaInclusionDate: CalendarDate(year: 2026, month: 1 + number % 9, day: 15) ?? CalendarDate("2026-01-15")!,
             consentRecorded: true, members: members)
         let (familyID, memberIDs) = try FamilyStore.insert(db, create, now: now)
-        let planID = try PlanHandlers.insertPlan(db, familyID: familyID, now: now)
+        let planID = try PlanStore.insertPlan(db, familyID: familyID, now: now)
         for k in 0..<(3 + number % 3) {
             let member = members[k % members.count]
             _ = try PlanStore.insertItem(

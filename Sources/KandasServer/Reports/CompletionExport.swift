@@ -2,7 +2,7 @@ import Foundation
 import HTTPServer
 import KandasDomain
 import KandasProtocol
-import SQLiteKit
+import KandasStore
 
 /// Completions exports (Protocol §13), streamed: CSV (UTF-8 with BOM, CRLF) and a GeoJSON
 /// `FeatureCollection` of the completions with a location (no IINs or names in GeoJSON).
@@ -19,19 +19,14 @@ enum CompletionExport {
         "latitude", "longitude", "accuracy_m", "evidence_flags",
     ]
 
-    static let select =
-        "SELECT c.rowid AS rid, c.id, c.received_at, c.performed_at, c.service_code, c.region_id, c.career_centre_id,"
-        + " c.family_id, c.item_id, m.iin, c.user_id, c.state, c.is_primary, c.review_state, c.files_verified,"
-        + " c.files_declared, c.location, c.evidence_flags, c.evidence_missing FROM completions c JOIN members m ON m.id = c.member_id"
-
     /// Calls `body` for every matching row, batch by batch.
-    static func forEach(_ pool: DatabasePool, _ filter: CompletionFilter, _ body: (Row) throws -> Void) throws {
+    static func forEach(
+        _ database: any DatabaseEngine, _ filter: CompletionFilter, _ body: (DatabaseRow) throws -> Void
+    ) throws {
         var before = Int64.max
         while true {
-            let rows = try pool.readSync { db in
-                try db.query(
-                    select + " WHERE \(filter.sql) AND c.rowid < ? ORDER BY c.rowid DESC LIMIT ?",
-                    values: filter.args + [.integer(before), .integer(Int64(batch))])
+            let rows = try database.readSync { db in
+                try CompletionStore.exportRows(db, filter, before: before, limit: batch)
             }
             for row in rows { try body(row) }
             guard rows.count == batch, let last = rows.last else { return }
@@ -41,7 +36,7 @@ enum CompletionExport {
 
     static func stamp(_ ms: Int64) -> String { Timestamp(millisecondsSince1970: ms).description }
 
-    static func csv(_ pool: DatabasePool, _ filter: CompletionFilter) -> HTTPResponse {
+    static func csv(_ database: any DatabaseEngine, _ filter: CompletionFilter) -> HTTPResponse {
         var response = HTTPResponse(
             status: .ok,
             headers: [
@@ -52,7 +47,7 @@ enum CompletionExport {
         response.body = .stream { writer in
             try writer.write("\u{FEFF}" + csvHeader.joined(separator: ",") + "\r\n")
             var chunk = ""
-            try forEach(pool, filter) { r in
+            try forEach(database, filter) { r in
                 let location = r.optionalString("location").flatMap { decodeJSON(Geolocation.self, $0) }
                 let fields: [String] = [
                     try r.string("id"), stamp(try r.int("received_at")), stamp(try r.int("performed_at")),
@@ -76,7 +71,7 @@ enum CompletionExport {
         return response
     }
 
-    static func geojson(_ pool: DatabasePool, _ filter: CompletionFilter) -> HTTPResponse {
+    static func geojson(_ database: any DatabaseEngine, _ filter: CompletionFilter) -> HTTPResponse {
         var response = HTTPResponse(
             status: .ok,
             headers: [
@@ -86,7 +81,7 @@ enum CompletionExport {
         response.body = .stream { writer in
             try writer.write("{\"type\":\"FeatureCollection\",\"features\":[")
             var first = true
-            try forEach(pool, filter) { r in
+            try forEach(database, filter) { r in
                 guard let g = r.optionalString("location").flatMap({ decodeJSON(Geolocation.self, $0) }),
                     let id = WireID(try r.string("id"))
                 else { return }

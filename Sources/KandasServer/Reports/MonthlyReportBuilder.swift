@@ -2,7 +2,7 @@ import Crypto
 import Foundation
 import KandasDomain
 import KandasProtocol
-import SQLiteKit
+import KandasStore
 
 /// Builds the Annex 3 monthly report of a region (Protocol `sync-v1.md` §13) and renders it as
 /// JSON, CSV and HTML rows.
@@ -48,9 +48,9 @@ struct MonthlyReportBuilder {
     var monthText: String { String(year) + "-" + (month < 10 ? "0" : "") + String(month) }
 
     /// The rows, numbered from 1.
-    func rows(_ db: Connection) throws -> [MonthlyReportRow] {
+    func rows(_ db: any DatabaseConnection) throws -> [MonthlyReportRow] {
         let centre = centreID.map { _ in " AND f.career_centre_id = ?" } ?? ""
-        let centreArgs: [SQLValue] = centreID.map { [.text($0)] } ?? []
+        let centreArgs: [DatabaseValue] = centreID.map { [.text($0)] } ?? []
         let members = try db.query(
             "SELECT m.id, m.iin FROM members m JOIN families f ON f.id = m.family_id WHERE f.region_id = ?"
                 + " AND m.created_at < ? AND EXISTS(SELECT 1 FROM plans p WHERE p.family_id = f.id"
@@ -86,11 +86,11 @@ struct MonthlyReportBuilder {
     ///
     /// - Throws: ``ServerError`` `invalid_parameter` for a bad month or cut-off, `not_found` for a region out of scope.
     static func request(
-        _ db: Connection, regionID: String?, month: String?, cutoff: String?, for p: Principal, now: Int64
+        _ db: any DatabaseConnection, regionID: String?, month: String?, cutoff: String?, for p: Principal, now: Int64
     ) throws -> MonthlyReportBuilder {
         guard let regionID, WireID(regionID) != nil,
             try db.exists("SELECT 1 FROM regions WHERE id = ?", regionID),
-            p.role == .centreSupervisor ? p.regionID == regionID : Scope.covers(p, regionID: regionID, centreID: nil)
+            p.role == .centreSupervisor ? p.regionID == regionID : p.scope.covers(regionID: regionID, centreID: nil)
         else { throw ServerError(.notFound, "no such region") }
         let (year, month) = try parseMonth(month ?? "")
         var cut = (now / 1000) * 1000
@@ -115,7 +115,7 @@ struct MonthlyReportBuilder {
         return SHA256.hash(Array(text.utf8)).hex
     }
 
-    func report(_ db: Connection) throws -> MonthlyReport {
+    func report(_ db: any DatabaseConnection) throws -> MonthlyReport {
         let rows = try rows(db)
         let cut = Timestamp(millisecondsSince1970: cutoff)
         return MonthlyReport(

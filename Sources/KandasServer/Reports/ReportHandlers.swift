@@ -51,10 +51,10 @@ enum ReportHandlers {
     }
 
     static func exportCSV(_ ctx: RequestContext) throws -> HTTPResponse {
-        CompletionExport.csv(ctx.app.pool, try filter(ctx))
+        CompletionExport.csv(ctx.app.database, try filter(ctx))
     }
 
     static func exportGeoJSON(_ ctx: RequestContext) throws -> HTTPResponse {
-        CompletionExport.geojson(ctx.app.pool, try filter(ctx))
+        CompletionExport.geojson(ctx.app.database, try filter(ctx))
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 import HTTPServer
 import KandasDomain
 import KandasProtocol
-import SQLiteKit
+import KandasStore
 
 /// Annex 3 delivery (Rules 2, para 39; sync-v1 §13.1): recording that a region's monthly report was
 /// sent to the local executive body for social protection and employment, and listing what is overdue.
@@ -31,7 +31,8 @@ enum ReportSubmissionHandlers {
     ///   csv/json/html or a month that has not ended; `invalid_parameter` for a bad month or cut-off;
     ///   `not_found` for a region outside the caller's scope.
     static func record(
-        _ db: Connection, regionID: String, month: String, cutoff: String?, format: String?, recipient: String,
+        _ db: any DatabaseConnection, regionID: String, month: String, cutoff: String?, format: String?,
+        recipient: String,
         for actor: Principal, now: Int64
     ) throws -> ReportSubmission {
         let recipient = recipient.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -40,7 +41,7 @@ enum ReportSubmissionHandlers {
         }
         let format = format ?? "csv"
         guard formats.contains(format) else { throw ServerError.field(.invalidField, "/format", "csv|json|html") }
-        guard Scope.covers(actor, regionID: regionID, centreID: nil) else {
+        guard actor.scope.covers(regionID: regionID, centreID: nil) else {
             throw ServerError(.notFound, "no such region")
         }
         let builder = try MonthlyReportBuilder.request(

@@ -1,6 +1,6 @@
 import HTTPServer
 import KandasProtocol
-import SQLiteKit
+import KandasStore
 
 /// Referrals, residents, complaints and termination requests (Rules 1, paras 8-17).
 extension StayHandlers {
@@ -15,7 +15,8 @@ extension StayHandlers {
 
     static func getReferral(_ ctx: RequestContext) throws -> HTTPResponse {
         let id = try ctx.id("id")
-        return try ctx.json(try ctx.read { db in try StayStore.referral(db, id: id, for: ctx.actor, today: today(ctx)) })
+        return try ctx.json(
+            try ctx.read { db in try StayStore.referral(db, id: id, for: ctx.actor, today: today(ctx)) })
     }
 
     static func moveIn(_ ctx: RequestContext) throws -> HTTPResponse {

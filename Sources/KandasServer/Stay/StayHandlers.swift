@@ -2,7 +2,7 @@ import Crypto
 import HTTPServer
 import KandasDomain
 import KandasProtocol
-import SQLiteKit
+import KandasStore
 
 /// The admin API of the Centre stay, `/v1/admin/stay/...` (Rules 1; Protocol/stay-v1.md §4).
 ///
@@ -25,11 +25,13 @@ enum StayHandlers {
     }
 
     /// The listed query filters that are present, as column/value pairs (IDs must be UUIDs).
-    static func filters(_ ctx: RequestContext, ids: [String], enums: [String: [String]] = [:]) throws -> (
-        Pagination, [(String, SQLValue)]
+    static func filters(
+        _ ctx: RequestContext, ids: [String], enums: [String: [String]] = [:]
+    ) throws -> (
+        Pagination, [(String, DatabaseValue)]
     ) {
         let raw = try ctx.filters(Set(ids).union(enums.keys))
-        var out: [(String, SQLValue)] = []
+        var out: [(String, DatabaseValue)] = []
         for name in ids.sorted() {
             if let id = try ctx.uuidFilter(raw, name) { out.append((name, .text(id))) }
         }
@@ -47,7 +49,8 @@ enum StayHandlers {
 
     static func listCentres(_ ctx: RequestContext) throws -> HTTPResponse {
         let (paging, _) = try filters(ctx, ids: [])
-        return try ctx.json(try ctx.read { db in try StayStore.centres(db, for: ctx.actor, paging: paging, today: today(ctx)) })
+        return try ctx.json(
+            try ctx.read { db in try StayStore.centres(db, for: ctx.actor, paging: paging, today: today(ctx)) })
     }
 
     static func getCentre(_ ctx: RequestContext) throws -> HTTPResponse {
@@ -145,7 +148,8 @@ enum StayHandlers {
 
     static func getApplication(_ ctx: RequestContext) throws -> HTTPResponse {
         let id = try ctx.id("id")
-        return try ctx.json(try ctx.read { db in try StayStore.application(db, id: id, for: ctx.actor, today: today(ctx)) })
+        return try ctx.json(
+            try ctx.read { db in try StayStore.application(db, id: id, for: ctx.actor, today: today(ctx)) })
     }
 
     static func register(_ ctx: RequestContext) throws -> HTTPResponse {
@@ -214,6 +218,7 @@ enum StayHandlers {
 
     static func due(_ ctx: RequestContext) throws -> HTTPResponse {
         _ = try ctx.filters([])
-        return try ctx.json(try ctx.read { db in try StayStore.due(db, for: ctx.actor, rules: rules, today: today(ctx)) })
+        return try ctx.json(
+            try ctx.read { db in try StayStore.due(db, for: ctx.actor, rules: rules, today: today(ctx)) })
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import KandasDomain
 import KandasProtocol
-import SQLiteKit
+import KandasStore
 
 /// The writes of the Centre stay: each checks its state and dates first, so a refused act changes
 /// nothing (the handler's transaction rolls back on any thrown error), then writes and audits.
@@ -132,7 +132,8 @@ extension StayStore {
             body.appliedOn.description, body.addressee, body.birthPlace, body.countryOfOrigin,
             body.kandasStatusDocument, body.kandasStatusUntil?.description, body.familyMembers,
             body.familyID?.description, w.now, w.now)
-        _ = try w.db.run("UPDATE stay_journals SET next_serial = next_serial + 1 WHERE id = ?", try journal.string("id"))
+        _ = try w.db.run(
+            "UPDATE stay_journals SET next_serial = next_serial + 1 WHERE id = ?", try journal.string("id"))
         _ = try w.db.run("UPDATE stay_centres SET next_queue_seq = next_queue_seq + 1 WHERE id = ?", centreID)
         let applied = local(body.appliedOn)
         let people =
@@ -226,12 +227,14 @@ extension StayStore {
         }
         let centreID = app.centreID.description
         try sweep(w, centreID: centreID)
-        let capacity = try w.db.queryOne("SELECT capacity FROM stay_centres WHERE id = ?", centreID)?.int("capacity") ?? 0
+        let capacity =
+            try w.db.queryOne("SELECT capacity FROM stay_centres WHERE id = ?", centreID)?.int("capacity") ?? 0
         let beds = try beds(w.db, centreID: centreID, capacity: Int(capacity), today: w.today)
         let ahead = try reserveLength(w.db, centreID: centreID) > 0
         let reason: String? =
             ahead
-            ? "queue_ahead" : beds.free < app.persons.count ? "no_free_beds" : missingCoupons(app).isEmpty ? nil : "coupon_missing"
+            ? "queue_ahead"
+            : beds.free < app.persons.count ? "no_free_beds" : missingCoupons(app).isEmpty ? nil : "coupon_missing"
         _ = try w.db.run(
             "UPDATE stay_applications SET considered_on = ?, status = ?, reserve_reason = ?, version = version + 1,"
                 + " updated_at = ? WHERE id = ?", w.today.description, reason == nil ? "registered" : "reserve", reason,

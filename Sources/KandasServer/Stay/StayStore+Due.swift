@@ -1,10 +1,12 @@
 import KandasDomain
 import KandasProtocol
-import SQLiteKit
+import KandasStore
 
 /// Today's due and overdue acts of the Centre stay (issue 17 item 10; Protocol/stay-v1.md §7).
 extension StayStore {
-    static func due(_ db: Connection, for p: Principal, rules: StayRules, today: LocalDate) throws -> StayDueList {
+    static func due(
+        _ db: any DatabaseConnection, for p: Principal, rules: StayRules, today: LocalDate
+    ) throws -> StayDueList {
         let day = today.description
         let tomorrow = today.addingCalendarDays(1).description
         var items: [StayDueItem] = []
@@ -18,7 +20,7 @@ extension StayStore {
         // Para 6: considered on the day of submission; still registered after its day is overdue.
         for row in try db.query(
             "SELECT a.id, a.centre_id, a.registered_on FROM stay_applications a WHERE a.status = 'registered'"
-                + " AND \(a.sql) ORDER BY a.queue_seq", values: a.args)
+                + " AND \(a.sql) ORDER BY a.queue_seq", values: a.values)
         {
             add(
                 .unconsidered, try row.string("registered_on"), try row.string("centre_id"), "application",
@@ -29,7 +31,7 @@ extension StayStore {
         for row in try db.query(
             "SELECT r.id, r.centre_id, r.move_in_by FROM stay_referrals r WHERE r.status = 'issued'"
                 + " AND r.move_in_by >= ? AND r.move_in_by <= ? AND \(r.sql) ORDER BY r.number",
-            values: [.text(day), .text(tomorrow)] + r.args)
+            values: [.text(day), .text(tomorrow)] + r.values)
         {
             add(
                 .referralLapsing, try row.string("move_in_by"), try row.string("centre_id"), "referral",
@@ -40,7 +42,7 @@ extension StayStore {
         let horizon = today.addingCalendarDays(StayRules.stayEndingWarningDays).description
         for row in try db.query(
             "SELECT \(residentColumns) FROM \(residentFrom) WHERE s.status IN ('resident','ended') AND \(s.sql)"
-                + " ORDER BY s.rowid", values: s.args)
+                + " ORDER BY s.rowid", values: s.values)
         {
             let resident = try resident(row, rules: rules, today: today)
             let centre = resident.centreID.description
@@ -55,7 +57,7 @@ extension StayStore {
         let t = scope(p, alias: "t")
         for row in try db.query(
             "SELECT t.id, t.centre_id, t.decide_by FROM stay_terminations t WHERE t.status = 'pending'"
-                + " AND \(t.sql) ORDER BY t.rowid", values: t.args)
+                + " AND \(t.sql) ORDER BY t.rowid", values: t.values)
         {
             add(
                 .decisionDue, try row.string("decide_by"), try row.string("centre_id"), "termination_request",
@@ -64,7 +66,7 @@ extension StayStore {
         // Para 8: free beds while applications wait.
         let c = scope(p, alias: "c")
         for row in try db.query(
-            "SELECT \(centreColumns) FROM stay_centres c WHERE \(c.sql) ORDER BY c.rowid", values: c.args)
+            "SELECT \(centreColumns) FROM stay_centres c WHERE \(c.sql) ORDER BY c.rowid", values: c.values)
         {
             let centre = try centre(db, row, today: today)
             if centre.free > 0, centre.reserveLength > 0 {

@@ -1,6 +1,6 @@
 import KandasDomain
 import KandasProtocol
-import SQLiteKit
+import KandasStore
 
 /// Reads of referrals, residents, complaints, termination requests and journals.
 extension StayStore {
@@ -10,7 +10,7 @@ extension StayStore {
         "r.rowid AS _rowid, r.id, r.number, r.centre_id, r.region_id, r.application_id, r.issued_on, r.move_in_by,"
         + " r.status, r.used_on, r.lapsed_on"
 
-    static func referral(_ db: Connection, _ row: Row, today: LocalDate) throws -> StayReferral {
+    static func referral(_ db: any DatabaseConnection, _ row: DatabaseRow, today: LocalDate) throws -> StayReferral {
         var status = StayReferralStatus(rawValue: try row.string("status")) ?? .issued
         var lapsedOn = row.optionalString("lapsed_on").flatMap { CalendarDate($0) }
         let moveInBy = try calendarDate(row, "move_in_by")
@@ -26,23 +26,26 @@ extension StayStore {
             usedOn: row.optionalString("used_on").flatMap { CalendarDate($0) }, lapsedOn: lapsedOn)
     }
 
-    static func referral(_ db: Connection, id: String, for p: Principal, today: LocalDate) throws -> StayReferral {
+    static func referral(
+        _ db: any DatabaseConnection, id: String, for p: Principal, today: LocalDate
+    ) throws -> StayReferral {
         let s = scope(p, alias: "r")
         guard
             let row = try db.queryOne(
                 "SELECT \(referralColumns) FROM stay_referrals r WHERE r.id = ? AND \(s.sql)",
-                values: [.text(id)] + s.args)
+                values: [.text(id)] + s.values)
         else { throw ServerError(.notFound, "no such referral") }
         return try referral(db, row, today: today)
     }
 
     static func referrals(
-        _ db: Connection, for p: Principal, paging: Pagination, filters: [(String, SQLValue)], today: LocalDate
+        _ db: any DatabaseConnection, for p: Principal, paging: Pagination, filters: [(String, DatabaseValue)],
+        today: LocalDate
     ) throws -> Page<StayReferral> {
         let s = scope(p, alias: "r")
         return try paging.page(
             db, select: "SELECT \(referralColumns) FROM stay_referrals r", rowid: "r.rowid",
-            conditions: [s.sql] + filters.map { "r.\($0.0) = ?" }, args: s.args + filters.map(\.1),
+            conditions: [s.sql] + filters.map { "r.\($0.0) = ?" }, args: s.values + filters.map(\.1),
             map: { try referral(db, $0, today: today) })
     }
 
@@ -55,7 +58,7 @@ extension StayStore {
     static let residentFrom =
         "stay_residents s JOIN stay_persons p ON p.id = s.person_id JOIN stay_applications a ON a.id = s.application_id"
 
-    static func resident(_ row: Row, rules: StayRules, today: LocalDate) throws -> StayResident {
+    static func resident(_ row: DatabaseRow, rules: StayRules, today: LocalDate) throws -> StayResident {
         var status = StayResidentStatus(rawValue: try row.string("status")) ?? .resident
         var endedOn = row.optionalString("ended_on").flatMap { CalendarDate($0) }
         var reason = row.optionalString("end_reason").flatMap { StayEndReason(rawValue: $0) }
@@ -80,26 +83,29 @@ extension StayStore {
             familyID: row.optionalString("family_id").flatMap { WireID($0) })
     }
 
-    static func resident(_ db: Connection, id: String, for p: Principal, rules: StayRules, today: LocalDate) throws
+    static func resident(
+        _ db: any DatabaseConnection, id: String, for p: Principal, rules: StayRules, today: LocalDate
+    ) throws
         -> StayResident
     {
         let s = scope(p, alias: "s")
         guard
             let row = try db.queryOne(
                 "SELECT \(residentColumns) FROM \(residentFrom) WHERE s.id = ? AND \(s.sql)",
-                values: [.text(id)] + s.args)
+                values: [.text(id)] + s.values)
         else { throw ServerError(.notFound, "no such resident") }
         return try resident(row, rules: rules, today: today)
     }
 
     static func residents(
-        _ db: Connection, for p: Principal, paging: Pagination, filters: [(String, SQLValue)], rules: StayRules,
+        _ db: any DatabaseConnection, for p: Principal, paging: Pagination, filters: [(String, DatabaseValue)],
+        rules: StayRules,
         today: LocalDate
     ) throws -> Page<StayResident> {
         let s = scope(p, alias: "s")
         return try paging.page(
             db, select: "SELECT \(residentColumns) FROM \(residentFrom)", rowid: "s.rowid",
-            conditions: [s.sql] + filters.map { "s.\($0.0) = ?" }, args: s.args + filters.map(\.1),
+            conditions: [s.sql] + filters.map { "s.\($0.0) = ?" }, args: s.values + filters.map(\.1),
             map: { try resident($0, rules: rules, today: today) })
     }
 
@@ -109,7 +115,7 @@ extension StayStore {
         "k.rowid AS _rowid, k.id, k.number, k.centre_id, k.region_id, k.resident_id, k.kind, k.received_on,"
         + " k.summary, k.created_at"
 
-    static func complaint(_ row: Row) throws -> StayComplaint {
+    static func complaint(_ row: DatabaseRow) throws -> StayComplaint {
         StayComplaint(
             id: try wireID(row, "id"), number: Int(try row.int("number")), centreID: try wireID(row, "centre_id"),
             regionID: try wireID(row, "region_id"), residentID: try wireID(row, "resident_id"),
@@ -118,23 +124,23 @@ extension StayStore {
             createdAt: Timestamp(millisecondsSince1970: try row.int("created_at")))
     }
 
-    static func complaint(_ db: Connection, id: String, for p: Principal) throws -> StayComplaint {
+    static func complaint(_ db: any DatabaseConnection, id: String, for p: Principal) throws -> StayComplaint {
         let s = scope(p, alias: "k")
         guard
             let row = try db.queryOne(
                 "SELECT \(complaintColumns) FROM stay_complaints k WHERE k.id = ? AND \(s.sql)",
-                values: [.text(id)] + s.args)
+                values: [.text(id)] + s.values)
         else { throw ServerError(.notFound, "no such complaint") }
         return try complaint(row)
     }
 
     static func complaints(
-        _ db: Connection, for p: Principal, paging: Pagination, filters: [(String, SQLValue)]
+        _ db: any DatabaseConnection, for p: Principal, paging: Pagination, filters: [(String, DatabaseValue)]
     ) throws -> Page<StayComplaint> {
         let s = scope(p, alias: "k")
         return try paging.page(
             db, select: "SELECT \(complaintColumns) FROM stay_complaints k", rowid: "k.rowid",
-            conditions: [s.sql] + filters.map { "k.\($0.0) = ?" }, args: s.args + filters.map(\.1), map: complaint)
+            conditions: [s.sql] + filters.map { "k.\($0.0) = ?" }, args: s.values + filters.map(\.1), map: complaint)
     }
 
     // MARK: Termination requests
@@ -143,7 +149,7 @@ extension StayStore {
         "t.rowid AS _rowid, t.id, t.centre_id, t.region_id, t.application_id, t.scope, t.resident_id,"
         + " t.requested_on, t.grounds, t.decide_by, t.status, t.decided_on, t.decision_document, t.created_at"
 
-    static func termination(_ row: Row) throws -> StayTermination {
+    static func termination(_ row: DatabaseRow) throws -> StayTermination {
         let decideBy = try calendarDate(row, "decide_by")
         let decidedOn = row.optionalString("decided_on").flatMap { CalendarDate($0) }
         return StayTermination(
@@ -157,23 +163,23 @@ extension StayStore {
             createdAt: Timestamp(millisecondsSince1970: try row.int("created_at")))
     }
 
-    static func termination(_ db: Connection, id: String, for p: Principal) throws -> StayTermination {
+    static func termination(_ db: any DatabaseConnection, id: String, for p: Principal) throws -> StayTermination {
         let s = scope(p, alias: "t")
         guard
             let row = try db.queryOne(
                 "SELECT \(terminationColumns) FROM stay_terminations t WHERE t.id = ? AND \(s.sql)",
-                values: [.text(id)] + s.args)
+                values: [.text(id)] + s.values)
         else { throw ServerError(.notFound, "no such termination request") }
         return try termination(row)
     }
 
     static func terminations(
-        _ db: Connection, for p: Principal, paging: Pagination, filters: [(String, SQLValue)]
+        _ db: any DatabaseConnection, for p: Principal, paging: Pagination, filters: [(String, DatabaseValue)]
     ) throws -> Page<StayTermination> {
         let s = scope(p, alias: "t")
         return try paging.page(
             db, select: "SELECT \(terminationColumns) FROM stay_terminations t", rowid: "t.rowid",
-            conditions: [s.sql] + filters.map { "t.\($0.0) = ?" }, args: s.args + filters.map(\.1),
+            conditions: [s.sql] + filters.map { "t.\($0.0) = ?" }, args: s.values + filters.map(\.1),
             map: termination)
     }
 
@@ -182,7 +188,7 @@ extension StayStore {
     static let journalColumns =
         "j.rowid AS _rowid, j.id, j.centre_id, c.region_id, j.number, j.opened_on, j.closed_on"
 
-    static func journal(_ db: Connection, _ row: Row, withRows: Bool) throws -> StayJournal {
+    static func journal(_ db: any DatabaseConnection, _ row: DatabaseRow, withRows: Bool) throws -> StayJournal {
         var rows: [StayJournalRow]?
         if withRows {
             rows = try db.query(
@@ -209,23 +215,25 @@ extension StayStore {
             closedOn: row.optionalString("closed_on").flatMap { CalendarDate($0) }, rows: rows)
     }
 
-    static func journal(_ db: Connection, id: String, for p: Principal) throws -> StayJournal {
+    static func journal(_ db: any DatabaseConnection, id: String, for p: Principal) throws -> StayJournal {
         let s = scope(p, alias: "c")
         guard
             let row = try db.queryOne(
                 "SELECT \(journalColumns) FROM stay_journals j JOIN stay_centres c ON c.id = j.centre_id"
-                    + " WHERE j.id = ? AND \(s.sql)", values: [.text(id)] + s.args)
+                    + " WHERE j.id = ? AND \(s.sql)", values: [.text(id)] + s.values)
         else { throw ServerError(.notFound, "no such journal") }
         return try journal(db, row, withRows: true)
     }
 
-    static func journals(_ db: Connection, centreID: String, for p: Principal, paging: Pagination) throws -> Page<
+    static func journals(
+        _ db: any DatabaseConnection, centreID: String, for p: Principal, paging: Pagination
+    ) throws -> Page<
         StayJournal
     > {
         let s = scope(p, alias: "c")
         return try paging.page(
             db, select: "SELECT \(journalColumns) FROM stay_journals j JOIN stay_centres c ON c.id = j.centre_id",
-            rowid: "j.rowid", conditions: [s.sql, "j.centre_id = ?"], args: s.args + [.text(centreID)],
+            rowid: "j.rowid", conditions: [s.sql, "j.centre_id = ?"], args: s.values + [.text(centreID)],
             map: { try journal(db, $0, withRows: false) })
     }
 }

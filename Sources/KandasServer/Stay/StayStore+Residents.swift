@@ -1,6 +1,6 @@
 import KandasDomain
 import KandasProtocol
-import SQLiteKit
+import KandasStore
 
 /// Move-in, the end of a stay, vacating, complaints and early termination (Rules 1, paras 9-17).
 extension StayStore {
@@ -46,7 +46,8 @@ extension StayStore {
             created.append(id)
         }
         _ = try w.db.run(
-            "UPDATE stay_referrals SET status = 'used', used_on = ? WHERE id = ?", body.placedOn.description, referralID)
+            "UPDATE stay_referrals SET status = 'used', used_on = ? WHERE id = ?", body.placedOn.description, referralID
+        )
         _ = try w.db.run(
             "UPDATE stay_applications SET status = 'placed', version = version + 1, updated_at = ? WHERE id = ?", w.now,
             ref.applicationID.description)
@@ -127,7 +128,9 @@ extension StayStore {
         try Validation.text(body.summary, "/summary", max: 2000)
         try StayWork.ordered(r.placedOn, body.receivedOn, "/received_on", "placement")
         try w.notFuture(body.receivedOn, "/received_on")
-        guard let centre = try w.db.queryOne("SELECT next_complaint FROM stay_centres WHERE id = ?", r.centreID.description)
+        guard
+            let centre = try w.db.queryOne(
+                "SELECT next_complaint FROM stay_centres WHERE id = ?", r.centreID.description)
         else { throw ServerError(.internalError, "centre vanished") }
         let id = WireID.random().description
         let number = try centre.int("next_complaint")
@@ -224,7 +227,9 @@ extension StayStore {
 
     // MARK: Signed application (Annex 2 "(Қолы)")
 
-    static func storeSignature(_ w: StayWork, applicationID: String, type: String, bytes: [UInt8], sha256: String)
+    static func storeSignature(
+        _ w: StayWork, applicationID: String, type: String, bytes: [UInt8], sha256: String
+    )
         throws
     {
         _ = try application(w.db, id: applicationID, for: w.actor, today: w.today)

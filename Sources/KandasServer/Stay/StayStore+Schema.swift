@@ -1,4 +1,4 @@
-import SQLiteKit
+import KandasStore
 
 /// The Centre-stay tables (Rules 1; Protocol/stay-v1.md), every table `STRICT`.
 ///
@@ -12,7 +12,7 @@ extension StayStore {
 
     /// Widens the `users.role` CHECK by rebuilding the table (SQLite cannot alter a CHECK); run
     /// with foreign keys off (``Migrator/registerRebuild(_:_:)``), same columns in the same order.
-    static func widenRoles(_ db: Connection) throws {
+    static func widenRoles(_ db: any DatabaseConnection) throws {
         try db.execute(
             """
             CREATE TABLE users_new(
@@ -29,7 +29,7 @@ extension StayStore {
             """)
     }
 
-    static func migrate(_ db: Connection) throws {
+    static func migrate(_ db: any DatabaseConnection) throws {
         try db.execute(
             """
             CREATE TABLE stay_centres(

@@ -1,6 +1,6 @@
 import KandasDomain
 import KandasProtocol
-import SQLiteKit
+import KandasStore
 
 /// Reads of the Centre stay (Rules 1; Protocol/stay-v1.md), scoped by region.
 ///
@@ -10,17 +10,7 @@ import SQLiteKit
 enum StayStore {
     /// Stay objects carry `region_id` (alias `alias`): region roles see their region, national
     /// roles and a national auditor everything, career-centre roles nothing.
-    static func scope(_ p: Principal, alias: String) -> Scope {
-        switch p.role {
-        case .fieldWorker, .centreSupervisor:
-            return .nothing
-        case .regionAdmin, .migrationOfficer, .aicStaff, .auditor:
-            guard let region = p.regionID else { return p.role == .auditor ? .everything : .nothing }
-            return Scope(sql: "\(alias).region_id = ?", args: [.text(region)])
-        case .nationalAdmin:
-            return .everything
-        }
-    }
+    static func scope(_ p: Principal, alias: String) -> ScopeCondition { p.scope.stay(alias: alias) }
 
     // MARK: Centres
 
@@ -35,7 +25,7 @@ enum StayStore {
     }
 
     /// Beds of a Centre on `today`: taken by residents not yet vacated, held by live referrals.
-    static func beds(_ db: Connection, centreID: String, capacity: Int, today: LocalDate) throws -> Beds {
+    static func beds(_ db: any DatabaseConnection, centreID: String, capacity: Int, today: LocalDate) throws -> Beds {
         let occupied =
             try db.queryOne(
                 "SELECT COUNT(*) AS n FROM stay_residents WHERE centre_id = ? AND status IN ('resident','ended')",
@@ -48,14 +38,14 @@ enum StayStore {
         return Beds(capacity: capacity, occupied: Int(occupied), held: Int(held))
     }
 
-    static func reserveLength(_ db: Connection, centreID: String) throws -> Int {
+    static func reserveLength(_ db: any DatabaseConnection, centreID: String) throws -> Int {
         Int(
             try db.queryOne(
                 "SELECT COUNT(*) AS n FROM stay_applications WHERE centre_id = ? AND status = 'reserve'", centreID)?
                 .optionalInt("n") ?? 0)
     }
 
-    static func centre(_ db: Connection, _ row: Row, today: LocalDate) throws -> StayCentre {
+    static func centre(_ db: any DatabaseConnection, _ row: DatabaseRow, today: LocalDate) throws -> StayCentre {
         let id = try row.string("id")
         let beds = try beds(db, centreID: id, capacity: Int(try row.int("capacity")), today: today)
         return StayCentre(
@@ -67,22 +57,27 @@ enum StayStore {
     }
 
     /// A Centre visible to `p`, or `404 not_found`.
-    static func centre(_ db: Connection, id: String, for p: Principal, today: LocalDate) throws -> StayCentre {
+    static func centre(
+        _ db: any DatabaseConnection, id: String, for p: Principal, today: LocalDate
+    ) throws -> StayCentre {
         let s = scope(p, alias: "c")
         guard
             let row = try db.queryOne(
-                "SELECT \(centreColumns) FROM stay_centres c WHERE c.id = ? AND \(s.sql)", values: [.text(id)] + s.args)
+                "SELECT \(centreColumns) FROM stay_centres c WHERE c.id = ? AND \(s.sql)",
+                values: [.text(id)] + s.values)
         else { throw ServerError(.notFound, "no such centre") }
         return try centre(db, row, today: today)
     }
 
-    static func centres(_ db: Connection, for p: Principal, paging: Pagination, today: LocalDate) throws -> Page<
+    static func centres(
+        _ db: any DatabaseConnection, for p: Principal, paging: Pagination, today: LocalDate
+    ) throws -> Page<
         StayCentre
     > {
         let s = scope(p, alias: "c")
         return try paging.page(
             db, select: "SELECT \(centreColumns) FROM stay_centres c", rowid: "c.rowid", conditions: [s.sql],
-            args: s.args, map: { try centre(db, $0, today: today) })
+            args: s.values, map: { try centre(db, $0, today: today) })
     }
 
     // MARK: Applications
@@ -98,7 +93,7 @@ enum StayStore {
         "stay_applications a JOIN stay_journals j ON j.id = a.journal_id"
         + " LEFT JOIN stay_referrals r ON r.id = a.referral_id"
 
-    static func persons(_ db: Connection, applicationID: String) throws -> [StayPerson] {
+    static func persons(_ db: any DatabaseConnection, applicationID: String) throws -> [StayPerson] {
         try db.query(
             "SELECT id, full_name, birth_date, kinship, adult, coupon_number, coupon_issued_on FROM stay_persons"
                 + " WHERE application_id = ? ORDER BY position", applicationID
@@ -112,7 +107,7 @@ enum StayStore {
     }
 
     /// The effective status on `today`: a referral past its move-in term reads as lapsed (para 9).
-    static func effectiveStatus(_ row: Row, today: LocalDate) throws -> StayApplicationStatus {
+    static func effectiveStatus(_ row: DatabaseRow, today: LocalDate) throws -> StayApplicationStatus {
         let stored = StayApplicationStatus(rawValue: try row.string("status")) ?? .registered
         if stored == .referred, row.optionalString("referral_status") == "issued",
             let by = row.optionalString("referral_move_in_by"), by < today.description
@@ -122,7 +117,9 @@ enum StayStore {
         return stored
     }
 
-    static func application(_ db: Connection, _ row: Row, today: LocalDate) throws -> StayApplication {
+    static func application(
+        _ db: any DatabaseConnection, _ row: DatabaseRow, today: LocalDate
+    ) throws -> StayApplication {
         let id = try row.string("id")
         let status = try effectiveStatus(row, today: today)
         var position: Int?
@@ -130,12 +127,14 @@ enum StayStore {
             position = Int(
                 try db.queryOne(
                     "SELECT COUNT(*) AS n FROM stay_applications WHERE centre_id = ? AND status = 'reserve'"
-                        + " AND queue_seq <= ?", try row.string("centre_id"), try row.int("queue_seq"))?.optionalInt("n")
+                        + " AND queue_seq <= ?", try row.string("centre_id"), try row.int("queue_seq"))?.optionalInt(
+                        "n")
                     ?? 0)
         }
         let signature = row.optionalString("signature_sha256").map {
             StayDocument(
-                contentType: row.optionalString("signature_type") ?? "", size: Int(row.optionalInt("signature_size") ?? 0),
+                contentType: row.optionalString("signature_type") ?? "",
+                size: Int(row.optionalInt("signature_size") ?? 0),
                 sha256: $0)
         }
         return StayApplication(
@@ -152,36 +151,40 @@ enum StayStore {
             queuePosition: position, reserveReason: status == .reserve ? row.optionalString("reserve_reason") : nil,
             referralID: row.optionalString("referral_id").flatMap { WireID($0) },
             familyID: row.optionalString("family_id").flatMap { WireID($0) }, signature: signature,
-            version: Int(try row.int("version")), createdAt: Timestamp(millisecondsSince1970: try row.int("created_at")),
+            version: Int(try row.int("version")),
+            createdAt: Timestamp(millisecondsSince1970: try row.int("created_at")),
             updatedAt: Timestamp(millisecondsSince1970: try row.int("updated_at")))
     }
 
     /// An application visible to `p`, or `404 not_found`.
-    static func application(_ db: Connection, id: String, for p: Principal, today: LocalDate) throws
+    static func application(
+        _ db: any DatabaseConnection, id: String, for p: Principal, today: LocalDate
+    ) throws
         -> StayApplication
     {
         let s = scope(p, alias: "a")
         guard
             let row = try db.queryOne(
                 "SELECT \(applicationColumns) FROM \(applicationFrom) WHERE a.id = ? AND \(s.sql)",
-                values: [.text(id)] + s.args)
+                values: [.text(id)] + s.values)
         else { throw ServerError(.notFound, "no such application") }
         return try application(db, row, today: today)
     }
 
     /// Applications in scope, filtered by `centre_id`, `status` (stored), `family_id`.
     static func applications(
-        _ db: Connection, for p: Principal, paging: Pagination, filters: [(String, SQLValue)], today: LocalDate
+        _ db: any DatabaseConnection, for p: Principal, paging: Pagination, filters: [(String, DatabaseValue)],
+        today: LocalDate
     ) throws -> Page<StayApplication> {
         let s = scope(p, alias: "a")
         return try paging.page(
             db, select: "SELECT \(applicationColumns) FROM \(applicationFrom)", rowid: "a.rowid",
-            conditions: [s.sql] + filters.map { "a.\($0.0) = ?" }, args: s.args + filters.map(\.1),
+            conditions: [s.sql] + filters.map { "a.\($0.0) = ?" }, args: s.values + filters.map(\.1),
             map: { try application(db, $0, today: today) })
     }
 
     /// The reserve of a Centre in queue order (para 7: journal order).
-    static func reserve(_ db: Connection, centreID: String, today: LocalDate) throws -> [StayApplication] {
+    static func reserve(_ db: any DatabaseConnection, centreID: String, today: LocalDate) throws -> [StayApplication] {
         try db.query(
             "SELECT \(applicationColumns) FROM \(applicationFrom) WHERE a.centre_id = ? AND a.status = 'reserve'"
                 + " ORDER BY a.queue_seq", centreID
@@ -189,12 +192,14 @@ enum StayStore {
     }
 
     /// The signed scan of an application visible to `p`.
-    static func signature(_ db: Connection, applicationID: String, for p: Principal) throws -> (String, [UInt8]) {
+    static func signature(
+        _ db: any DatabaseConnection, applicationID: String, for p: Principal
+    ) throws -> (String, [UInt8]) {
         let s = scope(p, alias: "a")
         guard
             let row = try db.queryOne(
                 "SELECT a.signature_type, a.signature FROM stay_applications a WHERE a.id = ? AND \(s.sql)",
-                values: [.text(applicationID)] + s.args)
+                values: [.text(applicationID)] + s.values)
         else { throw ServerError(.notFound, "no such application") }
         guard let type = row.optionalString("signature_type"), let bytes = row.blob("signature") else {
             throw ServerError(.notFound, "no signed application has been uploaded")
@@ -203,13 +208,15 @@ enum StayStore {
     }
 
     /// The Centre stays of a Rules 2 family (its family page), in scope of `p`.
-    static func applications(_ db: Connection, familyID: String, for p: Principal, today: LocalDate) throws
+    static func applications(
+        _ db: any DatabaseConnection, familyID: String, for p: Principal, today: LocalDate
+    ) throws
         -> [StayApplication]
     {
         let s = scope(p, alias: "a")
         return try db.query(
             "SELECT \(applicationColumns) FROM \(applicationFrom) WHERE a.family_id = ? AND \(s.sql)"
-                + " ORDER BY a.queue_seq", values: [.text(familyID)] + s.args
+                + " ORDER BY a.queue_seq", values: [.text(familyID)] + s.values
         ).map { try application(db, $0, today: today) }
     }
 }

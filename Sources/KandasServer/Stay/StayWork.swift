@@ -1,13 +1,13 @@
 import KandasDomain
 import KandasProtocol
-import SQLiteKit
+import KandasStore
 
 /// One Centre-stay write: the transaction's connection, who acts, the server's day and the audit hook.
 ///
 /// `today` is the server's day in Asia/Almaty (UTC+5), from the server clock: no date the rules
 /// count from ever comes from a client's clock.
 struct StayWork {
-    let db: Connection
+    let db: any DatabaseConnection
     let actor: Principal
     let today: LocalDate
     let now: Int64

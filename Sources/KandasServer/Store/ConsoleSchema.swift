@@ -1,4 +1,4 @@
-import SQLiteKit
+import KandasStore
 
 /// Indexes the console's dashboard needs on the sync tables (migration `0006-console`).
 ///
@@ -6,7 +6,7 @@ import SQLiteKit
 /// these partial indexes each count reads every attachment (hundreds of thousands of rows on a
 /// region's store). Partial, so they cost nothing for the rows they do not cover.
 enum ConsoleSchema {
-    static func migrate(_ db: Connection) throws {
+    static func migrate(_ db: any DatabaseConnection) throws {
         try db.execute(
             """
             CREATE INDEX attachments_verified_at ON attachments(verified_at) WHERE state = 'verified';

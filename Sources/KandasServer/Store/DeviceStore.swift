@@ -1,6 +1,6 @@
 import Foundation
 import KandasProtocol
-import SQLiteKit
+import KandasStore
 
 /// Reads and maps devices and enrollment codes.
 enum DeviceStore {
@@ -12,7 +12,7 @@ enum DeviceStore {
         "e.rowid AS _rowid, e.id, e.user_id, e.created_by, e.created_at, e.expires_at, e.used_at, e.device_id,"
         + " e.revoked_at"
 
-    static func device(_ row: Row) throws -> Device {
+    static func device(_ row: DatabaseRow) throws -> Device {
         let status = row.optionalString("client_status").flatMap {
             try? JSONCoding.decode(ClientStatus.self, from: Data($0.utf8))
         }
@@ -27,7 +27,7 @@ enum DeviceStore {
             clientStatus: status)
     }
 
-    static func code(_ row: Row, now: Int64) throws -> EnrollmentCode {
+    static func code(_ row: DatabaseRow, now: Int64) throws -> EnrollmentCode {
         let status: EnrollmentCodeStatus
         if row.optionalInt("used_at") != nil {
             status = .used
@@ -46,17 +46,17 @@ enum DeviceStore {
     }
 
     /// A device visible to `p` (through its user's centre and region), or `404 not_found`.
-    static func device(_ db: Connection, id: String, for p: Principal) throws -> Device {
-        let scope = Scope.organisation(p, region: "u.region_id", centre: "u.career_centre_id")
+    static func device(_ db: any DatabaseConnection, id: String, for p: Principal) throws -> Device {
+        let scope = p.scope.organisation(region: "u.region_id", centre: "u.career_centre_id")
         guard
             let row = try db.queryOne(
                 "SELECT \(deviceColumns) FROM devices d JOIN users u ON u.id = d.user_id WHERE d.id = ? AND \(scope.sql)",
-                values: [.text(id)] + scope.args)
+                values: [.text(id)] + scope.values)
         else { throw ServerError(.notFound, "no such device") }
         return try device(row)
     }
 
-    static func device(_ db: Connection, id: String) throws -> Device? {
+    static func device(_ db: any DatabaseConnection, id: String) throws -> Device? {
         try db.queryOne("SELECT \(deviceColumns) FROM devices d WHERE d.id = ?", id).map(device)
     }
 }

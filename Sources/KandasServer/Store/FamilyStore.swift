@@ -1,6 +1,6 @@
 import KandasDomain
 import KandasProtocol
-import SQLiteKit
+import KandasStore
 
 /// Families and members: mapping, scoped lookups, validation and creation (shared with imports).
 enum FamilyStore {
@@ -12,7 +12,7 @@ enum FamilyStore {
         "m.rowid AS _rowid, m.id, m.family_id, m.iin, m.last_name, m.first_name, m.patronymic, m.birth_date,"
         + " m.relation, m.version, m.created_at, m.updated_at"
 
-    static func family(_ db: Connection, _ row: Row) throws -> Family {
+    static func family(_ db: any DatabaseConnection, _ row: DatabaseRow) throws -> Family {
         let id = try row.string("id")
         let workers = try db.query("SELECT user_id FROM family_workers WHERE family_id = ? ORDER BY position", id)
             .map { try wireID($0, "user_id") }
@@ -31,7 +31,7 @@ enum FamilyStore {
             updatedAt: Timestamp(millisecondsSince1970: try row.int("updated_at")))
     }
 
-    static func member(_ row: Row) throws -> Member {
+    static func member(_ row: DatabaseRow) throws -> Member {
         Member(
             id: try wireID(row, "id"), familyID: try wireID(row, "family_id"), iin: try row.string("iin"),
             lastName: try row.string("last_name"), firstName: try row.string("first_name"),
@@ -42,28 +42,28 @@ enum FamilyStore {
     }
 
     /// A family visible to `p`, or `404 not_found`.
-    static func family(_ db: Connection, id: String, for p: Principal) throws -> Family {
-        let scope = Scope.families(p)
+    static func family(_ db: any DatabaseConnection, id: String, for p: Principal) throws -> Family {
+        let scope = p.scope.families()
         guard
             let row = try db.queryOne(
                 "SELECT \(familyColumns) FROM families f WHERE f.id = ? AND \(scope.sql)",
-                values: [.text(id)] + scope.args)
+                values: [.text(id)] + scope.values)
         else { throw ServerError(.notFound, "no such family") }
         return try family(db, row)
     }
 
-    static func members(_ db: Connection, familyID: String) throws -> [Member] {
+    static func members(_ db: any DatabaseConnection, familyID: String) throws -> [Member] {
         try db.query("SELECT \(memberColumns) FROM members m WHERE m.family_id = ? ORDER BY m.rowid", familyID)
             .map(member)
     }
 
-    static func detail(_ db: Connection, id: String, for p: Principal) throws -> FamilyDetail {
+    static func detail(_ db: any DatabaseConnection, id: String, for p: Principal) throws -> FamilyDetail {
         FamilyDetail(family: try family(db, id: id, for: p), members: try members(db, familyID: id))
     }
 
     /// Checks the workers of a family: 1-10 distinct active field workers of `centreID`.
     static func checkWorkers(
-        _ db: Connection, _ ids: [WireID], centreID: String, pointer: String
+        _ db: any DatabaseConnection, _ ids: [WireID], centreID: String, pointer: String
     ) throws -> [FieldError] {
         guard (1...10).contains(ids.count), Set(ids).count == ids.count else {
             return [FieldError(pointer: pointer, code: .invalidField, detail: "1-10 distinct workers")]
@@ -85,7 +85,7 @@ enum FamilyStore {
 
     /// Checks one new member; `seen` holds IINs already used earlier in the same request.
     static func checkMember(
-        _ db: Connection, _ m: MemberCreate, pointer: String, seen: inout Set<String>
+        _ db: any DatabaseConnection, _ m: MemberCreate, pointer: String, seen: inout Set<String>
     ) throws -> [FieldError] {
         var errors: [FieldError] = []
         for (value, field) in [(m.lastName, "last_name"), (m.firstName, "first_name")] {
@@ -110,7 +110,7 @@ enum FamilyStore {
 
     /// Validates a new family for `p`: centre in scope, workers, settlement, members.
     static func validate(
-        _ db: Connection, _ f: FamilyCreate, for p: Principal, seen: inout Set<String>
+        _ db: any DatabaseConnection, _ f: FamilyCreate, for p: Principal, seen: inout Set<String>
     ) throws
         -> [FieldError]
     {
@@ -118,7 +118,7 @@ enum FamilyStore {
         guard let region = try OrganisationStore.regionOfCentre(db, centre) else {
             return [FieldError(pointer: "/career_centre_id", code: .invalidField, detail: "no such career centre")]
         }
-        guard Scope.covers(p, regionID: region, centreID: centre), p.isWriter else {
+        guard p.scope.covers(regionID: region, centreID: centre), p.isWriter else {
             return [
                 FieldError(pointer: "/career_centre_id", code: .outOfScope, detail: "the centre is outside your scope")
             ]
@@ -136,7 +136,8 @@ enum FamilyStore {
     }
 
     /// Inserts a validated family and its members; returns the family ID and member IDs by IIN.
-    static func insert(_ db: Connection, _ f: FamilyCreate, now: Int64) throws -> (String, [String: String]) {
+    static func insert(_ db: any DatabaseConnection, _ f: FamilyCreate, now: Int64) throws -> (String, [String: String])
+    {
         let id = WireID.random().description
         let centre = f.careerCentreID.description
         let region = try OrganisationStore.regionOfCentre(db, centre) ?? ""
@@ -157,7 +158,9 @@ enum FamilyStore {
         return (id, members)
     }
 
-    static func insertMember(_ db: Connection, _ m: MemberCreate, familyID: String, now: Int64) throws -> String {
+    static func insertMember(
+        _ db: any DatabaseConnection, _ m: MemberCreate, familyID: String, now: Int64
+    ) throws -> String {
         let id = WireID.random().description
         _ = try db.run(
             "INSERT INTO members(id, family_id, iin, last_name, first_name, patronymic, birth_date, relation, version,"
@@ -176,7 +179,7 @@ enum FamilyStore {
 
     /// Records a change for the sync feed (pull, issue 5) in the current transaction.
     static func recordChange(
-        _ db: Connection, entity: String, id: String, familyID: String, op: String, now: Int64
+        _ db: any DatabaseConnection, entity: String, id: String, familyID: String, op: String, now: Int64
     )
         throws
     {

@@ -1,26 +1,26 @@
 import Foundation
 import KandasDomain
 import KandasProtocol
-import SQLiteKit
+import KandasStore
 
 /// Monitoring on record (Rules 2, paras 40-45): one row per family and period of the five-year schedule.
 enum MonitoringStore {
     static let channels: Set<String> = ["visit", "call", "state_systems", "digital_card", "mobile_app"]
 
     /// The family's quota inclusion date (the schedule's start) if the family is in the principal's scope.
-    static func start(_ db: Connection, familyID: String, for p: Principal) throws -> LocalDate {
-        let scope = Scope.families(p)
+    static func start(_ db: any DatabaseConnection, familyID: String, for p: Principal) throws -> LocalDate {
+        let scope = p.scope.families()
         guard
             let text = try db.queryOne(
                 "SELECT f.quota_inclusion_date FROM families f WHERE f.id = ? AND \(scope.sql)",
-                values: [.text(familyID)] + scope.args)?.optionalString("quota_inclusion_date"),
+                values: [.text(familyID)] + scope.values)?.optionalString("quota_inclusion_date"),
             let date = try? LocalDate(text)
         else { throw ServerError(.notFound, "no such family") }
         return date
     }
 
     /// Whether the family's five-year case is closed on `today` (para 40); false for an unknown family.
-    static func isClosed(_ db: Connection, familyID: String, today: LocalDate) throws -> Bool {
+    static func isClosed(_ db: any DatabaseConnection, familyID: String, today: LocalDate) throws -> Bool {
         guard
             let text = try db.queryOne("SELECT quota_inclusion_date FROM families WHERE id = ?", familyID)?
                 .optionalString("quota_inclusion_date"),
@@ -29,7 +29,7 @@ enum MonitoringStore {
         return today >= Deadlines.adaptationHorizonEnd(start: start)
     }
 
-    static func add(_ db: Connection, _ r: MonitoringRecord) throws {
+    static func add(_ db: any DatabaseConnection, _ r: MonitoringRecord) throws {
         _ = try db.run(
             "INSERT INTO monitoring_records(id, family_id, period, done_on, channel, problems, proposals, field_visit,"
                 + " recorded_by, recorded_at) VALUES(?,?,?,?,?,?,?,?,?,?)", r.id.description, r.familyID.description,
@@ -37,11 +37,11 @@ enum MonitoringStore {
             r.recordedBy.description, r.recordedAt.millisecondsSince1970)
     }
 
-    static func exists(_ db: Connection, familyID: String, period: Int) throws -> Bool {
+    static func exists(_ db: any DatabaseConnection, familyID: String, period: Int) throws -> Bool {
         try db.exists("SELECT 1 FROM monitoring_records WHERE family_id = ? AND period = ?", familyID, period)
     }
 
-    static func records(_ db: Connection, familyID: String) throws -> [Int: MonitoringRecord] {
+    static func records(_ db: any DatabaseConnection, familyID: String) throws -> [Int: MonitoringRecord] {
         var out: [Int: MonitoringRecord] = [:]
         for r in try db.query(
             "SELECT id, family_id, period, done_on, channel, problems, proposals, field_visit, recorded_by, recorded_at"

@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
 import KandasProtocol
-import SQLiteKit
+import KandasStore
 
 /// Keyset pagination in creation (`rowid`) order with opaque tokens bound to their filters (Protocol §1.2).
 ///
@@ -52,11 +52,22 @@ struct Pagination {
         SecureRandom.base64URL(Array("p1.\(rowid).\(filterHash)".utf8))
     }
 
-    /// Runs `select` (which must expose the paging column as `_rowid`) with `conditions` ANDed,
-    /// and maps one page of rows.
+    /// One page of `list` (whose select exposes its key as `_rowid`), mapped, with the token of
+    /// the next page when more rows follow.
     func page<T: Sendable & Codable & Equatable>(
-        _ db: Connection, select: String, rowid: String, conditions: [String], args: [SQLValue],
-        map: (Row) throws -> T
+        _ db: any DatabaseConnection, _ list: ListQuery, direction: ListQuery.Direction = .oldestFirst,
+        map: (DatabaseRow) throws -> T
+    ) throws -> Page<T> {
+        let (rows, next) = try list.page(db, after: afterRowID, limit: limit, direction: direction)
+        return Page(items: try rows.map(map), nextPageToken: next.map(token(after:)))
+    }
+
+    /// Runs `select` (which must expose the paging column as `_rowid`) with `conditions` ANDed, and
+    /// maps one page of rows: for store code that builds its own conditions (the Centre stay);
+    /// new lists use ``page(_:_:direction:map:)`` with a ``ListQuery``.
+    func page<T: Sendable & Codable & Equatable>(
+        _ db: any DatabaseConnection, select: String, rowid: String, conditions: [String], args: [DatabaseValue],
+        map: (DatabaseRow) throws -> T
     ) throws -> Page<T> {
         let whereSQL = (conditions + ["\(rowid) > ?"]).joined(separator: " AND ")
         let sql = "\(select) WHERE \(whereSQL) ORDER BY \(rowid) LIMIT ?"

@@ -1,6 +1,6 @@
 import KandasDomain
 import KandasProtocol
-import SQLiteKit
+import KandasStore
 
 /// Plans, items and item versions: mapping, scoped lookups and the writes shared by handlers and imports.
 enum PlanStore {
@@ -13,7 +13,7 @@ enum PlanStore {
     /// Asia/Almaty is UTC+5 all year (no daylight saving since 2024).
     static let almatyOffset: Int64 = 5 * 3600 * 1000
 
-    static func plan(_ row: Row) throws -> Plan {
+    static func plan(_ row: DatabaseRow) throws -> Plan {
         Plan(
             id: try wireID(row, "id"), familyID: try wireID(row, "family_id"),
             status: PlanStatus(rawValue: try row.string("status")) ?? .draft, version: Int(try row.int("version")),
@@ -37,7 +37,7 @@ enum PlanStore {
         LocalDate(dayNumber: Int((t + almatyOffset).floorDiv(86_400_000)))
     }
 
-    static func item(_ row: Row) throws -> PlanItem {
+    static func item(_ row: DatabaseRow) throws -> PlanItem {
         PlanItem(
             id: try wireID(row, "id"), planID: try wireID(row, "plan_id"), familyID: try wireID(row, "family_id"),
             memberID: try wireID(row, "member_id"), serviceCode: Int(try row.int("service_code")),
@@ -50,27 +50,27 @@ enum PlanStore {
     }
 
     /// A plan visible to `p` (through its family), or `404 not_found`.
-    static func plan(_ db: Connection, id: String, for p: Principal) throws -> Plan {
-        let scope = Scope.families(p)
+    static func plan(_ db: any DatabaseConnection, id: String, for p: Principal) throws -> Plan {
+        let scope = p.scope.families()
         guard
             let row = try db.queryOne(
                 "SELECT \(planColumns) FROM plans p JOIN families f ON f.id = p.family_id WHERE p.id = ? AND \(scope.sql)",
-                values: [.text(id)] + scope.args)
+                values: [.text(id)] + scope.values)
         else { throw ServerError(.notFound, "no such plan") }
         return try plan(row)
     }
 
-    static func item(_ db: Connection, id: String, for p: Principal) throws -> PlanItem {
-        let scope = Scope.families(p)
+    static func item(_ db: any DatabaseConnection, id: String, for p: Principal) throws -> PlanItem {
+        let scope = p.scope.families()
         guard
             let row = try db.queryOne(
                 "SELECT \(itemColumns) FROM plan_items i JOIN families f ON f.id = i.family_id WHERE i.id = ?"
-                    + " AND \(scope.sql)", values: [.text(id)] + scope.args)
+                    + " AND \(scope.sql)", values: [.text(id)] + scope.values)
         else { throw ServerError(.notFound, "no such plan item") }
         return try item(row)
     }
 
-    static func detail(_ db: Connection, id: String, for p: Principal) throws -> PlanDetail {
+    static func detail(_ db: any DatabaseConnection, id: String, for p: Principal) throws -> PlanDetail {
         let plan = try plan(db, id: id, for: p)
         let items = try db.query("SELECT \(itemColumns) FROM plan_items i WHERE i.plan_id = ? ORDER BY i.rowid", id)
             .map(item)
@@ -79,7 +79,7 @@ enum PlanStore {
 
     /// Checks a new item against its family: member of the family, service 1-25, worker of the centre.
     static func checkItem(
-        _ db: Connection, familyID: String, centreID: String, memberID: String, serviceCode: Int,
+        _ db: any DatabaseConnection, familyID: String, centreID: String, memberID: String, serviceCode: Int,
         instructions: String?, workerID: String?, pointer: String, dueDate: String? = nil
     ) throws -> [FieldError] {
         var errors: [FieldError] = []
@@ -111,7 +111,7 @@ enum PlanStore {
     /// Rules 2, para 33: service deadlines run from the family's inclusion in the regional quota,
     /// so an item cannot be due before that date (`422 invalid_field` at `<pointer>/due_date`).
     static func checkDueDate(
-        _ db: Connection, familyID: String, dueDate: String, pointer: String
+        _ db: any DatabaseConnection, familyID: String, dueDate: String, pointer: String
     ) throws -> FieldError? {
         guard
             let quota = try db.queryOne("SELECT quota_inclusion_date FROM families WHERE id = ?", familyID)?
@@ -125,7 +125,8 @@ enum PlanStore {
 
     /// Inserts an item (version 1, with its `create` version row).
     static func insertItem(
-        _ db: Connection, planID: String, familyID: String, memberID: String, serviceCode: Int, dueDate: String,
+        _ db: any DatabaseConnection, planID: String, familyID: String, memberID: String, serviceCode: Int,
+        dueDate: String,
         instructions: String?, workerID: String?, actorID: String, now: Int64
     ) throws -> String {
         let id = WireID.random().description
@@ -141,7 +142,8 @@ enum PlanStore {
 
     /// Records the item's state after a change as a `PlanItemVersion` row.
     static func recordVersion(
-        _ db: Connection, itemID: String, action: PlanItemAction, actorID: String, reason: String?, now: Int64
+        _ db: any DatabaseConnection, itemID: String, action: PlanItemAction, actorID: String, reason: String?,
+        now: Int64
     ) throws {
         _ = try db.run(
             "INSERT INTO plan_item_versions(item_id, version, action, changed_at, changed_by, due_date, instructions,"
@@ -150,7 +152,7 @@ enum PlanStore {
             itemID)
     }
 
-    static func version(_ row: Row) throws -> PlanItemVersion {
+    static func version(_ row: DatabaseRow) throws -> PlanItemVersion {
         PlanItemVersion(
             itemID: try wireID(row, "item_id"), version: Int(try row.int("version")),
             action: PlanItemAction(rawValue: try row.string("action")) ?? .edit,

@@ -1,7 +1,7 @@
 import Foundation
 import KandasDomain
 import KandasProtocol
-import SQLiteKit
+import KandasStore
 
 /// Store queries of the Annex 3 report (Rules 2, para 39): what counts, what is left out and why.
 enum ReportStore {
@@ -14,9 +14,9 @@ enum ReportStore {
 
     /// The month's completions (performed in the month, received before the cut-off, in the
     /// report's region and centre) that the rows do not count, and why (sync-v1 §13).
-    static func leftOut(_ db: Connection, _ b: MonthlyReportBuilder) throws -> [MonthlyReportLeftOut] {
+    static func leftOut(_ db: any DatabaseConnection, _ b: MonthlyReportBuilder) throws -> [MonthlyReportLeftOut] {
         let (start, end) = b.window
-        let centreArgs: [SQLValue] = b.centreID.map { [.text($0)] } ?? []
+        let centreArgs: [DatabaseValue] = b.centreID.map { [.text($0)] } ?? []
         let rows = try db.query(
             "SELECT c.id, c.family_id, m.iin, c.service_code, c.performed_at, c.state, c.is_primary,"
                 + " c.evidence_missing, (\(completeAsOfSQL)) AS complete_then,"
@@ -52,11 +52,11 @@ enum ReportStore {
 
     /// Active completions in scope that are not complete (Rules 2, paras 36-37): pushed and kept,
     /// never refused, but flagged on the dashboard until their evidence is there.
-    static func incompleteCount(_ db: Connection, for p: Principal) throws -> Int {
-        let org = Scope.organisation(p, region: "c.region_id", centre: "c.career_centre_id")
+    static func incompleteCount(_ db: any DatabaseConnection, for p: Principal) throws -> Int {
+        let org = p.scope.organisation(region: "c.region_id", centre: "c.career_centre_id")
         let row = try db.queryOne(
             "SELECT count(*) AS n FROM completions c WHERE c.state = 'active' AND NOT \(CompletionStore.completeSQL)"
-                + " AND \(org.sql)", values: org.args)
+                + " AND \(org.sql)", values: org.values)
         return Int(try row?.int("n") ?? 0)
     }
 
@@ -67,7 +67,7 @@ enum ReportStore {
         + " s.submitted_at, s.due, s.late"
 
     /// Records a submission; returns it as stored.
-    static func addSubmission(_ db: Connection, _ s: ReportSubmission) throws {
+    static func addSubmission(_ db: any DatabaseConnection, _ s: ReportSubmission) throws {
         _ = try db.run(
             "INSERT INTO report_submissions(id, region_id, month, cutoff, format, sha256, size, recipient,"
                 + " submitted_by, submitted_at, due, late) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)", s.id.description,
@@ -75,7 +75,7 @@ enum ReportStore {
             s.submittedBy.description, s.submittedAt.millisecondsSince1970, s.due.description, s.late)
     }
 
-    static func submission(_ row: Row) throws -> ReportSubmission {
+    static func submission(_ row: DatabaseRow) throws -> ReportSubmission {
         ReportSubmission(
             id: try wireID(row, "id"), regionID: try wireID(row, "region_id"), month: try row.string("month"),
             cutoff: Timestamp(millisecondsSince1970: try row.int("cutoff")), format: try row.string("format"),
@@ -87,7 +87,7 @@ enum ReportStore {
 
     /// The region IDs whose reports a principal sees: all for national roles (and an auditor
     /// without a region), its own region otherwise.
-    static func reportRegions(_ db: Connection, for p: Principal) throws -> [String] {
+    static func reportRegions(_ db: any DatabaseConnection, for p: Principal) throws -> [String] {
         switch p.role {
         case .nationalAdmin:
             return try db.query("SELECT id FROM regions ORDER BY code").map { try $0.string("id") }
@@ -100,12 +100,12 @@ enum ReportStore {
 
     /// Submissions in the principal's regions, newest first, optionally of one region and/or month.
     static func submissions(
-        _ db: Connection, for p: Principal, regionID: String?, month: String?
+        _ db: any DatabaseConnection, for p: Principal, regionID: String?, month: String?
     ) throws -> [ReportSubmission] {
         let regions = Set(try reportRegions(db, for: p))
         if let regionID, !regions.contains(regionID) { return [] }
         var conditions: [String] = []
-        var args: [SQLValue] = []
+        var args: [DatabaseValue] = []
         if let regionID {
             conditions.append("s.region_id = ?")
             args.append(.text(regionID))
@@ -124,7 +124,7 @@ enum ReportStore {
     /// Months whose report is past due with no submission, per region in scope (para 39): from the
     /// month of the region's first published plan (at most 36 months back) to the last month whose
     /// 5th-of-next-month due date is before `today`.
-    static func overdue(_ db: Connection, for p: Principal, today: LocalDate) throws -> [OverdueReport] {
+    static func overdue(_ db: any DatabaseConnection, for p: Principal, today: LocalDate) throws -> [OverdueReport] {
         var out: [OverdueReport] = []
         let earliest = try LocalDate(year: today.year, month: today.month, day: 1).addingMonths(-36)
         for region in try reportRegions(db, for: p) {
@@ -160,7 +160,7 @@ enum ReportStore {
     }
 
     /// Region names by ID, for display.
-    static func regionNames(_ db: Connection) throws -> [String: LocalizedName] {
+    static func regionNames(_ db: any DatabaseConnection) throws -> [String: LocalizedName] {
         var out: [String: LocalizedName] = [:]
         for r in try db.query("SELECT id, name_kk, name_ru, name_en FROM regions") {
             out[try r.string("id")] = LocalizedName(

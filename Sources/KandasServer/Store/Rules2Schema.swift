@@ -1,12 +1,12 @@
 import Foundation
-import SQLiteKit
+import KandasStore
 
 /// Migrations of Rules 2, round 2 (issue 16): evidence that counts, report delivery, deadlines,
 /// monitoring and evaluations on record.
 enum Rules2Schema {
     /// One definition of complete (Rules 2, paras 36-37; Protocol §9.1): `evidence_missing` holds
     /// what keeps a completion from counting (`[]` when complete), recomputed for existing rows.
-    static func evidence(_ db: Connection) throws {
+    static func evidence(_ db: any DatabaseConnection) throws {
         try db.execute(
             """
             ALTER TABLE completions ADD COLUMN evidence_missing TEXT NOT NULL DEFAULT '[]';
@@ -19,7 +19,7 @@ enum Rules2Schema {
 
     /// Annex 3 delivery (Rules 2, para 39): who sent which month's report, when, to whom, and the
     /// SHA-256 of the exact bytes. Append-only: a corrected report is a new submission.
-    static func reportSubmissions(_ db: Connection) throws {
+    static func reportSubmissions(_ db: any DatabaseConnection) throws {
         try db.execute(
             """
             CREATE TABLE report_submissions(
@@ -33,7 +33,7 @@ enum Rules2Schema {
     }
 
     /// Monitoring on record (Rules 2, paras 40-45): one row per family and period (1-16).
-    static func monitoring(_ db: Connection) throws {
+    static func monitoring(_ db: any DatabaseConnection) throws {
         try db.execute(
             """
             CREATE TABLE monitoring_records(

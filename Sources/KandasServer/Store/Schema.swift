@@ -1,5 +1,6 @@
 import Foundation
 import KandasDomain
+import KandasStore
 import KandasUploads
 import SQLiteKit
 
@@ -16,27 +17,27 @@ enum Schema {
 
     static var migrator: Migrator {
         var m = Migrator()
-        m.register("0001-organisation", organisation)
-        m.register("0002-auth", auth)
-        m.register("0003-families-plans", familiesAndPlans)
-        m.register("0004-operations", operations)
-        m.register("0005-sync", SyncSchema.migrate)
-        m.register("0006-console", ConsoleSchema.migrate)
+        m.register(StoreMigration("0001-organisation", organisation))
+        m.register(StoreMigration("0002-auth", auth))
+        m.register(StoreMigration("0003-families-plans", familiesAndPlans))
+        m.register(StoreMigration("0004-operations", operations))
+        m.register(StoreMigration("0005-sync", SyncSchema.migrate))
+        m.register(StoreMigration("0006-console", ConsoleSchema.migrate))
         // tus uploads (Protocol §10): after the sync tables, since `onVerified` writes both in one transaction.
         UploadStore.registerMigrations(in: &m)
-        m.register("0007-sync-indexes", SyncSchema.mergeEventIndexes)
-        m.register("0008-completion-indexes", SyncSchema.completionIndexDiet)
-        m.register("0009-uploads-owned-by-user", SyncSchema.uploadsOwnedByUser)
+        m.register(StoreMigration("0007-sync-indexes", SyncSchema.mergeEventIndexes))
+        m.register(StoreMigration("0008-completion-indexes", SyncSchema.completionIndexDiet))
+        m.register(StoreMigration("0009-uploads-owned-by-user", SyncSchema.uploadsOwnedByUser))
         // Rules 1, the Centre stay (Protocol/stay-v1.md): its roles, then its tables.
-        m.registerRebuild("0010-stay-roles", StayStore.widenRoles)
-        m.register("0011-stay", StayStore.migrate)
-        m.register("0012-rules2-evidence", Rules2Schema.evidence)
-        m.register("0013-rules2-report-submissions", Rules2Schema.reportSubmissions)
-        m.register("0014-rules2-monitoring", Rules2Schema.monitoring)
+        m.register(StoreMigration("0010-stay-roles", rebuildsTables: true, StayStore.widenRoles))
+        m.register(StoreMigration("0011-stay", StayStore.migrate))
+        m.register(StoreMigration("0012-rules2-evidence", Rules2Schema.evidence))
+        m.register(StoreMigration("0013-rules2-report-submissions", Rules2Schema.reportSubmissions))
+        m.register(StoreMigration("0014-rules2-monitoring", Rules2Schema.monitoring))
         return m
     }
 
-    static func organisation(_ db: Connection) throws {
+    static func organisation(_ db: any DatabaseConnection) throws {
         try db.execute(
             """
             CREATE TABLE regions(
@@ -64,7 +65,7 @@ enum Schema {
         }
     }
 
-    static func auth(_ db: Connection) throws {
+    static func auth(_ db: any DatabaseConnection) throws {
         try db.execute(
             """
             CREATE TABLE sessions(
@@ -97,7 +98,7 @@ enum Schema {
             """)
     }
 
-    static func familiesAndPlans(_ db: Connection) throws {
+    static func familiesAndPlans(_ db: any DatabaseConnection) throws {
         try db.execute(
             """
             CREATE TABLE families(
@@ -147,7 +148,7 @@ enum Schema {
             """)
     }
 
-    static func operations(_ db: Connection) throws {
+    static func operations(_ db: any DatabaseConnection) throws {
         try db.execute(
             """
             CREATE TABLE idempotency(

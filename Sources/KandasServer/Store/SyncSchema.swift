@@ -1,5 +1,5 @@
 import Crypto
-import SQLiteKit
+import KandasStore
 
 /// The sync half of the store (Protocol §6-§12): device events, completions, attachments,
 /// conflicts, reviews, and the per-device rows of the change feed.
@@ -9,7 +9,7 @@ import SQLiteKit
 /// (indexed for 100,000 completions). Device-specific feed rows (`event_outcome`, `receipt`)
 /// carry `changes.device_id`; family-scoped rows leave it NULL.
 enum SyncSchema {
-    static func migrate(_ db: Connection) throws {
+    static func migrate(_ db: any DatabaseConnection) throws {
         try db.execute(
             """
             CREATE TABLE sync_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
@@ -110,7 +110,7 @@ enum SyncSchema {
     /// `0009-uploads-owned-by-user`: uploads belong to the user of the device that created them
     /// (Protocol §10.2), so a device enrolled again for the same worker continues them; uploads
     /// created before were owned by the device ID.
-    static func uploadsOwnedByUser(_ db: Connection) throws {
+    static func uploadsOwnedByUser(_ db: any DatabaseConnection) throws {
         try db.execute(
             """
             UPDATE tus_uploads SET owner = (SELECT d.user_id FROM devices d WHERE d.id = tus_uploads.owner)
@@ -126,7 +126,7 @@ enum SyncSchema {
     /// for the original and the row's own `seq` for resends: still at most one original per
     /// event ID, and every lookup by event ID (with `original = 1` or a `device_id`) reads the
     /// one or few rows of that ID.
-    static func mergeEventIndexes(_ db: Connection) throws {
+    static func mergeEventIndexes(_ db: any DatabaseConnection) throws {
         try db.execute(
             """
             DROP INDEX device_events_event;
@@ -149,7 +149,7 @@ enum SyncSchema {
     ///   `rejected` or `has_issues` rows; a `pending` filter walks the rowid order, where most are.
     /// Kept: item (sync), family, region and centre (scopes), user (worker filter), performed_at
     /// (narrow date ranges, monthly report), and the two partial ones (incomplete, conflicted).
-    static func completionIndexDiet(_ db: Connection) throws {
+    static func completionIndexDiet(_ db: any DatabaseConnection) throws {
         try db.execute(
             """
             DROP INDEX completions_service;

@@ -1,7 +1,7 @@
 import HTTPServer
 import KandasProtocol
+import KandasStore
 import KandasUploads
-import SQLiteKit
 
 /// The verified bytes of an evidence file, for the admin API and the console alike (Protocol §4.9).
 ///
@@ -28,13 +28,13 @@ enum AttachmentContent {
     ///   `internal_error` (the stored hash is not a content address).
     static func response(
         id: String, actor: Principal, blobs: any BlobStore, request: HTTPRequest,
-        read: ((Connection) throws -> Row?) throws -> Row?
+        read: ((any DatabaseConnection) throws -> DatabaseRow?) throws -> DatabaseRow?
     ) throws -> HTTPResponse {
-        let s = CompletionHandlers.scope(actor, alias: "c")
+        let s = actor.scope.records(alias: "c")
         let row = try read { db in
             try db.queryOne(
                 "SELECT a.sha256, a.content_type, a.state FROM attachments a JOIN completions c ON c.id = a.completion_id"
-                    + " WHERE a.id = ? AND \(s.sql)", values: [.text(id)] + s.args)
+                    + " WHERE a.id = ? AND \(s.sql)", values: [.text(id)] + s.values)
         }
         guard let row else { throw ServerError(.notFound, "no such attachment") }
         let state = try row.string("state")

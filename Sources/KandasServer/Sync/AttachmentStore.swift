@@ -1,5 +1,5 @@
 public import KandasProtocol
-public import SQLiteKit
+public import KandasStore
 
 /// Declared files and their verification: the seam between sync and the uploads module.
 ///
@@ -15,7 +15,7 @@ public enum AttachmentStore {
         "a.id, a.completion_id, a.kind, a.content_type, a.size, a.sha256, a.captured_at, a.source, a.file_name,"
         + " a.location, a.state, a.received_bytes, a.verified_at"
 
-    static func file(_ row: Row) throws -> EvidenceFile {
+    static func file(_ row: DatabaseRow) throws -> EvidenceFile {
         EvidenceFile(
             attachmentID: try wireID(row, "id"), completionID: try wireID(row, "completion_id"),
             kind: FileKind(rawValue: try row.string("kind")) ?? .document, contentType: try row.string("content_type"),
@@ -27,14 +27,14 @@ public enum AttachmentStore {
             receivedBytes: Int(try row.int("received_bytes")), verifiedAt: timestamp(row, "verified_at"))
     }
 
-    static func files(_ db: Connection, completionID: String) throws -> [EvidenceFile] {
+    static func files(_ db: any DatabaseConnection, completionID: String) throws -> [EvidenceFile] {
         try db.query(
             "SELECT \(columns) FROM attachments a WHERE a.completion_id = ? ORDER BY a.position", completionID
         ).map(file)
     }
 
     /// Whether a declaration repeats a stored one exactly (resends of the same file are harmless).
-    static func sameDeclaration(_ row: Row, _ f: DeclaredFile, completionID: String) throws -> Bool {
+    static func sameDeclaration(_ row: DatabaseRow, _ f: DeclaredFile, completionID: String) throws -> Bool {
         try row.string("completion_id") == completionID && row.string("kind") == f.kind.rawValue
             && row.string("content_type") == f.contentType && row.int("size") == Int64(f.size)
             && row.string("sha256") == f.sha256
@@ -42,7 +42,7 @@ public enum AttachmentStore {
 
     /// Declares files for a completion; returns the event code when an ID is reused with other metadata.
     static func declare(
-        _ db: Connection, _ files: [DeclaredFile], completionID: String, deviceID: String, now: Int64
+        _ db: any DatabaseConnection, _ files: [DeclaredFile], completionID: String, deviceID: String, now: Int64
     ) throws -> ErrorCode? {
         for f in files {
             if let row = try db.queryOne("SELECT * FROM attachments WHERE id = ?", f.attachmentID.description) {
@@ -66,7 +66,7 @@ public enum AttachmentStore {
     }
 
     /// Recounts `files_declared` / `files_verified` (k of n, Protocol §11).
-    static func refreshCounts(_ db: Connection, completionID: String) throws {
+    static func refreshCounts(_ db: any DatabaseConnection, completionID: String) throws {
         _ = try db.run(
             "UPDATE completions SET files_declared = (SELECT count(*) FROM attachments WHERE completion_id = ?1),"
                 + " files_verified = (SELECT count(*) FROM attachments WHERE completion_id = ?1 AND state = 'verified')"
@@ -74,7 +74,7 @@ public enum AttachmentStore {
     }
 
     /// The receipt of a completion as the feed delivers it (Protocol §11).
-    static func receipt(_ db: Connection, completionID: String, now: Int64) throws -> Receipt? {
+    static func receipt(_ db: any DatabaseConnection, completionID: String, now: Int64) throws -> Receipt? {
         guard
             let row = try db.queryOne(
                 "SELECT id, rev, files_declared, files_verified, evidence_missing FROM completions WHERE id = ?",
@@ -85,7 +85,7 @@ public enum AttachmentStore {
 
     /// A receipt issued at `now` from its completion's row (`id`, `rev`, `files_declared`,
     /// `files_verified`) and declared files, loaded one by one here or a page at a time by ``ChangeLoader``.
-    static func receipt(_ row: Row, files: [EvidenceFile], now: Int64) throws -> Receipt {
+    static func receipt(_ row: DatabaseRow, files: [EvidenceFile], now: Int64) throws -> Receipt {
         let declared = Int(try row.int("files_declared"))
         let verified = Int(try row.int("files_verified"))
         return Receipt(
@@ -103,7 +103,7 @@ public enum AttachmentStore {
     /// declared them (or took them over by resending the declaring event, ``transfer(_:_:toDevice:userID:now:)``)
     /// and, when that device was revoked, the active devices of the same user, which continue its
     /// uploads after a re-enrollment (Protocol §10.2, §11).
-    static func issueReceipts(_ db: Connection, completionID: String, familyID: String, now: Int64) throws {
+    static func issueReceipts(_ db: any DatabaseConnection, completionID: String, familyID: String, now: Int64) throws {
         for row in try db.query(
             "SELECT a.device_id FROM attachments a WHERE a.completion_id = ?1"
                 + " UNION SELECT n.id FROM attachments a JOIN devices d ON d.id = a.device_id"
@@ -125,9 +125,9 @@ public enum AttachmentStore {
     ///   - blobKey: where the blob store keeps the bytes (for `kandas-server verify`).
     ///   - at: the verification time, milliseconds since 1970.
     /// - Throws: ``ServerError`` `unknown_attachment` when no event declared the ID, `attachment_mismatch`
-    ///   when the hash or size differ from the declaration; `SQLiteError` from the store.
+    ///   when the hash or size differ from the declaration; `DatabaseError` from the store.
     public static func attachmentVerified(
-        db: Connection, attachmentID: String, sha256: String, size: Int64, blobKey: String, at: Int64
+        db: any DatabaseConnection, attachmentID: String, sha256: String, size: Int64, blobKey: String, at: Int64
     ) throws {
         guard
             let row = try db.queryOne(
@@ -161,9 +161,9 @@ public enum AttachmentStore {
     /// the change feed during a large video upload. A verified file never leaves `verified`, and an
     /// undeclared ID changes nothing (the creation check refuses those uploads anyway).
     /// - Parameter at: the time of the change, milliseconds since 1970.
-    /// - Throws: `SQLiteError` from the store.
+    /// - Throws: `DatabaseError` from the store.
     public static func attachmentStateChanged(
-        db: Connection, attachmentID: String, state: UploadState, receivedBytes: Int64, at: Int64
+        db: any DatabaseConnection, attachmentID: String, state: UploadState, receivedBytes: Int64, at: Int64
     ) throws {
         guard state != .verified,
             let row = try db.queryOne(
@@ -193,7 +193,8 @@ public enum AttachmentStore {
     /// same worker, resend the events) B continues what A declared and started.
     /// - Throws: ``ServerError`` `unknown_attachment` or `attachment_mismatch`.
     public static func checkCreation(
-        _ db: Connection, userID: String, attachmentID: String, sha256: String, size: Int64, contentType: String
+        _ db: any DatabaseConnection, userID: String, attachmentID: String, sha256: String, size: Int64,
+        contentType: String
     ) throws {
         guard
             let row = try db.queryOne(
@@ -216,7 +217,7 @@ extension AttachmentStore {
     /// Only files declared by a device of `userID` move. Called when a resend of another device's
     /// event is answered `duplicate`.
     static func transfer(
-        _ db: Connection, _ event: DeviceEvent, toDevice deviceID: String, userID: String, now: Int64
+        _ db: any DatabaseConnection, _ event: DeviceEvent, toDevice deviceID: String, userID: String, now: Int64
     )
         throws
     {

@@ -1,5 +1,5 @@
 import KandasProtocol
-import SQLiteKit
+import KandasStore
 
 /// The batched loads of the sync tables: completions with their files and conflict links,
 /// receipts, and this device's event outcomes.

@@ -1,5 +1,5 @@
 import KandasProtocol
-import SQLiteKit
+import KandasStore
 
 /// Turns feed entries into the `Change`s pull sends: each object's current state, or `delete`.
 ///
@@ -10,7 +10,7 @@ import SQLiteKit
 /// not know are skipped; a plan or item that is not published is skipped (drafts never reach
 /// devices, Protocol §7.2); any other object that no longer exists becomes a `delete`.
 struct ChangeLoader {
-    let db: Connection
+    let db: any DatabaseConnection
     /// The pulling device: `event_outcome` rows are this device's own.
     let deviceID: String
     /// Issue time of receipts.
@@ -19,7 +19,7 @@ struct ChangeLoader {
     /// The changes of `entries`, in their order.
     ///
     /// - Throws: ``ServerError`` `internal_error` when an `event_outcome` entry has no stored event;
-    ///   `SQLiteError` from the store.
+    ///   `DatabaseError` from the store.
     func changes(_ entries: ArraySlice<SyncFeed.Entry>) throws -> [Change] {
         // Each ID is parsed once (a UUID parse is a sscanf in Foundation).
         var known: [(entry: SyncFeed.Entry, id: WireID, kind: ChangeEntity)] = []
@@ -105,7 +105,7 @@ struct ChangeLoader {
     }
 
     /// Rows of `sql` (its `id` column the key) mapped by `map`.
-    func keyed<T>(_ sql: String, _ list: String, _ map: (Row) throws -> T) throws -> [String: T] {
+    func keyed<T>(_ sql: String, _ list: String, _ map: (DatabaseRow) throws -> T) throws -> [String: T] {
         var out: [String: T] = [:]
         for row in try db.query(sql, list) { out[try row.string("id")] = try map(row) }
         return out

@@ -1,7 +1,7 @@
 import Foundation
 import KandasDomain
 import KandasProtocol
-import SQLiteKit
+import KandasStore
 
 /// Completions: the fold of their accepted events (Protocol §8.3, §9.1), mapped from the
 /// `completions` row plus its files and conflict links.
@@ -13,7 +13,7 @@ enum CompletionStore {
         + " c.updated_at"
 
     /// A completion by ID with no scope check (sync paths check the item's scope first).
-    static func load(_ db: Connection, id: String) throws -> Completion? {
+    static func load(_ db: any DatabaseConnection, id: String) throws -> Completion? {
         guard let row = try db.queryOne("SELECT \(columns) FROM completions c WHERE c.id = ?", id) else {
             return nil
         }
@@ -21,17 +21,17 @@ enum CompletionStore {
     }
 
     /// A completion visible to a staff principal, or `404 not_found`.
-    static func load(_ db: Connection, id: String, for p: Principal) throws -> Completion {
-        let scope = Scope.families(p)
+    static func load(_ db: any DatabaseConnection, id: String, for p: Principal) throws -> Completion {
+        let scope = p.scope.families()
         guard
             let row = try db.queryOne(
                 "SELECT \(columns) FROM completions c JOIN families f ON f.id = c.family_id WHERE c.id = ?"
-                    + " AND \(scope.sql)", values: [.text(id)] + scope.args)
+                    + " AND \(scope.sql)", values: [.text(id)] + scope.values)
         else { throw ServerError(.notFound, "no such completion") }
         return try completion(db, row)
     }
 
-    static func completion(_ db: Connection, _ row: Row) throws -> Completion {
+    static func completion(_ db: any DatabaseConnection, _ row: DatabaseRow) throws -> Completion {
         let id = try row.string("id")
         let files = try AttachmentStore.files(db, completionID: id)
         let conflicts = try db.query(
@@ -42,7 +42,7 @@ enum CompletionStore {
 
     /// A completion from its row and its child rows (files, conflict IDs), loaded one by one here
     /// or a page at a time by ``ChangeLoader``.
-    static func completion(_ row: Row, files: [EvidenceFile], conflictIDs: [WireID]) throws -> Completion {
+    static func completion(_ row: DatabaseRow, files: [EvidenceFile], conflictIDs: [WireID]) throws -> Completion {
         let declared = Int(try row.int("files_declared"))
         let verified = Int(try row.int("files_verified"))
         return Completion(
@@ -64,25 +64,25 @@ enum CompletionStore {
 
     /// The one definition of complete (services.md §1.2, sync-v1 §9.1), read from the stored
     /// `evidence_missing` column: complete when nothing is missing.
-    static func completeness(_ row: Row) throws -> Completeness {
+    static func completeness(_ row: DatabaseRow) throws -> Completeness {
         try row.string("evidence_missing") == "[]" ? .complete : .incomplete
     }
 
     /// What keeps a completion from counting (`evidence_missing`), in wire spelling.
-    static func missing(_ row: Row) throws -> [String] {
+    static func missing(_ row: DatabaseRow) throws -> [String] {
         decodeJSON([String].self, try row.string("evidence_missing")) ?? []
     }
 
     /// The SQL condition "complete" on a `completions` row aliased `c` (the same definition).
     static let completeSQL = "c.evidence_missing = '[]'"
 
-    static func time(_ row: Row, _ column: String) throws -> Timestamp {
+    static func time(_ row: DatabaseRow, _ column: String) throws -> Timestamp {
         Timestamp(millisecondsSince1970: try row.int(column))
     }
 
     /// Recomputes the evidence flags (for review, never a refusal) and what keeps the completion
     /// from being complete (Protocol §9.1; Rules 2, paras 36-37).
-    static func refreshFlags(_ db: Connection, id: String) throws {
+    static func refreshFlags(_ db: any DatabaseConnection, id: String) throws {
         guard
             let row = try db.queryOne(
                 "SELECT c.service_code, c.location, c.performed_at, c.recorded_at, c.clock_skew_ms,"
@@ -205,7 +205,7 @@ enum CompletionStore {
     ///   and count stay), so its completions are not scanned: a push of the thousandth duplicate
     ///   costs what the second did.
     static func refreshItem(
-        _ db: Connection, itemID: String, now: Int64, delta: Int? = nil, known: ItemState? = nil,
+        _ db: any DatabaseConnection, itemID: String, now: Int64, delta: Int? = nil, known: ItemState? = nil,
         primaryCurrent: Bool = false, feedSince: Int64? = nil
     ) throws {
         guard let item = try known ?? ItemState.load(db, itemID: itemID) else { return }
@@ -262,7 +262,7 @@ enum CompletionStore {
         var familyID: String
         var completionCount: Int
 
-        static func load(_ db: Connection, itemID: String) throws -> ItemState? {
+        static func load(_ db: any DatabaseConnection, itemID: String) throws -> ItemState? {
             guard
                 let row = try db.queryOne(
                     "SELECT service_code, status, family_id, completion_count FROM plan_items WHERE id = ?", itemID)

@@ -1,44 +1,25 @@
 import Foundation
 import HTTPServer
 import KandasProtocol
-import SQLiteKit
+import KandasStore
 
 /// Admin conflicts (Protocol §4.11, §8.4): listing with filters, detail, and resolution.
 enum ConflictHandlers {
     static func list(_ ctx: RequestContext) throws -> HTTPResponse {
         let filters = try ctx.filters(["status", "kind", "severity", "family_id", "career_centre_id"])
         let paging = try Pagination(filters)
-        let s = CompletionHandlers.scope(ctx.actor, alias: "k")
-        var conditions = [s.sql]
-        var args = s.args
-        for (name, column) in [("family_id", "k.family_id"), ("career_centre_id", "k.career_centre_id")] {
-            if let value = try ctx.uuidFilter(filters, name) {
-                conditions.append("\(column) = ?")
-                args.append(.text(value))
-            }
-        }
-        try CompletionHandlers.enumFilter(
-            filters, "status", Set(ConflictStatus.allCases.map(\.rawValue)), "k.status", &conditions, &args)
-        try CompletionHandlers.enumFilter(
-            filters, "kind", Set(ConflictKind.allCases.map(\.rawValue)), "k.kind", &conditions, &args)
-        try CompletionHandlers.enumFilter(
-            filters, "severity", Set(ConflictSeverity.allCases.map(\.rawValue)), "k.severity", &conditions, &args)
-        let page = try ctx.read { db in
-            try paging.page(
-                db, select: "SELECT \(ConflictStore.columns) FROM conflicts k", rowid: "k.rowid",
-                conditions: conditions, args: args, map: { try ConflictStore.conflict(db, $0) })
-        }
+        var filter = ConflictStore.ListFilter()
+        filter.familyID = try ctx.uuidFilter(filters, "family_id")
+        filter.careerCentreID = try ctx.uuidFilter(filters, "career_centre_id")
+        filter.status = try CompletionHandlers.enumFilter(filters, "status", ConflictStatus.self)
+        filter.kind = try CompletionHandlers.enumFilter(filters, "kind", ConflictKind.self)
+        filter.severity = try CompletionHandlers.enumFilter(filters, "severity", ConflictSeverity.self)
+        let page = try ctx.read { db in try ConflictStore.conflicts(db, filter, for: ctx.actor.scope, paging: paging) }
         return try ctx.json(page)
     }
 
-    static func find(_ db: Connection, _ id: String, _ p: Principal) throws -> Conflict {
-        let s = CompletionHandlers.scope(p, alias: "k")
-        guard
-            let row = try db.queryOne(
-                "SELECT \(ConflictStore.columns) FROM conflicts k WHERE k.id = ? AND \(s.sql)",
-                values: [.text(id)] + s.args)
-        else { throw ServerError(.notFound, "no such conflict") }
-        return try ConflictStore.conflict(db, row)
+    static func find(_ db: any DatabaseConnection, _ id: String, _ p: Principal) throws -> Conflict {
+        try ConflictStore.find(db, id, for: p)
     }
 
     static func get(_ ctx: RequestContext) throws -> HTTPResponse {

@@ -1,5 +1,5 @@
 import KandasProtocol
-import SQLiteKit
+import KandasStore
 
 /// Clears a conflict (Protocol §8.4), for a device's `resolve` event and an administrator alike.
 enum ConflictResolver {
@@ -17,7 +17,8 @@ enum ConflictResolver {
     /// - Throws: ``EventValidation/Rejection`` `conflict_already_resolved` (the first resolve in
     ///   server order wins) or `resolution_not_allowed`.
     static func resolve(
-        _ db: Connection, conflictID: String, resolution: Resolution, chosenEventID: WireID?, comment: String?,
+        _ db: any DatabaseConnection, conflictID: String, resolution: Resolution, chosenEventID: WireID?,
+        comment: String?,
         by actor: ActorRef, now: Int64
     ) throws -> String? {
         typealias Rejection = EventValidation.Rejection

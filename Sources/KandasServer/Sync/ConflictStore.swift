@@ -1,5 +1,5 @@
 import KandasProtocol
-import SQLiteKit
+import KandasStore
 
 /// Conflicts (Protocol §8): opened or joined at push time, every competing event linked, read
 /// back as the wire `Conflict` with one `ConflictVersion` per event in server receive order.
@@ -31,7 +31,7 @@ enum ConflictStore {
     /// completion, and recounts `open_conflicts` only for the completions it linked (the other
     /// members' open count did not change), so the thousandth duplicate costs what the second did.
     static func openOrJoin(
-        _ db: Connection, _ finding: Finding, itemID: String, completionID: String?, eventSeq: Int64,
+        _ db: any DatabaseConnection, _ finding: Finding, itemID: String, completionID: String?, eventSeq: Int64,
         eventID: String, now: Int64
     ) throws -> Joined {
         let anchor = finding.kind == .duplicateCompletion ? nil : completionID
@@ -80,26 +80,28 @@ enum ConflictStore {
     }
 
     /// Whether the item has an open `duplicate_completion` conflict (which every active completion joined).
-    static func hasOpenDuplicate(_ db: Connection, itemID: String) throws -> Bool {
+    static func hasOpenDuplicate(_ db: any DatabaseConnection, itemID: String) throws -> Bool {
         try db.exists(
             "SELECT 1 FROM conflicts WHERE item_id = ? AND kind = 'duplicate_completion' AND status = 'open'"
                 + " AND completion_id IS NULL", itemID)
     }
 
     /// Whether the item has an active completion.
-    static func hasActiveCompletion(_ db: Connection, itemID: String) throws -> Bool {
+    static func hasActiveCompletion(_ db: any DatabaseConnection, itemID: String) throws -> Bool {
         try db.exists("SELECT 1 FROM completions WHERE item_id = ? AND state = 'active'", itemID)
     }
 
     /// The item's active completions in receive order (ID, `event_seq`).
-    static func activeCompletions(_ db: Connection, itemID: String) throws -> [(id: String, eventSeq: Int64)] {
+    static func activeCompletions(
+        _ db: any DatabaseConnection, itemID: String
+    ) throws -> [(id: String, eventSeq: Int64)] {
         try db.query(
             "SELECT id, event_seq FROM completions WHERE item_id = ? AND state = 'active' ORDER BY event_seq", itemID
         ).map { (try $0.string("id"), try $0.int("event_seq")) }
     }
 
     /// `open_conflicts` of the given completions, recounted.
-    static func refreshOpenCounts(_ db: Connection, completionIDs: [String]) throws {
+    static func refreshOpenCounts(_ db: any DatabaseConnection, completionIDs: [String]) throws {
         for id in completionIDs {
             _ = try db.run(
                 "UPDATE completions SET open_conflicts = (SELECT count(*) FROM conflict_completions cc"
@@ -109,7 +111,7 @@ enum ConflictStore {
     }
 
     /// Keeps `completions.open_conflicts` (the console's "has conflict" filter) in step.
-    static func refreshOpenCounts(_ db: Connection, conflictID: String) throws {
+    static func refreshOpenCounts(_ db: any DatabaseConnection, conflictID: String) throws {
         _ = try db.run(
             "UPDATE completions SET open_conflicts = (SELECT count(*) FROM conflict_completions cc"
                 + " JOIN conflicts k ON k.id = cc.conflict_id WHERE cc.completion_id = completions.id"
@@ -122,12 +124,12 @@ enum ConflictStore {
         + " k.conflicting_fields, k.item_changes, k.displayed_event_id, k.detected_at, k.resolved_at,"
         + " k.resolved_by_type, k.resolved_by_id, k.resolution, k.resolution_comment"
 
-    static func load(_ db: Connection, id: String) throws -> Conflict? {
+    static func load(_ db: any DatabaseConnection, id: String) throws -> Conflict? {
         guard let row = try db.queryOne("SELECT \(columns) FROM conflicts k WHERE k.id = ?", id) else { return nil }
         return try conflict(db, row)
     }
 
-    static func conflict(_ db: Connection, _ row: Row) throws -> Conflict {
+    static func conflict(_ db: any DatabaseConnection, _ row: DatabaseRow) throws -> Conflict {
         let id = try row.string("id")
         let fields = decodeJSON([String].self, try row.string("conflicting_fields")) ?? []
         let kind = ConflictKind(rawValue: try row.string("kind")) ?? .planChanged

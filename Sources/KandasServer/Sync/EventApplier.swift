@@ -1,7 +1,7 @@
 import Foundation
 import KandasDomain
 import KandasProtocol
-import SQLiteKit
+import KandasStore
 
 /// Applies one accepted-so-far device event: validates, classifies (Protocol §8) and writes the
 /// derived rows and feed entries. A ``EventValidation/Rejection`` thrown here makes the caller
@@ -72,7 +72,7 @@ enum EventApplier {
         }
     }
 
-    static func apply(_ db: Connection, _ event: DeviceEvent, seq: Int64, actor: Actor) throws -> Applied {
+    static func apply(_ db: any DatabaseConnection, _ event: DeviceEvent, seq: Int64, actor: Actor) throws -> Applied {
         switch event.payload {
         case .unrecognized(_, _, let problem):
             throw Rejection(
@@ -97,7 +97,7 @@ enum EventApplier {
         + " clock_skew_ms, note, location, event_seq, created_at, updated_at, evidence_flags,"
         + " evidence_missing) VALUES(?,?,?,?,?,?,?,?,?,?,'active',1,?,?,?,?,?,?,?,?,?,?,?,?)"
 
-    static func item(_ db: Connection, _ event: DeviceEvent, actor: Actor) throws -> Item {
+    static func item(_ db: any DatabaseConnection, _ event: DeviceEvent, actor: Actor) throws -> Item {
         let item = try read(db, itemID: event.itemID.description, actor: actor)
         guard item.planStatus == "published" else { throw Rejection(.itemNotPublished, "/item_id: plan not published") }
         guard event.baseVersion <= item.version else {
@@ -109,7 +109,7 @@ enum EventApplier {
     static let itemStateSQL = "SELECT status, version, completion_count FROM plan_items WHERE id = ?"
 
     /// The item as `itemSQL` reads it, from the push's cache when this transaction read it before.
-    static func read(_ db: Connection, itemID: String, actor: Actor) throws -> Item {
+    static func read(_ db: any DatabaseConnection, itemID: String, actor: Actor) throws -> Item {
         if var item = actor.items?.items[itemID] {
             guard let row = try db.queryOne(itemStateSQL, itemID) else {
                 throw Rejection(.unknownItem, "/item_id: no such plan item")
@@ -136,7 +136,9 @@ enum EventApplier {
     }
 
     /// The item fields that differ between the device's base version and the current one.
-    static func itemChanges(_ db: Connection, itemID: String, base: Int, current: Int) throws -> [ItemFieldChange] {
+    static func itemChanges(
+        _ db: any DatabaseConnection, itemID: String, base: Int, current: Int
+    ) throws -> [ItemFieldChange] {
         let rows = try db.query(
             "SELECT version, due_date, instructions, assigned_worker_id, status FROM plan_item_versions"
                 + " WHERE item_id = ? AND version IN (?, ?)", itemID, base, current)
@@ -158,7 +160,7 @@ enum EventApplier {
 
     /// `completed_after_cancel` (complete on a cancelled item) or `plan_changed` (base older than the item).
     static func planFinding(
-        _ db: Connection, _ item: Item, base: Int, complete: Bool
+        _ db: any DatabaseConnection, _ item: Item, base: Int, complete: Bool
     ) throws -> ConflictStore.Finding? {
         let changes = base < item.version ? try itemChanges(db, itemID: item.id, base: base, current: item.version) : []
         if complete && item.status == "cancelled" {
@@ -176,7 +178,7 @@ enum EventApplier {
     }
 
     static func complete(
-        _ db: Connection, _ event: DeviceEvent, _ p: CompletePayload, seq: Int64, actor: Actor
+        _ db: any DatabaseConnection, _ event: DeviceEvent, _ p: CompletePayload, seq: Int64, actor: Actor
     ) throws -> Applied {
         let item = try item(db, event, actor: actor)
         // The item's member exists (foreign key), so only another member ID needs the lookup.
@@ -253,7 +255,8 @@ enum EventApplier {
     /// - Parameter primaryCurrent: the completion was inserted as a non-primary duplicate of a
     ///   once-only item whose primary stays, so the item's primary and count need no recount.
     static func finish(
-        _ db: Connection, completionID: String, item: Item, conflicts: [ConflictStore.Joined], files: Bool, now: Int64,
+        _ db: any DatabaseConnection, completionID: String, item: Item, conflicts: [ConflictStore.Joined], files: Bool,
+        now: Int64,
         delta: Int = 0, flagsCurrent: Bool = false, primaryCurrent: Bool = false, feedSince: Int64? = nil
     ) throws {
         if !flagsCurrent { try CompletionStore.refreshFlags(db, id: completionID) }
@@ -276,7 +279,7 @@ enum EventApplier {
     }
 
     /// The completion an amend or void names, on the event's item and not voided.
-    static func target(_ db: Connection, _ item: Item, _ id: WireID, base: Int) throws -> Int {
+    static func target(_ db: any DatabaseConnection, _ item: Item, _ id: WireID, base: Int) throws -> Int {
         guard
             let row = try db.queryOne(
                 "SELECT state, rev FROM completions WHERE id = ? AND item_id = ?", id.description, item.id)
@@ -292,7 +295,7 @@ enum EventApplier {
     }
 
     static func amend(
-        _ db: Connection, _ event: DeviceEvent, _ p: AmendPayload, seq: Int64, actor: Actor
+        _ db: any DatabaseConnection, _ event: DeviceEvent, _ p: AmendPayload, seq: Int64, actor: Actor
     ) throws
         -> Applied
     {
@@ -366,7 +369,7 @@ enum EventApplier {
     }
 
     static func void(
-        _ db: Connection, _ event: DeviceEvent, _ p: VoidPayload, seq: Int64, actor: Actor
+        _ db: any DatabaseConnection, _ event: DeviceEvent, _ p: VoidPayload, seq: Int64, actor: Actor
     ) throws
         -> Applied
     {
@@ -397,7 +400,9 @@ enum EventApplier {
         return Applied(completionID: id, completionRev: rev + 1, conflictIDs: conflicts.map(\.id))
     }
 
-    static func resolve(_ db: Connection, _ event: DeviceEvent, _ p: ResolvePayload, actor: Actor) throws -> Applied {
+    static func resolve(
+        _ db: any DatabaseConnection, _ event: DeviceEvent, _ p: ResolvePayload, actor: Actor
+    ) throws -> Applied {
         let item = try item(db, event, actor: actor)
         if let comment = p.comment, comment.count > 2000 {
             throw Rejection(.invalidPayload, "/payload/comment: at most 2000 characters")

@@ -1,10 +1,10 @@
 import KandasProtocol
-import SQLiteKit
+import KandasStore
 
 /// Stored event outcomes as `EventResult`s: push duplicates and the `event_outcome` pull entity.
 enum EventOutcomes {
     /// The result stored for a device's event; a re-enrolled device's duplicate carries the original's outcome.
-    static func result(_ db: Connection, deviceID: String, eventID: String) throws -> EventResult {
+    static func result(_ db: any DatabaseConnection, deviceID: String, eventID: String) throws -> EventResult {
         guard
             let row = try db.queryOne(
                 "SELECT device_seq, outcome, code, detail, completion_id, completion_rev, conflict_ids, original"
@@ -26,7 +26,7 @@ enum EventOutcomes {
 
     /// The result a `device_events` row states itself (any outcome but `duplicate`, whose answer is the
     /// original's); one row at a time here or a page at a time by ``ChangeLoader``.
-    static func stored(_ row: Row, eventID: String) throws -> EventResult {
+    static func stored(_ row: DatabaseRow, eventID: String) throws -> EventResult {
         let conflicts = (decodeJSON([String].self, try row.string("conflict_ids")) ?? []).compactMap { WireID($0) }
         return EventResult(
             eventID: try wireID(row: eventID), deviceSeq: Int(try row.int("device_seq")),

@@ -1,6 +1,6 @@
 import Crypto
 import Foundation
-import SQLiteKit
+import KandasStore
 
 /// The opaque pull cursor (Protocol §7.1): epoch, last delivered `seq` and scope hash, with an
 /// HMAC-SHA256 under a key kept in the store, so a cursor the server did not issue is `invalid_cursor`.
@@ -14,7 +14,7 @@ struct PullCursor: Equatable {
         var epoch: String
         var key: [UInt8]
 
-        static func load(_ db: Connection) throws -> Keys {
+        static func load(_ db: any DatabaseConnection) throws -> Keys {
             var values: [String: String] = [:]
             for row in try db.query("SELECT key, value FROM sync_meta") {
                 values[try row.string("key")] = try row.string("value")
@@ -49,7 +49,7 @@ struct PullCursor: Equatable {
     }
 
     /// The scope hash: the user and the families it is assigned to (a change means `reset`, §7.3).
-    static func scopeHash(_ db: Connection, userID: String) throws -> String {
+    static func scopeHash(_ db: any DatabaseConnection, userID: String) throws -> String {
         let families = try db.query(
             "SELECT family_id FROM family_workers WHERE user_id = ? ORDER BY family_id", userID
         ).map { try $0.string("family_id") }

@@ -1,6 +1,6 @@
 import HTTPServer
 import KandasProtocol
-import SQLiteKit
+import KandasStore
 
 /// `GET /v1/sync/pull` (Protocol §7): the changes after a cursor, only the latest state of each
 /// object, scoped to the device's user (family rows) and to the device (outcomes, receipts).
@@ -38,7 +38,7 @@ enum PullHandler {
         let userID = ctx.actor.userID
         let now = ctx.now
         let body = try ctx.read { db in
-            try db.transaction(.deferred) {
+            try db.transaction {
                 try pageBytes(db, cursor: params["cursor"], limit: limit, deviceID: deviceID, userID: userID, now: now)
             }
         }
@@ -50,7 +50,7 @@ enum PullHandler {
     ///
     /// - Throws: ``ServerError`` `invalid_cursor` for a cursor this store did not issue.
     static func pageBytes(
-        _ db: Connection, cursor text: String?, limit: Int, deviceID: String, userID: String, now: Int64
+        _ db: any DatabaseConnection, cursor text: String?, limit: Int, deviceID: String, userID: String, now: Int64
     ) throws -> [UInt8] {
         let keys = try PullCursor.Keys.load(db)
         let scope = try PullCursor.scopeHash(db, userID: userID)

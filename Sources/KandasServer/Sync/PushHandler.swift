@@ -1,7 +1,7 @@
 import Foundation
 import HTTPServer
 import KandasProtocol
-import SQLiteKit
+import KandasStore
 
 /// `POST /v1/sync/push` (Protocol §6): a batch of device events applied in `device_seq` order in
 /// one write transaction, one result per event.
@@ -24,12 +24,12 @@ enum PushHandler {
             // writeSync is the BEGIN IMMEDIATE transaction: a nested `transaction` here would be a
             // SAVEPOINT around the whole batch, and SQLite copies every page a savepoint touches to
             // a sub-journal file (measured: 8 of 9 bytes a push wrote went to that temporary file).
-            let response = try ctx.app.pool.writeSync { db in
+            let response = try ctx.app.database.writeSync { db in
                 try process(db, request.events, bodies: envelope.bodies, actor: actor, clientStatus: status)
             }
             return APIReply(status: 200, contentType: "application/json", body: Data(response.jsonBytes)).response(
                 requestID: ctx.request.requestID)
-        } catch let error as SQLiteError where error.isBusy || error.code == 13 {
+        } catch let error as DatabaseError where error.isBusy || error.kind == .full {
             // SQLITE_BUSY / SQLITE_FULL: the transaction rolled back, nothing of the batch was applied.
             throw ServerError(.unavailable, "the store cannot take writes now; retry", retryAfterSeconds: 2)
         }
@@ -81,7 +81,8 @@ enum PushHandler {
     }
 
     static func process(
-        _ db: Connection, _ events: [DeviceEvent], bodies: [String], actor: EventApplier.Actor, clientStatus: String?
+        _ db: any DatabaseConnection, _ events: [DeviceEvent], bodies: [String], actor: EventApplier.Actor,
+        clientStatus: String?
     ) throws -> PushResponse {
         var last = Int(
             try db.queryOne("SELECT last_device_seq FROM devices WHERE id = ?", actor.deviceID)?.int(
@@ -122,7 +123,9 @@ enum PushHandler {
     }
 
     /// Rule 1: a resend of a consumed `device_seq`.
-    static func resend(_ db: Connection, _ event: DeviceEvent, actor: EventApplier.Actor) throws -> EventResult {
+    static func resend(
+        _ db: any DatabaseConnection, _ event: DeviceEvent, actor: EventApplier.Actor
+    ) throws -> EventResult {
         guard
             let row = try db.queryOne(
                 "SELECT event_id FROM device_events WHERE device_id = ? AND device_seq = ?", actor.deviceID,
@@ -140,7 +143,7 @@ enum PushHandler {
 
     /// Rule 2: the next `device_seq`, stored as row `seq`.
     static func consume(
-        _ db: Connection, _ event: DeviceEvent, body: String, seq: Int64, actor: EventApplier.Actor
+        _ db: any DatabaseConnection, _ event: DeviceEvent, body: String, seq: Int64, actor: EventApplier.Actor
     ) throws -> EventResult {
         let id = event.eventID.description
         if let original = try db.queryOne(
@@ -197,7 +200,8 @@ enum PushHandler {
         + " conflict_ids) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 
     static func insert(
-        _ db: Connection, _ event: DeviceEvent, seq: Int64, body: String, actor: EventApplier.Actor, original: Bool,
+        _ db: any DatabaseConnection, _ event: DeviceEvent, seq: Int64, body: String, actor: EventApplier.Actor,
+        original: Bool,
         outcome: String, code: ErrorCode?, detail: String? = nil, applied: EventApplier.Applied? = nil
     ) throws {
         _ = try db.run(

@@ -1,5 +1,5 @@
 import KandasProtocol
-import SQLiteKit
+import KandasStore
 
 /// Review decisions (Protocol §4.10, §12): stored, folded into `review_state`, sent to devices by pull.
 enum ReviewStore {
@@ -7,7 +7,7 @@ enum ReviewStore {
         "r.rowid AS _rowid, r.id, r.completion_id, r.decision, r.comment, r.reviewer_id,"
         + " r.reviewer_name, r.created_at"
 
-    static func review(_ row: Row) throws -> Review {
+    static func review(_ row: DatabaseRow) throws -> Review {
         Review(
             id: try wireID(row, "id"), completionID: try wireID(row, "completion_id"),
             decision: ReviewDecision(rawValue: try row.string("decision")) ?? .comment,
@@ -16,13 +16,14 @@ enum ReviewStore {
             createdAt: Timestamp(millisecondsSince1970: try row.int("created_at")))
     }
 
-    static func load(_ db: Connection, id: String) throws -> Review? {
+    static func load(_ db: any DatabaseConnection, id: String) throws -> Review? {
         try db.queryOne("SELECT \(columns) FROM reviews r WHERE r.id = ?", id).map(review)
     }
 
     /// Records a decision and the completion's new `review_state` (latest non-comment decision wins).
     static func add(
-        _ db: Connection, completionID: String, familyID: String, decision: ReviewDecision, comment: String?,
+        _ db: any DatabaseConnection, completionID: String, familyID: String, decision: ReviewDecision,
+        comment: String?,
         reviewerID: String, now: Int64
     ) throws -> String {
         let name = try db.queryOne("SELECT display_name FROM users WHERE id = ?", reviewerID)?.string("display_name")

@@ -1,4 +1,4 @@
-import SQLiteKit
+import KandasStore
 
 /// Writes to the `changes` feed that pull reads (Protocol §7.2).
 ///
@@ -7,7 +7,8 @@ import SQLiteKit
 /// the caller's write transaction, so a pull after `seq` N sees every later commit.
 enum SyncFeed {
     static func record(
-        _ db: Connection, entity: String, id: String, familyID: String, deviceID: String? = nil, op: String = "upsert",
+        _ db: any DatabaseConnection, entity: String, id: String, familyID: String, deviceID: String? = nil,
+        op: String = "upsert",
         now: Int64
     ) throws {
         _ = try db.run(
@@ -16,7 +17,7 @@ enum SyncFeed {
     }
 
     /// The integer in column `n` of the first row.
-    static func count(_ db: Connection, _ sql: String, _ values: any SQLBindable...) throws -> Int {
+    static func count(_ db: any DatabaseConnection, _ sql: String, _ values: any DatabaseBindable...) throws -> Int {
         Int(try db.queryOne(sql, values)?.int("n") ?? 0)
     }
 }
@@ -44,10 +45,10 @@ extension SyncFeed {
     /// page costs about its own rows whether the scope is dense or sparse in the feed.
     /// - Parameter limit: at most this many rows (pull asks for one more than its page to learn `has_more`).
     static func entries(
-        _ db: Connection, after: Int64, userID: String, deviceID: String, limit: Int
+        _ db: any DatabaseConnection, after: Int64, userID: String, deviceID: String, limit: Int
     ) throws -> [Entry] {
         let newest = try db.queryOne("SELECT max(seq) AS n FROM changes")?.optionalInt("n") ?? 0
-        let statement = try db.cached(
+        let statement = try db.prepare(
             "SELECT c.seq, c.entity, c.entity_id, c.op FROM changes c WHERE c.seq > ?1 AND c.seq <= ?2"
                 + " AND ((c.device_id IS NULL AND c.family_id IN"
                 + " (SELECT family_id FROM family_workers WHERE user_id = ?3)) OR c.device_id = ?4)"

@@ -192,10 +192,18 @@ extension DatabaseConnection {
 /// because types, `STRICT`, identity columns and partial-index syntax differ.
 public struct StoreMigration: Sendable {
     public let name: String
+    /// The migration rebuilds tables (create new, copy, drop old, rename): foreign key
+    /// enforcement is switched off around it where the engine needs that (SQLite), and the keys
+    /// are checked before it commits.
+    public let rebuildsTables: Bool
     public let body: @Sendable (any DatabaseConnection) throws -> Void
 
-    public init(_ name: String, _ body: @escaping @Sendable (any DatabaseConnection) throws -> Void) {
+    public init(
+        _ name: String, rebuildsTables: Bool = false,
+        _ body: @escaping @Sendable (any DatabaseConnection) throws -> Void
+    ) {
         self.name = name
+        self.rebuildsTables = rebuildsTables
         self.body = body
     }
 }

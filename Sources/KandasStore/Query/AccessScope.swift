@@ -45,7 +45,7 @@ public struct AccessScope: Sendable, Equatable {
         case .nationalAdmin:
             return .everything
         case .migrationOfficer, .aicStaff:
-            // Rules 1 roles reach families only through the Centre stay (as the server's Scope).
+            // Rules 1 roles reach families only through the Centre stay (``stay(alias:)``).
             return .nothing
         }
     }
@@ -73,7 +73,7 @@ public struct AccessScope: Sendable, Equatable {
     public func records(alias: String) -> ScopeCondition {
         guard case .principal(let role, _, let regionID, let centreID) = kind else { return .everything }
         switch role {
-        case .fieldWorker:
+        case .fieldWorker, .migrationOfficer, .aicStaff:
             return .nothing
         case .centreSupervisor:
             return ScopeCondition("\(alias).career_centre_id = ?", [.text(centreID ?? "")])
@@ -85,6 +85,32 @@ public struct AccessScope: Sendable, Equatable {
         case .migrationOfficer, .aicStaff:
             return .nothing
         }
+    }
+
+    /// Centre-stay objects (Rules 1) carry `region_id` (alias `alias`): region roles see their
+    /// region, national roles and a national auditor everything, career-centre roles nothing.
+    public func stay(alias: String) -> ScopeCondition {
+        guard case .principal(let role, _, let regionID, _) = kind else { return .everything }
+        switch role {
+        case .fieldWorker, .centreSupervisor:
+            return .nothing
+        case .regionAdmin, .migrationOfficer, .aicStaff, .auditor:
+            guard let regionID else { return role == .auditor ? .everything : .nothing }
+            return ScopeCondition("\(alias).region_id = ?", [.text(regionID)])
+        case .nationalAdmin:
+            return .everything
+        }
+    }
+
+    /// Audit entries (alias `a`) whose actor, a user or a device of a user, is in the organisation
+    /// scope; national roles see every entry.
+    public func auditActors(alias a: String) -> ScopeCondition {
+        let users = organisation(region: "u.region_id", centre: "u.career_centre_id")
+        guard !users.isEverything else { return users }
+        return ScopeCondition(
+            "(EXISTS(SELECT 1 FROM users u WHERE u.id = \(a).actor_id AND \(users.sql)) OR EXISTS(SELECT 1 FROM"
+                + " devices d JOIN users u ON u.id = d.user_id WHERE d.id = \(a).actor_id AND \(users.sql)))",
+            users.values + users.values)
     }
 
     /// Whether the scope may act on a career centre (and its region).
@@ -127,6 +153,11 @@ public struct ScopeCondition: Sendable, Equatable {
     /// `true` when the condition lets every row through (national roles, the system scope).
     public var isEverything: Bool { self == .everything }
 
-    static let everything = ScopeCondition("1 = 1", [])
-    static let nothing = ScopeCondition("1 = 0", [])
+    /// For a list of an object's children (its events, its reviews) right after the caller found
+    /// the object itself through a scoped lookup in the same transaction: the parent's scope
+    /// already applies, so the children need no condition of their own.
+    public static func parentChecked() -> ScopeCondition { .everything }
+
+    static let everything = ScopeCondition("1", [])
+    static let nothing = ScopeCondition("0", [])
 }

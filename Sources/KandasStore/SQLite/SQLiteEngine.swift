@@ -217,6 +217,21 @@ public final class SQLiteConnectionAdapter: DatabaseConnection, @unchecked Senda
     }
 
     public var isInTransaction: Bool { connection.isInTransaction }
+
+    /// A transaction of SQLite's kind (`.deferred` for a read snapshot); savepoint when nested.
+    public func transaction<T>(_ kind: TransactionKind, _ body: () throws -> T) throws -> T {
+        do {
+            return try connection.transaction(kind, body)
+        } catch let error as SQLiteError {
+            throw SQLiteEngine.map(error)
+        }
+    }
+
+    /// Runs one statement with SQLiteKit values bound (code that builds them for SQLite directly).
+    @discardableResult
+    public func run(_ sql: String, _ values: [any SQLBindable]) throws(DatabaseError) -> Int {
+        try run(sql, values: values.map { $0.sqlValue.databaseValue })
+    }
 }
 
 /// A SQLiteKit statement seen through ``PreparedStatement``.
@@ -281,7 +296,7 @@ extension SQLiteError {
 extension Migrator {
     /// Registers a store migration (its body sees the connection through ``DatabaseConnection``).
     public mutating func register(_ migration: StoreMigration) {
-        register(migration.name) { connection in
+        let body: (Connection) throws -> Void = { connection in
             do {
                 try migration.body(SQLiteConnectionAdapter(connection))
             } catch let error as DatabaseError {
@@ -290,5 +305,18 @@ extension Migrator {
                 throw error
             }
         }
+        if migration.rebuildsTables {
+            registerRebuild(migration.name, body)
+        } else {
+            register(migration.name, body)
+        }
+    }
+}
+
+extension SQLiteEngine {
+    /// SQLite's process-wide soft heap limit in bytes (0: none); set once at start.
+    public static var softHeapLimit: Int64 {
+        get { SQLiteMemory.softHeapLimit }
+        set { SQLiteMemory.softHeapLimit = newValue }
     }
 }

@@ -31,7 +31,8 @@ struct AdminStayAddCentreCommand: Command {
             .value("address", "TEXT", "its address"), .value("beds", "N", "capacity in beds, 1-10000"),
             .value("opened", "YYYY-MM-DD", "the day the registration journal opens"),
         ],
-        examples: ["kandas admin stay add-centre --region 1f2e... --name 'Kokshetau AIC' --beds 60 --opened 2026-12-01"])
+        examples: ["kandas admin stay add-centre --region 1f2e... --name 'Kokshetau AIC' --beds 60 --opened 2026-12-01"]
+    )
 
     let body: StayCentreCreate
 

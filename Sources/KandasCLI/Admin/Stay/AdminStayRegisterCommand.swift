@@ -42,7 +42,8 @@ struct AdminStayRegisterCommand: Command {
             centreID: try InputParser.id(centre, what: "--centre"), addressee: try StayCLI.text(arguments, "addressee"),
             applicantName: try StayCLI.text(arguments, "name"),
             applicantBirthDate: try StayCLI.date(arguments, "birth-date"),
-            birthPlace: try StayCLI.text(arguments, "birth-place"), countryOfOrigin: try StayCLI.text(arguments, "country"),
+            birthPlace: try StayCLI.text(arguments, "birth-place"),
+            countryOfOrigin: try StayCLI.text(arguments, "country"),
             kandasStatusDocument: try StayCLI.text(arguments, "status-document"),
             kandasStatusUntil: try arguments.value("status-until").map { text throws(CLIError) in
                 try InputParser.date(text, flag: "status-until")
@@ -117,14 +118,17 @@ struct AdminStayApplicationsCommand: Command {
             .value("status", "STATUS", "registered, reserve, referred, placed, lapsed or closed"),
             .flag("reserve", "the reserve of --centre in queue order"),
         ],
-        examples: ["kandas admin stay applications --centre 7a1d... --reserve", "kandas admin stay applications --json"])
+        examples: [
+            "kandas admin stay applications --centre 7a1d... --reserve", "kandas admin stay applications --json",
+        ])
 
     let centre: WireID?
     let status: StayApplicationStatus?
     let reserve: Bool
 
     init(parsing arguments: ParsedArguments, context: CommandContext) throws(CLIError) {
-        centre = try arguments.value("centre").map { text throws(CLIError) in try InputParser.id(text, what: "--centre") }
+        centre = try arguments.value("centre").map { text throws(CLIError) in try InputParser.id(text, what: "--centre")
+        }
         status = try arguments.value("status").map { text throws(CLIError) in
             try InputParser.choice(text, flag: "status", as: StayApplicationStatus.self)
         }
@@ -136,7 +140,8 @@ struct AdminStayApplicationsCommand: Command {
         let client = try context.adminClient()
         let apps: [StayApplication]
         if reserve, let centre {
-            apps = try await client.get(StayCLI.base + "/centres/\(centre)/reserve", as: Page<StayApplication>.self).items
+            apps = try await client.get(StayCLI.base + "/centres/\(centre)/reserve", as: Page<StayApplication>.self)
+                .items
         } else {
             var query: [(String, String)] = []
             if let centre { query.append(("centre_id", centre.description)) }

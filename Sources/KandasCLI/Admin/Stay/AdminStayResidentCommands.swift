@@ -45,7 +45,8 @@ struct AdminStayResidentsCommand: Command {
             query.append(("centre_id", try InputParser.id(centre, what: "--centre").description))
         }
         if let status = arguments.value("status") {
-            query.append(("status", try InputParser.choice(status, flag: "status", as: StayResidentStatus.self).rawValue))
+            query.append(
+                ("status", try InputParser.choice(status, flag: "status", as: StayResidentStatus.self).rawValue))
         }
         self.query = query
     }
@@ -62,7 +63,9 @@ struct AdminStayEndCommand: Command {
     static let spec = CommandSpec(
         ["admin", "stay", "end"], summary: "end a running stay (term, status_ended or left)",
         arguments: [ArgumentSpec("RESIDENT", "the resident ID")],
-        options: [.value("on", "YYYY-MM-DD", "the last day"), .value("reason", "REASON", "term, status_ended or left")],
+        options: [
+            .value("on", "YYYY-MM-DD", "the last day"), .value("reason", "REASON", "term, status_ended or left"),
+        ],
         examples: ["kandas admin stay end 9e8f... --on 2027-02-20 --reason left"])
 
     let resident: WireID
@@ -72,7 +75,8 @@ struct AdminStayEndCommand: Command {
         resident = try InputParser.id(arguments.positionals[0], what: "RESIDENT")
         body = StayEnd(
             endedOn: try StayCLI.date(arguments, "on"),
-            reason: try InputParser.choice(try StayCLI.text(arguments, "reason"), flag: "reason", as: StayEndReason.self))
+            reason: try InputParser.choice(
+                try StayCLI.text(arguments, "reason"), flag: "reason", as: StayEndReason.self))
     }
 
     func run(_ context: CommandContext) async throws(CLIError) {
@@ -188,6 +192,8 @@ struct AdminStayDecideCommand: Command {
         let t = try await context.adminClient().send(
             "POST", StayCLI.base + "/termination-requests/\(request)/decision", json: body, as: StayTermination.self)
         if context.globals.json { return context.printJSON(ViewJSON.encode(t)) }
-        context.print("Decided \(t.status.rawValue) on \(t.decidedOn?.description ?? "-")\(t.decidedLate == true ? " (late)" : "").")
+        context.print(
+            "Decided \(t.status.rawValue) on \(t.decidedOn?.description ?? "-")\(t.decidedLate == true ? " (late)" : "")."
+        )
     }
 }

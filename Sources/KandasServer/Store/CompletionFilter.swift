@@ -1,6 +1,6 @@
 import KandasDomain
 import KandasProtocol
-import SQLiteKit
+import KandasStore
 
 /// The completions filters shared by the list page and the exports (the API's `/completions`
 /// filters, Protocol §4.9), parsed from query parameters into SQL over `completions c`.
@@ -15,13 +15,15 @@ struct CompletionFilter: Equatable {
 
     var values: [String: String] = [:]
     var conditions: [String] = []
-    var args: [SQLValue] = []
+    var args: [DatabaseValue] = []
+    /// The caller's scope over `completions c` (the first condition).
+    let scope: ScopeCondition
 
     /// Parses the filters of a query (unknown names are ignored: `lang`, `before`).
     init(_ query: (String) -> String?, for p: Principal) throws(ServerError) {
-        let scope = CompletionHandlers.scope(p, alias: "c")
+        scope = p.scope.records(alias: "c")
         conditions = [scope.sql]
-        args = scope.args
+        args = scope.values
         for name in Self.names {
             if let v = query(name), !v.isEmpty { values[name] = v }
         }
@@ -103,6 +105,17 @@ struct CompletionFilter: Equatable {
 
     /// The SQL condition (ANDed).
     var sql: String { conditions.joined(separator: " AND ") }
+
+    /// The filtered list over `select` (from `completions c`, keyed by `c.rowid`): the scope, then
+    /// the filters, so its WHERE is exactly ``sql``.
+    func list(select: String) -> ListQuery {
+        var list = ListQuery(select: select, key: "c.rowid", scope: scope)
+        if conditions.count > 1 {
+            list.filter(
+                conditions.dropFirst().joined(separator: " AND "), values: Array(args.dropFirst(scope.values.count)))
+        }
+        return list
+    }
 
     /// The filters as query items, in a fixed order (for links that keep them).
     var items: [(String, String?)] { Self.names.compactMap { n in values[n].map { (n, $0) } } }

@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
 import KandasProtocol
-import SQLiteKit
+import KandasStore
 
 /// The append-only audit log: one hash-chained row per administrative action (Protocol §4.12).
 ///
@@ -13,7 +13,8 @@ enum AuditLog {
     static let genesis = String(repeating: "0", count: 64)
 
     static func append(
-        _ db: Connection, at: Int64, actor: Principal?, action: String, entityType: String, entityID: String?,
+        _ db: any DatabaseConnection, at: Int64, actor: Principal?, action: String, entityType: String,
+        entityID: String?,
         remoteAddr: String, requestID: String, summary: String?
     ) throws {
         let last = try db.queryOne("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
@@ -45,7 +46,7 @@ enum AuditLog {
         return SHA256.hash(Array((entry.previousHash + "\n").utf8) + [UInt8](canonical)).hex
     }
 
-    static func entry(_ row: Row) throws -> AuditEntry {
+    static func entry(_ row: DatabaseRow) throws -> AuditEntry {
         AuditEntry(
             id: try wireID(row, "id"), seq: Int(try row.int("seq")),
             at: Timestamp(millisecondsSince1970: try row.int("at")),
@@ -61,20 +62,48 @@ enum AuditLog {
 }
 
 /// Reads a stored UUID column; a malformed one is a store bug, reported as a 500.
-func wireID(_ row: Row, _ column: String) throws -> WireID {
+func wireID(_ row: DatabaseRow, _ column: String) throws -> WireID {
     guard let id = WireID(try row.string(column)) else {
         throw ServerError(.internalError, "stored identifier in \(column) is malformed")
     }
     return id
 }
 
-func timestamp(_ row: Row, _ column: String) -> Timestamp? {
+func timestamp(_ row: DatabaseRow, _ column: String) -> Timestamp? {
     row.optionalInt(column).map { Timestamp(millisecondsSince1970: $0) }
 }
 
-func calendarDate(_ row: Row, _ column: String) throws -> CalendarDate {
+func calendarDate(_ row: DatabaseRow, _ column: String) throws -> CalendarDate {
     guard let date = CalendarDate(try row.string(column)) else {
         throw ServerError(.internalError, "stored date in \(column) is malformed")
     }
     return date
+}
+
+extension AuditLog {
+    /// The filters of the audit list (validated by the handler).
+    struct ListFilter {
+        var actorID: String?
+        var entityID: String?
+        var action: String?
+        var entityType: String?
+        var from: Int64?
+        var to: Int64?
+    }
+
+    /// The audit log in `seq` order: national roles see every entry; a supervisor, region admin or
+    /// regional auditor the entries whose actor (a user, or a device of a user) is in its scope.
+    static func entries(
+        _ db: any DatabaseConnection, _ filter: ListFilter, for scope: AccessScope, paging: Pagination
+    ) throws -> Page<AuditEntry> {
+        var list = ListQuery(
+            select: "SELECT a.seq AS _rowid, a.* FROM audit_log a", key: "a.seq", scope: scope.auditActors(alias: "a"))
+        list.equal("a.actor_id", filter.actorID)
+        list.equal("a.entity_id", filter.entityID)
+        list.equal("a.action", filter.action)
+        list.equal("a.entity_type", filter.entityType)
+        if let from = filter.from { list.filter("a.at >= ?", .integer(from)) }
+        if let to = filter.to { list.filter("a.at < ?", .integer(to)) }
+        return try paging.page(db, list, map: entry)
+    }
 }
