@@ -34,7 +34,8 @@ enum MonitoringHandlers {
     ///   date before the period's start or in the future, an unknown channel or text over 2000
     ///   characters; `409 conflict` when the period is already recorded.
     static func add(
-        _ db: any DatabaseConnection, familyID: String, _ body: MonitoringRecordRequest, for actor: Principal, now: Int64
+        _ db: any DatabaseConnection, familyID: String, _ body: MonitoringRecordRequest, for actor: Principal,
+        now: Int64
     ) throws -> MonitoringRecord {
         let start = try MonitoringStore.start(db, familyID: familyID, for: actor)
         let schedule = Deadlines.monitoringSchedule(start: start)
@@ -65,8 +66,9 @@ enum MonitoringHandlers {
     }
 
     /// The family's schedule with its records.
-    static func status(_ db: any DatabaseConnection, familyID: String, for actor: Principal, now: Int64) throws -> MonitoringStatus
-    {
+    static func status(
+        _ db: any DatabaseConnection, familyID: String, for actor: Principal, now: Int64
+    ) throws -> MonitoringStatus {
         let start = try MonitoringStore.start(db, familyID: familyID, for: actor)
         let records = try MonitoringStore.records(db, familyID: familyID)
         let today = ConsoleReports.today(now)

@@ -5,7 +5,9 @@ import KandasStore
 /// Store queries for plan deadlines (Rules 2, para 34).
 enum PlanDeadlineStore {
     /// Approved plans in the principal's scope still unpublished after their publication deadline, oldest due first.
-    static func unpublishedOverdue(_ db: any DatabaseConnection, for p: Principal, now: Int64) throws -> [PlanPublicationOverdue] {
+    static func unpublishedOverdue(
+        _ db: any DatabaseConnection, for p: Principal, now: Int64
+    ) throws -> [PlanPublicationOverdue] {
         let scope = p.scope.families()
         return try db.query(
             "SELECT p.id, p.family_id, p.approved_at, p.publication_due FROM plans p JOIN families f ON f.id = p.family_id"
