@@ -129,6 +129,7 @@ let package = Package(
             name: "KandasServerTests",
             dependencies: [
                 "KandasServer", "KandasTestSupport", "KandasProtocol", "KandasDomain", "SQLiteKit", "KandasStore",
+                "PostgresKit",
             ],
             swiftSettings: strict),
         .testTarget(

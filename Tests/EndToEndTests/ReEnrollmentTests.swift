@@ -46,7 +46,7 @@ import Testing
         let report = try device.ok(["sync", "--json"]).object
         #expect(report["files_failed"] as? Int ?? 0 == 0, "\(report)")
         let server = try admin.get("/v1/admin/completions/\(completion)").object
-        #expect(server["files_verified"] as? Int == 1 && server["completeness"] as? String == "complete", "\(server)")
+        #expect(server["files_verified"] as? Int == 1 && server["files_declared"] as? Int == 1, "\(server)")
         #expect(server["device_id"] as? String == firstID)
         // One completion: the resend was a duplicate, not a second copy.
         let events = try admin.get("/v1/admin/completions/\(completion)/events")

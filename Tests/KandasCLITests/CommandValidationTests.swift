@@ -78,6 +78,31 @@ import Testing
         (["admin", "devices", "list", "--status", "gone"], "must be one of"),
         (["admin", "download", uuid], "download needs --out FILE"),
         (["admin", "download", "1234", "--out", "x.jpg"], "is not an ID"),
+        // Rules 1, the Centre stay.
+        (["admin", "stay", "centres", "x"], "unexpected argument 'x'"),
+        (["admin", "stay", "add-centre", "--region", uuid, "--name", "C"], "needs --beds N"),
+        (["admin", "stay", "add-centre", "--region", uuid, "--name", "C", "--beds", "0"], "from 1 to 10000"),
+        (["admin", "stay", "due", "--all"], "unknown option '--all'"),
+        (["admin", "stay", "register"], "needs --centre CENTRE_ID"),
+        (["admin", "stay", "register", "--centre", uuid, "--member", "A|1990-01-01"], "'NAME|YYYY-MM-DD|KINSHIP'"),
+        (["admin", "stay", "coupon", uuid, "--number", "1", "--issued", "2026-12-01"], "needs --person PERSON_ID"),
+        (["admin", "stay", "consider", "7"], "is not an ID"),
+        (["admin", "stay", "applications", "--reserve"], "--reserve needs --centre"),
+        (["admin", "stay", "applications", "--status", "waiting"], "must be one of"),
+        (["admin", "stay", "next", "x"], "is not an ID"),
+        (["admin", "stay", "move-in", uuid], "needs --on YYYY-MM-DD"),
+        (["admin", "stay", "residents", "--status", "gone"], "must be one of"),
+        (["admin", "stay", "end", uuid, "--on", "2027-01-01", "--reason", "eviction2"], "must be one of"),
+        (["admin", "stay", "vacate", uuid, "--on", "2027-02-30"], "is not a date"),
+        (
+            ["admin", "stay", "complaint", uuid, "--kind", "rant", "--received", "2026-12-01"],
+            "must be one of: complaint"
+        ),
+        (["admin", "stay", "terminate", uuid, "--requested", "2027-03-19"], "needs --grounds TEXT"),
+        (
+            ["admin", "stay", "decide", uuid, "--decision", "maybe", "--on", "2027-03-25", "--document", "D"],
+            "keep, evict"
+        ),
     ]
 
     @Test(arguments: cases)

@@ -66,6 +66,7 @@ import Testing
         // `complete`, which this completion never declared).
         let missing = try #require(detail.object["evidence_missing"] as? [String], "\(detail)")
         #expect(!missing.contains("unverified_files") && missing.contains("video"), "\(detail)")
+        #expect(detail.object["files_verified"] as? Int == 1 && detail.object["files_declared"] as? Int == 1)
     }
 
     @Test func reEnrolledDevice_thatDidNotResend_stillUploadsAndReceivesTheReceipt() throws {

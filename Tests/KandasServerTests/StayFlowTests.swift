@@ -235,4 +235,33 @@ import Testing
             "{\"decision\":\"keep\",\"decided_on\":\"2027-03-26\",\"document\":\"D-3\"}")
         #expect(again.status == 409 && again.code == "invalid_transition")
     }
+
+    @Test func journal_para5_closesAndTheNextOpensTheSameDay_serialsRestart_queueOrderContinues() throws {
+        let d = try StayDesk()
+        defer { d.f.server.cleanup() }
+        try d.setDay("2026-12-07")
+        let centre = try d.centre(beds: 1)
+        let first = try d.referred(centre)
+        let waiting = try d.application(centre)
+        #expect(try d.consider(waiting).object["status"] as? String == "reserve")
+        let journal = first["journal_id"] as? String ?? ""
+        // Annex 3 "Аяқталды": closed the day the next journal opens ("Басталды").
+        try d.setDay("2026-12-31")
+        let next = try d.post(d.officer, "/journals/\(journal)/close", "{\"closed_on\":\"2026-12-31\"}")
+        #expect(next.status == 201 && next.object["number"] as? Int == 2, "\(next)")
+        #expect(next.object["opened_on"] as? String == "2026-12-31")
+        let closed = try d.get("/journals/\(journal)").object
+        #expect(closed["closed_on"] as? String == "2026-12-31" && (closed["rows"] as? [Any])?.count == 2)
+        let again = try d.post(d.officer, "/journals/\(journal)/close", "{\"closed_on\":\"2026-12-31\"}")
+        #expect(again.status == 409 && again.code == "invalid_transition")
+        // The next registration is serial 1 of journal 2, and queues behind the earlier one (para 7).
+        let later = try d.register(centre)
+        #expect(later.object["registration_number"] as? String == "2-1", "\(later)")
+        let id = later.object["id"] as? String ?? ""
+        try d.coupons(id)
+        let considered = try d.consider(id)
+        #expect(considered.object["status"] as? String == "reserve" && considered.object["queue_position"] as? Int == 2)
+        let journals = try d.get("/centres/\(centre)/journals").object["items"] as? [[String: Any]] ?? []
+        #expect(journals.compactMap { $0["number"] as? Int } == [1, 2])
+    }
 }

@@ -253,4 +253,47 @@ import Testing
         #expect(type.status == 415 && type.code == "unsupported_media_type")
         #expect(try d.digest() == before)
     }
+
+    @Test func unconsidered_para6_isDueOnItsDay_andOverdueTheNextDay() throws {
+        let d = try StayDesk()
+        defer { d.f.server.cleanup() }
+        try d.setDay("2026-12-07")
+        let centre = try d.centre(beds: 2)
+        let id = try d.application(centre)
+        func item() throws -> [String: Any]? {
+            (try d.get("/due").object["items"] as? [[String: Any]] ?? []).first {
+                $0["kind"] as? String == "unconsidered" && $0["entity_id"] as? String == id
+            }
+        }
+        #expect(try item()?["overdue"] as? Bool == false)
+        try d.setDay("2026-12-08")
+        #expect(try item()?["overdue"] as? Bool == true && item()?["due_on"] as? String == "2026-12-07")
+        let due = try d.get("/due").object
+        #expect(due["overdue"] as? Int == 1 && (due["counts"] as? [String: Int])?["unconsidered"] == 1)
+        // Considered late, it is no longer listed.
+        _ = try d.consider(id)
+        #expect(try item() == nil)
+    }
+
+    @Test func familyLink_item11_rules2FamilyShowsItsCentreStay_onTheFamilyPage() throws {
+        let d = try StayDesk()
+        defer { d.f.server.cleanup() }
+        try d.setDay("2026-12-07")
+        let centre = try d.centre(beds: 2)
+        let family = d.f.seed.families[0]
+        let r = try d.register(centre, family: family)
+        #expect(r.status == 201 && r.object["family_id"] as? String == family, "\(r)")
+        let listed = try d.get("/applications?family_id=\(family)").object["items"] as? [[String: Any]] ?? []
+        #expect(listed.count == 1)
+        // A family of another region cannot be linked.
+        let before = try d.digest()
+        let foreign = try d.register(centre, family: d.f.seed.families[10])
+        #expect(foreign.status == 422 && foreign.code == "invalid_field", "\(foreign)")
+        #expect(try d.digest() == before)
+        var console = ConsoleClient(port: d.f.server.port)
+        _ = try console.login("region1")
+        let page = try console.get("/console/families/\(family)")
+        #expect(page.status == 200 && page.text.contains("id=\"stays\""))
+        #expect(page.text.contains("/console/stay/applications/\(r.object["id"] as? String ?? "")"))
+    }
 }

@@ -81,3 +81,47 @@ import Testing
         #expect(try tables(db) == [])
     }
 }
+
+extension MigratorTests {
+    /// A rebuild (new table, copy, drop, rename) of a parent table that children reference: with
+    /// foreign keys off during the migration the children keep their rows and references, the
+    /// check still runs before the commit, and foreign keys are on again afterwards.
+    @Test func rebuildMigration_replacesAParentTable_keepsChildren_andRestoresForeignKeys() throws {
+        let db = try Connection(path: ":memory:")
+        var migrator = twoStepMigrator()
+        try migrator.migrate(db)
+        try db.execute("INSERT INTO a(x) VALUES (1); INSERT INTO b(y) VALUES (1)")
+        migrator.registerRebuild("003-widen-a") { db in
+            try db.execute(
+                """
+                CREATE TABLE a_new(x INTEGER PRIMARY KEY, note TEXT CHECK(note IN ('p','q'))) STRICT;
+                INSERT INTO a_new(x) SELECT x FROM a;
+                DROP TABLE a;
+                ALTER TABLE a_new RENAME TO a;
+                """)
+        }
+        #expect(try migrator.migrate(db) == ["003-widen-a"])
+        #expect(try db.queryOne("SELECT count(*) FROM b")?[0] == .integer(1))
+        #expect(try db.queryOne("PRAGMA foreign_keys")?[0] == .integer(1))
+        // The children still point at the (new) parent: a dangling reference is refused again.
+        #expect(throws: SQLiteError.self) { try db.execute("INSERT INTO b(y) VALUES (7)") }
+    }
+
+    @Test func rebuildMigration_thatLeavesADanglingReference_isRolledBack() throws {
+        let db = try Connection(path: ":memory:")
+        var migrator = twoStepMigrator()
+        try migrator.migrate(db)
+        try db.execute("INSERT INTO a(x) VALUES (1); INSERT INTO b(y) VALUES (1)")
+        migrator.registerRebuild("003-lose-a") { db in
+            try db.execute(
+                """
+                CREATE TABLE a_new(x INTEGER PRIMARY KEY) STRICT;
+                DROP TABLE a;
+                ALTER TABLE a_new RENAME TO a;
+                """)
+        }
+        #expect(throws: SQLiteError.self) { try migrator.migrate(db) }
+        #expect(try db.queryOne("SELECT count(*) FROM a")?[0] == .integer(1))
+        #expect(try db.queryOne("PRAGMA foreign_keys")?[0] == .integer(1))
+    }
+}

@@ -74,8 +74,7 @@ enum ImportCSV {
         for name in (f["assigned_worker_usernames"] ?? "").split(separator: ";").map(String.init) {
             if usernames[name] == nil {
                 usernames[name] =
-                    try db.queryOne("SELECT id FROM users WHERE username = ?", name)
-                    .flatMap { $0.optionalString("id") }.flatMap { WireID($0) }
+                    try OrganisationStore.userID(db, username: name).flatMap { WireID($0) }
             }
             if let id = usernames[name] ?? nil {
                 workers.append(id)

@@ -113,20 +113,16 @@ struct RequestContext {
         let instance = request.path
         let requestID = request.requestID
         let (reply, replayed): (APIReply, Bool) = try app.database.writeSync { db in
-            if let row = try db.queryOne(
-                "SELECT body_sha256, status, content_type, headers, body FROM idempotency"
-                    + " WHERE actor = ? AND method = ? AND path = ? AND key = ?", scope, method, path, key)
-            {
-                guard try row.string("body_sha256") == bodyHash else {
+            if let row = try IdempotencyStore.find(db, actor: scope, method: method, path: path, key: key) {
+                guard row.bodySHA256 == bodyHash else {
                     let error = ServerError(.idempotencyKeyReused, "this Idempotency-Key was used with another body")
                     return (APIReply.problem(error, instance: instance, requestID: requestID), false)
                 }
                 let headers =
-                    (try? JSONDecoder().decode([String: String].self, from: Data(try row.string("headers").utf8)))
-                    ?? [:]
-                let body = row.blob("body") ?? []
+                    (try? JSONDecoder().decode([String: String].self, from: Data(row.headersJSON.utf8))) ?? [:]
+                let body = row.body
                 let stored = APIReply(
-                    status: Int(try row.int("status")), contentType: try row.string("content_type"),
+                    status: row.status, contentType: row.contentType,
                     body: Data(sealKey.map { Tokens.stream(body, key: $0) } ?? body), headers: headers)
                 return (stored, true)
             }
@@ -138,11 +134,13 @@ struct RequestContext {
             }
             if ![401, 403, 404].contains(reply.status) && reply.status < 500 {
                 let headers = String(decoding: try JSONCoding.encode(reply.headers), as: UTF8.self)
-                _ = try db.run(
-                    "INSERT INTO idempotency(actor, method, path, key, body_sha256, status, content_type, headers, body,"
-                        + " created_at) VALUES(?,?,?,?,?,?,?,?,?,?)",
-                    scope, method, path, key, bodyHash, reply.status, reply.contentType, headers,
-                    sealKey.map { Tokens.stream([UInt8](reply.body), key: $0) } ?? [UInt8](reply.body), now)
+                try IdempotencyStore.save(
+                    db, actor: scope, method: method, path: path, key: key,
+                    IdempotencyStore.Stored(
+                        bodySHA256: bodyHash, status: reply.status, contentType: reply.contentType,
+                        headersJSON: headers,
+                        body: sealKey.map { Tokens.stream([UInt8](reply.body), key: $0) } ?? [UInt8](reply.body)),
+                    now: now)
             }
             return (reply, false)
         }

@@ -23,6 +23,9 @@ public enum ServerCommand {
           verify                re-hash every blob against the store; report mismatches, missing and orphan blobs
           blobs copy --to URL   copy every blob of --blob-store to URL (file:, file:PATH or s3://BUCKET[/PREFIX]);
                                 resumable (present blobs are skipped) and verified (re-hashed on the way)
+          store copy --from DATA_DIR|URL --to URL|DATA_DIR
+                                copy every table between the SQLite store of a data folder and a new, empty
+                                PostgreSQL store (postgresql://...), or back; verifies row counts and digests
           help                  this text
 
         settings (flag, environment variable, meaning):
@@ -93,6 +96,8 @@ public enum ServerCommand {
                         + "\(destination.description); \(report.skipped) already there; "
                         + (report.problems.isEmpty ? "no problems" : "\(report.problems.count) problem(s)"))
                 if !report.problems.isEmpty { return 1 }
+            case "store":
+                print(try storeCopy(rest, environment))
             case "help", "--help", "-h":
                 print(usage)
             default:

@@ -29,33 +29,20 @@ enum CompletionDetailPage {
         let (c, x) = try ctx.read { db -> (Completion, Extra) in
             let c = try CompletionStore.load(db, id: id, for: ctx.actor)
             var x = Extra()
-            if let m = try db.queryOne(
-                "SELECT last_name, first_name, iin FROM members WHERE id = ?", c.memberID.description)
-            {
+            let context = try ConsoleStore.completionContext(db, c)
+            if let m = context.member {
                 x.memberName = try m.string("last_name") + " " + (try m.string("first_name"))
                 x.iin = try m.string("iin")
             }
-            x.worker =
-                try db.queryOne("SELECT username FROM users WHERE id = ?", c.userID.description)?
-                .string("username") ?? ""
-            if let f = try db.queryOne(
-                "SELECT settlement_name, settlement_latitude, settlement_longitude FROM families WHERE id = ?",
-                c.familyID.description)
-            {
+            x.worker = context.worker
+            if let f = context.family {
                 x.settlement = try f.string("settlement_name")
                 x.settlementLat = f["settlement_latitude"].isNull ? nil : try f.double("settlement_latitude")
                 x.settlementLon = f["settlement_longitude"].isNull ? nil : try f.double("settlement_longitude")
             }
-            x.events = try db.query(
-                "SELECT seq, type, device_id, received_at, recorded_at, outcome, code, completion_rev FROM device_events"
-                    + " WHERE completion_id = ? ORDER BY seq", id)
-            x.reviews = try db.query(
-                "SELECT \(ReviewStore.columns) FROM reviews r WHERE r.completion_id = ? ORDER BY r.rowid", id
-            )
-            .map(ReviewStore.review)
-            x.audit = try db.query(
-                "SELECT seq, at, actor_role, action, summary FROM audit_log WHERE entity_type = 'completion'"
-                    + " AND entity_id = ? ORDER BY seq", id)
+            x.events = context.events
+            x.reviews = context.reviews
+            x.audit = context.audit
             return (c, x)
         }
         let service = (try? ServiceCatalog.service(code: c.serviceCode))?.name(in: ctx.lang) ?? "?"

@@ -39,9 +39,7 @@ enum ConflictsPage {
             let k = try ConflictHandlers.find(db, id, ctx.actor)
             var users: [String: String] = [:]
             for v in k.versions {
-                users[v.userID.description] =
-                    try db.queryOne("SELECT username FROM users WHERE id = ?", v.userID.description)?
-                    .string("username") ?? ""
+                users[v.userID.description] = try ConsoleStore.username(db, userID: v.userID.description)
             }
             return (k, users)
         }

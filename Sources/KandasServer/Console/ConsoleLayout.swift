@@ -1,6 +1,7 @@
 import Foundation
 import HTTPServer
 import KandasDomain
+import KandasProtocol
 
 /// The console's page frame (header, navigation, language switch, sign-out form) and the
 /// response headers every console page carries.
@@ -35,17 +36,23 @@ enum ConsoleLayout {
             })
         var nav = HTML()
         if let p = ctx.principal {
-            let links: [(String, ConsoleText)] = [
-                ("/console/dashboard", .dashboard), ("/console/completions", .completions),
-                ("/console/conflicts", .conflicts), ("/console/devices", .devices), ("/console/families", .families),
-                ("/console/reports", .reports),
-            ]
+            var links: [(String, String)] = [("/console/dashboard", ctx.t(.dashboard))]
+            if Set<UserRole>.readers.contains(p.role) {
+                links += [
+                    ("/console/completions", ctx.t(.completions)), ("/console/conflicts", ctx.t(.conflicts)),
+                    ("/console/devices", ctx.t(.devices)), ("/console/families", ctx.t(.families)),
+                    ("/console/reports", ctx.t(.reports)),
+                ]
+            }
+            if Set<UserRole>.stayReaders.contains(p.role) {
+                links.append(("/console/stay", StayConsole.l(ctx, "Орталық", "Центр", "Centre stay")))
+            }
             let items = HTML.join(
                 links.map { href, label in
                     let current = path.hasPrefix(href)
                     return current
-                        ? "<a href=\"\(href)\" aria-current=\"page\">\(ctx.t(label))</a>"
-                        : "<a href=\"\(href)\">\(ctx.t(label))</a>"
+                        ? "<a href=\"\(href)\" aria-current=\"page\">\(label)</a>"
+                        : "<a href=\"\(href)\">\(label)</a>"
                 })
             nav = """
                 <nav>\(items)</nav>

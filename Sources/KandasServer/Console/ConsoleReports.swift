@@ -12,13 +12,7 @@ enum ConsoleReports {
     }
 
     static func index(_ ctx: ConsoleContext) throws -> HTTPResponse {
-        let scope = ctx.actor.scope.organisation(region: "r.id", centre: "''")
-        let regions = try ctx.read { db in
-            try db.query(
-                "SELECT r.id, r.name_kk, r.name_ru, r.name_en FROM regions r WHERE"
-                    + (ctx.actor.role == .centreSupervisor ? " r.id = ?" : " \(scope.sql)") + " ORDER BY r.code",
-                values: ctx.actor.role == .centreSupervisor ? [.text(ctx.actor.regionID ?? "")] : scope.values)
-        }
+        let regions = try ctx.read { db in try ConsoleStore.reportRegions(db, for: ctx.actor) }
         let t = today(ctx.now)
         let previous = t.addingMonths(-1)
         let month = String(previous.year) + "-" + (previous.month < 10 ? "0" : "") + String(previous.month)
@@ -287,12 +281,7 @@ enum ConsoleReports {
     /// Every family in scope with its current monitoring period and due date; overdue-free by
     /// construction (periods are due on their end), so "due within 30 days" is what is flagged.
     static func monitoring(_ ctx: ConsoleContext) throws -> HTTPResponse {
-        let scope = ctx.actor.scope.families()
-        let families = try ctx.read { db in
-            try db.query(
-                "SELECT f.id, f.settlement_name, f.quota_inclusion_date FROM families f WHERE \(scope.sql)"
-                    + " ORDER BY f.quota_inclusion_date, f.rowid LIMIT 2000", values: scope.values)
-        }
+        let families = try ctx.read { db in try ConsoleStore.monitoringFamilies(db, for: ctx.actor.scope) }
         let t = today(ctx.now)
         let rows = try families.map { f -> HTML in
             let startText = try f.string("quota_inclusion_date")

@@ -54,5 +54,8 @@ enum ConsoleStyle {
         .muted { color: var(--muted); font-size: .85rem; }
         .pager { margin-top: .8rem; }
         .qr img { image-rendering: pixelated; width: 260px; height: 260px; }
+        form.inline { display: inline; } fieldset.member { border: 1px solid var(--line); margin: .4rem 0; }
+        .form-print .form-title { text-align: center; } .form-print .line { border-bottom: 1px solid #000; }
+        @media print { header, nav, form, .noprint, .langs { display: none; } body { background: #fff; } }
         """
 }

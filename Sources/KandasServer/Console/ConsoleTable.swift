@@ -10,13 +10,18 @@ enum ConsoleTable {
     static let readers: Set<UserRole> = .readers
     static let writers: Set<UserRole> = .writers
 
-    static let all: [ConsoleRoute] = [
+    /// Readers of the console's frame (sign-out, dashboard): the readers plus the Rules 1 roles.
+    static let signedIn: Set<UserRole> = readers.union(Set<UserRole>.stayReaders)
+
+    static let all: [ConsoleRoute] = core + StayConsole.routes
+
+    static let core: [ConsoleRoute] = [
         ConsoleRoute(.get, "/console", .open, ConsoleAuthPages.root),
         ConsoleRoute(.get, "/console/static/console.css", .open, ConsoleAuthPages.stylesheet),
         ConsoleRoute(.get, "/console/login", .open, ConsoleAuthPages.loginForm),
         ConsoleRoute(.post, "/console/login", .open, ConsoleAuthPages.login),
-        ConsoleRoute(.post, "/console/logout", .staff(readers), ConsoleAuthPages.logout),
-        ConsoleRoute(.get, "/console/dashboard", .staff(readers), DashboardPage.show),
+        ConsoleRoute(.post, "/console/logout", .staff(signedIn), ConsoleAuthPages.logout),
+        ConsoleRoute(.get, "/console/dashboard", .staff(signedIn), DashboardPage.show),
         ConsoleRoute(.get, "/console/completions", .staff(readers), CompletionsPage.list),
         ConsoleRoute(.get, "/console/completions/:id", .staff(readers), CompletionDetailPage.show),
         ConsoleRoute(.post, "/console/completions/:id/review", .staff(writers), CompletionDetailPage.review),

@@ -1,5 +1,6 @@
 import HTTPServer
 import KandasDomain
+import KandasProtocol
 import KandasStore
 
 /// The dashboard: today's uploads, files pending verification, open conflicts, overdue plan
@@ -21,54 +22,16 @@ enum DashboardPage {
     }
 
     static func counts(_ db: any DatabaseConnection, for p: Principal, now: Int64, silentDays: Int) throws -> Counts {
-        var c = Counts()
-        let org = p.scope.organisation(region: "c.region_id", centre: "c.career_centre_id")
-        let localDay = (now + PlanStore.almatyOffset).floorDiv(86_400_000)
-        let startOfToday = localDay * 86_400_000 - PlanStore.almatyOffset
-        c.uploadsToday = try count(
-            db,
-            "SELECT count(*) FROM attachments a JOIN completions c ON c.id = a.completion_id"
-                + " WHERE a.state = 'verified' AND a.verified_at >= ? AND \(org.sql)",
-            [.integer(startOfToday)] + org.values)
-        c.filesPending = try count(
-            db,
-            "SELECT count(*) FROM attachments a JOIN completions c ON c.id = a.completion_id"
-                + " WHERE a.state IN ('declared','receiving') AND c.state = 'active' AND \(org.sql)", org.values)
-        c.openConflicts = try count(
-            db, "SELECT count(*) FROM conflicts c WHERE c.status = 'open' AND \(org.sql)", org.values)
-        let fam = p.scope.families()
-        let today = LocalDate(dayNumber: Int(localDay)).description
-        c.overdueItems = try count(
-            db,
-            "SELECT count(*) FROM plan_items i JOIN families f ON f.id = i.family_id"
-                + " WHERE i.status = 'open' AND i.due_date < ? AND \(fam.sql)", [.text(today)] + fam.values)
-        c.latePlans = try count(
-            db,
-            "SELECT count(*) FROM plans p JOIN families f ON f.id = p.family_id"
-                + " WHERE p.publication_late = 1 AND \(fam.sql)", fam.values)
-        c.silentDevices = try silentDevices(db, for: p, now: now, days: silentDays).count
-        c.incompleteCompletions = try ReportStore.incompleteCount(db, for: p)
-        c.unpublishedPlans = try PlanDeadlineStore.unpublishedOverdue(db, for: p, now: now).count
-        c.overdueReports = try ReportStore.overdue(db, for: p, today: LocalDate(dayNumber: Int(localDay))).count
-        return c
+        try ConsoleStore.dashboardCounts(db, for: p, now: now, silentDays: silentDays)
     }
 
     /// Active devices whose last contact (or enrollment, if never seen) is older than `days`.
     static func silentDevices(
         _ db: any DatabaseConnection, for p: Principal, now: Int64, days: Int
-    ) throws -> [DatabaseRow] {
-        let scope = p.scope.organisation(region: "u.region_id", centre: "u.career_centre_id")
-        return try db.query(
-            "SELECT d.id, u.username, d.app_version, coalesce(a.last_seen_at, d.enrolled_at) AS last_contact"
-                + " FROM devices d JOIN users u ON u.id = d.user_id LEFT JOIN device_activity a ON a.device_id = d.id"
-                + " WHERE d.status = 'active' AND coalesce(a.last_seen_at, d.enrolled_at) < ? AND \(scope.sql)"
-                + " ORDER BY last_contact LIMIT 50",
-            values: [.integer(now - Int64(days) * 86_400_000)] + scope.values)
-    }
-
-    static func count(_ db: any DatabaseConnection, _ sql: String, _ args: [DatabaseValue]) throws -> Int {
-        guard case .integer(let n) = try db.queryOne(sql, values: args)?[0] ?? .null else { return 0 }
-        return Int(n)
+    ) throws
+        -> [DatabaseRow]
+    {
+        try ConsoleStore.silentDevices(db, for: p, now: now, days: days)
     }
 
     static func show(_ ctx: ConsoleContext) throws -> HTTPResponse {
@@ -129,7 +92,29 @@ enum DashboardPage {
             <h2>\(ctx.t(.silentDevices)) (&gt; \(days) d)</h2>
             <table><thead><tr><th>\(ctx.t(.worker))</th><th>\(ctx.t(.appVersion))</th>\
             <th>\(ctx.t(.lastContact))</th></tr></thead><tbody>\(rows)</tbody></table>
+            \(try stayCards(ctx))
             """
         return ctx.page(ctx.t(.dashboard), body)
+    }
+
+    /// The Centre stay's due and overdue acts (Rules 1; Protocol/stay-v1.md §7), for the roles that read it.
+    static func stayCards(_ ctx: ConsoleContext) throws -> HTML {
+        guard Set<UserRole>.stayReaders.contains(ctx.actor.role) else { return "" }
+        let due = try ctx.read { db in
+            try StayStore.due(db, for: ctx.actor, rules: StayHandlers.rules, today: StayWork.day(ctx.now))
+        }
+        let cards = StayDueKind.allCases.map { kind -> HTML in
+            let n = due.counts[kind.rawValue] ?? 0
+            let overdue = due.items.filter { $0.kind == kind && $0.overdue }.count
+            let cls = overdue > 0 ? "card alert" : "card"
+            return """
+                <a class="\(cls)" href="/console/stay" data-kind="\(kind.rawValue)"><span class="n">\(n)</span>\
+                \(StayConsole.dueLabel(ctx, kind))\(overdue > 0 ? " · \(overdue) !" : "")</a>
+                """
+        }
+        return """
+            <h2>\(StayConsole.l(ctx, "Орталықта тұру: мерзімдер", "Проживание в Центре: сроки", "Centre stay: deadlines"))</h2>
+            <div class="cards" id="stay-counters">\(cards)</div>
+            """
     }
 }

@@ -7,19 +7,8 @@ import KandasStore
 /// completeness of each item's completions, and the family's monitoring schedule.
 enum FamiliesPage {
     static func list(_ ctx: ConsoleContext) throws -> HTTPResponse {
-        let scope = ctx.actor.scope.families()
         let today = ConsoleReports.today(ctx.now).description
-        let rows = try ctx.read { db in
-            try db.query(
-                "SELECT f.id, f.settlement_name, f.quota_inclusion_date, cc.name AS centre,"
-                    + " (SELECT count(*) FROM members m WHERE m.family_id = f.id) AS members,"
-                    + " (SELECT count(*) FROM plan_items i WHERE i.family_id = f.id AND i.status = 'open') AS open_items,"
-                    + " (SELECT count(*) FROM plan_items i WHERE i.family_id = f.id AND i.status = 'open'"
-                    + "   AND i.due_date < ?) AS overdue,"
-                    + " (SELECT max(p.publication_late) FROM plans p WHERE p.family_id = f.id) AS late"
-                    + " FROM families f JOIN career_centres cc ON cc.id = f.career_centre_id WHERE \(scope.sql)"
-                    + " ORDER BY f.rowid LIMIT 1000", values: [.text(today)] + scope.values)
-        }
+        let rows = try ctx.read { db in try ConsoleStore.familiesOverview(db, today: today, for: ctx.actor.scope) }
         let body = try rows.map { r -> HTML in
             let late = r.optionalInt("late") == 1 ? "<span class=\"flag\">\(ctx.t(.lateplans))</span>" as HTML : ""
             return """
@@ -43,18 +32,10 @@ enum FamiliesPage {
         let today = ConsoleReports.today(ctx.now)
         let (detail, plans, evidence) = try ctx.read { db in
             let detail = try FamilyStore.detail(db, id: id, for: ctx.actor)
-            let plans = try db.query("SELECT id FROM plans WHERE family_id = ? ORDER BY rowid", id).map {
-                try PlanStore.detail(db, id: try $0.string("id"), for: ctx.actor)
+            let plans = try ConsoleStore.planIDs(db, familyID: id).map {
+                try PlanStore.detail(db, id: $0, for: ctx.actor)
             }
-            var evidence: [String: (Int, Int, Int)] = [:]
-            for row in try db.query(
-                "SELECT item_id, count(*) AS n, sum(files_verified) AS v, sum(files_declared) AS d FROM completions"
-                    + " WHERE family_id = ? AND state = 'active' GROUP BY item_id", id)
-            {
-                evidence[try row.string("item_id")] = (
-                    Int(try row.int("n")), Int(row.optionalInt("v") ?? 0), Int(row.optionalInt("d") ?? 0)
-                )
-            }
+            let evidence = try ConsoleStore.evidenceByItem(db, familyID: id)
             return (detail, plans, evidence)
         }
         let names = Dictionary(
@@ -109,9 +90,32 @@ enum FamiliesPage {
             <th>\(ctx.t(.birthDate))</th><th>\(ctx.t(.relation))</th></tr></thead>\
             <tbody>\(members)</tbody></table>
             \(planSections)
+            \(try stays(ctx, family: f.id.description))
             <h2>\(ctx.t(.monitoring))</h2>
             \(schedule)
             """
         return ctx.page(ctx.t(.family) + " — " + f.settlement.name, body)
+    }
+
+    /// The family's Centre stays (Rules 1) with the link to each application (Protocol/stay-v1.md §9):
+    /// the stay is capped at six months (Rules 1 para 15); the temporary registration at the Centre's
+    /// address (Rules 2 para 31, up to one year) is a separate record that never extends it.
+    static func stays(_ ctx: ConsoleContext, family: String) throws -> HTML {
+        guard Set<UserRole>.stayReaders.contains(ctx.actor.role) else { return "" }
+        let day = StayWork.day(ctx.now)
+        let apps = try ctx.read { db in try StayStore.applications(db, familyID: family, for: ctx.actor, today: day) }
+        guard !apps.isEmpty else { return "" }
+        let rows = apps.map { a -> HTML in
+            """
+            <tr><td><a href="/console/stay/applications/\(a.id.description)">\(a.registrationNumber)</a></td>\
+            <td>\(a.registeredOn.description)</td><td>\(a.status.rawValue)</td></tr>
+            """
+        }
+        return """
+            <h2>\(StayConsole.l(ctx, "Орталықта тұру (1-қағидалар)", "Проживание в Центре (Правила 1)", "Centre stay (Rules 1)"))</h2>
+            <p class="muted">\(StayConsole.l(ctx, "Тұру — орналасқан күннен бастап алты айдан аспайды (15-т.); уақытша тіркеу — бір жылға дейін (2-қағидалар, 31-т.), тұруды ұзартпайды.", "Проживание — не более шести месяцев с заселения (п. 15); временная регистрация — до одного года (Правила 2, п. 31) и не продлевает проживание.", "The stay lasts at most six months from placement (para 15); the temporary registration at the Centre (Rules 2, para 31, up to one year) never extends it."))</p>
+            <table id="stays"><thead><tr><th>№</th><th>\(StayConsole.l(ctx, "Тіркелді", "Зарегистрировано", "Registered"))</th><th>\(ctx.t(.status))</th></tr></thead>\
+            <tbody>\(rows)</tbody></table>
+            """
     }
 }

@@ -8,32 +8,7 @@ struct FilterOptions {
     var workers: [(String, String)] = []
 
     static func load(_ db: any DatabaseConnection, for p: Principal) throws -> FilterOptions {
-        var o = FilterOptions()
-        let centreScope = p.scope.organisation(region: "cc.region_id", centre: "cc.id")
-        o.centres = try db.query(
-            "SELECT cc.id, cc.name FROM career_centres cc WHERE \(centreScope.sql) ORDER BY cc.name",
-            values: centreScope.values
-        ).map { (try $0.string("id"), try $0.string("name")) }
-        let regionIDs = try db.query(
-            "SELECT DISTINCT cc.region_id FROM career_centres cc WHERE \(centreScope.sql)", values: centreScope.values
-        ).map { try $0.string("region_id") }
-        for id in regionIDs {
-            if let r = try db.queryOne("SELECT name_kk, name_ru, name_en FROM regions WHERE id = ?", id) {
-                o.regions.append(
-                    (
-                        id,
-                        LocalizedName(
-                            kk: try r.string("name_kk"), ru: try r.string("name_ru"), en: try r.string("name_en"))
-                    )
-                )
-            }
-        }
-        let userScope = p.scope.organisation(region: "u.region_id", centre: "u.career_centre_id")
-        o.workers = try db.query(
-            "SELECT u.id, u.username FROM users u WHERE u.role = 'field_worker' AND \(userScope.sql)"
-                + " ORDER BY u.username LIMIT 1000", values: userScope.values
-        ).map { (try $0.string("id"), try $0.string("username")) }
-        return o
+        try ConsoleStore.filterOptions(db, for: p)
     }
 
     /// A `<select>` with an "any" option first and the current value selected.

@@ -40,22 +40,19 @@ enum SeedDemo {
         let hash = Password.hash(password, iterations: config.passwordIterations)
         var out = Output(password: password, users: [:], regions: [], centres: [], families: [], codes: [:])
         try app.database.writeSync { db in
-            guard !(try db.exists("SELECT 1 FROM users")) else {
+            guard !(try OpsStore.hasUsers(db)) else {
                 throw CommandError.failure("the store already has users; seed-demo only fills an empty store")
             }
             func user(_ name: String, _ role: UserRole, region: String?, centre: String?) throws -> String {
-                let id = WireID.random().description
-                _ = try db.run(
-                    "INSERT INTO users(id, username, display_name, role, region_id, career_centre_id, active,"
-                        + " password_hash, version, created_at, updated_at) VALUES(?,?,?,?,?,?,1,?,1,?,?)", id, name,
-                    "Demo " + name, role.rawValue, region, centre, hash, now, now)
+                let id = try OrganisationStore.insertUser(
+                    db, username: name, displayName: "Demo " + name, role: role, regionID: region, centreID: centre,
+                    passwordHash: hash, now: now)
                 out.users[name] = SeedUser(id: id, role: role.rawValue, regionID: region, centreID: centre)
                 return id
             }
             let admin = try user("admin", .nationalAdmin, region: nil, centre: nil)
             _ = try user("auditor", .auditor, region: nil, centre: nil)
-            let regions = try db.query("SELECT id FROM regions WHERE code IN ('KZ-19', 'KZ-61') ORDER BY code")
-                .map { try $0.string("id") }
+            let regions = try OrganisationStore.regionIDs(db, codes: ["KZ-19", "KZ-61"])
             var iins = IINGenerator(seed: 20_261_125)
             var familyNumber = 0
             for (r, region) in regions.enumerated() {
@@ -65,11 +62,9 @@ enum SeedDemo {
                 _ = try user("migration\(r + 1)", .migrationOfficer, region: region, centre: nil)
                 _ = try user("aic\(r + 1)", .aicStaff, region: region, centre: nil)
                 for c in 1...2 {
-                    let centre = WireID.random().description
-                    _ = try db.run(
-                        "INSERT INTO career_centres(id, region_id, name, address, version, created_at, updated_at)"
-                            + " VALUES(?,?,?,?,1,?,?)", centre, region, "Demo career centre \(r + 1).\(c)",
-                        "Demo street \(c)", now, now)
+                    let centre = try OrganisationStore.insertCentre(
+                        db, regionID: region, name: "Demo career centre \(r + 1).\(c)", address: "Demo street \(c)",
+                        now: now)
                     out.centres.append(centre)
                     let tag = "\(r + 1)\(c)"
                     let supervisor = try user("super\(tag)", .centreSupervisor, region: region, centre: centre)
@@ -78,10 +73,9 @@ enum SeedDemo {
                     }
                     for (w, worker) in workers.enumerated() {
                         let code = Tokens.enrollmentCode()
-                        _ = try db.run(
-                            "INSERT INTO enrollment_codes(id, code_hash, user_id, created_by, created_at, expires_at)"
-                                + " VALUES(?,?,?,?,?,?)", WireID.random().description, Tokens.hash(code), worker,
-                            supervisor, now, now + 259_200_000)
+                        _ = try DeviceStore.insertCode(
+                            db, codeHash: Tokens.hash(code), userID: worker, createdBy: supervisor, now: now,
+                            expires: now + 259_200_000)
                         out.codes["worker\(tag)\(w + 1)"] = code
                     }
                     for _ in 0..<5 {
@@ -100,8 +94,8 @@ enum SeedDemo {
         if json { return String(decoding: try JSONCoding.encode(out), as: UTF8.self) }
         var text = "Demo organisation created in \(config.databasePath).\n"
         text += "Every demo user has the password: \(password)\n"
-        text +=
-            "Users: admin (national_admin), auditor, region1, region2, migration1, migration2, aic1, aic2, super11..super22, worker111..worker222\n"
+        text += "Users: admin (national_admin), auditor, region1, region2, migration1, migration2, aic1, aic2,"
+        text += " super11..super22, worker111..worker222\n"
         text += "Enrollment codes (valid 72 h; payload kandas1:\(app.publicBaseURL)#<code>):\n"
         for (name, code) in out.codes.sorted(by: { $0.key < $1.key }) { text += "  \(name): \(code)\n" }
         return text
@@ -142,9 +136,7 @@ enum SeedDemo {
                 serviceCode: 1 + (number * 3 + k * 5) % 25, dueDate: "2026-12-\(10 + k)", instructions: nil,
                 workerID: nil, actorID: admin, now: now)
         }
-        _ = try db.run(
-            "UPDATE plans SET status = 'published', version = 4, agreed_at = ?, approved_at = ?, published_at = ?,"
-                + " publication_due = ? WHERE id = ?", now, now, now, PlanStore.publicationDue(approvedAt: now), planID)
+        try PlanStore.publishAtOnce(db, planID: planID, now: now)
         try FamilyStore.recordChange(db, entity: "plan", id: planID, familyID: familyID, op: "publish", now: now)
         return familyID
     }

@@ -47,40 +47,6 @@ struct MonthlyReportBuilder {
 
     var monthText: String { String(year) + "-" + (month < 10 ? "0" : "") + String(month) }
 
-    /// The rows, numbered from 1.
-    func rows(_ db: any DatabaseConnection) throws -> [MonthlyReportRow] {
-        let centre = centreID.map { _ in " AND f.career_centre_id = ?" } ?? ""
-        let centreArgs: [DatabaseValue] = centreID.map { [.text($0)] } ?? []
-        let members = try db.query(
-            "SELECT m.id, m.iin FROM members m JOIN families f ON f.id = m.family_id WHERE f.region_id = ?"
-                + " AND m.created_at < ? AND EXISTS(SELECT 1 FROM plans p WHERE p.family_id = f.id"
-                + " AND p.published_at IS NOT NULL AND p.published_at < ?)\(centre) ORDER BY m.iin",
-            values: [.text(regionID), .integer(cutoff), .integer(cutoff)] + centreArgs)
-        let (start, end) = window
-        var cells: [String: [Int]] = [:]
-        let counted = try db.query(
-            "SELECT c.member_id, c.service_code, count(*) AS n FROM completions c WHERE c.region_id = ?"
-                + (centreID == nil ? "" : " AND c.career_centre_id = ?")
-                + " AND c.state = 'active' AND c.is_primary = 1 AND c.performed_at >= ? AND c.performed_at < ?"
-                + " AND c.received_at < ? AND \(ReportStore.completeAsOfSQL) AND coalesce((SELECT r.decision FROM reviews r WHERE r.completion_id = c.id"
-                + " AND r.decision <> 'comment' AND r.created_at < ? ORDER BY r.created_at DESC, r.rowid DESC LIMIT 1),"
-                + " 'pending') <> 'reject' GROUP BY c.member_id, c.service_code",
-            values: [.text(regionID)] + centreArgs + [
-                .integer(start), .integer(end), .integer(cutoff), .integer(cutoff), .integer(cutoff),
-            ])
-        for row in counted {
-            let code = Int(try row.int("service_code"))
-            guard (1...25).contains(code) else { continue }
-            cells[try row.string("member_id"), default: Array(repeating: 0, count: 25)][code - 1] = Int(
-                try row.int("n"))
-        }
-        return try members.enumerated().map { index, row in
-            MonthlyReportRow(
-                number: index + 1, iin: try row.string("iin"),
-                services: cells[try row.string("id")] ?? Array(repeating: 0, count: 25))
-        }
-    }
-
     /// The report a principal asked for: the region must be in its scope (else `404 not_found`),
     /// a supervisor gets its centre only, and the cut-off (default now) is whole seconds, not in the future.
     ///
@@ -89,7 +55,7 @@ struct MonthlyReportBuilder {
         _ db: any DatabaseConnection, regionID: String?, month: String?, cutoff: String?, for p: Principal, now: Int64
     ) throws -> MonthlyReportBuilder {
         guard let regionID, WireID(regionID) != nil,
-            try db.exists("SELECT 1 FROM regions WHERE id = ?", regionID),
+            try OrganisationStore.regionExists(db, regionID),
             p.role == .centreSupervisor ? p.regionID == regionID : p.scope.covers(regionID: regionID, centreID: nil)
         else { throw ServerError(.notFound, "no such region") }
         let (year, month) = try parseMonth(month ?? "")

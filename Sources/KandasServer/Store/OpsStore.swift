@@ -13,6 +13,11 @@ enum OpsStore {
         try database.writeSync { db in _ = try db.scalar("SELECT count(*) FROM schema_migrations") }
     }
 
+    /// Whether the store has any user (seed-demo only fills an empty store).
+    static func hasUsers(_ db: any DatabaseConnection) throws -> Bool {
+        try db.exists("SELECT 1 FROM users")
+    }
+
     /// Drops idempotency records older than `cutoff` (Protocol §1.3: kept 30 days).
     static func pruneIdempotency(_ database: any DatabaseEngine, before cutoff: Int64) throws {
         try database.writeSync { db in _ = try db.run("DELETE FROM idempotency WHERE created_at < ?", cutoff) }

@@ -21,6 +21,14 @@ extension OrganisationStore {
         return try region(row)
     }
 
+    /// The IDs of the regions with these codes, by code.
+    static func regionIDs(_ db: any DatabaseConnection, codes: [String]) throws -> [String] {
+        try db.query(
+            "SELECT id FROM regions WHERE code IN (SELECT value FROM \(db.dialect.jsonTextArrayElements(parameter: "?")))"
+                + " ORDER BY code", String(decoding: try JSONCoding.encode(codes), as: UTF8.self)
+        ).map { try $0.string("id") }
+    }
+
     /// Whether a region exists.
     static func regionExists(_ db: any DatabaseConnection, _ id: String) throws -> Bool {
         try db.exists("SELECT 1 FROM regions WHERE id = ?", id)
@@ -77,6 +85,11 @@ extension OrganisationStore {
         list.equal("u.career_centre_id", filter.careerCentreID)
         list.equal("u.active", filter.active)
         return try paging.page(db, list, map: user)
+    }
+
+    /// The ID of the user with a username, or `nil`.
+    static func userID(_ db: any DatabaseConnection, username: String) throws -> String? {
+        try db.queryOne("SELECT id FROM users WHERE username = ?", username).flatMap { $0.optionalString("id") }
     }
 
     /// Whether a username is taken.

@@ -38,6 +38,14 @@ extension PlanStore {
                 : "SELECT 1 FROM plans WHERE family_id = ? AND status = 'draft'", familyID)
     }
 
+    /// Agrees, approves and publishes a plan at once at `now` (demo data; version 4 as after the
+    /// three steps).
+    static func publishAtOnce(_ db: any DatabaseConnection, planID: String, now: Int64) throws {
+        _ = try db.run(
+            "UPDATE plans SET status = 'published', version = 4, agreed_at = ?, approved_at = ?, published_at = ?,"
+                + " publication_due = ? WHERE id = ?", now, now, now, publicationDue(approvedAt: now), planID)
+    }
+
     /// Inserts a draft plan; returns its ID.
     static func insertPlan(_ db: any DatabaseConnection, familyID: String, now: Int64) throws -> String {
         let id = WireID.random().description

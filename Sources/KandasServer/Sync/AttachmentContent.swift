@@ -30,12 +30,7 @@ enum AttachmentContent {
         id: String, actor: Principal, blobs: any BlobStore, request: HTTPRequest,
         read: ((any DatabaseConnection) throws -> DatabaseRow?) throws -> DatabaseRow?
     ) throws -> HTTPResponse {
-        let s = actor.scope.records(alias: "c")
-        let row = try read { db in
-            try db.queryOne(
-                "SELECT a.sha256, a.content_type, a.state FROM attachments a JOIN completions c ON c.id = a.completion_id"
-                    + " WHERE a.id = ? AND \(s.sql)", values: [.text(id)] + s.values)
-        }
+        let row = try read { db in try AttachmentStore.contentRow(db, id: id, for: actor) }
         guard let row else { throw ServerError(.notFound, "no such attachment") }
         let state = try row.string("state")
         guard state == UploadState.verified.rawValue else {

@@ -98,15 +98,7 @@ enum CompletionHandlers {
 
     static func attachment(_ ctx: RequestContext) throws -> HTTPResponse {
         let id = try ctx.id("id")
-        let s = ctx.actor.scope.records(alias: "c")
-        let file = try ctx.read { db -> EvidenceFile in
-            guard
-                let row = try db.queryOne(
-                    "SELECT \(AttachmentStore.columns) FROM attachments a JOIN completions c ON c.id = a.completion_id"
-                        + " WHERE a.id = ? AND \(s.sql)", values: [.text(id)] + s.values)
-            else { throw ServerError(.notFound, "no such attachment") }
-            return try AttachmentStore.file(row)
-        }
+        let file = try ctx.read { db in try AttachmentStore.file(db, id: id, for: ctx.actor) }
         return try ctx.json(file)
     }
 

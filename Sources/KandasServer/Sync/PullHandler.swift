@@ -70,7 +70,7 @@ enum PullHandler {
         let page = entries.prefix(limit)
         let last = page.last?.seq ?? after
         let lastDeviceSeq =
-            try db.queryOne("SELECT last_device_seq FROM devices WHERE id = ?", deviceID)?.int("last_device_seq") ?? 0
+            try DeviceStore.lastDeviceSeq(db, deviceID: deviceID)
         // The envelope without changes, encoded by the wire encoder, is `{"changes":[],"cursor":...}`
         // (keys sorted, "changes" first): the changes go between its brackets, so the page has the
         // bytes `JSONCoding.encodeBytes(PullResponse)` would give, without the whole page's tree.

@@ -82,8 +82,6 @@ public struct AccessScope: Sendable, Equatable {
             return ScopeCondition("\(alias).region_id = ?", [.text(regionID)])
         case .nationalAdmin:
             return .everything
-        case .migrationOfficer, .aicStaff:
-            return .nothing
         }
     }
 

@@ -1,0 +1,150 @@
+import Foundation
+import KandasProtocol
+import KandasStore
+
+/// The store side of a push (Protocol §6): a batch applied in `device_seq` order inside the
+/// handler's one write transaction, one result per event, and each event's `device_events` row.
+extension PushHandler {
+    static func process(
+        _ db: any DatabaseConnection, _ events: [DeviceEvent], bodies: [String], actor: EventApplier.Actor,
+        clientStatus: String?
+    ) throws -> PushResponse {
+        var last = Int(
+            try db.queryOne("SELECT last_device_seq FROM devices WHERE id = ?", actor.deviceID)?.int(
+                "last_device_seq") ?? 0)
+        // The batch runs alone in this write transaction, so the AUTOINCREMENT seq of each new
+        // row is known before it is written: the event's derived rows are applied first and its
+        // row is then inserted once, with its final outcome (no insert-then-update, no re-read).
+        var nextSeq =
+            max(
+                try db.queryOne("SELECT max(seq) AS n FROM device_events")?.optionalInt("n") ?? 0,
+                try db.queryOne("SELECT seq FROM sqlite_sequence WHERE name = 'device_events'")?.optionalInt("seq")
+                    ?? 0) + 1
+        var actor = actor
+        actor.items = EventApplier.ItemCache()
+        actor.feedStart =
+            try db.queryOne("SELECT seq FROM sqlite_sequence WHERE name = 'changes'")?.optionalInt("seq") ?? 0
+        var results: [EventResult] = []
+        results.reserveCapacity(events.count)
+        for (i, event) in events.enumerated() {
+            if event.deviceSeq <= last {
+                results.append(try resend(db, event, actor: actor))
+            } else if event.deviceSeq == last + 1 {
+                results.append(try consume(db, event, body: bodies[i], seq: nextSeq, actor: actor))
+                nextSeq += 1
+                last = event.deviceSeq
+            } else {
+                results.append(
+                    EventResult(
+                        eventID: event.eventID, deviceSeq: event.deviceSeq, outcome: .gap, code: ErrorCode.gap.rawValue,
+                        expectedDeviceSeq: last + 1))
+            }
+        }
+        _ = try db.run(
+            "UPDATE devices SET last_device_seq = ?, client_status = COALESCE(?, client_status) WHERE id = ?", last,
+            clientStatus, actor.deviceID)
+        return PushResponse(
+            results: results, lastDeviceSeq: last, serverTime: Timestamp(millisecondsSince1970: actor.now))
+    }
+
+    /// Rule 1: a resend of a consumed `device_seq`.
+    static func resend(
+        _ db: any DatabaseConnection, _ event: DeviceEvent, actor: EventApplier.Actor
+    ) throws -> EventResult {
+        guard
+            let row = try db.queryOne(
+                "SELECT event_id FROM device_events WHERE device_id = ? AND device_seq = ?", actor.deviceID,
+                event.deviceSeq), try row.string("event_id") == event.eventID.description
+        else {
+            return EventResult(
+                eventID: event.eventID, deviceSeq: event.deviceSeq, outcome: .rejected,
+                code: ErrorCode.deviceSeqReused.rawValue, detail: "another event_id was stored with this device_seq")
+        }
+        var stored = try EventOutcomes.result(db, deviceID: actor.deviceID, eventID: event.eventID.description)
+        stored.storedOutcome = stored.outcome == .duplicate ? stored.storedOutcome : stored.outcome
+        stored.outcome = .duplicate
+        return stored
+    }
+
+    /// Rule 2: the next `device_seq`, stored as row `seq`.
+    static func consume(
+        _ db: any DatabaseConnection, _ event: DeviceEvent, body: String, seq: Int64, actor: EventApplier.Actor
+    ) throws -> EventResult {
+        let id = event.eventID.description
+        if let original = try db.queryOne(
+            "SELECT e.user_id FROM device_events e WHERE e.event_id = ? AND e.original = 1", id)
+        {
+            let sameUser = try original.string("user_id") == actor.userID
+            try insert(
+                db, event, seq: seq, body: body, actor: actor, original: false,
+                outcome: sameUser ? "duplicate" : "rejected", code: sameUser ? nil : .eventIDReused)
+            // A re-enrolled device resending its user's event now holds the event's files (§10.2).
+            if sameUser {
+                try AttachmentStore.transfer(db, event, toDevice: actor.deviceID, userID: actor.userID, now: actor.now)
+            }
+            try SyncFeed.record(
+                db, entity: "event_outcome", id: id, familyID: "", deviceID: actor.deviceID, now: actor.now)
+            return try EventOutcomes.result(db, deviceID: actor.deviceID, eventID: id)
+        }
+        var result = EventResult(eventID: event.eventID, deviceSeq: event.deviceSeq, outcome: .accepted)
+        // Prepared once (the statement cache), not parsed per event as `execute` would; and only for
+        // events that can be rejected after a write (a savepoint copies every page the event touches).
+        let savepoint = EventApplier.needsSavepoint(event)
+        if savepoint { try db.run("SAVEPOINT event") }
+        do {
+            let applied = try EventApplier.apply(db, event, seq: seq, actor: actor)
+            if savepoint { try db.run("RELEASE event") }
+            try insert(
+                db, event, seq: seq, body: body, actor: actor, original: true, outcome: "accepted", code: nil,
+                applied: applied)
+            result.completionID = applied.completionID.flatMap { WireID($0) }
+            result.completionRev = applied.completionRev
+            let conflicts = applied.conflictIDs.compactMap { WireID($0) }
+            result.conflictIDs = conflicts.isEmpty ? nil : conflicts
+        } catch let rejection as EventValidation.Rejection {
+            // One bad event never blocks the rest: its writes are undone, it is stored rejected (§6.2).
+            if savepoint {
+                try db.run("ROLLBACK TO event")
+                try db.run("RELEASE event")
+            }
+            try insert(
+                db, event, seq: seq, body: body, actor: actor, original: true, outcome: "rejected",
+                code: rejection.code, detail: rejection.detail)
+            result.outcome = .rejected
+            result.code = rejection.code.rawValue
+            result.detail = rejection.detail
+        }
+        try SyncFeed.record(db, entity: "event_outcome", id: id, familyID: "", deviceID: actor.deviceID, now: actor.now)
+        return result
+    }
+
+    /// Built once: a statement's SQL is its cache key, so it is hashed per run and best not rebuilt too.
+    static let insertSQL =
+        "INSERT INTO device_events(seq, device_id, device_seq, event_id, user_id, original, type, item_id, body,"
+        + " received_at, recorded_at, clock_skew_ms, outcome, code, detail, completion_id, completion_rev,"
+        + " conflict_ids) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+
+    static func insert(
+        _ db: any DatabaseConnection, _ event: DeviceEvent, seq: Int64, body: String, actor: EventApplier.Actor,
+        original: Bool,
+        outcome: String, code: ErrorCode?, detail: String? = nil, applied: EventApplier.Applied? = nil
+    ) throws {
+        _ = try db.run(
+            insertSQL,
+            values: [
+                .integer(seq), .text(actor.deviceID), .integer(Int64(event.deviceSeq)),
+                .text(event.eventID.description), .text(actor.userID), .integer(original ? 1 : 0),
+                .text(event.payload.typeName), .text(event.itemID.description), .text(body), .integer(actor.now),
+                .integer(event.recordedAt.millisecondsSince1970), .integer(actor.skewMilliseconds), .text(outcome),
+                code.map { .text($0.rawValue) } ?? .null, detail.map { .text($0) } ?? .null,
+                applied?.completionID.map { .text($0) } ?? .null,
+                applied?.completionRev.map { .integer(Int64($0)) } ?? .null,
+                .text(conflictIDsText(applied?.conflictIDs ?? [])),
+            ])
+    }
+
+    /// The `conflict_ids` column text; the usual empty list without building a JSON tree.
+    static func conflictIDsText(_ ids: [String]) -> String {
+        ids.isEmpty ? "[]" : JSONValue.array(ids.map { .string($0) }).jsonText
+    }
+}

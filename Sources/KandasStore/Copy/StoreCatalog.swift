@@ -1,0 +1,65 @@
+/// The tables and columns of a store as its engine's catalog describes them: the one place
+/// where `store copy` asks each engine about its schema.
+enum StoreCatalog {
+    struct Table {
+        var name: String
+        /// Copyable columns: every stored column plus the creation-order `rowid` where the table
+        /// has one that is not its integer primary key (never a column the engine computes).
+        var columns: [String]
+        /// Identity columns whose sequence must move past the copied values (PostgreSQL).
+        var identities: [String] = []
+    }
+
+    static func tables(_ db: any DatabaseConnection) throws -> [Table] {
+        switch db.dialect.name {
+        case .sqlite:
+            let rows = try db.query(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+                    + "AND name <> 'schema_migrations' ORDER BY name")
+            return try rows.map { row in
+                let name = try row.string("name")
+                let info = try db.query("SELECT name, type, pk FROM pragma_table_info(?)", name)
+                var columns = try info.map { try $0.string("name") }
+                let keys = info.filter { ($0.optionalInt("pk") ?? 0) > 0 }
+                let integerKey = keys.count == 1 && (keys[0].optionalString("type") ?? "").uppercased() == "INTEGER"
+                let hasRowID = !(row.optionalString("sql") ?? "").uppercased().contains("WITHOUT ROWID")
+                if hasRowID && !integerKey { columns.append("rowid") }
+                return Table(name: name, columns: columns)
+            }
+        case .postgresql:
+            let rows = try db.query(
+                "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() "
+                    + "AND table_type = 'BASE TABLE' AND table_name <> 'schema_migrations' ORDER BY table_name")
+            return try rows.map { row in
+                let name = try row.string("name")
+                let info = try db.query(
+                    "SELECT column_name AS name, is_identity FROM information_schema.columns "
+                        + "WHERE table_schema = current_schema() AND table_name = ? AND is_generated = 'NEVER' "
+                        + "ORDER BY ordinal_position", name)
+                return Table(
+                    name: name, columns: try info.map { try $0.string("name") },
+                    identities: try info.filter { $0.optionalString("is_identity") == "YES" }.map {
+                        try $0.string("name")
+                    })
+            }
+        }
+    }
+
+    /// Lets the copy insert child rows before their parents; checked again at COMMIT.
+    static func deferForeignKeys(_ dialect: any SQLDialect) -> String {
+        switch dialect.name {
+        case .sqlite: "PRAGMA defer_foreign_keys = ON"
+        case .postgresql: "SET CONSTRAINTS ALL DEFERRED"
+        }
+    }
+
+    /// Moves identity sequences past the copied values, so the next insert does not collide.
+    static func afterCopy(_ table: Table, on db: any DatabaseConnection) throws {
+        guard db.dialect.name == .postgresql else { return }
+        for column in table.identities {
+            _ = try db.queryOne(
+                "SELECT setval(pg_get_serial_sequence(?, ?), (SELECT COALESCE(max(\(StoreCopier.quoted(column))), 0) + 1 "
+                    + "FROM \(StoreCopier.quoted(table.name))), false)", StoreCopier.quoted(table.name), column)
+        }
+    }
+}
