@@ -96,7 +96,7 @@ let package = Package(
             name: "kandas-bench",
             dependencies: [
                 "Crypto", "SQLiteKit", "HTTPServer", "KandasServer", "KandasClient", "KandasProtocol", "KandasUploads",
-                "Log", "CurlTransport",
+                "Log", "CurlTransport", "ObjectStore", "KandasTestSupport",
             ],
             swiftSettings: strict),
 

@@ -32,6 +32,13 @@ public struct Deadlines: Sendable {
         }
     }
 
+    /// Whether a working-day term counted from `start` to `end` is **provisional**: one of its ends
+    /// lies outside the calendar's covered years, where movable holidays and transfers are unknown
+    /// (Protocol/calendar.md, rule 7). Calendar-day terms never depend on the calendar and are never provisional.
+    public func isProvisional(from start: LocalDate, to end: LocalDate) -> Bool {
+        !calendar.covers(start) || !calendar.covers(end)
+    }
+
     // MARK: Plan publication (Rules 2, para 34)
 
     /// The last day the approved plan may reach the Kandas AIS and the app: one working day after approval.
@@ -74,7 +81,8 @@ public struct Deadlines: Sendable {
     /// The five-year adaptation horizon (para 40) ends this day: `start` plus five years.
     ///
     /// The source does not fix the start (relocation? quota inclusion? approval?); we use the
-    /// plan approval date and say so in `Protocol/services.md`.
+    /// family's **quota inclusion date** (para 33 counts service deadlines from it; it is one recorded
+    /// date per family, where plans can be redone) and say so in `Protocol/services.md` §4.
     public static func adaptationHorizonEnd(start: LocalDate) -> LocalDate { start.addingMonths(60) }
 
     /// The monitoring schedule of para 43: quarterly in years 1-3, half-yearly in years 4-5.

@@ -1,9 +1,9 @@
 extension WorkCalendar {
-    /// The built-in Kazakhstan calendar covering 2025-2027 (see `Protocol/calendar.md` for sources).
+    /// The built-in Kazakhstan calendar covering 2024-2027 (Rules 2 in this wording apply since mid-2024) (see `Protocol/calendar.md` for sources).
     ///
     /// Annual holidays: Law "On holidays in the Republic of Kazakhstan" as amended in 2022
     /// (Republic Day 25 October restored; Independence Day only 16 December; First President's
-    /// Day removed). Kurban Ait: 2025 and 2026 from the Spiritual Administration of Muslims of
+    /// Day removed). Kurban Ait: 2024, 2025 and 2026 from the Spiritual Administration of Muslims of
     /// Kazakhstan's published calendars; 2027 is an astronomical estimate, provisional.
     /// Transfers: only the one we could confirm (2025: Sunday 5 January worked, Friday 3 January
     /// off). Operators load a newer document when the government publishes its decrees.
@@ -16,7 +16,7 @@ extension WorkCalendar {
     public static var kazakhstanDocument: Document {
         func date(_ y: Int, _ m: Int, _ d: Int) -> LocalDate { LocalDate(unchecked: y, m, d) }
         return Document(
-            weekend: [6, 7], firstYear: 2025, lastYear: 2027,
+            weekend: [6, 7], firstYear: 2024, lastYear: 2027,
             annualHolidays: [
                 .init(month: 1, day: 1, name: "New Year"),
                 .init(month: 1, day: 2, name: "New Year"),
@@ -34,6 +34,7 @@ extension WorkCalendar {
                 .init(month: 12, day: 16, name: "Independence Day"),
             ],
             datedHolidays: [
+                .init(date: date(2024, 6, 16), name: "Kurban Ait (first day)", religious: true),
                 .init(date: date(2025, 6, 6), name: "Kurban Ait (first day)", religious: true),
                 .init(date: date(2026, 5, 27), name: "Kurban Ait (first day)", religious: true),
                 .init(date: date(2027, 5, 16), name: "Kurban Ait (first day, provisional)", religious: true),

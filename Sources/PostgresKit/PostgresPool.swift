@@ -201,6 +201,8 @@ public final class PostgresLease: Sendable {
     }
 
     /// Gives the connection back to the pool; session advisory locks still held are released first.
+    ///
+    /// Returns at once: the unlock runs on the connection's queue right after work already queued there.
     public func release() {
         guard !released.exchange(true, ordering: .acquiringAndReleasing) else { return }
         let slot = self.slot

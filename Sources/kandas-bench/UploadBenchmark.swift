@@ -167,8 +167,9 @@ enum UploadBenchmark {
     }
 
     /// Creation plus every chunk in one curl process (one keep-alive connection).
-    private static func tusUpload(
-        port: Int, dir: String, chunks: [String], checksums: [String]?, sha: String, length: Int
+    static func tusUpload(
+        port: Int, dir: String, chunks: [String], checksums: [String]?, sha: String, length: Int,
+        verified: ((String) throws -> Void)? = nil
     ) throws {
         let base = "http://127.0.0.1:\(port)/v1/uploads"
         let metadata = UploadMetadata(attachmentID: .random(), sha256: sha, contentType: "video/mp4", kind: .video)
@@ -204,6 +205,7 @@ enum UploadBenchmark {
         guard codes.count == chunks.count, codes.allSatisfy({ $0 == "204" }) else {
             throw BenchmarkFailure(description: "tus PATCHes answered \(codes.suffix(3))")
         }
+        if let verified { return try verified(sha) }
         let blob = dir + "/ours/blobs/\(sha.prefix(2))/\(sha.dropFirst(2).prefix(2))/\(sha)"
         guard FileManager.default.fileExists(atPath: blob) else {
             throw BenchmarkFailure(description: "the upload was not verified into the blob store")
@@ -264,13 +266,15 @@ enum UploadBenchmark {
         return nginx
     }
 
-    private static func startChild(dir: String, chunk: Int) throws -> (Process, Pipe, Int) {
+    static func startChild(
+        dir: String, chunk: Int, environment: [String: String] = [:]
+    ) throws -> (Process, Pipe, Int) {
         let child = Process()
         child.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         child.arguments = ["uploads"]
         child.environment = ProcessInfo.processInfo.environment.merging([
             childVariable: dir, chunkVariable: String(chunk),
-        ]) { $1 }
+        ]) { $1 }.merging(environment) { $1 }
         let out = Pipe()
         let input = Pipe()
         child.standardOutput = out
@@ -299,7 +303,8 @@ enum UploadBenchmark {
         if let bytes = ProcessInfo.processInfo.environment[chunkVariable].flatMap(Int64.init) {
             uploads.maxChunkBytes = bytes
         }
-        let store = try UploadStore(database: pool, configuration: uploads, logger: .disabled)
+        let store = try UploadStore(
+            database: pool, configuration: uploads, blobs: try S3UploadBenchmark.childBlobStore(), logger: .disabled)
         var router = Router()
         TusHandlers(store: store).register(on: &router) { _ throws(HTTPError) in "bench" }
         var config = HTTPServer.Configuration(listen: [HTTPServer.ListenAddress(host: "127.0.0.1", port: 0)])
@@ -315,18 +320,18 @@ enum UploadBenchmark {
 
     // MARK: helpers
 
-    private static func timed(_ body: () throws -> Void) throws -> Double {
+    static func timed(_ body: () throws -> Void) throws -> Double {
         try measure(body).seconds
     }
 
     /// `median M (min A, max B)`: the shared machine is noisy, so the spread is part of the figure.
-    private static func spread(_ values: [Double]) -> String {
+    static func spread(_ values: [Double]) -> String {
         "median \(Report.format(median(values), 0)) (min \(Report.format(values.min() ?? 0, 0)), "
             + "max \(Report.format(values.max() ?? 0, 0)))"
     }
 
     /// User plus system CPU seconds of a process, all threads (`/proc/PID/stat` fields 14-15).
-    private static func cpuSeconds(_ pid: Int32) -> Double {
+    static func cpuSeconds(_ pid: Int32) -> Double {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
             let close = stat.lastIndex(of: ")")
         else { return 0 }
@@ -348,14 +353,14 @@ enum UploadBenchmark {
         }
     }
 
-    private static func median(_ values: [Double]) -> Double {
+    static func median(_ values: [Double]) -> Double {
         let s = values.sorted()
         guard !s.isEmpty else { return 0 }
         return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
     }
 
     /// A `/proc/PID/status` field in KiB (`VmHWM`, `RssAnon`...).
-    private static func statusKiB(_ pid: Int32, _ field: String) -> Int {
+    static func statusKiB(_ pid: Int32, _ field: String) -> Int {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return 0 }
         for line in status.split(separator: "\n") where line.hasPrefix(field + ":") {
             return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") ?? 0

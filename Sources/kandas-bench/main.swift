@@ -14,6 +14,7 @@ let benchmarks: [Benchmark] = [
         usage: "http [--duration S] [--runs N] [--upload-mib N] [--loops N] [--handlers N] [--only small|idle|upload]",
         rawRun: runHTTPBenchmark),
     UploadBenchmark.benchmark,
+    S3UploadBenchmark.benchmark,
     FuzzBenchmark.benchmark,
 ]
 

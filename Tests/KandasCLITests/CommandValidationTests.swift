@@ -68,6 +68,12 @@ import Testing
         (["admin", "report", "submit", "--region", "KZ-11", "--month", "2026-10"], "--recipient TEXT"),
         (["admin", "report", "submit", "--region", "KZ-11", "--month", "2026-10", "--recipient", " "], "1 to 300"),
         (["admin", "report", "submissions", "--overdue", "--month", "2026-10"], "--overdue takes no"),
+        (["admin", "monitoring", "record", uuid, "--period", "17"], "from 1 to 16"),
+        (["admin", "monitoring", "show", "1234"], "is not an ID"),
+        (
+            ["admin", "monitoring", "record", uuid, "--period", "2", "--done-on", "2026-10-01", "--channel", "fax"],
+            "one of"
+        ),
         (["admin", "devices", "revoke", uuid], "needs --reason"),
         (["admin", "devices", "list", "--status", "gone"], "must be one of"),
         (["admin", "download", uuid], "download needs --out FILE"),

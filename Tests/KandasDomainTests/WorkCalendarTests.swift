@@ -131,7 +131,7 @@ private func rejection(_ edit: (inout WorkCalendar.Document) -> Void) -> DomainE
             "holiday out of range",
             { $0.datedHolidays.append(.init(date: day("2030-01-10"), name: "X", religious: false)) }
         ),
-        ("transfer out of range", { $0.transfers.append(.init(date: day("2024-12-28"), kind: .workingDay, note: "")) }),
+        ("transfer out of range", { $0.transfers.append(.init(date: day("2023-12-30"), kind: .workingDay, note: "")) }),
         ("duplicate transfer", { $0.transfers.append(.init(date: day("2025-01-03"), kind: .workingDay, note: "")) }),
     ]
     for (label, edit) in cases {
@@ -152,4 +152,19 @@ private func rejection(_ edit: (inout WorkCalendar.Document) -> Void) -> DomainE
             #expect(error.code == "invalid_calendar")
         }
     }
+}
+
+@Test func builtIn_covers2024To2027_sinceRules2InThisWordingApplyFromMid2024() {
+    #expect(kz.covers(day("2024-07-01")) && kz.covers(day("2027-12-31")))
+    #expect(!kz.covers(day("2023-12-31")) && !kz.covers(day("2028-01-01")))
+    #expect(kz.kind(of: day("2024-06-16")) == .holiday("Kurban Ait (first day)"))
+    // Nauryz 2024: Thu 21, Fri 22, Sat 23 → Monday 25 off.
+    #expect(kz.kind(of: day("2024-03-25")) == .shiftedDayOff(forHoliday: "Nauryz"))
+}
+
+@Test func para34_aWorkingDayTermOutsideTheCoveredYears_isProvisional() {
+    let d = Deadlines(calendar: kz)
+    #expect(!d.isProvisional(from: day("2026-12-31"), to: d.publicationDeadline(approvedOn: day("2026-12-31"))))
+    #expect(d.isProvisional(from: day("2027-12-31"), to: d.publicationDeadline(approvedOn: day("2027-12-31"))))
+    #expect(d.isProvisional(from: day("2023-06-01"), to: day("2023-06-02")))
 }

@@ -16,6 +16,8 @@ private let exampleTypes: [String: @Sendable (Data) throws -> Data] = [
     "career-centre-update": roundTrip(CareerCentreUpdate.self),
     "completion": roundTrip(Completion.self),
     "report-submission": roundTrip(ReportSubmission.self),
+    "monitoring-record": roundTrip(MonitoringRecord.self),
+    "monitoring-record-request": roundTrip(MonitoringRecordRequest.self),
     "report-submission-request": roundTrip(ReportSubmissionRequest.self),
     "completion-event": roundTrip(StoredEvent.self),
     "completions-page": roundTrip(Page<Completion>.self),

@@ -108,7 +108,8 @@ import Testing
             document.querySelector('form.login').submit();
             """)
         #expect(try browser.evaluate("location.pathname") as? String == "/console/dashboard")
-        #expect(try browser.evaluate("document.querySelectorAll('#counters .card').length") as? Int == 8)
+        // Issue 16 added incomplete completions, overdue reports and unpublished plans past their deadline.
+        #expect(try browser.evaluate("document.querySelectorAll('#counters .card').length") as? Int == 9)
         try browser.screenshot(to: Self.artifacts + "/console-dashboard.png")
 
         // Filter by the member's IIN: exactly our completion.
@@ -173,8 +174,39 @@ import Testing
         try browser.navigate(base + "/console/reports/monthly?region_id=\(seed.regions[0])&month=2026-11")
         #expect(try browser.evaluate("document.querySelectorAll('#monthly tbody tr').length") as? Int ?? 0 > 0)
         try browser.screenshot(to: Self.artifacts + "/console-monthly-report.png")
+        // Rules 2, paras 36-37, 39: what the report leaves out, its due date, and recording its delivery.
+        #expect(try browser.evaluate("!!document.querySelector('#left-out-table')") as? Bool == true)
+        #expect(
+            try browser.evaluate("document.querySelector('#month-due').textContent.includes('2026-12-05')") as? Bool
+                == true)
+        try browser.submitting(
+            """
+            document.querySelector('#submit-form [name=recipient]').value = 'Басқарма <b>';
+            document.querySelector('#submit-form').submit();
+            """)
+        #expect(try browser.evaluate("location.hash") as? String == "#submissions")
+        #expect(try browser.evaluate("document.querySelectorAll('#submissions-table tbody tr').length") as? Int == 1)
+        #expect(
+            try browser.evaluate("document.querySelector('#submissions-table').textContent.includes('Басқарма <b>')")
+                as? Bool == true)
+        try browser.screenshot(to: Self.artifacts + "/console-report-submitted.png")
+        try browser.navigate(base + "/console/reports")
+        #expect(try browser.evaluate("!!document.querySelector('#form-due')") as? Bool == true)
+        try browser.screenshot(to: Self.artifacts + "/console-reports.png")
         try browser.navigate(base + "/console/families/\(familyID)")
         #expect(try browser.evaluate("document.querySelectorAll('table.items tbody tr').length") as? Int ?? 0 > 0)
+        // Rules 2, paras 40-45: the monitoring periods on record, and recording one through the form.
+        #expect(try browser.evaluate("document.querySelectorAll('#monitoring-table tbody tr').length") as? Int == 16)
+        try browser.submitting(
+            """
+            document.querySelector('#monitoring-form [name=done_on]').value = new Date().toISOString().slice(0, 10);
+            document.querySelector('#monitoring-form [name=problems]').value = 'Балабақша <i>жоқ</i>';
+            document.querySelector('#monitoring-form').submit();
+            """)
+        #expect(
+            try browser.evaluate(
+                "document.querySelector('#monitoring-table').textContent.includes('Балабақша <i>жоқ</i>')")
+                as? Bool == true)
         try browser.screenshot(to: Self.artifacts + "/console-family.png")
         try browser.navigate(base + "/console/devices")
         try browser.submitting("document.querySelector('form[action=\"/console/enrollment-codes\"]').submit();")

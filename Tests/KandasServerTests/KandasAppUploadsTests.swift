@@ -125,8 +125,13 @@ import Testing
         #expect(refused.status == 403 && refused.headers["tus-resumable"] == "1.0.0", "\(refused)")
     }
 
-    @Test func stockTusClient_uploadsAndResumesAgainstTheServer() throws {
-        let s = try SyncFixture()
+    @Test(arguments: AttachmentContentTests.Blobs.allCases)
+    func stockTusClient_uploadsAndResumesAgainstTheServer(blobs: AttachmentContentTests.Blobs) throws {
+        let store = blobs == .s3 ? try SeaweedServer() : nil
+        defer { store?.stop() }
+        try store?.createBucket("evidence")
+        let s = try SyncFixture(
+            arguments: store?.serverArguments() ?? [], environment: store?.credentialsEnvironment ?? [:])
         defer { s.server.cleanup() }
         let d = try s.enroll("worker111")
         let bytes = TusCurl.pdf(300_000, seed: 3)

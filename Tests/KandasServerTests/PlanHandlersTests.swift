@@ -1,4 +1,5 @@
 import Foundation
+import KandasProtocol
 import KandasTestSupport
 import Testing
 
@@ -71,6 +72,9 @@ struct PlanHandlersTests {
             "{\"family_id\":\"\(newFamily)\",\"items\":[{\"member_id\":\"\(newMember)\",\"service_code\":1,"
                 + "\"due_date\":\"2026-12-20\"}]}", idempotencyKey: f.key())
         let id = (plan.object["plan"] as? [String: Any])?["id"] as? String ?? ""
+        // The server's clock on 6 November 2026: the steps below are within the 7-day backdating tolerance.
+        try f.server.setClockOffset(seconds: Int(Date(timeIntervalSince1970: 1_793_966_400).timeIntervalSinceNow))
+        defer { try? f.server.setClockOffset(seconds: 0) }
         #expect(try move(f, id, to: "agreed", at: "2026-11-02T09:00:00.000Z").status == 200)
         // Approved on Monday 2 November 2026: due by the end of Tuesday 3 November (Almaty time).
         let approved = try move(f, id, to: "approved", at: "2026-11-02T10:00:00.000Z")
@@ -140,5 +144,85 @@ struct PlanHandlersTests {
         #expect(r.status == 422)
         let pointers = ((r.object["errors"] as? [[String: Any]]) ?? []).compactMap { $0["pointer"] as? String }
         #expect(pointers == ["/member_id", "/service_code"])
+    }
+
+    /// A fresh family (quota inclusion 2026-03-01) with a draft plan of one item; returns the plan ID.
+    func freshDraft(_ f: Fixture, seed: UInt64) throws -> (plan: String, family: String, member: String) {
+        let person = ImportHandlersTests.iins(1, seed: seed)[0]
+        let created = try f.admin.json(
+            "POST", "/v1/admin/families",
+            "{\"career_centre_id\":\"\(f.seed.centres[0])\",\"assigned_worker_ids\":[\"\(f.user("worker111"))\"],"
+                + "\"settlement\":{\"name\":\"S\"},\"quota_inclusion_date\":\"2026-03-01\",\"consent_recorded\":true,"
+                + "\"members\":[{\"iin\":\"\(person.0)\",\"last_name\":\"L\",\"first_name\":\"F\","
+                + "\"birth_date\":\"\(person.1)\",\"relation\":\"head\"}]}", idempotencyKey: f.key())
+        #expect(created.status == 201, "\(created)")
+        let family = (created.object["family"] as? [String: Any])?["id"] as? String ?? ""
+        let member = ((created.object["members"] as? [[String: Any]]) ?? []).first?["id"] as? String ?? ""
+        let plan = try f.admin.json(
+            "POST", "/v1/admin/plans",
+            "{\"family_id\":\"\(family)\",\"items\":[{\"member_id\":\"\(member)\",\"service_code\":1,"
+                + "\"due_date\":\"2026-12-20\"}]}", idempotencyKey: f.key())
+        #expect(plan.status == 201, "\(plan)")
+        return ((plan.object["plan"] as? [String: Any])?["id"] as? String ?? "", family, member)
+    }
+
+    @Test func paras28and34_stepTimesCannotGoBackwards_norBeBackdatedBeyondSevenDays() throws {
+        let f = try Fixture()
+        defer { f.server.cleanup() }
+        let (plan, _, _) = try freshDraft(f, seed: 81)
+        let now = Date()
+        func iso(_ d: Date) -> String {
+            Timestamp(millisecondsSince1970: Int64(d.timeIntervalSince1970 * 1000)).description
+        }
+        let tooOld = try move(f, plan, to: "agreed", at: iso(now.addingTimeInterval(-8 * 86_400)))
+        #expect(tooOld.status == 422 && tooOld.code == "invalid_field", "\(tooOld)")
+        #expect(try move(f, plan, to: "agreed", at: iso(now.addingTimeInterval(-2 * 86_400))).status == 200)
+        // Approval before the agreement: refused, nothing changed.
+        let backwards = try move(f, plan, to: "approved", at: iso(now.addingTimeInterval(-3 * 86_400)))
+        #expect(backwards.status == 422 && backwards.code == "invalid_field", "\(backwards)")
+        #expect(
+            (try f.admin.get("/v1/admin/plans/\(plan)").object["plan"] as? [String: Any])?["status"] as? String
+                == "agreed")
+        #expect(try move(f, plan, to: "approved", at: iso(now.addingTimeInterval(-86_400))).status == 200)
+        // Publication before the approval: refused.
+        let early = try move(f, plan, to: "published", at: iso(now.addingTimeInterval(-1.5 * 86_400)))
+        #expect(early.status == 422 && early.code == "invalid_field", "\(early)")
+    }
+
+    @Test func para34_approvedButUnpublishedPastTheDeadline_isFlaggedBeforePublication() throws {
+        let f = try Fixture()
+        defer { f.server.cleanup() }
+        let (plan, family, _) = try freshDraft(f, seed: 82)
+        #expect(try move(f, plan, to: "agreed").status == 200)
+        #expect(try move(f, plan, to: "approved").status == 200)
+        let none = try f.admin.get("/v1/admin/plan-deadlines/publication-overdue").object["items"] as? [Any]
+        #expect(none?.isEmpty == true)
+        // Five days later (at least one working day has passed), still unpublished: flagged.
+        try f.server.setClockOffset(seconds: 5 * 86_400)
+        defer { try? f.server.setClockOffset(seconds: 0) }
+        let admin = try f.server.login("admin")
+        let flagged = try admin.get("/v1/admin/plan-deadlines/publication-overdue").object["items"] as? [[String: Any]]
+        #expect(flagged?.first?["plan_id"] as? String == plan)
+        #expect(flagged?.first?["family_id"] as? String == family)
+        var c = ConsoleClient(port: f.server.port)
+        try c.login("admin")
+        let dashboard = try c.get("/console/dashboard").text
+        #expect(dashboard.contains("id=\"unpublished-table\"") && dashboard.contains(family.prefix(8)))
+        #expect(DashboardPageTests.counters(dashboard)[8] == 1)
+    }
+
+    @Test func para33_anItemCannotBeDueBeforeTheQuotaInclusionDate() throws {
+        let f = try Fixture()
+        defer { f.server.cleanup() }
+        let (plan, _, member) = try freshDraft(f, seed: 83)
+        let early = try f.admin.json(
+            "POST", "/v1/admin/plans/\(plan)/items",
+            "{\"member_id\":\"\(member)\",\"service_code\":7,\"due_date\":\"2026-02-28\"}", idempotencyKey: f.key())
+        #expect(early.status == 422 && early.code == "invalid_field", "\(early)")
+        #expect(early.text.contains("/due_date"))
+        let onTheDay = try f.admin.json(
+            "POST", "/v1/admin/plans/\(plan)/items",
+            "{\"member_id\":\"\(member)\",\"service_code\":7,\"due_date\":\"2026-03-01\"}", idempotencyKey: f.key())
+        #expect(onTheDay.status == 201, "\(onTheDay)")
     }
 }

@@ -9,7 +9,11 @@ struct ServerCommandTests {
     @Test func help_listsEveryCommandAndSetting() throws {
         let (status, output) = try ServerProcess.run(["help"])
         #expect(status == 0)
-        for word in ["serve", "seed-demo", "backup", "migrate", "KANDAS_DATA", "KANDAS_LISTEN", "--port-file"] {
+        for word in [
+            "serve", "seed-demo", "backup", "migrate", "KANDAS_DATA", "KANDAS_LISTEN", "--port-file", "blobs copy",
+            "--blob-store", "KANDAS_BLOB_STORE", "--s3-endpoint", "KANDAS_S3_ENDPOINT", "--s3-region",
+            "KANDAS_S3_REGION",
+        ] {
             #expect(output.contains(word), "help lacks \(word)")
         }
     }

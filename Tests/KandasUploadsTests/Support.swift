@@ -303,3 +303,34 @@ extension RawClient {
         send(Array((head + "\r\n").utf8))
     }
 }
+
+/// A blob store that writes like `inner`, then fails the first `add` as if the process died
+/// before the upload's offset was committed.
+final class FailOnceAfterAdd: BlobStore {
+    let inner: any BlobStore
+    private let lock = Mutex(false)
+
+    init(_ inner: any BlobStore) { self.inner = inner }
+
+    func add(fileAt path: String, sha256: String) throws(UploadError) -> StoredBlob {
+        let stored = try inner.add(fileAt: path, sha256: sha256)
+        let first = lock.withLock { failed in
+            defer { failed = true }
+            return !failed
+        }
+        if first { throw UploadError(.unavailable, detail: "simulated crash after the write") }
+        return stored
+    }
+
+    func contains(sha256: String) throws(UploadError) -> Bool { try inner.contains(sha256: sha256) }
+    func localPath(sha256: String) -> String? { inner.localPath(sha256: sha256) }
+    func size(sha256: String) throws(UploadError) -> Int64? { try inner.size(sha256: sha256) }
+    func read(
+        sha256: String, range: ClosedRange<Int64>?, into sink: @escaping (UnsafeRawBufferPointer) -> Bool
+    ) throws(UploadError) { try inner.read(sha256: sha256, range: range, into: sink) }
+    func forEachBlob(
+        _ body: (String, Int64) throws(UploadError) -> Void, stray: (String) -> Void
+    ) throws(UploadError) { try inner.forEachBlob(body, stray: stray) }
+    func checkWritable() throws(UploadError) { try inner.checkWritable() }
+    var description: String { inner.description }
+}

@@ -246,6 +246,34 @@ struct TusHandlersTests {
         await f.stop()
     }
 
+    /// The window between "object written" and "offset committed": the store took the object, then
+    /// the commit failed (as a kill -9 there would leave it). The client sees no acknowledgement,
+    /// HEAD still says the old offset, the resent chunk verifies, and the bucket holds one object.
+    @Test func objectWrittenButOffsetNotCommitted_losesAndDuplicatesNothing() async throws {
+        let f = try UploadFixture(blobs: .s3)
+        let failing = FailOnceAfterAdd(f.blobs)
+        f.store = try UploadFixture.makeStore(
+            pool: f.pool, configuration: f.configuration, clock: f.clock, verified: f.verified, blobs: failing)
+        await f.server?.shutdown()
+        try f.startServer()
+        let data = Sample.pdf(40_000)
+        let sha = SHA256.hash(data).hex
+        let location = try #require(try f.create(data)["Location"])
+        #expect(try f.patch(location, offset: 0, Array(data[0..<20_000])).status == 204)
+        let lost = try f.patch(location, offset: 20_000, Array(data[20_000...]))
+        #expect(lost.status == 503, "\(lost.body)")
+        #expect(lost["Retry-After"] != nil)
+        #expect(try f.head(location)["Upload-Offset"] == "20000")
+        #expect(f.blobBytes(sha) == data)  // the object did land
+        let resent = try f.patch(location, offset: 20_000, Array(data[20_000...]))
+        #expect(resent.status == 204 && resent["Kandas-Upload-State"] == "verified")
+        #expect(f.verified.all.map(\.blobAlreadyPresent) == [true])
+        var keys: [String] = []
+        try f.seaweed?.client(bucket: "evidence").forEachObject(prefix: "blobs/") { keys.append($0.key) }
+        #expect(keys == ["blobs/\(sha.prefix(2))/\(sha.dropFirst(2).prefix(2))/\(sha)"])
+        await f.stop()
+    }
+
     @Test func pdfDeclaredAsVideo_isContentTypeMismatch() async throws {
         let f = try UploadFixture()
         let data = Sample.pdf(5000)

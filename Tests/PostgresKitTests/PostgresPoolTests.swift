@@ -1,3 +1,4 @@
+import Glibc
 import KandasTestSupport
 import PostgresKit
 import Testing
@@ -62,8 +63,14 @@ import Testing
             #expect(pid1 == pid2)
             #expect(try await pool.withConnection { try !$0.tryAdvisoryLock(key) })
             lease.release()
+            // release() hands the unlock to the connection's queue and returns at once: wait for it.
             let other = try PostgresConnection(url: url)
-            #expect(try other.tryAdvisoryLock(key))
+            var taken = false
+            for _ in 0..<500 where !taken {
+                taken = try other.tryAdvisoryLock(key)
+                if !taken { usleep(10_000) }
+            }
+            #expect(taken)
         }
     }
 

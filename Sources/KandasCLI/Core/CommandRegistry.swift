@@ -18,7 +18,8 @@ public enum CommandRegistry {
         AdminStayResidentsCommand.self, AdminStayEndCommand.self, AdminStayVacateCommand.self,
         AdminStayComplaintCommand.self, AdminStayTerminateCommand.self, AdminStayDecideCommand.self,
         // Rules 2 round 2 (issue 16).
-        AdminReportSubmitCommand.self, AdminReportSubmissionsCommand.self,
+        AdminReportSubmitCommand.self, AdminReportSubmissionsCommand.self, AdminMonitoringShowCommand.self,
+        AdminMonitoringRecordCommand.self,
     ]
 
     /// One-line descriptions of the command groups.
@@ -28,6 +29,7 @@ public enum CommandRegistry {
         ["admin", "codes"]: "create enrollment codes for field workers' devices",
         ["admin", "families"]: "list families and show one with its members",
         ["admin", "devices"]: "list and revoke enrolled devices",
+        ["admin", "monitoring"]: "a family's five-year monitoring on record (Rules 2, paras 40-45)",
         ["admin", "report"]: "the regulation's reports (Annex 3 monthly report and its delivery)",
         ["admin", "stay"]: "the Centre stay (Rules 1): centres, journal, reserve, referrals, residents",
     ]

@@ -24,12 +24,15 @@ public struct Plan: Sendable, Codable, Equatable {
     public var publicationDue: Timestamp?
     /// Published after `publication_due`.
     public var publicationLate: Bool
+    /// `publication_due` was counted in working days across a year the server's calendar does not
+    /// cover (movable holidays and transfers unknown): it may move when the calendar is updated.
+    public var publicationDueProvisional: Bool
 
     /// Creates a value from its fields.
     public init(
         id: WireID, familyID: WireID, status: PlanStatus, version: Int, createdAt: Timestamp, updatedAt: Timestamp,
         agreedAt: Timestamp? = nil, approvedAt: Timestamp? = nil, publishedAt: Timestamp? = nil,
-        publicationDue: Timestamp? = nil, publicationLate: Bool
+        publicationDue: Timestamp? = nil, publicationLate: Bool, publicationDueProvisional: Bool = false
     ) {
         self.id = id
         self.familyID = familyID
@@ -42,6 +45,7 @@ public struct Plan: Sendable, Codable, Equatable {
         self.publishedAt = publishedAt
         self.publicationDue = publicationDue
         self.publicationLate = publicationLate
+        self.publicationDueProvisional = publicationDueProvisional
     }
 
     enum CodingKeys: String, CodingKey {
@@ -56,5 +60,6 @@ public struct Plan: Sendable, Codable, Equatable {
         case publishedAt = "published_at"
         case publicationDue = "publication_due"
         case publicationLate = "publication_late"
+        case publicationDueProvisional = "publication_due_provisional"
     }
 }

@@ -12,12 +12,19 @@ extension PlanHandlers {
             try Validation.version(body.version, current: item.version)
             try Validation.optionalText(body.reason, "/reason", max: 500)
             guard item.status != .cancelled else { throw ServerError(.conflict, "the item is cancelled") }
+            try PlanDeadlines.checkCaseOpen(db, familyID: item.familyID.description, now: ctx.now)
             let plan = try PlanStore.plan(db, id: item.planID.description, for: ctx.actor)
             let change: PlanStore.ItemChange
             switch body.action {
             case .reschedule:
                 guard let due = body.dueDate else { throw ServerError.field(.missingField, "/due_date", "needed") }
                 try requireReason(body)
+                try FamilyStore.fail(
+                    [
+                        try PlanStore.checkDueDate(
+                            db, familyID: item.familyID.description, dueDate: due.description, pointer: "")
+                    ]
+                    .compactMap { $0 })
                 change = .reschedule(dueDate: due.description)
             case .reassign:
                 guard let worker = body.assignedWorkerID?.description else {
@@ -35,6 +42,14 @@ extension PlanHandlers {
                 try Validation.text(instructions, "/instructions", max: 2000)
                 if body.dueDate != nil && plan.status != .draft {
                     throw ServerError.field(.invalidField, "/due_date", "only draft plans change due dates by edit")
+                }
+                if let due = body.dueDate {
+                    try FamilyStore.fail(
+                        [
+                            try PlanStore.checkDueDate(
+                                db, familyID: item.familyID.description, dueDate: due.description, pointer: "")
+                        ]
+                        .compactMap { $0 })
                 }
                 change = .edit(instructions: instructions, dueDate: body.dueDate?.description)
             case .cancel:

@@ -42,7 +42,8 @@ enum PlanHandlers {
                 errors += try PlanStore.checkItem(
                     db, familyID: familyID, centreID: family.centre, memberID: item.memberID.description,
                     serviceCode: item.serviceCode, instructions: item.instructions,
-                    workerID: item.assignedWorkerID?.description, pointer: "/items/\(i)")
+                    workerID: item.assignedWorkerID?.description, pointer: "/items/\(i)",
+                    dueDate: item.dueDate.description)
             }
             try FamilyStore.fail(errors)
             let planID = try PlanStore.insertPlan(db, familyID: familyID, now: ctx.now)
@@ -70,6 +71,8 @@ enum PlanHandlers {
             guard at <= ctx.now + 300_000 else {
                 throw ServerError.field(.invalidField, "/at", "a step cannot happen in the future")
             }
+            try PlanDeadlines.checkStepTime(at, plan: plan, to: body.to, now: ctx.now)
+            try PlanDeadlines.checkCaseOpen(db, familyID: plan.familyID.description, now: ctx.now)
             try PlanStore.transition(db, plan, to: body.to, at: at, now: ctx.now)
             try ctx.audit(
                 db, "plan.\(body.to == .published ? "publish" : body.to.rawValue)", entityType: "plan", entityID: id)
@@ -82,13 +85,14 @@ enum PlanHandlers {
         return try ctx.write { db in
             let plan = try PlanStore.plan(db, id: id, for: ctx.actor)
             let body = try ctx.body(PlanItemCreate.self)
+            try PlanDeadlines.checkCaseOpen(db, familyID: plan.familyID.description, now: ctx.now)
             let familyID = plan.familyID.description
             let centre = try PlanStore.centreOfFamily(db, familyID)
             try FamilyStore.fail(
                 try PlanStore.checkItem(
                     db, familyID: familyID, centreID: centre, memberID: body.memberID.description,
                     serviceCode: body.serviceCode, instructions: body.instructions,
-                    workerID: body.assignedWorkerID?.description, pointer: ""))
+                    workerID: body.assignedWorkerID?.description, pointer: "", dueDate: body.dueDate.description))
             let itemID = try PlanStore.insertItem(
                 db, planID: id, familyID: familyID, memberID: body.memberID.description, serviceCode: body.serviceCode,
                 dueDate: body.dueDate.description, instructions: body.instructions,

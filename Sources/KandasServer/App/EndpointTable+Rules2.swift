@@ -5,10 +5,17 @@ import KandasProtocol
 /// digital-card forwarding queue. Kept in its own list so parallel work on the table merges cleanly.
 extension EndpointTable {
     static let rules2: [Endpoint] = [
+        Endpoint(.get, admin + "/families/:id/monitoring", .staff(roles: .readers), MonitoringHandlers.show),
+        Endpoint(
+            .post, admin + "/families/:id/monitoring", .staff(roles: .writers), writes: true,
+            MonitoringHandlers.record),
         Endpoint(
             .post, admin + "/reports/monthly/submissions", .staff(roles: .centreManagers), writes: true,
             ReportSubmissionHandlers.submit),
         Endpoint(.get, admin + "/reports/monthly/submissions", .staff(roles: .readers), ReportSubmissionHandlers.list),
         Endpoint(.get, admin + "/reports/monthly/overdue", .staff(roles: .readers), ReportSubmissionHandlers.overdue),
+        Endpoint(
+            .get, admin + "/plan-deadlines/publication-overdue", .staff(roles: .readers),
+            PlanDeadlines.publicationOverdue),
     ]
 }

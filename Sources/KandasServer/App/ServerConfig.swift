@@ -56,6 +56,8 @@ public struct ServerConfig: Sendable, Equatable {
     public var sqliteCacheKiB: Int = 2048
     /// SQLite's process-wide soft heap limit in MiB (0: none): above it, page caches recycle pages.
     public var sqliteHeapLimitMiB: Int = 16
+    /// An operator's working-day calendar (`kandas-work-calendar/1`, Protocol/calendar.md); nil for the built-in one.
+    public var calendarFile: String?
     /// Where verified blobs live: `file:` (`<data>/blobs`, the default), `file:PATH`, or
     /// `s3://BUCKET[/PREFIX]` (``BlobStoreLocation``).
     public var blobStore: BlobStoreLocation = .file(nil)
@@ -167,6 +169,13 @@ public struct ServerConfig: Sendable, Equatable {
         integer(
             "--sqlite-heap-limit-mib", "KANDAS_SQLITE_HEAP_LIMIT_MIB",
             "SQLite soft heap limit, MiB, 0-65536 (default 16; 0 = none)", 0...65536, \.sqliteHeapLimitMiB),
+        Setting(
+            flag: "--calendar", env: "KANDAS_CALENDAR",
+            help: "working-day calendar JSON (kandas-work-calendar/1) instead of the built-in 2024-2027 one"
+        ) { c, v in
+            c.calendarFile = v
+            return !v.isEmpty
+        },
         Setting(
             flag: "--blob-store", env: "KANDAS_BLOB_STORE",
             help: "where verified files live: file: (default, <data>/blobs) or s3://BUCKET[/PREFIX]"

@@ -166,6 +166,10 @@ public enum ServerCommand {
         var config = ServerConfig()
         let extras = try ServerConfig.parse(
             arguments: arguments, environment: environment, into: &config, extraFlags: extra)
+        if let file = config.calendarFile {
+            // Validated before anything opens: a bad calendar stops every command with its line and reason.
+            ActiveCalendar.use(try ActiveCalendar.load(path: file))
+        }
         return (config, extras)
     }
 
@@ -203,6 +207,15 @@ public enum ServerCommand {
             log.warning("malloc settings refused", ["malloc.arenas": .int(Int64(config.mallocArenas))])
         }
         SQLiteEngine.softHeapLimit = Int64(config.sqliteHeapLimitMiB) << 20
+        if config.calendarFile != nil {
+            let calendar = ActiveCalendar.current
+            log.notice(
+                "calendar loaded",
+                [
+                    "calendar.first_year": .int(Int64(calendar.document.firstYear)),
+                    "calendar.last_year": .int(Int64(calendar.document.lastYear)),
+                ])
+        }
         let app = try KandasApp(config: config, logger: log)
         KandasApp.checkPrivacy(config, log)
         var http = HTTPServer.Configuration(listen: [address])
@@ -230,6 +243,8 @@ public enum ServerCommand {
             [
                 "http.port": .int(Int64(port)), "http.host": .string(address.host),
                 "store.path": .string(config.databasePath),
+                // The location only (s3://BUCKET/PREFIX or file:); credentials never reach a log.
+                "blobs.store": .string(config.blobStore.description),
             ])
         // Expired partial uploads are swept in the background while serving (Protocol §10.5); the
         // sweeper stops after the server, before the store closes.

@@ -197,6 +197,69 @@ enum ConsoleReports {
             ], body: .bytes(bytes))
     }
 
+    /// A family's monitoring on record (paras 40-45): the 16 periods from the quota inclusion date,
+    /// each with its record or an overdue flag, the horizon's end, and (for writers) a form.
+    static func monitoringTable(_ ctx: ConsoleContext, _ m: MonitoringStatus) -> HTML {
+        let rows = m.periods.map { p -> HTML in
+            let state: HTML
+            if let r = p.record {
+                let visit: HTML = r.fieldVisit ? " · field visit" : ""
+                state = "\(r.doneOn.description) · \(r.channel)\(visit) · \(r.problems ?? "") \(r.proposals ?? "")"
+            } else if p.overdue {
+                state = "<span class=\"flag overdue\">\(ctx.t(.overdueItems))</span>"
+            } else {
+                state = ""
+            }
+            return """
+                <tr><td class="num">\(p.period)</td><td class="num">\(p.year)</td><td>\(p.cadence)</td>\
+                <td>\(p.start.description)</td><td>\(p.end.description)</td><td>\(state)</td></tr>
+                """
+        }
+        let closed: HTML = m.closed ? " <span class=\"flag\" id=\"case-closed\">closed</span>" : ""
+        var form: HTML = ""
+        if ctx.actor.isWriter && !m.closed {
+            let next = m.periods.first { $0.record == nil }?.period ?? 1
+            form = """
+                <form method="post" action="/console/families/\(m.familyID.description)/monitoring" id="monitoring-form">
+                <input type="hidden" name="csrf" value="\(ctx.csrf)">
+                <label>\(ctx.t(.period)) <input name="period" type="number" min="1" max="16" value="\(next)"></label>
+                <label>\(ctx.t(.performedAt)) <input name="done_on" type="date" required></label>
+                <label>\(ctx.t(.kind)) <select name="channel"><option>visit</option><option>call</option>\
+                <option>state_systems</option><option>digital_card</option><option>mobile_app</option></select></label>
+                <label><input type="checkbox" name="field_visit" value="true"> field visit</label>
+                <p><textarea name="problems" rows="2" cols="40" maxlength="2000" placeholder="problems"></textarea>
+                <textarea name="proposals" rows="2" cols="40" maxlength="2000" placeholder="proposals"></textarea></p>
+                <button type="submit">\(ctx.t(.submit))</button></form>
+                """
+        }
+        return """
+            <p class="muted">\(ctx.t(.quotaDate)): \(m.start.description) · 5 y: \(m.horizonEnd.description)\(closed)</p>
+            <table class="schedule" id="monitoring-table"><thead><tr><th>\(ctx.t(.period))</th><th>\(ctx.t(.year))</th>\
+            <th>\(ctx.t(.cadence))</th><th>\(ctx.t(.from))</th><th>\(ctx.t(.due))</th><th>\(ctx.t(.state))</th></tr></thead>\
+            <tbody>\(rows)</tbody></table>\(form)
+            """
+    }
+
+    /// `POST /console/families/{id}/monitoring`: records a period (``MonitoringHandlers/add``).
+    static func recordMonitoring(_ ctx: ConsoleContext) throws -> HTTPResponse {
+        let id = try ctx.id()
+        guard let period = Int(ctx.form["period"] ?? ""), let done = CalendarDate(ctx.form["done_on"] ?? "") else {
+            throw ServerError(.invalidField, "period 1-16 and done_on YYYY-MM-DD are needed")
+        }
+        func text(_ name: String) -> String? {
+            let t = (ctx.form[name] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            return t.isEmpty ? nil : t
+        }
+        let body = MonitoringRecordRequest(
+            period: period, doneOn: done, channel: ctx.form["channel"] ?? "", problems: text("problems"),
+            proposals: text("proposals"), fieldVisit: ctx.form["field_visit"] == "true")
+        try ctx.write { db in
+            let r = try MonitoringHandlers.add(db, familyID: id, body, for: ctx.actor, now: ctx.now)
+            try ctx.audit(db, "monitoring.record", entityType: "family", entityID: r.familyID.description)
+        }
+        return ctx.redirect("/console/families/\(id)#monitoring-table")
+    }
+
     /// The 16-period schedule of para 43 from `start`, with today's period marked.
     static func scheduleTable(_ ctx: ConsoleContext, start: String) -> HTML {
         guard let first = try? LocalDate(start) else { return "" }

@@ -41,6 +41,7 @@ enum ConsoleTable {
         ConsoleRoute(.get, "/console/reports/quality", .staff(readers), ConsoleReports.quality),
         // Rules 2 round 2 (issue 16).
         ConsoleRoute(.post, "/console/reports/monthly/submit", .staff(.centreManagers), ConsoleReports.submit),
+        ConsoleRoute(.post, "/console/families/:id/monitoring", .staff(writers), ConsoleReports.recordMonitoring),
         ConsoleRoute(.get, "/console/exports/completions.csv", .staff(readers), ConsoleExports.csv),
         ConsoleRoute(.get, "/console/exports/completions.geojson", .staff(readers), ConsoleExports.geojson),
     ]

@@ -21,7 +21,7 @@ enum ConsoleText: String, CaseIterable {
     // Rules 2 round 2 (issue 16).
     case incomplete, incompleteCompletions, missingEvidence, leftOut, leftOutReason, submission, submittedAt,
         submittedBy, submittedTo
-    case recordSubmission, overdueReports, provisional, reportDue, notSubmitted
+    case recordSubmission, overdueReports, provisional, reportDue, notSubmitted, unpublishedPlans
 
     /// The label in `language`.
     func callAsFunction(_ language: Language) -> String { names(language) }
@@ -180,6 +180,10 @@ enum ConsoleText: String, CaseIterable {
         .overdueReports: ("Мерзімі өткен есептер", "Просроченные отчёты", "Overdue reports"),
         .provisional: ("алдын ала", "предварительно", "provisional"),
         .reportDue: ("Тапсыру мерзімі", "Срок сдачи", "Due"),
+        .unpublishedPlans: (
+            "Бекітілген, бірақ мерзімінде жарияланбаған жоспарлар", "Утверждённые, но не опубликованные в срок планы",
+            "Approved plans past their publication deadline"
+        ),
         .notSubmitted: ("тапсырылмаған", "не сдан", "not submitted"),
     ]
 }

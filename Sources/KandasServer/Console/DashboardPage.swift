@@ -18,6 +18,7 @@ enum DashboardPage {
         var silentDevices = 0
         var incompleteCompletions = 0
         var overdueReports = 0
+        var unpublishedPlans = 0
     }
 
     static func counts(_ db: any DatabaseConnection, for p: Principal, now: Int64, silentDays: Int) throws -> Counts {
@@ -55,6 +56,7 @@ enum DashboardPage {
             \(card(.silentDevices, c.silentDevices, "/console/devices", alert: true))
             \(card(.incompleteCompletions, c.incompleteCompletions, "/console/completions?completeness=incomplete", alert: true))
             \(card(.overdueReports, c.overdueReports, "/console/reports#overdue-reports", alert: true))
+            \(card(.unpublishedPlans, c.unpublishedPlans, "/console/dashboard#unpublished-plans", alert: true))
             </div>
             """
         let rows = try silent.map { row -> HTML in
@@ -63,8 +65,30 @@ enum DashboardPage {
             <td>\(ConsoleLayout.time(try row.int("last_contact")))</td></tr>
             """
         }
+        let unpublished = try ctx.read { db in
+            try PlanDeadlineStore.unpublishedOverdue(db, for: ctx.actor, now: ctx.now)
+        }
+        // Rules 2, para 34: approved plans past their one-working-day deadline, before anyone publishes them.
+        let planRows = unpublished.map { o -> HTML in
+            let provisional: HTML =
+                o.provisional ? " <span class=\"flag provisional\">\(ctx.t(.provisional))</span>" : ""
+            return """
+                <tr><td><a href="/console/families/\(o.familyID.description)">\(String(o.familyID.description.prefix(8)))</a></td>\
+                <td>\(ConsoleLayout.time(o.approvedAt.millisecondsSince1970))</td>\
+                <td>\(ConsoleLayout.time(o.publicationDue.millisecondsSince1970))\(provisional)</td></tr>
+                """
+        }
+        let plansTable: HTML =
+            unpublished.isEmpty
+            ? ""
+            : """
+            <h2 id="unpublished-plans">\(ctx.t(.unpublishedPlans))</h2>
+            <table id="unpublished-table"><thead><tr><th>\(ctx.t(.family))</th><th>\(ctx.t(.approve))</th>\
+            <th>\(ctx.t(.publishDue))</th></tr></thead><tbody>\(planRows)</tbody></table>
+            """
         let body: HTML = """
             \(cards)
+            \(plansTable)
             <h2>\(ctx.t(.silentDevices)) (&gt; \(days) d)</h2>
             <table><thead><tr><th>\(ctx.t(.worker))</th><th>\(ctx.t(.appVersion))</th>\
             <th>\(ctx.t(.lastContact))</th></tr></thead><tbody>\(rows)</tbody></table>

@@ -50,6 +50,10 @@ enum FamiliesPage {
         for plan in plans {
             let late: HTML =
                 plan.plan.publicationLate ? "<span class=\"flag\">\(ctx.t(.lateplans))</span>" : ""
+            // Counted across a year the calendar does not cover (calendar.md rule 7).
+            let provisional: HTML =
+                plan.plan.publicationDueProvisional
+                ? " <span class=\"flag provisional\">\(ctx.t(.provisional))</span>" : ""
             let items = plan.items.map { item -> HTML in
                 let service = (try? ServiceCatalog.service(code: item.serviceCode))?.name(in: lang) ?? "?"
                 let (n, verified, declared) = evidence[item.id.description] ?? (0, 0, 0)
@@ -65,14 +69,17 @@ enum FamiliesPage {
             planSections.append(
                 """
                 <h2>\(ctx.t(.plan)) — \(plan.plan.status.rawValue) (v\(plan.plan.version))</h2>
-                <p class="muted">\(ctx.t(.publishDue)): \(ConsoleLayout.time(plan.plan.publicationDue?.millisecondsSince1970))\
+                <p class="muted">\(ctx.t(.publishDue)): \(ConsoleLayout.time(plan.plan.publicationDue?.millisecondsSince1970))\(provisional)\
                  · \(ctx.t(.published)): \(ConsoleLayout.time(plan.plan.publishedAt?.millisecondsSince1970)) \(late)</p>
                 <table class="items"><thead><tr><th>#</th><th>\(ctx.t(.service))</th><th>\(ctx.t(.members))</th>\
                 <th>\(ctx.t(.dueDate))</th><th>\(ctx.t(.status))</th><th>\(ctx.t(.evidence))</th></tr></thead>\
                 <tbody>\(items)</tbody></table>
                 """)
         }
-        let schedule = ConsoleReports.scheduleTable(ctx, start: detail.family.quotaInclusionDate.description)
+        let monitoring = try ctx.read { db in
+            try MonitoringHandlers.status(db, familyID: detail.family.id.description, for: ctx.actor, now: ctx.now)
+        }
+        let schedule = ConsoleReports.monitoringTable(ctx, monitoring)
         let f = detail.family
         let body: HTML = """
             <dl class="panel"><dt>\(ctx.t(.settlement))</dt><dd>\(f.settlement.name)</dd>\

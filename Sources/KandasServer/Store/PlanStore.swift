@@ -21,7 +21,20 @@ enum PlanStore {
             updatedAt: Timestamp(millisecondsSince1970: try row.int("updated_at")),
             agreedAt: timestamp(row, "agreed_at"), approvedAt: timestamp(row, "approved_at"),
             publishedAt: timestamp(row, "published_at"), publicationDue: timestamp(row, "publication_due"),
-            publicationLate: try row.bool("publication_late"))
+            publicationLate: try row.bool("publication_late"),
+            publicationDueProvisional: publicationProvisional(
+                approvedAt: row.optionalInt("approved_at"), due: row.optionalInt("publication_due")))
+    }
+
+    /// Whether a plan's publication deadline is provisional on the calendar in force (calendar.md rule 7).
+    static func publicationProvisional(approvedAt: Int64?, due: Int64?) -> Bool {
+        guard let approvedAt, let due else { return false }
+        return ActiveCalendar.deadlines.isProvisional(from: localDay(approvedAt), to: localDay(due))
+    }
+
+    /// The Kazakhstan-time calendar day of an instant.
+    static func localDay(_ t: Int64) -> LocalDate {
+        LocalDate(dayNumber: Int((t + almatyOffset).floorDiv(86_400_000)))
     }
 
     static func item(_ row: DatabaseRow) throws -> PlanItem {
@@ -67,9 +80,12 @@ enum PlanStore {
     /// Checks a new item against its family: member of the family, service 1-25, worker of the centre.
     static func checkItem(
         _ db: any DatabaseConnection, familyID: String, centreID: String, memberID: String, serviceCode: Int,
-        instructions: String?, workerID: String?, pointer: String
+        instructions: String?, workerID: String?, pointer: String, dueDate: String? = nil
     ) throws -> [FieldError] {
         var errors: [FieldError] = []
+        if let dueDate, let error = try checkDueDate(db, familyID: familyID, dueDate: dueDate, pointer: pointer) {
+            errors.append(error)
+        }
         if !(try db.exists("SELECT 1 FROM members WHERE id = ? AND family_id = ?", memberID, familyID)) {
             errors.append(
                 FieldError(pointer: pointer + "/member_id", code: .invalidField, detail: "not a member of the family"))
@@ -90,6 +106,21 @@ enum PlanStore {
                     detail: "not a field worker of the family's centre"))
         }
         return errors
+    }
+
+    /// Rules 2, para 33: service deadlines run from the family's inclusion in the regional quota,
+    /// so an item cannot be due before that date (`422 invalid_field` at `<pointer>/due_date`).
+    static func checkDueDate(
+        _ db: any DatabaseConnection, familyID: String, dueDate: String, pointer: String
+    ) throws -> FieldError? {
+        guard
+            let quota = try db.queryOne("SELECT quota_inclusion_date FROM families WHERE id = ?", familyID)?
+                .optionalString("quota_inclusion_date"),
+            dueDate < quota
+        else { return nil }
+        return FieldError(
+            pointer: pointer + "/due_date", code: .invalidField,
+            detail: "due before the family's quota inclusion date \(quota) (Rules 2, para 33)")
     }
 
     /// Inserts an item (version 1, with its `create` version row).
@@ -138,7 +169,7 @@ enum PlanStore {
     static func publicationDue(approvedAt: Int64) -> Int64 {
         let localDay = (approvedAt + almatyOffset) / 86_400_000
         let approvedOn = LocalDate(dayNumber: Int(localDay))
-        let due = Deadlines().publicationDeadline(approvedOn: approvedOn)
+        let due = ActiveCalendar.deadlines.publicationDeadline(approvedOn: approvedOn)
         let dueDay = Int64(due.dayNumber)
         return (dueDay + 1) * 86_400_000 - almatyOffset - 1
     }

@@ -31,4 +31,17 @@ enum Rules2Schema {
             CREATE INDEX report_submissions_region_month ON report_submissions(region_id, month);
             """)
     }
+
+    /// Monitoring on record (Rules 2, paras 40-45): one row per family and period (1-16).
+    static func monitoring(_ db: any DatabaseConnection) throws {
+        try db.execute(
+            """
+            CREATE TABLE monitoring_records(
+              id TEXT PRIMARY KEY, family_id TEXT NOT NULL REFERENCES families(id),
+              period INTEGER NOT NULL CHECK(period BETWEEN 1 AND 16), done_on TEXT NOT NULL,
+              channel TEXT NOT NULL CHECK(channel IN ('visit','call','state_systems','digital_card','mobile_app')),
+              problems TEXT, proposals TEXT, field_visit INTEGER NOT NULL, recorded_by TEXT NOT NULL REFERENCES users(id),
+              recorded_at INTEGER NOT NULL, UNIQUE(family_id, period)) STRICT;
+            """)
+    }
 }

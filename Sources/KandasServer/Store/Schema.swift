@@ -33,6 +33,7 @@ enum Schema {
         m.register(StoreMigration("0011-stay", StayStore.migrate))
         m.register(StoreMigration("0012-rules2-evidence", Rules2Schema.evidence))
         m.register(StoreMigration("0013-rules2-report-submissions", Rules2Schema.reportSubmissions))
+        m.register(StoreMigration("0014-rules2-monitoring", Rules2Schema.monitoring))
         return m
     }
 
