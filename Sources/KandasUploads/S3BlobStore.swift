@@ -40,17 +40,39 @@ public struct S3BlobStore: BlobStore {
             throw UploadError(.internalError, detail: "not a content address", operation: "blob_add")
         }
         guard let size = try FileIO.size(path) else { throw .system("stat", path: path, errno: 2) }
-        do {
-            if let existing = try client.headObject(key: key(sha256)), existing.size == size {
-                return StoredBlob(sha256: sha256, size: size, alreadyPresent: true)
-            }
-            try client.putObject(key: key(sha256), file: path, sha256: sha256, ifNoneMatch: true)
-            return StoredBlob(sha256: sha256, size: size, alreadyPresent: false)
-        } catch  where error.kind == .alreadyExists {
-            return StoredBlob(sha256: sha256, size: size, alreadyPresent: true)
-        } catch {
-            throw Self.uploadError(error)
+        let stored: StoredBlob?
+        do { stored = try write(fileAt: path, sha256: sha256, size: size) } catch { throw Self.uploadError(error) }
+        guard let stored else {
+            throw UploadError(
+                .unavailable, detail: "the object store did not keep the blob's bytes", operation: "blob_add")
         }
+        return stored
+    }
+
+    /// Writes the blob unless an object of its size is already there; `nil` when the store still
+    /// holds the wrong bytes after two rounds.
+    ///
+    /// An object of the wrong size under a content address is a write cut short (a `kill -9` mid-`PUT`
+    /// left SeaweedFS holding an empty object): it is removed and written again, never taken for the
+    /// blob. What a `PUT` stored is checked with a `HEAD`, since some S3-compatible stores do not check
+    /// the signed payload hash.
+    private func write(fileAt path: String, sha256: String, size: Int64) throws(S3Error) -> StoredBlob? {
+        let key = key(sha256)
+        for _ in 0..<2 {
+            if let existing = try client.headObject(key: key) {
+                if existing.size == size { return StoredBlob(sha256: sha256, size: size, alreadyPresent: true) }
+                try client.deleteObject(key: key)
+            }
+            do {
+                _ = try client.putObject(key: key, file: path, sha256: sha256, ifNoneMatch: true)
+            } catch  where error.kind == .alreadyExists {
+                continue  // a concurrent writer of the same content: the next round checks what it stored
+            }
+            if let written = try client.headObject(key: key), written.size == size {
+                return StoredBlob(sha256: sha256, size: size, alreadyPresent: false)
+            }
+        }
+        return nil
     }
 
     public func size(sha256: String) throws(UploadError) -> Int64? {
