@@ -50,8 +50,32 @@ public final class SeaweedServer: @unchecked Sendable {
             "secretKey":"\(Self.secretKey)"}],"actions":["Admin","Read","Write","List","Tagging"]}]}
             """
         try Data(identities.utf8).write(to: URL(fileURLWithPath: directory + "/s3.json"))
-        let ports = try Self.freePorts(8)
-        port = ports[0]
+        // Free ports are released before `weed` binds them, and `weed mini` also binds a few fixed
+        // ports of its own: another process can win either race, and then `weed` exits at start. A new
+        // set of ports on a fresh start is the cure; three tries, then the error.
+        var attempt = 0
+        while true {
+            attempt += 1
+            let ports = try Self.freePorts(8)
+            let p = Self.launch(weed, directory: directory, ports: ports)
+            do {
+                try p.run()
+                try Self.waitUntilReady(p, port: ports[0])
+                port = ports[0]
+                process = p
+                return
+            } catch {
+                if p.isRunning { kill(p.processIdentifier, SIGKILL) }
+                if p.processIdentifier != 0 { p.waitUntilExit() }
+                guard attempt < 3 else {
+                    try? FileManager.default.removeItem(atPath: directory)
+                    throw error
+                }
+            }
+        }
+    }
+
+    private static func launch(_ weed: String, directory: String, ports: [Int]) -> Process {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: weed)
         p.arguments = [
@@ -64,14 +88,7 @@ public final class SeaweedServer: @unchecked Sendable {
         p.currentDirectoryURL = URL(fileURLWithPath: directory)
         p.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
         p.standardError = FileHandle(forWritingAtPath: "/dev/null")
-        process = p
-        try p.run()
-        do {
-            try waitUntilReady()
-        } catch {
-            stop()
-            throw error
-        }
+        return p
     }
 
     deinit { stop() }
@@ -114,8 +131,11 @@ public final class SeaweedServer: @unchecked Sendable {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
-    private func waitUntilReady() throws {
-        let probe = client(bucket: "kandas-probe")
+    private static func waitUntilReady(_ process: Process, port: Int) throws {
+        let probe = S3Client(
+            configuration: S3Configuration(
+                endpoint: "http://127.0.0.1:\(port)", bucket: "kandas-probe", accessKeyID: accessKey,
+                secretAccessKey: secretKey))
         for _ in 0..<300 {
             guard process.isRunning else { throw TestSupportError("weed mini exited during start") }
             if (try? probe.createBucket()) != nil { return }
