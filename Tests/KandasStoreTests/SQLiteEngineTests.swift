@@ -39,20 +39,7 @@ struct SQLiteEngineTests {
         try await withTemporaryDirectory { dir in
             let engine = try SQLiteEngine(path: dir + "/a.sqlite", migrations: [pets])
             defer { engine.close() }
-            try await engine.write { db in
-                try db.run("INSERT INTO pets(id, name, legs, photo) VALUES(?,?,?,?)", "a", "Ada", 4, [UInt8]([1, 2]))
-                try db.run("INSERT INTO pets(id, name, legs, photo) VALUES(?,?,?,?)", "b", "Bo", Int?.none, [UInt8]())
-            }
-            let rows = try await engine.read { db in try db.query("SELECT * FROM pets ORDER BY id") }
-            #expect(rows.count == 2)
-            #expect(try rows[0].string("name") == "Ada")
-            #expect(try rows[0].int("legs") == 4)
-            #expect(rows[0].blob("photo") == [1, 2])
-            #expect(rows[1].optionalInt("legs") == nil)
-            #expect(rows[1].blob("photo") == [])
-            #expect(rows[0].columns === rows[1].columns)
-            #expect(throws: DatabaseError.self) { try rows[0].string("nope") }
-            #expect(throws: DatabaseError.self) { try rows[0].string("legs") }
+            try await EngineContract.typedBindsAndReadsRoundTripEveryKind(engine)
         }
     }
 
@@ -60,22 +47,7 @@ struct SQLiteEngineTests {
         try await withTemporaryDirectory { dir in
             let engine = try SQLiteEngine(path: dir + "/a.sqlite", migrations: [pets])
             defer { engine.close() }
-            struct Boom: Error {}
-            await #expect(throws: Boom.self) {
-                try await engine.write { db in
-                    try db.run("INSERT INTO pets(id, name) VALUES('a', 'Ada')")
-                    throw Boom()
-                }
-            }
-            try await engine.write { db in
-                try db.run("INSERT INTO pets(id, name) VALUES('b', 'Bo')")
-                _ = try? db.transaction { () throws -> Void in
-                    try db.run("INSERT INTO pets(id, name) VALUES('c', 'Cy')")
-                    throw Boom()
-                }
-            }
-            let names = try await engine.read { db in try db.query("SELECT id FROM pets").map { try $0.string("id") } }
-            #expect(names == ["b"])
+            try await EngineContract.aThrowingWriteRollsBackAndAFailedSavepointUndoesOnlyItself(engine)
         }
     }
 
@@ -83,15 +55,7 @@ struct SQLiteEngineTests {
         try await withTemporaryDirectory { dir in
             let engine = try SQLiteEngine(path: dir + "/a.sqlite", migrations: [pets])
             defer { engine.close() }
-            do {
-                try await engine.write { db in
-                    try db.run("INSERT INTO pets(id, name) VALUES('a', 'Ada')")
-                    try db.run("INSERT INTO pets(id, name) VALUES('a', 'Ada')")
-                }
-                Issue.record("a duplicate key was accepted")
-            } catch let error as DatabaseError {
-                #expect(error.kind == .uniqueViolation)
-            }
+            try await EngineContract.constraintFailuresAreNamedWithoutTheEngine(engine)
         }
     }
 
