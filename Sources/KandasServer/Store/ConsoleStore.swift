@@ -134,7 +134,7 @@ enum ConsoleStore {
         c.silentDevices = try silentDevices(db, for: p, now: now, days: silentDays).count
         c.incompleteCompletions = try ReportStore.incompleteCount(db, for: p)
         c.overdueReports = try ReportStore.overdue(db, for: p, today: LocalDate(dayNumber: Int(localDay))).count
-        c.unpublishedPlans = try PlanDeadlineStore.unpublishedOverdue(db, for: p, now: now).count
+        c.unpublishedPlans = try PlanDeadlineStore.unpublishedOverdueCount(db, for: p, now: now)
         return c
     }
 

@@ -8,11 +8,10 @@ enum PlanDeadlineStore {
     static func unpublishedOverdue(
         _ db: any DatabaseConnection, for p: Principal, now: Int64
     ) throws -> [PlanPublicationOverdue] {
-        let scope = p.scope.families()
+        let (sql, values) = unpublishedOverdueQuery(for: p, now: now)
         return try db.query(
-            "SELECT p.id, p.family_id, p.approved_at, p.publication_due FROM plans p JOIN families f ON f.id = p.family_id"
-                + " WHERE p.status = 'approved' AND p.published_at IS NULL AND p.publication_due < ? AND \(scope.sql)"
-                + " ORDER BY p.publication_due, p.rowid LIMIT 1000", values: [.integer(now)] + scope.values
+            "SELECT p.id, p.family_id, p.approved_at, p.publication_due " + sql
+                + " ORDER BY p.publication_due, p.rowid LIMIT 1000", values: values
         ).map { r in
             let approved = try r.int("approved_at")
             let due = try r.int("publication_due")
@@ -22,5 +21,22 @@ enum PlanDeadlineStore {
                 publicationDue: Timestamp(millisecondsSince1970: due),
                 provisional: PlanStore.publicationProvisional(approvedAt: approved, due: due))
         }
+    }
+
+    /// How many approved plans are past their publication deadline and still unpublished (the
+    /// dashboard's counter: every one of them, not the first page of the list).
+    static func unpublishedOverdueCount(_ db: any DatabaseConnection, for p: Principal, now: Int64) throws -> Int {
+        let (sql, values) = unpublishedOverdueQuery(for: p, now: now)
+        return Int(try db.queryOne("SELECT count(*) AS n " + sql, values: values)?.int("n") ?? 0)
+    }
+
+    /// `FROM ... WHERE ...` of the approved, unpublished plans past their deadline in the caller's scope.
+    private static func unpublishedOverdueQuery(for p: Principal, now: Int64) -> (String, [DatabaseValue]) {
+        let scope = p.scope.families()
+        return (
+            "FROM plans p JOIN families f ON f.id = p.family_id"
+                + " WHERE p.status = 'approved' AND p.published_at IS NULL AND p.publication_due < ? AND \(scope.sql)",
+            [.integer(now)] + scope.values
+        )
     }
 }
