@@ -63,7 +63,7 @@ let package = Package(
         .target(name: "HTTPServer", dependencies: ["CLinux", "Log", "Lifecycle"], swiftSettings: strict),
         .target(
             name: "KandasUploads",
-            dependencies: ["HTTPServer", "SQLiteKit", "Crypto", "KandasProtocol", "Log", "ObjectStore"],
+            dependencies: ["HTTPServer", "KandasStore", "Crypto", "KandasProtocol", "Log", "ObjectStore"],
             swiftSettings: strict),
         .target(
             name: "KandasServer",
@@ -96,6 +96,7 @@ let package = Package(
             name: "kandas-bench",
             dependencies: [
                 "Crypto", "SQLiteKit", "HTTPServer", "KandasServer", "KandasClient", "KandasProtocol", "KandasUploads",
+                "KandasStore",
                 "Log", "CurlTransport", "ObjectStore", "KandasTestSupport",
             ],
             swiftSettings: strict),
@@ -148,7 +149,8 @@ let package = Package(
             ],
             swiftSettings: strict),
         .testTarget(
-            name: "KandasUploadsTests", dependencies: ["KandasUploads", "HTTPServer", "KandasTestSupport"],
+            name: "KandasUploadsTests",
+            dependencies: ["KandasUploads", "HTTPServer", "KandasTestSupport", "KandasStore"],
             exclude: ["tus_resume.py"],
             swiftSettings: strict),
         .testTarget(

@@ -24,7 +24,7 @@ enum Schema {
         m.register(StoreMigration("0005-sync", SyncSchema.migrate))
         m.register(StoreMigration("0006-console", ConsoleSchema.migrate))
         // tus uploads (Protocol §10): after the sync tables, since `onVerified` writes both in one transaction.
-        UploadStore.registerMigrations(in: &m)
+        for migration in UploadStore.migrations { m.register(migration) }
         m.register(StoreMigration("0007-sync-indexes", SyncSchema.mergeEventIndexes))
         m.register(StoreMigration("0008-completion-indexes", SyncSchema.completionIndexDiet))
         m.register(StoreMigration("0009-uploads-owned-by-user", SyncSchema.uploadsOwnedByUser))
