@@ -17,5 +17,15 @@ extension EndpointTable {
         Endpoint(
             .get, admin + "/plan-deadlines/publication-overdue", .staff(roles: .readers),
             PlanDeadlines.publicationOverdue),
+    ] + digitalCard
+
+    /// The digital-card forwarding queue (Rules 2, para 37): readers see it in their scope, region
+    /// and national administrators send a dead delivery again.
+    static let digitalCard: [Endpoint] = [
+        Endpoint(.get, admin + "/card-forwards", .staff(roles: .readers), CardForwardHandlers.list),
+        Endpoint(.get, admin + "/card-forwards/:id", .staff(roles: .readers), CardForwardHandlers.get),
+        Endpoint(
+            .post, admin + "/card-forwards/:id/retry", .staff(roles: .centreManagers), writes: true,
+            CardForwardHandlers.retry),
     ]
 }

@@ -67,6 +67,14 @@ public struct ServerConfig: Sendable, Equatable {
     /// `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` / `AWS_SESSION_TOKEN`, read from the environment
     /// only (never a flag) by ``parse(arguments:environment:into:extraFlags:)``; never logged.
     public var s3Credentials: S3Credentials?
+    /// The digital-card receiver URL (`--card-url`); its secret comes from the environment only.
+    public var cardURL: String?
+    /// The receiver with its secret, set by ``parse(arguments:environment:into:extraFlags:)``; nil
+    /// when nothing is forwarded (the queue still fills, to be sent once a receiver is configured).
+    public var digitalCard: DigitalCardSettings?
+    public var cardRetryBaseMilliseconds = 30_000
+    public var cardMaxAttempts = 12
+    public var cardPollMilliseconds = 2000
 
     public init() {}
 
@@ -219,7 +227,7 @@ public struct ServerConfig: Sendable, Equatable {
             c.sqlTraceFile = v
             return !v.isEmpty
         },
-    ]
+    ] + cardSettings
 
     /// The SQLite database inside the data folder.
     public var databasePath: String { dataDirectory + "/kandas.sqlite" }
@@ -279,6 +287,7 @@ public struct ServerConfig: Sendable, Equatable {
             index += 1
         }
         config.s3Credentials = S3Credentials(environment: environment)
+        try applyCardSecret(environment, into: &config)
         return extras
     }
 
