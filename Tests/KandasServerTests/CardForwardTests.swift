@@ -50,11 +50,20 @@ import Testing
 
         var url: String { "http://127.0.0.1:\(port)/cards" }
 
+        /// Switches a mode (`down`: answer 503; `hold`: hold the answer after recording) on or off.
+        func set(_ mode: String, _ on: Bool) throws {
+            if on {
+                try Data().write(to: URL(fileURLWithPath: log + "." + mode))
+            } else {
+                try? FileManager.default.removeItem(atPath: log + "." + mode)
+            }
+        }
+
         func stop() {
             try? input.fileHandleForWriting.close()
             if process.isRunning { process.terminate() }
             process.waitUntilExit()
-            try? FileManager.default.removeItem(atPath: log)
+            for suffix in ["", ".down", ".hold"] { try? FileManager.default.removeItem(atPath: log + suffix) }
         }
 
         /// Every request the receiver saw, in order.
@@ -91,11 +100,13 @@ import Testing
 
     static func items(_ r: TestResponse) -> [[String: Any]] { r.object["items"] as? [[String: Any]] ?? [] }
 
-    @Test func para37_completeApprovedCompletions_reachTheReceiverSignedAndOnce_acrossACrashAndRestart() throws {
-        let receiver = try Receiver(failFirst: 2)
+    @Test func para37_completeApprovedCompletions_reachTheReceiverSignedAndOnce_acrossCrashesAndRestarts() throws {
+        let receiver = try Receiver(failFirst: 0)
         defer { receiver.stop() }
         let f = try Fixture(arguments: Self.serverArguments(receiver), environment: ["KANDAS_CARD_SECRET": Self.secret])
         defer { f.server.cleanup() }
+        // The receiver is down (503) while the completions are approved.
+        try receiver.set("down", true)
         let data = try ConsoleData(f.server)
         let family = f.seed.families[0]
         let plan = try data.family(family)
@@ -113,11 +124,25 @@ import Testing
         try review(data, bare)
         let unreviewed = try data.completeWithEvidence(
             family: family, item: plan.items[1], worker: plan.worker, performedAt: "2026-11-16T06:00:00.000Z")
-        // The receiver refuses the first two attempts; once it has, the server dies (kill -9) and comes back.
-        try receiver.wait("two failures") { $0.filter { $0["outcome"] == "failed" }.count >= 2 }
+        try receiver.wait("a failed attempt of each") {
+            Set($0.filter { $0["outcome"] == "failed" }.compactMap { $0["completion_id"] }) == forwarded
+        }
+        // Crash 1 (kill -9) with every delivery owed: the queue is in the store, not in memory.
         f.server.crash()
+        try receiver.set("down", false)
+        try receiver.set("hold", true)
         try f.server.restart()
-        try receiver.wait("three records") { $0.filter { $0["outcome"] == "recorded" }.count >= 3 }
+        // Crash 2 in the middle of a POST: the receiver recorded it, the server never saw the answer.
+        try receiver.wait("a record") { $0.contains { $0["outcome"] == "recorded" } }
+        f.server.crash()
+        let held = receiver.entries().first { $0["outcome"] == "recorded" }?["delivery_id"] ?? ""
+        try receiver.set("hold", false)
+        // Past the 60 s lease, so the next instance claims the interrupted delivery again.
+        try f.server.setClockOffset(seconds: 120)
+        try f.server.restart()
+        try receiver.wait("three records and the repeat") {
+            $0.filter { $0["outcome"] == "recorded" }.count == 3 && $0.contains { $0["outcome"] == "duplicate" }
+        }
         let admin = try f.server.login("admin")
         for _ in 0..<1200 {
             if Self.items(try admin.get("/v1/admin/card-forwards?state=delivered")).count == 3 { break }
@@ -128,6 +153,8 @@ import Testing
         let recorded = entries.filter { $0["outcome"] == "recorded" }
         #expect(recorded.count == 3)
         #expect(Set(recorded.compactMap { $0["completion_id"] }) == forwarded)
+        // The repeat after the crash mid-POST carried the same delivery ID, so the receiver dropped it.
+        #expect(entries.filter { $0["outcome"] == "duplicate" }.allSatisfy { $0["delivery_id"] == held })
         #expect(!entries.contains { $0["completion_id"] == bare || $0["completion_id"] == unreviewed })
         // One delivery ID per completion on every attempt, and the body names the same ID as the header.
         for id in forwarded {

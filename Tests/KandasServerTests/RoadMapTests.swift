@@ -48,25 +48,7 @@ import Testing
     @Test func para34_labourMobilityCentre_approvesAnAgreedPlanInTheConsole_andIsNamed() throws {
         let f = try Fixture()
         defer { f.server.cleanup() }
-        var iins = IINGenerator(seed: 38)
-        let iin = iins.next(bornOn: try LocalDate(year: 1985, month: 5, day: 5), sex: .female).digits
-        let created = try f.admin.json(
-            "POST", "/v1/admin/families",
-            "{\"career_centre_id\":\"\(f.seed.centres[0])\",\"assigned_worker_ids\":[],"
-                + "\"settlement\":{\"name\":\"Auyl\"},\"quota_inclusion_date\":\"2026-11-02\",\"consent_recorded\":true,"
-                + "\"members\":[{\"iin\":\"\(iin)\",\"last_name\":\"A\",\"first_name\":\"B\","
-                + "\"birth_date\":\"1985-05-05\",\"relation\":\"head\"}]}", idempotencyKey: f.key())
-        #expect(created.status == 201, "\(created)")
-        let family = (created.object["family"] as? [String: Any])?["id"] as? String ?? ""
-        let member = ((created.object["members"] as? [[String: Any]]) ?? []).first?["id"] as? String ?? ""
-        let plan = try f.admin.json(
-            "POST", "/v1/admin/plans",
-            "{\"family_id\":\"\(family)\",\"items\":[{\"member_id\":\"\(member)\",\"service_code\":5,"
-                + "\"due_date\":\"2026-12-20\"}]}", idempotencyKey: f.key())
-        let planID = (plan.object["plan"] as? [String: Any])?["id"] as? String ?? ""
-        let agree = try f.admin.json(
-            "POST", "/v1/admin/plans/\(planID)/transition", "{\"to\":\"agreed\",\"version\":1}", idempotencyKey: f.key())
-        #expect(agree.status == 200, "\(agree)")
+        let (family, planID) = try PlanHandlersTests.agreedPlan(f, seed: 381)
         // The supervisor's page has no approval form; the labour mobility centre's has.
         var supervisor = ConsoleClient(port: f.server.port)
         _ = try supervisor.login("super11")

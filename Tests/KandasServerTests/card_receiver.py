@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """A digital-card receiver for tests (services.md section 7): verifies each delivery's
-HMAC-SHA256 signature, answers 503 to the first N requests, then records each delivery ID once
-and acknowledges repeats without recording them again.
+HMAC-SHA256 signature, answers 503 to the first N requests (and to every request while the file
+LOG_FILE.down exists), then records each delivery ID once and acknowledges repeats without
+recording them again. While LOG_FILE.hold exists, it holds its answer after recording (a sender
+killed then has delivered without seeing the acknowledgement).
 
 Usage: card_receiver.py LOG_FILE FAIL_FIRST   (secret in the CARD_SECRET environment variable)
 Prints its port on stdout, then serves on 127.0.0.1 until stdin closes or SIGTERM.
@@ -14,6 +16,7 @@ import json
 import os
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 SECRET = os.environ["CARD_SECRET"].encode()
@@ -48,7 +51,7 @@ class Handler(BaseHTTPRequestHandler):
                 record = None
             if not hmac.compare_digest(expected, signature) or record is None:
                 entry["outcome"], status = "bad_signature", 401
-            elif state["requests"] <= FAIL_FIRST:
+            elif state["requests"] <= FAIL_FIRST or os.path.exists(LOG + ".down"):
                 entry["outcome"], status = "failed", 503
             elif delivery in state["seen"]:
                 entry["outcome"], status = "duplicate", 200
@@ -56,6 +59,8 @@ class Handler(BaseHTTPRequestHandler):
                 state["seen"].add(delivery)
                 entry["outcome"], status = "recorded", 200
             log(entry)
+        while entry["outcome"] == "recorded" and os.path.exists(LOG + ".hold"):
+            time.sleep(0.05)
         self.send_response(status)
         self.send_header("Content-Length", "0")
         self.end_headers()
