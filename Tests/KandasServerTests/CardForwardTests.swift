@@ -20,14 +20,16 @@ import Testing
         let port: Int
 
         init(failFirst: Int) throws {
-            log = FileManager.default.temporaryDirectory.appendingPathComponent(
-                "card-\(UUID().uuidString.prefix(8)).jsonl"
-            ).path
+            log =
+                FileManager.default.temporaryDirectory.appendingPathComponent(
+                    "card-\(UUID().uuidString.prefix(8)).jsonl"
+                ).path
             let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
                 "card_receiver.py")
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
             process.arguments = ["python3", script.path, log, String(failFirst)]
-            process.environment = ProcessInfo.processInfo.environment.merging(["CARD_SECRET": CardForwardTests.secret]) {
+            process.environment = ProcessInfo.processInfo.environment.merging(["CARD_SECRET": CardForwardTests.secret])
+            {
                 $1
             }
             let output = Pipe()
@@ -244,7 +246,8 @@ import Testing
         // Plain HTTP only to a loopback relay.
         #expect(throws: CommandError.self) {
             _ = try ServerConfig.parse(
-                arguments: ["--card-url", "http://card.example.kz/in"], environment: ["KANDAS_CARD_SECRET": Self.secret],
+                arguments: ["--card-url", "http://card.example.kz/in"],
+                environment: ["KANDAS_CARD_SECRET": Self.secret],
                 into: &c, extraFlags: [])
         }
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("card-secret-\(UUID())").path

@@ -276,7 +276,8 @@ struct PlanHandlersTests {
         #expect(plan.status == 201, "\(plan)")
         let planID = (plan.object["plan"] as? [String: Any])?["id"] as? String ?? ""
         let agree = try f.admin.json(
-            "POST", "/v1/admin/plans/\(planID)/transition", "{\"to\":\"agreed\",\"version\":1}", idempotencyKey: f.key())
+            "POST", "/v1/admin/plans/\(planID)/transition", "{\"to\":\"agreed\",\"version\":1}", idempotencyKey: f.key()
+        )
         #expect(agree.status == 200, "\(agree)")
         return (family, planID)
     }

@@ -95,7 +95,8 @@ enum PlanHandlers {
                         + " role labour_mobility_officer")
             }
         } else if !Set<UserRole>.writers.contains(p.role) {
-            throw ServerError(.forbidden, "the labour mobility centre approves plans; the career centre records the other steps")
+            throw ServerError(
+                .forbidden, "the labour mobility centre approves plans; the career centre records the other steps")
         }
     }
 

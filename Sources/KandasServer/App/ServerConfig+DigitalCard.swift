@@ -63,13 +63,15 @@ extension ServerConfig {
             "--card-max-attempts", "KANDAS_CARD_MAX_ATTEMPTS",
             "digital-card attempts before a delivery is dead (1-100, default 12)", 1...100, \.cardMaxAttempts),
         integer(
-            "--card-poll-ms", "KANDAS_CARD_POLL_MS", "how often the forwarding queue is checked, ms (10-60000, default 2000)",
+            "--card-poll-ms", "KANDAS_CARD_POLL_MS",
+            "how often the forwarding queue is checked, ms (10-60000, default 2000)",
             10...60_000, \.cardPollMilliseconds),
     ]
 
     /// Reads the secret when a receiver is configured (called at the end of ``parse``).
     static func applyCardSecret(_ environment: [String: String], into config: inout ServerConfig) throws(CommandError) {
         guard let url = config.cardURL else { return }
-        config.digitalCard = DigitalCardSettings(url: url, secret: try DigitalCardSettings.secret(environment: environment))
+        config.digitalCard = DigitalCardSettings(
+            url: url, secret: try DigitalCardSettings.secret(environment: environment))
     }
 }

@@ -27,7 +27,8 @@ enum CardForwardsPage {
             CardForwardState.allCases.map { s -> HTML in
                 let n = counts[s] ?? 0
                 let cls = (s == .dead && n > 0) ? "card alert" : "card"
-                return "<a class=\"\(cls)\" href=\"/console/card-forwards?state=\(s.rawValue)\"><span class=\"n\">\(n)</span>\(s.rawValue)</a>"
+                return
+                    "<a class=\"\(cls)\" href=\"/console/card-forwards?state=\(s.rawValue)\"><span class=\"n\">\(n)</span>\(s.rawValue)</a>"
             })
         let rows = page.items.map { f -> HTML in
             let retry: HTML =

@@ -42,7 +42,10 @@ enum ConsoleLayout {
                     ("/console/completions", ctx.t(.completions)), ("/console/conflicts", ctx.t(.conflicts)),
                     ("/console/devices", ctx.t(.devices)), ("/console/families", ctx.t(.families)),
                     ("/console/reports", ctx.t(.reports)),
-                    ("/console/card-forwards", CardForwardsPage.l(ctx, "Цифрлық карта", "Цифровая карта", "Digital card")),
+                    (
+                        "/console/card-forwards",
+                        CardForwardsPage.l(ctx, "Цифрлық карта", "Цифровая карта", "Digital card")
+                    ),
                 ]
             }
             if p.role == .labourMobilityOfficer { links.append(("/console/families", ctx.t(.families))) }

@@ -28,7 +28,9 @@ enum RoadMapPage {
         let lang = ctx.lang
         let (detail, plans, centre) = try ctx.read { db in
             let detail = try FamilyStore.detail(db, id: id, for: ctx.actor)
-            let plans = try ConsoleStore.planIDs(db, familyID: id).map { try PlanStore.detail(db, id: $0, for: ctx.actor) }
+            let plans = try ConsoleStore.planIDs(db, familyID: id).map {
+                try PlanStore.detail(db, id: $0, for: ctx.actor)
+            }
             let centre = try OrganisationStore.centreName(db, id: detail.family.careerCentreID.description)
             return (detail, plans, centre)
         }

@@ -67,7 +67,8 @@ final class CardForwarder: Sendable {
                 "\(CardSignature.deliveryHeader): \(claim.id)",
                 "\(CardSignature.timestampHeader): \(timestamp)",
                 "\(CardSignature.signatureHeader): "
-                    + CardSignature.sign(secret: settings.secret, timestamp: timestamp, deliveryID: claim.id, body: body),
+                    + CardSignature.sign(
+                        secret: settings.secret, timestamp: timestamp, deliveryID: claim.id, body: body),
             ]
             switch poster.post(url: settings.url, headers: headers, body: body) {
             case .status(let status) where (200..<300).contains(status): outcome = .delivered(status: status)

@@ -22,6 +22,7 @@ enum CardSignature {
         _ header: String, secret: [UInt8], timestamp: Int64, deliveryID: String, body: [UInt8]
     ) -> Bool {
         constantTimeEqual(
-            Array(header.utf8), Array(sign(secret: secret, timestamp: timestamp, deliveryID: deliveryID, body: body).utf8))
+            Array(header.utf8),
+            Array(sign(secret: secret, timestamp: timestamp, deliveryID: deliveryID, body: body).utf8))
     }
 }

@@ -142,7 +142,9 @@ enum CardForwardStore {
     /// Queues a dead delivery again from its first attempt (an administrator fixed the receiver).
     ///
     /// - Throws: `404 not_found`, `409 invalid_transition` unless the delivery is dead.
-    static func retry(_ db: any DatabaseConnection, id: String, for scope: AccessScope, now: Int64) throws
+    static func retry(
+        _ db: any DatabaseConnection, id: String, for scope: AccessScope, now: Int64
+    ) throws
         -> CardForward
     {
         let current = try get(db, id: id, for: scope)
