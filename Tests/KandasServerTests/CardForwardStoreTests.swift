@@ -1,7 +1,9 @@
 import Foundation
 import KandasProtocol
 import KandasStore
+import KandasTestSupport
 import SQLiteKit
+import Synchronization
 import Testing
 
 @testable import KandasServer
@@ -82,5 +84,85 @@ import Testing
         #expect(
             try Self.count(db, "SELECT count(*) FROM card_forwards WHERE state IN ('delivered','dead','withdrawn')")
                 == 3)
+    }
+}
+
+extension CardForwardStoreTests {
+    /// One family of one centre with `n` approved completions whose evidence is complete.
+    static func fill(_ db: any DatabaseConnection, completions n: Int) throws {
+        func id(_ a: Int, _ b: Int) -> String { String(format: "%08x-0000-4000-8000-%012x", a, b) }
+        let region = try db.queryOne("SELECT id FROM regions ORDER BY code LIMIT 1")?.string("id") ?? ""
+        _ = try db.run(
+            "INSERT INTO users(id, username, display_name, role, active, password_hash, version, created_at,"
+                + " updated_at) VALUES(?, 'w1', 'Worker', 'field_worker', 1, 'x', 1, 0, 0)", id(0, 0))
+        _ = try db.run(
+            "INSERT INTO career_centres(id, region_id, name, version, created_at, updated_at)"
+                + " VALUES(?, ?, 'Centre', 1, 0, 0)", id(0, 1), region)
+        _ = try db.run(
+            "INSERT INTO families(id, region_id, career_centre_id, settlement_name, quota_inclusion_date,"
+                + " consent_recorded, version, created_at, updated_at) VALUES(?, ?, ?, 'Aksu', '2026-01-01', 1, 1, 0, 0)",
+            id(0, 2), region, id(0, 1))
+        _ = try db.run(
+            "INSERT INTO members(id, family_id, iin, last_name, first_name, birth_date, relation, version,"
+                + " created_at, updated_at) VALUES(?, ?, '900101300015', 'L', 'F', '1990-01-01', 'head', 1, 0, 0)",
+            id(0, 3), id(0, 2))
+        _ = try db.run(
+            "INSERT INTO plans(id, family_id, status, version, created_at, updated_at) VALUES(?, ?, 'published', 1, 0, 0)",
+            id(0, 4), id(0, 2))
+        _ = try db.run(
+            "INSERT INTO plan_items(id, plan_id, family_id, member_id, service_code, due_date, status, version,"
+                + " created_at, updated_at) VALUES(?, ?, ?, ?, 7, '2026-12-01', 'open', 1, 0, 0)", id(0, 5), id(0, 4),
+            id(0, 2), id(0, 3))
+        for k in 0..<n {
+            _ = try db.run(
+                "INSERT INTO completions(id, item_id, plan_id, family_id, member_id, region_id, career_centre_id,"
+                    + " service_code, device_id, user_id, state, rev, is_primary, performed_at, recorded_at,"
+                    + " received_at, clock_skew_ms, review_state, evidence_missing, event_seq, created_at, updated_at)"
+                    + " VALUES(?, ?, ?, ?, ?, ?, ?, 7, 'd', ?, 'active', 1, 1, 0, 0, 0, 0, 'approved', '[]', ?, 0, 0)",
+                id(1000 + k, 9), id(0, 5), id(0, 4), id(0, 2), id(0, 3), region, id(0, 1), id(0, 0), k + 1)
+            try CardForwardStore.enqueueIfEligible(db, completionID: id(1000 + k, 9))
+        }
+    }
+
+    @Test func para37_onPostgreSQL_fourConcurrentInstancesDeliverEachRowOnce() throws {
+        try PostgresCluster.withDatabase { url in
+            let engine = try PostgresEngine(url: url, connections: 4, migrations: PostgresSchema.migrations)
+            defer { engine.close() }
+            let n = 40
+            try engine.writeSync { db in try Self.fill(db, completions: n) }
+            let claimed = Mutex<[String]>([])
+            DispatchQueue.concurrentPerform(iterations: 4) { instance in
+                let token = "instance-\(instance)"
+                while true {
+                    let got =
+                        (try? engine.writeSync { db in
+                            try CardForwardStore.claim(db, token: token, now: 1000, lease: 60_000, limit: 1)
+                        }) ?? []
+                    if got.isEmpty {
+                        // A lost race claims nothing; stop only when nothing is owed any more.
+                        let left =
+                            (try? engine.readSync { db in
+                                try Self.count(db, "SELECT count(*) FROM card_forwards WHERE state = 'pending'")
+                            }) ?? 0
+                        if left == 0 { return }
+                        continue
+                    }
+                    for claim in got {
+                        claimed.withLock { $0.append(claim.id) }
+                        _ = try? engine.writeSync { db in
+                            try CardForwardStore.finish(
+                                db, claim, token: token, outcome: .delivered(status: 200), now: 1001, maxAttempts: 3,
+                                backoff: { _ in 0 })
+                        }
+                    }
+                }
+            }
+            let ids = claimed.withLock { $0 }
+            #expect(ids.count == n && Set(ids).count == n)
+            #expect(
+                try engine.readSync { db in
+                    try Self.count(db, "SELECT count(*) FROM card_forwards WHERE state = 'delivered'")
+                } == Int64(n))
+        }
     }
 }
