@@ -69,7 +69,7 @@ let package = Package(
             name: "KandasServer",
             dependencies: [
                 "HTTPServer", "SQLiteKit", "KandasProtocol", "KandasDomain", "Crypto", "Log", "Lifecycle", "QRCode",
-                "KandasUploads", "KandasStore", "ObjectStore", "PostgresKit",
+                "KandasUploads", "KandasStore", "ObjectStore", "PostgresKit", "CurlKit",
             ],
             swiftSettings: strict),
         .executableTarget(name: "kandas-server", dependencies: ["KandasServer"], swiftSettings: strict),
@@ -132,6 +132,7 @@ let package = Package(
                 "KandasServer", "KandasTestSupport", "KandasProtocol", "KandasDomain", "SQLiteKit", "KandasStore",
                 "PostgresKit",
             ],
+            exclude: ["card_receiver.py"],
             swiftSettings: strict),
         .testTarget(
             name: "KandasClientTests", dependencies: ["KandasClient", "KandasProtocol", "KandasDomain", "Crypto"],

@@ -57,5 +57,8 @@ enum ConsoleStyle {
         form.inline { display: inline; } fieldset.member { border: 1px solid var(--line); margin: .4rem 0; }
         .form-print .form-title { text-align: center; } .form-print .line { border-bottom: 1px solid #000; }
         @media print { header, nav, form, .noprint, .langs { display: none; } body { background: #fff; } }
+        @page { size: A4; margin: 15mm; }
+        .road-map { page-break-after: always; break-after: page; }
+        .road-map:last-of-type { page-break-after: auto; break-after: auto; }
         """
 }
