@@ -44,5 +44,7 @@ enum ConsoleTable {
         ConsoleRoute(.post, "/console/families/:id/monitoring", .staff(writers), ConsoleReports.recordMonitoring),
         ConsoleRoute(.get, "/console/exports/completions.csv", .staff(readers), ConsoleExports.csv),
         ConsoleRoute(.get, "/console/exports/completions.geojson", .staff(readers), ConsoleExports.geojson),
+        // Charts and the map (issue 20).
+        ConsoleRoute(.get, "/console/map", .staff(readers), MapPage.show),
     ]
 }
