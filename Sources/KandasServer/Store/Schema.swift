@@ -38,6 +38,7 @@ enum Schema {
         m.register(StoreMigration("0017-labour-mobility-role", rebuildsTables: true, Rules2Schema.labourMobilityRole))
         // Rules 2, para 37: the digital-card forwarding queue (issue 16 item 10).
         m.register(StoreMigration("0018-rules2-forwarding", Rules2Schema.forwarding))
+        m.register(StoreMigration("0021-console-charts", ConsoleSchema.charts))
         return m
     }
 
