@@ -168,6 +168,30 @@ import Testing
         #expect(p.machine.wantsRead)
     }
 
+    @Test func streamingBuffers_goBackToThePoolAndServeTheNextRequest() throws {
+        var p = FakePeer()
+        let head = "PUT /f HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\n"
+        _ = p.send(head)
+        _ = p.streaming()
+        let first = ObjectIdentifier(try #require(p.machine.filling))
+        #expect(p.send("abc") == [.consume("abc")])
+        let second = ObjectIdentifier(try #require(p.machine.filling))
+        #expect(p.consumed() == [.finish(trailers: [])])
+        _ = p.respond()
+        #expect(p.buffers.idleCount == 2)
+        _ = p.send(head)
+        _ = p.streaming()
+        #expect([first, second].contains(ObjectIdentifier(try #require(p.machine.filling))))
+    }
+
+    @Test func idleConnection_holdsNoRequestBytes() {
+        var p = FakePeer()
+        _ = p.send(Self.get)
+        _ = p.respond()
+        #expect(p.machine.isIdle)
+        #expect(p.machine.inbound.capacity == 0)
+    }
+
     // MARK: errors mid-body
 
     @Test func malformedChunkMidBody_abortsTheConsumerAndAnswers400() {
