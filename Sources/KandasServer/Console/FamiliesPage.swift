@@ -91,6 +91,7 @@ enum FamiliesPage {
             <tbody>\(members)</tbody></table>
             \(planSections)
             \(try stays(ctx, family: f.id.description))
+            \(try Rules2Console.familySections(ctx, family: detail))
             <h2>\(ctx.t(.monitoring))</h2>
             \(schedule)
             """

@@ -146,3 +146,17 @@ extension EvaluationStore {
         return Set(try rows.map { try $0.string("id") })
     }
 }
+
+extension EvaluationStore {
+    /// Career centres in scope with their latest evaluated quarter, for the console's quality page.
+    static func centres(
+        _ db: any DatabaseConnection, for p: Principal
+    ) throws -> [(id: String, name: String, latest: String?)] {
+        let scope = p.scope.organisation(region: "c.region_id", centre: "c.id")
+        return try db.query(
+            "SELECT c.id, c.name, (SELECT e.year || '-Q' || e.quarter FROM quality_evaluations e WHERE"
+                + " e.career_centre_id = c.id ORDER BY e.year DESC, e.quarter DESC LIMIT 1) AS latest"
+                + " FROM career_centres c WHERE \(scope.sql) ORDER BY c.name LIMIT 500", values: scope.values
+        ).map { (try $0.string("id"), try $0.string("name"), $0.optionalString("latest")) }
+    }
+}
