@@ -99,7 +99,7 @@ public struct EvaluationRecord: Sendable, Codable, Equatable {
     public var socialImpact: Int
     /// The sum of the three scores, 3...15.
     public var total: Int
-    /// `low`, `medium` or `high` (para 49, half-open reading; services.md §6).
+    /// `low`, `medium` or `high` (para 49, half-open reading; services.md §5).
     public var band: String
     public var evaluator: String
     public var evaluatedOn: CalendarDate

@@ -17,7 +17,7 @@ extension EndpointTable {
         Endpoint(
             .get, admin + "/plan-deadlines/publication-overdue", .staff(roles: .readers),
             PlanDeadlines.publicationOverdue),
-        // Rules 2 paras 46-51: quality evaluations (recorded by ERDO, a national body: services.md §6),
+        // Rules 2 paras 46-51: quality evaluations (recorded by ERDO, a national body: services.md §5.1),
         // the centre's follow-up, and the family's residence status.
         Endpoint(
             .get, admin + "/career-centres/:id/evaluations", .staff(roles: .readers), EvaluationHandlers.history),
