@@ -33,7 +33,8 @@ import Testing
         let members = [("head", 1980), ("spouse", 1982), ("child", 2015)].map { relation, year in
             let born = try! LocalDate(year: year, month: 3, day: 9)
             let iin = generator.next(bornOn: born, sex: .male).digits
-            return #"{"iin":"\#(iin)","last_name":"L","first_name":"F","birth_date":"\#(born)","relation":"\#(relation)"}"#
+            return
+                #"{"iin":"\#(iin)","last_name":"L","first_name":"F","birth_date":"\#(born)","relation":"\#(relation)"}"#
         }
         let r = try post(
             "/v1/admin/families",
@@ -125,7 +126,9 @@ import Testing
 
     @Test func aWithdrawnConsent_noLongerCounts_andTheSignedFormIsKeptAsRecorded() throws {
         let (family, members) = try newFamily(seed: 303)
-        for m in members.prefix(2) { #expect(try post("/v1/admin/members/\(m)/consents", Self.consent()).status == 201) }
+        for m in members.prefix(2) {
+            #expect(try post("/v1/admin/members/\(m)/consents", Self.consent()).status == 201)
+        }
         let status = try f.admin.get("/v1/admin/families/\(family)/consents").object
         #expect(status["complete"] as? Bool == true)
         let first = (status["members"] as? [[String: Any]])?.first?["consent"] as? [String: Any]
@@ -170,7 +173,9 @@ import Testing
     /// consent, the plan published, and the worker's device pulls it (the form never leaves the server).
     @Test func endToEnd_consentsThenPublication_thenTheDevicePullsThePlan_withoutTheForms() throws {
         let (family, members) = try newFamily(seed: 305)
-        for m in members.prefix(2) { #expect(try post("/v1/admin/members/\(m)/consents", Self.consent()).status == 201) }
+        for m in members.prefix(2) {
+            #expect(try post("/v1/admin/members/\(m)/consents", Self.consent()).status == 201)
+        }
         let plan = try approvedPlan(family)
         #expect(try move(plan, to: "published").status == 200)
         let device = try f.enroll("worker111")

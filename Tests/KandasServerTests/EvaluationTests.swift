@@ -96,9 +96,11 @@ import Testing
         let id = try #require(e.object["id"] as? String)
         let supervisor = try f.server.login("super11")
         let otherCentre = try f.server.login("super12")
-        let early = try post("/v1/admin/evaluations/\(id)/follow-up", #"{"considered_on":"2026-11-01","measures":"m"}"#, supervisor)
+        let early = try post(
+            "/v1/admin/evaluations/\(id)/follow-up", #"{"considered_on":"2026-11-01","measures":"m"}"#, supervisor)
         #expect(early.status == 409 && early.code == "invalid_transition")
-        let conclusion = #"{"concluded_on":"2026-10-24","recipient":"Ministry, Migration Committee","conclusion":"more language courses"}"#
+        let conclusion =
+            #"{"concluded_on":"2026-10-24","recipient":"Ministry, Migration Committee","conclusion":"more language courses"}"#
         #expect(try post("/v1/admin/evaluations/\(id)/conclusion", conclusion, supervisor).status == 403)
         let before = try domain()
         let tooEarly = try post(
@@ -156,7 +158,9 @@ import Testing
         let stays = try post(path, #"{"status":"in_region","since":"2026-08-10"}"#)
         #expect(stays.status == 409 && stays.code == "invalid_transition")
         #expect(try domain() == before)
-        #expect(try post(path, #"{"status":"left_region","since":"2026-08-10"}"#, try f.server.login("region2")).status == 404)
+        #expect(
+            try post(path, #"{"status":"left_region","since":"2026-08-10"}"#, try f.server.login("region2")).status
+                == 404)
         let left = try post(path, #"{"status":"left_region","since":"2026-08-10","note":"moved to Almaty"}"#)
         #expect(left.status == 200 && left.object["status"] as? String == "left_region", "\(left)")
         let again = try post(path, #"{"status":"left_region","since":"2026-08-11"}"#)

@@ -85,13 +85,16 @@ import Testing
         // Rules 2 para 12, Annex 2: the two adults' signed consents and a category before publication.
         let family501 = family.family.id.description
         let consent = try call(
-            a, "POST", "/v1/admin/members/\(ids[ex + "601"] ?? "")/consents", try example("member-consent-request", ids),
+            a, "POST", "/v1/admin/members/\(ids[ex + "601"] ?? "")/consents",
+            try example("member-consent-request", ids),
             201, as: MemberConsent.self)
         try call(
-            a, "POST", "/v1/admin/members/\(ids[ex + "602"] ?? "")/consents", try example("member-consent-request", ids),
+            a, "POST", "/v1/admin/members/\(ids[ex + "602"] ?? "")/consents",
+            try example("member-consent-request", ids),
             201, as: MemberConsent.self)
         try call(
-            a, "POST", "/v1/admin/members/\(ids[ex + "602"] ?? "")/category", try example("member-category-request", ids),
+            a, "POST", "/v1/admin/members/\(ids[ex + "602"] ?? "")/category",
+            try example("member-category-request", ids),
             200, as: FamilyConsents.self)
         let consents = try call(a, "GET", "/v1/admin/families/\(family501)/consents", nil, 200, as: FamilyConsents.self)
         #expect(consents.complete)
@@ -101,7 +104,8 @@ import Testing
             as: FamilyResidence.self)
         try call(a, "GET", "/v1/admin/families/\(family501)/residence", nil, 200, as: FamilyResidence.self)
         let evaluation = try call(
-            a, "POST", "/v1/admin/career-centres/\(f.seed.centres[0])/evaluations", try example("evaluation-request", ids),
+            a, "POST", "/v1/admin/career-centres/\(f.seed.centres[0])/evaluations",
+            try example("evaluation-request", ids),
             201, as: EvaluationRecord.self)
         try call(
             a, "POST", "/v1/admin/evaluations/\(evaluation.id)/conclusion",

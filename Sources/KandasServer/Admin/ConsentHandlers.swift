@@ -167,7 +167,8 @@ enum ConsentHandlers {
         let consents = try ConsentStore.consents(db, familyID: familyID)
         let categories = try ConsentStore.categories(db, familyID: familyID)
         let list = members.map { m -> MemberConsentStatus in
-            let adult = (try? LocalDate(m.birthDate.description)).map { ConsentRules.isAdult(bornOn: $0, on: today) }
+            let adult =
+                (try? LocalDate(m.birthDate.description)).map { ConsentRules.isAdult(bornOn: $0, on: today) }
                 ?? true
             let history = consents.filter { $0.memberID == m.id }
             let current = history.last { $0.withdrawnOn == nil }

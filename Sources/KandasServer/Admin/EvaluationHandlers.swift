@@ -53,7 +53,9 @@ enum EvaluationHandlers {
     }
 
     /// A date of the body that must lie in `range` (Kazakhstan days).
-    static func day(_ d: CalendarDate, _ pointer: String, from: LocalDate, to: LocalDate, _ what: String) throws
+    static func day(
+        _ d: CalendarDate, _ pointer: String, from: LocalDate, to: LocalDate, _ what: String
+    ) throws
         -> LocalDate
     {
         guard let day = try? LocalDate(d.description), day >= from, day <= to else {
@@ -185,7 +187,8 @@ enum EvaluationHandlers {
         }
         for e in list {
             if e.concludedOn == nil, let due = try? LocalDate(e.conclusionDue.description), due < today {
-                overdue.append(EvaluationOverdue(year: e.year, quarter: e.quarter, step: "conclusion", due: e.conclusionDue))
+                overdue.append(
+                    EvaluationOverdue(year: e.year, quarter: e.quarter, step: "conclusion", due: e.conclusionDue))
             }
             if e.concludedOn != nil, e.consideredOn == nil, let dueText = e.followUpDue,
                 let due = try? LocalDate(dueText.description), due < today

@@ -12,7 +12,8 @@ enum ImportCSV {
     ]
     static let familyColumns = Array(columns[1...7])
     static let required: Set<String> = [
-        "family_ref", "career_centre_id", "assigned_worker_usernames", "settlement_name", "quota_inclusion_date", "iin", "last_name", "first_name", "birth_date", "relation",
+        "family_ref", "career_centre_id", "assigned_worker_usernames", "settlement_name", "quota_inclusion_date", "iin",
+        "last_name", "first_name", "birth_date", "relation",
     ]
 
     static func units(_ db: any DatabaseConnection, _ bytes: [UInt8]) throws -> [ImportHandlers.Unit] {

@@ -58,8 +58,7 @@ enum ResidenceHandlers {
     }
 
     /// The current status and the history of a family in scope.
-    static func status(_ db: any DatabaseConnection, familyID: String, for actor: Principal) throws -> FamilyResidence
-    {
+    static func status(_ db: any DatabaseConnection, familyID: String, for actor: Principal) throws -> FamilyResidence {
         _ = try MonitoringStore.start(db, familyID: familyID, for: actor)
         let history = try EvaluationStore.residence(db, familyID: familyID)
         return FamilyResidence(

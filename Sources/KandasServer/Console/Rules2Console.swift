@@ -14,7 +14,8 @@ enum Rules2Console {
     static let routes: [ConsoleRoute] = [
         ConsoleRoute(.post, "/console/families/:id/residence", .staff(.writers), residence),
         ConsoleRoute(
-            .post, "/console/members/:id/consents", .staff(.writers), bodyLimit: ConsentHandlers.maxFormBytes + (64 << 10),
+            .post, "/console/members/:id/consents", .staff(.writers),
+            bodyLimit: ConsentHandlers.maxFormBytes + (64 << 10),
             recordConsent),
         ConsoleRoute(.post, "/console/members/:id/category", .staff(.writers), category),
         ConsoleRoute(.post, "/console/consents/:id/withdraw", .staff(.writers), withdraw),
@@ -178,7 +179,8 @@ enum Rules2Console {
 
     static func category(_ ctx: ConsoleContext) throws -> HTTPResponse {
         let id = try ctx.id()
-        let body = MemberCategoryRequest(category: ctx.form["category"] ?? "", rkCitizen: ctx.form["rk_citizen"] == "true")
+        let body = MemberCategoryRequest(
+            category: ctx.form["category"] ?? "", rkCitizen: ctx.form["rk_citizen"] == "true")
         let familyID = try ctx.write { db in
             let member = try ConsentStore.member(db, id: id, for: ctx.actor)
             try ConsentHandlers.setCategory(db, member, body, for: ctx.actor, now: ctx.now)
@@ -271,7 +273,8 @@ enum Rules2Console {
         if Set<UserRole>.evaluators.contains(ctx.actor.role) {
             let scores = QualityCriterion.allCases.map { c -> HTML in
                 let options = QualityEvaluation.scoreRange.map { n -> HTML in "<option>\(n)</option>" }
-                return "<label>\(c.names(ctx.lang)) <select name=\"\(ConsoleReports.field(c))\">\(options)</select></label>"
+                return
+                    "<label>\(c.names(ctx.lang)) <select name=\"\(ConsoleReports.field(c))\">\(options)</select></label>"
             }
             let last = EvaluationQuarter(containing: ConsoleReports.today(ctx.now)).previous
             form = """
@@ -302,7 +305,9 @@ enum Rules2Console {
         return ctx.page(ctx.t(.quality), body)
     }
 
-    static func score(_ ctx: ConsoleContext, _ c: QualityCriterion) -> Int { Int(ctx.form[ConsoleReports.field(c)] ?? "") ?? 0 }
+    static func score(_ ctx: ConsoleContext, _ c: QualityCriterion) -> Int {
+        Int(ctx.form[ConsoleReports.field(c)] ?? "") ?? 0
+    }
 
     static func recordEvaluation(_ ctx: ConsoleContext) throws -> HTTPResponse {
         let id = try ctx.id()

@@ -136,7 +136,8 @@ enum SeedDemo {
             try ConsentStore.insert(
                 db,
                 MemberConsent(
-                    id: WireID.random(), familyID: WireID(familyID) ?? WireID.random(), memberID: WireID(id) ?? WireID.random(),
+                    id: WireID.random(), familyID: WireID(familyID) ?? WireID.random(),
+                    memberID: WireID(id) ?? WireID.random(),
                     givenOn: givenOn, formSHA256: sha, formContentType: "application/pdf", formSize: demoForm.count,
                     formName: "demo-consent.pdf", recordedBy: WireID(admin) ?? WireID.random(),
                     recordedAt: Timestamp(millisecondsSince1970: now)))

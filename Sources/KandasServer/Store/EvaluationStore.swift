@@ -25,7 +25,8 @@ enum EvaluationStore {
                 "SELECT c.id, c.region_id, c.created_at FROM career_centres c WHERE c.id = ? AND \(scope.sql)",
                 values: [.text(id)] + scope.values)
         else { throw ServerError(.notFound, "no such career centre") }
-        return Centre(id: try row.string("id"), regionID: try row.string("region_id"), createdAt: try row.int("created_at"))
+        return Centre(
+            id: try row.string("id"), regionID: try row.string("region_id"), createdAt: try row.int("created_at"))
     }
 
     /// Families of the centre whose residence turned `left_region` within `[from, to)` (criterion 3).
@@ -97,7 +98,8 @@ enum EvaluationStore {
         let concluded = r.optionalString("concluded_on").flatMap(CalendarDate.init)
         let considered = r.optionalString("considered_on").flatMap(CalendarDate.init)
         return EvaluationRecord(
-            id: try wireID(r, "id"), regionID: try wireID(r, "region_id"), careerCentreID: try wireID(r, "career_centre_id"),
+            id: try wireID(r, "id"), regionID: try wireID(r, "region_id"),
+            careerCentreID: try wireID(r, "career_centre_id"),
             year: Int(try r.int("year")), quarter: Int(try r.int("quarter")), relevance: Int(try r.int("relevance")),
             effectiveness: Int(try r.int("effectiveness")), socialImpact: Int(try r.int("social_impact")),
             total: Int(try r.int("total")), band: try r.string("band"), evaluator: try r.string("evaluator"),

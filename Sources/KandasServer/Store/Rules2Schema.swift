@@ -111,6 +111,7 @@ extension Rules2Schema {
         _ = try db.run(
             "UPDATE families SET consent_recorded = CASE WHEN EXISTS(SELECT 1 FROM members m WHERE"
                 + " m.family_id = families.id AND m.birth_date <= ?) THEN 0 ELSE 1 END",
-            ConsentRules.adultBornOnOrBefore(ConsoleReports.today(Int64(Date().timeIntervalSince1970 * 1000))).description)
+            ConsentRules.adultBornOnOrBefore(ConsoleReports.today(Int64(Date().timeIntervalSince1970 * 1000)))
+                .description)
     }
 }
