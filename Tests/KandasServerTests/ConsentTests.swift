@@ -8,7 +8,12 @@ import Testing
 @Suite(.serialized) final class ConsentTests {
     let f: Fixture
 
-    init() throws { f = try Fixture() }
+    let mobility: TestHTTPClient
+
+    init() throws {
+        f = try Fixture()
+        mobility = try f.server.login("mobility1")
+    }
     deinit { f.server.cleanup() }
 
     static let pdf = Array("%PDF-1.4\n% signed consent, Annex 2\n%%EOF\n".utf8)
@@ -57,7 +62,10 @@ import Testing
 
     func move(_ plan: String, to: String) throws -> TestResponse {
         let version = (try f.admin.get("/v1/admin/plans/\(plan)").object["plan"] as? [String: Any])?["version"] as? Int
-        return try post("/v1/admin/plans/\(plan)/transition", #"{"to":"\#(to)","version":\#(version ?? 0)}"#)
+        // Rules 2, para 34: approval is the receiving region's labour mobility centre's step.
+        let client = to == "approved" ? mobility : f.admin
+        return try post(
+            "/v1/admin/plans/\(plan)/transition", #"{"to":"\#(to)","version":\#(version ?? 0)}"#, client)
     }
 
     @Test func para12_publicationNeedsEveryAdultsCurrentConsent_andTheFamilyFlagCannotBeFlipped() throws {

@@ -81,7 +81,7 @@ extension PlanStore {
     /// - Throws: `409 conflict` (agreeing with another plan beyond draft), `invalid_transition`
     ///   (back to draft), `consent_missing` (publishing while an adult member has no current consent).
     static func transition(
-        _ db: any DatabaseConnection, _ plan: Plan, to status: PlanStatus, at: Int64, now: Int64
+        _ db: any DatabaseConnection, _ plan: Plan, to status: PlanStatus, at: Int64, now: Int64, by actorID: String
     ) throws {
         let id = plan.id.description
         let familyID = plan.familyID.description
@@ -93,8 +93,8 @@ extension PlanStore {
             _ = try db.run("UPDATE plans SET status = 'agreed', agreed_at = ? WHERE id = ?", at, id)
         case .approved:
             _ = try db.run(
-                "UPDATE plans SET status = 'approved', approved_at = ?, publication_due = ? WHERE id = ?", at,
-                publicationDue(approvedAt: at), id)
+                "UPDATE plans SET status = 'approved', approved_at = ?, approved_by = ?, publication_due = ? WHERE id = ?",
+                at, actorID, publicationDue(approvedAt: at), id)
         case .published:
             // Rules 2 para 12(3): every member adult on the publication day has a current consent
             // with its signed form; the family flag alone is never trusted.
