@@ -262,12 +262,19 @@ struct PlanHandlersTests {
         let created = try f.admin.json(
             "POST", "/v1/admin/families",
             "{\"career_centre_id\":\"\(f.seed.centres[0])\",\"assigned_worker_ids\":[\"\(f.user("worker111"))\"],"
-                + "\"settlement\":{\"name\":\"Auyl\"},\"quota_inclusion_date\":\"2026-01-01\",\"consent_recorded\":true,"
+                + "\"settlement\":{\"name\":\"Auyl\"},\"quota_inclusion_date\":\"2026-01-01\","
                 + "\"members\":[{\"iin\":\"\(person.0)\",\"last_name\":\"L\",\"first_name\":\"F\","
                 + "\"birth_date\":\"\(person.1)\",\"relation\":\"head\"}]}", idempotencyKey: f.key())
         #expect(created.status == 201, "\(created)")
         let family = (created.object["family"] as? [String: Any])?["id"] as? String ?? ""
         let member = ((created.object["members"] as? [[String: Any]]) ?? []).first?["id"] as? String ?? ""
+        // Rules 2 para 12: the adult's signed consent, so the plan can be published later.
+        let pdf = Data("%PDF-1.4\n%%EOF\n".utf8).base64EncodedString()
+        let consent = try f.admin.json(
+            "POST", "/v1/admin/members/\(member)/consents",
+            #"{"given_on":"2026-11-01","form":{"content_type":"application/pdf","data":"\#(pdf)"}}"#,
+            idempotencyKey: f.key())
+        #expect(consent.status == 201, "\(consent)")
         let plan = try f.admin.json(
             "POST", "/v1/admin/plans",
             "{\"family_id\":\"\(family)\",\"items\":[{\"member_id\":\"\(member)\",\"service_code\":5,"
