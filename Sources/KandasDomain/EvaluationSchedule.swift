@@ -73,7 +73,16 @@ public enum ConsentRules {
     public static let adultAge = 18
 
     /// The latest birth date of a member who is an adult on `day`.
-    public static func adultBornOnOrBefore(_ day: LocalDate) -> LocalDate { day.addingMonths(-12 * adultAge) }
+    ///
+    /// Someone born on 29 February comes of age on 28 February of a common year (a term in years
+    /// ends on the month's last day when the month has no such date).
+    public static func adultBornOnOrBefore(_ day: LocalDate) -> LocalDate {
+        let back = day.addingMonths(-12 * adultAge)
+        if day.month == 2, day.day == 28, !LocalDate.isLeap(day.year), LocalDate.isLeap(back.year) {
+            return back.addingCalendarDays(1)
+        }
+        return back
+    }
 
     /// Whether someone born on `birth` is an adult on `day`.
     public static func isAdult(bornOn birth: LocalDate, on day: LocalDate) -> Bool {
