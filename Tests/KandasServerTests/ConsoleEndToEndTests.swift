@@ -235,8 +235,9 @@ import Testing
         #expect(try browser.evaluate("document.querySelector('#consent-complete') !== null") as? Bool == true)
         try browser.screenshot(to: Self.artifacts + "/console-family-consent.png")
         // Rules 2, paras 47-51: the centre's evaluation history, one recorded through the form.
-        let centre = (try data.admin.get("/v1/admin/families/\(familyID)").object["family"] as? [String: Any])?[
-            "career_centre_id"] as? String ?? ""
+        let centre =
+            (try data.admin.get("/v1/admin/families/\(familyID)").object["family"] as? [String: Any])?[
+                "career_centre_id"] as? String ?? ""
         try browser.navigate(base + "/console/career-centres/\(centre)/evaluations")
         try browser.submitting(
             """
