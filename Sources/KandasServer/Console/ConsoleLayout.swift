@@ -41,7 +41,7 @@ enum ConsoleLayout {
                 links += [
                     ("/console/completions", ctx.t(.completions)), ("/console/conflicts", ctx.t(.conflicts)),
                     ("/console/devices", ctx.t(.devices)), ("/console/families", ctx.t(.families)),
-                    ("/console/reports", ctx.t(.reports)),
+                    ("/console/reports", ctx.t(.reports)), ("/console/map", ctx.t(.map)),
                     (
                         "/console/card-forwards",
                         CardForwardsPage.l(ctx, "Цифрлық карта", "Цифровая карта", "Digital card")

@@ -51,5 +51,7 @@ enum ConsoleTable {
         // Rules 2, para 37: the digital-card forwarding queue.
         ConsoleRoute(.get, "/console/card-forwards", .staff(readers), CardForwardsPage.list),
         ConsoleRoute(.post, "/console/card-forwards/:id/retry", .staff(.centreManagers), CardForwardsPage.retry),
+        // Charts and the map (issue 20).
+        ConsoleRoute(.get, "/console/map", .staff(readers), MapPage.show),
     ]
 }

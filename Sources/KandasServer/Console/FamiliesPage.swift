@@ -9,13 +9,13 @@ enum FamiliesPage {
     static func list(_ ctx: ConsoleContext) throws -> HTTPResponse {
         let today = ConsoleReports.today(ctx.now).description
         let rows = try ctx.read { db in try ConsoleStore.familiesOverview(db, today: today, for: ctx.actor.scope) }
-        let body = try rows.map { r -> HTML in
-            let late = r.optionalInt("late") == 1 ? "<span class=\"flag\">\(ctx.t(.lateplans))</span>" as HTML : ""
+        let body = rows.map { r -> HTML in
+            let late = r.publishedLate ? "<span class=\"flag\">\(ctx.t(.lateplans))</span>" as HTML : ""
             return """
-                <tr><td><a href="/console/families/\(try r.string("id"))">\(try r.string("settlement_name"))</a></td>\
-                <td>\(try r.string("centre"))</td><td>\(try r.string("quota_inclusion_date"))</td>\
-                <td class="num">\(try r.int("members"))</td><td class="num">\(try r.int("open_items"))</td>\
-                <td class="num">\(try r.int("overdue"))</td><td>\(late)</td></tr>
+                <tr><td><a href="/console/families/\(r.id)">\(r.settlement)</a></td>\
+                <td>\(r.centre)</td><td>\(r.quotaInclusionDate)</td>\
+                <td class="num">\(r.members)</td><td class="num">\(r.openItems)</td>\
+                <td class="num">\(r.overdueItems)</td><td>\(late)</td></tr>
                 """
         }
         let page: HTML = """

@@ -82,6 +82,10 @@ public enum PostgresSchema {
                   ORDER BY c.rowid;
                 """)
         },
+        // SQLite's 0021-console-charts (issue 20): completions by arrival time for the dashboard's trends.
+        StoreMigration("0021-console-charts") { db in
+            try db.execute("CREATE INDEX completions_received ON completions(received_at);")
+        },
     ]
 
     static let tables = """
