@@ -70,6 +70,8 @@ import Testing
         (["admin", "report", "submissions", "--overdue", "--month", "2026-10"], "--overdue takes no"),
         (["admin", "monitoring", "record", uuid, "--period", "17"], "from 1 to 16"),
         (["admin", "monitoring", "show", "1234"], "is not an ID"),
+        (["admin", "cards", "list", "--state", "lost"], "must be one of"),
+        (["admin", "cards", "retry", "1234"], "is not an ID"),
         (
             ["admin", "monitoring", "record", uuid, "--period", "2", "--done-on", "2026-10-01", "--channel", "fax"],
             "one of"

@@ -22,6 +22,7 @@ public enum CommandRegistry {
         AdminMonitoringRecordCommand.self,
         AdminEvaluationsShowCommand.self, AdminEvaluationsRecordCommand.self, AdminEvaluationsConcludeCommand.self,
         AdminEvaluationsFollowUpCommand.self, AdminConsentsShowCommand.self, AdminConsentsRecordCommand.self,
+        AdminMonitoringRecordCommand.self, AdminCardsListCommand.self, AdminCardsRetryCommand.self,
     ]
 
     /// One-line descriptions of the command groups.
@@ -34,6 +35,7 @@ public enum CommandRegistry {
         ["admin", "monitoring"]: "a family's five-year monitoring on record (Rules 2, paras 40-45)",
         ["admin", "evaluations"]: "quarterly quality evaluations of career centres (Rules 2, paras 47-51)",
         ["admin", "consents"]: "personal-data consent per adult member with the signed form (Rules 2, para 12)",
+        ["admin", "cards"]: "deliveries to the family's digital card and retries of dead ones (Rules 2, para 37)",
         ["admin", "report"]: "the regulation's reports (Annex 3 monthly report and its delivery)",
         ["admin", "stay"]: "the Centre stay (Rules 1): centres, journal, reserve, referrals, residents",
     ]
