@@ -1,6 +1,7 @@
 import Foundation
 import KandasProtocol
 import Log
+import SystemKit
 
 /// Runs the sync loop of sync-v1 §5 over a `Transport`: push, pull, tus uploads, pull for receipts,
 /// free verified files. One sync at a time; every request retries transient failures with backoff.
@@ -130,7 +131,7 @@ actor SyncEngine {
         if let credentials { return credentials }
         let home = store.home
         let loaded: Credentials?
-        do { loaded = try await FileIO.run { try Credentials.load(home: home) } } catch {
+        do { loaded = try await Blocking.run { try Credentials.load(home: home) } } catch {
             throw ClientError.wrap(error)
         }
         guard let loaded else {
@@ -169,7 +170,7 @@ actor SyncEngine {
         let tokens = try Self.decode(TokenResponse.self, response, "refresh")
         let fresh = Credentials(tokens)
         let home = store.home
-        do { try await FileIO.run { try fresh.save(home: home) } } catch { throw ClientError.wrap(error) }
+        do { try await Blocking.run { try fresh.save(home: home) } } catch { throw ClientError.wrap(error) }
         credentials = fresh
         report.tokenRefreshes += 1
     }

@@ -1,6 +1,7 @@
 import Glibc
 public import KandasProtocol
 import SQLiteKit
+import SystemKit
 
 /// The one error type of KandasUploads: a stable protocol code plus what is needed to debug it.
 ///
@@ -36,6 +37,11 @@ public struct UploadError: Error, Sendable, CustomStringConvertible {
         self.operation = operation
         self.path = path
         self.errno = errno
+    }
+
+    /// A failed system call from SystemKit (see ``system(_:path:errno:)``).
+    init(_ error: SystemError) {
+        self = .system(error.call, path: error.path, errno: error.errno)
     }
 
     /// A failed system call: `internal_error` with the call, the path and `errno`; a full disk or

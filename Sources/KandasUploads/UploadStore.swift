@@ -100,7 +100,7 @@ public final class UploadStore: Sendable {
             throw UploadError(
                 .uploadTooLarge, detail: "Upload-Length is above Tus-Max-Size", limit: configuration.maxFileBytes)
         }
-        guard Tus.allowedContentTypes.contains(MagicBytes.essence(metadata.contentType)) else {
+        guard Tus.allowedContentTypes.contains(MediaSniffer.essence(metadata.contentType)) else {
             throw UploadError(.unsupportedMediaType, detail: "content_type is not an allowed evidence type")
         }
         let now = nowMillis
