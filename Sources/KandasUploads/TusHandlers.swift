@@ -85,7 +85,7 @@ public struct TusHandlers: Sendable {
         do {
             metadata = try UploadMetadata(header: header)
         } catch {
-            return problem(UploadError(error.code, detail: error.detail), request)
+            return problem(UploadError(error), request)
         }
         do {
             let status = try store.create(owner: owner, length: length, metadata: metadata, metadataHeader: header)
@@ -131,7 +131,7 @@ public struct TusHandlers: Sendable {
             do {
                 checksum = try UploadChecksum(header: text)
             } catch {
-                return .respond(problem(UploadError(error.code, detail: error.detail), request))
+                return .respond(problem(UploadError(error), request))
             }
         }
         let chunked = request.headers.tokens("Transfer-Encoding").contains("chunked")

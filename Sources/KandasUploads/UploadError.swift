@@ -3,7 +3,9 @@ public import KandasProtocol
 import SQLiteKit
 import SystemKit
 
-/// The one error type of KandasUploads: a stable protocol code plus what is needed to debug it.
+/// The one error type of KandasUploads, and the upload path's one error vocabulary: a stable
+/// protocol code plus what is needed to debug it. It reaches the wire through
+/// `TusHandlers.httpError` only (see `TusHandlers+Problem.swift`).
 ///
 /// Client-facing failures carry a §15 `code` (`upload_offset_mismatch`, `checksum_mismatch`...)
 /// and, where the protocol says so, the committed `uploadOffset` or the exceeded `limit`.
@@ -56,6 +58,20 @@ public struct UploadError: Error, Sendable, CustomStringConvertible {
         return UploadError(.internalError, operation: operation, path: path, errno: errno)
     }
 
+    /// A header the protocol module could not parse (`Upload-Metadata`, `Upload-Checksum`), with its
+    /// code (`missing_field`, `invalid_field`, `checksum_algorithm_unsupported`) and detail.
+    init(_ error: ProtocolError) {
+        self.init(error.code, detail: error.detail)
+    }
+
+    /// An error of the sync side's creation check, with its code and detail kept (`unknown_attachment`,
+    /// `attachment_mismatch`); any other error is a storage failure.
+    static func creationCheck(_ error: any Error) -> UploadError {
+        if let e = error as? UploadError { return e }
+        if let e = error as? any UploadErrorConvertible { return e.uploadError }
+        return storage(error, operation: "creation check")
+    }
+
     /// A storage failure that is not a system call (SQLite, a hook), kept for the log; SQLite's
     /// `SQLITE_FULL` is `insufficient_storage` like a full disk under a write.
     static func storage(_ error: any Error, operation: String) -> UploadError {
@@ -85,4 +101,11 @@ public struct UploadError: Error, Sendable, CustomStringConvertible {
         if let errno { s += ", errno \(errno)" }
         return s + ")"
     }
+}
+
+/// An error of another layer that the upload path answers with its own code (the sync side's
+/// `ServerError` from the creation check), converted at the seam once.
+public protocol UploadErrorConvertible: Error {
+    /// The same failure in the upload path's vocabulary.
+    var uploadError: UploadError { get }
 }

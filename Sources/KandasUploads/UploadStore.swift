@@ -126,7 +126,7 @@ public final class UploadStore: Sendable {
                         return existing.status(replayed: true)
                     }
                 }
-                try check?(db, owner, metadata, length)
+                do { try check?(db, owner, metadata, length) } catch { throw UploadError.creationCheck(error) }
                 let open = try db.scalar(
                     "SELECT count(*) FROM tus_uploads WHERE owner = ? AND state = 'receiving' AND expires_at > ?",
                     owner, now)
