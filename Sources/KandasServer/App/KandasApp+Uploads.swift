@@ -4,7 +4,6 @@ import KandasProtocol
 import KandasStore
 public import KandasUploads
 import Log
-import SQLiteKit
 
 extension KandasApp {
     /// The upload store on `<data>/uploads/partial` and `<data>/blobs`, with the published limits
@@ -24,29 +23,29 @@ extension KandasApp {
     /// end of this file), anything else a hook throws is the upload path's `internal_error` and
     /// rolls the transaction back.
     static func makeUploadStore(
-        config: ServerConfig, pool: DatabasePool, clock: ServerClock, logger: Logger
+        config: ServerConfig, database: any DatabaseEngine, clock: ServerClock, logger: Logger
     ) throws -> UploadStore {
         let configuration = UploadConfiguration(dataDirectory: config.dataDirectory, limits: OpsHandlers.serverLimits)
         let blobs = try openBlobStore(config.blobStore, config: config)
         return try UploadStore(
-            database: pool, configuration: configuration, blobs: blobs,
+            database: database, configuration: configuration, blobs: blobs,
             clock: { Date(timeIntervalSince1970: Double(clock.now()) / 1000) }, logger: logger,
             onVerified: { db, file in
                 try AttachmentStore.attachmentVerified(
-                    db: SQLiteConnectionAdapter(db), attachmentID: file.attachmentID.description, sha256: file.sha256,
+                    db: db, attachmentID: file.attachmentID.description, sha256: file.sha256,
                     size: file.size,
                     blobKey: file.sha256, at: Timestamp(file.verifiedAt).millisecondsSince1970)
             },
             checkCreation: { db, owner, metadata, length in
                 // A ServerError keeps its code (UploadErrorConvertible below): the upload path answers it.
                 try AttachmentStore.checkCreation(
-                    SQLiteConnectionAdapter(db), userID: owner, attachmentID: metadata.attachmentID.description,
+                    db, userID: owner, attachmentID: metadata.attachmentID.description,
                     sha256: metadata.sha256,
                     size: length, contentType: metadata.contentType)
             },
             onStateChanged: { db, change in
                 try AttachmentStore.attachmentStateChanged(
-                    db: SQLiteConnectionAdapter(db), attachmentID: change.attachmentID.description, state: change.state,
+                    db: db, attachmentID: change.attachmentID.description, state: change.state,
                     receivedBytes: change.receivedBytes,
                     at: Timestamp(change.at).millisecondsSince1970)
             })
