@@ -219,7 +219,9 @@ actor SyncEngine {
     /// A gzip-encoded answer decoded (at most `limit` bytes, as a plain body would be), without its
     /// `Content-Encoding`; any other answer as it is. A transport that already decoded the body (URLSession
     /// on Apple platforms) leaves no gzip magic number, so nothing is decoded twice.
-    static func decoded(_ response: TransportResponse, limit: Int, action: String) throws(ClientError) -> TransportResponse {
+    static func decoded(
+        _ response: TransportResponse, limit: Int, action: String
+    ) throws(ClientError) -> TransportResponse {
         guard response.header(HeaderName.contentEncoding)?.lowercased() == "gzip", Gzip.looksCompressed(response.body)
         else { return response }
         var plain = response

@@ -62,7 +62,8 @@ import Testing
                 db, cursor: nil, limit: 1000, deviceID: d.id, userID: userID, now: Self.now + 60_000, cache: cache)
             #expect(cache.counts.hits > 0)
             let expected = try JSONCoding.encodeBytes(
-                try Reference.page(db, cursor: nil, limit: 1000, deviceID: d.id, userID: userID, now: Self.now + 60_000))
+                try Reference.page(db, cursor: nil, limit: 1000, deviceID: d.id, userID: userID, now: Self.now + 60_000)
+            )
             #expect(later == expected)
             #expect(!fresh.isEmpty)
             // A cache too small to keep anything answers the same bytes.
