@@ -67,13 +67,13 @@ let package = Package(
         .target(name: "HTTPServer", dependencies: ["CLinux", "Log", "Lifecycle", "ZlibKit"], swiftSettings: strict),
         .target(
             name: "KandasUploads",
-            dependencies: ["HTTPServer", "SQLiteKit", "Crypto", "KandasProtocol", "Log", "ObjectStore"],
+            dependencies: ["HTTPServer", "KandasStore", "Crypto", "KandasProtocol", "Log", "ObjectStore"],
             swiftSettings: strict),
         .target(
             name: "KandasServer",
             dependencies: [
                 "HTTPServer", "SQLiteKit", "KandasProtocol", "KandasDomain", "Crypto", "Log", "Lifecycle", "QRCode",
-                "KandasUploads", "KandasStore", "ObjectStore", "PostgresKit",
+                "KandasUploads", "KandasStore", "ObjectStore", "PostgresKit", "CurlKit",
             ],
             swiftSettings: strict),
         .executableTarget(name: "kandas-server", dependencies: ["KandasServer"], swiftSettings: strict),
@@ -101,6 +101,7 @@ let package = Package(
             name: "kandas-bench",
             dependencies: [
                 "Crypto", "SQLiteKit", "HTTPServer", "KandasServer", "KandasClient", "KandasProtocol", "KandasUploads",
+                "KandasStore",
                 "Log", "CurlTransport", "ObjectStore", "KandasTestSupport", "ZlibKit",
             ],
             swiftSettings: strict),
@@ -137,6 +138,7 @@ let package = Package(
                 "KandasServer", "KandasTestSupport", "KandasProtocol", "KandasDomain", "SQLiteKit", "KandasStore",
                 "PostgresKit",
             ],
+            exclude: ["card_receiver.py"],
             swiftSettings: strict),
         .testTarget(
             name: "KandasClientTests", dependencies: ["KandasClient", "KandasProtocol", "KandasDomain", "Crypto"],
@@ -154,7 +156,8 @@ let package = Package(
             ],
             swiftSettings: strict),
         .testTarget(
-            name: "KandasUploadsTests", dependencies: ["KandasUploads", "HTTPServer", "KandasTestSupport"],
+            name: "KandasUploadsTests",
+            dependencies: ["KandasUploads", "HTTPServer", "KandasTestSupport", "KandasStore"],
             exclude: ["tus_resume.py"],
             swiftSettings: strict),
         .testTarget(
