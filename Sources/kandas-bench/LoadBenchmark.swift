@@ -179,31 +179,48 @@ enum LoadBenchmark {
         guard BenchShell.exists("wrk"),
             BenchShell.exists("nginx") || FileManager.default.fileExists(atPath: "/usr/sbin/nginx")
         else { throw BenchmarkFailure(description: "wrk and nginx are needed (make deps-bench)") }
+        // Bring the device up to date first: the poll must have nothing new to carry.
+        let device = BenchHTTPClient(port: port)
+        device.token = token
+        var cursor = cursor
+        while true {
+            let r = try device.request("GET", "/v1/sync/pull?limit=1000&cursor=" + cursor)
+            guard r.status == 200 else { throw BenchmarkFailure(description: "poll: pull answered \(r.status)") }
+            let (_, tail) = try Device.scanPage(r.body)
+            guard case .object(let page) = try JSONValue.parse(tail), case .string(let next)? = page["cursor"] else {
+                throw BenchmarkFailure(description: "poll: not a page")
+            }
+            cursor = next
+            if page["has_more"] != .bool(true) { break }
+        }
         let dir = directory + "/nginx"
         for sub in ["www", "body_temp", "logs"] {
             try FileManager.default.createDirectory(atPath: "\(dir)/\(sub)", withIntermediateDirectories: true)
         }
         try Data(HTTPBenchChild.smallJSON).write(to: URL(fileURLWithPath: "\(dir)/www/small.json"))
-        let nginxPort = 18_090
+        let nginxPort = try freePort()
         try HTTPBench.nginxConfig(dir: directory, port: nginxPort).write(
             toFile: "\(dir)/nginx.conf", atomically: true, encoding: .utf8)
         _ = try BenchShell.run("chmod -R 777 \(directory)")
         let nginx = Process()
         nginx.executableURL = URL(fileURLWithPath: "/usr/sbin/nginx")
         nginx.arguments = ["-c", "\(dir)/nginx.conf", "-p", dir]
-        nginx.standardError = FileHandle.nullDevice
+        nginx.standardError = FileHandle(forWritingAtPath: "/dev/null")
         try nginx.run()
         defer {
             kill(nginx.processIdentifier, SIGQUIT)
             nginx.waitUntilExit()
         }
-        for _ in 0..<100 {
-            if (try? BenchShell.run("curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:\(nginxPort)/small.json"))
+        var up = false
+        for _ in 0..<400 where !up {
+            up =
+                (try? BenchShell.run("curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:\(nginxPort)/small.json"))
                 == "200"
-            {
-                break
-            }
-            usleep(50_000)
+            if !up { usleep(50_000) }
+        }
+        guard up else {
+            let log = (try? String(contentsOfFile: "\(dir)/logs/error.log", encoding: .utf8)) ?? ""
+            throw BenchmarkFailure(description: "nginx did not answer on port \(nginxPort): \(log.suffix(500))")
         }
         func rate(_ extra: String, _ url: String) throws -> Double {
             let out = try BenchShell.run("timeout \(seconds + 20) wrk -t2 -c64 -d\(seconds)s \(extra) '\(url)'")
@@ -220,6 +237,23 @@ enum LoadBenchmark {
             "-H 'Authorization: Bearer \(token)'", "http://127.0.0.1:\(port)/v1/sync/pull?cursor=\(cursor)")
         let peer = try rate("", "http://127.0.0.1:\(nginxPort)/small.json")
         return (ours, peer)
+    }
+
+    /// A TCP port on 127.0.0.1 that nothing listens on now (bound to port 0, then released).
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let ok = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
+            }
+        }
+        guard ok else { throw BenchmarkFailure(description: "no free port: errno \(errno)") }
+        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     static func percentile(_ sorted: [Double], _ p: Double) -> Double {
