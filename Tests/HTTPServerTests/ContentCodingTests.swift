@@ -135,9 +135,10 @@ import ZlibKit
         #expect(body == Self.json)
         // On the wire it is a fraction of the JSON.
         let raw = try curl(["-H", "Accept-Encoding: gzip", s.url + "/big"])
-        let length = Int(
-            raw.head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }?
-                .split(separator: " ").last ?? "") ?? 0
+        let length =
+            Int(
+                raw.head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }?
+                    .split(separator: " ").last ?? "") ?? 0
         #expect(length > 0 && length < Self.json.utf8.count / 3)
         await s.stop()
     }
@@ -215,7 +216,9 @@ import ZlibKit
         let br = try curl(["-H", "Content-Encoding: br", "--data-binary", "{}", s.url + "/apply"])
         #expect(br.head.hasPrefix("HTTP/1.1 415"))
         #expect(br.body.contains("\"code\":\"unsupported_content_encoding\""))
-        let corrupt = try curl(["-H", "Content-Encoding: gzip", "--data-binary", "{\"not\":\"gzip\"}", s.url + "/apply"])
+        let corrupt = try curl([
+            "-H", "Content-Encoding: gzip", "--data-binary", "{\"not\":\"gzip\"}", s.url + "/apply",
+        ])
         #expect(corrupt.head.hasPrefix("HTTP/1.1 400"))
         #expect(corrupt.body.contains("\"code\":\"invalid_content_encoding\""))
         let spooled = try curl(["-H", "Content-Encoding: gzip", "--data-binary", "x", s.url + "/spool"])
