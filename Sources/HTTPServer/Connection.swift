@@ -1,5 +1,5 @@
-internal import CLinux
 import Glibc
+import SystemKit
 
 /// One client connection's socket shell: performs what its ``ConnectionMachine`` decides (reads,
 /// writes, handler jobs) with system calls, and reports the outcomes back to it.
@@ -54,9 +54,9 @@ final class Connection: @unchecked Sendable {
 
     func handle(events: UInt32) {
         machine.socketEvent(
-            readable: events & EPOLLIN.rawValue != 0, writable: events & EPOLLOUT.rawValue != 0,
-            peerShutWrite: events & EPOLLRDHUP.rawValue != 0,
-            failed: events & (EPOLLERR.rawValue | EPOLLHUP.rawValue) != 0, buffers: &loop.bodyBuffers)
+            readable: events & Epoll.readable != 0, writable: events & Epoll.writable != 0,
+            peerShutWrite: events & Epoll.peerClosed != 0, failed: events & (Epoll.error | Epoll.hangUp) != 0,
+            buffers: &loop.bodyBuffers)
         drive()
     }
 
