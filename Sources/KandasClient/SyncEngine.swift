@@ -1,6 +1,7 @@
 import Foundation
 import KandasProtocol
 import Log
+import SystemKit
 import ZlibKit
 
 /// Runs the sync loop of sync-v1 §5 over a `Transport`: push, pull, tus uploads, pull for receipts,
@@ -140,7 +141,7 @@ actor SyncEngine {
         if let credentials { return credentials }
         let home = store.home
         let loaded: Credentials?
-        do { loaded = try await FileIO.run { try Credentials.load(home: home) } } catch {
+        do { loaded = try await Blocking.run { try Credentials.load(home: home) } } catch {
             throw ClientError.wrap(error)
         }
         guard let loaded else {
@@ -179,7 +180,7 @@ actor SyncEngine {
         let tokens = try Self.decode(TokenResponse.self, response, "refresh")
         let fresh = Credentials(tokens)
         let home = store.home
-        do { try await FileIO.run { try fresh.save(home: home) } } catch { throw ClientError.wrap(error) }
+        do { try await Blocking.run { try fresh.save(home: home) } } catch { throw ClientError.wrap(error) }
         credentials = fresh
         report.tokenRefreshes += 1
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import KandasTestSupport
 import Testing
 import ZlibKit
 
@@ -174,7 +175,7 @@ import ZlibKit
     @Test func gzipRequestBody_reachesTheHandlerDecoded() async throws {
         let calls = Calls()
         let s = try server(calls)
-        let dir = TempDir()
+        let dir = TemporaryFolder()
         let plain = Array(Self.json.utf8)
         let file = dir.path + "/body.gz"
         try Data(Gzip.compress(plain)).write(to: URL(fileURLWithPath: file))
@@ -191,7 +192,7 @@ import ZlibKit
     @Test func decompressionBomb_is413AndTheHandlerNeverRuns() async throws {
         let calls = Calls()
         let s = try server(calls)
-        let dir = TempDir()
+        let dir = TemporaryFolder()
         // 16 MiB of spaces is well under the 64 KiB route limit on the wire, far over it decoded.
         let bomb = Gzip.compress([UInt8](repeating: 0x20, count: 16 << 20), level: 9)
         #expect(bomb.count < 64 << 10)
