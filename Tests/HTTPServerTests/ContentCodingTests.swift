@@ -1,6 +1,6 @@
 import Foundation
-import Synchronization
 import KandasTestSupport
+import Synchronization
 import Testing
 import ZlibKit
 
