@@ -19,7 +19,6 @@ public enum CommandRegistry {
         AdminStayComplaintCommand.self, AdminStayTerminateCommand.self, AdminStayDecideCommand.self,
         // Rules 2 round 2 (issue 16).
         AdminReportSubmitCommand.self, AdminReportSubmissionsCommand.self, AdminMonitoringShowCommand.self,
-        AdminMonitoringRecordCommand.self,
         AdminEvaluationsShowCommand.self, AdminEvaluationsRecordCommand.self, AdminEvaluationsConcludeCommand.self,
         AdminEvaluationsFollowUpCommand.self, AdminConsentsShowCommand.self, AdminConsentsRecordCommand.self,
         AdminMonitoringRecordCommand.self, AdminCardsListCommand.self, AdminCardsRetryCommand.self,
