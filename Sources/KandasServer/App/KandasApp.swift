@@ -60,9 +60,9 @@ public final class KandasApp: Sendable {
         }
         if let text = config.databaseURL {
             pool = nil
-            // Every handler thread may hold a connection, plus the sweeper and a spare.
+            // Every handler thread may hold a connection, plus the sweeper, the lock connection and a spare.
             database = try PostgresEngine(
-                url: try PostgresURL(text), connections: config.handlerThreads + 2,
+                url: try PostgresURL(text), connections: config.handlerThreads + 3,
                 migrations: PostgresSchema.migrations)
         } else {
             var options = Connection.Options()
