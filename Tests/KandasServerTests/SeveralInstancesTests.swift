@@ -213,4 +213,22 @@ import Testing
         #expect(listed.count == Set(listed).count)
         #expect(Set(listed).isSuperset(of: outcomes.keys), "every acknowledged completion is stored once")
     }
+
+    @Test func failedLogins_countedOnOneInstance_lockTheAccountOnTheOther() throws {
+        let (s, second) = try pair()
+        defer {
+            second.cleanup()
+            s.server.cleanup()
+        }
+        for n in 0..<5 {
+            let instance = n % 2 == 0 ? s.server : second
+            let r = try instance.client.json(
+                "POST", "/v1/auth/login", "{\"username\":\"super11\",\"password\":\"wrong-wrong-1\"}")
+            #expect(r.status == 401)
+        }
+        let limited = try second.client.json(
+            "POST", "/v1/auth/login", "{\"username\":\"super11\",\"password\":\"\(s.base.seed.password)\"}")
+        #expect(limited.status == 429 && limited.code == "rate_limited")
+        #expect(Int(limited.headers["retry-after"] ?? "") ?? 0 > 0)
+    }
 }

@@ -88,6 +88,7 @@ public final class KandasApp: Sendable {
         // Protocol §1.3: idempotency keys are kept 30 days; older ones are dropped at start.
         let cutoff = clock.now() - 30 * 86_400_000
         try OpsStore.pruneIdempotency(database, before: cutoff)
+        try LoginFailureStore.prune(database, before: clock.now() - loginLimiter.window)
     }
 
     func now() -> Int64 { clock.now() }
