@@ -81,6 +81,10 @@ public struct UploadError: Error, Sendable, CustomStringConvertible {
                 .insufficientStorage, detail: "the server's disk is full; retry later",
                 operation: "\(operation): \(error)")
         }
+        if let e = error as? DatabaseError, e.kind == .busy {
+            return UploadError(
+                .unavailable, detail: "the store is busy or unreachable; retry", operation: "\(operation): \(error)")
+        }
         return UploadError(.internalError, detail: nil, operation: "\(operation): \(error)")
     }
 

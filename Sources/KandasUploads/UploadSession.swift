@@ -1,6 +1,7 @@
 import Crypto
 import Glibc
 import KandasProtocol
+import KandasStore
 import Synchronization
 
 /// The in-memory side of one upload: its lease, the request writing to it and the running hash.
@@ -61,6 +62,8 @@ struct PendingWrite: @unchecked Sendable {
     var fileHashStale = false
     /// Ends the request's connection when a newer request takes the upload (sync-v1 §10.4).
     var onLeaseLost: (@Sendable () -> Void)?
+    /// The upload's cross-instance lock, held until the write ends (``closeFiles()``).
+    var instanceLock: (any InstanceLock)?
 
     var end: Int64 { start + written }
 
@@ -68,6 +71,7 @@ struct PendingWrite: @unchecked Sendable {
     func closeFiles() {
         close(fd)
         if directFD >= 0 { close(directFD) }
+        instanceLock?.release()
     }
 
     /// The digest of this request's body, if a checksum was asked for.

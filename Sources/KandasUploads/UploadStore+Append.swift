@@ -29,6 +29,10 @@ extension UploadStore {
                 endWriter(&state, session: session)
                 record = try reload(owner: owner, uploadID: uploadID)
             }
+            // Another instance's PATCH of this upload: this one cannot end it (§10.4 rule 1 holds
+            // within an instance), so it is answered 503 with Retry-After and the client resumes.
+            let instanceLock = try lockAcrossInstances(uploadID)
+            if instanceLock != nil { record = try reload(owner: owner, uploadID: uploadID) }
             if record.state == .verified {
                 guard offset == record.length else {
                     throw UploadError(.uploadOffsetMismatch, uploadOffset: record.length)
@@ -74,7 +78,7 @@ extension UploadStore {
             state.generation &+= 1
             var pending = PendingWrite(
                 generation: state.generation, record: record, fd: fd, path: path, start: record.offset,
-                checksum: checksum, fileHasher: state.hasher!, onLeaseLost: onLeaseLost)
+                checksum: checksum, fileHasher: state.hasher!, onLeaseLost: onLeaseLost, instanceLock: instanceLock)
             if record.offset % Int64(DirectIO.blockSize) == 0 { pending.directFD = FileIO.openDirect(path) }
             switch checksum?.algorithm {
             case .sha256: pending.chunkSHA256 = SHA256()
@@ -357,6 +361,24 @@ extension UploadStore {
             }
         }
         return hasher
+    }
+
+    /// Takes the upload's cross-instance lock (nil without ``instanceLocks``).
+    ///
+    /// - Throws: ``UploadError`` `unavailable` (503, `Retry-After`) when another instance holds it
+    ///   or the store cannot be asked.
+    func lockAcrossInstances(_ uploadID: String) throws(UploadError) -> (any InstanceLock)? {
+        guard let instanceLocks else { return nil }
+        let held: (any InstanceLock)?
+        do {
+            held = try instanceLocks.tryLock("upload:" + uploadID)
+        } catch {
+            throw UploadError.storage(error, operation: "lock upload")
+        }
+        guard let held else {
+            throw UploadError(.unavailable, detail: "another server instance is writing this upload; retry")
+        }
+        return held
     }
 
     static var leaseLost: UploadError {

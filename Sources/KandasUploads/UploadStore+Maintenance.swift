@@ -18,6 +18,15 @@ extension UploadStore {
         }
         var live = Set<String>()
         for record in receiving {
+            // Another instance writing this upload owns its file's tail: left alone.
+            let held: (any InstanceLock)?
+            do {
+                held = try lockAcrossInstances(record.id)
+            } catch  where error.code == .unavailable {
+                live.insert(record.id)
+                continue
+            }
+            defer { held?.release() }
             let path = partialPath(record.id)
             let size = try FileIO.size(path) ?? 0
             if size < record.offset {
@@ -60,6 +69,15 @@ extension UploadStore {
     /// while requests are served: each upload is closed under its session lock.
     @discardableResult
     public func sweep() throws(UploadError) -> MaintenanceReport {
+        // Once across instances: an instance that finds another sweeping skips this round.
+        let sweeping: (any InstanceLock)?
+        do {
+            sweeping = try instanceLocks?.tryLock("upload-sweeper")
+        } catch {
+            throw UploadError.storage(error, operation: "sweep lock")
+        }
+        if instanceLocks != nil && sweeping == nil { return MaintenanceReport() }
+        defer { sweeping?.release() }
         var report = MaintenanceReport()
         let now = nowMillis
         let expired = try storage("sweep") {

@@ -40,6 +40,9 @@ public final class UploadStore: Sendable {
     let checkCreation: CreationCheck?
     let onStateChanged: StateHook?
     let sessions = SessionRegistry()
+    /// The store's cross-instance locks (PostgreSQL): a PATCH holds its upload's lock, so one
+    /// request at a time writes an upload across every instance; nil on SQLite (one instance).
+    let instanceLocks: (any InstanceLocks)?
 
     /// Opens the store on a migrated database (see ``migrations``) and recovers:
     /// every partial file is truncated to its committed offset, orphan files are removed.
@@ -57,6 +60,7 @@ public final class UploadStore: Sendable {
     ) throws {
         try FileIO.makeDirectories(configuration.partialDirectory)
         self.database = database
+        instanceLocks = database as? any InstanceLocks
         self.configuration = configuration
         self.blobs = try blobs ?? LocalBlobStore(root: configuration.blobDirectory)
         self.clock = clock

@@ -13,8 +13,10 @@ import Testing
         var codes: Set<String>
     }
 
-    @Test func everyEndpoint_rejectsWrongCallers_andChangesNothing() throws {
-        let f = try Fixture()
+    @Test(arguments: StoreEngine.allCases) func everyEndpoint_rejectsWrongCallers_andChangesNothing(
+        engine: StoreEngine
+    ) throws {
+        let f = try Fixture(engine: engine)
         defer { f.server.cleanup() }
         try f.collectIDs()
         let base = f.server.client
@@ -106,8 +108,8 @@ import Testing
         return try client.json(method, path, "{}", idempotencyKey: f.key())
     }
 
-    @Test func lists_showOnlyTheCallersScope() throws {
-        let f = try Fixture()
+    @Test(arguments: StoreEngine.allCases) func lists_showOnlyTheCallersScope(engine: StoreEngine) throws {
+        let f = try Fixture(engine: engine)
         defer { f.server.cleanup() }
         let centre0 = Set(f.seed.families[0..<5])
         let supervisor = try f.server.login("super12")
@@ -124,8 +126,10 @@ import Testing
         #expect(centres == [f.seed.centres[1]])
     }
 
-    @Test func bodyReferenceOutsideScope_isForbiddenOutOfScope() throws {
-        let f = try Fixture()
+    @Test(arguments: StoreEngine.allCases) func bodyReferenceOutsideScope_isForbiddenOutOfScope(
+        engine: StoreEngine
+    ) throws {
+        let f = try Fixture(engine: engine)
         defer { f.server.cleanup() }
         let supervisor = try f.server.login("super12")
         let before = try f.digest()
@@ -147,8 +151,10 @@ import Testing
 }
 
 extension AuthorizationMatrixTests {
-    @Test func auditLog_showsASupervisorOnlyItsCentresActors() throws {
-        let f = try Fixture()
+    @Test(arguments: StoreEngine.allCases) func auditLog_showsASupervisorOnlyItsCentresActors(
+        engine: StoreEngine
+    ) throws {
+        let f = try Fixture(engine: engine)
         defer { f.server.cleanup() }
         _ = try f.server.login("super11")
         let supervisor = try f.server.login("super12")

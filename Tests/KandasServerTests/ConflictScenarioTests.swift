@@ -70,8 +70,10 @@ import Testing
         }
     }
 
-    @Test(arguments: table) func conflict_isStoredFlaggedResentAsDuplicateAndResolved(_ t: Scenario) throws {
-        let s = try SyncFixture()
+    @Test(arguments: table, StoreEngine.allCases) func conflict_isStoredFlaggedResentAsDuplicateAndResolved(
+        _ t: Scenario, engine: StoreEngine
+    ) throws {
+        let s = try SyncFixture(engine: engine)
         defer { s.server.cleanup() }
         let a = try s.enroll("worker111")
         let b = try s.enroll("worker111")
@@ -142,8 +144,8 @@ import Testing
         #expect(pulled.contains { ($0["data"] as? [String: Any])?["status"] as? String == "resolved" })
     }
 
-    @Test func adminResolve_clearsTheConflictAndIsAudited() throws {
-        let s = try SyncFixture()
+    @Test(arguments: StoreEngine.allCases) func adminResolve_clearsTheConflictAndIsAudited(engine: StoreEngine) throws {
+        let s = try SyncFixture(engine: engine)
         defer { s.server.cleanup() }
         let a = try s.enroll("worker111")
         let b = try s.enroll("worker111")

@@ -41,8 +41,10 @@ import Testing
         }
     }
 
-    @Test func everyAdminExample_isAcceptedAndAnsweredInProtocolTypes() throws {
-        let f = try Fixture()
+    @Test(arguments: StoreEngine.allCases) func everyAdminExample_isAcceptedAndAnsweredInProtocolTypes(
+        engine: StoreEngine
+    ) throws {
+        let f = try Fixture(engine: engine)
         defer { f.server.cleanup() }
         let a = f.admin
         let ex = "5f0c1a2e-3b4d-4e6f-8a9b-000000000"
@@ -191,8 +193,8 @@ import Testing
         #expect(limits == published)
     }
 
-    @Test func auditChain_verifies() throws {
-        let f = try Fixture()
+    @Test(arguments: StoreEngine.allCases) func auditChain_verifies(engine: StoreEngine) throws {
+        let f = try Fixture(engine: engine)
         defer { f.server.cleanup() }
         _ = try f.admin.json(
             "POST", "/v1/admin/enrollment-codes", "{\"user_id\":\"\(f.user("worker111"))\"}", idempotencyKey: f.key())

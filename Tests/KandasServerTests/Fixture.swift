@@ -14,9 +14,11 @@ final class Fixture: @unchecked Sendable {
     /// Tables that change on authentication alone (last use), left out of "nothing changed" digests.
     static let activityTables: Set<String> = ["sessions", "device_tokens", "device_activity"]
 
-    /// - Parameter arguments: extra `kandas-server serve` settings (e.g. `--upload-sweep-seconds 1`).
-    init(arguments: [String] = [], environment: [String: String] = [:]) throws {
-        server = try ServerProcess(arguments: arguments, environment: environment)
+    /// - Parameters:
+    ///   - arguments: extra `kandas-server serve` settings (e.g. `--upload-sweep-seconds 1`).
+    ///   - engine: the store's engine (the suites that matter run on both).
+    init(arguments: [String] = [], environment: [String: String] = [:], engine: StoreEngine = .sqlite) throws {
+        server = try ServerProcess(arguments: arguments, environment: environment, engine: engine)
         guard let seed = server.seed else { throw TestSupportError("no seed") }
         self.seed = seed
         admin = try server.login("admin")
@@ -32,7 +34,7 @@ final class Fixture: @unchecked Sendable {
 
     /// The digest of every domain table (activity tables excluded).
     func digest() throws -> String {
-        try ServerProcess.databaseDigest(server.databasePath, excluding: Self.activityTables)
+        try server.storeDigest(excluding: Self.activityTables)
     }
 
     /// Enrolls a device for a seeded worker with its demo code; returns the token response.

@@ -43,8 +43,10 @@ import Testing
         }
     }
 
-    @Test func declaredPhoto_uploadedInTwoPatches_isVerifiedAndReceipted() throws {
-        let s = try SyncFixture()
+    @Test(arguments: StoreEngine.allCases) func declaredPhoto_uploadedInTwoPatches_isVerifiedAndReceipted(
+        engine: StoreEngine
+    ) throws {
+        let s = try SyncFixture(engine: engine)
         defer { s.server.cleanup() }
         let d = try s.enroll("worker111")
         let photo = try DeclaredPhoto(s, d, size: 50_000)
@@ -74,13 +76,15 @@ import Testing
         let blob =
             s.server.dataDirectory + "/blobs/\(photo.sha.prefix(2))/\(photo.sha.dropFirst(2).prefix(2))/\(photo.sha)"
         #expect(FileManager.default.contents(atPath: blob).map { [UInt8]($0) } == photo.bytes)
-        let (status, output) = try ServerProcess.run(["verify", "--data", s.server.dataDirectory])
+        let (status, output) = try ServerProcess.run(["verify"] + s.server.storeArguments)
         #expect(status == 0, "\(output)")
         #expect(output.contains("verified 1 blobs"))
     }
 
-    @Test func undeclaredAttachment_creationIsRefused_andMismatchToo() throws {
-        let s = try SyncFixture()
+    @Test(arguments: StoreEngine.allCases) func undeclaredAttachment_creationIsRefused_andMismatchToo(
+        engine: StoreEngine
+    ) throws {
+        let s = try SyncFixture(engine: engine)
         defer { s.server.cleanup() }
         let d = try s.enroll("worker111")
         let tus = Self.tus(s, d)
@@ -99,8 +103,9 @@ import Testing
         #expect(wrongSize.body.contains("\"attachment_mismatch\""), "\(wrongSize)")
     }
 
-    @Test func anotherUsersDevice_cannotSeeOrWriteAnUpload() throws {
-        let s = try SyncFixture()
+    @Test(arguments: StoreEngine.allCases) func anotherUsersDevice_cannotSeeOrWriteAnUpload(engine: StoreEngine) throws
+    {
+        let s = try SyncFixture(engine: engine)
         defer { s.server.cleanup() }
         let d = try s.enroll("worker111")
         let other = try s.enroll("worker112")
@@ -158,8 +163,10 @@ import Testing
         #expect(!((detail.object["evidence_missing"] as? [String]) ?? ["?"]).contains("unverified_files"), "\(detail)")
     }
 
-    @Test func readyz_isNotReady_whenTheBlobFolderCannotTakeAFile() throws {
-        let s = try SyncFixture()
+    @Test(arguments: StoreEngine.allCases) func readyz_isNotReady_whenTheBlobFolderCannotTakeAFile(
+        engine: StoreEngine
+    ) throws {
+        let s = try SyncFixture(engine: engine)
         defer { s.server.cleanup() }
         #expect(try s.server.client.get("/readyz").status == 200)
         // A file where the folder should be: no probe can be created in it (root ignores modes).
@@ -193,8 +200,10 @@ import Testing
         return (file("receipt"), file("completion")?["upload_state"] as? String)
     }
 
-    @Test func receivingUpload_showsReceivedBytes_withOneReceiptNotOnePerChunk() throws {
-        let s = try SyncFixture()
+    @Test(arguments: StoreEngine.allCases) func receivingUpload_showsReceivedBytes_withOneReceiptNotOnePerChunk(
+        engine: StoreEngine
+    ) throws {
+        let s = try SyncFixture(engine: engine)
         defer { s.server.cleanup() }
         let d = try s.enroll("worker111")
         let photo = try DeclaredPhoto(s, d, size: 30_000)
@@ -226,8 +235,10 @@ import Testing
         #expect(try Self.evidence(s, photo.attachment)["received_bytes"] as? Int == photo.bytes.count)
     }
 
-    @Test func corruptUpload_isShownToDeviceAndAdmin_andAReuploadStillVerifies() throws {
-        let s = try SyncFixture()
+    @Test(arguments: StoreEngine.allCases) func corruptUpload_isShownToDeviceAndAdmin_andAReuploadStillVerifies(
+        engine: StoreEngine
+    ) throws {
+        let s = try SyncFixture(engine: engine)
         defer { s.server.cleanup() }
         let d = try s.enroll("worker111")
         let photo = try DeclaredPhoto(s, d, size: 20_000)
@@ -265,8 +276,10 @@ import Testing
         #expect(!((verified.object["evidence_missing"] as? [String]) ?? ["?"]).contains("unverified_files"))
     }
 
-    @Test func magicBytesMismatch_andTermination_reachTheAttachment() throws {
-        let s = try SyncFixture()
+    @Test(arguments: StoreEngine.allCases) func magicBytesMismatch_andTermination_reachTheAttachment(
+        engine: StoreEngine
+    ) throws {
+        let s = try SyncFixture(engine: engine)
         defer { s.server.cleanup() }
         let d = try s.enroll("worker111")
         let pdf = TusCurl.pdf(8_000)

@@ -4,8 +4,10 @@ import Testing
 
 /// `GET /v1/sync/pull` against the live server (Protocol §7).
 @Suite(.serialized) struct PullHandlerTests {
-    @Test func firstPull_isAResetSnapshotOfTheWorkersFamiliesOnly() throws {
-        let s = try SyncFixture()
+    @Test(arguments: StoreEngine.allCases) func firstPull_isAResetSnapshotOfTheWorkersFamiliesOnly(
+        engine: StoreEngine
+    ) throws {
+        let s = try SyncFixture(engine: engine)
         defer { s.server.cleanup() }
         let d = try s.enroll("worker111")
         let (changes, reset, _) = try s.pull(d)
@@ -27,8 +29,8 @@ import Testing
         #expect(!secondReset && again.isEmpty)
     }
 
-    @Test func pagesOfOne_deliverTheSameSnapshot() throws {
-        let s = try SyncFixture()
+    @Test(arguments: StoreEngine.allCases) func pagesOfOne_deliverTheSameSnapshot(engine: StoreEngine) throws {
+        let s = try SyncFixture(engine: engine)
         defer { s.server.cleanup() }
         let d = try s.enroll("worker111")
         let whole = try s.pull(d).changes.compactMap { $0["seq"] as? Int }
@@ -39,8 +41,8 @@ import Testing
         #expect(paged.compactMap { $0["seq"] as? Int } == whole)
     }
 
-    @Test func onlyTheLatestStateOfAnObject_isSent() throws {
-        let s = try SyncFixture()
+    @Test(arguments: StoreEngine.allCases) func onlyTheLatestStateOfAnObject_isSent(engine: StoreEngine) throws {
+        let s = try SyncFixture(engine: engine)
         defer { s.server.cleanup() }
         let d = try s.enroll("worker111")
         let (item, _) = try s.addItem(service: 21)
@@ -53,8 +55,8 @@ import Testing
         #expect((items.first?["data"] as? [String: Any])?["due_date"] as? String == "2026-12-29")
     }
 
-    @Test func tamperedCursor_isInvalidCursor() throws {
-        let s = try SyncFixture()
+    @Test(arguments: StoreEngine.allCases) func tamperedCursor_isInvalidCursor(engine: StoreEngine) throws {
+        let s = try SyncFixture(engine: engine)
         defer { s.server.cleanup() }
         let d = try s.enroll("worker111")
         try s.pull(d)
@@ -66,8 +68,8 @@ import Testing
         #expect(try d.client.get("/v1/sync/pull?since=1").code == "invalid_parameter")
     }
 
-    @Test func scopeChange_startsWithReset() throws {
-        let s = try SyncFixture()
+    @Test(arguments: StoreEngine.allCases) func scopeChange_startsWithReset(engine: StoreEngine) throws {
+        let s = try SyncFixture(engine: engine)
         defer { s.server.cleanup() }
         let d = try s.enroll("worker111")
         try s.pull(d)
@@ -88,8 +90,8 @@ import Testing
         #expect(SyncFixture.entities(changes, "family").count == 3)
     }
 
-    @Test func outcomesAndLastDeviceSeq_comeBackByPull() throws {
-        let s = try SyncFixture()
+    @Test(arguments: StoreEngine.allCases) func outcomesAndLastDeviceSeq_comeBackByPull(engine: StoreEngine) throws {
+        let s = try SyncFixture(engine: engine)
         defer { s.server.cleanup() }
         let d = try s.enroll("worker111")
         let (item, member) = try s.addItem(service: 21)
@@ -112,8 +114,8 @@ import Testing
         #expect(SyncFixture.entities(theirs, "receipt").isEmpty)
     }
 
-    @Test func reviewDecision_reachesTheDeviceByPull() throws {
-        let s = try SyncFixture()
+    @Test(arguments: StoreEngine.allCases) func reviewDecision_reachesTheDeviceByPull(engine: StoreEngine) throws {
+        let s = try SyncFixture(engine: engine)
         defer { s.server.cleanup() }
         let d = try s.enroll("worker111")
         let (item, member) = try s.addItem(service: 21)

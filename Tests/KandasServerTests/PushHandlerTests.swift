@@ -5,8 +5,10 @@ import Testing
 
 /// `POST /v1/sync/push` against the live server (Protocol §6).
 @Suite(.serialized) struct PushHandlerTests {
-    @Test func completeThenResend_isAcceptedThenDuplicateWithStoredOutcome() throws {
-        let s = try SyncFixture()
+    @Test(arguments: StoreEngine.allCases) func completeThenResend_isAcceptedThenDuplicateWithStoredOutcome(
+        engine: StoreEngine
+    ) throws {
+        let s = try SyncFixture(engine: engine)
         defer { s.server.cleanup() }
         let d = try s.enroll("worker111")
         let (item, member) = try s.addItem(service: 21)
@@ -28,8 +30,10 @@ import Testing
         try #require(try s.base.admin.get("/v1/admin/plan-items/\(item)").object["family_id"] as? String)
     }
 
-    @Test func eventPastTheNextSeq_isAGapAndNothingLaterApplies() throws {
-        let s = try SyncFixture()
+    @Test(arguments: StoreEngine.allCases) func eventPastTheNextSeq_isAGapAndNothingLaterApplies(
+        engine: StoreEngine
+    ) throws {
+        let s = try SyncFixture(engine: engine)
         defer { s.server.cleanup() }
         let d = try s.enroll("worker111")
         let (item, member) = try s.addItem(service: 21)
@@ -45,8 +49,10 @@ import Testing
         #expect(r.object["last_device_seq"] as? Int == 0)
     }
 
-    @Test func sameSeqWithAnotherEventID_isDeviceSeqReusedAndNotStored() throws {
-        let s = try SyncFixture()
+    @Test(arguments: StoreEngine.allCases) func sameSeqWithAnotherEventID_isDeviceSeqReusedAndNotStored(
+        engine: StoreEngine
+    ) throws {
+        let s = try SyncFixture(engine: engine)
         defer { s.server.cleanup() }
         let d = try s.enroll("worker111")
         let (item, member) = try s.addItem(service: 21)
@@ -57,8 +63,10 @@ import Testing
         #expect(r.first?["code"] as? String == "device_seq_reused")
     }
 
-    @Test func eventIDOfAnotherUser_isRejectedButConsumesTheSeq() throws {
-        let s = try SyncFixture()
+    @Test(arguments: StoreEngine.allCases) func eventIDOfAnotherUser_isRejectedButConsumesTheSeq(
+        engine: StoreEngine
+    ) throws {
+        let s = try SyncFixture(engine: engine)
         defer { s.server.cleanup() }
         let a = try s.enroll("worker111")
         let b = try s.enroll("worker112")
@@ -77,8 +85,10 @@ import Testing
         #expect(again.first?["stored_outcome"] as? String == "rejected")
     }
 
-    @Test func eventIDResentByAReEnrolledDeviceOfTheSameUser_isDuplicate() throws {
-        let s = try SyncFixture()
+    @Test(arguments: StoreEngine.allCases) func eventIDResentByAReEnrolledDeviceOfTheSameUser_isDuplicate(
+        engine: StoreEngine
+    ) throws {
+        let s = try SyncFixture(engine: engine)
         defer { s.server.cleanup() }
         let a = try s.enroll("worker111")
         let (item, member) = try s.addItem(service: 21)
@@ -93,8 +103,10 @@ import Testing
         #expect(r.first?["completion_id"] as? String == first.first?["completion_id"] as? String)
     }
 
-    @Test func badEvents_areRejectedWithStableCodesAndStillAdvance() throws {
-        let s = try SyncFixture()
+    @Test(arguments: StoreEngine.allCases) func badEvents_areRejectedWithStableCodesAndStillAdvance(
+        engine: StoreEngine
+    ) throws {
+        let s = try SyncFixture(engine: engine)
         defer { s.server.cleanup() }
         let d = try s.enroll("worker111")
         let (item, member) = try s.addItem(service: 21)
@@ -170,8 +182,8 @@ import Testing
         #expect((items.first?["data"] as? [String: Any])?["completion_count"] as? Int == 6)
     }
 
-    @Test func itemOfUnpublishedPlan_isItemNotPublished() throws {
-        let s = try SyncFixture()
+    @Test(arguments: StoreEngine.allCases) func itemOfUnpublishedPlan_isItemNotPublished(engine: StoreEngine) throws {
+        let s = try SyncFixture(engine: engine)
         defer { s.server.cleanup() }
         let d = try s.enroll("worker111")
         let (_, member) = try s.addItem(service: 21)
@@ -194,8 +206,8 @@ import Testing
         #expect(r.first?["code"] as? String == "item_not_published")
     }
 
-    @Test func malformedEnvelopes_are4xxAndChangeNothing() throws {
-        let s = try SyncFixture()
+    @Test(arguments: StoreEngine.allCases) func malformedEnvelopes_are4xxAndChangeNothing(engine: StoreEngine) throws {
+        let s = try SyncFixture(engine: engine)
         defer { s.server.cleanup() }
         let d = try s.enroll("worker111")
         let (item, member) = try s.addItem(service: 21)
@@ -248,15 +260,15 @@ import Testing
         #expect(try s.base.digest() == before)
     }
 
-    @Test func userSession_isForbiddenOnSyncEndpoints() throws {
-        let s = try SyncFixture()
+    @Test(arguments: StoreEngine.allCases) func userSession_isForbiddenOnSyncEndpoints(engine: StoreEngine) throws {
+        let s = try SyncFixture(engine: engine)
         defer { s.server.cleanup() }
         #expect(try s.base.admin.get("/v1/sync/pull").status == 403)
         #expect(try s.base.admin.json("POST", "/v1/sync/push", "{}").code == "forbidden")
     }
 
-    @Test func clockSkewAndClientStatus_areStored() throws {
-        let s = try SyncFixture()
+    @Test(arguments: StoreEngine.allCases) func clockSkewAndClientStatus_areStored(engine: StoreEngine) throws {
+        let s = try SyncFixture(engine: engine)
         defer { s.server.cleanup() }
         let d = try s.enroll("worker111")
         let (item, member) = try s.addItem(service: 21)

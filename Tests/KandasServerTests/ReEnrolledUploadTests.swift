@@ -19,8 +19,10 @@ import Testing
         return files.last { $0["attachment_id"] as? String == attachment }
     }
 
-    @Test func reEnrolledDevice_continuesTheUsersUpload_andGetsTheReceipt() throws {
-        let s = try SyncFixture()
+    @Test(arguments: StoreEngine.allCases) func reEnrolledDevice_continuesTheUsersUpload_andGetsTheReceipt(
+        engine: StoreEngine
+    ) throws {
+        let s = try SyncFixture(engine: engine)
         defer { s.server.cleanup() }
         let a = try s.enroll("worker111")
         let bytes = TusCurl.jpeg(40_000)
@@ -69,8 +71,10 @@ import Testing
         #expect(detail.object["files_verified"] as? Int == 1 && detail.object["files_declared"] as? Int == 1)
     }
 
-    @Test func reEnrolledDevice_thatDidNotResend_stillUploadsAndReceivesTheReceipt() throws {
-        let s = try SyncFixture()
+    @Test(arguments: StoreEngine.allCases) func reEnrolledDevice_thatDidNotResend_stillUploadsAndReceivesTheReceipt(
+        engine: StoreEngine
+    ) throws {
+        let s = try SyncFixture(engine: engine)
         defer { s.server.cleanup() }
         let a = try s.enroll("worker111")
         let bytes = TusCurl.pdf(20_000)

@@ -26,8 +26,10 @@ import Testing
         return try JSONCoding.decodeStrict(T.self, from: Data(r.body))
     }
 
-    @Test func everySyncExample_isAcceptedAndAnsweredInProtocolTypes() throws {
-        let s = try SyncFixture()
+    @Test(arguments: StoreEngine.allCases) func everySyncExample_isAcceptedAndAnsweredInProtocolTypes(
+        engine: StoreEngine
+    ) throws {
+        let s = try SyncFixture(engine: engine)
         defer { s.server.cleanup() }
         let d = try s.enroll("worker111")
         let (item, member) = try s.addItem(service: 9)

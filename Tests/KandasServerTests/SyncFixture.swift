@@ -27,8 +27,8 @@ final class SyncFixture: @unchecked Sendable {
         }
     }
 
-    init(arguments: [String] = [], environment: [String: String] = [:]) throws {
-        base = try Fixture(arguments: arguments, environment: environment)
+    init(arguments: [String] = [], environment: [String: String] = [:], engine: StoreEngine = .sqlite) throws {
+        base = try Fixture(arguments: arguments, environment: environment, engine: engine)
     }
 
     /// Enrolls a device for `worker` with a fresh enrollment code from the admin API.

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+public import PostgresKit
 import SQLiteKit
 
 #if canImport(Glibc)
@@ -23,6 +24,10 @@ public final class ServerProcess: @unchecked Sendable {
     private var stopped = false
     private let serveArguments: [String]
     private let serveEnvironment: [String: String]
+    /// The store's engine: SQLite in the data folder, or a fresh database on the shared test cluster.
+    public let engine: StoreEngine
+    /// The PostgreSQL database of a `.postgresql` server (dropped by `cleanup`).
+    public let databaseURL: PostgresURL?
 
     /// What `seed-demo --json` printed: the shared password, users by name, IDs and codes.
     public struct SeedInfo: Decodable, Sendable {
@@ -47,18 +52,49 @@ public final class ServerProcess: @unchecked Sendable {
     }
 
     /// Starts a server; `seed` fills the store with the demo organisation first (password iterations lowered).
-    public init(seed: Bool = true, arguments: [String] = [], environment: [String: String] = [:]) throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "kandas-test-" + UUID().uuidString.lowercased()
-        ).path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    ///
+    /// - Parameters:
+    ///   - engine: `.postgresql` serves from a new database on ``PostgresCluster/shared()``
+    ///     (`--database-url`), dropped by ``cleanup()``; blobs and partial uploads stay in the folder.
+    ///   - sharing: another server whose store (database, or SQLite file) and data folder this one
+    ///     serves too: a second instance of the same deployment. Nothing is seeded; `seed` is the other's.
+    public init(
+        seed: Bool = true, arguments: [String] = [], environment: [String: String] = [:],
+        engine: StoreEngine = .sqlite, sharing other: ServerProcess? = nil
+    ) throws {
+        let dir: String
+        if let other {
+            dir = other.dataDirectory
+        } else {
+            dir =
+                FileManager.default.temporaryDirectory.appendingPathComponent(
+                    "kandas-test-" + UUID().uuidString.lowercased()
+                ).path
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        }
         dataDirectory = dir
+        self.engine = other?.engine ?? engine
+        owner = other == nil
         clockFile = dir + "/clock-offset"
-        try Data("0\n".utf8).write(to: URL(fileURLWithPath: clockFile))
-        let common = ["--data", dir, "--password-iterations", "1000", "--log-level", "warning"]
-        if seed {
+        if other == nil { try Data("0\n".utf8).write(to: URL(fileURLWithPath: clockFile)) }
+        var common = ["--data", dir, "--password-iterations", "1000", "--log-level", "warning"]
+        do {
+            if let other {
+                databaseURL = other.databaseURL
+            } else {
+                databaseURL = self.engine == .postgresql ? try PostgresCluster.shared().createDatabase() : nil
+            }
+        } catch {
+            try? FileManager.default.removeItem(atPath: dir)
+            throw error
+        }
+        if let databaseURL { common += ["--database-url", databaseURL.redacted] }
+        if let other {
+            self.seed = other.seed
+        } else if seed {
             let (status, output) = try Self.run(["seed-demo", "--json", "--password", "test-password-1"] + common)
             guard status == 0, let info = try? JSONDecoder().decode(SeedInfo.self, from: Data(output.utf8)) else {
+                Self.removeStore(dir, databaseURL)
                 throw TestSupportError("seed-demo failed (\(status)): \(output.prefix(500))")
             }
             self.seed = info
@@ -70,9 +106,17 @@ public final class ServerProcess: @unchecked Sendable {
         do {
             (process, port) = try Self.launch(dir, serveArguments, environment)
         } catch {
-            try? FileManager.default.removeItem(atPath: dir)
+            if other == nil { Self.removeStore(dir, databaseURL) }
             throw error
         }
+    }
+
+    /// Whether this server made the folder and database (and removes them in ``cleanup()``).
+    private let owner: Bool
+
+    private static func removeStore(_ dir: String, _ url: PostgresURL?) {
+        try? FileManager.default.removeItem(atPath: dir)
+        if let url, let cluster = try? PostgresCluster.shared() { cluster.dropDatabase(url) }
     }
 
     /// Starts `serve` on port 0 in `dir`, waits for the port file and `/readyz`.
@@ -81,7 +125,8 @@ public final class ServerProcess: @unchecked Sendable {
     ) throws
         -> (Process, Int)
     {
-        let portFile = dir + "/port"
+        let portFile = dir + "/port-" + UUID().uuidString.lowercased()
+        defer { try? FileManager.default.removeItem(atPath: portFile) }
         try? FileManager.default.removeItem(atPath: portFile)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: try binary())
@@ -91,6 +136,14 @@ public final class ServerProcess: @unchecked Sendable {
         p.environment = env
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        // KANDAS_TEST_SERVER_LOG=FILE: every test server's log appended there (for debugging a failure).
+        if let log = ProcessInfo.processInfo.environment["KANDAS_TEST_SERVER_LOG"],
+            FileManager.default.fileExists(atPath: log) || FileManager.default.createFile(atPath: log, contents: nil),
+            let handle = FileHandle(forWritingAtPath: log)
+        {
+            handle.seekToEndOfFile()
+            p.standardError = handle
+        }
         try p.run()
         var found: Int?
         for _ in 0..<600 where found == nil {
@@ -141,6 +194,11 @@ public final class ServerProcess: @unchecked Sendable {
 
     public var databasePath: String { dataDirectory + "/kandas.sqlite" }
 
+    /// The settings that name this server's store, for other commands (`verify`, `migrate`, ...).
+    public var storeArguments: [String] {
+        ["--data", dataDirectory] + (databaseURL.map { ["--database-url", $0.redacted] } ?? [])
+    }
+
     /// Moves the server's clock by `seconds` from now on (the server reads the file per request).
     public func setClockOffset(seconds: Int) throws {
         try Data("\(seconds)\n".utf8).write(to: URL(fileURLWithPath: clockFile))
@@ -173,10 +231,33 @@ public final class ServerProcess: @unchecked Sendable {
         process.waitUntilExit()
     }
 
-    /// Stops the server if needed and removes the data folder.
+    /// Stops the server if needed and removes the data folder (and its PostgreSQL database);
+    /// a server started `sharing` another leaves both to that one.
     public func cleanup() {
         stop()
-        try? FileManager.default.removeItem(atPath: dataDirectory)
+        if owner { Self.removeStore(dataDirectory, databaseURL) }
+    }
+
+    /// ``databaseDigest(_:excluding:)`` of this server's store, on either engine.
+    public func storeDigest(excluding: Set<String> = []) throws -> String {
+        guard let databaseURL else { return try Self.databaseDigest(databasePath, excluding: excluding) }
+        return try Self.postgresDigest(databaseURL, excluding: excluding)
+    }
+
+    /// SHA-256 over every row of every table of a PostgreSQL store (rows as text, sorted).
+    public static func postgresDigest(_ url: PostgresURL, excluding: Set<String> = []) throws -> String {
+        let db = try PostgresConnection(url: url)
+        var hasher = SHA256()
+        let tables = try db.query(
+            "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' "
+                + "AND table_type = 'BASE TABLE' ORDER BY table_name"
+        ).map { try $0.string("name") }
+        for table in tables where !excluding.contains(table) {
+            hasher.update(Array("table \(table)\n".utf8))
+            let rows = try db.query("SELECT CAST(t AS text) AS row FROM \"\(table)\" t").map { try $0.string("row") }
+            for row in rows.sorted() { hasher.update(Array((row + "\n").utf8)) }
+        }
+        return hasher.finalize().hex
     }
 
     /// Runs `kandas-server` with other arguments (e.g. `backup --to`) and returns exit status and stdout+stderr.

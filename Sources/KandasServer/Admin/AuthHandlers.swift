@@ -34,10 +34,15 @@ enum AuthHandlers {
             throw ServerError.field(.invalidField, "/password", "at most \(TextLimits.maxPasswordChars) characters")
         }
         let account = username.lowercased()
-        if let wait = app.loginLimiter.retryAfter(account: account, address: address, now: now) {
-            throw ServerError(.rateLimited, "too many failed logins; wait", retryAfterSeconds: wait)
+        let limiter = app.loginLimiter
+        let (wait, row, failedBefore) = try app.database.readSync { db in
+            (
+                try limiter.retryAfter(db, account: account, address: address, now: now),
+                try AuthStore.account(db, username: account),
+                try limiter.hasFailures(db, account: account, now: now)
+            )
         }
-        let row = try app.database.readSync { db in try AuthStore.account(db, username: account) }
+        if let wait { throw ServerError(.rateLimited, "too many failed logins; wait", retryAfterSeconds: wait) }
         var valid = false
         if let row, let stored = row.passwordHash {
             valid = Password.verify(password, against: stored)
@@ -46,8 +51,8 @@ enum AuthHandlers {
             Password.dummyVerify(password, iterations: app.config.passwordIterations)
         }
         guard valid, let row else {
-            app.loginLimiter.recordFailure(account: account, address: address, now: now)
             try app.database.writeSync { db in
+                try limiter.recordFailure(db, account: account, address: address, now: now)
                 try AuditLog.append(
                     db, at: now, actor: nil, action: "user.login_failed", entityType: "user",
                     entityID: row?.id, remoteAddr: address, requestID: requestID,
@@ -56,7 +61,7 @@ enum AuthHandlers {
             throw ServerError(.invalidCredentials, "wrong username or password")
         }
         guard row.active, let id = row.id else { throw ServerError(.accountDisabled, "the account is disabled") }
-        app.loginLimiter.recordSuccess(account: account)
+        if failedBefore { try app.database.writeSync { db in try limiter.recordSuccess(db, account: account) } }
         return id
     }
 

@@ -4,6 +4,7 @@ public import HTTPServer
 public import KandasStore
 import KandasUploads
 public import Log
+import PostgresKit
 public import SQLiteKit
 import Synchronization
 
@@ -16,8 +17,8 @@ import Synchronization
 /// the engine's handler threads and use the pool synchronously.
 public final class KandasApp: Sendable {
     public let config: ServerConfig
-    /// The SQLite pool under ``database`` (the uploads module and SQLite-only maintenance use it).
-    public let pool: DatabasePool
+    /// The SQLite pool under ``database`` (SQLite-only maintenance uses it); nil on PostgreSQL.
+    public let pool: DatabasePool?
     /// The store's database engine: every query of the server goes through it.
     public let database: any DatabaseEngine
     public let logger: Logger
@@ -36,7 +37,11 @@ public final class KandasApp: Sendable {
     /// Routes by `METHOD pattern`, for the request-head hook.
     let endpointIndex: [String: Endpoint]
 
-    /// Opens (creating and migrating) the store in `config.dataDirectory`, and the upload store.
+    /// Opens (creating and migrating) the store, and the upload store: SQLite in
+    /// `config.dataDirectory`, or PostgreSQL at `config.databaseURL` (`--database-url`), whose
+    /// migrations run under an advisory lock so instances starting together apply each once.
+    /// The data folder holds partial uploads and blobs (a shared file system for several
+    /// instances, or S3 for the blobs) on either engine.
     ///
     /// - Parameter uploads: open the upload store, whose start-up recovery cuts partial files back
     ///   to their committed offsets. Commands that may run beside a serving process (`verify`,
@@ -53,15 +58,25 @@ public final class KandasApp: Sendable {
         } catch {
             throw ServerError(.internalError, "cannot create data folder \(config.dataDirectory)")
         }
-        var options = Connection.Options()
-        options.cacheSizeKiB = config.sqliteCacheKiB
-        options.writeTracePath = config.sqlTraceFile
-        pool = try DatabasePool(path: config.databasePath, readers: 4, options: options, migrator: Schema.migrator)
-        // A store an older version (or another umask) left readable by others is tightened; SQLite
-        // creates -wal and -shm with the store's own mode, so they follow.
-        for suffix in ["", "-wal", "-shm"] { Self.makePrivate(config.databasePath + suffix) }
+        if let text = config.databaseURL {
+            pool = nil
+            // Every handler thread may hold a connection, plus the sweeper, the lock connection and a spare.
+            database = try PostgresEngine(
+                url: try PostgresURL(text), connections: config.handlerThreads + 3,
+                migrations: PostgresSchema.migrations)
+        } else {
+            var options = Connection.Options()
+            options.cacheSizeKiB = config.sqliteCacheKiB
+            options.writeTracePath = config.sqlTraceFile
+            let sqlite = try DatabasePool(
+                path: config.databasePath, readers: 4, options: options, migrator: Schema.migrator)
+            // A store an older version (or another umask) left readable by others is tightened; SQLite
+            // creates -wal and -shm with the store's own mode, so they follow.
+            for suffix in ["", "-wal", "-shm"] { Self.makePrivate(config.databasePath + suffix) }
+            pool = sqlite
+            database = SQLiteEngine(pool: sqlite)
+        }
         clock = ServerClock(offsetFile: config.testClockFile)
-        database = SQLiteEngine(pool: pool)
         let storeKey = try database.readSync { db in try PullCursor.Keys.load(db).key }
         consoleLoginKey = HMAC.sha256(key: storeKey, message: Array("kandas console login key v1".utf8))
         authenticator = Authenticator(database: database)
@@ -73,6 +88,7 @@ public final class KandasApp: Sendable {
         // Protocol §1.3: idempotency keys are kept 30 days; older ones are dropped at start.
         let cutoff = clock.now() - 30 * 86_400_000
         try OpsStore.pruneIdempotency(database, before: cutoff)
+        try LoginFailureStore.prune(database, before: clock.now() - loginLimiter.window)
     }
 
     func now() -> Int64 { clock.now() }

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPServer
+import PostgresKit
 
 /// Every setting of `kandas-server`, from command-line flags and `KANDAS_*` environment variables.
 ///
@@ -235,6 +236,13 @@ public struct ServerConfig: Sendable, Equatable {
 
     /// The SQLite database inside the data folder.
     public var databasePath: String { dataDirectory + "/kandas.sqlite" }
+
+    /// Where the store is, for messages and logs: the SQLite file, or the PostgreSQL URL with its
+    /// password replaced by `***`.
+    public var storeDescription: String {
+        guard let text = databaseURL else { return databasePath }
+        return (try? PostgresURL(text).redacted) ?? "postgresql://(invalid URL)"
+    }
 
     /// The malloc settings of `--malloc-arenas` (nil: leave glibc alone).
     var mallocSettings: ProcessMemory.Settings? {

@@ -107,12 +107,14 @@ public enum ServerCommand {
             case "migrate":
                 let (config, _) = try configure(rest, environment, extra: [])
                 try checkDatabaseURL(config, command: command)
-                _ = try KandasApp(config: config, logger: logger(config), uploads: false)
+                let app = try KandasApp(config: config, logger: logger(config), uploads: false)
+                app.database.close()
                 KandasApp.checkPrivacy(config, logger(config))
-                print("store ready at \(config.databasePath)")
+                print("store ready at \(config.storeDescription)")
             case "verify":
                 let (config, _) = try configure(rest, environment, extra: [])
                 try checkDatabaseURL(config, command: command)
+                if config.databaseURL != nil { return try verifyPostgres(config) }
                 guard FileManager.default.fileExists(atPath: config.databasePath) else {
                     throw CommandError.failure("no store at \(config.databasePath)")
                 }
@@ -245,7 +247,7 @@ public enum ServerCommand {
             "listening",
             [
                 "http.port": .int(Int64(port)), "http.host": .string(address.host),
-                "store.path": .string(config.databasePath),
+                "store.path": .string(config.storeDescription),
                 // The location only (s3://BUCKET/PREFIX or file:); credentials never reach a log.
                 "blobs.store": .string(config.blobStore.description),
             ])
@@ -258,7 +260,7 @@ public enum ServerCommand {
         _ = try await group.run()
         forwarder?.stop()
         sweeper?.stop()
-        app.pool.close()
+        app.database.close()
         log.notice("stopped")
     }
 }

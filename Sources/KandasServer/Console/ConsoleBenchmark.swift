@@ -22,7 +22,7 @@ public enum ConsoleBenchmark {
         config.logLevel = "error"
         _ = try SeedDemo.run(config: config, password: "bench-password-1", json: true)
         let app = try KandasApp(config: config, logger: ServerCommand.logger(config))
-        defer { app.pool.close() }
+        defer { app.database.close() }
         try fill(app, completions: completions)
         let admin = try app.database.readSync { db in try OrganisationStore.userID(db, username: "admin") ?? "" }
         let (region, iin, worker) = try app.database.readSync { db in try sampleCompletion(db) }

@@ -36,8 +36,12 @@ enum BlobVerifier {
 
     /// Checks `blobs` against the `attachments` table; read-only on both (safe while serving).
     static func run(databasePath: String, blobs: any BlobStore) throws -> Report {
-        if let local = blobs as? LocalBlobStore { return try run(databasePath: databasePath, blobRoot: local.root) }
-        let expected = try expectedBlobs(databasePath)
+        try run(expected: try expectedBlobs(databasePath), blobs: blobs)
+    }
+
+    /// Checks `blobs` against `expected` (verified attachments' sizes by SHA-256, read from any engine).
+    static func run(expected: [String: Int64], blobs: any BlobStore) throws -> Report {
+        if let local = blobs as? LocalBlobStore { return try run(expected: expected, blobRoot: local.root) }
         var report = Report()
         var seen: Set<String> = []
         try blobs.forEachBlob(
@@ -67,9 +71,13 @@ enum BlobVerifier {
 
     /// Walks the blob folder and the `attachments` table; read-only on both (safe while serving).
     static func run(databasePath: String, blobRoot: String) throws -> Report {
+        try run(expected: try expectedBlobs(databasePath), blobRoot: blobRoot)
+    }
+
+    /// Walks the blob folder against `expected`.
+    static func run(expected: [String: Int64], blobRoot: String) throws -> Report {
         var report = Report()
         let fm = FileManager.default
-        let expected = try expectedBlobs(databasePath)
         let store = try LocalBlobStore(root: blobRoot)
         var seen: Set<String> = []
         let files = (fm.enumerator(atPath: blobRoot)?.allObjects as? [String] ?? []).sorted()

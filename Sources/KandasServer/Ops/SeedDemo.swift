@@ -40,7 +40,7 @@ enum SeedDemo {
 
     static func run(config: ServerConfig, password: String?, json: Bool) throws -> String {
         let app = try KandasApp(config: config, logger: ServerCommand.logger(config), uploads: false)
-        defer { app.pool.close() }
+        defer { app.database.close() }
         let password = password ?? "demo-" + SecureRandom.token(bytes: 9)
         guard password.count >= 12 else { throw CommandError.usage("--password needs at least 12 characters") }
         let now = app.now()
@@ -101,7 +101,7 @@ enum SeedDemo {
                 remoteAddr: "local", requestID: "seed-demo", summary: "demo organisation created")
         }
         if json { return String(decoding: try JSONCoding.encode(out), as: UTF8.self) }
-        var text = "Demo organisation created in \(config.databasePath).\n"
+        var text = "Demo organisation created in \(config.storeDescription).\n"
         text += "Every demo user has the password: \(password)\n"
         text += "Users: admin (national_admin), auditor, region1, region2, migration1, migration2, aic1, aic2,"
         text += " mobility1, mobility2,"

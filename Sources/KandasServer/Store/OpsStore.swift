@@ -44,6 +44,24 @@ enum OpsStore {
         return (problems, try copy.queryOne("SELECT count(*) AS n FROM families")?.int("n") ?? 0)
     }
 
+    /// The declared size of every verified blob, by SHA-256, from any engine (a read transaction).
+    static func verifiedBlobSizes(_ database: any DatabaseEngine) throws -> [String: Int64] {
+        try database.readSync { db in
+            var expected: [String: Int64] = [:]
+            for row in try db.query("SELECT DISTINCT sha256, size FROM attachments WHERE state = 'verified'") {
+                expected[try row.string("sha256")] = try row.int("size")
+            }
+            return expected
+        }
+    }
+
+    /// The names of the migrations the store records, in name order.
+    static func appliedMigrations(_ database: any DatabaseEngine) throws -> [String] {
+        try database.readSync { db in
+            try db.query("SELECT name FROM schema_migrations ORDER BY name").map { try $0.string("name") }
+        }
+    }
+
     /// The declared size of every verified blob, by SHA-256, read-only from the SQLite file (safe
     /// while a server writes it).
     static func verifiedBlobSizes(databasePath: String) throws -> [String: Int64] {

@@ -107,7 +107,8 @@ extension PlanStore {
             // Rules 2 para 34: late publication is flagged, never refused.
             _ = try db.run(
                 "UPDATE plans SET status = 'published', published_at = ?,"
-                    + " publication_late = (? > COALESCE(publication_due, ?)) WHERE id = ?", at, at, at, id)
+                    + " publication_late = CASE WHEN ? > COALESCE(publication_due, ?) THEN 1 ELSE 0 END WHERE id = ?",
+                at, at, at, id)
             try FamilyStore.recordChange(db, entity: "plan", id: id, familyID: familyID, op: "publish", now: now)
             for item in try db.query("SELECT id FROM plan_items WHERE plan_id = ? ORDER BY rowid", id) {
                 try FamilyStore.recordChange(

@@ -40,6 +40,15 @@ enum Schema {
         m.register(StoreMigration("0017-labour-mobility-role", rebuildsTables: true, Rules2Schema.labourMobilityRole))
         // Rules 2, para 37: the digital-card forwarding queue (issue 16 item 10).
         m.register(StoreMigration("0018-rules2-forwarding", Rules2Schema.forwarding))
+        // Failed logins in the store, so every instance counts the same (issue 12).
+        m.register(
+            StoreMigration("0020-login-failures") { db in
+                try db.execute(
+                    """
+                    CREATE TABLE login_failures(key TEXT NOT NULL, at INTEGER NOT NULL) STRICT;
+                    CREATE INDEX login_failures_key ON login_failures(key, at);
+                    """)
+            })
         m.register(StoreMigration("0021-console-charts", ConsoleSchema.charts))
         return m
     }

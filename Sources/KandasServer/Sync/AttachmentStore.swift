@@ -54,9 +54,10 @@ public enum AttachmentStore {
         for f in files {
             let location = try f.location.map(jsonText)
             let inserted = try db.run(
-                "INSERT OR IGNORE INTO attachments(id, completion_id, device_id, position, kind, content_type, size,"
+                "INSERT INTO attachments(id, completion_id, device_id, position, kind, content_type, size,"
                     + " sha256, captured_at, source, file_name, location, state, declared_at)"
-                    + " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,'declared',?)", f.attachmentID.description, completionID,
+                    + " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,'declared',?) ON CONFLICT DO NOTHING",
+                f.attachmentID.description, completionID,
                 deviceID, position, f.kind.rawValue, f.contentType, f.size, f.sha256,
                 f.capturedAt.millisecondsSince1970, f.source.rawValue, f.fileName, location, now)
             position += inserted

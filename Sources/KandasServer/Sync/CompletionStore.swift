@@ -219,7 +219,8 @@ enum CompletionStore {
                 "SELECT id FROM completions WHERE item_id = ? AND state = 'active' ORDER BY event_seq LIMIT 1", itemID)?
                 .optionalString("id")
             for row in try db.query(
-                "SELECT id FROM completions WHERE item_id = ? AND is_primary != (id = ?)", itemID, first ?? "")
+                "SELECT id FROM completions WHERE item_id = ? AND is_primary != CASE WHEN id = ? THEN 1 ELSE 0 END",
+                itemID, first ?? "")
             {
                 let id = try row.string("id")
                 _ = try db.run(

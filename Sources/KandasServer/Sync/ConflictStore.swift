@@ -37,7 +37,7 @@ enum ConflictStore {
         let anchor = finding.kind == .duplicateCompletion ? nil : completionID
         let existing = try db.queryOne(
             "SELECT id, severity, conflicting_fields FROM conflicts WHERE item_id = ? AND kind = ? AND status = 'open'"
-                + " AND completion_id IS ? LIMIT 1", itemID, finding.kind.rawValue, anchor)
+                + " AND \(db.dialect.isSame("completion_id", "?")) LIMIT 1", itemID, finding.kind.rawValue, anchor)
         let id: String
         if let existing {
             id = try existing.string("id")
@@ -64,12 +64,14 @@ enum ConflictStore {
                 eventID, now)
         }
         for seq in finding.earlierEventSeqs + [eventSeq] {
-            _ = try db.run("INSERT OR IGNORE INTO conflict_events(conflict_id, event_seq) VALUES(?,?)", id, seq)
+            _ = try db.run(
+                "INSERT INTO conflict_events(conflict_id, event_seq) VALUES(?,?) ON CONFLICT DO NOTHING", id, seq)
         }
         var linked: [String] = []
         for completion in finding.completionIDs + [completionID].compactMap({ $0 }) where !linked.contains(completion) {
             if try db.run(
-                "INSERT OR IGNORE INTO conflict_completions(completion_id, conflict_id) VALUES(?,?)", completion, id)
+                "INSERT INTO conflict_completions(completion_id, conflict_id) VALUES(?,?) ON CONFLICT DO NOTHING",
+                completion, id)
                 > 0
             {
                 linked.append(completion)

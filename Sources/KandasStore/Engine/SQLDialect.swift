@@ -55,6 +55,19 @@ public protocol SQLDialect: Sendable {
     /// The statement that shows how `sql` will run, for index guards in tests (`nil` when the
     /// engine has no such thing the tests read).
     func explain(_ sql: String) -> String?
+
+    /// A query of one row with one column `seq`: the last value the auto-numbered `column` of
+    /// `table` handed out (SQLite's `sqlite_sequence`, which also remembers deleted rows;
+    /// PostgreSQL's `max(column)`, exact there because every write transaction holds the store's
+    /// write lock, see `PostgresEngine`). `NULL` or no row for an empty table.
+    func lastAssignedQuery(table: String, column: String) -> String
+
+    /// Row locks for the rows a `SELECT` reads, held to the end of the write transaction
+    /// (PostgreSQL ` FOR UPDATE`; empty on SQLite, whose write transaction locks the whole file).
+    var forUpdate: String { get }
+
+    /// `a` equals `b`, with NULL equal to NULL (SQLite's `IS`, PostgreSQL's `IS NOT DISTINCT FROM`).
+    func isSame(_ a: String, _ b: String) -> String
 }
 
 /// SQLite's SQL (3.35 or newer: `RETURNING`, `ON CONFLICT … DO UPDATE`).
@@ -88,6 +101,14 @@ public struct SQLiteDialect: SQLDialect {
     public var caseInsensitiveLike: String { "LIKE" }
 
     public func explain(_ sql: String) -> String? { "EXPLAIN QUERY PLAN " + sql }
+
+    public func lastAssignedQuery(table: String, column: String) -> String {
+        "SELECT seq FROM sqlite_sequence WHERE name = '\(table)'"
+    }
+
+    public var forUpdate: String { "" }
+
+    public func isSame(_ a: String, _ b: String) -> String { "\(a) IS \(b)" }
 }
 
 /// Rewrites `?` placeholders to `$1`, `$2`, … outside quoted text and comments: for engines that

@@ -38,4 +38,12 @@ public struct PostgreSQLDialect: SQLDialect {
 
     /// PostgreSQL's plans are read by no test: the index guards read SQLite's `EXPLAIN QUERY PLAN`.
     public func explain(_ sql: String) -> String? { nil }
+
+    public func lastAssignedQuery(table: String, column: String) -> String {
+        "SELECT max(\(column)) AS seq FROM \(table)"
+    }
+
+    public var forUpdate: String { " FOR UPDATE" }
+
+    public func isSame(_ a: String, _ b: String) -> String { "\(a) IS NOT DISTINCT FROM \(b)" }
 }

@@ -1,5 +1,6 @@
 import Dispatch
 public import PostgresKit
+import Synchronization
 
 /// The PostgreSQL implementation of ``DatabaseEngine``, over PostgresKit's pool (libpq, each
 /// connection on its own serial queue, so blocking libpq calls never run on the cooperative pool).
@@ -18,6 +19,8 @@ public final class PostgresEngine: DatabaseEngine {
     public let dialect: any SQLDialect = PostgreSQLDialect()
     /// The advisory lock every write transaction takes first ("kandas-store-writes").
     public static let writeLock = AdvisoryLockKey(name: "kandas-store-writes")
+    /// The connection that holds this instance's ``InstanceLocks`` (leased on first use).
+    let lockLease = Mutex<PostgresLease?>(nil)
 
     /// Connects (checking the URL and that the server answers) and applies `migrations`.
     ///
@@ -129,7 +132,10 @@ public final class PostgresEngine: DatabaseEngine {
         + "pg_dump --format=custom --file=kandas.dump DATABASE_URL) or pg_basebackup (a physical copy for "
         + "point-in-time recovery); the blob folder is backed up separately"
 
-    public func close() { pool.close() }
+    public func close() {
+        lockLease.withLock { $0.take() }?.release()
+        pool.close()
+    }
 
     /// The store's name for a PostgreSQL error (an unreachable or lost server is `.busy`: 503, try later).
     public static func map(_ error: PostgresError) -> DatabaseError {

@@ -16,12 +16,12 @@ extension ChangeLoader {
         let files = try filesByCompletion(list)
         var conflicts: [String: [WireID]] = [:]
         for row in try db.query(
-            "SELECT completion_id, conflict_id FROM conflict_completions WHERE completion_id IN \(Self.idList)"
+            "SELECT completion_id, conflict_id FROM conflict_completions WHERE completion_id IN \(idList)"
                 + " ORDER BY completion_id, conflict_id", list)
         {
             conflicts[try row.string("completion_id"), default: []].append(try wireID(row, "conflict_id"))
         }
-        return try keyed("SELECT \(CompletionStore.columns) FROM completions c WHERE c.id IN \(Self.idList)", list) {
+        return try keyed("SELECT \(CompletionStore.columns) FROM completions c WHERE c.id IN \(idList)", list) {
             let id = try $0.string("id")
             return try CompletionStore.completion($0, files: files[id] ?? [], conflictIDs: conflicts[id] ?? [])
         }
@@ -31,7 +31,7 @@ extension ChangeLoader {
     func filesByCompletion(_ list: String) throws -> [String: [EvidenceFile]] {
         var files: [String: [EvidenceFile]] = [:]
         for row in try db.query(
-            "SELECT \(AttachmentStore.columns) FROM attachments a WHERE a.completion_id IN \(Self.idList)"
+            "SELECT \(AttachmentStore.columns) FROM attachments a WHERE a.completion_id IN \(idList)"
                 + " ORDER BY a.completion_id, a.position", list)
         {
             files[try row.string("completion_id"), default: []].append(try AttachmentStore.file(row))
@@ -44,7 +44,7 @@ extension ChangeLoader {
         let files = try filesByCompletion(list)
         return try keyed(
             "SELECT id, rev, files_declared, files_verified, evidence_missing FROM completions WHERE id IN"
-                + " \(Self.idList)", list
+                + " \(idList)", list
         ) { try AttachmentStore.receipt($0, files: files[try $0.string("id")] ?? [], now: now) }
     }
 
@@ -55,7 +55,7 @@ extension ChangeLoader {
     func outcomes(_ list: String) throws -> [String: EventResult] {
         let rows = try db.query(
             "SELECT event_id, device_seq, outcome, code, detail, completion_id, completion_rev, conflict_ids"
-                + " FROM device_events WHERE device_id = ?2 AND event_id IN \(Self.idList)", list, deviceID)
+                + " FROM device_events WHERE device_id = ?2 AND event_id IN \(idList)", list, deviceID)
         var seen: [String: Int] = [:]
         for row in rows { seen[try row.string("event_id"), default: 0] += 1 }
         var out: [String: EventResult] = [:]

@@ -55,30 +55,30 @@ struct ChangeLoader {
         switch kind {
         case .family:
             return try keyed(
-                "SELECT \(FamilyStore.familyColumns) FROM families f WHERE f.id IN \(Self.idList)", list
+                "SELECT \(FamilyStore.familyColumns) FROM families f WHERE f.id IN \(idList)", list
             ) { .family(try FamilyStore.family(db, $0)) }
         case .member:
             return try keyed(
-                "SELECT \(FamilyStore.memberColumns) FROM members m WHERE m.id IN \(Self.idList)", list
+                "SELECT \(FamilyStore.memberColumns) FROM members m WHERE m.id IN \(idList)", list
             ) { .member(try FamilyStore.member($0)) }
         case .plan:
             return try keyed(
-                "SELECT \(PlanStore.planColumns) FROM plans p WHERE p.id IN \(Self.idList) AND p.status = 'published'",
+                "SELECT \(PlanStore.planColumns) FROM plans p WHERE p.id IN \(idList) AND p.status = 'published'",
                 list
             ) { .plan(try PlanStore.plan($0)) }
         case .planItem:
             return try keyed(
                 "SELECT \(PlanStore.itemColumns) FROM plan_items i JOIN plans p ON p.id = i.plan_id"
-                    + " WHERE i.id IN \(Self.idList) AND p.status = 'published'", list
+                    + " WHERE i.id IN \(idList) AND p.status = 'published'", list
             ) { .planItem(try PlanStore.item($0)) }
         case .completion:
             return try completions(list).mapValues { .completion($0) }
         case .conflict:
-            return try keyed("SELECT \(ConflictStore.columns) FROM conflicts k WHERE k.id IN \(Self.idList)", list) {
+            return try keyed("SELECT \(ConflictStore.columns) FROM conflicts k WHERE k.id IN \(idList)", list) {
                 .conflict(try ConflictStore.conflict(db, $0))
             }
         case .review:
-            return try keyed("SELECT \(ReviewStore.columns) FROM reviews r WHERE r.id IN \(Self.idList)", list) {
+            return try keyed("SELECT \(ReviewStore.columns) FROM reviews r WHERE r.id IN \(idList)", list) {
                 .review(try ReviewStore.review($0))
             }
         case .eventOutcome:
@@ -88,8 +88,8 @@ struct ChangeLoader {
         }
     }
 
-    /// The SQL that reads the bound JSON array of IDs as a list for `IN`.
-    static let idList = "(SELECT value FROM json_each(?1))"
+    /// The SQL that reads the bound JSON array of IDs (parameter 1) as a list for `IN`.
+    var idList: String { "(SELECT value FROM \(db.dialect.jsonTextArrayElements(parameter: "?1")))" }
 
     /// A JSON array of IDs (UUID text, checked by the caller: nothing to escape).
     static func jsonArray(_ ids: [String]) -> String {

@@ -18,12 +18,12 @@ extension PushHandler {
         var nextSeq =
             max(
                 try db.queryOne("SELECT max(seq) AS n FROM device_events")?.optionalInt("n") ?? 0,
-                try db.queryOne("SELECT seq FROM sqlite_sequence WHERE name = 'device_events'")?.optionalInt("seq")
-                    ?? 0) + 1
+                try db.queryOne(db.dialect.lastAssignedQuery(table: "device_events", column: "seq"))?.optionalInt(
+                    "seq") ?? 0) + 1
         var actor = actor
         actor.items = EventApplier.ItemCache()
         actor.feedStart =
-            try db.queryOne("SELECT seq FROM sqlite_sequence WHERE name = 'changes'")?.optionalInt("seq") ?? 0
+            try db.queryOne(db.dialect.lastAssignedQuery(table: "changes", column: "seq"))?.optionalInt("seq") ?? 0
         var results: [EventResult] = []
         results.reserveCapacity(events.count)
         for (i, event) in events.enumerated() {

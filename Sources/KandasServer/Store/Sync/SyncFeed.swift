@@ -53,7 +53,7 @@ extension SyncFeed {
                 + " AND ((c.device_id IS NULL AND c.family_id IN"
                 + " (SELECT family_id FROM family_workers WHERE user_id = ?3)) OR c.device_id = ?4)"
                 + " AND NOT EXISTS(SELECT 1 FROM changes l WHERE l.entity_id = c.entity_id AND l.seq > c.seq"
-                + " AND l.entity = c.entity AND l.device_id IS c.device_id)"
+                + " AND l.entity = c.entity AND \(db.dialect.isSame("l.device_id", "c.device_id")))"
                 + " ORDER BY c.seq LIMIT ?5")
         defer { statement.reset() }
         var entries: [Entry] = []
