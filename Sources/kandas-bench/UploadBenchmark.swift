@@ -298,6 +298,7 @@ enum UploadBenchmark {
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
         var migrator = Migrator()
         UploadStore.registerMigrations(in: &migrator)
+        UploadStore.registerPartsMigration(in: &migrator)
         let pool = try DatabasePool(path: dataDirectory + "/kandas.sqlite", readers: 2, migrator: migrator)
         var uploads = UploadConfiguration(dataDirectory: dataDirectory)
         if let bytes = ProcessInfo.processInfo.environment[chunkVariable].flatMap(Int64.init) {

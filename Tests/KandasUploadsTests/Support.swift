@@ -63,6 +63,7 @@ final class UploadFixture: @unchecked Sendable {
         self.logger = logger
         var migrator = Migrator()
         UploadStore.registerMigrations(in: &migrator)
+        UploadStore.registerPartsMigration(in: &migrator)
         pool = try DatabasePool(path: dir.path + "/kandas.sqlite", readers: 2, migrator: migrator)
         configuration = UploadConfiguration(dataDirectory: dir.path)
         configure(&configuration)

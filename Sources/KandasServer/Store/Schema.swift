@@ -34,6 +34,8 @@ enum Schema {
         m.register(StoreMigration("0012-rules2-evidence", Rules2Schema.evidence))
         m.register(StoreMigration("0013-rules2-report-submissions", Rules2Schema.reportSubmissions))
         m.register(StoreMigration("0014-rules2-monitoring", Rules2Schema.monitoring))
+        // tus uploads on an S3 multipart upload (issue 13): parts, tail and hash state beside the offset.
+        UploadStore.registerPartsMigration(in: &m)
         return m
     }
 
