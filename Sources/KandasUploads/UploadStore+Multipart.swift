@@ -2,8 +2,8 @@ import Crypto
 import Foundation
 import Glibc
 import KandasProtocol
+import KandasStore
 import ObjectStore
-import SQLiteKit
 
 /// tus uploads on an object store (issue 13 item 4): the partial bytes live in an S3 multipart
 /// upload, so any server instance on the same metadata store and bucket can resume them.
@@ -178,8 +178,8 @@ extension UploadStore {
         do {
             let changed = try database.writeSync { db in
                 let n = try db.run(
-                    "UPDATE tus_uploads SET offset = ?, updated_at = ?, expires_at = ?, multipart_id = ?, "
-                        + "parts_end = ?, hash_state = ? WHERE upload_id = ? AND state = 'receiving' AND offset = ?",
+                    "UPDATE tus_uploads SET \"offset\" = ?, updated_at = ?, expires_at = ?, multipart_id = ?, "
+                        + "parts_end = ?, hash_state = ? WHERE upload_id = ? AND state = 'receiving' AND \"offset\" = ?",
                     end, now, expires, multipartID, partsEnd, saved, record.id, start)
                 guard n == 1 else { return n }
                 if let tail {
@@ -189,8 +189,9 @@ extension UploadStore {
                     try db.run("DELETE FROM tus_upload_tail WHERE upload_id = ?", record.id)
                     for part in newParts {
                         try db.run(
-                            "INSERT OR REPLACE INTO tus_upload_parts(upload_id, part_number, etag, size) "
-                                + "VALUES (?, ?, ?, ?)", record.id, part.number, part.etag, part.size)
+                            "INSERT INTO tus_upload_parts(upload_id, part_number, etag, size) VALUES (?, ?, ?, ?) "
+                                + "ON CONFLICT(upload_id, part_number) DO UPDATE SET etag = excluded.etag, "
+                                + "size = excluded.size", record.id, part.number, part.etag, part.size)
                     }
                 }
                 try stateChanged(db, record, .receiving, bytes: end, at: now)
@@ -250,14 +251,14 @@ extension UploadStore {
 
     // MARK: Parts in the metadata store
 
-    static func loadParts(_ id: String, _ db: Connection) throws -> [S3Part] {
+    static func loadParts(_ id: String, _ db: any DatabaseConnection) throws -> [S3Part] {
         try db.query(
             "SELECT part_number, etag, size FROM tus_upload_parts WHERE upload_id = ? ORDER BY part_number", id
         ).map { S3Part(number: Int(try $0.int("part_number")), etag: try $0.string("etag"), size: try $0.int("size")) }
     }
 
     /// Deletes an upload's parts and tail rows (in the caller's transaction).
-    static func forgetParts(_ id: String, _ db: Connection) throws {
+    static func forgetParts(_ id: String, _ db: any DatabaseConnection) throws {
         try db.run("DELETE FROM tus_upload_parts WHERE upload_id = ?", id)
         try db.run("DELETE FROM tus_upload_tail WHERE upload_id = ?", id)
     }

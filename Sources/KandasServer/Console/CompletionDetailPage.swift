@@ -19,9 +19,9 @@ enum CompletionDetailPage {
         var settlement = ""
         var settlementLat: Double?
         var settlementLon: Double?
-        var events: [DatabaseRow] = []
+        var events: [ConsoleStore.EventLine] = []
         var reviews: [Review] = []
-        var audit: [DatabaseRow] = []
+        var audit: [ConsoleStore.AuditLine] = []
     }
 
     static func show(_ ctx: ConsoleContext) throws -> HTTPResponse {
@@ -30,16 +30,12 @@ enum CompletionDetailPage {
             let c = try CompletionStore.load(db, id: id, for: ctx.actor)
             var x = Extra()
             let context = try ConsoleStore.completionContext(db, c)
-            if let m = context.member {
-                x.memberName = try m.string("last_name") + " " + (try m.string("first_name"))
-                x.iin = try m.string("iin")
-            }
+            x.memberName = context.memberName
+            x.iin = context.memberIIN
             x.worker = context.worker
-            if let f = context.family {
-                x.settlement = try f.string("settlement_name")
-                x.settlementLat = f["settlement_latitude"].isNull ? nil : try f.double("settlement_latitude")
-                x.settlementLon = f["settlement_longitude"].isNull ? nil : try f.double("settlement_longitude")
-            }
+            x.settlement = context.settlement
+            x.settlementLat = context.settlementLatitude
+            x.settlementLon = context.settlementLongitude
             x.events = context.events
             x.reviews = context.reviews
             x.audit = context.audit
@@ -161,21 +157,17 @@ enum CompletionDetailPage {
 
     static func history(_ ctx: ConsoleContext, _ x: Extra) -> HTML {
         let events = x.events.map { e -> HTML in
-            let seq = e.optionalInt("seq") ?? 0
-            let type = e.optionalString("type") ?? ""
-            let outcome = e.optionalString("outcome") ?? ""
-            let code = e.optionalString("code")
             return """
-                <tr><td class="num">\(seq)</td><td>\(type)</td><td>\(ConsoleLayout.time(e.optionalInt("received_at")))</td>\
-                <td>\(ConsoleLayout.time(e.optionalInt("recorded_at")))</td><td>\(outcome) \(code)</td>\
-                <td><code>\(e.optionalString("device_id"))</code></td></tr>
+                <tr><td class="num">\(e.seq)</td><td>\(e.type)</td><td>\(ConsoleLayout.time(e.receivedAt))</td>\
+                <td>\(ConsoleLayout.time(e.recordedAt))</td><td>\(e.outcome) \(e.code)</td>\
+                <td><code>\(e.deviceID)</code></td></tr>
                 """
         }
         let audit = x.audit.map { a -> HTML in
             """
-            <tr><td class="num">\(a.optionalInt("seq") ?? 0)</td><td>\(a.optionalString("action"))</td>\
-            <td>\(ConsoleLayout.time(a.optionalInt("at")))</td><td>\(a.optionalString("actor_role"))</td>\
-            <td>\(a.optionalString("summary"))</td><td></td></tr>
+            <tr><td class="num">\(a.seq)</td><td>\(a.action)</td>\
+            <td>\(ConsoleLayout.time(a.at))</td><td>\(a.actorRole)</td>\
+            <td>\(a.summary)</td><td></td></tr>
             """
         }
         return """

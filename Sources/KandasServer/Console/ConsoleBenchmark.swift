@@ -58,8 +58,21 @@ public enum ConsoleBenchmark {
             ),
         ]
         var results: [Result] = []
-        let dashboard = ConsoleTable.all.first { $0.pattern == "/console/dashboard" }
-        for (label, query, route) in pages.map({ ($0.0, $0.1, route) }) + [("dashboard", [], dashboard ?? route)] {
+        func other(_ pattern: String) throws -> ConsoleRoute {
+            guard let r = ConsoleTable.all.first(where: { $0.pattern == pattern && $0.method == .get }) else {
+                throw ServerError(.internalError, "no route \(pattern)")
+            }
+            return r
+        }
+        let dashboard = try other("/console/dashboard")
+        let map = try other("/console/map")
+        let regionOnly: [HTTPRequest.QueryItem] = [.init(name: "region_id", value: region)]
+        // The dashboard with its charts (issue 20) and the map, whole country and one region.
+        let more: [(String, [HTTPRequest.QueryItem], ConsoleRoute)] = [
+            ("dashboard", [], dashboard), ("dashboard, one region", regionOnly, dashboard), ("map", [], map),
+            ("map, one region", regionOnly, map),
+        ]
+        for (label, query, route) in pages.map({ ($0.0, $0.1, route) }) + more {
             let request = HTTPRequest(
                 method: .get, target: route.pattern, path: route.pattern, query: query,
                 headers: ["Cookie": "kandas_session=" + session.token], remoteAddress: "127.0.0.1", requestID: "bench")

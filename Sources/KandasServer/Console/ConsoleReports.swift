@@ -16,11 +16,7 @@ enum ConsoleReports {
         let t = today(ctx.now)
         let previous = t.addingMonths(-1)
         let month = String(previous.year) + "-" + (previous.month < 10 ? "0" : "") + String(previous.month)
-        let options = try regions.map { r -> HTML in
-            let name = LocalizedName(
-                kk: try r.string("name_kk"), ru: try r.string("name_ru"), en: try r.string("name_en"))
-            return "<option value=\"\(try r.string("id"))\">\(name(ctx.lang))</option>"
-        }
+        let options = regions.map { r -> HTML in "<option value=\"\(r.id)\">\(r.name(ctx.lang))</option>" }
         let body: HTML = """
             <h2>\(ctx.t(.monthlyReport))</h2>
             <form class="filters" method="get" action="/console/reports/monthly">
@@ -283,15 +279,15 @@ enum ConsoleReports {
     static func monitoring(_ ctx: ConsoleContext) throws -> HTTPResponse {
         let families = try ctx.read { db in try ConsoleStore.monitoringFamilies(db, for: ctx.actor.scope) }
         let t = today(ctx.now)
-        let rows = try families.map { f -> HTML in
-            let startText = try f.string("quota_inclusion_date")
+        let rows = families.map { f -> HTML in
+            let startText = f.quotaInclusionDate
             guard let start = try? LocalDate(startText) else { return "" }
             let periods = Deadlines.monitoringSchedule(start: start)
             let current = periods.first { $0.start <= t && t < $0.end }
             let soon = current.map { t.calendarDays(to: $0.end) <= 30 } ?? false
             let flag: HTML = soon ? "<span class=\"flag\">≤ 30 d</span>" : ""
             return """
-                <tr><td><a href="/console/families/\(try f.string("id"))">\(try f.string("settlement_name"))</a></td>\
+                <tr><td><a href="/console/families/\(f.id)">\(f.settlement)</a></td>\
                 <td>\(startText)</td><td class="num">\(current.map { "\($0.index)/16" } ?? "—")</td>\
                 <td>\(current?.cadence.rawValue ?? "—")</td><td>\(current?.end.description ?? "—") \(flag)</td></tr>
                 """

@@ -56,6 +56,26 @@ enum ConsoleStyle {
         .qr img { image-rendering: pixelated; width: 260px; height: 260px; }
         form.inline { display: inline; } fieldset.member { border: 1px solid var(--line); margin: .4rem 0; }
         .form-print .form-title { text-align: center; } .form-print .line { border-bottom: 1px solid #000; }
+        figure.chart { margin: 1rem 0; background: #fff; border: 1px solid var(--line); border-radius: 6px;
+          padding: .6rem .8rem; }
+        figure.chart figcaption { font-weight: 600; margin-bottom: .4rem; }
+        .chart-body { display: grid; grid-template-columns: minmax(0, auto) minmax(260px, 1fr); gap: 1rem;
+          align-items: start; }
+        .chart-body svg { max-width: 100%; height: auto; }
+        table.chart-data, .chart-data table { font-size: .8rem; } .chart-data table { margin-bottom: .6rem; }
+        .chart-data td, .chart-data th { padding: .15rem .4rem; }
+        svg .grid { stroke: #e3e8ee; stroke-width: 1; } svg .axis, svg .legend { font-size: 11px; fill: #5b6b7c; }
+        svg .c-received { fill: #0b5cad; } svg .c-verified { fill: #1b7a3a; } svg .c-backlog { fill: #a64b00; }
+        svg .c-conflicts { fill: #b00020; } svg .c-overdue { fill: #6a3d9a; }
+        svg .line { fill: none; stroke-width: 2; } svg .c-backlog.line { stroke: #a64b00; }
+        svg .c-conflicts.line { stroke: #b00020; } svg .c-overdue.line { stroke: #6a3d9a; }
+        svg .c-track { fill: #e3e8ee; } svg .c-done { fill: #1b7a3a; }
+        svg .m-land { fill: #eef3f8; } svg .m-settlement { fill: #12324f; }
+        svg .m-pending { fill: #e0a100; } svg .m-approved { fill: #1b7a3a; } svg .m-has_issues { fill: #a64b00; }
+        svg .m-rejected { fill: #b00020; } svg .m-far { stroke: #b00020; stroke-width: 1.5; stroke-dasharray: 4 3; }
         @media print { header, nav, form, .noprint, .langs { display: none; } body { background: #fff; } }
+        @page { size: A4; margin: 15mm; }
+        .road-map { page-break-after: always; break-after: page; }
+        .road-map:last-of-type { page-break-after: auto; break-after: auto; }
         """
 }

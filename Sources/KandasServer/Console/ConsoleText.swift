@@ -22,6 +22,9 @@ enum ConsoleText: String, CaseIterable {
     case incomplete, incompleteCompletions, missingEvidence, leftOut, leftOutReason, submission, submittedAt,
         submittedBy, submittedTo
     case recordSubmission, overdueReports, provisional, reportDue, notSubmitted, unpublishedPlans
+    // Charts and the map (issue 20).
+    case trends, week, received, filesVerified, backlog, backlogAge, ageUnderDay, ageUnderWeek, ageUnderMonth
+    case ageOlder, planProgress, completed, planItems, map, mapDrawn, mapNotDrawn, weeklyActivity, openOverTime
 
     /// The label in `language`.
     func callAsFunction(_ language: Language) -> String { names(language) }
@@ -185,5 +188,33 @@ enum ConsoleText: String, CaseIterable {
             "Approved plans past their publication deadline"
         ),
         .notSubmitted: ("тапсырылмаған", "не сдан", "not submitted"),
+        .trends: ("Соңғы 12 апта", "Последние 12 недель", "The last 12 weeks"),
+        .week: ("Апта", "Неделя", "Week"),
+        .received: ("Қабылданған орындалғандар", "Принято выполнений", "Completions received"),
+        .filesVerified: ("Тексерілген файлдар", "Проверено файлов", "Files verified"),
+        .backlog: ("Тексерілмеген файлдар", "Непроверенные файлы", "Files not yet verified"),
+        .backlogAge: (
+            "Тексерілмеген файлдар: қанша уақыт күтуде", "Непроверенные файлы: сколько ждут",
+            "Files not yet verified: how long they wait"
+        ),
+        .ageUnderDay: ("1 күнге дейін", "до 1 дня", "under 1 day"),
+        .ageUnderWeek: ("1-7 күн", "1-7 дней", "1-7 days"),
+        .ageUnderMonth: ("7-30 күн", "7-30 дней", "7-30 days"),
+        .ageOlder: ("30 күннен астам", "более 30 дней", "30 days and more"),
+        .planProgress: (
+            "Жоспар бойынша орындалуы (қызметтер бойынша)", "Выполнение планов по услугам", "Plan progress by service"
+        ),
+        .completed: ("Орындалды", "Выполнено", "Completed"),
+        .planItems: ("Іс-шаралар", "Мероприятий", "Plan items"),
+        .map: ("Карта", "Карта", "Map"),
+        .mapDrawn: ("Картада көрсетілген нүктелер", "Точек на карте", "Points drawn"),
+        .mapNotDrawn: (
+            "көрсетілмеген (ескілері немесе шектен тыс)", "не показано (старые или вне карты)",
+            "not drawn (older or outside the map)"
+        ),
+        .weeklyActivity: ("Апта сайынғы жұмыс", "Работа по неделям", "Work per week"),
+        .openOverTime: (
+            "Апта соңындағы ашық мәселелер", "Открытые вопросы на конец недели", "Open at the end of each week"
+        ),
     ]
 }

@@ -28,9 +28,7 @@ enum DashboardPage {
     /// Active devices whose last contact (or enrollment, if never seen) is older than `days`.
     static func silentDevices(
         _ db: any DatabaseConnection, for p: Principal, now: Int64, days: Int
-    ) throws
-        -> [DatabaseRow]
-    {
+    ) throws -> [ConsoleStore.SilentDevice] {
         try ConsoleStore.silentDevices(db, for: p, now: now, days: days)
     }
 
@@ -59,10 +57,9 @@ enum DashboardPage {
             \(card(.unpublishedPlans, c.unpublishedPlans, "/console/dashboard#unpublished-plans", alert: true))
             </div>
             """
-        let rows = try silent.map { row -> HTML in
+        let rows = silent.map { d -> HTML in
             """
-            <tr><td>\(try row.string("username"))</td><td>\(try row.string("app_version"))</td>\
-            <td>\(ConsoleLayout.time(try row.int("last_contact")))</td></tr>
+            <tr><td>\(d.username)</td><td>\(d.appVersion)</td><td>\(ConsoleLayout.time(d.lastContact))</td></tr>
             """
         }
         let unpublished = try ctx.read { db in
@@ -93,8 +90,62 @@ enum DashboardPage {
             <table><thead><tr><th>\(ctx.t(.worker))</th><th>\(ctx.t(.appVersion))</th>\
             <th>\(ctx.t(.lastContact))</th></tr></thead><tbody>\(rows)</tbody></table>
             \(try stayCards(ctx))
+            \(try charts(ctx))
             """
         return ctx.page(ctx.t(.dashboard), body)
+    }
+
+    /// The dashboard's pictures (issue 20, items 1 and 2) for the console's readers: work per
+    /// week, what is open at the end of each week, how long files wait, and plan progress by service.
+    static func charts(_ ctx: ConsoleContext) throws -> HTML {
+        guard Set<UserRole>.readers.contains(ctx.actor.role) else { return "" }
+        let f = MapPage.filter(ctx)
+        let (trends, progress, options) = try ctx.read { db in
+            (
+                try ChartStore.trends(db, for: ctx.actor, filter: f, now: ctx.now),
+                try ChartStore.planProgress(db, for: ctx.actor, filter: f),
+                try FilterOptions.load(db, for: ctx.actor)
+            )
+        }
+        let lang = ctx.lang
+        let weeks = trends.weeks.map { w in
+            (w.start.month < 10 ? "0" : "") + String(w.start.month) + "-" + (w.start.day < 10 ? "0" : "")
+                + String(w.start.day)
+        }
+        let activity = ConsoleChart.columns(
+            id: "chart-activity", caption: ctx.t(.weeklyActivity), corner: ctx.t(.week), categories: weeks,
+            series: [
+                .init(label: ctx.t(.received), cssClass: "c-received", values: trends.weeks.map(\.received)),
+                .init(label: ctx.t(.filesVerified), cssClass: "c-verified", values: trends.weeks.map(\.verified)),
+            ], lang: lang)
+        let open = ConsoleChart.lines(
+            id: "chart-open", caption: ctx.t(.openOverTime), corner: ctx.t(.week), categories: weeks,
+            series: [
+                .init(label: ctx.t(.backlog), cssClass: "c-backlog", values: trends.weeks.map(\.backlog)),
+                .init(label: ctx.t(.openConflicts), cssClass: "c-conflicts", values: trends.weeks.map(\.openConflicts)),
+                .init(label: ctx.t(.overdueItems), cssClass: "c-overdue", values: trends.weeks.map(\.overdueItems)),
+            ], lang: lang)
+        let ages = ConsoleChart.columns(
+            id: "chart-backlog-age", caption: ctx.t(.backlogAge), corner: ctx.t(.backlog),
+            categories: [ctx.t(.ageUnderDay), ctx.t(.ageUnderWeek), ctx.t(.ageUnderMonth), ctx.t(.ageOlder)],
+            series: [.init(label: ctx.t(.files), cssClass: "c-backlog", values: trends.backlogAge.counts)], lang: lang)
+        let shares = progress.map { p in
+            ConsoleChart.Share(
+                label: String(p.serviceCode) + ". "
+                    + (ServiceCatalog.all.first { $0.code == p.serviceCode }?.name(in: lang) ?? ""),
+                done: p.completed, total: p.items)
+        }
+        let plan = ConsoleChart.shares(
+            id: "chart-plan-progress", caption: ctx.t(.planProgress), corner: ctx.t(.service),
+            doneLabel: ctx.t(.completed), totalLabel: ctx.t(.planItems), rows: shares, lang: lang)
+        return """
+            <h2 id="trends">\(ctx.t(.trends))</h2>
+            \(MapPage.filterForm(ctx, action: "/console/dashboard", f, options))
+            \(activity)
+            \(open)
+            \(ages)
+            \(plan)
+            """
     }
 
     /// The Centre stay's due and overdue acts (Rules 1; Protocol/stay-v1.md §7), for the roles that read it.

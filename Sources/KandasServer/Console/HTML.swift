@@ -16,6 +16,9 @@ struct HTML: ExpressibleByStringInterpolation, Sendable, Equatable {
 
     init(stringInterpolation: Interpolation) { rendered = stringInterpolation.output }
 
+    /// A literal kept in a value (a CSS class chosen from constants): still only source text.
+    init(_ literal: StaticString) { rendered = literal.description }
+
     /// The builder the compiler uses for `"...\(value)..."` literals typed as ``HTML``.
     struct Interpolation: StringInterpolationProtocol {
         var output = ""
@@ -35,6 +38,9 @@ struct HTML: ExpressibleByStringInterpolation, Sendable, Equatable {
         mutating func appendInterpolation(_ number: Int) { output += String(number) }
 
         mutating func appendInterpolation(_ number: Int64) { output += String(number) }
+
+        /// A coordinate of a picture: one decimal, a point whatever the language (SVG syntax).
+        mutating func appendInterpolation(_ number: Double) { output += ConsoleNumber.coordinate(number) }
 
         /// A nested fragment, already safe.
         mutating func appendInterpolation(_ html: HTML) { output += html.rendered }

@@ -42,11 +42,10 @@ extension StayStore {
         _ db: any DatabaseConnection, for p: Principal, paging: Pagination, filters: [(String, DatabaseValue)],
         today: LocalDate
     ) throws -> Page<StayReferral> {
-        let s = scope(p, alias: "r")
-        return try paging.page(
-            db, select: "SELECT \(referralColumns) FROM stay_referrals r", rowid: "r.rowid",
-            conditions: [s.sql] + filters.map { "r.\($0.0) = ?" }, args: s.values + filters.map(\.1),
-            map: { try referral(db, $0, today: today) })
+        let list = try list(
+            "SELECT \(referralColumns) FROM stay_referrals r", alias: "r", for: p, filters: filters,
+            columns: ["centre_id", "application_id", "status"])
+        return try paging.page(db, list, map: { try referral(db, $0, today: today) })
     }
 
     // MARK: Residents
@@ -102,11 +101,10 @@ extension StayStore {
         rules: StayRules,
         today: LocalDate
     ) throws -> Page<StayResident> {
-        let s = scope(p, alias: "s")
-        return try paging.page(
-            db, select: "SELECT \(residentColumns) FROM \(residentFrom)", rowid: "s.rowid",
-            conditions: [s.sql] + filters.map { "s.\($0.0) = ?" }, args: s.values + filters.map(\.1),
-            map: { try resident($0, rules: rules, today: today) })
+        let list = try list(
+            "SELECT \(residentColumns) FROM \(residentFrom)", alias: "s", for: p, filters: filters,
+            columns: ["centre_id", "application_id", "status"])
+        return try paging.page(db, list, map: { try resident($0, rules: rules, today: today) })
     }
 
     // MARK: Complaints
@@ -137,10 +135,10 @@ extension StayStore {
     static func complaints(
         _ db: any DatabaseConnection, for p: Principal, paging: Pagination, filters: [(String, DatabaseValue)]
     ) throws -> Page<StayComplaint> {
-        let s = scope(p, alias: "k")
-        return try paging.page(
-            db, select: "SELECT \(complaintColumns) FROM stay_complaints k", rowid: "k.rowid",
-            conditions: [s.sql] + filters.map { "k.\($0.0) = ?" }, args: s.values + filters.map(\.1), map: complaint)
+        let list = try list(
+            "SELECT \(complaintColumns) FROM stay_complaints k", alias: "k", for: p, filters: filters,
+            columns: ["centre_id", "resident_id"])
+        return try paging.page(db, list, map: complaint)
     }
 
     // MARK: Termination requests
@@ -176,11 +174,10 @@ extension StayStore {
     static func terminations(
         _ db: any DatabaseConnection, for p: Principal, paging: Pagination, filters: [(String, DatabaseValue)]
     ) throws -> Page<StayTermination> {
-        let s = scope(p, alias: "t")
-        return try paging.page(
-            db, select: "SELECT \(terminationColumns) FROM stay_terminations t", rowid: "t.rowid",
-            conditions: [s.sql] + filters.map { "t.\($0.0) = ?" }, args: s.values + filters.map(\.1),
-            map: termination)
+        let list = try list(
+            "SELECT \(terminationColumns) FROM stay_terminations t", alias: "t", for: p, filters: filters,
+            columns: ["centre_id", "application_id", "status"])
+        return try paging.page(db, list, map: termination)
     }
 
     // MARK: Journals
@@ -230,11 +227,11 @@ extension StayStore {
     ) throws -> Page<
         StayJournal
     > {
-        let s = scope(p, alias: "c")
-        return try paging.page(
-            db, select: "SELECT \(journalColumns) FROM stay_journals j JOIN stay_centres c ON c.id = j.centre_id",
-            rowid: "j.rowid", conditions: [s.sql, "j.centre_id = ?"], args: s.values + [.text(centreID)],
-            map: { try journal(db, $0, withRows: false) })
+        var list = ListQuery(
+            select: "SELECT \(journalColumns) FROM stay_journals j JOIN stay_centres c ON c.id = j.centre_id",
+            key: "j.rowid", scope: scope(p, alias: "c"))
+        list.equal("j.centre_id", centreID)
+        return try paging.page(db, list, map: { try journal(db, $0, withRows: false) })
     }
 }
 

@@ -12,6 +12,20 @@ enum StayStore {
     /// roles and a national auditor everything, career-centre roles nothing.
     static func scope(_ p: Principal, alias: String) -> ScopeCondition { p.scope.stay(alias: alias) }
 
+    /// A Centre-stay list on the shared list builder: the principal's stay scope on `alias`, then
+    /// `column = value` for each filter, where the column must be one the list names in `columns`
+    /// (the store's constants: a name that is not there is a programming error, never SQL).
+    static func list(
+        _ select: String, alias: String, for p: Principal, filters: [(String, DatabaseValue)], columns: Set<String>
+    ) throws -> ListQuery {
+        var list = ListQuery(select: select, key: "\(alias).rowid", scope: scope(p, alias: alias))
+        for (name, value) in filters {
+            guard columns.contains(name) else { throw ServerError(.internalError, "no such stay list filter") }
+            list.filter("\(alias).\(name) = ?", value)
+        }
+        return list
+    }
+
     // MARK: Centres
 
     static let centreColumns =
@@ -74,10 +88,8 @@ enum StayStore {
     ) throws -> Page<
         StayCentre
     > {
-        let s = scope(p, alias: "c")
-        return try paging.page(
-            db, select: "SELECT \(centreColumns) FROM stay_centres c", rowid: "c.rowid", conditions: [s.sql],
-            args: s.values, map: { try centre(db, $0, today: today) })
+        let list = try list("SELECT \(centreColumns) FROM stay_centres c", alias: "c", for: p, filters: [], columns: [])
+        return try paging.page(db, list, map: { try centre(db, $0, today: today) })
     }
 
     // MARK: Applications
@@ -176,11 +188,10 @@ enum StayStore {
         _ db: any DatabaseConnection, for p: Principal, paging: Pagination, filters: [(String, DatabaseValue)],
         today: LocalDate
     ) throws -> Page<StayApplication> {
-        let s = scope(p, alias: "a")
-        return try paging.page(
-            db, select: "SELECT \(applicationColumns) FROM \(applicationFrom)", rowid: "a.rowid",
-            conditions: [s.sql] + filters.map { "a.\($0.0) = ?" }, args: s.values + filters.map(\.1),
-            map: { try application(db, $0, today: today) })
+        let list = try list(
+            "SELECT \(applicationColumns) FROM \(applicationFrom)", alias: "a", for: p, filters: filters,
+            columns: ["centre_id", "family_id", "status"])
+        return try paging.page(db, list, map: { try application(db, $0, today: today) })
     }
 
     /// The reserve of a Centre in queue order (para 7: journal order).

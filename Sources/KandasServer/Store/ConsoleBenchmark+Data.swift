@@ -17,26 +17,31 @@ extension ConsoleBenchmark {
                     "INSERT INTO completions(id, item_id, plan_id, family_id, member_id, region_id, career_centre_id,"
                         + " service_code, device_id, user_id, state, rev, is_primary, performed_at, recorded_at,"
                         + " received_at, clock_skew_ms, note, location, files_declared, files_verified, review_state,"
-                        + " event_seq, created_at, updated_at)"
-                        + " VALUES(?,?,?,?,?,?,?,?,?,?,'active',1,1,?,?,?,0,?,?,2,?,?,?,?,?)")
+                        + " event_seq, created_at, updated_at, evidence_missing)"
+                        + " VALUES(?,?,?,?,?,?,?,?,?,?,'active',1,1,?,?,?,0,?,?,2,?,?,?,?,?,?)")
                 let files = try db.prepare(
                     "INSERT INTO attachments(id, completion_id, device_id, position, kind, content_type, size, sha256,"
                         + " captured_at, source, state, received_bytes, verified_at, declared_at)"
-                        + " VALUES(?,?,'00000000-0000-4000-8000-000000000001',?,?,?,1000,?,?,'camera',?,0,?,0)")
+                        + " VALUES(?,?,'00000000-0000-4000-8000-000000000001',?,?,?,1000,?,?,'camera',?,0,?,?)")
                 for n in 0..<count {
                     let item = items[n % items.count]
                     let completionID = UUID().uuidString.lowercased()
                     let performed = base + Int64(n) * 280_000  // about 10 months for 100,000 rows
+                    // Spread over the country's extent, so the map draws points all over it.
+                    let latitude = 41.0 + Double(n % 1000) * 0.013
+                    let longitude = 50.0 + Double((n / 1000) % 100) * 0.37
                     try statement.bind([
                         .text(completionID), item["id"], item["plan_id"], item["family_id"],
                         item["member_id"], item["region_id"], item["career_centre_id"], item["service_code"],
                         .text("00000000-0000-4000-8000-000000000001"), item["worker"], .integer(performed),
                         .integer(performed + 60_000), .integer(performed + 120_000), .text("bench note \(n)"),
                         .text(
-                            "{\"latitude\":43.2,\"longitude\":76.9,\"accuracy_m\":10,\"fix_time\":\"2026-01-01T00:00:00Z\",\"provider\":\"gps\",\"mock\":false}"
+                            "{\"latitude\":\(latitude),\"longitude\":\(longitude),\"accuracy_m\":10,\"fix_time\":\"2026-01-01T00:00:00Z\",\"provider\":\"gps\",\"mock\":false}"
                         ),
                         .integer(Int64(n % 3 == 0 ? 1 : 2)), .text(states[n % states.count]), .integer(Int64(n + 1)),
                         .integer(performed), .integer(performed),
+                        // What the sync path stores: a completion with a file still receiving does not count yet.
+                        .text(n % 3 == 0 ? "[\"unverified_files\"]" : "[]"),
                     ])
                     try statement.run()
                     // Two files each: a verified photo and a video, still receiving for every third completion.
@@ -48,7 +53,7 @@ extension ConsoleBenchmark {
                             .text(position == 0 ? "image/jpeg" : "video/mp4"),
                             .text(String(repeating: position == 0 ? "a" : "b", count: 64)), .integer(performed),
                             .text(verified ? "verified" : "receiving"),
-                            verified ? .integer(performed + 86_400_000) : .null,
+                            verified ? .integer(performed + 86_400_000) : .null, .integer(performed + 120_000),
                         ])
                         try files.run()
                     }

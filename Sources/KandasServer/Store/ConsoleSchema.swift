@@ -14,4 +14,10 @@ enum ConsoleSchema {
             CREATE INDEX plan_items_open_due ON plan_items(due_date) WHERE status = 'open';
             """)
     }
+
+    /// Migration `0021-console-charts` (issue 20): the dashboard's weekly trends read completions
+    /// by arrival time, a range of the last 12 weeks rather than the whole table.
+    static func charts(_ db: any DatabaseConnection) throws {
+        try db.execute("CREATE INDEX completions_received ON completions(received_at);")
+    }
 }

@@ -7,11 +7,20 @@ import KandasStore
 enum ConsoleStore {
     /// The families overview (up to 1000, in creation order): members, open and overdue items
     /// (due before `today`), and whether a plan was published late.
+    struct FamilyOverview: Equatable, Sendable {
+        var id: String
+        var settlement: String
+        var centre: String
+        var quotaInclusionDate: String
+        var members: Int
+        var openItems: Int
+        var overdueItems: Int
+        var publishedLate: Bool
+    }
+
     static func familiesOverview(
         _ db: any DatabaseConnection, today: String, for scope: AccessScope
-    ) throws
-        -> [DatabaseRow]
-    {
+    ) throws -> [FamilyOverview] {
         let s = scope.families()
         return try db.query(
             "SELECT f.id, f.settlement_name, f.quota_inclusion_date, cc.name AS centre,"
@@ -21,7 +30,14 @@ enum ConsoleStore {
                 + "   AND i.due_date < ?) AS overdue,"
                 + " (SELECT max(p.publication_late) FROM plans p WHERE p.family_id = f.id) AS late"
                 + " FROM families f JOIN career_centres cc ON cc.id = f.career_centre_id WHERE \(s.sql)"
-                + " ORDER BY f.rowid LIMIT 1000", values: [.text(today)] + s.values)
+                + " ORDER BY f.rowid LIMIT 1000", values: [.text(today)] + s.values
+        ).map { r in
+            FamilyOverview(
+                id: try r.string("id"), settlement: try r.string("settlement_name"), centre: try r.string("centre"),
+                quotaInclusionDate: try r.string("quota_inclusion_date"), members: Int(try r.int("members")),
+                openItems: Int(try r.int("open_items")), overdueItems: Int(try r.int("overdue")),
+                publishedLate: r.optionalInt("late") == 1)
+        }
     }
 
     /// The plan IDs of a family already found in scope, in creation order.
@@ -49,55 +65,116 @@ enum ConsoleStore {
     }
 
     /// The regions whose reports the caller may open, by code: a supervisor its centre's region.
-    static func reportRegions(_ db: any DatabaseConnection, for p: Principal) throws -> [DatabaseRow] {
+    static func reportRegions(
+        _ db: any DatabaseConnection, for p: Principal
+    ) throws -> [(
+        id: String, name: LocalizedName
+    )] {
+        let rows: [DatabaseRow]
         if p.role == .centreSupervisor {
-            return try db.query(
+            rows = try db.query(
                 "SELECT r.id, r.name_kk, r.name_ru, r.name_en FROM regions r WHERE r.id = ? ORDER BY r.code",
                 p.regionID ?? "")
+        } else {
+            let s = p.scope.organisation(region: "r.id", centre: "''")
+            rows = try db.query(
+                "SELECT r.id, r.name_kk, r.name_ru, r.name_en FROM regions r WHERE \(s.sql) ORDER BY r.code",
+                values: s.values)
         }
-        let s = p.scope.organisation(region: "r.id", centre: "''")
-        return try db.query(
-            "SELECT r.id, r.name_kk, r.name_ru, r.name_en FROM regions r WHERE \(s.sql) ORDER BY r.code",
-            values: s.values)
+        return try rows.map { r in
+            (
+                try r.string("id"),
+                LocalizedName(kk: try r.string("name_kk"), ru: try r.string("name_ru"), en: try r.string("name_en"))
+            )
+        }
     }
 
     /// Families in scope for the monitoring page, by quota inclusion date (up to 2000).
-    static func monitoringFamilies(_ db: any DatabaseConnection, for scope: AccessScope) throws -> [DatabaseRow] {
+    static func monitoringFamilies(
+        _ db: any DatabaseConnection, for scope: AccessScope
+    ) throws -> [(
+        id: String, settlement: String, quotaInclusionDate: String
+    )] {
         let s = scope.families()
         return try db.query(
             "SELECT f.id, f.settlement_name, f.quota_inclusion_date FROM families f WHERE \(s.sql)"
-                + " ORDER BY f.quota_inclusion_date, f.rowid LIMIT 2000", values: s.values)
+                + " ORDER BY f.quota_inclusion_date, f.rowid LIMIT 2000", values: s.values
+        ).map { (try $0.string("id"), try $0.string("settlement_name"), try $0.string("quota_inclusion_date")) }
     }
 
     /// The context of a completion already found in scope: its member, worker, settlement, events,
     /// reviews and audit entries.
     struct CompletionContext {
-        var member: DatabaseRow?
+        var memberName = ""
+        var memberIIN = ""
         var worker = ""
-        var family: DatabaseRow?
-        var events: [DatabaseRow] = []
+        var settlement = ""
+        var settlementLatitude: Double?
+        var settlementLongitude: Double?
+        var events: [EventLine] = []
         var reviews: [Review] = []
-        var audit: [DatabaseRow] = []
+        var audit: [AuditLine] = []
+    }
+
+    /// One device event of a completion's history.
+    struct EventLine: Equatable, Sendable {
+        var seq: Int64
+        var type: String
+        var deviceID: String
+        var receivedAt: Int64?
+        var recordedAt: Int64?
+        var outcome: String
+        var code: String?
+    }
+
+    /// One audit entry of a completion's history.
+    struct AuditLine: Equatable, Sendable {
+        var seq: Int64
+        var at: Int64?
+        var actorRole: String?
+        var action: String?
+        var summary: String?
     }
 
     static func completionContext(_ db: any DatabaseConnection, _ c: Completion) throws -> CompletionContext {
         let id = c.id.description
         var x = CompletionContext()
-        x.member = try db.queryOne(
+        if let m = try db.queryOne(
             "SELECT last_name, first_name, iin FROM members WHERE id = ?", c.memberID.description)
+        {
+            x.memberName = try m.string("last_name") + " " + (try m.string("first_name"))
+            x.memberIIN = try m.string("iin")
+        }
         x.worker = try username(db, userID: c.userID.description)
-        x.family = try db.queryOne(
+        if let f = try db.queryOne(
             "SELECT settlement_name, settlement_latitude, settlement_longitude FROM families WHERE id = ?",
             c.familyID.description)
+        {
+            x.settlement = try f.string("settlement_name")
+            x.settlementLatitude = f["settlement_latitude"].isNull ? nil : try f.double("settlement_latitude")
+            x.settlementLongitude = f["settlement_longitude"].isNull ? nil : try f.double("settlement_longitude")
+        }
         x.events = try db.query(
             "SELECT seq, type, device_id, received_at, recorded_at, outcome, code, completion_rev FROM device_events"
-                + " WHERE completion_id = ? ORDER BY seq", id)
+                + " WHERE completion_id = ? ORDER BY seq", id
+        ).map { e in
+            EventLine(
+                seq: e.optionalInt("seq") ?? 0, type: e.optionalString("type") ?? "",
+                deviceID: e.optionalString("device_id") ?? "", receivedAt: e.optionalInt("received_at"),
+                recordedAt: e.optionalInt("recorded_at"), outcome: e.optionalString("outcome") ?? "",
+                code: e.optionalString("code"))
+        }
         x.reviews = try db.query(
             "SELECT \(ReviewStore.columns) FROM reviews r WHERE r.completion_id = ? ORDER BY r.rowid", id
         ).map(ReviewStore.review)
         x.audit = try db.query(
             "SELECT seq, at, actor_role, action, summary FROM audit_log WHERE entity_type = 'completion'"
-                + " AND entity_id = ? ORDER BY seq", id)
+                + " AND entity_id = ? ORDER BY seq", id
+        ).map { a in
+            AuditLine(
+                seq: a.optionalInt("seq") ?? 0, at: a.optionalInt("at"), actorRole: a.optionalString("actor_role"),
+                action: a.optionalString("action"), summary: a.optionalString("summary"))
+        }
         return x
     }
 
@@ -131,24 +208,47 @@ enum ConsoleStore {
             db,
             "SELECT count(*) FROM plans p JOIN families f ON f.id = p.family_id"
                 + " WHERE p.publication_late = 1 AND \(fam.sql)", fam.values)
-        c.silentDevices = try silentDevices(db, for: p, now: now, days: silentDays).count
+        c.silentDevices = try silentDeviceCount(db, for: p, now: now, days: silentDays)
         c.incompleteCompletions = try ReportStore.incompleteCount(db, for: p)
         c.overdueReports = try ReportStore.overdue(db, for: p, today: LocalDate(dayNumber: Int(localDay))).count
         c.unpublishedPlans = try PlanDeadlineStore.unpublishedOverdueCount(db, for: p, now: now)
         return c
     }
 
-    /// Active devices whose last contact (or enrollment, if never seen) is older than `days`.
+    /// A device that has not been heard from: its worker, app version and last contact.
+    struct SilentDevice: Equatable, Sendable {
+        var id: String
+        var username: String
+        var appVersion: String
+        var lastContact: Int64
+    }
+
+    static let silentFrom =
+        " FROM devices d JOIN users u ON u.id = d.user_id LEFT JOIN device_activity a ON a.device_id = d.id"
+        + " WHERE d.status = 'active' AND coalesce(a.last_seen_at, d.enrolled_at) < ?"
+
+    /// Active devices whose last contact (or enrollment, if never seen) is older than `days` (the 50 oldest).
     static func silentDevices(
         _ db: any DatabaseConnection, for p: Principal, now: Int64, days: Int
-    ) throws -> [DatabaseRow] {
+    ) throws -> [SilentDevice] {
         let scope = p.scope.organisation(region: "u.region_id", centre: "u.career_centre_id")
         return try db.query(
             "SELECT d.id, u.username, d.app_version, coalesce(a.last_seen_at, d.enrolled_at) AS last_contact"
-                + " FROM devices d JOIN users u ON u.id = d.user_id LEFT JOIN device_activity a ON a.device_id = d.id"
-                + " WHERE d.status = 'active' AND coalesce(a.last_seen_at, d.enrolled_at) < ? AND \(scope.sql)"
-                + " ORDER BY last_contact LIMIT 50",
-            values: [.integer(now - Int64(days) * 86_400_000)] + scope.values)
+                + silentFrom + " AND \(scope.sql) ORDER BY last_contact LIMIT 50",
+            values: [.integer(now - Int64(days) * 86_400_000)] + scope.values
+        ).map { r in
+            SilentDevice(
+                id: try r.string("id"), username: try r.string("username"), appVersion: try r.string("app_version"),
+                lastContact: try r.int("last_contact"))
+        }
+    }
+
+    /// How many devices are silent (all of them, not only the 50 listed).
+    static func silentDeviceCount(_ db: any DatabaseConnection, for p: Principal, now: Int64, days: Int) throws -> Int {
+        let scope = p.scope.organisation(region: "u.region_id", centre: "u.career_centre_id")
+        return try count(
+            db, "SELECT count(*)" + silentFrom + " AND \(scope.sql)",
+            [.integer(now - Int64(days) * 86_400_000)] + scope.values)
     }
 
     static func count(_ db: any DatabaseConnection, _ sql: String, _ args: [DatabaseValue]) throws -> Int {

@@ -61,19 +61,4 @@ struct Pagination {
         let (rows, next) = try list.page(db, after: afterRowID, limit: limit, direction: direction)
         return Page(items: try rows.map(map), nextPageToken: next.map(token(after:)))
     }
-
-    /// Runs `select` (which must expose the paging column as `_rowid`) with `conditions` ANDed, and
-    /// maps one page of rows: for store code that builds its own conditions (the Centre stay);
-    /// new lists use ``page(_:_:direction:map:)`` with a ``ListQuery``.
-    func page<T: Sendable & Codable & Equatable>(
-        _ db: any DatabaseConnection, select: String, rowid: String, conditions: [String], args: [DatabaseValue],
-        map: (DatabaseRow) throws -> T
-    ) throws -> Page<T> {
-        let whereSQL = (conditions + ["\(rowid) > ?"]).joined(separator: " AND ")
-        let sql = "\(select) WHERE \(whereSQL) ORDER BY \(rowid) LIMIT ?"
-        let rows = try db.query(sql, values: args + [.integer(afterRowID), .integer(Int64(limit + 1))])
-        let items = try rows.prefix(limit).map(map)
-        let next = rows.count > limit ? token(after: try rows[limit - 1].int("_rowid")) : nil
-        return Page(items: items, nextPageToken: next)
-    }
 }

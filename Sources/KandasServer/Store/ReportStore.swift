@@ -52,12 +52,22 @@ enum ReportStore {
 
     /// Active completions in scope that are not complete (Rules 2, paras 36-37): pushed and kept,
     /// never refused, but flagged on the dashboard until their evidence is there.
+    /// "Not complete" written as the partial index `completions_missing` is (`<>`, not `NOT … =`),
+    /// so the count reads only the incomplete rows instead of every active completion.
+    static let incompleteSQL = "c.evidence_missing <> '[]'"
+
     static func incompleteCount(_ db: any DatabaseConnection, for p: Principal) throws -> Int {
+        let (sql, values) = incompleteCountStatement(for: p)
+        return Int(try db.queryOne(sql, values: values)?.int("n") ?? 0)
+    }
+
+    /// The statement of ``incompleteCount(_:for:)`` (the index guard tests read its plan).
+    static func incompleteCountStatement(for p: Principal) -> (sql: String, values: [DatabaseValue]) {
         let org = p.scope.organisation(region: "c.region_id", centre: "c.career_centre_id")
-        let row = try db.queryOne(
-            "SELECT count(*) AS n FROM completions c WHERE c.state = 'active' AND NOT \(CompletionStore.completeSQL)"
-                + " AND \(org.sql)", values: org.values)
-        return Int(try row?.int("n") ?? 0)
+        return (
+            "SELECT count(*) AS n FROM completions c WHERE \(incompleteSQL) AND c.state = 'active' AND \(org.sql)",
+            org.values
+        )
     }
 
     // MARK: Submissions (Rules 2, para 39)
@@ -127,23 +137,37 @@ enum ReportStore {
     static func overdue(_ db: any DatabaseConnection, for p: Principal, today: LocalDate) throws -> [OverdueReport] {
         var out: [OverdueReport] = []
         let earliest = try LocalDate(year: today.year, month: today.month, day: 1).addingMonths(-36)
-        for region in try reportRegions(db, for: p) {
-            guard
-                let first = try db.queryOne(
-                    "SELECT min(p.published_at) AS t FROM plans p JOIN families f ON f.id = p.family_id"
-                        + " WHERE f.region_id = ? AND p.published_at IS NOT NULL", region)?.optionalInt("t")
-            else { continue }
+        let regions = try reportRegions(db, for: p)
+        guard !regions.isEmpty else { return [] }
+        // Two statements for all regions (not two per region): the first publication per region,
+        // and the months already submitted.
+        let inRegions = db.dialect.jsonTextArrayElements(parameter: "?")
+        let list = DatabaseValue.text(String(decoding: try JSONCoding.encode(regions), as: UTF8.self))
+        var first: [String: Int64] = [:]
+        for row in try db.query(
+            "SELECT f.region_id, min(p.published_at) AS t FROM plans p JOIN families f ON f.id = p.family_id"
+                + " WHERE p.published_at IS NOT NULL AND f.region_id IN (SELECT value FROM \(inRegions))"
+                + " GROUP BY f.region_id", values: [list])
+        {
+            if let t = row.optionalInt("t") { first[try row.string("region_id")] = t }
+        }
+        var submitted: [String: Set<String>] = [:]
+        for row in try db.query(
+            "SELECT DISTINCT region_id, month FROM report_submissions WHERE region_id IN (SELECT value FROM \(inRegions))",
+            values: [list])
+        {
+            submitted[try row.string("region_id"), default: []].insert(try row.string("month"))
+        }
+        for region in regions {
+            guard let first = first[region] else { continue }
             let firstDay = LocalDate(dayNumber: Int((first + PlanStore.almatyOffset).floorDiv(86_400_000)))
             var month = max(try LocalDate(year: firstDay.year, month: firstDay.month, day: 1), earliest)
-            let submitted = Set(
-                try db.query("SELECT DISTINCT month FROM report_submissions WHERE region_id = ?", region).map {
-                    try $0.string("month")
-                })
+            let done = submitted[region] ?? []
             while true {
                 let due = Deadlines.monthlyReportDue(year: month.year, month: month.month)
                 guard due < today else { break }
                 let text = monthText(month)
-                if !submitted.contains(text), let regionID = WireID(region),
+                if !done.contains(text), let regionID = WireID(region),
                     let date = CalendarDate(year: due.year, month: due.month, day: due.day)
                 {
                     out.append(OverdueReport(regionID: regionID, month: text, due: date))
