@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Glibc
 import KandasProtocol
+import KandasStore
 import KandasTestSupport
 import ObjectStore
 import SQLiteKit
@@ -72,6 +73,29 @@ import Testing
         #expect(try bucket.listMultipartUploads(prefix: "blobs/").isEmpty)
         #expect(try count(f, "tus_upload_parts") == 0 && count(f, "tus_upload_tail") == 0)
         await f.stop()
+    }
+
+    /// The same on PostgreSQL (the metadata store several instances share): the tail's bytes,
+    /// the parts and the saved hash state go through `bytea` and back.
+    @Test func onPostgreSQL_smallChunksResumeOnANewStore_andVerify() async throws {
+        try await PostgresCluster.withDatabase { url in
+            let engine = try PostgresEngine(url: url, connections: 4, migrations: PostgresSchema.migrations)
+            let f = try UploadFixture(blobs: .s3, engine: engine)
+            let data = Sample.pdf(7 * Self.mib + 99)
+            let sha = SHA256.hash(data).hex
+            let location = try #require(try f.create(data)["Location"])
+            try send(f, location, data, from: 0, to: Self.mib, chunk: 256 << 10)
+            try send(f, location, data, from: Self.mib, to: 6 * Self.mib + 5, chunk: Self.mib)
+            await f.server?.shutdown()
+            unlink(f.partialPath(String(location.suffix(32))))
+            try f.restartStore()
+            try f.startServer()
+            #expect(try f.head(location)["Upload-Offset"] == String(6 * Self.mib + 5))
+            let last = try f.patch(location, offset: 6 * Self.mib + 5, Array(data[(6 * Self.mib + 5)...]))
+            #expect(last["Kandas-Upload-State"] == "verified", "\(last.body)")
+            #expect(f.blobBytes(sha) == data)
+            await f.stop()
+        }
     }
 
     @Test func termination_abortsTheMultipartUpload() async throws {
