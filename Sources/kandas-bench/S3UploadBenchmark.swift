@@ -103,7 +103,7 @@ enum S3UploadBenchmark {
         let hwm = UploadBenchmark.statusKiB(child.processIdentifier, "VmHWM")
         report.print()
         print("curl --aws-sigv4 -T: \(UploadBenchmark.spread(peer)) MB/s (one signed PUT, verifies nothing)")
-        print("ours tus -> S3: \(UploadBenchmark.spread(ours)) MB/s (fsync per chunk, SHA-256, then PUT)")
+        print("ours tus -> S3: \(UploadBenchmark.spread(ours)) MB/s (PATCHes as multipart parts, SHA-256, complete)")
         print(
             Report.ratioLine(
                 "ours/curl-sigv4", ours: UploadBenchmark.median(ours), peer: UploadBenchmark.median(peer), target: 0.8))
