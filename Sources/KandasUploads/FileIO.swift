@@ -38,6 +38,19 @@ enum FileIO {
 
     /// Opens a file for `O_DIRECT` writes, or returns -1 where the file system refuses them
     /// (tmpfs on older kernels, some network file systems): the caller then writes buffered.
+    /// ``pwriteAll(_:_:at:path:)`` of a byte array.
+    static func pwriteAll(_ fd: Int32, bytes: [UInt8], at offset: Int64, path: String) throws(UploadError) {
+        var failure: UploadError?
+        bytes.withUnsafeBytes { raw in
+            do throws(UploadError) {
+                try pwriteAll(fd, raw, at: offset, path: path)
+            } catch {
+                failure = error
+            }
+        }
+        if let failure { throw failure }
+    }
+
     static func openDirect(_ path: String) -> Int32 {
         while true {
             let fd = Glibc.open(path, O_WRONLY | O_CLOEXEC | DirectIO.openFlag)

@@ -12,6 +12,8 @@ public struct MaintenanceReport: Sendable, Equatable {
     public var orphanFiles = 0
     /// Expired or corrupt uploads forgotten after the tombstone period (now 404).
     public var purgedUploads = 0
+    /// Multipart uploads in the object store that no receiving upload named, aborted.
+    public var abortedMultipartUploads = 0
 
     public init() {}
 }

@@ -33,7 +33,8 @@ struct SessionState: @unchecked Sendable {
     var writer: PendingWrite?
     /// SHA-256 of the partial file's first `hashedOffset` bytes (the committed ones), so the
     /// whole-file digest needs no second read; nil until first needed (then the file is read once).
-    var hasher: SHA256?
+    /// On an object store the local spool file then holds the upload's tail (see ``PendingWrite/base``).
+    var hasher: ResumableSHA256?
     var hashedOffset: Int64 = 0
 }
 
@@ -47,6 +48,9 @@ struct PendingWrite: @unchecked Sendable {
     /// The same file opened `O_DIRECT` for block-aligned writes, or -1 (see ``FileIO/write(_:direct:_:at:path:)``).
     var directFD: Int32 = -1
     var path: String
+    /// The upload offset at the file's first byte: 0 for a partial file, the bytes already in
+    /// parts for an object store's spool file (which holds only the tail and this body).
+    var base: Int64 = 0
     /// The committed offset when the request began; the file is cut back here on discard.
     var start: Int64
     var written: Int64 = 0
@@ -57,7 +61,7 @@ struct PendingWrite: @unchecked Sendable {
     var chunkSHA1: SHA1?
     /// The whole-file hash continued from the committed prefix (nil only while `append` has
     /// moved it out to update it).
-    var fileHasher: SHA256?
+    var fileHasher: ResumableSHA256?
     /// Set when a write failed after its bytes were hashed: `commit` rehashes the file instead.
     var fileHashStale = false
     /// Ends the request's connection when a newer request takes the upload (sync-v1 §10.4).

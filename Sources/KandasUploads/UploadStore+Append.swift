@@ -57,19 +57,13 @@ extension UploadStore {
             }
             let path = partialPath(uploadID)
             let fd = try FileIO.open(path, O_RDWR | O_CREAT)
+            let base = objectStore == nil ? 0 : record.partsEnd
             do throws(UploadError) {
-                var st = stat()
-                guard fstat(fd, &st) == 0 else { throw UploadError.system("fstat", path: path, errno: errno) }
-                if Int64(st.st_size) < record.offset {
-                    // Acknowledged bytes are missing: the file was damaged outside the server.
-                    close(fd)
-                    markCorrupt(&state, session: session, record: record, reason: "partial file shorter than offset")
-                    throw UploadError(.uploadCorrupt)
-                }
-                if Int64(st.st_size) > record.offset { try FileIO.truncate(fd, to: record.offset, path: path) }
-                if state.hasher == nil || state.hashedOffset != record.offset {
-                    state.hasher = try Self.hashPrefix(fd: fd, count: record.offset, path: path)
-                    state.hashedOffset = record.offset
+                if let objects = objectStore {
+                    try prepareSpool(
+                        fd: fd, path: path, record: record, state: &state, session: session, objects: objects)
+                } else {
+                    try preparePartialFile(fd: fd, path: path, record: record, state: &state, session: session)
                 }
             } catch {
                 if !state.retired { close(fd) }
@@ -77,9 +71,10 @@ extension UploadStore {
             }
             state.generation &+= 1
             var pending = PendingWrite(
-                generation: state.generation, record: record, fd: fd, path: path, start: record.offset,
-                checksum: checksum, fileHasher: state.hasher!, onLeaseLost: onLeaseLost, instanceLock: instanceLock)
-            if record.offset % Int64(DirectIO.blockSize) == 0 { pending.directFD = FileIO.openDirect(path) }
+                generation: state.generation, record: record, fd: fd, path: path, base: base, start: record.offset,
+                checksum: checksum, fileHasher: state.hasher!, onLeaseLost: onLeaseLost,
+                instanceLock: instanceLock)
+            if (record.offset - base) % Int64(DirectIO.blockSize) == 0 { pending.directFD = FileIO.openDirect(path) }
             switch checksum?.algorithm {
             case .sha256: pending.chunkSHA256 = SHA256()
             case .sha1: pending.chunkSHA1 = SHA1()
@@ -87,6 +82,26 @@ extension UploadStore {
             }
             state.writer = pending
             return AppendWriter(store: self, session: session, generation: state.generation)
+        }
+    }
+
+    /// A folder store's partial file: cut back to the committed offset, its running hash rebuilt
+    /// from the file when this session does not hold it.
+    private func preparePartialFile(
+        fd: Int32, path: String, record: UploadRecord, state: inout SessionState, session: UploadSession
+    ) throws(UploadError) {
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw UploadError.system("fstat", path: path, errno: errno) }
+        if Int64(st.st_size) < record.offset {
+            // Acknowledged bytes are missing: the file was damaged outside the server.
+            close(fd)
+            markCorrupt(&state, session: session, record: record, reason: "partial file shorter than offset")
+            throw UploadError(.uploadCorrupt)
+        }
+        if Int64(st.st_size) > record.offset { try FileIO.truncate(fd, to: record.offset, path: path) }
+        if state.hasher == nil || state.hashedOffset != record.offset {
+            state.hasher = try Self.hashPrefix(fd: fd, count: record.offset, path: path)
+            state.hashedOffset = record.offset
         }
     }
 
@@ -99,8 +114,9 @@ extension UploadStore {
             guard !state.retired, state.generation == generation, let end = state.writer?.end else {
                 throw Self.leaseLost
             }
-            let (fd, path, written, length) = (
-                state.writer!.fd, state.writer!.path, state.writer!.written, state.writer!.record.length
+            let (fd, path, written, length, base) = (
+                state.writer!.fd, state.writer!.path, state.writer!.written, state.writer!.record.length,
+                state.writer!.base
             )
             var directFD = state.writer!.directFD
             let n = Int64(bytes.count)
@@ -130,7 +146,7 @@ extension UploadStore {
                     } : nil
             ) {
                 do throws(UploadError) {
-                    try FileIO.write(fd, direct: &directFD, bytes, at: end, path: path)
+                    try FileIO.write(fd, direct: &directFD, bytes, at: end - base, path: path)
                 } catch {
                     failure = error
                 }
@@ -197,7 +213,7 @@ extension UploadStore {
         guard let w = state.writer.take() else { return }
         defer { w.closeFiles() }
         do {
-            try FileIO.truncate(w.fd, to: w.start, path: w.path)
+            try FileIO.truncate(w.fd, to: w.start - w.base, path: w.path)
         } catch {
             // The offset in the database is still the truth; recovery truncates at the next start.
             logger.error(
@@ -216,12 +232,17 @@ extension UploadStore {
         defer { w.closeFiles() }
         let record = w.record
         guard w.written > 0 else { return record.status() }
-        do {
-            try FileIO.fsync(w.fd, path: w.path)
-            if w.start == 0 { try FileIO.fsyncDirectory(configuration.partialDirectory) }
-        } catch {
-            try? FileIO.truncate(w.fd, to: w.start, path: w.path)
-            throw error
+        let objects = objectStore
+        // A spool file need not be durable: its bytes go to the metadata store or the object store
+        // before the offset moves.
+        if objects == nil {
+            do {
+                try FileIO.fsync(w.fd, path: w.path)
+                if w.start == 0 { try FileIO.fsyncDirectory(configuration.partialDirectory) }
+            } catch {
+                try? FileIO.truncate(w.fd, to: w.start, path: w.path)
+                throw error
+            }
         }
         let needed = Int64(min(MediaSniffer.headerLength, Int(record.length)))
         if w.start < needed && w.end >= needed {
@@ -232,7 +253,10 @@ extension UploadStore {
             }
         }
         var fileHasher = w.fileHasher!
-        if w.fileHashStale { fileHasher = try Self.hashPrefix(fd: w.fd, count: w.end, path: w.path) }
+        if w.fileHashStale { fileHasher = try rehash(w) }
+        if let objects {
+            return try commitToObjectStore(&state, session: session, writer: w, hasher: fileHasher, objects: objects)
+        }
         let now = nowMillis
         if w.end == record.length {
             let digest = fileHasher.finalize().hex
@@ -269,18 +293,25 @@ extension UploadStore {
         return updated.status()
     }
 
-    private func verify(
-        _ state: inout SessionState, session: UploadSession, writer w: PendingWrite, now: Int64
+    /// Stores the complete file in the blob store (unless `stored` says it already is) and marks
+    /// the upload verified, in one transaction with the `onVerified` hook.
+    func verify(
+        _ state: inout SessionState, session: UploadSession, writer w: PendingWrite, now: Int64,
+        stored alreadyStored: StoredBlob? = nil
     )
         throws(UploadError) -> UploadStatus
     {
         let record = w.record
         let stored: StoredBlob
-        do {
-            stored = try blobs.add(fileAt: w.path, sha256: record.sha256)
-        } catch {
-            try? FileIO.truncate(w.fd, to: w.start, path: w.path)
-            throw error
+        if let alreadyStored {
+            stored = alreadyStored
+        } else {
+            do {
+                stored = try blobs.add(fileAt: w.path, sha256: record.sha256)
+            } catch {
+                try? FileIO.truncate(w.fd, to: w.start - w.base, path: w.path)
+                throw error
+            }
         }
         let file = VerifiedFile(
             uploadID: record.id, owner: record.owner, attachmentID: record.attachmentID, sha256: record.sha256,
@@ -291,14 +322,16 @@ extension UploadStore {
             try database.writeSync { db in
                 let changed = try db.run(
                     "UPDATE tus_uploads SET \"offset\" = length, state = 'verified', verified_at = ?, updated_at = ?, "
-                        + "expires_at = NULL WHERE upload_id = ? AND state = 'receiving'", now, now, record.id)
+                        + "expires_at = NULL, multipart_id = NULL, parts_end = 0, hash_state = NULL "
+                        + "WHERE upload_id = ? AND state = 'receiving'", now, now, record.id)
                 guard changed == 1 else { throw UploadError(.uploadExpired) }
+                try Self.forgetParts(record.id, db)
                 try hook?(db, file)
             }
         } catch {
             // Nothing was acknowledged: the client resends the last chunk. The blob may stay as
             // an orphan, harmless since it is content-addressed.
-            try? FileIO.truncate(w.fd, to: w.start, path: w.path)
+            try? FileIO.truncate(w.fd, to: w.start - w.base, path: w.path)
             throw UploadError.storage(error, operation: "mark verified")
         }
         do { try FileIO.unlinkIfPresent(w.path) } catch {
@@ -321,8 +354,10 @@ extension UploadStore {
                     "UPDATE tus_uploads SET state = 'corrupt', updated_at = ? WHERE upload_id = ? AND state = 'receiving'",
                     now, record.id)
                 if n == 1 { try stateChanged(db, record, .corrupt, bytes: 0, at: now) }
+                try Self.forgetParts(record.id, db)
             }
             try FileIO.unlinkIfPresent(partialPath(record.id))
+            abortMultipart(record)
         } catch {
             logger.error(
                 "uploads: marking corrupt failed", ["uploads.id": .string(record.id), "error": .string("\(error)")])
@@ -343,14 +378,22 @@ extension UploadStore {
     }
 
     /// SHA-256 of a file's first `count` bytes: the resume path reads the partial file once.
-    static func hashPrefix(fd: Int32, count: Int64, path: String) throws(UploadError) -> SHA256 {
-        var hasher = SHA256()
+    static func hashPrefix(fd: Int32, count: Int64, path: String) throws(UploadError) -> ResumableSHA256 {
+        var hasher = ResumableSHA256()
+        try hashRange(fd: fd, from: 0, count: count, path: path, into: &hasher)
+        return hasher
+    }
+
+    /// Feeds `count` bytes of a file from `start` into `hasher`.
+    static func hashRange(
+        fd: Int32, from start: Int64, count: Int64, path: String, into hasher: inout ResumableSHA256
+    ) throws(UploadError) {
         var offset: Int64 = 0
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 4096)
         defer { buffer.deallocate() }
         while offset < count {
             let want = Int(min(Int64(buffer.count), count - offset))
-            let n = Glibc.pread(fd, buffer.baseAddress, want, off_t(offset))
+            let n = Glibc.pread(fd, buffer.baseAddress, want, off_t(start + offset))
             if n > 0 {
                 hasher.update(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
                 offset += Int64(n)
@@ -360,7 +403,6 @@ extension UploadStore {
                 throw UploadError.system("pread", path: path, errno: errno)
             }
         }
-        return hasher
     }
 
     /// Takes the upload's cross-instance lock (nil without ``instanceLocks``).

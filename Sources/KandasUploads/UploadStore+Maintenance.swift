@@ -17,7 +17,10 @@ extension UploadStore {
             }
         }
         var live = Set<String>()
-        for record in receiving {
+        // On an object store a partial file is only a spool, rebuilt from the metadata store when
+        // needed (and possibly in use by another instance on the same data folder): left as is.
+        for record in receiving where objectStore != nil { live.insert(record.id) }
+        for record in receiving where objectStore == nil {
             // Another instance writing this upload owns its file's tail: left alone.
             let held: (any InstanceLock)?
             do {
@@ -98,10 +101,12 @@ extension UploadStore {
                             "UPDATE tus_uploads SET state = 'expired', updated_at = ? "
                                 + "WHERE upload_id = ? AND state = 'receiving' AND expires_at <= ?", now, id, now)
                         if n == 1 { try stateChanged(db, record, .expired, bytes: 0, at: now) }
+                        if n == 1 { try Self.forgetParts(id, db) }
                         return n
                     }
                     guard changed == 1 else { return false }
                     try FileIO.unlinkIfPresent(partialPath(id))
+                    abortMultipart(record)
                 } catch {
                     logger.error("uploads: expiring failed", ["uploads.id": .string(id), "error": .string("\(error)")])
                     return false
@@ -132,6 +137,7 @@ extension UploadStore {
             if !removed && !Self.isUploadID(name) { sessions.remove(session) }
             if removed { report.orphanFiles += 1 }
         }
+        report.abortedMultipartUploads = sweepMultipartOrphans(now: now)
         let cutoff = now - configuration.tombstoneSeconds * 1000
         report.purgedUploads = try storage("purge") {
             try database.writeSync { db in
@@ -145,6 +151,7 @@ extension UploadStore {
                     "uploads.expired": .int(Int64(report.expiredUploads)),
                     "uploads.orphan_files": .int(Int64(report.orphanFiles)),
                     "uploads.purged": .int(Int64(report.purgedUploads)),
+                    "uploads.aborted_multipart": .int(Int64(report.abortedMultipartUploads)),
                 ])
         }
         return report

@@ -20,10 +20,18 @@ struct UploadRecord: Sendable {
     var updatedAt: Int64
     var expiresAt: Int64?
     var verifiedAt: Int64?
+    /// On an object store (issue 13): the S3 multipart upload holding the parts, if one was started.
+    var multipartID: String?
+    /// On an object store: bytes already in parts; `partsEnd..<offset` is the tail in `tus_upload_tail`.
+    var partsEnd: Int64 = 0
+    /// On an object store: the running SHA-256 over `0..<offset` (``ResumableSHA256/savedState``).
+    var hashState: [UInt8]?
 
-    static let columns =
+    /// The columns a new row is written with (the multipart ones start empty).
+    static let insertColumns =
         "upload_id, owner, attachment_id, length, \"offset\", sha256, content_type, kind, filename, metadata, state, "
         + "created_at, updated_at, expires_at, verified_at"
+    static let columns = insertColumns + ", multipart_id, parts_end, hash_state"
 
     init(
         id: String, owner: String, metadata: UploadMetadata, metadataHeader: String, length: Int64, now: Int64,
@@ -68,6 +76,9 @@ struct UploadRecord: Sendable {
         updatedAt = try row.int("updated_at")
         expiresAt = row.optionalInt("expires_at")
         verifiedAt = row.optionalInt("verified_at")
+        multipartID = row.optionalString("multipart_id")
+        partsEnd = row.optionalInt("parts_end") ?? 0
+        hashState = row.blob("hash_state")
     }
 
     /// Receiving, but past its `Upload-Expires`.
@@ -100,7 +111,8 @@ struct UploadRecord: Sendable {
 
     func insert(_ db: any DatabaseConnection) throws {
         try db.run(
-            "INSERT INTO tus_uploads(\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", id, owner,
+            "INSERT INTO tus_uploads(\(Self.insertColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", id,
+            owner,
             attachmentID.description, length, offset, sha256, contentType, kind.rawValue, filename, metadataHeader,
             state.rawValue, createdAt, updatedAt, expiresAt, verifiedAt)
     }

@@ -39,4 +39,38 @@ extension UploadStore {
                 """)
         }
     ]
+
+    /// `0019-upload-parts` (issue 13): the state of a tus upload whose partial bytes live in an S3
+    /// multipart upload, so any server instance can resume it.
+    ///
+    /// On `tus_uploads`: the multipart upload's id, the bytes already in parts, and the running
+    /// SHA-256 over the committed bytes (``Crypto/ResumableSHA256``'s saved state). The parts
+    /// (number, ETag, size) and the tail smaller than a part (the bytes after the last part, one
+    /// row per PATCH that added to it) are committed in the same transaction as the offset.
+    /// The server registers it as its `0019`, after its other migrations; PostgreSQL's twin is in
+    /// `PostgresSchema`.
+    public static let partsMigration = StoreMigration("0019-upload-parts") { db in
+        try db.execute(
+            """
+            ALTER TABLE tus_uploads ADD COLUMN multipart_id TEXT;
+            ALTER TABLE tus_uploads ADD COLUMN parts_end INTEGER NOT NULL DEFAULT 0 CHECK (parts_end >= 0);
+            ALTER TABLE tus_uploads ADD COLUMN hash_state BLOB;
+            CREATE TABLE tus_upload_parts(
+                upload_id TEXT NOT NULL,
+                part_number INTEGER NOT NULL CHECK (part_number BETWEEN 1 AND 10000),
+                etag TEXT NOT NULL,
+                size INTEGER NOT NULL CHECK (size >= 0),
+                PRIMARY KEY (upload_id, part_number)
+            ) STRICT;
+            CREATE TABLE tus_upload_tail(
+                upload_id TEXT NOT NULL,
+                start INTEGER NOT NULL CHECK (start >= 0),
+                bytes BLOB NOT NULL,
+                PRIMARY KEY (upload_id, start)
+            ) STRICT;
+            """)
+    }
+
+    /// Every migration of a bare upload store on SQLite (no server schema around it): tests, benchmarks.
+    public static var standaloneMigrations: [StoreMigration] { migrations + [partsMigration] }
 }

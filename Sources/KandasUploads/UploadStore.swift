@@ -181,9 +181,11 @@ public final class UploadStore: Sendable {
                     let deleted = try db.run(
                         "DELETE FROM tus_uploads WHERE upload_id = ? AND state = 'receiving'", uploadID)
                     if deleted == 1 { try stateChanged(db, record, .declared, bytes: 0, at: nowMillis) }
+                    try Self.forgetParts(uploadID, db)
                 }
             }
             try FileIO.unlinkIfPresent(partialPath(uploadID))
+            abortMultipart(record)
             retire(session, &state)
         }
     }

@@ -9,10 +9,11 @@ import ObjectStore
 /// `curl --aws-sigv4 -T` of the same file straight to the same store.
 ///
 /// The store is SeaweedFS on loopback (`weed mini`, as the tests start it). Ours: the same curl
-/// tus run as `uploads` (64 MiB PATCHes on one connection), then at completion the server checks
-/// the whole file's SHA-256 and `PUT`s it as the content-addressed object (signed over that hash,
-/// `If-None-Match: *`), acknowledging only after the store confirmed; the object's size is checked
-/// with `HEAD` and the object removed before the next run. The peer is one signed `PUT` of the file
+/// tus run as `uploads` (64 MiB PATCHes on one connection); each PATCH is committed as one part
+/// of an S3 multipart upload under the content address (the partial upload lives in the store, so
+/// any instance could resume it), and at completion the server checks the whole file's SHA-256
+/// (its running state) and completes the multipart upload, acknowledging only after the store
+/// confirmed; the object's size is checked with `HEAD` and the object removed before the next run. The peer is one signed `PUT` of the file
 /// with `UNSIGNED-PAYLOAD`: it stores once and verifies nothing. Our server is a child process so
 /// its peak RSS is its own. Runs alternate peer / ours; medians compared.
 enum S3UploadBenchmark {
@@ -102,7 +103,7 @@ enum S3UploadBenchmark {
         let hwm = UploadBenchmark.statusKiB(child.processIdentifier, "VmHWM")
         report.print()
         print("curl --aws-sigv4 -T: \(UploadBenchmark.spread(peer)) MB/s (one signed PUT, verifies nothing)")
-        print("ours tus -> S3: \(UploadBenchmark.spread(ours)) MB/s (fsync per chunk, SHA-256, then PUT)")
+        print("ours tus -> S3: \(UploadBenchmark.spread(ours)) MB/s (PATCHes as multipart parts, SHA-256, complete)")
         print(
             Report.ratioLine(
                 "ours/curl-sigv4", ours: UploadBenchmark.median(ours), peer: UploadBenchmark.median(peer), target: 0.8))

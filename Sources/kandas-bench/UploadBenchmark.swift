@@ -297,7 +297,7 @@ enum UploadBenchmark {
     private static func serveChild(dataDirectory: String) throws {
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
         let pool = try SQLiteEngine(
-            path: dataDirectory + "/kandas.sqlite", readers: 2, migrations: UploadStore.migrations)
+            path: dataDirectory + "/kandas.sqlite", readers: 2, migrations: UploadStore.standaloneMigrations)
         var uploads = UploadConfiguration(dataDirectory: dataDirectory)
         if let bytes = ProcessInfo.processInfo.environment[chunkVariable].flatMap(Int64.init) {
             uploads.maxChunkBytes = bytes

@@ -22,7 +22,9 @@ public final class SeaweedServer: @unchecked Sendable {
     public static let secretKey = "kandas-test-secret"
     public let directory: String
     public let port: Int
-    private let process: Process
+    private var process: Process
+    private var ports: [Int]
+    private let weed: String
     private var stopped = false
 
     /// `http://127.0.0.1:PORT`, the endpoint for `--s3-endpoint`.
@@ -63,6 +65,8 @@ public final class SeaweedServer: @unchecked Sendable {
                 try Self.waitUntilReady(p, port: ports[0])
                 port = ports[0]
                 process = p
+                self.ports = ports
+                self.weed = weed
                 return
             } catch {
                 if p.isRunning { kill(p.processIdentifier, SIGKILL) }
@@ -119,6 +123,24 @@ public final class SeaweedServer: @unchecked Sendable {
             }
         }
         throw TestSupportError("could not create bucket \(name): \(String(describing: last))")
+    }
+
+    /// Kills the store with SIGKILL (an object store going down mid-request), keeping its folder
+    /// for ``restart()``.
+    public func crash() {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+
+    /// Starts the store again on the same folder and ports after ``crash()``; what it held is kept.
+    ///
+    /// - Throws: ``TestSupportError`` when it does not answer again (a port was taken meanwhile).
+    public func restart() throws {
+        crash()
+        let p = Self.launch(weed, directory: directory, ports: ports)
+        try p.run()
+        process = p
+        try Self.waitUntilReady(p, port: port)
     }
 
     /// Kills the store, waits for it, removes the folder.

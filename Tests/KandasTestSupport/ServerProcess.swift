@@ -1,5 +1,5 @@
 import Crypto
-import Foundation
+public import Foundation
 public import PostgresKit
 import SQLiteKit
 
@@ -174,6 +174,15 @@ public final class ServerProcess: @unchecked Sendable {
         stop()
         (process, port) = try Self.launch(dataDirectory, serveArguments, serveEnvironment)
         stopped = false
+    }
+
+    /// Starts a second `serve` process on the same data folder and settings, beside this one (two
+    /// instances sharing the database and, with an object store, the bucket). The caller stops it
+    /// (`terminate()` and `waitUntilExit()`), also when the test fails.
+    ///
+    /// - Returns: the process and its port.
+    public func launchAnotherInstance() throws -> (process: Process, port: Int) {
+        try Self.launch(dataDirectory, serveArguments, serveEnvironment)
     }
 
     deinit { cleanup() }

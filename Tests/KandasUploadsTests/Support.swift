@@ -48,10 +48,12 @@ final class UploadFixture: @unchecked Sendable {
 
     init(
         live: Bool = true, blobs backend: BlobBackend = .file, logger: Logger = .disabled,
-        configure: (inout UploadConfiguration) -> Void = { _ in }
+        engine: (any DatabaseEngine)? = nil, configure: (inout UploadConfiguration) -> Void = { _ in }
     ) throws {
         self.logger = logger
-        pool = try SQLiteEngine(path: dir.path + "/kandas.sqlite", readers: 2, migrations: UploadStore.migrations)
+        pool =
+            try engine
+            ?? SQLiteEngine(path: dir.path + "/kandas.sqlite", readers: 2, migrations: UploadStore.standaloneMigrations)
         configuration = UploadConfiguration(dataDirectory: dir.path)
         configure(&configuration)
         switch backend {

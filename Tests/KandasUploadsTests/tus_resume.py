@@ -4,7 +4,11 @@ Run by UploadsLiveTests: `first` sends two chunks then kills itself with SIGKILL
 interrupted app); `resume` starts a new process that finds the stored upload URL, asks the
 server for the offset (HEAD) and sends the rest with sha1 chunk checksums.
 
-usage: tus_resume.py first|resume ENDPOINT FILE TOKEN ATTACHMENT_ID SHA256 URL_STORE
+`more` resumes like `resume` but, like `first`, stops after some chunks and kills itself.
+TUS_CHUNK_SIZE (default 65536) and TUS_CHUNKS (chunks before the kill, default 2) change the
+sizes, so a run can fill S3 multipart parts (5 MiB) with small chunks.
+
+usage: tus_resume.py first|more|resume ENDPOINT FILE TOKEN ATTACHMENT_ID SHA256 URL_STORE
 """
 import os
 import signal
@@ -17,7 +21,7 @@ mode, endpoint, path, token, attachment, sha256, store = sys.argv[1:8]
 tus = client.TusClient(endpoint, headers={"Authorization": "Bearer " + token})
 uploader = tus.uploader(
     path,
-    chunk_size=65536,
+    chunk_size=int(os.environ.get("TUS_CHUNK_SIZE", "65536")),
     metadata={
         "attachment_id": attachment,
         "sha256": sha256,
@@ -30,9 +34,9 @@ uploader = tus.uploader(
     url_storage=filestorage.FileStorage(store),
     upload_checksum=(mode == "resume"),
 )
-if mode == "first":
-    uploader.upload_chunk()
-    uploader.upload_chunk()
+if mode in ("first", "more"):
+    for _ in range(int(os.environ.get("TUS_CHUNKS", "2"))):
+        uploader.upload_chunk()
     print(uploader.offset, flush=True)
     os.kill(os.getpid(), signal.SIGKILL)
 else:

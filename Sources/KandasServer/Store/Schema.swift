@@ -40,6 +40,8 @@ enum Schema {
         m.register(StoreMigration("0017-labour-mobility-role", rebuildsTables: true, Rules2Schema.labourMobilityRole))
         // Rules 2, para 37: the digital-card forwarding queue (issue 16 item 10).
         m.register(StoreMigration("0018-rules2-forwarding", Rules2Schema.forwarding))
+        // tus uploads on an S3 multipart upload (issue 13): parts, tail and hash state beside the offset.
+        m.register(UploadStore.partsMigration)
         // Failed logins in the store, so every instance counts the same (issue 12).
         m.register(
             StoreMigration("0020-login-failures") { db in
