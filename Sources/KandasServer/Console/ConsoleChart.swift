@@ -109,7 +109,8 @@ enum ConsoleChart {
     /// The y axis for a plot area of height `plot` (charts with a legend row under the axis labels).
     static func yAxisFor(plot: Double, maxValue: Int, lang: Language) -> HTML {
         var out = HTML()
-        for fraction in [0.0, 0.5, 1.0] {
+        // The middle line is labelled only when it falls on a whole number.
+        for fraction in maxValue % 2 == 0 ? [0.0, 0.5, 1.0] : [0.0, 1.0] {
             let y = top + plot * (1 - fraction)
             let value = Int((Double(maxValue) * fraction).rounded())
             out.append(

@@ -70,7 +70,8 @@ enum ConsoleStyle {
         svg .line { fill: none; stroke-width: 2; } svg .c-backlog.line { stroke: #a64b00; }
         svg .c-conflicts.line { stroke: #b00020; } svg .c-overdue.line { stroke: #6a3d9a; }
         svg .c-track { fill: #e3e8ee; } svg .c-done { fill: #1b7a3a; }
-        svg .m-land { fill: #eef3f8; } svg .m-settlement { fill: #12324f; }
+        svg .m-land { fill: #eef3f8; } svg .m-settlement { fill: #12324f; } svg .m-city { fill: #9aa8b6; }
+        svg .m-city-name { font-size: 10px; fill: #9aa8b6; }
         svg .m-pending { fill: #e0a100; } svg .m-approved { fill: #1b7a3a; } svg .m-has_issues { fill: #a64b00; }
         svg .m-rejected { fill: #b00020; } svg .m-far { stroke: #b00020; stroke-width: 1.5; stroke-dasharray: 4 3; }
         @media print { header, nav, form, .noprint, .langs { display: none; } body { background: #fff; } }

@@ -170,7 +170,10 @@ enum ChartStore {
             let overdueFrom = Int64(due.dayNumber + 1) * day - PlanStore.almatyOffset
             let closed = try row.int("closed")
             let n = Int(try row.int("n"))
-            for w in 0..<weeks where overdueFrom < b[w + 1] && (closed == -1 || closed >= b[w + 1]) {
+            // The current week is read as of now, not as of its (future) end.
+            for w in 0..<weeks {
+                let end = min(b[w + 1], now)
+                guard overdueFrom < end && (closed == -1 || closed >= end) else { continue }
                 out[w].overdueItems += n
             }
         }
