@@ -134,6 +134,15 @@ import Testing
         #expect(map.components(separatedBy: "class=\"m-far\"").count == 2)
         #expect(!map.contains("<script"))
 
+        // Sync health on the devices page: region 1's worker's strip, not region 2's worker.
+        let devices = try region.get("/console/devices?lang=en").text
+        #expect(devices.contains("id=\"chart-sync-health\""))
+        #expect(devices.contains(mine.worker))
+        #expect(!devices.contains(theirs.worker))
+        // The month's Annex 3 totals as a chart beside the report.
+        let report = try region.get("/console/reports/monthly?region_id=\(seed.regions[0])&month=2026-11&lang=en").text
+        #expect(report.contains("id=\"chart-annex3\""))
+
         // A national administrator sees all three; a region filter narrows to one region.
         var national = ConsoleClient(port: server.port)
         try national.login("admin")
@@ -286,6 +295,17 @@ import Testing
                 """) as? [[Double]] ?? []
         let full = try marks(browser, "#chart-plan-progress rect.c-done").count
         #expect(tracksGrey.filter { dashboard.isColour($0[0], $0[1], 0xe3e8ee) }.count >= 25 - full)
+
+        // Sync health: the worker's device pushed two events today, the last cell of its strip.
+        try browser.navigate(base + "/console/devices?lang=en")
+        let devices = try decode(
+            try browser.screenshot(to: ConsoleEndToEndTests.artifacts + "/console-sync-health.png"))
+        let cells = try marks(browser, "#chart-sync-health rect.h1")
+        #expect(cells.map(\.value) == [2])
+        for m in cells { #expect(devices.isColour(m.x, m.y, 0x9cc3e8), "today's cell at \(m)") }
+        let strips = try marks(browser, "#chart-sync-health rect.h0")
+        #expect(!strips.isEmpty)
+        #expect(cells.allSatisfy { c in strips.contains { abs($0.y - c.y) < 1 } })
 
         // Map: the far completion's point in pending amber at its place, a settlement square in navy.
         try browser.navigate(base + "/console/map?lang=en")

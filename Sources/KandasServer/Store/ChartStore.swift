@@ -295,4 +295,46 @@ enum ChartStore {
         }
         return out
     }
+
+    // MARK: Sync health
+
+    /// Events each device in scope pushed per day over the last `days` days (Almaty days, oldest
+    /// first), for the devices page's heat strip; devices with no event in the window are absent.
+    ///
+    /// `device_events.seq` is the server's receive order, so the window starts at the first `seq`
+    /// received on its first day: found by bisecting the primary key (a few point reads), then
+    /// read as one range of it, with no index on `received_at` for pushes to keep up to date.
+    static func deviceActivity(
+        _ db: any DatabaseConnection, for p: Principal, now: Int64, days: Int = 30
+    ) throws -> [String: [Int]] {
+        let today = (now + PlanStore.almatyOffset).floorDiv(day)
+        let start = (today - Int64(days - 1)) * day - PlanStore.almatyOffset
+        guard let last = try db.queryOne("SELECT max(seq) AS s FROM device_events")?.optionalInt("s") else {
+            return [:]
+        }
+        var low: Int64 = 0
+        var high = last + 1
+        while low < high {
+            let mid = low + (high - low) / 2
+            let at = try db.queryOne(
+                "SELECT received_at FROM device_events WHERE seq >= ? ORDER BY seq LIMIT 1", mid)?.optionalInt(
+                    "received_at")
+            if let at, at < start { low = mid + 1 } else { high = mid }
+        }
+        var w = ListQuery(
+            select: "", key: "", scope: p.scope.organisation(region: "u.region_id", centre: "u.career_centre_id"))
+        w.filter("e.seq >= ?", .integer(low))
+        w.filter("e.received_at >= ?", .integer(start))
+        var out: [String: [Int]] = [:]
+        for row in try db.query(
+            "SELECT e.device_id, (e.received_at - ?) / \(day) AS d, count(*) AS n FROM device_events e"
+                + " JOIN devices dv ON dv.id = e.device_id JOIN users u ON u.id = dv.user_id WHERE \(w.whereSQL)"
+                + " GROUP BY 1, 2", values: [.integer(start)] + w.values)
+        {
+            let d = Int(try row.int("d"))
+            guard d >= 0, d < days else { continue }
+            out[try row.string("device_id"), default: [Int](repeating: 0, count: days)][d] = Int(try row.int("n"))
+        }
+        return out
+    }
 }
