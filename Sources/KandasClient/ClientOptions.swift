@@ -38,6 +38,9 @@ public struct ClientOptions: Sendable {
     public var sleeper: any Sleeper
     /// Device clock (tests inject a fixed one).
     public var now: @Sendable () -> Timestamp
+    /// Push bodies of 1 KiB or more are sent gzip-encoded (`Content-Encoding: gzip`, Protocol §1); a
+    /// server that answers 415 `unsupported_content_encoding` gets plain JSON for the rest of the session.
+    public var compressPushBodies = true
 
     /// Creates options; every parameter has the protocol's default.
     public init(

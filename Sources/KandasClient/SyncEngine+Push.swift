@@ -1,11 +1,15 @@
 import KandasProtocol
+import ZlibKit
 
 extension SyncEngine {
     /// Pushes every pending event in `device_seq` order, in batches (sync-v1 §6). Accepted and duplicate
     /// events are marked sent; rejected ones are quarantined with their code and never block the rest;
     /// a gap marks everything from the expected seq pending again and resends it.
     func push(_ enrollment: Enrollment) async throws(ClientError) {
-        var batchSize = max(1, min(options.pushBatchSize, try await publishedLimits()?.maxPushEvents ?? 500))
+        let limits = try await publishedLimits()
+        var batchSize = max(1, min(options.pushBatchSize, limits?.maxPushEvents ?? 500))
+        // Protocol §1: gzip push bodies only to a server whose limits list the `gzip` feature.
+        let serverTakesGzip = limits?.features.contains("gzip") == true
         var gapRounds = 0
         var total = 0
         let url = enrollment.serverURL + "/v1/sync/push"
@@ -17,10 +21,21 @@ extension SyncEngine {
                     status: { Self.clientStatus($0, appVersion: appVersion) })
             else { return }
             let count = batch.eventIDs.count
-            let response = try await send("push") { Self.jsonRequest("POST", url, batch.body) }
+            // A push body of 1 KiB or more goes gzip-encoded unless the server refused that.
+            let gzip = options.compressPushBodies && serverTakesGzip && !pushGzipRefused && batch.body.count >= 1024
+            let body = gzip ? Gzip.compress(batch.body) : batch.body
+            let response = try await send("push") {
+                var request = Self.jsonRequest("POST", url, body)
+                if gzip { request.headers.append((HeaderName.contentEncoding, "gzip")) }
+                return request
+            }
             switch response.status {
             case 200:
                 break
+            case 415 where gzip && Self.problem(response)?.code == ErrorCode.unsupportedContentEncoding.rawValue:
+                // A server (or a proxy) that does not take gzip bodies: send plain JSON from now on.
+                pushGzipRefused = true
+                continue
             case 413 where count > 1:
                 // batch_too_large or body_too_large: the server's limit is lower than ours; halve.
                 batchSize = max(1, min(Self.problem(response)?.limit ?? batchSize, count / 2))

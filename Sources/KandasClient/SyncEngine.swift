@@ -1,6 +1,7 @@
 import Foundation
 import KandasProtocol
 import Log
+import ZlibKit
 
 /// Runs the sync loop of sync-v1 §5 over a `Transport`: push, pull, tus uploads, pull for receipts,
 /// free verified files. One sync at a time; every request retries transient failures with backoff.
@@ -18,6 +19,8 @@ actor SyncEngine {
     var progress: @Sendable (SyncProgress) -> Void = { _ in }
     /// Server offsets learned by app-run upload steps (`SyncEngine+Handoff`); lost on restart, then asked again.
     var handoffOffsets: [WireID: Int64] = [:]
+    /// The server answered a gzip push body 415 `unsupported_content_encoding`: push plain JSON.
+    var pushGzipRefused = false
 
     init(store: ClientStore, transport: any Transport, options: ClientOptions, logger: Logger) {
         self.store = store
@@ -81,9 +84,15 @@ actor SyncEngine {
                 let credentials = try await currentCredentials()
                 request.headers.append((HeaderName.authorization, "Bearer " + credentials.accessToken))
             }
-            let response: TransportResponse
+            // Protocol §1: JSON answers may come gzip-encoded (a pull page is a fifth of its size).
+            if !request.headers.contains(where: {
+                $0.name.caseInsensitiveCompare(HeaderName.acceptEncoding) == .orderedSame
+            }) {
+                request.headers.append((HeaderName.acceptEncoding, "gzip"))
+            }
+            let received: TransportResponse
             do {
-                response = try await transport.send(request, progress: transferProgress)
+                received = try await transport.send(request, progress: transferProgress)
             } catch {
                 guard retry, error.isTransient, attempt + 1 < options.maxAttempts else {
                     throw ClientError(.network, "\(action): \(error.description)")
@@ -92,6 +101,7 @@ actor SyncEngine {
                 attempt += 1
                 continue
             }
+            let response = try Self.decoded(received, limit: request.maxResponseBytes, action: action)
             if response.status == 503 || response.status == 429 {
                 guard retry, attempt + 1 < options.maxAttempts else { return response }
                 let delay = retryAfter(response) ?? options.backoff.delay(attempt: attempt)
@@ -204,6 +214,20 @@ actor SyncEngine {
     static func problem(_ response: TransportResponse) -> Problem? {
         guard !response.body.isEmpty else { return nil }
         return try? JSONCoding.decode(Problem.self, from: Data(response.body))
+    }
+
+    /// A gzip-encoded answer decoded (at most `limit` bytes, as a plain body would be), without its
+    /// `Content-Encoding`; any other answer as it is. A transport that already decoded the body (URLSession
+    /// on Apple platforms) leaves no gzip magic number, so nothing is decoded twice.
+    static func decoded(_ response: TransportResponse, limit: Int, action: String) throws(ClientError) -> TransportResponse {
+        guard response.header(HeaderName.contentEncoding)?.lowercased() == "gzip", Gzip.looksCompressed(response.body)
+        else { return response }
+        var plain = response
+        do { plain.body = try Gzip.decompress(response.body, limit: limit) } catch {
+            throw ClientError(.protocolViolation, "\(action): the gzip-encoded answer could not be decoded: \(error)")
+        }
+        plain.headers.removeAll { $0.name.caseInsensitiveCompare(HeaderName.contentEncoding) == .orderedSame }
+        return plain
     }
 
     static func jsonRequest(_ method: String, _ url: String, _ body: [UInt8]) -> TransportRequest {

@@ -1,6 +1,6 @@
 import Glibc
 public import KandasProtocol
-import SQLiteKit
+import KandasStore
 
 /// The one error type of KandasUploads: a stable protocol code plus what is needed to debug it.
 ///
@@ -50,11 +50,11 @@ public struct UploadError: Error, Sendable, CustomStringConvertible {
         return UploadError(.internalError, operation: operation, path: path, errno: errno)
     }
 
-    /// A storage failure that is not a system call (SQLite, a hook), kept for the log; SQLite's
-    /// `SQLITE_FULL` is `insufficient_storage` like a full disk under a write.
+    /// A storage failure that is not a system call (the database, a hook), kept for the log; a full
+    /// database (SQLite's `SQLITE_FULL`, PostgreSQL's `disk_full`) is `insufficient_storage` like a full disk under a write.
     static func storage(_ error: any Error, operation: String) -> UploadError {
         if let e = error as? UploadError { return e }
-        if let e = error as? SQLiteError, e.code == 13 {
+        if let e = error as? DatabaseError, e.kind == .full {
             return UploadError(
                 .insufficientStorage, detail: "the server's disk is full; retry later",
                 operation: "\(operation): \(error)")

@@ -3,7 +3,7 @@ import Foundation
 import Glibc
 import HTTPServer
 public import KandasProtocol
-import SQLiteKit
+import KandasStore
 
 extension UploadStore {
     /// Starts a PATCH: takes the upload's lease (ending an older request), checks the offset and
@@ -194,7 +194,7 @@ extension UploadStore {
         do {
             try FileIO.truncate(w.fd, to: w.start, path: w.path)
         } catch {
-            // The offset in SQLite is still the truth; recovery truncates at the next start.
+            // The offset in the database is still the truth; recovery truncates at the next start.
             logger.error(
                 "uploads: truncate failed", ["uploads.id": .string(w.record.id), "error": .string("\(error)")])
         }
@@ -203,7 +203,7 @@ extension UploadStore {
     /// Makes the writer's bytes durable and records the new offset, then verifies a complete file.
     ///
     /// Order: `fsync` the file (and the folder for a new file), check the magic bytes once the
-    /// first 64 are in, then one SQLite write; only after it is an offset reported. A complete
+    /// first 64 are in, then one database write; only after it is an offset reported. A complete
     /// file is hashed (running state, no second read), stored in the blob store and marked
     /// verified in one transaction together with the `onVerified` hook.
     func commit(_ state: inout SessionState, session: UploadSession) throws(UploadError) -> UploadStatus {
@@ -243,8 +243,9 @@ extension UploadStore {
         do {
             let changed = try database.writeSync { db in
                 let n = try db.run(
-                    "UPDATE tus_uploads SET offset = ?, updated_at = ?, expires_at = ? "
-                        + "WHERE upload_id = ? AND state = 'receiving' AND offset = ?", end, now, expires, record.id,
+                    "UPDATE tus_uploads SET \"offset\" = ?, updated_at = ?, expires_at = ? "
+                        + "WHERE upload_id = ? AND state = 'receiving' AND \"offset\" = ?", end, now, expires,
+                    record.id,
                     w.start)
                 if n == 1 { try stateChanged(db, record, .receiving, bytes: end, at: now) }
                 return n
@@ -284,7 +285,7 @@ extension UploadStore {
         do {
             try database.writeSync { db in
                 let changed = try db.run(
-                    "UPDATE tus_uploads SET offset = length, state = 'verified', verified_at = ?, updated_at = ?, "
+                    "UPDATE tus_uploads SET \"offset\" = length, state = 'verified', verified_at = ?, updated_at = ?, "
                         + "expires_at = NULL WHERE upload_id = ? AND state = 'receiving'", now, now, record.id)
                 guard changed == 1 else { throw UploadError(.uploadExpired) }
                 try hook?(db, file)

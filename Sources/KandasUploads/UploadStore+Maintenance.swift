@@ -1,7 +1,7 @@
 import Foundation
 import Glibc
 import KandasProtocol
-import SQLiteKit
+import KandasStore
 import Synchronization
 
 extension UploadStore {

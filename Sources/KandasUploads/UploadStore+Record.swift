@@ -1,6 +1,6 @@
 import Foundation
 import KandasProtocol
-import SQLiteKit
+import KandasStore
 
 /// One row of `tus_uploads`.
 struct UploadRecord: Sendable {
@@ -22,7 +22,7 @@ struct UploadRecord: Sendable {
     var verifiedAt: Int64?
 
     static let columns =
-        "upload_id, owner, attachment_id, length, offset, sha256, content_type, kind, filename, metadata, state, "
+        "upload_id, owner, attachment_id, length, \"offset\", sha256, content_type, kind, filename, metadata, state, "
         + "created_at, updated_at, expires_at, verified_at"
 
     init(
@@ -46,7 +46,7 @@ struct UploadRecord: Sendable {
         verifiedAt = nil
     }
 
-    init(row: Row) throws {
+    init(row: DatabaseRow) throws {
         id = try row.string("upload_id")
         owner = try row.string("owner")
         guard let attachment = WireID(try row.string("attachment_id")),
@@ -87,18 +87,18 @@ struct UploadRecord: Sendable {
 
     // MARK: SQL
 
-    static func load(_ id: String, _ db: Connection) throws -> UploadRecord? {
+    static func load(_ id: String, _ db: any DatabaseConnection) throws -> UploadRecord? {
         try db.queryOne("SELECT \(columns) FROM tus_uploads WHERE upload_id = ?", id).map(UploadRecord.init(row:))
     }
 
-    static func live(owner: String, attachmentID: WireID, _ db: Connection) throws -> UploadRecord? {
+    static func live(owner: String, attachmentID: WireID, _ db: any DatabaseConnection) throws -> UploadRecord? {
         try db.queryOne(
             "SELECT \(columns) FROM tus_uploads WHERE owner = ? AND attachment_id = ? "
                 + "AND state IN ('receiving', 'verified')", owner, attachmentID.description
         ).map(UploadRecord.init(row:))
     }
 
-    func insert(_ db: Connection) throws {
+    func insert(_ db: any DatabaseConnection) throws {
         try db.run(
             "INSERT INTO tus_uploads(\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", id, owner,
             attachmentID.description, length, offset, sha256, contentType, kind.rawValue, filename, metadataHeader,

@@ -1,14 +1,18 @@
-public import SQLiteKit
+public import KandasStore
 
 extension UploadStore {
-    /// Registers this module's tables on the shared database (names prefixed `uploads-`).
+    /// This module's migrations on SQLite (names prefixed `uploads-`), registered by the app
+    /// between its own (the server's `Schema`) or applied alone by a bare upload store.
+    /// PostgreSQL's twin of `uploads-001-create` is part of the server's PostgreSQL schema
+    /// (`PostgresSchema`, where `offset`, a reserved word there, is quoted; the store's queries
+    /// always quote it, which SQLite accepts too).
     ///
     /// `tus_uploads` holds one row per upload. At most one upload per (owner, attachment) is
     /// receiving or verified (a partial unique index), which is what makes creation idempotent;
     /// expired and corrupt rows stay as tombstones so their ids answer 410 for a while.
     /// Times are milliseconds since the Unix epoch, from the store's injectable clock.
-    public static func registerMigrations(in migrator: inout Migrator) {
-        migrator.register("uploads-001-create") { db in
+    public static let migrations: [StoreMigration] = [
+        StoreMigration("uploads-001-create") { db in
             try db.execute(
                 """
                 CREATE TABLE tus_uploads(
@@ -34,5 +38,5 @@ extension UploadStore {
                 CREATE INDEX tus_uploads_sha256 ON tus_uploads(sha256) WHERE state = 'verified';
                 """)
         }
-    }
+    ]
 }

@@ -2,11 +2,11 @@ import Crypto
 public import Foundation
 import Glibc
 public import KandasProtocol
+public import KandasStore
 public import Log
-public import SQLiteKit
 import Synchronization
 
-/// Resumable uploads on disk and in SQLite: creation, offsets, appends, verification, expiry.
+/// Resumable uploads on disk and in the store's database (SQLite or PostgreSQL): creation, offsets, appends, verification, expiry.
 ///
 /// HTTP-agnostic (``TusHandlers`` is the HTTP side). Partial files live under
 /// `<data>/uploads/partial/<upload-id>` (the id is server-generated hex, never a client name);
@@ -15,25 +15,25 @@ import Synchronization
 /// partial file back to it: bytes that were never acknowledged are dropped, acknowledged ones
 /// survive `kill -9`.
 ///
-/// All methods block (disk, SQLite): call them from handler threads or a dedicated thread,
+/// All methods block (disk, database): call them from handler threads or a dedicated thread,
 /// never from a Swift task.
 /// - SeeAlso: `Protocol/sync-v1.md` §10.
 public final class UploadStore: Sendable {
     /// Called inside the write transaction that marks an upload verified; throwing undoes it.
-    public typealias VerifiedHook = @Sendable (Connection, VerifiedFile) throws -> Void
+    public typealias VerifiedHook = @Sendable (any DatabaseConnection, VerifiedFile) throws -> Void
     /// Called inside the creation transaction; throw ``UploadError`` (`unknown_attachment`,
     /// `attachment_mismatch`, `forbidden`) to refuse. Arguments: owner, metadata, `Upload-Length`.
-    public typealias CreationCheck = @Sendable (Connection, String, UploadMetadata, Int64) throws -> Void
+    public typealias CreationCheck = @Sendable (any DatabaseConnection, String, UploadMetadata, Int64) throws -> Void
     /// Called inside the write transaction of every other state change (see ``UploadStateChange``);
     /// throwing undoes it.
-    public typealias StateHook = @Sendable (Connection, UploadStateChange) throws -> Void
+    public typealias StateHook = @Sendable (any DatabaseConnection, UploadStateChange) throws -> Void
 
     public let configuration: UploadConfiguration
     public let blobs: any BlobStore
     /// What the start-up recovery did.
     public var recovery: MaintenanceReport { recoveryReport.withLock { $0 } }
     private let recoveryReport = Mutex(MaintenanceReport())
-    let database: DatabasePool
+    let database: any DatabaseEngine
     let clock: @Sendable () -> Date
     let logger: Logger
     let onVerified: VerifiedHook?
@@ -41,7 +41,7 @@ public final class UploadStore: Sendable {
     let onStateChanged: StateHook?
     let sessions = SessionRegistry()
 
-    /// Opens the store on a migrated database (see ``registerMigrations(in:)``) and recovers:
+    /// Opens the store on a migrated database (see ``migrations``) and recovers:
     /// every partial file is truncated to its committed offset, orphan files are removed.
     ///
     /// - Parameters:
@@ -51,7 +51,7 @@ public final class UploadStore: Sendable {
     ///   - onStateChanged: the sync engine's view of `receiving`, `corrupt`, `expired` and terminated uploads.
     /// - Throws: ``UploadError`` when the folders cannot be created or recovery fails.
     public init(
-        database: DatabasePool, configuration: UploadConfiguration, blobs: (any BlobStore)? = nil,
+        database: any DatabaseEngine, configuration: UploadConfiguration, blobs: (any BlobStore)? = nil,
         clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger,
         onVerified: VerifiedHook? = nil, checkCreation: CreationCheck? = nil, onStateChanged: StateHook? = nil
     ) throws {
@@ -218,7 +218,9 @@ public final class UploadStore: Sendable {
     }
 
     /// Tells the sync side about a state change, in the caller's write transaction.
-    func stateChanged(_ db: Connection, _ record: UploadRecord, _ state: UploadState, bytes: Int64, at: Int64) throws {
+    func stateChanged(
+        _ db: any DatabaseConnection, _ record: UploadRecord, _ state: UploadState, bytes: Int64, at: Int64
+    ) throws {
         try onStateChanged?(
             db,
             UploadStateChange(

@@ -1,4 +1,5 @@
 import Foundation
+import ZlibKit
 
 #if canImport(Glibc)
 import Glibc
@@ -9,6 +10,8 @@ final class BenchHTTPClient {
     private var fd: Int32 = -1
     let port: Int
     var token: String?
+    /// Sends `Accept-Encoding: gzip` and decodes gzip bodies (`Response.wireBytes` counts what came over the wire).
+    var acceptGzip = false
 
     init(port: Int) { self.port = port }
 
@@ -17,6 +20,10 @@ final class BenchHTTPClient {
     struct Response {
         var status: Int
         var body: [UInt8]
+        /// Head and body bytes as received (before any decoding).
+        var wireBytes = 0
+        var retryAfter: Int?
+        var contentEncoding: String?
         var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] ?? [:] }
     }
 
@@ -50,6 +57,7 @@ final class BenchHTTPClient {
         var head = "\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: \(body.count)\r\n"
         if !body.isEmpty { head += "Content-Type: application/json\r\n" }
         if let token { head += "Authorization: Bearer \(token)\r\n" }
+        if acceptGzip { head += "Accept-Encoding: gzip\r\n" }
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
         head += "\r\n"
         try write(Array(head.utf8) + body)
@@ -86,12 +94,29 @@ final class BenchHTTPClient {
         let lines = head.components(separatedBy: "\r\n")
         let status = Int(lines[0].split(separator: " ").dropFirst().first ?? "") ?? 0
         var length = 0
-        for line in lines.dropFirst() where line.lowercased().hasPrefix("content-length:") {
-            length = Int(line.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) ?? 0
+        var retryAfter: Int?
+        var encoding: String?
+        for line in lines.dropFirst() {
+            let lower = line.lowercased()
+            func value(_ name: String) -> String {
+                String(line.dropFirst(name.count)).trimmingCharacters(in: .whitespaces)
+            }
+            if lower.hasPrefix("content-length:") { length = Int(value("content-length:")) ?? 0 }
+            if lower.hasPrefix("retry-after:") { retryAfter = Int(value("retry-after:")) }
+            if lower.hasPrefix("content-encoding:") { encoding = value("content-encoding:").lowercased() }
         }
         while buffer.count < end.upperBound + length { try fill() }
-        let body = Array(buffer[end.upperBound..<end.upperBound + length])
+        var body = Array(buffer[end.upperBound..<end.upperBound + length])
         buffer.removeFirst(end.upperBound + length)
-        return Response(status: status, body: body)
+        if encoding == "gzip" { body = try Self.gunzip(body) }
+        return Response(
+            status: status, body: body, wireBytes: end.upperBound + length, retryAfter: retryAfter,
+            contentEncoding: encoding)
+    }
+
+    static func gunzip(_ bytes: [UInt8]) throws -> [UInt8] {
+        do { return try Gzip.decompress(bytes, limit: 1 << 30) } catch {
+            throw BenchmarkFailure(description: "gzip body: \(error)")
+        }
     }
 }

@@ -86,6 +86,9 @@ enum SyncBenchmark {
             }.seconds
             let pullSplit = pullSampler.stop()
             let hwm = server.peakRSSKiB()
+            // The peer of the pull: the sqlite3 CLI printing the same rows as JSON from a copy of the store.
+            let json = try PullPeer.run(
+                database: directory + "/data/kandas.sqlite", directory: directory, userID: server.worker)
             var report = Report(
                 title:
                     "Sync through kandas-server (\(count) events, batches of \(batch), \(ids) IDs"
@@ -109,7 +112,15 @@ enum SyncBenchmark {
                 "pull (\(pages) pages)", "kandas-server (child, HTTP)", Report.format(pull, 2),
                 Report.format(Double(changes) / pull, 0) + " changes/s (\(changes) changes)",
             ])
+            report.add([
+                "select the pulled rows (.mode json)", "sqlite3 CLI", Report.format(json.seconds, 2),
+                Report.format(Double(json.rows) / json.seconds, 0) + " rows/s (\(json.rows) rows)",
+            ])
             report.print()
+            print(
+                Report.ratioLine(
+                    "pull/sqlite3 -json", ours: Double(changes) / pull, peer: Double(json.rows) / json.seconds,
+                    target: 0.5))
             print(Report.ratioLine("push/sqlite3 event rows, same batches", ours: peer, peer: push, target: 0.5))
             print(
                 Report.ratioLine(
@@ -206,7 +217,10 @@ final class ChildServer {
 
     init(directory: String, extraArguments: [String] = []) throws {
         self.directory = directory
-        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        // KANDAS_BENCH_SERVER runs another build (e.g. the one before a change) against this bench.
+        let binary =
+            ProcessInfo.processInfo.environment["KANDAS_BENCH_SERVER"]
+            ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
             .appendingPathComponent("kandas-server").path
         let data = directory + "/data"
         let seeded = try runCommand(
@@ -284,6 +298,8 @@ final class ChildServer {
         }
         return r.json
     }
+
+    var seedUsers: [String: Any] { seed["users"] as? [String: Any] ?? [:] }
 
     var worker: String { ((seed["users"] as? [String: Any])?["worker111"] as? [String: Any])?["id"] as? String ?? "" }
 

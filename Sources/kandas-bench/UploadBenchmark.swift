@@ -3,9 +3,9 @@ import Foundation
 import Glibc
 import HTTPServer
 import KandasProtocol
+import KandasStore
 import KandasUploads
 import Log
-import SQLiteKit
 
 /// `kandas-bench uploads`: a large file through our tus server versus `curl -T` to stock nginx.
 ///
@@ -296,9 +296,8 @@ enum UploadBenchmark {
     /// The child: the upload store and tus routes on a real HTTP server, until stdin closes.
     private static func serveChild(dataDirectory: String) throws {
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
-        var migrator = Migrator()
-        UploadStore.registerMigrations(in: &migrator)
-        let pool = try DatabasePool(path: dataDirectory + "/kandas.sqlite", readers: 2, migrator: migrator)
+        let pool = try SQLiteEngine(
+            path: dataDirectory + "/kandas.sqlite", readers: 2, migrations: UploadStore.migrations)
         var uploads = UploadConfiguration(dataDirectory: dataDirectory)
         if let bytes = ProcessInfo.processInfo.environment[chunkVariable].flatMap(Int64.init) {
             uploads.maxChunkBytes = bytes

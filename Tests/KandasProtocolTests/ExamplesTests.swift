@@ -37,6 +37,8 @@ private let exampleTypes: [String: @Sendable (Data) throws -> Data] = [
     "family-detail": roundTrip(FamilyDetail.self),
     "family-update": roundTrip(FamilyUpdate.self),
     "health": roundTrip(Health.self),
+    "card-forward": roundTrip(CardForward.self),
+    "card-record": roundTrip(CardRecord.self),
     "import-report": roundTrip(ImportReport.self),
     "import-request": roundTrip(ImportRequest.self),
     "limits": roundTrip(Limits.self),

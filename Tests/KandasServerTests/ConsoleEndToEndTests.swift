@@ -208,6 +208,15 @@ import Testing
                 "document.querySelector('#monitoring-table').textContent.includes('Балабақша <i>жоқ</i>')")
                 as? Bool == true)
         try browser.screenshot(to: Self.artifacts + "/console-family.png")
+        // Rules 2, para 38: the road map, three copies of one A4 page each; para 37: the digital-card queue.
+        try browser.navigate(base + "/console/families/\(familyID)/road-map?lang=ru")
+        #expect(try browser.evaluate("document.querySelectorAll('section.road-map').length") as? Int == 3)
+        #expect(
+            try browser.evaluate("getComputedStyle(document.querySelector('#copy-1')).breakAfter") as? String == "page")
+        try browser.screenshot(to: Self.artifacts + "/console-road-map.png")
+        try browser.navigate(base + "/console/card-forwards")
+        #expect(try browser.evaluate("document.querySelectorAll('#card-counters a').length") as? Int == 5)
+        try browser.screenshot(to: Self.artifacts + "/console-card-forwards.png")
         try browser.navigate(base + "/console/devices")
         try browser.submitting("document.querySelector('form[action=\"/console/enrollment-codes\"]').submit();")
         try browser.waitFor("document.querySelector('#enrollment-qr').naturalWidth > 0")

@@ -87,9 +87,11 @@ import Testing
             a, "POST", "/v1/admin/plans/\(plan.plan.id)/items", try example("plan-item-create", ids), 201,
             as: PlanItem.self)
         var version = plan.plan.version
+        // Rules 2, para 34: the receiving region's labour mobility centre approves; the career centre the rest.
+        let mobility = try f.server.login("mobility1")
         for step in ["agreed", "approved", "published"] {
             let moved = try call(
-                a, "POST", "/v1/admin/plans/\(plan.plan.id)/transition",
+                step == "approved" ? mobility : a, "POST", "/v1/admin/plans/\(plan.plan.id)/transition",
                 try example("plan-transition-request", ids, set: ["to": step, "version": version]) { $0["at"] = nil },
                 200, as: Plan.self)
             version = moved.version

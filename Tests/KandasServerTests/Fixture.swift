@@ -123,6 +123,9 @@ final class Fixture: @unchecked Sendable {
         ids["attachments"] = attachment
         // Any well-formed upload id: authorisation is decided before the upload is looked up.
         ids["uploads"] = String(repeating: "ab", count: 16)
+        // Any well-formed delivery id: another centre's or region's caller gets 404 either way; the
+        // forwarding tests check the scope on real deliveries (CardForwardTests).
+        ids["card-forwards"] = UUID().uuidString.lowercased()
         guard ids["completions"] != nil, ids["conflicts"] != nil else {
             throw TestSupportError("sync fixture: \(push)")
         }

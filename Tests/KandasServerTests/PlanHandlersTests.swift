@@ -33,7 +33,9 @@ struct PlanHandlersTests {
             try f.admin.get("/v1/admin/plans/\(plan)").object["plan"].flatMap { $0 as? [String: Any] }?[
                 "version"] as? Int ?? 0
         let atField = at.map { ",\"at\":\"\($0)\"" } ?? ""
-        return try f.admin.json(
+        // Rules 2, para 34: approval is the receiving region's labour mobility centre's step.
+        let client = to == "approved" ? try f.server.login("mobility1") : f.admin
+        return try client.json(
             "POST", "/v1/admin/plans/\(plan)/transition", "{\"to\":\"\(to)\",\"version\":\(version)\(atField)}",
             idempotencyKey: f.key())
     }
@@ -224,5 +226,72 @@ struct PlanHandlersTests {
             "POST", "/v1/admin/plans/\(plan)/items",
             "{\"member_id\":\"\(member)\",\"service_code\":7,\"due_date\":\"2026-03-01\"}", idempotencyKey: f.key())
         #expect(onTheDay.status == 201, "\(onTheDay)")
+    }
+
+    @Test func para34_approval_isRecordedByTheLabourMobilityCentre_notTheCareerCentre() throws {
+        let f = try Fixture()
+        defer { f.server.cleanup() }
+        let (plan, _, _) = try draft(f)
+        let supervisor = try f.server.login("super11")
+        let region = try f.server.login("region1")
+        let mobility = try f.server.login("mobility1")
+        let other = try f.server.login("mobility2")
+        let before = try f.digest()
+        for client in [supervisor, f.admin, region] {
+            let r = try client.json(
+                "POST", "/v1/admin/plans/\(plan)/transition", "{\"to\":\"approved\",\"version\":1}",
+                idempotencyKey: f.key())
+            #expect(r.status == 403 && r.code == "forbidden", "\(r)")
+        }
+        #expect(try f.digest() == before)
+        // The centre records no other step, and sees no other region's plans.
+        let agree = try mobility.json(
+            "POST", "/v1/admin/plans/\(plan)/transition", "{\"to\":\"agreed\",\"version\":1}", idempotencyKey: f.key())
+        #expect(agree.status == 403 && agree.code == "forbidden")
+        #expect(try other.get("/v1/admin/plans/\(plan)").status == 404)
+        #expect(try mobility.get("/v1/admin/plans/\(plan)").status == 200)
+        // It reads the region's families and plans, but no users, devices or completions.
+        #expect(((try mobility.get("/v1/admin/families?limit=500")).object["items"] as? [Any])?.count == 10)
+        #expect(try mobility.get("/v1/admin/users").status == 403)
+        #expect(try mobility.get("/v1/admin/completions").status == 403)
+    }
+
+    /// A new family of the first centre (seeded ones already have a published plan) with an agreed
+    /// plan of one item; returns (family id, plan id).
+    static func agreedPlan(_ f: Fixture, seed: UInt64) throws -> (String, String) {
+        let person = ImportHandlersTests.iins(1, seed: seed)[0]
+        let created = try f.admin.json(
+            "POST", "/v1/admin/families",
+            "{\"career_centre_id\":\"\(f.seed.centres[0])\",\"assigned_worker_ids\":[\"\(f.user("worker111"))\"],"
+                + "\"settlement\":{\"name\":\"Auyl\"},\"quota_inclusion_date\":\"2026-01-01\",\"consent_recorded\":true,"
+                + "\"members\":[{\"iin\":\"\(person.0)\",\"last_name\":\"L\",\"first_name\":\"F\","
+                + "\"birth_date\":\"\(person.1)\",\"relation\":\"head\"}]}", idempotencyKey: f.key())
+        #expect(created.status == 201, "\(created)")
+        let family = (created.object["family"] as? [String: Any])?["id"] as? String ?? ""
+        let member = ((created.object["members"] as? [[String: Any]]) ?? []).first?["id"] as? String ?? ""
+        let plan = try f.admin.json(
+            "POST", "/v1/admin/plans",
+            "{\"family_id\":\"\(family)\",\"items\":[{\"member_id\":\"\(member)\",\"service_code\":5,"
+                + "\"due_date\":\"2026-12-20\"}]}", idempotencyKey: f.key())
+        #expect(plan.status == 201, "\(plan)")
+        let planID = (plan.object["plan"] as? [String: Any])?["id"] as? String ?? ""
+        let agree = try f.admin.json(
+            "POST", "/v1/admin/plans/\(planID)/transition", "{\"to\":\"agreed\",\"version\":1}", idempotencyKey: f.key()
+        )
+        #expect(agree.status == 200, "\(agree)")
+        return (family, planID)
+    }
+
+    @Test func para34_approvedPlan_namesItsApprover() throws {
+        let f = try Fixture()
+        defer { f.server.cleanup() }
+        let (_, plan) = try Self.agreedPlan(f, seed: 341)
+        let approved = try move(f, plan, to: "approved")
+        #expect(approved.status == 200, "\(approved)")
+        #expect(approved.object["approved_by"] as? String == f.user("mobility1"))
+        let audit = try f.admin.get("/v1/admin/audit?action=plan.approved")
+        let actors = ((audit.object["items"] as? [[String: Any]]) ?? []).compactMap { $0["actor_id"] as? String }
+        #expect(actors == [f.user("mobility1")])
+        #expect(try move(f, plan, to: "published").status == 200)
     }
 }

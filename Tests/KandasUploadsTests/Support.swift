@@ -3,10 +3,10 @@ import Foundation
 import Glibc
 import HTTPServer
 import KandasProtocol
+import KandasStore
 import KandasTestSupport
 import KandasUploads
 import Log
-import SQLiteKit
 import Synchronization
 
 /// A clock the tests move by hand, so expiry is reached without waiting.
@@ -45,7 +45,7 @@ final class UploadFixture: @unchecked Sendable {
     // that owns the fixture, between requests.
     let dir = TempDir()
     let clock = TestClock()
-    let pool: DatabasePool
+    let pool: any DatabaseEngine
     var configuration: UploadConfiguration
     var store: UploadStore
     var server: HTTPServer?
@@ -61,9 +61,7 @@ final class UploadFixture: @unchecked Sendable {
         configure: (inout UploadConfiguration) -> Void = { _ in }
     ) throws {
         self.logger = logger
-        var migrator = Migrator()
-        UploadStore.registerMigrations(in: &migrator)
-        pool = try DatabasePool(path: dir.path + "/kandas.sqlite", readers: 2, migrator: migrator)
+        pool = try SQLiteEngine(path: dir.path + "/kandas.sqlite", readers: 2, migrations: UploadStore.migrations)
         configuration = UploadConfiguration(dataDirectory: dir.path)
         configure(&configuration)
         switch backend {
@@ -82,7 +80,7 @@ final class UploadFixture: @unchecked Sendable {
     }
 
     static func makeStore(
-        pool: DatabasePool, configuration: UploadConfiguration, clock: TestClock, verified: VerifiedLog,
+        pool: any DatabaseEngine, configuration: UploadConfiguration, clock: TestClock, verified: VerifiedLog,
         blobs: (any BlobStore)? = nil, logger: Logger = .disabled
     ) throws -> UploadStore {
         try UploadStore(

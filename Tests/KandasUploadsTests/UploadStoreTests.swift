@@ -2,7 +2,7 @@ import Crypto
 import Foundation
 import Glibc
 import KandasProtocol
-import SQLiteKit
+import KandasStore
 import Synchronization
 import Testing
 
@@ -116,9 +116,9 @@ struct UploadStoreTests {
         private let list = Mutex<[(UploadStateChange, String)]>([])
         let failing = Mutex(false)
         var all: [(change: UploadStateChange, row: String)] { list.withLock { $0.map { ($0.0, $0.1) } } }
-        func hook(_ db: SQLiteKit.Connection, _ change: UploadStateChange) throws {
+        func hook(_ db: any DatabaseConnection, _ change: UploadStateChange) throws {
             if failing.withLock({ $0 }) { throw UploadError(.internalError, detail: "hook refused") }
-            let row = try db.queryOne("SELECT state, offset FROM tus_uploads WHERE upload_id = ?", change.uploadID)
+            let row = try db.queryOne("SELECT state, \"offset\" FROM tus_uploads WHERE upload_id = ?", change.uploadID)
             let seen = try row.map { "\(try $0.string("state")) \(try $0.int("offset"))" } ?? "gone"
             list.withLock { $0.append((change, seen)) }
         }

@@ -45,7 +45,7 @@ struct AdminUsersCreateCommand: Command {
         switch self.role {
         case .fieldWorker, .centreSupervisor:
             guard centre != nil else { throw .usage("a \(role) needs --centre CENTRE_ID") }
-        case .regionAdmin, .migrationOfficer, .aicStaff:
+        case .regionAdmin, .migrationOfficer, .aicStaff, .labourMobilityOfficer:
             guard region != nil else { throw .usage("a \(role) needs --region REGION_ID") }
         case .nationalAdmin, .auditor: break
         }

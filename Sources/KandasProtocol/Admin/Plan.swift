@@ -18,6 +18,9 @@ public struct Plan: Sendable, Codable, Equatable {
     public var agreedAt: Timestamp?
     /// When it was approved.
     public var approvedAt: Timestamp?
+    /// The labour mobility centre user who approved it (Rules 2, para 34); null before approval
+    /// and for plans approved before the server recorded approvers.
+    public var approvedBy: WireID?
     /// When it was published to devices.
     public var publishedAt: Timestamp?
     /// End of the working day after approval (para 34).
@@ -32,7 +35,8 @@ public struct Plan: Sendable, Codable, Equatable {
     public init(
         id: WireID, familyID: WireID, status: PlanStatus, version: Int, createdAt: Timestamp, updatedAt: Timestamp,
         agreedAt: Timestamp? = nil, approvedAt: Timestamp? = nil, publishedAt: Timestamp? = nil,
-        publicationDue: Timestamp? = nil, publicationLate: Bool, publicationDueProvisional: Bool = false
+        publicationDue: Timestamp? = nil, publicationLate: Bool, publicationDueProvisional: Bool = false,
+        approvedBy: WireID? = nil
     ) {
         self.id = id
         self.familyID = familyID
@@ -42,6 +46,7 @@ public struct Plan: Sendable, Codable, Equatable {
         self.updatedAt = updatedAt
         self.agreedAt = agreedAt
         self.approvedAt = approvedAt
+        self.approvedBy = approvedBy
         self.publishedAt = publishedAt
         self.publicationDue = publicationDue
         self.publicationLate = publicationLate
@@ -57,6 +62,7 @@ public struct Plan: Sendable, Codable, Equatable {
         case updatedAt = "updated_at"
         case agreedAt = "agreed_at"
         case approvedAt = "approved_at"
+        case approvedBy = "approved_by"
         case publishedAt = "published_at"
         case publicationDue = "publication_due"
         case publicationLate = "publication_late"

@@ -16,4 +16,7 @@ public enum UserRole: String, Sendable, Codable, Equatable, CaseIterable {
     /// Staff of a Kandas Adaptation and Integration Centre (Rules 1): move-in, residents,
     /// complaints, termination requests; one region.
     case aicStaff = "aic_staff"
+    /// An employee of the labour mobility centre of the receiving region (Rules 2, para 34):
+    /// approves the adaptation and integration plans of the region's families; one region.
+    case labourMobilityOfficer = "labour_mobility_officer"
 }

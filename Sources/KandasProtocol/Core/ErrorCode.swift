@@ -29,6 +29,8 @@ public enum ErrorCode: String, Sendable, Codable, Equatable, CaseIterable {
     case bodyTooLarge = "body_too_large"
     case batchTooLarge = "batch_too_large"
     case unsupportedMediaType = "unsupported_media_type"
+    case unsupportedContentEncoding = "unsupported_content_encoding"
+    case invalidContentEncoding = "invalid_content_encoding"
     case notFound = "not_found"
     case methodNotAllowed = "method_not_allowed"
     case conflict
@@ -96,13 +98,13 @@ public enum ErrorCode: String, Sendable, Codable, Equatable, CaseIterable {
         case .enrollmentCodeExpired, .enrollmentCodeUsed, .uploadExpired, .uploadCorrupt: return 410
         case .accountDisabled, .forbidden, .outOfScope: return 403
         case .unsupportedProtocolVersion, .malformedJSON, .invalidParameter, .invalidPageToken, .invalidCursor,
-            .idempotencyKeyMissing, .checksumAlgorithmUnsupported, .badRequest:
+            .idempotencyKeyMissing, .checksumAlgorithmUnsupported, .badRequest, .invalidContentEncoding:
             return 400
         case .invalidField, .unknownField, .missingField, .invalidIIN, .idempotencyKeyReused, .contentTypeMismatch,
             .unknownAttachment, .attachmentMismatch:
             return 422
         case .bodyTooLarge, .batchTooLarge, .uploadTooLarge, .chunkTooLarge: return 413
-        case .unsupportedMediaType: return 415
+        case .unsupportedMediaType, .unsupportedContentEncoding: return 415
         case .notFound: return 404
         case .methodNotAllowed: return 405
         case .conflict, .invalidTransition, .idempotencyKeyInUse, .uploadOffsetMismatch, .couponMissing, .noFreeBeds,

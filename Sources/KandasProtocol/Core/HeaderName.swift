@@ -3,6 +3,8 @@ public enum HeaderName {
     public static let authorization = "Authorization"
     public static let wwwAuthenticate = "WWW-Authenticate"
     public static let contentType = "Content-Type"
+    public static let contentEncoding = "Content-Encoding"
+    public static let acceptEncoding = "Accept-Encoding"
     public static let kandasProtocol = "Kandas-Protocol"
     public static let idempotencyKey = "Idempotency-Key"
     public static let idempotentReplayed = "Idempotent-Replayed"

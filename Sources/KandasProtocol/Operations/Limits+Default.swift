@@ -3,7 +3,7 @@ extension Limits {
     /// shows the same values, and a test keeps them equal.
     public static let `default` = Limits(
         protocolVersion: ProtocolVersion.current,
-        features: [],
+        features: ["gzip"],
         maxHeaderBytes: 16_384,
         maxHeaderCount: 100,
         maxJSONBodyBytes: 1_048_576,

@@ -63,6 +63,7 @@ enum PlanHandlers {
         return try ctx.write { db in
             let plan = try PlanStore.plan(db, id: id, for: ctx.actor)
             let body = try ctx.body(PlanTransitionRequest.self)
+            try checkMayMove(ctx.actor, to: body.to)
             try Validation.version(body.version, current: plan.version)
             let order: [PlanStatus] = [.draft, .agreed, .approved, .published]
             guard let from = order.firstIndex(of: plan.status), let to = order.firstIndex(of: body.to), to == from + 1
@@ -73,10 +74,29 @@ enum PlanHandlers {
             }
             try PlanDeadlines.checkStepTime(at, plan: plan, to: body.to, now: ctx.now)
             try PlanDeadlines.checkCaseOpen(db, familyID: plan.familyID.description, now: ctx.now)
-            try PlanStore.transition(db, plan, to: body.to, at: at, now: ctx.now)
+            try PlanStore.transition(db, plan, to: body.to, at: at, now: ctx.now, by: ctx.actor.userID)
             try ctx.audit(
                 db, "plan.\(body.to == .published ? "publish" : body.to.rawValue)", entityType: "plan", entityID: id)
             return try APIReply.json(try PlanStore.plan(db, id: id, for: ctx.actor))
+        }
+    }
+
+    /// Rules 2, para 34: the plan is agreed with the kandas by the career centre and *approved by the
+    /// labour mobility centre of the receiving region*, so approval is a step only that centre's users
+    /// record, and they record no other step (services.md §4.2).
+    ///
+    /// - Throws: `403 forbidden`.
+    static func checkMayMove(_ p: Principal, to: PlanStatus) throws(ServerError) {
+        if to == .approved {
+            guard p.role == .labourMobilityOfficer else {
+                throw ServerError(
+                    .forbidden,
+                    "a plan is approved by the receiving region's labour mobility centre (Rules 2, para 34),"
+                        + " role labour_mobility_officer")
+            }
+        } else if !Set<UserRole>.writers.contains(p.role) {
+            throw ServerError(
+                .forbidden, "the labour mobility centre approves plans; the career centre records the other steps")
         }
     }
 

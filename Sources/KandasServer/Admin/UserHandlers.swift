@@ -114,7 +114,7 @@ enum UserHandlers {
                 throw ServerError.field(.invalidField, "/region_id", "the centre is in another region")
             }
             return (region, centreID)
-        case .regionAdmin, .auditor, .migrationOfficer, .aicStaff:
+        case .regionAdmin, .auditor, .migrationOfficer, .aicStaff, .labourMobilityOfficer:
             guard centreID == nil else {
                 throw ServerError.field(.invalidField, "/career_centre_id", "this role has no career centre")
             }
@@ -141,12 +141,14 @@ enum UserHandlers {
         switch p.role {
         case .centreSupervisor: allowed = role == .fieldWorker && centreID != nil && centreID == p.careerCentreID
         case .regionAdmin:
-            // Region administrators also appoint the region's Rules 1 staff (migration officers, Centre staff).
+            // Region administrators also appoint the region's Rules 1 staff (migration officers, Centre
+            // staff) and its labour mobility centre's plan approvers (Rules 2, para 34).
             allowed =
-                [.fieldWorker, .centreSupervisor, .migrationOfficer, .aicStaff].contains(role) && regionID != nil
+                [.fieldWorker, .centreSupervisor, .migrationOfficer, .aicStaff, .labourMobilityOfficer].contains(role)
+                && regionID != nil
                 && regionID == p.regionID
         case .nationalAdmin: allowed = true
-        case .fieldWorker, .auditor, .migrationOfficer, .aicStaff: allowed = false
+        case .fieldWorker, .auditor, .migrationOfficer, .aicStaff, .labourMobilityOfficer: allowed = false
         }
         guard allowed else {
             throw ServerError.field(.outOfScope, "/role", "you may not manage this role here")

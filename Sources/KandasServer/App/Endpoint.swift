@@ -73,6 +73,11 @@ extension Set where Element == UserRole {
     static let writers: Set<UserRole> = [.centreSupervisor, .regionAdmin, .nationalAdmin]
     /// Staff who may manage career centres.
     static let centreManagers: Set<UserRole> = [.regionAdmin, .nationalAdmin]
+    /// Who may read families and plans: the readers and the receiving region's labour mobility
+    /// centre, which approves the region's plans (Rules 2, para 34).
+    static let planReaders: Set<UserRole> = readers.union([.labourMobilityOfficer])
+    /// Who may move a plan a step: the writers (agree, publish) and the labour mobility centre (approve).
+    static let planSteppers: Set<UserRole> = writers.union([.labourMobilityOfficer])
     /// Who may read the audit log (each within its scope, Protocol §3).
     static let auditReaders: Set<UserRole> = readers
 }

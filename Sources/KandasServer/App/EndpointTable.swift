@@ -56,11 +56,11 @@ public enum EndpointTable {
     ]
 
     static let families: [Endpoint] = [
-        Endpoint(.get, admin + "/families", .staff(roles: .readers), FamilyHandlers.list),
+        Endpoint(.get, admin + "/families", .staff(roles: .planReaders), FamilyHandlers.list),
         Endpoint(.post, admin + "/families", .staff(roles: .writers), writes: true, FamilyHandlers.create),
-        Endpoint(.get, admin + "/families/:id", .staff(roles: .readers), FamilyHandlers.get),
+        Endpoint(.get, admin + "/families/:id", .staff(roles: .planReaders), FamilyHandlers.get),
         Endpoint(.patch, admin + "/families/:id", .staff(roles: .writers), writes: true, FamilyHandlers.update),
-        Endpoint(.get, admin + "/families/:id/members", .staff(roles: .readers), FamilyHandlers.members),
+        Endpoint(.get, admin + "/families/:id/members", .staff(roles: .planReaders), FamilyHandlers.members),
         Endpoint(
             .post, admin + "/families/:id/members", .staff(roles: .writers), writes: true, FamilyHandlers.addMember),
         Endpoint(.patch, admin + "/members/:id", .staff(roles: .writers), writes: true, FamilyHandlers.updateMember),
@@ -70,16 +70,18 @@ public enum EndpointTable {
     ]
 
     static let plans: [Endpoint] = [
-        Endpoint(.get, admin + "/plans", .staff(roles: .readers), PlanHandlers.list),
+        Endpoint(.get, admin + "/plans", .staff(roles: .planReaders), PlanHandlers.list),
         Endpoint(.post, admin + "/plans", .staff(roles: .writers), writes: true, PlanHandlers.create),
-        Endpoint(.get, admin + "/plans/:id", .staff(roles: .readers), PlanHandlers.get),
+        Endpoint(.get, admin + "/plans/:id", .staff(roles: .planReaders), PlanHandlers.get),
+        // Approval is the labour mobility centre's step, the others the career centre's (para 34).
         Endpoint(
-            .post, admin + "/plans/:id/transition", .staff(roles: .writers), writes: true, PlanHandlers.transition),
+            .post, admin + "/plans/:id/transition", .staff(roles: .planSteppers), writes: true,
+            PlanHandlers.transition),
         Endpoint(.post, admin + "/plans/:id/items", .staff(roles: .writers), writes: true, PlanHandlers.addItem),
-        Endpoint(.get, admin + "/plan-items/:id", .staff(roles: .readers), PlanHandlers.item),
+        Endpoint(.get, admin + "/plan-items/:id", .staff(roles: .planReaders), PlanHandlers.item),
         Endpoint(
             .post, admin + "/plan-items/:id/changes", .staff(roles: .writers), writes: true, PlanHandlers.changeItem),
-        Endpoint(.get, admin + "/plan-items/:id/versions", .staff(roles: .readers), PlanHandlers.versions),
+        Endpoint(.get, admin + "/plan-items/:id/versions", .staff(roles: .planReaders), PlanHandlers.versions),
     ]
 
     static let audit: [Endpoint] = [

@@ -4,7 +4,6 @@ import KandasProtocol
 import KandasStore
 import KandasUploads
 import Log
-import SQLiteKit
 
 extension KandasApp {
     /// The upload store on `<data>/uploads/partial` and `<data>/blobs`, with the published limits
@@ -16,23 +15,23 @@ extension KandasApp {
     /// verified, so a verified upload without its receipt can never be committed; `onStateChanged`
     /// does the same for `receiving` (and its byte count), `corrupt`, `expired` and terminations.
     static func makeUploadStore(
-        config: ServerConfig, pool: DatabasePool, clock: ServerClock, logger: Logger
+        config: ServerConfig, database: any DatabaseEngine, clock: ServerClock, logger: Logger
     ) throws -> UploadStore {
         let configuration = UploadConfiguration(dataDirectory: config.dataDirectory, limits: OpsHandlers.serverLimits)
         let blobs = try openBlobStore(config.blobStore, config: config)
         return try UploadStore(
-            database: pool, configuration: configuration, blobs: blobs,
+            database: database, configuration: configuration, blobs: blobs,
             clock: { Date(timeIntervalSince1970: Double(clock.now()) / 1000) }, logger: logger,
             onVerified: { db, file in
                 try AttachmentStore.attachmentVerified(
-                    db: SQLiteConnectionAdapter(db), attachmentID: file.attachmentID.description, sha256: file.sha256,
+                    db: db, attachmentID: file.attachmentID.description, sha256: file.sha256,
                     size: file.size,
                     blobKey: file.sha256, at: Timestamp(file.verifiedAt).millisecondsSince1970)
             },
             checkCreation: { db, owner, metadata, length in
                 do {
                     try AttachmentStore.checkCreation(
-                        SQLiteConnectionAdapter(db), userID: owner, attachmentID: metadata.attachmentID.description,
+                        db, userID: owner, attachmentID: metadata.attachmentID.description,
                         sha256: metadata.sha256,
                         size: length, contentType: metadata.contentType)
                 } catch let error as ServerError {
@@ -42,7 +41,7 @@ extension KandasApp {
             },
             onStateChanged: { db, change in
                 try AttachmentStore.attachmentStateChanged(
-                    db: SQLiteConnectionAdapter(db), attachmentID: change.attachmentID.description, state: change.state,
+                    db: db, attachmentID: change.attachmentID.description, state: change.state,
                     receivedBytes: change.receivedBytes,
                     at: Timestamp(change.at).millisecondsSince1970)
             })

@@ -68,7 +68,8 @@ public final class KandasApp: Sendable {
         endpointIndex = Dictionary(
             EndpointTable.all.map { ("\($0.method.rawValue) \($0.pattern)", $0) }, uniquingKeysWith: { a, _ in a })
         uploads =
-            openUploads ? try Self.makeUploadStore(config: config, pool: pool, clock: clock, logger: logger) : nil
+            openUploads
+            ? try Self.makeUploadStore(config: config, database: database, clock: clock, logger: logger) : nil
         // Protocol §1.3: idempotency keys are kept 30 days; older ones are dropped at start.
         let cutoff = clock.now() - 30 * 86_400_000
         try OpsStore.pruneIdempotency(database, before: cutoff)

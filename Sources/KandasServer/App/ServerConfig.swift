@@ -67,6 +67,14 @@ public struct ServerConfig: Sendable, Equatable {
     /// `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` / `AWS_SESSION_TOKEN`, read from the environment
     /// only (never a flag) by ``parse(arguments:environment:into:extraFlags:)``; never logged.
     public var s3Credentials: S3Credentials?
+    /// The digital-card receiver URL (`--card-url`); its secret comes from the environment only.
+    public var cardURL: String?
+    /// The receiver with its secret, set by ``parse(arguments:environment:into:extraFlags:)``; nil
+    /// when nothing is forwarded (the queue still fills, to be sent once a receiver is configured).
+    public var digitalCard: DigitalCardSettings?
+    public var cardRetryBaseMilliseconds = 30_000
+    public var cardMaxAttempts = 12
+    public var cardPollMilliseconds = 2000
 
     public init() {}
 
@@ -90,136 +98,140 @@ public struct ServerConfig: Sendable, Equatable {
         }
     }
 
-    static let settings: [Setting] = [
-        Setting(flag: "--data", env: "KANDAS_DATA", help: "data folder (default ./data)") { c, v in
-            c.dataDirectory = v
-            return !v.isEmpty
-        },
-        Setting(flag: "--listen", env: "KANDAS_LISTEN", help: "HOST:PORT to listen on (default 127.0.0.1:8080)") {
-            c, v in
-            c.listen = v
-            return !v.isEmpty
-        },
-        Setting(flag: "--port-file", env: "KANDAS_PORT_FILE", help: "write the bound port to this file") { c, v in
-            c.portFile = v
-            return !v.isEmpty
-        },
-        Setting(flag: "--public-url", env: "KANDAS_PUBLIC_URL", help: "base URL put in enrollment payloads") {
-            c, v in
-            c.publicURL = v
-            return v.hasPrefix("http://") || v.hasPrefix("https://")
-        },
-        integer(
-            "--handler-threads", "KANDAS_HANDLER_THREADS", "HTTP handler threads (default 8)", 1...256, \.handlerThreads
-        ),
-        integer(
-            "--password-iterations", "KANDAS_PASSWORD_ITERATIONS",
-            "PBKDF2 iterations for new passwords (default 600000; lower only for tests)", 1000...10_000_000,
-            \.passwordIterations),
-        Setting(flag: "--log-level", env: "KANDAS_LOG_LEVEL", help: "trace|debug|info|notice|warning|error") {
-            c, v in
-            c.logLevel = v
-            return ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(v)
-        },
-        Setting(
-            flag: "--min-free-disk-mb", env: "KANDAS_MIN_FREE_DISK_MB", help: "free disk /readyz requires (default 256)"
-        ) { c, v in
-            guard let n = Int64(v), n >= 0 else { return false }
-            c.minFreeDiskBytes = n << 20
-            return true
-        },
-        Setting(
-            flag: "--trust-proxy", env: "KANDAS_TRUST_PROXY",
-            help: "true: client address from X-Forwarded-For (only behind your own proxy)"
-        ) { c, v in
-            c.trustProxy = v == "true"
-            return v == "true" || v == "false"
-        },
-        integer(
-            "--max-connections", "KANDAS_MAX_CONNECTIONS",
-            "connections held at once, 1-1000000 (default 4096; 8 more for /healthz and /readyz)", 1...1_000_000,
-            \.maxConnections),
-        integer(
-            "--max-connections-per-address", "KANDAS_MAX_CONNECTIONS_PER_ADDRESS",
-            "connections per client address, 1-1000000 (default 512; the forwarded one with --trust-proxy)",
-            1...1_000_000, \.maxConnectionsPerAddress),
-        integer(
-            "--header-timeout-seconds", "KANDAS_HEADER_TIMEOUT_SECONDS",
-            "a request head must arrive within this, 1-3600 (default 10)", 1...3600, \.headerTimeoutSeconds),
-        integer(
-            "--idle-timeout-seconds", "KANDAS_IDLE_TIMEOUT_SECONDS",
-            "close a kept-alive connection idle this long, 1-3600 (default 30)", 1...3600, \.idleTimeoutSeconds),
-        integer(
-            "--body-timeout-seconds", "KANDAS_BODY_TIMEOUT_SECONDS",
-            "longest pause in a request body, 1-3600 (default 15)", 1...3600, \.bodyTimeoutSeconds),
-        integer(
-            "--body-min-rate", "KANDAS_BODY_MIN_RATE",
-            "minimum request-body rate in bytes/s, 1-1073741824 (default 1024; slower bodies get 408)",
-            1...1_073_741_824, \.bodyMinRate),
-        integer(
-            "--upload-sweep-seconds", "KANDAS_UPLOAD_SWEEP_SECONDS",
-            "seconds between sweeps of expired uploads (1-86400, default 60)", 1...86_400, \.uploadSweepSeconds),
-        integer(
-            "--malloc-arenas", "KANDAS_MALLOC_ARENAS", "malloc arenas, 1-64 (default 2); 0 keeps glibc's defaults",
-            0...64, \.mallocArenas),
-        integer(
-            "--sqlite-cache-kib", "KANDAS_SQLITE_CACHE_KIB",
-            "SQLite page cache per connection, KiB, 64-1048576 (default 2048; 5 connections)", 64...1_048_576,
-            \.sqliteCacheKiB),
-        integer(
-            "--sqlite-heap-limit-mib", "KANDAS_SQLITE_HEAP_LIMIT_MIB",
-            "SQLite soft heap limit, MiB, 0-65536 (default 16; 0 = none)", 0...65536, \.sqliteHeapLimitMiB),
-        Setting(
-            flag: "--calendar", env: "KANDAS_CALENDAR",
-            help: "working-day calendar JSON (kandas-work-calendar/1) instead of the built-in 2024-2027 one"
-        ) { c, v in
-            c.calendarFile = v
-            return !v.isEmpty
-        },
-        Setting(
-            flag: "--blob-store", env: "KANDAS_BLOB_STORE",
-            help: "where verified files live: file: (default, <data>/blobs) or s3://BUCKET[/PREFIX]"
-        ) { c, v in
-            guard let location = BlobStoreLocation(v) else { return false }
-            c.blobStore = location
-            return true
-        },
-        Setting(
-            flag: "--s3-endpoint", env: "KANDAS_S3_ENDPOINT",
-            help: "S3-compatible endpoint http(s)://HOST[:PORT], path-style (default: AWS)"
-        ) { c, v in
-            c.s3Endpoint = v
-            return (v.hasPrefix("http://") || v.hasPrefix("https://")) && !v.contains("?") && !v.contains("#")
-        },
-        Setting(flag: "--s3-region", env: "KANDAS_S3_REGION", help: "S3 region (default us-east-1)") { c, v in
-            c.s3Region = v
-            return !v.isEmpty
-                && v.utf8.allSatisfy {
-                    $0 == UInt8(ascii: "-") || ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x7A)
-                }
-        },
-        Setting(
-            flag: "--database-url", env: "KANDAS_DATABASE_URL",
-            help: "PostgreSQL store postgresql://USER[:PASS]@HOST[:PORT]/DB[?sslmode=...] (default: SQLite in --data)"
-        ) { c, v in
-            c.databaseURL = v
-            return true
-        },
-        Setting(
-            flag: "--test-clock-file", env: "KANDAS_TEST_CLOCK_FILE",
-            help: "TESTS ONLY: file with a clock offset in seconds"
-        ) { c, v in
-            c.testClockFile = v
-            return !v.isEmpty
-        },
-        Setting(
-            flag: "--sql-trace-file", env: "KANDAS_SQL_TRACE_FILE",
-            help: "BENCHMARKS ONLY: append every write statement to this file (holds the stored data)"
-        ) { c, v in
-            c.sqlTraceFile = v
-            return !v.isEmpty
-        },
-    ]
+    static let settings: [Setting] =
+        [
+            Setting(flag: "--data", env: "KANDAS_DATA", help: "data folder (default ./data)") { c, v in
+                c.dataDirectory = v
+                return !v.isEmpty
+            },
+            Setting(flag: "--listen", env: "KANDAS_LISTEN", help: "HOST:PORT to listen on (default 127.0.0.1:8080)") {
+                c, v in
+                c.listen = v
+                return !v.isEmpty
+            },
+            Setting(flag: "--port-file", env: "KANDAS_PORT_FILE", help: "write the bound port to this file") { c, v in
+                c.portFile = v
+                return !v.isEmpty
+            },
+            Setting(flag: "--public-url", env: "KANDAS_PUBLIC_URL", help: "base URL put in enrollment payloads") {
+                c, v in
+                c.publicURL = v
+                return v.hasPrefix("http://") || v.hasPrefix("https://")
+            },
+            integer(
+                "--handler-threads", "KANDAS_HANDLER_THREADS", "HTTP handler threads (default 8)", 1...256,
+                \.handlerThreads
+            ),
+            integer(
+                "--password-iterations", "KANDAS_PASSWORD_ITERATIONS",
+                "PBKDF2 iterations for new passwords (default 600000; lower only for tests)", 1000...10_000_000,
+                \.passwordIterations),
+            Setting(flag: "--log-level", env: "KANDAS_LOG_LEVEL", help: "trace|debug|info|notice|warning|error") {
+                c, v in
+                c.logLevel = v
+                return ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(v)
+            },
+            Setting(
+                flag: "--min-free-disk-mb", env: "KANDAS_MIN_FREE_DISK_MB",
+                help: "free disk /readyz requires (default 256)"
+            ) { c, v in
+                guard let n = Int64(v), n >= 0 else { return false }
+                c.minFreeDiskBytes = n << 20
+                return true
+            },
+            Setting(
+                flag: "--trust-proxy", env: "KANDAS_TRUST_PROXY",
+                help: "true: client address from X-Forwarded-For (only behind your own proxy)"
+            ) { c, v in
+                c.trustProxy = v == "true"
+                return v == "true" || v == "false"
+            },
+            integer(
+                "--max-connections", "KANDAS_MAX_CONNECTIONS",
+                "connections held at once, 1-1000000 (default 4096; 8 more for /healthz and /readyz)", 1...1_000_000,
+                \.maxConnections),
+            integer(
+                "--max-connections-per-address", "KANDAS_MAX_CONNECTIONS_PER_ADDRESS",
+                "connections per client address, 1-1000000 (default 512; the forwarded one with --trust-proxy)",
+                1...1_000_000, \.maxConnectionsPerAddress),
+            integer(
+                "--header-timeout-seconds", "KANDAS_HEADER_TIMEOUT_SECONDS",
+                "a request head must arrive within this, 1-3600 (default 10)", 1...3600, \.headerTimeoutSeconds),
+            integer(
+                "--idle-timeout-seconds", "KANDAS_IDLE_TIMEOUT_SECONDS",
+                "close a kept-alive connection idle this long, 1-3600 (default 30)", 1...3600, \.idleTimeoutSeconds),
+            integer(
+                "--body-timeout-seconds", "KANDAS_BODY_TIMEOUT_SECONDS",
+                "longest pause in a request body, 1-3600 (default 15)", 1...3600, \.bodyTimeoutSeconds),
+            integer(
+                "--body-min-rate", "KANDAS_BODY_MIN_RATE",
+                "minimum request-body rate in bytes/s, 1-1073741824 (default 1024; slower bodies get 408)",
+                1...1_073_741_824, \.bodyMinRate),
+            integer(
+                "--upload-sweep-seconds", "KANDAS_UPLOAD_SWEEP_SECONDS",
+                "seconds between sweeps of expired uploads (1-86400, default 60)", 1...86_400, \.uploadSweepSeconds),
+            integer(
+                "--malloc-arenas", "KANDAS_MALLOC_ARENAS", "malloc arenas, 1-64 (default 2); 0 keeps glibc's defaults",
+                0...64, \.mallocArenas),
+            integer(
+                "--sqlite-cache-kib", "KANDAS_SQLITE_CACHE_KIB",
+                "SQLite page cache per connection, KiB, 64-1048576 (default 2048; 5 connections)", 64...1_048_576,
+                \.sqliteCacheKiB),
+            integer(
+                "--sqlite-heap-limit-mib", "KANDAS_SQLITE_HEAP_LIMIT_MIB",
+                "SQLite soft heap limit, MiB, 0-65536 (default 16; 0 = none)", 0...65536, \.sqliteHeapLimitMiB),
+            Setting(
+                flag: "--calendar", env: "KANDAS_CALENDAR",
+                help: "working-day calendar JSON (kandas-work-calendar/1) instead of the built-in 2024-2027 one"
+            ) { c, v in
+                c.calendarFile = v
+                return !v.isEmpty
+            },
+            Setting(
+                flag: "--blob-store", env: "KANDAS_BLOB_STORE",
+                help: "where verified files live: file: (default, <data>/blobs) or s3://BUCKET[/PREFIX]"
+            ) { c, v in
+                guard let location = BlobStoreLocation(v) else { return false }
+                c.blobStore = location
+                return true
+            },
+            Setting(
+                flag: "--s3-endpoint", env: "KANDAS_S3_ENDPOINT",
+                help: "S3-compatible endpoint http(s)://HOST[:PORT], path-style (default: AWS)"
+            ) { c, v in
+                c.s3Endpoint = v
+                return (v.hasPrefix("http://") || v.hasPrefix("https://")) && !v.contains("?") && !v.contains("#")
+            },
+            Setting(flag: "--s3-region", env: "KANDAS_S3_REGION", help: "S3 region (default us-east-1)") { c, v in
+                c.s3Region = v
+                return !v.isEmpty
+                    && v.utf8.allSatisfy {
+                        $0 == UInt8(ascii: "-") || ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x7A)
+                    }
+            },
+            Setting(
+                flag: "--database-url", env: "KANDAS_DATABASE_URL",
+                help:
+                    "PostgreSQL store postgresql://USER[:PASS]@HOST[:PORT]/DB[?sslmode=...] (default: SQLite in --data)"
+            ) { c, v in
+                c.databaseURL = v
+                return true
+            },
+            Setting(
+                flag: "--test-clock-file", env: "KANDAS_TEST_CLOCK_FILE",
+                help: "TESTS ONLY: file with a clock offset in seconds"
+            ) { c, v in
+                c.testClockFile = v
+                return !v.isEmpty
+            },
+            Setting(
+                flag: "--sql-trace-file", env: "KANDAS_SQL_TRACE_FILE",
+                help: "BENCHMARKS ONLY: append every write statement to this file (holds the stored data)"
+            ) { c, v in
+                c.sqlTraceFile = v
+                return !v.isEmpty
+            },
+        ] + cardSettings
 
     /// The SQLite database inside the data folder.
     public var databasePath: String { dataDirectory + "/kandas.sqlite" }
@@ -279,6 +291,7 @@ public struct ServerConfig: Sendable, Equatable {
             index += 1
         }
         config.s3Credentials = S3Credentials(environment: environment)
+        try applyCardSecret(environment, into: &config)
         return extras
     }
 

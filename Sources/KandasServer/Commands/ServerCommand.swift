@@ -249,8 +249,11 @@ public enum ServerCommand {
         // Expired partial uploads are swept in the background while serving (Protocol §10.5); the
         // sweeper stops after the server, before the store closes.
         let sweeper = app.startUploadSweeper(every: .seconds(config.uploadSweepSeconds))
+        // The digital-card queue (services.md §7) is sent while serving; it stops like the sweeper.
+        let forwarder = app.startCardForwarder()
         let group = ServiceGroup(services: [server], logger: log)
         _ = try await group.run()
+        forwarder?.stop()
         sweeper?.stop()
         app.pool.close()
         log.notice("stopped")

@@ -42,8 +42,13 @@ enum ConsoleLayout {
                     ("/console/completions", ctx.t(.completions)), ("/console/conflicts", ctx.t(.conflicts)),
                     ("/console/devices", ctx.t(.devices)), ("/console/families", ctx.t(.families)),
                     ("/console/reports", ctx.t(.reports)), ("/console/map", ctx.t(.map)),
+                    (
+                        "/console/card-forwards",
+                        CardForwardsPage.l(ctx, "Цифрлық карта", "Цифровая карта", "Digital card")
+                    ),
                 ]
             }
+            if p.role == .labourMobilityOfficer { links.append(("/console/families", ctx.t(.families))) }
             if Set<UserRole>.stayReaders.contains(p.role) {
                 links.append(("/console/stay", StayConsole.l(ctx, "Орталық", "Центр", "Centre stay")))
             }

@@ -77,5 +77,8 @@ enum ConsoleStyle {
         svg .m-pending { fill: #e0a100; } svg .m-approved { fill: #1b7a3a; } svg .m-has_issues { fill: #a64b00; }
         svg .m-rejected { fill: #b00020; } svg .m-far { stroke: #b00020; stroke-width: 1.5; stroke-dasharray: 4 3; }
         @media print { header, nav, form, .noprint, .langs { display: none; } body { background: #fff; } }
+        @page { size: A4; margin: 15mm; }
+        .road-map { page-break-after: always; break-after: page; }
+        .road-map:last-of-type { page-break-after: auto; break-after: auto; }
         """
 }

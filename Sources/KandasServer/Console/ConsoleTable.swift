@@ -11,7 +11,7 @@ enum ConsoleTable {
     static let writers: Set<UserRole> = .writers
 
     /// Readers of the console's frame (sign-out, dashboard): the readers plus the Rules 1 roles.
-    static let signedIn: Set<UserRole> = readers.union(Set<UserRole>.stayReaders)
+    static let signedIn: Set<UserRole> = readers.union(Set<UserRole>.stayReaders).union(Set<UserRole>.planReaders)
 
     static let all: [ConsoleRoute] = core + StayConsole.routes
 
@@ -32,8 +32,12 @@ enum ConsoleTable {
         ConsoleRoute(.get, "/console/devices", .staff(readers), DevicesPage.list),
         ConsoleRoute(.post, "/console/devices/:id/revoke", .staff(writers), DevicesPage.revoke),
         ConsoleRoute(.post, "/console/enrollment-codes", .staff(writers), DevicesPage.issueCode),
-        ConsoleRoute(.get, "/console/families", .staff(readers), FamiliesPage.list),
-        ConsoleRoute(.get, "/console/families/:id", .staff(readers), FamiliesPage.show),
+        ConsoleRoute(.get, "/console/families", .staff(.planReaders), FamiliesPage.list),
+        ConsoleRoute(.get, "/console/families/:id", .staff(.planReaders), FamiliesPage.show),
+        // Rules 2, para 38: the printable road map (three copies).
+        ConsoleRoute(.get, "/console/families/:id/road-map", .staff(.planReaders), RoadMapPage.show),
+        // Rules 2, para 34: the receiving labour mobility centre approves an agreed plan.
+        ConsoleRoute(.post, "/console/plans/:id/approve", .staff([.labourMobilityOfficer]), FamiliesPage.approve),
         ConsoleRoute(.get, "/console/reports", .staff(readers), ConsoleReports.index),
         ConsoleRoute(.get, "/console/reports/monthly", .staff(readers), ConsoleReports.monthly),
         ConsoleRoute(.get, "/console/reports/monthly.csv", .staff(readers), ConsoleReports.monthlyCSV),
@@ -44,6 +48,9 @@ enum ConsoleTable {
         ConsoleRoute(.post, "/console/families/:id/monitoring", .staff(writers), ConsoleReports.recordMonitoring),
         ConsoleRoute(.get, "/console/exports/completions.csv", .staff(readers), ConsoleExports.csv),
         ConsoleRoute(.get, "/console/exports/completions.geojson", .staff(readers), ConsoleExports.geojson),
+        // Rules 2, para 37: the digital-card forwarding queue.
+        ConsoleRoute(.get, "/console/card-forwards", .staff(readers), CardForwardsPage.list),
+        ConsoleRoute(.post, "/console/card-forwards/:id/retry", .staff(.centreManagers), CardForwardsPage.retry),
         // Charts and the map (issue 20).
         ConsoleRoute(.get, "/console/map", .staff(readers), MapPage.show),
     ]

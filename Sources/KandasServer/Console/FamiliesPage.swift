@@ -69,6 +69,7 @@ enum FamiliesPage {
             planSections.append(
                 """
                 <h2>\(ctx.t(.plan)) — \(plan.plan.status.rawValue) (v\(plan.plan.version))</h2>
+                \(approval(ctx, plan.plan))
                 <p class="muted">\(ctx.t(.publishDue)): \(ConsoleLayout.time(plan.plan.publicationDue?.millisecondsSince1970))\(provisional)\
                  · \(ctx.t(.published)): \(ConsoleLayout.time(plan.plan.publishedAt?.millisecondsSince1970)) \(late)</p>
                 <table class="items"><thead><tr><th>#</th><th>\(ctx.t(.service))</th><th>\(ctx.t(.members))</th>\
@@ -90,11 +91,59 @@ enum FamiliesPage {
             <th>\(ctx.t(.birthDate))</th><th>\(ctx.t(.relation))</th></tr></thead>\
             <tbody>\(members)</tbody></table>
             \(planSections)
+            \(roadMapLink(ctx, family: f.id.description, plans: plans.map(\.plan)))
             \(try stays(ctx, family: f.id.description))
             <h2>\(ctx.t(.monitoring))</h2>
             \(schedule)
             """
         return ctx.page(ctx.t(.family) + " — " + f.settlement.name, body)
+    }
+
+    /// The road map (Rules 2, para 38) in the three languages, once the family has a plan beyond draft.
+    static func roadMapLink(_ ctx: ConsoleContext, family: String, plans: [Plan]) -> HTML {
+        guard plans.contains(where: { $0.status != .draft }) else { return "" }
+        let links = HTML.join(
+            Language.allCases.map { l in
+                "<a href=\"/console/families/\(family)/road-map?lang=\(l.rawValue)\">\(l.rawValue)</a> "
+            })
+        return """
+            <h2 id="road-map">\(RoadMapPage.l(ctx, "Жол картасы (38-т.)", "Дорожная карта (п. 38)", "Road map (para 38)"))</h2>
+            <p class="muted">\(RoadMapPage.l(ctx, "Ауылдық елді мекенге қоныс аударған отбасылар үшін, үш дана.", "Для семей, переселившихся в сельский населённый пункт, в трёх экземплярах.", "For families resettled in a rural settlement, in three copies."))</p>
+            <p>\(links)</p>
+            """
+    }
+
+    /// Who approved the plan (Rules 2, para 34), and for the receiving labour mobility centre's
+    /// user, the approval form of an agreed plan.
+    static func approval(_ ctx: ConsoleContext, _ plan: Plan) -> HTML {
+        let approver: HTML =
+            plan.approvedAt == nil
+            ? ""
+            : "<p class=\"muted\" id=\"approval\">\(StayConsole.l(ctx, "Еңбек мобильділігі орталығы бекітті", "Утверждён центром трудовой мобильности", "Approved by the labour mobility centre")): \(ConsoleLayout.time(plan.approvedAt?.millisecondsSince1970)) <code>\(plan.approvedBy?.description ?? "—")</code></p>"
+        guard plan.status == .agreed, ctx.actor.role == .labourMobilityOfficer else { return approver }
+        return """
+            <form method="post" action="/console/plans/\(plan.id.description)/approve" id="approve-plan">\
+            <input type="hidden" name="csrf" value="\(ctx.csrf)">\
+            <button type="submit">\(StayConsole.l(ctx, "Жоспарды бекіту (34-т.)", "Утвердить план (п. 34)", "Approve the plan (para 34)"))</button></form>
+            """
+    }
+
+    /// `POST /console/plans/{id}/approve`: the labour mobility centre approves an agreed plan now.
+    static func approve(_ ctx: ConsoleContext) throws -> HTTPResponse {
+        let id = try ctx.id()
+        let familyID = try ctx.write { db in
+            let plan = try PlanStore.plan(db, id: id, for: ctx.actor)
+            guard plan.status == .agreed else {
+                throw ServerError(.invalidTransition, "\(plan.status.rawValue) cannot move to approved")
+            }
+            try PlanHandlers.checkMayMove(ctx.actor, to: .approved)
+            try PlanDeadlines.checkStepTime(ctx.now, plan: plan, to: .approved, now: ctx.now)
+            try PlanDeadlines.checkCaseOpen(db, familyID: plan.familyID.description, now: ctx.now)
+            try PlanStore.transition(db, plan, to: .approved, at: ctx.now, now: ctx.now, by: ctx.actor.userID)
+            try ctx.audit(db, "plan.approved", entityType: "plan", entityID: id)
+            return plan.familyID.description
+        }
+        return ctx.redirect("/console/families/\(familyID)")
     }
 
     /// The family's Centre stays (Rules 1) with the link to each application (Protocol/stay-v1.md §9):

@@ -68,6 +68,8 @@ enum SeedDemo {
                 // Rules 1 (the Centre stay): the region's migration officer and Centre staff.
                 _ = try user("migration\(r + 1)", .migrationOfficer, region: region, centre: nil)
                 _ = try user("aic\(r + 1)", .aicStaff, region: region, centre: nil)
+                // Rules 2, para 34: the receiving region's labour mobility centre approves plans.
+                _ = try user("mobility\(r + 1)", .labourMobilityOfficer, region: region, centre: nil)
                 for c in 1...2 {
                     let centre = try OrganisationStore.insertCentre(
                         db, regionID: region, name: "Demo career centre \(r + 1).\(c)", address: "Demo street \(c)",
@@ -102,6 +104,7 @@ enum SeedDemo {
         var text = "Demo organisation created in \(config.databasePath).\n"
         text += "Every demo user has the password: \(password)\n"
         text += "Users: admin (national_admin), auditor, region1, region2, migration1, migration2, aic1, aic2,"
+        text += " mobility1, mobility2,"
         text += " super11..super22, worker111..worker222\n"
         text += "Enrollment codes (valid 72 h; payload kandas1:\(app.publicBaseURL)#<code>):\n"
         for (name, code) in out.codes.sorted(by: { $0.key < $1.key }) { text += "  \(name): \(code)\n" }

@@ -188,7 +188,7 @@ extension StayStore {
         switch p.role {
         case .nationalAdmin: return true
         case .auditor: return p.regionID == nil || p.regionID == region
-        case .fieldWorker, .centreSupervisor: return false
+        case .fieldWorker, .centreSupervisor, .labourMobilityOfficer: return false
         case .regionAdmin, .migrationOfficer, .aicStaff: return p.regionID == region
         }
     }

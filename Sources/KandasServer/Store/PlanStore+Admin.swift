@@ -81,7 +81,7 @@ extension PlanStore {
     /// - Throws: `409 conflict` (agreeing with another plan beyond draft), `invalid_transition`
     ///   (publishing without consent, back to draft).
     static func transition(
-        _ db: any DatabaseConnection, _ plan: Plan, to status: PlanStatus, at: Int64, now: Int64
+        _ db: any DatabaseConnection, _ plan: Plan, to status: PlanStatus, at: Int64, now: Int64, by actorID: String
     ) throws {
         let id = plan.id.description
         let familyID = plan.familyID.description
@@ -93,8 +93,8 @@ extension PlanStore {
             _ = try db.run("UPDATE plans SET status = 'agreed', agreed_at = ? WHERE id = ?", at, id)
         case .approved:
             _ = try db.run(
-                "UPDATE plans SET status = 'approved', approved_at = ?, publication_due = ? WHERE id = ?", at,
-                publicationDue(approvedAt: at), id)
+                "UPDATE plans SET status = 'approved', approved_at = ?, approved_by = ?, publication_due = ? WHERE id = ?",
+                at, actorID, publicationDue(approvedAt: at), id)
         case .published:
             guard try db.exists("SELECT 1 FROM families WHERE id = ? AND consent_recorded = 1", familyID) else {
                 throw ServerError(.invalidTransition, "the family's personal-data consent is not recorded")

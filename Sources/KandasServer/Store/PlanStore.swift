@@ -6,7 +6,7 @@ import KandasStore
 enum PlanStore {
     static let planColumns =
         "p.rowid AS _rowid, p.id, p.family_id, p.status, p.version, p.created_at, p.updated_at, p.agreed_at,"
-        + " p.approved_at, p.published_at, p.publication_due, p.publication_late"
+        + " p.approved_at, p.approved_by, p.published_at, p.publication_due, p.publication_late"
     static let itemColumns =
         "i.rowid AS _rowid, i.id, i.plan_id, i.family_id, i.member_id, i.service_code, i.due_date, i.instructions,"
         + " i.assigned_worker_id, i.status, i.version, i.completion_count, i.cancel_reason, i.created_at, i.updated_at"
@@ -23,7 +23,8 @@ enum PlanStore {
             publishedAt: timestamp(row, "published_at"), publicationDue: timestamp(row, "publication_due"),
             publicationLate: try row.bool("publication_late"),
             publicationDueProvisional: publicationProvisional(
-                approvedAt: row.optionalInt("approved_at"), due: row.optionalInt("publication_due")))
+                approvedAt: row.optionalInt("approved_at"), due: row.optionalInt("publication_due")),
+            approvedBy: row["approved_by"].isNull ? nil : try wireID(row, "approved_by"))
     }
 
     /// Whether a plan's publication deadline is provisional on the calendar in force (calendar.md rule 7).

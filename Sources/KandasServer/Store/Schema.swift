@@ -24,7 +24,7 @@ enum Schema {
         m.register(StoreMigration("0005-sync", SyncSchema.migrate))
         m.register(StoreMigration("0006-console", ConsoleSchema.migrate))
         // tus uploads (Protocol §10): after the sync tables, since `onVerified` writes both in one transaction.
-        UploadStore.registerMigrations(in: &m)
+        for migration in UploadStore.migrations { m.register(migration) }
         m.register(StoreMigration("0007-sync-indexes", SyncSchema.mergeEventIndexes))
         m.register(StoreMigration("0008-completion-indexes", SyncSchema.completionIndexDiet))
         m.register(StoreMigration("0009-uploads-owned-by-user", SyncSchema.uploadsOwnedByUser))
@@ -34,6 +34,10 @@ enum Schema {
         m.register(StoreMigration("0012-rules2-evidence", Rules2Schema.evidence))
         m.register(StoreMigration("0013-rules2-report-submissions", Rules2Schema.reportSubmissions))
         m.register(StoreMigration("0014-rules2-monitoring", Rules2Schema.monitoring))
+        // Rules 2, para 34: the receiving labour mobility centre approves plans (issue 16 item 8).
+        m.register(StoreMigration("0017-labour-mobility-role", rebuildsTables: true, Rules2Schema.labourMobilityRole))
+        // Rules 2, para 37: the digital-card forwarding queue (issue 16 item 10).
+        m.register(StoreMigration("0018-rules2-forwarding", Rules2Schema.forwarding))
         m.register(StoreMigration("0021-console-charts", ConsoleSchema.charts))
         return m
     }

@@ -146,6 +146,8 @@ public enum AttachmentStore {
         // The last verified file may make the completion complete (Protocol §9.1).
         try CompletionStore.refreshFlags(db, id: completionID)
         _ = try db.run("UPDATE completions SET updated_at = ? WHERE id = ?", at, completionID)
+        // Rules 2, para 37: evidence completed after approval sends the completion to the digital card.
+        try CardForwardStore.enqueueIfEligible(db, completionID: completionID)
         let familyID = try row.string("family_id")
         try SyncFeed.record(db, entity: "completion", id: completionID, familyID: familyID, now: at)
         try issueReceipts(db, completionID: completionID, familyID: familyID, now: at)

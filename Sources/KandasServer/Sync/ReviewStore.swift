@@ -42,6 +42,8 @@ enum ReviewStore {
         if let state {
             _ = try db.run(
                 "UPDATE completions SET review_state = ?, updated_at = ? WHERE id = ?", state, now, completionID)
+            // Rules 2, para 37: an approved completion with complete evidence goes to the digital card.
+            try CardForwardStore.enqueueIfEligible(db, completionID: completionID)
         }
         try SyncFeed.record(db, entity: "review", id: id, familyID: familyID, now: now)
         try SyncFeed.record(db, entity: "completion", id: completionID, familyID: familyID, now: now)

@@ -39,7 +39,9 @@ public struct AccessScope: Sendable, Equatable {
                 [.text(userID)])
         case .centreSupervisor:
             return ScopeCondition("\(f).career_centre_id = ?", [.text(centreID ?? "")])
-        case .regionAdmin, .auditor:
+        case .regionAdmin, .auditor, .labourMobilityOfficer:
+            // The receiving region's labour mobility centre approves the plans of its region's
+            // families (Rules 2, para 34), so it reads them; it sees no people or devices of the centres.
             guard let regionID else { return role == .auditor ? .everything : .nothing }
             return ScopeCondition("\(f).region_id = ?", [.text(regionID)])
         case .nationalAdmin:
@@ -62,7 +64,7 @@ public struct AccessScope: Sendable, Equatable {
             return ScopeCondition("\(region) = ?", [.text(regionID)])
         case .nationalAdmin:
             return .everything
-        case .migrationOfficer, .aicStaff:
+        case .migrationOfficer, .aicStaff, .labourMobilityOfficer:
             return .nothing
         }
     }
@@ -73,7 +75,7 @@ public struct AccessScope: Sendable, Equatable {
     public func records(alias: String) -> ScopeCondition {
         guard case .principal(let role, _, let regionID, let centreID) = kind else { return .everything }
         switch role {
-        case .fieldWorker, .migrationOfficer, .aicStaff:
+        case .fieldWorker, .migrationOfficer, .aicStaff, .labourMobilityOfficer:
             return .nothing
         case .centreSupervisor:
             return ScopeCondition("\(alias).career_centre_id = ?", [.text(centreID ?? "")])
@@ -90,7 +92,7 @@ public struct AccessScope: Sendable, Equatable {
     public func stay(alias: String) -> ScopeCondition {
         guard case .principal(let role, _, let regionID, _) = kind else { return .everything }
         switch role {
-        case .fieldWorker, .centreSupervisor:
+        case .fieldWorker, .centreSupervisor, .labourMobilityOfficer:
             return .nothing
         case .regionAdmin, .migrationOfficer, .aicStaff, .auditor:
             guard let regionID else { return role == .auditor ? .everything : .nothing }
@@ -119,7 +121,7 @@ public struct AccessScope: Sendable, Equatable {
         case .regionAdmin: return regionID == ownRegion
         case .auditor: return ownRegion == nil || regionID == ownRegion
         case .nationalAdmin: return true
-        case .migrationOfficer, .aicStaff: return false
+        case .migrationOfficer, .aicStaff, .labourMobilityOfficer: return false
         }
     }
 }

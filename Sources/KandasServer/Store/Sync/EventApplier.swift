@@ -259,7 +259,11 @@ enum EventApplier {
         now: Int64,
         delta: Int = 0, flagsCurrent: Bool = false, primaryCurrent: Bool = false, feedSince: Int64? = nil
     ) throws {
-        if !flagsCurrent { try CompletionStore.refreshFlags(db, id: completionID) }
+        if !flagsCurrent {
+            try CompletionStore.refreshFlags(db, id: completionID)
+            // An amend may complete the evidence of an approved completion (Rules 2, para 37).
+            try CardForwardStore.enqueueIfEligible(db, completionID: completionID)
+        }
         // The item row as `item(...)` read it: nothing between that read and here writes `plan_items`.
         try CompletionStore.refreshItem(
             db, itemID: item.id, now: now, delta: delta,

@@ -1,0 +1,316 @@
+import Foundation
+import KandasProtocol
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `kandas-bench load`: many devices syncing at once against the release `kandas-server` (a child process).
+///
+/// Each simulated device is enrolled through the API (`POST /v1/auth/enroll` with a code the admin
+/// created), pulls from scratch, pushes its `complete` events in batches and pulls again from its
+/// cursor. Devices are spread over the demo store's eight field workers, so the devices of one worker
+/// share its families and their second pulls carry the other devices' completions. Every device runs on
+/// its own thread with its own keep-alive connection. A 503 is counted and retried after its
+/// `Retry-After` (at most 1 s); any other failure is an error and ends that device.
+///
+/// Printed: requests, errors and 503s; latency p50/p90/p99/max per kind; the server's CPU seconds and
+/// peak RSS; bytes on the wire per kind; and, after the server has stopped, the exactly-once check on the
+/// store: every acknowledged event has one `device_events` row and its completion one `completions` row,
+/// and the run added no other completions.
+enum LoadBenchmark {
+    static let benchmark = Benchmark(
+        name: "load", usage: "load [--devices 200] [--events 50] [--batch 10] [--gzip 0|1]", run: run)
+
+    /// What one device did, merged after the run.
+    struct Tally: Sendable {
+        var latencies: [String: [Double]] = [:]
+        var requests = 0
+        var errors = 0
+        var unavailable = 0
+        var wireBytes: [String: Int] = [:]
+        var bodyBytes: [String: Int] = [:]
+        var firstPullChanges = 0
+        var secondPullChanges = 0
+        /// (event_id, completion_id) of every event the server acknowledged as accepted.
+        var acknowledged: [(String, String)] = []
+        var failures: [String] = []
+
+        mutating func merge(_ other: Tally) {
+            for (kind, values) in other.latencies { latencies[kind, default: []] += values }
+            for (kind, n) in other.wireBytes { wireBytes[kind, default: 0] += n }
+            for (kind, n) in other.bodyBytes { bodyBytes[kind, default: 0] += n }
+            requests += other.requests
+            errors += other.errors
+            unavailable += other.unavailable
+            firstPullChanges += other.firstPullChanges
+            secondPullChanges += other.secondPullChanges
+            acknowledged += other.acknowledged
+            failures += other.failures.prefix(3)
+        }
+    }
+
+    struct Target: Sendable {
+        var user: String
+        var code: String
+        var item: String
+        var member: String
+    }
+
+    static func run(_ arguments: Arguments) throws {
+        let devices = try arguments.int("devices", default: 200)
+        let events = try arguments.int("events", default: 50)
+        let batch = try arguments.int("batch", default: 10)
+        let gzip = try arguments.choice("gzip", ["0", "1"], default: "0") == "1"
+        try arguments.checkAllUsed()
+        try withScratchDirectory { directory in
+            let server = try ChildServer(directory: directory)
+            defer { server.stop() }
+            _ = try server.setUp()
+            let workers = server.fieldWorkers
+            guard !workers.isEmpty else { throw BenchmarkFailure(description: "the demo store has no field workers") }
+            // One recurring item per worker (in one of its families), and one enrollment code per device.
+            var items: [String: (item: String, member: String)] = [:]
+            for worker in workers { items[worker] = try server.recurringItem(for: worker) }
+            var targets: [Target] = []
+            for n in 0..<devices {
+                let worker = workers[n % workers.count]
+                let code =
+                    try server.adminRequest("POST", "/v1/admin/enrollment-codes", ["user_id": worker])["code"]
+                    as? String ?? ""
+                targets.append(Target(user: worker, code: code, item: items[worker]!.item, member: items[worker]!.member))
+            }
+            let completionsBefore = try server.completionCount()
+            let cpuBefore = server.cpuSeconds()
+            let total = Mutex(Tally())
+            let wall = try measure {
+                var threads: [Thread] = []
+                for target in targets {
+                    let port = server.port
+                    let thread = Thread {
+                        let tally = Device(port: port, target: target, events: events, batch: batch, gzip: gzip).run()
+                        total.withLock { $0.merge(tally) }
+                    }
+                    thread.stackSize = 512 * 1024
+                    threads.append(thread)
+                }
+                for thread in threads { thread.start() }
+                // Foundation's threads are not joinable: poll until every one has finished.
+                var waited = 0
+                while threads.contains(where: { !$0.isFinished }) {
+                    usleep(20_000)
+                    waited += 1
+                    guard waited < 30_000 else { throw BenchmarkFailure(description: "devices did not finish in 10 min") }
+                }
+            }.seconds
+            let cpu = server.cpuSeconds() - cpuBefore
+            let peak = server.peakRSSKiB()
+            let tally = total.withLock { $0 }
+            server.stop()
+            let check = try exactlyOnce(
+                database: directory + "/data/kandas.sqlite", acknowledged: tally.acknowledged,
+                completionsBefore: completionsBefore, scratch: directory)
+
+            var report = Report(
+                title:
+                    "Load: \(devices) devices (enroll, pull, \(events) events in batches of \(batch), pull again)"
+                    + (gzip ? ", Accept-Encoding: gzip" : ""),
+                columns: ["kind", "requests", "p50 ms", "p90 ms", "p99 ms", "max ms", "wire bytes", "body bytes"])
+            for kind in ["enroll", "pull", "push"] {
+                let values = (tally.latencies[kind] ?? []).sorted()
+                guard !values.isEmpty else { continue }
+                report.add([
+                    kind, String(values.count), ms(percentile(values, 0.50)), ms(percentile(values, 0.90)),
+                    ms(percentile(values, 0.99)), ms(values.last ?? 0), String(tally.wireBytes[kind] ?? 0),
+                    String(tally.bodyBytes[kind] ?? 0),
+                ])
+            }
+            report.print()
+            let all = tally.latencies.values.flatMap { $0 }.sorted()
+            print(
+                "wall \(Report.format(wall, 2)) s; requests \(tally.requests), errors \(tally.errors),"
+                    + " 503s \(tally.unavailable); p99 over all requests \(ms(percentile(all, 0.99))) ms"
+                    + " (goal <= 2000)")
+            print(
+                "changes pulled: first pulls \(tally.firstPullChanges)"
+                    + " (\(tally.firstPullChanges / max(1, devices))/device), second pulls \(tally.secondPullChanges)"
+                    + " (\(tally.secondPullChanges / max(1, devices))/device)")
+            print("server CPU \(Report.format(cpu, 2)) s user+system (goal <= 15); peak RSS (VmHWM) \(peak / 1024) MiB (goal < 64)")
+            print(
+                "exactly once: \(tally.acknowledged.count) acknowledged events, lost \(check.lost),"
+                    + " duplicated \(check.duplicated), unexpected completions \(check.extra)")
+            for failure in tally.failures.prefix(5) { print("failure: \(failure)") }
+            guard check.lost == 0, check.duplicated == 0, check.extra == 0 else {
+                throw BenchmarkFailure(description: "acknowledged events were lost or stored twice")
+            }
+            guard tally.errors == 0 else { throw BenchmarkFailure(description: "\(tally.errors) requests failed") }
+        }
+    }
+
+    static func percentile(_ sorted: [Double], _ p: Double) -> Double {
+        guard !sorted.isEmpty else { return 0 }
+        let rank = Int((Double(sorted.count) * p).rounded(.up)) - 1
+        return sorted[max(0, min(sorted.count - 1, rank))]
+    }
+
+    static func ms(_ seconds: Double) -> String { Report.format(seconds * 1000, 0) }
+
+    /// The store after the run, read with the `sqlite3` CLI: acknowledged events missing or stored twice.
+    static func exactlyOnce(
+        database: String, acknowledged: [(String, String)], completionsBefore: Int, scratch: String
+    ) throws -> (lost: Int, duplicated: Int, extra: Int) {
+        let csv = scratch + "/acknowledged.csv"
+        try acknowledged.map { "\($0.0),\($0.1)" }.joined(separator: "\n").appending("\n")
+            .write(toFile: csv, atomically: false, encoding: .utf8)
+        let script = scratch + "/check.sql"
+        try """
+        CREATE TEMP TABLE acked(event_id TEXT, completion_id TEXT);
+        .import --csv \(csv) acked
+        SELECT (SELECT count(*) FROM acked a WHERE NOT EXISTS(SELECT 1 FROM device_events e WHERE e.event_id = a.event_id)
+                  OR NOT EXISTS(SELECT 1 FROM completions c WHERE c.id = a.completion_id))
+          || ' ' || (SELECT count(*) FROM acked a WHERE (SELECT count(*) FROM device_events e WHERE e.event_id = a.event_id) > 1
+                  OR (SELECT count(*) FROM completions c WHERE c.id = a.completion_id) > 1)
+          || ' ' || ((SELECT count(*) FROM completions) - \(completionsBefore) - (SELECT count(DISTINCT completion_id) FROM acked));
+        """.write(toFile: script, atomically: false, encoding: .utf8)
+        let output = try runCommand("sqlite3", ["-bail", database, ".read \(script)"]).standardOutput
+        let numbers = output.split(whereSeparator: { $0 == " " || $0 == "\n" }).compactMap { Int($0) }
+        guard numbers.count == 3 else { throw BenchmarkFailure(description: "exactly-once check printed \(output)") }
+        return (numbers[0], numbers[1], numbers[2])
+    }
+
+    /// One simulated device on its own connection.
+    struct Device {
+        let port: Int
+        let target: Target
+        let events: Int
+        let batch: Int
+        let gzip: Bool
+
+        func run() -> Tally {
+            var tally = Tally()
+            let client = BenchHTTPClient(port: port)
+            client.acceptGzip = gzip
+            do {
+                let enroll = try JSONSerialization.data(withJSONObject: [
+                    "code": target.code, "device_uuid": UUID().uuidString.lowercased(), "platform": "cli",
+                    "app_version": "1.0.0",
+                ])
+                let enrolled = try send(
+                    client, "enroll", "POST", "/v1/auth/enroll", body: [UInt8](enroll),
+                    headers: ["Idempotency-Key": UUID().uuidString], into: &tally)
+                guard case .object(let answer) = try JSONValue.parse(enrolled.body),
+                    case .string(let token)? = answer["access_token"], case .string(let deviceID)? = answer["device_id"]
+                else { throw BenchmarkFailure(description: "enroll: no token") }
+                client.token = token
+                var cursor: String? = nil
+                tally.firstPullChanges += try pull(client, cursor: &cursor, into: &tally)
+                let batches = SyncBenchmark.makeBatches(
+                    count: events, batch: batch, device: deviceID, item: target.item, member: target.member,
+                    newID: { WireID.timeOrdered() })
+                var completionOf: [String: String] = [:]
+                for (eventID, _, body) in batches.rows {
+                    if let range = body.range(of: "\"completion_id\":\"") {
+                        completionOf[eventID] = String(body[range.upperBound...].prefix(36))
+                    }
+                }
+                for body in batches.bodies {
+                    let r = try send(client, "push", "POST", "/v1/sync/push", body: body, into: &tally)
+                    guard case .object(let response) = try JSONValue.parse(r.body),
+                        case .array(let results)? = response["results"]
+                    else { throw BenchmarkFailure(description: "push: no results") }
+                    for case .object(let result) in results {
+                        guard case .string(let eventID)? = result["event_id"] else { continue }
+                        guard result["outcome"] == .string("accepted") else {
+                            throw BenchmarkFailure(description: "push: event not accepted: \(result)")
+                        }
+                        tally.acknowledged.append((eventID, completionOf[eventID] ?? ""))
+                    }
+                }
+                tally.secondPullChanges += try pull(client, cursor: &cursor, into: &tally)
+            } catch {
+                tally.errors += 1
+                tally.failures.append("\(error)")
+            }
+            return tally
+        }
+
+        /// Pulls every page after `cursor`; returns the number of changes.
+        func pull(_ client: BenchHTTPClient, cursor: inout String?, into tally: inout Tally) throws -> Int {
+            var changes = 0
+            while true {
+                let r = try send(
+                    client, "pull", "GET", "/v1/sync/pull?limit=1000" + (cursor.map { "&cursor=" + $0 } ?? ""),
+                    into: &tally)
+                guard case .object(let page) = try JSONValue.parse(r.body), case .array(let list)? = page["changes"],
+                    case .string(let next)? = page["cursor"]
+                else { throw BenchmarkFailure(description: "pull: not a page") }
+                changes += list.count
+                cursor = next
+                guard page["has_more"] == .bool(true) else { return changes }
+            }
+        }
+
+        /// One request, timed; 503s are retried after `Retry-After` (capped at 1 s).
+        func send(
+            _ client: BenchHTTPClient, _ kind: String, _ method: String, _ target: String, body: [UInt8] = [],
+            headers: [String: String] = [:], into tally: inout Tally
+        ) throws -> BenchHTTPClient.Response {
+            for _ in 0..<100 {
+                let (r, seconds) = try measure { try client.request(method, target, body: body, headers: headers) }
+                tally.requests += 1
+                tally.latencies[kind, default: []].append(seconds)
+                tally.wireBytes[kind, default: 0] += r.wireBytes
+                tally.bodyBytes[kind, default: 0] += r.body.count
+                if r.status == 503 {
+                    tally.unavailable += 1
+                    usleep(UInt32(min(1.0, Double(r.retryAfter ?? 1)) * 1_000_000))
+                    continue
+                }
+                guard r.status == 200 || r.status == 201 else {
+                    throw BenchmarkFailure(
+                        description: "\(kind): \(r.status) \(String(decoding: r.body.prefix(300), as: UTF8.self))")
+                }
+                return r
+            }
+            throw BenchmarkFailure(description: "\(kind): 503 a hundred times")
+        }
+    }
+}
+
+extension ChildServer {
+    /// The IDs of the demo store's field workers (`worker111`...), in name order.
+    var fieldWorkers: [String] {
+        let users = seedUsers
+        return users.keys.filter { $0.hasPrefix("worker") }.sorted().compactMap {
+            (users[$0] as? [String: Any])?["id"] as? String
+        }
+    }
+
+    /// A new recurring item (service 21) in one of `worker`'s families, and the member it is for.
+    func recurringItem(for worker: String) throws -> (item: String, member: String) {
+        let families = try adminRequest("GET", "/v1/admin/families?limit=500")["items"] as? [[String: Any]] ?? []
+        guard
+            let family = families.first(where: { ($0["assigned_worker_ids"] as? [String])?.contains(worker) == true }),
+            let familyID = family["id"] as? String
+        else { throw BenchmarkFailure(description: "no family for worker \(worker)") }
+        let detail = try adminRequest("GET", "/v1/admin/families/\(familyID)")
+        let member = (detail["members"] as? [[String: Any]])?.first?["id"] as? String ?? ""
+        let plans = try adminRequest("GET", "/v1/admin/plans?family_id=\(familyID)")["items"] as? [[String: Any]] ?? []
+        let plan = plans.first?["id"] as? String ?? ""
+        let item =
+            try adminRequest(
+                "POST", "/v1/admin/plans/\(plan)/items",
+                ["member_id": member, "service_code": 21, "due_date": "2026-12-20"])["id"] as? String ?? ""
+        return (item, member)
+    }
+
+    /// Completions in the store now (the `sqlite3` CLI; WAL readers do not disturb the server).
+    func completionCount() throws -> Int {
+        let output = try runCommand("sqlite3", [directory + "/data/kandas.sqlite", "SELECT count(*) FROM completions"])
+        guard let n = Int(output.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw BenchmarkFailure(description: "cannot count completions: \(output.standardOutput)")
+        }
+        return n
+    }
+}
