@@ -363,3 +363,51 @@ import Testing
         }
     }
 }
+
+/// The pictures' and the dashboard's store SQL is written once in the dialect subset: the same
+/// functions run on PostgreSQL and count the same rows (issue 12 runs the server there).
+@Suite struct ConsoleChartsOnPostgreSQLTests {
+    @Test func chartAndDashboardQueries_runOnPostgreSQL() throws {
+        try PostgresCluster.withDatabase { url in
+            let engine = try PostgresEngine(url: url, connections: 1, migrations: PostgresSchema.migrations)
+            defer { engine.close() }
+            try engine.writeSync { db in try CardForwardStoreTests.fill(db, completions: 5) }
+            let region = try engine.readSync { db in
+                try db.queryOne("SELECT id FROM regions ORDER BY code LIMIT 1")?.string("id") ?? ""
+            }
+            // Tuesday 1970-01-06: the five completions received at 0 (Thursday) fall in the week before.
+            let now: Int64 = 5 * 86_400_000
+            for p in [SyncSchemaTests.admin, SyncSchemaTests.regionAdmin(region)] {
+                try engine.readSync { db in
+                    let (weeks, age) = try ChartStore.trends(db, for: p, filter: .init(), now: now)
+                    #expect(weeks.map(\.received).reduce(0, +) == 5)
+                    #expect(weeks[10].received == 5)
+                    #expect(age.counts == [0, 0, 0, 0])
+                    let progress = try ChartStore.planProgress(db, for: p, filter: .init(regionID: region))
+                    #expect(progress.first { $0.serviceCode == 7 }?.items == 1)
+                    let map = try ChartStore.map(db, for: p, filter: .init())
+                    #expect(map.totals["approved"] == 5)
+                    #expect(try ChartStore.deviceActivity(db, for: p, now: now).isEmpty)
+                    #expect(try ReportStore.incompleteCount(db, for: p) == 0)
+                    _ = try ReportStore.overdue(db, for: p, today: LocalDate(dayNumber: 20_000))
+                    let counts = try ConsoleStore.dashboardCounts(db, for: p, now: now, silentDays: 7)
+                    #expect(counts.incompleteCompletions == 0)
+                    _ = try StayStore.referrals(
+                        db, for: p, paging: try Pagination([:]), filters: [("status", .text("issued"))],
+                        today: LocalDate(dayNumber: 20_000))
+                }
+            }
+            // Another region's administrator sees none of it.
+            let other = try engine.readSync { db in
+                try db.queryOne("SELECT id FROM regions ORDER BY code DESC LIMIT 1")?.string("id") ?? ""
+            }
+            let p = SyncSchemaTests.regionAdmin(other)
+            let received = try engine.readSync { db in
+                try ChartStore.trends(db, for: p, filter: .init(), now: now).weeks.map(\.received)
+            }
+            #expect(received == Array(repeating: 0, count: 12))
+            let totals = try engine.readSync { db in try ChartStore.map(db, for: p, filter: .init()).totals }
+            #expect(totals.isEmpty)
+        }
+    }
+}

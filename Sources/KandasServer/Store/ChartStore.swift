@@ -102,9 +102,10 @@ enum ChartStore {
             if out.indices.contains(w) { out[w].received = Int(try row.int("n")) }
         }
         // Files: the join to completions only when the scope or a filter narrows them.
-        let join = c.whereSQL == "1" ? "" : " JOIN completions c ON c.id = a.completion_id"
-        let cWhere = c.whereSQL == "1" ? "" : " AND \(c.whereSQL)"
-        let cValues = c.whereSQL == "1" ? [] : c.values
+        let whole = p.scope.records(alias: "c").isEverything && filter.regionID == nil && filter.centreID == nil
+        let join = whole ? "" : " JOIN completions c ON c.id = a.completion_id"
+        let cWhere = whole ? "" : " AND \(c.whereSQL)"
+        let cValues = whole ? [] : c.values
         // Verified since the first Monday, by week declared and week verified: the verified series
         // and the part of each week's backlog verified later.
         var verifiedBy: [(declared: Int, verified: Int, n: Int)] = []

@@ -158,6 +158,6 @@ public struct ScopeCondition: Sendable, Equatable {
     /// already applies, so the children need no condition of their own.
     public static func parentChecked() -> ScopeCondition { .everything }
 
-    static let everything = ScopeCondition("1", [])
-    static let nothing = ScopeCondition("0", [])
+    static let everything = ScopeCondition("1 = 1", [])
+    static let nothing = ScopeCondition("1 = 0", [])
 }
