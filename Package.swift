@@ -40,12 +40,17 @@ let package = Package(
 
         // Pure Swift foundations.
         .target(name: "KandasDomain", swiftSettings: strict),
-        .target(name: "KandasProtocol", dependencies: ["KandasDomain"], swiftSettings: strict),
+        .target(name: "KandasProtocol", swiftSettings: strict),
         .target(name: "Log", swiftSettings: strict),
+        // The one importer of CLinux: system-call wrapper, durable file writes, blocking work off the
+        // cooperative pool, the HTTP date; epoll, O_DIRECT and malloc tuning on Linux only.
+        .target(
+            name: "SystemKit", dependencies: [.target(name: "CLinux", condition: .when(platforms: [.linux]))],
+            swiftSettings: strict),
         .target(name: "Lifecycle", dependencies: ["Log"], swiftSettings: strict),
-        .target(name: "SQLiteKit", dependencies: ["CSQLite"], swiftSettings: strict),
+        .target(name: "SQLiteKit", dependencies: ["CSQLite", "SystemKit"], swiftSettings: strict),
         .target(name: "ZlibKit", dependencies: ["CZlib"], swiftSettings: strict),
-        .target(name: "PostgresKit", dependencies: ["CPostgres"], swiftSettings: strict),
+        .target(name: "PostgresKit", dependencies: ["CPostgres", "SystemKit"], swiftSettings: strict),
         // libcrypto everywhere but Apple platforms, which hash with CryptoKit (`#if canImport(CryptoKit)` in
         // Crypto): the condition keeps SwiftPM from even looking for libcrypto's pkg-config there.
         .target(
@@ -64,16 +69,16 @@ let package = Package(
             name: "KandasStore",
             dependencies: ["SQLiteKit", "PostgresKit", "KandasProtocol", "KandasDomain", "Crypto"],
             swiftSettings: strict),
-        .target(name: "HTTPServer", dependencies: ["CLinux", "Log", "Lifecycle", "ZlibKit"], swiftSettings: strict),
+        .target(name: "HTTPServer", dependencies: ["SystemKit", "Log", "Lifecycle", "ZlibKit"], swiftSettings: strict),
         .target(
             name: "KandasUploads",
-            dependencies: ["HTTPServer", "KandasStore", "Crypto", "KandasProtocol", "Log", "ObjectStore"],
+            dependencies: ["HTTPServer", "SystemKit", "KandasStore", "Crypto", "KandasProtocol", "Log", "ObjectStore"],
             swiftSettings: strict),
         .target(
             name: "KandasServer",
             dependencies: [
-                "HTTPServer", "SQLiteKit", "KandasProtocol", "KandasDomain", "Crypto", "Log", "Lifecycle", "QRCode",
-                "KandasUploads", "KandasStore", "ObjectStore", "PostgresKit", "CurlKit",
+                "HTTPServer", "SystemKit", "SQLiteKit", "KandasProtocol", "KandasDomain", "Crypto", "Log", "Lifecycle",
+                "QRCode", "KandasUploads", "KandasStore", "ObjectStore", "PostgresKit", "CurlKit",
             ],
             swiftSettings: strict),
         .executableTarget(name: "kandas-server", dependencies: ["KandasServer"], swiftSettings: strict),
@@ -81,7 +86,7 @@ let package = Package(
         // Client side.
         .target(
             name: "KandasClient",
-            dependencies: ["SQLiteKit", "KandasProtocol", "KandasDomain", "Crypto", "Log", "ZlibKit"],
+            dependencies: ["SQLiteKit", "SystemKit", "KandasProtocol", "KandasDomain", "Crypto", "Log", "ZlibKit"],
             swiftSettings: strict),
         .target(name: "CurlTransport", dependencies: ["KandasClient", "CurlKit"], swiftSettings: strict),
         // Foundation's URLSession (FoundationNetworking on Linux): the transport of iOS and Android apps.
@@ -92,7 +97,9 @@ let package = Package(
             swiftSettings: strict),
         .target(
             name: "KandasCLI",
-            dependencies: ["KandasClient", "CurlTransport", "KandasProtocol", "KandasDomain", "Log", "Crypto"],
+            dependencies: [
+                "KandasClient", "CurlTransport", "SystemKit", "KandasProtocol", "KandasDomain", "Log", "Crypto",
+            ],
             swiftSettings: strict),
         .executableTarget(name: "kandas", dependencies: ["KandasCLI"], swiftSettings: strict),
 
@@ -120,6 +127,7 @@ let package = Package(
         .testTarget(
             name: "PostgresKitTests", dependencies: ["PostgresKit", "KandasTestSupport"], swiftSettings: strict),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"], swiftSettings: strict),
+        .testTarget(name: "SystemKitTests", dependencies: ["SystemKit"], swiftSettings: strict),
         .testTarget(name: "QRCodeTests", dependencies: ["QRCode"], swiftSettings: strict),
         .testTarget(name: "SupportTests", dependencies: ["Log", "Lifecycle"], swiftSettings: strict),
         .testTarget(

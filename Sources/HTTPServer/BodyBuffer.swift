@@ -1,3 +1,5 @@
+import SystemKit
+
 /// A fixed buffer of body bytes handed between the loop (filling it) and one consumer job.
 ///
 /// Page-aligned, and filled from ``start``: the engine starts each buffer at the body's offset
@@ -9,7 +11,7 @@
 final class BodyBuffer: @unchecked Sendable {
     /// The block the engine keeps body bytes congruent to (a multiple of every common logical
     /// block size of disks).
-    static let blockSize = 4096
+    static let blockSize = DirectIO.blockSize
 
     let storage: UnsafeMutableRawBufferPointer
     /// Where the bytes begin in `storage`.

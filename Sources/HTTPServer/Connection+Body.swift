@@ -1,4 +1,5 @@
 import Glibc
+import SystemKit
 
 extension Connection {
     func beginBody(_ mode: BodyMode) {

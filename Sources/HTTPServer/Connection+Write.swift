@@ -1,5 +1,5 @@
-internal import CLinux
 import Glibc
+import SystemKit
 
 extension Connection {
     var hasPendingOutput: Bool { outboundStart < outbound.count || (file?.remaining ?? 0) > 0 }

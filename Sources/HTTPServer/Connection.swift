@@ -1,5 +1,5 @@
-internal import CLinux
 import Glibc
+import SystemKit
 
 /// One client connection: reads and parses requests, hands them to the handler pool one at a
 /// time (so pipelined responses stay in order), and writes the responses.
@@ -104,16 +104,16 @@ final class Connection: @unchecked Sendable {
     // MARK: events
 
     func handle(events: UInt32) {
-        if events & (EPOLLERR.rawValue | EPOLLHUP.rawValue) != 0 && events & EPOLLIN.rawValue == 0 {
+        if events & (Epoll.error | Epoll.hangUp) != 0 && events & Epoll.readable == 0 {
             close(abort: .connectionClosed)
             return
         }
-        if events & EPOLLIN.rawValue != 0 { readReady = true }
-        if events & EPOLLRDHUP.rawValue != 0 {
+        if events & Epoll.readable != 0 { readReady = true }
+        if events & Epoll.peerClosed != 0 {
             peerShutWrite = true
             readReady = true
         }
-        if events & EPOLLOUT.rawValue != 0 { writeReady = true }
+        if events & Epoll.writable != 0 { writeReady = true }
         updateInterest()
     }
 

@@ -130,10 +130,12 @@ public enum ContentCoding {
                 } catch .tooLarge(let limit) {
                     throw HTTPError(
                         status: .contentTooLarge, code: "body_too_large",
-                        detail: "the decoded body exceeds the limit of \(limit) bytes", members: ["limit": Int64(limit)])
+                        detail: "the decoded body exceeds the limit of \(limit) bytes", members: ["limit": Int64(limit)]
+                    )
                 } catch {
                     throw HTTPError(
-                        status: .badRequest, code: "invalid_content_encoding", detail: "the body is not valid gzip data")
+                        status: .badRequest, code: "invalid_content_encoding", detail: "the body is not valid gzip data"
+                    )
                 }
             }
             plain.headers.remove("Content-Encoding")

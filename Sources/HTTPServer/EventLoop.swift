@@ -1,8 +1,8 @@
-internal import CLinux
 import Dispatch
 import Foundation
 import Glibc
 import Synchronization
+import SystemKit
 
 /// One I/O thread: an epoll set of listeners and connections, plus an eventfd to wake it.
 ///
@@ -14,10 +14,11 @@ import Synchronization
 ///
 /// `@unchecked Sendable` invariant: `connections`, `listeners` and every `Connection` are
 /// touched only on this loop's thread; other threads reach them only through `execute`, whose
-/// inbox is behind a `Mutex`. `epfd` and `wakefd` never change after `init`.
+/// inbox is behind a `Mutex`. `epoll` and `wake` never change after `init`.
 final class EventLoop: @unchecked Sendable {
-    let epfd: Int32
-    let wakefd: Int32
+    /// Every `epoll_ctl` goes through SystemKit's wrapper, its result checked.
+    let epoll: Epoll
+    let wake: EventFD
     let context: ServerContext
     let index: Int
     /// Tasks from other threads; `sleeping` is true only while the loop may block in
@@ -46,12 +47,12 @@ final class EventLoop: @unchecked Sendable {
     init(index: Int, context: ServerContext) throws(HTTPError) {
         self.index = index
         self.context = context
-        epfd = epoll_create1(Int32(EPOLL_CLOEXEC))
-        guard epfd >= 0 else { throw HTTPError.system("epoll_create1", errno: clinux_errno()) }
-        wakefd = eventfd(0, Int32(EFD_NONBLOCK) | Int32(EFD_CLOEXEC))
-        guard wakefd >= 0 else {
-            close(epfd)
-            throw HTTPError.system("eventfd", errno: clinux_errno())
+        do {
+            epoll = try Epoll()
+            wake = try EventFD()
+            try epoll.add(wake.fd, events: Epoll.readable)
+        } catch {
+            throw HTTPError(error)
         }
         scratch = .allocate(byteCount: 256 * 1024, alignment: 16)
         // Two buffers per streaming request in flight; two requests' worth stay for reuse (one
@@ -60,17 +61,12 @@ final class EventLoop: @unchecked Sendable {
             capacity: context.configuration.bodyReadSize, limit: 4,
             largeCapacity: context.configuration.fastBodyReadSize, largeLimit: 2)
         idPrefix = String(UInt32.random(in: 0...UInt32.max), radix: 16) + String(index, radix: 16)
-        var ev = epoll_event()
-        ev.events = EPOLLIN.rawValue
-        ev.data.fd = wakefd
-        epoll_ctl(epfd, EPOLL_CTL_ADD, wakefd, &ev)
     }
 
     deinit {
         scratch.deallocate()
-        // Closed only here: a late `execute` from a handler thread must never write to a
-        // descriptor number that was reused.
-        close(wakefd)
+        // `wake` and `epoll` close only with the loop: a late `execute` from a handler thread
+        // must never write to a descriptor number that was reused.
     }
 
     func start(listeners fds: [Int32]) {
@@ -95,26 +91,30 @@ final class EventLoop: @unchecked Sendable {
             task()
             return
         }
-        if wake {
-            var one: UInt64 = 1
-            _ = write(wakefd, &one, 8)
-        }
+        if wake { self.wake.signal() }
     }
 
     /// Blocks until the loop thread has exited.
     func waitUntilFinished() { finished.wait() }
 
     private func watchListener(_ fd: Int32) {
-        var ev = epoll_event()
-        ev.events = EPOLLIN.rawValue | EPOLLEXCLUSIVE.rawValue
-        ev.data.fd = fd
-        epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev)
+        do {
+            try epoll.add(fd, events: Epoll.readable | Epoll.exclusive)
+        } catch {
+            context.logger.error("cannot watch a listener", ["error": .string(error.description)])
+        }
+    }
+
+    private func unwatch(_ fd: Int32) {
+        do {
+            try epoll.remove(fd)
+        } catch {
+            context.logger.error("cannot unwatch a listener", ["error": .string(error.description)])
+        }
     }
 
     private func run() {
-        let capacity = 256
-        let events = UnsafeMutablePointer<epoll_event>.allocate(capacity: capacity)
-        defer { events.deallocate() }
+        let events = Epoll.Events(capacity: 256)
         var lastTick = monotonicMillis()
         var busy = false
         while !stopping {
@@ -129,20 +129,23 @@ final class EventLoop: @unchecked Sendable {
                 box.sleeping = box.tasks.isEmpty
                 return box.sleeping
             }
-            let n = epoll_wait(epfd, events, Int32(capacity), mayBlock ? 250 : 0)
+            let n: Int
+            do {
+                n = try epoll.wait(into: events, timeoutMillis: mayBlock ? 250 : 0)
+            } catch {
+                context.logger.error("event loop stopped", ["error": .string(error.description)])
+                break
+            }
             inbox.withLock { $0.sleeping = false }
-            if n < 0 && clinux_errno() != EINTR { break }
             busy = n > 0 || pendingTasks.load(ordering: .relaxed) > 0
-            for i in 0..<max(0, Int(n)) {
-                let fd = events[i].data.fd
-                let flags = events[i].events
-                if fd == wakefd {
-                    var counter: UInt64 = 0
-                    _ = read(wakefd, &counter, 8)
-                } else if listeners.contains(fd) {
-                    acceptConnections(fd)
-                } else if let c = connections[fd] {
-                    c.handle(events: flags)
+            for i in 0..<n {
+                let event = events[i]
+                if event.fd == wake.fd {
+                    wake.drain()
+                } else if listeners.contains(event.fd) {
+                    acceptConnections(event.fd)
+                } else if let c = connections[event.fd] {
+                    c.handle(events: event.events)
                 }
             }
             runTasks()
@@ -160,7 +163,6 @@ final class EventLoop: @unchecked Sendable {
             return t
         }
         for t in leftover { t() }
-        close(epfd)
         finished.signal()
     }
 
@@ -183,7 +185,7 @@ final class EventLoop: @unchecked Sendable {
                 // EMFILE/ENFILE: stop accepting briefly rather than spin on a level-triggered listener.
                 if error.errno == EMFILE || error.errno == ENFILE || error.errno == ENOBUFS || error.errno == ENOMEM {
                     context.logger.warning("accept paused", ["error": .string(error.description)])
-                    epoll_ctl(epfd, EPOLL_CTL_DEL, listener, nil)
+                    unwatch(listener)
                     acceptPausedUntil = monotonicMillis() + 100
                 }
                 return
@@ -197,10 +199,14 @@ final class EventLoop: @unchecked Sendable {
             }
             let c = Connection(fd: accepted.fd, remoteAddress: accepted.address, loop: self, admission: admission)
             connections[accepted.fd] = c
-            var ev = epoll_event()
-            ev.events = EPOLLIN.rawValue | EPOLLOUT.rawValue | EPOLLRDHUP.rawValue | EPOLLET.rawValue
-            ev.data.fd = accepted.fd
-            epoll_ctl(epfd, EPOLL_CTL_ADD, accepted.fd, &ev)
+            do {
+                try epoll.add(
+                    accepted.fd, events: Epoll.readable | Epoll.writable | Epoll.peerClosed | Epoll.edgeTriggered)
+            } catch {
+                // Unwatched, the connection would never be read: close it now (ENOMEM, ENOSPC).
+                context.logger.warning("cannot watch a connection", ["error": .string(error.description)])
+                c.close(abort: .connectionClosed)
+            }
         }
     }
 
@@ -233,7 +239,7 @@ final class EventLoop: @unchecked Sendable {
     /// Stops accepting and closes idle connections; busy ones close after their response.
     func beginDrain() {
         draining = true
-        for fd in listeners { epoll_ctl(epfd, EPOLL_CTL_DEL, fd, nil) }
+        for fd in listeners { unwatch(fd) }
         listeners = []
         for c in Array(connections.values) { c.drain() }
     }

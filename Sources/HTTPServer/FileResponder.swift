@@ -1,5 +1,5 @@
-internal import CLinux
 import Glibc
+import SystemKit
 
 /// Serves a file with validators and a single byte range (RFC 9110 §13, §14).
 ///

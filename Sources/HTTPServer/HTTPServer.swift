@@ -4,6 +4,7 @@ internal import Glibc
 public import Lifecycle
 public import Log
 import Synchronization
+import SystemKit
 
 /// An HTTP/1.1 server on non-blocking sockets and epoll, with handlers on a bounded thread pool.
 ///

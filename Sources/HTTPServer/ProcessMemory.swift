@@ -1,4 +1,4 @@
-internal import CLinux
+import SystemKit
 
 /// How much freed memory glibc's malloc may keep: the process-wide half of a server's memory budget.
 ///
@@ -40,19 +40,18 @@ public enum ProcessMemory {
     @discardableResult
     public static func configure(_ settings: Settings) -> Bool {
         var accepted = true
-        if let n = settings.arenas { accepted = apply(n, clinux_malloc_arena_max) && accepted }
-        if let n = settings.trimThresholdBytes { accepted = apply(n, clinux_malloc_trim_threshold) && accepted }
-        if let n = settings.mmapThresholdBytes { accepted = apply(n, clinux_malloc_mmap_threshold) && accepted }
+        if let n = settings.arenas { accepted = apply(n, Malloc.setArenaMax) && accepted }
+        if let n = settings.trimThresholdBytes { accepted = apply(n, Malloc.setTrimThreshold) && accepted }
+        if let n = settings.mmapThresholdBytes { accepted = apply(n, Malloc.setMmapThreshold) && accepted }
         return accepted
     }
 
     /// Returns free pages of every arena to the kernel (`malloc_trim(0)`); true if any were.
     @discardableResult
-    public static func trim() -> Bool { clinux_malloc_trim() == 1 }
+    public static func trim() -> Bool { Malloc.trim() }
 
-    private static func apply(_ value: Int, _ set: (Int32) -> Int32) -> Bool {
+    private static func apply(_ value: Int, _ set: (Int32) -> Bool) -> Bool {
         guard let value = Int32(exactly: value), value >= 0 else { return false }
-        // mallopt returns 1 on success and 0 when it refuses the value.
-        return set(value) == 1
+        return set(value)
     }
 }

@@ -1,5 +1,5 @@
-internal import CLinux
 import Glibc
+import SystemKit
 
 /// Listening and accepted TCP sockets, as plain descriptors with small helpers.
 enum Socket {
@@ -39,7 +39,7 @@ enum Socket {
         }
         let fd = socket(
             family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw failure(address, "socket", clinux_errno()) }
+        guard fd >= 0 else { throw failure(address, "socket", Syscall.errno) }
         var one: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
         if family == AF_INET6 {
@@ -50,12 +50,12 @@ enum Socket {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
         }
         guard bound == 0 else {
-            let e = clinux_errno()
+            let e = Syscall.errno
             close(fd)
             throw failure(address, "bind", e)
         }
         guard Glibc.listen(fd, backlog) == 0 else {
-            let e = clinux_errno()
+            let e = Syscall.errno
             close(fd)
             throw failure(address, "listen", e)
         }
@@ -80,12 +80,10 @@ enum Socket {
         var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
         let r = try syscall("accept4") {
             Int(
-                withUnsafeMutablePointer(to: &storage) {
-                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                        clinux_accept4(
-                            listener, $0, &length,
-                            Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue))
-                    }
+                withUnsafeMutableBytes(of: &storage) {
+                    Syscall.accept4(
+                        listener, $0.baseAddress, &length,
+                        flags: Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue))
                 })
         }
         guard case .processed(let fd) = r else { return .wouldBlock }

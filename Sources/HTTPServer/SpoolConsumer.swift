@@ -1,5 +1,5 @@
-internal import CLinux
 import Glibc
+import SystemKit
 
 /// The consumer behind `.spooled(limit:)` routes: writes the body to a temporary file, then
 /// runs the route's handler with `.file(path, length)` and deletes the file afterwards.
@@ -17,7 +17,7 @@ final class SpoolConsumer: RequestBodyConsumer {
         guard fd >= 0 else {
             throw HTTPError(
                 status: .insufficientStorage, code: "insufficient_storage", detail: "cannot create a temporary file",
-                errno: clinux_errno())
+                errno: Syscall.errno)
         }
         self.fd = fd
         self.path = String(cString: template.map { $0 })

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import KandasDomain
 public import KandasProtocol
+import SystemKit
 
 extension KandasClient {
     /// Records a completion offline: validates it against the view, copies and hashes each file into the
@@ -175,7 +176,7 @@ extension KandasClient {
     /// with the declared kind, within the size limit.
     private func inspect(_ inputs: [EvidenceInput], field: String) async throws(ClientError) -> [Inspected] {
         do {
-            return try await FileIO.run {
+            return try await Blocking.run {
                 var result: [Inspected] = []
                 for (index, input) in inputs.enumerated() {
                     let name = "\(field)[\(index)]"
@@ -184,12 +185,12 @@ extension KandasClient {
                     guard size <= Validation.maxFileBytes else {
                         throw ClientError.invalid(name, "\(input.path) is larger than 4 GiB")
                     }
-                    guard let type = ContentSniffer.contentType(of: header) else {
+                    guard let type = MediaSniffer.contentType(of: header) else {
                         throw ClientError(
                             .fileTypeMismatch,
                             "\(input.path) is not JPEG, PNG, HEIC, MP4, MOV, 3GP, WebM or PDF", field: name)
                     }
-                    guard ContentSniffer.allows(type, as: input.kind) else {
+                    guard MediaSniffer.allows(type, as: input.kind) else {
                         throw ClientError(
                             .fileTypeMismatch, "\(input.path) is \(type), which cannot be a \(input.kind.rawValue)",
                             field: name)
@@ -209,7 +210,7 @@ extension KandasClient {
     ) async throws(ClientError) -> [Captured] {
         let folder = store.filesFolder
         do {
-            return try await FileIO.run {
+            return try await Blocking.run {
                 var done: [Captured] = []
                 do {
                     for file in files {

@@ -1,5 +1,6 @@
 public import KandasProtocol
 public import Log
+import SystemKit
 
 /// The client core a phone app or the `kandas` CLI links: a local store, offline recording, and sync.
 ///
@@ -40,7 +41,7 @@ public final class KandasClient: Sendable {
     ) async throws(ClientError) -> KandasClient {
         let store: ClientStore
         do {
-            store = try await FileIO.run { try ClientStore(home: home) }
+            store = try await Blocking.run { try ClientStore(home: home) }
         } catch {
             throw ClientError.wrap(error)
         }

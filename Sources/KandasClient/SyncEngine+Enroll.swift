@@ -1,5 +1,6 @@
 import Foundation
 import KandasProtocol
+import SystemKit
 
 extension SyncEngine {
     /// Enrollment (sync-v1 §2.2): checks the URL answers as a Kandas server (`GET /v1/limits`), then
@@ -56,7 +57,7 @@ extension SyncEngine {
         let tokens = try Self.decode(TokenResponse.self, response, "enroll")
         let fresh = Credentials(tokens)
         let home = store.home
-        do { try await FileIO.run { try fresh.save(home: home) } } catch { throw ClientError.wrap(error) }
+        do { try await Blocking.run { try fresh.save(home: home) } } catch { throw ClientError.wrap(error) }
         credentials = fresh
         let limitsText = String(decoding: limitsResponse.body, as: UTF8.self)
         _ = limits

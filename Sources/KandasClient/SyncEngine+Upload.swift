@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import KandasProtocol
 import Synchronization
+import SystemKit
 
 // The C library by platform: Glibc on Linux (the tested branch), Musl on static Linux, Bionic on Android
 // (Swift SDK for Android), Darwin on Apple platforms. Only POSIX calls present in all four are used here.
@@ -257,7 +258,7 @@ extension SyncEngine {
     /// SHA-256 of `length` bytes at `offset`, read with bounded memory on the file queue.
     static func digest(path: String, offset: Int64, length: Int64) async throws(ClientError) -> Digest {
         do {
-            return try await FileIO.run {
+            return try await Blocking.run {
                 let fd = open(path, O_RDONLY | O_CLOEXEC)
                 guard fd >= 0 else { throw ClientError(.fileMissing, "the local copy \(path) is gone") }
                 defer { close(fd) }
@@ -316,7 +317,7 @@ extension SyncEngine {
         }
         let files = try await store.verifiedFiles(verifiedBy: Timestamp(millisecondsSince1970: threshold))
         for (id, path) in files {
-            do { try await FileIO.run { FileIO.remove(path) } } catch { throw ClientError.wrap(error) }
+            await Blocking.run { FileIO.remove(path) }
             try await store.markFreed(id, at: Timestamp(millisecondsSince1970: now))
         }
         return files.count

@@ -1,6 +1,7 @@
 import Foundation
 import KandasProtocol
 import Log
+import SystemKit
 import ZlibKit
 
 /// Runs the sync loop of sync-v1 §5 over a `Transport`: push, pull, tus uploads, pull for receipts,
@@ -140,7 +141,7 @@ actor SyncEngine {
         if let credentials { return credentials }
         let home = store.home
         let loaded: Credentials?
-        do { loaded = try await FileIO.run { try Credentials.load(home: home) } } catch {
+        do { loaded = try await Blocking.run { try Credentials.load(home: home) } } catch {
             throw ClientError.wrap(error)
         }
         guard let loaded else {
@@ -179,7 +180,7 @@ actor SyncEngine {
         let tokens = try Self.decode(TokenResponse.self, response, "refresh")
         let fresh = Credentials(tokens)
         let home = store.home
-        do { try await FileIO.run { try fresh.save(home: home) } } catch { throw ClientError.wrap(error) }
+        do { try await Blocking.run { try fresh.save(home: home) } } catch { throw ClientError.wrap(error) }
         credentials = fresh
         report.tokenRefreshes += 1
     }
@@ -219,7 +220,9 @@ actor SyncEngine {
     /// A gzip-encoded answer decoded (at most `limit` bytes, as a plain body would be), without its
     /// `Content-Encoding`; any other answer as it is. A transport that already decoded the body (URLSession
     /// on Apple platforms) leaves no gzip magic number, so nothing is decoded twice.
-    static func decoded(_ response: TransportResponse, limit: Int, action: String) throws(ClientError) -> TransportResponse {
+    static func decoded(
+        _ response: TransportResponse, limit: Int, action: String
+    ) throws(ClientError) -> TransportResponse {
         guard response.header(HeaderName.contentEncoding)?.lowercased() == "gzip", Gzip.looksCompressed(response.body)
         else { return response }
         var plain = response

@@ -1,5 +1,6 @@
 import Glibc
 import HTTPServer
+import SystemKit
 
 /// The module's one wrapper around the file system calls it needs.
 ///
@@ -128,11 +129,9 @@ enum FileIO {
         }
     }
 
-    /// Makes a directory entry (a rename, link or new file) durable.
+    /// Makes a directory entry (a rename, link or new file) durable (SystemKit's ``DurableFile``).
     static func fsyncDirectory(_ path: String) throws(UploadError) {
-        let fd = try open(path, O_RDONLY | O_DIRECTORY)
-        defer { close(fd) }
-        try fsync(fd, path: path)
+        do { try DurableFile.syncFolder(path) } catch { throw UploadError(error) }
     }
 
     /// Creates a directory and its parents (mode 0700); an existing directory is fine.

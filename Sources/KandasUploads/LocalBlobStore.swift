@@ -1,4 +1,5 @@
 import Glibc
+import SystemKit
 
 /// A content-addressed blob folder: `<root>/ab/cd/<64 hex>`.
 ///
@@ -56,7 +57,7 @@ public struct LocalBlobStore: BlobStore {
                 // Identical content is already stored: keep that copy, the caller drops its own.
                 return StoredBlob(sha256: sha256, size: size, alreadyPresent: true)
             case EXDEV:
-                try copyIn(fd: fd, source: source, directory: second, target: target)
+                try copyIn(source: source, target: target)
             default:
                 throw .system("link", path: target, errno: errno)
             }
@@ -149,22 +150,9 @@ public struct LocalBlobStore: BlobStore {
         }
     }
 
-    /// When the source is on another file system: copy to a temporary name, fsync, rename.
-    private func copyIn(fd: Int32, source: String, directory: String, target: String) throws(UploadError) {
-        let temporary = directory + "/.tmp-" + String(target.suffix(64))
-        let out = try FileIO.open(temporary, O_WRONLY | O_CREAT | O_TRUNC, mode: 0o600)
-        defer { close(out) }
-        var offset: Int64 = 0
-        while true {
-            let chunk = try FileIO.pread(fd, count: 1 << 20, at: offset, path: source)
-            if chunk.isEmpty { break }
-            let result = chunk.withUnsafeBytes { raw in
-                Result { () throws(UploadError) in try FileIO.pwriteAll(out, raw, at: offset, path: temporary) }
-            }
-            try result.get()
-            offset += Int64(chunk.count)
-        }
-        try FileIO.fsync(out, path: temporary)
-        guard rename(temporary, target) == 0 else { throw .system("rename", path: target, errno: errno) }
+    /// When the source is on another file system: SystemKit's durable copy (temporary name, fsync,
+    /// rename, folder fsync).
+    private func copyIn(source: String, target: String) throws(UploadError) {
+        do { try DurableFile.copy(from: source, to: target, permissions: 0o600) } catch { throw UploadError(error) }
     }
 }

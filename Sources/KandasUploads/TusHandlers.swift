@@ -1,5 +1,6 @@
 public import HTTPServer
 public import KandasProtocol
+import SystemKit
 
 /// The HTTP side of tus 1.0 (core, creation, checksum, expiration, termination) under one prefix.
 ///
@@ -84,7 +85,7 @@ public struct TusHandlers: Sendable {
         do {
             metadata = try UploadMetadata(header: header)
         } catch {
-            return problem(UploadError(error.code, detail: error.detail), request)
+            return problem(UploadError(error), request)
         }
         do {
             let status = try store.create(owner: owner, length: length, metadata: metadata, metadataHeader: header)
@@ -114,7 +115,7 @@ public struct TusHandlers: Sendable {
 
     /// `PATCH <prefix>/:upload_id`: decides from the head, then streams the body to the file.
     public func patch(_ request: HTTPRequest, owner: String) -> BodyDecision {
-        let contentType = request.headers[HeaderName.contentType].map(MagicBytes.essence)
+        let contentType = request.headers[HeaderName.contentType].map(MediaSniffer.essence)
         guard contentType == Tus.patchContentType else {
             return .respond(
                 problem(UploadError(.unsupportedMediaType, detail: "use \(Tus.patchContentType)"), request))
@@ -130,7 +131,7 @@ public struct TusHandlers: Sendable {
             do {
                 checksum = try UploadChecksum(header: text)
             } catch {
-                return .respond(problem(UploadError(error.code, detail: error.detail), request))
+                return .respond(problem(UploadError(error), request))
             }
         }
         let chunked = request.headers.tokens("Transfer-Encoding").contains("chunked")
@@ -200,7 +201,9 @@ public struct TusHandlers: Sendable {
     func statusHeaders(_ status: UploadStatus) -> HTTPHeaders {
         var headers = Self.baseHeaders
         headers[HeaderName.uploadOffset] = String(status.offset)
-        if let expires = status.expiresAt { headers[HeaderName.uploadExpires] = HTTPDate.format(expires) }
+        if let expires = status.expiresAt {
+            headers[HeaderName.uploadExpires] = HTTPDate.format(Int64(expires.timeIntervalSince1970.rounded(.down)))
+        }
         headers[HeaderName.kandasUploadState] = status.state.rawValue
         return headers
     }

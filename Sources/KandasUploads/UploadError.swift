@@ -1,8 +1,11 @@
 import Glibc
 public import KandasProtocol
 import KandasStore
+import SystemKit
 
-/// The one error type of KandasUploads: a stable protocol code plus what is needed to debug it.
+/// The one error type of KandasUploads, and the upload path's one error vocabulary: a stable
+/// protocol code plus what is needed to debug it. It reaches the wire through
+/// `TusHandlers.httpError` only (see `TusHandlers+Problem.swift`).
 ///
 /// Client-facing failures carry a §15 `code` (`upload_offset_mismatch`, `checksum_mismatch`...)
 /// and, where the protocol says so, the committed `uploadOffset` or the exceeded `limit`.
@@ -38,6 +41,11 @@ public struct UploadError: Error, Sendable, CustomStringConvertible {
         self.errno = errno
     }
 
+    /// A failed system call from SystemKit (see ``system(_:path:errno:)``).
+    init(_ error: SystemError) {
+        self = .system(error.call, path: error.path, errno: error.errno)
+    }
+
     /// A failed system call: `internal_error` with the call, the path and `errno`; a full disk or
     /// quota (`ENOSPC`, `EDQUOT`) is `insufficient_storage` (507, sync-v1 §15): nothing was stored
     /// past the committed offset and the client may retry later.
@@ -48,6 +56,20 @@ public struct UploadError: Error, Sendable, CustomStringConvertible {
                 path: path, errno: errno)
         }
         return UploadError(.internalError, operation: operation, path: path, errno: errno)
+    }
+
+    /// A header the protocol module could not parse (`Upload-Metadata`, `Upload-Checksum`), with its
+    /// code (`missing_field`, `invalid_field`, `checksum_algorithm_unsupported`) and detail.
+    init(_ error: ProtocolError) {
+        self.init(error.code, detail: error.detail)
+    }
+
+    /// An error of the sync side's creation check, with its code and detail kept (`unknown_attachment`,
+    /// `attachment_mismatch`); any other error is a storage failure.
+    static func creationCheck(_ error: any Error) -> UploadError {
+        if let e = error as? UploadError { return e }
+        if let e = error as? any UploadErrorConvertible { return e.uploadError }
+        return storage(error, operation: "creation check")
     }
 
     /// A storage failure that is not a system call (the database, a hook), kept for the log; a full
@@ -79,4 +101,11 @@ public struct UploadError: Error, Sendable, CustomStringConvertible {
         if let errno { s += ", errno \(errno)" }
         return s + ")"
     }
+}
+
+/// An error of another layer that the upload path answers with its own code (the sync side's
+/// `ServerError` from the creation check), converted at the seam once.
+public protocol UploadErrorConvertible: Error {
+    /// The same failure in the upload path's vocabulary.
+    var uploadError: UploadError { get }
 }

@@ -4,6 +4,7 @@ import Glibc
 import HTTPServer
 public import KandasProtocol
 import KandasStore
+import SystemKit
 
 extension UploadStore {
     /// Starts a PATCH: takes the upload's lease (ending an older request), checks the offset and
@@ -218,10 +219,10 @@ extension UploadStore {
             try? FileIO.truncate(w.fd, to: w.start, path: w.path)
             throw error
         }
-        let needed = Int64(min(MagicBytes.prefixLength, Int(record.length)))
+        let needed = Int64(min(MediaSniffer.headerLength, Int(record.length)))
         if w.start < needed && w.end >= needed {
             let prefix = try FileIO.pread(w.fd, count: Int(needed), at: 0, path: w.path)
-            guard MagicBytes.matches(contentType: record.contentType, prefix: prefix) else {
+            guard MediaSniffer.matches(contentType: record.contentType, header: prefix) else {
                 markCorrupt(&state, session: session, record: record, reason: "magic bytes")
                 throw UploadError(.contentTypeMismatch, detail: "the file's first bytes are not \(record.contentType)")
             }

@@ -100,7 +100,7 @@ public final class UploadStore: Sendable {
             throw UploadError(
                 .uploadTooLarge, detail: "Upload-Length is above Tus-Max-Size", limit: configuration.maxFileBytes)
         }
-        guard Tus.allowedContentTypes.contains(MagicBytes.essence(metadata.contentType)) else {
+        guard Tus.allowedContentTypes.contains(MediaSniffer.essence(metadata.contentType)) else {
             throw UploadError(.unsupportedMediaType, detail: "content_type is not an allowed evidence type")
         }
         let now = nowMillis
@@ -126,7 +126,7 @@ public final class UploadStore: Sendable {
                         return existing.status(replayed: true)
                     }
                 }
-                try check?(db, owner, metadata, length)
+                do { try check?(db, owner, metadata, length) } catch { throw UploadError.creationCheck(error) }
                 let open = try db.scalar(
                     "SELECT count(*) FROM tus_uploads WHERE owner = ? AND state = 'receiving' AND expires_at > ?",
                     owner, now)

@@ -1,5 +1,6 @@
 import Dispatch
 import Synchronization
+import SystemKit
 
 /// A small pool of PostgreSQL connections, usable from any thread or task.
 ///
@@ -15,15 +16,10 @@ public final class PostgresPool: Sendable {
     public let url: PostgresURL
     public let size: Int
     let options: PostgresConnection.Options
-    private let state: Mutex<State>
+    /// The slots' free list and the FIFO of callers waiting for one (SystemKit's `CheckoutQueue`).
+    private let slots: CheckoutQueue<PostgresSlot>
     /// Set on every slot's queue, so a call from inside a pool closure can be recognised.
     private let queueKey = DispatchSpecificKey<ObjectIdentifier>()
-
-    struct State: ~Copyable {
-        var free: [PostgresSlot]
-        var waiters: [@Sendable (PostgresSlot?) -> Void] = []
-        var closed = false
-    }
 
     /// Opens the first connection (checking the URL and the server) and prepares `size` slots.
     ///
@@ -38,7 +34,7 @@ public final class PostgresPool: Sendable {
         self.size = slots.count
         self.options = options
         // Popped from the end: the open connection is used first.
-        self.state = Mutex(State(free: slots.reversed()))
+        self.slots = CheckoutQueue(free: slots.reversed())
         for slot in slots { slot.queue.setSpecific(key: queueKey, value: ObjectIdentifier(self)) }
     }
 
@@ -116,53 +112,21 @@ public final class PostgresPool: Sendable {
 
     /// Closes every connection once its current work is done; later calls throw `.closed`.
     public func close() {
-        let (free, waiters) = state.withLock { state in
-            state.closed = true
-            defer {
-                state.free = []
-                state.waiters = []
-            }
-            return (state.free, state.waiters)
-        }
-        for waiter in waiters { waiter(nil) }
-        for slot in free { slot.queue.sync { slot.connection = nil } }
+        for slot in slots.close() { slot.queue.sync { slot.connection = nil } }
     }
 
     // MARK: Free list
 
     private func acquire(_ handler: @escaping @Sendable (PostgresSlot?) -> Void) {
-        let immediate: PostgresSlot?? = state.withLock { state in
-            if state.closed { return .some(nil) }
-            if let slot = state.free.popLast() { return .some(slot) }
-            state.waiters.append(handler)
-            return .none
-        }
-        if let immediate { handler(immediate) }
+        slots.acquire(handler)
     }
 
     func release(_ slot: PostgresSlot) {
-        let next: (@Sendable (PostgresSlot?) -> Void)?? = state.withLock { state in
-            if state.closed { return .some(nil) }
-            if !state.waiters.isEmpty { return .some(state.waiters.removeFirst()) }
-            state.free.append(slot)
-            return .none
-        }
-        switch next {
-        case .some(.some(let waiter)): waiter(slot)
-        case .some(.none): slot.queue.async { slot.connection = nil }
-        case .none: break
-        }
+        if !slots.release(slot) { slot.queue.async { slot.connection = nil } }
     }
 
     private func checkoutBlocking() throws(PostgresError) -> PostgresSlot {
-        let semaphore = DispatchSemaphore(value: 0)
-        let delivered = Mutex<PostgresSlot?>(nil)
-        acquire { slot in
-            delivered.withLock { $0 = slot }
-            semaphore.signal()
-        }
-        semaphore.wait()
-        guard let slot = delivered.withLock({ $0 }) else { throw PostgresError.poolClosed }
+        guard let slot = slots.acquireBlocking() else { throw PostgresError.poolClosed }
         return slot
     }
 }

@@ -1,4 +1,5 @@
 internal import CSQLite
+import SystemKit
 
 // The C library by platform: Glibc on Linux (the tested branch), Musl on static Linux, Bionic on Android
 // (Swift SDK for Android), Darwin on Apple platforms. Only POSIX calls present in all four are used here.
@@ -38,15 +39,13 @@ extension Connection {
         }
         // A copy is as private as the store it copies, whatever the caller's umask.
         chmod(partial, 0o600)
-        // link(2) refuses to replace an existing file, unlike rename(2).
-        guard link(partial, path) == 0 else {
-            let code = errno
+        // `.create` links: link(2) refuses to replace an existing file, unlike rename(2).
+        do {
+            try DurableFile.place(partial, at: path, placement: .create)
+        } catch {
             unlink(partial)
-            throw SQLiteError(
-                code: SQLITE_CANTOPEN, message: "cannot place backup at \(path): \(String(cString: strerror(code)))")
+            throw SQLiteError(code: SQLITE_CANTOPEN, message: "cannot place backup at \(path): \(error.reason)")
         }
-        unlink(partial)
-        syncDirectory(containing: path)
     }
 
     private func copyPages(into partial: String) throws(SQLiteError) {
@@ -72,15 +71,6 @@ extension Connection {
         guard finish == SQLITE_OK else { throw SQLiteError(db: destination.raw, resultCode: finish, sql: nil) }
         // The source's WAL flag was copied with page 1; a backup should be a single file.
         _ = try destination.scalar("PRAGMA journal_mode = DELETE")
-    }
-
-    private func syncDirectory(containing path: String) {
-        let slash = path.lastIndex(of: "/")
-        let directory = slash.map { String(path[..<$0]) } ?? "."
-        let fd = open(directory.isEmpty ? "/" : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard fd >= 0 else { return }
-        fsync(fd)
-        close(fd)
     }
 
     /// Runs a WAL checkpoint; returns the WAL size and how many of its frames are now in the

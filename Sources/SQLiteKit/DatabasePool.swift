@@ -1,5 +1,6 @@
 import Dispatch
 import Synchronization
+import SystemKit
 
 /// One writer and several readers on one WAL database, usable from any thread or task.
 ///
@@ -26,15 +27,9 @@ public final class DatabasePool: Sendable {
     /// Runs the writer's WAL checkpoints off the commit path; `nil` when they are switched off
     /// (`walAutocheckpointPages` of 0).
     let checkpointer: Checkpointer?
-    private let readers: Mutex<ReaderState>
+    /// The readers' free list and the FIFO of callers waiting for one (SystemKit's `CheckoutQueue`).
+    private let readers: CheckoutQueue<ConnectionSlot>
     private let writerKey = DispatchSpecificKey<ObjectIdentifier>()
-
-    struct ReaderState: ~Copyable {
-        var free: [ConnectionSlot]
-        /// FIFO of callers waiting for a reader; called with `nil` when the pool closes.
-        var waiters: [@Sendable (ConnectionSlot?) -> Void] = []
-        var closed = false
-    }
 
     /// Opens the writer (creating the file), runs `migrator`, then opens `readers` readers.
     ///
@@ -85,7 +80,7 @@ public final class DatabasePool: Sendable {
         self.readerCount = slots.count
         self.writer = ConnectionSlot(
             label: "SQLiteKit.writer", connection: writerConnection, callbackTarget: checkpointer)
-        self.readers = Mutex(ReaderState(free: slots))
+        self.readers = CheckoutQueue(free: slots)
         writer.queue.setSpecific(key: writerKey, value: ObjectIdentifier(writer))
     }
 
@@ -180,16 +175,7 @@ public final class DatabasePool: Sendable {
 
     /// Closes every connection once its current work is done; later calls throw `.closed`.
     public func close() {
-        let (free, waiters) = readers.withLock { state in
-            state.closed = true
-            defer {
-                state.free = []
-                state.waiters = []
-            }
-            return (state.free, state.waiters)
-        }
-        for waiter in waiters { waiter(nil) }
-        for slot in free { slot.queue.sync { slot.connection = nil } }
+        for slot in readers.close() { slot.queue.sync { slot.connection = nil } }
         if DispatchQueue.getSpecific(key: writerKey) == ObjectIdentifier(writer) {
             // Called from inside a write: the running closure keeps its own reference, so the
             // writer closes right after that transaction ends (queue.sync here would deadlock).
@@ -210,49 +196,15 @@ public final class DatabasePool: Sendable {
 
     /// Calls `handler` with a reader now (free list) or later (on release, FIFO).
     private func acquireReader(_ handler: @escaping @Sendable (ConnectionSlot?) -> Void) {
-        let immediate: ConnectionSlot?? = readers.withLock { state in
-            if state.closed { return .some(nil) }
-            if let slot = state.free.popLast() { return .some(slot) }
-            state.waiters.append(handler)
-            return .none
-        }
-        if let immediate { handler(immediate) }
+        readers.acquire(handler)
     }
 
     private func releaseReader(_ slot: ConnectionSlot) {
-        let next: (@Sendable (ConnectionSlot?) -> Void)?? = readers.withLock { state in
-            if state.closed { return .some(nil) }
-            if !state.waiters.isEmpty { return .some(state.waiters.removeFirst()) }
-            state.free.append(slot)
-            return .none
-        }
-        switch next {
-        case .some(.some(let waiter)): waiter(slot)
-        case .some(.none): slot.queue.async { slot.connection = nil }
-        case .none: break
-        }
+        if !readers.release(slot) { slot.queue.async { slot.connection = nil } }
     }
 
     private func checkoutReaderBlocking() throws(SQLiteError) -> ConnectionSlot {
-        let handoff = Handoff()
-        acquireReader { slot in handoff.deliver(slot) }
-        guard let slot = handoff.wait() else { throw SQLiteError.poolClosed }
+        guard let slot = readers.acquireBlocking() else { throw SQLiteError.poolClosed }
         return slot
-    }
-}
-
-/// Passes a reader from whichever thread releases it to a thread blocked in `readSync`.
-private final class Handoff: Sendable {
-    private let semaphore = DispatchSemaphore(value: 0)
-    private let slot = Mutex<ConnectionSlot?>(nil)
-
-    func deliver(_ delivered: ConnectionSlot?) {
-        slot.withLock { $0 = delivered }
-        semaphore.signal()
-    }
-
-    func wait() -> ConnectionSlot? {
-        semaphore.wait()
-        return slot.withLock { $0 }
     }
 }

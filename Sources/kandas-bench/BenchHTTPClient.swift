@@ -53,6 +53,23 @@ final class BenchHTTPClient {
     ) throws
         -> Response
     {
+        // A kept-alive connection the server closed while idle (its 30 s keep-alive timeout, e.g. while
+        // a peer ran) is opened again once; a fresh connection that fails is an error.
+        let reused = fd >= 0
+        do {
+            return try exchange(method, target, body: body, headers: headers)
+        } catch let error as BenchmarkFailure where reused {
+            _ = error
+            close(fd)
+            fd = -1
+            buffer = []
+            return try exchange(method, target, body: body, headers: headers)
+        }
+    }
+
+    private func exchange(
+        _ method: String, _ target: String, body: [UInt8], headers: [String: String]
+    ) throws -> Response {
         try connectIfNeeded()
         var head = "\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: \(body.count)\r\n"
         if !body.isEmpty { head += "Content-Type: application/json\r\n" }

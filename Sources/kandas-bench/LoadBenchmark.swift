@@ -21,7 +21,8 @@ import Glibc
 /// and the run added no other completions.
 enum LoadBenchmark {
     static let benchmark = Benchmark(
-        name: "load", usage: "load [--devices 200] [--events 50] [--batch 10] [--gzip 0|1]", run: run)
+        name: "load", usage: "load [--devices 200] [--events 50] [--batch 10] [--gzip 0|1] [--poll-seconds 5]",
+        run: run)
 
     /// What one device did, merged after the run.
     struct Tally: Sendable {
@@ -36,8 +37,11 @@ enum LoadBenchmark {
         /// (event_id, completion_id) of every event the server acknowledged as accepted.
         var acknowledged: [(String, String)] = []
         var failures: [String] = []
+        /// A device's token and final cursor: what a polling device sends (the wrk phase).
+        var poll: (token: String, cursor: String)?
 
         mutating func merge(_ other: Tally) {
+            if poll == nil { poll = other.poll }
             for (kind, values) in other.latencies { latencies[kind, default: []] += values }
             for (kind, n) in other.wireBytes { wireBytes[kind, default: 0] += n }
             for (kind, n) in other.bodyBytes { bodyBytes[kind, default: 0] += n }
@@ -62,7 +66,8 @@ enum LoadBenchmark {
         let devices = try arguments.int("devices", default: 200)
         let events = try arguments.int("events", default: 50)
         let batch = try arguments.int("batch", default: 10)
-        let gzip = try arguments.choice("gzip", ["0", "1"], default: "0") == "1"
+        let gzip = try arguments.choice("gzip", ["0", "1"], default: "1") == "1"
+        let pollSeconds = try arguments.int("poll-seconds", default: 5)
         try arguments.checkAllUsed()
         try withScratchDirectory { directory in
             let server = try ChildServer(directory: directory)
@@ -79,7 +84,8 @@ enum LoadBenchmark {
                 let code =
                     try server.adminRequest("POST", "/v1/admin/enrollment-codes", ["user_id": worker])["code"]
                     as? String ?? ""
-                targets.append(Target(user: worker, code: code, item: items[worker]!.item, member: items[worker]!.member))
+                targets.append(
+                    Target(user: worker, code: code, item: items[worker]!.item, member: items[worker]!.member))
             }
             let completionsBefore = try server.completionCount()
             let cpuBefore = server.cpuSeconds()
@@ -101,12 +107,19 @@ enum LoadBenchmark {
                 while threads.contains(where: { !$0.isFinished }) {
                     usleep(20_000)
                     waited += 1
-                    guard waited < 30_000 else { throw BenchmarkFailure(description: "devices did not finish in 10 min") }
+                    guard waited < 30_000 else {
+                        throw BenchmarkFailure(description: "devices did not finish in 10 min")
+                    }
                 }
             }.seconds
             let cpu = server.cpuSeconds() - cpuBefore
             let peak = server.peakRSSKiB()
             let tally = total.withLock { $0 }
+            // A device polling with nothing new, under wrk, against nginx's small static answer.
+            let polling = try tally.poll.map {
+                try Self.pollAgainstNginx(
+                    port: server.port, token: $0.token, cursor: $0.cursor, seconds: pollSeconds, directory: directory)
+            }
             server.stop()
             let check = try exactlyOnce(
                 database: directory + "/data/kandas.sqlite", acknowledged: tally.acknowledged,
@@ -136,16 +149,111 @@ enum LoadBenchmark {
                 "changes pulled: first pulls \(tally.firstPullChanges)"
                     + " (\(tally.firstPullChanges / max(1, devices))/device), second pulls \(tally.secondPullChanges)"
                     + " (\(tally.secondPullChanges / max(1, devices))/device)")
-            print("server CPU \(Report.format(cpu, 2)) s user+system (goal <= 15); peak RSS (VmHWM) \(peak / 1024) MiB (goal < 64)")
+            print(
+                "server CPU \(Report.format(cpu, 2)) s user+system (goal <= 15); peak RSS (VmHWM) \(peak / 1024) MiB (goal < 64)"
+            )
             print(
                 "exactly once: \(tally.acknowledged.count) acknowledged events, lost \(check.lost),"
                     + " duplicated \(check.duplicated), unexpected completions \(check.extra)")
+            if let polling {
+                print(
+                    "authenticated pull with nothing new, wrk -t2 -c64 -d\(pollSeconds)s: \(Report.format(polling.ours, 0))"
+                        + " req/s; nginx small static JSON: \(Report.format(polling.nginx, 0)) req/s")
+                print(Report.ratioLine("poll/nginx", ours: polling.ours, peer: polling.nginx, target: 0.3))
+            }
             for failure in tally.failures.prefix(5) { print("failure: \(failure)") }
             guard check.lost == 0, check.duplicated == 0, check.extra == 0 else {
                 throw BenchmarkFailure(description: "acknowledged events were lost or stored twice")
             }
             guard tally.errors == 0 else { throw BenchmarkFailure(description: "\(tally.errors) requests failed") }
         }
+    }
+
+    /// Requests per second of `wrk -t2 -c64` on an authenticated pull with nothing new, and on nginx
+    /// serving a small static JSON file (the same figure as `kandas-bench http`'s small JSON).
+    static func pollAgainstNginx(
+        port: Int, token: String, cursor: String, seconds: Int, directory: String
+    ) throws
+        -> (ours: Double, nginx: Double)
+    {
+        guard BenchShell.exists("wrk"),
+            BenchShell.exists("nginx") || FileManager.default.fileExists(atPath: "/usr/sbin/nginx")
+        else { throw BenchmarkFailure(description: "wrk and nginx are needed (make deps-bench)") }
+        // Bring the device up to date first: the poll must have nothing new to carry.
+        let device = BenchHTTPClient(port: port)
+        device.token = token
+        var cursor = cursor
+        while true {
+            let r = try device.request("GET", "/v1/sync/pull?limit=1000&cursor=" + cursor)
+            guard r.status == 200 else { throw BenchmarkFailure(description: "poll: pull answered \(r.status)") }
+            let (_, tail) = try Device.scanPage(r.body)
+            guard case .object(let page) = try JSONValue.parse(tail), case .string(let next)? = page["cursor"] else {
+                throw BenchmarkFailure(description: "poll: not a page")
+            }
+            cursor = next
+            if page["has_more"] != .bool(true) { break }
+        }
+        let dir = directory + "/nginx"
+        for sub in ["www", "body_temp", "logs"] {
+            try FileManager.default.createDirectory(atPath: "\(dir)/\(sub)", withIntermediateDirectories: true)
+        }
+        try Data(HTTPBenchChild.smallJSON).write(to: URL(fileURLWithPath: "\(dir)/www/small.json"))
+        let nginxPort = try freePort()
+        try HTTPBench.nginxConfig(dir: directory, port: nginxPort).write(
+            toFile: "\(dir)/nginx.conf", atomically: true, encoding: .utf8)
+        _ = try BenchShell.run("chmod -R 777 \(directory)")
+        let nginx = Process()
+        nginx.executableURL = URL(fileURLWithPath: "/usr/sbin/nginx")
+        nginx.arguments = ["-c", "\(dir)/nginx.conf", "-p", dir]
+        nginx.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try nginx.run()
+        defer {
+            kill(nginx.processIdentifier, SIGQUIT)
+            nginx.waitUntilExit()
+        }
+        var up = false
+        for _ in 0..<400 where !up {
+            up =
+                (try? BenchShell.run("curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:\(nginxPort)/small.json"))
+                == "200"
+            if !up { usleep(50_000) }
+        }
+        guard up else {
+            let log = (try? String(contentsOfFile: "\(dir)/logs/error.log", encoding: .utf8)) ?? ""
+            throw BenchmarkFailure(description: "nginx did not answer on port \(nginxPort): \(log.suffix(500))")
+        }
+        func rate(_ extra: String, _ url: String) throws -> Double {
+            let out = try BenchShell.run("timeout \(seconds + 20) wrk -t2 -c64 -d\(seconds)s \(extra) '\(url)'")
+            for line in out.split(separator: "\n") where line.contains("Non-2xx") || line.contains("Socket errors") {
+                print("  wrk: \(line)")
+            }
+            for line in out.split(separator: "\n") {
+                let parts = line.split(separator: " ", omittingEmptySubsequences: true)
+                if parts.first == "Requests/sec:", parts.count > 1 { return Double(parts[1]) ?? 0 }
+            }
+            return 0
+        }
+        let ours = try rate(
+            "-H 'Authorization: Bearer \(token)'", "http://127.0.0.1:\(port)/v1/sync/pull?cursor=\(cursor)")
+        let peer = try rate("", "http://127.0.0.1:\(nginxPort)/small.json")
+        return (ours, peer)
+    }
+
+    /// A TCP port on 127.0.0.1 that nothing listens on now (bound to port 0, then released).
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let ok = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
+            }
+        }
+        guard ok else { throw BenchmarkFailure(description: "no free port: errno \(errno)") }
+        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     static func percentile(_ sorted: [Double], _ p: Double) -> Double {
@@ -228,6 +336,7 @@ enum LoadBenchmark {
                     }
                 }
                 tally.secondPullChanges += try pull(client, cursor: &cursor, into: &tally)
+                if let cursor { tally.poll = (token, cursor) }
             } catch {
                 tally.errors += 1
                 tally.failures.append("\(error)")
@@ -242,13 +351,35 @@ enum LoadBenchmark {
                 let r = try send(
                     client, "pull", "GET", "/v1/sync/pull?limit=1000" + (cursor.map { "&cursor=" + $0 } ?? ""),
                     into: &tally)
-                guard case .object(let page) = try JSONValue.parse(r.body), case .array(let list)? = page["changes"],
-                    case .string(let next)? = page["cursor"]
+                // Only the envelope is parsed (the bench shares the machine's two cores with the server):
+                // keys are sorted, so everything after the changes is `"cursor"...`, and each change
+                // ends with its `"seq":N}`.
+                let (count, tail) = try Self.scanPage(r.body)
+                guard case .object(let page) = try JSONValue.parse(tail), case .string(let next)? = page["cursor"]
                 else { throw BenchmarkFailure(description: "pull: not a page") }
-                changes += list.count
+                changes += count
                 cursor = next
                 guard page["has_more"] == .bool(true) else { return changes }
             }
+        }
+
+        /// The number of changes in a pull page and its envelope after the changes, as a JSON object.
+        static func scanPage(_ body: [UInt8]) throws -> (changes: Int, tail: [UInt8]) {
+            let marker = Array(#"],"cursor":"#.utf8)
+            var at = body.count - marker.count
+            while at >= 0 && !body[at..<at + marker.count].elementsEqual(marker) { at -= 1 }
+            guard body.starts(with: Array(#"{"changes":["#.utf8)), at >= 0 else {
+                throw BenchmarkFailure(description: "pull: not a page")
+            }
+            let end = at..<at + marker.count
+            let seqKey = Array(#","seq":"#.utf8)
+            var count = 0
+            var index = 0
+            while let found = body[index..<end.lowerBound].firstRange(of: seqKey) {
+                count += 1
+                index = found.upperBound
+            }
+            return (count, [UInt8(ascii: "{")] + body[(end.lowerBound + 2)...])
         }
 
         /// One request, timed; 503s are retried after `Retry-After` (capped at 1 s).

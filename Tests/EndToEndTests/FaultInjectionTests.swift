@@ -38,6 +38,10 @@ import Testing
 
         // Each new connection is cut with probability 0.75 (curl keeps a connection alive, so faults hit
         // reconnections), in a random direction. Offsets up to 24 KiB hit push bodies, pull responses and the first bytes of upload chunks.
+        // The first run is always cut mid-upload (photos are over 150 KB, so upstream bytes reach the offset
+        // whatever the responses weigh, gzip-encoded or not); the random policy takes over after it.
+        try proxy.setPolicy(.cutAfter(bytes: 40 << 10, direction: .upstream))
+        _ = try device.run(["sync", "--json"])
         try proxy.setPolicy(.random(seed: seed, probability: 0.75, maxBytes: 24 << 10))
         var done = false
         var runs = 0

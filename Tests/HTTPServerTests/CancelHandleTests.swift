@@ -8,7 +8,7 @@ import Testing
 
 /// `CancelHandle`: application code ends another request's streaming body and connection.
 @Suite struct CancelHandleTests {
-    let dir = TempDir()
+    let dir = TemporaryFolder()
     let events = Events()
     let handles = Handles()
 

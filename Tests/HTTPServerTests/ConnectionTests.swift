@@ -8,7 +8,7 @@ import Testing
 
 /// Connection-level behaviour under load and abuse: many clients, slow clients, caps, shutdown.
 @Suite struct ConnectionTests {
-    let dir = TempDir()
+    let dir = TemporaryFolder()
     let events = Events()
 
     func server(_ configure: (inout HTTPServer.Configuration) -> Void = { _ in }) throws -> TestServer {
@@ -141,7 +141,7 @@ import Testing
 
 /// More connection rules, kept apart so each suite stays readable.
 @Suite struct ConnectionLimitTests {
-    let dir = TempDir()
+    let dir = TemporaryFolder()
     let events = Events()
 
     @Test func fullHandlerQueue_answers503WithRetryAfter() async throws {
@@ -231,7 +231,7 @@ import Testing
 /// The per-address cap, separate from the total.
 @Suite struct PerAddressCapTests {
     @Test func secondConnectionFromTheSameAddress_isShedWhenTheCapIsOne() async throws {
-        let dir = TempDir()
+        let dir = TemporaryFolder()
         let s = try TestServer(router: liveRouter(dir: dir.path, events: Events())) { $0.maxConnectionsPerAddress = 1 }
         let first = try RawClient(port: s.port)
         first.send("GET /hello/1 HTTP/1.1\r\nHost: x\r\n\r\n")

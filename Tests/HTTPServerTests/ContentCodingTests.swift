@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import KandasTestSupport
 import Testing
 import ZlibKit
 
@@ -134,9 +135,10 @@ import ZlibKit
         #expect(body == Self.json)
         // On the wire it is a fraction of the JSON.
         let raw = try curl(["-H", "Accept-Encoding: gzip", s.url + "/big"])
-        let length = Int(
-            raw.head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }?
-                .split(separator: " ").last ?? "") ?? 0
+        let length =
+            Int(
+                raw.head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }?
+                    .split(separator: " ").last ?? "") ?? 0
         #expect(length > 0 && length < Self.json.utf8.count / 3)
         await s.stop()
     }
@@ -173,7 +175,7 @@ import ZlibKit
     @Test func gzipRequestBody_reachesTheHandlerDecoded() async throws {
         let calls = Calls()
         let s = try server(calls)
-        let dir = TempDir()
+        let dir = TemporaryFolder()
         let plain = Array(Self.json.utf8)
         let file = dir.path + "/body.gz"
         try Data(Gzip.compress(plain)).write(to: URL(fileURLWithPath: file))
@@ -190,7 +192,7 @@ import ZlibKit
     @Test func decompressionBomb_is413AndTheHandlerNeverRuns() async throws {
         let calls = Calls()
         let s = try server(calls)
-        let dir = TempDir()
+        let dir = TemporaryFolder()
         // 16 MiB of spaces is well under the 64 KiB route limit on the wire, far over it decoded.
         let bomb = Gzip.compress([UInt8](repeating: 0x20, count: 16 << 20), level: 9)
         #expect(bomb.count < 64 << 10)
@@ -214,7 +216,9 @@ import ZlibKit
         let br = try curl(["-H", "Content-Encoding: br", "--data-binary", "{}", s.url + "/apply"])
         #expect(br.head.hasPrefix("HTTP/1.1 415"))
         #expect(br.body.contains("\"code\":\"unsupported_content_encoding\""))
-        let corrupt = try curl(["-H", "Content-Encoding: gzip", "--data-binary", "{\"not\":\"gzip\"}", s.url + "/apply"])
+        let corrupt = try curl([
+            "-H", "Content-Encoding: gzip", "--data-binary", "{\"not\":\"gzip\"}", s.url + "/apply",
+        ])
         #expect(corrupt.head.hasPrefix("HTTP/1.1 400"))
         #expect(corrupt.body.contains("\"code\":\"invalid_content_encoding\""))
         let spooled = try curl(["-H", "Content-Encoding: gzip", "--data-binary", "x", s.url + "/spool"])

@@ -8,7 +8,7 @@ import Testing
 /// Issue 14 finding 2: connection caps as settings, counting by forwarded address behind a trusted
 /// proxy, probes answered at the cap, and silent or slow clients timed out.
 @Suite struct ConnectionCapTests {
-    let dir = TempDir()
+    let dir = TemporaryFolder()
     let events = Events()
 
     func server(_ configure: (inout HTTPServer.Configuration) -> Void = { _ in }) throws -> TestServer {
@@ -146,7 +146,7 @@ import Testing
 /// `request_id` equal to the `Request-Id` header, the configured `Kandas-Protocol` header, `limit`
 /// on 413), and every response, files included, carries `Request-Id`.
 @Suite struct EngineProblemTests {
-    let dir = TempDir()
+    let dir = TemporaryFolder()
 
     func server(_ configure: (inout HTTPServer.Configuration) -> Void = { _ in }) throws -> TestServer {
         try TestServer(router: liveRouter(dir: dir.path, events: Events())) {

@@ -54,8 +54,4 @@ import Testing
         #expect(prepare([("Range", "bytes=0-9"), ("If-Range", "\"other\"")]).status == .ok)
         #expect(prepare([("If-None-Match", "\"abc\"")]).status == .notModified)
     }
-
-    @Test func httpDate_isIMFFixdate() {
-        #expect(HTTPDate.format(784_111_777) == "Sun, 06 Nov 1994 08:49:37 GMT")
-    }
 }

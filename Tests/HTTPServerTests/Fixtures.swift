@@ -80,17 +80,6 @@ func waitUntilAsync(_ condition: () -> Bool) async -> Bool {
     return false
 }
 
-/// A temporary folder, removed by `remove()` or at the latest when the test's suite instance goes away.
-final class TempDir: Sendable {
-    let path: String
-    init() {
-        var template = Array("/tmp/kandas-http-test-XXXXXX".utf8CString)
-        path = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
-    }
-    deinit { remove() }
-    func remove() { try? FileManager.default.removeItem(atPath: path) }
-}
-
 /// The router used by the live tests.
 func liveRouter(dir: String, events: Events) -> Router {
     var r = Router()

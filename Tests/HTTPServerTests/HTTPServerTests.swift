@@ -9,7 +9,7 @@ import Testing
 
 /// Live tests: a real server on 127.0.0.1 port 0, driven by curl, Python's http.client and raw sockets.
 @Suite struct HTTPServerTests {
-    let dir = TempDir()
+    let dir = TemporaryFolder()
     let events = Events()
 
     func withServer(

@@ -27,23 +27,9 @@ final class TestServer: Sendable {
     func stop() async { await server.shutdown() }
 }
 
-/// Runs a command and returns its exit status and standard output.
+/// Runs a command (KandasTestSupport's `ProcessRunner`) and returns its exit status and standard output.
 @discardableResult
 func run(_ arguments: [String], stdin: Data? = nil) throws -> (status: Int32, output: String) {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    p.arguments = arguments
-    let out = Pipe()
-    p.standardOutput = out
-    p.standardError = FileHandle.nullDevice
-    let input = Pipe()
-    p.standardInput = stdin == nil ? FileHandle.nullDevice : input
-    try p.run()
-    if let stdin {
-        input.fileHandleForWriting.write(stdin)
-        try input.fileHandleForWriting.close()
-    }
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+    let outcome = try ProcessRunner.run(arguments[0], Array(arguments.dropFirst()), input: stdin.map { [UInt8]($0) })
+    return (outcome.status, outcome.output)
 }

@@ -278,4 +278,25 @@ import Testing
         #expect(revoke.status == 0 && revoke.out.contains("(revoked)"))
         #expect(try #require(await server.requests.last).bodyText == #"{"reason":"lost"}"#)
     }
+
+    @Test func para37_cardsList_showsDeadDeliveries_andRetrySendsThemAgain() async throws {
+        let server = FakeAdminServer()
+        var forward = CardForward(
+            id: .random(), completionID: .random(), familyID: .random(), state: .dead, attempts: 12,
+            nextAttemptAt: nil, lastStatus: 503, lastError: "http_503", deliveredAt: nil, createdAt: Self.now,
+            updatedAt: Self.now)
+        await server.route("GET /v1/admin/card-forwards", FakeAdminServer.json(Page(items: [forward])))
+        forward.state = .pending
+        forward.attempts = 0
+        await server.route("POST /v1/admin/card-forwards/\(forward.id)/retry", FakeAdminServer.json(forward))
+        let harness = try loggedIn(server)
+        defer { harness.cleanup() }
+        let list = await harness.capture(["admin", "cards", "list", "--state", "dead"])
+        #expect(list.status == 0 && list.out.contains("http_503") && list.out.contains(forward.id.description))
+        #expect(await server.requests.last?.query["state"] == "dead")
+        let retry = await harness.capture(["admin", "cards", "retry", forward.id.description])
+        #expect(retry.status == 0 && retry.out.contains("pending again"), "\(retry.out)")
+        let bad = await harness.capture(["admin", "cards", "list", "--state", "lost"])
+        #expect(bad.status == 64)
+    }
 }

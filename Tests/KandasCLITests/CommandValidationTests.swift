@@ -70,10 +70,25 @@ import Testing
         (["admin", "report", "submissions", "--overdue", "--month", "2026-10"], "--overdue takes no"),
         (["admin", "monitoring", "record", uuid, "--period", "17"], "from 1 to 16"),
         (["admin", "monitoring", "show", "1234"], "is not an ID"),
+        (["admin", "cards", "list", "--state", "lost"], "must be one of"),
+        (["admin", "cards", "retry", "1234"], "is not an ID"),
         (
             ["admin", "monitoring", "record", uuid, "--period", "2", "--done-on", "2026-10-01", "--channel", "fax"],
             "one of"
         ),
+        (["admin", "evaluations", "record", uuid, "--quarter", "2026-Q5"], "YYYY-QN"),
+        (
+            [
+                "admin", "evaluations", "record", uuid, "--quarter", "2026-Q3", "--relevance", "6", "--effectiveness",
+                "3", "--social-impact", "3", "--evaluator", "E", "--evaluated-on", "2026-10-03",
+            ], "from 1 to 5"
+        ),
+        (["admin", "evaluations", "show", "1234"], "is not an ID"),
+        (["admin", "evaluations", "conclude", uuid, "--on", "2026-10-22"], "--recipient and --conclusion"),
+        (["admin", "consents", "show", "1234"], "is not an ID"),
+        (["admin", "evaluations", "follow-up", uuid, "--on", "2026-11-01"], "--measures"),
+        (["admin", "consents", "record", uuid, "--given-on", "2026-10-01", "--form", "scan.gif"], ".pdf, .jpg"),
+        (["admin", "consents", "record", uuid, "--form", "scan.pdf"], "--given-on"),
         (["admin", "devices", "revoke", uuid], "needs --reason"),
         (["admin", "devices", "list", "--status", "gone"], "must be one of"),
         (["admin", "download", uuid], "download needs --out FILE"),

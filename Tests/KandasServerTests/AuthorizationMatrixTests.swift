@@ -60,10 +60,15 @@ import Testing
                         cases.append(
                             Case(name: "other career centre", client: otherCentre, expect: [404], codes: ["not_found"]))
                     }
-                    let sameRole =
+                    // An endpoint of national roles only (Rules 2 para 47, the evaluator) has no other region.
+                    let sameRole: TestHTTPClient? =
                         roles.contains(.regionAdmin)
-                        ? otherRegion : roles.contains(.migrationOfficer) ? otherOfficer : otherStaff
-                    cases.append(Case(name: "other region", client: sameRole, expect: [404], codes: ["not_found"]))
+                        ? otherRegion
+                        : roles.contains(.migrationOfficer)
+                            ? otherOfficer : roles.contains(.aicStaff) ? otherStaff : nil
+                    if let sameRole {
+                        cases.append(Case(name: "other region", client: sameRole, expect: [404], codes: ["not_found"]))
+                    }
                 }
             }
             for c in cases {

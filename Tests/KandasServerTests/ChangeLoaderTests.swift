@@ -44,6 +44,49 @@ import Testing
         }
     }
 
+    @Test func changesFromTheCache_areTheBytesEncodedAfresh_andOnlyStoredKindsAreKept() throws {
+        let s = try SyncFixture()
+        defer { s.server.cleanup() }
+        let (d, _) = try Self.seed(s)
+        let db = SQLiteConnectionAdapter(
+            try Connection(path: s.server.databasePath, options: .init(readOnly: true, journalMode: nil)))
+        let userID = s.base.user("worker111")
+        let cache = ChangeCache(capacity: 1 << 20)
+        try db.transaction(.deferred) {
+            let fresh = try PullHandler.pageBytes(
+                db, cursor: nil, limit: 1000, deviceID: d.id, userID: userID, now: Self.now, cache: cache)
+            #expect(cache.counts.hits == 0)
+            #expect(cache.size > 0)
+            // Receipts carry the time of the pull: a later pull must not get the earlier stamp.
+            let later = try PullHandler.pageBytes(
+                db, cursor: nil, limit: 1000, deviceID: d.id, userID: userID, now: Self.now + 60_000, cache: cache)
+            #expect(cache.counts.hits > 0)
+            let expected = try JSONCoding.encodeBytes(
+                try Reference.page(db, cursor: nil, limit: 1000, deviceID: d.id, userID: userID, now: Self.now + 60_000)
+            )
+            #expect(later == expected)
+            #expect(!fresh.isEmpty)
+            // A cache too small to keep anything answers the same bytes.
+            let tiny = try PullHandler.pageBytes(
+                db, cursor: nil, limit: 1000, deviceID: d.id, userID: userID, now: Self.now + 60_000,
+                cache: ChangeCache(capacity: 16))
+            #expect(tiny == expected)
+        }
+    }
+
+    @Test func cacheKeys_includeTheEpoch_soARestoredStoreNeverGetsAnotherStoresBytes() {
+        let cache = ChangeCache(capacity: 1 << 20)
+        cache.put(ChangeCache.Key(epoch: "a", seq: 1), Array("one".utf8))
+        #expect(cache.get(ChangeCache.Key(epoch: "b", seq: 1)) == nil)
+        #expect(cache.get(ChangeCache.Key(epoch: "a", seq: 1)) == Array("one".utf8))
+        // Bounded by bytes: the oldest go first.
+        let small = ChangeCache(capacity: 160)
+        for n in 0..<20 { small.put(ChangeCache.Key(epoch: "a", seq: Int64(n)), [UInt8](repeating: 1, count: 10)) }
+        #expect(small.size <= 160)
+        #expect(small.get(ChangeCache.Key(epoch: "a", seq: 0)) == nil)
+        #expect(small.get(ChangeCache.Key(epoch: "a", seq: 19)) != nil)
+    }
+
     @Test func feedEntries_stopAtTheLimitAndSkipSupersededRows() throws {
         let db = SQLiteConnectionAdapter(try Connection(path: ":memory:"))
         try db.execute(

@@ -208,6 +208,51 @@ import Testing
                 "document.querySelector('#monitoring-table').textContent.includes('Балабақша <i>жоқ</i>')")
                 as? Bool == true)
         try browser.screenshot(to: Self.artifacts + "/console-family.png")
+        // Rules 2, paras 46, 12 and Annex 2: the family left the region; a consent withdrawn, then
+        // given again with the signed form uploaded as a real file field (multipart/form-data, no JS on the page).
+        try browser.submitting(
+            """
+            document.querySelector('#residence-form [name=since]').value = new Date().toISOString().slice(0, 10);
+            document.querySelector('#residence-form').submit();
+            """)
+        #expect(try browser.evaluate("document.querySelector('#residence-left') !== null") as? Bool == true)
+        try browser.submitting(
+            """
+            const w = document.querySelector('#consent-table form[action$="/withdraw"]');
+            w.querySelector('[name=withdrawn_on]').value = new Date().toISOString().slice(0, 10);
+            w.submit();
+            """)
+        #expect(try browser.evaluate("document.querySelector('#consent-missing') !== null") as? Bool == true)
+        try browser.submitting(
+            """
+            const c = document.querySelector('.consent-form');
+            c.querySelector('[name=given_on]').value = new Date().toISOString().slice(0, 10);
+            const t = new DataTransfer();
+            t.items.add(new File(['%PDF-1.4\\n% signed\\n%%EOF\\n'], 'consent.pdf', {type: 'application/pdf'}));
+            c.querySelector('[name=form]').files = t.files;
+            c.submit();
+            """)
+        #expect(try browser.evaluate("document.querySelector('#consent-complete') !== null") as? Bool == true)
+        try browser.screenshot(to: Self.artifacts + "/console-family-consent.png")
+        // Rules 2, paras 47-51: the centre's evaluation history, one recorded through the form.
+        let centre =
+            (try data.admin.get("/v1/admin/families/\(familyID)").object["family"] as? [String: Any])?[
+                "career_centre_id"] as? String ?? ""
+        try browser.navigate(base + "/console/career-centres/\(centre)/evaluations")
+        try browser.submitting(
+            """
+            const e = document.querySelector('#evaluation-form');
+            e.querySelector('[name=evaluator]').value = 'ERDO <b>evaluator</b>';
+            e.querySelector('[name=evaluated_on]').value = new Date().toISOString().slice(0, 10);
+            e.submit();
+            """)
+        #expect(
+            try browser.evaluate("document.querySelectorAll('#evaluations-table tbody tr').length") as? Int == 1)
+        #expect(
+            try browser.evaluate(
+                "document.querySelector('#evaluations-table').textContent.includes('ERDO <b>evaluator</b>')")
+                as? Bool == true)
+        try browser.screenshot(to: Self.artifacts + "/console-evaluations.png")
         // Rules 2, para 38: the road map, three copies of one A4 page each; para 37: the digital-card queue.
         try browser.navigate(base + "/console/families/\(familyID)/road-map?lang=ru")
         #expect(try browser.evaluate("document.querySelectorAll('section.road-map').length") as? Int == 3)

@@ -82,6 +82,40 @@ import Testing
         try call(
             a, "PATCH", "/v1/admin/members/\(member.id)", try example("member-update", ids), 200, as: Member.self)
 
+        // Rules 2 para 12, Annex 2: the two adults' signed consents and a category before publication.
+        let family501 = family.family.id.description
+        let consent = try call(
+            a, "POST", "/v1/admin/members/\(ids[ex + "601"] ?? "")/consents",
+            try example("member-consent-request", ids),
+            201, as: MemberConsent.self)
+        try call(
+            a, "POST", "/v1/admin/members/\(ids[ex + "602"] ?? "")/consents",
+            try example("member-consent-request", ids),
+            201, as: MemberConsent.self)
+        try call(
+            a, "POST", "/v1/admin/members/\(ids[ex + "602"] ?? "")/category",
+            try example("member-category-request", ids),
+            200, as: FamilyConsents.self)
+        let consents = try call(a, "GET", "/v1/admin/families/\(family501)/consents", nil, 200, as: FamilyConsents.self)
+        #expect(consents.complete)
+        // Rules 2 paras 46-51: residence, and a quarter's evaluation with its conclusion and follow-up.
+        try call(
+            a, "POST", "/v1/admin/families/\(family501)/residence", try example("residence-change-request", ids), 200,
+            as: FamilyResidence.self)
+        try call(a, "GET", "/v1/admin/families/\(family501)/residence", nil, 200, as: FamilyResidence.self)
+        let evaluation = try call(
+            a, "POST", "/v1/admin/career-centres/\(f.seed.centres[0])/evaluations",
+            try example("evaluation-request", ids),
+            201, as: EvaluationRecord.self)
+        try call(
+            a, "POST", "/v1/admin/evaluations/\(evaluation.id)/conclusion",
+            try example("evaluation-conclusion-request", ids), 200, as: EvaluationRecord.self)
+        try call(
+            a, "POST", "/v1/admin/evaluations/\(evaluation.id)/follow-up",
+            try example("evaluation-follow-up-request", ids), 200, as: EvaluationRecord.self)
+        try call(
+            a, "GET", "/v1/admin/career-centres/\(f.seed.centres[0])/evaluations", nil, 200, as: EvaluationHistory.self)
+
         let plan = try call(a, "POST", "/v1/admin/plans", try example("plan-create", ids), 201, as: PlanDetail.self)
         let item = try call(
             a, "POST", "/v1/admin/plans/\(plan.plan.id)/items", try example("plan-item-create", ids), 201,
@@ -100,6 +134,9 @@ import Testing
             a, "POST", "/v1/admin/plan-items/\(item.id)/changes", try example("plan-item-change-request", ids), 200,
             as: PlanItem.self)
         try call(a, "GET", "/v1/admin/plan-items/\(item.id)/versions", nil, 200, as: Page<PlanItemVersion>.self)
+        try call(
+            a, "POST", "/v1/admin/consents/\(consent.id)/withdraw", try example("consent-withdraw-request", ids), 200,
+            as: MemberConsent.self)
 
         let code = try call(
             a, "POST", "/v1/admin/enrollment-codes", try example("enrollment-code-request", ids), 201,

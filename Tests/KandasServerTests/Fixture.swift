@@ -72,6 +72,7 @@ final class Fixture: @unchecked Sendable {
         ids["plan-items"] = ((planDetail.object["items"] as? [[String: Any]]) ?? []).first?["id"] as? String
         try collectSyncIDs(device: device["device_id"] as? String ?? "")
         try collectStayIDs()
+        try collectRules2IDs()
     }
 
     /// The pattern with `:id` replaced by the fixture's object of that kind (nil when none is known).

@@ -17,7 +17,7 @@ struct ImportHandlersTests {
     func csv(_ f: Fixture, rows: [[String]]) -> String {
         let header =
             "family_ref,career_centre_id,assigned_worker_usernames,settlement_name,settlement_latitude,"
-            + "settlement_longitude,address,quota_inclusion_date,consent_recorded,iin,last_name,first_name,patronymic,"
+            + "settlement_longitude,address,quota_inclusion_date,iin,last_name,first_name,patronymic,"
             + "birth_date,relation,service_code,due_date,instructions"
         return ([header] + rows.map { $0.joined(separator: ",") }).joined(separator: "\r\n") + "\r\n"
     }
@@ -27,7 +27,7 @@ struct ImportHandlersTests {
         due: String = "", worker: String = "worker111"
     ) -> [String] {
         [
-            ref, f.seed.centres[0], worker, "\"Aul, North\"", "43.25", "76.95", "", "2026-09-01", "true", iin.0,
+            ref, f.seed.centres[0], worker, "\"Aul, North\"", "43.25", "76.95", "", "2026-09-01", iin.0,
             "Testov",
             "Test", "", iin.1, relation, service, due, service.isEmpty ? "" : "\"say \"\"hello\"\"\"",
         ]
@@ -141,7 +141,7 @@ struct ImportHandlersTests {
         let p = Self.iins(2, seed: 5)
         func family(_ ref: String, _ iin: (String, String), centre: String) -> String {
             "{\"ref\":\"\(ref)\",\"career_centre_id\":\"\(centre)\",\"assigned_worker_ids\":[\"\(f.user("worker111"))\"],"
-                + "\"settlement\":{\"name\":\"S\"},\"quota_inclusion_date\":\"2026-01-01\",\"consent_recorded\":true,"
+                + "\"settlement\":{\"name\":\"S\"},\"quota_inclusion_date\":\"2026-01-01\","
                 + "\"members\":[{\"iin\":\"\(iin.0)\",\"last_name\":\"L\",\"first_name\":\"F\",\"birth_date\":\"\(iin.1)\","
                 + "\"relation\":\"head\"}],\"plan_items\":[{\"member_iin\":\"\(iin.0)\",\"service_code\":4,"
                 + "\"due_date\":\"2026-12-01\"}]}"

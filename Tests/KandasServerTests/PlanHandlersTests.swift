@@ -6,16 +6,8 @@ import Testing
 /// Plan lifecycle and item changes (Protocol §4.7, Rules 2 paras 32-34).
 struct PlanHandlersTests {
     /// A family of the first centre with a new draft plan of one item; returns (plan id, item id).
-    func draft(_ f: Fixture, consent: Bool = true) throws -> (String, String, String) {
+    func draft(_ f: Fixture) throws -> (String, String, String) {
         let family = f.seed.families[0]
-        if !consent {
-            let current = try f.admin.get("/v1/admin/families/\(family)")
-            let version = ((current.object["family"] as? [String: Any])?["version"] as? Int) ?? 1
-            let r = try f.admin.json(
-                "PATCH", "/v1/admin/families/\(family)", "{\"version\":\(version),\"consent_recorded\":false}",
-                idempotencyKey: f.key())
-            #expect(r.status == 200)
-        }
         let detail = try f.admin.get("/v1/admin/families/\(family)")
         let member = ((detail.object["members"] as? [[String: Any]]) ?? []).first?["id"] as? String ?? ""
         let r = try f.admin.json(
@@ -61,7 +53,7 @@ struct PlanHandlersTests {
         let created = try f.admin.json(
             "POST", "/v1/admin/families",
             "{\"career_centre_id\":\"\(f.seed.centres[0])\",\"assigned_worker_ids\":[\"\(f.user("worker111"))\"],"
-                + "\"settlement\":{\"name\":\"S\"},\"quota_inclusion_date\":\"2026-01-01\",\"consent_recorded\":true,"
+                + "\"settlement\":{\"name\":\"S\"},\"quota_inclusion_date\":\"2026-01-01\","
                 + "\"members\":[{\"iin\":\"\(ImportHandlersTests.iins(1, seed: 77)[0].0)\",\"last_name\":\"L\","
                 + "\"first_name\":\"F\",\"birth_date\":\"\(ImportHandlersTests.iins(1, seed: 77)[0].1)\",\"relation\":\"head\"}]}",
             idempotencyKey: f.key())
@@ -69,6 +61,13 @@ struct PlanHandlersTests {
         _ = member
         let newFamily = (created.object["family"] as? [String: Any])?["id"] as? String ?? ""
         let newMember = ((created.object["members"] as? [[String: Any]]) ?? []).first?["id"] as? String ?? ""
+        // Rules 2 para 12: the adult head's signed consent before publication.
+        let pdf = Data("%PDF-1.4\n%%EOF\n".utf8).base64EncodedString()
+        let consent = try f.admin.json(
+            "POST", "/v1/admin/members/\(newMember)/consents",
+            #"{"given_on":"2026-11-01","form":{"content_type":"application/pdf","data":"\#(pdf)"}}"#,
+            idempotencyKey: f.key())
+        #expect(consent.status == 201, "\(consent)")
         let plan = try f.admin.json(
             "POST", "/v1/admin/plans",
             "{\"family_id\":\"\(newFamily)\",\"items\":[{\"member_id\":\"\(newMember)\",\"service_code\":1,"
@@ -85,13 +84,13 @@ struct PlanHandlersTests {
         #expect(published.status == 200 && published.object["publication_late"] as? Bool == true)
     }
 
-    @Test func publishing_withoutConsent_isInvalidTransition() throws {
+    @Test func publishing_withoutEveryAdultsConsent_isConsentMissing() throws {
         let f = try Fixture()
         defer { f.server.cleanup() }
         let created = try f.admin.json(
             "POST", "/v1/admin/families",
             "{\"career_centre_id\":\"\(f.seed.centres[0])\",\"assigned_worker_ids\":[\"\(f.user("worker111"))\"],"
-                + "\"settlement\":{\"name\":\"S\"},\"quota_inclusion_date\":\"2026-01-01\",\"consent_recorded\":false,"
+                + "\"settlement\":{\"name\":\"S\"},\"quota_inclusion_date\":\"2026-01-01\","
                 + "\"members\":[{\"iin\":\"\(ImportHandlersTests.iins(1, seed: 78)[0].0)\",\"last_name\":\"L\","
                 + "\"first_name\":\"F\",\"birth_date\":\"\(ImportHandlersTests.iins(1, seed: 78)[0].1)\",\"relation\":\"head\"}]}",
             idempotencyKey: f.key())
@@ -102,7 +101,7 @@ struct PlanHandlersTests {
         #expect(try move(f, id, to: "agreed").status == 200)
         #expect(try move(f, id, to: "approved").status == 200)
         let r = try move(f, id, to: "published")
-        #expect(r.status == 409 && r.code == "invalid_transition")
+        #expect(r.status == 409 && r.code == "consent_missing")
     }
 
     @Test func itemChanges_bumpTheVersion_andAreRecorded() throws {
@@ -154,7 +153,7 @@ struct PlanHandlersTests {
         let created = try f.admin.json(
             "POST", "/v1/admin/families",
             "{\"career_centre_id\":\"\(f.seed.centres[0])\",\"assigned_worker_ids\":[\"\(f.user("worker111"))\"],"
-                + "\"settlement\":{\"name\":\"S\"},\"quota_inclusion_date\":\"2026-03-01\",\"consent_recorded\":true,"
+                + "\"settlement\":{\"name\":\"S\"},\"quota_inclusion_date\":\"2026-03-01\","
                 + "\"members\":[{\"iin\":\"\(person.0)\",\"last_name\":\"L\",\"first_name\":\"F\","
                 + "\"birth_date\":\"\(person.1)\",\"relation\":\"head\"}]}", idempotencyKey: f.key())
         #expect(created.status == 201, "\(created)")
@@ -263,12 +262,19 @@ struct PlanHandlersTests {
         let created = try f.admin.json(
             "POST", "/v1/admin/families",
             "{\"career_centre_id\":\"\(f.seed.centres[0])\",\"assigned_worker_ids\":[\"\(f.user("worker111"))\"],"
-                + "\"settlement\":{\"name\":\"Auyl\"},\"quota_inclusion_date\":\"2026-01-01\",\"consent_recorded\":true,"
+                + "\"settlement\":{\"name\":\"Auyl\"},\"quota_inclusion_date\":\"2026-01-01\","
                 + "\"members\":[{\"iin\":\"\(person.0)\",\"last_name\":\"L\",\"first_name\":\"F\","
                 + "\"birth_date\":\"\(person.1)\",\"relation\":\"head\"}]}", idempotencyKey: f.key())
         #expect(created.status == 201, "\(created)")
         let family = (created.object["family"] as? [String: Any])?["id"] as? String ?? ""
         let member = ((created.object["members"] as? [[String: Any]]) ?? []).first?["id"] as? String ?? ""
+        // Rules 2 para 12: the adult's signed consent, so the plan can be published later.
+        let pdf = Data("%PDF-1.4\n%%EOF\n".utf8).base64EncodedString()
+        let consent = try f.admin.json(
+            "POST", "/v1/admin/members/\(member)/consents",
+            #"{"given_on":"2026-11-01","form":{"content_type":"application/pdf","data":"\#(pdf)"}}"#,
+            idempotencyKey: f.key())
+        #expect(consent.status == 201, "\(consent)")
         let plan = try f.admin.json(
             "POST", "/v1/admin/plans",
             "{\"family_id\":\"\(family)\",\"items\":[{\"member_id\":\"\(member)\",\"service_code\":5,"

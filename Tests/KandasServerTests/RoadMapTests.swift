@@ -55,6 +55,11 @@ import Testing
         #expect(!(try supervisor.get("/console/families/\(family)")).text.contains("approve-plan"))
         var mobility = ConsoleClient(port: f.server.port)
         _ = try mobility.login("mobility1")
+        // Its console: the dashboard and the families of its region, nothing of the centres' people or devices.
+        let dashboard = try mobility.get("/console/dashboard")
+        #expect(dashboard.status == 200 && dashboard.text.contains("href=\"/console/families\""))
+        #expect(try mobility.get("/console/devices").status == 403)
+        #expect(try mobility.get("/console/completions").status == 403)
         let page = try mobility.get("/console/families/\(family)")
         #expect(page.status == 200 && page.text.contains("id=\"approve-plan\""), "\(page.status)")
         let csrf = ConsoleClient.hidden("csrf", in: page.text) ?? ""

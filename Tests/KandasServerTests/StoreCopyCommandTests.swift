@@ -4,19 +4,15 @@ import Testing
 
 /// `kandas-server store copy`: SQLite to PostgreSQL and back, without losing a row.
 @Suite(.serialized) struct StoreCopyCommandTests {
-    private func temporaryDirectory() throws -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kandas-copy-\(UUID())").path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        return dir
-    }
-
     @Test func seededStore_copiesToPostgresAndBack_withEveryRowAndTheSameDigests() throws {
-        let original = try temporaryDirectory()
-        let restored = try temporaryDirectory()
+        let originalFolder = TemporaryFolder(prefix: "kandas-copy")
+        let restoredFolder = TemporaryFolder(prefix: "kandas-copy")
         defer {
-            try? FileManager.default.removeItem(atPath: original)
-            try? FileManager.default.removeItem(atPath: restored)
+            originalFolder.remove()
+            restoredFolder.remove()
         }
+        let original = originalFolder.path
+        let restored = restoredFolder.path
         let (seeded, seedOutput) = try ServerProcess.run([
             "seed-demo", "--data", original, "--password", "test-password-1", "--password-iterations", "1000",
         ])

@@ -56,7 +56,7 @@ public final class SeaweedServer: @unchecked Sendable {
         var attempt = 0
         while true {
             attempt += 1
-            let ports = try Self.freePorts(8)
+            let ports = try Loopback.freePorts(8)
             let p = Self.launch(weed, directory: directory, ports: ports)
             do {
                 try p.run()
@@ -148,33 +148,5 @@ public final class SeaweedServer: @unchecked Sendable {
         var dirs = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map(String.init)
         dirs += ["/usr/local/bin", "/root/.local/bin"]
         return dirs.map { $0 + "/weed" }.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
-
-    /// Distinct free loopback ports (bound at once, then released).
-    static func freePorts(_ count: Int) throws -> [Int] {
-        var sockets: [Int32] = []
-        defer { for s in sockets { close(s) } }
-        var ports: [Int] = []
-        for _ in 0..<count {
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            guard fd >= 0 else { throw TestSupportError("socket failed") }
-            sockets.append(fd)
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            address.sin_port = 0
-            let bound = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-                }
-            }
-            guard bound == 0 else { throw TestSupportError("bind failed") }
-            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-            _ = withUnsafeMutablePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-            }
-            ports.append(Int(UInt16(bigEndian: address.sin_port)))
-        }
-        return ports
     }
 }

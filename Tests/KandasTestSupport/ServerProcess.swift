@@ -181,18 +181,12 @@ public final class ServerProcess: @unchecked Sendable {
 
     /// Runs `kandas-server` with other arguments (e.g. `backup --to`) and returns exit status and stdout+stderr.
     public static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (Int32, String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: try binary())
-        p.arguments = arguments
-        p.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("KANDAS_") }
-            .merging(environment) { $1 }
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        let outcome = try ProcessRunner.run(
+            try binary(), arguments,
+            environment: ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("KANDAS_") }
+                .merging(environment) { $1 },
+            mergeErrors: true)
+        return (outcome.status, outcome.output)
     }
 
     /// The `kandas-server` built with the tests.

@@ -18,30 +18,9 @@ enum Peer {
         var end: End
     }
 
-    static func loopback(port: Int) -> sockaddr_in {
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = in_addr_t(UInt32(0x7F00_0001).bigEndian)
-        return address
-    }
-
     /// A connected socket with a 30 s receive timeout, so a broken proxy fails the test instead of hanging it.
     static func connect(port: Int) throws -> Int32 {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0)
-        var timeout = timeval(tv_sec: 30, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = loopback(port: port)
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard fd >= 0, connected == 0 else {
-            close(fd)
-            throw TestSupportError("connect to 127.0.0.1:\(port) failed: errno \(errno)")
-        }
-        return fd
+        try Loopback.connect(port: port, receiveTimeoutSeconds: 30)
     }
 
     /// Writes all of `bytes`; false when the peer went away first.

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import HTTPServer
+import KandasTestSupport
 import Testing
 
 @testable import KandasUploads
@@ -24,22 +25,14 @@ import Testing
     /// since Linux 6.6): the page-cache expectations hold only there, and the fallback elsewhere.
     static func directIOExpected(_ path: String) -> Bool {
         // `stat -f` names ext4 (and ext2/3, same magic) "ext2/ext3".
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/stat")
-        p.arguments = ["-f", "-c", "%T", path]
-        let out = Pipe()
-        p.standardOutput = out
-        guard (try? p.run()) != nil else { return false }
-        let name = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
+        guard let name = try? ProcessRunner.run("/usr/bin/stat", ["-f", "-c", "%T", path]).output else { return false }
         return ["ext2/ext3", "xfs"].contains(name.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
     func withFile(_ body: (String) throws -> Void) throws {
-        var template = Array("/tmp/kandas-fileio-test-XXXXXX".utf8CString)
-        let dir = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        try body(dir + "/partial")
+        let dir = TemporaryFolder(prefix: "kandas-fileio-test")
+        defer { dir.remove() }
+        try body(dir.file("partial"))
     }
 
     /// Writes pieces of the given sizes back to back, each at an address congruent to its file

@@ -1,12 +1,13 @@
 import Crypto
 import Foundation
+import KandasTestSupport
 import Testing
 
 @testable import KandasUploads
 
 struct LocalBlobStoreTests {
     @Test func identicalContent_isStoredOnceUnderItsHash() throws {
-        let dir = TempDir()
+        let dir = TemporaryFolder()
         defer { dir.remove() }
         let store = try LocalBlobStore(root: dir.path + "/blobs")
         let data = Sample.pdf(4096)
@@ -27,7 +28,7 @@ struct LocalBlobStoreTests {
     }
 
     @Test func nonHexNames_areRefused() throws {
-        let dir = TempDir()
+        let dir = TemporaryFolder()
         defer { dir.remove() }
         let store = try LocalBlobStore(root: dir.path + "/blobs")
         _ = FileManager.default.createFile(atPath: dir.path + "/a", contents: Data([1]))

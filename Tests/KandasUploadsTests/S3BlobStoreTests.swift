@@ -10,7 +10,7 @@ struct S3BlobStoreTests {
     /// A `kill -9` mid-`PUT` can leave SeaweedFS holding an empty object under the content address
     /// (found by `make soak` with 200 upload trials on S3): `add` must not take it for the blob.
     @Test func aWrongSizedObjectUnderTheContentAddress_isReplaced_notTakenForTheBlob() throws {
-        let dir = TempDir()
+        let dir = TemporaryFolder()
         defer { dir.remove() }
         let s3 = try SeaweedServer()
         defer { s3.stop() }

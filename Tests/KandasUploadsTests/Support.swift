@@ -23,16 +23,6 @@ final class VerifiedLog: Sendable {
     var all: [VerifiedFile] { list.withLock { $0 } }
 }
 
-/// A temporary folder removed by `remove()`.
-struct TempDir {
-    let path: String
-    init() {
-        var template = Array("/tmp/kandas-uploads-test-XXXXXX".utf8CString)
-        path = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
-    }
-    func remove() { try? FileManager.default.removeItem(atPath: path) }
-}
-
 /// Where a fixture keeps verified blobs: the folder, or a SeaweedFS bucket started for the test.
 enum BlobBackend: String, CaseIterable, Sendable {
     case file
@@ -43,7 +33,7 @@ enum BlobBackend: String, CaseIterable, Sendable {
 final class UploadFixture: @unchecked Sendable {
     // @unchecked Sendable invariant: `store` and `server` are replaced only by the test thread
     // that owns the fixture, between requests.
-    let dir = TempDir()
+    let dir = TemporaryFolder()
     let clock = TestClock()
     let pool: any DatabaseEngine
     var configuration: UploadConfiguration
@@ -231,19 +221,10 @@ struct CurlFailure: Error, CustomStringConvertible {
     var description: String { "curl exited \(status): \(output.prefix(300))" }
 }
 
-/// Runs a command and returns its exit status and standard output.
+/// Runs a command (KandasTestSupport's `ProcessRunner`) and returns its exit status and standard output.
 func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    p.arguments = arguments
-    let out = Pipe()
-    p.standardOutput = out
-    p.standardError = FileHandle.nullDevice
-    p.standardInput = FileHandle.nullDevice
-    try p.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+    let outcome = try ProcessRunner.run(arguments[0], Array(arguments.dropFirst()))
+    return (outcome.status, outcome.output)
 }
 
 /// Sample files whose first bytes match their type.

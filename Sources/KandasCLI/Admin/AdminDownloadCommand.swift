@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Glibc
 import KandasProtocol
+import SystemKit
 
 /// `kandas admin download ATTACHMENT --out FILE`: a verified evidence file, checked against its SHA-256 (§4.9).
 ///
@@ -83,11 +84,12 @@ struct AdminDownloadCommand: Command {
             close(fd)
             closed = true
             let out = self.out
-            let renameFailure = await Blocking.run {
-                rename(temporary, out) == 0 ? nil : String(cString: strerror(errno))
+            // Renamed into place and the folder synced, so the name survives a power loss too.
+            let placed = await Blocking.run {
+                Result { () throws(SystemError) in try DurableFile.place(temporary, at: out, placement: .replace) }
             }
-            if let renameFailure {
-                throw .runtime("cannot rename \(temporary) to \(out): \(renameFailure)", hint: "check the folder")
+            if case .failure(let error) = placed {
+                throw .runtime("cannot rename \(temporary) to \(out): \(error.reason)", hint: "check the folder")
             }
         } catch {
             if !closed { close(fd) }

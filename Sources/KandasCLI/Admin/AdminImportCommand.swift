@@ -1,5 +1,6 @@
 import Foundation
 import KandasProtocol
+import SystemKit
 
 /// `kandas admin import FILE`: bulk import of families, members and draft plans (sync-v1 §4.8).
 struct AdminImportCommand: Command {

@@ -1,4 +1,5 @@
 import KandasProtocol
+import SystemKit
 
 /// `kandas admin login`: password login (sync-v1 §2.1); the session is stored 0600 in the home folder.
 struct AdminLoginCommand: Command {

@@ -1,5 +1,6 @@
 import Foundation
 import KandasProtocol
+import SystemKit
 
 /// `kandas admin report monthly`: the Annex 3 monthly report exactly as the server serves it (sync-v1 §13).
 struct AdminReportMonthlyCommand: Command {
@@ -54,18 +55,10 @@ struct AdminReportMonthlyCommand: Command {
             return
         }
         let body = response.body
-        let failure: String? = await Blocking.run {
-            let temporary = out + ".part"
-            do {
-                try Data(body).write(to: URL(fileURLWithPath: temporary))
-                if FileManager.default.fileExists(atPath: out) { try FileManager.default.removeItem(atPath: out) }
-                try FileManager.default.moveItem(atPath: temporary, toPath: out)
-                return nil
-            } catch {
-                try? FileManager.default.removeItem(atPath: temporary)
-                return error.localizedDescription
-            }
+        let written = await Blocking.run {
+            Result { () throws(SystemError) in try DurableFile.write(body, to: out, permissions: 0o644) }
         }
+        let failure: String? = if case .failure(let error) = written { error.reason } else { nil }
         if let failure { throw .runtime("cannot write \(out): \(failure)", hint: "check the folder and disk space") }
         context.info("Wrote \(Format.bytes(Int64(response.body.count))) to \(out).")
     }

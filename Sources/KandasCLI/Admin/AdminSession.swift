@@ -1,5 +1,6 @@
 import Foundation
 public import KandasProtocol
+import SystemKit
 
 /// An administrator's login kept in the home folder (`admin-session.json`, mode 0600) between commands.
 ///
@@ -54,19 +55,11 @@ public struct AdminSession: Sendable, Codable, Equatable {
     ///
     /// - Throws: `CLIError.runtime` when the home folder cannot be created or written.
     public func save(home: String) throws(CLIError) {
-        let manager = FileManager.default
-        let path = Self.path(home: home)
-        let temporary = path + ".tmp"
         do {
-            try manager.createDirectory(
+            try FileManager.default.createDirectory(
                 atPath: home, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            let data = try JSONCoding.encode(self)
-            _ = manager.createFile(atPath: temporary, contents: nil, attributes: [.posixPermissions: 0o600])
-            try data.write(to: URL(fileURLWithPath: temporary))
-            try manager.setAttributes([.posixPermissions: 0o600], ofItemAtPath: temporary)
-            guard rename(temporary, path) == 0 else { throw CocoaError(.fileWriteUnknown) }
+            try DurableFile.write([UInt8](try JSONCoding.encode(self)), to: Self.path(home: home), permissions: 0o600)
         } catch {
-            try? manager.removeItem(atPath: temporary)
             throw .runtime("cannot save the session in \(home): \(error)", hint: "check that the folder is writable")
         }
     }

@@ -1,4 +1,5 @@
 import KandasProtocol
+import SystemKit
 
 /// `kandas admin users create`: creates a user (sync-v1 §4.3); the password never travels as a flag.
 struct AdminUsersCreateCommand: Command {

@@ -20,6 +20,9 @@ public enum CommandRegistry {
         // Rules 2 round 2 (issue 16).
         AdminReportSubmitCommand.self, AdminReportSubmissionsCommand.self, AdminMonitoringShowCommand.self,
         AdminMonitoringRecordCommand.self,
+        AdminEvaluationsShowCommand.self, AdminEvaluationsRecordCommand.self, AdminEvaluationsConcludeCommand.self,
+        AdminEvaluationsFollowUpCommand.self, AdminConsentsShowCommand.self, AdminConsentsRecordCommand.self,
+        AdminMonitoringRecordCommand.self, AdminCardsListCommand.self, AdminCardsRetryCommand.self,
     ]
 
     /// One-line descriptions of the command groups.
@@ -30,6 +33,9 @@ public enum CommandRegistry {
         ["admin", "families"]: "list families and show one with its members",
         ["admin", "devices"]: "list and revoke enrolled devices",
         ["admin", "monitoring"]: "a family's five-year monitoring on record (Rules 2, paras 40-45)",
+        ["admin", "evaluations"]: "quarterly quality evaluations of career centres (Rules 2, paras 47-51)",
+        ["admin", "consents"]: "personal-data consent per adult member with the signed form (Rules 2, para 12)",
+        ["admin", "cards"]: "deliveries to the family's digital card and retries of dead ones (Rules 2, para 37)",
         ["admin", "report"]: "the regulation's reports (Annex 3 monthly report and its delivery)",
         ["admin", "stay"]: "the Centre stay (Rules 1): centres, journal, reserve, referrals, residents",
     ]

@@ -16,7 +16,8 @@ public struct Family: Sendable, Codable, Equatable {
     public var address: String?
     /// Inclusion in the regional quota; deadlines run from it.
     public var quotaInclusionDate: CalendarDate
-    /// Personal-data consent (Rules 2 para 12) is on file.
+    /// Read-only: every adult member has a current personal-data consent with its signed form
+    /// (Rules 2 para 12, Annex 2; sync-v1 §4.6.3), as of the family's last change.
     public var consentRecorded: Bool
     /// Optimistic-concurrency version.
     public var version: Int

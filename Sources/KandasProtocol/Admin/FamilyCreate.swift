@@ -12,22 +12,19 @@ public struct FamilyCreate: Sendable, Codable, Equatable {
     public var address: String?
     /// Inclusion in the regional quota.
     public var quotaInclusionDate: CalendarDate
-    /// Personal-data consent is on file.
-    public var consentRecorded: Bool
     /// The members (1-30).
     public var members: [MemberCreate]
 
     /// Creates a value from its fields.
     public init(
         careerCentreID: WireID, assignedWorkerIDs: [WireID], settlement: Settlement, address: String? = nil,
-        quotaInclusionDate: CalendarDate, consentRecorded: Bool, members: [MemberCreate]
+        quotaInclusionDate: CalendarDate, members: [MemberCreate]
     ) {
         self.careerCentreID = careerCentreID
         self.assignedWorkerIDs = assignedWorkerIDs
         self.settlement = settlement
         self.address = address
         self.quotaInclusionDate = quotaInclusionDate
-        self.consentRecorded = consentRecorded
         self.members = members
     }
 
@@ -37,7 +34,6 @@ public struct FamilyCreate: Sendable, Codable, Equatable {
         case settlement
         case address
         case quotaInclusionDate = "quota_inclusion_date"
-        case consentRecorded = "consent_recorded"
         case members
     }
 }

@@ -10,19 +10,15 @@ public struct FamilyUpdate: Sendable, Codable, Equatable {
     public var settlement: Settlement?
     /// New address.
     public var address: String?
-    /// Consent state.
-    public var consentRecorded: Bool?
 
     /// Creates a value from its fields.
     public init(
-        version: Int, assignedWorkerIDs: [WireID]? = nil, settlement: Settlement? = nil, address: String? = nil,
-        consentRecorded: Bool? = nil
+        version: Int, assignedWorkerIDs: [WireID]? = nil, settlement: Settlement? = nil, address: String? = nil
     ) {
         self.version = version
         self.assignedWorkerIDs = assignedWorkerIDs
         self.settlement = settlement
         self.address = address
-        self.consentRecorded = consentRecorded
     }
 
     enum CodingKeys: String, CodingKey {
@@ -30,6 +26,5 @@ public struct FamilyUpdate: Sendable, Codable, Equatable {
         case assignedWorkerIDs = "assigned_worker_ids"
         case settlement
         case address
-        case consentRecorded = "consent_recorded"
     }
 }

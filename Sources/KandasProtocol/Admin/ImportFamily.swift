@@ -14,8 +14,6 @@ public struct ImportFamily: Sendable, Codable, Equatable {
     public var address: String?
     /// Quota inclusion date.
     public var quotaInclusionDate: CalendarDate
-    /// Consent on file.
-    public var consentRecorded: Bool
     /// Members.
     public var members: [MemberCreate]
     /// Items of a draft plan to create.
@@ -24,7 +22,7 @@ public struct ImportFamily: Sendable, Codable, Equatable {
     /// Creates a value from its fields.
     public init(
         ref: String, careerCentreID: WireID, assignedWorkerIDs: [WireID], settlement: Settlement,
-        address: String? = nil, quotaInclusionDate: CalendarDate, consentRecorded: Bool, members: [MemberCreate],
+        address: String? = nil, quotaInclusionDate: CalendarDate, members: [MemberCreate],
         planItems: [ImportPlanItem]? = nil
     ) {
         self.ref = ref
@@ -33,7 +31,6 @@ public struct ImportFamily: Sendable, Codable, Equatable {
         self.settlement = settlement
         self.address = address
         self.quotaInclusionDate = quotaInclusionDate
-        self.consentRecorded = consentRecorded
         self.members = members
         self.planItems = planItems
     }
@@ -45,7 +42,6 @@ public struct ImportFamily: Sendable, Codable, Equatable {
         case settlement
         case address
         case quotaInclusionDate = "quota_inclusion_date"
-        case consentRecorded = "consent_recorded"
         case members
         case planItems = "plan_items"
     }

@@ -88,6 +88,8 @@ public enum ErrorCode: String, Sendable, Codable, Equatable, CaseIterable {
     case referralLapsed = "referral_lapsed"
     case datesOutOfOrder = "dates_out_of_order"
     case notOnReferral = "not_on_referral"
+    // Rules 2 round 2 (issue 16).
+    case consentMissing = "consent_missing"
 
     /// The HTTP status of a response carrying this code; `nil` for push event outcomes only.
     public var httpStatus: Int? {
@@ -108,7 +110,7 @@ public enum ErrorCode: String, Sendable, Codable, Equatable, CaseIterable {
         case .notFound: return 404
         case .methodNotAllowed: return 405
         case .conflict, .invalidTransition, .idempotencyKeyInUse, .uploadOffsetMismatch, .couponMissing, .noFreeBeds,
-            .referralLapsed:
+            .referralLapsed, .consentMissing:
             return 409
         case .datesOutOfOrder, .notOnReferral: return 422
         case .rateLimited: return 429

@@ -55,7 +55,7 @@ enum FamilyHandlers {
             // Reassignment changes which devices see the family: the store records it for the sync feed.
             try FamilyStore.update(
                 db, id: id, settlement: body.settlement ?? current.settlement, address: body.address ?? current.address,
-                consentRecorded: body.consentRecorded ?? current.consentRecorded, now: ctx.now)
+                now: ctx.now)
             try ctx.audit(db, "family.update", entityType: "family", entityID: id)
             return try APIReply.json(try FamilyStore.family(db, id: id, for: ctx.actor))
         }
@@ -81,6 +81,8 @@ enum FamilyHandlers {
             }
             let memberID = try FamilyStore.insertMember(db, body, familyID: id, now: ctx.now)
             try FamilyStore.recordChange(db, entity: "member", id: memberID, familyID: id, op: "create", now: ctx.now)
+            // A new adult needs a consent of their own (Rules 2 para 12).
+            try ConsentStore.refresh(db, familyID: id, on: PlanStore.localDay(ctx.now), now: ctx.now)
             try ctx.audit(db, "member.create", entityType: "member", entityID: memberID)
             return try APIReply.json(try FamilyStore.member(db, id: memberID, for: ctx.actor), status: 201)
         }

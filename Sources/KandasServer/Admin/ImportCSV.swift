@@ -7,13 +7,13 @@ import KandasStore
 enum ImportCSV {
     static let columns = [
         "family_ref", "career_centre_id", "assigned_worker_usernames", "settlement_name", "settlement_latitude",
-        "settlement_longitude", "address", "quota_inclusion_date", "consent_recorded", "iin", "last_name",
-        "first_name", "patronymic", "birth_date", "relation", "service_code", "due_date", "instructions",
+        "settlement_longitude", "address", "quota_inclusion_date", "iin", "last_name", "first_name",
+        "patronymic", "birth_date", "relation", "service_code", "due_date", "instructions",
     ]
-    static let familyColumns = Array(columns[1...8])
+    static let familyColumns = Array(columns[1...7])
     static let required: Set<String> = [
-        "family_ref", "career_centre_id", "assigned_worker_usernames", "settlement_name", "quota_inclusion_date",
-        "consent_recorded", "iin", "last_name", "first_name", "birth_date", "relation",
+        "family_ref", "career_centre_id", "assigned_worker_usernames", "settlement_name", "quota_inclusion_date", "iin",
+        "last_name", "first_name", "birth_date", "relation",
     ]
 
     static func units(_ db: any DatabaseConnection, _ bytes: [UInt8]) throws -> [ImportHandlers.Unit] {
@@ -88,10 +88,6 @@ enum ImportCSV {
         if lon == .some(nil) { fail(first.row, "settlement_longitude", .invalidField, "expected a number") }
         let quota = CalendarDate(f["quota_inclusion_date"] ?? "")
         if quota == nil { fail(first.row, "quota_inclusion_date", .invalidField, "expected YYYY-MM-DD") }
-        let consent = f["consent_recorded"]
-        if consent != "true" && consent != "false" {
-            fail(first.row, "consent_recorded", .invalidField, "true or false")
-        }
         var members: [MemberCreate] = []
         var items: [ImportPlanItem] = []
         var memberIndex: [String: Int] = [:]
@@ -131,7 +127,7 @@ enum ImportCSV {
             unit.family = ImportFamily(
                 ref: ref, careerCentreID: centre, assignedWorkerIDs: workers,
                 settlement: Settlement(name: f["settlement_name"] ?? "", latitude: lat ?? nil, longitude: lon ?? nil),
-                address: f["address"], quotaInclusionDate: quota, consentRecorded: consent == "true",
+                address: f["address"], quotaInclusionDate: quota,
                 members: members, planItems: items)
         }
         return unit

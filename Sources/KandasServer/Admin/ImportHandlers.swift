@@ -116,7 +116,7 @@ enum ImportHandlers {
     ) throws -> String? {
         let create = FamilyCreate(
             careerCentreID: f.careerCentreID, assignedWorkerIDs: f.assignedWorkerIDs, settlement: f.settlement,
-            address: f.address, quotaInclusionDate: f.quotaInclusionDate, consentRecorded: f.consentRecorded,
+            address: f.address, quotaInclusionDate: f.quotaInclusionDate,
             members: f.members)
         var errors = try FamilyStore.validate(db, create, for: ctx.actor, seen: &seen)
         let iins = Set(f.members.map(\.iin))

@@ -2,7 +2,7 @@ import Foundation
 import HTTPServer
 import KandasProtocol
 import KandasStore
-import KandasUploads
+public import KandasUploads
 import Log
 
 extension KandasApp {
@@ -14,6 +14,14 @@ extension KandasApp {
     /// completion's k of n and issues receipts inside the transaction that marks the upload
     /// verified, so a verified upload without its receipt can never be committed; `onStateChanged`
     /// does the same for `receiving` (and its byte count), `corrupt`, `expired` and terminations.
+    ///
+    /// The seam between tus and sync: KandasUploads knows nothing of sync, and these three closures
+    /// are everything it calls of it. Each runs inside the upload store's own write transaction
+    /// (`db` is that transaction), so an upload's state and the sync side's view of it commit
+    /// together or not at all. Errors cross the seam once: a `ServerError` from `checkCreation`
+    /// keeps its code (`unknown_attachment`, `attachment_mismatch`; `UploadErrorConvertible` at the
+    /// end of this file), anything else a hook throws is the upload path's `internal_error` and
+    /// rolls the transaction back.
     static func makeUploadStore(
         config: ServerConfig, database: any DatabaseEngine, clock: ServerClock, logger: Logger
     ) throws -> UploadStore {
@@ -29,15 +37,11 @@ extension KandasApp {
                     blobKey: file.sha256, at: Timestamp(file.verifiedAt).millisecondsSince1970)
             },
             checkCreation: { db, owner, metadata, length in
-                do {
-                    try AttachmentStore.checkCreation(
-                        db, userID: owner, attachmentID: metadata.attachmentID.description,
-                        sha256: metadata.sha256,
-                        size: length, contentType: metadata.contentType)
-                } catch let error as ServerError {
-                    // The uploads module answers its own errors; keep the sync engine's code.
-                    throw UploadError(error.code, detail: error.detail)
-                }
+                // A ServerError keeps its code (UploadErrorConvertible below): the upload path answers it.
+                try AttachmentStore.checkCreation(
+                    db, userID: owner, attachmentID: metadata.attachmentID.description,
+                    sha256: metadata.sha256,
+                    size: length, contentType: metadata.contentType)
             },
             onStateChanged: { db, change in
                 try AttachmentStore.attachmentStateChanged(
@@ -105,4 +109,11 @@ extension KandasApp {
         try? FileManager.default.removeItem(atPath: probe)
         return true
     }
+}
+
+/// The seam between sync and tus: a sync-side error met on the upload path (the creation check's
+/// `unknown_attachment`, `attachment_mismatch`) is answered in the upload path's vocabulary, with
+/// its code and detail kept.
+extension ServerError: UploadErrorConvertible {
+    public var uploadError: UploadError { UploadError(code, detail: detail) }
 }

@@ -5,6 +5,7 @@ import KandasStore
 import KandasUploads
 import Lifecycle
 import Log
+import SystemKit
 
 /// The `kandas-server` command line: `serve`, `seed-demo`, `backup`, `migrate`, `help`.
 ///
@@ -234,9 +235,11 @@ public enum ServerCommand {
         let port = server.boundPort ?? address.port
         if let portFile = config.portFile {
             // Written atomically so a reader never sees a partial number.
-            let temporary = portFile + ".tmp"
-            try Data("\(port)\n".utf8).write(to: URL(fileURLWithPath: temporary))
-            guard rename(temporary, portFile) == 0 else { throw CommandError.failure("cannot write \(portFile)") }
+            do {
+                try DurableFile.write(Array("\(port)\n".utf8), to: portFile, permissions: 0o644)
+            } catch {
+                throw CommandError.failure("cannot write \(portFile): \(error.reason)")
+            }
         }
         log.notice(
             "listening",

@@ -16,6 +16,8 @@ struct ConsoleContext {
     let csrf: String
     /// The decoded `application/x-www-form-urlencoded` body of a POST.
     let form: [String: String]
+    /// The file parts of a `multipart/form-data` POST (the signed consent form).
+    var files: [String: ConsoleMultipart.File] = [:]
     /// Extra `Set-Cookie` values added to the page (the language choice).
     var cookies: [String] = []
 

@@ -8,7 +8,7 @@ extension KandasApp {
     /// Adds every console route of ``ConsoleTable/all`` to `router`.
     func addConsoleRoutes(to router: inout Router) {
         for route in ConsoleTable.all {
-            let body: Router.BodyPolicy? = route.isForm ? .buffered(limit: 64 << 10) : nil
+            let body: Router.BodyPolicy? = route.isForm ? .buffered(limit: route.bodyLimit) : nil
             router.add(route.method, route.pattern, body: body) { [self] request in
                 consoleDispatch(route, request)
             }
@@ -38,11 +38,20 @@ extension KandasApp {
             csrf = principal.map { ConsoleSession.csrfToken(secret: $0.secret) } ?? ""
         }
         var form: [String: String] = [:]
+        var files: [String: ConsoleMultipart.File] = [:]
         if route.isForm {
-            form = ConsoleForm.decode(request.bodyBytes) ?? [:]
+            if let boundary = ConsoleMultipart.boundary(contentType: request.headers["Content-Type"]) {
+                // Only a form that carries a file (its route allows a larger body) is multipart.
+                if let decoded = ConsoleMultipart.decode(request.bodyBytes, boundary: boundary) {
+                    (form, files) = decoded
+                }
+            } else {
+                form = ConsoleForm.decode(request.bodyBytes) ?? [:]
+            }
         }
         var ctx = ConsoleContext(
             app: self, request: request, principal: principal, now: now, lang: lang, csrf: csrf, form: form)
+        ctx.files = files
         ctx.cookies = langCookies
         if route.access != .open {
             guard let p = principal else {

@@ -371,6 +371,7 @@ enum ConsoleReports {
             <table id="bands"><thead><tr><th>Rules 2, para 49</th><th>\(ctx.t(.total))</th><th></th><th></th></tr>\
             </thead><tbody>\(bands)</tbody></table>
             <p class="notice">\(ctx.t(.sourceInconsistency))</p>
+            \(try Rules2Console.centreList(ctx))
             """
         return ctx.page(ctx.t(.quality), body)
     }

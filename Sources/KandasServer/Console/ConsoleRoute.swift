@@ -18,14 +18,17 @@ struct ConsoleRoute: Sendable {
     let pattern: String
     let access: Access
     let handler: @Sendable (ConsoleContext) throws -> HTTPResponse
+    /// The largest form body: 64 KiB, more only for a form that carries a file.
+    let bodyLimit: Int
 
     init(
-        _ method: HTTPMethod, _ pattern: String, _ access: Access,
+        _ method: HTTPMethod, _ pattern: String, _ access: Access, bodyLimit: Int = 64 << 10,
         _ handler: @escaping @Sendable (ConsoleContext) throws -> HTTPResponse
     ) {
         self.method = method
         self.pattern = pattern
         self.access = access
+        self.bodyLimit = bodyLimit
         self.handler = handler
     }
 

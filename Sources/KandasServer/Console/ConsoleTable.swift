@@ -13,7 +13,7 @@ enum ConsoleTable {
     /// Readers of the console's frame (sign-out, dashboard): the readers plus the Rules 1 roles.
     static let signedIn: Set<UserRole> = readers.union(Set<UserRole>.stayReaders).union(Set<UserRole>.planReaders)
 
-    static let all: [ConsoleRoute] = core + StayConsole.routes
+    static let all: [ConsoleRoute] = core + StayConsole.routes + Rules2Console.routes
 
     static let core: [ConsoleRoute] = [
         ConsoleRoute(.get, "/console", .open, ConsoleAuthPages.root),

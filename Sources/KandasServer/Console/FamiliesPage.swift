@@ -93,6 +93,7 @@ enum FamiliesPage {
             \(planSections)
             \(roadMapLink(ctx, family: f.id.description, plans: plans.map(\.plan)))
             \(try stays(ctx, family: f.id.description))
+            \(try Rules2Console.familySections(ctx, family: detail))
             <h2>\(ctx.t(.monitoring))</h2>
             \(schedule)
             """

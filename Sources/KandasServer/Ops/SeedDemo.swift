@@ -111,6 +111,44 @@ enum SeedDemo {
         return text
     }
 
+    /// A placeholder signed form (a minimal PDF) for the demo families' consents.
+    static let demoForm = Array("%PDF-1.4\n% Kandas demo: signed consent form (Rules 2, Annex 2)\n%%EOF\n".utf8)
+
+    /// Every adult member's consent (Rules 2 para 12) with the demo form, and their Annex 2 category.
+    static func consents(
+        _ db: any DatabaseConnection, familyID: String, members: [MemberCreate], ids: [String: String],
+        givenOn: CalendarDate, admin: String, now: Int64
+    ) throws {
+        let today = PlanStore.localDay(now)
+        let sha = SHA256.hash(demoForm).hex
+        try ConsentStore.addForm(db, sha256: sha, contentType: "application/pdf", bytes: demoForm)
+        for m in members {
+            guard let id = ids[m.iin], let birth = try? LocalDate(m.birthDate.description) else { continue }
+            let category: Annex2Category =
+                switch m.relation {
+                case .head: .applicant
+                case .spouse: .spouse
+                case .parent: .parent
+                case .sibling: .sibling
+                default: .child
+                }
+            let ref = ConsentStore.MemberRef(id: id, familyID: familyID, birthDate: birth)
+            try ConsentStore.setCategory(
+                db, member: ref, category: category.rawValue, rkCitizen: false, by: admin, now: now)
+            guard ConsentRules.isAdult(bornOn: birth, on: today) else { continue }
+            try ConsentStore.insert(
+                db,
+                MemberConsent(
+                    id: WireID.random(), familyID: WireID(familyID) ?? WireID.random(),
+                    memberID: WireID(id) ?? WireID.random(),
+                    givenOn: givenOn, formSHA256: sha, formContentType: "application/pdf", formSize: demoForm.count,
+                    formName: "demo-consent.pdf", recordedBy: WireID(admin) ?? WireID.random(),
+                    recordedAt: Timestamp(millisecondsSince1970: now)))
+        }
+        // Part of the family's creation: no second version, no extra feed entry.
+        try ConsentStore.refresh(db, familyID: familyID, on: today, now: now, feed: false)
+    }
+
     /// One family of 2-4 members with a published plan of 3-5 items.
     static func family(
         _ db: any DatabaseConnection, number: Int, centre: String, workers: [String], iins: inout IINGenerator,
@@ -136,8 +174,11 @@ enum SeedDemo {
             settlement: Settlement(
                 name: "Demo settlement \(number)", latitude: 43.2 + Double(number) / 100, longitude: 76.9),
             quotaInclusionDate: CalendarDate(year: 2026, month: 1 + number % 9, day: 15) ?? CalendarDate("2026-01-15")!,
-            consentRecorded: true, members: members)
+            members: members)
         let (familyID, memberIDs) = try FamilyStore.insert(db, create, now: now)
+        try consents(
+            db, familyID: familyID, members: members, ids: memberIDs, givenOn: create.quotaInclusionDate, admin: admin,
+            now: now)
         let planID = try PlanStore.insertPlan(db, familyID: familyID, now: now)
         for k in 0..<(3 + number % 3) {
             let member = members[k % members.count]

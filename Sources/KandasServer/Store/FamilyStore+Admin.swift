@@ -54,13 +54,12 @@ extension FamilyStore {
     /// Updates a family found in scope and records the change for the sync feed (reassignment
     /// changes which devices see it).
     static func update(
-        _ db: any DatabaseConnection, id: String, settlement s: Settlement, address: String?, consentRecorded: Bool,
-        now: Int64
+        _ db: any DatabaseConnection, id: String, settlement s: Settlement, address: String?, now: Int64
     ) throws {
         _ = try db.run(
             "UPDATE families SET settlement_name = ?, settlement_latitude = ?, settlement_longitude = ?,"
-                + " address = ?, consent_recorded = ?, version = version + 1, updated_at = ? WHERE id = ?", s.name,
-            s.latitude, s.longitude, address, consentRecorded, now, id)
+                + " address = ?, version = version + 1, updated_at = ? WHERE id = ?", s.name, s.latitude,
+            s.longitude, address, now, id)
         try recordChange(db, entity: "family", id: id, familyID: id, op: "update", now: now)
     }
 

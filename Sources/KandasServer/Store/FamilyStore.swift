@@ -144,9 +144,8 @@ enum FamilyStore {
         _ = try db.run(
             "INSERT INTO families(id, region_id, career_centre_id, settlement_name, settlement_latitude,"
                 + " settlement_longitude, address, quota_inclusion_date, consent_recorded, version, created_at,"
-                + " updated_at) VALUES(?,?,?,?,?,?,?,?,?,1,?,?)", id, region, centre, f.settlement.name,
-            f.settlement.latitude, f.settlement.longitude, f.address, f.quotaInclusionDate.description,
-            f.consentRecorded, now, now)
+                + " updated_at) VALUES(?,?,?,?,?,?,?,?,0,1,?,?)", id, region, centre, f.settlement.name,
+            f.settlement.latitude, f.settlement.longitude, f.address, f.quotaInclusionDate.description, now, now)
         for (i, worker) in f.assignedWorkerIDs.enumerated() {
             _ = try db.run(
                 "INSERT INTO family_workers(family_id, user_id, position) VALUES(?,?,?)", id, worker.description, i)
@@ -155,6 +154,11 @@ enum FamilyStore {
         try recordChange(db, entity: "family", id: id, familyID: id, op: "create", now: now)
         var members: [String: String] = [:]
         for m in f.members { members[m.iin] = try insertMember(db, m, familyID: id, now: now) }
+        // Consent is recorded per adult member afterwards (Rules 2 para 12): a family of minors needs none.
+        _ = try db.run(
+            "UPDATE families SET consent_recorded = 1 WHERE id = ? AND NOT EXISTS(SELECT 1 FROM members m"
+                + " WHERE m.family_id = ? AND m.birth_date <= ?)", id, id,
+            ConsentRules.adultBornOnOrBefore(PlanStore.localDay(now)).description)
         return (id, members)
     }
 

@@ -79,7 +79,7 @@ extension PlanStore {
     /// the plan and its items into the sync feed. Bumps the version.
     ///
     /// - Throws: `409 conflict` (agreeing with another plan beyond draft), `invalid_transition`
-    ///   (publishing without consent, back to draft).
+    ///   (back to draft), `consent_missing` (publishing while an adult member has no current consent).
     static func transition(
         _ db: any DatabaseConnection, _ plan: Plan, to status: PlanStatus, at: Int64, now: Int64, by actorID: String
     ) throws {
@@ -96,8 +96,13 @@ extension PlanStore {
                 "UPDATE plans SET status = 'approved', approved_at = ?, approved_by = ?, publication_due = ? WHERE id = ?",
                 at, actorID, publicationDue(approvedAt: at), id)
         case .published:
-            guard try db.exists("SELECT 1 FROM families WHERE id = ? AND consent_recorded = 1", familyID) else {
-                throw ServerError(.invalidTransition, "the family's personal-data consent is not recorded")
+            // Rules 2 para 12(3): every member adult on the publication day has a current consent
+            // with its signed form; the family flag alone is never trusted.
+            let missing = try ConsentStore.missing(db, familyID: familyID, on: localDay(at))
+            guard missing.isEmpty else {
+                throw ServerError(
+                    .consentMissing,
+                    "no current personal-data consent for adult member(s) " + missing.joined(separator: ", "))
             }
             // Rules 2 para 34: late publication is flagged, never refused.
             _ = try db.run(

@@ -1,4 +1,5 @@
 import Foundation
+import KandasDomain
 import KandasStore
 
 /// Migrations of Rules 2, round 2 (issue 16): evidence that counts, report delivery, deadlines,
@@ -43,5 +44,74 @@ enum Rules2Schema {
               problems TEXT, proposals TEXT, field_visit INTEGER NOT NULL, recorded_by TEXT NOT NULL REFERENCES users(id),
               recorded_at INTEGER NOT NULL, UNIQUE(family_id, period)) STRICT;
             """)
+    }
+}
+
+extension Rules2Schema {
+    /// Quality evaluations on record (Rules 2, paras 46-51): one row per career centre and quarter
+    /// with the three scores, the band, the evaluator, the conclusion to the central body (para 50)
+    /// and the centre's follow-up (para 51); and the family's residence status (para 46, criterion 3
+    /// of para 48), with its history.
+    static func evaluations(_ db: any DatabaseConnection) throws {
+        try db.execute(
+            """
+            CREATE TABLE quality_evaluations(
+              id TEXT PRIMARY KEY, region_id TEXT NOT NULL REFERENCES regions(id),
+              career_centre_id TEXT NOT NULL REFERENCES career_centres(id), year INTEGER NOT NULL,
+              quarter INTEGER NOT NULL CHECK(quarter BETWEEN 1 AND 4),
+              relevance INTEGER NOT NULL CHECK(relevance BETWEEN 1 AND 5),
+              effectiveness INTEGER NOT NULL CHECK(effectiveness BETWEEN 1 AND 5),
+              social_impact INTEGER NOT NULL CHECK(social_impact BETWEEN 1 AND 5), total INTEGER NOT NULL,
+              band TEXT NOT NULL CHECK(band IN ('low','medium','high')), evaluator TEXT NOT NULL,
+              evaluated_on TEXT NOT NULL, due TEXT NOT NULL, late INTEGER NOT NULL, departures INTEGER NOT NULL,
+              note TEXT, recorded_by TEXT NOT NULL REFERENCES users(id), recorded_at INTEGER NOT NULL,
+              concluded_on TEXT, conclusion_recipient TEXT, conclusion TEXT, conclusion_due TEXT NOT NULL,
+              conclusion_late INTEGER, concluded_by TEXT REFERENCES users(id), concluded_at INTEGER,
+              considered_on TEXT, measures TEXT, follow_up_due TEXT, follow_up_late INTEGER,
+              followed_up_by TEXT REFERENCES users(id), followed_up_at INTEGER,
+              UNIQUE(career_centre_id, year, quarter)) STRICT;
+            CREATE INDEX quality_evaluations_region ON quality_evaluations(region_id);
+            CREATE TABLE family_residence(
+              id TEXT PRIMARY KEY, family_id TEXT NOT NULL REFERENCES families(id),
+              status TEXT NOT NULL CHECK(status IN ('in_region','left_region')), since TEXT NOT NULL, note TEXT,
+              recorded_by TEXT NOT NULL REFERENCES users(id), recorded_at INTEGER NOT NULL) STRICT;
+            CREATE INDEX family_residence_family ON family_residence(family_id, since);
+            """)
+    }
+
+    /// Consent and the application (Rules 2, paras 6, 12, Annex 2): each adult member's consent
+    /// with the signed form (its bytes kept by content address), and the member's Annex 2 category.
+    static func consent(_ db: any DatabaseConnection) throws {
+        try db.execute(
+            """
+            CREATE TABLE consent_forms(
+              sha256 TEXT PRIMARY KEY, content_type TEXT NOT NULL, size INTEGER NOT NULL, bytes BLOB NOT NULL) STRICT;
+            CREATE TABLE member_consents(
+              id TEXT PRIMARY KEY, family_id TEXT NOT NULL REFERENCES families(id),
+              member_id TEXT NOT NULL REFERENCES members(id), given_on TEXT NOT NULL,
+              form_sha256 TEXT NOT NULL REFERENCES consent_forms(sha256), form_name TEXT,
+              recorded_by TEXT NOT NULL REFERENCES users(id), recorded_at INTEGER NOT NULL, withdrawn_on TEXT,
+              withdrawal_reason TEXT, withdrawn_by TEXT REFERENCES users(id), withdrawn_at INTEGER) STRICT;
+            CREATE INDEX member_consents_member ON member_consents(member_id);
+            CREATE INDEX member_consents_family ON member_consents(family_id);
+            CREATE TABLE member_categories(
+              member_id TEXT PRIMARY KEY REFERENCES members(id), family_id TEXT NOT NULL REFERENCES families(id),
+              category TEXT NOT NULL CHECK(category IN ('applicant','spouse','parent','child','sibling')),
+              rk_citizen INTEGER NOT NULL, recorded_by TEXT NOT NULL REFERENCES users(id),
+              recorded_at INTEGER NOT NULL) STRICT;
+            CREATE INDEX member_categories_family ON member_categories(family_id);
+            """)
+        try resetConsent(db)
+    }
+
+    /// The family boolean of before was never backed by a signed form: a family with an adult
+    /// member starts over without consent (a family of minors only needs none). The PostgreSQL
+    /// twin of 0016 runs the same statement.
+    static func resetConsent(_ db: any DatabaseConnection) throws {
+        _ = try db.run(
+            "UPDATE families SET consent_recorded = CASE WHEN EXISTS(SELECT 1 FROM members m WHERE"
+                + " m.family_id = families.id AND m.birth_date <= ?) THEN 0 ELSE 1 END",
+            ConsentRules.adultBornOnOrBefore(ConsoleReports.today(Int64(Date().timeIntervalSince1970 * 1000)))
+                .description)
     }
 }

@@ -34,6 +34,8 @@ enum Schema {
         m.register(StoreMigration("0012-rules2-evidence", Rules2Schema.evidence))
         m.register(StoreMigration("0013-rules2-report-submissions", Rules2Schema.reportSubmissions))
         m.register(StoreMigration("0014-rules2-monitoring", Rules2Schema.monitoring))
+        m.register(StoreMigration("0015-rules2-evaluations", Rules2Schema.evaluations))
+        m.register(StoreMigration("0016-rules2-consent", Rules2Schema.consent))
         // Rules 2, para 34: the receiving labour mobility centre approves plans (issue 16 item 8).
         m.register(StoreMigration("0017-labour-mobility-role", rebuildsTables: true, Rules2Schema.labourMobilityRole))
         // Rules 2, para 37: the digital-card forwarding queue (issue 16 item 10).

@@ -1,0 +1,92 @@
+import Dispatch
+import Synchronization
+
+/// A free list of pooled resources (database connections) with a FIFO of waiting callers: the
+/// checkout logic of SQLiteKit's reader pool and PostgresKit's pool, written once.
+///
+/// A caller gets a slot at once when one is free, or later, in arrival order, when one is released;
+/// after ``close()`` every waiter and every later caller gets `nil`. Handlers run outside the lock.
+public final class CheckoutQueue<Slot: Sendable>: Sendable {
+    private struct State: ~Copyable {
+        var free: [Slot]
+        var waiters: [@Sendable (Slot?) -> Void] = []
+        var closed = false
+    }
+
+    private let state: Mutex<State>
+
+    /// A queue holding `free`; the last element is handed out first.
+    public init(free: [Slot]) {
+        state = Mutex(State(free: free))
+    }
+
+    /// Calls `handler` with a slot now (free list) or later (on release, FIFO); with `nil` when closed.
+    public func acquire(_ handler: @escaping @Sendable (Slot?) -> Void) {
+        let immediate: Slot?? = state.withLock { state in
+            if state.closed { return .some(nil) }
+            if let slot = state.free.popLast() { return .some(slot) }
+            state.waiters.append(handler)
+            return .none
+        }
+        if let immediate { handler(immediate) }
+    }
+
+    /// Blocks the calling thread (never a cooperative one) until a slot is free; `nil` when closed.
+    public func acquireBlocking() -> Slot? {
+        let handoff = Handoff()
+        acquire { handoff.deliver($0) }
+        return handoff.wait()
+    }
+
+    /// Hands `slot` to the longest waiting caller, or back to the free list.
+    ///
+    /// - Returns: false when the queue is closed: the slot is the caller's to dispose of.
+    @discardableResult
+    public func release(_ slot: Slot) -> Bool {
+        let next: (@Sendable (Slot?) -> Void)?? = state.withLock { state in
+            if state.closed { return .some(nil) }
+            if !state.waiters.isEmpty { return .some(state.waiters.removeFirst()) }
+            state.free.append(slot)
+            return .none
+        }
+        switch next {
+        case .some(.some(let waiter)):
+            waiter(slot)
+            return true
+        case .some(.none):
+            return false
+        case .none:
+            return true
+        }
+    }
+
+    /// Closes the queue: waiting callers get `nil`; returns the free slots for the caller to dispose of.
+    public func close() -> [Slot] {
+        let (free, waiters) = state.withLock { state in
+            state.closed = true
+            defer {
+                state.free = []
+                state.waiters = []
+            }
+            return (state.free, state.waiters)
+        }
+        for waiter in waiters { waiter(nil) }
+        return free
+    }
+
+    /// Passes a slot from whichever thread releases it to a thread blocked in ``acquireBlocking()``.
+    private final class Handoff: Sendable {
+        private let semaphore = DispatchSemaphore(value: 0)
+        private let slot = Mutex<Slot?>(nil)
+
+        func deliver(_ delivered: Slot?) {
+            slot.withLock { $0 = delivered }
+            semaphore.signal()
+        }
+
+        func wait() -> Slot? {
+            semaphore.wait()
+            return slot.withLock { $0 }
+        }
+    }
+}
