@@ -6,22 +6,24 @@ extension Connection {
 
     /// Back on the loop with a handler's response.
     func responseReady(_ prepared: PreparedResponse) {
-        guard phase == .handling || phase == .awaitingDecision else {
+        guard machine.phase == .handling || machine.phase == .awaitingDecision else {
             if case .file(let fd, _, _) = prepared.body { Glibc.close(fd) }
             return
         }
         startResponse(prepared)
-        updateInterest()
+        drive()
     }
 
-    /// Serializes the head (and a bytes body) and starts writing.
+    /// Serializes the head (and a bytes body) and queues it; the machine then asks for the write.
     func startResponse(_ prepared: PreparedResponse) {
-        phase = .writing
         responseStatus = prepared.status.code
         responseRoute = prepared.route
-        let isHead = request?.method == .head
-        let version = request?.version ?? .http1_1
-        if !keepAlive || loop.draining || context.isDraining { closeAfterWrite = true }
+        let isHead = machine.request?.method == .head
+        let version = machine.request?.version ?? .http1_1
+        var forceClose = loop.draining || context.isDraining
+        // HTTP/1.0 has no chunked coding: a streamed body ends when the connection does.
+        if case .stream = prepared.body, version != .http1_1 { forceClose = true }
+        let closeAfterWrite = machine.responseStarted(forceClose: forceClose, now: monotonicMillis())
         var h = "HTTP/1.1 \(prepared.status.code) \(prepared.status.reasonPhrase)\r\n"
         for field in prepared.headers {
             // Framing is ours to decide: a handler's Content-Length could desynchronize the connection.
@@ -40,7 +42,7 @@ extension Connection {
             h += "\(field.name): \(field.value)\r\n"
         }
         // Protocol §1: every response carries `Request-Id` (a handler may have set it already).
-        if let id = request?.requestID, !id.isEmpty, prepared.headers["Request-Id"] == nil {
+        if let id = machine.request?.requestID, !id.isEmpty, prepared.headers["Request-Id"] == nil {
             h += "Request-Id: \(id)\r\n"
         }
         let code = prepared.status.code
@@ -60,12 +62,7 @@ extension Connection {
                 file = (ffd, offset, length)
             }
         case .stream(let producer):
-            if version == .http1_1 {
-                h += "Transfer-Encoding: chunked\r\n"
-            } else {
-                // HTTP/1.0 has no chunked coding: the body ends when the connection does.
-                closeAfterWrite = true
-            }
+            if version == .http1_1 { h += "Transfer-Encoding: chunked\r\n" }
             if !isHead && !bodyless { startStream(producer, chunked: version == .http1_1) }
         }
         if closeAfterWrite {
@@ -76,8 +73,6 @@ extension Connection {
         h += "\r\n"
         outbound.append(contentsOf: h.utf8)
         if let bodyBytes { outbound.append(contentsOf: bodyBytes) }
-        lastWriteProgress = monotonicMillis()
-        flush()
     }
 
     private func startStream(_ producer: @escaping @Sendable (ResponseBodyWriter) throws -> Void, chunked: Bool) {
@@ -86,7 +81,7 @@ extension Connection {
         stream = channel
         streamChunked = chunked
         let logger = context.logger
-        let requestID = request?.requestID ?? ""
+        let requestID = machine.request?.requestID ?? ""
         context.pool.submitContinuation {
             do {
                 try producer(ResponseBodyWriter(channel: channel))
@@ -101,14 +96,14 @@ extension Connection {
     }
 
     private func streamReady() {
-        guard phase == .writing else { return }
-        flush()
-        updateInterest()
+        guard machine.phase == .writing else { return }
+        machine.outputQueued()
+        drive()
     }
 
-    /// Writes as much as the socket takes; completes the response when everything is out.
+    /// Writes as much as the socket takes; tells the machine when everything is out.
     func flush() {
-        while phase != .closed {
+        while machine.phase != .closed {
             if outboundStart < outbound.count {
                 let result: IOResult<Int>
                 do {
@@ -118,16 +113,16 @@ extension Connection {
                         }
                     }
                 } catch {
-                    close(abort: .connectionClosed)
+                    machine.close(.connectionClosed, buffers: &loop.bodyBuffers)
                     return
                 }
                 guard case .processed(let n) = result else {
-                    writeReady = false
+                    machine.writeBlocked()
                     return
                 }
                 outboundStart += n
                 bytesOut += Int64(n)
-                lastWriteProgress = monotonicMillis()
+                machine.wrote(now: monotonicMillis())
                 if outboundStart == outbound.count {
                     outbound = []
                     outboundStart = 0
@@ -142,22 +137,22 @@ extension Connection {
                         sendfile(fd, f.fd, &offset, Int(min(f.remaining, 1 << 30)))
                     }
                 } catch {
-                    close(abort: .connectionClosed)
+                    machine.close(.connectionClosed, buffers: &loop.bodyBuffers)
                     return
                 }
                 guard case .processed(let n) = result else {
-                    writeReady = false
+                    machine.writeBlocked()
                     return
                 }
                 if n == 0 {
                     // The file shrank under us: the promised length cannot be met, so cut the connection.
-                    close(abort: .connectionClosed)
+                    machine.close(.connectionClosed, buffers: &loop.bodyBuffers)
                     return
                 }
                 f.offset = Int64(offset)
                 f.remaining -= Int64(n)
                 bytesOut += Int64(n)
-                lastWriteProgress = monotonicMillis()
+                machine.wrote(now: monotonicMillis())
                 file = f
                 if f.remaining == 0 {
                     Glibc.close(f.fd)
@@ -175,11 +170,14 @@ extension Connection {
                     if streamChunked { outbound.append(contentsOf: [0x0D, 0x0A]) }
                 }
                 if !taken.chunks.isEmpty { continue }
-                guard taken.finished else { return }
+                guard taken.finished else {
+                    machine.outputDrained(responseComplete: false, now: monotonicMillis())
+                    return
+                }
                 stream = nil
                 if taken.failed {
                     // Headers are out: the only honest signal of a broken body is a cut connection.
-                    close(abort: .connectionClosed)
+                    machine.close(.connectionClosed, buffers: &loop.bodyBuffers)
                     return
                 }
                 if streamChunked {
@@ -187,66 +185,39 @@ extension Connection {
                     continue
                 }
             }
-            if phase == .writing { responseComplete() }
+            if machine.phase == .writing { logRequest() }
+            machine.outputDrained(responseComplete: true, now: monotonicMillis())
             return
         }
-    }
-
-    private func responseComplete() {
-        logRequest()
-        if closeAfterWrite {
-            // Shut our side, then read and discard until the client closes (bounded), so it
-            // sees the response rather than a reset caused by unread request bytes.
-            shutdown(fd, Int32(SHUT_WR))
-            phase = .lingering(until: monotonicMillis() + 2000)
-            inbound = []
-            inboundStart = 0
-            updateInterest()
-            return
-        }
-        // Ready for the next request; pipelined bytes may already be waiting.
-        phase = .readingHead
-        parser.reset()
-        head = nil
-        request = nil
-        bodyMode = .none
-        lastActivity = monotonicMillis()
-        requestStartedAt = 0
-        if unparsed > 0 { headStartedAt = lastActivity }
-        processInbound()
-        updateInterest()
     }
 
     private func logRequest() {
-        guard let req = request, requestStartedAt > 0 else { return }
+        guard let req = machine.request, machine.requestStartedAt > 0 else { return }
         let entry = AccessLogEntry(
-            method: req.method.rawValue, route: responseRoute ?? "-", status: responseStatus, bytesIn: bytesIn,
-            bytesOut: bytesOut, durationMs: Double(monotonicMillis() - requestStartedAt),
+            method: req.method.rawValue, route: responseRoute ?? "-", status: responseStatus, bytesIn: machine.bytesIn,
+            bytesOut: bytesOut, durationMs: Double(monotonicMillis() - machine.requestStartedAt),
             requestID: req.requestID, remoteAddress: remoteAddress)
-        bytesIn = 0
+        machine.bytesIn = 0
         bytesOut = 0
-        requestStartedAt = 0
+        machine.requestStartedAt = 0
         context.finished(entry)
     }
 
-    /// Closes the socket and releases everything; a streaming body is aborted with `reason`.
-    func close(abort reason: BodyAbortReason) {
-        guard phase != .closed else { return }
-        abortBody(reason)
-        if phase == .writing || phase == .handling || phase == .readingBody || phase == .awaitingDecision {
+    /// Releases the descriptor and what the response holds (the machine has closed).
+    func closeSocket(logAborted: Bool) {
+        if logAborted {
             if responseStatus == 0 { responseStatus = 499 }
             logRequest()
         }
-        phase = .closed
         stream?.close()
         stream = nil
         if let f = file {
             Glibc.close(f.fd)
             file = nil
         }
-        inbound = []
         outbound = []
-        releaseBodyBuffers()
+        outboundStart = 0
+        handler = nil
         loop.forget(fd)
         Glibc.close(fd)
         context.release(admission)

@@ -68,11 +68,8 @@ extension SyncEngine {
         case (.create, _):
             let code = Self.problem(response)?.code ?? "create_http_\(response.status)"
             try await store.noteFileError(id, code)
-            let permanent: Set<String> = [
-                ErrorCode.uploadTooLarge.rawValue, ErrorCode.attachmentMismatch.rawValue,
-                ErrorCode.unsupportedMediaType.rawValue,
-            ]
-            if permanent.contains(code) { _ = try await markFailed(job, code) }
+            // The same refusals as the in-process upload (``UploadPlanner``) quarantine the file.
+            if UploadPlanner.permanentCreateRefusals.contains(code) { _ = try await markFailed(job, code) }
         case (.status, 200):
             handoffOffsets[id] = offset ?? 0
             if verified { _ = try await markUploaded(job) }

@@ -74,35 +74,17 @@ extension SyncEngine {
     }
 
     /// Creates (or finds) the tus upload, then sends chunks from the server's offset until it verifies.
-    func upload(_ job: UploadJob, base: String, chunk initialChunk: Int) async throws(ClientError) -> UploadOutcome {
-        var url = job.uploadURL
-        var chunk = initialChunk
-        var creations = 0
-        var attempt = 0
-        var checksumFailures = 0
-        var digestMismatches = 0
-        while attempt < options.maxAttempts * 4 {
-            // 1. Know where the server is: create (idempotent per attachment) or HEAD.
-            var offset: Int64
-            if let known = url {
-                let response = try await send("upload status") { Self.tusRequest("HEAD", known) }
-                switch response.status {
-                case 200:
-                    offset = Int64(response.header(HeaderName.uploadOffset) ?? "") ?? 0
-                    if response.header(HeaderName.kandasUploadState) == "verified" {
-                        return try await markUploaded(job)
-                    }
-                case 404, 410:
-                    url = nil
-                    try await saveUploadURL(job.attachmentID, nil)
-                    continue
-                default:
-                    try await noteFileError(job.attachmentID, "head_http_\(response.status)")
-                    return .deferred
-                }
-            } else {
-                creations += 1
-                guard creations <= 3 else { return .deferred }
+    ///
+    /// A thin driver: ``UploadPlanner`` decides every step; this performs it (requests, waits,
+    /// store writes, hashing) and reports the outcome back.
+    func upload(_ job: UploadJob, base: String, chunk: Int) async throws(ClientError) -> UploadOutcome {
+        var planner = UploadPlanner(
+            size: job.size, url: job.uploadURL, chunk: chunk,
+            settings: .init(maxAttempts: options.maxAttempts, minimumChunkBytes: options.minimumChunkBytes))
+        var networkError: ClientError?
+        while true {
+            switch planner.next() {
+            case .send(.create):
                 let metadata = UploadMetadata(
                     attachmentID: job.attachmentID, sha256: job.sha256, contentType: job.contentType, kind: job.kind)
                 let response = try await send("upload create") {
@@ -111,134 +93,96 @@ extension SyncEngine {
                     request.headers.append((HeaderName.uploadMetadata, metadata.headerValue))
                     return request
                 }
-                guard response.status == 201 || response.status == 200 else {
-                    let code = Self.problem(response)?.code ?? "create_http_\(response.status)"
-                    try await noteFileError(job.attachmentID, code)
-                    // Refusals that no retry can change are quarantined (state `failed`, the code kept and
-                    // shown by `kandas status` / `files`) instead of being retried on every sync forever:
-                    // `unknown_attachment` means no device of this user declared the file (sync-v1 §10.2).
-                    let permanent: Set<String> = [
-                        ErrorCode.uploadTooLarge.rawValue, ErrorCode.attachmentMismatch.rawValue,
-                        ErrorCode.unsupportedMediaType.rawValue, ErrorCode.unknownAttachment.rawValue,
-                    ]
-                    return permanent.contains(code) ? try await markFailed(job, code) : .deferred
-                }
-                guard let location = response.header(HeaderName.location), let resolved = Self.resolve(location, base)
-                else {
-                    throw ClientError(.protocolViolation, "upload creation answered without a Location")
-                }
-                // Saved before any byte is sent, so a restart resumes this upload instead of making another.
-                url = resolved
-                try await saveUploadURL(job.attachmentID, resolved)
-                offset = Int64(response.header(HeaderName.uploadOffset) ?? "") ?? 0
-                if response.header(HeaderName.kandasUploadState) == "verified" { return try await markUploaded(job) }
-            }
-            guard let target = url else { continue }
-            progress(.uploadStarted(attachmentID: job.attachmentID, kind: job.kind, offset: offset, size: job.size))
-
-            // 2. PATCH chunks; any doubt sends us back to step 1 (HEAD), never to a local counter.
-            patching: while offset < job.size {
-                let length = min(Int64(chunk), job.size - offset)
-                let digest = try await Self.digest(path: job.path, offset: offset, length: length)
-                let start = offset
-                let before = report.uploadBytesSent
-                let onProgress = progress
-                let id = job.attachmentID
-                let size = job.size
-                // The transport reports bytes sent only with a response; a PATCH cut mid-way still put bytes
-                // on the wire, and counting them is what shows how much a resume sends twice.
-                let partial = SentBytes()
-                let response: TransportResponse
+                planner.answered(answer(response, base: base))
+            case .send(.status(let url)):
+                let response = try await send("upload status") { Self.tusRequest("HEAD", url) }
+                planner.answered(answer(response, base: base))
+            case .send(.chunk(let url, let offset, let length)):
                 do {
-                    response = try await send(
-                        "upload", retry: false,
-                        transferProgress: { p in
-                            partial.record(p.bytesSent)
-                            onProgress(
-                                .uploadProgress(
-                                    attachmentID: id, fileBytes: start + p.bytesSent, size: size,
-                                    syncBytesSent: before + p.bytesSent))
-                        }
-                    ) {
-                        var request = Self.tusRequest("PATCH", target)
-                        request.headers.append((HeaderName.contentType, Tus.patchContentType))
-                        request.headers.append((HeaderName.uploadOffset, String(start)))
-                        request.headers.append((HeaderName.uploadChecksum, "sha256 " + digest.base64))
-                        request.body = .file(path: job.path, offset: start, length: length)
-                        return request
-                    }
+                    let response = try await sendChunk(job, url: url, offset: offset, length: length)
+                    planner.answered(answer(response, base: base))
                 } catch {
-                    let lost = partial.value
-                    report.uploadBytesSent += lost
-                    try await addBytesSent(job.attachmentID, lost)
                     guard error.code == .network else { throw error }
-                    attempt += 1
-                    guard attempt < options.maxAttempts else { throw error }
-                    try await wait(options.backoff.delay(attempt: attempt - 1), reason: error.message)
-                    break patching
+                    networkError = error
+                    planner.transportFailed(reason: error.message)
                 }
-                report.uploadBytesSent += response.bytesSent
-                try await addBytesSent(job.attachmentID, response.bytesSent)
-                let problem = Self.problem(response)
-                switch response.status {
-                case 204:
-                    guard let next = Int64(response.header(HeaderName.uploadOffset) ?? ""), next > offset else {
-                        break patching
-                    }
-                    offset = next
-                    checksumFailures = 0
-                    if response.header(HeaderName.kandasUploadState) == "verified" {
-                        return try await markUploaded(job)
-                    }
-                case 409:
-                    guard
-                        let stored = Int64(response.header(HeaderName.uploadOffset) ?? "")
-                            ?? problem?.uploadOffset.map(Int64.init)
-                    else { break patching }
-                    offset = stored
-                case 404, 410:
-                    url = nil
-                    try await saveUploadURL(job.attachmentID, nil)
-                    break patching
-                case Tus.checksumMismatchStatus where problem?.errorCode == .fileDigestMismatch:
-                    // The server has the whole file and it does not match: check our copy before trying again.
-                    let local = try await Self.digest(path: job.path, offset: 0, length: job.size).hex
-                    digestMismatches += 1
-                    guard local == job.sha256, digestMismatches < 2 else {
-                        return try await markFailed(job, "local_copy_changed")
-                    }
-                    url = nil
-                    try await saveUploadURL(job.attachmentID, nil)
-                    break patching
-                case Tus.checksumMismatchStatus:
-                    // Bytes damaged on the way: retry, and after a second failure use smaller chunks.
-                    checksumFailures += 1
-                    attempt += 1
-                    if checksumFailures >= 2 { chunk = max(options.minimumChunkBytes, chunk / 2) }
-                    try await wait(options.backoff.delay(attempt: attempt - 1), reason: "chunk checksum mismatch")
-                case 413 where problem?.errorCode == .chunkTooLarge:
-                    guard chunk > options.minimumChunkBytes else { return try await markFailed(job, "chunk_too_large") }
-                    chunk = max(options.minimumChunkBytes, min(problem?.limit ?? chunk / 2, chunk / 2))
-                case 503, 429:
-                    attempt += 1
-                    guard attempt < options.maxAttempts else { return .deferred }
-                    try await wait(
-                        retryAfter(response) ?? options.backoff.delay(attempt: attempt - 1), reason: "upload busy")
-                    break patching
-                case 422 where problem?.errorCode == .contentTypeMismatch:
-                    return try await markFailed(job, ErrorCode.contentTypeMismatch.rawValue)
-                default:
-                    try await noteFileError(job.attachmentID, problem?.code ?? "patch_http_\(response.status)")
-                    return .deferred
-                }
-            }
-            if offset >= job.size, url != nil {
-                // Every byte is there but no verified answer seen (lost response): ask.
-                attempt += 1
-                continue
+            case .saveURL(let url):
+                try await saveUploadURL(job.attachmentID, url)
+            case .noteError(let code):
+                try await noteFileError(job.attachmentID, code)
+            case .started(let offset):
+                progress(.uploadStarted(attachmentID: job.attachmentID, kind: job.kind, offset: offset, size: job.size))
+            case .wait(let attempt, let retryAfter, let reason):
+                try await wait(retryAfter ?? options.backoff.delay(attempt: attempt), reason: reason)
+            case .checkLocalCopy:
+                let local = try await Self.digest(path: job.path, offset: 0, length: job.size).hex
+                planner.localCopy(matches: local == job.sha256)
+            case .verified:
+                return try await markUploaded(job)
+            case .deferred:
+                return .deferred
+            case .failed(let code):
+                return try await markFailed(job, code)
+            case .protocolViolation(let message):
+                throw ClientError(.protocolViolation, message)
+            case .giveUp:
+                throw networkError ?? ClientError(.network, "the upload failed on the network")
             }
         }
-        return .deferred
+    }
+
+    /// One PATCH of `length` bytes at `offset`, with its SHA-256; bytes put on the wire are
+    /// counted even when the transfer is cut.
+    private func sendChunk(
+        _ job: UploadJob, url: String, offset start: Int64, length: Int64
+    ) async throws(ClientError) -> TransportResponse {
+        let digest = try await Self.digest(path: job.path, offset: start, length: length)
+        let before = report.uploadBytesSent
+        let onProgress = progress
+        let id = job.attachmentID
+        let size = job.size
+        // The transport reports bytes sent only with a response; a PATCH cut mid-way still put bytes
+        // on the wire, and counting them is what shows how much a resume sends twice.
+        let partial = SentBytes()
+        let response: TransportResponse
+        do {
+            response = try await send(
+                "upload", retry: false,
+                transferProgress: { p in
+                    partial.record(p.bytesSent)
+                    onProgress(
+                        .uploadProgress(
+                            attachmentID: id, fileBytes: start + p.bytesSent, size: size,
+                            syncBytesSent: before + p.bytesSent))
+                }
+            ) {
+                var request = Self.tusRequest("PATCH", url)
+                request.headers.append((HeaderName.contentType, Tus.patchContentType))
+                request.headers.append((HeaderName.uploadOffset, String(start)))
+                request.headers.append((HeaderName.uploadChecksum, "sha256 " + digest.base64))
+                request.body = .file(path: job.path, offset: start, length: length)
+                return request
+            }
+        } catch {
+            let lost = partial.value
+            report.uploadBytesSent += lost
+            try await addBytesSent(job.attachmentID, lost)
+            throw error
+        }
+        report.uploadBytesSent += response.bytesSent
+        try await addBytesSent(job.attachmentID, response.bytesSent)
+        return response
+    }
+
+    /// What the planner reads of a tus response.
+    func answer(_ response: TransportResponse, base: String) -> UploadPlanner.Answer {
+        let problem = Self.problem(response)
+        return UploadPlanner.Answer(
+            status: response.status, offset: Int64(response.header(HeaderName.uploadOffset) ?? ""),
+            verified: response.header(HeaderName.kandasUploadState) == "verified",
+            location: response.header(HeaderName.location).flatMap { Self.resolve($0, base) },
+            problemCode: problem?.code, problemOffset: problem?.uploadOffset.map(Int64.init),
+            problemLimit: problem?.limit, retryAfter: retryAfter(response))
     }
 
     /// The upload URL for a `Location`: a path-absolute one (`/v1/uploads/...`, sync-v1 §10.2) is appended

@@ -1,5 +1,6 @@
 import Foundation
 import KandasProtocol
+import SystemKit
 
 /// `kandas admin consents show FAMILY`: each member's consent and Annex 2 category (Rules 2, para 12).
 struct AdminConsentsShowCommand: Command {
