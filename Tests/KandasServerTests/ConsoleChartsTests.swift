@@ -42,6 +42,7 @@ import Testing
 
     @Test func axisTops_areRoundNumbers() {
         #expect(ConsoleChart.niceMax(0) == 1)
+        #expect(ConsoleChart.niceMax(2) == 2)
         #expect(ConsoleChart.niceMax(7) == 10)
         #expect(ConsoleChart.niceMax(13) == 20)
         #expect(ConsoleChart.niceMax(200) == 200)
@@ -132,6 +133,15 @@ import Testing
         #expect(map.contains("class=\"m-far\""))
         #expect(map.components(separatedBy: "class=\"m-far\"").count == 2)
         #expect(!map.contains("<script"))
+
+        // Sync health on the devices page: region 1's worker's strip, not region 2's worker.
+        let devices = try region.get("/console/devices?lang=en").text
+        #expect(devices.contains("id=\"chart-sync-health\""))
+        #expect(devices.contains(mine.worker))
+        #expect(!devices.contains(theirs.worker))
+        // The month's Annex 3 totals as a chart beside the report.
+        let report = try region.get("/console/reports/monthly?region_id=\(seed.regions[0])&month=2026-11&lang=en").text
+        #expect(report.contains("id=\"chart-annex3\""))
 
         // A national administrator sees all three; a region filter narrows to one region.
         var national = ConsoleClient(port: server.port)
@@ -286,13 +296,24 @@ import Testing
         let full = try marks(browser, "#chart-plan-progress rect.c-done").count
         #expect(tracksGrey.filter { dashboard.isColour($0[0], $0[1], 0xe3e8ee) }.count >= 25 - full)
 
+        // Sync health: the worker's device pushed two events today, the last cell of its strip.
+        try browser.navigate(base + "/console/devices?lang=en")
+        let devices = try decode(
+            try browser.screenshot(to: ConsoleEndToEndTests.artifacts + "/console-sync-health.png"))
+        let cells = try marks(browser, "#chart-sync-health rect.h1")
+        #expect(cells.map(\.value) == [2])
+        for m in cells { #expect(devices.isColour(m.x, m.y, 0x9cc3e8), "today's cell at \(m)") }
+        let strips = try marks(browser, "#chart-sync-health rect.h0")
+        #expect(!strips.isEmpty)
+        #expect(cells.allSatisfy { c in strips.contains { abs($0.y - c.y) < 1 } })
+
         // Map: the far completion's point in pending amber at its place, a settlement square in navy.
         try browser.navigate(base + "/console/map?lang=en")
         let map = try decode(try browser.screenshot(to: ConsoleEndToEndTests.artifacts + "/console-map.png"))
-        let point = try marks(browser, "#map a[href='/console/completions/\(far)'] circle")
+        let point = try marks(browser, "#map a[href=\"/console/completions/\(far)\"] circle")
         #expect(point.count == 1)
         for m in point { #expect(map.isColour(m.x, m.y, 0xe0a100), "far point at \(m)") }
-        let circles = try marks(browser, "#map circle")
+        let circles = try marks(browser, "#map a circle")
         let squares = try marks(browser, "#map rect.m-settlement").filter { s in
             circles.allSatisfy { abs($0.x - s.x) > 8 || abs($0.y - s.y) > 8 }
         }
@@ -333,12 +354,60 @@ import Testing
             ChartStore.records(p, .init(), alias: "c"), from: 1_767_225_600_000,
             to: 1_767_225_600_000 + 12 * ChartStore.week)
         let plan = try Self.plan(s, sql, values)
-        #expect(plan.contains { $0.contains("USING INDEX completions_received") }, "\(plan)")
+        #expect(plan.contains { $0.contains("INDEX completions_received") }, "\(plan)")
         for scoped in [SyncSchemaTests.regionAdmin(s.region), SyncSchemaTests.supervisor(s.centres[0])] {
             let (sql, values) = ChartStore.receivedStatement(
                 ChartStore.records(scoped, .init(), alias: "c"), from: 0, to: 12 * ChartStore.week)
             let plan = try Self.plan(s, sql, values)
             #expect(!plan.contains { $0.hasPrefix("SCAN c") && !$0.contains("INDEX") }, "\(plan)")
+        }
+    }
+}
+
+/// The pictures' and the dashboard's store SQL is written once in the dialect subset: the same
+/// functions run on PostgreSQL and count the same rows (issue 12 runs the server there).
+@Suite struct ConsoleChartsOnPostgreSQLTests {
+    @Test func chartAndDashboardQueries_runOnPostgreSQL() throws {
+        try PostgresCluster.withDatabase { url in
+            let engine = try PostgresEngine(url: url, connections: 1, migrations: PostgresSchema.migrations)
+            defer { engine.close() }
+            try engine.writeSync { db in try CardForwardStoreTests.fill(db, completions: 5) }
+            let region = try engine.readSync { db in
+                try db.queryOne("SELECT id FROM regions ORDER BY code LIMIT 1")?.string("id") ?? ""
+            }
+            // Tuesday 1970-01-06: the five completions received at 0 (Thursday) fall in the week before.
+            let now: Int64 = 5 * 86_400_000
+            for p in [SyncSchemaTests.admin, SyncSchemaTests.regionAdmin(region)] {
+                try engine.readSync { db in
+                    let (weeks, age) = try ChartStore.trends(db, for: p, filter: .init(), now: now)
+                    #expect(weeks.map(\.received).reduce(0, +) == 5)
+                    #expect(weeks[10].received == 5)
+                    #expect(age.counts == [0, 0, 0, 0])
+                    let progress = try ChartStore.planProgress(db, for: p, filter: .init(regionID: region))
+                    #expect(progress.first { $0.serviceCode == 7 }?.items == 1)
+                    let map = try ChartStore.map(db, for: p, filter: .init())
+                    #expect(map.totals["approved"] == 5)
+                    #expect(try ChartStore.deviceActivity(db, for: p, now: now).isEmpty)
+                    #expect(try ReportStore.incompleteCount(db, for: p) == 0)
+                    _ = try ReportStore.overdue(db, for: p, today: LocalDate(dayNumber: 20_000))
+                    let counts = try ConsoleStore.dashboardCounts(db, for: p, now: now, silentDays: 7)
+                    #expect(counts.incompleteCompletions == 0)
+                    _ = try StayStore.referrals(
+                        db, for: p, paging: try Pagination([:]), filters: [("status", .text("issued"))],
+                        today: LocalDate(dayNumber: 20_000))
+                }
+            }
+            // Another region's administrator sees none of it.
+            let other = try engine.readSync { db in
+                try db.queryOne("SELECT id FROM regions ORDER BY code DESC LIMIT 1")?.string("id") ?? ""
+            }
+            let p = SyncSchemaTests.regionAdmin(other)
+            let received = try engine.readSync { db in
+                try ChartStore.trends(db, for: p, filter: .init(), now: now).weeks.map(\.received)
+            }
+            #expect(received == Array(repeating: 0, count: 12))
+            let totals = try engine.readSync { db in try ChartStore.map(db, for: p, filter: .init()).totals }
+            #expect(totals.isEmpty)
         }
     }
 }

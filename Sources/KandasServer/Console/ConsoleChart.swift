@@ -109,7 +109,8 @@ enum ConsoleChart {
     /// The y axis for a plot area of height `plot` (charts with a legend row under the axis labels).
     static func yAxisFor(plot: Double, maxValue: Int, lang: Language) -> HTML {
         var out = HTML()
-        for fraction in [0.0, 0.5, 1.0] {
+        // The middle line is labelled only when it falls on a whole number.
+        for fraction in maxValue % 2 == 0 ? [0.0, 0.5, 1.0] : [0.0, 1.0] {
             let y = top + plot * (1 - fraction)
             let value = Int((Double(maxValue) * fraction).rounded())
             out.append(
@@ -205,6 +206,46 @@ enum ConsoleChart {
         let table: HTML = """
             <table class="chart-data"><thead><tr><th>\(corner)</th><th class="num">\(doneLabel)</th>\
             <th class="num">\(totalLabel)</th><th class="num">%</th></tr></thead><tbody>\(tableRows)</tbody></table>
+            """
+        return figure(id: id, caption: caption, svg: svg, table: table)
+    }
+}
+
+extension ConsoleChart {
+    /// Horizontal bars of counts scaled to the largest, one row each, the count at the end of the bar.
+    static func counts(
+        id: String, caption: String, corner: String, valueLabel: String, rows: [(label: String, value: Int)],
+        lang: Language
+    ) -> HTML {
+        let rowHeight = 18.0
+        let labelWidth = 250.0
+        let barMax = width - labelWidth - 60
+        let h = Double(rows.count) * rowHeight + 8
+        let top = Double(niceMax(rows.map(\.value).max() ?? 0))
+        var bars = HTML()
+        for (i, r) in rows.enumerated() {
+            let y = 4 + Double(i) * rowHeight
+            let label = r.label.count > 40 ? String(r.label.prefix(39)) + "…" : r.label
+            bars.append(
+                """
+                <text class="axis" x="\(labelWidth - 6)" y="\(y + 12)" text-anchor="end">\(label)</text>\
+                <rect class="c-received" x="\(labelWidth)" y="\(y + 2)" width="\(barMax * Double(r.value) / top)" \
+                height="\(rowHeight - 5)" data-value="\(r.value)"><title>\(r.label): \(ConsoleNumber.format(r.value, lang))\
+                </title></rect>\
+                <text class="axis" x="\(labelWidth + barMax * Double(r.value) / top + 4)" y="\(y + 12)">\
+                \(ConsoleNumber.format(r.value, lang))</text>
+                """)
+        }
+        let svg: HTML = """
+            <svg class="chart-svg" viewBox="0 0 \(width) \(h)" width="\(width)" height="\(h)" role="img" \
+            aria-label="\(caption)" xmlns="http://www.w3.org/2000/svg">\(bars)</svg>
+            """
+        let tableRows = rows.map { r -> HTML in
+            "<tr><th>\(r.label)</th><td class=\"num\">\(ConsoleNumber.format(r.value, lang))</td></tr>"
+        }
+        let table: HTML = """
+            <table class="chart-data"><thead><tr><th>\(corner)</th><th class="num">\(valueLabel)</th></tr></thead>\
+            <tbody>\(tableRows)</tbody></table>
             """
         return figure(id: id, caption: caption, svg: svg, table: table)
     }

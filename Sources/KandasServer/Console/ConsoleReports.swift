@@ -56,10 +56,24 @@ enum ConsoleReports {
             <p><a id="csv" href="\(csvLink)">\(ctx.t(.download)) CSV</a></p>
             <p class="muted" id="month-due">\(ctx.t(.reportDue)): \(Deadlines.monthlyReportDue(year: b.year, month: b.month).description)</p>
             \(table(report.rows, lang: ctx.lang))
+            \(totalsChart(ctx, report))
             \(leftOutTable(ctx, report.leftOut))
             \(try submissionSection(ctx, b, report))
             """
         return ctx.page(ctx.t(.monthlyReport), body)
+    }
+
+    /// The month's Annex 3 totals per service as a chart beside the report (issue 20, item 2).
+    static func totalsChart(_ ctx: ConsoleContext, _ report: MonthlyReport) -> HTML {
+        let rows = ServiceCatalog.all.enumerated().map { i, service in
+            (
+                label: String(service.code) + ". " + service.name(in: ctx.lang),
+                value: report.rows.reduce(0) { $0 + (i < $1.services.count ? $1.services[i] : 0) }
+            )
+        }
+        return ConsoleChart.counts(
+            id: "chart-annex3", caption: ctx.t(.monthlyReport) + " · " + ctx.t(.total) + " · " + report.month,
+            corner: ctx.t(.service), valueLabel: ctx.t(.total), rows: rows, lang: ctx.lang)
     }
 
     /// Para 39 delivery on the report page: the month's recorded submissions and, for those who

@@ -25,6 +25,7 @@ enum ConsoleText: String, CaseIterable {
     // Charts and the map (issue 20).
     case trends, week, received, filesVerified, backlog, backlogAge, ageUnderDay, ageUnderWeek, ageUnderMonth
     case ageOlder, planProgress, completed, planItems, map, mapDrawn, mapNotDrawn, weeklyActivity, openOverTime
+    case syncHealth, today, daysSilent
 
     /// The label in `language`.
     func callAsFunction(_ language: Language) -> String { names(language) }
@@ -212,6 +213,13 @@ enum ConsoleText: String, CaseIterable {
             "көрсетілмеген (ескілері немесе шектен тыс)", "не показано (старые или вне карты)",
             "not drawn (older or outside the map)"
         ),
+        .syncHealth: (
+            "Синхрондау: соңғы 30 күн (күніне жіберілген оқиғалар)",
+            "Синхронизация: последние 30 дней (событий в день)",
+            "Sync health: the last 30 days (events pushed per day)"
+        ),
+        .today: ("бүгін", "сегодня", "today"),
+        .daysSilent: ("Үнсіз күндер", "Дней без связи", "Days silent"),
         .weeklyActivity: ("Апта сайынғы жұмыс", "Работа по неделям", "Work per week"),
         .openOverTime: (
             "Апта соңындағы ашық мәселелер", "Открытые вопросы на конец недели", "Open at the end of each week"

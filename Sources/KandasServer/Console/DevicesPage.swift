@@ -9,8 +9,11 @@ import QRCode
 enum DevicesPage {
     static func list(_ ctx: ConsoleContext) throws -> HTTPResponse {
         let p = ctx.actor
-        let (devices, workers) = try ctx.read { db in
-            (try DeviceStore.consoleDevices(db, for: p.scope), try DeviceStore.activeWorkers(db, for: p.scope))
+        let (devices, workers, activity) = try ctx.read { db in
+            (
+                try DeviceStore.consoleDevices(db, for: p.scope), try DeviceStore.activeWorkers(db, for: p.scope),
+                try ChartStore.deviceActivity(db, for: p, now: ctx.now)
+            )
         }
         let canWrite = p.isWriter
         let rows = devices.map { line -> HTML in
@@ -46,13 +49,88 @@ enum DevicesPage {
                 <button type="submit">\(ctx.t(.issueCode))</button></form>
                 """
         }
+        let days =
+            ctx.query("silent_days").flatMap(Int.init).map { min(max($0, 1), 90) } ?? DashboardPage.defaultSilentDays
         let body: HTML = """
+            \(health(ctx, devices, activity, silentDays: days))
             <table id="devices"><thead><tr><th>\(ctx.t(.worker))</th><th>\(ctx.t(.devices))</th>\
             <th>\(ctx.t(.status))</th><th>\(ctx.t(.lastContact))</th><th>\(ctx.t(.queueDepth))</th>\
             <th>\(ctx.t(.appVersion))</th><th></th></tr></thead><tbody>\(rows)</tbody></table>
             \(issue)
             """
         return ctx.page(ctx.t(.devices), body)
+    }
+
+    /// Sync health (issue 20, item 3): one heat strip per active device over the last 30 days (a
+    /// cell per day, darker for more events pushed), the longest-silent first (at most 50); devices
+    /// silent for more than `silentDays` days are marked red. The table beside gives last
+    /// contact, days silent and the queue depth the device last reported.
+    static func health(
+        _ ctx: ConsoleContext, _ devices: [(device: Device, username: String)], _ activity: [String: [Int]],
+        silentDays: Int
+    ) -> HTML {
+        let lang = ctx.lang
+        let active = devices.filter { $0.device.status == .active }.sorted {
+            ($0.device.lastSeenAt ?? $0.device.enrolledAt).millisecondsSince1970
+                < ($1.device.lastSeenAt ?? $1.device.enrolledAt).millisecondsSince1970
+        }.prefix(50)
+        guard !active.isEmpty else { return "" }
+        let labelWidth = 170.0
+        let cell = 14.0
+        let rowHeight = 18.0
+        let width = labelWidth + 30 * cell + 10
+        let height = Double(active.count) * rowHeight + 22
+        var rows = HTML()
+        var tableRows: [HTML] = []
+        for (i, line) in active.enumerated() {
+            let d = line.device
+            let last = (d.lastSeenAt ?? d.enrolledAt).millisecondsSince1970
+            let silentFor = Int((ctx.now - last) / 86_400_000)
+            let silent = silentFor > silentDays
+            let y = 4 + Double(i) * rowHeight
+            let name = line.username + " · " + (d.deviceName ?? d.platform.rawValue)
+            let label = name.count > 26 ? String(name.prefix(25)) + "…" : name
+            rows.append(
+                silent
+                    ? """
+                    <rect class="h-flag" x="0" y="\(y)" width="4" height="\(cell)"/>\
+                    <text class="h-silent" x="\(labelWidth - 6)" y="\(y + 11)" text-anchor="end">\(label)</text>
+                    """
+                    : "<text class=\"axis\" x=\"\(labelWidth - 6)\" y=\"\(y + 11)\" text-anchor=\"end\">\(label)</text>"
+            )
+            rows.append(
+                "<rect class=\"h0\" x=\"\(labelWidth)\" y=\"\(y)\" width=\"\(30 * cell - 1)\" height=\"\(cell)\"/>")
+            for (day, n) in (activity[d.id.description] ?? []).enumerated() where n > 0 {
+                let cls: StaticString = n >= 100 ? "h3" : n >= 10 ? "h2" : "h1"
+                rows.append(
+                    """
+                    <rect class="\(HTML(cls))" x="\(labelWidth + Double(day) * cell)" y="\(y)" width="\(cell - 1)" \
+                    height="\(cell)" data-value="\(n)"/>
+                    """)
+            }
+            let queue = d.clientStatus.map { ConsoleNumber.format($0.outboxEvents, lang) } ?? "—"
+            let flag: HTML = silent ? " <span class=\"flag\">\(ctx.t(.silentDevices))</span>" : ""
+            tableRows.append(
+                """
+                <tr><th>\(line.username)\(flag)</th><td>\(ConsoleLayout.time(last))</td>\
+                <td class="num">\(ConsoleNumber.format(silentFor, lang))</td><td class="num">\(queue)</td></tr>
+                """)
+        }
+        let axis: HTML = """
+            <text class="axis" x="\(labelWidth)" y="\(height - 4)">−30 d</text>\
+            <text class="axis" x="\(labelWidth + 30 * cell)" y="\(height - 4)" text-anchor="end">\(ctx.t(.today))</text>
+            """
+        let caption = ctx.t(.syncHealth)
+        let svg: HTML = """
+            <svg class="chart-svg" viewBox="0 0 \(width) \(height)" width="\(width)" height="\(height)" role="img" \
+            aria-label="\(caption)" xmlns="http://www.w3.org/2000/svg">\(rows)\(axis)</svg>
+            """
+        let table: HTML = """
+            <table class="chart-data"><thead><tr><th>\(ctx.t(.worker))</th><th>\(ctx.t(.lastContact))</th>\
+            <th class="num">\(ctx.t(.daysSilent))</th><th class="num">\(ctx.t(.queueDepth))</th></tr></thead>\
+            <tbody>\(tableRows)</tbody></table>
+            """
+        return ConsoleChart.figure(id: "chart-sync-health", caption: caption, svg: svg, table: table)
     }
 
     static func revoke(_ ctx: ConsoleContext) throws -> HTTPResponse {

@@ -25,6 +25,16 @@ enum MapPage {
         return ((lon - west) / (east - west) * width, (north - lat) / (north - south) * height)
     }
 
+    /// Cities drawn for orientation (the capital, the three cities of republican significance and
+    /// the regional centres; coordinates are public facts, rounded to a tenth of a degree).
+    static let cities: [(name: String, latitude: Double, longitude: Double)] = [
+        ("Astana", 51.2, 71.4), ("Almaty", 43.2, 76.9), ("Shymkent", 42.3, 69.6), ("Aktobe", 50.3, 57.2),
+        ("Karaganda", 49.8, 73.1), ("Taraz", 42.9, 71.4), ("Pavlodar", 52.3, 76.9), ("Oskemen", 49.9, 82.6),
+        ("Semey", 50.4, 80.2), ("Atyrau", 47.1, 51.9), ("Kostanay", 53.2, 63.6), ("Kyzylorda", 44.8, 65.5),
+        ("Oral", 51.2, 51.4), ("Aktau", 43.6, 51.2), ("Petropavl", 54.9, 69.1), ("Kokshetau", 53.3, 69.4),
+        ("Turkistan", 43.3, 68.3), ("Taldykorgan", 45.0, 78.4), ("Zhezkazgan", 47.8, 67.7), ("Konaev", 43.9, 77.1),
+    ]
+
     static let stateClass: [String: StaticString] = [
         "pending": "m-pending", "approved": "m-approved", "has_issues": "m-has_issues", "rejected": "m-rejected",
     ]
@@ -77,6 +87,14 @@ enum MapPage {
                 """
                 <line class="grid" x1="0" y1="\(y)" x2="\(width)" y2="\(y)"/>\
                 <text class="axis" x="2" y="\(y - 3)">\(Int(lat))°N</text>
+                """)
+        }
+        for city in cities {
+            guard let (x, y) = project(city.latitude, city.longitude) else { continue }
+            layers.append(
+                """
+                <circle class="m-city" cx="\(x)" cy="\(y)" r="2"/><text class="m-city-name" x="\(x + 4)" \
+                y="\(y - 3)">\(city.name)</text>
                 """)
         }
         // Settlements: one square per distinct pixel (the busiest first, so its count is the one shown).

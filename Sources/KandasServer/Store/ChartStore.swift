@@ -102,9 +102,10 @@ enum ChartStore {
             if out.indices.contains(w) { out[w].received = Int(try row.int("n")) }
         }
         // Files: the join to completions only when the scope or a filter narrows them.
-        let join = c.whereSQL == "1" ? "" : " JOIN completions c ON c.id = a.completion_id"
-        let cWhere = c.whereSQL == "1" ? "" : " AND \(c.whereSQL)"
-        let cValues = c.whereSQL == "1" ? [] : c.values
+        let whole = p.scope.records(alias: "c").isEverything && filter.regionID == nil && filter.centreID == nil
+        let join = whole ? "" : " JOIN completions c ON c.id = a.completion_id"
+        let cWhere = whole ? "" : " AND \(c.whereSQL)"
+        let cValues = whole ? [] : c.values
         // Verified since the first Monday, by week declared and week verified: the verified series
         // and the part of each week's backlog verified later.
         var verifiedBy: [(declared: Int, verified: Int, n: Int)] = []
@@ -122,11 +123,13 @@ enum ChartStore {
         // Not verified now, by week declared and age today (files of voided completions do not wait).
         var age = BacklogAge()
         var pendingBy: [(declared: Int, n: Int)] = []
-        let join2 = " JOIN completions c ON c.id = a.completion_id"
+        // From the pending files' partial index, each checked against its completion (EXISTS, not a
+        // join: a join let SQLite scan every completion first).
         for row in try db.query(
             "SELECT \(bucket("a.declared_at")) AS d, CASE WHEN a.declared_at >= ? THEN 0 WHEN a.declared_at >= ? THEN 1"
-                + " WHEN a.declared_at >= ? THEN 2 ELSE 3 END AS age, count(*) AS n FROM attachments a\(join2)"
-                + " WHERE a.state IN ('declared','receiving') AND c.state = 'active' AND \(c.whereSQL) GROUP BY 1, 2",
+                + " WHEN a.declared_at >= ? THEN 2 ELSE 3 END AS age, count(*) AS n FROM attachments a"
+                + " WHERE a.state IN ('declared','receiving') AND EXISTS(SELECT 1 FROM completions c"
+                + " WHERE c.id = a.completion_id AND c.state = 'active' AND \(c.whereSQL)) GROUP BY 1, 2",
             values: [b0, b0, .integer(now - day), .integer(now - 7 * day), .integer(now - 30 * day)] + c.values)
         {
             let n = Int(try row.int("n"))
@@ -170,7 +173,10 @@ enum ChartStore {
             let overdueFrom = Int64(due.dayNumber + 1) * day - PlanStore.almatyOffset
             let closed = try row.int("closed")
             let n = Int(try row.int("n"))
-            for w in 0..<weeks where overdueFrom < b[w + 1] && (closed == -1 || closed >= b[w + 1]) {
+            // The current week is read as of now, not as of its (future) end.
+            for w in 0..<weeks {
+                let end = min(b[w + 1], now)
+                guard overdueFrom < end && (closed == -1 || closed >= end) else { continue }
                 out[w].overdueItems += n
             }
         }
@@ -245,7 +251,7 @@ enum ChartStore {
     static let reviewStates = ["pending", "approved", "has_issues", "rejected"]
 
     static func map(
-        _ db: any DatabaseConnection, for p: Principal, filter: Filter, pointCap: Int = 1500, settlementCap: Int = 2000
+        _ db: any DatabaseConnection, for p: Principal, filter: Filter, pointCap: Int = 1000, settlementCap: Int = 2000
     ) throws -> MapData {
         var out = MapData()
         let c = records(p, filter, alias: "c")
@@ -289,6 +295,48 @@ enum ChartStore {
                 Settlement(
                     name: try row.string("settlement_name"), latitude: try row.double("settlement_latitude"),
                     longitude: try row.double("settlement_longitude"), completions: Int(try row.int("n"))))
+        }
+        return out
+    }
+
+    // MARK: Sync health
+
+    /// Events each device in scope pushed per day over the last `days` days (Almaty days, oldest
+    /// first), for the devices page's heat strip; devices with no event in the window are absent.
+    ///
+    /// `device_events.seq` is the server's receive order, so the window starts at the first `seq`
+    /// received on its first day: found by bisecting the primary key (a few point reads), then
+    /// read as one range of it, with no index on `received_at` for pushes to keep up to date.
+    static func deviceActivity(
+        _ db: any DatabaseConnection, for p: Principal, now: Int64, days: Int = 30
+    ) throws -> [String: [Int]] {
+        let today = (now + PlanStore.almatyOffset).floorDiv(day)
+        let start = (today - Int64(days - 1)) * day - PlanStore.almatyOffset
+        guard let last = try db.queryOne("SELECT max(seq) AS s FROM device_events")?.optionalInt("s") else {
+            return [:]
+        }
+        var low: Int64 = 0
+        var high = last + 1
+        while low < high {
+            let mid = low + (high - low) / 2
+            let at = try db.queryOne(
+                "SELECT received_at FROM device_events WHERE seq >= ? ORDER BY seq LIMIT 1", mid)?.optionalInt(
+                    "received_at")
+            if let at, at < start { low = mid + 1 } else { high = mid }
+        }
+        var w = ListQuery(
+            select: "", key: "", scope: p.scope.organisation(region: "u.region_id", centre: "u.career_centre_id"))
+        w.filter("e.seq >= ?", .integer(low))
+        w.filter("e.received_at >= ?", .integer(start))
+        var out: [String: [Int]] = [:]
+        for row in try db.query(
+            "SELECT e.device_id, (e.received_at - ?) / \(day) AS d, count(*) AS n FROM device_events e"
+                + " JOIN devices dv ON dv.id = e.device_id JOIN users u ON u.id = dv.user_id WHERE \(w.whereSQL)"
+                + " GROUP BY 1, 2", values: [.integer(start)] + w.values)
+        {
+            let d = Int(try row.int("d"))
+            guard d >= 0, d < days else { continue }
+            out[try row.string("device_id"), default: [Int](repeating: 0, count: days)][d] = Int(try row.int("n"))
         }
         return out
     }

@@ -194,8 +194,10 @@ enum ConsoleStore {
             [.integer(startOfToday)] + org.values)
         c.filesPending = try count(
             db,
-            "SELECT count(*) FROM attachments a JOIN completions c ON c.id = a.completion_id"
-                + " WHERE a.state IN ('declared','receiving') AND c.state = 'active' AND \(org.sql)", org.values)
+            // Read from the pending files' partial index, each checked against its completion (a
+            // join let SQLite scan every completion first).
+            "SELECT count(*) FROM attachments a WHERE a.state IN ('declared','receiving') AND EXISTS(SELECT 1"
+                + " FROM completions c WHERE c.id = a.completion_id AND c.state = 'active' AND \(org.sql))", org.values)
         c.openConflicts = try count(
             db, "SELECT count(*) FROM conflicts c WHERE c.status = 'open' AND \(org.sql)", org.values)
         let fam = p.scope.families()
