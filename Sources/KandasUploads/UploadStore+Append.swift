@@ -114,6 +114,7 @@ extension UploadStore {
             guard !state.retired, state.generation == generation, let end = state.writer?.end else {
                 throw Self.leaseLost
             }
+            try stopIfInstanceLockLost(&state, session: session)
             let (fd, path, written, length, base) = (
                 state.writer!.fd, state.writer!.path, state.writer!.written, state.writer!.record.length,
                 state.writer!.base
@@ -170,6 +171,7 @@ extension UploadStore {
             guard !state.retired, state.generation == generation, let w = state.writer else {
                 throw Self.leaseLost
             }
+            try stopIfInstanceLockLost(&state, session: session)
             if let expected = w.checksum {
                 guard state.writer!.chunkDigest() == expected.digest else {
                     discard(&state)
@@ -195,6 +197,10 @@ extension UploadStore {
         state.generation &+= 1
         guard let w = state.writer else { return }
         if !byItself { w.onLeaseLost?() }
+        if w.instanceLock?.isLost == true {
+            dropWithoutTouchingTheFile(&state, session: session)
+            return
+        }
         if w.checksum == nil && w.written > 0 {
             do {
                 _ = try commit(&state, session: session)
@@ -206,6 +212,28 @@ extension UploadStore {
         } else {
             discard(&state)
         }
+    }
+
+    /// Ends the writer with ``instanceLockLost`` when its upload's cross-instance lock is gone (the
+    /// store connection holding it broke): another instance may be writing the upload now, so not
+    /// one more byte is written or committed under it.
+    func stopIfInstanceLockLost(_ state: inout SessionState, session: UploadSession) throws(UploadError) {
+        guard state.writer?.instanceLock?.isLost == true else { return }
+        dropWithoutTouchingTheFile(&state, session: session)
+        throw Self.instanceLockLost
+    }
+
+    /// Drops a writer whose cross-instance lock is lost: its bytes past the committed offset are
+    /// neither committed nor cut off (the file may be another instance's to cut now), and the
+    /// running hash is rebuilt from the committed prefix by the next request.
+    func dropWithoutTouchingTheFile(_ state: inout SessionState, session: UploadSession) {
+        guard let w = state.writer.take() else { return }
+        w.closeFiles()
+        state.hasher = nil
+        state.hashedOffset = 0
+        logger.warning(
+            "uploads: the upload's cross-instance lock was lost mid-request; its uncommitted bytes are dropped",
+            ["uploads.id": .string(session.id)])
     }
 
     /// Cuts the file back to the committed offset and drops the writer.
@@ -421,6 +449,12 @@ extension UploadStore {
             throw UploadError(.unavailable, detail: "another server instance is writing this upload; retry")
         }
         return held
+    }
+
+    /// The store connection holding the upload's cross-instance lock broke mid-request: 503 with
+    /// `Retry-After` (Protocol §10.4), and the client resumes from `HEAD`.
+    static var instanceLockLost: UploadError {
+        UploadError(.unavailable, detail: "this server instance lost the upload's lock; resume from HEAD")
     }
 
     static var leaseLost: UploadError {

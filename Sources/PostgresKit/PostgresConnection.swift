@@ -1,4 +1,5 @@
 internal import CPostgres
+import Glibc
 
 /// One libpq connection to a PostgreSQL server.
 ///
@@ -90,6 +91,20 @@ public final class PostgresConnection {
 
     /// `true` once the connection is lost (the server went away); a pool drops such a connection.
     public var isBroken: Bool { PQstatus(raw) != CONNECTION_OK }
+    /// The connection's socket (-1 once libpq closed it), for ``peerClosed(socket:)``.
+    public var socket: Int32 { PQsocket(raw) }
+
+    /// Whether the server closed the socket `fd` (its backend was terminated or the server went
+    /// away) or the network broke it, seen without reading from it: one `poll` with no wait, so
+    /// it may be asked from any thread while the connection sits idle holding session locks.
+    public static func peerClosed(socket fd: Int32) -> Bool {
+        guard fd >= 0 else { return true }
+        let peerHungUp: Int16 = 0x2000  // POLLRDHUP (Linux)
+        var entry = pollfd(fd: fd, events: peerHungUp, revents: 0)
+        guard poll(&entry, 1, 0) == 1 else { return false }
+        return entry.revents & (peerHungUp | Int16(POLLHUP) | Int16(POLLERR) | Int16(POLLNVAL)) != 0
+    }
+
     /// `true` while a transaction is open (also when it failed and waits for ROLLBACK).
     public var isInTransaction: Bool {
         let status = PQtransactionStatus(raw)

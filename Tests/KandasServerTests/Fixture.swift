@@ -17,8 +17,12 @@ final class Fixture: @unchecked Sendable {
     /// - Parameters:
     ///   - arguments: extra `kandas-server serve` settings (e.g. `--upload-sweep-seconds 1`).
     ///   - engine: the store's engine (the suites that matter run on both).
-    init(arguments: [String] = [], environment: [String: String] = [:], engine: StoreEngine = .sqlite) throws {
-        server = try ServerProcess(arguments: arguments, environment: environment, engine: engine)
+    ///   - cluster: the PostgreSQL cluster (nil: the shared one), for a test that stops its database.
+    init(
+        arguments: [String] = [], environment: [String: String] = [:], engine: StoreEngine = .sqlite,
+        cluster: PostgresCluster? = nil
+    ) throws {
+        server = try ServerProcess(arguments: arguments, environment: environment, engine: engine, cluster: cluster)
         guard let seed = server.seed else { throw TestSupportError("no seed") }
         self.seed = seed
         admin = try server.login("admin")

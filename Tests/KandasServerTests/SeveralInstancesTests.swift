@@ -1,5 +1,6 @@
 import Foundation
 import KandasTestSupport
+import PostgresKit
 import Synchronization
 import Testing
 
@@ -143,6 +144,60 @@ import Testing
         #expect((stored.object["items"] as? [[String: Any]] ?? []).count == 1, "\(stored.object)")
     }
 
+    @Test func aPushWaitsOnlyForItsOwnDeviceRow_anotherDevicesPushCommitsMeanwhile() throws {
+        let (s, second) = try pair()
+        defer {
+            second.cleanup()
+            s.server.cleanup()
+        }
+        let (item, member) = try s.addItem(service: 21)
+        let a = try s.enroll("worker111")
+        let b = try s.enroll("worker111")
+        b.client = second.client.authorized(b.token)
+        // An open write transaction holds device A's row, as a push of A in progress does.
+        let url = try #require(s.server.databaseURL)
+        let holder = try PostgresConnection(url: url)
+        try holder.execute("BEGIN")
+        _ = try holder.query("SELECT last_device_seq FROM devices WHERE id = $1 FOR UPDATE", a.id)
+        // A's own push waits for the row...
+        let aAnswered = Atomic<Int>(0)
+        let aBody = SyncFixture.json([
+            "device_id": a.id, "sent_at": "2026-11-25T04:20:12.904Z",
+            "events": [SyncFixture.complete(a, item: item, member: member)],
+        ])
+        let aClient = a.client
+        let aPush = Thread {
+            aAnswered.store((try? aClient.json("POST", "/v1/sync/push", aBody))?.status ?? -1, ordering: .releasing)
+        }
+        aPush.start()
+        let lockWaiters = {
+            try holder.query(
+                "SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                    + " AND application_name = 'kandas-server' AND datname = current_database()"
+            ).first?.int("n") ?? 0
+        }
+        var polls = 0
+        while try lockWaiters() == 0 && polls < 600 {
+            usleep(50_000)
+            polls += 1
+        }
+        #expect(try lockWaiters() == 1, "A's push waits on a lock")
+        // ...while B's pushes, through the other instance and through A's, commit: there is no
+        // store-wide write lock.
+        let bFirst = try s.push(b, [SyncFixture.complete(b, item: item, member: member)])
+        #expect(bFirst.status == 200, "\(bFirst)")
+        b.client = s.server.client.authorized(b.token)
+        let bSecond = try s.push(b, [SyncFixture.complete(b, item: item, member: member)])
+        #expect(bSecond.status == 200, "\(bSecond)")
+        #expect(aAnswered.load(ordering: .acquiring) == 0, "A's push still waits for its device's row")
+        #expect(try lockWaiters() == 1)
+        try holder.execute("ROLLBACK")
+        while !aPush.isFinished { usleep(10_000) }
+        #expect(aAnswered.load(ordering: .acquiring) == 200)
+        let stored = try s.base.admin.get("/v1/admin/completions?limit=500")
+        #expect((stored.object["items"] as? [[String: Any]] ?? []).count == 3, "\(stored.object)")
+    }
+
     @Test func onePatchAtATimeAcrossInstances_theOtherIsToldToRetry_andTheFileVerifies() throws {
         let (s, second) = try pair()
         defer {
@@ -173,6 +228,58 @@ import Testing
         #expect(head.headers["upload-offset"] == "40000", "\(head)")
         let detail = try s.base.admin.get("/v1/admin/completions/\(photo.completion)")
         #expect(detail.object["files_verified"] as? Int == 1)
+        let (status, output) = try ServerProcess.run(["verify"] + s.server.storeArguments)
+        #expect(status == 0, "\(output)")
+    }
+
+    @Test func aPatchWhoseUploadLockConnectionDies_stopsWith503_andTheClientResumesFromHead() throws {
+        let (s, second) = try pair()
+        defer {
+            second.cleanup()
+            s.server.cleanup()
+        }
+        let d = try s.enroll("worker111")
+        let photo = try KandasAppUploadsTests.DeclaredPhoto(s, d, size: 40_000)
+        let created = try photo.create()
+        let location = try #require(created.headers["location"], "\(created)")
+        // A slow PATCH holds the upload's lock on the first instance, mid-body.
+        let held = try RawClient(port: s.server.port)
+        held.send(
+            "PATCH \(location) HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(d.token)\r\nTus-Resumable: 1.0.0\r\n"
+                + "Content-Type: application/offset+octet-stream\r\nUpload-Offset: 0\r\n"
+                + "Content-Length: \(photo.bytes.count)\r\n\r\n")
+        _ = held.send(Array(photo.bytes[0..<10_000]))
+        // The connection holding the instance's upload locks dies (as when PostgreSQL restarts or
+        // a network path breaks): the server releases the lock; the other instance could take it.
+        let url = try #require(s.server.databaseURL)
+        let admin = try PostgresConnection(url: url)
+        var terminated = 0
+        for _ in 0..<100 where terminated == 0 {
+            terminated = try admin.query(
+                "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+                    + " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+                    + " AND pid != pg_backend_pid()"
+            ).count
+            if terminated == 0 { usleep(50_000) }
+        }
+        #expect(terminated == 1, "the upload's lock connection was found and terminated")
+        // The PATCH in flight stops before it writes or commits more: 503 with Retry-After.
+        _ = held.send(Array(photo.bytes[10_000...]))
+        let answer = held.readSome()
+        #expect(answer.hasPrefix("HTTP/1.1 503"), "\(answer)")
+        #expect(answer.lowercased().contains("retry-after:"), "\(answer)")
+        // The client resumes from HEAD, here through the other instance; the file verifies.
+        let through = TusCurl(base: "http://127.0.0.1:\(second.port)", token: d.token)
+        let head = try through.send("HEAD", location)
+        let offset = try #require(head.headers["upload-offset"].flatMap { Int($0) }, "\(head)")
+        #expect(offset == 0, "nothing was committed under the lost lock")
+        let rest = try through.patch(location, offset: offset, Array(photo.bytes[offset...]))
+        #expect(rest.status == 204, "\(rest)")
+        let detail = try s.base.admin.get("/v1/admin/completions/\(photo.completion)")
+        #expect(detail.object["files_verified"] as? Int == 1)
+        // The first instance takes upload locks again on a fresh connection.
+        let again = try TusCurl(base: "http://127.0.0.1:\(s.server.port)", token: d.token).send("HEAD", location)
+        #expect(again.headers["upload-offset"] == "40000", "\(again)")
         let (status, output) = try ServerProcess.run(["verify"] + s.server.storeArguments)
         #expect(status == 0, "\(output)")
     }

@@ -27,8 +27,11 @@ final class SyncFixture: @unchecked Sendable {
         }
     }
 
-    init(arguments: [String] = [], environment: [String: String] = [:], engine: StoreEngine = .sqlite) throws {
-        base = try Fixture(arguments: arguments, environment: environment, engine: engine)
+    init(
+        arguments: [String] = [], environment: [String: String] = [:], engine: StoreEngine = .sqlite,
+        cluster: PostgresCluster? = nil
+    ) throws {
+        base = try Fixture(arguments: arguments, environment: environment, engine: engine, cluster: cluster)
     }
 
     /// Enrolls a device for `worker` with a fresh enrollment code from the admin API.

@@ -111,7 +111,7 @@ struct PostgresEngineTests {
         #expect(onSQLite == onPostgres)
     }
 
-    @Test func writesOfTwoInstancesAreSerialised_soReadCheckWriteLosesNothing() async throws {
+    @Test func writesOfTwoInstances_readCheckWriteUnderARowLockLosesNothing() async throws {
         try await PostgresCluster.withDatabase { url in
             let counter = StoreMigration("0001-counter") { db in
                 try db.execute(
@@ -128,7 +128,8 @@ struct PostgresEngineTests {
                     let engine = i % 2 == 0 ? first : second
                     group.addTask {
                         try await engine.write { db in
-                            let n = try db.queryOne("SELECT n FROM counter WHERE id = 1")!.int("n")
+                            let n = try db.queryOne("SELECT n FROM counter WHERE id = 1" + db.dialect.forUpdate)!
+                                .int("n")
                             try db.run("UPDATE counter SET n = ? WHERE id = 1", n + 1)
                         }
                     }
@@ -137,6 +138,34 @@ struct PostgresEngineTests {
             }
             let n = try await first.read { db in try db.scalar("SELECT n FROM counter") }
             #expect(n == .integer(40))
+        }
+    }
+
+    @Test func aCheckThenInsertThatLosesTheRace_runsAgainAndSeesTheWinner() async throws {
+        try await PostgresCluster.withDatabase { url in
+            let first = try PostgresEngine(url: url, connections: 4, migrations: [pgPets])
+            let second = try PostgresEngine(url: url, connections: 4, migrations: [pgPets])
+            defer {
+                first.close()
+                second.close()
+            }
+            // Every writer inserts the pet unless it exists (no row lock can guard a row not yet
+            // there): the losers hit the primary key, run again, and find the winner's row.
+            let outcomes = try await withThrowingTaskGroup(of: String.self) { group in
+                for i in 0..<12 {
+                    let engine = i % 2 == 0 ? first : second
+                    group.addTask {
+                        try await engine.write { db in
+                            if try db.exists("SELECT 1 FROM pets WHERE id = 'rex'") { return "found" }
+                            try db.run("INSERT INTO pets(id, name) VALUES('rex', ?)", "writer \(i)")
+                            return "inserted"
+                        }
+                    }
+                }
+                return try await group.reduce(into: [String]()) { $0.append($1) }
+            }
+            #expect(outcomes.filter { $0 == "inserted" }.count == 1, "\(outcomes)")
+            #expect(outcomes.count == 12)
         }
     }
 

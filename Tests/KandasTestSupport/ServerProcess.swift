@@ -60,7 +60,7 @@ public final class ServerProcess: @unchecked Sendable {
     ///     serves too: a second instance of the same deployment. Nothing is seeded; `seed` is the other's.
     public init(
         seed: Bool = true, arguments: [String] = [], environment: [String: String] = [:],
-        engine: StoreEngine = .sqlite, sharing other: ServerProcess? = nil
+        engine: StoreEngine = .sqlite, sharing other: ServerProcess? = nil, cluster: PostgresCluster? = nil
     ) throws {
         let dir: String
         if let other {
@@ -73,6 +73,7 @@ public final class ServerProcess: @unchecked Sendable {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         }
         dataDirectory = dir
+        self.cluster = other?.cluster ?? cluster
         self.engine = other?.engine ?? engine
         owner = other == nil
         clockFile = dir + "/clock-offset"
@@ -82,7 +83,8 @@ public final class ServerProcess: @unchecked Sendable {
             if let other {
                 databaseURL = other.databaseURL
             } else {
-                databaseURL = self.engine == .postgresql ? try PostgresCluster.shared().createDatabase() : nil
+                databaseURL =
+                    self.engine == .postgresql ? try (cluster ?? PostgresCluster.shared()).createDatabase() : nil
             }
         } catch {
             try? FileManager.default.removeItem(atPath: dir)
@@ -94,7 +96,7 @@ public final class ServerProcess: @unchecked Sendable {
         } else if seed {
             let (status, output) = try Self.run(["seed-demo", "--json", "--password", "test-password-1"] + common)
             guard status == 0, let info = try? JSONDecoder().decode(SeedInfo.self, from: Data(output.utf8)) else {
-                Self.removeStore(dir, databaseURL)
+                Self.removeStore(dir, databaseURL, cluster)
                 throw TestSupportError("seed-demo failed (\(status)): \(output.prefix(500))")
             }
             self.seed = info
@@ -106,17 +108,19 @@ public final class ServerProcess: @unchecked Sendable {
         do {
             (process, port) = try Self.launch(dir, serveArguments, environment)
         } catch {
-            if other == nil { Self.removeStore(dir, databaseURL) }
+            if other == nil { Self.removeStore(dir, databaseURL, cluster) }
             throw error
         }
     }
 
     /// Whether this server made the folder and database (and removes them in ``cleanup()``).
     private let owner: Bool
+    /// The cluster of ``databaseURL`` when the test gave one (nil: the shared cluster).
+    private let cluster: PostgresCluster?
 
-    private static func removeStore(_ dir: String, _ url: PostgresURL?) {
+    private static func removeStore(_ dir: String, _ url: PostgresURL?, _ cluster: PostgresCluster?) {
         try? FileManager.default.removeItem(atPath: dir)
-        if let url, let cluster = try? PostgresCluster.shared() { cluster.dropDatabase(url) }
+        if let url, let cluster = cluster ?? (try? PostgresCluster.shared()) { cluster.dropDatabase(url) }
     }
 
     /// Starts `serve` on port 0 in `dir`, waits for the port file and `/readyz`.
@@ -244,7 +248,7 @@ public final class ServerProcess: @unchecked Sendable {
     /// a server started `sharing` another leaves both to that one.
     public func cleanup() {
         stop()
-        if owner { Self.removeStore(dataDirectory, databaseURL) }
+        if owner { Self.removeStore(dataDirectory, databaseURL, cluster) }
     }
 
     /// ``databaseDigest(_:excluding:)`` of this server's store, on either engine.

@@ -176,10 +176,6 @@ public final class KandasApp: Sendable {
             let unavailable = ServerError(.unavailable, "the store is busy; retry", retryAfterSeconds: 2)
             return APIReply.problem(unavailable, instance: request.path, requestID: request.requestID)
                 .response(requestID: request.requestID)
-        } catch let error as DatabaseError where error.isBusy {
-            let unavailable = ServerError(.unavailable, "the store is busy; retry", retryAfterSeconds: 2)
-            return APIReply.problem(unavailable, instance: request.path, requestID: request.requestID)
-                .response(requestID: request.requestID)
         } catch {
             // Internals never reach the client; the log has the cause (no tokens or personal data in it).
             logger.error(

@@ -266,7 +266,8 @@ enum CompletionStore {
         static func load(_ db: any DatabaseConnection, itemID: String) throws -> ItemState? {
             guard
                 let row = try db.queryOne(
-                    "SELECT service_code, status, family_id, completion_count FROM plan_items WHERE id = ?", itemID)
+                    "SELECT service_code, status, family_id, completion_count FROM plan_items WHERE id = ?"
+                        + db.dialect.forUpdate, itemID)
             else { return nil }
             return ItemState(
                 serviceCode: Int(try row.int("service_code")), status: try row.string("status"),

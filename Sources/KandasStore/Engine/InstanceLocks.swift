@@ -16,4 +16,10 @@ public protocol InstanceLocks: Sendable {
 /// A held ``InstanceLocks`` lock: released by ``release()`` (idempotent) or when dropped.
 public protocol InstanceLock: AnyObject, Sendable {
     func release()
+
+    /// `true` once the lock may no longer be held: the connection holding it broke (PostgreSQL
+    /// releases a session lock with its connection), so another instance may hold it now. The
+    /// holder stops before it writes or commits anything more under it. Cheap (no round trip):
+    /// ask it before every step.
+    var isLost: Bool { get }
 }

@@ -58,9 +58,24 @@ public protocol SQLDialect: Sendable {
 
     /// A query of one row with one column `seq`: the last value the auto-numbered `column` of
     /// `table` handed out (SQLite's `sqlite_sequence`, which also remembers deleted rows;
-    /// PostgreSQL's `max(column)`, exact there because every write transaction holds the store's
-    /// write lock, see `PostgresEngine`). `NULL` or no row for an empty table.
+    /// PostgreSQL's committed `max(column)`, which other writers may pass at any moment: there
+    /// numbers come from ``sequenceValuesQuery(table:column:)``). `NULL` or no row for an empty table.
     func lastAssignedQuery(table: String, column: String) -> String
+
+    /// A query of as many rows as its one `?` parameter says, with one column `seq`: fresh values of `table.column`'s own
+    /// sequence, taken now and never handed out again, for writers that run concurrently
+    /// (PostgreSQL). nil where the write transaction runs alone and numbers rows itself after
+    /// ``lastAssignedQuery(table:column:)`` (SQLite).
+    func sequenceValuesQuery(table: String, column: String) -> String?
+
+    /// The first provisional `changes.seq` on an engine that numbers the change feed at commit
+    /// (PostgreSQL, see `PostgresEngine`): in a write transaction the rows at or above it are its
+    /// own, not yet numbered. nil where the `seq` taken at INSERT is final (SQLite).
+    var provisionalFeedSeq: Int64? { get }
+
+    /// Like ``forUpdate``, locking only the rows of the table aliased `alias` in a join
+    /// (PostgreSQL ` FOR UPDATE OF alias`; empty on SQLite).
+    func forUpdate(of alias: String) -> String
 
     /// Row locks for the rows a `SELECT` reads, held to the end of the write transaction
     /// (PostgreSQL ` FOR UPDATE`; empty on SQLite, whose write transaction locks the whole file).
@@ -106,7 +121,13 @@ public struct SQLiteDialect: SQLDialect {
         "SELECT seq FROM sqlite_sequence WHERE name = '\(table)'"
     }
 
+    public func sequenceValuesQuery(table: String, column: String) -> String? { nil }
+
+    public var provisionalFeedSeq: Int64? { nil }
+
     public var forUpdate: String { "" }
+
+    public func forUpdate(of alias: String) -> String { "" }
 
     public func isSame(_ a: String, _ b: String) -> String { "\(a) IS \(b)" }
 }

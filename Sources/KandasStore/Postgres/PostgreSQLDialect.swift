@@ -43,7 +43,15 @@ public struct PostgreSQLDialect: SQLDialect {
         "SELECT max(\(column)) AS seq FROM \(table)"
     }
 
+    public func sequenceValuesQuery(table: String, column: String) -> String? {
+        "SELECT nextval(pg_get_serial_sequence('\(table)', '\(column)')) AS seq FROM generate_series(1, CAST(? AS bigint))"
+    }
+
+    public var provisionalFeedSeq: Int64? { 1 << 62 }
+
     public var forUpdate: String { " FOR UPDATE" }
+
+    public func forUpdate(of alias: String) -> String { " FOR UPDATE OF \(alias)" }
 
     public func isSame(_ a: String, _ b: String) -> String { "\(a) IS NOT DISTINCT FROM \(b)" }
 }

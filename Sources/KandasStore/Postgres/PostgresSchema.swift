@@ -173,6 +173,22 @@ public enum PostgresSchema {
         StoreMigration("0021-console-charts") { db in
             try db.execute("CREATE INDEX completions_received ON completions(received_at);")
         },
+        // Issue 12: writes run concurrently. A `changes` row's `seq` is provisional (2^62 and up, from
+        // a sequence of its own, not owned by the column so `store copy` leaves it alone) until the
+        // writing transaction numbers its rows at commit (`PostgresEngine.numberFeed`); push takes
+        // `device_events.seq` from that column's identity sequence, moved past the existing rows.
+        // SQLite's twin is empty: its one writer numbers both at INSERT.
+        StoreMigration("0022-feed-numbered-at-commit") { db in
+            try db.execute(
+                """
+                CREATE SEQUENCE changes_provisional_seq AS bigint MINVALUE 4611686018427387904
+                  START WITH 4611686018427387904;
+                ALTER TABLE changes ALTER COLUMN seq DROP IDENTITY IF EXISTS;
+                ALTER TABLE changes ALTER COLUMN seq SET DEFAULT nextval('changes_provisional_seq');
+                SELECT setval(pg_get_serial_sequence('device_events', 'seq'),
+                  COALESCE((SELECT max(seq) FROM device_events), 0) + 1, false);
+                """)
+        },
     ]
 
     static let tables = """

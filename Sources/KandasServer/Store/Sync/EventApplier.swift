@@ -107,11 +107,25 @@ enum EventApplier {
     }
 
     static let itemStateSQL = "SELECT status, version, completion_count FROM plan_items WHERE id = ?"
+    /// `itemSQL` and `itemStateSQL` locking the item's row to the end of the push (PostgreSQL, where
+    /// pushes run concurrently): its completions, count and status change only under the lock, so
+    /// two devices completing one item never both read the old count, and an amend or void reads
+    /// the completion's `rev` after any other push of the item committed.
+    static let lockedItemSQL = itemSQL + PostgreSQLDialect().forUpdate(of: "i")
+    static let lockedItemStateSQL = itemStateSQL + PostgreSQLDialect().forUpdate
+
+    static func itemSQL(_ db: any DatabaseConnection) -> String {
+        db.dialect.name == .postgresql ? lockedItemSQL : itemSQL
+    }
+
+    static func itemStateSQL(_ db: any DatabaseConnection) -> String {
+        db.dialect.name == .postgresql ? lockedItemStateSQL : itemStateSQL
+    }
 
     /// The item as `itemSQL` reads it, from the push's cache when this transaction read it before.
     static func read(_ db: any DatabaseConnection, itemID: String, actor: Actor) throws -> Item {
         if var item = actor.items?.items[itemID] {
-            guard let row = try db.queryOne(itemStateSQL, itemID) else {
+            guard let row = try db.queryOne(itemStateSQL(db), itemID) else {
                 throw Rejection(.unknownItem, "/item_id: no such plan item")
             }
             item.status = try row.string("status")
@@ -120,7 +134,7 @@ enum EventApplier {
             return item
         }
         guard
-            let row = try db.queryOne(itemSQL, itemID, actor.userID)
+            let row = try db.queryOne(itemSQL(db), itemID, actor.userID)
         else { throw Rejection(.unknownItem, "/item_id: no such plan item") }
         let item = Item(
             id: try row.string("id"), planID: try row.string("plan_id"), familyID: try row.string("family_id"),

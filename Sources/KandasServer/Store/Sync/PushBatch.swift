@@ -9,29 +9,27 @@ extension PushHandler {
         _ db: any DatabaseConnection, _ events: [DeviceEvent], bodies: [String], actor: EventApplier.Actor,
         clientStatus: String?
     ) throws -> PushResponse {
+        // The device's row lock (PostgreSQL; SQLite's writer runs alone) makes a concurrent push of
+        // the same device, through this instance or another, wait here until this one commits and
+        // then check its `device_seq`s against what this one stored.
         var last = Int(
-            try db.queryOne("SELECT last_device_seq FROM devices WHERE id = ?", actor.deviceID)?.int(
-                "last_device_seq") ?? 0)
-        // The batch runs alone in this write transaction, so the AUTOINCREMENT seq of each new
-        // row is known before it is written: the event's derived rows are applied first and its
-        // row is then inserted once, with its final outcome (no insert-then-update, no re-read).
-        var nextSeq =
-            max(
-                try db.queryOne("SELECT max(seq) AS n FROM device_events")?.optionalInt("n") ?? 0,
-                try db.queryOne(db.dialect.lastAssignedQuery(table: "device_events", column: "seq"))?.optionalInt(
-                    "seq") ?? 0) + 1
+            try db.queryOne("SELECT last_device_seq FROM devices WHERE id = ?" + db.dialect.forUpdate, actor.deviceID)?
+                .int("last_device_seq") ?? 0)
+        var numbers = try EventNumbers(db, count: events.count(where: { $0.deviceSeq > last }))
         var actor = actor
         actor.items = EventApplier.ItemCache()
+        // Feed rows above this one are this transaction's own (PostgreSQL: its provisional rows,
+        // numbered at commit; SQLite: the rows after the last `seq` handed out before it).
         actor.feedStart =
-            try db.queryOne(db.dialect.lastAssignedQuery(table: "changes", column: "seq"))?.optionalInt("seq") ?? 0
+            try db.dialect.provisionalFeedSeq.map { $0 - 1 }
+            ?? db.queryOne(db.dialect.lastAssignedQuery(table: "changes", column: "seq"))?.optionalInt("seq") ?? 0
         var results: [EventResult] = []
         results.reserveCapacity(events.count)
         for (i, event) in events.enumerated() {
             if event.deviceSeq <= last {
                 results.append(try resend(db, event, actor: actor))
             } else if event.deviceSeq == last + 1 {
-                results.append(try consume(db, event, body: bodies[i], seq: nextSeq, actor: actor))
-                nextSeq += 1
+                results.append(try consume(db, event, body: bodies[i], seq: try numbers.take(), actor: actor))
                 last = event.deviceSeq
             } else {
                 results.append(
@@ -45,6 +43,40 @@ extension PushHandler {
             clientStatus, actor.deviceID)
         return PushResponse(
             results: results, lastDeviceSeq: last, serverTime: Timestamp(millisecondsSince1970: actor.now))
+    }
+
+    /// The `device_events.seq` of each consumed event, in receive order.
+    ///
+    /// A write transaction that runs alone (SQLite) knows the next AUTOINCREMENT value before it
+    /// writes, so each event's derived rows are applied first and its row is then inserted once,
+    /// with its final outcome (no insert-then-update, no re-read). Concurrent writers (PostgreSQL)
+    /// take the batch's values from the column's sequence in one round trip instead.
+    struct EventNumbers {
+        private var reserved: [Int64] = []
+        private var sequenced = false
+        private var following: Int64 = 0
+
+        init(_ db: any DatabaseConnection, count: Int) throws {
+            guard count > 0 else { return }
+            if let query = db.dialect.sequenceValuesQuery(table: "device_events", column: "seq") {
+                reserved = try db.query(query, count).map { try $0.int("seq") }.reversed()
+                sequenced = true
+            } else {
+                following =
+                    max(
+                        try db.queryOne("SELECT max(seq) AS n FROM device_events")?.optionalInt("n") ?? 0,
+                        try db.queryOne(db.dialect.lastAssignedQuery(table: "device_events", column: "seq"))?
+                            .optionalInt("seq") ?? 0) + 1
+            }
+        }
+
+        mutating func take() throws -> Int64 {
+            if let value = reserved.popLast() { return value }
+            // Each consumed event is one `device_seq` above the batch's starting `last`: never more than reserved.
+            guard !sequenced else { throw DatabaseError(.misuse, "device_events: no reserved seq left") }
+            defer { following += 1 }
+            return following
+        }
     }
 
     /// Rule 1: a resend of a consumed `device_seq`.
