@@ -253,16 +253,23 @@ import Testing
         // a network path breaks): the server releases the lock; the other instance could take it.
         let url = try #require(s.server.databaseURL)
         let admin = try PostgresConnection(url: url)
-        var terminated = 0
-        for _ in 0..<100 where terminated == 0 {
-            terminated = try admin.query(
-                "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+        var holders: [Int64] = []
+        for _ in 0..<100 where holders.isEmpty {
+            holders = try admin.query(
+                "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted"
                     + " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
                     + " AND pid != pg_backend_pid()"
-            ).count
-            if terminated == 0 { usleep(50_000) }
+            ).map { try $0.int("pid") }
+            if holders.isEmpty { usleep(50_000) }
         }
-        #expect(terminated == 1, "the upload's lock connection was found and terminated")
+        #expect(holders.count == 1, "the upload's lock connection holds the only advisory lock: \(holders)")
+        let holder = try #require(holders.first)
+        _ = try admin.query("SELECT pg_terminate_backend(CAST($1 AS integer))", holder)
+        // pg_terminate_backend only signals: wait until that backend is gone.
+        for _ in 0..<200
+        where try !admin.query("SELECT 1 FROM pg_stat_activity WHERE pid = CAST($1 AS integer)", holder).isEmpty {
+            usleep(20_000)
+        }
         // The PATCH in flight stops before it writes or commits more: 503 with Retry-After.
         _ = held.send(Array(photo.bytes[10_000...]))
         let answer = held.readSome()
