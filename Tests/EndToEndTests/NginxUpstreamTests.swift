@@ -18,7 +18,7 @@ import Glibc
         defer { first.cleanup() }
         let second = try SecondInstance(dataDirectory: first.dataDirectory)
         defer { second.stop() }
-        let proxy = try Nginx(block: try Self.readmeBlock(), upstreams: [first.port, second.port])
+        let proxy = try NginxProxy(block: try NginxProxy.readmeBlock(), upstreams: [first.port, second.port])
         defer { proxy.stop() }
         let viaProxy = TestHTTPClient(port: proxy.port)
         let admin = try #require(first.seed?.users.first { $0.value.role == "national_admin" }?.key)
@@ -39,18 +39,6 @@ import Glibc
             #expect(try viaProxy.authorized(token).get("/v1/auth/me").status == 200)
             #expect(try viaProxy.json("POST", "/v1/auth/login", login).status == 200)
         }
-    }
-
-    /// The ```nginx block of the README that defines `upstream kandas`.
-    static func readmeBlock() throws -> String {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
-        for block in readme.components(separatedBy: "```nginx\n").dropFirst() {
-            let body = block.components(separatedBy: "\n```").first ?? ""
-            if body.contains("upstream kandas") { return body }
-        }
-        throw TestSupportError("README.md has no ```nginx block with 'upstream kandas'")
     }
 }
 
@@ -101,72 +89,5 @@ private final class SecondInstance {
         stopped = true
         if process.isRunning { process.terminate() }
         process.waitUntilExit()
-    }
-}
-
-/// nginx in the foreground with a configuration of its own in a temporary prefix.
-private final class Nginx {
-    let process = Process()
-    let port: Int
-    let prefix: String
-
-    init(block: String, upstreams: [Int]) throws {
-        prefix = FileManager.default.temporaryDirectory.appendingPathComponent("kandas-nginx-\(UUID())").path
-        try FileManager.default.createDirectory(atPath: prefix, withIntermediateDirectories: true)
-        port = try PostgresCluster.unusedPort()
-        var lines: [String] = []
-        for line in block.split(separator: "\n", omittingEmptySubsequences: false) {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if trimmed.hasPrefix("ssl_") { continue }  // plain HTTP on loopback in the test
-            if trimmed.hasPrefix("listen ") {
-                lines.append("    listen 127.0.0.1:\(port);")
-                continue
-            }
-            lines.append(
-                String(line).replacingOccurrences(of: "10.0.0.11:8080", with: "127.0.0.1:\(upstreams[0])")
-                    .replacingOccurrences(of: "10.0.0.12:8080", with: "127.0.0.1:\(upstreams[1])"))
-        }
-        let config = """
-            \(geteuid() == 0 ? "user root;" : "")
-            daemon off;
-            worker_processes 1;
-            pid \(prefix)/nginx.pid;
-            error_log \(prefix)/error.log warn;
-            events { worker_connections 256; }
-            http {
-                access_log off;
-                client_body_temp_path \(prefix)/body;
-                proxy_temp_path \(prefix)/proxy;
-                fastcgi_temp_path \(prefix)/fastcgi;
-                uwsgi_temp_path \(prefix)/uwsgi;
-                scgi_temp_path \(prefix)/scgi;
-            \(lines.joined(separator: "\n"))
-            }
-            """
-        try config.write(toFile: prefix + "/nginx.conf", atomically: true, encoding: .utf8)
-        process.executableURL = URL(fileURLWithPath: "/usr/sbin/nginx")
-        process.arguments = ["-p", prefix, "-c", prefix + "/nginx.conf", "-e", prefix + "/error.log"]
-        process.standardOutput = FileHandle.nullDevice
-        _ = FileManager.default.createFile(atPath: prefix + "/stderr.log", contents: nil)
-        process.standardError = FileHandle(forWritingAtPath: prefix + "/stderr.log")
-        try process.run()
-        for _ in 0..<200 {
-            if (try? TestHTTPClient(port: port).get("/healthz").status) == 200 { return }
-            if !process.isRunning { break }
-            usleep(50_000)
-        }
-        let log =
-            ((try? String(contentsOfFile: prefix + "/error.log", encoding: .utf8)) ?? "")
-            + ((try? String(contentsOfFile: prefix + "/stderr.log", encoding: .utf8)) ?? "")
-        stop()
-        throw TestSupportError("nginx did not start: \(log.suffix(600))")
-    }
-
-    func stop() {
-        if process.isRunning {
-            kill(process.processIdentifier, SIGQUIT)
-            process.waitUntilExit()
-        }
-        try? FileManager.default.removeItem(atPath: prefix)
     }
 }

@@ -232,6 +232,58 @@ import Testing
         #expect(status == 0, "\(output)")
     }
 
+    @Test func samePatchThroughTheReadmeNginxUpstreamTwiceAtOnce_oneWins_andTheFileVerifies() throws {
+        guard NginxProxy.isInstalled else {
+            Issue.record("nginx is not installed (make deps-test installs nginx-light)")
+            return
+        }
+        let (s, second) = try pair()
+        defer {
+            second.cleanup()
+            s.server.cleanup()
+        }
+        let proxy = try NginxProxy(block: try NginxProxy.readmeBlock(), upstreams: [s.server.port, second.port])
+        defer { proxy.stop() }
+        let d = try s.enroll("worker111")
+        let photo = try KandasAppUploadsTests.DeclaredPhoto(s, d, size: 40_000)
+        let created = try photo.create()
+        let location = try #require(created.headers["location"], "\(created)")
+        // A PATCH held open mid-body through nginx (round robin: one instance)...
+        let held = try RawClient(port: proxy.port)
+        held.send(
+            "PATCH \(location) HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(d.token)\r\nTus-Resumable: 1.0.0\r\n"
+                + "Content-Type: application/offset+octet-stream\r\nUpload-Offset: 0\r\n"
+                + "Content-Length: \(photo.bytes.count)\r\n\r\n")
+        _ = held.send(Array(photo.bytes[0..<10_000]))
+        usleep(300_000)
+        // ...and the same PATCH again through nginx (the other instance): never both written.
+        let through = TusCurl(base: "http://127.0.0.1:\(proxy.port)", token: d.token)
+        let rival = try through.patch(location, offset: 0, photo.bytes)
+        _ = held.send(Array(photo.bytes[10_000...]))
+        let answer = held.readSome()
+        let heldStatus = Int(answer.split(separator: " ").dropFirst().first ?? "") ?? 0
+        // Every answer is one the protocol gives (§10.4): done, "retry later" with Retry-After,
+        // or "resume from the offset"; none is an error of the server, and at most one wrote it all.
+        for (what, status) in [("held", heldStatus), ("rival", rival.status)] {
+            #expect([0, 204, 409, 503].contains(status), "\(what): \(status) \(answer) \(rival)")
+        }
+        #expect(!(heldStatus == 204 && rival.status == 204), "\(answer) \(rival)")
+        if rival.status == 503 { #expect(rival.headers["retry-after"] != nil, "\(rival)") }
+        // The client resumes from HEAD through nginx until the upload is complete; the file verifies.
+        for _ in 0..<20 {
+            let head = try through.send("HEAD", location)
+            let offset = try #require(head.headers["upload-offset"].flatMap { Int($0) }, "\(head)")
+            if offset == photo.bytes.count { break }
+            let rest = try through.patch(location, offset: offset, Array(photo.bytes[offset...]))
+            if rest.status != 204 { usleep(200_000) }
+        }
+        #expect(try through.send("HEAD", location).headers["upload-offset"] == "40000")
+        let detail = try s.base.admin.get("/v1/admin/completions/\(photo.completion)")
+        #expect(detail.object["files_verified"] as? Int == 1)
+        let (status, output) = try ServerProcess.run(["verify"] + s.server.storeArguments)
+        #expect(status == 0, "\(output)")
+    }
+
     @Test func aPatchWhoseUploadLockConnectionDies_stopsWith503_andTheClientResumesFromHead() throws {
         let (s, second) = try pair()
         defer {

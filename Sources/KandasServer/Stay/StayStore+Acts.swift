@@ -11,7 +11,12 @@ extension StayStore {
     /// Records what the calendar has already decided for a Centre: referrals past their 3-day
     /// term lapse (para 9) and stays past their last day end (para 15). Runs first in every act
     /// on the Centre, so bed counts and the queue see the same state the reads show.
+    ///
+    /// It first takes the Centre's row lock (PostgreSQL, where writes run concurrently; SQLite's
+    /// writer runs alone), held to the end of the act: concurrent acts on one Centre (offers, bed
+    /// releases, numbers) run one after the other, each seeing the previous one's result.
     static func sweep(_ w: StayWork, centreID: String) throws {
+        _ = try w.db.queryOne("SELECT id FROM stay_centres WHERE id = ?" + w.db.dialect.forUpdate, centreID)
         let day = w.today.description
         for row in try w.db.query(
             "SELECT id, application_id, move_in_by FROM stay_referrals WHERE centre_id = ? AND status = 'issued'"
@@ -103,7 +108,11 @@ extension StayStore {
     /// consideration the same day (para 6).
     static func register(_ w: StayWork, _ body: StayApplicationCreate) throws -> String {
         let centreID = body.centreID.description
-        guard let centre = try w.db.queryOne("SELECT region_id FROM stay_centres WHERE id = ?", centreID) else {
+        // The Centre's row lock orders registrations: queue numbers and journal serials are taken once.
+        guard
+            let centre = try w.db.queryOne(
+                "SELECT region_id FROM stay_centres WHERE id = ?" + w.db.dialect.forUpdate, centreID)
+        else {
             throw ServerError.field(.invalidField, "/centre_id", "no such centre")
         }
         let region = try centre.string("region_id")

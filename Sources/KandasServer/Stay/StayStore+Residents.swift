@@ -6,6 +6,9 @@ import KandasStore
 extension StayStore {
     /// Places the persons of a referral (paras 9, 12, 15): one resident per person.
     static func moveIn(_ w: StayWork, referralID: String, _ body: StayMoveIn) throws -> [String] {
+        // The referral's row lock: two move-ins on one referral (two clerks, two instances) run one
+        // after the other, and the second reads it used.
+        _ = try w.db.queryOne("SELECT id FROM stay_referrals WHERE id = ?" + w.db.dialect.forUpdate, referralID)
         let ref = try referral(w.db, id: referralID, for: w.actor, today: w.today)
         switch ref.status {
         case .used: throw ServerError(.invalidTransition, "the family has already moved in on this referral")
@@ -130,7 +133,7 @@ extension StayStore {
         try w.notFuture(body.receivedOn, "/received_on")
         guard
             let centre = try w.db.queryOne(
-                "SELECT next_complaint FROM stay_centres WHERE id = ?", r.centreID.description)
+                "SELECT next_complaint FROM stay_centres WHERE id = ?" + w.db.dialect.forUpdate, r.centreID.description)
         else { throw ServerError(.internalError, "centre vanished") }
         let id = WireID.random().description
         let number = try centre.int("next_complaint")
