@@ -91,27 +91,6 @@ public final class PostgresCluster: Sendable {
         Self.startWatchdog(bin: binDirectory, directory: dir)
     }
 
-    /// Stops the server but keeps its folder: the database goes away under whoever uses it
-    /// (`pg_ctl stop -m fast` ends every session); ``resume()`` brings it back on the same port.
-    public func pause() throws {
-        let (status, output) = try Self.run(
-            binDirectory + "/pg_ctl", ["-D", directory + "/data", "-m", "fast", "-w", "stop"])
-        guard status == 0 else { throw TestSupportError("pg_ctl stop failed (\(status)): \(output.suffix(400))") }
-    }
-
-    /// Starts a ``pause()``d server again, on its port, with the data it had.
-    public func resume() throws {
-        let serverOptions = [
-            "-p \(port)", "-k \(directory)", "-c listen_addresses=127.0.0.1", "-c fsync=off",
-            "-c synchronous_commit=off", "-c full_page_writes=off", "-c max_connections=300",
-            "-c shared_buffers=32MB",
-        ].joined(separator: " ")
-        let (status, output) = try Self.run(
-            binDirectory + "/pg_ctl",
-            ["-D", directory + "/data", "-l", directory + "/log", "-w", "-o", serverOptions, "start"])
-        guard status == 0 else { throw TestSupportError("pg_ctl start failed (\(status)): \(output.suffix(400))") }
-    }
-
     /// Stops the server and removes its folder (safe to call twice).
     public func stop() {
         guard FileManager.default.fileExists(atPath: directory) else { return }
@@ -147,6 +126,24 @@ public final class PostgresCluster: Sendable {
         let url = try cluster.createDatabase()
         defer { cluster.dropDatabase(url) }
         return try await body(url)
+    }
+
+    /// Stops the server but keeps its folder: the database goes away under whoever uses it
+    /// (`pg_ctl stop -m fast` ends every session); ``resume()`` brings it back on the same port.
+    public func pause() throws {
+        let (status, output) = try Self.run(
+            binDirectory + "/pg_ctl", ["-D", directory + "/data", "-m", "fast", "-w", "stop"])
+        guard status == 0 else { throw TestSupportError("pg_ctl stop failed (\(status)): \(output.suffix(400))") }
+    }
+
+    /// Starts a ``pause()``d server again, on its port, with the data it had.
+    public func resume() throws {
+        // Where and how many: the rest of the start-up settings only trade durability for speed.
+        let serverOptions = "-p \(port) -k \(directory) -c listen_addresses=127.0.0.1 -c max_connections=300"
+        let (status, output) = try Self.run(
+            binDirectory + "/pg_ctl",
+            ["-D", directory + "/data", "-l", directory + "/log", "-w", "-o", serverOptions, "start"])
+        guard status == 0 else { throw TestSupportError("pg_ctl start failed (\(status)): \(output.suffix(400))") }
     }
 
     // MARK: Process plumbing
