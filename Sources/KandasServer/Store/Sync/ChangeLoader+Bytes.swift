@@ -137,11 +137,13 @@ extension ChangeLoader {
         var files = CompletionBytes()
         var current: String?
         var start = 0
-        for row in try db.query(
+        let fileRows = try db.prepare(
             "SELECT \(Self.fileColumns) FROM attachments a WHERE a.completion_id IN \(idList)"
-                + " ORDER BY a.completion_id, a.position", list)
-        {
-            let owner = try Self.text(row, F.completionID)
+                + " ORDER BY a.completion_id, a.position")
+        defer { fileRows.reset() }
+        try fileRows.bind([.text(list)])
+        try fileRows.forEachRow { row in
+            let owner = try Self.string(row, F.completionID)
             if owner != current {
                 if let current { files.ranges[current] = start..<files.buffer.count }
                 current = owner
@@ -153,17 +155,22 @@ extension ChangeLoader {
         }
         if let current { files.ranges[current] = start..<files.buffer.count }
         var conflicts: [String: [UInt8]] = [:]
-        for row in try db.query(
+        let conflictRows = try db.prepare(
             "SELECT completion_id, conflict_id FROM conflict_completions WHERE completion_id IN \(idList)"
-                + " ORDER BY completion_id, conflict_id", list)
-        {
-            let owner = try Self.text(row, 0)
+                + " ORDER BY completion_id, conflict_id")
+        defer { conflictRows.reset() }
+        try conflictRows.bind([.text(list)])
+        try conflictRows.forEachRow { row in
+            let owner = try Self.string(row, 0)
             if conflicts[owner] != nil { conflicts[owner]?.append(UInt8(ascii: ",")) }
             try Self.writeID(row, 1, to: &conflicts[owner, default: []])
         }
         result.buffer.reserveCapacity(ids.count * 900)
-        for row in try db.query("SELECT \(Self.completionColumns) FROM completions c WHERE c.id IN \(idList)", list) {
-            let id = try Self.text(row, C.id)
+        let rows = try db.prepare("SELECT \(Self.completionColumns) FROM completions c WHERE c.id IN \(idList)")
+        defer { rows.reset() }
+        try rows.bind([.text(list)])
+        try rows.forEachRow { row in
+            let id = try Self.string(row, C.id)
             let begin = result.buffer.count
             try Self.writeCompletion(
                 row, files: files.ranges[id].map { files.buffer[$0] } ?? [], conflicts: conflicts[id] ?? [],
@@ -175,13 +182,14 @@ extension ChangeLoader {
 
     /// One completion's object, keys in the wire encoder's (sorted) order.
     static func writeCompletion(
-        _ row: DatabaseRow, files: ArraySlice<UInt8>, conflicts: [UInt8], to out: inout [UInt8]
+        _ row: ColumnValues, files: ArraySlice<UInt8>, conflicts: [UInt8], to out: inout [UInt8]
     ) throws {
         let missing = try text(row, C.evidenceMissing)
+        let complete = missing.count == 2 && missing[0] == UInt8(ascii: "[") && missing[1] == UInt8(ascii: "]")
         JSONBytes.raw(#"{"clock_skew_ms":"#, to: &out)
         JSONBytes.int(try int(row, C.clockSkew), to: &out)
         JSONBytes.raw(#","completeness":"#, to: &out)
-        JSONBytes.raw(missing == "[]" ? #""complete""# : #""incomplete""#, to: &out)
+        JSONBytes.raw(complete ? #""complete""# : #""incomplete""#, to: &out)
         JSONBytes.raw(#","conflict_ids":["#, to: &out)
         out.append(contentsOf: conflicts)
         JSONBytes.raw(#"],"created_at":"#, to: &out)
@@ -204,19 +212,19 @@ extension ChangeLoader {
         try writeID(row, C.id, to: &out)
         JSONBytes.raw(#","item_id":"#, to: &out)
         try writeID(row, C.itemID, to: &out)
-        if case .text(let text) = row.values[C.location] { writeStoredLocation(text, to: &out) }
+        if case .text(let text) = row[C.location] { writeStoredLocation(text, to: &out) }
         JSONBytes.raw(#","member_id":"#, to: &out)
         try writeID(row, C.memberID, to: &out)
-        if case .text(let note) = row.values[C.note] {
+        if case .text(let note) = row[C.note] {
             JSONBytes.raw(#","note":"#, to: &out)
-            JSONBytes.string(note, to: &out)
+            JSONBytes.string(utf8: note, to: &out)
         }
         JSONBytes.raw(#","performed_at":"#, to: &out)
         JSONBytes.timestamp(try int(row, C.performedAt), to: &out)
         JSONBytes.raw(#","plan_id":"#, to: &out)
         try writeID(row, C.planID, to: &out)
         JSONBytes.raw(#","primary":"#, to: &out)
-        guard case .integer(let primary) = row.values[C.primary] else {
+        guard case .integer(let primary) = row[C.primary] else {
             throw ServerError(.internalError, "stored is_primary is not a boolean")
         }
         JSONBytes.raw(primary != 0 ? "true" : "false", to: &out)
@@ -227,11 +235,11 @@ extension ChangeLoader {
         JSONBytes.raw(#","rev":"#, to: &out)
         JSONBytes.int(try int(row, C.rev), to: &out)
         JSONBytes.raw(#","review_state":"#, to: &out)
-        JSONBytes.string((ReviewState(rawValue: try text(row, C.reviewState)) ?? .pending).rawValue, to: &out)
+        JSONBytes.string((ReviewState(rawValue: try string(row, C.reviewState)) ?? .pending).rawValue, to: &out)
         JSONBytes.raw(#","service_code":"#, to: &out)
         JSONBytes.int(try int(row, C.serviceCode), to: &out)
         JSONBytes.raw(#","state":"#, to: &out)
-        JSONBytes.string((CompletionState(rawValue: try text(row, C.state)) ?? .active).rawValue, to: &out)
+        JSONBytes.string((CompletionState(rawValue: try string(row, C.state)) ?? .active).rawValue, to: &out)
         JSONBytes.raw(#","updated_at":"#, to: &out)
         JSONBytes.timestamp(try int(row, C.updatedAt), to: &out)
         JSONBytes.raw(#","user_id":"#, to: &out)
@@ -240,7 +248,7 @@ extension ChangeLoader {
     }
 
     /// One declared file's object (``EvidenceFile``), keys sorted.
-    static func writeFile(_ row: DatabaseRow, to out: inout [UInt8]) throws {
+    static func writeFile(_ row: ColumnValues, to out: inout [UInt8]) throws {
         JSONBytes.raw(#"{"attachment_id":"#, to: &out)
         try writeID(row, F.id, to: &out)
         JSONBytes.raw(#","captured_at":"#, to: &out)
@@ -248,25 +256,25 @@ extension ChangeLoader {
         JSONBytes.raw(#","completion_id":"#, to: &out)
         try writeID(row, F.completionID, to: &out)
         JSONBytes.raw(#","content_type":"#, to: &out)
-        JSONBytes.string(try text(row, F.contentType), to: &out)
-        if case .text(let name) = row.values[F.fileName] {
+        JSONBytes.string(utf8: try text(row, F.contentType), to: &out)
+        if case .text(let name) = row[F.fileName] {
             JSONBytes.raw(#","file_name":"#, to: &out)
-            JSONBytes.string(name, to: &out)
+            JSONBytes.string(utf8: name, to: &out)
         }
         JSONBytes.raw(#","kind":"#, to: &out)
-        JSONBytes.string((FileKind(rawValue: try text(row, F.kind)) ?? .document).rawValue, to: &out)
-        if case .text(let text) = row.values[F.location] { writeStoredLocation(text, to: &out) }
+        JSONBytes.string((FileKind(rawValue: try string(row, F.kind)) ?? .document).rawValue, to: &out)
+        if case .text(let text) = row[F.location] { writeStoredLocation(text, to: &out) }
         JSONBytes.raw(#","received_bytes":"#, to: &out)
         JSONBytes.int(try int(row, F.receivedBytes), to: &out)
         JSONBytes.raw(#","sha256":"#, to: &out)
-        JSONBytes.string(try text(row, F.sha256), to: &out)
+        JSONBytes.string(utf8: try text(row, F.sha256), to: &out)
         JSONBytes.raw(#","size":"#, to: &out)
         JSONBytes.int(try int(row, F.size), to: &out)
         JSONBytes.raw(#","source":"#, to: &out)
-        JSONBytes.string((FileSource(rawValue: try text(row, F.source)) ?? .file).rawValue, to: &out)
+        JSONBytes.string((FileSource(rawValue: try string(row, F.source)) ?? .file).rawValue, to: &out)
         JSONBytes.raw(#","upload_state":"#, to: &out)
-        JSONBytes.string((UploadState(rawValue: try text(row, F.state)) ?? .declared).rawValue, to: &out)
-        if let verified = optionalInt(row, F.verifiedAt) {
+        JSONBytes.string((UploadState(rawValue: try string(row, F.state)) ?? .declared).rawValue, to: &out)
+        if let verified = row.int(F.verifiedAt) {
             JSONBytes.raw(#","verified_at":"#, to: &out)
             JSONBytes.timestamp(verified, to: &out)
         }
@@ -276,12 +284,19 @@ extension ChangeLoader {
     /// `,"location":{...}` for a stored location column, nothing when it does not decode (as the
     /// decoding path omits it). The form the store writes (the wire encoder's, keys sorted) is read
     /// by ``parseStoredLocation(_:)`` without the generic decoder; any other text is decoded by it.
-    static func writeStoredLocation(_ text: String, to out: inout [UInt8]) {
-        var text = text
-        guard let location = text.withUTF8({ parseStoredLocation($0) }) ?? decodeJSON(Geolocation.self, text)
+    static func writeStoredLocation(_ text: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        guard
+            let location = parseStoredLocation(text)
+                ?? decodeJSON(Geolocation.self, String(decoding: text, as: UTF8.self))
         else { return }
         JSONBytes.raw(#","location":"#, to: &out)
         writeLocation(location, to: &out)
+    }
+
+    /// ``writeStoredLocation(_:to:)`` of a `String` (tests).
+    static func writeStoredLocation(_ text: String, to out: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { writeStoredLocation($0, to: &out) }
     }
 
     /// A location in exactly the wire encoder's form (`{"accuracy_m":8,"fix_time":"...",...}`), its
@@ -405,15 +420,12 @@ extension ChangeLoader {
     /// A stored JSON list of strings (`evidence_flags`, `evidence_missing`) as the wire writes the
     /// decoded list: copied when it is already that form (`["a_b","c"]`, the only form the store
     /// writes), else decoded and written again (unreadable text is `[]`, as the decoding path reads it).
-    static func writeStringList(_ text: String, to out: inout [UInt8]) {
-        var text = text
-        let copied = text.withUTF8 { bytes -> Bool in
-            guard isPlainStringList(bytes) else { return false }
+    static func writeStringList(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        if isPlainStringList(bytes) {
             out.append(contentsOf: bytes)
-            return true
+            return
         }
-        if copied { return }
-        let list = decodeJSON([String].self, text) ?? []
+        let list = decodeJSON([String].self, String(decoding: bytes, as: UTF8.self)) ?? []
         out.append(UInt8(ascii: "["))
         for (n, item) in list.enumerated() {
             if n > 0 { out.append(UInt8(ascii: ",")) }
@@ -447,32 +459,31 @@ extension ChangeLoader {
     }
 
     /// A stored UUID column as its quoted wire form; a malformed one is a store bug (500), as ``wireID(_:_:)``.
-    static func writeID(_ row: DatabaseRow, _ column: Int, to out: inout [UInt8]) throws {
-        guard case .text(let text) = row.values[column], JSONBytes.wireID(text, to: &out) else {
-            throw ServerError(.internalError, "stored identifier in \(row.columns.names[column]) is malformed")
+    static func writeID(_ row: ColumnValues, _ column: Int, to out: inout [UInt8]) throws {
+        guard case .text(let text) = row[column], JSONBytes.isWireID(text) else {
+            throw ServerError(.internalError, "stored identifier in pull column \(column) is malformed")
         }
+        out.append(UInt8(ascii: "\""))
+        out.append(contentsOf: text)
+        out.append(UInt8(ascii: "\""))
     }
 
-    static func text(_ row: DatabaseRow, _ column: Int) throws -> String {
-        guard case .text(let text) = row.values[column] else {
-            throw ServerError(.internalError, "stored \(row.columns.names[column]) is not text")
+    /// A text column's bytes, valid during the row's call.
+    static func text(_ row: ColumnValues, _ column: Int) throws -> UnsafeBufferPointer<UInt8> {
+        guard case .text(let text) = row[column] else {
+            throw ServerError(.internalError, "stored pull column \(column) is not text")
         }
         return text
     }
 
-    /// An integer column (a real with an exact integral value too, as ``DatabaseRow/int(_:)`` reads it).
-    static func int(_ row: DatabaseRow, _ column: Int) throws -> Int64 {
-        guard let value = optionalInt(row, column) else {
-            throw ServerError(.internalError, "stored \(row.columns.names[column]) is not an integer")
-        }
-        return value
+    static func string(_ row: ColumnValues, _ column: Int) throws -> String {
+        String(decoding: try text(row, column), as: UTF8.self)
     }
 
-    static func optionalInt(_ row: DatabaseRow, _ column: Int) -> Int64? {
-        switch row.values[column] {
-        case .integer(let n): return n
-        case .real(let real) where real.rounded() == real && abs(real) < 9.2e18: return Int64(real)
-        default: return nil
+    static func int(_ row: ColumnValues, _ column: Int) throws -> Int64 {
+        guard let value = row.int(column) else {
+            throw ServerError(.internalError, "stored pull column \(column) is not an integer")
         }
+        return value
     }
 }
