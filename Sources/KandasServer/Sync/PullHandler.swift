@@ -86,7 +86,10 @@ enum PullHandler {
             throw ServerError(.internalError, "pull envelope does not start with its changes")
         }
         var out: [UInt8] = []
-        out.reserveCapacity(envelope.count + page.count * 1024)
+        // Room for ~1.5 KB a change (a completion with a note and a location is ~1.1 KB): a page seldom
+        // regrows (a regrow holds the old and the new buffer at once); a page's buffer is above malloc's
+        // mmap threshold, so room it does not write is never resident.
+        out.reserveCapacity(envelope.count + page.count * 1536)
         out.append(contentsOf: head)
         let loader = ChangeLoader(db: db, deviceID: deviceID, now: now)
         var first = true
