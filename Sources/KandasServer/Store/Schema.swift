@@ -52,6 +52,10 @@ enum Schema {
                     """)
             })
         m.register(StoreMigration("0021-console-charts", ConsoleSchema.charts))
+        // The console's counters, kept by triggers (issue 20: dashboard and map without full scans).
+        m.register(StoreMigration("0023-console-counts", ConsoleRollups.migrate))
+        // Each device's day: last contact and the queue depth it reported (issue 20 item 3).
+        m.register(StoreMigration("0024-device-days", ConsoleSchema.deviceDays))
         return m
     }
 
