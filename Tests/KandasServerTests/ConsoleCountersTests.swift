@@ -71,7 +71,7 @@ import Testing
         try expectCountersMatchARecount("corrupt file")
         for (completion, decision) in [(first, "approve"), (second, "reject"), (first, "has_issues")] {
             let r = try data.admin.json(
-                "POST", "/v1/admin/completions/\(completion)/reviews", "{\"decision\":\"\(decision)\"}",
+                "POST", "/v1/admin/completions/\(completion)/reviews", "{\"decision\":\"\(decision)\",\"comment\":\"checked\"}",
                 idempotencyKey: "review-\(UUID().uuidString.prefix(12))")
             #expect(r.status == 201 || r.status == 200, "\(r)")
         }
@@ -110,8 +110,8 @@ import Testing
             idempotencyKey: "resolve-\(UUID().uuidString.prefix(12))")
         #expect(r.status == 200, "\(r)")
         try expectCountersMatchARecount("conflict resolved")
-        let voided = try db().query("SELECT count(*) AS n FROM completions WHERE state = 'voided'")
-        #expect(try voided.first?.int("n") == 1)
+        let voided = try db().queryOne("SELECT count(*) AS n FROM completions WHERE state = 'voided'")?.int("n")
+        #expect((voided ?? 0) >= 1, "\(r.object)")
 
         // What the pictures read from the counters: region 1's administrator sees its own only.
         let region = try db().queryOne("SELECT region_id FROM families WHERE id = ?", seed.families[0])?.string(
