@@ -71,7 +71,8 @@ import Testing
         try expectCountersMatchARecount("corrupt file")
         for (completion, decision) in [(first, "approve"), (second, "reject"), (first, "has_issues")] {
             let r = try data.admin.json(
-                "POST", "/v1/admin/completions/\(completion)/reviews", "{\"decision\":\"\(decision)\",\"comment\":\"checked\"}",
+                "POST", "/v1/admin/completions/\(completion)/reviews",
+                "{\"decision\":\"\(decision)\",\"comment\":\"checked\"}",
                 idempotencyKey: "review-\(UUID().uuidString.prefix(12))")
             #expect(r.status == 201 || r.status == 200, "\(r)")
         }
@@ -94,7 +95,8 @@ import Testing
                     files: file.map {
                         [
                             ConsoleData.File(
-                                kind: "photo", contentType: "image/png", bytes: Array(repeating: 9, count: 32), name: $0)
+                                kind: "photo", contentType: "image/png", bytes: Array(repeating: 9, count: 32), name: $0
+                            )
                         ]
                     } ?? [])
             }
@@ -149,14 +151,16 @@ import Testing
         let db = SQLiteConnectionAdapter(try Connection(path: server.databasePath))
         func device(_ worker: String) throws -> String {
             try db.queryOne(
-                "SELECT d.id FROM devices d JOIN users u ON u.id = d.user_id WHERE u.username = ?", worker)?.string("id")
+                "SELECT d.id FROM devices d JOIN users u ON u.id = d.user_id WHERE u.username = ?", worker)?.string(
+                    "id")
                 ?? ""
         }
         let mineID = try device(mine.worker)
         let theirsID = try device(theirs.worker)
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         let today = DeviceDayStore.day(now)
-        let row = try #require(try db.queryOne("SELECT * FROM device_days WHERE device_id = ? AND day = ?", mineID, today))
+        let row = try #require(
+            try db.queryOne("SELECT * FROM device_days WHERE device_id = ? AND day = ?", mineID, today))
         #expect(row.optionalInt("queue_max") == 5)
         #expect(row.optionalInt("files_max") == 2)
         // Seeded history: a deep queue 3 days ago on my device, one on theirs, and a day past retention.

@@ -86,9 +86,10 @@ enum DevicesPage {
         let height = Double(active.count) * rowHeight + 22
         var rows = HTML()
         var tableRows: [HTML] = []
-        let deepest = active.compactMap { line in
-            history[line.device.id.description]?.compactMap { $0?.queueMax }.max()
-        }.max() ?? 0
+        let deepest =
+            active.compactMap { line in
+                history[line.device.id.description]?.compactMap { $0?.queueMax }.max()
+            }.max() ?? 0
         for (i, line) in active.enumerated() {
             let d = line.device
             let last = (d.lastSeenAt ?? d.enrolledAt).millisecondsSince1970

@@ -66,7 +66,8 @@ enum DeviceDayStore {
             guard d >= 0, d < days else { continue }
             out[try row.string("device_id"), default: [Day?](repeating: nil, count: days)][d] = Day(
                 lastContact: try row.int("last_contact"), queueMax: row.optionalInt("queue_max").map(Int.init),
-                queueLast: row.optionalInt("queue_last").map(Int.init), filesMax: row.optionalInt("files_max").map(Int.init))
+                queueLast: row.optionalInt("queue_last").map(Int.init),
+                filesMax: row.optionalInt("files_max").map(Int.init))
         }
         return out
     }

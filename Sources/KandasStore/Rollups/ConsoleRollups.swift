@@ -72,8 +72,12 @@ public enum ConsoleRollups {
             " FROM attachments a WHERE a.completion_id = \(r).id AND a.state IN ('declared','receiving')"
             + " AND \(r).state = 'active' AND OLD.state <> NEW.state GROUP BY 4"
         return [
-            add("SELECT \(r).region_id, \(r).career_centre_id, 'backlog', \(weekOf("a.declared_at")), \(sign) * count(*)" + files),
-            add("SELECT \(r).region_id, \(r).career_centre_id, 'pending', \(dayOf("a.declared_at")), \(sign) * count(*)" + files),
+            add(
+                "SELECT \(r).region_id, \(r).career_centre_id, 'backlog', \(weekOf("a.declared_at")), \(sign) * count(*)"
+                    + files),
+            add(
+                "SELECT \(r).region_id, \(r).career_centre_id, 'pending', \(dayOf("a.declared_at")), \(sign) * count(*)"
+                    + files),
         ]
     }
 
@@ -86,16 +90,24 @@ public enum ConsoleRollups {
             add(
                 "SELECT c.region_id, c.career_centre_id, 'backlog', \(weekOf("\(r).declared_at")), \(sign)" + c
                     + " AND ((\(waiting)) OR (\(verified)))"),
-            add("SELECT c.region_id, c.career_centre_id, 'pending', \(dayOf("\(r).declared_at")), \(sign)" + c + " AND \(waiting)"),
-            add("SELECT c.region_id, c.career_centre_id, 'backlog', \(weekOf("\(r).verified_at")), \(-sign)" + c + " AND \(verified)"),
-            add("SELECT c.region_id, c.career_centre_id, 'verified', \(weekOf("\(r).verified_at")), \(sign)" + c + " AND \(verified)"),
+            add(
+                "SELECT c.region_id, c.career_centre_id, 'pending', \(dayOf("\(r).declared_at")), \(sign)" + c
+                    + " AND \(waiting)"),
+            add(
+                "SELECT c.region_id, c.career_centre_id, 'backlog', \(weekOf("\(r).verified_at")), \(-sign)" + c
+                    + " AND \(verified)"),
+            add(
+                "SELECT c.region_id, c.career_centre_id, 'verified', \(weekOf("\(r).verified_at")), \(sign)" + c
+                    + " AND \(verified)"),
         ]
     }
 
     /// What conflict `r` counts: open from the week it was detected to the week it was resolved.
     static func conflict(_ r: String, _ sign: Int) -> [String] {
         [
-            add("SELECT \(r).region_id, \(r).career_centre_id, 'conflicts', \(weekOf("\(r).detected_at")), \(sign) WHERE 1 = 1"),
+            add(
+                "SELECT \(r).region_id, \(r).career_centre_id, 'conflicts', \(weekOf("\(r).detected_at")), \(sign) WHERE 1 = 1"
+            ),
             add(
                 "SELECT \(r).region_id, \(r).career_centre_id, 'conflicts', \(weekOf("\(r).resolved_at")), \(-sign)"
                     + " WHERE \(r).resolved_at IS NOT NULL"),
@@ -117,7 +129,8 @@ public enum ConsoleRollups {
             name: "console_counts_completion_insert", table: "completions", event: "INSERT", changed: [],
             statements: [
                 add(
-                    "SELECT NEW.region_id, NEW.career_centre_id, 'received', \(weekOf("NEW.received_at")), 1 WHERE 1 = 1")
+                    "SELECT NEW.region_id, NEW.career_centre_id, 'received', \(weekOf("NEW.received_at")), 1 WHERE 1 = 1"
+                )
             ] + activeCompletion("NEW", 1)),
         Trigger(
             name: "console_counts_completion_update", table: "completions",
@@ -129,7 +142,8 @@ public enum ConsoleRollups {
             name: "console_counts_file_insert", table: "attachments", event: "INSERT", changed: [],
             statements: file("NEW", 1)),
         Trigger(
-            name: "console_counts_file_update", table: "attachments", event: "UPDATE OF state, verified_at, declared_at",
+            name: "console_counts_file_update", table: "attachments",
+            event: "UPDATE OF state, verified_at, declared_at",
             changed: ["state", "verified_at", "declared_at"], statements: file("OLD", -1) + file("NEW", 1)),
         Trigger(
             name: "console_counts_conflict_insert", table: "conflicts", event: "INSERT", changed: [],
@@ -158,7 +172,9 @@ public enum ConsoleRollups {
             if postgres {
                 let when =
                     t.changed.isEmpty
-                    ? "" : " WHEN (" + t.changed.map { "OLD.\($0) IS DISTINCT FROM NEW.\($0)" }.joined(separator: " OR ") + ")"
+                    ? ""
+                    : " WHEN (" + t.changed.map { "OLD.\($0) IS DISTINCT FROM NEW.\($0)" }.joined(separator: " OR ")
+                        + ")"
                 try db.execute(
                     """
                     CREATE FUNCTION \(t.name)() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -206,9 +222,11 @@ public enum ConsoleRollups {
                 + "(\(waiting)) OR (\(verified)) GROUP BY 1, 2, 3, 4",
             "SELECT c.region_id, c.career_centre_id, 'pending', \(dayOf("a.declared_at")), count(*)" + files + waiting
                 + " GROUP BY 1, 2, 3, 4",
-            "SELECT c.region_id, c.career_centre_id, 'backlog', \(weekOf("a.verified_at")), -count(*)" + files + verified
+            "SELECT c.region_id, c.career_centre_id, 'backlog', \(weekOf("a.verified_at")), -count(*)" + files
+                + verified
                 + " GROUP BY 1, 2, 3, 4",
-            "SELECT c.region_id, c.career_centre_id, 'verified', \(weekOf("a.verified_at")), count(*)" + files + verified
+            "SELECT c.region_id, c.career_centre_id, 'verified', \(weekOf("a.verified_at")), count(*)" + files
+                + verified
                 + " GROUP BY 1, 2, 3, 4",
             "SELECT k.region_id, k.career_centre_id, 'conflicts', \(weekOf("k.detected_at")), count(*)"
                 + " FROM conflicts k WHERE 1 = 1 GROUP BY 1, 2, 3, 4",
