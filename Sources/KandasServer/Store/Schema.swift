@@ -9,11 +9,11 @@ import SQLiteKit
 ///
 /// Identifiers are lowercase UUID text; times are integer milliseconds since 1970 (UTC); calendar
 /// dates are `YYYY-MM-DD` text. `rowid` order is creation order, which pagination relies on.
-/// Tables written on every authenticated request (sessions, device tokens, device activity) are
+/// Tables written on every authenticated request (sessions, device tokens, device activity and days) are
 /// kept apart from the domain tables so "nothing changed" can be checked on the rest.
 enum Schema {
     /// Tables whose rows change on successful authentication alone (last use, first use).
-    static let activityTables: Set<String> = ["sessions", "device_tokens", "device_activity"]
+    static let activityTables: Set<String> = ["sessions", "device_tokens", "device_activity", "device_days"]
 
     static var migrator: Migrator {
         var m = Migrator()
