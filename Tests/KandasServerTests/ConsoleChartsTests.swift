@@ -2,6 +2,7 @@ import Foundation
 import KandasDomain
 import KandasStore
 import KandasTestSupport
+import SQLiteKit
 import Testing
 
 @testable import KandasServer
@@ -296,6 +297,15 @@ import Testing
         let full = try marks(browser, "#chart-plan-progress rect.c-done").count
         #expect(tracksGrey.filter { dashboard.isColour($0[0], $0[1], 0xe3e8ee) }.count >= 25 - full)
 
+        // Queue history: a queue of 20 events reported three days ago, an orange bar in that day's cell.
+        let deviceID =
+            try SQLiteConnectionAdapter(try Connection(path: server.databasePath)).queryOne(
+                "SELECT d.id FROM devices d JOIN users u ON u.id = d.user_id WHERE u.username = ?", family.worker)?
+            .string("id") ?? ""
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        try data.execute(
+            "INSERT INTO device_days(device_id, day, last_contact, queue_max, queue_last, files_max)"
+                + " VALUES(?, ?, ?, 20, 20, 0)", [deviceID, DeviceDayStore.day(now) - 3, now - 3 * 86_400_000])
         // Sync health: the worker's device pushed two events today, the last cell of its strip.
         try browser.navigate(base + "/console/devices?lang=en")
         let devices = try decode(
@@ -306,6 +316,9 @@ import Testing
         let strips = try marks(browser, "#chart-sync-health rect.h0")
         #expect(!strips.isEmpty)
         #expect(cells.allSatisfy { c in strips.contains { abs($0.y - c.y) < 1 } })
+        let bars = try marks(browser, "#chart-sync-health rect.q")
+        #expect(bars.map(\.value) == [20])
+        for m in bars { #expect(devices.isColour(m.x, m.y, 0xe07b00), "queue bar at \(m)") }
 
         // Map: the far completion's point in pending amber at its place, a settlement square in navy.
         try browser.navigate(base + "/console/map?lang=en")

@@ -131,7 +131,7 @@ enum DevicesPage {
                     rows.append(
                         """
                         <rect class="q" x="\(labelWidth + Double(day) * cell + 3)" y="\(y + cell - h)" \
-                        width="\(cell - 7)" height="\(h)" data-queue="\(q)"/>
+                        width="\(cell - 7)" height="\(h)" data-value="\(q)"/>
                         """)
                 }
             }
