@@ -122,6 +122,23 @@ import Testing
         let map = try ChartStore.map(try db(), for: p, filter: .init())
         #expect(map.totals["has_issues"] == 1)
         #expect(map.totals["rejected"] == nil)
+        // A supervisor reads the counters of its centre only, the same numbers a count of the rows gives.
+        let centres = try db().query("SELECT id FROM career_centres ORDER BY id").map { try $0.string("id") }
+        for centre in centres {
+            let supervisor = SyncSchemaTests.supervisor(centre)
+            let now = Int64(Date().timeIntervalSince1970 * 1000)
+            let totals = try ChartStore.map(try db(), for: supervisor, filter: .init()).totals.values.reduce(0, +)
+            let active = try db().queryOne(
+                "SELECT count(*) AS n FROM completions WHERE state = 'active' AND career_centre_id = ?", centre)?.int(
+                    "n")
+            #expect(Int64(totals) == active, "centre \(centre)")
+            let received = try ChartStore.trends(try db(), for: supervisor, filter: .init(), now: now).weeks.map(
+                \.received)
+            let rows = try db().queryOne(
+                "SELECT count(*) AS n FROM completions WHERE career_centre_id = ? AND received_at >= ?", centre,
+                ChartStore.boundaries(now: now, weeks: 12)[0])?.int("n")
+            #expect(Int64(received.reduce(0, +)) == rows, "centre \(centre)")
+        }
     }
 }
 
