@@ -185,6 +185,14 @@ public enum PostgresSchema {
                   PRIMARY KEY(device_id, day));
                 """)
         },
+        // SQLite's 0025-changes-family-partial (issue 15): device rows leave the family index of the feed.
+        StoreMigration("0025-changes-family-partial") { db in
+            try db.execute(
+                """
+                DROP INDEX changes_family;
+                CREATE INDEX changes_family ON changes(family_id, seq) WHERE device_id IS NULL;
+                """)
+        },
     ]
 
     static let tables = """
