@@ -141,7 +141,10 @@ extension UploadStore {
         let cutoff = now - configuration.tombstoneSeconds * 1000
         report.purgedUploads = try storage("purge") {
             try database.writeSync { db in
-                try db.run("DELETE FROM tus_uploads WHERE state IN ('expired', 'corrupt') AND updated_at <= ?", cutoff)
+                let purged = try db.run(
+                    "DELETE FROM tus_uploads WHERE state IN ('expired', 'corrupt') AND updated_at <= ?", cutoff)
+                try onSweep?(db, now)
+                return purged
             }
         }
         if report != MaintenanceReport() {

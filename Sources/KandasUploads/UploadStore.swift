@@ -27,6 +27,9 @@ public final class UploadStore: Sendable {
     /// Called inside the write transaction of every other state change (see ``UploadStateChange``);
     /// throwing undoes it.
     public typealias StateHook = @Sendable (any DatabaseConnection, UploadStateChange) throws -> Void
+    /// The server's own housekeeping, run by each sweep (once across instances) in the purge's
+    /// write transaction, with the sweep's time in milliseconds.
+    public typealias SweepHook = @Sendable (any DatabaseConnection, Int64) throws -> Void
 
     public let configuration: UploadConfiguration
     public let blobs: any BlobStore
@@ -39,6 +42,7 @@ public final class UploadStore: Sendable {
     let onVerified: VerifiedHook?
     let checkCreation: CreationCheck?
     let onStateChanged: StateHook?
+    let onSweep: SweepHook?
     let sessions = SessionRegistry()
     /// The store's cross-instance locks (PostgreSQL): a PATCH holds its upload's lock, so one
     /// request at a time writes an upload across every instance; nil on SQLite (one instance).
@@ -52,11 +56,13 @@ public final class UploadStore: Sendable {
     ///   - onVerified: the sync engine's link from a verified file to its completion.
     ///   - checkCreation: the sync engine's check that the attachment was declared.
     ///   - onStateChanged: the sync engine's view of `receiving`, `corrupt`, `expired` and terminated uploads.
+    ///   - onSweep: the server's housekeeping, run by every sweep.
     /// - Throws: ``UploadError`` when the folders cannot be created or recovery fails.
     public init(
         database: any DatabaseEngine, configuration: UploadConfiguration, blobs: (any BlobStore)? = nil,
         clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger,
-        onVerified: VerifiedHook? = nil, checkCreation: CreationCheck? = nil, onStateChanged: StateHook? = nil
+        onVerified: VerifiedHook? = nil, checkCreation: CreationCheck? = nil, onStateChanged: StateHook? = nil,
+        onSweep: SweepHook? = nil
     ) throws {
         try FileIO.makeDirectories(configuration.partialDirectory)
         self.database = database
@@ -68,6 +74,7 @@ public final class UploadStore: Sendable {
         self.onVerified = onVerified
         self.checkCreation = checkCreation
         self.onStateChanged = onStateChanged
+        self.onSweep = onSweep
         let report = try recover()
         recoveryReport.withLock { $0 = report }
         if report != MaintenanceReport() {

@@ -54,6 +54,13 @@ final class Arguments {
         return parsed
     }
 
+    /// A free text option (a path), or `nil` when absent.
+    func text(_ name: String) throws -> String? {
+        if let parseError { throw parseError }
+        used.insert(name)
+        return values[name]
+    }
+
     /// One of `choices`, or `defaultValue` when absent.
     func choice(_ name: String, _ choices: [String], default defaultValue: String) throws -> String {
         if let parseError { throw parseError }

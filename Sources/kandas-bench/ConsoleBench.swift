@@ -5,15 +5,18 @@ import KandasServer
 /// 100,000 completions (median and p95 per page; target: under 300 ms).
 enum ConsoleBench {
     static let benchmark = Benchmark(
-        name: "console", usage: "console [--completions 100000] [--renders 30]", run: run)
+        name: "console", usage: "console [--completions 100000] [--renders 30] [--keep DIR]", run: run)
 
     static func run(_ arguments: Arguments) throws {
         let count = try arguments.int("completions", default: 100_000)
         let renders = try arguments.int("renders", default: 30)
+        // `--keep DIR`: build the store in DIR (which must not exist) and leave it there, to read
+        // its query plans afterwards (`sqlite3 DIR/kandas.sqlite`).
+        let keep = try arguments.text("keep")
         try arguments.checkAllUsed()
         try withScratchDirectory { directory in
             let results = try ConsoleBenchmark.run(
-                dataDirectory: directory + "/data", completions: count, renders: renders)
+                dataDirectory: keep ?? (directory + "/data"), completions: count, renders: renders)
             var report = Report(
                 title: "Console list page, \(count) completions (server ms per render, \(renders) renders)",
                 columns: ["page", "median", "p95", "max", "KiB"])

@@ -2,6 +2,7 @@ import Foundation
 import KandasDomain
 import KandasStore
 import KandasTestSupport
+import SQLiteKit
 import Testing
 
 @testable import KandasServer
@@ -296,6 +297,15 @@ import Testing
         let full = try marks(browser, "#chart-plan-progress rect.c-done").count
         #expect(tracksGrey.filter { dashboard.isColour($0[0], $0[1], 0xe3e8ee) }.count >= 25 - full)
 
+        // Queue history: a queue of 20 events reported three days ago, an orange bar in that day's cell.
+        let deviceID =
+            try SQLiteConnectionAdapter(try Connection(path: server.databasePath)).queryOne(
+                "SELECT d.id FROM devices d JOIN users u ON u.id = d.user_id WHERE u.username = ?", family.worker)?
+            .string("id") ?? ""
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        try data.execute(
+            "INSERT INTO device_days(device_id, day, last_contact, queue_max, queue_last, files_max)"
+                + " VALUES(?, ?, ?, 20, 20, 0)", [deviceID, DeviceDayStore.day(now) - 3, now - 3 * 86_400_000])
         // Sync health: the worker's device pushed two events today, the last cell of its strip.
         try browser.navigate(base + "/console/devices?lang=en")
         let devices = try decode(
@@ -306,6 +316,9 @@ import Testing
         let strips = try marks(browser, "#chart-sync-health rect.h0")
         #expect(!strips.isEmpty)
         #expect(cells.allSatisfy { c in strips.contains { abs($0.y - c.y) < 1 } })
+        let bars = try marks(browser, "#chart-sync-health rect.q")
+        #expect(bars.map(\.value) == [20])
+        for m in bars { #expect(devices.isColour(m.x, m.y, 0xe07b00), "queue bar at \(m)") }
 
         // Map: the far completion's point in pending amber at its place, a settlement square in navy.
         try browser.navigate(base + "/console/map?lang=en")
@@ -346,20 +359,18 @@ import Testing
         #expect(!plan.contains { $0.hasPrefix("SCAN c") && !$0.contains("INDEX") }, "\(plan)")
     }
 
-    @Test func weeklyReceived_readsOnlyTheWeeksItDraws() throws {
+    @Test func weeklyTrends_readTheCountersNotTheCompletions() throws {
         let s = try SyncSchemaTests.OldStore()
         try Schema.migrator.migrate(s.db)
-        let p = SyncSchemaTests.admin
-        let (sql, values) = ChartStore.receivedStatement(
-            ChartStore.records(p, .init(), alias: "c"), from: 1_767_225_600_000,
-            to: 1_767_225_600_000 + 12 * ChartStore.week)
-        let plan = try Self.plan(s, sql, values)
-        #expect(plan.contains { $0.contains("INDEX completions_received") }, "\(plan)")
-        for scoped in [SyncSchemaTests.regionAdmin(s.region), SyncSchemaTests.supervisor(s.centres[0])] {
-            let (sql, values) = ChartStore.receivedStatement(
-                ChartStore.records(scoped, .init(), alias: "c"), from: 0, to: 12 * ChartStore.week)
-            let plan = try Self.plan(s, sql, values)
-            #expect(!plan.contains { $0.hasPrefix("SCAN c") && !$0.contains("INDEX") }, "\(plan)")
+        for p in [
+            SyncSchemaTests.admin, SyncSchemaTests.regionAdmin(s.region), SyncSchemaTests.supervisor(s.centres[0]),
+        ] {
+            let (sql, values) = ChartStore.countsStatement(
+                ChartStore.records(p, .init(), alias: "r"), metric: "received", first: 2900, weeks: 12)
+            let plan = try SQLiteConnectionAdapter(s.db).query("EXPLAIN QUERY PLAN " + sql, values: values)
+                .map { try $0.string("detail") }
+            #expect(plan.contains { $0.hasPrefix("SEARCH r USING PRIMARY KEY (metric=?") }, "\(plan)")
+            #expect(!plan.contains { $0.contains("completions") || $0.contains("attachments") }, "\(plan)")
         }
     }
 }
@@ -372,6 +383,19 @@ import Testing
             let engine = try PostgresEngine(url: url, connections: 1, migrations: PostgresSchema.migrations)
             defer { engine.close() }
             try engine.writeSync { db in try CardForwardStoreTests.fill(db, completions: 5) }
+            // The counters' trigger functions on PostgreSQL: after inserts, a review change, a voided
+            // completion and a verified file, they hold what a full recount gives.
+            try engine.writeSync { db in
+                _ = try db.run(
+                    "UPDATE completions SET review_state = 'rejected' WHERE id = (SELECT min(id) FROM completions)")
+                _ = try db.run("UPDATE completions SET state = 'voided' WHERE id = (SELECT max(id) FROM completions)")
+                _ = try db.run(
+                    "UPDATE completions SET review_state = 'approved' WHERE id = (SELECT min(id) FROM completions)")
+                let kept = try ConsoleCountersTests.snapshot(db)
+                try ConsoleRollups.recount(db)
+                #expect(kept == (try ConsoleCountersTests.snapshot(db)))
+                _ = try db.run("UPDATE completions SET state = 'active' WHERE state = 'voided'")
+            }
             let region = try engine.readSync { db in
                 try db.queryOne("SELECT id FROM regions ORDER BY code LIMIT 1")?.string("id") ?? ""
             }

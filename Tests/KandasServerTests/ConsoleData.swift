@@ -45,7 +45,7 @@ final class ConsoleData: @unchecked Sendable {
     @discardableResult
     func complete(
         family: String, item: [String: Any], worker: String, performedAt: String, note: String?,
-        location: (Double, Double)?, files: [File] = []
+        location: (Double, Double)?, files: [File] = [], clientStatus: [String: Any]? = nil
     ) throws -> String {
         var device = try devices[worker] ?? enroll(worker)
         device.seq += 1
@@ -73,7 +73,11 @@ final class ConsoleData: @unchecked Sendable {
             "item_id": item["id"] as? String ?? "", "base_version": item["version"] as? Int ?? 1,
             "recorded_at": performedAt, "payload": payload,
         ]
-        let body: [String: Any] = ["device_id": device.id, "sent_at": performedAt, "events": [event]]
+        var body: [String: Any] = ["device_id": device.id, "sent_at": performedAt, "events": [event]]
+        if var status = clientStatus {
+            status["app_version"] = status["app_version"] ?? "1.0.0"
+            body["client_status"] = status
+        }
         let json = String(decoding: try JSONSerialization.data(withJSONObject: body), as: UTF8.self)
         let r = try server.client.authorized(device.token).json(
             "POST", "/v1/sync/push", json, idempotencyKey: "push-\(UUID().uuidString.prefix(12))")

@@ -12,7 +12,7 @@ final class Fixture: @unchecked Sendable {
     private var keyCounter = 0
 
     /// Tables that change on authentication alone (last use), left out of "nothing changed" digests.
-    static let activityTables: Set<String> = ["sessions", "device_tokens", "device_activity"]
+    static let activityTables: Set<String> = ["sessions", "device_tokens", "device_activity", "device_days"]
 
     /// - Parameters:
     ///   - arguments: extra `kandas-server serve` settings (e.g. `--upload-sweep-seconds 1`).

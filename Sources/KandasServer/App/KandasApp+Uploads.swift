@@ -48,6 +48,12 @@ extension KandasApp {
                     db: db, attachmentID: change.attachmentID.description, state: change.state,
                     receivedBytes: change.receivedBytes,
                     at: Timestamp(change.at).millisecondsSince1970)
+            },
+            onSweep: { db, now in
+                // The console's housekeeping (issue 20): devices' days past their retention, and
+                // counters back at zero.
+                try DeviceDayStore.prune(db, now: now)
+                try ChartStore.dropEmptyCounters(db)
             })
     }
 

@@ -71,6 +71,7 @@ enum ConsoleStyle {
         svg .c-conflicts.line { stroke: #b00020; } svg .c-overdue.line { stroke: #6a3d9a; }
         svg .c-track { fill: #e3e8ee; } svg .c-done { fill: #1b7a3a; }
         svg .h0 { fill: #eef2f6; } svg .h1 { fill: #9cc3e8; } svg .h2 { fill: #4a8fd0; } svg .h3 { fill: #0b5cad; }
+        svg .hc { fill: #d5dde6; } svg .q { fill: #e07b00; }
         svg .h-flag { fill: #b00020; } svg .h-silent { font-size: 11px; fill: #b00020; font-weight: 600; }
         svg .m-land { fill: #eef3f8; } svg .m-settlement { fill: #12324f; } svg .m-city { fill: #9aa8b6; }
         svg .m-city-name { font-size: 10px; fill: #9aa8b6; }

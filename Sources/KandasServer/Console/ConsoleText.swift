@@ -12,7 +12,7 @@ enum ConsoleText: String, CaseIterable {
     case region, centre, worker, family, memberIIN, service, from, to, reviewState, completeness, conflict
     case filter, next, noResults, performedAt, receivedAt, state, files, location, accuracy, distance
     case farFromSettlement, mapLink, hashes, capture, history, review, approve, hasIssues, reject, comment
-    case submit, lastContact, queueDepth, appVersion, status, revoke, reason, issueCode, code, expires
+    case submit, lastContact, queueDepth, queueDeepest, appVersion, status, revoke, reason, issueCode, code, expires
     case members, items, dueDate, evidence, plan, month, cutoff, download, schedule, period, cadence, due
     case criterion, score, total, band, sourceInconsistency, forbidden, notFound, csrfFailed, tooManyLogins, any
     case decisionRecorded, resolve, keepDisplayed, voidCompletion, chooseEvent, versions, kind, severity
@@ -96,6 +96,7 @@ enum ConsoleText: String, CaseIterable {
         .submit: ("Жіберу", "Отправить", "Submit"),
         .lastContact: ("Соңғы байланыс", "Последняя связь", "Last contact"),
         .queueDepth: ("Кезек", "Очередь", "Queue"),
+        .queueDeepest: ("Кезек, 30 күнде ең көп", "Очередь, максимум за 30 дней", "Queue, 30-day maximum"),
         .appVersion: ("Нұсқа", "Версия", "App version"),
         .status: ("Мәртебе", "Статус", "Status"),
         .revoke: ("Кері қайтару", "Отозвать", "Revoke"),

@@ -9,10 +9,11 @@ import QRCode
 enum DevicesPage {
     static func list(_ ctx: ConsoleContext) throws -> HTTPResponse {
         let p = ctx.actor
-        let (devices, workers, activity) = try ctx.read { db in
+        let (devices, workers, activity, history) = try ctx.read { db in
             (
                 try DeviceStore.consoleDevices(db, for: p.scope), try DeviceStore.activeWorkers(db, for: p.scope),
-                try ChartStore.deviceActivity(db, for: p, now: ctx.now)
+                try ChartStore.deviceActivity(db, for: p, now: ctx.now),
+                try DeviceDayStore.history(db, for: p, now: ctx.now)
             )
         }
         let canWrite = p.isWriter
@@ -52,7 +53,7 @@ enum DevicesPage {
         let days =
             ctx.query("silent_days").flatMap(Int.init).map { min(max($0, 1), 90) } ?? DashboardPage.defaultSilentDays
         let body: HTML = """
-            \(health(ctx, devices, activity, silentDays: days))
+            \(health(ctx, devices, activity, history, silentDays: days))
             <table id="devices"><thead><tr><th>\(ctx.t(.worker))</th><th>\(ctx.t(.devices))</th>\
             <th>\(ctx.t(.status))</th><th>\(ctx.t(.lastContact))</th><th>\(ctx.t(.queueDepth))</th>\
             <th>\(ctx.t(.appVersion))</th><th></th></tr></thead><tbody>\(rows)</tbody></table>
@@ -63,11 +64,14 @@ enum DevicesPage {
 
     /// Sync health (issue 20, item 3): one heat strip per active device over the last 30 days (a
     /// cell per day, darker for more events pushed), the longest-silent first (at most 50); devices
-    /// silent for more than `silentDays` days are marked red. The table beside gives last
-    /// contact, days silent and the queue depth the device last reported.
+    /// silent for more than `silentDays` days are marked red. Each day the device made contact
+    /// without pushing is a pale cell; the queue depth it reported that day (the most outbox events,
+    /// from ``DeviceDayStore``) is an orange bar rising from the cell's foot, scaled to the deepest
+    /// queue drawn. The table beside gives last contact, days silent, the queue depth the device
+    /// last reported and the deepest of the 30 days.
     static func health(
         _ ctx: ConsoleContext, _ devices: [(device: Device, username: String)], _ activity: [String: [Int]],
-        silentDays: Int
+        _ history: [String: [DeviceDayStore.Day?]], silentDays: Int
     ) -> HTML {
         let lang = ctx.lang
         let active = devices.filter { $0.device.status == .active }.sorted {
@@ -82,6 +86,10 @@ enum DevicesPage {
         let height = Double(active.count) * rowHeight + 22
         var rows = HTML()
         var tableRows: [HTML] = []
+        let deepest =
+            active.compactMap { line in
+                history[line.device.id.description]?.compactMap { $0?.queueMax }.max()
+            }.max() ?? 0
         for (i, line) in active.enumerated() {
             let d = line.device
             let last = (d.lastSeenAt ?? d.enrolledAt).millisecondsSince1970
@@ -108,12 +116,33 @@ enum DevicesPage {
                     height="\(cell)" data-value="\(n)"/>
                     """)
             }
+            let days = history[d.id.description] ?? []
+            for (day, record) in days.enumerated() {
+                guard let record else { continue }
+                if (activity[d.id.description]?[day] ?? 0) == 0 {
+                    rows.append(
+                        """
+                        <rect class="hc" x="\(labelWidth + Double(day) * cell)" y="\(y)" width="\(cell - 1)" \
+                        height="\(cell)"/>
+                        """)
+                }
+                if let q = record.queueMax, q > 0, deepest > 0 {
+                    let h = max(2, (cell * Double(q) / Double(deepest)).rounded())
+                    rows.append(
+                        """
+                        <rect class="q" x="\(labelWidth + Double(day) * cell + 3)" y="\(y + cell - h)" \
+                        width="\(cell - 7)" height="\(h)" data-value="\(q)"/>
+                        """)
+                }
+            }
             let queue = d.clientStatus.map { ConsoleNumber.format($0.outboxEvents, lang) } ?? "—"
+            let worst = days.compactMap { $0?.queueMax }.max().map { ConsoleNumber.format($0, lang) } ?? "—"
             let flag: HTML = silent ? " <span class=\"flag\">\(ctx.t(.silentDevices))</span>" : ""
             tableRows.append(
                 """
                 <tr><th>\(line.username)\(flag)</th><td>\(ConsoleLayout.time(last))</td>\
-                <td class="num">\(ConsoleNumber.format(silentFor, lang))</td><td class="num">\(queue)</td></tr>
+                <td class="num">\(ConsoleNumber.format(silentFor, lang))</td><td class="num">\(queue)</td>\
+                <td class="num">\(worst)</td></tr>
                 """)
         }
         let axis: HTML = """
@@ -127,7 +156,8 @@ enum DevicesPage {
             """
         let table: HTML = """
             <table class="chart-data"><thead><tr><th>\(ctx.t(.worker))</th><th>\(ctx.t(.lastContact))</th>\
-            <th class="num">\(ctx.t(.daysSilent))</th><th class="num">\(ctx.t(.queueDepth))</th></tr></thead>\
+            <th class="num">\(ctx.t(.daysSilent))</th><th class="num">\(ctx.t(.queueDepth))</th>\
+            <th class="num">\(ctx.t(.queueDeepest))</th></tr></thead>\
             <tbody>\(tableRows)</tbody></table>
             """
         return ConsoleChart.figure(id: "chart-sync-health", caption: caption, svg: svg, table: table)

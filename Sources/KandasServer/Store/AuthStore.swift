@@ -106,6 +106,7 @@ enum AuthStore {
         _ = try db.run(
             "INSERT INTO device_activity(device_id, last_seen_at) VALUES(?, ?)"
                 + " ON CONFLICT(device_id) DO UPDATE SET last_seen_at = excluded.last_seen_at", deviceID, now)
+        try DeviceDayStore.contact(db, deviceID: deviceID, now: now)
     }
 
     /// An enrollment code by the hash of its text.

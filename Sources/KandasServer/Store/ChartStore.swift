@@ -68,20 +68,16 @@ enum ChartStore {
         return (0...weeks).map { first + Int64($0) * week }
     }
 
-    /// Statements group by column position (`GROUP BY 1, 2`): a repeated expression with its own
-    /// placeholders would be a different expression to PostgreSQL.
-    ///
-    /// The SQL of a week bucket for a time column: -1 before `?`, else whole weeks since it.
-    static func bucket(_ column: String) -> String {
-        "CASE WHEN \(column) < ? THEN -1 ELSE (\(column) - ?) / \(week) END"
-    }
-
-    /// Completions received per week from `from` to `to` (the index guard tests read its plan).
-    static func receivedStatement(_ c: ListQuery, from: Int64, to: Int64) -> (sql: String, values: [DatabaseValue]) {
+    /// One counter of the console's counters (migration 0023) per week from week `first` (absolute
+    /// week number) for `weeks` weeks, everything before it summed as week -1: a range of the
+    /// counters' primary key (the index guard tests read its plan).
+    static func countsStatement(
+        _ r: ListQuery, metric: String, first: Int64, weeks: Int
+    ) -> (sql: String, values: [DatabaseValue]) {
         (
-            "SELECT (c.received_at - ?) / \(week) AS w, count(*) AS n FROM completions c"
-                + " WHERE c.received_at >= ? AND c.received_at < ? AND \(c.whereSQL) GROUP BY 1",
-            [.integer(from), .integer(from), .integer(to)] + c.values
+            "SELECT CASE WHEN r.bucket < ? THEN -1 ELSE r.bucket - ? END AS w, CAST(sum(r.n) AS BIGINT) AS n"
+                + " FROM console_counts r WHERE r.metric = ? AND r.bucket < ? AND \(r.whereSQL) GROUP BY 1",
+            [.integer(first), .integer(first), .text(metric), .integer(first + Int64(weeks))] + r.values
         )
     }
 
@@ -94,68 +90,44 @@ enum ChartStore {
         var out = b.dropLast().map { start in
             WeekTrend(start: LocalDate(dayNumber: Int((start + PlanStore.almatyOffset).floorDiv(day))))
         }
-        let c = records(p, filter, alias: "c")
-        // Received: completions by week of arrival.
-        let (receivedSQL, receivedValues) = receivedStatement(c, from: b[0], to: b[weeks])
-        for row in try db.query(receivedSQL, values: receivedValues) {
-            let w = Int(try row.int("w"))
-            if out.indices.contains(w) { out[w].received = Int(try row.int("n")) }
+        // Received, verified, the backlog and open conflicts: from the console's counters (migration
+        // 0023), by absolute week; what happened before the first week is summed into bucket -1.
+        let r = records(p, filter, alias: "r")
+        let w0 = (b[0] + ConsoleRollups.weekShift) / ConsoleRollups.week
+        func perWeek(_ metric: String) throws -> (before: Int, weeks: [Int]) {
+            var before = 0
+            var byWeek = [Int](repeating: 0, count: weeks)
+            let (sql, values) = countsStatement(r, metric: metric, first: w0, weeks: weeks)
+            for row in try db.query(sql, values: values) {
+                let w = Int(try row.int("w"))
+                let n = Int(row.optionalInt("n") ?? 0)
+                if w < 0 { before += n } else if w < weeks { byWeek[w] = n }
+            }
+            return (before, byWeek)
         }
-        // Files: the join to completions only when the scope or a filter narrows them.
-        let whole = p.scope.records(alias: "c").isEverything && filter.regionID == nil && filter.centreID == nil
-        let join = whole ? "" : " JOIN completions c ON c.id = a.completion_id"
-        let cWhere = whole ? "" : " AND \(c.whereSQL)"
-        let cValues = whole ? [] : c.values
-        // Verified since the first Monday, by week declared and week verified: the verified series
-        // and the part of each week's backlog verified later.
-        var verifiedBy: [(declared: Int, verified: Int, n: Int)] = []
-        for row in try db.query(
-            "SELECT \(bucket("a.declared_at")) AS d, (a.verified_at - ?) / \(week) AS v, count(*) AS n"
-                + " FROM attachments a\(join) WHERE a.state = 'verified' AND a.verified_at >= ? AND a.verified_at < ?"
-                + cWhere + " GROUP BY 1, 2",
-            values: [b0, b0, b0, b0, .integer(b[weeks])] + cValues)
-        {
-            let v = Int(try row.int("v"))
-            let n = Int(try row.int("n"))
-            verifiedBy.append((Int(try row.int("d")), v, n))
-            if out.indices.contains(v) { out[v].verified += n }
+        let received = try perWeek("received").weeks
+        let verified = try perWeek("verified").weeks
+        let backlog = try perWeek("backlog")
+        let conflicts = try perWeek("conflicts")
+        var waiting = backlog.before
+        var open = conflicts.before
+        for w in 0..<weeks {
+            out[w].received = received[w]
+            out[w].verified = verified[w]
+            waiting += backlog.weeks[w]
+            open += conflicts.weeks[w]
+            out[w].backlog = waiting
+            out[w].openConflicts = open
         }
-        // Not verified now, by week declared and age today (files of voided completions do not wait).
+        // The files waiting now by the Almaty day they were declared: today, 1-6 days ago, 7-29, 30 and more.
         var age = BacklogAge()
-        var pendingBy: [(declared: Int, n: Int)] = []
-        // From the pending files' partial index, each checked against its completion (EXISTS, not a
-        // join: a join let SQLite scan every completion first).
+        let today = (now + ConsoleRollups.dayShift) / ConsoleRollups.day
         for row in try db.query(
-            "SELECT \(bucket("a.declared_at")) AS d, CASE WHEN a.declared_at >= ? THEN 0 WHEN a.declared_at >= ? THEN 1"
-                + " WHEN a.declared_at >= ? THEN 2 ELSE 3 END AS age, count(*) AS n FROM attachments a"
-                + " WHERE a.state IN ('declared','receiving') AND EXISTS(SELECT 1 FROM completions c"
-                + " WHERE c.id = a.completion_id AND c.state = 'active' AND \(c.whereSQL)) GROUP BY 1, 2",
-            values: [b0, b0, .integer(now - day), .integer(now - 7 * day), .integer(now - 30 * day)] + c.values)
+            "SELECT CASE WHEN r.bucket >= ? THEN 0 WHEN r.bucket > ? THEN 1 WHEN r.bucket > ? THEN 2 ELSE 3 END AS age,"
+                + " CAST(sum(r.n) AS BIGINT) AS n FROM console_counts r WHERE r.metric = 'pending' AND \(r.whereSQL)"
+                + " GROUP BY 1", values: [.integer(today), .integer(today - 7), .integer(today - 30)] + r.values)
         {
-            let n = Int(try row.int("n"))
-            pendingBy.append((Int(try row.int("d")), n))
-            age.counts[Int(try row.int("age"))] += n
-        }
-        // Backlog at the end of week k: declared before its end, and not verified by then.
-        for k in 0..<weeks {
-            let end = k + 1
-            var n = pendingBy.filter { $0.declared < end }.reduce(0) { $0 + $1.n }
-            n += verifiedBy.filter { $0.declared < end && $0.verified >= end }.reduce(0) { $0 + $1.n }
-            out[k].backlog = n
-        }
-        // Conflicts open at the end of each week: detected before it, resolved after it or not at all.
-        let k = records(p, filter, alias: "k")
-        for row in try db.query(
-            "SELECT \(bucket("k.detected_at")) AS d, CASE WHEN k.resolved_at IS NULL THEN \(weeks + 1)"
-                + " ELSE \(bucket("k.resolved_at")) END AS r, count(*) AS n FROM conflicts k"
-                + " WHERE (k.resolved_at IS NULL OR k.resolved_at >= ?) AND k.detected_at < ? AND \(k.whereSQL)"
-                + " GROUP BY 1, 2",
-            values: [b0, b0, b0, b0, b0, .integer(b[weeks])] + k.values)
-        {
-            let d = Int(try row.int("d"))
-            let r = Int(try row.int("r"))
-            let n = Int(try row.int("n"))
-            for w in 0..<weeks where d < w + 1 && r >= w + 1 { out[w].openConflicts += n }
+            age.counts[Int(try row.int("age"))] += Int(row.optionalInt("n") ?? 0)
         }
         // Plan items overdue at the end of each week: due before that day, and still open then (open
         // now, or completed since the first Monday; `updated_at` is when an item was completed).
@@ -181,6 +153,12 @@ enum ChartStore {
             }
         }
         return (out, age)
+    }
+
+    /// Deletes counters back at zero (a day's waiting files all verified, say): they add nothing
+    /// to any sum, and the waiting files' daily counters would otherwise grow by a row a day.
+    static func dropEmptyCounters(_ db: any DatabaseConnection) throws {
+        _ = try db.run("DELETE FROM console_counts WHERE n = 0")
     }
 
     // MARK: Plan progress
@@ -256,13 +234,21 @@ enum ChartStore {
         var out = MapData()
         let c = records(p, filter, alias: "c")
         var located = 0
+        // Totals from the console's counters (migration 0023): `active:<review_state>` and `located`.
+        let r = records(p, filter, alias: "r")
         for row in try db.query(
-            "SELECT c.review_state, count(*) AS n, sum(CASE WHEN c.location IS NULL THEN 0 ELSE 1 END) AS located"
-                + " FROM completions c WHERE c.state = 'active' AND \(c.whereSQL) GROUP BY c.review_state",
-            values: c.values)
+            "SELECT r.metric, CAST(sum(r.n) AS BIGINT) AS n FROM console_counts r WHERE r.bucket = 0"
+                + " AND (r.metric = 'located' OR r.metric IN (\(reviewStates.map { _ in "?" }.joined(separator: ","))))"
+                + " AND \(r.whereSQL) GROUP BY r.metric",
+            values: reviewStates.map { .text("active:" + $0) } + r.values)
         {
-            out.totals[try row.string("review_state")] = Int(try row.int("n"))
-            located += Int(row.optionalInt("located") ?? 0)
+            let metric = try row.string("metric")
+            let n = Int(row.optionalInt("n") ?? 0)
+            if metric == "located" {
+                located = n
+            } else if n != 0 {
+                out.totals[String(metric.dropFirst("active:".count))] = n
+            }
         }
         // The newest located completions (creation order), their settlement beside them.
         let rows = try db.query(
@@ -286,7 +272,7 @@ enum ChartStore {
         let f = families(p, filter)
         for row in try db.query(
             "SELECT f.settlement_name, f.settlement_latitude, f.settlement_longitude,"
-                + " (SELECT count(*) FROM completions c WHERE c.family_id = f.id AND c.state = 'active') AS n"
+                + " COALESCE((SELECT fc.active FROM console_family_counts fc WHERE fc.family_id = f.id), 0) AS n"
                 + " FROM families f WHERE f.settlement_latitude IS NOT NULL AND f.settlement_longitude IS NOT NULL"
                 + " AND \(f.whereSQL) ORDER BY n DESC, f.rowid LIMIT ?",
             values: f.values + [.integer(Int64(settlementCap))])

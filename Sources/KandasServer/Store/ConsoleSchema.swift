@@ -20,4 +20,17 @@ enum ConsoleSchema {
     static func charts(_ db: any DatabaseConnection) throws {
         try db.execute("CREATE INDEX completions_received ON completions(received_at);")
     }
+
+    /// Migration `0024-device-days` (issue 20 item 3): one row per device and Almaty day with its
+    /// last contact and the outbox depth (events) and waiting files it reported in its pushes that
+    /// day; the sweeper deletes days older than ``DeviceDayStore/retentionDays``.
+    static func deviceDays(_ db: any DatabaseConnection) throws {
+        try db.execute(
+            """
+            CREATE TABLE device_days(
+              device_id TEXT NOT NULL, day INTEGER NOT NULL, last_contact INTEGER NOT NULL,
+              queue_max INTEGER, queue_last INTEGER, files_max INTEGER,
+              PRIMARY KEY(device_id, day)) WITHOUT ROWID, STRICT;
+            """)
+    }
 }

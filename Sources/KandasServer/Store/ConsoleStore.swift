@@ -192,12 +192,12 @@ enum ConsoleStore {
             "SELECT count(*) FROM attachments a JOIN completions c ON c.id = a.completion_id"
                 + " WHERE a.state = 'verified' AND a.verified_at >= ? AND \(org.sql)",
             [.integer(startOfToday)] + org.values)
+        // Files waiting (declared or receiving, of an active completion): the console's counters,
+        // by day declared (migration 0023), not a read of every waiting file.
+        let counters = p.scope.organisation(region: "r.region_id", centre: "r.career_centre_id")
         c.filesPending = try count(
-            db,
-            // Read from the pending files' partial index, each checked against its completion (a
-            // join let SQLite scan every completion first).
-            "SELECT count(*) FROM attachments a WHERE a.state IN ('declared','receiving') AND EXISTS(SELECT 1"
-                + " FROM completions c WHERE c.id = a.completion_id AND c.state = 'active' AND \(org.sql))", org.values)
+            db, "SELECT CAST(sum(r.n) AS BIGINT) FROM console_counts r WHERE r.metric = 'pending' AND \(counters.sql)",
+            counters.values)
         c.openConflicts = try count(
             db, "SELECT count(*) FROM conflicts c WHERE c.status = 'open' AND \(org.sql)", org.values)
         let fam = p.scope.families()
@@ -211,7 +211,11 @@ enum ConsoleStore {
             "SELECT count(*) FROM plans p JOIN families f ON f.id = p.family_id"
                 + " WHERE p.publication_late = 1 AND \(fam.sql)", fam.values)
         c.silentDevices = try silentDeviceCount(db, for: p, now: now, days: silentDays)
-        c.incompleteCompletions = try ReportStore.incompleteCount(db, for: p)
+        // Active completions with evidence missing: the counters too (ReportStore.incompleteSQL).
+        c.incompleteCompletions = try count(
+            db,
+            "SELECT CAST(sum(r.n) AS BIGINT) FROM console_counts r WHERE r.metric = 'incomplete' AND r.bucket = 0"
+                + " AND \(counters.sql)", counters.values)
         c.overdueReports = try ReportStore.overdue(db, for: p, today: LocalDate(dayNumber: Int(localDay))).count
         c.unpublishedPlans = try PlanDeadlineStore.unpublishedOverdueCount(db, for: p, now: now)
         return c

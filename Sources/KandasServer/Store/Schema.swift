@@ -9,11 +9,11 @@ import SQLiteKit
 ///
 /// Identifiers are lowercase UUID text; times are integer milliseconds since 1970 (UTC); calendar
 /// dates are `YYYY-MM-DD` text. `rowid` order is creation order, which pagination relies on.
-/// Tables written on every authenticated request (sessions, device tokens, device activity) are
+/// Tables written on every authenticated request (sessions, device tokens, device activity and days) are
 /// kept apart from the domain tables so "nothing changed" can be checked on the rest.
 enum Schema {
     /// Tables whose rows change on successful authentication alone (last use, first use).
-    static let activityTables: Set<String> = ["sessions", "device_tokens", "device_activity"]
+    static let activityTables: Set<String> = ["sessions", "device_tokens", "device_activity", "device_days"]
 
     static var migrator: Migrator {
         var m = Migrator()
@@ -55,6 +55,10 @@ enum Schema {
         // Issue 12: PostgreSQL numbers the change feed at commit (see its twin); SQLite's one
         // writer keeps numbering `changes` and `device_events` at INSERT, so nothing changes here.
         m.register(StoreMigration("0022-feed-numbered-at-commit") { _ in })
+        // The console's counters, kept by triggers (issue 20: dashboard and map without full scans).
+        m.register(StoreMigration("0023-console-counts", ConsoleRollups.migrate))
+        // Each device's day: last contact and the queue depth it reported (issue 20 item 3).
+        m.register(StoreMigration("0024-device-days", ConsoleSchema.deviceDays))
         // Fewer bytes written per pushed event (issue 15): device rows leave the family index.
         m.register(StoreMigration("0025-changes-family-partial", SyncSchema.familyFeedIndex))
         return m

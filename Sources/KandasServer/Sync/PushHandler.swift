@@ -25,7 +25,13 @@ enum PushHandler {
             // SAVEPOINT around the whole batch, and SQLite copies every page a savepoint touches to
             // a sub-journal file (measured: 8 of 9 bytes a push wrote went to that temporary file).
             let response = try ctx.app.database.writeSync { db in
-                try process(db, request.events, bodies: envelope.bodies, actor: actor, clientStatus: status)
+                let response = try process(
+                    db, request.events, bodies: envelope.bodies, actor: actor, clientStatus: status)
+                // The queue depth the device reported, kept per day for the console (issue 20 item 3).
+                if let reported = request.clientStatus {
+                    try DeviceDayStore.reported(db, deviceID: actor.deviceID, now: ctx.now, status: reported)
+                }
+                return response
             }
             return APIReply(status: 200, contentType: "application/json", body: Data(response.jsonBytes)).response(
                 requestID: ctx.request.requestID)

@@ -54,7 +54,13 @@ public enum StoreCopier {
                 }
                 try dst.execute(StoreCatalog.deferForeignKeys(dst.dialect))
                 var report = Report(tables: [])
-                for table in sourceTables {
+                // Tables kept by triggers go last: the triggers filled them while the base tables were
+                // copied (in any order, so partly); they get the source's rows instead.
+                let derived = Set(ConsoleRollups.tables)
+                for table in sourceTables.filter({ !derived.contains($0.name) })
+                    + sourceTables.filter({ derived.contains($0.name) })
+                {
+                    if derived.contains(table.name) { try dst.run("DELETE FROM \(quoted(table.name))") }
                     let columns = table.columns.sorted()
                     let list = columns.map(quoted).joined(separator: ", ")
                     let select = try src.prepare("SELECT \(list) FROM \(quoted(table.name))")

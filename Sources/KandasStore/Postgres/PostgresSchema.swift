@@ -189,6 +189,18 @@ public enum PostgresSchema {
                   COALESCE((SELECT max(seq) FROM device_events), 0) + 1, false);
                 """)
         },
+        // SQLite's 0023-console-counts (issue 20): the console's counters, kept by trigger functions.
+        StoreMigration("0023-console-counts", ConsoleRollups.migrate),
+        // SQLite's 0024-device-days (issue 20 item 3): each device's day, last contact and queue depth.
+        StoreMigration("0024-device-days") { db in
+            try db.execute(
+                """
+                CREATE TABLE device_days(
+                  device_id text NOT NULL, day bigint NOT NULL, last_contact bigint NOT NULL,
+                  queue_max bigint, queue_last bigint, files_max bigint,
+                  PRIMARY KEY(device_id, day));
+                """)
+        },
         // SQLite's 0025-changes-family-partial (issue 15): device rows leave the family index of the feed.
         StoreMigration("0025-changes-family-partial") { db in
             try db.execute(

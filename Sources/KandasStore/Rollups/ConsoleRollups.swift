@@ -1,0 +1,242 @@
+/// The console's counters (issue 20): what the dashboard's trends and the map's totals would
+/// otherwise count by reading every completion and file on each visit, kept up to date by
+/// triggers in the same transaction as the write that changes them, on both engines.
+///
+/// `console_counts` holds one number per (region, centre, metric, bucket); a viewer's scope and
+/// the page's region / centre filter apply to its `region_id` / `career_centre_id` exactly as to
+/// completions and conflicts (``AccessScope/records(alias:)``). `console_family_counts` holds each
+/// family's active completions (the map's settlements). Metrics:
+///
+/// | metric | bucket | n |
+/// |---|---|---|
+/// | `received` | week of `received_at` | completions received (any state) |
+/// | `verified` | week of `verified_at` | files verified |
+/// | `backlog` | week | files entering the backlog (declared) minus files leaving it (verified) in the week: the backlog at the end of week `w` is the sum up to `w` |
+/// | `pending` | day of `declared_at` | files waiting now (declared or receiving, of an active completion) |
+/// | `conflicts` | week | conflicts detected minus conflicts resolved in the week |
+/// | `active:<review_state>` | 0 | active completions in the review state |
+/// | `located` | 0 | active completions with a recorded location |
+/// | `incomplete` | 0 | active completions with evidence missing (`evidence_missing <> '[]'`) |
+///
+/// A file of a voided completion that is still waiting, and a corrupt or expired file, never
+/// counted in the backlog; a verified file counts from the week it was declared to the week it
+/// was verified. Weeks start on Monday 00:00 and days at 00:00 Almaty time (UTC+5): the week of
+/// instant `t` is `(t + weekShift) / week`, its day `(t + dayShift) / day` (integer division; times are
+/// positive milliseconds). Counters are sums, never rewritten from a read, so concurrent writers
+/// only add to them.
+public enum ConsoleRollups {
+    public static let day: Int64 = 86_400_000
+    public static let week: Int64 = 7 * 86_400_000
+    /// Almaty's offset from UTC (+05:00, no daylight saving).
+    public static let dayShift: Int64 = 5 * 3_600_000
+    /// Day 0 (1970-01-01) was a Thursday: shifted by 3 days, week 0 starts on Monday 1969-12-29.
+    public static let weekShift: Int64 = dayShift + 3 * day
+
+    /// The tables the triggers fill: a store copy replaces what the target's triggers computed
+    /// while its base tables were copied with the source's rows.
+    public static let tables = ["console_counts", "console_family_counts"]
+
+    static func weekOf(_ column: String) -> String { "(\(column) + \(weekShift)) / \(week)" }
+    static func dayOf(_ column: String) -> String { "(\(column) + \(dayShift)) / \(day)" }
+
+    static let upsert =
+        " ON CONFLICT(region_id, career_centre_id, metric, bucket) DO UPDATE SET n = console_counts.n + excluded.n"
+
+    /// Adds `sign` for each row the `select` (region, centre, metric, bucket, n) yields.
+    static func add(_ select: String) -> String {
+        "INSERT INTO console_counts(region_id, career_centre_id, metric, bucket, n) " + select + upsert
+    }
+
+    /// What an active completion `r` (`NEW` or `OLD`) counts: its review state, its location, its family.
+    static func activeCompletion(_ r: String, _ sign: Int) -> [String] {
+        [
+            add(
+                "SELECT \(r).region_id, \(r).career_centre_id, 'active:' || \(r).review_state, 0, \(sign)"
+                    + " WHERE \(r).state = 'active'"),
+            add(
+                "SELECT \(r).region_id, \(r).career_centre_id, 'located', 0, \(sign)"
+                    + " WHERE \(r).state = 'active' AND \(r).location IS NOT NULL"),
+            add(
+                "SELECT \(r).region_id, \(r).career_centre_id, 'incomplete', 0, \(sign)"
+                    + " WHERE \(r).state = 'active' AND \(r).evidence_missing <> '[]'"),
+            "INSERT INTO console_family_counts(family_id, active) SELECT \(r).family_id, \(sign)"
+                + " WHERE \(r).state = 'active' ON CONFLICT(family_id) DO UPDATE"
+                + " SET active = console_family_counts.active + excluded.active",
+        ]
+    }
+
+    /// What the waiting files of completion `r` count while it is active (voiding takes them out);
+    /// read only when the completion's state changed.
+    static func waitingFiles(_ r: String, _ sign: Int) -> [String] {
+        let files =
+            " FROM attachments a WHERE a.completion_id = \(r).id AND a.state IN ('declared','receiving')"
+            + " AND \(r).state = 'active' AND OLD.state <> NEW.state GROUP BY 4"
+        return [
+            add(
+                "SELECT \(r).region_id, \(r).career_centre_id, 'backlog', \(weekOf("a.declared_at")), \(sign) * count(*)"
+                    + files),
+            add(
+                "SELECT \(r).region_id, \(r).career_centre_id, 'pending', \(dayOf("a.declared_at")), \(sign) * count(*)"
+                    + files),
+        ]
+    }
+
+    /// What file `r` counts, under its completion's region and centre.
+    static func file(_ r: String, _ sign: Int) -> [String] {
+        let c = " FROM completions c WHERE c.id = \(r).completion_id"
+        let waiting = "\(r).state IN ('declared','receiving') AND c.state = 'active'"
+        let verified = "\(r).state = 'verified' AND \(r).verified_at IS NOT NULL"
+        return [
+            add(
+                "SELECT c.region_id, c.career_centre_id, 'backlog', \(weekOf("\(r).declared_at")), \(sign)" + c
+                    + " AND ((\(waiting)) OR (\(verified)))"),
+            add(
+                "SELECT c.region_id, c.career_centre_id, 'pending', \(dayOf("\(r).declared_at")), \(sign)" + c
+                    + " AND \(waiting)"),
+            add(
+                "SELECT c.region_id, c.career_centre_id, 'backlog', \(weekOf("\(r).verified_at")), \(-sign)" + c
+                    + " AND \(verified)"),
+            add(
+                "SELECT c.region_id, c.career_centre_id, 'verified', \(weekOf("\(r).verified_at")), \(sign)" + c
+                    + " AND \(verified)"),
+        ]
+    }
+
+    /// What conflict `r` counts: open from the week it was detected to the week it was resolved.
+    static func conflict(_ r: String, _ sign: Int) -> [String] {
+        [
+            add(
+                "SELECT \(r).region_id, \(r).career_centre_id, 'conflicts', \(weekOf("\(r).detected_at")), \(sign) WHERE 1 = 1"
+            ),
+            add(
+                "SELECT \(r).region_id, \(r).career_centre_id, 'conflicts', \(weekOf("\(r).resolved_at")), \(-sign)"
+                    + " WHERE \(r).resolved_at IS NOT NULL"),
+        ]
+    }
+
+    struct Trigger {
+        var name: String
+        var table: String
+        /// `INSERT` or `UPDATE OF a, b`.
+        var event: String
+        /// Columns whose change fires an update trigger (none for an insert).
+        var changed: [String]
+        var statements: [String]
+    }
+
+    static let triggers: [Trigger] = [
+        Trigger(
+            name: "console_counts_completion_insert", table: "completions", event: "INSERT", changed: [],
+            statements: [
+                add(
+                    "SELECT NEW.region_id, NEW.career_centre_id, 'received', \(weekOf("NEW.received_at")), 1 WHERE 1 = 1"
+                )
+            ] + activeCompletion("NEW", 1)),
+        Trigger(
+            name: "console_counts_completion_update", table: "completions",
+            event: "UPDATE OF state, review_state, location, evidence_missing",
+            changed: ["state", "review_state", "location", "evidence_missing"],
+            statements: activeCompletion("OLD", -1) + activeCompletion("NEW", 1) + waitingFiles("OLD", -1)
+                + waitingFiles("NEW", 1)),
+        Trigger(
+            name: "console_counts_file_insert", table: "attachments", event: "INSERT", changed: [],
+            statements: file("NEW", 1)),
+        Trigger(
+            name: "console_counts_file_update", table: "attachments",
+            event: "UPDATE OF state, verified_at, declared_at",
+            changed: ["state", "verified_at", "declared_at"], statements: file("OLD", -1) + file("NEW", 1)),
+        Trigger(
+            name: "console_counts_conflict_insert", table: "conflicts", event: "INSERT", changed: [],
+            statements: conflict("NEW", 1)),
+        Trigger(
+            name: "console_counts_conflict_update", table: "conflicts", event: "UPDATE OF detected_at, resolved_at",
+            changed: ["detected_at", "resolved_at"], statements: conflict("OLD", -1) + conflict("NEW", 1)),
+    ]
+
+    /// Migration `0023-console-counts` on either engine: the tables, the triggers, and the counters
+    /// of the rows already stored.
+    public static func migrate(_ db: any DatabaseConnection) throws {
+        let postgres = db.dialect.name == .postgresql
+        let integer = postgres ? "bigint" : "INTEGER"
+        let text = postgres ? "text" : "TEXT"
+        let tail = postgres ? ";" : " WITHOUT ROWID, STRICT;"
+        try db.execute(
+            """
+            CREATE TABLE console_counts(
+              region_id \(text) NOT NULL, career_centre_id \(text) NOT NULL, metric \(text) NOT NULL,
+              bucket \(integer) NOT NULL, n \(integer) NOT NULL,
+              PRIMARY KEY(metric, region_id, career_centre_id, bucket))\(tail)
+            CREATE TABLE console_family_counts(family_id \(text) PRIMARY KEY, active \(integer) NOT NULL)\(tail)
+            """)
+        for t in triggers {
+            if postgres {
+                let when =
+                    t.changed.isEmpty
+                    ? ""
+                    : " WHEN (" + t.changed.map { "OLD.\($0) IS DISTINCT FROM NEW.\($0)" }.joined(separator: " OR ")
+                        + ")"
+                try db.execute(
+                    """
+                    CREATE FUNCTION \(t.name)() RETURNS trigger LANGUAGE plpgsql AS $$
+                    BEGIN
+                    \(t.statements.joined(separator: ";\n"));
+                    RETURN NULL;
+                    END $$;
+                    CREATE TRIGGER \(t.name) AFTER \(t.event) ON \(t.table) FOR EACH ROW\(when)
+                      EXECUTE FUNCTION \(t.name)();
+                    """)
+            } else {
+                let when =
+                    t.changed.isEmpty
+                    ? "" : " WHEN " + t.changed.map { "OLD.\($0) IS NOT NEW.\($0)" }.joined(separator: " OR ")
+                try db.execute(
+                    """
+                    CREATE TRIGGER \(t.name) AFTER \(t.event) ON \(t.table) FOR EACH ROW\(when)
+                    BEGIN
+                    \(t.statements.joined(separator: ";\n"));
+                    END;
+                    """)
+            }
+        }
+        try recount(db)
+    }
+
+    /// Counts every counter again from the stored rows (the migration's backfill; tests compare it
+    /// with what the triggers kept).
+    public static func recount(_ db: any DatabaseConnection) throws {
+        try db.execute("DELETE FROM console_counts")
+        try db.execute("DELETE FROM console_family_counts")
+        let waiting = "a.state IN ('declared','receiving') AND c.state = 'active'"
+        let verified = "a.state = 'verified' AND a.verified_at IS NOT NULL"
+        let files = " FROM attachments a JOIN completions c ON c.id = a.completion_id WHERE "
+        for select in [
+            "SELECT c.region_id, c.career_centre_id, 'received', \(weekOf("c.received_at")), count(*)"
+                + " FROM completions c WHERE 1 = 1 GROUP BY 1, 2, 3, 4",
+            "SELECT c.region_id, c.career_centre_id, 'active:' || c.review_state, 0, count(*)"
+                + " FROM completions c WHERE c.state = 'active' GROUP BY 1, 2, 3, 4",
+            "SELECT c.region_id, c.career_centre_id, 'located', 0, count(*)"
+                + " FROM completions c WHERE c.state = 'active' AND c.location IS NOT NULL GROUP BY 1, 2, 3, 4",
+            "SELECT c.region_id, c.career_centre_id, 'incomplete', 0, count(*)"
+                + " FROM completions c WHERE c.state = 'active' AND c.evidence_missing <> '[]' GROUP BY 1, 2, 3, 4",
+            "SELECT c.region_id, c.career_centre_id, 'backlog', \(weekOf("a.declared_at")), count(*)" + files
+                + "(\(waiting)) OR (\(verified)) GROUP BY 1, 2, 3, 4",
+            "SELECT c.region_id, c.career_centre_id, 'pending', \(dayOf("a.declared_at")), count(*)" + files + waiting
+                + " GROUP BY 1, 2, 3, 4",
+            "SELECT c.region_id, c.career_centre_id, 'backlog', \(weekOf("a.verified_at")), -count(*)" + files
+                + verified
+                + " GROUP BY 1, 2, 3, 4",
+            "SELECT c.region_id, c.career_centre_id, 'verified', \(weekOf("a.verified_at")), count(*)" + files
+                + verified
+                + " GROUP BY 1, 2, 3, 4",
+            "SELECT k.region_id, k.career_centre_id, 'conflicts', \(weekOf("k.detected_at")), count(*)"
+                + " FROM conflicts k WHERE 1 = 1 GROUP BY 1, 2, 3, 4",
+            "SELECT k.region_id, k.career_centre_id, 'conflicts', \(weekOf("k.resolved_at")), -count(*)"
+                + " FROM conflicts k WHERE k.resolved_at IS NOT NULL GROUP BY 1, 2, 3, 4",
+        ] {
+            try db.execute(add(select))
+        }
+        _ = try db.run(
+            "INSERT INTO console_family_counts(family_id, active) SELECT c.family_id, count(*) FROM completions c"
+                + " WHERE c.state = 'active' GROUP BY c.family_id", [])
+    }
+}
