@@ -1,4 +1,5 @@
 internal import CPostgres
+import RowKit
 
 /// One libpq connection to a PostgreSQL server.
 ///
@@ -252,7 +253,7 @@ public final class PostgresConnection {
             names.append(String(cString: PQfname(result, column)))
             types.append(PQftype(result, column))
         }
-        let layout = PostgresRowLayout(names: names)
+        let layout = ColumnLayout(names)
         var rows: [PostgresRow] = []
         rows.reserveCapacity(Int(count))
         for row in 0..<count {

@@ -16,8 +16,8 @@ import Glibc
         }
         let first = try ServerProcess()
         defer { first.cleanup() }
-        let second = try SecondInstance(dataDirectory: first.dataDirectory)
-        defer { second.stop() }
+        let second = try first.launchAnotherInstance()
+        defer { second.process.stop() }
         let proxy = try Nginx(block: try Self.readmeBlock(), upstreams: [first.port, second.port])
         defer { proxy.stop() }
         let viaProxy = TestHTTPClient(port: proxy.port)
@@ -34,7 +34,7 @@ import Glibc
         for _ in 0..<6 { #expect(try viaProxy.authorized(token).get("/v1/auth/me").status == 200) }
 
         // kill -9 of one instance: every request, reads and POSTs alike, still succeeds through the other.
-        second.crash()
+        second.process.kill()
         for _ in 0..<6 {
             #expect(try viaProxy.authorized(token).get("/v1/auth/me").status == 200)
             #expect(try viaProxy.json("POST", "/v1/auth/login", login).status == 200)
@@ -54,66 +54,16 @@ import Glibc
     }
 }
 
-/// A second `serve` on the first instance's data folder.
-private final class SecondInstance {
-    let process = Process()
-    let port: Int
-    private var stopped = false
-
-    init(dataDirectory: String) throws {
-        let portFile = dataDirectory + "/port-second"
-        process.executableURL = URL(fileURLWithPath: try ServerProcess.binary())
-        process.arguments = [
-            "serve", "--data", dataDirectory, "--password-iterations", "1000", "--log-level", "warning",
-            "--listen", "127.0.0.1:0", "--port-file", portFile,
-        ]
-        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("KANDAS_") }
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var found: Int?
-        for _ in 0..<600 where found == nil && process.isRunning {
-            if let text = try? String(contentsOfFile: portFile, encoding: .utf8),
-                let n = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)),
-                (try? TestHTTPClient(port: n).get("/readyz").status) == 200
-            {
-                found = n
-            } else {
-                usleep(50_000)
-            }
-        }
-        guard let found else {
-            if process.isRunning { process.terminate() }
-            throw TestSupportError("the second kandas-server never became ready")
-        }
-        port = found
-    }
-
-    func crash() {
-        guard !stopped else { return }
-        stopped = true
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-    }
-
-    func stop() {
-        guard !stopped else { return }
-        stopped = true
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
-    }
-}
-
 /// nginx in the foreground with a configuration of its own in a temporary prefix.
 private final class Nginx {
-    let process = Process()
+    let process: ChildProcess
     let port: Int
     let prefix: String
 
     init(block: String, upstreams: [Int]) throws {
         prefix = FileManager.default.temporaryDirectory.appendingPathComponent("kandas-nginx-\(UUID())").path
         try FileManager.default.createDirectory(atPath: prefix, withIntermediateDirectories: true)
-        port = try PostgresCluster.unusedPort()
+        port = try Loopback.freePort()
         var lines: [String] = []
         for line in block.split(separator: "\n", omittingEmptySubsequences: false) {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
@@ -144,12 +94,9 @@ private final class Nginx {
             }
             """
         try config.write(toFile: prefix + "/nginx.conf", atomically: true, encoding: .utf8)
-        process.executableURL = URL(fileURLWithPath: "/usr/sbin/nginx")
-        process.arguments = ["-p", prefix, "-c", prefix + "/nginx.conf", "-e", prefix + "/error.log"]
-        process.standardOutput = FileHandle.nullDevice
-        _ = FileManager.default.createFile(atPath: prefix + "/stderr.log", contents: nil)
-        process.standardError = FileHandle(forWritingAtPath: prefix + "/stderr.log")
-        try process.run()
+        process = try ProcessRunner.spawn(
+            "/usr/sbin/nginx", ["-p", prefix, "-c", prefix + "/nginx.conf", "-e", prefix + "/error.log"],
+            errors: .file(prefix + "/stderr.log"))
         for _ in 0..<200 {
             if (try? TestHTTPClient(port: port).get("/healthz").status) == 200 { return }
             if !process.isRunning { break }
@@ -163,10 +110,7 @@ private final class Nginx {
     }
 
     func stop() {
-        if process.isRunning {
-            kill(process.processIdentifier, SIGQUIT)
-            process.waitUntilExit()
-        }
+        process.signal(SIGQUIT)
         try? FileManager.default.removeItem(atPath: prefix)
     }
 }

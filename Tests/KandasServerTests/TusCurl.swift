@@ -71,16 +71,8 @@ struct TusCurl {
 
     /// Runs a program, returning its exit status and standard output plus error.
     static func run(_ arguments: [String]) throws -> (Int32, String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = arguments
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        let outcome = try ProcessRunner.run(arguments[0], Array(arguments.dropFirst()), mergeErrors: true)
+        return (outcome.status, outcome.output)
     }
 
     /// A JPEG-looking file (the magic bytes the server checks, then seeded pseudo-random bytes).
