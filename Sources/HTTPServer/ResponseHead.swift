@@ -48,8 +48,10 @@ struct ResponseHead: Sendable {
             {
                 continue
             }
-            // Header injection: a CR or LF in a handler's value would start a new field.
-            let safeValue = field.value.contains(where: { $0 == "\r" || $0 == "\n" }) ? "" : field.value
+            // Header injection: a CR or LF in a handler's value would start a new field. Bytes, not
+            // Characters: "\r\n" is one Character, equal to neither "\r" nor "\n".
+            guard !field.name.utf8.contains(where: { $0 == 13 || $0 == 10 }) else { continue }
+            let safeValue = field.value.utf8.contains(where: { $0 == 13 || $0 == 10 }) ? "" : field.value
             h += "\(field.name): \(safeValue)\r\n"
         }
         h += "Date: \(date)\r\n"

@@ -34,10 +34,16 @@ import Testing
         #expect(text.hasSuffix("Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"))
     }
 
-    @Test func aValueWithCROrLF_isSentEmpty_soItCannotStartAField() {
-        let text = Self.text(Self.head(["X-Name": "a\r\nSet-Cookie: evil=1"]))
+    @Test(arguments: ["a\r\nSet-Cookie: evil=1", "a\nSet-Cookie: evil=1", "a\rSet-Cookie: evil=1"])
+    func aValueWithCROrLF_isSentEmpty_soItCannotStartAField(value: String) {
+        let text = Self.text(Self.head(["X-Name": value]))
         #expect(text.contains("X-Name: \r\n"))
         #expect(!text.contains("Set-Cookie"))
+    }
+
+    @Test func aNameWithCROrLF_isNotSent() {
+        let text = Self.text(Self.head(["X-A\r\nSet-Cookie": "evil=1"]))
+        #expect(!text.contains("Set-Cookie") && !text.contains("evil"))
     }
 
     @Test func configuredFields_fillInWhereTheHandlerSetNone() {
