@@ -268,7 +268,7 @@ public final class PostgresConnection {
                 let bytes = UnsafeRawBufferPointer(start: PQgetvalue(result, row, column), count: length)
                 values.append(PostgresDecoding.decode(text: bytes, type: types[Int(column)]))
             }
-            rows.append(PostgresRow(layout: layout, values: values))
+            rows.append(PostgresRow(columnLayout: layout, values: values))
         }
         return rows
     }

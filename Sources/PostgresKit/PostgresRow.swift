@@ -5,28 +5,18 @@ public import RowKit
 /// The typed accessors (`int`, `string`, `double`, `bool`, `blob`, subscripts) are ``TypedRow``'s;
 /// a missing column is `PostgresError.Kind.noSuchColumn`, a wrong type `.typeMismatch`.
 public struct PostgresRow: TypedRow {
-    let layout: ColumnLayout
+    public let columnLayout: ColumnLayout
     /// The values, in column order.
     public let values: [PostgresValue]
 
-    init(layout: ColumnLayout, values: [PostgresValue]) {
-        self.layout = layout
-        self.values = values
-    }
-
-    public var columnLayout: ColumnLayout { layout }
-
     /// Column names, in order.
-    public var columns: [String] { layout.names }
+    public var columns: [String] { columnLayout.names }
 
     /// A `bytea` column (empty is `[]`), or `nil` when it is NULL, missing or not bytes.
     public func bytes(_ column: String) -> [UInt8]? { blob(column) }
 
     public static func failure(_ kind: ColumnFailure, _ message: String) -> PostgresError {
-        switch kind {
-        case .noSuchColumn: PostgresError(kind: .noSuchColumn, message: message)
-        case .typeMismatch: PostgresError(kind: .typeMismatch, message: message)
-        }
+        PostgresError(kind: kind == .noSuchColumn ? .noSuchColumn : .typeMismatch, message: message)
     }
 }
 

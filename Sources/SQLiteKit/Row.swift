@@ -6,19 +6,12 @@ public import RowKit
 /// The typed accessors (`int`, `string`, `double`, `bool`, `blob`, subscripts) are ``TypedRow``'s;
 /// a missing column is `SQLiteError.Kind.noSuchColumn`, a wrong type `.typeMismatch`.
 public struct Row: TypedRow {
-    let layout: ColumnLayout
+    public let columnLayout: ColumnLayout
     /// The values, in column order.
     public let values: [SQLValue]
 
-    init(layout: ColumnLayout, values: [SQLValue]) {
-        self.layout = layout
-        self.values = values
-    }
-
-    public var columnLayout: ColumnLayout { layout }
-
     /// Column names, in order.
-    public var columns: [String] { layout.names }
+    public var columns: [String] { columnLayout.names }
 
     public static func failure(_ kind: ColumnFailure, _ message: String) -> SQLiteError {
         switch kind {

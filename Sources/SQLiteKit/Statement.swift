@@ -112,7 +112,7 @@ public final class Statement {
         var values: [SQLValue] = []
         values.reserveCapacity(layout.names.count)
         for column in 0..<Int32(layout.names.count) { values.append(value(at: column)) }
-        return Row(layout: layout, values: values)
+        return Row(columnLayout: layout, values: values)
     }
 
     /// Steps and returns the next row, or `nil` when done.

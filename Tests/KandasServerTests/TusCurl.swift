@@ -69,9 +69,10 @@ struct TusCurl {
         return Reply(status: status, headers: headers, body: body)
     }
 
-    /// Runs a program, returning its exit status and standard output plus error.
+    /// Runs a command line through `/usr/bin/env` (so `-i NAME=VALUE ... program` works), returning
+    /// its exit status and standard output plus error.
     static func run(_ arguments: [String]) throws -> (Int32, String) {
-        let outcome = try ProcessRunner.run(arguments[0], Array(arguments.dropFirst()), mergeErrors: true)
+        let outcome = try ProcessRunner.run("/usr/bin/env", arguments, mergeErrors: true)
         return (outcome.status, outcome.output)
     }
 

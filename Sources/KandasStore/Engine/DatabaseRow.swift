@@ -20,10 +20,7 @@ public struct DatabaseRow: TypedRow {
     public var columnLayout: ColumnLayout { columns }
 
     public static func failure(_ kind: ColumnFailure, _ message: String) -> DatabaseError {
-        switch kind {
-        case .noSuchColumn: DatabaseError(.noSuchColumn, message)
-        case .typeMismatch: DatabaseError(.typeMismatch, message)
-        }
+        DatabaseError(kind == .noSuchColumn ? .noSuchColumn : .typeMismatch, message)
     }
 }
 
