@@ -66,11 +66,12 @@ extension SyncFeed {
                 .integer(lower), .integer(upper), .text(userID), .text(deviceID),
                 .integer(Int64(limit - entries.count)),
             ])
-            while let row = try statement.next() {
+            try statement.forEachRow { row in
+                guard let seq = row.int(0), let entity = row.string(1), let entityID = row.string(2),
+                    case .text(let op) = row[3]
+                else { throw ServerError(.internalError, "a change feed row is malformed") }
                 entries.append(
-                    Entry(
-                        seq: try row.int("seq"), entity: try row.string("entity"),
-                        entityID: try row.string("entity_id"), isDelete: try row.string("op") == "delete"))
+                    Entry(seq: seq, entity: entity, entityID: entityID, isDelete: op.elementsEqual("delete".utf8)))
             }
             lower = upper
             window = min(window * 2, Int64.max / 4)
