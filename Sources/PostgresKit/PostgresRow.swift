@@ -20,7 +20,7 @@ public struct PostgresRow: TypedRow {
     }
 }
 
-extension PostgresValue: ColumnValue {
+extension PostgresValue: RowValue {
     public static var dialect: ColumnDialect { .postgres }
 
     public var scalar: ColumnScalar {

@@ -85,7 +85,7 @@ public enum ColumnDialect: Sendable {
 }
 
 /// One engine's value of a column, as the typed accessors of ``TypedRow`` read it.
-public protocol ColumnValue: Sendable {
+public protocol RowValue: Sendable {
     static var null: Self { get }
     static var dialect: ColumnDialect { get }
     var scalar: ColumnScalar { get }
@@ -98,7 +98,7 @@ public protocol ColumnValue: Sendable {
 /// Subscripts return `.null` for an unknown column; the throwing accessors report it as
 /// ``ColumnFailure/noSuchColumn``, so a typo does not silently read as NULL.
 public protocol TypedRow: Sendable {
-    associatedtype Value: ColumnValue
+    associatedtype Value: RowValue
     associatedtype Failure: Error
     var columnLayout: ColumnLayout { get }
     /// The values, in column order.

@@ -21,7 +21,7 @@ public struct Row: TypedRow {
     }
 }
 
-extension SQLValue: ColumnValue {
+extension SQLValue: RowValue {
     public static var dialect: ColumnDialect { .sqlite }
 
     public var scalar: ColumnScalar {

@@ -24,7 +24,7 @@ public struct DatabaseRow: TypedRow {
     }
 }
 
-extension DatabaseValue: ColumnValue {
+extension DatabaseValue: RowValue {
     public static var dialect: ColumnDialect { .sqlite }
 
     public var scalar: ColumnScalar {
