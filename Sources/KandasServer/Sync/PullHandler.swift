@@ -73,12 +73,17 @@ enum PullHandler {
         let last = page.last?.seq ?? after
         let lastDeviceSeq =
             try DeviceStore.lastDeviceSeq(db, deviceID: deviceID)
+        // A poll with nothing new answers the cursor it sent: the same epoch, seq and scope, authenticated above.
+        let cursor =
+            if let text, page.isEmpty, !reset { text } else {
+                PullCursor(epoch: keys.epoch, seq: last, scope: scope).encode(keys)
+            }
         // The envelope without changes, encoded by the wire encoder, is `{"changes":[],"cursor":...}`
         // (keys sorted, "changes" first): the changes go between its brackets, so the page has the
         // bytes `JSONCoding.encodeBytes(PullResponse)` would give, without the whole page's tree.
         let envelope = try JSONCoding.encodeBytes(
             PullResponse(
-                reset: reset, changes: [], cursor: PullCursor(epoch: keys.epoch, seq: last, scope: scope).encode(keys),
+                reset: reset, changes: [], cursor: cursor,
                 hasMore: entries.count > limit, lastDeviceSeq: Int(lastDeviceSeq),
                 serverTime: Timestamp(millisecondsSince1970: now)))
         let head = Array(#"{"changes":["#.utf8)
