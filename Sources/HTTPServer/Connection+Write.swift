@@ -24,54 +24,31 @@ extension Connection {
         // HTTP/1.0 has no chunked coding: a streamed body ends when the connection does.
         if case .stream = prepared.body, version != .http1_1 { forceClose = true }
         let closeAfterWrite = machine.responseStarted(forceClose: forceClose, now: monotonicMillis())
-        var h = "HTTP/1.1 \(prepared.status.code) \(prepared.status.reasonPhrase)\r\n"
-        for field in prepared.headers {
-            // Framing is ours to decide: a handler's Content-Length could desynchronize the connection.
-            if HTTPHeaders.sameName(field.name, "Content-Length")
-                || HTTPHeaders.sameName(field.name, "Transfer-Encoding")
-                || HTTPHeaders.sameName(field.name, "Connection")
-            {
-                continue
-            }
-            // Header injection: a CR or LF in a handler's value would start a new field.
-            let safeValue = field.value.contains(where: { $0 == "\r" || $0 == "\n" }) ? "" : field.value
-            h += "\(field.name): \(safeValue)\r\n"
-        }
-        h += "Date: \(loop.currentDate())\r\n"
-        for field in context.configuration.responseHeaders where prepared.headers[field.name] == nil {
-            h += "\(field.name): \(field.value)\r\n"
-        }
-        // Protocol §1: every response carries `Request-Id` (a handler may have set it already).
-        if let id = machine.request?.requestID, !id.isEmpty, prepared.headers["Request-Id"] == nil {
-            h += "Request-Id: \(id)\r\n"
-        }
-        let code = prepared.status.code
-        let bodyless = code == 204 || code == 304 || (100..<200).contains(code)
+        let bodyless = ResponseHead.isBodyless(prepared.status.code)
         var bodyBytes: [UInt8]?
+        let framing: ResponseHead.Framing
         switch prepared.body {
         case .none:
-            if !bodyless { h += "Content-Length: 0\r\n" }
+            framing = bodyless ? .none : .length(0)
         case .bytes(let b):
-            h += "Content-Length: \(b.count)\r\n"
+            framing = .length(Int64(b.count))
             if !isHead && !bodyless { bodyBytes = b }
         case .file(let ffd, let offset, let length):
-            h += "Content-Length: \(length)\r\n"
+            framing = .length(length)
             if isHead || bodyless || length == 0 {
                 Glibc.close(ffd)
             } else {
                 file = (ffd, offset, length)
             }
         case .stream(let producer):
-            if version == .http1_1 { h += "Transfer-Encoding: chunked\r\n" }
+            framing = version == .http1_1 ? .chunked : .none
             if !isHead && !bodyless { startStream(producer, chunked: version == .http1_1) }
         }
-        if closeAfterWrite {
-            h += "Connection: close\r\n"
-        } else if version == .http1_0 {
-            h += "Connection: keep-alive\r\n"
-        }
-        h += "\r\n"
-        outbound.append(contentsOf: h.utf8)
+        let head = ResponseHead(
+            status: prepared.status, fields: prepared.headers, date: loop.currentDate(),
+            defaults: context.configuration.responseHeaders, requestID: machine.request?.requestID, framing: framing,
+            persistence: closeAfterWrite ? .close : version == .http1_0 ? .keepAlive : .implicit)
+        outbound.append(contentsOf: head.bytes)
         if let bodyBytes { outbound.append(contentsOf: bodyBytes) }
     }
 

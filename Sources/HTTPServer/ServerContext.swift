@@ -126,11 +126,14 @@ final class ServerContext: Sendable {
         let request = HTTPRequest(
             method: HTTPMethod("-"), target: "", path: "", remoteAddress: "", requestID: requestID)
         let body = responder.problems.body(error, request: request)
-        var h = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/problem+json\r\n"
-        h += "Retry-After: \(configuration.retryAfterSeconds)\r\nDate: \(date)\r\n"
-        for field in configuration.responseHeaders { h += "\(field.name): \(field.value)\r\n" }
-        h += "Request-Id: \(requestID)\r\nContent-Length: \(body.count)\r\nConnection: close\r\n\r\n"
-        return Array(h.utf8) + body
+        let head = ResponseHead(
+            status: .serviceUnavailable,
+            fields: [
+                "Content-Type": "application/problem+json", "Retry-After": String(configuration.retryAfterSeconds),
+            ],
+            date: date, defaults: configuration.responseHeaders, requestID: requestID,
+            framing: .length(Int64(body.count)), persistence: .close)
+        return head.bytes + body
     }
 
     func finished(_ entry: AccessLogEntry) {

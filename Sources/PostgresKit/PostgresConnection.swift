@@ -1,5 +1,6 @@
 internal import CPostgres
 import Glibc
+import RowKit
 
 /// One libpq connection to a PostgreSQL server.
 ///
@@ -267,7 +268,7 @@ public final class PostgresConnection {
             names.append(String(cString: PQfname(result, column)))
             types.append(PQftype(result, column))
         }
-        let layout = PostgresRowLayout(names: names)
+        let layout = ColumnLayout(names)
         var rows: [PostgresRow] = []
         rows.reserveCapacity(Int(count))
         for row in 0..<count {
@@ -282,7 +283,7 @@ public final class PostgresConnection {
                 let bytes = UnsafeRawBufferPointer(start: PQgetvalue(result, row, column), count: length)
                 values.append(PostgresDecoding.decode(text: bytes, type: types[Int(column)]))
             }
-            rows.append(PostgresRow(layout: layout, values: values))
+            rows.append(PostgresRow(columnLayout: layout, values: values))
         }
         return rows
     }

@@ -17,18 +17,6 @@ public enum PostgresValue: Sendable, Hashable {
         if case .null = self { return true }
         return false
     }
-
-    /// The type name, for error messages.
-    var typeName: String {
-        switch self {
-        case .null: "NULL"
-        case .integer: "integer"
-        case .real: "double precision"
-        case .text: "text"
-        case .bytes: "bytea"
-        case .bool: "boolean"
-        }
-    }
 }
 
 /// A Swift value that can be bound to a statement parameter (`$1`, `$2`...).

@@ -11,15 +11,4 @@ public enum SQLValue: Sendable, Hashable {
         if case .null = self { return true }
         return false
     }
-
-    /// The SQLite name of the storage class, for error messages.
-    var typeName: String {
-        switch self {
-        case .null: "NULL"
-        case .integer: "INTEGER"
-        case .real: "REAL"
-        case .text: "TEXT"
-        case .blob: "BLOB"
-        }
-    }
 }

@@ -1,4 +1,5 @@
 internal import CSQLite
+import RowKit
 
 /// A prepared statement, finalized in `deinit`.
 ///
@@ -17,7 +18,7 @@ public final class Statement {
     public let sql: String
     /// Column names of the result, kept across runs: building them (a `String` per column and the
     /// name index) on every run was a measurable share of a push's statements.
-    private var layout: RowLayout?
+    private var layout: ColumnLayout?
     /// `SQLITE_STMTSTATUS_REPREPARE` when `layout` was read: a schema change re-prepares the
     /// statement, and a `SELECT *` may then have other columns.
     private var layoutPrepareCount: Int32 = 0
@@ -111,7 +112,7 @@ public final class Statement {
         var values: [SQLValue] = []
         values.reserveCapacity(layout.names.count)
         for column in 0..<Int32(layout.names.count) { values.append(value(at: column)) }
-        return Row(layout: layout, values: values)
+        return Row(columnLayout: layout, values: values)
     }
 
     /// A column of the current row read in place (valid until the next step or reset).
@@ -166,13 +167,13 @@ public final class Statement {
         return Int(sqlite3_changes64(handle.raw))
     }
 
-    private func currentLayout() -> RowLayout {
+    private func currentLayout() -> ColumnLayout {
         let prepares = sqlite3_stmt_status(raw, SQLITE_STMTSTATUS_REPREPARE, 0)
         if let layout, prepares == layoutPrepareCount { return layout }
         layoutPrepareCount = prepares
         let count = sqlite3_column_count(raw)
         let names = (0..<count).map { String(cString: sqlite3_column_name(raw, $0)) }
-        let made = RowLayout(names: names)
+        let made = ColumnLayout(names)
         layout = made
         return made
     }

@@ -1,4 +1,5 @@
 import Foundation
+import KandasTestSupport
 
 /// The Python test peer (`echo_server.py`, next to this file) running as a child process on
 /// 127.0.0.1, port 0.
@@ -24,31 +25,17 @@ func withEchoServer<T: Sendable>(
     tls: (certificate: String, key: String)? = nil, _ body: (EchoServer) async throws -> T
 ) async throws -> T {
     let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("echo_server.py")
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", script.path] + (tls.map { ["--tls", $0.certificate, $0.key] } ?? [])
-    let output = Pipe()
-    let input = Pipe()
-    process.standardOutput = output
-    process.standardInput = input
-    try process.run()
-    defer {
-        // Closing its stdin ends the server even if SIGTERM were blocked in it.
-        try? input.fileHandleForWriting.close()
-        process.terminate()
-        process.waitUntilExit()
-    }
-    let handle = output.fileHandleForReading
+    let process = try ProcessRunner.spawn(
+        "python3", [script.path] + (tls.map { ["--tls", $0.certificate, $0.key] } ?? []), input: .pipe, output: .pipe)
+    // Closing its stdin (first thing `stop` does) ends the server even if SIGTERM were blocked in it.
+    defer { process.stop() }
     let line = try await onOwnThread { () throws -> String in
-        var bytes: [UInt8] = []
-        while !bytes.contains(UInt8(ascii: "\n")) {
-            let chunk = handle.availableData
-            if chunk.isEmpty { throw TestFailure("echo_server.py exited before printing its port") }
-            bytes += chunk
+        guard let line = process.readLine() else {
+            throw TestFailure("echo_server.py exited before printing its port")
         }
-        return String(decoding: bytes, as: UTF8.self)
+        return line
     }
-    guard let port = Int(line.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+    guard let port = Int(line) else {
         throw TestFailure("echo_server.py printed \(line)")
     }
     return try await body(EchoServer(port: port, scheme: tls == nil ? "http" : "https"))
@@ -64,19 +51,11 @@ func onOwnThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async 
 /// Runs a command line tool to completion on its own thread and returns its standard output.
 func runTool(_ arguments: [String]) async throws -> String {
     try await onOwnThread {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw TestFailure("\(arguments.joined(separator: " ")) exited with \(process.terminationStatus)")
+        let outcome = try ProcessRunner.run(arguments[0], Array(arguments.dropFirst()))
+        guard outcome.succeeded else {
+            throw TestFailure("\(arguments.joined(separator: " ")) exited with \(outcome.status)")
         }
-        return String(decoding: data, as: UTF8.self)
+        return outcome.output
     }
 }
 

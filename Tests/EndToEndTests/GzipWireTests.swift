@@ -7,16 +7,7 @@ import Testing
 @Suite(.serialized) struct GzipWireTests {
     /// `curl -sS -i` with the arguments; the head and the body.
     static func curl(_ arguments: [String]) throws -> (head: String, body: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["curl", "-sS", "-i"] + arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
+        let text = try ProcessRunner.run("curl", ["-sS", "-i"] + arguments).output
         let parts = text.components(separatedBy: "\r\n\r\n")
         return (parts.first ?? "", parts.dropFirst().joined(separator: "\r\n\r\n"))
     }

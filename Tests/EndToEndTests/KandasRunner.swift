@@ -1,4 +1,5 @@
 import Foundation
+import KandasTestSupport
 import Testing
 
 /// Runs the real `kandas` binary as a subprocess against one home folder.
@@ -37,20 +38,13 @@ struct KandasRunner: Sendable {
 
     /// Starts `kandas ARGUMENTS --home HOME` without waiting; `finish` collects it.
     func start(_ arguments: [String]) throws -> Running {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary())
-        process.arguments = arguments + ["--home", home]
         var env = ["PATH": "/usr/bin:/bin", "HOME": home, "TZ": "UTC", "KANDAS_LANG": "en"]
         env.merge(environment) { $1 }
-        process.environment = env
         let outPath = home + ".out-" + UUID().uuidString
         let errPath = home + ".err-" + UUID().uuidString
-        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
-        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
-        process.standardOutput = FileHandle(forWritingAtPath: outPath)
-        process.standardError = FileHandle(forWritingAtPath: errPath)
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        let process = try ProcessRunner.spawn(
+            Self.binary(), arguments + ["--home", home], environment: env, output: .file(outPath),
+            errors: .file(errPath))
         return Running(process: process, outPath: outPath, errPath: errPath)
     }
 
@@ -71,7 +65,7 @@ struct KandasRunner: Sendable {
 
     /// A started `kandas` process.
     struct Running {
-        let process: Process
+        let process: ChildProcess
         let outPath: String
         let errPath: String
 
@@ -79,14 +73,14 @@ struct KandasRunner: Sendable {
 
         /// Waits for the exit and reads what it printed (output files removed).
         func finish() -> Result {
-            process.waitUntilExit()
+            let status = process.wait(timeoutSeconds: 600) ?? process.kill()
             defer {
                 try? FileManager.default.removeItem(atPath: outPath)
                 try? FileManager.default.removeItem(atPath: errPath)
             }
             let out = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
             let err = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
-            return Result(status: process.terminationStatus, out: out, err: err)
+            return Result(status: status, out: out, err: err)
         }
     }
 }

@@ -10,14 +10,14 @@ import Glibc
 /// loopback) in front of two `kandas-server` instances on one store.
 @Suite(.serialized) struct NginxUpstreamTests {
     @Test func readmeUpstreamConfig_servesBothInstances_andKeepsServingAfterOneIsKilled() throws {
-        guard FileManager.default.isExecutableFile(atPath: "/usr/sbin/nginx") else {
+        guard NginxProxy.isInstalled else {
             Issue.record("nginx is not installed (make deps-test installs nginx-light)")
             return
         }
         let first = try ServerProcess()
         defer { first.cleanup() }
-        let second = try SecondInstance(dataDirectory: first.dataDirectory)
-        defer { second.stop() }
+        let second = try first.launchAnotherInstance()
+        defer { second.process.stop() }
         let proxy = try NginxProxy(block: try NginxProxy.readmeBlock(), upstreams: [first.port, second.port])
         defer { proxy.stop() }
         let viaProxy = TestHTTPClient(port: proxy.port)
@@ -34,60 +34,10 @@ import Glibc
         for _ in 0..<6 { #expect(try viaProxy.authorized(token).get("/v1/auth/me").status == 200) }
 
         // kill -9 of one instance: every request, reads and POSTs alike, still succeeds through the other.
-        second.crash()
+        second.process.kill()
         for _ in 0..<6 {
             #expect(try viaProxy.authorized(token).get("/v1/auth/me").status == 200)
             #expect(try viaProxy.json("POST", "/v1/auth/login", login).status == 200)
         }
-    }
-}
-
-/// A second `serve` on the first instance's data folder.
-private final class SecondInstance {
-    let process = Process()
-    let port: Int
-    private var stopped = false
-
-    init(dataDirectory: String) throws {
-        let portFile = dataDirectory + "/port-second"
-        process.executableURL = URL(fileURLWithPath: try ServerProcess.binary())
-        process.arguments = [
-            "serve", "--data", dataDirectory, "--password-iterations", "1000", "--log-level", "warning",
-            "--listen", "127.0.0.1:0", "--port-file", portFile,
-        ]
-        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("KANDAS_") }
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var found: Int?
-        for _ in 0..<600 where found == nil && process.isRunning {
-            if let text = try? String(contentsOfFile: portFile, encoding: .utf8),
-                let n = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)),
-                (try? TestHTTPClient(port: n).get("/readyz").status) == 200
-            {
-                found = n
-            } else {
-                usleep(50_000)
-            }
-        }
-        guard let found else {
-            if process.isRunning { process.terminate() }
-            throw TestSupportError("the second kandas-server never became ready")
-        }
-        port = found
-    }
-
-    func crash() {
-        guard !stopped else { return }
-        stopped = true
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-    }
-
-    func stop() {
-        guard !stopped else { return }
-        stopped = true
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
     }
 }

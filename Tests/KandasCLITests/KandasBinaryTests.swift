@@ -1,4 +1,5 @@
 import Foundation
+import KandasTestSupport
 import Testing
 
 /// The real `kandas` executable as a subprocess, on a home seeded through the client core.
@@ -15,23 +16,10 @@ import Testing
 
     /// Runs the binary with `arguments` and the given environment; returns (status, stdout, stderr).
     static func run(_ arguments: [String], home: String) throws -> (status: Int32, out: String, err: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary())
-        process.arguments = arguments + ["--home", home]
-        process.environment = ["PATH": "/usr/bin:/bin", "HOME": home, "TZ": "UTC", "KANDAS_LANG": "ru"]
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (
-            process.terminationStatus, String(decoding: outData, as: UTF8.self),
-            String(decoding: errData, as: UTF8.self)
-        )
+        let outcome = try ProcessRunner.run(
+            binary(), arguments + ["--home", home],
+            environment: ["PATH": "/usr/bin:/bin", "HOME": home, "TZ": "UTC", "KANDAS_LANG": "ru"])
+        return (outcome.status, outcome.output, outcome.errors)
     }
 
     @Test func binary_runsStatusFamiliesAndCompleteOffline() async throws {

@@ -14,8 +14,7 @@ import Testing
     /// The Python receiver (`card_receiver.py`) on 127.0.0.1 and a free port; stopped by `stop()`.
     final class Receiver: @unchecked Sendable {
         // @unchecked: owned by one test, used from its thread.
-        let process = Process()
-        let input = Pipe()
+        let process: ChildProcess
         let log: String
         let port: Int
 
@@ -26,25 +25,13 @@ import Testing
                 ).path
             let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
                 "card_receiver.py")
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", script.path, log, String(failFirst)]
-            process.environment = ProcessInfo.processInfo.environment.merging(["CARD_SECRET": CardForwardTests.secret])
-            {
-                $1
-            }
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardInput = input
-            try process.run()
-            var bytes: [UInt8] = []
-            while !bytes.contains(UInt8(ascii: "\n")) {
-                let chunk = output.fileHandleForReading.availableData
-                if chunk.isEmpty { break }
-                bytes += chunk
-            }
-            guard let port = Int(String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
-            else {
-                process.terminate()
+            process = try ProcessRunner.spawn(
+                "python3", [script.path, log, String(failFirst)],
+                environment: ProcessInfo.processInfo.environment.merging(["CARD_SECRET": CardForwardTests.secret]) {
+                    $1
+                }, input: .pipe, output: .pipe)
+            guard let port = process.readLine().flatMap({ Int($0) }) else {
+                process.stop()
                 throw TestSupportError("card_receiver.py did not print its port")
             }
             self.port = port
@@ -62,9 +49,7 @@ import Testing
         }
 
         func stop() {
-            try? input.fileHandleForWriting.close()
-            if process.isRunning { process.terminate() }
-            process.waitUntilExit()
+            process.stop()
             for suffix in ["", ".down", ".hold"] { try? FileManager.default.removeItem(atPath: log + suffix) }
         }
 

@@ -207,16 +207,10 @@ import Testing
         let input = work + "/shot.png"
         let output = work + "/shot.rgb"
         try Data(png).write(to: URL(fileURLWithPath: input))
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/ffmpeg")
-        p.arguments = [
-            "-hide_banner", "-loglevel", "error", "-y", "-i", input, "-f", "rawvideo", "-pix_fmt", "rgb24", output,
-        ]
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else { throw TestSupportError("ffmpeg could not decode the screenshot") }
+        let outcome = try ProcessRunner.run(
+            "/usr/bin/ffmpeg",
+            ["-hide_banner", "-loglevel", "error", "-y", "-i", input, "-f", "rawvideo", "-pix_fmt", "rgb24", output])
+        guard outcome.succeeded else { throw TestSupportError("ffmpeg could not decode the screenshot") }
         let rgb = [UInt8](try Data(contentsOf: URL(fileURLWithPath: output)))
         guard rgb.count == width * height * 3 else { throw TestSupportError("screenshot size mismatch") }
         return Picture(width: width, height: height, rgb: rgb)

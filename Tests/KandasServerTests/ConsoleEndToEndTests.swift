@@ -33,14 +33,9 @@ import Testing
 
     /// Runs ffmpeg to make a small test file; nil when ffmpeg is missing.
     func ffmpeg(_ arguments: [String], output: String) throws -> [UInt8] {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/ffmpeg")
-        p.arguments = ["-hide_banner", "-loglevel", "error", "-y"] + arguments + [work + "/" + output]
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else { throw TestSupportError("ffmpeg failed for \(output)") }
+        let outcome = try ProcessRunner.run(
+            "/usr/bin/ffmpeg", ["-hide_banner", "-loglevel", "error", "-y"] + arguments + [work + "/" + output])
+        guard outcome.succeeded else { throw TestSupportError("ffmpeg failed for \(output)") }
         return [UInt8](try Data(contentsOf: URL(fileURLWithPath: work + "/" + output)))
     }
 

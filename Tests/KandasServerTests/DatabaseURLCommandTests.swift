@@ -28,7 +28,7 @@ import Testing
 
     @Test(arguments: ["serve", "migrate", "seed-demo", "verify"])
     func unreachableServer_exits1_namingTheServerButNotThePassword(command: String) throws {
-        let port = try PostgresCluster.unusedPort()
+        let port = try Loopback.freePort()
         let url = "postgresql://kandas:\(Self.secret)@127.0.0.1:\(port)/kandas?connect_timeout=2"
         let (status, output) = try run([command], environment: ["KANDAS_DATABASE_URL": url])
         #expect(status == 1)

@@ -14,16 +14,8 @@ import Testing
     }
 
     static func tool(_ path: String, _ arguments: [String]) throws -> (Int32, String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: path)
-        p.arguments = arguments
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        let outcome = try ProcessRunner.run(path, arguments)
+        return (outcome.status, outcome.output)
     }
 
     @Test func revokeFromTheConsole_endsTheDevicesAccess() throws {

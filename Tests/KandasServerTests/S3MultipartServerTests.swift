@@ -77,10 +77,7 @@ import Testing
 
         // A second instance on the same data folder and bucket finishes it.
         let other = try s.server.launchAnotherInstance()
-        defer {
-            if other.process.isRunning { other.process.terminate() }
-            other.process.waitUntilExit()
-        }
+        defer { other.process.stop() }
         let done = try Self.tuspy("resume", port: other.port, s, d, upload)
         #expect(done.0 == 0, "\(done.1)")
         #expect(

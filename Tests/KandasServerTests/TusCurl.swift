@@ -69,18 +69,11 @@ struct TusCurl {
         return Reply(status: status, headers: headers, body: body)
     }
 
-    /// Runs a program, returning its exit status and standard output plus error.
+    /// Runs a command line through `/usr/bin/env` (so `-i NAME=VALUE ... program` works), returning
+    /// its exit status and standard output plus error.
     static func run(_ arguments: [String]) throws -> (Int32, String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = arguments
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        let outcome = try ProcessRunner.run("/usr/bin/env", arguments, mergeErrors: true)
+        return (outcome.status, outcome.output)
     }
 
     /// A JPEG-looking file (the magic bytes the server checks, then seeded pseudo-random bytes).

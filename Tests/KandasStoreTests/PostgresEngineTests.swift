@@ -170,7 +170,7 @@ struct PostgresEngineTests {
     }
 
     @Test func unreachableDatabase_isBusyAndNamesTheServerButNotThePassword() throws {
-        let port = try PostgresCluster.unusedPort()
+        let port = try Loopback.freePort()
         let url = try PostgresURL("postgresql://kandas:Secret77@127.0.0.1:\(port)/kandas?connect_timeout=2")
         do {
             _ = try PostgresEngine(url: url)

@@ -12,7 +12,7 @@ import Glibc
 /// condition, screenshot. `close()` (or deinit) kills the browser and removes the profile.
 public final class HeadlessBrowser: @unchecked Sendable {
     // @unchecked: owned by one test; `nextID` and the socket are used from that test's thread only.
-    private let process: Process
+    private let process: ChildProcess
     private let profile: String
     private let socket: WebSocketClient
     private var nextID = 0
@@ -39,17 +39,14 @@ public final class HeadlessBrowser: @unchecked Sendable {
                 "kandas-chromium-" + UUID().uuidString.lowercased()
             ).path
         try FileManager.default.createDirectory(atPath: profile, withIntermediateDirectories: true)
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = [
-            "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-            "--no-default-browser-check", "--disable-extensions", "--mute-audio", "--remote-debugging-port=0",
-            "--remote-debugging-address=127.0.0.1", "--user-data-dir=" + profile,
-            "--autoplay-policy=no-user-gesture-required", "--window-size=\(width),\(height)", "about:blank",
-        ]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        process = try ProcessRunner.spawn(
+            binary,
+            [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                "--no-default-browser-check", "--disable-extensions", "--mute-audio", "--remote-debugging-port=0",
+                "--remote-debugging-address=127.0.0.1", "--user-data-dir=" + profile,
+                "--autoplay-policy=no-user-gesture-required", "--window-size=\(width),\(height)", "about:blank",
+            ])
         let portFile = profile + "/DevToolsActivePort"
         var port = 0
         var browserPath = ""
@@ -65,12 +62,12 @@ public final class HeadlessBrowser: @unchecked Sendable {
             usleep(100_000)
         }
         guard port > 0 else {
-            process.terminate()
+            process.kill()
             throw TestSupportError("chromium did not publish its DevTools port")
         }
         // The browser endpoint, then a flat session on the first page (no HTTP /json calls: the
         // DevTools HTTP server keeps connections open).
-        socket = try WebSocketClient(host: "127.0.0.1", port: port, path: browserPath)
+        socket = try WebSocketClient(port: port, path: browserPath)
         var pageID: String?
         for _ in 0..<100 {
             let targets = try call("Target.getTargets")["targetInfos"] as? [[String: Any]] ?? []
@@ -79,7 +76,7 @@ public final class HeadlessBrowser: @unchecked Sendable {
             usleep(100_000)
         }
         guard let pageID else {
-            process.terminate()
+            process.kill()
             throw TestSupportError("chromium has no page target")
         }
         session = try call("Target.attachToTarget", ["targetId": pageID, "flatten": true])["sessionId"] as? String
@@ -93,10 +90,7 @@ public final class HeadlessBrowser: @unchecked Sendable {
     public func close() {
         guard !closed else { return }
         closed = true
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
+        process.kill()
         try? FileManager.default.removeItem(atPath: profile)
     }
 

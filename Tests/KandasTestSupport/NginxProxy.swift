@@ -10,7 +10,7 @@ import Glibc
 ///
 /// `@unchecked Sendable`: set in `init`, then only `stop()` touches the process.
 public final class NginxProxy: @unchecked Sendable {
-    let process = Process()
+    let process: ChildProcess
     public let port: Int
     let prefix: String
 
@@ -20,7 +20,7 @@ public final class NginxProxy: @unchecked Sendable {
     public init(block: String, upstreams: [Int]) throws {
         prefix = FileManager.default.temporaryDirectory.appendingPathComponent("kandas-nginx-\(UUID())").path
         try FileManager.default.createDirectory(atPath: prefix, withIntermediateDirectories: true)
-        port = try PostgresCluster.unusedPort()
+        port = try Loopback.freePort()
         var lines: [String] = []
         for line in block.split(separator: "\n", omittingEmptySubsequences: false) {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
@@ -51,12 +51,9 @@ public final class NginxProxy: @unchecked Sendable {
             }
             """
         try config.write(toFile: prefix + "/nginx.conf", atomically: true, encoding: .utf8)
-        process.executableURL = URL(fileURLWithPath: "/usr/sbin/nginx")
-        process.arguments = ["-p", prefix, "-c", prefix + "/nginx.conf", "-e", prefix + "/error.log"]
-        process.standardOutput = FileHandle.nullDevice
-        _ = FileManager.default.createFile(atPath: prefix + "/stderr.log", contents: nil)
-        process.standardError = FileHandle(forWritingAtPath: prefix + "/stderr.log")
-        try process.run()
+        process = try ProcessRunner.spawn(
+            "/usr/sbin/nginx", ["-p", prefix, "-c", prefix + "/nginx.conf", "-e", prefix + "/error.log"],
+            errors: .file(prefix + "/stderr.log"))
         for _ in 0..<200 {
             if (try? TestHTTPClient(port: port).get("/healthz").status) == 200 { return }
             if !process.isRunning { break }
@@ -70,10 +67,7 @@ public final class NginxProxy: @unchecked Sendable {
     }
 
     public func stop() {
-        if process.isRunning {
-            kill(process.processIdentifier, SIGQUIT)
-            process.waitUntilExit()
-        }
+        process.signal(SIGQUIT)
         try? FileManager.default.removeItem(atPath: prefix)
     }
 

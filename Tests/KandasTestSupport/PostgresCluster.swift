@@ -67,7 +67,7 @@ public final class PostgresCluster: Sendable {
                 ["-D", dir + "/data", "-U", "kandas", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"])
             guard status == 0 else { throw TestSupportError("initdb failed (\(status)): \(output.suffix(600))") }
             for _ in 0..<5 where started == nil {
-                let port = try Self.unusedPort()
+                let port = try Loopback.freePort()
                 let serverOptions = [
                     "-p \(port)", "-k \(dir)", "-c listen_addresses=127.0.0.1", "-c fsync=off",
                     "-c synchronous_commit=off", "-c full_page_writes=off", "-c max_connections=300",
@@ -164,54 +164,10 @@ public final class PostgresCluster: Sendable {
     }
 
     /// Runs a PostgreSQL binary, as `postgres` when we are root; returns status and output.
-    ///
-    /// Spawned and reaped directly (not with Foundation's `Process`, whose `waitUntilExit` never
-    /// returned here once `pg_ctl start` had left the postmaster running in the background), with
-    /// output going to a file rather than a pipe the postmaster could keep open.
     static func run(_ path: String, _ arguments: [String]) throws -> (Int32, String) {
         let argv = asRoot ? ["/usr/sbin/runuser", "-u", "postgres", "--", path] + arguments : [path] + arguments
-        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "kandas-pg-out-" + UUID().uuidString.lowercased()
-        ).path
-        defer { unlink(outputPath) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        var cArguments: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
-        defer { for pointer in cArguments { free(pointer) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, argv[0], &actions, nil, &cArguments, environ)
-        guard spawned == 0 else { throw TestSupportError("cannot run \(argv[0]): error \(spawned)") }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
-        let exited = status & 0x7f == 0
-        return (exited ? (status >> 8) & 0xff : 128 + (status & 0x7f), output)
-    }
-
-    /// A loopback port that was free a moment ago (the start retries if somebody takes it meanwhile).
-    public static func unusedPort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw TestSupportError("socket: errno \(errno)") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard bound == 0 else { throw TestSupportError("bind: errno \(errno)") }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
+        let outcome = try ProcessRunner.run(argv[0], Array(argv.dropFirst()), mergeErrors: true)
+        return (outcome.status, outcome.output)
     }
 
     /// A detached shell that stops the cluster and removes its folder once this process is gone.
@@ -225,16 +181,6 @@ public final class PostgresCluster: Sendable {
             + "if [ -d '\(directory)/data' ]; then \(stop) >/dev/null 2>&1; rm -rf '\(directory)'; fi"
         // Not waited for: it outlives the test process on purpose. Its exit is reaped by nobody
         // while we run (a zombie of a few bytes), and by init afterwards.
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        let argv = ["/usr/bin/setsid", "/bin/sh", "-c", script]
-        var cArguments: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
-        defer { for pointer in cArguments { free(pointer) } }
-        var pid: pid_t = 0
-        _ = posix_spawn(&pid, argv[0], &actions, nil, &cArguments, environ)
+        try? ProcessRunner.spawn("/usr/bin/setsid", ["/bin/sh", "-c", script]).detach()
     }
 }

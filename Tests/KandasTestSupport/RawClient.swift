@@ -12,22 +12,7 @@ public final class RawClient {
     /// Connects to 127.0.0.1:`port` with a 20 s receive timeout.
     /// - Throws: ``TestSupportError`` when the connection is refused.
     public init(port: Int) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = in_port_t(UInt16(port).bigEndian)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let r = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard r == 0 else {
-            close(fd)
-            throw TestSupportError("connect to 127.0.0.1:\(port) failed: errno \(errno)")
-        }
-        var tv = timeval(tv_sec: 20, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        fd = try Loopback.connect(port: port, receiveTimeoutSeconds: 20)
     }
 
     deinit { close(fd) }

@@ -22,7 +22,7 @@ public final class SeaweedServer: @unchecked Sendable {
     public static let secretKey = "kandas-test-secret"
     public let directory: String
     public let port: Int
-    private var process: Process
+    private var process: ChildProcess
     private var ports: [Int]
     private let weed: String
     private var stopped = false
@@ -59,9 +59,8 @@ public final class SeaweedServer: @unchecked Sendable {
         while true {
             attempt += 1
             let ports = try Loopback.freePorts(8)
-            let p = Self.launch(weed, directory: directory, ports: ports)
+            let p = try Self.launch(weed, directory: directory, ports: ports)
             do {
-                try p.run()
                 try Self.waitUntilReady(p, port: ports[0])
                 port = ports[0]
                 process = p
@@ -69,8 +68,7 @@ public final class SeaweedServer: @unchecked Sendable {
                 self.weed = weed
                 return
             } catch {
-                if p.isRunning { kill(p.processIdentifier, SIGKILL) }
-                if p.processIdentifier != 0 { p.waitUntilExit() }
+                p.kill()
                 guard attempt < 3 else {
                     try? FileManager.default.removeItem(atPath: directory)
                     throw error
@@ -79,20 +77,16 @@ public final class SeaweedServer: @unchecked Sendable {
         }
     }
 
-    private static func launch(_ weed: String, directory: String, ports: [Int]) -> Process {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: weed)
-        p.arguments = [
-            "mini", "-dir=\(directory)/data", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
-            "-master.port=\(ports[1])", "-master.port.grpc=\(ports[2])", "-volume.port=\(ports[3])",
-            "-volume.port.grpc=\(ports[4])", "-filer.port=\(ports[5])", "-filer.port.grpc=\(ports[6])",
-            "-s3.port=\(ports[0])", "-s3.port.grpc=\(ports[7])", "-s3.port.iceberg=0", "-s3.port.lance=0",
-            "-webdav=false", "-admin.ui=false", "-master.telemetry=false", "-s3.config=\(directory)/s3.json",
-        ]
-        p.currentDirectoryURL = URL(fileURLWithPath: directory)
-        p.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
-        p.standardError = FileHandle(forWritingAtPath: "/dev/null")
-        return p
+    private static func launch(_ weed: String, directory: String, ports: [Int]) throws -> ChildProcess {
+        try ProcessRunner.spawn(
+            weed,
+            [
+                "mini", "-dir=\(directory)/data", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
+                "-master.port=\(ports[1])", "-master.port.grpc=\(ports[2])", "-volume.port=\(ports[3])",
+                "-volume.port.grpc=\(ports[4])", "-filer.port=\(ports[5])", "-filer.port.grpc=\(ports[6])",
+                "-s3.port=\(ports[0])", "-s3.port.grpc=\(ports[7])", "-s3.port.iceberg=0", "-s3.port.lance=0",
+                "-webdav=false", "-admin.ui=false", "-master.telemetry=false", "-s3.config=\(directory)/s3.json",
+            ], directory: directory)
     }
 
     deinit { stop() }
@@ -127,18 +121,14 @@ public final class SeaweedServer: @unchecked Sendable {
 
     /// Kills the store with SIGKILL (an object store going down mid-request), keeping its folder
     /// for ``restart()``.
-    public func crash() {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-    }
+    public func crash() { process.kill() }
 
     /// Starts the store again on the same folder and ports after ``crash()``; what it held is kept.
     ///
     /// - Throws: ``TestSupportError`` when it does not answer again (a port was taken meanwhile).
     public func restart() throws {
         crash()
-        let p = Self.launch(weed, directory: directory, ports: ports)
-        try p.run()
+        let p = try Self.launch(weed, directory: directory, ports: ports)
         process = p
         try Self.waitUntilReady(p, port: port)
     }
@@ -148,12 +138,11 @@ public final class SeaweedServer: @unchecked Sendable {
         guard !stopped else { return }
         stopped = true
         // SIGKILL: the store is thrown away with its folder, and SIGTERM takes seconds.
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        process.kill()
         try? FileManager.default.removeItem(atPath: directory)
     }
 
-    private static func waitUntilReady(_ process: Process, port: Int) throws {
+    private static func waitUntilReady(_ process: ChildProcess, port: Int) throws {
         let probe = S3Client(
             configuration: S3Configuration(
                 endpoint: "http://127.0.0.1:\(port)", bucket: "kandas-probe", accessKeyID: accessKey,

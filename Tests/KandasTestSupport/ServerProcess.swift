@@ -1,5 +1,5 @@
 import Crypto
-public import Foundation
+import Foundation
 public import PostgresKit
 import SQLiteKit
 
@@ -20,7 +20,7 @@ public final class ServerProcess: @unchecked Sendable {
     public private(set) var port: Int
     public let seed: SeedInfo?
     public let clockFile: String
-    private var process: Process
+    private var process: ChildProcess
     private var stopped = false
     private let serveArguments: [String]
     private let serveEnvironment: [String: String]
@@ -127,28 +127,18 @@ public final class ServerProcess: @unchecked Sendable {
     private static func launch(
         _ dir: String, _ arguments: [String], _ environment: [String: String]
     ) throws
-        -> (Process, Int)
+        -> (ChildProcess, Int)
     {
         let portFile = dir + "/port-" + UUID().uuidString.lowercased()
         defer { try? FileManager.default.removeItem(atPath: portFile) }
         try? FileManager.default.removeItem(atPath: portFile)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: try binary())
-        p.arguments = arguments + ["--listen", "127.0.0.1:0", "--port-file", portFile]
         var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("KANDAS_") }
         env.merge(environment) { $1 }
-        p.environment = env
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle(forWritingAtPath: "/dev/null")
         // KANDAS_TEST_SERVER_LOG=FILE: every test server's log appended there (for debugging a failure).
-        if let log = ProcessInfo.processInfo.environment["KANDAS_TEST_SERVER_LOG"],
-            FileManager.default.fileExists(atPath: log) || FileManager.default.createFile(atPath: log, contents: nil),
-            let handle = FileHandle(forWritingAtPath: log)
-        {
-            handle.seekToEndOfFile()
-            p.standardError = handle
-        }
-        try p.run()
+        let log = ProcessInfo.processInfo.environment["KANDAS_TEST_SERVER_LOG"]
+        let p = try ProcessRunner.spawn(
+            try binary(), arguments + ["--listen", "127.0.0.1:0", "--port-file", portFile], environment: env,
+            errors: log.map { .append($0) } ?? .null)
         var found: Int?
         for _ in 0..<600 where found == nil {
             if let text = try? String(contentsOfFile: portFile, encoding: .utf8),
@@ -162,14 +152,14 @@ public final class ServerProcess: @unchecked Sendable {
             }
         }
         guard let found else {
-            if p.isRunning { p.terminate() }
+            p.stop()
             throw TestSupportError("kandas-server did not write its port file")
         }
         for _ in 0..<200 {
             if (try? TestHTTPClient(port: found).get("/readyz").status) == 200 { return (p, found) }
             usleep(50_000)
         }
-        p.terminate()
+        p.stop()
         throw TestSupportError("kandas-server never became ready")
     }
 
@@ -182,10 +172,10 @@ public final class ServerProcess: @unchecked Sendable {
 
     /// Starts a second `serve` process on the same data folder and settings, beside this one (two
     /// instances sharing the database and, with an object store, the bucket). The caller stops it
-    /// (`terminate()` and `waitUntilExit()`), also when the test fails.
+    /// (``ChildProcess/stop(graceSeconds:)``), also when the test fails (else its deinit kills it).
     ///
     /// - Returns: the process and its port.
-    public func launchAnotherInstance() throws -> (process: Process, port: Int) {
+    public func launchAnotherInstance() throws -> (process: ChildProcess, port: Int) {
         try Self.launch(dataDirectory, serveArguments, serveEnvironment)
     }
 
@@ -194,7 +184,7 @@ public final class ServerProcess: @unchecked Sendable {
     public var client: TestHTTPClient { TestHTTPClient(port: port) }
 
     /// The server's process id (for `/proc/<pid>/status` checks such as RSS).
-    public var pid: Int32 { process.processIdentifier }
+    public var pid: Int32 { process.pid }
 
     /// The server's resident set size in KiB (`VmRSS`), or nil once it exited.
     public var residentKiB: Int? {
@@ -232,16 +222,14 @@ public final class ServerProcess: @unchecked Sendable {
     public func stop() {
         guard !stopped else { return }
         stopped = true
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
+        process.stop()
     }
 
     /// SIGKILL: a crash, for durability tests.
     public func crash() {
         guard !stopped else { return }
         stopped = true
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        process.kill()
     }
 
     /// Stops the server if needed and removes the data folder (and its PostgreSQL database);

@@ -108,7 +108,7 @@ import Testing
     }
 
     @Test func unreachableServer_failsWithAConnectionError() throws {
-        let port = try PostgresCluster.unusedPort()
+        let port = try Loopback.freePort()
         let url = try PostgresURL("postgresql://kandas:pw@127.0.0.1:\(port)/kandas?connect_timeout=2")
         #expect {
             try PostgresConnection(url: url)

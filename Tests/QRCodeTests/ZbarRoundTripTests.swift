@@ -1,4 +1,5 @@
 import Foundation
+import KandasTestSupport
 import Testing
 
 @testable import QRCode
@@ -44,17 +45,9 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let file = folder.appendingPathComponent("code.png")
         try Data(png).write(to: file)
-        let process = Process()
-        process.executableURL = zbarimg
-        process.arguments = ["--raw", "-q", file.path]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0, "zbarimg found no symbol (exit \(process.terminationStatus))")
-        var text = String(decoding: data, as: UTF8.self)
+        let outcome = try ProcessRunner.run(zbarimg.path, ["--raw", "-q", file.path])
+        try #require(outcome.succeeded, "zbarimg found no symbol (exit \(outcome.status))")
+        var text = outcome.output
         if text.hasSuffix("\n") {
             text.removeLast()
         }

@@ -33,16 +33,9 @@ import Testing
 
     /// Runs the example built beside the tests; returns its exit status and standard output.
     static func run(_ arguments: [String]) async throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try binary())
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = try await Task.detached { try output.fileHandleForReading.readToEnd() ?? Data() }.value
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let binary = try binary()
+        let outcome = try await Task.detached { try ProcessRunner.run(binary, arguments, mergeErrors: true) }.value
+        return (outcome.status, outcome.output)
     }
 
     static func binary() throws -> String {

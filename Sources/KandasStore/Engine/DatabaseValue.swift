@@ -17,17 +17,6 @@ public enum DatabaseValue: Sendable, Hashable {
         if case .null = self { return true }
         return false
     }
-
-    /// The kind's name, for error messages.
-    public var typeName: String {
-        switch self {
-        case .null: "NULL"
-        case .integer: "INTEGER"
-        case .real: "REAL"
-        case .text: "TEXT"
-        case .blob: "BLOB"
-        }
-    }
 }
 
 /// A Swift value that can be bound to a statement parameter of any engine.

@@ -26,7 +26,7 @@ public final class PostgresStoreConnection: DatabaseConnection {
             throw PostgresEngine.map(error)
         }
         guard let first = rows.first else { return [] }
-        let columns = DatabaseColumns(first.columns)
+        let columns = first.columnLayout
         return rows.map { DatabaseRow(columns: columns, values: $0.values.map(Self.value)) }
     }
 

@@ -144,25 +144,14 @@ public final class SQLiteConnectionAdapter: DatabaseConnection, @unchecked Senda
     /// The connection (for SQLite-only work such as `EXPLAIN QUERY PLAN` guards in tests).
     public let connection: Connection
     public let dialect: any SQLDialect = SQLiteDialect()
-    /// Column names per result layout, built once per statement rather than once per row; the
-    /// layout object is kept so its identifier cannot be reused while cached.
-    private var columnCache: [ObjectIdentifier: (layout: AnyObject, columns: DatabaseColumns)] = [:]
-
     /// Wraps a connection (engines hand out cached adapters; a fresh one is for code that holds
     /// only the connection, such as SQLiteKit migrations).
     public init(_ connection: Connection) {
         self.connection = connection
     }
 
-    func columns(of row: Row) -> DatabaseColumns {
-        let layout = row.layoutObject
-        let key = ObjectIdentifier(layout)
-        if let cached = columnCache[key] { return cached.columns }
-        if columnCache.count >= 512 { columnCache.removeAll() }
-        let columns = DatabaseColumns(row.columns)
-        columnCache[key] = (layout, columns)
-        return columns
-    }
+    /// The row's column layout: SQLiteKit and the store share ``ColumnLayout``, built once per statement.
+    func columns(of row: Row) -> DatabaseColumns { row.columnLayout }
 
     func convert(_ row: Row) -> DatabaseRow {
         DatabaseRow(columns: columns(of: row), values: row.values.map(\.databaseValue))
