@@ -104,6 +104,8 @@ extension PostgresConnection {
         do {
             value = try body()
         } catch {
+            // Deferred writes sent since the savepoint are undone with it, failed or not.
+            do { try endPipeline() } catch {}
             do { try execute("ROLLBACK TO SAVEPOINT \(name); RELEASE SAVEPOINT \(name)") } catch {}
             throw error
         }
