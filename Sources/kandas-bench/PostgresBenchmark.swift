@@ -24,12 +24,15 @@ import Glibc
 ///    `psql` on a third copy. The difference is what the server adds to PostgreSQL's own work for
 ///    the same rows: HTTP, JSON, validation, reads, conflict checks and outcomes.
 ///    Then a fresh device pulls everything.
-/// 2. The same N events spread over D devices pushing in parallel, through one instance, then
-///    through two instances on the same database and `--data` folder (device i to instance i % 2).
+/// 2. The same kind of push (`--instance-events`, 20,000 by default to keep the bench short) spread
+///    over D devices pushing in parallel, through one instance, then through two instances on the
+///    same database and `--data` folder (device i to instance i % 2).
 enum PostgresBenchmark {
     static let benchmark = Benchmark(
         name: "pg",
-        usage: "pg [--events 100000] [--batch 500] [--devices 8] [--pull-limit 1000] [--only all|replay|instances]",
+        usage:
+            "pg [--events 100000] [--batch 500] [--devices 8] [--instance-events 20000] [--pull-limit 1000]"
+            + " [--only all|replay|instances]",
         run: run)
 
     struct Setup {
@@ -45,11 +48,13 @@ enum PostgresBenchmark {
         let count = try arguments.int("events", default: 100_000)
         let batch = try arguments.int("batch", default: 500)
         let devices = try arguments.int("devices", default: 8)
+        // Fewer than the push's by default: the whole bench stays within a few minutes.
+        let instanceEvents = try arguments.int("instance-events", default: 20_000)
         let pullLimit = try arguments.int("pull-limit", default: 1000)
         let only = try arguments.choice("only", ["all", "replay", "instances"], default: "all")
         try arguments.checkAllUsed()
-        guard count >= devices, devices >= 2, batch >= 1 else {
-            throw UsageError(description: "need --events >= --devices >= 2 and --batch >= 1")
+        guard count >= 1, instanceEvents >= devices, devices >= 2, batch >= 1 else {
+            throw UsageError(description: "need --instance-events >= --devices >= 2, --events >= 1 and --batch >= 1")
         }
         try withScratchDirectory { directory in
             let cluster = try PostgresCluster(durable: true)
@@ -69,7 +74,7 @@ enum PostgresBenchmark {
             if only != "replay" {
                 try instancesRun(
                     cluster: cluster, urls: Array(urls[3..<5]), data: data, directory: directory, setup: setup,
-                    count: count, batch: batch)
+                    count: instanceEvents, batch: batch)
             }
         }
     }
