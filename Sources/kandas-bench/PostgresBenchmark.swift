@@ -41,7 +41,8 @@ enum PostgresBenchmark {
         var token: String
         var item: String
         var member: String
-        var fleet: [(device: String, token: String)]
+        /// Each with an item of its own, as devices of different workers complete different items.
+        var fleet: [(device: String, token: String, item: String)]
     }
 
     static func run(_ arguments: Arguments) throws {
@@ -90,10 +91,14 @@ enum PostgresBenchmark {
         let server = try ChildServer(directory: directory + "/setup", data: data, databaseURL: text(cluster, url))
         defer { server.stop() }
         let first = try server.setUp()
-        var fleet: [(String, String)] = []
+        var fleet: [(String, String, String)] = []
         for _ in 0..<devices {
             let token = try server.enroll()
-            fleet.append((server.lastDeviceID, token))
+            let item =
+                try server.adminRequest(
+                    "POST", "/v1/admin/plans/\(server.lastPlan)/items",
+                    ["member_id": first.member, "service_code": 21, "due_date": "2026-12-20"])["id"] as? String ?? ""
+            fleet.append((server.lastDeviceID, token, item))
         }
         return Setup(
             seed: server.seed, device: first.deviceID, token: first.deviceToken, item: first.item,
@@ -214,7 +219,7 @@ enum PostgresBenchmark {
             (
                 token: device.token,
                 bodies: SyncBenchmark.makeBatches(
-                    count: perDevice, batch: batch, device: device.device, item: setup.item, member: setup.member,
+                    count: perDevice, batch: batch, device: device.device, item: device.item, member: setup.member,
                     newID: { WireID.timeOrdered() }
                 ).bodies
             )

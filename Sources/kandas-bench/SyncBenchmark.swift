@@ -332,6 +332,8 @@ final class ChildServer {
     }
 
     private(set) var lastDeviceID = ""
+    /// The plan `setUp` added its item to.
+    private(set) var lastPlan = ""
 
     /// Logs the admin client in (the seeded administrator).
     func logIn() throws {
@@ -352,6 +354,7 @@ final class ChildServer {
         let member = (detail["members"] as? [[String: Any]])?.first?["id"] as? String ?? ""
         let plans = try adminRequest("GET", "/v1/admin/plans?family_id=\(familyID)")["items"] as? [[String: Any]] ?? []
         let plan = plans.first?["id"] as? String ?? ""
+        lastPlan = plan
         let item =
             try adminRequest(
                 "POST", "/v1/admin/plans/\(plan)/items",
