@@ -35,9 +35,6 @@ public enum SecureRandom {
 
     /// base64url without padding (RFC 4648 §5).
     public static func base64URL(_ bytes: [UInt8]) -> String {
-        var text = Data(bytes).base64EncodedString()
-        text = text.replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-        while text.hasSuffix("=") { text.removeLast() }
-        return text
+        Base64URL.encode(bytes)
     }
 }

@@ -92,7 +92,9 @@ public struct Router: Sendable {
         var best: (route: Route, params: [String: String], score: [Bool])?
         var allowed: [HTTPMethod] = []
         for route in routes {
-            guard let (params, score) = Router.bind(route.segments, to: parts) else { continue }
+            // Most routes differ from the path in length or a literal: ruled out without allocating.
+            guard Router.fits(route.segments, parts), let (params, score) = Router.bind(route.segments, to: parts)
+            else { continue }
             if !allowed.contains(route.method) { allowed.append(route.method) }
             let wanted = route.method == method || (method == .head && route.method == .get)
             guard wanted else { continue }
@@ -122,6 +124,18 @@ public struct Router: Sendable {
         if all.contains(.get) && !all.contains(.head) { all.append(.head) }
         if !all.contains(.options) { all.append(.options) }
         return all
+    }
+
+    /// Whether `bind` can succeed: the literals and the length, checked without building anything.
+    private static func fits(_ segments: [Segment], _ parts: [String]) -> Bool {
+        for (i, seg) in segments.enumerated() {
+            switch seg {
+            case .rest: return true
+            case .literal(let l): guard i < parts.count, parts[i] == l else { return false }
+            case .parameter: guard i < parts.count else { return false }
+            }
+        }
+        return parts.count == segments.count
     }
 
     private static func bind(_ segments: [Segment], to parts: [String]) -> ([String: String], [Bool])? {

@@ -35,8 +35,10 @@ public final class DatabasePool: Sendable {
     ///
     /// - Throws: `SQLiteError` when a connection cannot be opened or a migration fails;
     ///   `.misuse` for `":memory:"` (each connection would see a different database).
+    /// - Parameter readerCacheKiB: each reader's page cache, when not `options.cacheSizeKiB`.
     public init(
-        path: String, readers: Int = 4, options: Connection.Options = .init(), migrator: Migrator? = nil
+        path: String, readers: Int = 4, options: Connection.Options = .init(), migrator: Migrator? = nil,
+        readerCacheKiB: Int? = nil
     )
         throws
     {
@@ -71,6 +73,7 @@ public final class DatabasePool: Sendable {
         readerOptions.journalMode = nil
         readerOptions.queryOnly = true
         readerOptions.writeTracePath = nil
+        if let readerCacheKiB { readerOptions.cacheSizeKiB = readerCacheKiB }
         var slots: [ConnectionSlot] = []
         for index in 0..<max(1, readers) {
             let connection = try Connection(path: path, options: readerOptions)

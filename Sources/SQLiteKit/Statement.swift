@@ -114,6 +114,39 @@ public final class Statement {
         return Row(layout: layout, values: values)
     }
 
+    /// A column of the current row read in place (valid until the next step or reset).
+    public enum ColumnRef {
+        case null
+        case integer(Int64)
+        case real(Double)
+        case text(UnsafeBufferPointer<UInt8>)
+        case blob(UnsafeRawBufferPointer)
+    }
+
+    /// The number of columns of the result.
+    public var columnCount: Int { Int(sqlite3_column_count(raw)) }
+
+    /// The column at `column` (0-based) of the current row, without copying text or blobs.
+    public func column(at column: Int32) -> ColumnRef {
+        switch sqlite3_column_type(raw, column) {
+        case SQLITE_INTEGER:
+            return .integer(sqlite3_column_int64(raw, column))
+        case SQLITE_FLOAT:
+            return .real(sqlite3_column_double(raw, column))
+        case SQLITE_TEXT:
+            guard let text = sqlite3_column_text(raw, column) else {
+                return .text(UnsafeBufferPointer(start: nil, count: 0))
+            }
+            return .text(UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(raw, column))))
+        case SQLITE_BLOB:
+            let count = Int(sqlite3_column_bytes(raw, column))
+            return .blob(
+                UnsafeRawBufferPointer(start: count > 0 ? sqlite3_column_blob(raw, column) : nil, count: count))
+        default:
+            return .null
+        }
+    }
+
     /// Steps and returns the next row, or `nil` when done.
     public func next() throws(SQLiteError) -> Row? {
         try step() ? row : nil

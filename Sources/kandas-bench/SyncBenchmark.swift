@@ -58,10 +58,16 @@ enum SyncBenchmark {
             let pushSplit = pushSampler.stop()
             let pushHWM = server.peakRSSKiB()
             let pushWritten = server.bytesWritten()
+            let pushDisk = server.diskBytesWritten()
+            // What the push still owes the disk: the WAL frames no checkpoint copied yet. A checkpoint
+            // by the sqlite3 CLI (another process, beside the running server) copies them now.
+            let owed = try checkpointBytes(directory + "/data/kandas.sqlite")
             // The same rows through the sqlite3 CLI, same batches, same durability.
             let script = directory + "/peer.sql"
             try peerScript(batches.rows, batch: batch).write(toFile: script, atomically: false, encoding: .utf8)
-            let peer = try runCommand("sqlite3", [directory + "/peer.sqlite", ".read \(script)"]).seconds
+            let peerRun = try runCommand("sqlite3", [directory + "/peer.sqlite", ".read \(script)"])
+            let peer = peerRun.seconds
+            let peerDisk = Self.writeBytes(peerRun.standardOutput)
             // The server's own writes for the same push, replayed by the sqlite3 CLI (another server,
             // traced, so the timed push above pays nothing for the trace).
             let replay = try SyncReplayPeer.run(
@@ -137,6 +143,13 @@ enum SyncBenchmark {
             print(
                 "server wrote \(pushWritten / 1_048_576) MiB during push (\(pushWritten / max(1, count)) B/event);"
                     + " the sqlite3 CLI's database is \(peerBytes / 1_048_576) MiB")
+            // What reaches the disk (write_bytes: whole pages of the WAL and of the database file, no
+            // socket or log writes), including the checkpoint the push still owed when it ended.
+            let perEvent = (pushDisk + owed) / max(1, count)
+            print(
+                "bytes written to disk per pushed event: \(perEvent) B (target <= 2048): during the push"
+                    + " \(pushDisk / max(1, count)) B, checkpoint still owed \(owed / max(1, count)) B;"
+                    + " the sqlite3 CLI inserting the event rows \(peerDisk / max(1, count)) B")
             print(
                 "server CPU during push: \(Report.format(pushCPU, 2)) s user+system"
                     + " (\(Report.format(pushCPU * 1_000_000 / Double(max(1, count)), 1)) µs/event)")
@@ -146,6 +159,22 @@ enum SyncBenchmark {
                     + " files \(pushSplit.file / 1024) MiB; pull anonymous \(pullSplit.anon / 1024) MiB,"
                     + " files \(pullSplit.file / 1024) MiB")
         }
+    }
+
+    /// Bytes a `PASSIVE` checkpoint of `database` (WAL mode, the server may keep running) writes,
+    /// read from the sqlite3 CLI's own `/proc/PID/io` after the checkpoint.
+    static func checkpointBytes(_ database: String) throws -> Int {
+        let run = try runCommand("sqlite3", [database, "PRAGMA wal_checkpoint(PASSIVE)", ".shell cat /proc/$PPID/io"])
+        return writeBytes(run.standardOutput)
+    }
+
+    /// The `write_bytes:` value of `/proc/PID/io` text printed by the sqlite3 CLI (`.shell cat
+    /// /proc/$PPID/io`: the shell's parent is the CLI), 0 when absent.
+    static func writeBytes(_ output: String) -> Int {
+        for line in output.split(separator: "\n") where line.hasPrefix("write_bytes:") {
+            return Int(line.dropFirst(12).trimmingCharacters(in: .whitespaces)) ?? 0
+        }
+        return 0
     }
 
     /// Accepted results in a push response, read with the client core's one-pass parser: Foundation's
@@ -206,6 +235,8 @@ enum SyncBenchmark {
             }
             script += "COMMIT;\n"
         }
+        // What the rows cost the disk, the closing checkpoint included (read by `writeBytes`).
+        script += "PRAGMA wal_checkpoint(TRUNCATE);\n.shell cat /proc/$PPID/io\n"
         return script
     }
 }
@@ -293,12 +324,18 @@ final class ChildServer {
     }
 
     /// Bytes the child passed to write calls so far (`wchar` of /proc/PID/io).
-    func bytesWritten() -> Int {
+    func bytesWritten() -> Int { io("wchar:") }
+
+    /// Bytes of files the child dirtied so far, in whole pages (`write_bytes` of /proc/PID/io): what
+    /// its writes cost the disk, without socket or pipe writes.
+    func diskBytesWritten() -> Int { io("write_bytes:") }
+
+    private func io(_ field: String) -> Int {
         guard let io = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/io", encoding: .utf8) else {
             return 0
         }
-        for line in io.split(separator: "\n") where line.hasPrefix("wchar:") {
-            return Int(line.dropFirst(6).trimmingCharacters(in: .whitespaces)) ?? 0
+        for line in io.split(separator: "\n") where line.hasPrefix(field) {
+            return Int(line.dropFirst(field.count).trimmingCharacters(in: .whitespaces)) ?? 0
         }
         return 0
     }

@@ -44,47 +44,101 @@ import Testing
         }
     }
 
-    @Test func changesFromTheCache_areTheBytesEncodedAfresh_andOnlyStoredKindsAreKept() throws {
+    /// The direct completion writer (``ChangeLoader/writeCompletion(_:files:conflicts:to:)``) gives the
+    /// bytes of the generic encoder for odd stored values: strings that need escapes (quotes, backslash,
+    /// control characters, non-ASCII, emoji), absent and present optionals, doubles in shortest form,
+    /// timestamps before 1970 and after 9999, unknown enum values, and list or location text the store
+    /// did not write in the wire form.
+    @Test func directCompletionBytes_equalTheGenericEncoder_forOddStoredValues() throws {
         let s = try SyncFixture()
         defer { s.server.cleanup() }
         let (d, _) = try Self.seed(s)
+        let userID = s.base.user("worker111")
+        let writer = SQLiteConnectionAdapter(try Connection(path: s.server.databasePath))
+        let completions = try writer.query("SELECT id FROM completions ORDER BY id").map { try $0.string("id") }
+        #expect(completions.count >= 3)
+        let odd: [(note: String?, location: String?, flags: String, missing: String, state: String, time: Int64)] = [
+            (
+                "\"quoted\" back\\slash / \u{01}\u{1F}\n\r\t\u{08}\u{0C}\u{7F} Қазақ тілі 😀👩‍👩‍👧",
+                #"{"accuracy_m":0.1,"altitude_m":-12.5,"fix_time":"2026-11-20T10:15:30.123Z","latitude":51.169392,"#
+                    + #""longitude":71.449074,"mock":false,"provider":"gps"}"#,
+                #"["a\"b","c"]"#, "[]", "voided", -1
+            ),
+            (
+                "",
+                #"{ "latitude": 1e-7, "longitude": -180, "accuracy_m": 1.0e3, "fix_time": "1969-12-31T23:59:59.999Z","#
+                    + #" "provider": "manual", "mock": true, "extra": [1] }"#,
+                #"[ "spaced" ]"#, #"["photo","unverified_files"]"#, "active", 253_402_300_800_000
+            ),
+            (nil, #"{"latitude":"north"}"#, #"["x",]"#, "not json", "active", 0),
+        ]
+        for (n, id) in completions.enumerated() {
+            let o = odd[n % odd.count]
+            _ = try writer.run(
+                "UPDATE completions SET note = ?, location = ?, evidence_flags = ?, evidence_missing = ?, state = ?,"
+                    + " review_state = ?, created_at = ? WHERE id = ?", o.note, o.location, o.flags, o.missing,
+                o.state, n % 2 == 0 ? "has_issues" : "rejected", o.time, id)
+        }
+        let files = try writer.query("SELECT id FROM attachments ORDER BY id").map { try $0.string("id") }
+        #expect(!files.isEmpty)
+        for (n, id) in files.enumerated() {
+            let o = odd[(n + 1) % odd.count]
+            _ = try writer.run(
+                "UPDATE attachments SET file_name = ?, location = ?, verified_at = ?, kind = ?, source = ?,"
+                    + " content_type = ? WHERE id = ?", o.note, o.location, n % 2 == 0 ? nil : o.time,
+                n % 2 == 0 ? "hologram" : "video", n % 2 == 0 ? "scan" : "fax", o.note ?? "text/plain", id)
+        }
         let db = SQLiteConnectionAdapter(
             try Connection(path: s.server.databasePath, options: .init(readOnly: true, journalMode: nil)))
-        let userID = s.base.user("worker111")
-        let cache = ChangeCache(capacity: 1 << 20)
         try db.transaction(.deferred) {
-            let fresh = try PullHandler.pageBytes(
-                db, cursor: nil, limit: 1000, deviceID: d.id, userID: userID, now: Self.now, cache: cache)
-            #expect(cache.counts.hits == 0)
-            #expect(cache.size > 0)
-            // Receipts carry the time of the pull: a later pull must not get the earlier stamp.
-            let later = try PullHandler.pageBytes(
-                db, cursor: nil, limit: 1000, deviceID: d.id, userID: userID, now: Self.now + 60_000, cache: cache)
-            #expect(cache.counts.hits > 0)
+            let page = try PullHandler.pageBytes(
+                db, cursor: nil, limit: 1000, deviceID: d.id, userID: userID, now: Self.now)
             let expected = try JSONCoding.encodeBytes(
-                try Reference.page(db, cursor: nil, limit: 1000, deviceID: d.id, userID: userID, now: Self.now + 60_000)
-            )
-            #expect(later == expected)
-            #expect(!fresh.isEmpty)
-            // A cache too small to keep anything answers the same bytes.
-            let tiny = try PullHandler.pageBytes(
-                db, cursor: nil, limit: 1000, deviceID: d.id, userID: userID, now: Self.now + 60_000,
-                cache: ChangeCache(capacity: 16))
-            #expect(tiny == expected)
+                try Reference.page(db, cursor: nil, limit: 1000, deviceID: d.id, userID: userID, now: Self.now))
+            #expect(String(decoding: page, as: UTF8.self) == String(decoding: expected, as: UTF8.self))
+            // And the bytes decode to the values the generic path builds.
+            let decoded = try JSONCoding.decode(PullResponse.self, from: Data(page))
+            let reference = try JSONCoding.decode(PullResponse.self, from: Data(expected))
+            #expect(decoded == reference)
+            #expect(decoded.changes.contains { $0.entity == "completion" && $0.op == .put })
         }
     }
 
-    @Test func cacheKeys_includeTheEpoch_soARestoredStoreNeverGetsAnotherStoresBytes() {
-        let cache = ChangeCache(capacity: 1 << 20)
-        cache.put(ChangeCache.Key(epoch: "a", seq: 1), Array("one".utf8))
-        #expect(cache.get(ChangeCache.Key(epoch: "b", seq: 1)) == nil)
-        #expect(cache.get(ChangeCache.Key(epoch: "a", seq: 1)) == Array("one".utf8))
-        // Bounded by bytes: the oldest go first.
-        let small = ChangeCache(capacity: 160)
-        for n in 0..<20 { small.put(ChangeCache.Key(epoch: "a", seq: Int64(n)), [UInt8](repeating: 1, count: 10)) }
-        #expect(small.size <= 160)
-        #expect(small.get(ChangeCache.Key(epoch: "a", seq: 0)) == nil)
-        #expect(small.get(ChangeCache.Key(epoch: "a", seq: 19)) != nil)
+    /// Stored location text is written as the decode-and-encode path writes it (or omitted when that
+    /// path cannot decode it), whether the fast reader takes it or hands it to the generic decoder.
+    @Test func storedLocations_areWrittenAsTheDecoderAndEncoderWriteThem() throws {
+        let texts = [
+            #"{"accuracy_m":8,"fix_time":"2026-11-20T05:29:00.000Z","latitude":43.25,"longitude":76.95,"mock":false,"#
+                + #""provider":"gps"}"#,
+            #"{"accuracy_m":0.30000000000000004,"altitude_m":-0,"fix_time":"1969-12-31T23:59:59.999Z","#
+                + #""latitude":-89.99999999999999,"longitude":1e-7,"mock":true,"provider":"fused"}"#,
+            #"{"accuracy_m":1.50,"fix_time":"2026-11-20T05:29:00.1+05:00","latitude":1E2,"longitude":123456789012345678,"#
+                + #""mock":false,"provider":"network"}"#,
+            #"{"accuracy_m":1e400,"fix_time":"2026-11-20T05:29:00.000Z","latitude":1,"longitude":2,"mock":false,"#
+                + #""provider":"gps"}"#,
+            #"{"accuracy_m":1,"fix_time":"2026-13-20T05:29:00.000Z","latitude":1,"longitude":2,"mock":false,"#
+                + #""provider":"gps"}"#,
+            #"{"accuracy_m":1,"fix_time":"2026-11-20T05:29:00.000Z","latitude":1,"longitude":2,"mock":false,"#
+                + #""provider":"satellite"}"#,
+            #"{"accuracy_m":1,"altitude_m":null,"fix_time":"2026-11-20T05:29:00.000Z","latitude":1,"longitude":2,"#
+                + #""mock":false,"provider":"manual"}"#,
+            #"{"provider":"gps","mock":false,"longitude":2,"latitude":1,"fix_time":"2026-11-20T05:29:00.000Z","#
+                + #""accuracy_m":1,"extra":{"a":[1,2]}}"#,
+            #"{"accuracy_m":1,"fix_time":"2026-11-20T05:29:00.000Z","latitude":1,"longitude":2,"mock":false,"#
+                + #""provider":"gps"} "#,
+            #"{"accuracy_m":01,"fix_time":"2026-11-20T05:29:00.000Z","latitude":1,"longitude":2,"mock":false,"#
+                + #""provider":"gps"}"#,
+            "", "null", "{}", #"{"latitude":"north"}"#,
+        ]
+        for text in texts {
+            var fast: [UInt8] = []
+            ChangeLoader.writeStoredLocation(text, to: &fast)
+            var expected: [UInt8] = []
+            if let location = decodeJSON(Geolocation.self, text) {
+                expected = Array(#","location":"#.utf8) + (try JSONCoding.encodeBytes(location))
+            }
+            #expect(String(decoding: fast, as: UTF8.self) == String(decoding: expected, as: UTF8.self), "\(text)")
+        }
     }
 
     @Test func feedEntries_stopAtTheLimitAndSkipSupersededRows() throws {

@@ -55,6 +55,24 @@ import Testing
         #expect((items.first?["data"] as? [String: Any])?["due_date"] as? String == "2026-12-29")
     }
 
+    @Test(arguments: StoreEngine.allCases) func pollWithNothingNew_answersTheCursorItWasSent(engine: StoreEngine) throws
+    {
+        let s = try SyncFixture(engine: engine)
+        defer { s.server.cleanup() }
+        let d = try s.enroll("worker111")
+        try s.pull(d)
+        let cursor = try #require(d.cursor)
+        let r = try d.client.get("/v1/sync/pull?cursor=" + cursor)
+        #expect(r.status == 200)
+        #expect((r.object["changes"] as? [Any])?.isEmpty == true)
+        #expect(r.object["cursor"] as? String == cursor)
+        #expect(r.object["has_more"] as? Bool == false)
+        #expect(r.object["reset"] as? Bool == false)
+        // The answered cursor is a working one: the next change arrives after it.
+        _ = try s.addItem(service: 21)
+        #expect(!SyncFixture.entities(try s.pull(d).changes, "plan_item").isEmpty)
+    }
+
     @Test(arguments: StoreEngine.allCases) func tamperedCursor_isInvalidCursor(engine: StoreEngine) throws {
         let s = try SyncFixture(engine: engine)
         defer { s.server.cleanup() }

@@ -82,18 +82,23 @@ struct ServerCommandTests {
     @Test func memorySettings_haveBoundedDefaults_andTakeFlagsAndEnvironment() throws {
         var config = ServerConfig()
         #expect(config.mallocArenas == 2 && config.sqliteCacheKiB == 2048 && config.sqliteHeapLimitMiB == 16)
+        #expect(config.sqliteReaderCacheKiB == 512)
         #expect(config.mallocSettings?.arenas == 2)
         _ = try ServerConfig.parse(
             arguments: ["--malloc-arenas", "0", "--sqlite-cache-kib=512"],
-            environment: ["KANDAS_SQLITE_HEAP_LIMIT_MIB": "0", "KANDAS_MALLOC_ARENAS": "4"], into: &config,
+            environment: [
+                "KANDAS_SQLITE_HEAP_LIMIT_MIB": "0", "KANDAS_MALLOC_ARENAS": "4",
+                "KANDAS_SQLITE_READER_CACHE_KIB": "256",
+            ], into: &config,
             extraFlags: [])
         #expect(config.mallocArenas == 0 && config.mallocSettings == nil)
-        #expect(config.sqliteCacheKiB == 512 && config.sqliteHeapLimitMiB == 0)
+        #expect(config.sqliteCacheKiB == 512 && config.sqliteHeapLimitMiB == 0 && config.sqliteReaderCacheKiB == 256)
     }
 
     @Test(arguments: [
         ["--malloc-arenas", "65"], ["--malloc-arenas", "-1"], ["--malloc-arenas", "two"], ["--sqlite-cache-kib", "0"],
         ["--sqlite-cache-kib", "2097152"], ["--sqlite-heap-limit-mib", "-1"], ["--sqlite-heap-limit-mib", "1e3"],
+        ["--sqlite-reader-cache-kib", "32"],
     ])
     func badMemorySetting_isAUsageErrorNamingIt(arguments: [String]) throws {
         var config = ServerConfig()

@@ -20,6 +20,21 @@ enum EngineContract {
         #expect(rows[0].columns === rows[1].columns)
         #expect(throws: DatabaseError.self) { try rows[0].string("nope") }
         #expect(throws: DatabaseError.self) { try rows[0].string("legs") }
+        // Columns read in place (`forEachRow`) are the values of the copied rows.
+        let inPlace = try await engine.read { db in
+            let statement = try db.prepare("SELECT id, name, legs, photo FROM pets ORDER BY id")
+            defer { statement.reset() }
+            try statement.bind([])
+            var seen: [String] = []
+            try statement.forEachRow { row in
+                let photo: [UInt8]? = if case .blob(let bytes) = row[3] { Array(bytes) } else { nil }
+                seen.append(
+                    "\(row.count) \(row.string(0) ?? "-") \(row.string(1) ?? "-") \(row.int(2).map(String.init) ?? "null")"
+                        + " \(photo.map { "\($0)" } ?? "-") \(row[4])")
+            }
+            return seen
+        }
+        #expect(inPlace == ["4 a Ada 4 [1, 2] null", "4 b Bo null [] null"])
     }
 
     static func aThrowingWriteRollsBackAndAFailedSavepointUndoesOnlyItself(_ engine: any DatabaseEngine) async throws {

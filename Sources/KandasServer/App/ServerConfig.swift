@@ -53,8 +53,12 @@ public struct ServerConfig: Sendable, Equatable {
     /// Most glibc malloc arenas, with fixed trim/mmap thresholds (`ProcessMemory`); 0 leaves glibc's
     /// malloc at its own defaults (8 arenas per core, dynamic thresholds).
     public var mallocArenas: Int = 2
-    /// Page cache of each SQLite connection in KiB (the pool has a writer and 4 readers).
+    /// Page cache of the SQLite writer (and the checkpointer) in KiB.
     public var sqliteCacheKiB: Int = 2048
+    /// Page cache of each of the 4 SQLite readers in KiB: a miss is a read from the OS page cache,
+    /// and 4 readers at the writer's 2 MiB were a fifth of the server's peak RSS under
+    /// `kandas-bench load` (issue 15).
+    public var sqliteReaderCacheKiB: Int = 512
     /// SQLite's process-wide soft heap limit in MiB (0: none): above it, page caches recycle pages.
     public var sqliteHeapLimitMiB: Int = 16
     /// An operator's working-day calendar (`kandas-work-calendar/1`, Protocol/calendar.md); nil for the built-in one.
@@ -176,8 +180,12 @@ public struct ServerConfig: Sendable, Equatable {
                 0...64, \.mallocArenas),
             integer(
                 "--sqlite-cache-kib", "KANDAS_SQLITE_CACHE_KIB",
-                "SQLite page cache per connection, KiB, 64-1048576 (default 2048; 5 connections)", 64...1_048_576,
+                "SQLite page cache of the writer, KiB, 64-1048576 (default 2048)", 64...1_048_576,
                 \.sqliteCacheKiB),
+            integer(
+                "--sqlite-reader-cache-kib", "KANDAS_SQLITE_READER_CACHE_KIB",
+                "SQLite page cache of each of the 4 readers, KiB, 64-1048576 (default 512)", 64...1_048_576,
+                \.sqliteReaderCacheKiB),
             integer(
                 "--sqlite-heap-limit-mib", "KANDAS_SQLITE_HEAP_LIMIT_MIB",
                 "SQLite soft heap limit, MiB, 0-65536 (default 16; 0 = none)", 0...65536, \.sqliteHeapLimitMiB),

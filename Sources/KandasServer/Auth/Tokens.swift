@@ -35,11 +35,9 @@ enum Tokens {
     /// The raw bytes of a token of `kind`, or nil when it is not one.
     static func raw(_ text: String, kind: Kind) -> [UInt8]? {
         guard text.hasPrefix(kind.rawValue) else { return nil }
-        var b64 = String(text.dropFirst(kind.rawValue.count))
-        guard b64.count == 43 else { return nil }
-        b64 = b64.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/") + "="
-        guard let data = Data(base64Encoded: b64), data.count == 32 else { return nil }
-        return [UInt8](data)
+        let b64 = text.utf8.dropFirst(kind.rawValue.utf8.count)
+        guard b64.count == 43, let bytes = Base64URL.decode(Substring(b64)), bytes.count == 32 else { return nil }
+        return bytes
     }
 
     /// XORs 64 bytes (access raw + refresh raw) with a pad only the holder of `key` can derive.

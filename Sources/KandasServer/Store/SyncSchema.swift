@@ -158,4 +158,18 @@ enum SyncSchema {
             CREATE INDEX completions_reviewed ON completions(review_state) WHERE review_state != 'pending';
             """)
     }
+
+    /// Migration `0025-changes-family-partial` (issue 15): `changes_family` only over family rows.
+    ///
+    /// Pull finds family rows with `device_id IS NULL AND family_id IN (...)` and device rows
+    /// (`event_outcome`, `receipt`, whose `family_id` is '') through `changes_device`, so the
+    /// device rows' entries in `changes_family` were written on every push and never read: one
+    /// per pushed event, and at a device's usual batch of 10 about a page per commit.
+    static func familyFeedIndex(_ db: any DatabaseConnection) throws {
+        try db.execute(
+            """
+            DROP INDEX changes_family;
+            CREATE INDEX changes_family ON changes(family_id, seq) WHERE device_id IS NULL;
+            """)
+    }
 }

@@ -8,7 +8,9 @@ import KandasStore
 /// A page is read in one read transaction and written straight into the response bytes, a
 /// chunk of entries at a time: a chunk's objects are loaded with one query per kind
 /// (``ChangeLoader``), encoded, and dropped before the next chunk, so a 1000-change page never
-/// holds more than a chunk of objects beside its own bytes.
+/// holds more than a chunk of objects beside its own bytes. Completions, most of a pull, are
+/// written from their rows straight into the page (``ChangeLoader/write(_:to:first:)``), without
+/// `Codable` values; the other kinds go through the wire encoder.
 enum PullHandler {
     static let defaultLimit = 500
     static let maxLimit = 1000
@@ -50,8 +52,7 @@ enum PullHandler {
     ///
     /// - Throws: ``ServerError`` `invalid_cursor` for a cursor this store did not issue.
     static func pageBytes(
-        _ db: any DatabaseConnection, cursor text: String?, limit: Int, deviceID: String, userID: String, now: Int64,
-        cache: ChangeCache = .shared
+        _ db: any DatabaseConnection, cursor text: String?, limit: Int, deviceID: String, userID: String, now: Int64
     ) throws -> [UInt8] {
         let keys = try PullCursor.Keys.load(db)
         let scope = try PullCursor.scopeHash(db, userID: userID)
@@ -72,12 +73,17 @@ enum PullHandler {
         let last = page.last?.seq ?? after
         let lastDeviceSeq =
             try DeviceStore.lastDeviceSeq(db, deviceID: deviceID)
+        // A poll with nothing new answers the cursor it sent: the same epoch, seq and scope, authenticated above.
+        let cursor =
+            if let text, page.isEmpty, !reset { text } else {
+                PullCursor(epoch: keys.epoch, seq: last, scope: scope).encode(keys)
+            }
         // The envelope without changes, encoded by the wire encoder, is `{"changes":[],"cursor":...}`
         // (keys sorted, "changes" first): the changes go between its brackets, so the page has the
         // bytes `JSONCoding.encodeBytes(PullResponse)` would give, without the whole page's tree.
         let envelope = try JSONCoding.encodeBytes(
             PullResponse(
-                reset: reset, changes: [], cursor: PullCursor(epoch: keys.epoch, seq: last, scope: scope).encode(keys),
+                reset: reset, changes: [], cursor: cursor,
                 hasMore: entries.count > limit, lastDeviceSeq: Int(lastDeviceSeq),
                 serverTime: Timestamp(millisecondsSince1970: now)))
         let head = Array(#"{"changes":["#.utf8)
@@ -85,43 +91,17 @@ enum PullHandler {
             throw ServerError(.internalError, "pull envelope does not start with its changes")
         }
         var out: [UInt8] = []
-        out.reserveCapacity(envelope.count + page.count * 1024)
+        // Room for ~1.5 KB a change (a completion with a note and a location is ~1.1 KB): a page seldom
+        // regrows (a regrow holds the old and the new buffer at once); a page's buffer is above malloc's
+        // mmap threshold, so room it does not write is never resident.
+        out.reserveCapacity(envelope.count + page.count * 1536)
         out.append(contentsOf: head)
         let loader = ChangeLoader(db: db, deviceID: deviceID, now: now)
         var first = true
         var start = page.startIndex
-        // Changes another pull encoded already (``ChangeCache``) are copied, not loaded and encoded again.
-        var hits: [Int64: [UInt8]] = [:]
-        var misses: [SyncFeed.Entry] = []
-        var encoded: [Int64: [UInt8]] = [:]
         while start < page.endIndex {
             let end = min(start + chunkSize, page.endIndex)
-            hits.removeAll(keepingCapacity: true)
-            misses.removeAll(keepingCapacity: true)
-            encoded.removeAll(keepingCapacity: true)
-            for entry in page[start..<end] {
-                if !entry.isDelete, ChangeCache.isCacheable(entry.entity),
-                    let bytes = cache.get(ChangeCache.Key(epoch: keys.epoch, seq: entry.seq))
-                {
-                    hits[entry.seq] = bytes
-                } else {
-                    misses.append(entry)
-                }
-            }
-            for change in try loader.changes(misses[...]) {
-                let bytes = try JSONCoding.encodeBytes(change)
-                let seq = Int64(change.seq)
-                encoded[seq] = bytes
-                if change.op == .put, ChangeCache.isCacheable(change.entity) {
-                    cache.put(ChangeCache.Key(epoch: keys.epoch, seq: seq), bytes)
-                }
-            }
-            for entry in page[start..<end] {
-                guard let bytes = hits[entry.seq] ?? encoded[entry.seq] else { continue }
-                if !first { out.append(UInt8(ascii: ",")) }
-                first = false
-                out.append(contentsOf: bytes)
-            }
+            try loader.write(page[start..<end], to: &out, first: &first)
             start = end
         }
         out.append(contentsOf: envelope[head.count...])

@@ -126,6 +126,14 @@ public protocol PreparedStatement: AnyObject {
     func run() throws(DatabaseError) -> Int
     /// Rewinds so it can run again; bindings are kept.
     func reset()
+    /// Steps through the remaining rows, handing each to `body` as its columns read in place
+    /// (valid only during the call): no ``DatabaseRow`` per row. Engines without an in-place
+    /// reader use ``forEachRowCopying(_:)``.
+    func forEachRow(_ body: (ColumnValues) throws -> Void) throws
+}
+
+extension PreparedStatement {
+    public func forEachRow(_ body: (ColumnValues) throws -> Void) throws { try forEachRowCopying(body) }
 }
 
 extension PreparedStatement {

@@ -173,6 +173,14 @@ public enum PostgresSchema {
         StoreMigration("0021-console-charts") { db in
             try db.execute("CREATE INDEX completions_received ON completions(received_at);")
         },
+        // SQLite's 0025-changes-family-partial (issue 15): device rows leave the family index of the feed.
+        StoreMigration("0025-changes-family-partial") { db in
+            try db.execute(
+                """
+                DROP INDEX changes_family;
+                CREATE INDEX changes_family ON changes(family_id, seq) WHERE device_id IS NULL;
+                """)
+        },
     ]
 
     static let tables = """

@@ -260,6 +260,25 @@ final class SQLiteStatementAdapter: PreparedStatement {
     }
 
     func reset() { statement.reset() }
+
+    func forEachRow(_ body: (ColumnValues) throws -> Void) throws {
+        let statement = self.statement
+        let values = ColumnValues(count: statement.columnCount) { column in
+            switch statement.column(at: Int32(column)) {
+            case .null: .null
+            case .integer(let n): .integer(n)
+            case .real(let r): .real(r)
+            case .text(let bytes): .text(bytes)
+            case .blob(let bytes): .blob(bytes)
+            }
+        }
+        while true {
+            let more: Bool
+            do { more = try statement.step() } catch { throw SQLiteEngine.map(error) }
+            guard more else { return }
+            try body(values)
+        }
+    }
 }
 
 extension DatabaseValue {

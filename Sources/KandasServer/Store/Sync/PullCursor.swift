@@ -26,26 +26,20 @@ struct PullCursor: Equatable {
     func encode(_ keys: Keys) -> String {
         let body = "c1.\(epoch).\(seq).\(scope)"
         let mac = HMAC.sha256(key: keys.key, message: Array(body.utf8)).prefix(16)
-        return SecureRandom.base64URL(Array(body.utf8)) + "." + SecureRandom.base64URL(Array(mac))
+        return Base64URL.encode(body.utf8) + "." + Base64URL.encode(mac)
     }
 
     /// Decodes and authenticates a cursor; nil when it is not one this store issued.
     static func decode(_ text: String, _ keys: Keys) -> PullCursor? {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard text.utf8.count <= 512, parts.count == 2, let body = base64URL(String(parts[0])),
-            let mac = base64URL(String(parts[1]))
+        guard text.utf8.count <= 512, parts.count == 2, let body = Base64URL.decode(parts[0]),
+            let mac = Base64URL.decode(parts[1])
         else { return nil }
         let expected = Array(HMAC.sha256(key: keys.key, message: body).prefix(16))
         guard constantTimeEqual(expected, mac) else { return nil }
         let fields = String(decoding: body, as: UTF8.self).split(separator: ".").map(String.init)
         guard fields.count == 4, fields[0] == "c1", let seq = Int64(fields[2]), seq >= 0 else { return nil }
         return PullCursor(epoch: fields[1], seq: seq, scope: fields[3])
-    }
-
-    static func base64URL(_ text: String) -> [UInt8]? {
-        var b64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while b64.count % 4 != 0 { b64 += "=" }
-        return Data(base64Encoded: b64).map { [UInt8]($0) }
     }
 
     /// The scope hash: the user and the families it is assigned to (a change means `reset`, §7.3).

@@ -32,6 +32,17 @@ extension SyncFeed {
         var isDelete: Bool
     }
 
+    /// The query of ``entries(_:after:userID:deviceID:limit:)``: family rows through `changes_family`
+    /// (partial: `device_id IS NULL`, migration 0025), device rows through `changes_device`.
+    static func entriesSQL(_ dialect: any SQLDialect) -> String {
+        "SELECT c.seq, c.entity, c.entity_id, c.op FROM changes c WHERE c.seq > ?1 AND c.seq <= ?2"
+            + " AND ((c.device_id IS NULL AND c.family_id IN"
+            + " (SELECT family_id FROM family_workers WHERE user_id = ?3)) OR c.device_id = ?4)"
+            + " AND NOT EXISTS(SELECT 1 FROM changes l WHERE l.entity_id = c.entity_id AND l.seq > c.seq"
+            + " AND l.entity = c.entity AND \(dialect.isSame("l.device_id", "c.device_id")))"
+            + " ORDER BY c.seq LIMIT ?5"
+    }
+
     /// The feed rows after `after` that a device sees, only the latest row of each object, in `seq` order.
     ///
     /// The one place pull reads `changes` (columns `seq`, `entity`, `entity_id`, `op`, `family_id`,
@@ -49,13 +60,7 @@ extension SyncFeed {
         _ db: any DatabaseConnection, after: Int64, userID: String, deviceID: String, limit: Int
     ) throws -> [Entry] {
         let newest = try db.queryOne("SELECT max(seq) AS n FROM changes")?.optionalInt("n") ?? 0
-        let statement = try db.prepare(
-            "SELECT c.seq, c.entity, c.entity_id, c.op FROM changes c WHERE c.seq > ?1 AND c.seq <= ?2"
-                + " AND ((c.device_id IS NULL AND c.family_id IN"
-                + " (SELECT family_id FROM family_workers WHERE user_id = ?3)) OR c.device_id = ?4)"
-                + " AND NOT EXISTS(SELECT 1 FROM changes l WHERE l.entity_id = c.entity_id AND l.seq > c.seq"
-                + " AND l.entity = c.entity AND \(db.dialect.isSame("l.device_id", "c.device_id")))"
-                + " ORDER BY c.seq LIMIT ?5")
+        let statement = try db.prepare(entriesSQL(db.dialect))
         defer { statement.reset() }
         var entries: [Entry] = []
         entries.reserveCapacity(min(limit, 1024))
@@ -67,11 +72,12 @@ extension SyncFeed {
                 .integer(lower), .integer(upper), .text(userID), .text(deviceID),
                 .integer(Int64(limit - entries.count)),
             ])
-            while let row = try statement.next() {
+            try statement.forEachRow { row in
+                guard let seq = row.int(0), let entity = row.string(1), let entityID = row.string(2),
+                    case .text(let op) = row[3]
+                else { throw ServerError(.internalError, "a change feed row is malformed") }
                 entries.append(
-                    Entry(
-                        seq: try row.int("seq"), entity: try row.string("entity"),
-                        entityID: try row.string("entity_id"), isDelete: try row.string("op") == "delete"))
+                    Entry(seq: seq, entity: entity, entityID: entityID, isDelete: op.elementsEqual("delete".utf8)))
             }
             lower = upper
             window = min(window * 2, Int64.max / 4)
