@@ -112,6 +112,7 @@ let package = Package(
                 "Crypto", "SQLiteKit", "HTTPServer", "KandasServer", "KandasClient", "KandasProtocol", "KandasUploads",
                 "KandasStore",
                 "Log", "CurlTransport", "ObjectStore", "KandasTestSupport", "ZlibKit",
+                "PostgresKit",
             ],
             swiftSettings: strict),
 

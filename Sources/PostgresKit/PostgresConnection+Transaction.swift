@@ -28,7 +28,9 @@ extension PostgresConnection {
         _ isolation: PostgresIsolation = .readCommitted, readOnly: Bool = false, _ body: () throws -> T
     ) throws -> T {
         if isInTransaction { return try savepoint(body) }
-        try execute("BEGIN ISOLATION LEVEL \(isolation.rawValue)\(readOnly ? " READ ONLY" : "")")
+        let begin = "BEGIN ISOLATION LEVEL \(isolation.rawValue)\(readOnly ? " READ ONLY" : "")"
+        try execute(begin)
+        trace?.begin(begin)
         commitHooks = []
         defer { commitHooks = [] }
         let value: T
@@ -40,6 +42,8 @@ extension PostgresConnection {
                 try commitHooks[index]()
                 index += 1
             }
+            // The answers of deferred writes, before COMMIT (one of them may have failed).
+            try endPipeline()
         } catch {
             rollbackIgnoringErrors()
             throw error
@@ -57,6 +61,7 @@ extension PostgresConnection {
                 kind: .server, sqlState: "25P02",
                 message: "transaction rolled back at COMMIT: an earlier statement in it failed", sql: "COMMIT")
         }
+        trace?.commit()
         return value
     }
 
@@ -99,6 +104,8 @@ extension PostgresConnection {
         do {
             value = try body()
         } catch {
+            // Deferred writes sent since the savepoint are undone with it, failed or not.
+            do { try endPipeline() } catch {}
             do { try execute("ROLLBACK TO SAVEPOINT \(name); RELEASE SAVEPOINT \(name)") } catch {}
             throw error
         }
@@ -108,6 +115,8 @@ extension PostgresConnection {
 
     /// The original error is what matters; a rollback on a lost connection fails too.
     func rollbackIgnoringErrors() {
+        trace?.rollback()
+        do { try endPipeline() } catch {}
         let result = PQexec(raw, "ROLLBACK")
         PQclear(result)
     }

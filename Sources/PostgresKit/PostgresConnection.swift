@@ -27,6 +27,9 @@ public final class PostgresConnection {
         public var idleInTransactionTimeoutSeconds = 60
         /// `statement_timeout` in seconds (0 = off).
         public var statementTimeoutSeconds = 0
+        /// BENCHMARKS ONLY: append every committed write transaction to this file as SQL with its
+        /// values filled in (see `PostgresWriteTrace`; the file holds the stored data).
+        public var writeTracePath: String?
 
         public init() {}
     }
@@ -36,10 +39,15 @@ public final class PostgresConnection {
     public let url: PostgresURL
     let options: Options
     private var statementNames: [String: String] = [:]
+    /// Statements sent in pipeline mode whose answers are not read yet (`runDeferred`), with the
+    /// cache key of the ones that prepare a statement.
+    var pipelined: [(sql: String, preparedKey: String?)] = []
     private var statementCounter = 0
     var savepointDepth = 0
     /// Statements to run right before the current transaction's COMMIT, in order.
     var commitHooks: [() throws -> Void] = []
+    /// Set when `Options.writeTracePath` is.
+    let trace: PostgresWriteTrace?
 
     /// Connects and applies `options`.
     ///
@@ -59,6 +67,12 @@ public final class PostgresConnection {
         self.raw = conn
         self.url = url
         self.options = options
+        do {
+            trace = try options.writeTracePath.map { path throws(PostgresError) in try PostgresWriteTrace(path: path) }
+        } catch {
+            PQfinish(conn)
+            throw error
+        }
         var settings = ["SET TIME ZONE 'UTC'"]
         settings.append(
             "SET idle_in_transaction_session_timeout = \(max(0, options.idleInTransactionTimeoutSeconds) * 1000)")
@@ -120,9 +134,13 @@ public final class PostgresConnection {
 
     /// Runs one or more `;`-separated statements without parameters (schema, `SET`) with the simple protocol.
     public func execute(_ sql: String) throws(PostgresError) {
+        try endPipeline()
         let result = PQexec(raw, sql)
         defer { PQclear(result) }
         try check(result, sql: sql)
+        if let trace, isInTransaction, !sql.hasPrefix("BEGIN") {
+            trace.statement(sql, values: [], inTransaction: true)
+        }
     }
 
     /// Runs one statement; returns the number of rows it inserted, updated or deleted.
@@ -184,6 +202,7 @@ public final class PostgresConnection {
 
     /// Forgets every prepared statement (after a schema change that alters a cached statement's result).
     public func clearStatementCache() throws(PostgresError) {
+        try endPipeline()
         statementNames.removeAll()
         try execute("DEALLOCATE ALL")
     }
@@ -191,6 +210,13 @@ public final class PostgresConnection {
     // MARK: Internals
 
     private func executePrepared(_ sql: String, _ values: [PostgresValue]) throws(PostgresError) -> OpaquePointer {
+        if !pipelined.isEmpty {
+            // Deferred writes are waiting: this statement joins them, one round trip for all.
+            try send(sql, values)
+            guard let result = try endPipeline(keepingLast: true) else { throw connectionError(sql: sql) }
+            trace?.statement(sql, values: values, inTransaction: isInTransaction)
+            return result
+        }
         let encoded = try PostgresBinding(values, sql: sql)
         let name = try preparedName(sql, types: encoded.types)
         let result = encoded.withParameters { values, lengths, formats in
@@ -202,27 +228,47 @@ public final class PostgresConnection {
             PQclear(result)
             throw error
         }
+        trace?.statement(sql, values: values, inTransaction: isInTransaction)
         return result!
     }
 
     /// The name of the prepared statement for `sql` with these parameter types, preparing it if new.
     private func preparedName(_ sql: String, types: [UInt32]) throws(PostgresError) -> String {
+        switch try preparedLookup(sql, types: types) {
+        case .known(let name):
+            return name
+        case .new(let name, let key):
+            let result = types.withUnsafeBufferPointer { buffer in
+                PQprepare(raw, name, sql, Int32(types.count), buffer.baseAddress)
+            }
+            defer { PQclear(result) }
+            try check(result, sql: sql)
+            statementNames[key] = name
+            return name
+        }
+    }
+
+    enum PreparedLookup {
+        case known(String)
+        /// Not prepared yet: prepare it under this name, then `remember` it by its key.
+        case new(name: String, key: String)
+    }
+
+    /// The cached statement for `sql` and `types`, or the name to prepare it under (emptying the
+    /// cache first when it is full).
+    func preparedLookup(_ sql: String, types: [UInt32]) throws(PostgresError) -> PreparedLookup {
         let key = types.isEmpty ? sql : sql + "\u{0}" + types.map(String.init).joined(separator: ",")
-        if let name = statementNames[key] { return name }
+        if let name = statementNames[key] { return .known(name) }
         if statementNames.count >= options.statementCacheCapacity {
             // Not transactional: DEALLOCATE ALL works inside a failed transaction too.
             try clearStatementCache()
         }
         statementCounter += 1
-        let name = "k\(statementCounter)"
-        let result = types.withUnsafeBufferPointer { buffer in
-            PQprepare(raw, name, sql, Int32(types.count), buffer.baseAddress)
-        }
-        defer { PQclear(result) }
-        try check(result, sql: sql)
-        statementNames[key] = name
-        return name
+        return .new(name: "k\(statementCounter)", key: key)
     }
+
+    /// Records a statement prepared under `name` (or forgets it, with `nil`, when preparing failed).
+    func remember(_ key: String, name: String?) { statementNames[key] = name }
 
     /// Throws the error a result (or its absence) reports.
     func check(_ result: OpaquePointer?, sql: String?) throws(PostgresError) {

@@ -246,30 +246,42 @@ final class ChildServer {
     let directory: String
     let process = Process()
     private(set) var port = 0
-    private var seed: [String: Any] = [:]
+    private(set) var seed: [String: Any] = [:]
     let admin: BenchHTTPClient
 
-    init(directory: String, extraArguments: [String] = []) throws {
+    /// Seeds a demo store in `directory/data` (or `data`; in PostgreSQL at `databaseURL` when given)
+    /// and serves it. With `seeded` (the `seed` of an earlier server) the store is already there and
+    /// only served: a second instance, or a server restarted on a copy.
+    init(
+        directory: String, extraArguments: [String] = [], data: String? = nil, databaseURL: String? = nil,
+        seeded: [String: Any]? = nil
+    ) throws {
         self.directory = directory
         // KANDAS_BENCH_SERVER runs another build (e.g. the one before a change) against this bench.
         let binary =
             ProcessInfo.processInfo.environment["KANDAS_BENCH_SERVER"]
             ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
             .appendingPathComponent("kandas-server").path
-        let data = directory + "/data"
-        let seeded = try runCommand(
-            binary,
-            [
-                "seed-demo", "--json", "--password", "bench-password-1", "--data", data,
-                "--password-iterations", "1000", "--log-level", "warning",
-            ])
-        seed = (try? JSONSerialization.jsonObject(with: Data(seeded.standardOutput.utf8))) as? [String: Any] ?? [:]
+        let data = data ?? directory + "/data"
+        let database = databaseURL.map { ["--database-url", $0] } ?? []
+        if let seeded {
+            seed = seeded
+        } else {
+            let output = try runCommand(
+                binary,
+                [
+                    "seed-demo", "--json", "--password", "bench-password-1", "--data", data,
+                    "--password-iterations", "1000", "--log-level", "warning",
+                ] + database)
+            seed = (try? JSONSerialization.jsonObject(with: Data(output.standardOutput.utf8))) as? [String: Any] ?? [:]
+        }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments =
             [
                 "serve", "--data", data, "--listen", "127.0.0.1:0", "--port-file", directory + "/port",
                 "--log-level", "warning",
-            ] + extraArguments
+            ] + database + extraArguments
         process.standardOutput = FileHandle.nullDevice
         // No malloc tuning here: the server sets its own (`--malloc-arenas`, ProcessMemory), and the
         // figure must be the one operators get with the server's defaults.
@@ -357,11 +369,18 @@ final class ChildServer {
     }
 
     private(set) var lastDeviceID = ""
+    /// The plan `setUp` added its item to.
+    private(set) var lastPlan = ""
+
+    /// Logs the admin client in (the seeded administrator).
+    func logIn() throws {
+        let login = try JSONSerialization.data(withJSONObject: ["username": "admin", "password": "bench-password-1"])
+        admin.token = try admin.request("POST", "/v1/auth/login", body: [UInt8](login)).json["access_token"] as? String
+    }
 
     /// Logs in as admin, enrolls a device and adds a recurring item to one of worker111's families.
     func setUp() throws -> (deviceID: String, deviceToken: String, item: String, member: String) {
-        let login = try JSONSerialization.data(withJSONObject: ["username": "admin", "password": "bench-password-1"])
-        admin.token = try admin.request("POST", "/v1/auth/login", body: [UInt8](login)).json["access_token"] as? String
+        try logIn()
         let token = try enroll()
         let families = try adminRequest("GET", "/v1/admin/families?limit=500")["items"] as? [[String: Any]] ?? []
         guard
@@ -372,6 +391,7 @@ final class ChildServer {
         let member = (detail["members"] as? [[String: Any]])?.first?["id"] as? String ?? ""
         let plans = try adminRequest("GET", "/v1/admin/plans?family_id=\(familyID)")["items"] as? [[String: Any]] ?? []
         let plan = plans.first?["id"] as? String ?? ""
+        lastPlan = plan
         let item =
             try adminRequest(
                 "POST", "/v1/admin/plans/\(plan)/items",

@@ -8,6 +8,7 @@ let benchmarks: [Benchmark] = [
     ClientBenchmark.benchmark,
     FieldDayBenchmark.benchmark,
     SyncBenchmark.benchmark,
+    PostgresBenchmark.benchmark,
     LoadBenchmark.benchmark,
     ConsoleBench.benchmark,
     Benchmark(

@@ -18,7 +18,8 @@ import Glibc
 public final class PostgresCluster: Sendable {
     public let directory: String
     public let port: Int
-    let binDirectory: String
+    /// Where `initdb`, `pg_ctl`, `postgres` and `psql` are.
+    public let binDirectory: String
 
     /// The administrative URL (database `postgres`, superuser `kandas`, no password).
     public var adminURL: PostgresURL {
@@ -44,7 +45,10 @@ public final class PostgresCluster: Sendable {
     public static func shared() throws -> PostgresCluster { try sharedCluster.get() }
 
     /// Starts a new cluster (prefer `shared()`); `stop()` it when done.
-    public init() throws {
+    ///
+    /// - Parameter durable: PostgreSQL's durable defaults (`fsync`, `synchronous_commit`,
+    ///   `full_page_writes` on), for benchmarks; tests run without them (a throw-away cluster).
+    public init(durable: Bool = false) throws {
         binDirectory = try Self.findBinaries()
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
             "kandas-pg-" + UUID().uuidString.lowercased()
@@ -68,11 +72,14 @@ public final class PostgresCluster: Sendable {
             guard status == 0 else { throw TestSupportError("initdb failed (\(status)): \(output.suffix(600))") }
             for _ in 0..<5 where started == nil {
                 let port = try Loopback.freePort()
-                let serverOptions = [
-                    "-p \(port)", "-k \(dir)", "-c listen_addresses=127.0.0.1", "-c fsync=off",
-                    "-c synchronous_commit=off", "-c full_page_writes=off", "-c max_connections=300",
-                    "-c shared_buffers=32MB",
-                ].joined(separator: " ")
+                let durability =
+                    durable
+                    ? ["-c fsync=on", "-c synchronous_commit=on", "-c full_page_writes=on"]
+                    : ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]
+                let serverOptions =
+                    (["-p \(port)", "-k \(dir)", "-c listen_addresses=127.0.0.1"] + durability + [
+                        "-c max_connections=300", "-c shared_buffers=32MB",
+                    ]).joined(separator: " ")
                 let (status, output) = try Self.run(
                     binDirectory + "/pg_ctl",
                     ["-D", dir + "/data", "-l", dir + "/log", "-w", "-o", serverOptions, "start"])
@@ -91,6 +98,41 @@ public final class PostgresCluster: Sendable {
         Self.startWatchdog(bin: binDirectory, directory: dir)
     }
 
+    /// The server's major version (`PG_VERSION` of the cluster).
+    public var serverVersion: String {
+        ((try? String(contentsOfFile: directory + "/data/PG_VERSION", encoding: .utf8)) ?? "?")
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// CPU seconds (user + system) the cluster used so far: the postmaster, the children it has
+    /// reaped (ended sessions) and its live children (sessions, WAL writer, checkpointer...).
+    public func cpuSeconds() -> Double {
+        guard
+            let text = try? String(contentsOfFile: directory + "/data/postmaster.pid", encoding: .utf8),
+            let line = text.split(separator: "\n").first, let postmaster = Int32(line)
+        else { return 0 }
+        var ticks = 0
+        if let fields = Self.stat(postmaster), fields.count > 14 {
+            // utime, stime, cutime, cstime (fields 14 to 17; here counted after "(comm)").
+            ticks += fields[11...14].compactMap { Int($0) }.reduce(0, +)
+        }
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+            guard let pid = Int32(entry), pid != postmaster, let fields = Self.stat(pid), fields.count > 12,
+                Int32(fields[1]) == postmaster
+            else { continue }
+            ticks += fields[11...12].compactMap { Int($0) }.reduce(0, +)
+        }
+        return Double(ticks) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    /// The fields of /proc/PID/stat after "(comm)" (state first, then ppid...).
+    private static func stat(_ pid: Int32) -> [Substring]? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = text.lastIndex(of: ")")
+        else { return nil }
+        return text[text.index(after: close)...].split(separator: " ")
+    }
+
     /// Stops the server and removes its folder (safe to call twice).
     public func stop() {
         guard FileManager.default.fileExists(atPath: directory) else { return }
@@ -98,11 +140,12 @@ public final class PostgresCluster: Sendable {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
-    /// Creates an empty database with a unique name and returns its URL.
-    public func createDatabase() throws -> PostgresURL {
+    /// Creates an empty database with a unique name and returns its URL; with `template`, a copy of
+    /// that database (nobody may be connected to it meanwhile).
+    public func createDatabase(template: PostgresURL? = nil) throws -> PostgresURL {
         let name = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         let admin = try PostgresConnection(url: adminURL)
-        try admin.execute("CREATE DATABASE \(name)")
+        try admin.execute("CREATE DATABASE \(name)" + (template.map { " TEMPLATE \($0.database)" } ?? ""))
         return adminURL.with(database: name)
     }
 

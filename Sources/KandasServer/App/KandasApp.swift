@@ -63,7 +63,7 @@ public final class KandasApp: Sendable {
             // Every handler thread may hold a connection, plus the sweeper, the lock connection and a spare.
             database = try PostgresEngine(
                 url: try PostgresURL(text), connections: config.handlerThreads + 3,
-                migrations: PostgresSchema.migrations)
+                migrations: PostgresSchema.migrations, writeTracePath: config.sqlTraceFile)
         } else {
             var options = Connection.Options()
             options.cacheSizeKiB = config.sqliteCacheKiB

@@ -96,6 +96,12 @@ public protocol DatabaseConnection: AnyObject {
     @discardableResult
     func run(_ sql: String, values: [DatabaseValue]) throws(DatabaseError) -> Int
 
+    /// Runs a write whose row count nobody needs. An engine may send it without waiting for the
+    /// answer (PostgreSQL: libpq's pipeline mode, a round trip saved); its error then surfaces at
+    /// the next statement or at COMMIT and fails the transaction. Only for writes whose failure
+    /// fails the whole transaction anyway, never for one whose error is caught and handled.
+    func runDeferred(_ sql: String, values: [DatabaseValue]) throws(DatabaseError)
+
     /// Runs `body` atomically: a transaction when none is open, else a savepoint, so an inner
     /// failure undoes only the inner work. The body's error is rethrown (it wins over a failed
     /// rollback).
@@ -140,6 +146,16 @@ extension PreparedStatement {
 }
 
 extension DatabaseConnection {
+    /// At once, like `run` (SQLite: a call, no round trip to save).
+    public func runDeferred(_ sql: String, values: [DatabaseValue]) throws(DatabaseError) {
+        _ = try run(sql, values: values)
+    }
+
+    /// `runDeferred` with Swift values bound.
+    public func runDeferred(_ sql: String, _ values: any DatabaseBindable...) throws(DatabaseError) {
+        try runDeferred(sql, values: values.map(\.databaseValue))
+    }
+
     /// Runs one statement with Swift values bound; returns the number of rows changed.
     @discardableResult
     public func run(_ sql: String, _ values: any DatabaseBindable...) throws(DatabaseError) -> Int {

@@ -43,12 +43,16 @@ public final class PostgresEngine: DatabaseEngine {
     let lockLease = Mutex<LockHolder?>(nil)
 
     /// Connects (checking the URL and that the server answers) and applies `migrations`.
+    /// `writeTracePath` (benchmarks only) appends every committed write transaction to that file as SQL.
     ///
     /// - Throws: ``DatabaseError`` of kind `.busy` when the server cannot be reached (its message
     ///   names the server, never the password), `.other` when it refuses.
-    public init(url: PostgresURL, connections: Int = 8, migrations: [StoreMigration] = []) throws(DatabaseError) {
+    public init(
+        url: PostgresURL, connections: Int = 8, migrations: [StoreMigration] = [], writeTracePath: String? = nil
+    ) throws(DatabaseError) {
         var options = PostgresConnection.Options()
         options.applicationName = "kandas-server"
+        options.writeTracePath = writeTracePath
         do {
             pool = try PostgresPool(url: url, size: connections, options: options)
         } catch {

@@ -43,6 +43,14 @@ public final class PostgresStoreConnection: DatabaseConnection {
         }
     }
 
+    public func runDeferred(_ sql: String, values: [DatabaseValue]) throws(DatabaseError) {
+        do {
+            try connection.runDeferred(Self.numbered(sql), values: values.map(Self.value))
+        } catch {
+            throw PostgresEngine.map(error)
+        }
+    }
+
     public func transaction<T>(_ body: () throws -> T) throws -> T {
         do {
             return try connection.transaction(.readCommitted, body)

@@ -11,7 +11,8 @@ enum SyncFeed {
         op: String = "upsert",
         now: Int64
     ) throws {
-        _ = try db.run(
+        // Deferred: nothing reads its answer, and a failed feed row fails the whole write anyway.
+        try db.runDeferred(
             "INSERT INTO changes(entity, entity_id, family_id, op, at, device_id) VALUES(?,?,?,?,?,?)", entity, id,
             familyID, op, now, deviceID)
     }
