@@ -41,7 +41,7 @@ enum CareerCentreHandlers {
     static func update(_ ctx: RequestContext) throws -> HTTPResponse {
         let id = try ctx.id("id")
         return try ctx.write { db in
-            let current = try OrganisationStore.centre(db, id: id, for: ctx.actor)
+            let current = try OrganisationStore.centre(db, id: id, for: ctx.actor, locked: true)
             let body = try ctx.body(CareerCentreUpdate.self)
             try Validation.version(body.version, current: current.version)
             if let name = body.name { try Validation.text(name, "/name") }

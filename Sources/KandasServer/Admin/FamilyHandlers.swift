@@ -41,7 +41,7 @@ enum FamilyHandlers {
     static func update(_ ctx: RequestContext) throws -> HTTPResponse {
         let id = try ctx.id("id")
         return try ctx.write { db in
-            let current = try FamilyStore.family(db, id: id, for: ctx.actor)
+            let current = try FamilyStore.family(db, id: id, for: ctx.actor, locked: true)
             let body = try ctx.body(FamilyUpdate.self)
             try Validation.version(body.version, current: current.version)
             if let settlement = body.settlement { try Validation.coordinates(settlement, "/settlement") }
@@ -91,7 +91,7 @@ enum FamilyHandlers {
     static func updateMember(_ ctx: RequestContext) throws -> HTTPResponse {
         let id = try ctx.id("id")
         return try ctx.write { db in
-            let current = try FamilyStore.member(db, id: id, for: ctx.actor)
+            let current = try FamilyStore.member(db, id: id, for: ctx.actor, locked: true)
             let body = try ctx.body(MemberUpdate.self)
             try Validation.version(body.version, current: current.version)
             if let v = body.lastName { try Validation.text(v, "/last_name", max: 100) }

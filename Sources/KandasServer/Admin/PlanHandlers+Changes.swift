@@ -7,7 +7,7 @@ extension PlanHandlers {
     static func changeItem(_ ctx: RequestContext) throws -> HTTPResponse {
         let id = try ctx.id("id")
         return try ctx.write { db in
-            let item = try PlanStore.item(db, id: id, for: ctx.actor)
+            let item = try PlanStore.item(db, id: id, for: ctx.actor, locked: true)
             let body = try ctx.body(PlanItemChangeRequest.self)
             try Validation.version(body.version, current: item.version)
             try Validation.optionalText(body.reason, "/reason", max: 500)

@@ -61,7 +61,7 @@ enum PlanHandlers {
     static func transition(_ ctx: RequestContext) throws -> HTTPResponse {
         let id = try ctx.id("id")
         return try ctx.write { db in
-            let plan = try PlanStore.plan(db, id: id, for: ctx.actor)
+            let plan = try PlanStore.plan(db, id: id, for: ctx.actor, locked: true)
             let body = try ctx.body(PlanTransitionRequest.self)
             try checkMayMove(ctx.actor, to: body.to)
             try Validation.version(body.version, current: plan.version)

@@ -62,7 +62,7 @@ enum UserHandlers {
     static func update(_ ctx: RequestContext) throws -> HTTPResponse {
         let id = try ctx.id("id")
         return try ctx.write { db in
-            let current = try OrganisationStore.user(db, id: id, for: ctx.actor)
+            let current = try OrganisationStore.user(db, id: id, for: ctx.actor, locked: true)
             let body = try ctx.body(UserUpdate.self)
             try Validation.version(body.version, current: current.version)
             try checkMayManage(

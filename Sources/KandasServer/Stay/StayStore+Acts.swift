@@ -70,6 +70,8 @@ extension StayStore {
     }
 
     static func updateCentre(_ w: StayWork, id: String, _ body: StayCentreUpdate) throws {
+        // Locked before the version is read (PostgreSQL): two edits sent with one version cannot both pass.
+        _ = try w.db.queryOne("SELECT id FROM stay_centres WHERE id = ?" + w.db.dialect.forUpdate, id)
         let current = try centre(w.db, id: id, for: w.actor, today: w.today)
         try Validation.version(body.version, current: current.version)
         try sweep(w, centreID: id)

@@ -69,12 +69,17 @@ extension FamilyStore {
     }
 
     /// A member whose family is in scope, or `404 not_found`.
-    static func member(_ db: any DatabaseConnection, id: String, for p: Principal) throws -> Member {
+    /// `locked`: for a read-check-write of the row's version (Protocol §1.4), the row stays locked
+    /// until the transaction ends (PostgreSQL `FOR UPDATE`; SQLite's one writer already excludes others).
+    static func member(
+        _ db: any DatabaseConnection, id: String, for p: Principal, locked: Bool = false
+    ) throws -> Member {
         let scope = p.scope.families()
         guard
             let row = try db.queryOne(
                 "SELECT \(memberColumns) FROM members m JOIN families f ON f.id = m.family_id"
-                    + " WHERE m.id = ? AND \(scope.sql)", values: [.text(id)] + scope.values)
+                    + " WHERE m.id = ? AND \(scope.sql)" + (locked ? db.dialect.forUpdate(of: "m") : ""),
+                values: [.text(id)] + scope.values)
         else { throw ServerError(.notFound, "no such member") }
         return try member(row)
     }

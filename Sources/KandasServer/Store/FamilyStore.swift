@@ -42,11 +42,16 @@ enum FamilyStore {
     }
 
     /// A family visible to `p`, or `404 not_found`.
-    static func family(_ db: any DatabaseConnection, id: String, for p: Principal) throws -> Family {
+    /// `locked`: for a read-check-write of the row's version (Protocol §1.4), the row stays locked
+    /// until the transaction ends (PostgreSQL `FOR UPDATE`; SQLite's one writer already excludes others).
+    static func family(
+        _ db: any DatabaseConnection, id: String, for p: Principal, locked: Bool = false
+    ) throws -> Family {
         let scope = p.scope.families()
         guard
             let row = try db.queryOne(
-                "SELECT \(familyColumns) FROM families f WHERE f.id = ? AND \(scope.sql)",
+                "SELECT \(familyColumns) FROM families f WHERE f.id = ? AND \(scope.sql)"
+                    + (locked ? db.dialect.forUpdate(of: "f") : ""),
                 values: [.text(id)] + scope.values)
         else { throw ServerError(.notFound, "no such family") }
         return try family(db, row)

@@ -38,23 +38,31 @@ enum OrganisationStore {
     }
 
     /// A career centre visible to `p`, or `404 not_found`.
-    static func centre(_ db: any DatabaseConnection, id: String, for p: Principal) throws -> CareerCentre {
+    /// `locked`: for a read-check-write of the row's version (Protocol §1.4), the row stays locked
+    /// until the transaction ends (PostgreSQL `FOR UPDATE`; SQLite's one writer already excludes others).
+    static func centre(
+        _ db: any DatabaseConnection, id: String, for p: Principal, locked: Bool = false
+    ) throws -> CareerCentre {
         let scope = p.scope.organisation(region: "c.region_id", centre: "c.id")
         guard
             let row = try db.queryOne(
-                "SELECT \(centreColumns) FROM career_centres c WHERE c.id = ? AND \(scope.sql)",
+                "SELECT \(centreColumns) FROM career_centres c WHERE c.id = ? AND \(scope.sql)"
+                    + (locked ? db.dialect.forUpdate : ""),
                 values: [.text(id)] + scope.values)
         else { throw ServerError(.notFound, "no such career centre") }
         return try centre(row)
     }
 
     /// A user visible to `p`, or `404 not_found`.
-    static func user(_ db: any DatabaseConnection, id: String, for p: Principal) throws -> User {
+    /// `locked`: for a read-check-write of the row's version (Protocol §1.4), the row stays locked
+    /// until the transaction ends (PostgreSQL `FOR UPDATE`; SQLite's one writer already excludes others).
+    static func user(_ db: any DatabaseConnection, id: String, for p: Principal, locked: Bool = false) throws -> User {
         let scope = p.scope.organisation(region: "u.region_id", centre: "u.career_centre_id")
         guard
             let row = try db.queryOne(
-                "SELECT \(userColumns) FROM users u WHERE u.id = ? AND \(scope.sql)", values: [.text(id)] + scope.values
-            )
+                "SELECT \(userColumns) FROM users u WHERE u.id = ? AND \(scope.sql)"
+                    + (locked ? db.dialect.forUpdate : ""),
+                values: [.text(id)] + scope.values)
         else { throw ServerError(.notFound, "no such user") }
         return try user(row)
     }

@@ -51,22 +51,30 @@ enum PlanStore {
     }
 
     /// A plan visible to `p` (through its family), or `404 not_found`.
-    static func plan(_ db: any DatabaseConnection, id: String, for p: Principal) throws -> Plan {
+    /// `locked`: for a read-check-write of the row's version (Protocol §1.4), the row stays locked
+    /// until the transaction ends (PostgreSQL `FOR UPDATE`; SQLite's one writer already excludes others).
+    static func plan(_ db: any DatabaseConnection, id: String, for p: Principal, locked: Bool = false) throws -> Plan {
         let scope = p.scope.families()
         guard
             let row = try db.queryOne(
-                "SELECT \(planColumns) FROM plans p JOIN families f ON f.id = p.family_id WHERE p.id = ? AND \(scope.sql)",
+                "SELECT \(planColumns) FROM plans p JOIN families f ON f.id = p.family_id WHERE p.id = ? AND \(scope.sql)"
+                    + (locked ? db.dialect.forUpdate(of: "p") : ""),
                 values: [.text(id)] + scope.values)
         else { throw ServerError(.notFound, "no such plan") }
         return try plan(row)
     }
 
-    static func item(_ db: any DatabaseConnection, id: String, for p: Principal) throws -> PlanItem {
+    /// `locked`: for a read-check-write of the row's version (Protocol §1.4), the row stays locked
+    /// until the transaction ends (PostgreSQL `FOR UPDATE`; SQLite's one writer already excludes others).
+    static func item(
+        _ db: any DatabaseConnection, id: String, for p: Principal, locked: Bool = false
+    ) throws -> PlanItem {
         let scope = p.scope.families()
         guard
             let row = try db.queryOne(
                 "SELECT \(itemColumns) FROM plan_items i JOIN families f ON f.id = i.family_id WHERE i.id = ?"
-                    + " AND \(scope.sql)", values: [.text(id)] + scope.values)
+                    + " AND \(scope.sql)" + (locked ? db.dialect.forUpdate(of: "i") : ""),
+                values: [.text(id)] + scope.values)
         else { throw ServerError(.notFound, "no such plan item") }
         return try item(row)
     }
