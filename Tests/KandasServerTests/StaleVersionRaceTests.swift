@@ -28,8 +28,8 @@ import Testing
             let body = "{\"version\":\(version),\"address\":\"edit \(n)\"}"
             let key = s.base.key()
             return Thread {
-                let status = (try? client.json("PATCH", "/v1/admin/families/\(id)", body, idempotencyKey: key))?.status ?? -1
-                statuses.withLock { $0.append(status) }
+                let answer = try? client.json("PATCH", "/v1/admin/families/\(id)", body, idempotencyKey: key)
+                statuses.withLock { $0.append(answer?.status ?? -1) }
             }
         }
         for edit in edits { edit.start() }
