@@ -1,4 +1,5 @@
 import Foundation
+import KandasProtocol
 import ZlibKit
 
 #if canImport(Glibc)
@@ -135,5 +136,26 @@ final class BenchHTTPClient {
         do { return try Gzip.decompress(bytes, limit: 1 << 30) } catch {
             throw BenchmarkFailure(description: "gzip body: \(error)")
         }
+    }
+}
+
+extension BenchHTTPClient {
+    /// Pulls the whole feed in pages of `limit`, as a fresh device does; only each page's envelope
+    /// is parsed, so the bench's own JSON work is not counted as the server's pull time.
+    func pullEverything(limit: Int) throws -> (changes: Int, pages: Int) {
+        var changes = 0
+        var pages = 0
+        var cursor: String? = nil
+        repeat {
+            let r = try request("GET", "/v1/sync/pull?limit=\(limit)" + (cursor.map { "&cursor=" + $0 } ?? ""))
+            guard r.status == 200 else { throw BenchmarkFailure(description: "pull: \(r.status)") }
+            let (count, tail) = try LoadBenchmark.Device.scanPage(r.body)
+            guard case .object(let page) = try JSONValue.parse(tail), case .string(let next)? = page["cursor"]
+            else { throw BenchmarkFailure(description: "pull: not a page") }
+            changes += count
+            pages += 1
+            cursor = page["has_more"] == .bool(true) ? next : nil
+        } while cursor != nil
+        return (changes, pages)
     }
 }

@@ -132,18 +132,7 @@ enum PostgresBenchmark {
         var changes = 0
         var pages = 0
         let pull = try measure {
-            var cursor: String? = nil
-            repeat {
-                let r = try puller.request(
-                    "GET", "/v1/sync/pull?limit=\(pullLimit)" + (cursor.map { "&cursor=" + $0 } ?? ""))
-                guard r.status == 200 else { throw BenchmarkFailure(description: "pull: \(r.status)") }
-                let (count, tail) = try LoadBenchmark.Device.scanPage(r.body)
-                guard case .object(let page) = try JSONValue.parse(tail), case .string(let next)? = page["cursor"]
-                else { throw BenchmarkFailure(description: "pull: not a page") }
-                changes += count
-                pages += 1
-                cursor = page["has_more"] == .bool(true) ? next : nil
-            } while cursor != nil
+            (changes, pages) = try puller.pullEverything(limit: pullLimit)
         }.seconds
         let hwm = server.peakRSSKiB()
         server.stop()

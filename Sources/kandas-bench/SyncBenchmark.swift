@@ -79,19 +79,7 @@ enum SyncBenchmark {
             var pages = 0
             let pullSampler = RealClientRun.Sampler(pid: server.process.processIdentifier)
             let pull = try measure {
-                var cursor: String? = nil
-                repeat {
-                    let r = try puller.request(
-                        "GET", "/v1/sync/pull?limit=\(pullLimit)" + (cursor.map { "&cursor=" + $0 } ?? ""))
-                    guard r.status == 200 else { throw BenchmarkFailure(description: "pull: \(r.status)") }
-                    // Only the envelope is parsed: the bench's own JSON work is not the server's pull time.
-                    let (count, tail) = try LoadBenchmark.Device.scanPage(r.body)
-                    guard case .object(let page) = try JSONValue.parse(tail), case .string(let next)? = page["cursor"]
-                    else { throw BenchmarkFailure(description: "pull: not a page") }
-                    changes += count
-                    pages += 1
-                    cursor = page["has_more"] == .bool(true) ? next : nil
-                } while cursor != nil
+                (changes, pages) = try puller.pullEverything(limit: pullLimit)
             }.seconds
             let pullSplit = pullSampler.stop()
             let hwm = server.peakRSSKiB()

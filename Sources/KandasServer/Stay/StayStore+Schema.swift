@@ -13,6 +13,12 @@ extension StayStore {
     /// Widens the `users.role` CHECK by rebuilding the table (SQLite cannot alter a CHECK); run
     /// with foreign keys off (``Migrator/registerRebuild(_:_:)``), same columns in the same order.
     static func widenRoles(_ db: any DatabaseConnection) throws {
+        try rebuildUsers(db, roleCheck: roleCheck)
+    }
+
+    /// The `users` table rebuilt with `roleCheck` as its role CHECK (0010 and 0017 run it with
+    /// their own lists; the SQL is the same for both, so the two stored schemas stay identical).
+    static func rebuildUsers(_ db: any DatabaseConnection, roleCheck: String) throws {
         try db.execute(
             """
             CREATE TABLE users_new(
