@@ -3,6 +3,7 @@ import Foundation
 import KandasStore
 import KandasTestSupport
 import PostgresKit
+import Synchronization
 import Testing
 
 @testable import KandasServer
@@ -29,15 +30,25 @@ import Testing
             defer { engine.close() }
             let firstWrote = DispatchSemaphore(value: 0)
             let mayCommit = DispatchSemaphore(value: 0)
-            // T1 starts and writes its feed row, then stays open.
-            let first = Task {
-                try await engine.write { db in
-                    try SyncFeed.record(
-                        db, entity: "event_outcome", id: "early-start", familyID: "", deviceID: "device-1", now: 1)
+            // T1 starts and writes its feed row, then stays open. It runs on a thread of its own: the
+            // test blocks on semaphores, which must never leave T1 waiting for a cooperative thread
+            // (two of them here, shared with the tests running in parallel).
+            let firstDone = DispatchSemaphore(value: 0)
+            let firstError = Mutex<(any Error)?>(nil)
+            Thread {
+                do {
+                    try engine.writeSync { db in
+                        try SyncFeed.record(
+                            db, entity: "event_outcome", id: "early-start", familyID: "", deviceID: "device-1", now: 1)
+                        firstWrote.signal()
+                        _ = Self.wait(mayCommit, "the test lets T1 commit")
+                    }
+                } catch {
+                    firstError.withLock { $0 = error }
                     firstWrote.signal()
-                    _ = Self.wait(mayCommit, "the test lets T1 commit")
                 }
-            }
+                firstDone.signal()
+            }.start()
             guard Self.wait(firstWrote, "T1 wrote its row") else {
                 mayCommit.signal()
                 return
@@ -53,7 +64,8 @@ import Testing
             let cursor = seen.last?.seq ?? 0
             // T1 commits; the puller, from its cursor, gets T1's row: numbered after T2's, no gap.
             mayCommit.signal()
-            try await first.value
+            _ = Self.wait(firstDone, "T1 committed")
+            if let error = firstError.withLock({ $0 }) { throw error }
             let next = try await Self.feed(engine, after: cursor)
             #expect(next.map(\.entityID) == ["early-start"])
             let all = try await Self.feed(engine, after: 0)
