@@ -20,6 +20,28 @@ import Testing
         }
     }
 
+    /// A PATCH of the whole photo at offset 0, sent up to its first 10,000 bytes and held open
+    /// mid-body (its instance holds the upload's lock until the rest or a close arrives).
+    private static func holdPatch(
+        port: Int, _ location: String, _ d: SyncFixture.Device, _ photo: KandasAppUploadsTests.DeclaredPhoto
+    ) throws -> RawClient {
+        let held = try RawClient(port: port)
+        held.send(
+            "PATCH \(location) HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(d.token)\r\nTus-Resumable: 1.0.0\r\n"
+                + "Content-Type: application/offset+octet-stream\r\nUpload-Offset: 0\r\n"
+                + "Content-Length: \(photo.bytes.count)\r\n\r\n")
+        _ = held.send(Array(photo.bytes[0..<10_000]))
+        return held
+    }
+
+    /// The photo's completion counts it verified, and `verify` finds the store and its blobs whole.
+    private static func expectVerified(_ s: SyncFixture, _ photo: KandasAppUploadsTests.DeclaredPhoto) throws {
+        let detail = try s.base.admin.get("/v1/admin/completions/\(photo.completion)")
+        #expect(detail.object["files_verified"] as? Int == 1)
+        let (status, output) = try ServerProcess.run(["verify"] + s.server.storeArguments)
+        #expect(status == 0, "\(output)")
+    }
+
     /// Enrolls `count` devices of worker111, every other one talking to `second`.
     private func devices(_ s: SyncFixture, _ second: ServerProcess, count: Int) throws -> [SyncFixture.Device] {
         try (0..<count).map { n in
@@ -209,12 +231,7 @@ import Testing
         let created = try photo.create()
         let location = try #require(created.headers["location"], "\(created)")
         // A PATCH held open mid-body on the first instance.
-        let held = try RawClient(port: s.server.port)
-        held.send(
-            "PATCH \(location) HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(d.token)\r\nTus-Resumable: 1.0.0\r\n"
-                + "Content-Type: application/offset+octet-stream\r\nUpload-Offset: 0\r\n"
-                + "Content-Length: \(photo.bytes.count)\r\n\r\n")
-        _ = held.send(Array(photo.bytes[0..<10_000]))
+        let held = try Self.holdPatch(port: s.server.port, location, d, photo)
         usleep(300_000)
         let through = TusCurl(base: "http://127.0.0.1:\(second.port)", token: d.token)
         let refused = try through.patch(location, offset: 0, Array(photo.bytes[0..<10_000]))
@@ -226,10 +243,7 @@ import Testing
         #expect(answer.hasPrefix("HTTP/1.1 204"), "\(answer)")
         let head = try through.send("HEAD", location)
         #expect(head.headers["upload-offset"] == "40000", "\(head)")
-        let detail = try s.base.admin.get("/v1/admin/completions/\(photo.completion)")
-        #expect(detail.object["files_verified"] as? Int == 1)
-        let (status, output) = try ServerProcess.run(["verify"] + s.server.storeArguments)
-        #expect(status == 0, "\(output)")
+        try Self.expectVerified(s, photo)
     }
 
     @Test func samePatchThroughTheReadmeNginxUpstreamTwiceAtOnce_oneWins_andTheFileVerifies() throws {
@@ -249,12 +263,7 @@ import Testing
         let created = try photo.create()
         let location = try #require(created.headers["location"], "\(created)")
         // A PATCH held open mid-body through nginx (round robin: one instance)...
-        let held = try RawClient(port: proxy.port)
-        held.send(
-            "PATCH \(location) HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(d.token)\r\nTus-Resumable: 1.0.0\r\n"
-                + "Content-Type: application/offset+octet-stream\r\nUpload-Offset: 0\r\n"
-                + "Content-Length: \(photo.bytes.count)\r\n\r\n")
-        _ = held.send(Array(photo.bytes[0..<10_000]))
+        let held = try Self.holdPatch(port: proxy.port, location, d, photo)
         usleep(300_000)
         // ...and the same PATCH again through nginx (the other instance): never both written.
         let through = TusCurl(base: "http://127.0.0.1:\(proxy.port)", token: d.token)
@@ -278,10 +287,7 @@ import Testing
             if rest.status != 204 { usleep(200_000) }
         }
         #expect(try through.send("HEAD", location).headers["upload-offset"] == "40000")
-        let detail = try s.base.admin.get("/v1/admin/completions/\(photo.completion)")
-        #expect(detail.object["files_verified"] as? Int == 1)
-        let (status, output) = try ServerProcess.run(["verify"] + s.server.storeArguments)
-        #expect(status == 0, "\(output)")
+        try Self.expectVerified(s, photo)
     }
 
     @Test func aPatchWhoseUploadLockConnectionDies_stopsWith503_andTheClientResumesFromHead() throws {
@@ -295,12 +301,7 @@ import Testing
         let created = try photo.create()
         let location = try #require(created.headers["location"], "\(created)")
         // A slow PATCH holds the upload's lock on the first instance, mid-body.
-        let held = try RawClient(port: s.server.port)
-        held.send(
-            "PATCH \(location) HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(d.token)\r\nTus-Resumable: 1.0.0\r\n"
-                + "Content-Type: application/offset+octet-stream\r\nUpload-Offset: 0\r\n"
-                + "Content-Length: \(photo.bytes.count)\r\n\r\n")
-        _ = held.send(Array(photo.bytes[0..<10_000]))
+        let held = try Self.holdPatch(port: s.server.port, location, d, photo)
         // The connection holding the instance's upload locks dies (as when PostgreSQL restarts or
         // a network path breaks): the server releases the lock; the other instance could take it.
         let url = try #require(s.server.databaseURL)
@@ -334,13 +335,10 @@ import Testing
         #expect(offset == 0, "nothing was committed under the lost lock")
         let rest = try through.patch(location, offset: offset, Array(photo.bytes[offset...]))
         #expect(rest.status == 204, "\(rest)")
-        let detail = try s.base.admin.get("/v1/admin/completions/\(photo.completion)")
-        #expect(detail.object["files_verified"] as? Int == 1)
+        try Self.expectVerified(s, photo)
         // The first instance takes upload locks again on a fresh connection.
         let again = try TusCurl(base: "http://127.0.0.1:\(s.server.port)", token: d.token).send("HEAD", location)
         #expect(again.headers["upload-offset"] == "40000", "\(again)")
-        let (status, output) = try ServerProcess.run(["verify"] + s.server.storeArguments)
-        #expect(status == 0, "\(output)")
     }
 
     @Test func killingOneInstanceMidPush_theOtherServesEveryDeviceAndNothingIsLostOrDoubled() throws {

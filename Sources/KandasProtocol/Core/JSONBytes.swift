@@ -128,18 +128,6 @@ public enum JSONBytes {
         return true
     }
 
-    /// A stored ID as its quoted wire form; `false` (nothing written) when it is not one.
-    public static func wireID(_ s: String, to out: inout [UInt8]) -> Bool {
-        var s = s
-        return s.withUTF8 { bytes in
-            guard isWireID(bytes) else { return false }
-            out.append(UInt8(ascii: "\""))
-            out.append(contentsOf: bytes)
-            out.append(UInt8(ascii: "\""))
-            return true
-        }
-    }
-
     @inline(__always)
     static func hexDigit(_ n: UInt8) -> UInt8 {
         n < 10 ? UInt8(ascii: "0") + n : UInt8(ascii: "a") + n - 10
