@@ -24,8 +24,16 @@ import Testing
         }
     }
 
-    @Test func aWriteThatStartsFirstAndCommitsLast_isNumberedAfterTheOneThatCommittedFirst() async throws {
-        try await PostgresCluster.withDatabase { url in
+    private static func feedNow(_ engine: PostgresEngine, after: Int64) throws -> [SyncFeed.Entry] {
+        try engine.readSync { db in
+            try SyncFeed.entries(db, after: after, userID: "nobody", deviceID: "device-1", limit: 100)
+        }
+    }
+
+    @Test func aWriteThatStartsFirstAndCommitsLast_isNumberedAfterTheOneThatCommittedFirst() throws {
+        // Synchronous throughout: the test blocks on semaphores, so it must never wait for a
+        // cooperative thread (two here, shared with the tests running in parallel).
+        try PostgresCluster.withDatabase { url in
             let engine = try PostgresEngine(url: url, connections: 4, migrations: PostgresSchema.migrations)
             defer { engine.close() }
             let firstWrote = DispatchSemaphore(value: 0)
@@ -54,21 +62,21 @@ import Testing
                 return
             }
             // T2 starts after T1, writes and commits while T1 is open: no store-wide write lock.
-            try await engine.write { db in
+            try engine.writeSync { db in
                 try SyncFeed.record(
                     db, entity: "event_outcome", id: "late-start", familyID: "", deviceID: "device-1", now: 2)
             }
             // An incremental puller reads now: only T2's row exists, and its cursor moves past it.
-            let seen = try await Self.feed(engine, after: 0)
+            let seen = try Self.feedNow(engine, after: 0)
             #expect(seen.map(\.entityID) == ["late-start"])
             let cursor = seen.last?.seq ?? 0
             // T1 commits; the puller, from its cursor, gets T1's row: numbered after T2's, no gap.
             mayCommit.signal()
             _ = Self.wait(firstDone, "T1 committed")
             if let error = firstError.withLock({ $0 }) { throw error }
-            let next = try await Self.feed(engine, after: cursor)
+            let next = try Self.feedNow(engine, after: cursor)
             #expect(next.map(\.entityID) == ["early-start"])
-            let all = try await Self.feed(engine, after: 0)
+            let all = try Self.feedNow(engine, after: 0)
             #expect(all.map(\.entityID) == ["late-start", "early-start"])
             #expect(all.map(\.seq) == [1, 2], "dense, in commit order")
         }
