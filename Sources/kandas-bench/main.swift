@@ -20,4 +20,6 @@ let benchmarks: [Benchmark] = [
     FuzzBenchmark.benchmark,
 ]
 
+// Children (servers, clusters, peers) stop with the bench when it is killed, not only when it returns.
+Children.installSignalHandlers()
 exit(BenchmarkRunner.main(arguments: Array(CommandLine.arguments.dropFirst()), benchmarks: benchmarks))
