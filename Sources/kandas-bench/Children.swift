@@ -63,6 +63,15 @@ enum Children {
         state.withLock { $0.cleanups.removeAll { $0.token == token } }
     }
 
+    /// Exits with `status`, unless a signal is being handled: then its handler ends the process
+    /// (the benchmark failed only because its children were being stopped under it).
+    static func exit(_ status: Int32) -> Never {
+        if state.withLock({ $0.stopping }) {
+            while true { pause() }
+        }
+        Glibc.exit(status)
+    }
+
     static func stopEverything(thenDieOf number: Int32) {
         let (pids, cleanups) = state.withLock { state in
             state.stopping = true
@@ -73,8 +82,14 @@ enum Children {
             Data("kandas-bench: signal \(number), stopping \(pids.count) children and cleaning up\n".utf8))
         terminate(pids)
         for body in cleanups.reversed() { body() }
+        // Dies of the signal: dispatch's threads block signals, so this one unblocks it first.
         signal(number, SIG_DFL)
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, number)
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
         raise(number)
+        _exit(128 + number)
     }
 
     /// SIGTERM to each, then SIGKILL to those still running after 3 s.

@@ -22,4 +22,4 @@ let benchmarks: [Benchmark] = [
 
 // Children (servers, clusters, peers) stop with the bench when it is killed, not only when it returns.
 Children.installSignalHandlers()
-exit(BenchmarkRunner.main(arguments: Array(CommandLine.arguments.dropFirst()), benchmarks: benchmarks))
+Children.exit(BenchmarkRunner.main(arguments: Array(CommandLine.arguments.dropFirst()), benchmarks: benchmarks))

@@ -235,12 +235,15 @@ public enum ConsoleRollups {
 
         /// Adds the counts (deferred writes: a failure fails the push) and starts again from zero.
         public func write(_ db: any DatabaseConnection) throws {
-            for key in order {
+            // In key order: concurrent pushes lock the rows they share in one order, never in a cycle.
+            for key in order.sorted(by: {
+                ($0.metric, $0.region, $0.centre, $0.bucket) < ($1.metric, $1.region, $1.centre, $1.bucket)
+            }) {
                 guard let n = counts[key], n != 0 else { continue }
                 try db.runDeferred(
                     ConsoleRollups.add("VALUES(?, ?, ?, ?, ?)"), key.region, key.centre, key.metric, key.bucket, n)
             }
-            for family in familyOrder {
+            for family in familyOrder.sorted() {
                 guard let n = families[family], n != 0 else { continue }
                 try db.runDeferred(
                     "INSERT INTO console_family_counts(family_id, active) VALUES(?, ?) ON CONFLICT(family_id)"
