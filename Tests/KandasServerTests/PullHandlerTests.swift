@@ -104,7 +104,7 @@ import Testing
             "{\"version\":\(user.object["version"] as? Int ?? 0),\"active\":false}", idempotencyKey: s.base.key())
         #expect(patch.status == 200)
         let disabled = try e.client.get("/v1/sync/pull")
-        #expect(disabled.status == 401 && disabled.code == "account_disabled")
+        #expect(disabled.status == 403 && disabled.code == "account_disabled")
     }
 
     /// Bad query parameters are refused after authentication, as before: 401 first, then 400.
