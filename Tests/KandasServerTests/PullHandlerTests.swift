@@ -73,6 +73,31 @@ import Testing
         #expect(!SyncFixture.entities(try s.pull(d).changes, "plan_item").isEmpty)
     }
 
+    /// A poll after other families' changes (newer rows of the feed, none of the scope) has nothing
+    /// new and keeps its cursor; the next change of the scope, a family row or this device's own
+    /// outcome, still arrives after it.
+    @Test(arguments: StoreEngine.allCases) func pollAfterOtherFamiliesChanges_hasNothingNew_untilTheScopeChanges(
+        engine: StoreEngine
+    ) throws {
+        let s = try SyncFixture(engine: engine)
+        defer { s.server.cleanup() }
+        let d = try s.enroll("worker111")
+        let other = try s.enroll("worker112")
+        try s.pull(d)
+        try s.pull(other)
+        let cursor = try #require(d.cursor)
+        let (item, _) = try s.addItem(worker: "worker112", service: 21)
+        let otherChanges = try s.pull(other).changes
+        #expect(SyncFixture.entities(otherChanges, "plan_item").contains { $0["id"] as? String == item })
+        let poll = try d.client.get("/v1/sync/pull?cursor=" + cursor)
+        let shared = SyncFixture.entities(poll.object["changes"] as? [[String: Any]] ?? [], "plan_item")
+        try #require(shared.isEmpty, "worker111 and worker112 share the family; the test needs separate ones")
+        #expect(poll.status == 200 && poll.object["cursor"] as? String == cursor)
+        let (mine, _) = try s.addItem(service: 22)
+        let next = try s.pull(d).changes
+        #expect(SyncFixture.entities(next, "plan_item").map { $0["id"] as? String } == [mine])
+    }
+
     /// The poll authenticates in its own read (one connection): a revoked device, a disabled
     /// worker, a session instead of a device token and no token at all are refused at once, each
     /// with its code, and a refused poll with a body gets its 401 without the body being read.

@@ -85,8 +85,9 @@ enum PullHandler {
     static func pageBytes(
         _ db: any DatabaseConnection, cursor text: String?, limit: Int, deviceID: String, userID: String, now: Int64
     ) throws -> [UInt8] {
-        let keys = try PullCursor.Keys.load(db)
-        let scope = try PullCursor.scopeHash(db, userID: userID)
+        let state = try PullCursor.PageState.load(db, userID: userID, deviceID: deviceID)
+        let keys = state.keys
+        let scope = state.scope
         var after: Int64 = 0
         var reset = true
         if let text {
@@ -99,11 +100,13 @@ enum PullHandler {
                 reset = false
             }
         }
-        let entries = try SyncFeed.entries(db, after: after, userID: userID, deviceID: deviceID, limit: limit + 1)
+        // Nothing of the scope after the cursor (a device polling): no page query.
+        let entries =
+            state.scopeHead <= after
+            ? [] : try SyncFeed.entries(db, after: after, userID: userID, deviceID: deviceID, limit: limit + 1)
         let page = entries.prefix(limit)
         let last = page.last?.seq ?? after
-        let lastDeviceSeq =
-            try DeviceStore.lastDeviceSeq(db, deviceID: deviceID)
+        let lastDeviceSeq = state.lastDeviceSeq
         // A poll with nothing new answers the cursor it sent: the same epoch, seq and scope, authenticated above.
         let cursor =
             if let text, page.isEmpty, !reset { text } else {
