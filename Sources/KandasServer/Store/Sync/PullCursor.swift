@@ -31,13 +31,15 @@ struct PullCursor: Equatable {
 
     /// Decodes and authenticates a cursor; nil when it is not one this store issued.
     static func decode(_ text: String, _ keys: Keys) -> PullCursor? {
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard text.utf8.count <= 512, parts.count == 2, let body = Base64URL.decode(parts[0]),
-            let mac = Base64URL.decode(parts[1])
+        // Split on the bytes: a cursor is ASCII, and `String.split` walks grapheme clusters.
+        let dot = UInt8(ascii: ".")
+        let parts = text.utf8.split(separator: dot, omittingEmptySubsequences: false)
+        guard text.utf8.count <= 512, parts.count == 2, let body = Base64URL.decode(Substring(parts[0])),
+            let mac = Base64URL.decode(Substring(parts[1]))
         else { return nil }
         let expected = Array(HMAC.sha256(key: keys.key, message: body).prefix(16))
         guard constantTimeEqual(expected, mac) else { return nil }
-        let fields = String(decoding: body, as: UTF8.self).split(separator: ".").map(String.init)
+        let fields = body.split(separator: dot).map { String(decoding: $0, as: UTF8.self) }
         guard fields.count == 4, fields[0] == "c1", let seq = Int64(fields[2]), seq >= 0 else { return nil }
         return PullCursor(epoch: fields[1], seq: seq, scope: fields[3])
     }
