@@ -172,4 +172,12 @@ enum SyncSchema {
             CREATE INDEX changes_family ON changes(family_id, seq) WHERE device_id IS NULL;
             """)
     }
+
+    /// Migration `0026-event-base-version` (issue 15): `device_events.base_version`, so an accepted
+    /// `complete` without files stores no body (`EventBodies`): its 500-odd bytes were the largest
+    /// part of a pushed event's row and repeated what its completion's columns hold. Rows stored
+    /// before keep their body (and a NULL `base_version`, never read for them).
+    static func eventBaseVersion(_ db: any DatabaseConnection) throws {
+        try db.execute("ALTER TABLE device_events ADD COLUMN base_version INTEGER;")
+    }
 }

@@ -209,6 +209,15 @@ public enum PostgresSchema {
                 CREATE INDEX changes_family ON changes(family_id, seq) WHERE device_id IS NULL;
                 """)
         },
+        // SQLite's 0026-event-base-version (issue 15): an accepted `complete`'s body is rebuilt from
+        // its completion and this column.
+        StoreMigration("0026-event-base-version") { db in
+            try db.execute("ALTER TABLE device_events ADD COLUMN base_version bigint;")
+        },
+        // SQLite's 0027-drop-completions-received (issue 15): the trends read the console's counters.
+        StoreMigration("0027-drop-completions-received") { db in
+            try db.execute("DROP INDEX completions_received;")
+        },
     ]
 
     static let tables = """

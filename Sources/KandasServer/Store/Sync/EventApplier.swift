@@ -365,6 +365,7 @@ enum EventApplier {
             }
         }
         // Protocol §8.3: the fold in receive order, so the amend received last is displayed.
+        try EventBodies.materialize(db, completionID: id)
         _ = try db.run(
             "UPDATE completions SET note = COALESCE(?, note), performed_at = COALESCE(?, performed_at),"
                 + " location = COALESCE(?, location), rev = rev + 1, updated_at = ? WHERE id = ?", p.changes.note,
