@@ -108,3 +108,35 @@ import Testing
                 == 0)
     }
 }
+
+/// Migration 0028: `device_events_completion` leaves `complete` events out; every query of a
+/// completion's events still reads an index, never the whole `device_events` table.
+@Suite struct EventCompletionIndexTests {
+    @Test func eventsOfACompletion_readTheIndexOrTheCompletionsEventSeq_neverAScan() throws {
+        let directory = NSTemporaryDirectory() + "kandas-plan-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let db = try Connection(path: directory + "/kandas.sqlite")
+        try Schema.migrator.migrate(db)
+        let queries: [(String, [SQLValue])] = [
+            ("SELECT seq FROM device_events e WHERE \(EventBodies.ofCompletion("e", "?1")) ORDER BY seq", [.text("c")]),
+            (
+                "SELECT seq, body FROM device_events WHERE completion_id = ? AND type <> 'complete' AND type = 'amend'"
+                    + " AND outcome = 'accepted' AND original = 1 AND completion_rev > ? ORDER BY seq",
+                [.text("c"), .integer(1)]
+            ),
+            (
+                "SELECT seq FROM device_events WHERE completion_id = ?1 AND type <> 'complete'"
+                    + " AND outcome = 'accepted' AND original = 1 AND completion_rev > ?2"
+                    + " UNION SELECT event_seq AS seq FROM completions WHERE id = ?1 AND ?2 < 1 ORDER BY seq",
+                [.text("c"), .integer(1)]
+            ),
+        ]
+        for (sql, values) in queries {
+            let plan = try db.query("EXPLAIN QUERY PLAN " + sql, values: values).map { try $0.string("detail") }.joined(
+                separator: "; ")
+            #expect(plan.contains("device_events_completion"), "\(plan)")
+            #expect(!plan.contains("SCAN e") && !plan.contains("SCAN device_events"), "\(plan)")
+        }
+    }
+}

@@ -62,9 +62,9 @@ extension CompletionStore {
             select: "SELECT e.seq AS _rowid, e.* FROM device_events e", key: "e.seq",
             scope: .parentChecked())
         list.filter(
-            "(e.completion_id = ? OR e.seq IN (SELECT event_seq FROM conflict_events ce"
+            "(\(EventBodies.ofCompletion("e", "?")) OR e.seq IN (SELECT event_seq FROM conflict_events ce"
                 + " JOIN conflict_completions cc ON cc.conflict_id = ce.conflict_id WHERE cc.completion_id = ?))",
-            .text(id), .text(id))
+            .text(id), .text(id), .text(id))
         return try paging.page(db, list) { row in try map(row, try EventBodies.event(db, row)) }
     }
 

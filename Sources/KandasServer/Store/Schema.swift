@@ -68,6 +68,8 @@ enum Schema {
             StoreMigration("0027-drop-completions-received") { db in
                 try db.execute("DROP INDEX completions_received;")
             })
+        // Issue 15: a `complete` event is found by its completion's `event_seq`, not this index.
+        m.register(StoreMigration("0028-event-completion-partial", SyncSchema.eventCompletionIndex))
         return m
     }
 

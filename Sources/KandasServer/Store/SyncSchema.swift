@@ -180,4 +180,18 @@ enum SyncSchema {
     static func eventBaseVersion(_ db: any DatabaseConnection) throws {
         try db.execute("ALTER TABLE device_events ADD COLUMN base_version INTEGER;")
     }
+
+    /// Migration `0028-event-completion-partial` (issue 15): `device_events_completion` without
+    /// `complete` events. A completion's `complete` event is the row its `event_seq` names, so their
+    /// entries (one per pushed event) were never needed; the events of a completion are read with
+    /// ``EventBodies/ofCompletion(_:_:)``, every other lookup says `type <> 'complete'`.
+    static let eventCompletionIndexSQL = """
+        DROP INDEX device_events_completion;
+        CREATE INDEX device_events_completion ON device_events(completion_id, seq)
+          WHERE completion_id IS NOT NULL AND type <> 'complete';
+        """
+
+    static func eventCompletionIndex(_ db: any DatabaseConnection) throws {
+        try db.execute(eventCompletionIndexSQL)
+    }
 }

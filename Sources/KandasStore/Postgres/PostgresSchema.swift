@@ -218,6 +218,16 @@ public enum PostgresSchema {
         StoreMigration("0027-drop-completions-received") { db in
             try db.execute("DROP INDEX completions_received;")
         },
+        // SQLite's 0028-event-completion-partial (issue 15): `complete` events leave the index; a
+        // completion's own event is the row its `event_seq` names.
+        StoreMigration("0028-event-completion-partial") { db in
+            try db.execute(
+                """
+                DROP INDEX device_events_completion;
+                CREATE INDEX device_events_completion ON device_events(completion_id, seq)
+                  WHERE completion_id IS NOT NULL AND type <> 'complete';
+                """)
+        },
     ]
 
     static let tables = """

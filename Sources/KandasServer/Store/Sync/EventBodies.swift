@@ -48,12 +48,20 @@ enum EventBodies {
                     files: [])))
     }
 
+    /// The events of a completion (`completion_id` = `parameter`), for a WHERE clause on
+    /// `device_events` `alias`: its `complete` event is found by the completion's `event_seq`, every
+    /// later one through `device_events_completion`, which leaves `complete` events out (0028).
+    static func ofCompletion(_ alias: String, _ parameter: String) -> String {
+        "((\(alias).completion_id = \(parameter) AND \(alias).type <> 'complete')"
+            + " OR \(alias).seq = (SELECT event_seq FROM completions WHERE id = \(parameter)))"
+    }
+
     /// Before the columns of completion `completionID` change: its `complete` event's body is
     /// written out, so the event stays what was received.
     static func materialize(_ db: any DatabaseConnection, completionID: String) throws {
         for row in try db.query(
-            "SELECT e.seq, \(columns) FROM device_events e WHERE e.completion_id = ? AND e.type = 'complete'"
-                + " AND e.body = ''", completionID)
+            "SELECT e.seq, \(columns) FROM device_events e WHERE e.seq = (SELECT event_seq FROM completions"
+                + " WHERE id = ?) AND e.type = 'complete' AND e.body = ''", completionID)
         {
             guard let event = try event(db, row) else { continue }
             _ = try db.run("UPDATE device_events SET body = ? WHERE seq = ?", try jsonText(event), try row.int("seq"))
