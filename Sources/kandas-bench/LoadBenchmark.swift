@@ -34,6 +34,8 @@ enum LoadBenchmark {
         var bodyBytes: [String: Int] = [:]
         var firstPullChanges = 0
         var secondPullChanges = 0
+        /// Each device's whole sync (enroll to the end of its second pull), as the worker waits for it.
+        var syncSeconds: [Double] = []
         /// (event_id, completion_id) of every event the server acknowledged as accepted.
         var acknowledged: [(String, String)] = []
         var failures: [String] = []
@@ -50,6 +52,7 @@ enum LoadBenchmark {
             unavailable += other.unavailable
             firstPullChanges += other.firstPullChanges
             secondPullChanges += other.secondPullChanges
+            syncSeconds += other.syncSeconds
             acknowledged += other.acknowledged
             failures += other.failures.prefix(3)
         }
@@ -89,6 +92,7 @@ enum LoadBenchmark {
             }
             let completionsBefore = try server.completionCount()
             let cpuBefore = server.cpuSeconds()
+            let benchCPUBefore = Self.ownCPUSeconds()
             let total = Mutex(Tally())
             let wall = try measure {
                 var threads: [Thread] = []
@@ -113,7 +117,9 @@ enum LoadBenchmark {
                 }
             }.seconds
             let cpu = server.cpuSeconds() - cpuBefore
+            let benchCPU = Self.ownCPUSeconds() - benchCPUBefore
             let peak = server.peakRSSKiB()
+            let serverSide = Self.serverLatencies(try server.admin.request("GET", "/metrics").body)
             let tally = total.withLock { $0 }
             // A device polling with nothing new, under wrk, against nginx's small static answer.
             let polling = try tally.poll.map {
@@ -152,6 +158,19 @@ enum LoadBenchmark {
             print(
                 "server CPU \(Report.format(cpu, 2)) s user+system (goal <= 15); peak RSS (VmHWM) \(peak / 1024) MiB (goal < 64)"
             )
+            print(
+                "bench CPU \(Report.format(benchCPU, 2)) s user+system for the \(devices) simulated devices"
+                    + " (the machine's other work shares the same 2 cores)")
+            let syncs = tally.syncSeconds.sorted()
+            print(
+                "a device's whole sync (enroll to the end of its second pull): p50 \(ms(percentile(syncs, 0.5))) ms,"
+                    + " p99 \(ms(percentile(syncs, 0.99))) ms, max \(ms(syncs.last ?? 0)) ms")
+            for (kind, route) in [("enroll", "/v1/auth/enroll"), ("pull", "/v1/sync/pull"), ("push", "/v1/sync/push")] {
+                guard let s = serverSide[route], s.count > 0 else { continue }
+                print(
+                    "server-side \(kind) (head read to response sent): mean \(Report.format(s.sum / Double(s.count), 0)) ms,"
+                        + " p99 <= \(s.p99Bound) ms (histogram bucket) over \(s.count) requests")
+            }
             print(
                 "exactly once: \(tally.acknowledged.count) acknowledged events, lost \(check.lost),"
                     + " duplicated \(check.duplicated), unexpected completions \(check.extra)")
@@ -256,6 +275,46 @@ enum LoadBenchmark {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
+    /// CPU seconds (user + system) this process (the bench and its simulated devices) used so far.
+    static func ownCPUSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1_000_000 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+    }
+
+    /// The server's own latency per route from its `/metrics` histogram (time from the request head
+    /// to the last response byte written): sum and count in ms, and the bucket bound holding the 99th
+    /// percentile.
+    static func serverLatencies(_ text: [UInt8]) -> [String: (sum: Double, count: Int, p99Bound: String)] {
+        var sums: [String: Double] = [:]
+        var buckets: [String: [(bound: String, cumulative: Int)]] = [:]
+        for line in String(decoding: text, as: UTF8.self).split(separator: "\n") {
+            guard line.hasPrefix("kandas_http_request_duration_ms"),
+                let open = line.firstIndex(of: "{"), let close = line.lastIndex(of: "}")
+            else { continue }
+            let labels = line[line.index(after: open)..<close]
+            let value = line[line.index(after: close)...].trimmingCharacters(in: .whitespaces)
+            func label(_ name: String) -> String? {
+                guard let r = labels.range(of: name + "=\"") else { return nil }
+                return String(labels[r.upperBound...].prefix { $0 != "\"" })
+            }
+            guard let route = label("route") else { continue }
+            if line.hasPrefix("kandas_http_request_duration_ms_sum") {
+                sums[route] = Double(value) ?? 0
+            } else if line.hasPrefix("kandas_http_request_duration_ms_bucket"), let le = label("le") {
+                buckets[route, default: []].append((le, Int(value) ?? 0))
+            }
+        }
+        var out: [String: (sum: Double, count: Int, p99Bound: String)] = [:]
+        for (route, list) in buckets {
+            let count = list.last?.cumulative ?? 0
+            let p99 = list.first { Double($0.cumulative) >= Double(count) * 0.99 }?.bound ?? "+Inf"
+            out[route] = (sums[route] ?? 0, count, p99)
+        }
+        return out
+    }
+
     static func percentile(_ sorted: [Double], _ p: Double) -> Double {
         guard !sorted.isEmpty else { return 0 }
         let rank = Int((Double(sorted.count) * p).rounded(.up)) - 1
@@ -299,6 +358,8 @@ enum LoadBenchmark {
             var tally = Tally()
             let client = BenchHTTPClient(port: port)
             client.acceptGzip = gzip
+            let clock = ContinuousClock()
+            let started = clock.now
             do {
                 let enroll = try JSONSerialization.data(withJSONObject: [
                     "code": target.code, "device_uuid": UUID().uuidString.lowercased(), "platform": "cli",
@@ -337,6 +398,7 @@ enum LoadBenchmark {
                 }
                 tally.secondPullChanges += try pull(client, cursor: &cursor, into: &tally)
                 if let cursor { tally.poll = (token, cursor) }
+                tally.syncSeconds.append(started.duration(to: clock.now).seconds)
             } catch {
                 tally.errors += 1
                 tally.failures.append("\(error)")
@@ -364,22 +426,55 @@ enum LoadBenchmark {
         }
 
         /// The number of changes in a pull page and its envelope after the changes, as a JSON object.
+        ///
+        /// A simulated device must cost the shared machine as little as possible (a real one spends its
+        /// own phone's CPU): the page is searched with `memchr`, not parsed; the count is the number of
+        /// `,"seq":` keys (each change ends with its `"seq":N}`).
         static func scanPage(_ body: [UInt8]) throws -> (changes: Int, tail: [UInt8]) {
+            let head = Array(#"{"changes":["#.utf8)
             let marker = Array(#"],"cursor":"#.utf8)
-            var at = body.count - marker.count
-            while at >= 0 && !body[at..<at + marker.count].elementsEqual(marker) { at -= 1 }
-            guard body.starts(with: Array(#"{"changes":["#.utf8)), at >= 0 else {
-                throw BenchmarkFailure(description: "pull: not a page")
-            }
-            let end = at..<at + marker.count
             let seqKey = Array(#","seq":"#.utf8)
-            var count = 0
-            var index = 0
-            while let found = body[index..<end.lowerBound].firstRange(of: seqKey) {
-                count += 1
-                index = found.upperBound
+            guard body.starts(with: head) else { throw BenchmarkFailure(description: "pull: not a page") }
+            // The envelope after the changes is short: look for its marker in the last few hundred bytes.
+            let from = max(head.count, body.count - 1024)
+            let end: Int? = body.withUnsafeBytes { page in
+                var last: Int?
+                var at = from
+                while at < page.count, let found = find(marker, in: page, from: at) {
+                    last = found
+                    at = found + 1
+                }
+                return last
             }
-            return (count, [UInt8(ascii: "{")] + body[(end.lowerBound + 2)...])
+            guard let end else { throw BenchmarkFailure(description: "pull: not a page") }
+            let count = body.withUnsafeBytes { page in
+                var count = 0
+                var at = head.count
+                while let found = find(seqKey, in: UnsafeRawBufferPointer(rebasing: page[..<end]), from: at) {
+                    count += 1
+                    at = found + seqKey.count
+                }
+                return count
+            }
+            return (count, [UInt8(ascii: "{")] + body[(end + 2)...])
+        }
+
+        /// The offset of `needle` in `haystack` at or after `from` (`memchr` for its first byte, then `memcmp`;
+        /// Swift's Glibc module does not export `memmem`).
+        static func find(_ needle: [UInt8], in haystack: UnsafeRawBufferPointer, from: Int) -> Int? {
+            guard let base = haystack.baseAddress, let first = needle.first else { return nil }
+            return needle.withUnsafeBytes { n in
+                var at = from
+                while haystack.count - at >= n.count {
+                    guard let hit = memchr(base + at, Int32(first), haystack.count - at - n.count + 1) else {
+                        return nil
+                    }
+                    let offset = UnsafeRawPointer(hit) - base
+                    if memcmp(hit, n.baseAddress!, n.count) == 0 { return offset }
+                    at = offset + 1
+                }
+                return nil
+            }
         }
 
         /// One request, timed; 503s are retried after `Retry-After` (capped at 1 s).
