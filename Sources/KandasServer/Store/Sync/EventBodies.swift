@@ -12,7 +12,8 @@ import KandasStore
 /// resolution choosing an amend: ``materialize(_:completionID:)`` writes the rebuilt body into the
 /// row first, so the event stays what was received. Every other event keeps its received bytes.
 ///
-/// The one place that reads or writes `device_events.body`.
+/// Every read of a stored event goes through ``event(_:_:)`` (the amend check reads only `amend`
+/// rows, which keep their bytes).
 enum EventBodies {
     /// What `device_events.body` stores for an event with this outcome: empty when the completion
     /// carries the event, the received bytes otherwise.
