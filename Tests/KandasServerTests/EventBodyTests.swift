@@ -78,6 +78,28 @@ import Testing
         #expect(conflict.versions.map(\.userID.description) == [s.base.user("worker111"), s.base.user("worker111")])
     }
 
+    @Test(arguments: StoreEngine.allCases) func aVoidFromRevZero_listsTheCompleteEventAmongTheLaterOnes(
+        engine: StoreEngine
+    ) throws {
+        let s = try SyncFixture(engine: engine)
+        defer { s.server.cleanup() }
+        let d = try s.enroll("worker111")
+        let (item, member) = try s.addItem(service: 21)
+        let completion = SyncFixture.uuid()
+        let complete = SyncFixture.complete(d, item: item, member: member, completion: completion)
+        _ = try s.results(d, [complete])
+        let void = SyncFixture.event(
+            d, "void", item: item, payload: ["completion_id": completion, "base_completion_rev": 0, "reason": "wrong"])
+        let result = try #require(try s.results(d, [void]).first)
+        let conflictID = try #require((result["conflict_ids"] as? [String])?.first, "\(result)")
+        let r = try s.base.admin.get("/v1/admin/conflicts/\(conflictID)")
+        let conflict = try JSONCoding.decodeStrict(Conflict.self, from: Data(r.body))
+        #expect(conflict.kind == .staleVoid)
+        #expect(
+            conflict.eventIDs.map(\.description) == [complete["event_id"] as? String, void["event_id"] as? String])
+        #expect(try storedEvents(s, completion).map(\.event) == [try Self.decoded(complete), try Self.decoded(void)])
+    }
+
     @Test func upgradeFromTheSchemaBefore0026_keepsEveryRowAndBody() throws {
         let directory = NSTemporaryDirectory() + "kandas-bodies-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
