@@ -27,6 +27,8 @@ func runCommand(_ tool: String, _ arguments: [String]) throws -> CommandResult {
     } catch {
         throw BenchmarkFailure(description: "cannot start \(tool): \(error)")
     }
+    Children.adopt(process.processIdentifier)
+    defer { Children.release(process.processIdentifier) }
     // Drain both pipes before waiting, so a chatty tool cannot block on a full pipe.
     let outData = output.fileHandleForReading.readDataToEndOfFile()
     let errData = errors.fileHandleForReading.readDataToEndOfFile()
@@ -64,7 +66,9 @@ func withScratchDirectory<T>(_ body: (String) throws -> T) throws -> T {
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     // KANDAS_BENCH_KEEP=1 keeps the scratch folder (the stores) for a look afterwards (dbstat, WAL).
     let keep = ProcessInfo.processInfo.environment["KANDAS_BENCH_KEEP"] != nil
+    let removal = Children.onSignal { try? FileManager.default.removeItem(atPath: path) }
     defer {
+        Children.forget(removal)
         if keep {
             FileHandle.standardError.write(Data("kept scratch directory \(path)\n".utf8))
         } else {

@@ -70,6 +70,9 @@ enum Schema {
             })
         // Issue 15: a `complete` event is found by its completion's `event_seq`, not this index.
         m.register(StoreMigration("0028-event-completion-partial", SyncSchema.eventCompletionIndex))
+        // Issue 12: on PostgreSQL a push adds its completions' console counters once per batch (see its
+        // twin); SQLite's trigger updates its counter rows in place, cheaply, and stays.
+        m.register(StoreMigration("0030-console-counts-by-push") { _ in })
         return m
     }
 

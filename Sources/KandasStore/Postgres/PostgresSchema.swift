@@ -228,6 +228,11 @@ public enum PostgresSchema {
                   WHERE completion_id IS NOT NULL AND type <> 'complete';
                 """)
         },
+        // Issue 12: a push adds its completions' console counters once per batch instead of a trigger
+        // run per row (PostgreSQL's CPU per pushed event); SQLite's twin is empty.
+        StoreMigration("0030-console-counts-by-push") { db in
+            try db.execute(ConsoleRollups.postgresPushCountsTrigger)
+        },
     ]
 
     static let tables = """
