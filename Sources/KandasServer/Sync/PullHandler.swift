@@ -36,6 +36,9 @@ enum PullHandler {
             }
             limit = n
         }
+        limit = pageLimit(
+            requested: limit, waiting: ctx.app.server.server?.waitingJobs ?? 0,
+            busyWaiting: ctx.app.config.pullBusyWaiting, busyPage: ctx.app.config.pullBusyPage)
         let deviceID = ctx.actor.deviceID ?? ""
         let userID = ctx.actor.userID
         let now = ctx.now
@@ -45,6 +48,17 @@ enum PullHandler {
             }
         }
         return APIReply.jsonResponse(body, requestID: ctx.request.requestID)
+    }
+
+    /// The changes one page carries: what the device asked for, but at most `busyPage` while
+    /// `busyWaiting` or more requests wait for a handler thread (Protocol §7.4).
+    ///
+    /// Fairness under load (issue 15): 200 devices pulling 1000-change pages at once each held a
+    /// handler thread for a whole page while every push and enroll waited behind them. Smaller
+    /// pages let the queue move between pages; a device alone on the server still gets the pages
+    /// it asks for (fewer round trips on a slow link).
+    static func pageLimit(requested: Int, waiting: Int, busyWaiting: Int, busyPage: Int) -> Int {
+        waiting >= busyWaiting ? min(requested, max(1, busyPage)) : requested
     }
 
     /// One page as the wire bytes of a `PullResponse` (compact, sorted keys), read in one read
