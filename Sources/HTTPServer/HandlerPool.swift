@@ -9,65 +9,23 @@ import Synchronization
 /// continue a request already admitted (body chunks, `finish`, `abort`) are always queued,
 /// since dropping one would break the consumer's call sequence.
 ///
-/// Two lanes, each first in, first out: a job that continues an admitted request (a push's
-/// handler once its body is in, a body chunk, a streamed response) runs before the next new
-/// request's head job. Under load (200 devices syncing at once, issue 15) a push otherwise waited
-/// behind every queued request twice, once for its head and again for its handler, while its
-/// connection and body buffer stayed held. So that continuations cannot starve new requests
-/// (uploads streaming chunk after chunk), at most ``continuationRun`` continuations run in a row
-/// while a new request waits.
+/// One first-in-first-out queue on purpose. Running continuations (a push's handler once its
+/// body is in) ahead of new requests was tried under `kandas-bench load` (issue 15): it filled the
+/// threads with pushes waiting for the one SQLite writer, left cores idle and made the pulls' p99
+/// worse in every alternate run.
 final class HandlerPool: Sendable {
     typealias Job = @Sendable () -> Void
 
-    /// Continuations taken in a row before a waiting new request gets the next thread.
-    static let continuationRun = 4
-
-    /// One lane: an array with a moving head, compacted now and then.
-    struct Lane {
+    private struct State {
         var jobs: [Job] = []
         var head = 0
-        var count: Int { jobs.count - head }
-
-        mutating func append(_ job: @escaping Job) { jobs.append(job) }
-
-        mutating func take() -> Job {
-            let j = jobs[head]
-            // Release the slot now: the array is compacted only every few hundred jobs, and a
-            // kept closure keeps its request alive (a 300 KB push body each: 256 of them were
-            // most of the server's heap during a long push).
-            jobs[head] = HandlerPool.finished
-            head += 1
-            if head > 256 && head * 2 > jobs.count {
-                jobs.removeFirst(head)
-                head = 0
-            }
-            return j
-        }
-    }
-
-    private struct State {
-        var fresh = Lane()
-        var continuations = Lane()
-        /// Continuations taken in a row while a new request was waiting.
-        var run = 0
         var stopped = false
         var busy = 0
         /// Threads blocked on the semaphore, and signals sent to them not yet consumed: a job
         /// only costs a futex wake when a thread is actually asleep.
         var idle = 0
         var wakeups = 0
-        var queued: Int { fresh.count + continuations.count }
-
-        /// The next job by the lanes' rule, or nil when both are empty.
-        mutating func next() -> Job? {
-            if continuations.count > 0 && (fresh.count == 0 || run < HandlerPool.continuationRun) {
-                run = fresh.count == 0 ? 0 : run + 1
-                return continuations.take()
-            }
-            guard fresh.count > 0 else { return nil }
-            run = 0
-            return fresh.take()
-        }
+        var queued: Int { jobs.count - head }
     }
 
     private let state = Mutex(State())
@@ -108,8 +66,8 @@ final class HandlerPool: Sendable {
         if !enqueue(job, force: true) { job() }
     }
 
-    /// Jobs waiting for a thread (both lanes), read without the lock: handlers use it to see
-    /// whether others are waiting behind them.
+    /// Jobs waiting for a thread, read without the lock: handlers use it to see whether others
+    /// are waiting behind them.
     var waiting: Int { max(0, queuedHint.load(ordering: .relaxed)) }
 
     /// Jobs waiting and running, for diagnostics.
@@ -118,7 +76,7 @@ final class HandlerPool: Sendable {
     private func enqueue(_ job: @escaping Job, force: Bool) -> Bool {
         let (ok, wake) = state.withLock { s -> (Bool, Bool) in
             if s.stopped || (!force && s.queued >= maxQueued) { return (false, false) }
-            if force { s.continuations.append(job) } else { s.fresh.append(job) }
+            s.jobs.append(job)
             queuedHint.add(1, ordering: .relaxed)
             guard s.idle > s.wakeups else { return (true, false) }
             s.wakeups += 1
@@ -154,15 +112,25 @@ final class HandlerPool: Sendable {
                     s.busy -= 1
                     finished = false
                 }
-                guard let j = s.next() else {
+                guard s.head < s.jobs.count else {
                     if s.stopped { return .exit }
                     if spins < HandlerPool.spinLimit { return .spin }
                     s.idle += 1
                     return .sleep
                 }
                 spins = 0
+                let j = s.jobs[s.head]
+                // Release the slot now: the array is compacted only every few hundred jobs, and a
+                // kept closure keeps its request alive (a 300 KB push body each: 256 of them were
+                // most of the server's heap during a long push).
+                s.jobs[s.head] = HandlerPool.finished
+                s.head += 1
                 s.busy += 1
                 queuedHint.subtract(1, ordering: .relaxed)
+                if s.head > 256 && s.head * 2 > s.jobs.count {
+                    s.jobs.removeFirst(s.head)
+                    s.head = 0
+                }
                 return .run(j)
             }
             switch next {
