@@ -67,6 +67,15 @@ extension Connection {
     /// <https://www.sqlite.org/lang_transaction.html>
     public enum TransactionKind: String, Sendable {
         case deferred = "DEFERRED", immediate = "IMMEDIATE", exclusive = "EXCLUSIVE"
+
+        /// `BEGIN <kind>`, without building the text per transaction.
+        var beginSQL: String {
+            switch self {
+            case .deferred: "BEGIN DEFERRED"
+            case .immediate: "BEGIN IMMEDIATE"
+            case .exclusive: "BEGIN EXCLUSIVE"
+            }
+        }
     }
 
     /// <https://www.sqlite.org/c3ref/wal_checkpoint_v2.html>

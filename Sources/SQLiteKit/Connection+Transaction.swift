@@ -14,7 +14,7 @@ extension Connection {
     @discardableResult
     public func transaction<T>(_ kind: TransactionKind = .immediate, _ body: () throws -> T) throws -> T {
         if isInTransaction { return try savepoint(body) }
-        try execute("BEGIN \(kind.rawValue)")
+        try runCached(kind.beginSQL)
         let value: T
         do {
             value = try body()
@@ -23,7 +23,7 @@ extension Connection {
             throw error
         }
         do {
-            try execute("COMMIT")
+            try runCached("COMMIT")
         } catch {
             rollbackIgnoringErrors("ROLLBACK")
             throw error
@@ -50,6 +50,14 @@ extension Connection {
             throw error
         }
         return value
+    }
+
+    /// Runs a parameterless statement from the statement cache: `sqlite3_exec` compiles its text
+    /// on every call, and a read transaction's BEGIN and COMMIT were a tenth of a device poll.
+    private func runCached(_ sql: String) throws(SQLiteError) {
+        let statement = try cached(sql)
+        defer { statement.reset() }
+        try statement.run()
     }
 
     /// After an I/O, full-disk or out-of-memory error SQLite may already have rolled back, so

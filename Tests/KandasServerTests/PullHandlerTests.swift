@@ -73,6 +73,78 @@ import Testing
         #expect(!SyncFixture.entities(try s.pull(d).changes, "plan_item").isEmpty)
     }
 
+    /// A poll after other families' changes (newer rows of the feed, none of the scope) has nothing
+    /// new and keeps its cursor; the next change of the scope, a family row or this device's own
+    /// outcome, still arrives after it.
+    @Test(arguments: StoreEngine.allCases) func pollAfterOtherFamiliesChanges_hasNothingNew_untilTheScopeChanges(
+        engine: StoreEngine
+    ) throws {
+        let s = try SyncFixture(engine: engine)
+        defer { s.server.cleanup() }
+        let d = try s.enroll("worker111")
+        let other = try s.enroll("worker112")
+        try s.pull(d)
+        try s.pull(other)
+        let cursor = try #require(d.cursor)
+        let (item, _) = try s.addItem(worker: "worker112", service: 21)
+        let otherChanges = try s.pull(other).changes
+        #expect(SyncFixture.entities(otherChanges, "plan_item").contains { $0["id"] as? String == item })
+        let poll = try d.client.get("/v1/sync/pull?cursor=" + cursor)
+        let shared = SyncFixture.entities(poll.object["changes"] as? [[String: Any]] ?? [], "plan_item")
+        try #require(shared.isEmpty, "worker111 and worker112 share the family; the test needs separate ones")
+        #expect(poll.status == 200 && poll.object["cursor"] as? String == cursor)
+        let (mine, _) = try s.addItem(service: 22)
+        let next = try s.pull(d).changes
+        #expect(SyncFixture.entities(next, "plan_item").map { $0["id"] as? String } == [mine])
+    }
+
+    /// The poll authenticates in its own read (one connection): a revoked device, a disabled
+    /// worker, a session instead of a device token and no token at all are refused at once, each
+    /// with its code, and a refused poll with a body gets its 401 without the body being read.
+    @Test(arguments: StoreEngine.allCases) func poll_refusesRevokedDevicesDisabledUsersAndSessions_atOnce(
+        engine: StoreEngine
+    ) throws {
+        let s = try SyncFixture(engine: engine)
+        defer { s.server.cleanup() }
+        let d = try s.enroll("worker111")
+        let e = try s.enroll("worker112")
+        try s.pull(d)
+        let cursor = try #require(d.cursor)
+        #expect(try d.client.get("/v1/sync/pull?cursor=" + cursor).status == 200)
+        let none = try s.server.client.get("/v1/sync/pull?cursor=" + cursor)
+        #expect(none.status == 401 && none.code == "unauthenticated")
+        let session = try s.server.login("super11").get("/v1/sync/pull")
+        #expect(session.status == 403 && session.code == "forbidden")
+        let withBody = try s.server.client.authorized("kda_nonsense").json("GET", "/v1/sync/pull", "{}")
+        #expect(withBody.status == 401)
+        let revoke = try s.base.admin.json(
+            "POST", "/v1/admin/devices/\(d.id)/revoke", "{\"reason\":\"phone lost\"}", idempotencyKey: s.base.key())
+        #expect(revoke.status == 200)
+        let revoked = try d.client.get("/v1/sync/pull?cursor=" + cursor)
+        #expect(revoked.status == 401 && revoked.code == "device_revoked")
+        #expect(try e.client.get("/v1/sync/pull").status == 200)
+        let user = try s.base.admin.get("/v1/admin/users/\(s.base.user("worker112"))")
+        let patch = try s.base.admin.json(
+            "PATCH", "/v1/admin/users/\(s.base.user("worker112"))",
+            "{\"version\":\(user.object["version"] as? Int ?? 0),\"active\":false}", idempotencyKey: s.base.key())
+        #expect(patch.status == 200)
+        let disabled = try e.client.get("/v1/sync/pull")
+        #expect(disabled.status == 403 && disabled.code == "account_disabled")
+    }
+
+    /// Bad query parameters are refused after authentication, as before: 401 first, then 400.
+    @Test func poll_checksTheTokenBeforeTheQuery() throws {
+        let s = try SyncFixture()
+        defer { s.server.cleanup() }
+        let d = try s.enroll("worker111")
+        #expect(try s.server.client.get("/v1/sync/pull?limit=0").status == 401)
+        for query in ["limit=0", "limit=x", "cursor=a&cursor=b", "limit=1&limit=2", "since=1"] {
+            let r = try d.client.get("/v1/sync/pull?" + query)
+            #expect(r.status == 400 && r.code == "invalid_parameter", "\(query)")
+        }
+        #expect(try d.client.get("/v1/sync/pull?cursor=x").code == "invalid_cursor")
+    }
+
     @Test(arguments: StoreEngine.allCases) func tamperedCursor_isInvalidCursor(engine: StoreEngine) throws {
         let s = try SyncFixture(engine: engine)
         defer { s.server.cleanup() }

@@ -28,16 +28,22 @@ public struct Endpoint: Sendable {
     /// Nil for routes another module serves (tus under `/v1/uploads`): they are in the table so
     /// the request-head hook authorises them and the authorisation matrix covers them.
     let handler: (@Sendable (RequestContext) throws -> HTTPResponse)?
+    /// The handler authenticates the caller itself, in the read transaction that also answers
+    /// (``KandasApp/authorize(_:_:now:in:)``): neither the head hook nor the dispatcher does it, and
+    /// the handler's ``RequestContext/principal`` is nil. Only for bodiless `GET`s (the device poll).
+    let authenticatesInRead: Bool
 
     init(
         _ method: HTTPMethod, _ pattern: String, _ access: Access, writes: Bool = false, bodyLimit: Int? = nil,
-        _ handler: @escaping @Sendable (RequestContext) throws -> HTTPResponse
+        authenticatesInRead: Bool = false, _ handler: @escaping @Sendable (RequestContext) throws -> HTTPResponse
     ) {
+        precondition(!authenticatesInRead || (method == .get && access != .open && !writes))
         self.method = method
         self.pattern = pattern
         self.access = access
         self.writes = writes
         self.bodyLimit = bodyLimit
+        self.authenticatesInRead = authenticatesInRead
         self.handler = handler
     }
 
@@ -49,6 +55,7 @@ public struct Endpoint: Sendable {
         self.access = access
         self.writes = false
         self.bodyLimit = nil
+        self.authenticatesInRead = false
         self.handler = nil
     }
 

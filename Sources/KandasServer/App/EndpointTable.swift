@@ -90,7 +90,7 @@ public enum EndpointTable {
 
     static let sync: [Endpoint] = [
         Endpoint(.post, "/v1/sync/push", .device, bodyLimit: 4 << 20, PushHandler.push),
-        Endpoint(.get, "/v1/sync/pull", .device, PullHandler.pull),
+        Endpoint(.get, "/v1/sync/pull", .device, authenticatesInRead: true, PullHandler.pull),
     ]
 
     /// tus 1.0 (Protocol §10): `OPTIONS` is open (limits); the rest need a device token, whose

@@ -25,7 +25,12 @@ extension KandasApp {
         guard let endpoint = endpoint(request.method, pattern) else {
             return consoleHead(request, pattern: pattern)
         }
-        guard endpoint.access != .open else { return nil }
+        // An endpoint that authenticates in its own read transaction does it there (one connection
+        // checkout for the check and the answer), unless the request announces a body: that is
+        // refused here as everywhere, before a byte of it is read.
+        guard endpoint.access != .open, !endpoint.authenticatesInRead || Self.announcesBody(request) else {
+            return nil
+        }
         do {
             try authorize(endpoint, request, now: now()).store(in: &request.attributes)
             return nil
@@ -56,7 +61,22 @@ extension KandasApp {
     /// - Throws: ``ServerError`` 401 (`unauthenticated`, `token_expired`, `token_revoked`,
     ///   `device_revoked`, `account_disabled`) or 403 `forbidden`; `DatabaseError` from the store.
     func authorize(_ endpoint: Endpoint, _ request: HTTPRequest, now: Int64) throws -> Principal {
-        let p = try authenticator.authenticate(request, now: now)
+        try admit(endpoint, authenticator.authenticate(request, now: now))
+    }
+
+    /// ``authorize(_:_:now:)`` on a connection the caller holds, for an endpoint that authenticates in
+    /// its own read transaction (``Endpoint/authenticatesInRead``): the caller runs the returned
+    /// check's ``Authenticator/Checked/touch(_:)`` after that transaction.
+    func authorize(
+        _ endpoint: Endpoint, _ request: HTTPRequest, now: Int64, in db: any DatabaseConnection
+    ) throws -> Authenticator.Checked {
+        let checked = try authenticator.check(request, now: now, in: db)
+        _ = try admit(endpoint, checked.principal)
+        return checked
+    }
+
+    /// The principal when the endpoint admits its role and kind, else `403 forbidden`.
+    private func admit(_ endpoint: Endpoint, _ p: Principal) throws -> Principal {
         let kindAllowed =
             switch endpoint.access {
             case .device: p.kind == .device
@@ -73,7 +93,16 @@ extension KandasApp {
     func principal(_ endpoint: Endpoint, _ request: HTTPRequest, now: Int64) throws -> Principal? {
         guard endpoint.access != .open else { return nil }
         if let stored = Principal(attributes: request) { return stored }
+        // Authenticated by the handler, in its read transaction.
+        if endpoint.authenticatesInRead { return nil }
         return try authorize(endpoint, request, now: now)
+    }
+
+    /// The head announces a body (`Content-Length` other than 0, or `Transfer-Encoding`).
+    static func announcesBody(_ request: HTTPRequest) -> Bool {
+        if request.headers["Transfer-Encoding"] != nil { return true }
+        guard let length = request.headers["Content-Length"] else { return false }
+        return length.trimmingCharacters(in: .whitespaces) != "0"
     }
 
     /// Console forms (the only console routes with a body): no session or the wrong role is

@@ -11,7 +11,41 @@ import KandasStore
 struct Authenticator {
     let database: any DatabaseEngine
 
+    /// A principal read inside a caller's read transaction, and the last-use write it still owes
+    /// (nil when none is due): the caller runs ``touch(_:)`` after its transaction has ended.
+    struct Checked {
+        var principal: Principal
+        fileprivate var owed: Owed?
+
+        fileprivate enum Owed {
+            case session(hash: String, now: Int64)
+            case device(hash: String, deviceID: String, now: Int64)
+        }
+
+        /// Writes the last use the check found due (its own write transaction); nothing when none is.
+        func touch(_ database: any DatabaseEngine) throws {
+            switch owed {
+            case nil: return
+            case .session(let hash, let now):
+                try database.writeSync { db in try AuthStore.touchSession(db, tokenHash: hash, now: now) }
+            case .device(let hash, let deviceID, let now):
+                try database.writeSync { db in
+                    try AuthStore.touchDevice(db, tokenHash: hash, deviceID: deviceID, now: now)
+                }
+            }
+        }
+    }
+
     func authenticate(_ request: HTTPRequest, now: Int64) throws -> Principal {
+        let checked = try database.readSync { db in try check(request, now: now, in: db) }
+        try checked.touch(database)
+        return checked.principal
+    }
+
+    /// Authenticates on a connection the caller holds (one read transaction for the check and the
+    /// caller's own reads); the owed last-use write is left to the caller (``Checked/touch(_:)``,
+    /// after its transaction: a write cannot start inside a read of the same engine).
+    func check(_ request: HTTPRequest, now: Int64, in db: any DatabaseConnection) throws -> Checked {
         guard let header = request.headers["Authorization"] else {
             throw ServerError(.unauthenticated, ServerError.noTokenDetail)
         }
@@ -20,21 +54,21 @@ struct Authenticator {
             throw ServerError(.unauthenticated, "malformed Authorization header")
         }
         let token = String(parts[1])
-        var principal: Principal
+        var checked: Checked
         if Tokens.raw(token, kind: .userSession) != nil {
-            principal = try session(token, now: now)
+            checked = try session(token, now: now, db)
         } else if Tokens.raw(token, kind: .deviceAccess) != nil {
-            principal = try device(token, now: now)
+            checked = try device(token, now: now, db)
         } else {
             throw ServerError(.unauthenticated, "not an access token")
         }
-        principal.secret = Array(token.utf8)
-        return principal
+        checked.principal.secret = Array(token.utf8)
+        return checked
     }
 
-    private func session(_ token: String, now: Int64) throws -> Principal {
+    private func session(_ token: String, now: Int64, _ db: any DatabaseConnection) throws -> Checked {
         let hash = Tokens.hash(token)
-        guard let session = try database.readSync({ db in try AuthStore.session(db, tokenHash: hash) }) else {
+        guard let session = try AuthStore.session(db, tokenHash: hash) else {
             throw ServerError(.unauthenticated, "unknown token")
         }
         if session.revoked { throw ServerError(.tokenRevoked, "the session was ended") }
@@ -43,30 +77,33 @@ struct Authenticator {
         if now >= session.expiresAt || now - lastUsed > Tokens.sessionIdle {
             throw ServerError(.tokenExpired, "the session expired; log in again")
         }
-        if now - lastUsed > 60_000 {
-            try database.writeSync { db in try AuthStore.touchSession(db, tokenHash: hash, now: now) }
-        }
-        return Principal(
-            kind: .user, userID: session.userID, role: session.role, regionID: session.regionID,
-            careerCentreID: session.careerCentreID, deviceID: nil, tokenHash: hash)
+        return Checked(
+            principal: Principal(
+                kind: .user, userID: session.userID, role: session.role, regionID: session.regionID,
+                careerCentreID: session.careerCentreID, deviceID: nil, tokenHash: hash),
+            owed: now - lastUsed > 60_000 ? .session(hash: hash, now: now) : nil)
     }
 
-    private func device(_ token: String, now: Int64) throws -> Principal {
+    private func device(_ token: String, now: Int64, _ db: any DatabaseConnection) throws -> Checked {
         let hash = Tokens.hash(token)
-        guard let t = try database.readSync({ db in try AuthStore.deviceToken(db, tokenHash: hash) }), t.isAccess
-        else { throw ServerError(.unauthenticated, "unknown token") }
+        guard let t = try AuthStore.deviceToken(db, tokenHash: hash), t.isAccess else {
+            throw ServerError(.unauthenticated, "unknown token")
+        }
         let deviceID = t.deviceID
         if t.deviceRevoked { throw ServerError(.deviceRevoked, "the device was revoked") }
         if t.revoked { throw ServerError(.tokenRevoked, "the token was revoked") }
         guard t.active else { throw ServerError(.accountDisabled, "the account is disabled") }
         if now >= t.expiresAt { throw ServerError(.tokenExpired, "the access token expired; refresh") }
         let lastSeen = t.lastSeenAt
-        if !t.firstUsed || lastSeen == nil || now - (lastSeen ?? 0) > 60_000 {
-            try database.writeSync { db in try AuthStore.touchDevice(db, tokenHash: hash, deviceID: deviceID, now: now)
-            }
-        }
-        return Principal(
-            kind: .device, userID: t.userID, role: t.role, regionID: t.regionID, careerCentreID: t.careerCentreID,
-            deviceID: deviceID, tokenHash: hash)
+        // The device's day (`device_days`, migration 0024) is written with its last contact: at most
+        // once a minute per device, and on the first request of each day (Almaty time).
+        let due =
+            !t.firstUsed || lastSeen == nil || now - (lastSeen ?? 0) > 60_000
+            || DeviceDayStore.day(lastSeen ?? 0) != DeviceDayStore.day(now)
+        return Checked(
+            principal: Principal(
+                kind: .device, userID: t.userID, role: t.role, regionID: t.regionID,
+                careerCentreID: t.careerCentreID, deviceID: deviceID, tokenHash: hash),
+            owed: due ? .device(hash: hash, deviceID: deviceID, now: now) : nil)
     }
 }

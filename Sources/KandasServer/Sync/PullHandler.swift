@@ -18,36 +18,69 @@ enum PullHandler {
     /// enough that a chunk's objects stay a small part of the page's memory.
     static let chunkSize = 250
 
+    /// Authenticates the device and answers in one read transaction on one connection (the
+    /// endpoint is ``Endpoint/authenticatesInRead``): a poll with nothing new costs one checkout.
+    /// The last-use write the check finds due (at most once a minute per device) runs after it.
     static func pull(_ ctx: RequestContext) throws -> HTTPResponse {
-        var allowed = Set<String>()
-        for item in ctx.request.query {
-            guard item.name == "cursor" || item.name == "limit" else {
+        let app = ctx.app
+        let now = ctx.now
+        var checked: Authenticator.Checked?
+        // Fairness under load (Protocol §7.4): the most changes this page may carry, from the queue now.
+        let most = pageLimit(
+            requested: maxLimit, waiting: app.server.server?.waitingJobs ?? 0,
+            busyWaiting: app.config.pullBusyWaiting, busyPage: app.config.pullBusyPage)
+        let page: Result<[UInt8], any Error> = try app.database.readSync { db in
+            let actor: Principal
+            if let principal = ctx.principal {
+                actor = principal
+            } else {
+                let check = try app.authorize(ctx.endpoint, ctx.request, now: now, in: db)
+                checked = check
+                actor = check.principal
+            }
+            // Errors after authentication (a bad query or cursor) still owe the last-use write.
+            return Result { try answer(ctx.request, db, actor: actor, now: now, most: most) }
+        }
+        try checked?.touch(app.database)
+        return APIReply.jsonResponse(try page.get(), requestID: ctx.request.requestID)
+    }
+
+    /// The page for the request's query, on the read transaction `db`, of at most `most` changes.
+    private static func answer(
+        _ request: HTTPRequest, _ db: any DatabaseConnection, actor: Principal, now: Int64, most: Int
+    ) throws -> [UInt8] {
+        var cursor: String?
+        var limitText: String?
+        var seenCursor = false
+        for item in request.query {
+            let repeated: Bool
+            switch item.name {
+            case "cursor":
+                repeated = seenCursor
+                seenCursor = true
+                cursor = item.value ?? ""
+            case "limit":
+                repeated = limitText != nil
+                limitText = item.value ?? ""
+            default:
                 throw ServerError.field(.invalidParameter, "query:" + item.name, "unknown query parameter")
             }
-            guard allowed.insert(item.name).inserted else {
+            guard !repeated else {
                 throw ServerError.field(.invalidParameter, "query:" + item.name, "repeated query parameter")
             }
         }
-        let params = Dictionary(ctx.request.query.map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { a, _ in a })
         var limit = defaultLimit
-        if let text = params["limit"] {
-            guard let n = Int(text), (1...maxLimit).contains(n) else {
+        if let limitText {
+            guard let n = Int(limitText), (1...maxLimit).contains(n) else {
                 throw ServerError.field(.invalidParameter, "query:limit", "limit must be 1-\(maxLimit)")
             }
             limit = n
         }
-        limit = pageLimit(
-            requested: limit, waiting: ctx.app.server.server?.waitingJobs ?? 0,
-            busyWaiting: ctx.app.config.pullBusyWaiting, busyPage: ctx.app.config.pullBusyPage)
-        let deviceID = ctx.actor.deviceID ?? ""
-        let userID = ctx.actor.userID
-        let now = ctx.now
-        let body = try ctx.read { db in
-            try db.transaction {
-                try pageBytes(db, cursor: params["cursor"], limit: limit, deviceID: deviceID, userID: userID, now: now)
-            }
-        }
-        return APIReply.jsonResponse(body, requestID: ctx.request.requestID)
+        limit = min(limit, most)
+        // `readSync` is one read transaction on one snapshot (both engines): `last_device_seq`
+        // matches the changes.
+        return try pageBytes(
+            db, cursor: cursor, limit: limit, deviceID: actor.deviceID ?? "", userID: actor.userID, now: now)
     }
 
     /// The changes one page carries: what the device asked for, but at most `busyPage` while
@@ -68,8 +101,9 @@ enum PullHandler {
     static func pageBytes(
         _ db: any DatabaseConnection, cursor text: String?, limit: Int, deviceID: String, userID: String, now: Int64
     ) throws -> [UInt8] {
-        let keys = try PullCursor.Keys.load(db)
-        let scope = try PullCursor.scopeHash(db, userID: userID)
+        let state = try PullCursor.PageState.load(db, userID: userID, deviceID: deviceID)
+        let keys = state.keys
+        let scope = state.scope
         var after: Int64 = 0
         var reset = true
         if let text {
@@ -82,34 +116,24 @@ enum PullHandler {
                 reset = false
             }
         }
-        let entries = try SyncFeed.entries(db, after: after, userID: userID, deviceID: deviceID, limit: limit + 1)
+        // Nothing of the scope after the cursor (a device polling): no page query.
+        let entries =
+            state.scopeHead <= after
+            ? [] : try SyncFeed.entries(db, after: after, userID: userID, deviceID: deviceID, limit: limit + 1)
         let page = entries.prefix(limit)
         let last = page.last?.seq ?? after
-        let lastDeviceSeq =
-            try DeviceStore.lastDeviceSeq(db, deviceID: deviceID)
+        let lastDeviceSeq = state.lastDeviceSeq
         // A poll with nothing new answers the cursor it sent: the same epoch, seq and scope, authenticated above.
         let cursor =
             if let text, page.isEmpty, !reset { text } else {
                 PullCursor(epoch: keys.epoch, seq: last, scope: scope).encode(keys)
             }
-        // The envelope without changes, encoded by the wire encoder, is `{"changes":[],"cursor":...}`
-        // (keys sorted, "changes" first): the changes go between its brackets, so the page has the
-        // bytes `JSONCoding.encodeBytes(PullResponse)` would give, without the whole page's tree.
-        let envelope = try JSONCoding.encodeBytes(
-            PullResponse(
-                reset: reset, changes: [], cursor: cursor,
-                hasMore: entries.count > limit, lastDeviceSeq: Int(lastDeviceSeq),
-                serverTime: Timestamp(millisecondsSince1970: now)))
-        let head = Array(#"{"changes":["#.utf8)
-        guard envelope.starts(with: head) else {
-            throw ServerError(.internalError, "pull envelope does not start with its changes")
-        }
         var out: [UInt8] = []
         // Room for ~1.5 KB a change (a completion with a note and a location is ~1.1 KB): a page seldom
         // regrows (a regrow holds the old and the new buffer at once); a page's buffer is above malloc's
         // mmap threshold, so room it does not write is never resident.
-        out.reserveCapacity(envelope.count + page.count * 1536)
-        out.append(contentsOf: head)
+        out.reserveCapacity(256 + page.count * 1536)
+        JSONBytes.raw(#"{"changes":["#, to: &out)
         let loader = ChangeLoader(db: db, deviceID: deviceID, now: now)
         var first = true
         var start = page.startIndex
@@ -118,7 +142,27 @@ enum PullHandler {
             try loader.write(page[start..<end], to: &out, first: &first)
             start = end
         }
-        out.append(contentsOf: envelope[head.count...])
+        envelopeTail(
+            cursor: cursor, hasMore: entries.count > limit, lastDeviceSeq: lastDeviceSeq, reset: reset, now: now,
+            to: &out)
         return out
+    }
+
+    /// The rest of a page after its changes, `],"cursor":...}`: the bytes the wire encoder writes for
+    /// a ``PullResponse`` after its `changes` (keys sorted, compact), written without the encoder
+    /// (`PullEnvelopeTests` compares the two).
+    static func envelopeTail(
+        cursor: String, hasMore: Bool, lastDeviceSeq: Int64, reset: Bool, now: Int64, to out: inout [UInt8]
+    ) {
+        JSONBytes.raw("],", to: &out)
+        JSONBytes.key("cursor", to: &out)
+        JSONBytes.string(cursor, to: &out)
+        JSONBytes.raw(hasMore ? #","has_more":true,"# : #","has_more":false,"#, to: &out)
+        JSONBytes.key("last_device_seq", to: &out)
+        JSONBytes.int(lastDeviceSeq, to: &out)
+        JSONBytes.raw(reset ? #","reset":true,"# : #","reset":false,"#, to: &out)
+        JSONBytes.key("server_time", to: &out)
+        JSONBytes.timestamp(now, to: &out)
+        out.append(UInt8(ascii: "}"))
     }
 }
