@@ -97,6 +97,10 @@ public final class HTTPServer: Service {
     /// The first bound port, or nil before `start()`.
     public var boundPort: Int? { boundPorts.first }
 
+    /// Handler jobs waiting for a thread now (requests queued behind the running handlers). A
+    /// handler doing a long piece of work may do less of it when others wait (a pull page).
+    public var waitingJobs: Int { context.pool.waiting }
+
     /// A snapshot of the counters, for `/metrics`.
     public var metrics: HTTPServerMetrics { context.metrics.snapshot }
 

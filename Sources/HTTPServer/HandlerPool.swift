@@ -8,6 +8,11 @@ import Synchronization
 /// New requests are refused (the caller answers 503) once `maxQueued` jobs wait; jobs that
 /// continue a request already admitted (body chunks, `finish`, `abort`) are always queued,
 /// since dropping one would break the consumer's call sequence.
+///
+/// One first-in-first-out queue on purpose. Running continuations (a push's handler once its
+/// body is in) ahead of new requests was tried under `kandas-bench load` (issue 15): it filled the
+/// threads with pushes waiting for the one SQLite writer, left cores idle and made the pulls' p99
+/// worse in every alternate run.
 final class HandlerPool: Sendable {
     typealias Job = @Sendable () -> Void
 
@@ -60,6 +65,10 @@ final class HandlerPool: Sendable {
     func submitContinuation(_ job: @escaping Job) {
         if !enqueue(job, force: true) { job() }
     }
+
+    /// Jobs waiting for a thread, read without the lock: handlers use it to see whether others
+    /// are waiting behind them.
+    var waiting: Int { max(0, queuedHint.load(ordering: .relaxed)) }
 
     /// Jobs waiting and running, for diagnostics.
     var load: (queued: Int, busy: Int) { state.withLock { ($0.queued, $0.busy) } }

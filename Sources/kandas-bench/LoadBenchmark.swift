@@ -21,7 +21,8 @@ import Glibc
 /// and the run added no other completions.
 enum LoadBenchmark {
     static let benchmark = Benchmark(
-        name: "load", usage: "load [--devices 200] [--events 50] [--batch 10] [--gzip 0|1] [--poll-seconds 5]",
+        name: "load",
+        usage: "load [--devices 200] [--events 50] [--batch 10] [--gzip 0|1] [--limit 1000] [--poll-seconds 5]",
         run: run)
 
     /// What one device did, merged after the run.
@@ -71,6 +72,7 @@ enum LoadBenchmark {
         let batch = try arguments.int("batch", default: 10)
         let gzip = try arguments.choice("gzip", ["0", "1"], default: "1") == "1"
         let pollSeconds = try arguments.int("poll-seconds", default: 5)
+        let limit = try arguments.int("limit", default: 1000)
         try arguments.checkAllUsed()
         try withScratchDirectory { directory in
             let server = try ChildServer(directory: directory)
@@ -99,7 +101,9 @@ enum LoadBenchmark {
                 for target in targets {
                     let port = server.port
                     let thread = Thread {
-                        let tally = Device(port: port, target: target, events: events, batch: batch, gzip: gzip).run()
+                        let tally = Device(
+                            port: port, target: target, events: events, batch: batch, gzip: gzip, limit: limit
+                        ).run()
                         total.withLock { $0.merge(tally) }
                     }
                     thread.stackSize = 512 * 1024
@@ -353,6 +357,8 @@ enum LoadBenchmark {
         let events: Int
         let batch: Int
         let gzip: Bool
+        /// The `limit` a device asks its pull pages for (the server may send fewer).
+        let limit: Int
 
         func run() -> Tally {
             var tally = Tally()
@@ -411,7 +417,7 @@ enum LoadBenchmark {
             var changes = 0
             while true {
                 let r = try send(
-                    client, "pull", "GET", "/v1/sync/pull?limit=1000" + (cursor.map { "&cursor=" + $0 } ?? ""),
+                    client, "pull", "GET", "/v1/sync/pull?limit=\(limit)" + (cursor.map { "&cursor=" + $0 } ?? ""),
                     into: &tally)
                 // Only the envelope is parsed (the bench shares the machine's two cores with the server):
                 // keys are sorted, so everything after the changes is `"cursor"...`, and each change

@@ -64,10 +64,16 @@ func measure<T>(_ body: () throws -> T) rethrows -> (value: T, seconds: Double) 
 func withScratchDirectory<T>(_ body: (String) throws -> T) throws -> T {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("kandas-bench-\(UUID().uuidString)").path
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    // KANDAS_BENCH_KEEP=1 keeps the scratch folder (the stores) for a look afterwards (dbstat, WAL).
+    let keep = ProcessInfo.processInfo.environment["KANDAS_BENCH_KEEP"] != nil
     let removal = Children.onSignal { try? FileManager.default.removeItem(atPath: path) }
     defer {
         Children.forget(removal)
-        try? FileManager.default.removeItem(atPath: path)
+        if keep {
+            FileHandle.standardError.write(Data("kept scratch directory \(path)\n".utf8))
+        } else {
+            try? FileManager.default.removeItem(atPath: path)
+        }
     }
     return try body(path)
 }

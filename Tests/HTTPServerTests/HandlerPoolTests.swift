@@ -42,3 +42,15 @@ import Testing
         pool.stop()
     }
 }
+
+extension HandlerPoolTests {
+    /// `waiting` (what a pull handler reads to shrink its page) counts the jobs no thread has taken.
+    @Test func waiting_countsTheJobsNoThreadHasTaken() {
+        let pool = HandlerPool(threads: 1, maxQueued: 8)
+        #expect(pool.waiting == 0)
+        #expect(pool.submit {})
+        pool.submitContinuation {}
+        #expect(pool.waiting == 2)
+        pool.stop()
+    }
+}

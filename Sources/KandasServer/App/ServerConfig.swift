@@ -59,6 +59,12 @@ public struct ServerConfig: Sendable, Equatable {
     /// and 4 readers at the writer's 2 MiB were a fifth of the server's peak RSS under
     /// `kandas-bench load` (issue 15).
     public var sqliteReaderCacheKiB: Int = 512
+    /// Requests waiting for a handler thread at which pull pages shrink to `pullBusyPage` changes
+    /// (0: always). Under load a 1000-change page held a handler thread for its whole build while
+    /// every other request waited (issue 15).
+    public var pullBusyWaiting: Int = 8
+    /// Most changes in one pull page while `pullBusyWaiting` requests wait (`has_more` says the rest).
+    public var pullBusyPage: Int = 250
     /// SQLite's process-wide soft heap limit in MiB (0: none): above it, page caches recycle pages.
     public var sqliteHeapLimitMiB: Int = 16
     /// An operator's working-day calendar (`kandas-work-calendar/1`, Protocol/calendar.md); nil for the built-in one.
@@ -186,6 +192,14 @@ public struct ServerConfig: Sendable, Equatable {
                 "--sqlite-reader-cache-kib", "KANDAS_SQLITE_READER_CACHE_KIB",
                 "SQLite page cache of each of the 4 readers, KiB, 64-1048576 (default 512)", 64...1_048_576,
                 \.sqliteReaderCacheKiB),
+            integer(
+                "--pull-busy-waiting", "KANDAS_PULL_BUSY_WAITING",
+                "requests waiting for a handler thread at which pull pages shrink to --pull-busy-page, 0-4096"
+                    + " (default 8; 0 = always)", 0...4096, \.pullBusyWaiting),
+            integer(
+                "--pull-busy-page", "KANDAS_PULL_BUSY_PAGE",
+                "most changes in one pull page while that many requests wait, 1-1000 (default 250; 1000 = never fewer"
+                    + " than asked)", 1...1000, \.pullBusyPage),
             integer(
                 "--sqlite-heap-limit-mib", "KANDAS_SQLITE_HEAP_LIMIT_MIB",
                 "SQLite soft heap limit, MiB, 0-65536 (default 16; 0 = none)", 0...65536, \.sqliteHeapLimitMiB),

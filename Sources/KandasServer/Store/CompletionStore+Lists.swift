@@ -55,17 +55,17 @@ extension CompletionStore {
     /// The events behind a completion in scope (its own and those of its conflicts), in `seq` order.
     static func events(
         _ db: any DatabaseConnection, completionID id: String, for p: Principal, paging: Pagination,
-        map: (DatabaseRow) throws -> StoredEvent
+        map: (DatabaseRow, DeviceEvent?) throws -> StoredEvent
     ) throws -> Page<StoredEvent> {
         _ = try load(db, id: id, for: p)
         var list = ListQuery(
             select: "SELECT e.seq AS _rowid, e.* FROM device_events e", key: "e.seq",
             scope: .parentChecked())
         list.filter(
-            "(e.completion_id = ? OR e.seq IN (SELECT event_seq FROM conflict_events ce"
+            "(\(EventBodies.ofCompletion("e", "?")) OR e.seq IN (SELECT event_seq FROM conflict_events ce"
                 + " JOIN conflict_completions cc ON cc.conflict_id = ce.conflict_id WHERE cc.completion_id = ?))",
-            .text(id), .text(id))
-        return try paging.page(db, list, map: map)
+            .text(id), .text(id), .text(id))
+        return try paging.page(db, list) { row in try map(row, try EventBodies.event(db, row)) }
     }
 
     /// The reviews of a completion in scope, oldest first.

@@ -156,7 +156,7 @@ enum ConsoleStore {
         }
         x.events = try db.query(
             "SELECT seq, type, device_id, received_at, recorded_at, outcome, code, completion_rev FROM device_events"
-                + " WHERE completion_id = ? ORDER BY seq", id
+                + " e WHERE \(EventBodies.ofCompletion("e", "?1")) ORDER BY seq", id
         ).map { e in
             EventLine(
                 seq: e.optionalInt("seq") ?? 0, type: e.optionalString("type") ?? "",

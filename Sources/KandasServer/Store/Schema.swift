@@ -61,6 +61,15 @@ enum Schema {
         m.register(StoreMigration("0024-device-days", ConsoleSchema.deviceDays))
         // Fewer bytes written per pushed event (issue 15): device rows leave the family index.
         m.register(StoreMigration("0025-changes-family-partial", SyncSchema.familyFeedIndex))
+        // Issue 15: an accepted `complete`'s body is rebuilt from its completion (`EventBodies`).
+        m.register(StoreMigration("0026-event-base-version", SyncSchema.eventBaseVersion))
+        // Issue 15: the trends read the console's counters (0023); nothing reads this index.
+        m.register(
+            StoreMigration("0027-drop-completions-received") { db in
+                try db.execute("DROP INDEX completions_received;")
+            })
+        // Issue 15: a `complete` event is found by its completion's `event_seq`, not this index.
+        m.register(StoreMigration("0028-event-completion-partial", SyncSchema.eventCompletionIndex))
         // Issue 12: on PostgreSQL a push adds its completions' console counters once per batch (see its
         // twin); SQLite's trigger updates its counter rows in place, cheaply, and stays.
         m.register(StoreMigration("0030-console-counts-by-push") { _ in })

@@ -172,4 +172,26 @@ enum SyncSchema {
             CREATE INDEX changes_family ON changes(family_id, seq) WHERE device_id IS NULL;
             """)
     }
+
+    /// Migration `0026-event-base-version` (issue 15): `device_events.base_version`, so an accepted
+    /// `complete` without files stores no body (`EventBodies`): its 500-odd bytes were the largest
+    /// part of a pushed event's row and repeated what its completion's columns hold. Rows stored
+    /// before keep their body (and a NULL `base_version`, never read for them).
+    static func eventBaseVersion(_ db: any DatabaseConnection) throws {
+        try db.execute("ALTER TABLE device_events ADD COLUMN base_version INTEGER;")
+    }
+
+    /// Migration `0028-event-completion-partial` (issue 15): `device_events_completion` without
+    /// `complete` events. A completion's `complete` event is the row its `event_seq` names, so their
+    /// entries (one per pushed event) were never needed; the events of a completion are read with
+    /// ``EventBodies/ofCompletion(_:_:)``, every other lookup says `type <> 'complete'`.
+    static let eventCompletionIndexSQL = """
+        DROP INDEX device_events_completion;
+        CREATE INDEX device_events_completion ON device_events(completion_id, seq)
+          WHERE completion_id IS NOT NULL AND type <> 'complete';
+        """
+
+    static func eventCompletionIndex(_ db: any DatabaseConnection) throws {
+        try db.execute(eventCompletionIndexSQL)
+    }
 }

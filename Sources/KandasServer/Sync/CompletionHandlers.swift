@@ -49,8 +49,8 @@ enum CompletionHandlers {
         return try ctx.json(page)
     }
 
-    static func storedEvent(_ row: DatabaseRow) throws -> StoredEvent {
-        guard let event = decodeJSON(DeviceEvent.self, try row.string("body")) else {
+    static func storedEvent(_ row: DatabaseRow, _ event: DeviceEvent?) throws -> StoredEvent {
+        guard let event else {
             throw ServerError(.internalError, "stored event is unreadable")
         }
         let conflicts = (decodeJSON([String].self, try row.string("conflict_ids")) ?? []).compactMap { WireID($0) }

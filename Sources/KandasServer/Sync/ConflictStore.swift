@@ -137,11 +137,11 @@ enum ConflictStore {
         let kind = ConflictKind(rawValue: try row.string("kind")) ?? .planChanged
         var versions: [ConflictVersion] = []
         for e in try db.query(
-            "SELECT e.event_id, e.device_id, e.user_id, e.received_at, e.recorded_at, e.completion_id, e.body"
+            "SELECT e.device_id, e.user_id, e.received_at, \(EventBodies.columns)"
                 + " FROM conflict_events ce JOIN device_events e ON e.seq = ce.event_seq WHERE ce.conflict_id = ?"
                 + " ORDER BY e.seq", id)
         {
-            let event = decodeJSON(DeviceEvent.self, try e.string("body"))
+            let event = try EventBodies.event(db, e)
             var values: [String: JSONValue] = [:]
             if kind != .duplicateCompletion, let event {
                 values = EventValues.values(of: event.payload, fields: fields)

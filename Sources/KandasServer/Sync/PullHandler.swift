@@ -25,6 +25,10 @@ enum PullHandler {
         let app = ctx.app
         let now = ctx.now
         var checked: Authenticator.Checked?
+        // Fairness under load (Protocol §7.4): the most changes this page may carry, from the queue now.
+        let most = pageLimit(
+            requested: maxLimit, waiting: app.server.server?.waitingJobs ?? 0,
+            busyWaiting: app.config.pullBusyWaiting, busyPage: app.config.pullBusyPage)
         let page: Result<[UInt8], any Error> = try app.database.readSync { db in
             let actor: Principal
             if let principal = ctx.principal {
@@ -35,15 +39,15 @@ enum PullHandler {
                 actor = check.principal
             }
             // Errors after authentication (a bad query or cursor) still owe the last-use write.
-            return Result { try answer(ctx.request, db, actor: actor, now: now) }
+            return Result { try answer(ctx.request, db, actor: actor, now: now, most: most) }
         }
         try checked?.touch(app.database)
         return APIReply.jsonResponse(try page.get(), requestID: ctx.request.requestID)
     }
 
-    /// The page for the request's query, on the read transaction `db`.
+    /// The page for the request's query, on the read transaction `db`, of at most `most` changes.
     private static func answer(
-        _ request: HTTPRequest, _ db: any DatabaseConnection, actor: Principal, now: Int64
+        _ request: HTTPRequest, _ db: any DatabaseConnection, actor: Principal, now: Int64, most: Int
     ) throws -> [UInt8] {
         var cursor: String?
         var limitText: String?
@@ -72,10 +76,22 @@ enum PullHandler {
             }
             limit = n
         }
+        limit = min(limit, most)
         // `readSync` is one read transaction on one snapshot (both engines): `last_device_seq`
         // matches the changes.
         return try pageBytes(
             db, cursor: cursor, limit: limit, deviceID: actor.deviceID ?? "", userID: actor.userID, now: now)
+    }
+
+    /// The changes one page carries: what the device asked for, but at most `busyPage` while
+    /// `busyWaiting` or more requests wait for a handler thread (Protocol §7.4).
+    ///
+    /// Fairness under load (issue 15): 200 devices pulling 1000-change pages at once each held a
+    /// handler thread for a whole page while every push and enroll waited behind them. Smaller
+    /// pages let the queue move between pages; a device alone on the server still gets the pages
+    /// it asks for (fewer round trips on a slow link).
+    static func pageLimit(requested: Int, waiting: Int, busyWaiting: Int, busyPage: Int) -> Int {
+        waiting >= busyWaiting ? min(requested, max(1, busyPage)) : requested
     }
 
     /// One page as the wire bytes of a `PullResponse` (compact, sorted keys), read in one read

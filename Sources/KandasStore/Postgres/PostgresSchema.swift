@@ -209,6 +209,25 @@ public enum PostgresSchema {
                 CREATE INDEX changes_family ON changes(family_id, seq) WHERE device_id IS NULL;
                 """)
         },
+        // SQLite's 0026-event-base-version (issue 15): an accepted `complete`'s body is rebuilt from
+        // its completion and this column.
+        StoreMigration("0026-event-base-version") { db in
+            try db.execute("ALTER TABLE device_events ADD COLUMN base_version bigint;")
+        },
+        // SQLite's 0027-drop-completions-received (issue 15): the trends read the console's counters.
+        StoreMigration("0027-drop-completions-received") { db in
+            try db.execute("DROP INDEX completions_received;")
+        },
+        // SQLite's 0028-event-completion-partial (issue 15): `complete` events leave the index; a
+        // completion's own event is the row its `event_seq` names.
+        StoreMigration("0028-event-completion-partial") { db in
+            try db.execute(
+                """
+                DROP INDEX device_events_completion;
+                CREATE INDEX device_events_completion ON device_events(completion_id, seq)
+                  WHERE completion_id IS NOT NULL AND type <> 'complete';
+                """)
+        },
         // Issue 12: a push adds its completions' console counters once per batch instead of a trigger
         // run per row (PostgreSQL's CPU per pushed event); SQLite's twin is empty.
         StoreMigration("0030-console-counts-by-push") { db in

@@ -49,15 +49,16 @@ enum ConflictResolver {
         case .chooseEvent:
             guard let chosen = chosenEventID,
                 let event = try db.queryOne(
-                    "SELECT e.body, e.completion_id FROM conflict_events ce JOIN device_events e ON e.seq = ce.event_seq"
+                    "SELECT \(EventBodies.columns) FROM conflict_events ce JOIN device_events e ON e.seq = ce.event_seq"
                         + " WHERE ce.conflict_id = ? AND e.event_id = ?", conflictID, chosen.description)
             else {
                 throw Rejection(.resolutionNotAllowed, "/payload/chosen_event_id: not one of the conflict's events")
             }
             displayed = chosen.description
             if kind == .amendSameField, let anchor,
-                let payload = decodeJSON(DeviceEvent.self, try event.string("body"))?.payload
+                let payload = try EventBodies.event(db, event)?.payload
             {
+                try EventBodies.materialize(db, completionID: anchor)
                 let fields = decodeJSON([String].self, try row.string("conflicting_fields")) ?? []
                 let values = EventValues.values(of: payload, fields: fields)
                 var note: String? = nil

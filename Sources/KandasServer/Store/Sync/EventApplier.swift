@@ -465,7 +465,8 @@ enum EventApplier {
             var sameSeqs: [Int64] = []
             var laterSeqs: [Int64] = []
             for row in try db.query(
-                "SELECT seq, body FROM device_events WHERE completion_id = ? AND type = 'amend' AND outcome = 'accepted'"
+                "SELECT seq, body FROM device_events WHERE completion_id = ? AND type <> 'complete' AND type = 'amend'"
+                    + " AND outcome = 'accepted'"
                     + " AND original = 1 AND completion_rev > ? ORDER BY seq", id, p.baseCompletionRev)
             {
                 guard
@@ -492,6 +493,7 @@ enum EventApplier {
             }
         }
         // Protocol §8.3: the fold in receive order, so the amend received last is displayed.
+        try EventBodies.materialize(db, completionID: id)
         _ = try db.run(
             "UPDATE completions SET note = COALESCE(?, note), performed_at = COALESCE(?, performed_at),"
                 + " location = COALESCE(?, location), rev = rev + 1, updated_at = ? WHERE id = ?", p.changes.note,
@@ -529,8 +531,11 @@ enum EventApplier {
         var conflicts: [ConflictStore.Joined] = []
         if p.baseCompletionRev < rev {
             let later = try db.query(
-                "SELECT seq FROM device_events WHERE completion_id = ? AND outcome = 'accepted' AND original = 1"
-                    + " AND completion_rev > ? ORDER BY seq", id, p.baseCompletionRev
+                // The `complete` event (rev 1) by the completion's `event_seq` (0028).
+                "SELECT seq FROM device_events WHERE completion_id = ?1 AND type <> 'complete'"
+                    + " AND outcome = 'accepted' AND original = 1 AND completion_rev > ?2"
+                    + " UNION SELECT event_seq AS seq FROM completions WHERE id = ?1 AND ?2 < 1 ORDER BY seq", id,
+                p.baseCompletionRev
             ).map { try $0.int("seq") }
             conflicts.append(
                 try ConflictStore.openOrJoin(

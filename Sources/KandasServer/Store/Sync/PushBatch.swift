@@ -182,7 +182,7 @@ extension PushHandler {
     static let insertSQL =
         "INSERT INTO device_events(seq, device_id, device_seq, event_id, user_id, original, type, item_id, body,"
         + " received_at, recorded_at, clock_skew_ms, outcome, code, detail, completion_id, completion_rev,"
-        + " conflict_ids) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+        + " conflict_ids, base_version) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 
     static func insert(
         _ db: any DatabaseConnection, _ event: DeviceEvent, seq: Int64, body: String, actor: EventApplier.Actor,
@@ -195,12 +195,14 @@ extension PushHandler {
             values: [
                 .integer(seq), .text(actor.deviceID), .integer(Int64(event.deviceSeq)),
                 .text(event.eventID.description), .text(actor.userID), .integer(original ? 1 : 0),
-                .text(event.payload.typeName), .text(event.itemID.description), .text(body), .integer(actor.now),
+                .text(event.payload.typeName), .text(event.itemID.description),
+                .text(EventBodies.stored(event, body: body, accepted: applied?.completionID != nil)),
+                .integer(actor.now),
                 .integer(event.recordedAt.millisecondsSince1970), .integer(actor.skewMilliseconds), .text(outcome),
                 code.map { .text($0.rawValue) } ?? .null, detail.map { .text($0) } ?? .null,
                 applied?.completionID.map { .text($0) } ?? .null,
                 applied?.completionRev.map { .integer(Int64($0)) } ?? .null,
-                .text(conflictIDsText(applied?.conflictIDs ?? [])),
+                .text(conflictIDsText(applied?.conflictIDs ?? [])), .integer(Int64(event.baseVersion)),
             ])
     }
 
