@@ -18,12 +18,14 @@ import Glibc
 /// every run, so each starts from the same rows.
 ///
 /// 1. Push N events in batches of B through one server, against `psql` replaying the same rows in
-///    the same transactions: a second server with `--sql-trace-file` (PostgresKit's write trace)
-///    takes the same push untimed on its own copy; every transaction it committed with a write
-///    (BEGIN, the writes and locks with their values filled in, COMMIT) then runs through one
-///    `psql` on a third copy. The difference is what the server adds to PostgreSQL's own work for
-///    the same rows: HTTP, JSON, validation, reads, conflict checks and outcomes.
-///    Then a fresh device pulls everything.
+///    the same transactions: the timed server runs with `--sql-trace-file` (PostgresKit's write
+///    trace, whose cost counts against the server); every transaction it committed with a write
+///    during the push (BEGIN, the writes and locks with their values filled in, COMMIT) then runs
+///    through one `psql` on a second copy. The difference is what the server adds to PostgreSQL's
+///    own work for the same rows: HTTP, JSON, validation, reads, conflict checks and outcomes.
+///    Then a fresh device pulls everything. One push of N events, not two (the trace used to come
+///    from a second, untimed push), and the default 100,000 finish in a few minutes.
+///    `--profile N` prints where PostgreSQL's time went during the push (pg_stat_statements).
 /// 2. The same kind of push (`--instance-events`, 20,000 by default to keep the bench short) spread
 ///    over D devices pushing in parallel, through one instance, then through two instances on the
 ///    same database and `--data` folder (device i to instance i % 2).
@@ -32,7 +34,7 @@ enum PostgresBenchmark {
         name: "pg",
         usage:
             "pg [--events 100000] [--batch 500] [--devices 8] [--instance-events 20000] [--pull-limit 1000]"
-            + " [--only all|replay|instances]",
+            + " [--only all|replay|instances] [--profile N]",
         run: run)
 
     struct Setup {
@@ -53,28 +55,42 @@ enum PostgresBenchmark {
         let instanceEvents = try arguments.int("instance-events", default: 20_000)
         let pullLimit = try arguments.int("pull-limit", default: 1000)
         let only = try arguments.choice("only", ["all", "replay", "instances"], default: "all")
+        // Where PostgreSQL's time goes during the timed push: its N costliest statements
+        // (pg_stat_statements, nested ones in trigger functions included) and the trigger functions.
+        let profile = try arguments.int("profile", default: 0)
         try arguments.checkAllUsed()
         guard count >= 1, instanceEvents >= devices, devices >= 2, batch >= 1 else {
             throw UsageError(description: "need --instance-events >= --devices >= 2, --events >= 1 and --batch >= 1")
         }
         try withScratchDirectory { directory in
-            let cluster = try PostgresCluster(durable: true)
-            defer { cluster.stop() }
+            let cluster = try PostgresCluster(
+                durable: true,
+                settings: profile > 0
+                    ? [
+                        "shared_preload_libraries=pg_stat_statements", "pg_stat_statements.track=all",
+                        "track_functions=pl",
+                    ] : [])
+            // Killed (SIGTERM, Ctrl-C): the cluster stops now, not when its watchdog notices.
+            let stopCluster = Children.onSignal { cluster.stop() }
+            defer {
+                Children.forget(stopCluster)
+                cluster.stop()
+            }
             let data = directory + "/data"
             let template = try cluster.createDatabase()
             let setup = try prepare(cluster: cluster, url: template, data: data, directory: directory, devices: devices)
-            let urls = try (0..<5).map { _ in try copy(template, on: cluster) }
+            let urls = try (0..<4).map { _ in try copy(template, on: cluster) }
             print(
                 "PostgreSQL \(cluster.serverVersion) on 127.0.0.1:\(cluster.port) (fsync, synchronous_commit and"
                     + " full_page_writes on); \(count) events, batches of \(batch)")
             if only != "instances" {
                 try replayRun(
-                    cluster: cluster, urls: Array(urls[0..<3]), data: data, directory: directory, setup: setup,
-                    count: count, batch: batch, pullLimit: pullLimit)
+                    cluster: cluster, urls: Array(urls[0..<2]), data: data, directory: directory, setup: setup,
+                    count: count, batch: batch, pullLimit: pullLimit, profile: profile)
             }
             if only != "replay" {
                 try instancesRun(
-                    cluster: cluster, urls: Array(urls[3..<5]), data: data, directory: directory, setup: setup,
+                    cluster: cluster, urls: Array(urls[2..<4]), data: data, directory: directory, setup: setup,
                     count: instanceEvents, batch: batch)
             }
         }
@@ -109,15 +125,29 @@ enum PostgresBenchmark {
 
     static func replayRun(
         cluster: PostgresCluster, urls: [PostgresURL], data: String, directory: String, setup: Setup,
-        count: Int, batch: Int, pullLimit: Int
+        count: Int, batch: Int, pullLimit: Int, profile: Int
     ) throws {
         let batches = SyncBenchmark.makeBatches(
             count: count, batch: batch, device: setup.device, item: setup.item, member: setup.member,
             newID: { WireID.timeOrdered() })
-        // The timed push.
+        // The timed push, traced: the server writes each committed write transaction to `trace` as
+        // it goes (its cost counts against the server, never for it), so the peer's input comes from
+        // this very push instead of a second, untimed one on another copy.
+        let trace = directory + "/writes.sql"
         let server = try ChildServer(
-            directory: directory + "/push", data: data, databaseURL: text(cluster, urls[0]), seeded: setup.seed)
+            directory: directory + "/push", extraArguments: ["--sql-trace-file", trace], data: data,
+            databaseURL: text(cluster, urls[0]), seeded: setup.seed)
         defer { server.stop() }
+        // The server appends (O_APPEND): emptied here, the file holds exactly the push's writes.
+        guard truncate(trace, 0) == 0 || errno == ENOENT else {
+            throw BenchmarkFailure(description: "cannot empty \(trace)")
+        }
+        if profile > 0 {
+            _ = try psqlText(
+                cluster, text(cluster, urls[0]),
+                "CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset(); SELECT pg_stat_reset();"
+            )
+        }
         let cpuBefore = server.cpuSeconds()
         let pgBefore = cluster.cpuSeconds()
         let push = try measure { try pushAll(batches.bodies, port: server.port, token: setup.token) }
@@ -125,6 +155,13 @@ enum PostgresBenchmark {
         let pushCPU = server.cpuSeconds() - cpuBefore
         let pushPG = cluster.cpuSeconds() - pgBefore
         let pushHWM = server.peakRSSKiB()
+        if profile > 0 { try printProfile(cluster, text(cluster, urls[0]), top: profile, events: count) }
+        // Everything the push committed is in the trace; the pull's writes (login, enrollment) are not
+        // the peer's work. The copy for psql is the template as it was before the push.
+        let pushedBytes = (try? FileManager.default.attributesOfItem(atPath: trace)[.size] as? Int) ?? 0
+        let replayTrace = directory + "/replay.sql"
+        try FileManager.default.copyItem(atPath: trace, toPath: replayTrace)
+        guard pushedBytes > 0 else { throw BenchmarkFailure(description: "the push left no trace") }
         // The pull of a fresh device of the same worker.
         try server.logIn()
         let puller = BenchHTTPClient(port: server.port)
@@ -136,32 +173,21 @@ enum PostgresBenchmark {
         }.seconds
         let hwm = server.peakRSSKiB()
         server.stop()
-        // The same push through a traced server on its own copy, untimed.
-        let trace = directory + "/writes.sql"
-        let traced = try ChildServer(
-            directory: directory + "/traced", extraArguments: ["--sql-trace-file", trace], data: data,
-            databaseURL: text(cluster, urls[1]), seeded: setup.seed)
-        defer { traced.stop() }
-        guard truncate(trace, 0) == 0 || errno == ENOENT else {
-            throw BenchmarkFailure(description: "cannot empty \(trace)")
-        }
-        let tracedAccepted = try pushAll(batches.bodies, port: traced.port, token: setup.token)
-        guard tracedAccepted == count else {
-            throw BenchmarkFailure(description: "traced push accepted \(tracedAccepted) of \(count)")
-        }
-        traced.stop()
-        let transactions = try lineCount(trace, matching: "^COMMIT;$")
-        let statements = try lineCount(trace, matching: "")
+        // The copy of the file may have caught a transaction being written: keep whole lines up to the
+        // last COMMIT only (every push transaction committed before its answer, so none is lost).
+        try keepThroughLastCommit(replayTrace)
+        let transactions = try lineCount(replayTrace, matching: "^COMMIT;$")
+        let statements = try lineCount(replayTrace, matching: "")
         guard transactions >= batches.bodies.count else {
             throw BenchmarkFailure(
                 description: "the trace holds \(transactions) commits for \(batches.bodies.count) pushes")
         }
-        // psql replays it on the third copy: one process, one connection, the server's durability.
-        let replayURL = text(cluster, urls[2])
+        // psql replays it on the second copy: one process, one connection, the server's durability.
+        let replayURL = text(cluster, urls[1])
         let before = try psqlScalar(cluster, replayURL, "SELECT count(*) FROM completions")
         let pgReplayBefore = cluster.cpuSeconds()
         let replay = try runCommand(
-            cluster.binDirectory + "/psql", ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", replayURL, "-f", trace]
+            cluster.binDirectory + "/psql", ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", replayURL, "-f", replayTrace]
         ).seconds
         let after = try psqlScalar(cluster, replayURL, "SELECT count(*) FROM completions")
         // Read once psql's session has ended and the postmaster has counted its CPU time (cutime).
@@ -329,6 +355,57 @@ enum PostgresBenchmark {
             throw BenchmarkFailure(description: "psql \(sql): \(output)")
         }
         return value
+    }
+
+    /// The `top` statements by execution time since the reset, with calls and µs per pushed event,
+    /// and the trigger functions' own time.
+    static func printProfile(_ cluster: PostgresCluster, _ url: String, top: Int, events: Int) throws {
+        let perEvent = "round((total_exec_time * 1000 / \(events))::numeric, 1)"
+        print("PostgreSQL statements during the push, by execution time (nested: inside a trigger function):")
+        print(
+            try psqlText(
+                cluster, url,
+                "SELECT \(perEvent) AS us_per_event, calls, round((total_exec_time * 1000 / calls)::numeric, 1)"
+                    + " AS us_per_call, CASE WHEN toplevel THEN '' ELSE 'nested' END AS level,"
+                    + " left(regexp_replace(query, '\\s+', ' ', 'g'), 150) AS query FROM pg_stat_statements"
+                    + " WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())"
+                    + " ORDER BY total_exec_time DESC LIMIT \(top)", aligned: true))
+        print(
+            try psqlText(
+                cluster, url,
+                "SELECT funcname, calls, round((self_time * 1000 / \(events))::numeric, 1) AS self_us_per_event,"
+                    + " round((total_time * 1000 / \(events))::numeric, 1) AS total_us_per_event"
+                    + " FROM pg_stat_user_functions ORDER BY total_time DESC", aligned: true))
+    }
+
+    static func psqlText(
+        _ cluster: PostgresCluster, _ url: String, _ sql: String, aligned: Bool = false
+    ) throws
+        -> String
+    {
+        try runCommand(
+            cluster.binDirectory + "/psql",
+            ["-X", aligned ? "-P" : "-tA", aligned ? "pager=off" : "-q", "-d", url, "-c", sql]
+        )
+        .standardOutput
+    }
+
+    /// Cuts `path` after its last `COMMIT;` line.
+    static func keepThroughLastCommit(_ path: String) throws {
+        // A torn tail is at most one transaction: the last 16 MiB hold the last COMMIT.
+        let file = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+        defer { try? file.close() }
+        let size = try file.seekToEnd()
+        let start = size > 16 << 20 ? size - (16 << 20) : 0
+        try file.seek(toOffset: start)
+        let bytes = [UInt8](try file.readToEnd() ?? Data())
+        let marker = Array("\nCOMMIT;\n".utf8)
+        var end = bytes.count
+        while end >= marker.count, !bytes[(end - marker.count)..<end].elementsEqual(marker) { end -= 1 }
+        guard end >= marker.count else { throw BenchmarkFailure(description: "no COMMIT in \(path)") }
+        guard truncate(path, off_t(start) + off_t(end)) == 0 else {
+            throw BenchmarkFailure(description: "cannot cut \(path)")
+        }
     }
 
     /// Lines of `path` matching the extended regular expression `pattern` (`grep -c`).

@@ -27,6 +27,8 @@ func runCommand(_ tool: String, _ arguments: [String]) throws -> CommandResult {
     } catch {
         throw BenchmarkFailure(description: "cannot start \(tool): \(error)")
     }
+    Children.adopt(process.processIdentifier)
+    defer { Children.release(process.processIdentifier) }
     // Drain both pipes before waiting, so a chatty tool cannot block on a full pipe.
     let outData = output.fileHandleForReading.readDataToEndOfFile()
     let errData = errors.fileHandleForReading.readDataToEndOfFile()
@@ -62,6 +64,10 @@ func measure<T>(_ body: () throws -> T) rethrows -> (value: T, seconds: Double) 
 func withScratchDirectory<T>(_ body: (String) throws -> T) throws -> T {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("kandas-bench-\(UUID().uuidString)").path
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(atPath: path) }
+    let removal = Children.onSignal { try? FileManager.default.removeItem(atPath: path) }
+    defer {
+        Children.forget(removal)
+        try? FileManager.default.removeItem(atPath: path)
+    }
     return try body(path)
 }

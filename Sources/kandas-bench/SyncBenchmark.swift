@@ -274,6 +274,7 @@ final class ChildServer {
         // No malloc tuning here: the server sets its own (`--malloc-arenas`, ProcessMemory), and the
         // figure must be the one operators get with the server's defaults.
         try process.run()
+        Children.adopt(process.processIdentifier)
         for _ in 0..<400 where port == 0 {
             usleep(25_000)
             port =
@@ -288,6 +289,7 @@ final class ChildServer {
     func stop() {
         if process.isRunning { process.terminate() }
         process.waitUntilExit()
+        Children.release(process.processIdentifier)
     }
 
     func peakRSSKiB() -> Int {

@@ -20,4 +20,6 @@ let benchmarks: [Benchmark] = [
     FuzzBenchmark.benchmark,
 ]
 
-exit(BenchmarkRunner.main(arguments: Array(CommandLine.arguments.dropFirst()), benchmarks: benchmarks))
+// Children (servers, clusters, peers) stop with the bench when it is killed, not only when it returns.
+Children.installSignalHandlers()
+Children.exit(BenchmarkRunner.main(arguments: Array(CommandLine.arguments.dropFirst()), benchmarks: benchmarks))

@@ -8,19 +8,12 @@ import Testing
 
 @testable import KandasServer
 
-/// The console's counters (migration 0023) are kept by triggers in the transaction of each write:
-/// after pushes, file verification, a corrupt file, reviews (approve, reject), a conflict and its
-/// resolution by voiding, what they hold is exactly what a full recount of the rows gives.
-@Suite(.serialized) final class ConsoleCountersTests {
-    let server: ServerProcess
-    let data: ConsoleData
-
-    init() throws {
-        server = try ServerProcess()
-        data = try ConsoleData(server)
-    }
-
-    func db() throws -> SQLiteConnectionAdapter { SQLiteConnectionAdapter(try Connection(path: server.databasePath)) }
+/// The console's counters (migration 0023) are kept by triggers in the transaction of each write
+/// (on PostgreSQL a push adds its completions' counters once per batch, migration 0030): after
+/// pushes, file verification, a corrupt file, reviews (approve, reject), a conflict and its
+/// resolution by voiding, what they hold is exactly what a full recount of the rows gives, on
+/// both engines.
+@Suite(.serialized) struct ConsoleCountersTests {
 
     /// The counters as stored, zeros left out (a recount has no zero rows).
     static func snapshot(_ db: any DatabaseConnection) throws -> [String] {
@@ -37,11 +30,11 @@ import Testing
     }
 
     /// The counters kept so far against a recount inside a transaction that is rolled back.
-    func expectCountersMatchARecount(_ step: String) throws {
-        let db = try db()
+    func expectCountersMatchARecount(_ data: ConsoleData, _ step: String) throws {
+        let db = try data.store()
         let kept = try Self.snapshot(db)
         var recounted: [String] = []
-        _ = try? db.transaction(.immediate) {
+        _ = try? db.transaction {
             try ConsoleRollups.recount(db)
             recounted = try Self.snapshot(db)
             throw TestSupportError("roll back")
@@ -50,7 +43,12 @@ import Testing
         #expect(kept == recounted, "\(step): kept \(kept)\nrecount \(recounted)")
     }
 
-    @Test func counters_equalAFullRecount_afterPushVerifyReviewRejectConflictAndResolve() throws {
+    @Test(arguments: StoreEngine.allCases)
+    func counters_equalAFullRecount_afterPushVerifyReviewRejectConflictAndResolve(engine: StoreEngine) throws {
+        let server = try ServerProcess(engine: engine)
+        let data = try ConsoleData(server)
+        func db() throws -> any DatabaseConnection { try data.store() }
+        func expectCountersMatchARecount(_ step: String) throws { try self.expectCountersMatchARecount(data, step) }
         let seed = try #require(server.seed)
         let mine = try data.family(seed.families[0])
         let theirs = try data.family(seed.families[15])
@@ -65,6 +63,15 @@ import Testing
             family: seed.families[15], item: theirs.items[0], worker: theirs.worker,
             performedAt: "2026-11-21T06:00:00.000Z", note: nil, location: nil, files: [])
         try expectCountersMatchARecount("push")
+        // Rejected after its completion row was written (the photo's attachment ID with other bytes):
+        // the event's writes roll back to its savepoint, and so do its counts.
+        var clash = photo
+        clash.bytes = Array(repeating: 5, count: 64)
+        try data.complete(
+            family: seed.families[0], item: mine.items[0], worker: mine.worker,
+            performedAt: "2026-11-22T06:00:00.000Z", note: nil, location: (43.2, 76.9), files: [clash],
+            outcome: "rejected")
+        try expectCountersMatchARecount("rejected push")
         try data.verify(photo)
         try expectCountersMatchARecount("verify")
         try data.execute("UPDATE attachments SET state = 'corrupt' WHERE id = ?", [video.id])

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import KandasStore
 import KandasTestSupport
+import PostgresKit
 import SQLiteKit
 
 @testable import KandasServer
@@ -41,11 +42,12 @@ final class ConsoleData: @unchecked Sendable {
         return (worker, items, family["settlement"] as? [String: Any] ?? [:])
     }
 
-    /// Pushes one `complete` of `item` and returns the completion ID.
+    /// Pushes one `complete` of `item` and returns the completion ID (`outcome`: the one expected).
     @discardableResult
     func complete(
         family: String, item: [String: Any], worker: String, performedAt: String, note: String?,
-        location: (Double, Double)?, files: [File] = [], clientStatus: [String: Any]? = nil
+        location: (Double, Double)?, files: [File] = [], clientStatus: [String: Any]? = nil,
+        outcome: String = "accepted"
     ) throws -> String {
         var device = try devices[worker] ?? enroll(worker)
         device.seq += 1
@@ -82,7 +84,7 @@ final class ConsoleData: @unchecked Sendable {
         let r = try server.client.authorized(device.token).json(
             "POST", "/v1/sync/push", json, idempotencyKey: "push-\(UUID().uuidString.prefix(12))")
         let results = r.object["results"] as? [[String: Any]] ?? []
-        guard r.status == 200, results.first?["outcome"] as? String == "accepted" else {
+        guard r.status == 200, results.first?["outcome"] as? String == outcome else {
             throw TestSupportError("push failed: \(r)")
         }
         return completionID
@@ -152,8 +154,8 @@ final class ConsoleData: @unchecked Sendable {
         try FileManager.default.createDirectory(
             atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try Data(file.bytes).write(to: URL(fileURLWithPath: path))
-        let db = SQLiteConnectionAdapter(try Connection(path: server.databasePath))
-        try db.transaction(.immediate) {
+        let db = try store()
+        try db.transaction {
             try AttachmentStore.attachmentVerified(
                 db: db, attachmentID: file.id, sha256: file.sha256, size: Int64(file.bytes.count),
                 blobKey: file.sha256, at: Int64(Date().timeIntervalSince1970 * 1000))
@@ -161,8 +163,13 @@ final class ConsoleData: @unchecked Sendable {
     }
 
     /// Runs SQL on the live store (to plant hostile text in displayed fields).
-    func execute(_ sql: String, _ values: [any SQLBindable]) throws {
-        let db = SQLiteConnectionAdapter(try Connection(path: server.databasePath))
-        _ = try db.run(sql, values)
+    func execute(_ sql: String, _ values: [any DatabaseBindable]) throws {
+        _ = try store().run(sql, values)
+    }
+
+    /// A connection to the live store, of the server's engine.
+    func store() throws -> any DatabaseConnection {
+        if let url = server.databaseURL { return PostgresStoreConnection(try PostgresConnection(url: url)) }
+        return SQLiteConnectionAdapter(try Connection(path: server.databasePath))
     }
 }

@@ -48,7 +48,8 @@ public final class PostgresCluster: Sendable {
     ///
     /// - Parameter durable: PostgreSQL's durable defaults (`fsync`, `synchronous_commit`,
     ///   `full_page_writes` on), for benchmarks; tests run without them (a throw-away cluster).
-    public init(durable: Bool = false) throws {
+    /// - Parameter settings: more server settings (`name=value`, e.g. a profiling extension's).
+    public init(durable: Bool = false, settings: [String] = []) throws {
         binDirectory = try Self.findBinaries()
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
             "kandas-pg-" + UUID().uuidString.lowercased()
@@ -79,7 +80,7 @@ public final class PostgresCluster: Sendable {
                 let serverOptions =
                     (["-p \(port)", "-k \(dir)", "-c listen_addresses=127.0.0.1"] + durability + [
                         "-c max_connections=300", "-c shared_buffers=32MB",
-                    ]).joined(separator: " ")
+                    ] + settings.map { "-c \($0)" }).joined(separator: " ")
                 let (status, output) = try Self.run(
                     binDirectory + "/pg_ctl",
                     ["-D", dir + "/data", "-l", dir + "/log", "-w", "-o", serverOptions, "start"])

@@ -47,6 +47,9 @@ enum SeedDemo {
         let hash = Password.hash(password, iterations: config.passwordIterations)
         var out = Output(password: password, users: [:], regions: [], centres: [], families: [], codes: [:])
         try app.database.writeSync { db in
+            // A transaction that lost a race runs this closure again (PostgreSQL): it starts from
+            // nothing, so the output never lists the IDs of a rolled-back attempt.
+            out = Output(password: password, users: [:], regions: [], centres: [], families: [], codes: [:])
             guard !(try OpsStore.hasUsers(db)) else {
                 throw CommandError.failure("the store already has users; seed-demo only fills an empty store")
             }

@@ -61,6 +61,9 @@ enum Schema {
         m.register(StoreMigration("0024-device-days", ConsoleSchema.deviceDays))
         // Fewer bytes written per pushed event (issue 15): device rows leave the family index.
         m.register(StoreMigration("0025-changes-family-partial", SyncSchema.familyFeedIndex))
+        // Issue 12: on PostgreSQL a push adds its completions' console counters once per batch (see its
+        // twin); SQLite's trigger updates its counter rows in place, cheaply, and stays.
+        m.register(StoreMigration("0030-console-counts-by-push") { _ in })
         return m
     }
 

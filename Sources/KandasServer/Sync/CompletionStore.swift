@@ -206,7 +206,7 @@ enum CompletionStore {
     ///   costs what the second did.
     static func refreshItem(
         _ db: any DatabaseConnection, itemID: String, now: Int64, delta: Int? = nil, known: ItemState? = nil,
-        primaryCurrent: Bool = false, feedSince: Int64? = nil
+        primaryCurrent: Bool = false, feedSince: Int64? = nil, batch: EventApplier.ItemCache? = nil
     ) throws {
         guard let item = try known ?? ItemState.load(db, itemID: itemID) else { return }
         let familyID = item.familyID
@@ -237,23 +237,34 @@ enum CompletionStore {
         let status = item.status
         // A cancelled item stays cancelled (Protocol §8.1); otherwise completed while it has a primary completion.
         let newStatus = status == "cancelled" ? status : (count > 0 ? "completed" : "open")
-        if try db.run(
-            "UPDATE plan_items SET completion_count = ?, status = ? WHERE id = ? AND (completion_count != ? OR status != ?)",
-            count, newStatus, itemID, count, newStatus) > 0
-        {
-            // One feed row per item per push transaction is enough: pull sends an object's state as of the
-            // read, only for its latest row, and a reader sees the whole transaction or none of it. A row
-            // this push wrote already (and kept: it is read back, so a rolled-back event's row does not count)
-            // stands for the item; a recurring item's count changes on every complete of the batch.
-            if let feedSince,
-                try db.exists(
-                    "SELECT 1 FROM changes WHERE entity_id = ? AND seq > ? AND entity = 'plan_item'"
-                        + " AND device_id IS NULL", itemID, feedSince)
+        // `item` is the row as this transaction holds it (read here or by the caller, locked on
+        // PostgreSQL, written by nobody else since), so whether the update changes it is known without
+        // asking: the update need not wait for its row count (one round trip fewer on PostgreSQL).
+        batch?.refreshed(itemID, completionCount: count, status: newStatus)
+        guard item.completionCount != count || item.status != newStatus else { return }
+        if let batch, batch.holdsItemWrites {
+            batch.holdItemWrite(itemID, count: count, status: newStatus)
+        } else {
+            try db.runDeferred(
+                "UPDATE plan_items SET completion_count = ?, status = ? WHERE id = ?", count, newStatus, itemID)
+        }
+        // One feed row per item per push transaction is enough: pull sends an object's state as of the
+        // read, only for its latest row, and a reader sees the whole transaction or none of it. A row
+        // this push wrote already (and kept: a rolled-back event's row does not count) stands for the
+        // item; a recurring item's count changes on every complete of the batch. The push's batch
+        // knows the rows it recorded itself; otherwise they are read back.
+        if let feedSince {
+            if let batch, batch.knowsItemFeedRows(of: itemID) {
+                if batch.itemFeedRows.contains(itemID) { return }
+            } else if try db.exists(
+                "SELECT 1 FROM changes WHERE entity_id = ? AND seq > ? AND entity = 'plan_item'"
+                    + " AND device_id IS NULL", itemID, feedSince)
             {
                 return
             }
-            try SyncFeed.record(db, entity: "plan_item", id: itemID, familyID: familyID, now: now)
         }
+        try SyncFeed.record(db, entity: "plan_item", id: itemID, familyID: familyID, now: now)
+        if feedSince != nil { batch?.recordedItemFeedRow(itemID) }
     }
 
     /// The `plan_items` columns `refreshItem` needs.

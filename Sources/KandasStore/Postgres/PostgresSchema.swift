@@ -209,6 +209,11 @@ public enum PostgresSchema {
                 CREATE INDEX changes_family ON changes(family_id, seq) WHERE device_id IS NULL;
                 """)
         },
+        // Issue 12: a push adds its completions' console counters once per batch instead of a trigger
+        // run per row (PostgreSQL's CPU per pushed event); SQLite's twin is empty.
+        StoreMigration("0030-console-counts-by-push") { db in
+            try db.execute(ConsoleRollups.postgresPushCountsTrigger)
+        },
     ]
 
     static let tables = """

@@ -29,6 +29,116 @@ enum EventApplier {
     /// Confined to the transaction that made it (not `Sendable`).
     final class ItemCache {
         var items: [String: Item] = [:]
+        /// Items whose `status`, `version` and `completion_count` in `items` are the row's as this
+        /// transaction holds it (locked on PostgreSQL): `refreshItem` keeps them so; a rolled-back
+        /// event or a resolution (which refreshes the item on its own) makes the next event read it.
+        var stateCurrent: Set<String> = []
+
+        /// `refreshItem` wrote (or found unchanged) the item's count and status.
+        func refreshed(_ itemID: String, completionCount: Int, status: String) {
+            guard stateCurrent.contains(itemID) else { return }
+            items[itemID]?.completionCount = completionCount
+            items[itemID]?.status = status
+        }
+
+        /// Item counts and statuses not written yet, in first-change order. A batch of 500
+        /// completions of one item rewrote its row 500 times: on PostgreSQL each version after the
+        /// first fills the page with versions no one can prune before the commit, so the update left
+        /// HOT, touched every index of `plan_items` and re-checked its foreign keys (about 60 µs of
+        /// the server's CPU per event). Written once by ``writeItems(_:)`` before anything else
+        /// could read the row's count or status.
+        private var pendingItems: [String: (count: Int, status: String)] = [:]
+        private var pendingOrder: [String] = []
+
+        /// Only while ``holdsItemWrites`` (a plain `complete`, which reads no item count or status
+        /// but through this cache, and is rejected before its first write or not at all).
+        var holdsItemWrites = false
+
+        /// The item's new count and status, to be written by ``writeItems(_:)``.
+        func holdItemWrite(_ itemID: String, count: Int, status: String) {
+            if pendingItems.updateValue((count, status), forKey: itemID) == nil { pendingOrder.append(itemID) }
+        }
+
+        /// Writes the held item rows (deferred: a failure fails the whole push).
+        func writeItems(_ db: any DatabaseConnection) throws {
+            for itemID in pendingOrder {
+                guard let state = pendingItems[itemID] else { continue }
+                try db.runDeferred(
+                    "UPDATE plan_items SET completion_count = ?, status = ? WHERE id = ?", state.count, state.status,
+                    itemID)
+            }
+            pendingItems.removeAll(keepingCapacity: true)
+            pendingOrder.removeAll(keepingCapacity: true)
+        }
+
+        /// For the batch's event IDs, the user of each event stored as an original (`original = 1`):
+        /// read once per batch (``readBatch(_:events:)``), kept up to date as the batch stores its own;
+        /// nil until read (each event then reads its own).
+        var originals: [String: String]? = nil
+        /// Of the batch's `complete` completion IDs, those already taken: read once, then each
+        /// accepted completion is added.
+        var takenCompletionIDs: Set<String>? = nil
+        /// Items that got their one `plan_item` feed row in this transaction (see `refreshItem`), and
+        /// those the current event added: a rolled-back event's rows are gone, so are its entries.
+        private(set) var itemFeedRows: Set<String> = []
+        private var eventItemFeedRows: [String] = []
+        /// Items whose feed rows a path outside this cache's view may have written (a resolution's
+        /// `refreshItem`): their rows are read back from `changes`.
+        private var itemFeedRowsUnknown: Set<String> = []
+
+        func knowsItemFeedRows(of itemID: String) -> Bool { !itemFeedRowsUnknown.contains(itemID) }
+
+        func forgetItemFeedRows(of itemID: String) { itemFeedRowsUnknown.insert(itemID) }
+
+        /// The batch's original-event and completion-ID reads, one query each instead of one per event.
+        func readBatch(_ db: any DatabaseConnection, events: [DeviceEvent]) throws {
+            guard !events.isEmpty else { return }
+            let list = "(SELECT value FROM \(db.dialect.jsonTextArrayElements(parameter: "?")))"
+            var originals: [String: String] = [:]
+            for row in try db.query(
+                "SELECT e.event_id, e.user_id FROM device_events e WHERE e.original = 1 AND e.event_id IN " + list,
+                JSONValue.array(events.map { .string($0.eventID.description) }).jsonText)
+            {
+                originals[try row.string("event_id")] = try row.string("user_id")
+            }
+            self.originals = originals
+            let completionIDs: [String] = events.compactMap {
+                if case .complete(let p) = $0.payload { return p.completionID.description }
+                return nil
+            }
+            var taken: Set<String> = []
+            if !completionIDs.isEmpty {
+                for row in try db.query(
+                    "SELECT id FROM completions WHERE id IN " + list,
+                    JSONValue.array(completionIDs.map { .string($0) }).jsonText)
+                {
+                    taken.insert(try row.string("id"))
+                }
+            }
+            takenCompletionIDs = taken
+        }
+
+        /// The console counters of the batch's new completions, added once before the commit
+        /// (PostgreSQL, whose trigger then skips them); nil where the trigger counts each row.
+        var counts: ConsoleRollups.PushCounts? = nil
+
+        /// An event starts: the feed rows and counts it records are its own until the next one.
+        func beginEvent() {
+            eventItemFeedRows.removeAll(keepingCapacity: true)
+            counts?.beginEvent()
+        }
+
+        /// The event's writes were rolled back to its savepoint.
+        func rollBackEvent() {
+            stateCurrent.removeAll()
+            counts?.rollBackEvent()
+            for item in eventItemFeedRows { itemFeedRows.remove(item) }
+            eventItemFeedRows.removeAll(keepingCapacity: true)
+        }
+
+        func recordedItemFeedRow(_ itemID: String) {
+            if itemFeedRows.insert(itemID).inserted { eventItemFeedRows.append(itemID) }
+        }
     }
 
     /// What an accepted event produced.
@@ -124,6 +234,11 @@ enum EventApplier {
 
     /// The item as `itemSQL` reads it, from the push's cache when this transaction read it before.
     static func read(_ db: any DatabaseConnection, itemID: String, actor: Actor) throws -> Item {
+        // Read (and locked) before in this transaction, and every write to its row since went
+        // through `refreshItem`, which left the row's state here: nothing to ask the store.
+        if let item = actor.items?.items[itemID], actor.items?.stateCurrent.contains(itemID) == true {
+            return item
+        }
         if var item = actor.items?.items[itemID] {
             guard let row = try db.queryOne(itemStateSQL(db), itemID) else {
                 throw Rejection(.unknownItem, "/item_id: no such plan item")
@@ -131,6 +246,8 @@ enum EventApplier {
             item.status = try row.string("status")
             item.version = Int(try row.int("version"))
             item.completionCount = Int(try row.int("completion_count"))
+            actor.items?.items[itemID] = item
+            actor.items?.stateCurrent.insert(itemID)
             return item
         }
         guard
@@ -146,6 +263,7 @@ enum EventApplier {
             settlement: row["settlement_latitude"].isNull || row["settlement_longitude"].isNull
                 ? nil : (try row.double("settlement_latitude"), try row.double("settlement_longitude")))
         actor.items?.items[itemID] = item
+        actor.items?.stateCurrent.insert(itemID)
         return item
     }
 
@@ -207,7 +325,10 @@ enum EventApplier {
         try EventValidation.location(p.location, "/payload/location")
         try EventValidation.files(p.files, "/payload/files")
         let id = p.completionID.description
-        guard try !db.exists("SELECT 1 FROM completions WHERE id = ?", id) else {
+        let taken =
+            try actor.items?.takenCompletionIDs.map { $0.contains(id) }
+            ?? db.exists("SELECT 1 FROM completions WHERE id = ?", id)
+        guard !taken else {
             throw Rejection(.invalidPayload, "/payload/completion_id: already used by another completion")
         }
         var findings: [ConflictStore.Finding] = []
@@ -237,13 +358,17 @@ enum EventApplier {
             recordedAt: event.recordedAt.millisecondsSince1970)
         let missing = CompletionStore.evidenceMissing(
             serviceCode: item.serviceCode, location: p.location, kinds: [], declared: 0, verified: 0)
+        let missingText = CompletionStore.flagsText(missing)
         // Deferred (a round trip saved on PostgreSQL): its failure fails the whole push anyway.
         try db.runDeferred(
             insertCompletionSQL, id, item.id, item.planID,
             item.familyID, item.memberID, item.regionID, item.centreID, item.serviceCode, actor.deviceID, actor.userID,
             !duplicate, p.performedAt.millisecondsSince1970, event.recordedAt.millisecondsSince1970, actor.now,
             actor.skewMilliseconds, p.note, p.location.map(CompletionStore.locationText), seq, actor.now, actor.now,
-            CompletionStore.flagsText(flags), CompletionStore.flagsText(missing))
+            CompletionStore.flagsText(flags), missingText)
+        actor.items?.counts?.inserted(
+            region: item.regionID, centre: item.centreID, family: item.familyID, receivedAt: actor.now,
+            located: p.location != nil, incomplete: missingText != "[]")
         if !p.files.isEmpty,
             let code = try AttachmentStore.declare(
                 db, p.files, completionID: id, deviceID: actor.deviceID, now: actor.now)
@@ -257,7 +382,7 @@ enum EventApplier {
         }
         try finish(
             db, completionID: id, item: item, conflicts: conflicts, files: !p.files.isEmpty, now: actor.now, delta: 1,
-            flagsCurrent: p.files.isEmpty, primaryCurrent: duplicate, feedSince: actor.feedStart)
+            flagsCurrent: p.files.isEmpty, primaryCurrent: duplicate, feedSince: actor.feedStart, batch: actor.items)
         return Applied(completionID: id, completionRev: 1, conflictIDs: conflicts.map(\.id))
     }
 
@@ -272,7 +397,8 @@ enum EventApplier {
     static func finish(
         _ db: any DatabaseConnection, completionID: String, item: Item, conflicts: [ConflictStore.Joined], files: Bool,
         now: Int64,
-        delta: Int = 0, flagsCurrent: Bool = false, primaryCurrent: Bool = false, feedSince: Int64? = nil
+        delta: Int = 0, flagsCurrent: Bool = false, primaryCurrent: Bool = false, feedSince: Int64? = nil,
+        batch: ItemCache? = nil
     ) throws {
         if !flagsCurrent {
             try CompletionStore.refreshFlags(db, id: completionID)
@@ -284,7 +410,8 @@ enum EventApplier {
             db, itemID: item.id, now: now, delta: delta,
             known: .init(
                 serviceCode: item.serviceCode, status: item.status, familyID: item.familyID,
-                completionCount: item.completionCount), primaryCurrent: primaryCurrent, feedSince: feedSince)
+                completionCount: item.completionCount), primaryCurrent: primaryCurrent, feedSince: feedSince,
+            batch: batch)
         try SyncFeed.record(db, entity: "completion", id: completionID, familyID: item.familyID, now: now)
         for conflict in conflicts {
             try SyncFeed.record(db, entity: "conflict", id: conflict.id, familyID: item.familyID, now: now)
@@ -383,7 +510,7 @@ enum EventApplier {
         }
         try finish(
             db, completionID: id, item: item, conflicts: conflicts, files: !files.isEmpty, now: actor.now,
-            feedSince: actor.feedStart)
+            feedSince: actor.feedStart, batch: actor.items)
         return Applied(completionID: id, completionRev: rev + 1, conflictIDs: conflicts.map(\.id))
     }
 
@@ -415,7 +542,7 @@ enum EventApplier {
             "UPDATE completions SET state = 'voided', rev = rev + 1, updated_at = ? WHERE id = ?", actor.now, id)
         try finish(
             db, completionID: id, item: item, conflicts: conflicts, files: false, now: actor.now, delta: -1,
-            feedSince: actor.feedStart)
+            feedSince: actor.feedStart, batch: actor.items)
         return Applied(completionID: id, completionRev: rev + 1, conflictIDs: conflicts.map(\.id))
     }
 
@@ -430,6 +557,9 @@ enum EventApplier {
             try db.exists(
                 "SELECT 1 FROM conflicts WHERE id = ? AND item_id = ?", p.conflictID.description, item.id)
         else { throw Rejection(.unknownConflict, "/payload/conflict_id: no such conflict on this item") }
+        // The resolution refreshes the item (and may record its feed row) on its own.
+        actor.items?.forgetItemFeedRows(of: item.id)
+        actor.items?.stateCurrent.remove(item.id)
         let completion = try ConflictResolver.resolve(
             db, conflictID: p.conflictID.description, resolution: p.resolution, chosenEventID: p.chosenEventID,
             comment: p.comment, by: ActorRef(actorType: .device, id: WireID(actor.deviceID) ?? .random()),
