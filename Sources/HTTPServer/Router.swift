@@ -56,23 +56,75 @@ public struct Router: Sendable {
     }
 
     private(set) var routes: [Route] = []
+    /// Routes by segment count and their first two segments, for routes whose first two segments
+    /// are literals and that have no `*`; ``match(method:path:)`` looks at those of the path's key
+    /// and at ``unkeyed`` only, instead of every route.
+    private var keyed: [Key: [Int]] = [:]
+    /// Indexes of the routes without a key (a parameter or `*` among the first two segments, or `*`
+    /// anywhere): candidates for every path.
+    private var unkeyed: [Int] = []
 
     public init() {}
+
+    /// A route's index key: its segment count and first two segments (both literals).
+    private struct Key: Hashable, Sendable {
+        var count: Int
+        var first: String
+        var second: String
+    }
+
+    /// The index key of a route's segments (nil: the route is a candidate for every path).
+    private static func key(_ segments: [Segment]) -> Key? {
+        guard segments.count >= 2, !segments.contains(.rest), case .literal(let a) = segments[0],
+            case .literal(let b) = segments[1]
+        else { return nil }
+        return Key(count: segments.count, first: a, second: b)
+    }
+
+    private mutating func append(_ route: Route) {
+        if let k = Router.key(route.segments) {
+            keyed[k, default: []].append(routes.count)
+        } else {
+            unkeyed.append(routes.count)
+        }
+        routes.append(route)
+    }
+
+    /// Indexes of the routes that may fit `parts`, in the order they were added.
+    private func candidates(_ parts: [String]) -> [Int] {
+        guard parts.count >= 2, let list = keyed[Key(count: parts.count, first: parts[0], second: parts[1])] else {
+            return unkeyed
+        }
+        if unkeyed.isEmpty { return list }
+        var merged: [Int] = []
+        merged.reserveCapacity(list.count + unkeyed.count)
+        var i = 0
+        var j = 0
+        while i < list.count || j < unkeyed.count {
+            if j == unkeyed.count || (i < list.count && list[i] < unkeyed[j]) {
+                merged.append(list[i])
+                i += 1
+            } else {
+                merged.append(unkeyed[j])
+                j += 1
+            }
+        }
+        return merged
+    }
 
     /// Adds a route whose handler gets the whole body (buffered by default, with the server's
     /// default limit).
     public mutating func add(
         _ method: HTTPMethod, _ pattern: String, body: BodyPolicy? = nil, _ handler: @escaping Handler
     ) {
-        routes.append(
-            Route(method: method, pattern: pattern, segments: Router.parse(pattern), action: .whole(body, handler)))
+        append(Route(method: method, pattern: pattern, segments: Router.parse(pattern), action: .whole(body, handler)))
     }
 
     /// Adds a route whose handler first decides from the head, then streams the body to a consumer.
     public mutating func add(
         _ method: HTTPMethod, _ pattern: String, body: StreamingPolicy, _ decide: @escaping StreamingHandler
     ) {
-        routes.append(
+        append(
             Route(
                 method: method, pattern: pattern, segments: Router.parse(pattern),
                 action: .streaming(body.limit, decide)))
@@ -91,7 +143,8 @@ public struct Router: Sendable {
         let parts = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
         var best: (route: Route, params: [String: String], score: [Bool])?
         var allowed: [HTTPMethod] = []
-        for route in routes {
+        for index in candidates(parts) {
+            let route = routes[index]
             // Most routes differ from the path in length or a literal: ruled out without allocating.
             guard Router.fits(route.segments, parts), let (params, score) = Router.bind(route.segments, to: parts)
             else { continue }

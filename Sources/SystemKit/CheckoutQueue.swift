@@ -33,6 +33,14 @@ public final class CheckoutQueue<Slot: Sendable>: Sendable {
 
     /// Blocks the calling thread (never a cooperative one) until a slot is free; `nil` when closed.
     public func acquireBlocking() -> Slot? {
+        // A free slot (or a closed queue) is answered under one lock, without the hand-off's
+        // semaphore, mutex and closure: a device poll checks a reader out on every request.
+        let immediate: Slot?? = state.withLock { state in
+            if state.closed { return .some(nil) }
+            if let slot = state.free.popLast() { return .some(slot) }
+            return .none
+        }
+        if let immediate { return immediate }
         let handoff = Handoff()
         acquire { handoff.deliver($0) }
         return handoff.wait()

@@ -63,4 +63,26 @@ import Testing
             return
         }
     }
+
+    /// The index by segment count and first two literals gives what a walk over every route gave:
+    /// routes with a parameter or `*` up front still compete, ties go to the route added first,
+    /// and 405 lists every fitting route's method in the order they were added.
+    @Test func indexedRoutes_matchAsAWalkOverEveryRouteWould() {
+        var r = Router()
+        r.add(.post, "/:tenant/files/new") { _ in .text("tenant") }
+        r.add(.get, "/v1/files/:id") { _ in .text("param") }
+        r.add(.get, "/v1/*") { _ in .text("rest") }
+        r.add(.delete, "/v1/files/:id") { _ in .text("delete") }
+        r.add(.get, "/v1/other/:id") { _ in .text("other") }
+        #expect(pattern(r.match(method: .get, path: "/v1/files/new")) == "/v1/files/:id")
+        #expect(pattern(r.match(method: .post, path: "/v1/files/new")) == "/:tenant/files/new")
+        #expect(pattern(r.match(method: .get, path: "/v1/files/1/2")) == "/v1/*")
+        #expect(pattern(r.match(method: .get, path: "/v1/other/1")) == "/v1/other/:id")
+        #expect(pattern(r.match(method: .get, path: "/x")) == nil)
+        guard case .methodNotAllowed(let allow) = r.match(method: .put, path: "/v1/files/new") else {
+            Issue.record("expected 405")
+            return
+        }
+        #expect(allow == [.post, .get, .delete, .head])
+    }
 }
