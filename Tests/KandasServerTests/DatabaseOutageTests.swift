@@ -42,6 +42,10 @@ import Testing
             #expect(r.headers["content-type"]?.hasPrefix("application/problem+json") == true, "\(what): \(r)")
         }
         #expect(kill(s.server.pid, 0) == 0, "the server kept running")
+        // A pull without a well-formed token is refused before it needs a handler or the database.
+        let junk = try s.server.client.send("GET", "/v1/sync/pull?limit=10", headers: [("Authorization", "Bearer x")])
+        #expect(junk.status == 401 && junk.code == "unauthenticated", "\(junk)")
+        #expect(try s.server.client.get("/v1/sync/pull?limit=10").status == 401)
 
         try cluster.resume()
         // The same process serves again: the refused batch is resent, as a device does.

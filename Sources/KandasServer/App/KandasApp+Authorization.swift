@@ -25,13 +25,16 @@ extension KandasApp {
         guard let endpoint = endpoint(request.method, pattern) else {
             return consoleHead(request, pattern: pattern)
         }
-        // An endpoint that authenticates in its own read transaction does it there (one connection
-        // checkout for the check and the answer), unless the request announces a body: that is
-        // refused here as everywhere, before a byte of it is read.
-        guard endpoint.access != .open, !endpoint.authenticatesInRead || Self.announcesBody(request) else {
-            return nil
-        }
+        guard endpoint.access != .open else { return nil }
         do {
+            if endpoint.authenticatesInRead && !Self.announcesBody(request) {
+                // An endpoint that authenticates in its own read transaction does it there (one
+                // connection checkout for the check and the answer); a request without a well-formed
+                // token is still refused here, before it takes a handler thread or a connection. One
+                // that announces a body is checked in full here, as everywhere, before a byte is read.
+                _ = try Authenticator.presentedToken(request)
+                return nil
+            }
             try authorize(endpoint, request, now: now()).store(in: &request.attributes)
             return nil
         } catch {

@@ -46,6 +46,17 @@ struct Authenticator {
     /// caller's own reads); the owed last-use write is left to the caller (``Checked/touch(_:)``,
     /// after its transaction: a write cannot start inside a read of the same engine).
     func check(_ request: HTTPRequest, now: Int64, in db: any DatabaseConnection) throws -> Checked {
+        let (token, isSession) = try Self.presentedToken(request)
+        var checked = try isSession ? session(token, now: now, db) : device(token, now: now, db)
+        checked.principal.secret = Array(token.utf8)
+        return checked
+    }
+
+    /// The bearer token the request presents and whether it is a user session (else a device access
+    /// token), checked without the store: a request without one is refused before it takes a
+    /// handler thread or a database connection.
+    /// - Throws: ``ServerError`` 401 `unauthenticated`.
+    static func presentedToken(_ request: HTTPRequest) throws -> (token: String, isSession: Bool) {
         guard let header = request.headers["Authorization"] else {
             throw ServerError(.unauthenticated, ServerError.noTokenDetail)
         }
@@ -54,16 +65,9 @@ struct Authenticator {
             throw ServerError(.unauthenticated, "malformed Authorization header")
         }
         let token = String(parts[1])
-        var checked: Checked
-        if Tokens.raw(token, kind: .userSession) != nil {
-            checked = try session(token, now: now, db)
-        } else if Tokens.raw(token, kind: .deviceAccess) != nil {
-            checked = try device(token, now: now, db)
-        } else {
-            throw ServerError(.unauthenticated, "not an access token")
-        }
-        checked.principal.secret = Array(token.utf8)
-        return checked
+        if Tokens.raw(token, kind: .userSession) != nil { return (token, true) }
+        if Tokens.raw(token, kind: .deviceAccess) != nil { return (token, false) }
+        throw ServerError(.unauthenticated, "not an access token")
     }
 
     private func session(_ token: String, now: Int64, _ db: any DatabaseConnection) throws -> Checked {
