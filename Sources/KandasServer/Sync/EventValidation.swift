@@ -24,6 +24,15 @@ enum EventValidation {
         if let note, note.count > maxNote {
             throw Rejection(.invalidPayload, "\(pointer): at most \(maxNote) characters")
         }
+        try text(note, pointer)
+    }
+
+    /// Free text (a note, a reason, a comment) may hold any character but U+0000, which neither
+    /// engine's text keeps the same way (PostgreSQL `text` cannot hold it at all).
+    static func text(_ text: String?, _ pointer: String) throws(Rejection) {
+        if let text, text.utf8.contains(0) {
+            throw Rejection(.invalidPayload, "\(pointer): must not contain U+0000")
+        }
     }
 
     static func location(_ g: Geolocation?, _ pointer: String) throws(Rejection) {

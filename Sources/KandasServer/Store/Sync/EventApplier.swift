@@ -527,6 +527,7 @@ enum EventApplier {
         guard (1...2000).contains(reason.count) else {
             throw Rejection(.invalidPayload, "/payload/reason: 1-2000 characters")
         }
+        try EventValidation.text(reason, "/payload/reason")
         let id = p.completionID.description
         var conflicts: [ConflictStore.Joined] = []
         if p.baseCompletionRev < rev {
@@ -558,6 +559,7 @@ enum EventApplier {
         if let comment = p.comment, comment.count > 2000 {
             throw Rejection(.invalidPayload, "/payload/comment: at most 2000 characters")
         }
+        try EventValidation.text(p.comment, "/payload/comment")
         guard
             try db.exists(
                 "SELECT 1 FROM conflicts WHERE id = ? AND item_id = ?", p.conflictID.description, item.id)
