@@ -193,8 +193,9 @@ public enum ConsoleRollups {
         /// Starts the push's counting on `db` when its engine needs it (PostgreSQL); nil elsewhere.
         public static func start(_ db: any DatabaseConnection) throws -> PushCounts? {
             guard db.dialect.name == .postgresql else { return nil }
-            // A statement of the transaction, so the write trace (and a replay of it) has it too.
-            try db.execute("SET LOCAL \(pushCountsSetting) = 'on'")
+            // A statement of the transaction, so the write trace (and a replay of it) has it too;
+            // deferred (no round trip of its own), still ahead of the completion inserts it governs.
+            try db.runDeferred("SET LOCAL \(pushCountsSetting) = 'on'")
             return PushCounts()
         }
 
@@ -235,7 +236,9 @@ public enum ConsoleRollups {
 
         /// Adds the counts (deferred writes: a failure fails the push) and starts again from zero.
         public func write(_ db: any DatabaseConnection) throws {
-            // In key order: concurrent pushes lock the rows they share in one order, never in a cycle.
+            // In key order, so two pushes' batch writes lock the rows they share in one order. (Triggers
+            // fired mid-batch by voids, amends and attachments still lock counter rows in event order;
+            // a deadlock between two pushes is re-run by the transaction's retry.)
             for key in order.sorted(by: {
                 ($0.metric, $0.region, $0.centre, $0.bucket) < ($1.metric, $1.region, $1.centre, $1.bucket)
             }) {
