@@ -66,7 +66,13 @@ func withScratchDirectory<T>(_ body: (String) throws -> T) throws -> T {
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     // KANDAS_BENCH_KEEP=1 keeps the scratch folder (the stores) for a look afterwards (dbstat, WAL).
     let keep = ProcessInfo.processInfo.environment["KANDAS_BENCH_KEEP"] != nil
-    let removal = Children.onSignal { try? FileManager.default.removeItem(atPath: path) }
+    let removal = Children.onSignal {
+        if keep {
+            FileHandle.standardError.write(Data("kept scratch directory \(path)\n".utf8))
+        } else {
+            try? FileManager.default.removeItem(atPath: path)
+        }
+    }
     defer {
         Children.forget(removal)
         if keep {
