@@ -69,7 +69,7 @@ public final class KandasApp: Sendable {
             options.cacheSizeKiB = config.sqliteCacheKiB
             options.writeTracePath = config.sqlTraceFile
             let sqlite = try DatabasePool(
-                path: config.databasePath, readers: 4, options: options, migrator: Schema.migrator,
+                path: config.databasePath, readers: config.sqliteReaders, options: options, migrator: Schema.migrator,
                 readerCacheKiB: config.sqliteReaderCacheKiB)
             // A store an older version (or another umask) left readable by others is tightened; SQLite
             // creates -wal and -shm with the store's own mode, so they follow.

@@ -55,10 +55,14 @@ public struct ServerConfig: Sendable, Equatable {
     public var mallocArenas: Int = 2
     /// Page cache of the SQLite writer (and the checkpointer) in KiB.
     public var sqliteCacheKiB: Int = 2048
-    /// Page cache of each of the 4 SQLite readers in KiB: a miss is a read from the OS page cache,
-    /// and 4 readers at the writer's 2 MiB were a fifth of the server's peak RSS under
-    /// `kandas-bench load` (issue 15).
+    /// Page cache of each SQLite reader in KiB: a miss is a read from the OS page cache, and 4
+    /// readers at the writer's 2 MiB were a fifth of the server's peak RSS under `kandas-bench load`
+    /// (issue 15).
     public var sqliteReaderCacheKiB: Int = 512
+    /// SQLite readers: one per handler thread, at most 16, so a handler never waits for another to
+    /// hand back a reader (with 4 readers for 8 threads, the checkouts were a sixth of a polling
+    /// device's cost, issue 15).
+    public var sqliteReaders: Int { min(max(handlerThreads, 1), 16) }
     /// Requests waiting for a handler thread at which pull pages shrink to `pullBusyPage` changes
     /// (0: always). Under load a 1000-change page held a handler thread for its whole build while
     /// every other request waited (issue 15).
@@ -190,7 +194,8 @@ public struct ServerConfig: Sendable, Equatable {
                 \.sqliteCacheKiB),
             integer(
                 "--sqlite-reader-cache-kib", "KANDAS_SQLITE_READER_CACHE_KIB",
-                "SQLite page cache of each of the 4 readers, KiB, 64-1048576 (default 512)", 64...1_048_576,
+                "SQLite page cache of each reader (one per handler thread, at most 16), KiB, 64-1048576 (default 512)",
+                64...1_048_576,
                 \.sqliteReaderCacheKiB),
             integer(
                 "--pull-busy-waiting", "KANDAS_PULL_BUSY_WAITING",
