@@ -21,6 +21,25 @@ struct RequestContextTests {
         #expect(try f.digest() == before)
     }
 
+    /// U+0000 in any string of a JSON body is 422 `invalid_field` on both engines (PostgreSQL text
+    /// cannot hold it: it was a 500 there) — from the body check, or earlier from a field's own
+    /// control-character rule; an escaped backslash before "u0000" is ordinary text.
+    @Test(arguments: StoreEngine.allCases) func textWithUPlus0000_is422_andChangesNothing(engine: StoreEngine) throws {
+        let f = try Fixture(engine: engine)
+        defer { f.server.cleanup() }
+        // The refusals are kept for their Idempotency-Keys' replays; nothing else changes.
+        let before = try f.server.storeDigest(excluding: Fixture.activityTables.union(["idempotency"]))
+        for name in ["A\\u0000B", "\\u0000", "A\\\\\\u0000"] {
+            let r = try f.admin.json(
+                "POST", "/v1/admin/career-centres", centreBody(f, name: name), idempotencyKey: f.key())
+            #expect(r.status == 422 && r.code == "invalid_field", "\(name): \(r)")
+        }
+        #expect(try f.server.storeDigest(excluding: Fixture.activityTables.union(["idempotency"])) == before)
+        let text = try f.admin.json(
+            "POST", "/v1/admin/career-centres", centreBody(f, name: "A\\\\u0000B"), idempotencyKey: f.key())
+        #expect(text.status == 201 && text.object["name"] as? String == "A\\u0000B", "\(text)")
+    }
+
     @Test func sameKey_differentBody_is422_andChangesNothing() throws {
         let f = try Fixture()
         defer { f.server.cleanup() }

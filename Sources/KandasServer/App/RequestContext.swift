@@ -40,14 +40,40 @@ struct RequestContext {
     }
 
     /// Decodes the JSON body strictly: unknown fields, wrong types and missing fields are 422 with a pointer.
+    /// A string holding U+0000 is 422 `invalid_field`: PostgreSQL text cannot keep it (it was a 500
+    /// there), and both engines answer the same.
     func body<T: Codable>(_ type: T.Type) throws(ServerError) -> T {
         try requireJSONContentType()
         let bytes = request.bodyBytes
+        let value: T
         do {
-            return try JSONCoding.decodeStrict(type, from: Data(bytes))
+            value = try JSONCoding.decodeStrict(type, from: Data(bytes))
         } catch {
             throw ServerError(error)
         }
+        if Self.holdsEscapedNUL(bytes) {
+            throw ServerError(.invalidField, "a string of the body contains U+0000, which no text field may hold")
+        }
+        return value
+    }
+
+    /// Whether valid JSON text holds U+0000 in a string: only the escape `\u0000` can (a raw NUL byte is
+    /// not JSON), and escapes are read in pairs, so `\\u0000` (a backslash, then "u0000") is not one.
+    static func holdsEscapedNUL(_ bytes: [UInt8]) -> Bool {
+        var i = 0
+        while i < bytes.count {
+            guard bytes[i] == UInt8(ascii: "\\") else {
+                i += 1
+                continue
+            }
+            if i + 5 < bytes.count, bytes[i + 1] == UInt8(ascii: "u"), bytes[i + 2] == UInt8(ascii: "0"),
+                bytes[i + 3] == UInt8(ascii: "0"), bytes[i + 4] == UInt8(ascii: "0"), bytes[i + 5] == UInt8(ascii: "0")
+            {
+                return true
+            }
+            i += 2
+        }
+        return false
     }
 
     func requireJSONContentType() throws(ServerError) {
