@@ -7,17 +7,18 @@ import Synchronization
 /// A caller gets a slot at once when one is free, or later, in arrival order, when one is released;
 /// after ``close()`` every waiter and every later caller gets `nil`. Handlers run outside the lock.
 public final class CheckoutQueue<Slot: Sendable>: Sendable {
-    private struct State: ~Copyable {
+    private struct State {
         var free: [Slot]
         var waiters: [@Sendable (Slot?) -> Void] = []
         var closed = false
     }
 
-    private let state: Mutex<State>
+    /// A parking lock, not `Mutex`: every request of every handler thread takes it (see ``ParkingLock``).
+    private let state: ParkingLock<State>
 
     /// A queue holding `free`; the last element is handed out first.
     public init(free: [Slot]) {
-        state = Mutex(State(free: free))
+        state = ParkingLock(State(free: free))
     }
 
     /// Calls `handler` with a slot now (free list) or later (on release, FIFO); with `nil` when closed.
