@@ -69,7 +69,9 @@ let package = Package(
         // Server side. KandasStore: the store layer (engine interface, SQLite engine, dialects).
         .target(
             name: "KandasStore",
-            dependencies: ["SQLiteKit", "PostgresKit", "RowKit", "KandasProtocol", "KandasDomain", "Crypto"],
+            dependencies: [
+                "SQLiteKit", "PostgresKit", "RowKit", "KandasProtocol", "KandasDomain", "Crypto", "SystemKit",
+            ],
             swiftSettings: strict),
         .target(name: "HTTPServer", dependencies: ["SystemKit", "Log", "Lifecycle", "ZlibKit"], swiftSettings: strict),
         .target(

@@ -1,11 +1,12 @@
 import Foundation
 import KandasDomain
-import Synchronization
+import SystemKit
 
 /// The working-day calendar the server counts deadlines on (Protocol/calendar.md): the built-in
 /// Kazakhstan one unless `--calendar FILE` (`KANDAS_CALENDAR`) loaded an operator's document at start-up.
 enum ActiveCalendar {
-    private static let storage = Mutex<WorkCalendar>(.kazakhstan)
+    /// Read on many requests: a parking lock, not a spinning `Mutex`.
+    private static let storage = ParkingLock<WorkCalendar>(.kazakhstan)
 
     /// The calendar in force.
     static var current: WorkCalendar { storage.withLock { $0 } }

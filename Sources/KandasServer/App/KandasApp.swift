@@ -7,6 +7,7 @@ public import Log
 import PostgresKit
 public import SQLiteKit
 import Synchronization
+import SystemKit
 
 /// The running application: configuration, store, clock, logger and the pieces handlers share.
 ///
@@ -191,7 +192,8 @@ public final class KandasApp: Sendable {
 
 /// Holds the HTTP server once it exists (set once at start, read by `/metrics`).
 final class ServerBox: Sendable {
-    private let value = Mutex<HTTPServer?>(nil)
+    /// Read by every pull (the busy-page rule): a parking lock, not a spinning `Mutex`.
+    private let value = ParkingLock<HTTPServer?>(nil)
     func set(_ server: HTTPServer) { value.withLock { $0 = server } }
     var server: HTTPServer? { value.withLock { $0 } }
 }

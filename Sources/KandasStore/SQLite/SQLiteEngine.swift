@@ -1,6 +1,6 @@
 import Dispatch
 public import SQLiteKit
-import Synchronization
+import SystemKit
 
 /// The SQLite implementation of ``DatabaseEngine``, over SQLiteKit's `DatabasePool` (one writer,
 /// several WAL readers, each connection on its own serial queue, so blocking SQLite calls never
@@ -9,7 +9,8 @@ public final class SQLiteEngine: DatabaseEngine {
     /// The pool underneath (for SQLite-only maintenance: checkpoints, traces, benchmarks).
     public let pool: DatabasePool
     public let dialect: any SQLDialect = SQLiteDialect()
-    private let adapters = Mutex<[ObjectIdentifier: SQLiteConnectionAdapter]>([:])
+    /// Every read and write looks its adapter up here: a parking lock, not a spinning `Mutex`.
+    private let adapters = ParkingLock<[ObjectIdentifier: SQLiteConnectionAdapter]>([:])
 
     /// Opens (creating) the database at `path` and applies `migrations`.
     public init(
