@@ -34,8 +34,8 @@ enum ConflictHandlers {
             _ = try find(db, id, ctx.actor)
             let body = try ctx.body(ConflictResolveRequest.self)
             let comment = body.comment.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard (1...2000).contains(comment.count), !comment.utf8.contains(0) else {
-                throw ServerError.field(.invalidField, "/comment", "1-2000 characters without U+0000")
+            guard (1...2000).contains(comment.count) else {
+                throw ServerError.field(.invalidField, "/comment", "1-2000 characters")
             }
             do {
                 _ = try ConflictResolver.resolve(
