@@ -97,28 +97,16 @@ enum LoadBenchmark {
             let benchCPUBefore = Self.ownCPUSeconds()
             let total = Mutex(Tally())
             let wall = try measure {
-                var threads: [Thread] = []
-                for target in targets {
-                    let port = server.port
-                    let thread = Thread {
-                        let tally = Device(
-                            port: port, target: target, events: events, batch: batch, gzip: gzip, limit: limit
-                        ).run()
-                        total.withLock { $0.merge(tally) }
-                    }
-                    thread.stackSize = 512 * 1024
-                    threads.append(thread)
-                }
-                for thread in threads { thread.start() }
-                // Foundation's threads are not joinable: poll until every one has finished.
-                var waited = 0
-                while threads.contains(where: { !$0.isFinished }) {
-                    usleep(20_000)
-                    waited += 1
-                    guard waited < 30_000 else {
-                        throw BenchmarkFailure(description: "devices did not finish in 10 min")
-                    }
-                }
+                let port = server.port
+                try runOnThreads(
+                    targets.map { target in
+                        {
+                            let tally = Device(
+                                port: port, target: target, events: events, batch: batch, gzip: gzip, limit: limit
+                            ).run()
+                            total.withLock { $0.merge(tally) }
+                        }
+                    })
             }.seconds
             let cpu = server.cpuSeconds() - cpuBefore
             let benchCPU = Self.ownCPUSeconds() - benchCPUBefore

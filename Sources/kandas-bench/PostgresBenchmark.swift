@@ -260,27 +260,18 @@ enum PostgresBenchmark {
             let accepted = Mutex(0)
             let failure = Mutex<String?>(nil)
             let seconds = try measure {
-                var threads: [Thread] = []
-                for (index, device) in work.enumerated() {
-                    let port = servers[index % instances].port
-                    let thread = Thread {
-                        do {
-                            let n = try pushAll(device.bodies, port: port, token: device.token)
-                            accepted.withLock { $0 += n }
-                        } catch {
-                            failure.withLock { $0 = "\(error)" }
+                try runOnThreads(
+                    work.enumerated().map { index, device in
+                        let port = servers[index % instances].port
+                        return {
+                            do {
+                                let n = try pushAll(device.bodies, port: port, token: device.token)
+                                accepted.withLock { $0 += n }
+                            } catch {
+                                failure.withLock { $0 = "\(error)" }
+                            }
                         }
-                    }
-                    thread.stackSize = 512 * 1024
-                    threads.append(thread)
-                }
-                for thread in threads { thread.start() }
-                var waited = 0
-                while threads.contains(where: { !$0.isFinished }) {
-                    usleep(20_000)
-                    waited += 1
-                    guard waited < 30_000 else { throw BenchmarkFailure(description: "devices did not finish") }
-                }
+                    })
             }.seconds
             if let failure = failure.withLock({ $0 }) { throw BenchmarkFailure(description: failure) }
             let acceptedCount = accepted.withLock { $0 }

@@ -83,3 +83,21 @@ func withScratchDirectory<T>(_ body: (String) throws -> T) throws -> T {
     }
     return try body(path)
 }
+
+/// Runs each body on a thread of its own (a simulated device: 512 KiB of stack) and returns when
+/// all have finished; Foundation's threads are not joinable, so it polls.
+/// - Throws: ``BenchmarkFailure`` when they have not finished after 10 minutes.
+func runOnThreads(_ bodies: [@Sendable () -> Void]) throws {
+    let threads = bodies.map { body in
+        let thread = Thread { body() }
+        thread.stackSize = 512 * 1024
+        return thread
+    }
+    for thread in threads { thread.start() }
+    var waited = 0
+    while threads.contains(where: { !$0.isFinished }) {
+        usleep(20_000)
+        waited += 1
+        guard waited < 30_000 else { throw BenchmarkFailure(description: "devices did not finish in 10 min") }
+    }
+}
