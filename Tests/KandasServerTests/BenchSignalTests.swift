@@ -14,25 +14,20 @@ import Glibc
             .appendingPathComponent("kandas-bench").path
         try #require(
             FileManager.default.isExecutableFile(atPath: bench), "kandas-bench not built next to kandas-server")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: bench)
         // Long enough to be killed in the middle of its push.
-        process.arguments = ["pg", "--events", "100000", "--batch", "500", "--only", "replay"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        defer {
-            if process.isRunning {
-                kill(process.processIdentifier, SIGKILL)
-                process.waitUntilExit()
-            }
-        }
+        let process = try ProcessRunner.spawn(
+            bench, ["pg", "--events", "100000", "--batch", "500", "--only", "replay"])
         // A `kandas-server` child of the bench, and the cluster's port from its `--database-url`.
         var port: Int?
         var servers: [Int32] = []
+        defer {
+            // Whatever failed: SIGTERM (the bench stops its children itself), then nothing of it is left.
+            process.stop(graceSeconds: 60)
+            for pid in servers where Self.alive(pid) { kill(pid, SIGKILL) }
+        }
         for _ in 0..<1200 where port == nil {
             usleep(100_000)
-            servers = Self.children(of: process.processIdentifier, named: "kandas-server")
+            servers = Self.children(of: process.pid, named: "kandas-server")
             for pid in servers {
                 let arguments = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline").map {
                     String(decoding: $0.map { $0 == 0 ? 32 : $0 }, as: UTF8.self)
@@ -46,12 +41,9 @@ import Glibc
         let clusterPort = try #require(port, "no kandas-server child serving the bench's cluster appeared")
         #expect(Self.postmasterRunning(port: clusterPort))
 
-        kill(process.processIdentifier, SIGTERM)
-        for _ in 0..<600 where process.isRunning { usleep(100_000) }
-        try #require(!process.isRunning, "the bench did not stop within 60 s of SIGTERM")
-
-        #expect(process.terminationReason == .uncaughtSignal)
-        #expect(process.terminationStatus == SIGTERM)
+        kill(process.pid, SIGTERM)
+        try #require(process.wait(timeoutSeconds: 60) != nil, "the bench did not stop within 60 s of SIGTERM")
+        #expect(process.terminatingSignal == SIGTERM, "the bench died of the signal it caught")
         for pid in servers {
             #expect(!Self.alive(pid), "kandas-server \(pid) outlived the bench")
         }

@@ -104,6 +104,7 @@ public final class ChildProcess: @unchecked Sendable {
     public let input: FileHandle?
     private let lock = NSLock()
     private var exitStatus: Int32?
+    private var endingSignal: Int32?
     private var detached = false
 
     init(
@@ -177,6 +178,14 @@ public final class ChildProcess: @unchecked Sendable {
     /// the tests (it is then reaped by init).
     public func detach() { detached = true }
 
+    /// The signal that ended the child, once it has ended by one (an exit with status 128 + N is not).
+    public var terminatingSignal: Int32? {
+        guard !isRunning else { return nil }
+        lock.lock()
+        defer { lock.unlock() }
+        return endingSignal
+    }
+
     /// Whether the child has not exited yet (reaps it when it has).
     public var isRunning: Bool { status(blocking: false) == nil }
 
@@ -249,6 +258,7 @@ public final class ChildProcess: @unchecked Sendable {
         }
         let signal = raw & 0x7f
         exitStatus = signal == 0 ? (raw >> 8) & 0xff : 128 + signal
+        endingSignal = signal == 0 ? nil : signal
         return exitStatus
     }
 }

@@ -112,16 +112,13 @@ import Testing
         #expect(text.hasSuffix("COMMIT;\n"))
         #expect(!text.contains("99"))
         let psql = cluster.binDirectory + "/psql"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: psql)
-        process.arguments = [
-            "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d",
-            "postgresql://kandas@127.0.0.1:\(cluster.port)/\(target.database)",
-            "-f", trace,
-        ]
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        let replay = try ProcessRunner.run(
+            psql,
+            [
+                "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d",
+                "postgresql://kandas@127.0.0.1:\(cluster.port)/\(target.database)", "-f", trace,
+            ])
+        #expect(replay.succeeded, "\(replay.errors)")
         let query = "SELECT id, label, encode(blob, 'hex') AS blob, score, flag FROM t ORDER BY id"
         let expected = try db.query(query).map(\.values)
         let replayed = try PostgresConnection(url: target).query(query).map(\.values)
