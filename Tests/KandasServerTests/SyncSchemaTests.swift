@@ -19,12 +19,16 @@ import Testing
         var iins: [String] = []
         var worker = "00000000-0000-4000-8000-0000000000a1"
 
-        init() throws {
+        /// - Parameter before: fills a store at the schema before this migration instead (every
+        ///   earlier one applied).
+        init(before: String? = nil) throws {
             directory = NSTemporaryDirectory() + "kandas-schema-" + UUID().uuidString
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             db = try Connection(path: directory + "/kandas.sqlite")
             var old = Migrator()
-            for migration in Schema.migrator.migrations where migration.name != "0008-completion-indexes" {
+            let all = Schema.migrator.migrations
+            let end = before.flatMap { name in all.firstIndex { $0.name == name } } ?? all.endIndex
+            for migration in all[..<end] where before != nil || migration.name != "0008-completion-indexes" {
                 old.register(migration.name, migration.body)
             }
             try old.migrate(db)

@@ -71,8 +71,12 @@ enum Schema {
         // Issue 15: a `complete` event is found by its completion's `event_seq`, not this index.
         m.register(StoreMigration("0028-event-completion-partial", SyncSchema.eventCompletionIndex))
         // Issue 12: on PostgreSQL a push adds its completions' console counters once per batch (see its
-        // twin); SQLite's trigger updates its counter rows in place, cheaply, and stays.
+        // twin); SQLite follows in 0031.
         m.register(StoreMigration("0030-console-counts-by-push") { _ in })
+        // Issue 15: a push adds its completions' console counters once per batch on SQLite too, and
+        // the completion insert trigger goes (its statement journal cost more than its upserts).
+        m.register(
+            StoreMigration("0031-console-counts-by-push-sqlite", ConsoleRollups.sqliteDropCompletionInsertTrigger))
         return m
     }
 

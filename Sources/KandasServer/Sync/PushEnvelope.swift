@@ -12,7 +12,26 @@ import KandasProtocol
 struct PushEnvelope {
     var request: PushRequest
     /// The stored `device_events.body` of each event, in order.
-    var bodies: [String]
+    var bodies: Bodies
+
+    /// Each event's body, made into a `String` only when asked: an accepted `complete` without
+    /// files stores none (``EventBodies/stored(_:body:accepted:)``), and validating and copying
+    /// every event's bytes was a thirtieth of a push's CPU.
+    struct Bodies: RandomAccessCollection {
+        fileprivate var bytes: [UInt8] = []
+        /// The events' byte ranges in `bytes`; nil when they could not be cut out (then each body
+        /// is its event's compact sorted-key JSON).
+        fileprivate var spans: [Range<Int>]? = nil
+        fileprivate var events: [JSONValue] = []
+
+        var startIndex: Int { 0 }
+        var endIndex: Int { events.count }
+
+        subscript(i: Int) -> String {
+            if let spans { return String(decoding: bytes[spans[i]], as: UTF8.self) }
+            return events[i].jsonText
+        }
+    }
 
     static let topKeys: Set<String> = ["device_id", "sent_at", "client_status", "events"]
     static let statusKeys: Set<String> = [
@@ -42,20 +61,19 @@ struct PushEnvelope {
         }
         try unknown(object, topKeys, "")
         if case .object(let status) = object["client_status"] { try unknown(status, statusKeys, "/client_status") }
-        guard case .array(let events) = object["events"] else { return PushEnvelope(request: request, bodies: []) }
-        let spans = eventSpans(bytes).flatMap { $0.count == events.count ? $0 : nil }
-        var bodies: [String] = []
-        bodies.reserveCapacity(events.count)
+        guard case .array(let events) = object["events"] else {
+            return PushEnvelope(request: request, bodies: Bodies())
+        }
         for (i, item) in events.enumerated() {
             guard case .object(let event) = item else {
                 throw ServerError.field(.invalidField, "/events/\(i)", "an event must be an object")
             }
             try unknown(event, eventKeys, "/events/\(i)")
-            // The event's own bytes when they can be cut out of the body (they parsed, so they decode to
-            // the same event); re-encoding every event was a twentieth of a push's CPU.
-            bodies.append(spans.map { String(decoding: bytes[$0[i]], as: UTF8.self) } ?? item.jsonText)
         }
-        return PushEnvelope(request: request, bodies: bodies)
+        // The event's own bytes when they can be cut out of the body (they parsed, so they decode to
+        // the same event); re-encoding every event was a twentieth of a push's CPU.
+        let spans = eventSpans(bytes).flatMap { $0.count == events.count ? $0 : nil }
+        return PushEnvelope(request: request, bodies: Bodies(bytes: bytes, spans: spans, events: events))
     }
 
     /// Byte ranges of the `events` array's elements in a body that already parsed as JSON; `nil`

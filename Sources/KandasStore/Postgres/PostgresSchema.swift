@@ -233,6 +233,9 @@ public enum PostgresSchema {
         StoreMigration("0030-console-counts-by-push") { db in
             try db.execute(ConsoleRollups.postgresPushCountsTrigger)
         },
+        // SQLite's 0031-console-counts-by-push-sqlite drops its completion insert trigger; here the
+        // trigger stays for writers other than a push (0030), so the twin is empty.
+        StoreMigration("0031-console-counts-by-push-sqlite") { _ in },
     ]
 
     static let tables = """

@@ -118,8 +118,9 @@ enum EventApplier {
             takenCompletionIDs = taken
         }
 
-        /// The console counters of the batch's new completions, added once before the commit
-        /// (PostgreSQL, whose trigger then skips them); nil where the trigger counts each row.
+        /// The console counters of the batch's new completions, added once before the commit (the
+        /// completion insert trigger skips them meanwhile, migrations 0030 and 0031); nil where the
+        /// trigger counts each row.
         var counts: ConsoleRollups.PushCounts? = nil
 
         /// An event starts: the feed rows and counts it records are its own until the next one.
