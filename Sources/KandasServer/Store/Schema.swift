@@ -77,6 +77,8 @@ enum Schema {
         // the completion insert trigger goes (its statement journal cost more than its upserts).
         m.register(
             StoreMigration("0031-console-counts-by-push-sqlite", ConsoleRollups.sqliteDropCompletionInsertTrigger))
+        // Issue 15: CHECK `IN` lists of the rows a push inserts become comparisons (a temporary b-tree per row).
+        m.register(StoreMigration("0032-check-lists-as-comparisons", CheckConstraints.migrate))
         return m
     }
 

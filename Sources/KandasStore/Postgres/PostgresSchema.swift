@@ -236,6 +236,8 @@ public enum PostgresSchema {
         // SQLite's 0031-console-counts-by-push-sqlite drops its completion insert trigger; here the
         // trigger stays for writers other than a push (0030), so the twin is empty.
         StoreMigration("0031-console-counts-by-push-sqlite") { _ in },
+        // SQLite's 0032-check-lists-as-comparisons: PostgreSQL evaluates an `IN` list in place.
+        StoreMigration("0032-check-lists-as-comparisons") { _ in },
     ]
 
     static let tables = """
