@@ -17,18 +17,32 @@ struct PushEnvelope {
     /// Each event's body, made into a `String` only when asked: an accepted `complete` without
     /// files stores none (``EventBodies/stored(_:body:accepted:)``), and validating and copying
     /// every event's bytes was a thirtieth of a push's CPU.
+    /// The events' byte ranges are found on the first body asked for, so a push whose events all
+    /// store none never scans its body a second time.
     struct Bodies: RandomAccessCollection {
         fileprivate var bytes: [UInt8] = []
-        /// The events' byte ranges in `bytes`; nil when they could not be cut out (then each body
-        /// is its event's compact sorted-key JSON).
-        fileprivate var spans: [Range<Int>]? = nil
         fileprivate var events: [JSONValue] = []
+        private let spans = Spans()
+
+        /// The events' byte ranges in `bytes` once found; `.some(nil)` when they cannot be cut out
+        /// (then each body is its event's compact sorted-key JSON). Confined to the request's thread.
+        private final class Spans {
+            var found: [Range<Int>]??
+        }
+
+        fileprivate init(bytes: [UInt8] = [], events: [JSONValue] = []) {
+            self.bytes = bytes
+            self.events = events
+        }
 
         var startIndex: Int { 0 }
         var endIndex: Int { events.count }
 
         subscript(i: Int) -> String {
-            if let spans { return String(decoding: bytes[spans[i]], as: UTF8.self) }
+            if spans.found == nil {
+                spans.found = .some(PushEnvelope.eventSpans(bytes).flatMap { $0.count == events.count ? $0 : nil })
+            }
+            if let ranges = spans.found ?? nil { return String(decoding: bytes[ranges[i]], as: UTF8.self) }
             return events[i].jsonText
         }
     }
@@ -72,8 +86,7 @@ struct PushEnvelope {
         }
         // The event's own bytes when they can be cut out of the body (they parsed, so they decode to
         // the same event); re-encoding every event was a twentieth of a push's CPU.
-        let spans = eventSpans(bytes).flatMap { $0.count == events.count ? $0 : nil }
-        return PushEnvelope(request: request, bodies: Bodies(bytes: bytes, spans: spans, events: events))
+        return PushEnvelope(request: request, bodies: Bodies(bytes: bytes, events: events))
     }
 
     /// Byte ranges of the `events` array's elements in a body that already parsed as JSON; `nil`
