@@ -54,3 +54,8 @@ import Testing
     }
     #expect(large.count == 40 && large["k39"] == .number(39))
 }
+
+@Test func parse_readsPlainASCIIAndUTF8StringsAlike() throws {
+    let value = try JSONValue.parse(Array(#"{"id":"5f0c1a2e-3b4d","city":"Алматы ✓","e":""}"#.utf8))
+    #expect(value == .object(["id": .string("5f0c1a2e-3b4d"), "city": .string("Алматы ✓"), "e": .string("")]))
+}

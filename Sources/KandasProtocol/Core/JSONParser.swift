@@ -135,16 +135,21 @@ struct JSONParser {
     private mutating func string() -> String? {
         index += 1
         let start = index
-        // Fast path: no escapes, validated as UTF-8 in one call.
+        // Fast path: no escapes, validated as UTF-8 in one call; plain ASCII (IDs, times, keys: most
+        // of a push) needs no validation, and `String(decoding:)` copies it without the generic
+        // validating initializer's runtime type lookups.
+        var ascii = true
         while index < bytes.count {
             let b = bytes[index]
             if b == UInt8(ascii: "\"") {
-                let text = String(validating: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+                let utf8 = UnsafeBufferPointer(rebasing: bytes[start..<index])
+                let text = ascii ? String(decoding: utf8, as: UTF8.self) : String(validating: utf8, as: UTF8.self)
                 index += 1
                 return text
             }
             if b == UInt8(ascii: "\\") { break }
             if b < 0x20 { return nil }
+            if b >= 0x80 { ascii = false }
             index += 1
         }
         guard index < bytes.count else { return nil }
