@@ -367,9 +367,13 @@ enum EventApplier {
             !duplicate, p.performedAt.millisecondsSince1970, event.recordedAt.millisecondsSince1970, actor.now,
             actor.skewMilliseconds, p.note, p.location.map(CompletionStore.locationText), seq, actor.now, actor.now,
             CompletionStore.flagsText(flags), missingText)
-        actor.items?.counts?.inserted(
+        // The push counts its completions (SQLite has no insert trigger, 0031; PostgreSQL's skips
+        // them, 0030); without the push's batch the row is counted here, once.
+        let counts = actor.items?.counts ?? (db.dialect.name == .postgresql ? nil : ConsoleRollups.PushCounts())
+        counts?.inserted(
             region: item.regionID, centre: item.centreID, family: item.familyID, receivedAt: actor.now,
             located: p.location != nil, incomplete: missingText != "[]")
+        if actor.items?.counts == nil { try counts?.write(db) }
         if !p.files.isEmpty,
             let code = try AttachmentStore.declare(
                 db, p.files, completionID: id, deviceID: actor.deviceID, now: actor.now)
