@@ -47,12 +47,12 @@ struct PushEnvelope {
         }
     }
 
-    static let topKeys: Set<String> = ["device_id", "sent_at", "client_status", "events"]
-    static let statusKeys: Set<String> = [
+    static let topKeys = ["device_id", "sent_at", "client_status", "events"]
+    static let statusKeys = [
         "outbox_events", "outbox_bytes", "oldest_unsent_at", "files_pending", "bytes_pending", "app_version",
         "last_error",
     ]
-    static let eventKeys: Set<String> = [
+    static let eventKeys = [
         "event_id", "device_seq", "type", "item_id", "base_version", "recorded_at", "payload",
     ]
 
@@ -185,7 +185,8 @@ struct PushEnvelope {
     }
 
     /// `null` counts as absent (Protocol §1), so only present, non-null unknown keys are refused.
-    static func unknown(_ object: [String: JSONValue], _ known: Set<String>, _ pointer: String) throws(ServerError) {
+    /// `known` is a short list: comparing short keys is cheaper than hashing each into a set.
+    static func unknown(_ object: [String: JSONValue], _ known: [String], _ pointer: String) throws(ServerError) {
         // Sorting only when there is an unknown key: the first in key order is the one reported.
         guard object.contains(where: { !known.contains($0.key) && $0.value != .null }) else { return }
         if let key = object.keys.sorted().first(where: { !known.contains($0) && object[$0] != .null }) {
