@@ -136,6 +136,8 @@ public final class KandasApp: Sendable {
         hooks.requestHead = { [self] request in authorizeHead(&request) }
         hooks.accessLog = { entry in
             metrics.record(entry)
+            // The metadata is built only when the record is written (most servers log at warning).
+            guard logger.level <= .info else { return }
             logger.info(
                 "request",
                 [
