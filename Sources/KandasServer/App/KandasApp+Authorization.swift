@@ -71,9 +71,10 @@ extension KandasApp {
     /// its own read transaction (``Endpoint/authenticatesInRead``): the caller runs the returned
     /// check's ``Authenticator/Checked/touch(_:)`` after that transaction.
     func authorize(
-        _ endpoint: Endpoint, _ request: HTTPRequest, now: Int64, in db: any DatabaseConnection
+        _ endpoint: Endpoint, _ request: HTTPRequest, now: Int64, in db: any DatabaseConnection,
+        withPullState: Bool = false
     ) throws -> Authenticator.Checked {
-        let checked = try authenticator.check(request, now: now, in: db)
+        let checked = try authenticator.check(request, now: now, in: db, withPullState: withPullState)
         _ = try admit(endpoint, checked.principal)
         return checked
     }

@@ -31,15 +31,18 @@ enum PullHandler {
             busyWaiting: app.config.pullBusyWaiting, busyPage: app.config.pullBusyPage)
         let page: Result<[UInt8], any Error> = try app.database.readSync { db in
             let actor: Principal
+            var device: PullCursor.DeviceState?
             if let principal = ctx.principal {
                 actor = principal
             } else {
-                let check = try app.authorize(ctx.endpoint, ctx.request, now: now, in: db)
+                // The token's statement also reads the device's pull state: a poll is one statement fewer.
+                let check = try app.authorize(ctx.endpoint, ctx.request, now: now, in: db, withPullState: true)
                 checked = check
                 actor = check.principal
+                device = check.pullState
             }
             // Errors after authentication (a bad query or cursor) still owe the last-use write.
-            return Result { try answer(ctx.request, db, actor: actor, now: now, most: most) }
+            return Result { try answer(ctx.request, db, actor: actor, device: device, now: now, most: most) }
         }
         try checked?.touch(app.database)
         return APIReply.jsonResponse(try page.get(), requestID: ctx.request.requestID)
@@ -47,7 +50,8 @@ enum PullHandler {
 
     /// The page for the request's query, on the read transaction `db`, of at most `most` changes.
     private static func answer(
-        _ request: HTTPRequest, _ db: any DatabaseConnection, actor: Principal, now: Int64, most: Int
+        _ request: HTTPRequest, _ db: any DatabaseConnection, actor: Principal, device: PullCursor.DeviceState?,
+        now: Int64, most: Int
     ) throws -> [UInt8] {
         var cursor: String?
         var limitText: String?
@@ -80,7 +84,8 @@ enum PullHandler {
         // `readSync` is one read transaction on one snapshot (both engines): `last_device_seq`
         // matches the changes.
         return try pageBytes(
-            db, cursor: cursor, limit: limit, deviceID: actor.deviceID ?? "", userID: actor.userID, now: now)
+            db, cursor: cursor, limit: limit, deviceID: actor.deviceID ?? "", userID: actor.userID, now: now,
+            device: device)
     }
 
     /// The changes one page carries: what the device asked for, but at most `busyPage` while
@@ -98,10 +103,12 @@ enum PullHandler {
     /// transaction so `last_device_seq` matches the changes.
     ///
     /// - Throws: ``ServerError`` `invalid_cursor` for a cursor this store did not issue.
+    /// `device`: the device's pull state when the caller read it already (with the token, same transaction).
     static func pageBytes(
-        _ db: any DatabaseConnection, cursor text: String?, limit: Int, deviceID: String, userID: String, now: Int64
+        _ db: any DatabaseConnection, cursor text: String?, limit: Int, deviceID: String, userID: String, now: Int64,
+        device: PullCursor.DeviceState? = nil
     ) throws -> [UInt8] {
-        let state = try PullCursor.PageState.load(db, userID: userID, deviceID: deviceID)
+        let state = try PullCursor.PageState.load(db, userID: userID, deviceID: deviceID, device: device)
         let keys = state.keys
         let scope = state.scope
         var after: Int64 = 0
