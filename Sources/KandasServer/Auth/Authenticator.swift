@@ -18,6 +18,8 @@ struct Authenticator {
         fileprivate var owed: Owed?
         /// The pull's device state, read with the token when ``check(_:now:in:withPullState:)`` was asked for it.
         var pullState: PullCursor.DeviceState?
+        /// Whether ``touch(_:)`` has a last-use write to make.
+        var owesWrite: Bool { owed != nil }
 
         fileprivate enum Owed {
             case session(hash: String, now: Int64)
