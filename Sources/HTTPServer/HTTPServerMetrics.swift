@@ -1,4 +1,4 @@
-import Synchronization
+import SystemKit
 
 /// Counters for `/metrics`, as a value the application renders as it likes.
 public struct HTTPServerMetrics: Sendable, Equatable {
@@ -48,7 +48,8 @@ public struct HTTPServerMetrics: Sendable, Equatable {
 
 /// The live counters behind ``HTTPServerMetrics``, updated from loop and handler threads.
 final class MetricsRecorder: Sendable {
-    private let state = Mutex(HTTPServerMetrics())
+    /// Every request of every event loop takes it: a parking lock, not a spinning `Mutex` (see ``ParkingLock``).
+    private let state = ParkingLock(HTTPServerMetrics())
 
     var snapshot: HTTPServerMetrics { state.withLock { $0 } }
 
