@@ -35,16 +35,22 @@ public struct Digest: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Lowercase hex.
+    ///
+    /// Written straight into the string's storage: every authenticated request hex-encodes its
+    /// token's hash (issue 15).
     public var hex: String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out = [UInt8]()
-        out.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0f)])
+        String(unsafeUninitializedCapacity: bytes.count * 2) { out in
+            var i = 0
+            for byte in bytes {
+                out[i] = Self.hexDigit(byte >> 4)
+                out[i + 1] = Self.hexDigit(byte & 0x0f)
+                i += 2
+            }
+            return i
         }
-        return String(decoding: out, as: UTF8.self)
     }
+
+    private static func hexDigit(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 0x30 + nibble : 0x57 + nibble }
 
     /// Standard base64 with padding.
     public var base64: String { Data(bytes).base64EncodedString() }

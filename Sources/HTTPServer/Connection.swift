@@ -190,6 +190,13 @@ final class Connection: @unchecked Sendable {
         }
         let framing = h.framing
         let responder = context.responder
+        // A cheap request the application answers on the loop: no hand-off to a handler thread.
+        if let prepared = responder.answerOnLoop(req, framing: framing) {
+            context.metrics.answeredOnLoop()
+            machine.answeredBeforeBody()
+            startResponse(prepared)
+            return
+        }
         let accepted = context.pool.submit { [self] in
             let outcome = responder.decide(req, framing: framing)
             loop.execute { self.headDecided(outcome) }

@@ -70,6 +70,12 @@ public enum ContentCoding {
     /// `response` gzip-encoded for `request` when the rules above allow it; otherwise as it was
     /// (with `Vary` added when the answer depended on `Accept-Encoding`).
     static func encode(_ response: PreparedResponse, for request: HTTPRequest) -> PreparedResponse {
+        // Only a large bytes body or a stream is ever encoded: a small answer (a poll) returns at once.
+        switch response.body {
+        case .bytes(let bytes) where bytes.count >= minimumBytes: break
+        case .stream: break
+        default: return response
+        }
         let code = response.status.code
         guard code >= 200, code != 204, code != 206, code != 304,
             response.headers["Content-Encoding"] == nil,

@@ -25,7 +25,7 @@ final class EventLoop: @unchecked Sendable {
     /// `epoll_wait`, so a busy loop is never woken through the eventfd.
     /// After `stopped`, tasks run at once on the caller's thread: no loop thread touches the
     /// (closed) connections any more, and a consumer's pending `abort` must still happen.
-    private let inbox = Mutex<(tasks: [@Sendable () -> Void], sleeping: Bool, stopped: Bool)>(([], false, false))
+    private let inbox = ParkingLock<(tasks: [@Sendable () -> Void], sleeping: Bool, stopped: Bool)>(([], false, false))
     private let finished = DispatchSemaphore(value: 0)
     /// Tasks waiting in the inbox, readable without the lock for the pre-sleep spin.
     private let pendingTasks = Atomic<Int>(0)

@@ -8,9 +8,11 @@ import SystemKit
 
 /// An HTTP/1.1 server on non-blocking sockets and epoll, with handlers on a bounded thread pool.
 ///
-/// Event loops (``Configuration/eventLoops`` threads) only do I/O and parsing; handlers,
-/// the request hook and body consumers run on ``Configuration/handlerThreads`` threads, so a
-/// handler may block on SQLite or the disk without stalling other connections. It conforms
+/// Event loops (``Configuration/eventLoops`` threads) do I/O and parsing; handlers, the request
+/// hook and body consumers run on ``Configuration/handlerThreads`` threads, so a handler may
+/// block on SQLite or the disk without stalling other connections. The one exception is
+/// ``HTTPServerHooks/answerOnLoop``: quick answers (a device polling with nothing new) that the
+/// loop gives itself, cheaper than the hand-off to a handler thread and back. It conforms
 /// to `Lifecycle.Service`: `run()` starts it and returns once it stopped; `shutdown()` stops
 /// accepting, closes idle connections, lets in-flight requests finish until the grace period
 /// ends, then closes the rest (streaming bodies get `abort(.serverShutdown)`).

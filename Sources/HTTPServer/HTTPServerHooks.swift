@@ -8,16 +8,29 @@ public struct HTTPServerHooks: Sendable {
     /// - Throws: an ``HTTPError`` is sent as a problem response; anything else as a 500.
     public var requestHead: (@Sendable (inout HTTPRequest) throws -> HTTPResponse?)?
 
+    /// Runs on the event loop thread for a routed `GET` without a body, before the request goes to
+    /// a handler thread: a response is sent at once, nil hands the request on as usual (where
+    /// ``requestHead`` and the route's handler run). The server runs no other hook first: the
+    /// closure does its own checks, and returns nil for anything it does not answer itself.
+    ///
+    /// It holds up every connection of its loop while it runs, so it must be quick and must not
+    /// wait (for a lock held long, a connection, the network). For the answers that are most
+    /// requests and cost less than the hand-off to a handler thread and back: a device polling
+    /// with nothing new (issue 15).
+    public var answerOnLoop: (@Sendable (HTTPRequest) -> HTTPResponse?)?
+
     /// Receives one entry per finished request. Entries carry no query string, headers or body.
     /// Default: an `info` record on the server's logger.
     public var accessLog: (@Sendable (AccessLogEntry) -> Void)?
 
     public init(
         requestHead: (@Sendable (inout HTTPRequest) throws -> HTTPResponse?)? = nil,
-        accessLog: (@Sendable (AccessLogEntry) -> Void)? = nil
+        accessLog: (@Sendable (AccessLogEntry) -> Void)? = nil,
+        answerOnLoop: (@Sendable (HTTPRequest) -> HTTPResponse?)? = nil
     ) {
         self.requestHead = requestHead
         self.accessLog = accessLog
+        self.answerOnLoop = answerOnLoop
     }
 }
 

@@ -1,4 +1,4 @@
-import Synchronization
+import SystemKit
 
 /// Counters for `/metrics`, as a value the application renders as it likes.
 public struct HTTPServerMetrics: Sendable, Equatable {
@@ -13,6 +13,8 @@ public struct HTTPServerMetrics: Sendable, Equatable {
     public var acceptedConnections: Int64 = 0
     /// Connections refused because of a cap (503 sent, or closed) or a full handler queue.
     public var shedConnections: Int64 = 0
+    /// Requests the event loop answered itself (``HTTPServerHooks/answerOnLoop``), no handler thread taken.
+    public var answeredOnLoop: Int64 = 0
     /// Cumulative counts per bucket of ``latencyBucketsMs`` plus one for +Inf, not cumulative.
     public var latencyBucketCounts: [Int64] = Array(repeating: 0, count: latencyBucketsMs.count + 1)
     public var latencySumMs: Double = 0
@@ -30,6 +32,7 @@ public struct HTTPServerMetrics: Sendable, Equatable {
         out += "# TYPE \(prefix)_sent_bytes_total counter\n\(prefix)_sent_bytes_total \(bytesOut)\n"
         out += "# TYPE \(prefix)_open_connections gauge\n\(prefix)_open_connections \(openConnections)\n"
         out += "# TYPE \(prefix)_shed_connections_total counter\n\(prefix)_shed_connections_total \(shedConnections)\n"
+        out += "# TYPE \(prefix)_answered_on_loop_total counter\n\(prefix)_answered_on_loop_total \(answeredOnLoop)\n"
         out += "# TYPE \(prefix)_request_duration_ms histogram\n"
         var cumulative: Int64 = 0
         for (i, bound) in Self.latencyBucketsMs.enumerated() {
@@ -45,7 +48,8 @@ public struct HTTPServerMetrics: Sendable, Equatable {
 
 /// The live counters behind ``HTTPServerMetrics``, updated from loop and handler threads.
 final class MetricsRecorder: Sendable {
-    private let state = Mutex(HTTPServerMetrics())
+    /// Every request of every event loop takes it: a parking lock, not a spinning `Mutex` (see ``ParkingLock``).
+    private let state = ParkingLock(HTTPServerMetrics())
 
     var snapshot: HTTPServerMetrics { state.withLock { $0 } }
 
@@ -59,6 +63,8 @@ final class MetricsRecorder: Sendable {
     func connectionClosed() { state.withLock { $0.openConnections -= 1 } }
 
     func shed() { state.withLock { $0.shedConnections += 1 } }
+
+    func answeredOnLoop() { state.withLock { $0.answeredOnLoop += 1 } }
 
     func request(status: Int, bytesIn: Int64, bytesOut: Int64, durationMs: Double) {
         let bucket =

@@ -12,6 +12,11 @@ extension RequestParser {
             guard method == .options else { throw bad("asterisk-form is only for OPTIONS") }
             return ("*", [])
         }
+        var bytes = target
+        let usual = bytes.withUTF8 { utf8 in
+            Result { () throws(HTTPError) in try originForm(UnsafeRawBufferPointer(utf8)) }
+        }
+        if let parsed = try usual.get() { return parsed }
         var rest = Substring(target)
         if !rest.hasPrefix("/") {
             // absolute-form: scheme "://" authority path-abempty [ "?" query ].
@@ -55,6 +60,55 @@ extension RequestParser {
             }
         }
         return (path, query)
+    }
+
+    /// ``parseTarget(_:method:)`` for the usual target, read from its bytes: origin-form, ASCII, and
+    /// no `%` in the path (so the path is the target's path as sent once its segments are checked).
+    /// Nil for any other target, which takes the general path. Every request parses its target, and
+    /// splitting Substrings walks grapheme clusters (issue 15).
+    private static func originForm(
+        _ bytes: UnsafeRawBufferPointer
+    ) throws(HTTPError) -> (String, [HTTPRequest.QueryItem])? {
+        guard bytes.first == 0x2F, !bytes.contains(where: { $0 >= 0x80 || $0 == 0x23 }) else { return nil }
+        let pathEnd = bytes.firstIndex(of: 0x3F) ?? bytes.count
+        let rawPath = UnsafeRawBufferPointer(rebasing: bytes[..<pathEnd])
+        guard !rawPath.contains(0x25) else { return nil }
+        // Every segment after the leading `/`: `.` and `..` are refused (encoded `/` needs a `%`).
+        var segmentStart = 1
+        for i in 1...rawPath.count where i == rawPath.count || rawPath[i] == 0x2F {
+            let length = i - segmentStart
+            if (length == 1 || length == 2) && rawPath[segmentStart] == 0x2E
+                && (length == 1 || rawPath[segmentStart + 1] == 0x2E)
+            {
+                throw bad("invalid path segment")
+            }
+            segmentStart = i + 1
+        }
+        let path = String(decoding: rawPath, as: UTF8.self)
+        var query: [HTTPRequest.QueryItem] = []
+        var pairStart = pathEnd + 1
+        if pairStart < bytes.count {
+            for i in pairStart...bytes.count where i == bytes.count || bytes[i] == 0x26 {
+                defer { pairStart = i + 1 }
+                guard i > pairStart else { continue }
+                let pair = UnsafeRawBufferPointer(rebasing: bytes[pairStart..<i])
+                if let eq = pair.firstIndex(of: 0x3D) {
+                    query.append(
+                        HTTPRequest.QueryItem(
+                            name: try percentDecode(UnsafeRawBufferPointer(rebasing: pair[..<eq])),
+                            value: try percentDecode(UnsafeRawBufferPointer(rebasing: pair[(eq + 1)...]))))
+                } else {
+                    query.append(HTTPRequest.QueryItem(name: try percentDecode(pair), value: nil))
+                }
+            }
+        }
+        return (path, query)
+    }
+
+    /// ``percentDecode(_:plusIsSpace:)`` of a query element given as ASCII bytes (`+` is a space).
+    private static func percentDecode(_ bytes: UnsafeRawBufferPointer) throws(HTTPError) -> String {
+        guard bytes.contains(where: { $0 == 0x25 || $0 == 0x2B }) else { return String(decoding: bytes, as: UTF8.self) }
+        return try percentDecode(Substring(String(decoding: bytes, as: UTF8.self)), plusIsSpace: true)
     }
 
     static func percentDecode(_ s: Substring, plusIsSpace: Bool) throws(HTTPError) -> String {

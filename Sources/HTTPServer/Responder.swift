@@ -98,6 +98,25 @@ struct Responder: Sendable {
         }
     }
 
+    /// The event loop's own answer (``HTTPServerHooks/answerOnLoop``) to a routed `GET` without a
+    /// body, prepared; nil when there is no such hook, the request is another kind, or the hook
+    /// leaves it to a handler thread.
+    func answerOnLoop(_ incoming: HTTPRequest, framing: RequestHead.Framing) -> PreparedResponse? {
+        guard let answer = hooks.answerOnLoop, incoming.method == .get else { return nil }
+        switch framing {
+        case .none, .length(0): break
+        default: return nil
+        }
+        guard case .found(let route, let params) = router.match(method: .get, path: incoming.path),
+            route.method == .get
+        else { return nil }
+        var request = incoming
+        request.routePattern = route.pattern
+        request.pathParameters = params
+        guard let response = answer(request) else { return nil }
+        return prepare(response, for: request)
+    }
+
     static func tooLarge(limit: Int64) -> HTTPError {
         HTTPError(
             status: .contentTooLarge, code: "body_too_large", detail: "the limit is \(limit) bytes",

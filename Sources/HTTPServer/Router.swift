@@ -140,7 +140,12 @@ public struct Router: Sendable {
 
     /// Finds the route for a request; `path` is already percent-decoded.
     func match(method: HTTPMethod, path: String) -> Match {
-        let parts = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        // An ASCII path is split on its bytes (a Character split walks grapheme clusters, and every
+        // request is routed); a non-ASCII one, where `/` and a combining mark form one Character, as Characters.
+        let parts =
+            path.utf8.allSatisfy { $0 < 0x80 }
+            ? path.utf8.split(separator: 0x2F, omittingEmptySubsequences: true).map { String(Substring($0)) }
+            : path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
         var best: (route: Route, params: [String: String], score: [Bool])?
         var allowed: [HTTPMethod] = []
         for index in candidates(parts) {

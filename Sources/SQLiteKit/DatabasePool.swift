@@ -167,6 +167,13 @@ public final class DatabasePool: Sendable {
         return try slot.queue.sync { try slot.inTransaction(.deferred, body) }
     }
 
+    /// ``readSync(_:)`` when a reader is free now; nil, without waiting, when none is.
+    public func tryReadSync<T>(_ body: (Connection) throws -> T) throws -> T? {
+        guard let slot = readers.tryAcquire() else { return nil }
+        defer { releaseReader(slot) }
+        return try slot.queue.sync { try slot.inTransaction(.deferred, body) }
+    }
+
     /// Writes a consistent copy of the database to a new file (see `Connection.backup(to:)`).
     ///
     /// Runs on a reader, so writes continue while it copies. Blocks the calling thread.

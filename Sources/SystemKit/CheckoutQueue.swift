@@ -47,6 +47,11 @@ public final class CheckoutQueue<Slot: Sendable>: Sendable {
         return handoff.wait()
     }
 
+    /// A free slot now, or nil without waiting (none free, or closed).
+    public func tryAcquire() -> Slot? {
+        state.withLock { state in state.closed ? nil : state.free.popLast() }
+    }
+
     /// Hands `slot` to the longest waiting caller, or back to the free list.
     ///
     /// - Returns: false when the queue is closed: the slot is the caller's to dispose of.

@@ -23,4 +23,28 @@ import Testing
         #expect(Base64URL.decode("") == [])
         #expect(Base64URL.decode("é") == nil)
     }
+
+    @Test func decode_ofSlicesAndBytes_isTheSameAsOfStrings() {
+        let text = "xx.QUJDRA.yy"
+        let middle = text.split(separator: ".")[1]
+        #expect(Base64URL.decode(middle) == Array("ABCD".utf8))
+        #expect(Base64URL.decode(bytes: Array("QUJDRA".utf8)) == Array("ABCD".utf8))
+        #expect(Base64URL.decode(bytes: Array("QUJDRA".utf8).dropFirst(0)) == Array("ABCD".utf8))
+        #expect(Base64URL.decode(bytes: Array("QUJD=A".utf8)) == nil)
+        #expect(Base64URL.decode(bytes: [UInt8]()) == [])
+        // A bridged or otherwise non-contiguous string takes the copying path with the same answer.
+        #expect(
+            Base64URL.decode(
+                "QUJDRA".utf8.reversed().reversed().map { Character(UnicodeScalar($0)) }.map(String.init).joined())
+                == Array("ABCD".utf8))
+    }
+
+    @Test func isAlphabet_acceptsExactlyTheURLAlphabet() {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+        for byte in UInt8.min...UInt8.max {
+            let ok = [byte].withUnsafeBytes { Base64URL.isAlphabet($0) }
+            #expect(ok == alphabet.contains(byte), "byte \(byte)")
+        }
+        #expect([UInt8]().withUnsafeBytes { Base64URL.isAlphabet($0) })
+    }
 }

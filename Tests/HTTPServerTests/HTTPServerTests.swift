@@ -284,6 +284,33 @@ import Testing
         }
     }
 
+    /// The loop's own answers: a routed GET without a body that the hook answers gets that answer
+    /// (route parameters set, engine headers added, counted); one it leaves, a GET announcing a
+    /// body, other methods and unrouted paths go to the handler threads as before.
+    @Test func answerOnLoop_answersWhatItTakes_andLeavesTheRest() async throws {
+        let seen = Mutex<[String]>([])
+        let hooks = HTTPServerHooks(answerOnLoop: { req in
+            seen.withLock { $0.append("\(req.method.rawValue) \(req.routePattern ?? "-")") }
+            guard req.parameter("name") == "loop" else { return nil }
+            return .text("from the loop \(req.routePattern ?? "-")")
+        })
+        try await withServer(hooks: hooks) { s in
+            let loop = try run(["curl", "-sS", "-i", "\(s.url)/hello/loop"])
+            #expect(loop.output.contains("from the loop /hello/:name"))
+            #expect(loop.output.contains("Request-Id: "))
+            #expect(loop.output.contains("Content-Length: "))
+            #expect(try run(["curl", "-sS", "\(s.url)/hello/bob"]).output == "hello bob")
+            let withBody = try run(["curl", "-sS", "-X", "GET", "--data-binary", "xy", "\(s.url)/hello/loop"])
+            #expect(withBody.output == "hello loop")
+            let posted = try run(["curl", "-sS", "--data-binary", "abc", "\(s.url)/echo"])
+            #expect(posted.output == "abc")
+            let unrouted = try run(["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "\(s.url)/nowhere"])
+            #expect(unrouted.output == "404")
+            #expect(s.server.metrics.answeredOnLoop == 1)
+            #expect(seen.withLock { $0 } == ["GET /hello/:name", "GET /hello/:name"])
+        }
+    }
+
     @Test func accessLog_hasTheRoutePattern_notTheQueryOrToken() async throws {
         let entries = Mutex<[AccessLogEntry]>([])
         let hooks = HTTPServerHooks(accessLog: { e in entries.withLock { $0.append(e) } })

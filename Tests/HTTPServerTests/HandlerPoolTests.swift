@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import Testing
 
 @testable import HTTPServer
@@ -52,5 +53,34 @@ extension HandlerPoolTests {
         pool.submitContinuation {}
         #expect(pool.waiting == 2)
         pool.stop()
+    }
+}
+
+extension HandlerPoolTests {
+    /// A job queued while threads spin wakes no sleeper: whatever the mix of spinning, sleeping and
+    /// busy threads, every job still runs (bursts from several submitters, pauses between them so
+    /// that threads go back to sleep).
+    @Test func everyJobRuns_whetherThreadsSpinSleepOrWork() {
+        let pool = HandlerPool(threads: 4, maxQueued: 100_000)
+        pool.start(name: "test-pool")
+        defer { pool.stop() }
+        let done = DispatchSemaphore(value: 0)
+        for round in 0..<6 {
+            let submitters = 3
+            let perSubmitter = 200 * (round + 1)
+            let group = DispatchGroup()
+            for _ in 0..<submitters {
+                group.enter()
+                Thread.detachNewThread {
+                    for _ in 0..<perSubmitter { pool.submitContinuation { done.signal() } }
+                    group.leave()
+                }
+            }
+            group.wait()
+            for _ in 0..<(submitters * perSubmitter) { done.wait() }
+            // Long enough for idle threads to stop spinning and sleep before the next burst.
+            if round % 2 == 1 { usleep(50_000) }
+        }
+        #expect(pool.waiting == 0)
     }
 }

@@ -118,6 +118,39 @@ func summary(_ messages: [ParsedMessage]) -> String {
         #expect(h.query.first?.value == "1")
     }
 
+    /// Targets the byte-level origin-form path reads and targets it leaves to the general one: the
+    /// same paths, query items and refusals either way.
+    @Test func requestTargets_decodeAndRefuse_alike() throws {
+        typealias Q = HTTPRequest.QueryItem
+        let accepted: [(String, String, [Q])] = [
+            ("/", "/", []),
+            ("/a//b/", "/a//b/", []),
+            (
+                "/v1/sync/pull?cursor=abc.def&limit=5", "/v1/sync/pull",
+                [Q(name: "cursor", value: "abc.def"), Q(name: "limit", value: "5")]
+            ),
+            ("/p?", "/p", []),
+            ("/p?&&a&b=&=c", "/p", [Q(name: "a", value: nil), Q(name: "b", value: ""), Q(name: "", value: "c")]),
+            ("/p?x=a+b%20c&y=1=2", "/p", [Q(name: "x", value: "a b c"), Q(name: "y", value: "1=2")]),
+            ("/.../..a/.b", "/.../..a/.b", []),
+            ("/caf%C3%A9/x%20y", "/café/x y", []),
+            ("/p?q=%C3%A9", "/p", [Q(name: "q", value: "é")]),
+            ("http://h/x?y=1", "/x", [Q(name: "y", value: "1")]),
+        ]
+        for (target, path, query) in accepted {
+            let parsed = try RequestParser.parseTarget(target, method: .get)
+            #expect(parsed.0 == path, "\(target)")
+            #expect(parsed.1 == query, "\(target)")
+        }
+        let refused = [
+            "/a/./b", "/a/../b", "/..", "/.", "/a/.", "/a/..", "/p#f", "/p?a#f", "/%2e%2e/x", "/a%2Fb", "/a%00",
+            "/p?x=%zz", "/p?x=%00", "/p?x=%C3", "*",
+        ]
+        for target in refused {
+            #expect(throws: HTTPError.self, "\(target)") { try RequestParser.parseTarget(target, method: .get) }
+        }
+    }
+
     @Test func repeatedIdenticalContentLength_isAccepted() throws {
         let m = try drive([bytes("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\nok")])
             .get()

@@ -255,3 +255,51 @@ import Testing
         #expect(reset, "a cursor from before the restore must not skip the restored store's changes")
     }
 }
+
+extension PullHandlerTests {
+    /// The engine's counter of requests its event loops answered themselves.
+    static func answeredOnLoop(_ s: SyncFixture) throws -> Int {
+        let text = try s.server.client.get("/metrics").text
+        let line = text.split(separator: "\n").first { $0.hasPrefix("kandas_engine_answered_on_loop_total ") }
+        return Int(line?.split(separator: " ").last ?? "") ?? -1
+    }
+
+    /// A poll with nothing new is answered by the event loop (SQLite, a reader free, no last-use
+    /// write due) with the bytes a handler thread gives; a poll it does not answer (the first one
+    /// owes its last-use write, a revoked device, a page with changes) still gets its handler
+    /// thread's answer, revocation included, at once.
+    @Test func pollWithNothingNew_isAnsweredOnTheLoop_withTheHandlersAnswers() throws {
+        let s = try SyncFixture()
+        defer { s.server.cleanup() }
+        let d = try s.enroll("worker111")
+        try s.pull(d)
+        let cursor = try #require(d.cursor)
+        let first = try d.client.get("/v1/sync/pull?cursor=" + cursor)
+        let before = try Self.answeredOnLoop(s)
+        let polls = try (0..<3).map { _ in try d.client.get("/v1/sync/pull?cursor=" + cursor) }
+        #expect(try Self.answeredOnLoop(s) >= before + 3)
+        for poll in polls + [first] {
+            #expect(poll.status == 200)
+            #expect(poll.headers["content-type"] == "application/json")
+            #expect(poll.headers["cache-control"] == "no-store")
+            #expect(poll.object["cursor"] as? String == cursor)
+            #expect((poll.object["changes"] as? [Any])?.isEmpty == true)
+            #expect(poll.object["last_device_seq"] as? Int == first.object["last_device_seq"] as? Int)
+            #expect(poll.object["reset"] as? Bool == false && poll.object["has_more"] as? Bool == false)
+        }
+        // A change of the scope: the page is a handler thread's, and it carries the change.
+        _ = try s.addItem(service: 21)
+        let page = try d.client.get("/v1/sync/pull?cursor=" + cursor)
+        #expect(!SyncFixture.entities(page.object["changes"] as? [[String: Any]] ?? [], "plan_item").isEmpty)
+        // Junk, a wrong protocol version and a revoked device are refused as before.
+        #expect(try s.server.client.authorized("kda_nonsense").get("/v1/sync/pull?cursor=" + cursor).status == 401)
+        let otherVersion = try d.client.send(
+            "GET", "/v1/sync/pull?cursor=" + cursor, headers: [("Kandas-Protocol", "999")])
+        #expect(otherVersion.code == "unsupported_protocol_version")
+        let revoke = try s.base.admin.json(
+            "POST", "/v1/admin/devices/\(d.id)/revoke", "{\"reason\":\"phone lost\"}", idempotencyKey: s.base.key())
+        #expect(revoke.status == 200)
+        let revoked = try d.client.get("/v1/sync/pull?cursor=" + cursor)
+        #expect(revoked.status == 401 && revoked.code == "device_revoked")
+    }
+}

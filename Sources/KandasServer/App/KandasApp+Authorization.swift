@@ -50,6 +50,18 @@ extension KandasApp {
         }
     }
 
+    /// The event loop's own answer to a request (``HTTPServerHooks/answerOnLoop``): a device polling
+    /// with nothing new, when the store can read without waiting (SQLite with a reader free). The
+    /// head checks run first, as ``authorizeHead(_:)``; anything else, any refusal or error, a page
+    /// with changes and a poll that owes its last-use write go to a handler thread, which answers
+    /// them as before.
+    func answerOnLoop(_ request: HTTPRequest) -> HTTPResponse? {
+        guard request.routePattern == PullHandler.path, let endpoint = pullEndpoint else { return nil }
+        var checked = request
+        guard authorizeHead(&checked) == nil else { return nil }
+        return PullHandler.pollOnLoop(self, checked, endpoint: endpoint)
+    }
+
     /// The table's endpoint for a routed request (`HEAD` falls back to the `GET` route, as the router does).
     func endpoint(_ method: HTTPMethod, _ pattern: String) -> Endpoint? {
         if let e = endpointIndex["\(method.rawValue) \(pattern)"] { return e }
@@ -71,9 +83,10 @@ extension KandasApp {
     /// its own read transaction (``Endpoint/authenticatesInRead``): the caller runs the returned
     /// check's ``Authenticator/Checked/touch(_:)`` after that transaction.
     func authorize(
-        _ endpoint: Endpoint, _ request: HTTPRequest, now: Int64, in db: any DatabaseConnection
+        _ endpoint: Endpoint, _ request: HTTPRequest, now: Int64, in db: any DatabaseConnection,
+        withPullState: Bool = false
     ) throws -> Authenticator.Checked {
-        let checked = try authenticator.check(request, now: now, in: db)
+        let checked = try authenticator.check(request, now: now, in: db, withPullState: withPullState)
         _ = try admit(endpoint, checked.principal)
         return checked
     }

@@ -37,6 +37,8 @@ public final class KandasApp: Sendable {
     let uploads: UploadStore?
     /// Routes by `METHOD pattern`, for the request-head hook.
     let endpointIndex: [String: Endpoint]
+    /// `GET /v1/sync/pull`, which the event loop may answer itself (``answerOnLoop(_:)``).
+    let pullEndpoint: Endpoint?
 
     /// Opens (creating and migrating) the store, and the upload store: SQLite in
     /// `config.dataDirectory`, or PostgreSQL at `config.databaseURL` (`--database-url`), whose
@@ -84,6 +86,7 @@ public final class KandasApp: Sendable {
         authenticator = Authenticator(database: database)
         endpointIndex = Dictionary(
             EndpointTable.all.map { ("\($0.method.rawValue) \($0.pattern)", $0) }, uniquingKeysWith: { a, _ in a })
+        pullEndpoint = endpointIndex["GET " + PullHandler.path]
         uploads =
             openUploads
             ? try Self.makeUploadStore(config: config, database: database, clock: clock, logger: logger) : nil
@@ -134,8 +137,11 @@ public final class KandasApp: Sendable {
         let logger = self.logger
         var hooks = HTTPServerHooks()
         hooks.requestHead = { [self] request in authorizeHead(&request) }
+        hooks.answerOnLoop = { [self] request in answerOnLoop(request) }
         hooks.accessLog = { entry in
             metrics.record(entry)
+            // The metadata is built only when the record is written (most servers log at warning).
+            guard logger.level <= .info else { return }
             logger.info(
                 "request",
                 [

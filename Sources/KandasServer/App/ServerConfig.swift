@@ -17,6 +17,10 @@ public struct ServerConfig: Sendable, Equatable {
     public var publicURL: String?
     /// Handler threads of the HTTP engine (they block on SQLite).
     public var handlerThreads: Int = 8
+    /// Event loop threads of the HTTP engine (I/O, parsing, and the polls they answer themselves):
+    /// one per core, at most 4. One loop answering polls on a two-core machine kept one core busy
+    /// and left the other idle (issue 15).
+    public var eventLoops: Int = min(max(ProcessInfo.processInfo.activeProcessorCount, 1), 4)
     /// PBKDF2 iterations for new passwords; tests lower it, production keeps 600 000.
     public var passwordIterations: Int = 600_000
     /// Log level name (`trace` ... `critical`).
@@ -136,6 +140,10 @@ public struct ServerConfig: Sendable, Equatable {
             integer(
                 "--handler-threads", "KANDAS_HANDLER_THREADS", "HTTP handler threads (default 8)", 1...256,
                 \.handlerThreads
+            ),
+            integer(
+                "--event-loops", "KANDAS_EVENT_LOOPS", "HTTP event loop threads (default: one per core, at most 4)",
+                1...64, \.eventLoops
             ),
             integer(
                 "--password-iterations", "KANDAS_PASSWORD_ITERATIONS",

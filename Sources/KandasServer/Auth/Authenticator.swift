@@ -16,6 +16,10 @@ struct Authenticator {
     struct Checked {
         var principal: Principal
         fileprivate var owed: Owed?
+        /// The pull's device state, read with the token when ``check(_:now:in:withPullState:)`` was asked for it.
+        var pullState: PullCursor.DeviceState?
+        /// Whether ``touch(_:)`` has a last-use write to make.
+        var owesWrite: Bool { owed != nil }
 
         fileprivate enum Owed {
             case session(hash: String, now: Int64)
@@ -45,9 +49,15 @@ struct Authenticator {
     /// Authenticates on a connection the caller holds (one read transaction for the check and the
     /// caller's own reads); the owed last-use write is left to the caller (``Checked/touch(_:)``,
     /// after its transaction: a write cannot start inside a read of the same engine).
-    func check(_ request: HTTPRequest, now: Int64, in db: any DatabaseConnection) throws -> Checked {
+    ///
+    /// `withPullState`: a device token's statement also reads the pull's device state (``Checked/pullState``).
+    func check(
+        _ request: HTTPRequest, now: Int64, in db: any DatabaseConnection, withPullState: Bool = false
+    ) throws -> Checked {
         let (token, isSession) = try Self.presentedToken(request)
-        var checked = try isSession ? session(token, now: now, db) : device(token, now: now, db)
+        var checked =
+            try isSession
+            ? session(token, now: now, db) : device(token, now: now, db, withPullState: withPullState)
         checked.principal.secret = Array(token.utf8)
         return checked
     }
@@ -57,9 +67,31 @@ struct Authenticator {
     /// handler thread or a database connection.
     /// - Throws: ``ServerError`` 401 `unauthenticated`.
     static func presentedToken(_ request: HTTPRequest) throws -> (token: String, isSession: Bool) {
-        guard let header = request.headers["Authorization"] else {
+        guard var header = request.headers["Authorization"] else {
             throw ServerError(.unauthenticated, ServerError.noTokenDetail)
         }
+        // The usual field, `Bearer <token>` in ASCII, read from its bytes: splitting the String
+        // walks grapheme clusters, and this runs twice per request (head hook and check), issue 15.
+        let fast = header.withUTF8 { utf8 -> (token: String, isSession: Bool)? in
+            let bytes = UnsafeRawBufferPointer(utf8)
+            guard bytes.count > 7, !bytes.contains(where: { $0 >= 0x80 }) else { return nil }
+            var start = 0
+            while start < bytes.count && bytes[start] == 0x20 { start += 1 }
+            var end = bytes.count
+            while end > start && bytes[end - 1] == 0x20 { end -= 1 }
+            guard end - start > 7, bytes[start + 6] == 0x20 else { return nil }
+            for (i, c) in "bearer".utf8.enumerated() where bytes[start + i] | 0x20 != c { return nil }
+            var tokenStart = start + 7
+            while tokenStart < end && bytes[tokenStart] == 0x20 { tokenStart += 1 }
+            let token = UnsafeRawBufferPointer(rebasing: bytes[tokenStart..<end])
+            guard !token.contains(0x20) else { return nil }
+            switch Tokens.kind(of: token) {
+            case .userSession: return (String(decoding: token, as: UTF8.self), true)
+            case .deviceAccess: return (String(decoding: token, as: UTF8.self), false)
+            default: return nil
+            }
+        }
+        if let fast { return fast }
         let parts = header.split(separator: " ", omittingEmptySubsequences: true)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else {
             throw ServerError(.unauthenticated, "malformed Authorization header")
@@ -88,9 +120,11 @@ struct Authenticator {
             owed: now - lastUsed > 60_000 ? .session(hash: hash, now: now) : nil)
     }
 
-    private func device(_ token: String, now: Int64, _ db: any DatabaseConnection) throws -> Checked {
+    private func device(
+        _ token: String, now: Int64, _ db: any DatabaseConnection, withPullState: Bool
+    ) throws -> Checked {
         let hash = Tokens.hash(token)
-        guard let t = try AuthStore.deviceToken(db, tokenHash: hash), t.isAccess else {
+        guard let t = try AuthStore.deviceToken(db, tokenHash: hash, withPullState: withPullState), t.isAccess else {
             throw ServerError(.unauthenticated, "unknown token")
         }
         let deviceID = t.deviceID
@@ -108,6 +142,6 @@ struct Authenticator {
             principal: Principal(
                 kind: .device, userID: t.userID, role: t.role, regionID: t.regionID,
                 careerCentreID: t.careerCentreID, deviceID: deviceID, tokenHash: hash),
-            owed: due ? .device(hash: hash, deviceID: deviceID, now: now) : nil)
+            owed: due ? .device(hash: hash, deviceID: deviceID, now: now) : nil, pullState: t.pullState)
     }
 }

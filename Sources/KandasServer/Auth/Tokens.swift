@@ -36,8 +36,23 @@ enum Tokens {
     static func raw(_ text: String, kind: Kind) -> [UInt8]? {
         guard text.hasPrefix(kind.rawValue) else { return nil }
         let b64 = text.utf8.dropFirst(kind.rawValue.utf8.count)
-        guard b64.count == 43, let bytes = Base64URL.decode(Substring(b64)), bytes.count == 32 else { return nil }
+        guard b64.count == 43, let bytes = Base64URL.decode(bytes: b64), bytes.count == 32 else { return nil }
         return bytes
+    }
+
+    /// The kind of a token given as its UTF-8 bytes, or nil when it is none: a kind prefix and 43
+    /// base64url characters, exactly what ``raw(_:kind:)`` accepts, checked without decoding (every
+    /// authenticated request checks its bearer token this way, issue 15).
+    static func kind(of bytes: UnsafeRawBufferPointer) -> Kind? {
+        guard bytes.count == 47, bytes[3] == UInt8(ascii: "_"), bytes[0] == UInt8(ascii: "k"),
+            Base64URL.isAlphabet(UnsafeRawBufferPointer(rebasing: bytes[4...]))
+        else { return nil }
+        switch (bytes[1], bytes[2]) {
+        case (UInt8(ascii: "u"), UInt8(ascii: "a")): return .userSession
+        case (UInt8(ascii: "d"), UInt8(ascii: "a")): return .deviceAccess
+        case (UInt8(ascii: "d"), UInt8(ascii: "r")): return .deviceRefresh
+        default: return nil
+        }
     }
 
     /// XORs 64 bytes (access raw + refresh raw) with a pad only the holder of `key` can derive.

@@ -223,6 +223,7 @@ public enum ServerCommand {
         KandasApp.checkPrivacy(config, log)
         var http = HTTPServer.Configuration(listen: [address])
         http.handlerThreads = config.handlerThreads
+        http.eventLoops = config.eventLoops
         // Protocol/README.md: every response carries the protocol version, engine errors included.
         http.responseHeaders = [HeaderName.kandasProtocol: String(ProtocolVersion.current)]
         http.defaultBodyLimit = 1 << 20

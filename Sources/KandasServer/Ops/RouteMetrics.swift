@@ -41,6 +41,8 @@ final class RouteMetrics: Sendable {
                 entry.route.hasPrefix("/") && entry.route.utf8.count <= 128 ? entry.route : "-"
             }
         let status = (100...599).contains(entry.status) ? String(entry.status) : "other"
+        // Checked on the bytes first: Foundation's replacing is a tenth of a cheap request's cost (issue 15).
+        guard route.utf8.contains(where: { $0 == 0x22 || $0 == 0x5C }) else { return (method, route, status) }
         return (method, route.replacingOccurrences(of: "\"", with: "").replacingOccurrences(of: "\\", with: ""), status)
     }
 

@@ -77,27 +77,51 @@ enum AuthStore {
         var role: UserRole
         var regionID: String?
         var careerCentreID: String?
+        /// The pull's own state, read by the same statement when asked (``deviceToken(_:tokenHash:withPullState:)``).
+        var pullState: PullCursor.DeviceState? = nil
     }
 
     /// The device token of a hash, or `nil` for an unknown token.
-    static func deviceToken(_ db: any DatabaseConnection, tokenHash: String) throws -> DeviceToken? {
+    ///
+    /// With `withPullState` the same statement also reads what a pull reads before its page
+    /// (``PullCursor/DeviceState``): a poll costs one statement fewer (issue 15).
+    static func deviceToken(
+        _ db: any DatabaseConnection, tokenHash: String, withPullState: Bool = false
+    ) throws -> DeviceToken? {
         guard
             let row = try db.queryOne(
-                "SELECT t.kind, t.expires_at, t.revoked_at, t.first_used_at, d.id AS device_id, d.status,"
-                    + " a.last_seen_at, u.id, u.role, u.region_id, u.career_centre_id, u.active"
-                    + " FROM device_tokens t JOIN devices d ON d.id = t.device_id JOIN users u ON u.id = d.user_id"
-                    + " LEFT JOIN device_activity a ON a.device_id = d.id WHERE t.token_hash = ?", tokenHash)
+                withPullState ? deviceTokenWithPullStateSQL : deviceTokenSQL, tokenHash)
         else { return nil }
         let isAccess = try row.string("kind") == "access"
         guard isAccess else { return DeviceToken.refresh }
+        var pullState: PullCursor.DeviceState?
+        if withPullState {
+            pullState = PullCursor.DeviceState(
+                epoch: row.optionalString("epoch") ?? "", cursorKey: row.optionalString("cursor_key") ?? "",
+                lastDeviceSeq: row.optionalInt("last_device_seq") ?? 0, deviceHead: row.optionalInt("device_head") ?? 0)
+        }
         return DeviceToken(
             isAccess: true, expiresAt: try row.int("expires_at"), revoked: row.optionalInt("revoked_at") != nil,
             firstUsed: row.optionalInt("first_used_at") != nil, deviceID: try row.string("device_id"),
             deviceRevoked: try row.string("status") == "revoked", lastSeenAt: row.optionalInt("last_seen_at"),
             active: try row.bool("active"), userID: try row.string("id"),
             role: UserRole(rawValue: try row.string("role")) ?? .fieldWorker, regionID: row.optionalString("region_id"),
-            careerCentreID: row.optionalString("career_centre_id"))
+            careerCentreID: row.optionalString("career_centre_id"), pullState: pullState)
     }
+
+    private static let deviceTokenColumns =
+        "SELECT t.kind, t.expires_at, t.revoked_at, t.first_used_at, d.id AS device_id, d.status,"
+        + " a.last_seen_at, u.id, u.role, u.region_id, u.career_centre_id, u.active"
+    private static let deviceTokenFrom =
+        " FROM device_tokens t JOIN devices d ON d.id = t.device_id JOIN users u ON u.id = d.user_id"
+        + " LEFT JOIN device_activity a ON a.device_id = d.id WHERE t.token_hash = ?"
+    private static let deviceTokenSQL = deviceTokenColumns + deviceTokenFrom
+    /// ``PullCursor/PageState/load(_:userID:deviceID:)``'s first statement, folded into the token's.
+    private static let deviceTokenWithPullStateSQL =
+        deviceTokenColumns
+        + ", (SELECT value FROM sync_meta WHERE key = 'epoch') AS epoch,"
+        + " (SELECT value FROM sync_meta WHERE key = 'cursor_key') AS cursor_key, d.last_device_seq,"
+        + " (SELECT max(c.seq) FROM changes c WHERE c.device_id = d.id) AS device_head" + deviceTokenFrom
 
     /// Records a device token's first use and the device's last contact.
     static func touchDevice(_ db: any DatabaseConnection, tokenHash: String, deviceID: String, now: Int64) throws {

@@ -12,6 +12,7 @@ import KandasStore
 /// written from their rows straight into the page (``ChangeLoader/write(_:to:first:)``), without
 /// `Codable` values; the other kinds go through the wire encoder.
 enum PullHandler {
+    static let path = "/v1/sync/pull"
     static let defaultLimit = 500
     static let maxLimit = 1000
     /// Entries loaded and encoded together: large enough that per-kind queries are few, small
@@ -31,24 +32,50 @@ enum PullHandler {
             busyWaiting: app.config.pullBusyWaiting, busyPage: app.config.pullBusyPage)
         let page: Result<[UInt8], any Error> = try app.database.readSync { db in
             let actor: Principal
+            var device: PullCursor.DeviceState?
             if let principal = ctx.principal {
                 actor = principal
             } else {
-                let check = try app.authorize(ctx.endpoint, ctx.request, now: now, in: db)
+                // The token's statement also reads the device's pull state: a poll is one statement fewer.
+                let check = try app.authorize(ctx.endpoint, ctx.request, now: now, in: db, withPullState: true)
                 checked = check
                 actor = check.principal
+                device = check.pullState
             }
             // Errors after authentication (a bad query or cursor) still owe the last-use write.
-            return Result { try answer(ctx.request, db, actor: actor, now: now, most: most) }
+            return Result { try answer(ctx.request, db, actor: actor, device: device, now: now, most: most) ?? [] }
         }
         try checked?.touch(app.database)
         return APIReply.jsonResponse(try page.get(), requestID: ctx.request.requestID)
     }
 
+    /// A poll with nothing new, answered on the HTTP event loop (``KandasApp/answerOnLoop(_:)``):
+    /// the same checks and the same bytes as ``pull(_:)``, on a reader that is free now. Nil, to
+    /// leave the request to a handler thread (which answers it from scratch), when no reader is
+    /// free or the engine's reads are not local, when the check or the query fails (its refusal
+    /// comes from there, as before), when the device owes its last-use write, and when the page
+    /// would carry changes (a page query is not cheap).
+    static func pollOnLoop(_ app: KandasApp, _ request: HTTPRequest, endpoint: Endpoint) -> HTTPResponse? {
+        let now = app.now()
+        let most = pageLimit(
+            requested: maxLimit, waiting: app.server.server?.waitingJobs ?? 0,
+            busyWaiting: app.config.pullBusyWaiting, busyPage: app.config.pullBusyPage)
+        let page = try? app.database.readSyncIfFree { db -> [UInt8]? in
+            let check = try app.authorize(endpoint, request, now: now, in: db, withPullState: true)
+            guard !check.owesWrite else { return nil }
+            return try answer(
+                request, db, actor: check.principal, device: check.pullState, now: now, most: most,
+                onlyIfNothingNew: true)
+        }
+        guard let page, let bytes = page else { return nil }
+        return APIReply.jsonResponse(bytes, requestID: request.requestID)
+    }
+
     /// The page for the request's query, on the read transaction `db`, of at most `most` changes.
     private static func answer(
-        _ request: HTTPRequest, _ db: any DatabaseConnection, actor: Principal, now: Int64, most: Int
-    ) throws -> [UInt8] {
+        _ request: HTTPRequest, _ db: any DatabaseConnection, actor: Principal, device: PullCursor.DeviceState?,
+        now: Int64, most: Int, onlyIfNothingNew: Bool = false
+    ) throws -> [UInt8]? {
         var cursor: String?
         var limitText: String?
         var seenCursor = false
@@ -80,7 +107,8 @@ enum PullHandler {
         // `readSync` is one read transaction on one snapshot (both engines): `last_device_seq`
         // matches the changes.
         return try pageBytes(
-            db, cursor: cursor, limit: limit, deviceID: actor.deviceID ?? "", userID: actor.userID, now: now)
+            db, cursor: cursor, limit: limit, deviceID: actor.deviceID ?? "", userID: actor.userID, now: now,
+            device: device, onlyIfNothingNew: onlyIfNothingNew)
     }
 
     /// The changes one page carries: what the device asked for, but at most `busyPage` while
@@ -98,10 +126,22 @@ enum PullHandler {
     /// transaction so `last_device_seq` matches the changes.
     ///
     /// - Throws: ``ServerError`` `invalid_cursor` for a cursor this store did not issue.
+    /// `device`: the device's pull state when the caller read it already (with the token, same transaction).
+    /// `onlyIfNothingNew`: nil instead of a page that needs the page query (changes after the cursor, or a reset).
     static func pageBytes(
-        _ db: any DatabaseConnection, cursor text: String?, limit: Int, deviceID: String, userID: String, now: Int64
+        _ db: any DatabaseConnection, cursor text: String?, limit: Int, deviceID: String, userID: String, now: Int64,
+        device: PullCursor.DeviceState? = nil
     ) throws -> [UInt8] {
-        let state = try PullCursor.PageState.load(db, userID: userID, deviceID: deviceID)
+        try pageBytes(
+            db, cursor: text, limit: limit, deviceID: deviceID, userID: userID, now: now, device: device,
+            onlyIfNothingNew: false) ?? []
+    }
+
+    static func pageBytes(
+        _ db: any DatabaseConnection, cursor text: String?, limit: Int, deviceID: String, userID: String, now: Int64,
+        device: PullCursor.DeviceState?, onlyIfNothingNew: Bool
+    ) throws -> [UInt8]? {
+        let state = try PullCursor.PageState.load(db, userID: userID, deviceID: deviceID, device: device)
         let keys = state.keys
         let scope = state.scope
         var after: Int64 = 0
@@ -116,6 +156,7 @@ enum PullHandler {
                 reset = false
             }
         }
+        if onlyIfNothingNew && (reset || state.scopeHead > after) { return nil }
         // Nothing of the scope after the cursor (a device polling): no page query.
         let entries =
             state.scopeHead <= after

@@ -47,6 +47,11 @@ public protocol DatabaseEngine: Sendable {
     /// Blocking ``read(_:)`` for threads that may block (never from a Swift task).
     func readSync<T>(_ body: (any DatabaseConnection) throws -> T) throws -> T
 
+    /// ``readSync(_:)`` only when it need not wait for a connection, and on an engine whose reads
+    /// are local (no network round trip); nil, without running `body`, otherwise. For a thread
+    /// that must not block long (an HTTP event loop answering a cheap request itself).
+    func readSyncIfFree<T>(_ body: (any DatabaseConnection) throws -> T) throws -> T?
+
     /// Blocking ``write(_:)`` for threads that may block (never from a Swift task).
     ///
     /// - Throws: ``DatabaseError/Kind/misuse`` when called from inside a write of the same engine
@@ -230,4 +235,9 @@ public struct StoreMigration: Sendable {
         self.rebuildsTables = rebuildsTables
         self.body = body
     }
+}
+
+extension DatabaseEngine {
+    /// Engines whose reads cross the network never answer without waiting.
+    public func readSyncIfFree<T>(_ body: (any DatabaseConnection) throws -> T) throws -> T? { nil }
 }

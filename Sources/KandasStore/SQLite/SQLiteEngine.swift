@@ -67,6 +67,14 @@ public final class SQLiteEngine: DatabaseEngine {
         }
     }
 
+    public func readSyncIfFree<T>(_ body: (any DatabaseConnection) throws -> T) throws -> T? {
+        do {
+            return try pool.tryReadSync { connection in try body(adapter(connection)) }
+        } catch let error as SQLiteError {
+            throw Self.map(error)
+        }
+    }
+
     @discardableResult
     public func writeSync<T>(_ body: (any DatabaseConnection) throws -> T) throws -> T {
         do {

@@ -30,16 +30,25 @@ struct PullCursor: Equatable {
     }
 
     /// Decodes and authenticates a cursor; nil when it is not one this store issued.
+    ///
+    /// Read from the text's bytes (every poll decodes its cursor, issue 15): a cursor is ASCII,
+    /// and `String.split` walks grapheme clusters.
     static func decode(_ text: String, _ keys: Keys) -> PullCursor? {
-        // Split on the bytes: a cursor is ASCII, and `String.split` walks grapheme clusters.
-        let dot = UInt8(ascii: ".")
-        let parts = text.utf8.split(separator: dot, omittingEmptySubsequences: false)
-        guard text.utf8.count <= 512, parts.count == 2, let body = Base64URL.decode(Substring(parts[0])),
-            let mac = Base64URL.decode(Substring(parts[1]))
-        else { return nil }
+        var text = text
+        guard text.utf8.count <= 512 else { return nil }
+        let parsed = text.withUTF8 { utf8 -> (body: [UInt8], mac: [UInt8])? in
+            let bytes = UnsafeRawBufferPointer(utf8)
+            let dot = UInt8(ascii: ".")
+            guard let split = bytes.firstIndex(of: dot), !bytes[(split + 1)...].contains(dot),
+                let body = Base64URL.decode(bytes: UnsafeRawBufferPointer(rebasing: bytes[..<split])),
+                let mac = Base64URL.decode(bytes: UnsafeRawBufferPointer(rebasing: bytes[(split + 1)...]))
+            else { return nil }
+            return (body, mac)
+        }
+        guard let (body, mac) = parsed else { return nil }
         let expected = Array(HMAC.sha256(key: keys.key, message: body).prefix(16))
         guard constantTimeEqual(expected, mac) else { return nil }
-        let fields = body.split(separator: dot).map { String(decoding: $0, as: UTF8.self) }
+        let fields = body.split(separator: UInt8(ascii: ".")).map { String(decoding: $0, as: UTF8.self) }
         guard fields.count == 4, fields[0] == "c1", let seq = Int64(fields[2]), seq >= 0 else { return nil }
         return PullCursor(epoch: fields[1], seq: seq, scope: fields[3])
     }
@@ -54,8 +63,17 @@ struct PullCursor: Equatable {
 
     /// The scope hash of a user and its families, in `family_id` order.
     static func scopeHash(userID: String, families: [String]) -> String {
-        let text = userID + ":" + families.joined(separator: ",")
-        return String(SHA256.hash(Array(text.utf8)).hex.prefix(16))
+        // `userID:family,family,...` as bytes, and the hex of the digest's first 8 bytes: the same
+        // 16 characters as a prefix of the whole hex, without the intermediate strings (every poll).
+        var text: [UInt8] = []
+        text.reserveCapacity(userID.utf8.count + 1 + families.reduce(0) { $0 + $1.utf8.count + 1 })
+        text.append(contentsOf: userID.utf8)
+        text.append(UInt8(ascii: ":"))
+        for (i, family) in families.enumerated() {
+            if i > 0 { text.append(UInt8(ascii: ",")) }
+            text.append(contentsOf: family.utf8)
+        }
+        return Digest(bytes: Array(SHA256.hash(text).bytes.prefix(8))).hex
     }
 
     /// What a pull reads before its page, in two statements: the cursor keys, the scope hash, the
@@ -75,15 +93,14 @@ struct PullCursor: Equatable {
         /// Reads the state on the caller's read transaction: one row of subqueries (keys, the
         /// device's newest row through `changes_device`, `last_device_seq`) and one row per
         /// assigned family with its newest row (`changes_family`, a max per family).
-        static func load(_ db: any DatabaseConnection, userID: String, deviceID: String) throws -> PageState {
-            guard
-                let row = try db.queryOne(
-                    "SELECT (SELECT value FROM sync_meta WHERE key = 'epoch') AS epoch,"
-                        + " (SELECT value FROM sync_meta WHERE key = 'cursor_key') AS cursor_key,"
-                        + " (SELECT last_device_seq FROM devices WHERE id = ?) AS last_device_seq,"
-                        + " (SELECT max(seq) FROM changes WHERE device_id = ?) AS device_head", deviceID, deviceID)
-            else { throw DatabaseError(.other, "the pull state query returned no row") }
-            var head = row.optionalInt("device_head") ?? 0
+        ///
+        /// `device` is the first statement's answer when the caller already has it (read with the
+        /// device's token, ``AuthStore/deviceToken(_:tokenHash:withPullState:)``, on the same transaction).
+        static func load(
+            _ db: any DatabaseConnection, userID: String, deviceID: String, device known: DeviceState? = nil
+        ) throws -> PageState {
+            let device = try known ?? DeviceState.load(db, deviceID: deviceID)
+            var head = device.deviceHead
             var families: [String] = []
             for family in try db.query(
                 "SELECT fw.family_id, (SELECT max(c.seq) FROM changes c WHERE c.family_id = fw.family_id"
@@ -94,10 +111,31 @@ struct PullCursor: Equatable {
                 head = max(head, family.optionalInt("head") ?? 0)
             }
             return PageState(
-                keys: Keys(
-                    epoch: row.optionalString("epoch") ?? "", key: Array((row.optionalString("cursor_key") ?? "").utf8)),
+                keys: Keys(epoch: device.epoch, key: Array(device.cursorKey.utf8)),
                 scope: scopeHash(userID: userID, families: families), scopeHead: head,
-                lastDeviceSeq: row.optionalInt("last_device_seq") ?? 0)
+                lastDeviceSeq: device.lastDeviceSeq)
+        }
+    }
+
+    /// The part of ``PageState`` that depends on the device alone: the cursor keys, the device's
+    /// `last_device_seq` and its newest own feed row (0 when none).
+    struct DeviceState: Equatable {
+        var epoch: String
+        var cursorKey: String
+        var lastDeviceSeq: Int64
+        var deviceHead: Int64
+
+        static func load(_ db: any DatabaseConnection, deviceID: String) throws -> DeviceState {
+            guard
+                let row = try db.queryOne(
+                    "SELECT (SELECT value FROM sync_meta WHERE key = 'epoch') AS epoch,"
+                        + " (SELECT value FROM sync_meta WHERE key = 'cursor_key') AS cursor_key,"
+                        + " (SELECT last_device_seq FROM devices WHERE id = ?) AS last_device_seq,"
+                        + " (SELECT max(seq) FROM changes WHERE device_id = ?) AS device_head", deviceID, deviceID)
+            else { throw DatabaseError(.other, "the pull state query returned no row") }
+            return DeviceState(
+                epoch: row.optionalString("epoch") ?? "", cursorKey: row.optionalString("cursor_key") ?? "",
+                lastDeviceSeq: row.optionalInt("last_device_seq") ?? 0, deviceHead: row.optionalInt("device_head") ?? 0)
         }
     }
 }
