@@ -73,6 +73,8 @@ enum Schema {
         // Issue 12: on PostgreSQL a push adds its completions' console counters once per batch (see its
         // twin); SQLite's trigger updates its counter rows in place, cheaply, and stays.
         m.register(StoreMigration("0030-console-counts-by-push") { _ in })
+        // Issue 15: an event's outcome row is its device's only one, so pull need not look for a later one.
+        m.register(StoreMigration("0035-feed-outcomes-unindexed", SyncSchema.outcomeFeedIndex))
         return m
     }
 

@@ -257,8 +257,9 @@ enum CompletionStore {
             if let batch, batch.knowsItemFeedRows(of: itemID) {
                 if batch.itemFeedRows.contains(itemID) { return }
             } else if try db.exists(
+                // `entity <> 'event_outcome'`: the WHERE of `changes_entity` (migration 0035), stated so SQLite uses it.
                 "SELECT 1 FROM changes WHERE entity_id = ? AND seq > ? AND entity = 'plan_item'"
-                    + " AND device_id IS NULL", itemID, feedSince)
+                    + " AND entity <> 'event_outcome' AND device_id IS NULL", itemID, feedSince)
             {
                 return
             }

@@ -233,6 +233,19 @@ public enum PostgresSchema {
         StoreMigration("0030-console-counts-by-push") { db in
             try db.execute(ConsoleRollups.postgresPushCountsTrigger)
         },
+        // SQLite's 0035-feed-outcomes-unindexed (issue 15): a device's older outcome row of an event is
+        // retired (`device_id` ''), so pull skips the latest-row check for outcome rows, which leave
+        // `changes_entity`.
+        StoreMigration("0035-feed-outcomes-unindexed") { db in
+            try db.execute(
+                """
+                UPDATE changes SET device_id = '' WHERE entity = 'event_outcome' AND EXISTS(SELECT 1 FROM changes l
+                  WHERE l.entity_id = changes.entity_id AND l.seq > changes.seq AND l.entity = 'event_outcome'
+                  AND l.device_id = changes.device_id);
+                DROP INDEX changes_entity;
+                CREATE INDEX changes_entity ON changes(entity_id, seq) WHERE entity <> 'event_outcome';
+                """)
+        },
     ]
 
     static let tables = """

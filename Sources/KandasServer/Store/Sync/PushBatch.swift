@@ -137,6 +137,7 @@ extension PushHandler {
             if sameUser {
                 try AttachmentStore.transfer(db, event, toDevice: actor.deviceID, userID: actor.userID, now: actor.now)
             }
+            try dropEarlierOutcome(db, eventID: id, seq: seq, deviceID: actor.deviceID)
             try SyncFeed.record(
                 db, entity: "event_outcome", id: id, familyID: "", deviceID: actor.deviceID, now: actor.now)
             return try EventOutcomes.result(db, deviceID: actor.deviceID, eventID: id)
@@ -176,6 +177,24 @@ extension PushHandler {
         }
         try SyncFeed.record(db, entity: "event_outcome", id: id, familyID: "", deviceID: actor.deviceID, now: actor.now)
         return result
+    }
+
+    /// Retires this device's outcome row of an event it consumed before (the same ID at an earlier
+    /// `device_seq`): the row written next stands for it. Pull sends only an object's latest row and,
+    /// since migration 0035, no longer looks for a later one of an `event_outcome` (`SyncFeed`), so a
+    /// device sees one per event. The row stays, with `device_id` '' (no device's), rather than going:
+    /// PostgreSQL numbers a commit's feed rows after the highest `seq`, which a deleted newest row would
+    /// hand out again, below a cursor that passed it. Other devices' duplicates (the usual case: a
+    /// device enrolled again) find no earlier event of this device through `device_events_event` and
+    /// skip the update, which reads this device's feed rows (`changes_device`).
+    static func dropEarlierOutcome(_ db: any DatabaseConnection, eventID: String, seq: Int64, deviceID: String) throws {
+        guard
+            try db.exists(
+                "SELECT 1 FROM device_events WHERE event_id = ? AND device_id = ? AND seq < ?", eventID, deviceID, seq)
+        else { return }
+        _ = try db.run(
+            "UPDATE changes SET device_id = '' WHERE device_id = ? AND entity = 'event_outcome' AND entity_id = ?",
+            deviceID, eventID)
     }
 
     /// Built once: a statement's SQL is its cache key, so it is hashed per run and best not rebuilt too.
