@@ -19,12 +19,16 @@ import Testing
         var iins: [String] = []
         var worker = "00000000-0000-4000-8000-0000000000a1"
 
-        init() throws {
+        /// - Parameter before: the store stops before the first migration of this prefix; nil: every
+        ///   migration but 0008.
+        init(before: String? = nil) throws {
             directory = NSTemporaryDirectory() + "kandas-schema-" + UUID().uuidString
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             db = try Connection(path: directory + "/kandas.sqlite")
             var old = Migrator()
-            for migration in Schema.migrator.migrations where migration.name != "0008-completion-indexes" {
+            for migration in Schema.migrator.migrations
+            where before != nil || migration.name != "0008-completion-indexes" {
+                if let before, migration.name.hasPrefix(before) { break }
                 old.register(migration.name, migration.body)
             }
             try old.migrate(db)
@@ -128,8 +132,8 @@ import Testing
     /// Filters that pick few rows and the index each one must be read through.
     static func indexed(_ s: OldStore) -> [(String, [String: String], Principal, String)] {
         [
-            ("member IIN", ["member_iin": s.iins[1]], admin, "completions_family"),
-            ("family", ["family_id": s.families[0]], admin, "completions_family"),
+            ("member IIN", ["member_iin": s.iins[1]], admin, "completions_item"),
+            ("family", ["family_id": s.families[0]], admin, "completions_item"),
             ("rejected", ["review_state": "rejected"], admin, "completions_reviewed"),
             ("has issues", ["review_state": "has_issues"], admin, "completions_reviewed"),
             ("worker", ["worker_id": s.worker], admin, "completions_user"),
@@ -149,8 +153,12 @@ import Testing
         let indexes = Set(
             try s.db.query("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'completions'")
                 .map { try $0.string("name") })
-        #expect(indexes.isDisjoint(with: ["completions_service", "completions_member", "completions_review"]))
-        #expect(indexes.isSuperset(of: ["completions_reviewed", "completions_family", "completions_item"]))
+        // completions_family went later (0036): the family and member filters read completions_item.
+        #expect(
+            indexes.isDisjoint(with: [
+                "completions_service", "completions_member", "completions_review", "completions_family",
+            ]))
+        #expect(indexes.isSuperset(of: ["completions_reviewed", "completions_item"]))
         #expect(try s.db.query("SELECT id FROM completions ORDER BY rowid").map { try $0.string("id") } == before)
         #expect(try s.db.queryOne("PRAGMA integrity_check")?.string("integrity_check") == "ok")
     }
@@ -172,6 +180,33 @@ import Testing
         }
         #expect(try s.page(["member_iin": s.iins[1]]).count == 100)
         #expect(try s.page(["review_state": "rejected"]).count == 40)
+    }
+
+    /// Migration 0036 drops `completions_family`: the family and member filters return the same rows,
+    /// read through the family's items, in every scope; the store keeps every completion.
+    @Test func familyFilters_returnTheSameRows_after0036() throws {
+        let s = try OldStore(before: "0036")
+        let cases: [([String: String], Principal)] = [
+            (["family_id": s.families[0]], Self.admin), (["family_id": s.families[1]], Self.regionAdmin(s.region)),
+            (["family_id": s.families[0]], Self.supervisor(s.centres[1])),
+            (["family_id": s.families[1], "service_code": "2"], Self.admin),
+            (["family_id": "00000000-0000-4000-8000-000000000000"], Self.admin),
+            (["member_iin": s.iins[0]], Self.admin), (["member_iin": s.iins[1]], Self.supervisor(s.centres[1])),
+            (["member_iin": s.iins[1], "family_id": s.families[0]], Self.admin),
+        ]
+        let old = try cases.map { try s.page($0.0, $0.1) }
+        let ids = try s.db.query("SELECT id FROM completions ORDER BY rowid").map { try $0.string("id") }
+        #expect(try Schema.migrator.migrate(s.db).first == "0036-drop-completions-family")
+        #expect(
+            try s.db.queryOne("SELECT count(*) AS n FROM sqlite_master WHERE name = 'completions_family'")?.int("n")
+                == 0)
+        #expect(try s.db.query("SELECT id FROM completions ORDER BY rowid").map { try $0.string("id") } == ids)
+        for (i, (values, p)) in cases.enumerated() {
+            let rows = try s.page(values, p)
+            #expect(rows == old[i], "\(values)")
+            #expect(rows == (try s.reference(values, p)), "\(values)")
+        }
+        #expect(old[0].count == 100 && old[2].isEmpty && old[5].count == 100 && old[7].isEmpty)
     }
 
     @Test func consoleFilters_readTheirIndex_neverAFullScanOfCompletions() throws {

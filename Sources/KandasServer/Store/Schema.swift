@@ -75,6 +75,11 @@ enum Schema {
         m.register(StoreMigration("0030-console-counts-by-push") { _ in })
         // Issue 15: an event's outcome row is its device's only one, so pull need not look for a later one.
         m.register(StoreMigration("0035-feed-outcomes-unindexed", SyncSchema.outcomeFeedIndex))
+        // Issue 15: a family's completions are found through its items (`CompletionFilter`), not this index.
+        m.register(
+            StoreMigration("0036-drop-completions-family") { db in
+                try db.execute("DROP INDEX completions_family;")
+            })
         return m
     }
 

@@ -246,6 +246,10 @@ public enum PostgresSchema {
                 CREATE INDEX changes_entity ON changes(entity_id, seq) WHERE entity <> 'event_outcome';
                 """)
         },
+        // SQLite's 0036-drop-completions-family (issue 15): a family's completions are read through its items.
+        StoreMigration("0036-drop-completions-family") { db in
+            try db.execute("DROP INDEX completions_family;")
+        },
     ]
 
     static let tables = """
