@@ -13,7 +13,7 @@ APT_TEST  := $(APT_BUILD) curl sqlite3 openssl zbar-tools chromium ffmpeg
 APT_BENCH := $(APT_TEST) nginx-light wrk valgrind
 # PostgreSQL engine (issue 12): libpq to build, a throw-away server cluster for its tests.
 APT_BUILD += libpq-dev
-APT_TEST  += postgresql libpq-dev nginx-light
+APT_TEST  += postgresql libpq-dev nginx-light wrk
 APT_BENCH += postgresql libpq-dev
 # gzip on the wire (issue 15): zlib through the CZlib system-library target; perf to profile benchmarks.
 APT_BUILD += zlib1g-dev

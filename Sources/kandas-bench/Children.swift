@@ -20,6 +20,8 @@ enum Children {
         var cleanups: [(token: Int, body: @Sendable () -> Void)] = []
         var nextToken = 0
         var stopping = false
+        /// Children between `run()` and ``adopt(_:)`` (see ``start(_:)``).
+        var launching = 0
     }
     private static let state = Mutex(State())
     nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
@@ -34,6 +36,18 @@ enum Children {
             source.resume()
             sources.append(source)
         }
+    }
+
+    /// Starts `process` and tracks it until ``release(_:)``.
+    ///
+    /// A signal handled between `run()` and ``adopt(_:)`` would not see the new child and could
+    /// leave it running after the bench dies; ``stopEverything(thenDieOf:)`` waits for every start
+    /// in progress to be adopted (and so stopped) before it ends the process.
+    static func start(_ process: Process) throws {
+        state.withLock { $0.launching += 1 }
+        defer { state.withLock { $0.launching -= 1 } }
+        try process.run()
+        adopt(process.processIdentifier)
     }
 
     /// Tracks a started child until ``release(_:)``; a child started while stopping is stopped at once.
@@ -78,6 +92,9 @@ enum Children {
             defer { state.cleanups = [] }
             return (Array(state.pids), state.cleanups.map(\.body))
         }
+        // A child being started now is adopted (and, the bench stopping, stopped by `adopt`) within
+        // moments; wait for it, at most 3 s, so none outlives the bench.
+        for _ in 0..<150 where state.withLock({ $0.launching > 0 }) { usleep(20_000) }
         FileHandle.standardError.write(
             Data("kandas-bench: signal \(number), stopping \(pids.count) children and cleaning up\n".utf8))
         terminate(pids)

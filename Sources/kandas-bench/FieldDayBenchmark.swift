@@ -311,6 +311,7 @@ enum FieldDayBenchmark {
         defer {
             kill(nginx.processIdentifier, SIGQUIT)
             nginx.waitUntilExit()
+            Children.release(nginx.processIdentifier)
         }
         let start = ContinuousClock.now
         for (index, file) in files.enumerated() {

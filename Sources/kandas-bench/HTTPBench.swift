@@ -31,7 +31,7 @@ final class HTTPBench {
         nginx.executableURL = URL(fileURLWithPath: "/usr/sbin/nginx")
         nginx.arguments = ["-c", "\(dir)/nginx/nginx.conf", "-p", "\(dir)/nginx"]
         nginx.standardError = FileHandle.nullDevice
-        try nginx.run()
+        try Children.start(nginx)
 
         ours = Process()
         ours.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
@@ -39,7 +39,7 @@ final class HTTPBench {
         let out = Pipe()
         ours.standardOutput = out
         ours.standardInput = oursInput
-        try ours.run()
+        try Children.start(ours)
         let line = String(decoding: out.fileHandleForReading.availableDataUntilNewline(), as: UTF8.self)
         guard line.hasPrefix("port "), let p = Int(line.dropFirst(5).trimmingCharacters(in: .whitespacesAndNewlines))
         else {
@@ -96,8 +96,10 @@ final class HTTPBench {
     func cleanUp() {
         try? oursInput.fileHandleForWriting.close()
         ours.waitUntilExit()
+        Children.release(ours.processIdentifier)
         kill(nginx.processIdentifier, SIGQUIT)
         nginx.waitUntilExit()
+        Children.release(nginx.processIdentifier)
         try? FileManager.default.removeItem(atPath: dir)
     }
 
@@ -287,9 +289,10 @@ enum BenchShell {
         let out = Pipe()
         p.standardOutput = out
         p.standardError = FileHandle.nullDevice
-        try p.run()
+        try Children.start(p)
         let data = out.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
+        Children.release(p.processIdentifier)
         return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

@@ -217,10 +217,11 @@ enum LoadBenchmark {
         nginx.executableURL = URL(fileURLWithPath: "/usr/sbin/nginx")
         nginx.arguments = ["-c", "\(dir)/nginx.conf", "-p", dir]
         nginx.standardError = FileHandle(forWritingAtPath: "/dev/null")
-        try nginx.run()
+        try Children.start(nginx)
         defer {
             kill(nginx.processIdentifier, SIGQUIT)
             nginx.waitUntilExit()
+            Children.release(nginx.processIdentifier)
         }
         var up = false
         for _ in 0..<400 where !up {
@@ -234,7 +235,8 @@ enum LoadBenchmark {
             throw BenchmarkFailure(description: "nginx did not answer on port \(nginxPort): \(log.suffix(500))")
         }
         func rate(_ extra: String, _ url: String) throws -> Double {
-            let out = try BenchShell.run("timeout \(seconds + 20) wrk -t2 -c64 -d\(seconds)s \(extra) '\(url)'")
+            // `exec`: the shell becomes `timeout`, which passes the SIGTERM of a stopping bench on to wrk.
+            let out = try BenchShell.run("exec timeout \(seconds + 20) wrk -t2 -c64 -d\(seconds)s \(extra) '\(url)'")
             for line in out.split(separator: "\n") where line.contains("Non-2xx") || line.contains("Socket errors") {
                 print("  wrk: \(line)")
             }

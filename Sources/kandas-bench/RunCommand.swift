@@ -23,11 +23,10 @@ func runCommand(_ tool: String, _ arguments: [String]) throws -> CommandResult {
     let clock = ContinuousClock()
     let start = clock.now
     do {
-        try process.run()
+        try Children.start(process)
     } catch {
         throw BenchmarkFailure(description: "cannot start \(tool): \(error)")
     }
-    Children.adopt(process.processIdentifier)
     defer { Children.release(process.processIdentifier) }
     // Drain both pipes before waiting, so a chatty tool cannot block on a full pipe.
     let outData = output.fileHandleForReading.readDataToEndOfFile()

@@ -64,6 +64,7 @@ enum S3UploadBenchmark {
         defer {
             try? input.fileHandleForWriting.close()
             child.waitUntilExit()
+            Children.release(child.processIdentifier)
         }
         let s3 = store.client(bucket: bucket)
         let blobs = S3BlobStore(client: s3, prefix: "blobs")

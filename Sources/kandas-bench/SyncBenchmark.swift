@@ -298,8 +298,7 @@ final class ChildServer {
         process.standardOutput = FileHandle.nullDevice
         // No malloc tuning here: the server sets its own (`--malloc-arenas`, ProcessMemory), and the
         // figure must be the one operators get with the server's defaults.
-        try process.run()
-        Children.adopt(process.processIdentifier)
+        try Children.start(process)
         for _ in 0..<400 where port == 0 {
             usleep(25_000)
             port =

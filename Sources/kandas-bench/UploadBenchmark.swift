@@ -69,11 +69,13 @@ enum UploadBenchmark {
         defer {
             kill(nginx.processIdentifier, SIGQUIT)
             nginx.waitUntilExit()
+            Children.release(nginx.processIdentifier)
         }
         let (child, input, port) = try startChild(dir: dir + "/ours", chunk: chunk)
         defer {
             try? input.fileHandleForWriting.close()
             child.waitUntilExit()
+            Children.release(child.processIdentifier)
         }
         let bytes = Double(sizeMiB) * 1_048_576
         var report = Report(
@@ -249,7 +251,7 @@ enum UploadBenchmark {
         nginx.executableURL = URL(fileURLWithPath: "/usr/sbin/nginx")
         nginx.arguments = ["-c", "\(dir)/nginx/nginx.conf", "-p", "\(dir)/nginx"]
         nginx.standardError = FileHandle.nullDevice
-        try nginx.run()
+        try Children.start(nginx)
         for _ in 0..<100 {
             let probe = try? runCommand(
                 "curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:\(nginxPort)/"])
@@ -279,7 +281,7 @@ enum UploadBenchmark {
         let input = Pipe()
         child.standardOutput = out
         child.standardInput = input
-        try child.run()
+        try Children.start(child)
         var line = Data()
         while true {
             let d = out.fileHandleForReading.readData(ofLength: 1)

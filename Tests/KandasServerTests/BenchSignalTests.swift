@@ -50,6 +50,48 @@ import Glibc
         #expect(!Self.postmasterRunning(port: clusterPort), "the cluster outlived the bench")
     }
 
+    /// The load bench's nginx (the peer of the poll) was started without being tracked: a SIGTERM
+    /// during the poll left it running, with wrk still hammering it.
+    @Test func loadBenchKilledWithSIGTERM_duringThePoll_stopsNginxWrkAndItsServer() throws {
+        let bench = URL(fileURLWithPath: try ServerProcess.binary()).deletingLastPathComponent()
+            .appendingPathComponent("kandas-bench").path
+        try #require(
+            FileManager.default.isExecutableFile(atPath: bench), "kandas-bench not built next to kandas-server")
+        let process = try ProcessRunner.spawn(
+            bench, ["load", "--devices", "2", "--events", "2", "--batch", "2", "--poll-seconds", "120"])
+        var started: [Int32] = []
+        defer {
+            process.stop(graceSeconds: 60)
+            // SIGTERM first: an nginx master stops its workers only when it is not SIGKILLed.
+            for pid in started where Self.alive(pid) { kill(pid, SIGTERM) }
+            for _ in 0..<60 where started.contains(where: Self.alive) { usleep(50_000) }
+            for pid in started where Self.alive(pid) { kill(pid, SIGKILL) }
+        }
+        // Its nginx, once up; the server and the shell running `timeout wrk` beside it.
+        var nginx: [Int32] = []
+        for _ in 0..<1200 where nginx.isEmpty && process.isRunning {
+            usleep(100_000)
+            nginx = Self.children(of: process.pid, named: "nginx")
+        }
+        try #require(!nginx.isEmpty, "no nginx child of the load bench appeared")
+        usleep(300_000)
+        let servers = Self.children(of: process.pid, named: "kandas-server")
+        let timeouts = Self.children(of: process.pid, named: "timeout")
+        let wrks = timeouts.flatMap { Self.children(of: $0, named: "wrk") }
+        let workers = nginx.flatMap { Self.children(of: $0, named: "nginx") }
+        started = nginx + workers + servers + timeouts + wrks
+        #expect(!servers.isEmpty)
+
+        kill(process.pid, SIGTERM)
+        try #require(process.wait(timeoutSeconds: 60) != nil, "the bench did not stop within 60 s of SIGTERM")
+        #expect(process.terminatingSignal == SIGTERM, "the bench died of the signal it caught")
+        // nginx's master stops its workers as it goes; timeout passes the signal on to wrk.
+        for _ in 0..<100 where started.contains(where: Self.alive) { usleep(50_000) }
+        for pid in started {
+            #expect(!Self.alive(pid), "\(pid) outlived the bench")
+        }
+    }
+
     /// Live children of `parent` whose command name is `name`.
     static func children(of parent: Int32, named name: String) -> [Int32] {
         ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap { entry in
