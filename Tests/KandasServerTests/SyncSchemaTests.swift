@@ -142,7 +142,8 @@ import Testing
                 "completions_performed"
             ),
             ("region scope", [:], regionAdmin(s.region), "completions_region"),
-            ("centre scope", [:], supervisor(s.centres[0]), "completions_centre"),
+            ("centre scope", [:], supervisor(s.centres[0]), "completions_region"),
+            ("centre filter", ["career_centre_id": s.centres[1]], admin, "completions_region"),
         ]
     }
 
@@ -207,6 +208,34 @@ import Testing
             #expect(rows == (try s.reference(values, p)), "\(values)")
         }
         #expect(old[0].count == 100 && old[2].isEmpty && old[5].count == 100 && old[7].isEmpty)
+    }
+
+    /// Migration 0037 drops `completions_centre`: a supervisor's pages and the centre filter return
+    /// the same rows, read through `completions_region`; the store keeps every completion.
+    @Test func centreScopeAndFilter_returnTheSameRows_after0037() throws {
+        let s = try OldStore(before: "0037")
+        let cases: [([String: String], Principal)] = [
+            ([:], Self.supervisor(s.centres[0])), ([:], Self.supervisor(s.centres[1])),
+            (["review_state": "approved"], Self.supervisor(s.centres[1])),
+            (["career_centre_id": s.centres[0]], Self.admin),
+            (["career_centre_id": s.centres[1]], Self.regionAdmin(s.region)),
+            (["career_centre_id": s.centres[1]], Self.supervisor(s.centres[0])),
+            (["career_centre_id": "00000000-0000-4000-8000-000000000000"], Self.admin),
+            ([:], Self.supervisor("00000000-0000-4000-8000-000000000000")),
+        ]
+        let old = try cases.map { try s.page($0.0, $0.1) }
+        let ids = try s.db.query("SELECT id FROM completions ORDER BY rowid").map { try $0.string("id") }
+        #expect(try Schema.migrator.migrate(s.db).first == "0037-drop-completions-centre")
+        #expect(
+            try s.db.queryOne("SELECT count(*) AS n FROM sqlite_master WHERE name = 'completions_centre'")?.int("n")
+                == 0)
+        #expect(try s.db.query("SELECT id FROM completions ORDER BY rowid").map { try $0.string("id") } == ids)
+        for (i, (values, p)) in cases.enumerated() {
+            let rows = try s.page(values, p)
+            #expect(rows == old[i], "\(values)")
+            #expect(rows == (try s.reference(values, p)), "\(values)")
+        }
+        #expect(old[0].count == 100 && old[3].count == 100 && old[4].count == 100 && old[5].isEmpty)
     }
 
     @Test func consoleFilters_readTheirIndex_neverAFullScanOfCompletions() throws {

@@ -38,6 +38,12 @@ struct CompletionFilter: Equatable {
             if name == "family_id" {
                 conditions.append(Self.familyItemsSQL)
                 args.append(.text(value))
+            } else if name == "career_centre_id" {
+                // The centre's region too: completions_region finds the rows (0037 dropped completions_centre).
+                let centre = AccessScope.centreRecords(alias: "c", value)
+                conditions[conditions.count - 1] = centre.sql
+                args.removeLast()
+                args += centre.values
             }
         }
         if let iin = values["member_iin"] {

@@ -80,6 +80,11 @@ enum Schema {
             StoreMigration("0036-drop-completions-family") { db in
                 try db.execute("DROP INDEX completions_family;")
             })
+        // Issue 15: a centre's completions are read through their region's index (`AccessScope.centreRecords`).
+        m.register(
+            StoreMigration("0037-drop-completions-centre") { db in
+                try db.execute("DROP INDEX completions_centre;")
+            })
         return m
     }
 

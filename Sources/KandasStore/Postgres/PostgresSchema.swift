@@ -250,6 +250,10 @@ public enum PostgresSchema {
         StoreMigration("0036-drop-completions-family") { db in
             try db.execute("DROP INDEX completions_family;")
         },
+        // SQLite's 0037-drop-completions-centre (issue 15): a centre's completions are read through their region.
+        StoreMigration("0037-drop-completions-centre") { db in
+            try db.execute("DROP INDEX completions_centre;")
+        },
     ]
 
     static let tables = """
