@@ -85,6 +85,11 @@ enum Schema {
             StoreMigration("0037-drop-completions-centre") { db in
                 try db.execute("DROP INDEX completions_centre;")
             })
+        // Issue 15: a completion's plan is its item's (`CompletionStore.planSQL`), not a column of every row.
+        m.register(
+            StoreMigration("0038-completion-plan-from-item") { db in
+                try db.execute("ALTER TABLE completions DROP COLUMN plan_id;")
+            })
         return m
     }
 

@@ -6,8 +6,12 @@ import KandasStore
 /// Completions: the fold of their accepted events (Protocol §8.3, §9.1), mapped from the
 /// `completions` row plus its files and conflict links.
 enum CompletionStore {
+    /// A completion's plan: its item's (an item never changes plan). Not stored on the completion
+    /// since migration 0038, which saved 37 bytes of every pushed completion's row.
+    static let planSQL = "(SELECT i.plan_id FROM plan_items i WHERE i.id = c.item_id) AS plan_id"
+
     static let columns =
-        "c.rowid AS _rowid, c.id, c.item_id, c.plan_id, c.family_id, c.member_id, c.service_code, c.device_id,"
+        "c.rowid AS _rowid, c.id, c.item_id, \(planSQL), c.family_id, c.member_id, c.service_code, c.device_id,"
         + " c.user_id, c.state, c.rev, c.is_primary, c.performed_at, c.recorded_at, c.received_at, c.clock_skew_ms,"
         + " c.note, c.location, c.files_declared, c.files_verified, c.evidence_flags, c.evidence_missing, c.review_state, c.created_at,"
         + " c.updated_at"

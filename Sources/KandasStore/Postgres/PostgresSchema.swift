@@ -254,6 +254,10 @@ public enum PostgresSchema {
         StoreMigration("0037-drop-completions-centre") { db in
             try db.execute("DROP INDEX completions_centre;")
         },
+        // SQLite's 0038-completion-plan-from-item (issue 15): a completion's plan is read from its item.
+        StoreMigration("0038-completion-plan-from-item") { db in
+            try db.execute("ALTER TABLE completions DROP COLUMN plan_id;")
+        },
     ]
 
     static let tables = """

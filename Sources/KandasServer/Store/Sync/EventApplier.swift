@@ -202,10 +202,10 @@ enum EventApplier {
         + " JOIN plans p ON p.id = i.plan_id JOIN families f ON f.id = i.family_id WHERE i.id = ?"
         + " AND EXISTS(SELECT 1 FROM family_workers fw WHERE fw.family_id = i.family_id AND fw.user_id = ?)"
     static let insertCompletionSQL =
-        "INSERT INTO completions(id, item_id, plan_id, family_id, member_id, region_id, career_centre_id,"
+        "INSERT INTO completions(id, item_id, family_id, member_id, region_id, career_centre_id,"
         + " service_code, device_id, user_id, state, rev, is_primary, performed_at, recorded_at, received_at,"
         + " clock_skew_ms, note, location, event_seq, created_at, updated_at, evidence_flags,"
-        + " evidence_missing) VALUES(?,?,?,?,?,?,?,?,?,?,'active',1,?,?,?,?,?,?,?,?,?,?,?,?)"
+        + " evidence_missing) VALUES(?,?,?,?,?,?,?,?,?,'active',1,?,?,?,?,?,?,?,?,?,?,?,?)"
 
     static func item(_ db: any DatabaseConnection, _ event: DeviceEvent, actor: Actor) throws -> Item {
         let item = try read(db, itemID: event.itemID.description, actor: actor)
@@ -361,8 +361,8 @@ enum EventApplier {
         let missingText = CompletionStore.flagsText(missing)
         // Deferred (a round trip saved on PostgreSQL): its failure fails the whole push anyway.
         try db.runDeferred(
-            insertCompletionSQL, id, item.id, item.planID,
-            item.familyID, item.memberID, item.regionID, item.centreID, item.serviceCode, actor.deviceID, actor.userID,
+            insertCompletionSQL, id, item.id, item.familyID, item.memberID, item.regionID, item.centreID,
+            item.serviceCode, actor.deviceID, actor.userID,
             !duplicate, p.performedAt.millisecondsSince1970, event.recordedAt.millisecondsSince1970, actor.now,
             actor.skewMilliseconds, p.note, p.location.map(CompletionStore.locationText), seq, actor.now, actor.now,
             CompletionStore.flagsText(flags), missingText)
