@@ -90,6 +90,11 @@ enum Schema {
             StoreMigration("0038-completion-plan-from-item") { db in
                 try db.execute("ALTER TABLE completions DROP COLUMN plan_id;")
             })
+        // Issue 15: an event's user is its device's (`EventBodies.userSQL`), not a column of every pushed event.
+        m.register(
+            StoreMigration("0039-event-user-from-device") { db in
+                try db.execute("ALTER TABLE device_events DROP COLUMN user_id;")
+            })
         return m
     }
 

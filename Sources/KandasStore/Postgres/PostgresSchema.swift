@@ -258,6 +258,10 @@ public enum PostgresSchema {
         StoreMigration("0038-completion-plan-from-item") { db in
             try db.execute("ALTER TABLE completions DROP COLUMN plan_id;")
         },
+        // SQLite's 0039-event-user-from-device (issue 15): an event's user is read from its device.
+        StoreMigration("0039-event-user-from-device") { db in
+            try db.execute("ALTER TABLE device_events DROP COLUMN user_id;")
+        },
     ]
 
     static let tables = """

@@ -96,7 +96,8 @@ enum EventApplier {
             let list = "(SELECT value FROM \(db.dialect.jsonTextArrayElements(parameter: "?")))"
             var originals: [String: String] = [:]
             for row in try db.query(
-                "SELECT e.event_id, e.user_id FROM device_events e WHERE e.original = 1 AND e.event_id IN " + list,
+                "SELECT e.event_id, \(EventBodies.userSQL) FROM device_events e WHERE e.original = 1 AND e.event_id IN "
+                    + list,
                 JSONValue.array(events.map { .string($0.eventID.description) }).jsonText)
             {
                 originals[try row.string("event_id")] = try row.string("user_id")

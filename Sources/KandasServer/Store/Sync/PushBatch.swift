@@ -126,7 +126,8 @@ extension PushHandler {
             originalUser = originals[id]
         } else {
             originalUser = try db.queryOne(
-                "SELECT e.user_id FROM device_events e WHERE e.event_id = ? AND e.original = 1", id)?.string("user_id")
+                "SELECT \(EventBodies.userSQL) FROM device_events e WHERE e.event_id = ? AND e.original = 1", id)?
+                .string("user_id")
         }
         if let originalUser {
             let sameUser = originalUser == actor.userID
@@ -199,9 +200,9 @@ extension PushHandler {
 
     /// Built once: a statement's SQL is its cache key, so it is hashed per run and best not rebuilt too.
     static let insertSQL =
-        "INSERT INTO device_events(seq, device_id, device_seq, event_id, user_id, original, type, item_id, body,"
+        "INSERT INTO device_events(seq, device_id, device_seq, event_id, original, type, item_id, body,"
         + " received_at, recorded_at, clock_skew_ms, outcome, code, detail, completion_id, completion_rev,"
-        + " conflict_ids, base_version) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+        + " conflict_ids, base_version) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 
     static func insert(
         _ db: any DatabaseConnection, _ event: DeviceEvent, seq: Int64, body: String, actor: EventApplier.Actor,
@@ -213,7 +214,7 @@ extension PushHandler {
             insertSQL,
             values: [
                 .integer(seq), .text(actor.deviceID), .integer(Int64(event.deviceSeq)),
-                .text(event.eventID.description), .text(actor.userID), .integer(original ? 1 : 0),
+                .text(event.eventID.description), .integer(original ? 1 : 0),
                 .text(event.payload.typeName), .text(event.itemID.description),
                 .text(EventBodies.stored(event, body: body, accepted: applied?.completionID != nil)),
                 .integer(actor.now),
