@@ -19,16 +19,16 @@ import Testing
         var iins: [String] = []
         var worker = "00000000-0000-4000-8000-0000000000a1"
 
-        /// - Parameter before: the store stops before the first migration of this prefix; nil: every
-        ///   migration but 0008.
+        /// - Parameter before: fills a store at the schema before this migration instead (every
+        ///   earlier one applied).
         init(before: String? = nil) throws {
             directory = NSTemporaryDirectory() + "kandas-schema-" + UUID().uuidString
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             db = try Connection(path: directory + "/kandas.sqlite")
             var old = Migrator()
-            for migration in Schema.migrator.migrations
-            where before != nil || migration.name != "0008-completion-indexes" {
-                if let before, migration.name.hasPrefix(before) { break }
+            let all = Schema.migrator.migrations
+            let end = before.flatMap { name in all.firstIndex { $0.name == name } } ?? all.endIndex
+            for migration in all[..<end] where before != nil || migration.name != "0008-completion-indexes" {
                 old.register(migration.name, migration.body)
             }
             try old.migrate(db)
@@ -191,7 +191,7 @@ import Testing
     /// Migration 0036 drops `completions_family`: the family and member filters return the same rows,
     /// read through the family's items, in every scope; the store keeps every completion.
     @Test func familyFilters_returnTheSameRows_after0036() throws {
-        let s = try OldStore(before: "0036")
+        let s = try OldStore(before: "0036-drop-completions-family")
         let cases: [([String: String], Principal)] = [
             (["family_id": s.families[0]], Self.admin), (["family_id": s.families[1]], Self.regionAdmin(s.region)),
             (["family_id": s.families[0]], Self.supervisor(s.centres[1])),
@@ -218,7 +218,7 @@ import Testing
     /// Migration 0037 drops `completions_centre`: a supervisor's pages and the centre filter return
     /// the same rows, read through `completions_region`; the store keeps every completion.
     @Test func centreScopeAndFilter_returnTheSameRows_after0037() throws {
-        let s = try OldStore(before: "0037")
+        let s = try OldStore(before: "0037-drop-completions-centre")
         let cases: [([String: String], Principal)] = [
             ([:], Self.supervisor(s.centres[0])), ([:], Self.supervisor(s.centres[1])),
             (["review_state": "approved"], Self.supervisor(s.centres[1])),
@@ -246,7 +246,7 @@ import Testing
     /// Migration 0038 drops `completions.plan_id`: every completion keeps its row and reads the same
     /// plan, its item's, through the API's and pull's column lists.
     @Test func completionPlan_isItsItems_after0038() throws {
-        let s = try OldStore(before: "0038")
+        let s = try OldStore(before: "0038-completion-plan-from-item")
         // The API's completion needs a device ID that is a UUID.
         _ = try s.db.run("UPDATE completions SET device_id = '00000000-0000-4000-8000-0000000000d1'")
         let stored = try s.db.query("SELECT id, plan_id FROM completions ORDER BY rowid").map {
