@@ -76,7 +76,7 @@ import Testing
                     item, plan, family, member)
             }
             let states = ["pending", "pending", "approved", "has_issues", "rejected"]
-            // Stores before 0038 keep each completion's plan_id.
+            // Stores before 0038 keep each completion's plan_id and created_at.
             let planned =
                 try db.queryOne("SELECT 1 AS x FROM pragma_table_info('completions') WHERE name = 'plan_id'") != nil
             for n in 0..<200 {
@@ -84,12 +84,12 @@ import Testing
                 _ = try db.run(
                     "INSERT INTO completions(id, item_id, family_id, member_id, region_id, career_centre_id,"
                         + " service_code, device_id, user_id, state, rev, is_primary, performed_at, recorded_at,"
-                        + " received_at, clock_skew_ms, review_state, event_seq, created_at, updated_at"
-                        + (planned ? ", plan_id" : "") + ")"
-                        + " VALUES(?, ?, ?, ?, ?, ?, ?, 'd', ?, 'active', 1, 1, ?, ?, ?, 0, ?, ?, ?, ?"
-                        + (planned ? ", '\(id(f, 4))'" : "") + ")",
+                        + " received_at, clock_skew_ms, review_state, event_seq, updated_at"
+                        + (planned ? ", plan_id, created_at" : "") + ")"
+                        + " VALUES(?, ?, ?, ?, ?, ?, ?, 'd', ?, 'active', 1, 1, ?, ?, ?, 0, ?, ?, ?"
+                        + (planned ? ", '\(id(f, 4))', 0" : "") + ")",
                     id(1000 + n, 9), id(f, 5), id(f, 2), id(f, 3), region, id(f, 1), 1 + n % 25, worker,
-                    1_767_225_600_000 + Int64(n) * 86_400_000, 0, 0, states[n % states.count], n + 1, 0, 0)
+                    1_767_225_600_000 + Int64(n) * 86_400_000, 0, 0, states[n % states.count], n + 1, 0)
             }
         }
 
@@ -243,10 +243,11 @@ import Testing
         #expect(old[0].count == 100 && old[3].count == 100 && old[4].count == 100 && old[5].isEmpty)
     }
 
-    /// Migration 0038 drops `completions.plan_id`: every completion keeps its row and reads the same
-    /// plan, its item's, through the API's and pull's column lists.
-    @Test func completionPlan_isItsItems_after0038() throws {
-        let s = try OldStore(before: "0038-completion-plan-from-item")
+    /// Migration 0038 drops `completions.plan_id` and `created_at`: every completion keeps its row and
+    /// reads the same plan (its item's) and creation time (its receipt) through the API's and pull's
+    /// column lists.
+    @Test func completionPlanAndCreation_areItsItemsAndItsReceipt_after0038() throws {
+        let s = try OldStore(before: "0038-completion-derived-columns")
         // The API's completion needs a device ID that is a UUID.
         _ = try s.db.run("UPDATE completions SET device_id = '00000000-0000-4000-8000-0000000000d1'")
         let stored = try s.db.query("SELECT id, plan_id FROM completions ORDER BY rowid").map {
@@ -254,9 +255,10 @@ import Testing
         }
         let store = SQLiteConnectionAdapter(s.db)
         let before = try stored.map { try CompletionStore.load(store, id: $0.0) }
-        #expect(try Schema.migrator.migrate(s.db).first == "0038-completion-plan-from-item")
+        #expect(try Schema.migrator.migrate(s.db).first == "0038-completion-derived-columns")
         #expect(
-            try s.db.queryOne("SELECT count(*) AS n FROM pragma_table_info('completions') WHERE name = 'plan_id'")?
+            try s.db.queryOne(
+                "SELECT count(*) AS n FROM pragma_table_info('completions') WHERE name IN ('plan_id', 'created_at')")?
                 .int("n") == 0)
         let after = try stored.map { try CompletionStore.load(store, id: $0.0) }
         #expect(after.count == 200 && after == before)

@@ -85,10 +85,12 @@ enum Schema {
             StoreMigration("0037-drop-completions-centre") { db in
                 try db.execute("DROP INDEX completions_centre;")
             })
-        // Issue 15: a completion's plan is its item's (`CompletionStore.planSQL`), not a column of every row.
+        // Issue 15: a completion's plan is its item's and its creation its receipt (`CompletionStore.planSQL`,
+        // `createdSQL`), not columns of every row.
         m.register(
-            StoreMigration("0038-completion-plan-from-item") { db in
-                try db.execute("ALTER TABLE completions DROP COLUMN plan_id;")
+            StoreMigration("0038-completion-derived-columns") { db in
+                try db.execute(
+                    "ALTER TABLE completions DROP COLUMN plan_id; ALTER TABLE completions DROP COLUMN created_at;")
             })
         // Issue 15: an event's user is its device's (`EventBodies.userSQL`), not a column of every pushed event.
         m.register(

@@ -10,10 +10,14 @@ enum CompletionStore {
     /// since migration 0038, which saved 37 bytes of every pushed completion's row.
     static let planSQL = "(SELECT i.plan_id FROM plan_items i WHERE i.id = c.item_id) AS plan_id"
 
+    /// A completion's creation time: its receipt, the one instant its push stored twice until
+    /// migration 0038 dropped `created_at`.
+    static let createdSQL = "c.received_at AS created_at"
+
     static let columns =
         "c.rowid AS _rowid, c.id, c.item_id, \(planSQL), c.family_id, c.member_id, c.service_code, c.device_id,"
         + " c.user_id, c.state, c.rev, c.is_primary, c.performed_at, c.recorded_at, c.received_at, c.clock_skew_ms,"
-        + " c.note, c.location, c.files_declared, c.files_verified, c.evidence_flags, c.evidence_missing, c.review_state, c.created_at,"
+        + " c.note, c.location, c.files_declared, c.files_verified, c.evidence_flags, c.evidence_missing, c.review_state, \(createdSQL),"
         + " c.updated_at"
 
     /// A completion by ID with no scope check (sync paths check the item's scope first).

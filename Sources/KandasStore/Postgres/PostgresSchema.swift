@@ -254,9 +254,11 @@ public enum PostgresSchema {
         StoreMigration("0037-drop-completions-centre") { db in
             try db.execute("DROP INDEX completions_centre;")
         },
-        // SQLite's 0038-completion-plan-from-item (issue 15): a completion's plan is read from its item.
-        StoreMigration("0038-completion-plan-from-item") { db in
-            try db.execute("ALTER TABLE completions DROP COLUMN plan_id;")
+        // SQLite's 0038-completion-derived-columns (issue 15): a completion's plan is read from its item,
+        // its creation time is its receipt.
+        StoreMigration("0038-completion-derived-columns") { db in
+            try db.execute(
+                "ALTER TABLE completions DROP COLUMN plan_id; ALTER TABLE completions DROP COLUMN created_at;")
         },
         // SQLite's 0039-event-user-from-device (issue 15): an event's user is read from its device.
         StoreMigration("0039-event-user-from-device") { db in

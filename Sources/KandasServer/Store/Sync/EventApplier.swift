@@ -205,8 +205,8 @@ enum EventApplier {
     static let insertCompletionSQL =
         "INSERT INTO completions(id, item_id, family_id, member_id, region_id, career_centre_id,"
         + " service_code, device_id, user_id, state, rev, is_primary, performed_at, recorded_at, received_at,"
-        + " clock_skew_ms, note, location, event_seq, created_at, updated_at, evidence_flags,"
-        + " evidence_missing) VALUES(?,?,?,?,?,?,?,?,?,'active',1,?,?,?,?,?,?,?,?,?,?,?,?)"
+        + " clock_skew_ms, note, location, event_seq, updated_at, evidence_flags,"
+        + " evidence_missing) VALUES(?,?,?,?,?,?,?,?,?,'active',1,?,?,?,?,?,?,?,?,?,?,?)"
 
     static func item(_ db: any DatabaseConnection, _ event: DeviceEvent, actor: Actor) throws -> Item {
         let item = try read(db, itemID: event.itemID.description, actor: actor)
@@ -365,7 +365,7 @@ enum EventApplier {
             insertCompletionSQL, id, item.id, item.familyID, item.memberID, item.regionID, item.centreID,
             item.serviceCode, actor.deviceID, actor.userID,
             !duplicate, p.performedAt.millisecondsSince1970, event.recordedAt.millisecondsSince1970, actor.now,
-            actor.skewMilliseconds, p.note, p.location.map(CompletionStore.locationText), seq, actor.now, actor.now,
+            actor.skewMilliseconds, p.note, p.location.map(CompletionStore.locationText), seq, actor.now,
             CompletionStore.flagsText(flags), missingText)
         actor.items?.counts?.inserted(
             region: item.regionID, centre: item.centreID, family: item.familyID, receivedAt: actor.now,
