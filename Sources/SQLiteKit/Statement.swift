@@ -23,13 +23,23 @@ public final class Statement {
     /// statement, and a `SELECT *` may then have other columns.
     private var layoutPrepareCount: Int32 = 0
 
+    /// The text parameters of the last `bind(_:)`, bound from here without SQLite's own copy
+    /// (`SQLITE_STATIC`): valid until the next `bind(_:)`, which clears the bindings first, or
+    /// `deinit`, which finalizes first. This SQLite is built without lookaside memory, so each
+    /// copied parameter was a `malloc` and a `free`, each under SQLite's memory-statistics mutex.
+    private var texts: UnsafeMutableRawPointer?
+    private var textsCapacity = 0
+
     init(raw: OpaquePointer, handle: DatabaseHandle, sql: String) {
         self.raw = raw
         self.handle = handle
         self.sql = sql
     }
 
-    deinit { sqlite3_finalize(raw) }
+    deinit {
+        sqlite3_finalize(raw)
+        texts?.deallocate()
+    }
 
     /// Number of `?` parameters.
     public var parameterCount: Int { Int(sqlite3_bind_parameter_count(raw)) }
@@ -46,7 +56,32 @@ public final class Statement {
         guard values.count == parameterCount else {
             throw .misuse("statement expects \(parameterCount) arguments, got \(values.count)", sql: sql)
         }
-        for (offset, value) in values.enumerated() { try bind(value, at: Int32(offset + 1)) }
+        var size = 0
+        for case .text(let text) in values { size += text.utf8.count }
+        if size > textsCapacity || texts == nil {
+            texts?.deallocate()
+            textsCapacity = max(size, 256)
+            texts = UnsafeMutableRawPointer.allocate(byteCount: textsCapacity, alignment: 1)
+        }
+        guard let texts else { return }
+        var used = 0
+        for (offset, value) in values.enumerated() {
+            guard case .text(var text) = value else {
+                try bind(value, at: Int32(offset + 1))
+                continue
+            }
+            let start = texts + used
+            let count = text.withUTF8 { bytes -> Int in
+                if let base = bytes.baseAddress { start.copyMemory(from: base, byteCount: bytes.count) }
+                return bytes.count
+            }
+            used += count
+            // SQLITE_STATIC (no destructor): `texts` outlives these bindings (see its comment).
+            let code = sqlite3_bind_text64(
+                raw, Int32(offset + 1), start.assumingMemoryBound(to: CChar.self), UInt64(count), nil,
+                UInt8(SQLITE_UTF8))
+            guard code == SQLITE_OK else { throw SQLiteError(db: handle.raw, resultCode: code, sql: sql) }
+        }
     }
 
     /// Resets the statement and binds Swift values.

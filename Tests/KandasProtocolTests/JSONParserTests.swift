@@ -43,3 +43,19 @@ import Testing
     let text = String(repeating: "[", count: depth) + String(repeating: "]", count: depth)
     _ = try JSONValue.parse(Array(text.utf8))
 }
+
+@Test func parse_keepsTheFirstValueOfARepeatedKey_andReadsLargeObjects() throws {
+    let value = try JSONValue.parse(Array(#"{"a":1,"b":{},"a":2,"c":[{"a":3,"a":4}]}"#.utf8))
+    #expect(value == .object(["a": .number(1), "b": .object([:]), "c": .array([.object(["a": .number(3)])])]))
+    let members = (0..<40).map { "\"k\($0)\":\($0)" }.joined(separator: ",")
+    guard case .object(let large) = try JSONValue.parse(Array("{\(members)}".utf8)) else {
+        Issue.record("not an object")
+        return
+    }
+    #expect(large.count == 40 && large["k39"] == .number(39))
+}
+
+@Test func parse_readsPlainASCIIAndUTF8StringsAlike() throws {
+    let value = try JSONValue.parse(Array(#"{"id":"5f0c1a2e-3b4d","city":"Алматы ✓","e":""}"#.utf8))
+    #expect(value == .object(["id": .string("5f0c1a2e-3b4d"), "city": .string("Алматы ✓"), "e": .string("")]))
+}

@@ -9,7 +9,7 @@ import Testing
 @testable import KandasServer
 
 /// The console's counters (migration 0023) are kept by triggers in the transaction of each write
-/// (on PostgreSQL a push adds its completions' counters once per batch, migration 0030): after
+/// (a push adds its completions' counters once per batch, migrations 0030 and 0031): after
 /// pushes, file verification, a corrupt file, reviews (approve, reject), a conflict and its
 /// resolution by voiding, what they hold is exactly what a full recount of the rows gives, on
 /// both engines.
@@ -72,6 +72,27 @@ import Testing
             performedAt: "2026-11-22T06:00:00.000Z", note: nil, location: (43.2, 76.9), files: [clash],
             outcome: "rejected")
         try expectCountersMatchARecount("rejected push")
+        // One batch adds its completions' counters once (migrations 0030, 0031): located or not,
+        // incomplete or not, and an event rejected after its completion row was written mid-batch.
+        let recurring = try #require(
+            try mine.items.first(where: {
+                try ServiceCatalog.service(code: $0["service_code"] as? Int ?? 1).recurrence != .once
+            }))
+        var clashAgain = photo
+        clashAgain.bytes = Array(repeating: 6, count: 64)
+        let note = ConsoleData.File(
+            kind: "document", contentType: "application/pdf", bytes: Array("%PDF-1.4 batch".utf8), name: "n.pdf")
+        try data.completeBatch(
+            worker: mine.worker,
+            [
+                .init(item: recurring, performedAt: "2026-11-23T06:00:00.000Z", location: (43.2, 76.9)),
+                .init(
+                    item: recurring, performedAt: "2026-11-23T07:00:00.000Z", files: [clashAgain],
+                    outcome: "rejected"),
+                .init(item: recurring, performedAt: "2026-11-30T06:00:00.000Z", note: "next week"),
+                .init(item: recurring, performedAt: "2026-11-30T07:00:00.000Z", files: [note]),
+            ])
+        try expectCountersMatchARecount("batch")
         try data.verify(photo)
         try expectCountersMatchARecount("verify")
         try data.execute("UPDATE attachments SET state = 'corrupt' WHERE id = ?", [video.id])
@@ -146,6 +167,60 @@ import Testing
                 ChartStore.boundaries(now: now, weeks: 12)[0])?.int("n")
             #expect(Int64(received.reduce(0, +)) == rows, "centre \(centre)")
         }
+    }
+
+    /// Migration 0031 on a store filled under 0030: every completion and counter stays, the
+    /// completion insert trigger goes (the other counter triggers stay), and completions inserted
+    /// the way a push does are counted once, by the push.
+    @Test func upgradeTo0031_keepsEveryRowAndCounter_andAPushCountsItsCompletions() throws {
+        let s = try SyncSchemaTests.OldStore(before: "0031-console-counts-by-push-sqlite")
+        let db = SQLiteConnectionAdapter(s.db)
+        let rows = try db.query("SELECT id FROM completions ORDER BY rowid").map { try $0.string("id") }
+        let counters = try Self.snapshot(db)
+        #expect(rows.count == 200)
+        #expect(try Schema.migrator.migrate(s.db).first == "0031-console-counts-by-push-sqlite")
+        #expect(try db.query("SELECT id FROM completions ORDER BY rowid").map { try $0.string("id") } == rows)
+        #expect(try Self.snapshot(db) == counters)
+        func recounted() throws -> [String] {
+            var recount: [String] = []
+            _ = try? db.transaction {
+                try ConsoleRollups.recount(db)
+                recount = try Self.snapshot(db)
+                throw TestSupportError("roll back")
+            }
+            return recount
+        }
+        #expect(try Self.snapshot(db) == recounted())
+        let triggers = Set(
+            try db.query("SELECT name FROM sqlite_schema WHERE type = 'trigger' AND name LIKE 'console_counts_%'")
+                .map { try $0.string("name") })
+        #expect(
+            triggers == [
+                "console_counts_completion_update", "console_counts_file_insert", "console_counts_file_update",
+                "console_counts_conflict_insert", "console_counts_conflict_update",
+            ])
+        try db.transaction {
+            let counts = try ConsoleRollups.PushCounts.start(db)
+            for n in 1...3 {
+                let location = n == 2 ? "{\"latitude\":43.2,\"longitude\":76.9}" : nil
+                let missing = n == 3 ? "[\"photo\"]" : "[]"
+                let received = 1_767_225_600_000 + Int64(n) * ConsoleRollups.week
+                _ = try db.run(
+                    "INSERT INTO completions(id, item_id, family_id, member_id, region_id, career_centre_id,"
+                        + " service_code, device_id, user_id, state, rev, is_primary, performed_at, recorded_at,"
+                        + " received_at, clock_skew_ms, location, event_seq, updated_at, evidence_missing)"
+                        + " VALUES(?, ?, ?, ?, ?, ?, 7, 'd', ?, 'active', 1, 1, 0, 0, ?, 0, ?, ?, 0, ?)",
+                    s.id(5000 + n, 9), s.id(n % 2, 5), s.id(n % 2, 2), s.id(n % 2, 3), s.region,
+                    s.id(n % 2, 1), s.worker, received, location, 1000 + n, missing)
+                counts.inserted(
+                    region: s.region, centre: s.id(n % 2, 1), family: s.id(n % 2, 2), receivedAt: received,
+                    located: location != nil, incomplete: missing != "[]")
+            }
+            try counts.write(db)
+        }
+        #expect(try Self.snapshot(db) != counters)
+        #expect(try Self.snapshot(db) == recounted(), "a push's completions are counted once, by the push")
+        #expect(try db.queryOne("PRAGMA integrity_check")?.string("integrity_check") == "ok")
     }
 }
 

@@ -49,33 +49,64 @@ final class ConsoleData: @unchecked Sendable {
         location: (Double, Double)?, files: [File] = [], clientStatus: [String: Any]? = nil,
         outcome: String = "accepted"
     ) throws -> String {
+        try completeBatch(
+            worker: worker,
+            [
+                Complete(
+                    item: item, performedAt: performedAt, note: note, location: location, files: files,
+                    outcome: outcome)
+            ], clientStatus: clientStatus)[0]
+    }
+
+    /// One `complete` event of a batch and the outcome expected for it.
+    struct Complete {
+        var item: [String: Any]
+        var performedAt: String
+        var note: String? = nil
+        var location: (Double, Double)? = nil
+        var files: [File] = []
+        var outcome = "accepted"
+    }
+
+    /// Pushes the `complete` events in one batch and returns their completion IDs, in order.
+    @discardableResult
+    func completeBatch(
+        worker: String, _ completes: [Complete], clientStatus: [String: Any]? = nil
+    ) throws -> [String] {
         var device = try devices[worker] ?? enroll(worker)
-        device.seq += 1
-        devices[worker] = device
-        let completionID = UUID().uuidString.lowercased()
-        var payload: [String: Any] = [
-            "completion_id": completionID, "member_id": item["member_id"] as? String ?? "", "performed_at": performedAt,
-            "files": files.map { f in
-                [
-                    "attachment_id": f.id, "kind": f.kind, "content_type": f.contentType, "size": f.bytes.count,
-                    "sha256": f.sha256, "captured_at": performedAt, "source": "camera", "file_name": f.name,
-                ] as [String: Any]
-            },
-        ]
-        if let note { payload["note"] = note }
-        if let (lat, lon) = location {
-            payload["location"] =
-                [
-                    "latitude": lat, "longitude": lon, "accuracy_m": 12.5, "fix_time": performedAt, "provider": "gps",
-                    "mock": false,
-                ] as [String: Any]
+        var events: [[String: Any]] = []
+        var completionIDs: [String] = []
+        for c in completes {
+            device.seq += 1
+            let completionID = UUID().uuidString.lowercased()
+            completionIDs.append(completionID)
+            var payload: [String: Any] = [
+                "completion_id": completionID, "member_id": c.item["member_id"] as? String ?? "",
+                "performed_at": c.performedAt,
+                "files": c.files.map { f in
+                    [
+                        "attachment_id": f.id, "kind": f.kind, "content_type": f.contentType, "size": f.bytes.count,
+                        "sha256": f.sha256, "captured_at": c.performedAt, "source": "camera", "file_name": f.name,
+                    ] as [String: Any]
+                },
+            ]
+            if let note = c.note { payload["note"] = note }
+            if let (lat, lon) = c.location {
+                payload["location"] =
+                    [
+                        "latitude": lat, "longitude": lon, "accuracy_m": 12.5, "fix_time": c.performedAt,
+                        "provider": "gps", "mock": false,
+                    ] as [String: Any]
+            }
+            events.append([
+                "event_id": UUID().uuidString.lowercased(), "device_seq": device.seq, "type": "complete",
+                "item_id": c.item["id"] as? String ?? "", "base_version": c.item["version"] as? Int ?? 1,
+                "recorded_at": c.performedAt, "payload": payload,
+            ])
         }
-        let event: [String: Any] = [
-            "event_id": UUID().uuidString.lowercased(), "device_seq": device.seq, "type": "complete",
-            "item_id": item["id"] as? String ?? "", "base_version": item["version"] as? Int ?? 1,
-            "recorded_at": performedAt, "payload": payload,
-        ]
-        var body: [String: Any] = ["device_id": device.id, "sent_at": performedAt, "events": [event]]
+        devices[worker] = device
+        let sentAt = completes.last?.performedAt ?? "2026-11-20T06:00:00.000Z"
+        var body: [String: Any] = ["device_id": device.id, "sent_at": sentAt, "events": events]
         if var status = clientStatus {
             status["app_version"] = status["app_version"] ?? "1.0.0"
             body["client_status"] = status
@@ -84,10 +115,10 @@ final class ConsoleData: @unchecked Sendable {
         let r = try server.client.authorized(device.token).json(
             "POST", "/v1/sync/push", json, idempotencyKey: "push-\(UUID().uuidString.prefix(12))")
         let results = r.object["results"] as? [[String: Any]] ?? []
-        guard r.status == 200, results.first?["outcome"] as? String == outcome else {
+        guard r.status == 200, results.map({ $0["outcome"] as? String ?? "" }) == completes.map(\.outcome) else {
             throw TestSupportError("push failed: \(r)")
         }
-        return completionID
+        return completionIDs
     }
 
     /// Pushes one `complete` with all the evidence Rules 2, paras 36-37 ask for (photo, video,

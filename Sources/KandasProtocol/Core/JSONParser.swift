@@ -71,12 +71,13 @@ struct JSONParser {
         defer { depth -= 1 }
         guard depth <= Self.maxDepth else { return nil }
         index += 1
-        var members: [String: JSONValue] = [:]
         skipSpace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
-            return .object(members)
+            return .object([:])
         }
+        // Room for a wire object's usual members without growing (and rehashing) three times.
+        var members = [String: JSONValue](minimumCapacity: 8)
         while true {
             skipSpace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\""), let key = string() else { return nil }
@@ -85,8 +86,9 @@ struct JSONParser {
             index += 1
             skipSpace()
             guard let member = value() else { return nil }
-            // A repeated key keeps its first value, as Foundation's JSONDecoder does.
-            if members[key] == nil { members[key] = member }
+            // A repeated key keeps its first value, as Foundation's JSONDecoder does (one lookup:
+            // the `default:` modify inserts `member` only when the key is new).
+            Self.keep(&members[key, default: member])
             skipSpace()
             guard index < bytes.count else { return nil }
             if bytes[index] == UInt8(ascii: ",") {
@@ -98,6 +100,9 @@ struct JSONParser {
             return .object(members)
         }
     }
+
+    /// Leaves a dictionary entry as it is (see `object()`).
+    private static func keep(_: inout JSONValue) {}
 
     private mutating func array() -> JSONValue? {
         depth += 1
@@ -130,16 +135,21 @@ struct JSONParser {
     private mutating func string() -> String? {
         index += 1
         let start = index
-        // Fast path: no escapes, validated as UTF-8 in one call.
+        // Fast path: no escapes, validated as UTF-8 in one call; plain ASCII (IDs, times, keys: most
+        // of a push) needs no validation, and `String(decoding:)` copies it without the generic
+        // validating initializer's runtime type lookups.
+        var ascii = true
         while index < bytes.count {
             let b = bytes[index]
             if b == UInt8(ascii: "\"") {
-                let text = String(validating: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+                let utf8 = UnsafeBufferPointer(rebasing: bytes[start..<index])
+                let text = ascii ? String(decoding: utf8, as: UTF8.self) : String(validating: utf8, as: UTF8.self)
                 index += 1
                 return text
             }
             if b == UInt8(ascii: "\\") { break }
             if b < 0x20 { return nil }
+            if b >= 0x80 { ascii = false }
             index += 1
         }
         guard index < bytes.count else { return nil }

@@ -43,7 +43,7 @@ extension DeviceEvent {
 }
 
 extension CompletePayload {
-    static let fastKeys: Set<String> = ["completion_id", "member_id", "performed_at", "note", "location", "files"]
+    static let fastKeys = ["completion_id", "member_id", "performed_at", "note", "location", "files"]
 
     /// A `complete` payload without files, read directly; `nil` to decode it strictly the generic way.
     static func decodeFast(_ value: JSONValue) -> CompletePayload? {
@@ -72,7 +72,7 @@ extension CompletePayload {
 }
 
 extension Geolocation {
-    static let fastKeys: Set<String> = [
+    static let fastKeys = [
         "latitude", "longitude", "accuracy_m", "fix_time", "provider", "mock", "altitude_m",
     ]
 
@@ -115,7 +115,8 @@ enum FastField {
     }
 
     /// `true` when every present, non-null key is one the type reads (strict decoding would accept the object).
-    static func onlyKnown(_ members: [String: JSONValue], _ known: Set<String>) -> Bool {
+    /// `known` is a short list: comparing short keys is cheaper than hashing each into a set.
+    static func onlyKnown(_ members: [String: JSONValue], _ known: [String]) -> Bool {
         for (key, value) in members where !known.contains(key) && value != .null { return false }
         return true
     }

@@ -71,8 +71,14 @@ enum Schema {
         // Issue 15: a `complete` event is found by its completion's `event_seq`, not this index.
         m.register(StoreMigration("0028-event-completion-partial", SyncSchema.eventCompletionIndex))
         // Issue 12: on PostgreSQL a push adds its completions' console counters once per batch (see its
-        // twin); SQLite's trigger updates its counter rows in place, cheaply, and stays.
+        // twin); SQLite follows in 0031.
         m.register(StoreMigration("0030-console-counts-by-push") { _ in })
+        // Issue 15: a push adds its completions' console counters once per batch on SQLite too, and
+        // the completion insert trigger goes (its statement journal cost more than its upserts).
+        m.register(
+            StoreMigration("0031-console-counts-by-push-sqlite", ConsoleRollups.sqliteDropCompletionInsertTrigger))
+        // Issue 15: CHECK `IN` lists of the rows a push inserts become comparisons (a temporary b-tree per row).
+        m.register(StoreMigration("0032-check-lists-as-comparisons", CheckConstraints.migrate))
         // Issue 15: an event's outcome row is its device's only one, so pull need not look for a later one.
         m.register(StoreMigration("0035-feed-outcomes-unindexed", SyncSchema.outcomeFeedIndex))
         // Issue 15: a family's completions are found through its items (`CompletionFilter`), not this index.

@@ -12,14 +12,47 @@ import KandasProtocol
 struct PushEnvelope {
     var request: PushRequest
     /// The stored `device_events.body` of each event, in order.
-    var bodies: [String]
+    var bodies: Bodies
 
-    static let topKeys: Set<String> = ["device_id", "sent_at", "client_status", "events"]
-    static let statusKeys: Set<String> = [
+    /// Each event's body, made into a `String` only when asked: an accepted `complete` without
+    /// files stores none (``EventBodies/stored(_:body:accepted:)``), and validating and copying
+    /// every event's bytes was a thirtieth of a push's CPU.
+    /// The events' byte ranges are found on the first body asked for, so a push whose events all
+    /// store none never scans its body a second time.
+    struct Bodies: RandomAccessCollection {
+        fileprivate var bytes: [UInt8] = []
+        fileprivate var events: [JSONValue] = []
+        private let spans = Spans()
+
+        /// The events' byte ranges in `bytes` once found; `.some(nil)` when they cannot be cut out
+        /// (then each body is its event's compact sorted-key JSON). Confined to the request's thread.
+        private final class Spans {
+            var found: [Range<Int>]??
+        }
+
+        fileprivate init(bytes: [UInt8] = [], events: [JSONValue] = []) {
+            self.bytes = bytes
+            self.events = events
+        }
+
+        var startIndex: Int { 0 }
+        var endIndex: Int { events.count }
+
+        subscript(i: Int) -> String {
+            if spans.found == nil {
+                spans.found = .some(PushEnvelope.eventSpans(bytes).flatMap { $0.count == events.count ? $0 : nil })
+            }
+            if let ranges = spans.found ?? nil { return String(decoding: bytes[ranges[i]], as: UTF8.self) }
+            return events[i].jsonText
+        }
+    }
+
+    static let topKeys = ["device_id", "sent_at", "client_status", "events"]
+    static let statusKeys = [
         "outbox_events", "outbox_bytes", "oldest_unsent_at", "files_pending", "bytes_pending", "app_version",
         "last_error",
     ]
-    static let eventKeys: Set<String> = [
+    static let eventKeys = [
         "event_id", "device_seq", "type", "item_id", "base_version", "recorded_at", "payload",
     ]
 
@@ -42,20 +75,18 @@ struct PushEnvelope {
         }
         try unknown(object, topKeys, "")
         if case .object(let status) = object["client_status"] { try unknown(status, statusKeys, "/client_status") }
-        guard case .array(let events) = object["events"] else { return PushEnvelope(request: request, bodies: []) }
-        let spans = eventSpans(bytes).flatMap { $0.count == events.count ? $0 : nil }
-        var bodies: [String] = []
-        bodies.reserveCapacity(events.count)
+        guard case .array(let events) = object["events"] else {
+            return PushEnvelope(request: request, bodies: Bodies())
+        }
         for (i, item) in events.enumerated() {
             guard case .object(let event) = item else {
                 throw ServerError.field(.invalidField, "/events/\(i)", "an event must be an object")
             }
             try unknown(event, eventKeys, "/events/\(i)")
-            // The event's own bytes when they can be cut out of the body (they parsed, so they decode to
-            // the same event); re-encoding every event was a twentieth of a push's CPU.
-            bodies.append(spans.map { String(decoding: bytes[$0[i]], as: UTF8.self) } ?? item.jsonText)
         }
-        return PushEnvelope(request: request, bodies: bodies)
+        // The event's own bytes when they can be cut out of the body (they parsed, so they decode to
+        // the same event); re-encoding every event was a twentieth of a push's CPU.
+        return PushEnvelope(request: request, bodies: Bodies(bytes: bytes, events: events))
     }
 
     /// Byte ranges of the `events` array's elements in a body that already parsed as JSON; `nil`
@@ -154,7 +185,8 @@ struct PushEnvelope {
     }
 
     /// `null` counts as absent (Protocol §1), so only present, non-null unknown keys are refused.
-    static func unknown(_ object: [String: JSONValue], _ known: Set<String>, _ pointer: String) throws(ServerError) {
+    /// `known` is a short list: comparing short keys is cheaper than hashing each into a set.
+    static func unknown(_ object: [String: JSONValue], _ known: [String], _ pointer: String) throws(ServerError) {
         // Sorting only when there is an unknown key: the first in key order is the one reported.
         guard object.contains(where: { !known.contains($0.key) && $0.value != .null }) else { return }
         if let key = object.keys.sorted().first(where: { !known.contains($0) && object[$0] != .null }) {

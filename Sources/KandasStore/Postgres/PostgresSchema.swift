@@ -233,6 +233,11 @@ public enum PostgresSchema {
         StoreMigration("0030-console-counts-by-push") { db in
             try db.execute(ConsoleRollups.postgresPushCountsTrigger)
         },
+        // SQLite's 0031-console-counts-by-push-sqlite drops its completion insert trigger; here the
+        // trigger stays for writers other than a push (0030), so the twin is empty.
+        StoreMigration("0031-console-counts-by-push-sqlite") { _ in },
+        // SQLite's 0032-check-lists-as-comparisons: PostgreSQL evaluates an `IN` list in place.
+        StoreMigration("0032-check-lists-as-comparisons") { _ in },
         // SQLite's 0035-feed-outcomes-unindexed (issue 15): a device's older outcome row of an event is
         // retired (`device_id` ''), so pull skips the latest-row check for outcome rows, which leave
         // `changes_entity`.

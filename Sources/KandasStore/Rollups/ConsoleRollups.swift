@@ -1,6 +1,7 @@
 /// The console's counters (issue 20): what the dashboard's trends and the map's totals would
 /// otherwise count by reading every completion and file on each visit, kept up to date by
-/// triggers in the same transaction as the write that changes them, on both engines.
+/// triggers in the same transaction as the write that changes them, on both engines; a push adds
+/// the counters of the completions it inserts itself, once per batch (``PushCounts``).
 ///
 /// `console_counts` holds one number per (region, centre, metric, bucket); a viewer's scope and
 /// the page's region / centre filter apply to its `region_id` / `career_centre_id` exactly as to
@@ -163,8 +164,8 @@ public enum ConsoleRollups {
     /// itself. A batch of 500 completions of one item, centre and week upserted the same four
     /// counter rows 500 times in one transaction: each upsert followed a chain of versions no one
     /// could prune before the commit (about 80 µs of PostgreSQL's time per pushed event, measured with
-    /// `kandas-bench pg --profile`); one upsert per counter and batch does the same sums. SQLite's
-    /// trigger updates its rows in place and stays as it is (its twin is empty).
+    /// `kandas-bench pg --profile`); one upsert per counter and batch does the same sums. SQLite
+    /// followed in 0031 (``sqliteDropCompletionInsertTrigger(_:)``).
     public static let postgresPushCountsTrigger = """
         DROP TRIGGER console_counts_completion_insert ON completions;
         CREATE TRIGGER console_counts_completion_insert AFTER INSERT ON completions FOR EACH ROW
@@ -172,9 +173,22 @@ public enum ConsoleRollups {
           EXECUTE FUNCTION console_counts_completion_insert();
         """
 
+    /// 0031 on SQLite (issue 15): no completion insert trigger; a push, the one writer of
+    /// `completions` rows on SQLite, adds its completions' counters itself (``PushCounts``), once
+    /// per counter and batch. The trigger's five upserts per pushed completion were the smaller
+    /// cost: an insert into a table with any trigger runs in a statement journal (an immediate
+    /// foreign key may abort it after the trigger wrote), which copied every page the insert touched,
+    /// about 4 µs per completion. Whatever else inserts completions on SQLite (the console
+    /// benchmark's bulk rows, a repair by hand) counts them with ``recount(_:)``. PostgreSQL keeps
+    /// its trigger for such writers (0030: it skips a push's rows).
+    public static func sqliteDropCompletionInsertTrigger(_ db: any DatabaseConnection) throws {
+        try db.execute("DROP TRIGGER console_counts_completion_insert;")
+    }
+
     /// The counters of the completions one push inserted, added in one statement per counter (see
-    /// ``postgresPushCountsTrigger``): exactly what `console_counts_completion_insert` adds for
-    /// each of them. A rolled-back event takes its completion's counts back out.
+    /// ``postgresPushCountsTrigger`` and ``sqliteDropCompletionInsertTrigger(_:)``): exactly what
+    /// `console_counts_completion_insert` adds for each of them. A rolled-back event takes its
+    /// completion's counts back out.
     public final class PushCounts {
         struct Key: Hashable {
             var region: String
@@ -190,12 +204,14 @@ public enum ConsoleRollups {
 
         public init() {}
 
-        /// Starts the push's counting on `db` when its engine needs it (PostgreSQL); nil elsewhere.
-        public static func start(_ db: any DatabaseConnection) throws -> PushCounts? {
-            guard db.dialect.name == .postgresql else { return nil }
-            // A statement of the transaction, so the write trace (and a replay of it) has it too;
-            // deferred (no round trip of its own), still ahead of the completion inserts it governs.
-            try db.runDeferred("SET LOCAL \(pushCountsSetting) = 'on'")
+        /// Starts the push's counting on `db`: its completion inserts are counted here and written by
+        /// ``write(_:)`` (the insert trigger skips them on PostgreSQL, 0030; SQLite has none, 0031).
+        public static func start(_ db: any DatabaseConnection) throws -> PushCounts {
+            if db.dialect.name == .postgresql {
+                // A statement of the transaction, so the write trace (and a replay of it) has it too;
+                // deferred (no round trip of its own), still ahead of the completion inserts it governs.
+                try db.runDeferred("SET LOCAL \(pushCountsSetting) = 'on'")
+            }
             return PushCounts()
         }
 

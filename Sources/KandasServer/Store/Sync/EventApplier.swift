@@ -119,8 +119,9 @@ enum EventApplier {
             takenCompletionIDs = taken
         }
 
-        /// The console counters of the batch's new completions, added once before the commit
-        /// (PostgreSQL, whose trigger then skips them); nil where the trigger counts each row.
+        /// The console counters of the batch's new completions, added once before the commit (the
+        /// completion insert trigger skips them meanwhile, migrations 0030 and 0031); nil where the
+        /// trigger counts each row.
         var counts: ConsoleRollups.PushCounts? = nil
 
         /// An event starts: the feed rows and counts it records are its own until the next one.
@@ -367,9 +368,13 @@ enum EventApplier {
             !duplicate, p.performedAt.millisecondsSince1970, event.recordedAt.millisecondsSince1970, actor.now,
             actor.skewMilliseconds, p.note, p.location.map(CompletionStore.locationText), seq, actor.now,
             CompletionStore.flagsText(flags), missingText)
-        actor.items?.counts?.inserted(
+        // The push counts its completions (SQLite has no insert trigger, 0031; PostgreSQL's skips
+        // them, 0030); without the push's batch the row is counted here, once.
+        let counts = actor.items?.counts ?? (db.dialect.name == .postgresql ? nil : ConsoleRollups.PushCounts())
+        counts?.inserted(
             region: item.regionID, centre: item.centreID, family: item.familyID, receivedAt: actor.now,
             located: p.location != nil, incomplete: missingText != "[]")
+        if actor.items?.counts == nil { try counts?.write(db) }
         if !p.files.isEmpty,
             let code = try AttachmentStore.declare(
                 db, p.files, completionID: id, deviceID: actor.deviceID, now: actor.now)

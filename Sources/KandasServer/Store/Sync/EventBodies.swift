@@ -16,9 +16,9 @@ import KandasStore
 /// rows, which keep their bytes).
 enum EventBodies {
     /// What `device_events.body` stores for an event with this outcome: empty when the completion
-    /// carries the event, the received bytes otherwise.
-    static func stored(_ event: DeviceEvent, body: String, accepted: Bool) -> String {
-        guard accepted, case .complete(let p) = event.payload, p.files.isEmpty else { return body }
+    /// carries the event, the received bytes otherwise (`body` is asked for them only then).
+    static func stored(_ event: DeviceEvent, body: () -> String, accepted: Bool) -> String {
+        guard accepted, case .complete(let p) = event.payload, p.files.isEmpty else { return body() }
         return ""
     }
 

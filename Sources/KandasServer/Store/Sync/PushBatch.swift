@@ -6,7 +6,7 @@ import KandasStore
 /// handler's one write transaction, one result per event, and each event's `device_events` row.
 extension PushHandler {
     static func process(
-        _ db: any DatabaseConnection, _ events: [DeviceEvent], bodies: [String], actor: EventApplier.Actor,
+        _ db: any DatabaseConnection, _ events: [DeviceEvent], bodies: PushEnvelope.Bodies, actor: EventApplier.Actor,
         clientStatus: String?
     ) throws -> PushResponse {
         // The device's row lock (PostgreSQL; SQLite's writer runs alone) makes a concurrent push of
@@ -44,7 +44,7 @@ extension PushHandler {
             if event.deviceSeq <= last {
                 results.append(try resend(db, event, actor: actor))
             } else if event.deviceSeq == last + 1 {
-                results.append(try consume(db, event, body: bodies[i], seq: try numbers.take(), actor: actor))
+                results.append(try consume(db, event, body: { bodies[i] }, seq: try numbers.take(), actor: actor))
                 last = event.deviceSeq
             } else {
                 results.append(
@@ -118,7 +118,8 @@ extension PushHandler {
 
     /// Rule 2: the next `device_seq`, stored as row `seq`.
     static func consume(
-        _ db: any DatabaseConnection, _ event: DeviceEvent, body: String, seq: Int64, actor: EventApplier.Actor
+        _ db: any DatabaseConnection, _ event: DeviceEvent, body: () -> String, seq: Int64,
+        actor: EventApplier.Actor
     ) throws -> EventResult {
         let id = event.eventID.description
         let originalUser: String?
@@ -205,7 +206,7 @@ extension PushHandler {
         + " conflict_ids, base_version) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 
     static func insert(
-        _ db: any DatabaseConnection, _ event: DeviceEvent, seq: Int64, body: String, actor: EventApplier.Actor,
+        _ db: any DatabaseConnection, _ event: DeviceEvent, seq: Int64, body: () -> String, actor: EventApplier.Actor,
         original: Bool,
         outcome: String, code: ErrorCode?, detail: String? = nil, applied: EventApplier.Applied? = nil
     ) throws {
