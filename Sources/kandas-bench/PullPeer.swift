@@ -4,7 +4,8 @@ import Foundation
 /// full pull of a fresh device returns, on a copy of the store taken after the push.
 ///
 /// The rows are the change feed in the user's scope (rows of the families the user is assigned to),
-/// only the latest row of each object (the `NOT EXISTS` pull uses), each joined to the entity it carries,
+/// only the latest row of each object (the `NOT EXISTS` pull uses, with the WHERE of the partial index
+/// `changes_entity` stated as pull states it), each joined to the entity it carries,
 /// one statement per kind; plans and items only when the plan is published. A fresh device has no
 /// outcomes or receipts of its own, so the device-scoped kinds add nothing.
 enum PullPeer {
@@ -33,7 +34,8 @@ enum PullPeer {
                 "SELECT c.seq, c.entity, c.op, x.* FROM changes c JOIN \(kind.join) WHERE c.entity = '\(kind.entity)'"
                 + " AND c.device_id IS NULL AND c.family_id IN (SELECT family_id FROM family_workers WHERE user_id"
                 + " = '\(userID)') AND NOT EXISTS(SELECT 1 FROM changes l WHERE l.entity_id = c.entity_id"
-                + " AND l.seq > c.seq AND l.entity = c.entity AND l.device_id IS c.device_id) ORDER BY c.seq;\n"
+                + " AND l.seq > c.seq AND l.entity = c.entity AND l.entity <> 'event_outcome'"
+                + " AND l.device_id IS c.device_id) ORDER BY c.seq;\n"
         }
         let path = directory + "/pull-peer.sql"
         try script.write(toFile: path, atomically: false, encoding: .utf8)

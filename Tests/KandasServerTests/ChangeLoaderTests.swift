@@ -76,7 +76,7 @@ import Testing
             let o = odd[n % odd.count]
             _ = try writer.run(
                 "UPDATE completions SET note = ?, location = ?, evidence_flags = ?, evidence_missing = ?, state = ?,"
-                    + " review_state = ?, created_at = ? WHERE id = ?", o.note, o.location, o.flags, o.missing,
+                    + " review_state = ?, received_at = ? WHERE id = ?", o.note, o.location, o.flags, o.missing,
                 o.state, n % 2 == 0 ? "has_issues" : "rejected", o.time, id)
         }
         let files = try writer.query("SELECT id FROM attachments ORDER BY id").map { try $0.string("id") }

@@ -47,7 +47,10 @@ import Testing
             kind: .user, userID: "s", role: .centreSupervisor, regionID: "r", careerCentreID: "c1", deviceID: nil,
             tokenHash: "")
         let f = try Self.filter([:], p)
-        #expect(f.sql == "c.career_centre_id = ?")
-        #expect(f.args == [.text("c1")])
+        // With the centre's region, read through completions_region (migration 0037).
+        #expect(
+            f.sql
+                == "(c.region_id = (SELECT region_id FROM career_centres WHERE id = ?) AND c.career_centre_id = ?)")
+        #expect(f.args == [.text("c1"), .text("c1")])
     }
 }

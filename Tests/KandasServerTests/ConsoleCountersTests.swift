@@ -206,11 +206,11 @@ import Testing
                 let missing = n == 3 ? "[\"photo\"]" : "[]"
                 let received = 1_767_225_600_000 + Int64(n) * ConsoleRollups.week
                 _ = try db.run(
-                    "INSERT INTO completions(id, item_id, plan_id, family_id, member_id, region_id, career_centre_id,"
+                    "INSERT INTO completions(id, item_id, family_id, member_id, region_id, career_centre_id,"
                         + " service_code, device_id, user_id, state, rev, is_primary, performed_at, recorded_at,"
-                        + " received_at, clock_skew_ms, location, event_seq, created_at, updated_at, evidence_missing)"
-                        + " VALUES(?, ?, ?, ?, ?, ?, ?, 7, 'd', ?, 'active', 1, 1, 0, 0, ?, 0, ?, ?, 0, 0, ?)",
-                    s.id(5000 + n, 9), s.id(n % 2, 5), s.id(n % 2, 4), s.id(n % 2, 2), s.id(n % 2, 3), s.region,
+                        + " received_at, clock_skew_ms, location, event_seq, updated_at, evidence_missing)"
+                        + " VALUES(?, ?, ?, ?, ?, ?, 7, 'd', ?, 'active', 1, 1, 0, 0, ?, 0, ?, ?, 0, ?)",
+                    s.id(5000 + n, 9), s.id(n % 2, 5), s.id(n % 2, 2), s.id(n % 2, 3), s.region,
                     s.id(n % 2, 1), s.worker, received, location, 1000 + n, missing)
                 counts.inserted(
                     region: s.region, centre: s.id(n % 2, 1), family: s.id(n % 2, 2), receivedAt: received,

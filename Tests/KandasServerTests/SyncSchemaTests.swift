@@ -76,15 +76,20 @@ import Testing
                     item, plan, family, member)
             }
             let states = ["pending", "pending", "approved", "has_issues", "rejected"]
+            // Stores before 0038 keep each completion's plan_id and created_at.
+            let planned =
+                try db.queryOne("SELECT 1 AS x FROM pragma_table_info('completions') WHERE name = 'plan_id'") != nil
             for n in 0..<200 {
                 let f = n % 2
                 _ = try db.run(
-                    "INSERT INTO completions(id, item_id, plan_id, family_id, member_id, region_id, career_centre_id,"
+                    "INSERT INTO completions(id, item_id, family_id, member_id, region_id, career_centre_id,"
                         + " service_code, device_id, user_id, state, rev, is_primary, performed_at, recorded_at,"
-                        + " received_at, clock_skew_ms, review_state, event_seq, created_at, updated_at)"
-                        + " VALUES(?, ?, ?, ?, ?, ?, ?, ?, 'd', ?, 'active', 1, 1, ?, ?, ?, 0, ?, ?, ?, ?)",
-                    id(1000 + n, 9), id(f, 5), id(f, 4), id(f, 2), id(f, 3), region, id(f, 1), 1 + n % 25, worker,
-                    1_767_225_600_000 + Int64(n) * 86_400_000, 0, 0, states[n % states.count], n + 1, 0, 0)
+                        + " received_at, clock_skew_ms, review_state, event_seq, updated_at"
+                        + (planned ? ", plan_id, created_at" : "") + ")"
+                        + " VALUES(?, ?, ?, ?, ?, ?, ?, 'd', ?, 'active', 1, 1, ?, ?, ?, 0, ?, ?, ?"
+                        + (planned ? ", '\(id(f, 4))', 0" : "") + ")",
+                    id(1000 + n, 9), id(f, 5), id(f, 2), id(f, 3), region, id(f, 1), 1 + n % 25, worker,
+                    1_767_225_600_000 + Int64(n) * 86_400_000, 0, 0, states[n % states.count], n + 1, 0)
             }
         }
 
@@ -132,8 +137,8 @@ import Testing
     /// Filters that pick few rows and the index each one must be read through.
     static func indexed(_ s: OldStore) -> [(String, [String: String], Principal, String)] {
         [
-            ("member IIN", ["member_iin": s.iins[1]], admin, "completions_family"),
-            ("family", ["family_id": s.families[0]], admin, "completions_family"),
+            ("member IIN", ["member_iin": s.iins[1]], admin, "completions_item"),
+            ("family", ["family_id": s.families[0]], admin, "completions_item"),
             ("rejected", ["review_state": "rejected"], admin, "completions_reviewed"),
             ("has issues", ["review_state": "has_issues"], admin, "completions_reviewed"),
             ("worker", ["worker_id": s.worker], admin, "completions_user"),
@@ -142,7 +147,8 @@ import Testing
                 "completions_performed"
             ),
             ("region scope", [:], regionAdmin(s.region), "completions_region"),
-            ("centre scope", [:], supervisor(s.centres[0]), "completions_centre"),
+            ("centre scope", [:], supervisor(s.centres[0]), "completions_region"),
+            ("centre filter", ["career_centre_id": s.centres[1]], admin, "completions_region"),
         ]
     }
 
@@ -153,8 +159,12 @@ import Testing
         let indexes = Set(
             try s.db.query("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'completions'")
                 .map { try $0.string("name") })
-        #expect(indexes.isDisjoint(with: ["completions_service", "completions_member", "completions_review"]))
-        #expect(indexes.isSuperset(of: ["completions_reviewed", "completions_family", "completions_item"]))
+        // completions_family went later (0036): the family and member filters read completions_item.
+        #expect(
+            indexes.isDisjoint(with: [
+                "completions_service", "completions_member", "completions_review", "completions_family",
+            ]))
+        #expect(indexes.isSuperset(of: ["completions_reviewed", "completions_item"]))
         #expect(try s.db.query("SELECT id FROM completions ORDER BY rowid").map { try $0.string("id") } == before)
         #expect(try s.db.queryOne("PRAGMA integrity_check")?.string("integrity_check") == "ok")
     }
@@ -176,6 +186,88 @@ import Testing
         }
         #expect(try s.page(["member_iin": s.iins[1]]).count == 100)
         #expect(try s.page(["review_state": "rejected"]).count == 40)
+    }
+
+    /// Migration 0036 drops `completions_family`: the family and member filters return the same rows,
+    /// read through the family's items, in every scope; the store keeps every completion.
+    @Test func familyFilters_returnTheSameRows_after0036() throws {
+        let s = try OldStore(before: "0036-drop-completions-family")
+        let cases: [([String: String], Principal)] = [
+            (["family_id": s.families[0]], Self.admin), (["family_id": s.families[1]], Self.regionAdmin(s.region)),
+            (["family_id": s.families[0]], Self.supervisor(s.centres[1])),
+            (["family_id": s.families[1], "service_code": "2"], Self.admin),
+            (["family_id": "00000000-0000-4000-8000-000000000000"], Self.admin),
+            (["member_iin": s.iins[0]], Self.admin), (["member_iin": s.iins[1]], Self.supervisor(s.centres[1])),
+            (["member_iin": s.iins[1], "family_id": s.families[0]], Self.admin),
+        ]
+        let old = try cases.map { try s.page($0.0, $0.1) }
+        let ids = try s.db.query("SELECT id FROM completions ORDER BY rowid").map { try $0.string("id") }
+        #expect(try Schema.migrator.migrate(s.db).first == "0036-drop-completions-family")
+        #expect(
+            try s.db.queryOne("SELECT count(*) AS n FROM sqlite_master WHERE name = 'completions_family'")?.int("n")
+                == 0)
+        #expect(try s.db.query("SELECT id FROM completions ORDER BY rowid").map { try $0.string("id") } == ids)
+        for (i, (values, p)) in cases.enumerated() {
+            let rows = try s.page(values, p)
+            #expect(rows == old[i], "\(values)")
+            #expect(rows == (try s.reference(values, p)), "\(values)")
+        }
+        #expect(old[0].count == 100 && old[2].isEmpty && old[5].count == 100 && old[7].isEmpty)
+    }
+
+    /// Migration 0037 drops `completions_centre`: a supervisor's pages and the centre filter return
+    /// the same rows, read through `completions_region`; the store keeps every completion.
+    @Test func centreScopeAndFilter_returnTheSameRows_after0037() throws {
+        let s = try OldStore(before: "0037-drop-completions-centre")
+        let cases: [([String: String], Principal)] = [
+            ([:], Self.supervisor(s.centres[0])), ([:], Self.supervisor(s.centres[1])),
+            (["review_state": "approved"], Self.supervisor(s.centres[1])),
+            (["career_centre_id": s.centres[0]], Self.admin),
+            (["career_centre_id": s.centres[1]], Self.regionAdmin(s.region)),
+            (["career_centre_id": s.centres[1]], Self.supervisor(s.centres[0])),
+            (["career_centre_id": "00000000-0000-4000-8000-000000000000"], Self.admin),
+            ([:], Self.supervisor("00000000-0000-4000-8000-000000000000")),
+        ]
+        let old = try cases.map { try s.page($0.0, $0.1) }
+        let ids = try s.db.query("SELECT id FROM completions ORDER BY rowid").map { try $0.string("id") }
+        #expect(try Schema.migrator.migrate(s.db).first == "0037-drop-completions-centre")
+        #expect(
+            try s.db.queryOne("SELECT count(*) AS n FROM sqlite_master WHERE name = 'completions_centre'")?.int("n")
+                == 0)
+        #expect(try s.db.query("SELECT id FROM completions ORDER BY rowid").map { try $0.string("id") } == ids)
+        for (i, (values, p)) in cases.enumerated() {
+            let rows = try s.page(values, p)
+            #expect(rows == old[i], "\(values)")
+            #expect(rows == (try s.reference(values, p)), "\(values)")
+        }
+        #expect(old[0].count == 100 && old[3].count == 100 && old[4].count == 100 && old[5].isEmpty)
+    }
+
+    /// Migration 0038 drops `completions.plan_id` and `created_at`: every completion keeps its row and
+    /// reads the same plan (its item's) and creation time (its receipt) through the API's and pull's
+    /// column lists.
+    @Test func completionPlanAndCreation_areItsItemsAndItsReceipt_after0038() throws {
+        let s = try OldStore(before: "0038-completion-derived-columns")
+        // The API's completion needs a device ID that is a UUID.
+        _ = try s.db.run("UPDATE completions SET device_id = '00000000-0000-4000-8000-0000000000d1'")
+        let stored = try s.db.query("SELECT id, plan_id FROM completions ORDER BY rowid").map {
+            (try $0.string("id"), try $0.string("plan_id"))
+        }
+        let store = SQLiteConnectionAdapter(s.db)
+        let before = try stored.map { try CompletionStore.load(store, id: $0.0) }
+        #expect(try Schema.migrator.migrate(s.db).first == "0038-completion-derived-columns")
+        #expect(
+            try s.db.queryOne(
+                "SELECT count(*) AS n FROM pragma_table_info('completions') WHERE name IN ('plan_id', 'created_at')")?
+                .int("n") == 0)
+        let after = try stored.map { try CompletionStore.load(store, id: $0.0) }
+        #expect(after.count == 200 && after == before)
+        #expect(after.map { $0?.planID.description } == stored.map(\.1))
+        let pulled = try store.query(
+            "SELECT \(ChangeLoader.completionColumns) FROM completions c ORDER BY c.rowid"
+        ).map { try $0.string("plan_id") }
+        #expect(pulled == stored.map(\.1))
+        #expect(try s.db.queryOne("PRAGMA integrity_check")?.string("integrity_check") == "ok")
     }
 
     @Test func consoleFilters_readTheirIndex_neverAFullScanOfCompletions() throws {

@@ -21,7 +21,8 @@ enum ChartStore {
     static func records(_ p: Principal, _ f: Filter, alias: String) -> ListQuery {
         var w = ListQuery(select: "", key: "", scope: p.scope.records(alias: alias))
         w.equal("\(alias).region_id", f.regionID)
-        w.equal("\(alias).career_centre_id", f.centreID)
+        // With the centre's region (completions_region; 0037 dropped completions_centre).
+        if let centre = f.centreID { w.filter(AccessScope.centreRecords(alias: alias, centre)) }
         return w
     }
 

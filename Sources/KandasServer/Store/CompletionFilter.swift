@@ -35,6 +35,16 @@ struct CompletionFilter: Equatable {
             guard WireID(value) != nil else { throw Self.bad(name, "expected a lowercase UUID") }
             conditions.append("\(column) = ?")
             args.append(.text(value))
+            if name == "family_id" {
+                conditions.append(Self.familyItemsSQL)
+                args.append(.text(value))
+            } else if name == "career_centre_id" {
+                // The centre's region too: completions_region finds the rows (0037 dropped completions_centre).
+                let centre = AccessScope.centreRecords(alias: "c", value)
+                conditions[conditions.count - 1] = centre.sql
+                args.removeLast()
+                args += centre.values
+            }
         }
         if let iin = values["member_iin"] {
             guard iin.utf8.count == 12, iin.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
@@ -89,10 +99,18 @@ struct CompletionFilter: Equatable {
         args.append(.text(value))
     }
 
-    /// The member filter (two `iin` arguments): the member's family narrows the rows through
-    /// `completions_family` (a member never changes family), the member ID then picks theirs.
+    /// Added to the family filter (one more family ID argument): the completions of a family are those
+    /// of its plans' items, found through `plans_family` and `completions_item` (migration 0036 dropped
+    /// `completions_family`, written by every push). A completion's family is its item's, and an item's
+    /// its plan's: neither ever changes, so the rows are exactly those of `c.family_id = ?`.
+    static let familyItemsSQL =
+        "c.item_id IN (SELECT i.id FROM plans p JOIN plan_items i ON i.plan_id = p.id WHERE p.family_id = ?)"
+
+    /// The member filter (two `iin` arguments): the items of the member's family narrow the rows
+    /// (``familyItemsSQL``; a member never changes family), the member ID then picks theirs.
     private static let memberSQL =
-        "c.family_id IN (SELECT family_id FROM members WHERE iin = ?)"
+        "c.item_id IN (SELECT i.id FROM members m JOIN plans p ON p.family_id = m.family_id"
+        + " JOIN plan_items i ON i.plan_id = p.id WHERE m.iin = ?)"
         + " AND c.member_id IN (SELECT id FROM members WHERE iin = ?)"
 
     /// Added to a filter on a reviewed state: it is the WHERE of the partial index

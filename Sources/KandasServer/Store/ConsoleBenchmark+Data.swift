@@ -14,11 +14,11 @@ extension ConsoleBenchmark {
             let base: Int64 = 1_767_225_600_000  // 2026-01-01T00:00:00Z
             try db.transaction {
                 let statement = try db.prepare(
-                    "INSERT INTO completions(id, item_id, plan_id, family_id, member_id, region_id, career_centre_id,"
+                    "INSERT INTO completions(id, item_id, family_id, member_id, region_id, career_centre_id,"
                         + " service_code, device_id, user_id, state, rev, is_primary, performed_at, recorded_at,"
                         + " received_at, clock_skew_ms, note, location, files_declared, files_verified, review_state,"
-                        + " event_seq, created_at, updated_at, evidence_missing)"
-                        + " VALUES(?,?,?,?,?,?,?,?,?,?,'active',1,1,?,?,?,0,?,?,2,?,?,?,?,?,?)")
+                        + " event_seq, updated_at, evidence_missing)"
+                        + " VALUES(?,?,?,?,?,?,?,?,?,'active',1,1,?,?,?,0,?,?,2,?,?,?,?,?)")
                 let files = try db.prepare(
                     "INSERT INTO attachments(id, completion_id, device_id, position, kind, content_type, size, sha256,"
                         + " captured_at, source, state, received_bytes, verified_at, declared_at)"
@@ -31,7 +31,7 @@ extension ConsoleBenchmark {
                     let latitude = 41.0 + Double(n % 1000) * 0.013
                     let longitude = 50.0 + Double((n / 1000) % 100) * 0.37
                     try statement.bind([
-                        .text(completionID), item["id"], item["plan_id"], item["family_id"],
+                        .text(completionID), item["id"], item["family_id"],
                         item["member_id"], item["region_id"], item["career_centre_id"], item["service_code"],
                         .text("00000000-0000-4000-8000-000000000001"), item["worker"], .integer(performed),
                         .integer(performed + 60_000), .integer(performed + 120_000), .text("bench note \(n)"),
@@ -39,7 +39,7 @@ extension ConsoleBenchmark {
                             "{\"latitude\":\(latitude),\"longitude\":\(longitude),\"accuracy_m\":10,\"fix_time\":\"2026-01-01T00:00:00Z\",\"provider\":\"gps\",\"mock\":false}"
                         ),
                         .integer(Int64(n % 3 == 0 ? 1 : 2)), .text(states[n % states.count]), .integer(Int64(n + 1)),
-                        .integer(performed), .integer(performed),
+                        .integer(performed),
                         // What the sync path stores: a completion with a file still receiving does not count yet.
                         .text(n % 3 == 0 ? "[\"unverified_files\"]" : "[]"),
                     ])

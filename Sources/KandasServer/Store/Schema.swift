@@ -79,6 +79,30 @@ enum Schema {
             StoreMigration("0031-console-counts-by-push-sqlite", ConsoleRollups.sqliteDropCompletionInsertTrigger))
         // Issue 15: CHECK `IN` lists of the rows a push inserts become comparisons (a temporary b-tree per row).
         m.register(StoreMigration("0032-check-lists-as-comparisons", CheckConstraints.migrate))
+        // Issue 15: an event's outcome row is its device's only one, so pull need not look for a later one.
+        m.register(StoreMigration("0035-feed-outcomes-unindexed", SyncSchema.outcomeFeedIndex))
+        // Issue 15: a family's completions are found through its items (`CompletionFilter`), not this index.
+        m.register(
+            StoreMigration("0036-drop-completions-family") { db in
+                try db.execute("DROP INDEX completions_family;")
+            })
+        // Issue 15: a centre's completions are read through their region's index (`AccessScope.centreRecords`).
+        m.register(
+            StoreMigration("0037-drop-completions-centre") { db in
+                try db.execute("DROP INDEX completions_centre;")
+            })
+        // Issue 15: a completion's plan is its item's and its creation its receipt (`CompletionStore.planSQL`,
+        // `createdSQL`), not columns of every row.
+        m.register(
+            StoreMigration("0038-completion-derived-columns") { db in
+                try db.execute(
+                    "ALTER TABLE completions DROP COLUMN plan_id; ALTER TABLE completions DROP COLUMN created_at;")
+            })
+        // Issue 15: an event's user is its device's (`EventBodies.userSQL`), not a column of every pushed event.
+        m.register(
+            StoreMigration("0039-event-user-from-device") { db in
+                try db.execute("ALTER TABLE device_events DROP COLUMN user_id;")
+            })
         return m
     }
 

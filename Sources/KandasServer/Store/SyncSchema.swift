@@ -194,4 +194,26 @@ enum SyncSchema {
     static func eventCompletionIndex(_ db: any DatabaseConnection) throws {
         try db.execute(eventCompletionIndexSQL)
     }
+
+    /// Migration `0035-feed-outcomes-unindexed` (issue 15): `event_outcome` rows leave `changes_entity`.
+    ///
+    /// The index serves pull's "only the latest row of each object" check; one `event_outcome` row is
+    /// written per pushed event, so its entries were half the index (about 55 bytes of the store per
+    /// event). A device has a later outcome row of the same event only when it consumed that event ID
+    /// again (a duplicate at a new `device_seq`); the push now retires the older row then
+    /// (`PushHandler.dropEarlierOutcome`: `device_id` '', which no device pulls), so every outcome row a
+    /// device pulls is its latest and pull skips the check for them. Stores from before retire their
+    /// older rows here; pull never sent them. Rows are retired, not deleted: PostgreSQL numbers a
+    /// commit's feed rows after the highest `seq` (0022), which a deleted newest row would hand out again.
+    static let outcomeFeedIndexSQL = """
+        UPDATE changes SET device_id = '' WHERE entity = 'event_outcome' AND EXISTS(SELECT 1 FROM changes l
+          WHERE l.entity_id = changes.entity_id AND l.seq > changes.seq AND l.entity = 'event_outcome'
+          AND l.device_id = changes.device_id);
+        DROP INDEX changes_entity;
+        CREATE INDEX changes_entity ON changes(entity_id, seq) WHERE entity <> 'event_outcome';
+        """
+
+    static func outcomeFeedIndex(_ db: any DatabaseConnection) throws {
+        try db.execute(outcomeFeedIndexSQL)
+    }
 }

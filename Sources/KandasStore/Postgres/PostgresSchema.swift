@@ -238,6 +238,37 @@ public enum PostgresSchema {
         StoreMigration("0031-console-counts-by-push-sqlite") { _ in },
         // SQLite's 0032-check-lists-as-comparisons: PostgreSQL evaluates an `IN` list in place.
         StoreMigration("0032-check-lists-as-comparisons") { _ in },
+        // SQLite's 0035-feed-outcomes-unindexed (issue 15): a device's older outcome row of an event is
+        // retired (`device_id` ''), so pull skips the latest-row check for outcome rows, which leave
+        // `changes_entity`.
+        StoreMigration("0035-feed-outcomes-unindexed") { db in
+            try db.execute(
+                """
+                UPDATE changes SET device_id = '' WHERE entity = 'event_outcome' AND EXISTS(SELECT 1 FROM changes l
+                  WHERE l.entity_id = changes.entity_id AND l.seq > changes.seq AND l.entity = 'event_outcome'
+                  AND l.device_id = changes.device_id);
+                DROP INDEX changes_entity;
+                CREATE INDEX changes_entity ON changes(entity_id, seq) WHERE entity <> 'event_outcome';
+                """)
+        },
+        // SQLite's 0036-drop-completions-family (issue 15): a family's completions are read through its items.
+        StoreMigration("0036-drop-completions-family") { db in
+            try db.execute("DROP INDEX completions_family;")
+        },
+        // SQLite's 0037-drop-completions-centre (issue 15): a centre's completions are read through their region.
+        StoreMigration("0037-drop-completions-centre") { db in
+            try db.execute("DROP INDEX completions_centre;")
+        },
+        // SQLite's 0038-completion-derived-columns (issue 15): a completion's plan is read from its item,
+        // its creation time is its receipt.
+        StoreMigration("0038-completion-derived-columns") { db in
+            try db.execute(
+                "ALTER TABLE completions DROP COLUMN plan_id; ALTER TABLE completions DROP COLUMN created_at;")
+        },
+        // SQLite's 0039-event-user-from-device (issue 15): an event's user is read from its device.
+        StoreMigration("0039-event-user-from-device") { db in
+            try db.execute("ALTER TABLE device_events DROP COLUMN user_id;")
+        },
     ]
 
     static let tables = """

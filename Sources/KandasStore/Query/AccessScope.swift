@@ -72,19 +72,31 @@ public struct AccessScope: Sendable, Equatable {
     /// Records that carry `region_id` and `career_centre_id` and that field workers reach only
     /// through sync (completions, conflicts): nothing for a worker, the centre for a supervisor,
     /// the region for a region admin or regional auditor, everything for national roles.
+    ///
+    /// A supervisor's condition also names the centre's region (``centreRecords(alias:_:)``).
     public func records(alias: String) -> ScopeCondition {
         guard case .principal(let role, _, let regionID, let centreID) = kind else { return .everything }
         switch role {
         case .fieldWorker, .migrationOfficer, .aicStaff, .labourMobilityOfficer:
             return .nothing
         case .centreSupervisor:
-            return ScopeCondition("\(alias).career_centre_id = ?", [.text(centreID ?? "")])
+            return Self.centreRecords(alias: alias, centreID ?? "")
         case .regionAdmin, .auditor:
             guard let regionID else { return role == .auditor ? .everything : .nothing }
             return ScopeCondition("\(alias).region_id = ?", [.text(regionID)])
         case .nationalAdmin:
             return .everything
         }
+    }
+
+    /// Records (alias `alias`) of one career centre: its region too, so completions are read through
+    /// `completions_region` in `rowid` order (migration 0037 dropped `completions_centre`, written by
+    /// every push). A record's region is its centre's (families take theirs from the centre) and a
+    /// centre never changes region, so the rows are exactly those of the centre.
+    public static func centreRecords(alias: String, _ centreID: String) -> ScopeCondition {
+        ScopeCondition(
+            "(\(alias).region_id = (SELECT region_id FROM career_centres WHERE id = ?) AND \(alias).career_centre_id = ?)",
+            [.text(centreID), .text(centreID)])
     }
 
     /// Centre-stay objects (Rules 1) carry `region_id` (alias `alias`): region roles see their

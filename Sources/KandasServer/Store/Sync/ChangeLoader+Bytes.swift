@@ -101,10 +101,12 @@ extension ChangeLoader {
         static let updatedAt = 23
     }
 
+    /// A completion's plan is its item's and its creation its receipt (migration 0038:
+    /// ``CompletionStore/planSQL``, ``CompletionStore/createdSQL``).
     static let completionColumns =
-        "c.id, c.item_id, c.plan_id, c.family_id, c.member_id, c.service_code, c.device_id, c.user_id, c.state,"
+        "c.id, c.item_id, \(CompletionStore.planSQL), c.family_id, c.member_id, c.service_code, c.device_id, c.user_id, c.state,"
         + " c.rev, c.is_primary, c.performed_at, c.recorded_at, c.received_at, c.clock_skew_ms, c.note, c.location,"
-        + " c.files_declared, c.files_verified, c.evidence_flags, c.evidence_missing, c.review_state, c.created_at,"
+        + " c.files_declared, c.files_verified, c.evidence_flags, c.evidence_missing, c.review_state, \(CompletionStore.createdSQL),"
         + " c.updated_at"
 
     /// Column positions of ``fileColumns``.

@@ -96,7 +96,8 @@ enum EventApplier {
             let list = "(SELECT value FROM \(db.dialect.jsonTextArrayElements(parameter: "?")))"
             var originals: [String: String] = [:]
             for row in try db.query(
-                "SELECT e.event_id, e.user_id FROM device_events e WHERE e.original = 1 AND e.event_id IN " + list,
+                "SELECT e.event_id, \(EventBodies.userSQL) FROM device_events e WHERE e.original = 1 AND e.event_id IN "
+                    + list,
                 JSONValue.array(events.map { .string($0.eventID.description) }).jsonText)
             {
                 originals[try row.string("event_id")] = try row.string("user_id")
@@ -203,10 +204,10 @@ enum EventApplier {
         + " JOIN plans p ON p.id = i.plan_id JOIN families f ON f.id = i.family_id WHERE i.id = ?"
         + " AND EXISTS(SELECT 1 FROM family_workers fw WHERE fw.family_id = i.family_id AND fw.user_id = ?)"
     static let insertCompletionSQL =
-        "INSERT INTO completions(id, item_id, plan_id, family_id, member_id, region_id, career_centre_id,"
+        "INSERT INTO completions(id, item_id, family_id, member_id, region_id, career_centre_id,"
         + " service_code, device_id, user_id, state, rev, is_primary, performed_at, recorded_at, received_at,"
-        + " clock_skew_ms, note, location, event_seq, created_at, updated_at, evidence_flags,"
-        + " evidence_missing) VALUES(?,?,?,?,?,?,?,?,?,?,'active',1,?,?,?,?,?,?,?,?,?,?,?,?)"
+        + " clock_skew_ms, note, location, event_seq, updated_at, evidence_flags,"
+        + " evidence_missing) VALUES(?,?,?,?,?,?,?,?,?,'active',1,?,?,?,?,?,?,?,?,?,?,?)"
 
     static func item(_ db: any DatabaseConnection, _ event: DeviceEvent, actor: Actor) throws -> Item {
         let item = try read(db, itemID: event.itemID.description, actor: actor)
@@ -362,10 +363,10 @@ enum EventApplier {
         let missingText = CompletionStore.flagsText(missing)
         // Deferred (a round trip saved on PostgreSQL): its failure fails the whole push anyway.
         try db.runDeferred(
-            insertCompletionSQL, id, item.id, item.planID,
-            item.familyID, item.memberID, item.regionID, item.centreID, item.serviceCode, actor.deviceID, actor.userID,
+            insertCompletionSQL, id, item.id, item.familyID, item.memberID, item.regionID, item.centreID,
+            item.serviceCode, actor.deviceID, actor.userID,
             !duplicate, p.performedAt.millisecondsSince1970, event.recordedAt.millisecondsSince1970, actor.now,
-            actor.skewMilliseconds, p.note, p.location.map(CompletionStore.locationText), seq, actor.now, actor.now,
+            actor.skewMilliseconds, p.note, p.location.map(CompletionStore.locationText), seq, actor.now,
             CompletionStore.flagsText(flags), missingText)
         // The push counts its completions (SQLite has no insert trigger, 0031; PostgreSQL's skips
         // them, 0030); without the push's batch the row is counted here, once.

@@ -127,7 +127,8 @@ extension PushHandler {
             originalUser = originals[id]
         } else {
             originalUser = try db.queryOne(
-                "SELECT e.user_id FROM device_events e WHERE e.event_id = ? AND e.original = 1", id)?.string("user_id")
+                "SELECT \(EventBodies.userSQL) FROM device_events e WHERE e.event_id = ? AND e.original = 1", id)?
+                .string("user_id")
         }
         if let originalUser {
             let sameUser = originalUser == actor.userID
@@ -138,6 +139,7 @@ extension PushHandler {
             if sameUser {
                 try AttachmentStore.transfer(db, event, toDevice: actor.deviceID, userID: actor.userID, now: actor.now)
             }
+            try dropEarlierOutcome(db, eventID: id, seq: seq, deviceID: actor.deviceID)
             try SyncFeed.record(
                 db, entity: "event_outcome", id: id, familyID: "", deviceID: actor.deviceID, now: actor.now)
             return try EventOutcomes.result(db, deviceID: actor.deviceID, eventID: id)
@@ -179,11 +181,29 @@ extension PushHandler {
         return result
     }
 
+    /// Retires this device's outcome row of an event it consumed before (the same ID at an earlier
+    /// `device_seq`): the row written next stands for it. Pull sends only an object's latest row and,
+    /// since migration 0035, no longer looks for a later one of an `event_outcome` (`SyncFeed`), so a
+    /// device sees one per event. The row stays, with `device_id` '' (no device's), rather than going:
+    /// PostgreSQL numbers a commit's feed rows after the highest `seq`, which a deleted newest row would
+    /// hand out again, below a cursor that passed it. Other devices' duplicates (the usual case: a
+    /// device enrolled again) find no earlier event of this device through `device_events_event` and
+    /// skip the update, which reads this device's feed rows (`changes_device`).
+    static func dropEarlierOutcome(_ db: any DatabaseConnection, eventID: String, seq: Int64, deviceID: String) throws {
+        guard
+            try db.exists(
+                "SELECT 1 FROM device_events WHERE event_id = ? AND device_id = ? AND seq < ?", eventID, deviceID, seq)
+        else { return }
+        _ = try db.run(
+            "UPDATE changes SET device_id = '' WHERE device_id = ? AND entity = 'event_outcome' AND entity_id = ?",
+            deviceID, eventID)
+    }
+
     /// Built once: a statement's SQL is its cache key, so it is hashed per run and best not rebuilt too.
     static let insertSQL =
-        "INSERT INTO device_events(seq, device_id, device_seq, event_id, user_id, original, type, item_id, body,"
+        "INSERT INTO device_events(seq, device_id, device_seq, event_id, original, type, item_id, body,"
         + " received_at, recorded_at, clock_skew_ms, outcome, code, detail, completion_id, completion_rev,"
-        + " conflict_ids, base_version) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+        + " conflict_ids, base_version) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 
     static func insert(
         _ db: any DatabaseConnection, _ event: DeviceEvent, seq: Int64, body: () -> String, actor: EventApplier.Actor,
@@ -195,7 +215,7 @@ extension PushHandler {
             insertSQL,
             values: [
                 .integer(seq), .text(actor.deviceID), .integer(Int64(event.deviceSeq)),
-                .text(event.eventID.description), .text(actor.userID), .integer(original ? 1 : 0),
+                .text(event.eventID.description), .integer(original ? 1 : 0),
                 .text(event.payload.typeName), .text(event.itemID.description),
                 .text(EventBodies.stored(event, body: body, accepted: applied?.completionID != nil)),
                 .integer(actor.now),

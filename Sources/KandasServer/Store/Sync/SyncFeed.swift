@@ -34,12 +34,17 @@ extension SyncFeed {
 
     /// The query of ``entries(_:after:userID:deviceID:limit:)``: family rows through `changes_family`
     /// (partial: `device_id IS NULL`, migration 0025), device rows through `changes_device`.
+    ///
+    /// An `event_outcome` row is always its device's latest of that event (the push retires the older
+    /// one, migration 0035), so only the other rows look for a later row, through `changes_entity`,
+    /// which leaves outcome rows out: `l.entity <> 'event_outcome'` is its WHERE, stated so SQLite uses it.
     static func entriesSQL(_ dialect: any SQLDialect) -> String {
         "SELECT c.seq, c.entity, c.entity_id, c.op FROM changes c WHERE c.seq > ?1 AND c.seq <= ?2"
             + " AND ((c.device_id IS NULL AND c.family_id IN"
             + " (SELECT family_id FROM family_workers WHERE user_id = ?3)) OR c.device_id = ?4)"
-            + " AND NOT EXISTS(SELECT 1 FROM changes l WHERE l.entity_id = c.entity_id AND l.seq > c.seq"
-            + " AND l.entity = c.entity AND \(dialect.isSame("l.device_id", "c.device_id")))"
+            + " AND (c.entity = 'event_outcome' OR NOT EXISTS(SELECT 1 FROM changes l WHERE l.entity_id = c.entity_id"
+            + " AND l.seq > c.seq AND l.entity = c.entity AND l.entity <> 'event_outcome'"
+            + " AND \(dialect.isSame("l.device_id", "c.device_id"))))"
             + " ORDER BY c.seq LIMIT ?5"
     }
 
