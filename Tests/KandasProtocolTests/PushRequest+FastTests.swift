@@ -84,3 +84,19 @@ func badEnvelopeField_leavesTheRequestToTheGenericDecoder(field: String, bad: St
     let badStatus = body([event(plainPayload)], status: ",\"client_status\":{\"outbox_events\":\"x\"}")
     #expect(PushRequest.decodeFast(badStatus) == nil)
 }
+
+@Test func nullUnknownFields_andMembersInAnyOrder_stayOnTheFastPath_withTheGenericValue() throws {
+    // The fast path reads each object in one pass over its members: order must not matter, and a
+    // `null` unknown member counts as absent (Protocol §1), as the generic decoder has it.
+    let reordered =
+        "{\"payload\":"
+        + plainPayload.replacingOccurrences(of: "{\"completion_id\"", with: "{\"x\":null,\"completion_id\"")
+        .replacingOccurrences(of: "\"mock\":false", with: "\"mock\":false,\"y\":null")
+        + ",\"recorded_at\":\"2026-10-14T05:40:02.118Z\",\"base_version\":1,"
+        + "\"item_id\":\"5f0c1a2e-3b4d-4e6f-8a9b-000000000801\",\"type\":\"complete\",\"device_seq\":3,"
+        + "\"event_id\":\"5f0c1a2e-3b4d-4e6f-8a9b-000000000901\"}"
+    let tree = body([reordered, event(plainPayload)])
+    let fast = try #require(PushRequest.decodeFast(tree))
+    #expect(fast == (try generic(tree)))
+    #expect(fast.events[0] == fast.events[1])
+}

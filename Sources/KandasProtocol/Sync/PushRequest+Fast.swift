@@ -31,10 +31,32 @@ extension PushRequest {
 extension DeviceEvent {
     /// An event's envelope read directly; the payload is decoded by `EventPayload(type:payload:)` as before.
     static func decodeFast(_ value: JSONValue) -> DeviceEvent? {
-        guard case .object(let m) = value, let eventID = FastField.id(m["event_id"]),
-            let deviceSeq = FastField.int(m["device_seq"]), let itemID = FastField.id(m["item_id"]),
-            let baseVersion = FastField.int(m["base_version"]), let recordedAt = FastField.timestamp(m["recorded_at"]),
-            case .string(let type)? = m["type"], let payload = m["payload"]
+        guard case .object(let m) = value else { return nil }
+        // One pass over the members instead of a hashed lookup per field (a push's events are most
+        // of its members); what each field gets is exactly `m[name]`.
+        var eventID: JSONValue?
+        var deviceSeq: JSONValue?
+        var itemID: JSONValue?
+        var baseVersion: JSONValue?
+        var recordedAt: JSONValue?
+        var typeValue: JSONValue?
+        var payloadValue: JSONValue?
+        for (key, member) in m {
+            switch key {
+            case "event_id": eventID = member
+            case "device_seq": deviceSeq = member
+            case "type": typeValue = member
+            case "item_id": itemID = member
+            case "base_version": baseVersion = member
+            case "recorded_at": recordedAt = member
+            case "payload": payloadValue = member
+            default: break
+            }
+        }
+        guard let eventID = FastField.id(eventID), let deviceSeq = FastField.int(deviceSeq),
+            let itemID = FastField.id(itemID), let baseVersion = FastField.int(baseVersion),
+            let recordedAt = FastField.timestamp(recordedAt), case .string(let type)? = typeValue,
+            let payload = payloadValue
         else { return nil }
         return DeviceEvent(
             eventID: eventID, deviceSeq: deviceSeq, itemID: itemID, baseVersion: baseVersion, recordedAt: recordedAt,
@@ -47,19 +69,38 @@ extension CompletePayload {
 
     /// A `complete` payload without files, read directly; `nil` to decode it strictly the generic way.
     static func decodeFast(_ value: JSONValue) -> CompletePayload? {
-        guard case .object(let m) = value, FastField.onlyKnown(m, fastKeys),
-            let completionID = FastField.id(m["completion_id"]), let memberID = FastField.id(m["member_id"]),
-            let performedAt = FastField.timestamp(m["performed_at"]), case .array(let files)? = m["files"],
+        guard case .object(let m) = value else { return nil }
+        // One pass over the members (as `DeviceEvent.decodeFast`); an unknown key that is present and
+        // not null answers `nil`, as `FastField.onlyKnown` with `fastKeys` does.
+        var completionIDValue: JSONValue?
+        var memberIDValue: JSONValue?
+        var performedAtValue: JSONValue?
+        var noteValue: JSONValue?
+        var locationValue: JSONValue?
+        var filesValue: JSONValue?
+        for (key, member) in m {
+            switch key {
+            case "completion_id": completionIDValue = member
+            case "member_id": memberIDValue = member
+            case "performed_at": performedAtValue = member
+            case "note": noteValue = member
+            case "location": locationValue = member
+            case "files": filesValue = member
+            default: if member != .null { return nil }
+            }
+        }
+        guard let completionID = FastField.id(completionIDValue), let memberID = FastField.id(memberIDValue),
+            let performedAt = FastField.timestamp(performedAtValue), case .array(let files)? = filesValue,
             files.isEmpty
         else { return nil }
         var note: String?
-        switch m["note"] {
+        switch noteValue {
         case nil, .null?: note = nil
         case .string(let text)?: note = text
         default: return nil
         }
         var location: Geolocation?
-        switch m["location"] {
+        switch locationValue {
         case nil, .null?: location = nil
         case let value?:
             guard let decoded = Geolocation.decodeFast(value) else { return nil }
@@ -77,15 +118,35 @@ extension Geolocation {
     ]
 
     static func decodeFast(_ value: JSONValue) -> Geolocation? {
-        guard case .object(let m) = value, FastField.onlyKnown(m, fastKeys),
-            case .number(let latitude)? = m["latitude"],
-            case .number(let longitude)? = m["longitude"], case .number(let accuracy)? = m["accuracy_m"],
-            let fixTime = FastField.timestamp(m["fix_time"]), case .string(let providerName)? = m["provider"],
-            let provider = LocationProvider(rawValue: providerName), case .bool(let mock)? = m["mock"],
+        guard case .object(let m) = value else { return nil }
+        // One pass over the members (as `CompletePayload.decodeFast`).
+        var latitudeValue: JSONValue?
+        var longitudeValue: JSONValue?
+        var accuracyValue: JSONValue?
+        var fixTimeValue: JSONValue?
+        var providerValue: JSONValue?
+        var mockValue: JSONValue?
+        var altitudeValue: JSONValue?
+        for (key, member) in m {
+            switch key {
+            case "latitude": latitudeValue = member
+            case "longitude": longitudeValue = member
+            case "accuracy_m": accuracyValue = member
+            case "fix_time": fixTimeValue = member
+            case "provider": providerValue = member
+            case "mock": mockValue = member
+            case "altitude_m": altitudeValue = member
+            default: if member != .null { return nil }
+            }
+        }
+        guard case .number(let latitude)? = latitudeValue,
+            case .number(let longitude)? = longitudeValue, case .number(let accuracy)? = accuracyValue,
+            let fixTime = FastField.timestamp(fixTimeValue), case .string(let providerName)? = providerValue,
+            let provider = LocationProvider(rawValue: providerName), case .bool(let mock)? = mockValue,
             latitude.isFinite, longitude.isFinite, accuracy.isFinite
         else { return nil }
         var altitude: Double?
-        switch m["altitude_m"] {
+        switch altitudeValue {
         case nil, .null?: altitude = nil
         case .number(let n)? where n.isFinite: altitude = n
         default: return nil

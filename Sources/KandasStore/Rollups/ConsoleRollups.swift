@@ -196,11 +196,22 @@ public enum ConsoleRollups {
             var metric: String
             var bucket: Int64
         }
-        private var counts: [Key: Int64] = [:]
-        private var order: [Key] = []
-        private var families: [String: Int64] = [:]
-        private var familyOrder: [String] = []
-        private var event: [(keys: [Key], family: String)] = []
+        /// Each counter's slot in `keys` / `values`, in first-counted order.
+        private var slots: [Key: Int] = [:]
+        private var keys: [Key] = []
+        private var values: [Int64] = []
+        private var familySlots: [String: Int] = [:]
+        private var familyNames: [String] = []
+        private var familyValues: [Int64] = []
+        /// The slots of the last completion's region, centre and week (and family): a push's
+        /// completions mostly share them, and hashing two IDs per counter and event into
+        /// dictionaries was about a fifteenth of a push's server CPU.
+        private var last: (region: String, centre: String, bucket: Int64, received: Int, active: Int)?
+        private var lastLocated = -1
+        private var lastIncomplete = -1
+        private var lastFamily: (name: String, slot: Int)?
+        /// What the current event counted: its counter slots (-1 for none) and family slot.
+        private var event: [(received: Int, active: Int, located: Int, incomplete: Int, family: Int)] = []
 
         public init() {}
 
@@ -219,15 +230,43 @@ public enum ConsoleRollups {
         public func inserted(
             region: String, centre: String, family: String, receivedAt: Int64, located: Bool, incomplete: Bool
         ) {
-            var keys = [
-                Key(region: region, centre: centre, metric: "received", bucket: (receivedAt + weekShift) / week),
-                Key(region: region, centre: centre, metric: "active:pending", bucket: 0),
-            ]
-            if located { keys.append(Key(region: region, centre: centre, metric: "located", bucket: 0)) }
-            if incomplete { keys.append(Key(region: region, centre: centre, metric: "incomplete", bucket: 0)) }
-            for key in keys { add(key, 1) }
-            addFamily(family, 1)
-            event.append((keys, family))
+            let bucket = (receivedAt + weekShift) / week
+            let group: (region: String, centre: String, bucket: Int64, received: Int, active: Int)
+            if let last, last.bucket == bucket, last.region == region, last.centre == centre {
+                group = last
+            } else {
+                if last?.region != region || last?.centre != centre {
+                    lastLocated = -1
+                    lastIncomplete = -1
+                }
+                group = (
+                    region, centre, bucket,
+                    slot(Key(region: region, centre: centre, metric: "received", bucket: bucket)),
+                    slot(Key(region: region, centre: centre, metric: "active:pending", bucket: 0))
+                )
+                last = group
+            }
+            var counted = (received: group.received, active: group.active, located: -1, incomplete: -1, family: 0)
+            if located {
+                if lastLocated < 0 {
+                    lastLocated = slot(Key(region: region, centre: centre, metric: "located", bucket: 0))
+                }
+                counted.located = lastLocated
+            }
+            if incomplete {
+                if lastIncomplete < 0 {
+                    lastIncomplete = slot(Key(region: region, centre: centre, metric: "incomplete", bucket: 0))
+                }
+                counted.incomplete = lastIncomplete
+            }
+            if let lastFamily, lastFamily.name == family {
+                counted.family = lastFamily.slot
+            } else {
+                counted.family = familySlot(family)
+                lastFamily = (family, counted.family)
+            }
+            add(counted, 1)
+            event.append(counted)
         }
 
         /// An event starts: what it counts is its own until the next one.
@@ -235,19 +274,35 @@ public enum ConsoleRollups {
 
         /// The event's writes were rolled back to its savepoint.
         public func rollBackEvent() {
-            for (keys, family) in event {
-                for key in keys { add(key, -1) }
-                addFamily(family, -1)
-            }
+            for counted in event { add(counted, -1) }
             event.removeAll(keepingCapacity: true)
         }
 
-        private func add(_ key: Key, _ n: Int64) {
-            if counts.updateValue((counts[key] ?? 0) + n, forKey: key) == nil { order.append(key) }
+        private func add(
+            _ counted: (received: Int, active: Int, located: Int, incomplete: Int, family: Int), _ n: Int64
+        ) {
+            values[counted.received] += n
+            values[counted.active] += n
+            if counted.located >= 0 { values[counted.located] += n }
+            if counted.incomplete >= 0 { values[counted.incomplete] += n }
+            familyValues[counted.family] += n
         }
 
-        private func addFamily(_ family: String, _ n: Int64) {
-            if families.updateValue((families[family] ?? 0) + n, forKey: family) == nil { familyOrder.append(family) }
+        /// The slot of counter `key`, made (at zero) when it is new.
+        private func slot(_ key: Key) -> Int {
+            if let i = slots[key] { return i }
+            slots[key] = keys.count
+            keys.append(key)
+            values.append(0)
+            return keys.count - 1
+        }
+
+        private func familySlot(_ family: String) -> Int {
+            if let i = familySlots[family] { return i }
+            familySlots[family] = familyNames.count
+            familyNames.append(family)
+            familyValues.append(0)
+            return familyNames.count - 1
         }
 
         /// Adds the counts (deferred writes: a failure fails the push) and starts again from zero.
@@ -255,23 +310,34 @@ public enum ConsoleRollups {
             // In key order, so two pushes' batch writes lock the rows they share in one order. (Triggers
             // fired mid-batch by voids, amends and attachments still lock counter rows in event order;
             // a deadlock between two pushes is re-run by the transaction's retry.)
-            for key in order.sorted(by: {
-                ($0.metric, $0.region, $0.centre, $0.bucket) < ($1.metric, $1.region, $1.centre, $1.bucket)
+            for i in keys.indices.sorted(by: {
+                let a = keys[$0]
+                let b = keys[$1]
+                return (a.metric, a.region, a.centre, a.bucket) < (b.metric, b.region, b.centre, b.bucket)
             }) {
-                guard let n = counts[key], n != 0 else { continue }
+                let key = keys[i]
+                let n = values[i]
+                guard n != 0 else { continue }
                 try db.runDeferred(
                     ConsoleRollups.add("VALUES(?, ?, ?, ?, ?)"), key.region, key.centre, key.metric, key.bucket, n)
             }
-            for family in familyOrder.sorted() {
-                guard let n = families[family], n != 0 else { continue }
+            for i in familyNames.indices.sorted(by: { familyNames[$0] < familyNames[$1] }) {
+                let n = familyValues[i]
+                guard n != 0 else { continue }
                 try db.runDeferred(
                     "INSERT INTO console_family_counts(family_id, active) VALUES(?, ?) ON CONFLICT(family_id)"
-                        + " DO UPDATE SET active = console_family_counts.active + excluded.active", family, n)
+                        + " DO UPDATE SET active = console_family_counts.active + excluded.active", familyNames[i], n)
             }
-            counts.removeAll(keepingCapacity: true)
-            order.removeAll(keepingCapacity: true)
-            families.removeAll(keepingCapacity: true)
-            familyOrder.removeAll(keepingCapacity: true)
+            slots.removeAll(keepingCapacity: true)
+            keys.removeAll(keepingCapacity: true)
+            values.removeAll(keepingCapacity: true)
+            familySlots.removeAll(keepingCapacity: true)
+            familyNames.removeAll(keepingCapacity: true)
+            familyValues.removeAll(keepingCapacity: true)
+            last = nil
+            lastLocated = -1
+            lastIncomplete = -1
+            lastFamily = nil
             event.removeAll(keepingCapacity: true)
         }
     }
