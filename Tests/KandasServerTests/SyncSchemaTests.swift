@@ -188,6 +188,25 @@ import Testing
         #expect(try s.page(["review_state": "rejected"]).count == 40)
     }
 
+    /// Runs `migration` (the next one of `s`, which drops the index `dropping`) and checks that every
+    /// case's page is the same before and after it, and the same as the reference query; the store
+    /// keeps every completion. Returns the pages from before.
+    static func pagesAcross(
+        _ s: OldStore, migration: String, dropping index: String, _ cases: [([String: String], Principal)]
+    ) throws -> [[String]] {
+        let old = try cases.map { try s.page($0.0, $0.1) }
+        let ids = try s.db.query("SELECT id FROM completions ORDER BY rowid").map { try $0.string("id") }
+        #expect(try Schema.migrator.migrate(s.db).first == migration)
+        #expect(try s.db.queryOne("SELECT count(*) AS n FROM sqlite_master WHERE name = ?", index)?.int("n") == 0)
+        #expect(try s.db.query("SELECT id FROM completions ORDER BY rowid").map { try $0.string("id") } == ids)
+        for (i, (values, p)) in cases.enumerated() {
+            let rows = try s.page(values, p)
+            #expect(rows == old[i], "\(values)")
+            #expect(rows == (try s.reference(values, p)), "\(values)")
+        }
+        return old
+    }
+
     /// Migration 0036 drops `completions_family`: the family and member filters return the same rows,
     /// read through the family's items, in every scope; the store keeps every completion.
     @Test func familyFilters_returnTheSameRows_after0036() throws {
@@ -200,18 +219,8 @@ import Testing
             (["member_iin": s.iins[0]], Self.admin), (["member_iin": s.iins[1]], Self.supervisor(s.centres[1])),
             (["member_iin": s.iins[1], "family_id": s.families[0]], Self.admin),
         ]
-        let old = try cases.map { try s.page($0.0, $0.1) }
-        let ids = try s.db.query("SELECT id FROM completions ORDER BY rowid").map { try $0.string("id") }
-        #expect(try Schema.migrator.migrate(s.db).first == "0036-drop-completions-family")
-        #expect(
-            try s.db.queryOne("SELECT count(*) AS n FROM sqlite_master WHERE name = 'completions_family'")?.int("n")
-                == 0)
-        #expect(try s.db.query("SELECT id FROM completions ORDER BY rowid").map { try $0.string("id") } == ids)
-        for (i, (values, p)) in cases.enumerated() {
-            let rows = try s.page(values, p)
-            #expect(rows == old[i], "\(values)")
-            #expect(rows == (try s.reference(values, p)), "\(values)")
-        }
+        let old = try Self.pagesAcross(
+            s, migration: "0036-drop-completions-family", dropping: "completions_family", cases)
         #expect(old[0].count == 100 && old[2].isEmpty && old[5].count == 100 && old[7].isEmpty)
     }
 
@@ -228,18 +237,8 @@ import Testing
             (["career_centre_id": "00000000-0000-4000-8000-000000000000"], Self.admin),
             ([:], Self.supervisor("00000000-0000-4000-8000-000000000000")),
         ]
-        let old = try cases.map { try s.page($0.0, $0.1) }
-        let ids = try s.db.query("SELECT id FROM completions ORDER BY rowid").map { try $0.string("id") }
-        #expect(try Schema.migrator.migrate(s.db).first == "0037-drop-completions-centre")
-        #expect(
-            try s.db.queryOne("SELECT count(*) AS n FROM sqlite_master WHERE name = 'completions_centre'")?.int("n")
-                == 0)
-        #expect(try s.db.query("SELECT id FROM completions ORDER BY rowid").map { try $0.string("id") } == ids)
-        for (i, (values, p)) in cases.enumerated() {
-            let rows = try s.page(values, p)
-            #expect(rows == old[i], "\(values)")
-            #expect(rows == (try s.reference(values, p)), "\(values)")
-        }
+        let old = try Self.pagesAcross(
+            s, migration: "0037-drop-completions-centre", dropping: "completions_centre", cases)
         #expect(old[0].count == 100 && old[3].count == 100 && old[4].count == 100 && old[5].isEmpty)
     }
 
