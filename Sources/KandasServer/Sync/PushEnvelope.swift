@@ -186,11 +186,15 @@ struct PushEnvelope {
 
     /// `null` counts as absent (Protocol §1), so only present, non-null unknown keys are refused.
     /// `known` is a short list: comparing short keys is cheaper than hashing each into a set.
-    static func unknown(_ object: [String: JSONValue], _ known: [String], _ pointer: String) throws(ServerError) {
+    /// `pointer` is made only for an error: interpolating `/events/<i>` for every event of a push
+    /// cost a string per event.
+    static func unknown(
+        _ object: [String: JSONValue], _ known: [String], _ pointer: @autoclosure () -> String
+    ) throws(ServerError) {
         // Sorting only when there is an unknown key: the first in key order is the one reported.
         guard object.contains(where: { !known.contains($0.key) && $0.value != .null }) else { return }
         if let key = object.keys.sorted().first(where: { !known.contains($0) && object[$0] != .null }) {
-            throw ServerError.field(.unknownField, pointer + "/" + key, "field is not defined by the protocol")
+            throw ServerError.field(.unknownField, pointer() + "/" + key, "field is not defined by the protocol")
         }
     }
 }

@@ -36,9 +36,10 @@ enum EventApplier {
 
         /// `refreshItem` wrote (or found unchanged) the item's count and status.
         func refreshed(_ itemID: String, completionCount: Int, status: String) {
-            guard stateCurrent.contains(itemID) else { return }
-            items[itemID]?.completionCount = completionCount
-            items[itemID]?.status = status
+            // One lookup of the ID (hashed once, not once per field).
+            guard stateCurrent.contains(itemID), let i = items.index(forKey: itemID) else { return }
+            items.values[i].completionCount = completionCount
+            items.values[i].status = status
         }
 
         /// Item counts and statuses not written yet, in first-change order. A batch of 500
