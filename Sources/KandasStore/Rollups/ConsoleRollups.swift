@@ -196,13 +196,38 @@ public enum ConsoleRollups {
             var metric: String
             var bucket: Int64
         }
-        /// Each counter's slot in `keys` / `values`, in first-counted order.
-        private var slots: [Key: Int] = [:]
-        private var keys: [Key] = []
-        private var values: [Int64] = []
-        private var familySlots: [String: Int] = [:]
-        private var familyNames: [String] = []
-        private var familyValues: [Int64] = []
+        /// Counts by key, each in a slot an event keeps (a slot is an array index: no hashing to add).
+        struct Tally<K: Hashable> {
+            private var slots: [K: Int] = [:]
+            private(set) var keys: [K] = []
+            private(set) var values: [Int64] = []
+
+            /// The slot of `key`, made (at zero) when it is new.
+            mutating func slot(_ key: K) -> Int {
+                if let i = slots[key] { return i }
+                slots[key] = keys.count
+                keys.append(key)
+                values.append(0)
+                return keys.count - 1
+            }
+
+            mutating func add(_ n: Int64, at slot: Int) { values[slot] += n }
+
+            /// The keys with a count other than zero, and their counts, in `order`.
+            func nonZero(by order: (K, K) -> Bool) -> [(key: K, n: Int64)] {
+                keys.indices.sorted { order(keys[$0], keys[$1]) }.compactMap {
+                    values[$0] == 0 ? nil : (keys[$0], values[$0])
+                }
+            }
+
+            mutating func removeAll() {
+                slots.removeAll(keepingCapacity: true)
+                keys.removeAll(keepingCapacity: true)
+                values.removeAll(keepingCapacity: true)
+            }
+        }
+        private var counters = Tally<Key>()
+        private var families = Tally<String>()
         /// The slots of the last completion's region, centre and week (and family): a push's
         /// completions mostly share them, and hashing two IDs per counter and event into
         /// dictionaries was about a fifteenth of a push's server CPU.
@@ -241,28 +266,28 @@ public enum ConsoleRollups {
                 }
                 group = (
                     region, centre, bucket,
-                    slot(Key(region: region, centre: centre, metric: "received", bucket: bucket)),
-                    slot(Key(region: region, centre: centre, metric: "active:pending", bucket: 0))
+                    counters.slot(Key(region: region, centre: centre, metric: "received", bucket: bucket)),
+                    counters.slot(Key(region: region, centre: centre, metric: "active:pending", bucket: 0))
                 )
                 last = group
             }
             var counted = (received: group.received, active: group.active, located: -1, incomplete: -1, family: 0)
             if located {
                 if lastLocated < 0 {
-                    lastLocated = slot(Key(region: region, centre: centre, metric: "located", bucket: 0))
+                    lastLocated = counters.slot(Key(region: region, centre: centre, metric: "located", bucket: 0))
                 }
                 counted.located = lastLocated
             }
             if incomplete {
                 if lastIncomplete < 0 {
-                    lastIncomplete = slot(Key(region: region, centre: centre, metric: "incomplete", bucket: 0))
+                    lastIncomplete = counters.slot(Key(region: region, centre: centre, metric: "incomplete", bucket: 0))
                 }
                 counted.incomplete = lastIncomplete
             }
             if let lastFamily, lastFamily.name == family {
                 counted.family = lastFamily.slot
             } else {
-                counted.family = familySlot(family)
+                counted.family = families.slot(family)
                 lastFamily = (family, counted.family)
             }
             add(counted, 1)
@@ -281,28 +306,11 @@ public enum ConsoleRollups {
         private func add(
             _ counted: (received: Int, active: Int, located: Int, incomplete: Int, family: Int), _ n: Int64
         ) {
-            values[counted.received] += n
-            values[counted.active] += n
-            if counted.located >= 0 { values[counted.located] += n }
-            if counted.incomplete >= 0 { values[counted.incomplete] += n }
-            familyValues[counted.family] += n
-        }
-
-        /// The slot of counter `key`, made (at zero) when it is new.
-        private func slot(_ key: Key) -> Int {
-            if let i = slots[key] { return i }
-            slots[key] = keys.count
-            keys.append(key)
-            values.append(0)
-            return keys.count - 1
-        }
-
-        private func familySlot(_ family: String) -> Int {
-            if let i = familySlots[family] { return i }
-            familySlots[family] = familyNames.count
-            familyNames.append(family)
-            familyValues.append(0)
-            return familyNames.count - 1
+            counters.add(n, at: counted.received)
+            counters.add(n, at: counted.active)
+            if counted.located >= 0 { counters.add(n, at: counted.located) }
+            if counted.incomplete >= 0 { counters.add(n, at: counted.incomplete) }
+            families.add(n, at: counted.family)
         }
 
         /// Adds the counts (deferred writes: a failure fails the push) and starts again from zero.
@@ -310,30 +318,19 @@ public enum ConsoleRollups {
             // In key order, so two pushes' batch writes lock the rows they share in one order. (Triggers
             // fired mid-batch by voids, amends and attachments still lock counter rows in event order;
             // a deadlock between two pushes is re-run by the transaction's retry.)
-            for i in keys.indices.sorted(by: {
-                let a = keys[$0]
-                let b = keys[$1]
-                return (a.metric, a.region, a.centre, a.bucket) < (b.metric, b.region, b.centre, b.bucket)
+            for (key, n) in counters.nonZero(by: {
+                ($0.metric, $0.region, $0.centre, $0.bucket) < ($1.metric, $1.region, $1.centre, $1.bucket)
             }) {
-                let key = keys[i]
-                let n = values[i]
-                guard n != 0 else { continue }
                 try db.runDeferred(
                     ConsoleRollups.add("VALUES(?, ?, ?, ?, ?)"), key.region, key.centre, key.metric, key.bucket, n)
             }
-            for i in familyNames.indices.sorted(by: { familyNames[$0] < familyNames[$1] }) {
-                let n = familyValues[i]
-                guard n != 0 else { continue }
+            for (family, n) in families.nonZero(by: <) {
                 try db.runDeferred(
                     "INSERT INTO console_family_counts(family_id, active) VALUES(?, ?) ON CONFLICT(family_id)"
-                        + " DO UPDATE SET active = console_family_counts.active + excluded.active", familyNames[i], n)
+                        + " DO UPDATE SET active = console_family_counts.active + excluded.active", family, n)
             }
-            slots.removeAll(keepingCapacity: true)
-            keys.removeAll(keepingCapacity: true)
-            values.removeAll(keepingCapacity: true)
-            familySlots.removeAll(keepingCapacity: true)
-            familyNames.removeAll(keepingCapacity: true)
-            familyValues.removeAll(keepingCapacity: true)
+            counters.removeAll()
+            families.removeAll()
             last = nil
             lastLocated = -1
             lastIncomplete = -1
