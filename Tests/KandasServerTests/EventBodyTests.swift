@@ -101,15 +101,9 @@ import Testing
     }
 
     @Test func upgradeFromTheSchemaBefore0026_keepsEveryRowAndBody() throws {
-        let directory = NSTemporaryDirectory() + "kandas-bodies-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let db = try Connection(path: directory + "/kandas.sqlite")
-        var old = Migrator()
-        let all = Schema.migrator.migrations
-        let first = try #require(all.firstIndex { $0.name.hasPrefix("0026") })
-        for migration in all[..<first] { old.register(migration.name, migration.body) }
-        try old.migrate(db)
+        let store = try OldSchemaStore(before: "0026")
+        defer { store.remove() }
+        let db = store.db
         _ = try db.run(
             "INSERT INTO users(id, username, display_name, role, active, password_hash, version, created_at,"
                 + " updated_at) VALUES('u', 'w1', 'Worker', 'field_worker', 1, 'x', 1, 0, 0)")

@@ -9,15 +9,9 @@ import Testing
 /// event's user is its device's (`EventBodies.userSQL`), the same for every row of a store from before.
 @Suite struct EventUserTests {
     @Test func upgradeFromTheSchemaBefore0039_keepsEveryEvent_andEachEventsUser() throws {
-        let directory = NSTemporaryDirectory() + "kandas-event-user-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let db = try Connection(path: directory + "/kandas.sqlite")
-        var old = Migrator()
-        let all = Schema.migrator.migrations
-        let first = try #require(all.firstIndex { $0.name.hasPrefix("0039") })
-        for migration in all[..<first] { old.register(migration.name, migration.body) }
-        try old.migrate(db)
+        let store = try OldSchemaStore(before: "0039")
+        defer { store.remove() }
+        let db = store.db
         for (user, device) in [("u1", "d1"), ("u2", "d2"), ("u1", "d3")] {
             if try db.queryOne("SELECT 1 AS x FROM users WHERE id = ?", user) == nil {
                 _ = try db.run(

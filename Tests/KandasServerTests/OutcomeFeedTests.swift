@@ -43,15 +43,9 @@ import Testing
     }
 
     @Test func upgradeFromTheSchemaBefore0035_keepsEveryRow_andRetiresADevicesOlderOutcomes() throws {
-        let directory = NSTemporaryDirectory() + "kandas-outcome-feed-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let db = try Connection(path: directory + "/kandas.sqlite")
-        var old = Migrator()
-        let all = Schema.migrator.migrations
-        let first = try #require(all.firstIndex { $0.name.hasPrefix("0035") })
-        for migration in all[..<first] { old.register(migration.name, migration.body) }
-        try old.migrate(db)
+        let store = try OldSchemaStore(before: "0035")
+        defer { store.remove() }
+        let db = store.db
         // seq 1-8: an event's outcome twice for d1 (a duplicate at a new device_seq), once for d2,
         // another event's once for d1, a completion upserted twice, two receipts of one completion.
         for (entity, id, family, device) in [
