@@ -103,6 +103,8 @@ enum Schema {
             StoreMigration("0039-event-user-from-device") { db in
                 try db.execute("ALTER TABLE device_events DROP COLUMN user_id;")
             })
+        // Issue 15: the change feed's UUIDs as 16-byte blobs (`kid`/`ktext`), in the table and its indexes.
+        m.register(StoreMigration("0045-feed-ids-as-blobs", SyncSchema.feedBinaryIDs))
         return m
     }
 

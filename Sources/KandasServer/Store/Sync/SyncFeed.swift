@@ -13,7 +13,8 @@ enum SyncFeed {
     ) throws {
         // Deferred: nothing reads its answer, and a failed feed row fails the whole write anyway.
         try db.runDeferred(
-            "INSERT INTO changes(entity, entity_id, family_id, op, at, device_id) VALUES(?,?,?,?,?,?)", entity, id,
+            "INSERT INTO changes(entity, entity_id, family_id, op, at, device_id) VALUES(?,kid(?),kid(?),?,?,kid(?))",
+            entity, id,
             familyID, op, now, deviceID)
     }
 
@@ -39,9 +40,9 @@ extension SyncFeed {
     /// one, migration 0035), so only the other rows look for a later row, through `changes_entity`,
     /// which leaves outcome rows out: `l.entity <> 'event_outcome'` is its WHERE, stated so SQLite uses it.
     static func entriesSQL(_ dialect: any SQLDialect) -> String {
-        "SELECT c.seq, c.entity, c.entity_id, c.op FROM changes c WHERE c.seq > ?1 AND c.seq <= ?2"
+        "SELECT c.seq, c.entity, ktext(c.entity_id), c.op FROM changes c WHERE c.seq > ?1 AND c.seq <= ?2"
             + " AND ((c.device_id IS NULL AND c.family_id IN"
-            + " (SELECT family_id FROM family_workers WHERE user_id = ?3)) OR c.device_id = ?4)"
+            + " (SELECT kid(family_id) FROM family_workers WHERE user_id = ?3)) OR c.device_id = kid(?4))"
             + " AND (c.entity = 'event_outcome' OR NOT EXISTS(SELECT 1 FROM changes l WHERE l.entity_id = c.entity_id"
             + " AND l.seq > c.seq AND l.entity = c.entity AND l.entity <> 'event_outcome'"
             + " AND \(dialect.isSame("l.device_id", "c.device_id"))))"
