@@ -1,10 +1,10 @@
 import Foundation
-import KandasStore
 import KandasTestSupport
 import SQLiteKit
 import Testing
 
 @testable import KandasServer
+@testable import KandasStore
 
 /// Migration 0045 (issue 15, bytes written per pushed event): the change feed's UUIDs (`entity_id`,
 /// `family_id`, `device_id`) are 16-byte blobs on SQLite, written through `kid(?)` and read through
@@ -221,6 +221,32 @@ import Testing
             for index in indexes { #expect(plan.contains { $0.contains("INDEX " + index) }, "\(sql): \(plan)") }
             #expect(!plan.contains { $0.hasPrefix("SCAN c") || $0.hasPrefix("SCAN changes") }, "\(sql): \(plan)")
         }
+    }
+
+    /// `store copy` converts exactly the columns SQLite declares `ANY` for blob IDs: a table whose IDs
+    /// become blobs without its entry in `StoreCatalog.binaryIDColumns` fails here, not in a copy.
+    @Test func theColumnsStoreCopyConverts_areTheStoresBlobIDColumns_andTheyRefuseOtherValues() throws {
+        let directory = NSTemporaryDirectory() + "kandas-feed-ids-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let db = try Connection(path: directory + "/kandas.sqlite")
+        try Schema.migrator.migrate(db)
+        let declared = try db.query(
+            "SELECT m.name AS t, p.name AS c FROM sqlite_schema m, pragma_table_info(m.name) p"
+                + " WHERE m.type = 'table' AND p.type = 'ANY' ORDER BY 1, 2"
+        ).map { "\(try $0.string("t")).\(try $0.string("c"))" }
+        let converted = StoreCatalog.binaryIDColumns.flatMap { table, columns in columns.map { "\(table).\($0)" } }
+        #expect(declared == converted.sorted())
+        // What TEXT promised still holds, and a blob is a UUID's 16 bytes.
+        for (column, value) in [("entity_id", "42"), ("family_id", "X'0102'"), ("device_id", "4.5")] {
+            let values = ["entity_id": "'e'", "family_id": "'f'", "device_id": "NULL"].merging([column: value]) { $1 }
+            #expect(throws: SQLiteError.self) {
+                try db.execute(
+                    "INSERT INTO changes(entity, entity_id, family_id, op, at, device_id) VALUES('family',"
+                        + " \(values["entity_id"]!), \(values["family_id"]!), 'upsert', 0, \(values["device_id"]!))")
+            }
+        }
+        #expect(try db.scalar("SELECT count(*) FROM changes") == .integer(0))
     }
 
     /// PostgreSQL keeps text: `kid`/`ktext` are SQL identity functions the planner inlines, so the
