@@ -7,7 +7,8 @@ import SQLiteKit
 /// The central store's schema: named, ordered migrations, each in one transaction (SQLiteKit's
 /// `Migrator`), every table `STRICT`.
 ///
-/// Identifiers are lowercase UUID text; times are integer milliseconds since 1970 (UTC); calendar
+/// Identifiers are lowercase UUID text (the change feed's are 16-byte blobs, written through `kid(?)` and
+/// read through `ktext(col)`: migration 0045); times are integer milliseconds since 1970 (UTC); calendar
 /// dates are `YYYY-MM-DD` text. `rowid` order is creation order, which pagination relies on.
 /// Tables written on every authenticated request (sessions, device tokens, device activity and days) are
 /// kept apart from the domain tables so "nothing changed" can be checked on the rest.

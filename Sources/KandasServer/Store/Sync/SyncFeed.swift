@@ -5,6 +5,10 @@ import KandasStore
 /// Family-scoped rows reach every device whose user is assigned to the family; rows with a
 /// `device_id` (`event_outcome`, `receipt`) reach that device only. The `seq` is assigned inside
 /// the caller's write transaction, so a pull after `seq` N sees every later commit.
+///
+/// `entity_id`, `family_id` and `device_id` are 16-byte blobs on SQLite (migration 0045): every statement
+/// binds them through `kid(?)` and reads them through `ktext(col)` (identity functions on PostgreSQL); a
+/// bare `?` compared with them matches nothing.
 enum SyncFeed {
     static func record(
         _ db: any DatabaseConnection, entity: String, id: String, familyID: String, deviceID: String? = nil,
