@@ -1,4 +1,6 @@
 import Foundation
+import KandasDomain
+import KandasProtocol
 import KandasStore
 
 /// The console benchmark's data: bulk completions over the demo's items, and a sample to filter by.
@@ -16,9 +18,9 @@ extension ConsoleBenchmark {
                 let statement = try db.prepare(
                     "INSERT INTO completions(id, item_id, family_id, member_id, region_id, career_centre_id,"
                         + " service_code, device_id, user_id, state, rev, is_primary, performed_at, recorded_at,"
-                        + " received_at, clock_skew_ms, note, location, files_declared, files_verified, review_state,"
-                        + " event_seq, updated_at, evidence_missing)"
-                        + " VALUES(?,?,?,?,?,?,?,?,?,'active',1,1,?,?,?,0,?,?,2,?,?,?,?,?)")
+                        + " received_at, clock_skew_ms, note, \(StoredLocation.names.joined(separator: ", ")),"
+                        + " files_declared, files_verified, review_state, event_seq, updated_at, missing_bits)"
+                        + " VALUES(?,?,?,?,?,?,?,?,?,'active',1,1,?,?,?,0,?,?,?,?,?,?,?,?,2,?,?,?,?,?)")
                 let files = try db.prepare(
                     "INSERT INTO attachments(id, completion_id, device_id, position, kind, content_type, size, sha256,"
                         + " captured_at, source, state, received_bytes, verified_at, declared_at)"
@@ -30,19 +32,25 @@ extension ConsoleBenchmark {
                     // Spread over the country's extent, so the map draws points all over it.
                     let latitude = 41.0 + Double(n % 1000) * 0.013
                     let longitude = 50.0 + Double((n / 1000) % 100) * 0.37
-                    try statement.bind([
-                        .text(completionID), item["id"], item["family_id"],
-                        item["member_id"], item["region_id"], item["career_centre_id"], item["service_code"],
-                        .text("00000000-0000-4000-8000-000000000001"), item["worker"], .integer(performed),
-                        .integer(performed + 60_000), .integer(performed + 120_000), .text("bench note \(n)"),
-                        .text(
-                            "{\"latitude\":\(latitude),\"longitude\":\(longitude),\"accuracy_m\":10,\"fix_time\":\"2026-01-01T00:00:00Z\",\"provider\":\"gps\",\"mock\":false}"
-                        ),
-                        .integer(Int64(n % 3 == 0 ? 1 : 2)), .text(states[n % states.count]), .integer(Int64(n + 1)),
-                        .integer(performed),
-                        // What the sync path stores: a completion with a file still receiving does not count yet.
-                        .text(n % 3 == 0 ? "[\"unverified_files\"]" : "[]"),
-                    ])
+                    let location = Geolocation(
+                        latitude: latitude, longitude: longitude, accuracyMeters: 10,
+                        fixTime: Timestamp(millisecondsSince1970: 1_767_225_600_000), provider: .gps, mock: false)
+                    try statement.bind(
+                        [
+                            .text(completionID), item["id"], item["family_id"],
+                            item["member_id"], item["region_id"], item["career_centre_id"], item["service_code"],
+                            .text("00000000-0000-4000-8000-000000000001"), item["worker"], .integer(performed),
+                            .integer(performed + 60_000), .integer(performed + 120_000), .text("bench note \(n)"),
+                        ] + StoredLocation.values(location) + [
+                            .integer(Int64(n % 3 == 0 ? 1 : 2)), .text(states[n % states.count]),
+                            .integer(Int64(n + 1)),
+                            .integer(performed),
+                            // What the sync path stores: a completion with a file still receiving does not count yet.
+                            .integer(
+                                n % 3 == 0
+                                    ? try EvidenceBits.storedMask([EvidenceRule.unverifiedFiles], EvidenceBits.missing)
+                                    : 0),
+                        ])
                     try statement.run()
                     // Two files each: a verified photo and a video, still receiving for every third completion.
                     for position in 0..<2 {

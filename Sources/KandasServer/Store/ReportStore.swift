@@ -19,7 +19,7 @@ enum ReportStore {
         let centreArgs: [DatabaseValue] = b.centreID.map { [.text($0)] } ?? []
         let rows = try db.query(
             "SELECT c.id, c.family_id, m.iin, c.service_code, c.performed_at, c.state, c.is_primary,"
-                + " c.evidence_missing, (\(completeAsOfSQL)) AS complete_then,"
+                + " c.missing_bits, (\(completeAsOfSQL)) AS complete_then,"
                 + " coalesce((SELECT r.decision FROM reviews r WHERE r.completion_id = c.id"
                 + " AND r.decision <> 'comment' AND r.created_at < ? ORDER BY r.created_at DESC, r.rowid DESC LIMIT 1),"
                 + " 'pending') AS decision FROM completions c JOIN members m ON m.id = c.member_id WHERE c.region_id = ?"
@@ -54,7 +54,7 @@ enum ReportStore {
     /// never refused, but flagged on the dashboard until their evidence is there.
     /// "Not complete" written as the partial index `completions_missing` is (`<>`, not `NOT … =`),
     /// so the count reads only the incomplete rows instead of every active completion.
-    static let incompleteSQL = "c.evidence_missing <> '[]'"
+    static let incompleteSQL = "c.missing_bits <> 0"
 
     static func incompleteCount(_ db: any DatabaseConnection, for p: Principal) throws -> Int {
         let (sql, values) = incompleteCountStatement(for: p)

@@ -103,6 +103,9 @@ enum Schema {
             StoreMigration("0039-event-user-from-device") { db in
                 try db.execute("ALTER TABLE device_events DROP COLUMN user_id;")
             })
+        // Issue 15: a completion's location as numbers and its evidence lists as bit masks
+        // (`StoredLocation`, `EvidenceBits`), not ~180 bytes of JSON text in every pushed completion's row.
+        m.register(StoreMigration("0040-completion-evidence-as-numbers", CompletionEvidenceMigration.migrate))
         return m
     }
 

@@ -78,7 +78,7 @@ public enum AttachmentStore {
     static func receipt(_ db: any DatabaseConnection, completionID: String, now: Int64) throws -> Receipt? {
         guard
             let row = try db.queryOne(
-                "SELECT id, rev, files_declared, files_verified, evidence_missing FROM completions WHERE id = ?",
+                "SELECT id, rev, files_declared, files_verified, missing_bits FROM completions WHERE id = ?",
                 completionID)
         else { return nil }
         return try receipt(row, files: try files(db, completionID: completionID), now: now)

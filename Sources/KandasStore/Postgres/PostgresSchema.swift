@@ -269,6 +269,8 @@ public enum PostgresSchema {
         StoreMigration("0039-event-user-from-device") { db in
             try db.execute("ALTER TABLE device_events DROP COLUMN user_id;")
         },
+        // SQLite's 0040-completion-evidence-as-numbers (issue 15): the same columns, the same conversion.
+        StoreMigration("0040-completion-evidence-as-numbers", CompletionEvidenceMigration.migrate),
     ]
 
     static let tables = """
