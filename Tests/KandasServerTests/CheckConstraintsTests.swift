@@ -49,11 +49,12 @@ import Testing
         let kept = "SELECT id, item_id, state, review_state, performed_at, received_at FROM completions ORDER BY rowid"
         let before = try db.query(kept).map(\.values)
         #expect(before.count == 200)
-        // A completion insert with the columns every schema has (a push's names 0040's columns).
+        // A completion insert with the columns every schema has (a push's names 0040's columns; the
+        // NOT NULL columns it leaves out before 0041 do not matter to the program's CHECKs).
         let insert =
-            "INSERT INTO completions(id, item_id, family_id, member_id, region_id, career_centre_id, service_code,"
-            + " device_id, user_id, state, rev, is_primary, performed_at, recorded_at, received_at, clock_skew_ms,"
-            + " note, event_seq, updated_at) VALUES(?,?,?,?,?,?,?,?,?,'active',1,?,?,?,?,?,?,?,?)"
+            "INSERT INTO completions(id, item_id, region_id, career_centre_id, service_code,"
+            + " user_id, state, rev, is_primary, performed_at, recorded_at, received_at, clock_skew_ms,"
+            + " note, event_seq, updated_at) VALUES(?,?,?,?,?,?,'active',1,?,?,?,?,?,?,?,?)"
         #expect(try Self.opcodes(s.db, insert).contains("OpenEphemeral"))
         #expect(try Schema.migrator.migrate(s.db).first == "0032-check-lists-as-comparisons")
         #expect(try db.query(kept).map(\.values) == before)

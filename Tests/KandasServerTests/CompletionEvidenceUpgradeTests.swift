@@ -7,11 +7,12 @@ import Testing
 
 @testable import KandasServer
 
-/// Migration 0040 (issue 15): a store from before, with completions with and without a location
-/// (every provider, mock, altitude or none, the text forms stored) and every flag and missing
-/// kind, upgrades on both engines to the same API completions, pull bytes and console counters.
+/// Migrations 0040 and 0041 (issue 15): a store from before, with completions with and without a
+/// location (every provider, mock, altitude or none, the text forms stored) and every flag and
+/// missing kind, upgrades on both engines to the same API completions (family, member and device
+/// now read from the item and the event), pull bytes and console counters.
 @Suite(.serialized) struct CompletionEvidenceUpgradeTests {
-    static let migration = "0040-completion-evidence-as-numbers"
+    static let migrations = ["0040-completion-evidence-as-numbers", "0041-completion-columns-from-item-and-event"]
 
     static func id(_ a: Int, _ b: Int) -> String { String(format: "%08x-0000-4000-8000-%012x", a, b) }
 
@@ -56,6 +57,9 @@ import Testing
             "INSERT INTO plan_items(id, plan_id, family_id, member_id, service_code, due_date, status, version,"
                 + " created_at, updated_at) VALUES(?, ?, ?, ?, 7, '2026-12-01', 'open', 1, 0, 0)", id(0, 5), id(0, 4),
             id(0, 2), id(0, 3))
+        _ = try db.run(
+            "INSERT INTO devices(id, user_id, device_uuid, platform, app_version, status, enrolled_at)"
+                + " VALUES(?, ?, 'x', 'cli', '1.0.0', 'active', 0)", id(0, 6), id(0, 0))
         // Every flag alone, all of them, none; every missing kind alone, all of them, none.
         let flags = [[]] + EvidenceBits.flags.map { [$0] } + [EvidenceBits.flags]
         let missing = [[]] + EvidenceBits.missing.map { [$0] } + [EvidenceBits.missing]
@@ -64,6 +68,12 @@ import Testing
             let location = locations[k % locations.count]
             // The unreadable location's completion is voided: no counter reads it, before or after.
             let state = location == locations.last ? "voided" : (k % 5 == 4 ? "voided" : "active")
+            // Its `complete` event (its device is this event's after 0041).
+            _ = try db.run(
+                "INSERT INTO device_events(seq, device_id, device_seq, event_id, original, type, item_id, body,"
+                    + " received_at, recorded_at, clock_skew_ms, outcome, completion_id, completion_rev, base_version)"
+                    + " VALUES(?, ?, ?, ?, 1, 'complete', ?, '', 0, 0, 0, 'accepted', ?, 1, 1)", k + 1, id(0, 6),
+                k + 1, id(2000 + k, 9), id(0, 5), id(1000 + k, 9))
             _ = try db.run(
                 "INSERT INTO completions(id, item_id, family_id, member_id, region_id, career_centre_id,"
                     + " service_code, device_id, user_id, state, rev, is_primary, performed_at, recorded_at,"
@@ -77,7 +87,7 @@ import Testing
                 ["pending", "approved", "has_issues", "rejected"][k % 4], k + 1, 1_767_225_800_000)
         }
         // Rows inserted by hand: counted as 0023 counted them.
-        try ConsoleRollups.recount(db, .text)
+        try ConsoleRollups.recount(db, .asOf0023)
     }
 
     /// What every reader read from a row before 0040, and the columns 0040 leaves alone.
@@ -89,21 +99,28 @@ import Testing
         var kept: [DatabaseValue]
     }
 
-    static let keptColumns =
-        "id, item_id, family_id, member_id, region_id, career_centre_id, service_code, device_id, user_id, state,"
-        + " rev, is_primary, performed_at, recorded_at, received_at, clock_skew_ms, note, files_declared,"
-        + " files_verified, review_state, open_conflicts, event_seq, updated_at"
+    /// The columns 0040 leaves alone (0041's three read as the readers read them after it).
+    static func keptColumns(derived: Bool) -> String {
+        "c.id, c.item_id, "
+            + (derived
+                ? "\(CompletionStore.familySQL()) AS family_id, \(CompletionStore.memberSQL()) AS member_id,"
+                    + " \(CompletionStore.deviceSQL()) AS device_id"
+                : "c.family_id, c.member_id, c.device_id")
+            + ", c.region_id, c.career_centre_id, c.service_code, c.user_id, c.state, c.rev, c.is_primary,"
+            + " c.performed_at, c.recorded_at, c.received_at, c.clock_skew_ms, c.note, c.files_declared,"
+            + " c.files_verified, c.review_state, c.open_conflicts, c.event_seq, c.updated_at"
+    }
 
-    static func kept(_ db: any DatabaseConnection) throws -> [String: [DatabaseValue]] {
+    static func kept(_ db: any DatabaseConnection, derived: Bool = true) throws -> [String: [DatabaseValue]] {
         var out: [String: [DatabaseValue]] = [:]
-        for row in try db.query("SELECT \(keptColumns) FROM completions", values: []) {
+        for row in try db.query("SELECT \(keptColumns(derived: derived)) FROM completions c", values: []) {
             out[try row.string("id")] = row.values
         }
         return out
     }
 
     static func before(_ db: any DatabaseConnection) throws -> [String: Before] {
-        let kept = try kept(db)
+        let kept = try kept(db, derived: false)
         var out: [String: Before] = [:]
         for row in try db.query("SELECT id, location, evidence_flags, evidence_missing FROM completions", values: []) {
             let id = try row.string("id")
@@ -124,7 +141,7 @@ import Testing
         #expect(before.count >= 22)
         let kept = try kept(db)
         var pulled: [String: [UInt8]] = [:]
-        let rows = try db.prepare("SELECT \(ChangeLoader.completionColumns) FROM completions c")
+        let rows = try db.prepare("SELECT \(ChangeLoader.completionColumns) FROM \(ChangeLoader.completionFrom)")
         try rows.forEachRow { row in
             var out: [UInt8] = []
             try ChangeLoader.writeCompletion(row, files: [], conflicts: [], to: &out)
@@ -150,6 +167,7 @@ import Testing
         let row = try #require(try db.queryOne("SELECT * FROM completions LIMIT 1", values: []))
         #expect(!row.contains("location") && !row.contains("evidence_flags") && !row.contains("evidence_missing"))
         #expect(row.contains("missing_bits") && row.contains("flag_bits") && row.contains("loc_latitude"))
+        #expect(!row.contains("family_id") && !row.contains("member_id") && !row.contains("device_id"))
     }
 
     static func snapshotOfRecount(_ db: any DatabaseConnection) throws -> [String] {
@@ -181,7 +199,7 @@ import Testing
         try Self.fill(db)
         let before = try Self.before(db)
         let counters = try ConsoleCountersTests.snapshot(db)
-        #expect(try Schema.migrator.migrate(store.db) == [Self.migration])
+        #expect(try Schema.migrator.migrate(store.db) == Self.migrations)
         try Self.expectSame(db, before, counters: counters)
         #expect(try db.queryOne("PRAGMA integrity_check")?.string("integrity_check") == "ok")
         let plan = try db.query(
@@ -195,7 +213,8 @@ import Testing
     @Test func upgradeOnPostgreSQL_keepsEveryCompletionsAnswer() throws {
         try PostgresCluster.withDatabase { url in
             let old = try PostgresEngine(
-                url: url, connections: 1, migrations: PostgresSchema.migrations.filter { $0.name != Self.migration })
+                url: url, connections: 1,
+                migrations: PostgresSchema.migrations.filter { !Self.migrations.contains($0.name) })
             let (before, counters) = try old.writeSync { db in
                 try Self.fill(db)
                 return (try Self.before(db), try ConsoleCountersTests.snapshot(db))
@@ -213,11 +232,11 @@ import Testing
                 // PostgreSQL keeps its insert trigger for rows a push does not count (0030): it reads
                 // the new columns too.
                 _ = try db.run(
-                    "INSERT INTO completions(id, item_id, family_id, member_id, region_id, career_centre_id,"
-                        + " service_code, device_id, user_id, state, rev, is_primary, performed_at, recorded_at,"
+                    "INSERT INTO completions(id, item_id, region_id, career_centre_id,"
+                        + " service_code, user_id, state, rev, is_primary, performed_at, recorded_at,"
                         + " received_at, clock_skew_ms, \(StoredLocation.names.joined(separator: ", ")), missing_bits,"
-                        + " event_seq, updated_at) SELECT ?, item_id, family_id, member_id, region_id, career_centre_id,"
-                        + " 7, device_id, user_id, 'active', 1, 1, 0, 0, 0, 0, ?, ?, ?, ?, ?, ?, ?, 3, 999, 0"
+                        + " event_seq, updated_at) SELECT ?, item_id, region_id, career_centre_id,"
+                        + " 7, user_id, 'active', 1, 1, 0, 0, 0, 0, ?, ?, ?, ?, ?, ?, ?, 3, 1, 0"
                         + " FROM completions LIMIT 1",
                     values: [.text(Self.id(9999, 9))]
                         + StoredLocation.values(
@@ -228,5 +247,26 @@ import Testing
                 #expect(try ConsoleCountersTests.snapshot(db) == (try Self.snapshotOfRecount(db)))
             }
         }
+    }
+
+    /// 0041 refuses a store whose completion's member is not its item's (edited by hand): nothing
+    /// changes, 0040 stays applied, the error says how many rows.
+    @Test func upgradeTo0041_refusesACompletionWhoseMemberIsNotItsItems() throws {
+        let store = try OldSchemaStore(before: "0040")
+        defer { store.remove() }
+        let db = SQLiteConnectionAdapter(store.db)
+        try Self.fill(db)
+        _ = try db.run(
+            "UPDATE completions SET member_id = ? WHERE id = ?",
+            values: [.text(Self.id(0, 8)), .text(Self.id(1001, 9))])
+        #expect {
+            try Schema.migrator.migrate(store.db)
+        } throws: { "\($0)".contains("1 completions have a family, member or device other than") }
+        #expect(
+            try db.queryOne("SELECT count(*) AS n FROM pragma_table_info('completions') WHERE name = 'member_id'")?.int(
+                "n") == 1)
+        #expect(
+            try db.queryOne("SELECT count(*) AS n FROM pragma_table_info('completions') WHERE name = 'missing_bits'")?
+                .int("n") == 1)
     }
 }

@@ -36,7 +36,7 @@ enum CardForwardStore {
     ) throws {
         _ = try db.run(
             "INSERT INTO card_forwards(id, completion_id, family_id, region_id, career_centre_id, state, attempts,"
-                + " next_attempt_at, created_at, updated_at) SELECT ?, c.id, c.family_id, c.region_id,"
+                + " next_attempt_at, created_at, updated_at) SELECT ?, c.id, \(CompletionStore.familySQL()), c.region_id,"
                 + " c.career_centre_id, 'pending', 0, c.updated_at, c.updated_at, c.updated_at FROM completions c"
                 + " WHERE c.id = ? AND \(eligible) ON CONFLICT(completion_id) DO UPDATE SET state = 'pending',"
                 + " next_attempt_at = excluded.next_attempt_at, updated_at = excluded.updated_at"
@@ -74,7 +74,8 @@ enum CardForwardStore {
     static func record(_ db: any DatabaseConnection, _ claim: Claim) throws -> CardRecord? {
         guard
             let row = try db.queryOne(
-                "SELECT m.iin FROM completions c JOIN members m ON m.id = c.member_id WHERE c.id = ? AND \(eligibleSQL)",
+                "SELECT m.iin FROM completions c JOIN members m ON m.id = \(CompletionStore.memberSQL()) WHERE c.id = ?"
+                    + " AND \(eligibleSQL)",
                 claim.completionID),
             let completion = try CompletionStore.load(db, id: claim.completionID)
         else { return nil }

@@ -254,7 +254,7 @@ enum ChartStore {
         // The newest located completions (creation order), their settlement beside them.
         let rows = try db.query(
             "SELECT c.id, c.review_state, \(StoredLocation.select("c")), f.settlement_latitude, f.settlement_longitude"
-                + " FROM completions c JOIN families f ON f.id = c.family_id"
+                + " FROM completions c JOIN families f ON f.id = \(CompletionStore.familySQL())"
                 + " WHERE c.state = 'active' AND \(StoredLocation.presentSQL("c")) AND \(c.whereSQL)"
                 + " ORDER BY c.rowid DESC LIMIT ?", values: c.values + [.integer(Int64(pointCap))])
         for row in rows {

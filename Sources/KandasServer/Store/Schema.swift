@@ -106,6 +106,10 @@ enum Schema {
         // Issue 15: a completion's location as numbers and its evidence lists as bit masks
         // (`StoredLocation`, `EvidenceBits`), not ~180 bytes of JSON text in every pushed completion's row.
         m.register(StoreMigration("0040-completion-evidence-as-numbers", CompletionEvidenceMigration.migrate))
+        // Issue 15: a completion's family and member are its item's, its device its event's
+        // (`CompletionStore.familySQL`, `memberSQL`, `deviceSQL`), not columns of every pushed completion's row.
+        m.register(
+            StoreMigration("0041-completion-columns-from-item-and-event", CompletionDerivedColumnsMigration.migrate))
         return m
     }
 

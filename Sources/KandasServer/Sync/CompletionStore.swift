@@ -14,8 +14,25 @@ enum CompletionStore {
     /// migration 0038 dropped `created_at`.
     static let createdSQL = "c.received_at AS created_at"
 
+    /// A completion's family and member: its item's (an item never changes family or member; push
+    /// stores the item's). Not stored on the completion since migration 0041.
+    static func familySQL(_ c: String = "c") -> String {
+        "(SELECT ci.family_id FROM plan_items ci WHERE ci.id = \(c).item_id)"
+    }
+
+    static func memberSQL(_ c: String = "c") -> String {
+        "(SELECT ci.member_id FROM plan_items ci WHERE ci.id = \(c).item_id)"
+    }
+
+    /// A completion's device: its `complete` event's (`event_seq`; neither changes, events are
+    /// never deleted). Not stored on the completion since migration 0041.
+    static func deviceSQL(_ c: String = "c") -> String {
+        "(SELECT ce.device_id FROM device_events ce WHERE ce.seq = \(c).event_seq)"
+    }
+
     static let columns =
-        "c.rowid AS _rowid, c.id, c.item_id, \(planSQL), c.family_id, c.member_id, c.service_code, c.device_id,"
+        "c.rowid AS _rowid, c.id, c.item_id, \(planSQL), \(familySQL()) AS family_id, \(memberSQL()) AS member_id,"
+        + " c.service_code, \(deviceSQL()) AS device_id,"
         + " c.user_id, c.state, c.rev, c.is_primary, c.performed_at, c.recorded_at, c.received_at, c.clock_skew_ms,"
         + " c.note, \(StoredLocation.select("c")), c.files_declared, c.files_verified, c.flag_bits, c.missing_bits,"
         + " c.review_state, \(createdSQL), c.updated_at"
@@ -33,7 +50,7 @@ enum CompletionStore {
         let scope = p.scope.families()
         guard
             let row = try db.queryOne(
-                "SELECT \(columns) FROM completions c JOIN families f ON f.id = c.family_id WHERE c.id = ?"
+                "SELECT \(columns) FROM completions c JOIN families f ON f.id = \(familySQL()) WHERE c.id = ?"
                     + " AND \(scope.sql)", values: [.text(id)] + scope.values)
         else { throw ServerError(.notFound, "no such completion") }
         return try completion(db, row)
@@ -96,7 +113,7 @@ enum CompletionStore {
                 "SELECT c.service_code, \(StoredLocation.select("c")), c.performed_at, c.recorded_at, c.clock_skew_ms,"
                     + " c.files_declared, c.files_verified,"
                     + " f.settlement_latitude, f.settlement_longitude FROM completions c"
-                    + " JOIN families f ON f.id = c.family_id WHERE c.id = ?", id)
+                    + " JOIN families f ON f.id = \(familySQL()) WHERE c.id = ?", id)
         else { return }
         let kinds = Set(
             try db.query("SELECT DISTINCT kind FROM attachments WHERE completion_id = ?", id).map {

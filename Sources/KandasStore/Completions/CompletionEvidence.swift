@@ -199,8 +199,8 @@ public enum CompletionEvidenceMigration {
             ALTER TABLE completions DROP COLUMN evidence_missing;
             CREATE INDEX completions_missing ON completions(received_at) WHERE missing_bits <> 0;
             """)
-        try ConsoleRollups.installCompletionTriggers(db)
-        if inexact { try ConsoleRollups.recount(db) }
+        try ConsoleRollups.installCompletionTriggers(db, .asOf0040)
+        if inexact { try ConsoleRollups.recount(db, .asOf0040) }
     }
 
     /// A stored list's mask: its names with a bit, and whether that is all of it in bit order.
@@ -214,5 +214,39 @@ public enum CompletionEvidenceMigration {
     /// JSON column text as the server's readers decoded it (`decodeJSON`): nil when unreadable.
     static func decode<T: Decodable>(_ type: T.Type, _ text: String) -> T? {
         try? JSONCoding.decodeReportingUnknown(type, from: JSONValue.parse(Array(text.utf8))).value
+    }
+}
+
+/// Migration `0041-completion-columns-from-item-and-event` on either engine (issue 15, bytes written
+/// per pushed event): `completions` loses `family_id`, `member_id` (its item's: an item never
+/// changes family or member, and push stores the item's) and `device_id` (the device of its
+/// `complete` event, `event_seq`: neither is ever changed, events are never deleted); readers take
+/// them from there (`CompletionStore.familySQL`, `memberSQL`, `deviceSQL`). A store whose rows
+/// disagree with that (edited by hand) is not migrated: the migration fails with the number of such
+/// rows and changes nothing.
+public enum CompletionDerivedColumnsMigration {
+    public static func migrate(_ db: any DatabaseConnection) throws {
+        let same = db.dialect.isSame
+        let differing =
+            try db.queryOne(
+                "SELECT count(*) AS n FROM completions c WHERE NOT ("
+                    + same("c.family_id", "(SELECT ci.family_id FROM plan_items ci WHERE ci.id = c.item_id)") + " AND "
+                    + same("c.member_id", "(SELECT ci.member_id FROM plan_items ci WHERE ci.id = c.item_id)") + " AND "
+                    + same("c.device_id", "(SELECT ce.device_id FROM device_events ce WHERE ce.seq = c.event_seq)")
+                    + ")", values: [])?.int("n") ?? 0
+        guard differing == 0 else {
+            throw DatabaseError(
+                .constraint,
+                "0041: \(differing) completions have a family, member or device other than their item's and event's;"
+                    + " the store is left as it is")
+        }
+        try ConsoleRollups.dropCompletionUpdateTrigger(db)
+        try db.execute(
+            """
+            ALTER TABLE completions DROP COLUMN family_id;
+            ALTER TABLE completions DROP COLUMN member_id;
+            ALTER TABLE completions DROP COLUMN device_id;
+            """)
+        try ConsoleRollups.installCompletionTriggers(db, .current)
     }
 }

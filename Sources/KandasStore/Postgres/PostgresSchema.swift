@@ -271,6 +271,8 @@ public enum PostgresSchema {
         },
         // SQLite's 0040-completion-evidence-as-numbers (issue 15): the same columns, the same conversion.
         StoreMigration("0040-completion-evidence-as-numbers", CompletionEvidenceMigration.migrate),
+        // SQLite's 0041-completion-columns-from-item-and-event (issue 15): the same check, the same columns dropped.
+        StoreMigration("0041-completion-columns-from-item-and-event", CompletionDerivedColumnsMigration.migrate),
     ]
 
     static let tables = """

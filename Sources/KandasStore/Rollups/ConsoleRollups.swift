@@ -48,24 +48,33 @@ public enum ConsoleRollups {
         "INSERT INTO console_counts(region_id, career_centre_id, metric, bucket, n) " + select + upsert
     }
 
-    /// How the counters read a completion's location and missing evidence: JSON text until migration
-    /// 0040 (``text``, what 0023 installed and counted), numbers since (``numbers``).
+    /// How the counters read a completion's location, missing evidence and family: JSON text and a
+    /// family column until migration 0040 (``asOf0023``, what 0023 installed and counted), numbers
+    /// since (``asOf0040``), the family read from the item since 0041 (``current``).
     public struct CompletionColumns: Sendable {
         /// "Has a location" on completion row `r`.
         let located: @Sendable (String) -> String
         /// "Evidence missing" on completion row `r`.
         let incomplete: @Sendable (String) -> String
+        /// The family of completion row `r`.
+        let family: @Sendable (String) -> String
         /// The columns whose change the update trigger watches for those two.
         let watched: [String]
 
         /// Migration 0023's columns: `location` and `evidence_missing`, JSON text.
-        public static let text = CompletionColumns(
+        public static let asOf0023 = CompletionColumns(
             located: { "\($0).location IS NOT NULL" }, incomplete: { "\($0).evidence_missing <> '[]'" },
-            watched: ["location", "evidence_missing"])
+            family: { "\($0).family_id" }, watched: ["location", "evidence_missing"])
 
         /// Migration 0040's: `loc_latitude` is set with every location, `missing_bits` is 0 when complete.
-        public static let numbers = CompletionColumns(
+        public static let asOf0040 = CompletionColumns(
             located: { "\($0).loc_latitude IS NOT NULL" }, incomplete: { "\($0).missing_bits <> 0" },
+            family: { "\($0).family_id" }, watched: ["loc_latitude", "missing_bits"])
+
+        /// Migration 0041's: a completion's family is its item's (the column is gone).
+        public static let current = CompletionColumns(
+            located: { "\($0).loc_latitude IS NOT NULL" }, incomplete: { "\($0).missing_bits <> 0" },
+            family: { "(SELECT ci.family_id FROM plan_items ci WHERE ci.id = \($0).item_id)" },
             watched: ["loc_latitude", "missing_bits"])
     }
 
@@ -81,7 +90,7 @@ public enum ConsoleRollups {
             add(
                 "SELECT \(r).region_id, \(r).career_centre_id, 'incomplete', 0, \(sign)"
                     + " WHERE \(r).state = 'active' AND \(columns.incomplete(r))"),
-            "INSERT INTO console_family_counts(family_id, active) SELECT \(r).family_id, \(sign)"
+            "INSERT INTO console_family_counts(family_id, active) SELECT \(columns.family(r)), \(sign)"
                 + " WHERE \(r).state = 'active' ON CONFLICT(family_id) DO UPDATE"
                 + " SET active = console_family_counts.active + excluded.active",
         ]
@@ -165,10 +174,9 @@ public enum ConsoleRollups {
         ]
     }
 
-    /// The triggers migration 0023 installed (completions as JSON text, ``CompletionColumns/text``).
+    /// The triggers migration 0023 installed (completions as JSON text, ``CompletionColumns/asOf0023``).
     static let triggers: [Trigger] =
-        completionTriggers(.text) + [
-
+        completionTriggers(.asOf0023) + [
             Trigger(
                 name: "console_counts_file_insert", table: "attachments", event: "INSERT", changed: [],
                 statements: file("NEW", 1)),
@@ -192,12 +200,12 @@ public enum ConsoleRollups {
         try db.execute("DROP TRIGGER console_counts_completion_update\(postgres ? " ON completions" : "");")
     }
 
-    /// Migration 0040's second half: the completion triggers read the numbers (``CompletionColumns/numbers``).
+    /// Migrations 0040 and 0041, second half: the completion triggers read `columns`.
     /// SQLite's update trigger is created again (it has no insert trigger since 0031); PostgreSQL's
     /// two functions are replaced (its insert trigger, with 0030's condition, stays) and its update
     /// trigger created again.
-    public static func installCompletionTriggers(_ db: any DatabaseConnection) throws {
-        for t in completionTriggers(.numbers) {
+    public static func installCompletionTriggers(_ db: any DatabaseConnection, _ columns: CompletionColumns) throws {
+        for t in completionTriggers(columns) {
             if db.dialect.name == .postgresql {
                 try install(t, db, trigger: t.name != "console_counts_completion_insert")
             } else if t.name != "console_counts_completion_insert" {
@@ -443,13 +451,13 @@ public enum ConsoleRollups {
             CREATE TABLE console_family_counts(family_id \(text) PRIMARY KEY, active \(integer) NOT NULL)\(tail)
             """)
         for t in triggers { try install(t, db, trigger: true) }
-        try recount(db, .text)
+        try recount(db, .asOf0023)
     }
 
     /// Counts every counter again from the stored rows (the migration's backfill; tests compare it
     /// with what the triggers kept), reading completions from `columns` (the current ones unless a
     /// migration from before 0040 counts).
-    public static func recount(_ db: any DatabaseConnection, _ columns: CompletionColumns = .numbers) throws {
+    public static func recount(_ db: any DatabaseConnection, _ columns: CompletionColumns = .current) throws {
         try db.execute("DELETE FROM console_counts")
         try db.execute("DELETE FROM console_family_counts")
         let waiting = "a.state IN ('declared','receiving') AND c.state = 'active'"
@@ -482,7 +490,7 @@ public enum ConsoleRollups {
             try db.execute(add(select))
         }
         _ = try db.run(
-            "INSERT INTO console_family_counts(family_id, active) SELECT c.family_id, count(*) FROM completions c"
-                + " WHERE c.state = 'active' GROUP BY c.family_id", [])
+            "INSERT INTO console_family_counts(family_id, active) SELECT \(columns.family("c")) AS family_id,"
+                + " count(*) FROM completions c WHERE c.state = 'active' GROUP BY 1", [])
     }
 }

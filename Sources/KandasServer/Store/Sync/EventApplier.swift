@@ -205,10 +205,10 @@ enum EventApplier {
         + " JOIN plans p ON p.id = i.plan_id JOIN families f ON f.id = i.family_id WHERE i.id = ?"
         + " AND EXISTS(SELECT 1 FROM family_workers fw WHERE fw.family_id = i.family_id AND fw.user_id = ?)"
     static let insertCompletionSQL =
-        "INSERT INTO completions(id, item_id, family_id, member_id, region_id, career_centre_id,"
-        + " service_code, device_id, user_id, state, rev, is_primary, performed_at, recorded_at, received_at,"
-        + " clock_skew_ms, note, \(StoredLocation.names.joined(separator: ", ")), event_seq, updated_at, flag_bits,"
-        + " missing_bits) VALUES(?,?,?,?,?,?,?,?,?,'active',1" + String(repeating: ",?", count: 17) + ")"
+        "INSERT INTO completions(id, item_id, region_id, career_centre_id, service_code, user_id, state, rev,"
+        + " is_primary, performed_at, recorded_at, received_at, clock_skew_ms, note,"
+        + " \(StoredLocation.names.joined(separator: ", ")), event_seq, updated_at, flag_bits, missing_bits)"
+        + " VALUES(?,?,?,?,?,?,'active',1" + String(repeating: ",?", count: 17) + ")"
 
     static func item(_ db: any DatabaseConnection, _ event: DeviceEvent, actor: Actor) throws -> Item {
         let item = try read(db, itemID: event.itemID.description, actor: actor)
@@ -366,8 +366,9 @@ enum EventApplier {
         try db.runDeferred(
             insertCompletionSQL,
             values: [
-                .text(id), .text(item.id), .text(item.familyID), .text(item.memberID), .text(item.regionID),
-                .text(item.centreID), .integer(Int64(item.serviceCode)), .text(actor.deviceID), .text(actor.userID),
+                .text(id), .text(item.id), .text(item.regionID), .text(item.centreID),
+                .integer(Int64(item.serviceCode)),
+                .text(actor.userID),
                 .integer(duplicate ? 0 : 1), .integer(p.performedAt.millisecondsSince1970),
                 .integer(event.recordedAt.millisecondsSince1970), .integer(actor.now), .integer(actor.skewMilliseconds),
                 p.note.map { .text($0) } ?? .null,

@@ -37,7 +37,7 @@ enum EventBodies {
         guard body.isEmpty else { return decodeJSON(DeviceEvent.self, body) }
         guard let completionID = row.optionalString("completion_id"),
             let saved = try db.queryOne(
-                "SELECT c.member_id, c.performed_at, c.note, \(StoredLocation.select("c")) FROM completions c WHERE c.id = ?",
+                "SELECT \(CompletionStore.memberSQL()) AS member_id, c.performed_at, c.note, \(StoredLocation.select("c")) FROM completions c WHERE c.id = ?",
                 completionID),
             let eventID = WireID(try row.string("event_id")), let itemID = WireID(try row.string("item_id")),
             let completionWireID = WireID(completionID), let memberID = WireID(try saved.string("member_id"))
