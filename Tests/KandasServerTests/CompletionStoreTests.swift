@@ -47,7 +47,15 @@ import Testing
             let read = StoredLocation.read(row)
             #expect(read == g)
             #expect(try read.map { try JSONCoding.encodeBytes($0) } == g.map { try JSONCoding.encodeBytes($0) })
-            if let g { #expect(read?.latitude.bitPattern == g.latitude.bitPattern || g.latitude == 0) }
+            // Bit for bit, a zero as +0 (``StoredLocation/values(_:)``).
+            if let g, let read {
+                for (out, sent) in [
+                    (read.latitude, g.latitude), (read.longitude, g.longitude), (read.accuracyMeters, g.accuracyMeters),
+                    (read.altitudeMeters ?? 1, g.altitudeMeters ?? 1),
+                ] {
+                    #expect(out.bitPattern == (sent == 0 ? 0.0 : sent).bitPattern, "\(sent)")
+                }
+            }
         }
     }
 
@@ -61,6 +69,12 @@ import Testing
         values[1] = .null
         #expect(StoredLocation.location(values) == nil)
         #expect(Set(LocationProvider.allCases.map(StoredLocation.code)).count == LocationProvider.allCases.count)
+        // -0 is stored as +0 on both engines (SQLite could not keep the sign).
+        guard case .real(let altitude) = StoredLocation.values(Self.locations[3])[3] else {
+            Issue.record("altitude not stored as a real")
+            return
+        }
+        #expect(Self.locations[3].altitudeMeters?.sign == .minus && altitude.bitPattern == 0)
     }
 
     /// Every list the rules produce (each service, each set of file kinds, with and without a

@@ -43,11 +43,14 @@ public enum StoredLocation {
         LocationProvider.allCases.first { Self.code($0) == code }
     }
 
-    /// The seven column values of a location (all NULL for none).
+    /// The seven column values of a location (all NULL for none). A zero is stored as +0: SQLite
+    /// keeps a `REAL` with no fraction as an integer, so -0 would read back as +0 there and -0 on
+    /// PostgreSQL (`store copy` compares both); the wire writes either as `0`, `Double` compares them equal.
     public static func values(_ g: Geolocation?) -> [DatabaseValue] {
         guard let g else { return Array(repeating: .null, count: names.count) }
+        func real(_ x: Double) -> DatabaseValue { .real(x == 0 ? 0 : x) }
         return [
-            .real(g.latitude), .real(g.longitude), .real(g.accuracyMeters), g.altitudeMeters.map { .real($0) } ?? .null,
+            real(g.latitude), real(g.longitude), real(g.accuracyMeters), g.altitudeMeters.map(real) ?? .null,
             .integer(g.fixTime.millisecondsSince1970), .integer(code(g.provider)), .integer(g.mock ? 1 : 0),
         ]
     }
