@@ -179,21 +179,29 @@ public enum CompletionEvidenceMigration {
         let update = try db.prepare(
             "UPDATE completions SET \(StoredLocation.assignments), flag_bits = ?, missing_bits = ? WHERE id = ?")
         defer { update.reset() }
-        for row in try db.query(
-            "SELECT id, location, evidence_flags, evidence_missing FROM completions"
-                + " WHERE location IS NOT NULL OR evidence_flags <> '[]' OR evidence_missing <> '[]'")
-        {
-            let text = row.optionalString("location")
-            let location = text.flatMap { decode(Geolocation.self, $0) }
-            let flags = bits(try row.string("evidence_flags"), EvidenceBits.flags)
-            let missing = bits(try row.string("evidence_missing"), EvidenceBits.missing)
-            if (text != nil && location == nil) || !flags.exact || !missing.exact { inexact = true }
-            try update.bind(
-                StoredLocation.values(location) + [
-                    .integer(flags.mask), .integer(missing.mask), .text(try row.string("id")),
-                ])
-            _ = try update.run()
-            update.reset()
+        // A thousand rows at a time in rowid order (a column on PostgreSQL too), so a large store's
+        // conversion holds one batch in memory, not every row.
+        var after: Int64 = -1
+        while true {
+            let rows = try db.query(
+                "SELECT rowid AS r, id, location, evidence_flags, evidence_missing FROM completions WHERE rowid > ?"
+                    + " ORDER BY rowid LIMIT 1000", values: [.integer(after)])
+            guard let last = rows.last else { break }
+            after = try last.int("r")
+            for row in rows {
+                let text = row.optionalString("location")
+                let location = text.flatMap { decode(Geolocation.self, $0) }
+                let flags = bits(try row.string("evidence_flags"), EvidenceBits.flags)
+                let missing = bits(try row.string("evidence_missing"), EvidenceBits.missing)
+                if (text != nil && location == nil) || !flags.exact || !missing.exact { inexact = true }
+                guard text != nil || flags.mask != 0 || missing.mask != 0 else { continue }
+                try update.bind(
+                    StoredLocation.values(location) + [
+                        .integer(flags.mask), .integer(missing.mask), .text(try row.string("id")),
+                    ])
+                _ = try update.run()
+                update.reset()
+            }
         }
         try db.execute(
             """
