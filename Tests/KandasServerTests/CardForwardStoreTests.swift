@@ -26,13 +26,13 @@ import Testing
             "SELECT id FROM completions WHERE review_state = 'approved' ORDER BY rowid LIMIT 3", values: []
         ).map { try $0.string("id") }
         for id in approved {
-            _ = try db.run("UPDATE completions SET evidence_missing = '[]', updated_at = 1000 WHERE id = ?", id)
+            _ = try db.run("UPDATE completions SET missing_bits = 0, updated_at = 1000 WHERE id = ?", id)
             try CardForwardStore.enqueueIfEligible(db, completionID: id)
             try CardForwardStore.enqueueIfEligible(db, completionID: id)
         }
         // A pending review does not qualify, whatever its evidence.
         let pending = try db.queryOne("SELECT id FROM completions WHERE review_state = 'pending'")?.string("id") ?? ""
-        _ = try db.run("UPDATE completions SET evidence_missing = '[]' WHERE id = ?", pending)
+        _ = try db.run("UPDATE completions SET missing_bits = 0 WHERE id = ?", pending)
         try CardForwardStore.enqueueIfEligible(db, completionID: pending)
         #expect(try Self.count(db, "SELECT count(*) FROM card_forwards") == 3)
 
@@ -115,11 +115,11 @@ extension CardForwardStoreTests {
             id(0, 2), id(0, 3))
         for k in 0..<n {
             _ = try db.run(
-                "INSERT INTO completions(id, item_id, family_id, member_id, region_id, career_centre_id,"
-                    + " service_code, device_id, user_id, state, rev, is_primary, performed_at, recorded_at,"
-                    + " received_at, clock_skew_ms, review_state, evidence_missing, event_seq, updated_at)"
-                    + " VALUES(?, ?, ?, ?, ?, ?, 7, 'd', ?, 'active', 1, 1, 0, 0, 0, 0, 'approved', '[]', ?, 0)",
-                id(1000 + k, 9), id(0, 5), id(0, 2), id(0, 3), region, id(0, 1), id(0, 0), k + 1)
+                "INSERT INTO completions(id, item_id, region_id, career_centre_id,"
+                    + " service_code, user_id, state, rev, is_primary, performed_at, recorded_at,"
+                    + " received_at, clock_skew_ms, review_state, missing_bits, event_seq, updated_at)"
+                    + " VALUES(?, ?, ?, ?, 7, ?, 'active', 1, 1, 0, 0, 0, 0, 'approved', 0, ?, 0)",
+                id(1000 + k, 9), id(0, 5), region, id(0, 1), id(0, 0), k + 1)
             try CardForwardStore.enqueueIfEligible(db, completionID: id(1000 + k, 9))
         }
         // Rows inserted by hand, not by a push: SQLite has no completion insert trigger (0031).

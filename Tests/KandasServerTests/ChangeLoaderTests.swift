@@ -47,8 +47,8 @@ import Testing
     /// The direct completion writer (``ChangeLoader/writeCompletion(_:files:conflicts:to:)``) gives the
     /// bytes of the generic encoder for odd stored values: strings that need escapes (quotes, backslash,
     /// control characters, non-ASCII, emoji), absent and present optionals, doubles in shortest form,
-    /// timestamps before 1970 and after 9999, unknown enum values, and list or location text the store
-    /// did not write in the wire form.
+    /// timestamps before 1970 and after 9999, unknown enum values, file location text the store did
+    /// not write in the wire form, and completion columns the store does not write (unknown bits and codes).
     @Test func directCompletionBytes_equalTheGenericEncoder_forOddStoredValues() throws {
         let s = try SyncFixture()
         defer { s.server.cleanup() }
@@ -57,27 +57,50 @@ import Testing
         let writer = SQLiteConnectionAdapter(try Connection(path: s.server.databasePath))
         let completions = try writer.query("SELECT id FROM completions ORDER BY id").map { try $0.string("id") }
         #expect(completions.count >= 3)
-        let odd: [(note: String?, location: String?, flags: String, missing: String, state: String, time: Int64)] = [
-            (
-                "\"quoted\" back\\slash / \u{01}\u{1F}\n\r\t\u{08}\u{0C}\u{7F} Қазақ тілі 😀👩‍👩‍👧",
-                #"{"accuracy_m":0.1,"altitude_m":-12.5,"fix_time":"2026-11-20T10:15:30.123Z","latitude":51.169392,"#
-                    + #""longitude":71.449074,"mock":false,"provider":"gps"}"#,
-                #"["a\"b","c"]"#, "[]", "voided", -1
-            ),
-            (
-                "",
-                #"{ "latitude": 1e-7, "longitude": -180, "accuracy_m": 1.0e3, "fix_time": "1969-12-31T23:59:59.999Z","#
-                    + #" "provider": "manual", "mock": true, "extra": [1] }"#,
-                #"[ "spaced" ]"#, #"["photo","unverified_files"]"#, "active", 253_402_300_800_000
-            ),
-            (nil, #"{"latitude":"north"}"#, #"["x",]"#, "not json", "active", 0),
-        ]
+        // Completions store numbers since 0040: odd ones are a location with an altitude of -0 and
+        // extreme values, one whose provider code is unknown (no location), masks with bits no name has.
+        let fix = Timestamp(millisecondsSince1970: -1)
+        let odd:
+            [(
+                note: String?, location: String?, columns: [DatabaseValue], flags: Int64, missing: Int64, state: String,
+                time: Int64
+            )] = [
+                (
+                    "\"quoted\" back\\slash / \u{01}\u{1F}\n\r\t\u{08}\u{0C}\u{7F} Қазақ тілі 😀👩‍👩‍👧",
+                    #"{"accuracy_m":0.1,"altitude_m":-12.5,"fix_time":"2026-11-20T10:15:30.123Z","latitude":51.169392,"#
+                        + #""longitude":71.449074,"mock":false,"provider":"gps"}"#,
+                    StoredLocation.values(
+                        Geolocation(
+                            latitude: 51.169392, longitude: -0.0, accuracyMeters: 0.30000000000000004, fixTime: fix,
+                            provider: .manual, mock: true, altitudeMeters: -0.0)),
+                    1 << 40 | 0b1_0000_0011, 0, "voided", -1
+                ),
+                (
+                    "",
+                    #"{ "latitude": 1e-7, "longitude": -180, "accuracy_m": 1.0e3, "fix_time": "1969-12-31T23:59:59.999Z","#
+                        + #" "provider": "manual", "mock": true, "extra": [1] }"#,
+                    [
+                        .real(1e-7), .integer(-180), .real(1e3), .null, .integer(253_402_300_800_000), .integer(2),
+                        .integer(0),
+                    ],
+                    0, 1 << 4 | 1, "active", 253_402_300_800_000
+                ),
+                (
+                    nil, #"{"latitude":"north"}"#,
+                    [.real(1), .real(2), .real(3), .null, .integer(0), .integer(7), .integer(0)], 1 << 62, 1 << 20,
+                    "active", 0
+                ),
+            ]
         for (n, id) in completions.enumerated() {
             let o = odd[n % odd.count]
             _ = try writer.run(
-                "UPDATE completions SET note = ?, location = ?, evidence_flags = ?, evidence_missing = ?, state = ?,"
-                    + " review_state = ?, received_at = ? WHERE id = ?", o.note, o.location, o.flags, o.missing,
-                o.state, n % 2 == 0 ? "has_issues" : "rejected", o.time, id)
+                "UPDATE completions SET note = ?, \(StoredLocation.assignments), flag_bits = ?, missing_bits = ?,"
+                    + " state = ?, review_state = ?, received_at = ? WHERE id = ?",
+                values: [o.note.map { .text($0) } ?? .null] + o.columns + [
+                    .integer(o.flags), .integer(o.missing), .text(o.state),
+                    .text(n % 2 == 0 ? "has_issues" : "rejected"),
+                    .integer(o.time), .text(id),
+                ])
         }
         let files = try writer.query("SELECT id FROM attachments ORDER BY id").map { try $0.string("id") }
         #expect(!files.isEmpty)

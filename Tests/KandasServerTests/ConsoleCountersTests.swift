@@ -202,19 +202,27 @@ import Testing
         try db.transaction {
             let counts = try ConsoleRollups.PushCounts.start(db)
             for n in 1...3 {
-                let location = n == 2 ? "{\"latitude\":43.2,\"longitude\":76.9}" : nil
-                let missing = n == 3 ? "[\"photo\"]" : "[]"
+                let location =
+                    n == 2
+                    ? Geolocation(
+                        latitude: 43.2, longitude: 76.9, accuracyMeters: 5,
+                        fixTime: Timestamp(millisecondsSince1970: 0),
+                        provider: .gps, mock: false) : nil
+                let missing: Int64 = n == 3 ? 1 : 0
                 let received = 1_767_225_600_000 + Int64(n) * ConsoleRollups.week
                 _ = try db.run(
-                    "INSERT INTO completions(id, item_id, family_id, member_id, region_id, career_centre_id,"
-                        + " service_code, device_id, user_id, state, rev, is_primary, performed_at, recorded_at,"
-                        + " received_at, clock_skew_ms, location, event_seq, updated_at, evidence_missing)"
-                        + " VALUES(?, ?, ?, ?, ?, ?, 7, 'd', ?, 'active', 1, 1, 0, 0, ?, 0, ?, ?, 0, ?)",
-                    s.id(5000 + n, 9), s.id(n % 2, 5), s.id(n % 2, 2), s.id(n % 2, 3), s.region,
-                    s.id(n % 2, 1), s.worker, received, location, 1000 + n, missing)
+                    "INSERT INTO completions(id, item_id, region_id, career_centre_id,"
+                        + " service_code, user_id, state, rev, is_primary, performed_at, recorded_at,"
+                        + " received_at, clock_skew_ms, \(StoredLocation.names.joined(separator: ", ")), event_seq,"
+                        + " updated_at, missing_bits) VALUES(?, ?, ?, ?, 7, ?, 'active', 1, 1, 0, 0, ?, 0,"
+                        + " ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)",
+                    values: [
+                        .text(s.id(5000 + n, 9)), .text(s.id(n % 2, 5)), .text(s.region), .text(s.id(n % 2, 1)),
+                        .text(s.worker), .integer(received),
+                    ] + StoredLocation.values(location) + [.integer(Int64(1000 + n)), .integer(missing)])
                 counts.inserted(
                     region: s.region, centre: s.id(n % 2, 1), family: s.id(n % 2, 2), receivedAt: received,
-                    located: location != nil, incomplete: missing != "[]")
+                    located: location != nil, incomplete: missing != 0)
             }
             try counts.write(db)
         }

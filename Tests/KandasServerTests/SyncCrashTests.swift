@@ -125,7 +125,10 @@ import Testing
         #expect(ids == sent.compactMap { $0["event_id"] as? String }, "trial \(trial): stored events differ")
         let missing = acknowledged.subtracting(ids)
         #expect(missing.isEmpty, "trial \(trial): \(missing.count) acknowledged events were lost")
-        let completions = try db.queryOne("SELECT count(*) AS n FROM completions WHERE device_id = ?", deviceID)
+        let completions = try db.queryOne(
+            // A completion's device is its `complete` event's (migration 0041).
+            "SELECT count(*) AS n FROM completions c JOIN device_events e ON e.seq = c.event_seq WHERE e.device_id = ?",
+            deviceID)
         #expect(try completions?.int("n") == Int64(sent.count), "trial \(trial): completions duplicated or lost")
         let last = try db.queryOne("SELECT last_device_seq FROM devices WHERE id = ?", deviceID)
         #expect(try last?.int("last_device_seq") == Int64(sent.count))

@@ -24,8 +24,8 @@ enum CompletionsPage {
         var filesVerified: Int
         var filesDeclared: Int
         var openConflicts: Int
-        var flags: String
-        var missing: String
+        var flags: [String]
+        var missing: [String]
     }
 
     /// The page query: the filter's arguments, then the rowid bound and the limit.
@@ -44,8 +44,9 @@ enum CompletionsPage {
                 performedAt: try r.int("performed_at"), receivedAt: try r.int("received_at"),
                 state: try r.string("state"), reviewState: try r.string("review_state"),
                 filesVerified: Int(try r.int("files_verified")), filesDeclared: Int(try r.int("files_declared")),
-                openConflicts: Int(try r.int("open_conflicts")), flags: try r.string("evidence_flags"),
-                missing: try r.string("evidence_missing"))
+                openConflicts: Int(try r.int("open_conflicts")),
+                flags: EvidenceBits.list(try r.int("flag_bits"), EvidenceBits.flags),
+                missing: EvidenceBits.list(try r.int("missing_bits"), EvidenceBits.missing))
         }
         return (mapped, rows.count > limit ? mapped.last?.rowid : nil)
     }
@@ -84,9 +85,9 @@ enum CompletionsPage {
 
     static func row(_ ctx: ConsoleContext, _ r: Row) -> HTML {
         let service = (try? ServiceCatalog.service(code: r.serviceCode))?.name(in: ctx.lang) ?? "?"
-        let flags = (decodeJSON([String].self, r.flags) ?? []).map { "<span class=\"flag\">\($0)</span>" as HTML }
+        let flags = r.flags.map { "<span class=\"flag\">\($0)</span>" as HTML }
         // Incomplete work is shown with what is missing (Rules 2, paras 36-37), never hidden.
-        let missingList = decodeJSON([String].self, r.missing) ?? []
+        let missingList = r.missing
         let missing: HTML =
             missingList.isEmpty
             ? ""

@@ -48,7 +48,7 @@ enum CompletionExport {
             try writer.write("\u{FEFF}" + csvHeader.joined(separator: ",") + "\r\n")
             var chunk = ""
             try forEach(database, filter) { r in
-                let location = r.optionalString("location").flatMap { decodeJSON(Geolocation.self, $0) }
+                let location = StoredLocation.read(r)
                 let fields: [String] = [
                     try r.string("id"), stamp(try r.int("received_at")), stamp(try r.int("performed_at")),
                     String(try r.int("service_code")), try r.string("region_id"), try r.string("career_centre_id"),
@@ -58,7 +58,7 @@ enum CompletionExport {
                     String(try r.int("files_verified")), String(try r.int("files_declared")),
                     location.map { String($0.latitude) } ?? "", location.map { String($0.longitude) } ?? "",
                     location.map { String($0.accuracyMeters) } ?? "",
-                    (decodeJSON([String].self, try r.string("evidence_flags")) ?? []).joined(separator: " "),
+                    EvidenceBits.list(try r.int("flag_bits"), EvidenceBits.flags).joined(separator: " "),
                 ]
                 chunk += fields.map(MonthlyReportBuilder.csvField).joined(separator: ",") + "\r\n"
                 if chunk.utf8.count > 32_768 {
@@ -82,7 +82,7 @@ enum CompletionExport {
             try writer.write("{\"type\":\"FeatureCollection\",\"features\":[")
             var first = true
             try forEach(database, filter) { r in
-                guard let g = r.optionalString("location").flatMap({ decodeJSON(Geolocation.self, $0) }),
+                guard let g = StoredLocation.read(r),
                     let id = WireID(try r.string("id"))
                 else { return }
                 let verified = Int(try r.int("files_verified"))

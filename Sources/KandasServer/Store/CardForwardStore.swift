@@ -13,7 +13,7 @@ enum CardForwardStore {
         + " q.last_status, q.last_error, q.delivered_at, q.created_at, q.updated_at"
 
     /// A completion qualifies while it is active, approved on review and its evidence complete.
-    static let eligibleSQL = "c.state = 'active' AND c.review_state = 'approved' AND c.evidence_missing = '[]'"
+    static let eligibleSQL = "c.state = 'active' AND c.review_state = 'approved' AND \(CompletionStore.completeSQL)"
 
     static func forward(_ row: DatabaseRow) throws -> CardForward {
         CardForward(
@@ -31,12 +31,14 @@ enum CardForwardStore {
     /// Queues the completion when it qualifies and is not queued yet (a withdrawn one is queued
     /// again); called in the transaction that approved it or completed its evidence. The queue time
     /// is the completion's last change, so no clock is needed here.
-    static func enqueueIfEligible(_ db: any DatabaseConnection, completionID: String) throws {
+    static func enqueueIfEligible(
+        _ db: any DatabaseConnection, completionID: String, eligible: String = eligibleSQL
+    ) throws {
         _ = try db.run(
             "INSERT INTO card_forwards(id, completion_id, family_id, region_id, career_centre_id, state, attempts,"
-                + " next_attempt_at, created_at, updated_at) SELECT ?, c.id, c.family_id, c.region_id,"
+                + " next_attempt_at, created_at, updated_at) SELECT ?, c.id, \(CompletionStore.familySQL()), c.region_id,"
                 + " c.career_centre_id, 'pending', 0, c.updated_at, c.updated_at, c.updated_at FROM completions c"
-                + " WHERE c.id = ? AND \(eligibleSQL) ON CONFLICT(completion_id) DO UPDATE SET state = 'pending',"
+                + " WHERE c.id = ? AND \(eligible) ON CONFLICT(completion_id) DO UPDATE SET state = 'pending',"
                 + " next_attempt_at = excluded.next_attempt_at, updated_at = excluded.updated_at"
                 + " WHERE card_forwards.state = 'withdrawn'", WireID.random().description, completionID)
     }
@@ -72,7 +74,8 @@ enum CardForwardStore {
     static func record(_ db: any DatabaseConnection, _ claim: Claim) throws -> CardRecord? {
         guard
             let row = try db.queryOne(
-                "SELECT m.iin FROM completions c JOIN members m ON m.id = c.member_id WHERE c.id = ? AND \(eligibleSQL)",
+                "SELECT m.iin FROM completions c JOIN members m ON m.id = \(CompletionStore.memberSQL()) WHERE c.id = ?"
+                    + " AND \(eligibleSQL)",
                 claim.completionID),
             let completion = try CompletionStore.load(db, id: claim.completionID)
         else { return nil }

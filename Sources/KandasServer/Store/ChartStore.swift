@@ -253,14 +253,12 @@ enum ChartStore {
         }
         // The newest located completions (creation order), their settlement beside them.
         let rows = try db.query(
-            "SELECT c.id, c.review_state, c.location, f.settlement_latitude, f.settlement_longitude"
-                + " FROM completions c JOIN families f ON f.id = c.family_id"
-                + " WHERE c.state = 'active' AND c.location IS NOT NULL AND \(c.whereSQL)"
+            "SELECT c.id, c.review_state, \(StoredLocation.select("c")), f.settlement_latitude, f.settlement_longitude"
+                + " FROM completions c JOIN families f ON f.id = \(CompletionStore.familySQL())"
+                + " WHERE c.state = 'active' AND \(StoredLocation.presentSQL("c")) AND \(c.whereSQL)"
                 + " ORDER BY c.rowid DESC LIMIT ?", values: c.values + [.integer(Int64(pointCap))])
         for row in rows {
-            guard let text = row.optionalString("location"),
-                let g = decodeJSON(Geolocation.self, text)
-            else { continue }
+            guard let g = StoredLocation.read(row) else { continue }
             var point = MapPoint(
                 completionID: try row.string("id"), reviewState: try row.string("review_state"),
                 latitude: g.latitude, longitude: g.longitude)

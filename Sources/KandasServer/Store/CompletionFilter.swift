@@ -29,16 +29,13 @@ struct CompletionFilter: Equatable {
         }
         for (name, column) in [
             ("region_id", "c.region_id"), ("career_centre_id", "c.career_centre_id"), ("worker_id", "c.user_id"),
-            ("family_id", "c.family_id"),
+            ("family_id", Self.familyItemsSQL),
         ] {
             guard let value = values[name] else { continue }
             guard WireID(value) != nil else { throw Self.bad(name, "expected a lowercase UUID") }
-            conditions.append("\(column) = ?")
+            conditions.append(name == "family_id" ? column : "\(column) = ?")
             args.append(.text(value))
-            if name == "family_id" {
-                conditions.append(Self.familyItemsSQL)
-                args.append(.text(value))
-            } else if name == "career_centre_id" {
+            if name == "career_centre_id" {
                 // The centre's region too: completions_region finds the rows (0037 dropped completions_centre).
                 let centre = AccessScope.centreRecords(alias: "c", value)
                 conditions[conditions.count - 1] = centre.sql
@@ -99,10 +96,10 @@ struct CompletionFilter: Equatable {
         args.append(.text(value))
     }
 
-    /// Added to the family filter (one more family ID argument): the completions of a family are those
-    /// of its plans' items, found through `plans_family` and `completions_item` (migration 0036 dropped
-    /// `completions_family`, written by every push). A completion's family is its item's, and an item's
-    /// its plan's: neither ever changes, so the rows are exactly those of `c.family_id = ?`.
+    /// The family filter (one family ID argument): the completions of a family are those of its plans'
+    /// items, found through `plans_family` and `completions_item` (migration 0036 dropped
+    /// `completions_family`, written by every push, and 0041 the column). A completion's family is its
+    /// item's, and an item's its plan's: neither ever changes.
     static let familyItemsSQL =
         "c.item_id IN (SELECT i.id FROM plans p JOIN plan_items i ON i.plan_id = p.id WHERE p.family_id = ?)"
 
@@ -111,7 +108,7 @@ struct CompletionFilter: Equatable {
     private static let memberSQL =
         "c.item_id IN (SELECT i.id FROM members m JOIN plans p ON p.family_id = m.family_id"
         + " JOIN plan_items i ON i.plan_id = p.id WHERE m.iin = ?)"
-        + " AND c.member_id IN (SELECT id FROM members WHERE iin = ?)"
+        + " AND (SELECT ci.member_id FROM plan_items ci WHERE ci.id = c.item_id) IN (SELECT id FROM members WHERE iin = ?)"
 
     /// Added to a filter on a reviewed state: it is the WHERE of the partial index
     /// `completions_reviewed`, which SQLite uses only when the query states it.

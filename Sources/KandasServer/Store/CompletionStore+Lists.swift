@@ -7,17 +7,17 @@ extension CompletionStore {
     /// The console list's columns (with the member, worker and settlement it shows).
     static let consoleSelect =
         "SELECT c.rowid AS rid, c.id, c.service_code, c.performed_at, c.received_at, c.state, c.review_state,"
-        + " c.files_verified, c.files_declared, c.open_conflicts, c.evidence_flags, c.evidence_missing,"
+        + " c.files_verified, c.files_declared, c.open_conflicts, c.flag_bits, c.missing_bits,"
         + " m.last_name, m.first_name,"
-        + " m.iin, u.username, f.settlement_name FROM completions c JOIN members m ON m.id = c.member_id"
-        + " JOIN users u ON u.id = c.user_id JOIN families f ON f.id = c.family_id"
+        + " m.iin, u.username, f.settlement_name FROM completions c JOIN plan_items ci ON ci.id = c.item_id"
+        + " JOIN members m ON m.id = ci.member_id JOIN users u ON u.id = c.user_id JOIN families f ON f.id = ci.family_id"
 
     /// The exports' columns.
     static let exportSelect =
         "SELECT c.rowid AS rid, c.id, c.received_at, c.performed_at, c.service_code, c.region_id, c.career_centre_id,"
-        + " c.family_id, c.item_id, m.iin, c.user_id, c.state, c.is_primary, c.review_state, c.files_verified,"
-        + " c.files_declared, c.location, c.evidence_flags, c.evidence_missing FROM completions c"
-        + " JOIN members m ON m.id = c.member_id"
+        + " ci.family_id AS family_id, c.item_id, m.iin, c.user_id, c.state, c.is_primary, c.review_state, c.files_verified,"
+        + " c.files_declared, \(StoredLocation.select("c")), c.flag_bits, c.missing_bits FROM completions c"
+        + " JOIN plan_items ci ON ci.id = c.item_id JOIN members m ON m.id = ci.member_id"
 
     /// The console page's statement: the filter's values, then the rowid bound and the limit.
     static func consolePageSQL(_ filter: CompletionFilter) -> String {

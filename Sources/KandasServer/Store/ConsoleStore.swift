@@ -49,8 +49,8 @@ enum ConsoleStore {
     static func evidenceByItem(_ db: any DatabaseConnection, familyID: String) throws -> [String: (Int, Int, Int)] {
         var evidence: [String: (Int, Int, Int)] = [:]
         for row in try db.query(
-            "SELECT item_id, count(*) AS n, sum(files_verified) AS v, sum(files_declared) AS d FROM completions"
-                + " WHERE family_id = ? AND state = 'active' GROUP BY item_id", familyID)
+            "SELECT c.item_id, count(*) AS n, sum(c.files_verified) AS v, sum(c.files_declared) AS d FROM completions c"
+                + " WHERE \(CompletionFilter.familyItemsSQL) AND c.state = 'active' GROUP BY c.item_id", familyID)
         {
             evidence[try row.string("item_id")] = (
                 Int(try row.int("n")), Int(row.optionalInt("v") ?? 0), Int(row.optionalInt("d") ?? 0)

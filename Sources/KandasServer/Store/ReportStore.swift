@@ -18,11 +18,12 @@ enum ReportStore {
         let (start, end) = b.window
         let centreArgs: [DatabaseValue] = b.centreID.map { [.text($0)] } ?? []
         let rows = try db.query(
-            "SELECT c.id, c.family_id, m.iin, c.service_code, c.performed_at, c.state, c.is_primary,"
-                + " c.evidence_missing, (\(completeAsOfSQL)) AS complete_then,"
+            "SELECT c.id, ci.family_id AS family_id, m.iin, c.service_code, c.performed_at, c.state, c.is_primary,"
+                + " c.missing_bits, (\(completeAsOfSQL)) AS complete_then,"
                 + " coalesce((SELECT r.decision FROM reviews r WHERE r.completion_id = c.id"
                 + " AND r.decision <> 'comment' AND r.created_at < ? ORDER BY r.created_at DESC, r.rowid DESC LIMIT 1),"
-                + " 'pending') AS decision FROM completions c JOIN members m ON m.id = c.member_id WHERE c.region_id = ?"
+                + " 'pending') AS decision FROM completions c JOIN plan_items ci ON ci.id = c.item_id"
+                + " JOIN members m ON m.id = ci.member_id WHERE c.region_id = ?"
                 + (b.centreID == nil ? "" : " AND c.career_centre_id = ?")
                 + " AND c.performed_at >= ? AND c.performed_at < ? AND c.received_at < ?"
                 + " ORDER BY c.performed_at, c.id",
@@ -54,7 +55,7 @@ enum ReportStore {
     /// never refused, but flagged on the dashboard until their evidence is there.
     /// "Not complete" written as the partial index `completions_missing` is (`<>`, not `NOT … =`),
     /// so the count reads only the incomplete rows instead of every active completion.
-    static let incompleteSQL = "c.evidence_missing <> '[]'"
+    static let incompleteSQL = "c.missing_bits <> 0"
 
     static func incompleteCount(_ db: any DatabaseConnection, for p: Principal) throws -> Int {
         let (sql, values) = incompleteCountStatement(for: p)

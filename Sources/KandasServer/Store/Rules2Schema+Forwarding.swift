@@ -19,7 +19,10 @@ extension Rules2Schema {
             CREATE INDEX card_forwards_centre ON card_forwards(career_centre_id);
             """)
         for row in try db.query("SELECT id FROM completions ORDER BY rowid") {
-            try CardForwardStore.enqueueIfEligible(db, completionID: try row.string("id"))
+            // Eligible as this migration read it (0040 stores `evidence_missing` as `missing_bits`).
+            try CardForwardStore.enqueueIfEligible(
+                db, completionID: try row.string("id"),
+                eligible: "c.state = 'active' AND c.review_state = 'approved' AND c.evidence_missing = '[]'")
         }
     }
 }

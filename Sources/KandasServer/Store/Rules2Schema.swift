@@ -1,5 +1,6 @@
 import Foundation
 import KandasDomain
+import KandasProtocol
 import KandasStore
 
 /// Migrations of Rules 2, round 2 (issue 16): evidence that counts, report delivery, deadlines,
@@ -14,8 +15,39 @@ enum Rules2Schema {
             CREATE INDEX completions_missing ON completions(received_at) WHERE evidence_missing <> '[]';
             """)
         for row in try db.query("SELECT id FROM completions") {
-            try CompletionStore.refreshFlags(db, id: try row.string("id"))
+            try refreshFlagsAsText(db, id: try row.string("id"))
         }
+    }
+
+    /// `CompletionStore.refreshFlags` as it was when this migration ran: the location and both
+    /// lists as JSON text (migration 0040 stores them as numbers), so a store this old upgrades.
+    static func refreshFlagsAsText(_ db: any DatabaseConnection, id: String) throws {
+        guard
+            let row = try db.queryOne(
+                "SELECT c.service_code, c.location, c.performed_at, c.recorded_at, c.clock_skew_ms,"
+                    + " c.files_declared, c.files_verified, f.settlement_latitude, f.settlement_longitude"
+                    + " FROM completions c JOIN families f ON f.id = c.family_id WHERE c.id = ?", id)
+        else { return }
+        let kinds = Set(
+            try db.query("SELECT DISTINCT kind FROM attachments WHERE completion_id = ?", id).map {
+                try $0.string("kind")
+            })
+        let settlement: (Double, Double)? =
+            row["settlement_latitude"].isNull || row["settlement_longitude"].isNull
+            ? nil : (try row.double("settlement_latitude"), try row.double("settlement_longitude"))
+        let location = row.optionalString("location").flatMap { decodeJSON(Geolocation.self, $0) }
+        let code = Int(try row.int("service_code"))
+        let flags = CompletionStore.evidenceFlags(
+            serviceCode: code, location: location, kinds: kinds, settlement: settlement,
+            skewMilliseconds: try row.int("clock_skew_ms"), performedAt: try row.int("performed_at"),
+            recordedAt: try row.int("recorded_at"))
+        let missing = CompletionStore.evidenceMissing(
+            serviceCode: code, location: location, kinds: kinds, declared: Int(try row.int("files_declared")),
+            verified: Int(try row.int("files_verified")))
+        func text(_ list: [String]) -> String { JSONValue.array(list.map { .string($0) }).jsonText }
+        _ = try db.run(
+            "UPDATE completions SET evidence_flags = ?, evidence_missing = ? WHERE id = ?", text(flags), text(missing),
+            id)
     }
 
     /// Annex 3 delivery (Rules 2, para 39): who sent which month's report, when, to whom, and the

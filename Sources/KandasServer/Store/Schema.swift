@@ -104,6 +104,13 @@ enum Schema {
             StoreMigration("0039-event-user-from-device") { db in
                 try db.execute("ALTER TABLE device_events DROP COLUMN user_id;")
             })
+        // Issue 15: a completion's location as numbers and its evidence lists as bit masks
+        // (`StoredLocation`, `EvidenceBits`), not ~180 bytes of JSON text in every pushed completion's row.
+        m.register(StoreMigration("0040-completion-evidence-as-numbers", CompletionEvidenceMigration.migrate))
+        // Issue 15: a completion's family and member are its item's, its device its event's
+        // (`CompletionStore.familySQL`, `memberSQL`, `deviceSQL`), not columns of every pushed completion's row.
+        m.register(
+            StoreMigration("0041-completion-columns-from-item-and-event", CompletionDerivedColumnsMigration.migrate))
         // Issue 15: the change feed's UUIDs as 16-byte blobs (`kid`/`ktext`), in the table and its indexes.
         m.register(StoreMigration("0045-feed-ids-as-blobs", SyncSchema.feedBinaryIDs))
         return m

@@ -78,7 +78,7 @@ public enum AttachmentStore {
     static func receipt(_ db: any DatabaseConnection, completionID: String, now: Int64) throws -> Receipt? {
         guard
             let row = try db.queryOne(
-                "SELECT id, rev, files_declared, files_verified, evidence_missing FROM completions WHERE id = ?",
+                "SELECT id, rev, files_declared, files_verified, missing_bits FROM completions WHERE id = ?",
                 completionID)
         else { return nil }
         return try receipt(row, files: try files(db, completionID: completionID), now: now)
@@ -132,7 +132,7 @@ public enum AttachmentStore {
     ) throws {
         guard
             let row = try db.queryOne(
-                "SELECT a.completion_id, a.sha256, a.size, a.state, c.family_id FROM attachments a"
+                "SELECT a.completion_id, a.sha256, a.size, a.state, \(CompletionStore.familySQL()) AS family_id FROM attachments a"
                     + " JOIN completions c ON c.id = a.completion_id WHERE a.id = ?", attachmentID)
         else { throw ServerError(.unknownAttachment, "no accepted event declared attachment \(attachmentID)") }
         guard try row.string("sha256") == sha256, try row.int("size") == size else {
@@ -170,7 +170,7 @@ public enum AttachmentStore {
     ) throws {
         guard state != .verified,
             let row = try db.queryOne(
-                "SELECT a.completion_id, a.state, a.received_bytes, c.family_id FROM attachments a"
+                "SELECT a.completion_id, a.state, a.received_bytes, \(CompletionStore.familySQL()) AS family_id FROM attachments a"
                     + " JOIN completions c ON c.id = a.completion_id WHERE a.id = ? AND a.state != 'verified'",
                 attachmentID)
         else { return }
@@ -241,7 +241,11 @@ extension AttachmentStore {
             }
         }
         for completionID in completions.sorted() {
-            guard let row = try db.queryOne("SELECT family_id FROM completions WHERE id = ?", completionID) else {
+            guard
+                let row = try db.queryOne(
+                    "SELECT \(CompletionStore.familySQL()) AS family_id FROM completions c WHERE c.id = ?", completionID
+                )
+            else {
                 continue
             }
             try SyncFeed.record(

@@ -14,11 +14,28 @@ enum CompletionStore {
     /// migration 0038 dropped `created_at`.
     static let createdSQL = "c.received_at AS created_at"
 
+    /// A completion's family and member: its item's (an item never changes family or member; push
+    /// stores the item's). Not stored on the completion since migration 0041.
+    static func familySQL(_ c: String = "c") -> String {
+        "(SELECT ci.family_id FROM plan_items ci WHERE ci.id = \(c).item_id)"
+    }
+
+    static func memberSQL(_ c: String = "c") -> String {
+        "(SELECT ci.member_id FROM plan_items ci WHERE ci.id = \(c).item_id)"
+    }
+
+    /// A completion's device: its `complete` event's (`event_seq`; neither changes, events are
+    /// never deleted). Not stored on the completion since migration 0041.
+    static func deviceSQL(_ c: String = "c") -> String {
+        "(SELECT ce.device_id FROM device_events ce WHERE ce.seq = \(c).event_seq)"
+    }
+
     static let columns =
-        "c.rowid AS _rowid, c.id, c.item_id, \(planSQL), c.family_id, c.member_id, c.service_code, c.device_id,"
+        "c.rowid AS _rowid, c.id, c.item_id, \(planSQL), \(familySQL()) AS family_id, \(memberSQL()) AS member_id,"
+        + " c.service_code, \(deviceSQL()) AS device_id,"
         + " c.user_id, c.state, c.rev, c.is_primary, c.performed_at, c.recorded_at, c.received_at, c.clock_skew_ms,"
-        + " c.note, c.location, c.files_declared, c.files_verified, c.evidence_flags, c.evidence_missing, c.review_state, \(createdSQL),"
-        + " c.updated_at"
+        + " c.note, \(StoredLocation.select("c")), c.files_declared, c.files_verified, c.flag_bits, c.missing_bits,"
+        + " c.review_state, \(createdSQL), c.updated_at"
 
     /// A completion by ID with no scope check (sync paths check the item's scope first).
     static func load(_ db: any DatabaseConnection, id: String) throws -> Completion? {
@@ -33,7 +50,7 @@ enum CompletionStore {
         let scope = p.scope.families()
         guard
             let row = try db.queryOne(
-                "SELECT \(columns) FROM completions c JOIN families f ON f.id = c.family_id WHERE c.id = ?"
+                "SELECT \(columns) FROM completions c JOIN families f ON f.id = \(familySQL()) WHERE c.id = ?"
                     + " AND \(scope.sql)", values: [.text(id)] + scope.values)
         else { throw ServerError(.notFound, "no such completion") }
         return try completion(db, row)
@@ -62,27 +79,27 @@ enum CompletionStore {
             primary: try row.bool("is_primary"), performedAt: try time(row, "performed_at"),
             recordedAt: try time(row, "recorded_at"), receivedAt: try time(row, "received_at"),
             clockSkewMilliseconds: Int(try row.int("clock_skew_ms")), note: row.optionalString("note"),
-            location: row.optionalString("location").flatMap { decodeJSON(Geolocation.self, $0) }, files: files,
+            location: StoredLocation.read(row), files: files,
             filesDeclared: declared, filesVerified: verified, completeness: try completeness(row),
             evidenceMissing: try missing(row),
-            evidenceFlags: decodeJSON([String].self, try row.string("evidence_flags")) ?? [],
+            evidenceFlags: EvidenceBits.list(try row.int("flag_bits"), EvidenceBits.flags),
             reviewState: ReviewState(rawValue: try row.string("review_state")) ?? .pending, conflictIDs: conflictIDs,
             createdAt: try time(row, "created_at"), updatedAt: try time(row, "updated_at"))
     }
 
     /// The one definition of complete (services.md §1.2, sync-v1 §9.1), read from the stored
-    /// `evidence_missing` column: complete when nothing is missing.
+    /// `missing_bits` column (`evidence_missing`, ``EvidenceBits``): complete when nothing is missing.
     static func completeness(_ row: DatabaseRow) throws -> Completeness {
-        try row.string("evidence_missing") == "[]" ? .complete : .incomplete
+        try row.int("missing_bits") == 0 ? .complete : .incomplete
     }
 
     /// What keeps a completion from counting (`evidence_missing`), in wire spelling.
     static func missing(_ row: DatabaseRow) throws -> [String] {
-        decodeJSON([String].self, try row.string("evidence_missing")) ?? []
+        EvidenceBits.list(try row.int("missing_bits"), EvidenceBits.missing)
     }
 
     /// The SQL condition "complete" on a `completions` row aliased `c` (the same definition).
-    static let completeSQL = "c.evidence_missing = '[]'"
+    static let completeSQL = "c.missing_bits = 0"
 
     static func time(_ row: DatabaseRow, _ column: String) throws -> Timestamp {
         Timestamp(millisecondsSince1970: try row.int(column))
@@ -93,10 +110,10 @@ enum CompletionStore {
     static func refreshFlags(_ db: any DatabaseConnection, id: String) throws {
         guard
             let row = try db.queryOne(
-                "SELECT c.service_code, c.location, c.performed_at, c.recorded_at, c.clock_skew_ms,"
+                "SELECT c.service_code, \(StoredLocation.select("c")), c.performed_at, c.recorded_at, c.clock_skew_ms,"
                     + " c.files_declared, c.files_verified,"
                     + " f.settlement_latitude, f.settlement_longitude FROM completions c"
-                    + " JOIN families f ON f.id = c.family_id WHERE c.id = ?", id)
+                    + " JOIN families f ON f.id = \(familySQL()) WHERE c.id = ?", id)
         else { return }
         let kinds = Set(
             try db.query("SELECT DISTINCT kind FROM attachments WHERE completion_id = ?", id).map {
@@ -105,7 +122,7 @@ enum CompletionStore {
         let settlement: (Double, Double)? =
             row["settlement_latitude"].isNull || row["settlement_longitude"].isNull
             ? nil : (try row.double("settlement_latitude"), try row.double("settlement_longitude"))
-        let location = row.optionalString("location").flatMap { decodeJSON(Geolocation.self, $0) }
+        let location = StoredLocation.read(row)
         let code = Int(try row.int("service_code"))
         let flags = evidenceFlags(
             serviceCode: code, location: location, kinds: kinds, settlement: settlement,
@@ -115,8 +132,10 @@ enum CompletionStore {
             serviceCode: code, location: location, kinds: kinds, declared: Int(try row.int("files_declared")),
             verified: Int(try row.int("files_verified")))
         _ = try db.run(
-            "UPDATE completions SET evidence_flags = ?, evidence_missing = ? WHERE id = ?", flagsText(flags),
-            flagsText(missing), id)
+            "UPDATE completions SET flag_bits = ?, missing_bits = ? WHERE id = ?",
+            try EvidenceBits.storedMask(flags, EvidenceBits.flags),
+            try EvidenceBits.storedMask(missing, EvidenceBits.missing),
+            id)
     }
 
     /// The evidence kinds present on a completion: a file of the kind declared, or its location.
@@ -165,32 +184,17 @@ enum CompletionStore {
         return flags
     }
 
-    /// The `location` column text: the bytes `jsonText(location)` writes (compact, sorted keys, no
-    /// `altitude_m` when absent), without the `Encodable` walk it costs per pushed event.
-    static func locationText(_ g: Geolocation) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(160)
-        out.append(contentsOf: #"{"accuracy_m":"#.utf8)
-        JSONValue.writeNumber(g.accuracyMeters, to: &out)
-        if let altitude = g.altitudeMeters {
-            out.append(contentsOf: #","altitude_m":"#.utf8)
-            JSONValue.writeNumber(altitude, to: &out)
-        }
-        out.append(contentsOf: #","fix_time":"#.utf8)
-        JSONValue.writeString(g.fixTime.description, to: &out)
-        out.append(contentsOf: #","latitude":"#.utf8)
-        JSONValue.writeNumber(g.latitude, to: &out)
-        out.append(contentsOf: #","longitude":"#.utf8)
-        JSONValue.writeNumber(g.longitude, to: &out)
-        out.append(contentsOf: (g.mock ? #","mock":true,"provider":"# : #","mock":false,"provider":"#).utf8)
-        JSONValue.writeString(g.provider.rawValue, to: &out)
-        out.append(UInt8(ascii: "}"))
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    /// The `evidence_flags` column text of a flag list.
-    static func flagsText(_ flags: [String]) -> String {
-        JSONValue.array(flags.map { .string($0) }).jsonText
+    /// An amend's or a resolution's changes (Protocol §8.3): the fields given replace the stored ones
+    /// (a new location replaces all seven columns, an absent altitude too), the revision goes up.
+    static func amend(
+        _ db: any DatabaseConnection, id: String, note: String?, performedAt: Int64?, location: Geolocation?, now: Int64
+    ) throws {
+        _ = try db.run(
+            "UPDATE completions SET note = COALESCE(?, note), performed_at = COALESCE(?, performed_at),"
+                + (location == nil ? "" : " \(StoredLocation.assignments),")
+                + " rev = rev + 1, updated_at = ? WHERE id = ?",
+            values: [note.map { .text($0) } ?? .null, performedAt.map { .integer($0) } ?? .null]
+                + (location == nil ? [] : StoredLocation.values(location)) + [.integer(now), .text(id)])
     }
 
     /// Great-circle distance (haversine, mean Earth radius).
@@ -293,6 +297,17 @@ enum CompletionStore {
                 serviceCode: Int(try row.int("service_code")), status: try row.string("status"),
                 familyID: try row.string("family_id"), completionCount: Int(try row.int("completion_count")))
         }
+    }
+}
+
+extension EvidenceBits {
+    /// The mask of a list the server computed: a name without a bit is a bug, reported, never dropped.
+    static func storedMask(_ list: [String], _ names: [String]) throws -> Int64 {
+        guard let mask = mask(list, names) else {
+            throw ServerError(
+                .internalError, "evidence list \(list) has a name without a stored bit or is out of order")
+        }
+        return mask
     }
 }
 

@@ -269,6 +269,10 @@ public enum PostgresSchema {
         StoreMigration("0039-event-user-from-device") { db in
             try db.execute("ALTER TABLE device_events DROP COLUMN user_id;")
         },
+        // SQLite's 0040-completion-evidence-as-numbers (issue 15): the same columns, the same conversion.
+        StoreMigration("0040-completion-evidence-as-numbers", CompletionEvidenceMigration.migrate),
+        // SQLite's 0041-completion-columns-from-item-and-event (issue 15): the same check, the same columns dropped.
+        StoreMigration("0041-completion-columns-from-item-and-event", CompletionDerivedColumnsMigration.migrate),
         // SQLite's 0045-feed-ids-as-blobs (issue 15): SQLite stores the feed's UUIDs as 16-byte blobs through
         // `kid(x)` / `ktext(x)`; PostgreSQL keeps text, and the shared SQL calls the same two functions:
         // here the identity, in SQL and IMMUTABLE, so the planner inlines them and indexes serve as before.

@@ -17,7 +17,7 @@
 /// | `conflicts` | week | conflicts detected minus conflicts resolved in the week |
 /// | `active:<review_state>` | 0 | active completions in the review state |
 /// | `located` | 0 | active completions with a recorded location |
-/// | `incomplete` | 0 | active completions with evidence missing (`evidence_missing <> '[]'`) |
+/// | `incomplete` | 0 | active completions with evidence missing (`missing_bits <> 0`) |
 ///
 /// A file of a voided completion that is still waiting, and a corrupt or expired file, never
 /// counted in the backlog; a verified file counts from the week it was declared to the week it
@@ -48,19 +48,49 @@ public enum ConsoleRollups {
         "INSERT INTO console_counts(region_id, career_centre_id, metric, bucket, n) " + select + upsert
     }
 
+    /// How the counters read a completion's location, missing evidence and family: JSON text and a
+    /// family column until migration 0040 (``asOf0023``, what 0023 installed and counted), numbers
+    /// since (``asOf0040``), the family read from the item since 0041 (``current``).
+    public struct CompletionColumns: Sendable {
+        /// "Has a location" on completion row `r`.
+        let located: @Sendable (String) -> String
+        /// "Evidence missing" on completion row `r`.
+        let incomplete: @Sendable (String) -> String
+        /// The family of completion row `r`.
+        let family: @Sendable (String) -> String
+        /// The columns whose change the update trigger watches for those two.
+        let watched: [String]
+
+        /// Migration 0023's columns: `location` and `evidence_missing`, JSON text.
+        public static let asOf0023 = CompletionColumns(
+            located: { "\($0).location IS NOT NULL" }, incomplete: { "\($0).evidence_missing <> '[]'" },
+            family: { "\($0).family_id" }, watched: ["location", "evidence_missing"])
+
+        /// Migration 0040's: `loc_latitude` is set with every location, `missing_bits` is 0 when complete.
+        public static let asOf0040 = CompletionColumns(
+            located: { "\($0).loc_latitude IS NOT NULL" }, incomplete: { "\($0).missing_bits <> 0" },
+            family: { "\($0).family_id" }, watched: ["loc_latitude", "missing_bits"])
+
+        /// Migration 0041's: a completion's family is its item's (the column is gone).
+        public static let current = CompletionColumns(
+            located: { "\($0).loc_latitude IS NOT NULL" }, incomplete: { "\($0).missing_bits <> 0" },
+            family: { "(SELECT ci.family_id FROM plan_items ci WHERE ci.id = \($0).item_id)" },
+            watched: ["loc_latitude", "missing_bits"])
+    }
+
     /// What an active completion `r` (`NEW` or `OLD`) counts: its review state, its location, its family.
-    static func activeCompletion(_ r: String, _ sign: Int) -> [String] {
+    static func activeCompletion(_ r: String, _ sign: Int, _ columns: CompletionColumns) -> [String] {
         [
             add(
                 "SELECT \(r).region_id, \(r).career_centre_id, 'active:' || \(r).review_state, 0, \(sign)"
                     + " WHERE \(r).state = 'active'"),
             add(
                 "SELECT \(r).region_id, \(r).career_centre_id, 'located', 0, \(sign)"
-                    + " WHERE \(r).state = 'active' AND \(r).location IS NOT NULL"),
+                    + " WHERE \(r).state = 'active' AND \(columns.located(r))"),
             add(
                 "SELECT \(r).region_id, \(r).career_centre_id, 'incomplete', 0, \(sign)"
-                    + " WHERE \(r).state = 'active' AND \(r).evidence_missing <> '[]'"),
-            "INSERT INTO console_family_counts(family_id, active) SELECT \(r).family_id, \(sign)"
+                    + " WHERE \(r).state = 'active' AND \(columns.incomplete(r))"),
+            "INSERT INTO console_family_counts(family_id, active) SELECT \(columns.family(r)), \(sign)"
                 + " WHERE \(r).state = 'active' ON CONFLICT(family_id) DO UPDATE"
                 + " SET active = console_family_counts.active + excluded.active",
         ]
@@ -125,34 +155,100 @@ public enum ConsoleRollups {
         var statements: [String]
     }
 
-    static let triggers: [Trigger] = [
-        Trigger(
-            name: "console_counts_completion_insert", table: "completions", event: "INSERT", changed: [],
-            statements: [
-                add(
-                    "SELECT NEW.region_id, NEW.career_centre_id, 'received', \(weekOf("NEW.received_at")), 1 WHERE 1 = 1"
-                )
-            ] + activeCompletion("NEW", 1)),
-        Trigger(
-            name: "console_counts_completion_update", table: "completions",
-            event: "UPDATE OF state, review_state, location, evidence_missing",
-            changed: ["state", "review_state", "location", "evidence_missing"],
-            statements: activeCompletion("OLD", -1) + activeCompletion("NEW", 1) + waitingFiles("OLD", -1)
-                + waitingFiles("NEW", 1)),
-        Trigger(
-            name: "console_counts_file_insert", table: "attachments", event: "INSERT", changed: [],
-            statements: file("NEW", 1)),
-        Trigger(
-            name: "console_counts_file_update", table: "attachments",
-            event: "UPDATE OF state, verified_at, declared_at",
-            changed: ["state", "verified_at", "declared_at"], statements: file("OLD", -1) + file("NEW", 1)),
-        Trigger(
-            name: "console_counts_conflict_insert", table: "conflicts", event: "INSERT", changed: [],
-            statements: conflict("NEW", 1)),
-        Trigger(
-            name: "console_counts_conflict_update", table: "conflicts", event: "UPDATE OF detected_at, resolved_at",
-            changed: ["detected_at", "resolved_at"], statements: conflict("OLD", -1) + conflict("NEW", 1)),
-    ]
+    /// The two triggers on `completions`, reading its location and missing evidence from `columns`.
+    static func completionTriggers(_ columns: CompletionColumns) -> [Trigger] {
+        let changed = ["state", "review_state"] + columns.watched
+        return [
+            Trigger(
+                name: "console_counts_completion_insert", table: "completions", event: "INSERT", changed: [],
+                statements: [
+                    add(
+                        "SELECT NEW.region_id, NEW.career_centre_id, 'received', \(weekOf("NEW.received_at")), 1 WHERE 1 = 1"
+                    )
+                ] + activeCompletion("NEW", 1, columns)),
+            Trigger(
+                name: "console_counts_completion_update", table: "completions",
+                event: "UPDATE OF " + changed.joined(separator: ", "), changed: changed,
+                statements: activeCompletion("OLD", -1, columns) + activeCompletion("NEW", 1, columns)
+                    + waitingFiles("OLD", -1) + waitingFiles("NEW", 1)),
+        ]
+    }
+
+    /// The triggers migration 0023 installed (completions as JSON text, ``CompletionColumns/asOf0023``).
+    static let triggers: [Trigger] =
+        completionTriggers(.asOf0023) + [
+            Trigger(
+                name: "console_counts_file_insert", table: "attachments", event: "INSERT", changed: [],
+                statements: file("NEW", 1)),
+            Trigger(
+                name: "console_counts_file_update", table: "attachments",
+                event: "UPDATE OF state, verified_at, declared_at",
+                changed: ["state", "verified_at", "declared_at"], statements: file("OLD", -1) + file("NEW", 1)),
+            Trigger(
+                name: "console_counts_conflict_insert", table: "conflicts", event: "INSERT", changed: [],
+                statements: conflict("NEW", 1)),
+            Trigger(
+                name: "console_counts_conflict_update", table: "conflicts", event: "UPDATE OF detected_at, resolved_at",
+                changed: ["detected_at", "resolved_at"], statements: conflict("OLD", -1) + conflict("NEW", 1)),
+        ]
+
+    /// Migration 0040's first half on either engine (issue 15): the update trigger on `completions`
+    /// goes, since a column it names is about to be dropped (SQLite refuses the drop, PostgreSQL the
+    /// trigger's column list would); ``installCompletionTriggers(_:)`` puts it back on the new columns.
+    public static func dropCompletionUpdateTrigger(_ db: any DatabaseConnection) throws {
+        let postgres = db.dialect.name == .postgresql
+        try db.execute("DROP TRIGGER console_counts_completion_update\(postgres ? " ON completions" : "");")
+    }
+
+    /// Migrations 0040 and 0041, second half: the completion triggers read `columns`.
+    /// SQLite's update trigger is created again (it has no insert trigger since 0031); PostgreSQL's
+    /// two functions are replaced (its insert trigger, with 0030's condition, stays) and its update
+    /// trigger created again.
+    public static func installCompletionTriggers(_ db: any DatabaseConnection, _ columns: CompletionColumns) throws {
+        for t in completionTriggers(columns) {
+            if db.dialect.name == .postgresql {
+                try install(t, db, trigger: t.name != "console_counts_completion_insert")
+            } else if t.name != "console_counts_completion_insert" {
+                try install(t, db, trigger: true)
+            }
+        }
+    }
+
+    /// Creates trigger `t` (on PostgreSQL, creates or replaces its function; the trigger too unless `trigger` is false).
+    static func install(_ t: Trigger, _ db: any DatabaseConnection, trigger: Bool) throws {
+        if db.dialect.name == .postgresql {
+            let when =
+                t.changed.isEmpty
+                ? ""
+                : " WHEN (" + t.changed.map { "OLD.\($0) IS DISTINCT FROM NEW.\($0)" }.joined(separator: " OR ")
+                    + ")"
+            try db.execute(
+                """
+                CREATE OR REPLACE FUNCTION \(t.name)() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                \(t.statements.joined(separator: ";\n"));
+                RETURN NULL;
+                END $$;
+                """)
+            guard trigger else { return }
+            try db.execute(
+                """
+                CREATE TRIGGER \(t.name) AFTER \(t.event) ON \(t.table) FOR EACH ROW\(when)
+                  EXECUTE FUNCTION \(t.name)();
+                """)
+        } else {
+            let when =
+                t.changed.isEmpty
+                ? "" : " WHEN " + t.changed.map { "OLD.\($0) IS NOT NEW.\($0)" }.joined(separator: " OR ")
+            try db.execute(
+                """
+                CREATE TRIGGER \(t.name) AFTER \(t.event) ON \(t.table) FOR EACH ROW\(when)
+                BEGIN
+                \(t.statements.joined(separator: ";\n"));
+                END;
+                """)
+        }
+    }
 
     /// The session setting under which a push counts its new completions itself (PostgreSQL, migration
     /// `0030-console-counts-by-push`): `console_counts_completion_insert` fires only while it is not
@@ -354,42 +450,14 @@ public enum ConsoleRollups {
               PRIMARY KEY(metric, region_id, career_centre_id, bucket))\(tail)
             CREATE TABLE console_family_counts(family_id \(text) PRIMARY KEY, active \(integer) NOT NULL)\(tail)
             """)
-        for t in triggers {
-            if postgres {
-                let when =
-                    t.changed.isEmpty
-                    ? ""
-                    : " WHEN (" + t.changed.map { "OLD.\($0) IS DISTINCT FROM NEW.\($0)" }.joined(separator: " OR ")
-                        + ")"
-                try db.execute(
-                    """
-                    CREATE FUNCTION \(t.name)() RETURNS trigger LANGUAGE plpgsql AS $$
-                    BEGIN
-                    \(t.statements.joined(separator: ";\n"));
-                    RETURN NULL;
-                    END $$;
-                    CREATE TRIGGER \(t.name) AFTER \(t.event) ON \(t.table) FOR EACH ROW\(when)
-                      EXECUTE FUNCTION \(t.name)();
-                    """)
-            } else {
-                let when =
-                    t.changed.isEmpty
-                    ? "" : " WHEN " + t.changed.map { "OLD.\($0) IS NOT NEW.\($0)" }.joined(separator: " OR ")
-                try db.execute(
-                    """
-                    CREATE TRIGGER \(t.name) AFTER \(t.event) ON \(t.table) FOR EACH ROW\(when)
-                    BEGIN
-                    \(t.statements.joined(separator: ";\n"));
-                    END;
-                    """)
-            }
-        }
-        try recount(db)
+        for t in triggers { try install(t, db, trigger: true) }
+        try recount(db, .asOf0023)
     }
 
     /// Counts every counter again from the stored rows (the migration's backfill; tests compare it
-    /// with what the triggers kept).
-    public static func recount(_ db: any DatabaseConnection) throws {
+    /// with what the triggers kept), reading completions from `columns` (the current ones unless a
+    /// migration from before 0040 counts).
+    public static func recount(_ db: any DatabaseConnection, _ columns: CompletionColumns = .current) throws {
         try db.execute("DELETE FROM console_counts")
         try db.execute("DELETE FROM console_family_counts")
         let waiting = "a.state IN ('declared','receiving') AND c.state = 'active'"
@@ -401,9 +469,9 @@ public enum ConsoleRollups {
             "SELECT c.region_id, c.career_centre_id, 'active:' || c.review_state, 0, count(*)"
                 + " FROM completions c WHERE c.state = 'active' GROUP BY 1, 2, 3, 4",
             "SELECT c.region_id, c.career_centre_id, 'located', 0, count(*)"
-                + " FROM completions c WHERE c.state = 'active' AND c.location IS NOT NULL GROUP BY 1, 2, 3, 4",
+                + " FROM completions c WHERE c.state = 'active' AND \(columns.located("c")) GROUP BY 1, 2, 3, 4",
             "SELECT c.region_id, c.career_centre_id, 'incomplete', 0, count(*)"
-                + " FROM completions c WHERE c.state = 'active' AND c.evidence_missing <> '[]' GROUP BY 1, 2, 3, 4",
+                + " FROM completions c WHERE c.state = 'active' AND \(columns.incomplete("c")) GROUP BY 1, 2, 3, 4",
             "SELECT c.region_id, c.career_centre_id, 'backlog', \(weekOf("a.declared_at")), count(*)" + files
                 + "(\(waiting)) OR (\(verified)) GROUP BY 1, 2, 3, 4",
             "SELECT c.region_id, c.career_centre_id, 'pending', \(dayOf("a.declared_at")), count(*)" + files + waiting
@@ -422,7 +490,7 @@ public enum ConsoleRollups {
             try db.execute(add(select))
         }
         _ = try db.run(
-            "INSERT INTO console_family_counts(family_id, active) SELECT c.family_id, count(*) FROM completions c"
-                + " WHERE c.state = 'active' GROUP BY c.family_id", [])
+            "INSERT INTO console_family_counts(family_id, active) SELECT \(columns.family("c")) AS family_id,"
+                + " count(*) FROM completions c WHERE c.state = 'active' GROUP BY 1", [])
     }
 }

@@ -91,23 +91,30 @@ extension ChangeLoader {
         static let receivedAt = 13
         static let clockSkew = 14
         static let note = 15
+        /// The first of the seven ``StoredLocation`` columns.
         static let location = 16
-        static let filesDeclared = 17
-        static let filesVerified = 18
-        static let evidenceFlags = 19
-        static let evidenceMissing = 20
-        static let reviewState = 21
-        static let createdAt = 22
-        static let updatedAt = 23
+        static let filesDeclared = 23
+        static let filesVerified = 24
+        static let flagBits = 25
+        static let missingBits = 26
+        static let reviewState = 27
+        static let createdAt = 28
+        static let updatedAt = 29
     }
 
     /// A completion's plan is its item's and its creation its receipt (migration 0038:
-    /// ``CompletionStore/planSQL``, ``CompletionStore/createdSQL``).
+    /// ``CompletionStore/planSQL``, ``CompletionStore/createdSQL``); its location, flags and missing
+    /// list are numbers (0040: ``StoredLocation``, ``EvidenceBits``); its family and member are its
+    /// item's, its device its event's (0041), read with one join each (``completionFrom``).
     static let completionColumns =
-        "c.id, c.item_id, \(CompletionStore.planSQL), c.family_id, c.member_id, c.service_code, c.device_id, c.user_id, c.state,"
-        + " c.rev, c.is_primary, c.performed_at, c.recorded_at, c.received_at, c.clock_skew_ms, c.note, c.location,"
-        + " c.files_declared, c.files_verified, c.evidence_flags, c.evidence_missing, c.review_state, \(CompletionStore.createdSQL),"
-        + " c.updated_at"
+        "c.id, c.item_id, ci.plan_id, ci.family_id, ci.member_id, c.service_code, ce.device_id, c.user_id, c.state,"
+        + " c.rev, c.is_primary, c.performed_at, c.recorded_at, c.received_at, c.clock_skew_ms, c.note,"
+        + " \(StoredLocation.select("c")), c.files_declared, c.files_verified, c.flag_bits, c.missing_bits,"
+        + " c.review_state, \(CompletionStore.createdSQL), c.updated_at"
+
+    /// The FROM of ``completionColumns``: a completion (`c`) with its item (`ci`) and event (`ce`).
+    static let completionFrom =
+        "completions c LEFT JOIN plan_items ci ON ci.id = c.item_id LEFT JOIN device_events ce ON ce.seq = c.event_seq"
 
     /// Column positions of ``fileColumns``.
     enum F {
@@ -168,7 +175,8 @@ extension ChangeLoader {
             try Self.writeID(row, 1, to: &conflicts[owner, default: []])
         }
         result.buffer.reserveCapacity(ids.count * 900)
-        let rows = try db.prepare("SELECT \(Self.completionColumns) FROM completions c WHERE c.id IN \(idList)")
+        let rows = try db.prepare(
+            "SELECT \(Self.completionColumns) FROM \(Self.completionFrom) WHERE c.id IN \(idList)")
         defer { rows.reset() }
         try rows.bind([.text(list)])
         try rows.forEachRow { row in
@@ -186,8 +194,8 @@ extension ChangeLoader {
     static func writeCompletion(
         _ row: ColumnValues, files: ArraySlice<UInt8>, conflicts: [UInt8], to out: inout [UInt8]
     ) throws {
-        let missing = try text(row, C.evidenceMissing)
-        let complete = missing.count == 2 && missing[0] == UInt8(ascii: "[") && missing[1] == UInt8(ascii: "]")
+        let missing = try int(row, C.missingBits)
+        let complete = missing == 0
         JSONBytes.raw(#"{"clock_skew_ms":"#, to: &out)
         JSONBytes.int(try int(row, C.clockSkew), to: &out)
         JSONBytes.raw(#","completeness":"#, to: &out)
@@ -199,9 +207,9 @@ extension ChangeLoader {
         JSONBytes.raw(#","device_id":"#, to: &out)
         try writeID(row, C.deviceID, to: &out)
         JSONBytes.raw(#","evidence_flags":"#, to: &out)
-        writeStringList(try text(row, C.evidenceFlags), to: &out)
+        EvidenceBits.write(try int(row, C.flagBits), EvidenceBits.flags, to: &out)
         JSONBytes.raw(#","evidence_missing":"#, to: &out)
-        writeStringList(missing, to: &out)
+        EvidenceBits.write(missing, EvidenceBits.missing, to: &out)
         JSONBytes.raw(#","family_id":"#, to: &out)
         try writeID(row, C.familyID, to: &out)
         JSONBytes.raw(#","files":["#, to: &out)
@@ -214,7 +222,10 @@ extension ChangeLoader {
         try writeID(row, C.id, to: &out)
         JSONBytes.raw(#","item_id":"#, to: &out)
         try writeID(row, C.itemID, to: &out)
-        if case .text(let text) = row[C.location] { writeStoredLocation(text, to: &out) }
+        if let location = StoredLocation.read(row, at: C.location) {
+            JSONBytes.raw(#","location":"#, to: &out)
+            writeLocation(location, to: &out)
+        }
         JSONBytes.raw(#","member_id":"#, to: &out)
         try writeID(row, C.memberID, to: &out)
         if case .text(let note) = row[C.note] {
@@ -283,7 +294,7 @@ extension ChangeLoader {
         out.append(UInt8(ascii: "}"))
     }
 
-    /// `,"location":{...}` for a stored location column, nothing when it does not decode (as the
+    /// `,"location":{...}` for a stored location column (a file's), nothing when it does not decode (as the
     /// decoding path omits it). The form the store writes (the wire encoder's, keys sorted) is read
     /// by ``parseStoredLocation(_:)`` without the generic decoder; any other text is decoded by it.
     static func writeStoredLocation(_ text: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
@@ -417,47 +428,6 @@ extension ChangeLoader {
         JSONBytes.raw(#","provider":"#, to: &out)
         JSONBytes.string(g.provider.rawValue, to: &out)
         out.append(UInt8(ascii: "}"))
-    }
-
-    /// A stored JSON list of strings (`evidence_flags`, `evidence_missing`) as the wire writes the
-    /// decoded list: copied when it is already that form (`["a_b","c"]`, the only form the store
-    /// writes), else decoded and written again (unreadable text is `[]`, as the decoding path reads it).
-    static func writeStringList(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
-        if isPlainStringList(bytes) {
-            out.append(contentsOf: bytes)
-            return
-        }
-        let list = decodeJSON([String].self, String(decoding: bytes, as: UTF8.self)) ?? []
-        out.append(UInt8(ascii: "["))
-        for (n, item) in list.enumerated() {
-            if n > 0 { out.append(UInt8(ascii: ",")) }
-            JSONBytes.string(item, to: &out)
-        }
-        out.append(UInt8(ascii: "]"))
-    }
-
-    /// `[]` or `["x","y"]` with items of `[A-Za-z0-9_-]+`: text whose decode-and-encode is itself.
-    static func isPlainStringList(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard b.count >= 2, b[0] == UInt8(ascii: "["), b[b.count - 1] == UInt8(ascii: "]") else { return false }
-        if b.count == 2 { return true }
-        var i = 1
-        while true {
-            guard i < b.count, b[i] == UInt8(ascii: "\"") else { return false }
-            i += 1
-            let start = i
-            while i < b.count, isPlain(b[i]) { i += 1 }
-            guard i > start, i < b.count, b[i] == UInt8(ascii: "\"") else { return false }
-            i += 1
-            guard i < b.count else { return false }
-            if b[i] == UInt8(ascii: "]") { return i == b.count - 1 }
-            guard b[i] == UInt8(ascii: ",") else { return false }
-            i += 1
-        }
-    }
-
-    static func isPlain(_ c: UInt8) -> Bool {
-        (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z"))
-            || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) || c == UInt8(ascii: "_") || c == UInt8(ascii: "-")
     }
 
     /// A stored UUID column as its quoted wire form; a malformed one is a store bug (500), as ``wireID(_:_:)``.

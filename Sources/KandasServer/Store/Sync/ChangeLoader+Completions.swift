@@ -43,7 +43,7 @@ extension ChangeLoader {
     func receipts(_ list: String) throws -> [String: Receipt] {
         let files = try filesByCompletion(list)
         return try keyed(
-            "SELECT id, rev, files_declared, files_verified, evidence_missing FROM completions WHERE id IN"
+            "SELECT id, rev, files_declared, files_verified, missing_bits FROM completions WHERE id IN"
                 + " \(idList)", list
         ) { try AttachmentStore.receipt($0, files: files[try $0.string("id")] ?? [], now: now) }
     }

@@ -63,14 +63,12 @@ enum ConflictResolver {
                 let values = EventValues.values(of: payload, fields: fields)
                 var note: String? = nil
                 var performed: Int64? = nil
-                var location: String? = nil
+                var location: Geolocation? = nil
                 if case .string(let v)? = values["note"] { note = v }
                 if case .string(let v)? = values["performed_at"] { performed = Timestamp(v)?.millisecondsSince1970 }
-                if let v = values["location"], v != .null { location = try jsonText(v) }
-                _ = try db.run(
-                    "UPDATE completions SET note = COALESCE(?, note), performed_at = COALESCE(?, performed_at),"
-                        + " location = COALESCE(?, location), rev = rev + 1, updated_at = ? WHERE id = ?", note,
-                    performed, location, now, anchor)
+                if let v = values["location"], v != .null { location = decodeJSON(Geolocation.self, try jsonText(v)) }
+                try CompletionStore.amend(
+                    db, id: anchor, note: note, performedAt: performed, location: location, now: now)
             } else if kind == .duplicateCompletion, let keep = event.optionalString("completion_id") {
                 for other in try db.query(
                     "SELECT completion_id FROM conflict_completions WHERE conflict_id = ? AND completion_id != ?",

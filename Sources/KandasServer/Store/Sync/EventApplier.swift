@@ -205,10 +205,10 @@ enum EventApplier {
         + " JOIN plans p ON p.id = i.plan_id JOIN families f ON f.id = i.family_id WHERE i.id = ?"
         + " AND EXISTS(SELECT 1 FROM family_workers fw WHERE fw.family_id = i.family_id AND fw.user_id = ?)"
     static let insertCompletionSQL =
-        "INSERT INTO completions(id, item_id, family_id, member_id, region_id, career_centre_id,"
-        + " service_code, device_id, user_id, state, rev, is_primary, performed_at, recorded_at, received_at,"
-        + " clock_skew_ms, note, location, event_seq, updated_at, evidence_flags,"
-        + " evidence_missing) VALUES(?,?,?,?,?,?,?,?,?,'active',1,?,?,?,?,?,?,?,?,?,?,?)"
+        "INSERT INTO completions(id, item_id, region_id, career_centre_id, service_code, user_id, state, rev,"
+        + " is_primary, performed_at, recorded_at, received_at, clock_skew_ms, note,"
+        + " \(StoredLocation.names.joined(separator: ", ")), event_seq, updated_at, flag_bits, missing_bits)"
+        + " VALUES(?,?,?,?,?,?,'active',1" + String(repeating: ",?", count: 17) + ")"
 
     static func item(_ db: any DatabaseConnection, _ event: DeviceEvent, actor: Actor) throws -> Item {
         let item = try read(db, itemID: event.itemID.description, actor: actor)
@@ -361,20 +361,27 @@ enum EventApplier {
             recordedAt: event.recordedAt.millisecondsSince1970)
         let missing = CompletionStore.evidenceMissing(
             serviceCode: item.serviceCode, location: p.location, kinds: [], declared: 0, verified: 0)
-        let missingText = CompletionStore.flagsText(missing)
+        let missingBits = try EvidenceBits.storedMask(missing, EvidenceBits.missing)
         // Deferred (a round trip saved on PostgreSQL): its failure fails the whole push anyway.
         try db.runDeferred(
-            insertCompletionSQL, id, item.id, item.familyID, item.memberID, item.regionID, item.centreID,
-            item.serviceCode, actor.deviceID, actor.userID,
-            !duplicate, p.performedAt.millisecondsSince1970, event.recordedAt.millisecondsSince1970, actor.now,
-            actor.skewMilliseconds, p.note, p.location.map(CompletionStore.locationText), seq, actor.now,
-            CompletionStore.flagsText(flags), missingText)
+            insertCompletionSQL,
+            values: [
+                .text(id), .text(item.id), .text(item.regionID), .text(item.centreID),
+                .integer(Int64(item.serviceCode)),
+                .text(actor.userID),
+                .integer(duplicate ? 0 : 1), .integer(p.performedAt.millisecondsSince1970),
+                .integer(event.recordedAt.millisecondsSince1970), .integer(actor.now), .integer(actor.skewMilliseconds),
+                p.note.map { .text($0) } ?? .null,
+            ] + StoredLocation.values(p.location) + [
+                .integer(seq), .integer(actor.now), .integer(try EvidenceBits.storedMask(flags, EvidenceBits.flags)),
+                .integer(missingBits),
+            ])
         // The push counts its completions (SQLite has no insert trigger, 0031; PostgreSQL's skips
         // them, 0030); without the push's batch the row is counted here, once.
         let counts = actor.items?.counts ?? (db.dialect.name == .postgresql ? nil : ConsoleRollups.PushCounts())
         counts?.inserted(
             region: item.regionID, centre: item.centreID, family: item.familyID, receivedAt: actor.now,
-            located: p.location != nil, incomplete: missingText != "[]")
+            located: p.location != nil, incomplete: missingBits != 0)
         if actor.items?.counts == nil { try counts?.write(db) }
         if !p.files.isEmpty,
             let code = try AttachmentStore.declare(
@@ -501,11 +508,9 @@ enum EventApplier {
         }
         // Protocol §8.3: the fold in receive order, so the amend received last is displayed.
         try EventBodies.materialize(db, completionID: id)
-        _ = try db.run(
-            "UPDATE completions SET note = COALESCE(?, note), performed_at = COALESCE(?, performed_at),"
-                + " location = COALESCE(?, location), rev = rev + 1, updated_at = ? WHERE id = ?", p.changes.note,
-            p.changes.performedAt?.millisecondsSince1970, p.changes.location.map(CompletionStore.locationText),
-            actor.now, id)
+        try CompletionStore.amend(
+            db, id: id, note: p.changes.note, performedAt: p.changes.performedAt?.millisecondsSince1970,
+            location: p.changes.location, now: actor.now)
         if !files.isEmpty,
             let code = try AttachmentStore.declare(
                 db, files, completionID: id, deviceID: actor.deviceID, now: actor.now)

@@ -37,7 +37,8 @@ enum EventBodies {
         guard body.isEmpty else { return decodeJSON(DeviceEvent.self, body) }
         guard let completionID = row.optionalString("completion_id"),
             let saved = try db.queryOne(
-                "SELECT member_id, performed_at, note, location FROM completions WHERE id = ?", completionID),
+                "SELECT \(CompletionStore.memberSQL()) AS member_id, c.performed_at, c.note, \(StoredLocation.select("c")) FROM completions c WHERE c.id = ?",
+                completionID),
             let eventID = WireID(try row.string("event_id")), let itemID = WireID(try row.string("item_id")),
             let completionWireID = WireID(completionID), let memberID = WireID(try saved.string("member_id"))
         else { return nil }
@@ -50,7 +51,7 @@ enum EventBodies {
                     completionID: completionWireID, memberID: memberID,
                     performedAt: Timestamp(millisecondsSince1970: try saved.int("performed_at")),
                     note: saved.optionalString("note"),
-                    location: saved.optionalString("location").flatMap { decodeJSON(Geolocation.self, $0) },
+                    location: StoredLocation.read(saved),
                     files: [])))
     }
 
