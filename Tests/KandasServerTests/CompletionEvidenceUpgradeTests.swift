@@ -199,7 +199,8 @@ import Testing
         try Self.fill(db)
         let before = try Self.before(db)
         let counters = try ConsoleCountersTests.snapshot(db)
-        #expect(try Schema.migrator.migrate(store.db) == Self.migrations)
+        // Later migrations (0045 on) run too; these two come first.
+        #expect(Array(try Schema.migrator.migrate(store.db).prefix(2)) == Self.migrations)
         try Self.expectSame(db, before, counters: counters)
         #expect(try db.queryOne("PRAGMA integrity_check")?.string("integrity_check") == "ok")
         let plan = try db.query(
