@@ -173,9 +173,16 @@ public final class Connection {
     /// Runs one statement with `SQLValue`s bound; returns the number of rows changed.
     @discardableResult
     public func run(_ sql: String, values: [SQLValue]) throws(SQLiteError) -> Int {
+        try run(sql, count: values.count) { values[$0] }
+    }
+
+    /// Runs one statement with `count` parameters bound, parameter `i + 1` to `value(i)`
+    /// (``Statement/bind(count:_:)``: no array of values per run); returns the number of rows changed.
+    @discardableResult
+    public func run(_ sql: String, count: Int, _ value: (Int) -> SQLValue) throws(SQLiteError) -> Int {
         let statement = try lookUp(sql)
         defer { statement.reset() }
-        try statement.bind(values)
+        try statement.bind(count: count, value)
         return try statement.run()
     }
 
@@ -191,9 +198,14 @@ public final class Connection {
 
     /// All rows of a query with `SQLValue`s bound.
     public func query(_ sql: String, values: [SQLValue]) throws(SQLiteError) -> [Row] {
+        try query(sql, count: values.count) { values[$0] }
+    }
+
+    /// All rows of a query with `count` parameters bound, parameter `i + 1` to `value(i)`.
+    public func query(_ sql: String, count: Int, _ value: (Int) -> SQLValue) throws(SQLiteError) -> [Row] {
         let statement = try lookUp(sql)
         defer { statement.reset() }
-        try statement.bind(values)
+        try statement.bind(count: count, value)
         return try statement.rows()
     }
 
@@ -209,9 +221,14 @@ public final class Connection {
 
     /// The first row of a query with `SQLValue`s bound, or `nil`.
     public func queryOne(_ sql: String, values: [SQLValue]) throws(SQLiteError) -> Row? {
+        try queryOne(sql, count: values.count) { values[$0] }
+    }
+
+    /// The first row of a query with `count` parameters bound, parameter `i + 1` to `value(i)`, or `nil`.
+    public func queryOne(_ sql: String, count: Int, _ value: (Int) -> SQLValue) throws(SQLiteError) -> Row? {
         let statement = try lookUp(sql)
         defer { statement.reset() }
-        try statement.bind(values)
+        try statement.bind(count: count, value)
         return try statement.next()
     }
 
