@@ -74,6 +74,8 @@ public final class Connection {
     }
 
     private func configure(_ options: Options) throws(SQLiteError) {
+        // Before anything runs SQL: stores keep UUID columns as blobs through these (migrations included).
+        try installUUIDFunctions()
         try execute("PRAGMA foreign_keys = \(options.foreignKeys ? "ON" : "OFF")")
         if let mode = options.journalMode, !options.readOnly {
             let applied = try scalar("PRAGMA journal_mode = \(mode.rawValue)")

@@ -8,6 +8,11 @@ import Foundation
 /// `changes_entity` stated as pull states it), each joined to the entity it carries,
 /// one statement per kind; plans and items only when the plan is published. A fresh device has no
 /// outcomes or receipts of its own, so the device-scoped kinds add nothing.
+///
+/// The feed's UUIDs are 16-byte blobs (migration 0045) and Debian's `sqlite3` (3.40) has neither the
+/// server's `kid` nor `unhex`: the user's families are looked up before the timed runs and written into
+/// the query as blob literals, so `changes_family` serves the scope as it serves the server's pull, and the
+/// join to each entity formats `entity_id` back into its text (``text(_:)``).
 enum PullPeer {
     struct Result {
         var seconds: Double
@@ -24,16 +29,28 @@ enum PullPeer {
         ("review", "reviews x ON x.id = c.entity_id"),
     ]
 
+    /// The migration after which the feed's IDs are blobs.
+    static let blobMigration = "0045-feed-ids-as-blobs"
+
     /// - Parameter runs: timed runs after the warm-up one; the shortest counts.
     static func run(database: String, directory: String, userID: String, runs: Int = 1) throws -> Result {
         let copy = directory + "/pull-peer.sqlite"
         _ = try runCommand("sqlite3", [database, ".backup '\(copy)'"])
+        // A store from before 0045 (`KANDAS_BENCH_SERVER` of an older build) keeps text IDs.
+        let binary =
+            try runCommand("sqlite3", [copy, "SELECT count(*) FROM schema_migrations WHERE name = '\(blobMigration)'"])
+            .standardOutput.trimmingCharacters(in: .whitespacesAndNewlines) == "1"
+        let families = try runCommand(
+            "sqlite3", [copy, "SELECT family_id FROM family_workers WHERE user_id = '\(userID)' ORDER BY family_id"]
+        ).standardOutput.split(separator: "\n").map { binary ? try blobLiteral(String($0)) : "'\($0)'" }
+        guard !families.isEmpty else { throw BenchmarkFailure(description: "the pull peer's user has no families") }
         var script = ".mode json\n"
         for kind in kinds {
+            let join = binary ? kind.join.replacingOccurrences(of: "c.entity_id", with: text("c.entity_id")) : kind.join
             script +=
-                "SELECT c.seq, c.entity, c.op, x.* FROM changes c JOIN \(kind.join) WHERE c.entity = '\(kind.entity)'"
-                + " AND c.device_id IS NULL AND c.family_id IN (SELECT family_id FROM family_workers WHERE user_id"
-                + " = '\(userID)') AND NOT EXISTS(SELECT 1 FROM changes l WHERE l.entity_id = c.entity_id"
+                "SELECT c.seq, c.entity, c.op, x.* FROM changes c JOIN \(join) WHERE c.entity = '\(kind.entity)'"
+                + " AND c.device_id IS NULL AND c.family_id IN (\(families.joined(separator: ",")))"
+                + " AND NOT EXISTS(SELECT 1 FROM changes l WHERE l.entity_id = c.entity_id"
                 + " AND l.seq > c.seq AND l.entity = c.entity AND l.entity <> 'event_outcome'"
                 + " AND l.device_id IS c.device_id) ORDER BY c.seq;\n"
         }
@@ -50,5 +67,23 @@ enum PullPeer {
         let rows = result.standardOutput.split(separator: "\n").filter { $0.hasPrefix("{") || $0.hasPrefix("[{") }
             .count
         return Result(seconds: result.seconds, rows: rows)
+    }
+
+    /// `column` as the text the API spells: the canonical UUID of a 16-byte blob, any other value as it is
+    /// (what the server's `ktext` does, in SQL the `sqlite3` CLI runs).
+    static func text(_ column: String) -> String {
+        let hex = "lower(hex(\(column)))"
+        let parts = [(1, 8), (9, 4), (13, 4), (17, 4), (21, 12)].map { "substr(\(hex), \($0.0), \($0.1))" }
+        return "(CASE WHEN typeof(\(column)) = 'blob' AND length(\(column)) = 16 THEN "
+            + parts.joined(separator: " || '-' || ") + " ELSE \(column) END)"
+    }
+
+    /// `X'…'`, the 16 bytes a canonical UUID is stored as (the server's `kid`).
+    static func blobLiteral(_ uuid: String) throws -> String {
+        let hex = uuid.filter { $0 != "-" }
+        guard uuid.count == 36, hex.count == 32, hex.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else {
+            throw BenchmarkFailure(description: "not a canonical UUID: \(uuid)")
+        }
+        return "X'\(hex)'"
     }
 }

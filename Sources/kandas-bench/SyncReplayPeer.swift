@@ -50,6 +50,9 @@ enum SyncReplayPeer {
             throw BenchmarkFailure(
                 description: "the trace holds \(transactions) commits for \(batches.bodies.count) pushes")
         }
+        // The trace binds the feed's IDs through the server's `kid()`, which the `sqlite3` CLI lacks:
+        // written as the blob literals it returns, before the timed replay.
+        try ReplayIDs.rewrite(trace)
         let completionsBefore = try scalar(copy, "SELECT count(*) FROM completions")
         // The server's durability and pragmas, then the trace. -bail: a statement that fails to replay
         // ends the run with an error instead of being skipped.
@@ -83,5 +86,117 @@ enum SyncReplayPeer {
             throw BenchmarkFailure(description: "sqlite3 \(sql): \(output)")
         }
         return value
+    }
+}
+
+/// The server's `kid('…')` calls in a traced statement, as the values they return.
+enum ReplayIDs {
+    /// Rewrites the trace at `path` in place with ``literals(_:inString:)``, 16 MiB of whole lines at a time
+    /// (a push of 100,000 events traces hundreds of MB; a `kid(…)` call never spans a line).
+    static func rewrite(_ path: String) throws {
+        guard let input = FileHandle(forReadingAtPath: path) else {
+            throw BenchmarkFailure(description: "cannot read \(path)")
+        }
+        defer { try? input.close() }
+        let rewritten = path + ".ids"
+        guard FileManager.default.createFile(atPath: rewritten, contents: nil),
+            let output = FileHandle(forWritingAtPath: rewritten)
+        else { throw BenchmarkFailure(description: "cannot write \(rewritten)") }
+        defer { try? output.close() }
+        var pending: [UInt8] = []
+        var inString = false
+        while true {
+            let block = try input.read(upToCount: 16 << 20) ?? Data()
+            pending.append(contentsOf: block)
+            let end = block.isEmpty ? pending.count : (pending.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0)
+            if end > 0 {
+                try output.write(contentsOf: try literals(pending[..<end], inString: &inString))
+                pending.removeFirst(end)
+            }
+            if block.isEmpty { break }
+        }
+        try output.close()
+        guard rename(rewritten, path) == 0 else { throw BenchmarkFailure(description: "cannot replace \(path)") }
+    }
+
+    /// `sql` with every `kid(<literal>)` outside a string replaced by what `kid` returns: `X'<32 hex digits>'`
+    /// for a canonical lowercase UUID, the literal itself otherwise (`''`, `NULL`, any other text).
+    /// `inString` carries whether a string literal is open from one piece of the trace to the next.
+    ///
+    /// - Throws: ``BenchmarkFailure`` for a `kid(` whose argument is not one literal.
+    static func literals(_ piece: ArraySlice<UInt8>, inString: inout Bool) throws -> [UInt8] {
+        let sql = Array(piece)
+        let quote = UInt8(ascii: "'")
+        let call = Array("kid(".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(sql.count)
+        var index = 0
+        while index < sql.count {
+            let byte = sql[index]
+            if byte == quote {
+                inString.toggle()
+            } else if !inString, byte == call[0], sql[index...].starts(with: call),
+                index == 0 || !isIdentifier(sql[index - 1])
+            {
+                let (literal, end) = try argument(sql, from: index + call.count)
+                out.append(contentsOf: blob(literal) ?? literal)
+                index = end
+                continue
+            }
+            out.append(byte)
+            index += 1
+        }
+        return out
+    }
+
+    /// The literal starting at `start` (`'…'` with `''` inside, or `NULL`) and the index after its `)`.
+    private static func argument(_ sql: [UInt8], from start: Int) throws -> ([UInt8], Int) {
+        var end = start
+        if sql[start...].starts(with: Array("NULL)".utf8)) {
+            end = start + 4
+        } else if start < sql.count, sql[start] == UInt8(ascii: "'") {
+            end = start + 1
+            while end < sql.count {
+                if sql[end] == UInt8(ascii: "'") {
+                    if end + 1 < sql.count, sql[end + 1] == UInt8(ascii: "'") {
+                        end += 2
+                        continue
+                    }
+                    end += 1
+                    break
+                }
+                end += 1
+            }
+        }
+        guard end > start, end < sql.count, sql[end] == UInt8(ascii: ")") else {
+            let context = String(decoding: sql[start..<min(sql.count, start + 60)], as: UTF8.self)
+            throw BenchmarkFailure(description: "the trace calls kid() with something other than a literal: \(context)")
+        }
+        return (Array(sql[start..<end]), end + 1)
+    }
+
+    /// `X'…'` for the quoted canonical lowercase UUID `literal`, nil for anything else.
+    private static func blob(_ literal: [UInt8]) -> [UInt8]? {
+        guard literal.count == 38, literal.first == UInt8(ascii: "'"), literal.last == UInt8(ascii: "'") else {
+            return nil
+        }
+        var hex: [UInt8] = []
+        for (offset, c) in literal.dropFirst().dropLast().enumerated() {
+            if [8, 13, 18, 23].contains(offset) {
+                guard c == UInt8(ascii: "-") else { return nil }
+            } else {
+                guard
+                    (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(c)
+                        || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(c)
+                else { return nil }
+                hex.append(c)
+            }
+        }
+        return Array("X'".utf8) + hex + [UInt8(ascii: "'")]
+    }
+
+    private static func isIdentifier(_ c: UInt8) -> Bool {
+        c == UInt8(ascii: "_") || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(c | 0x20)
+            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(c)
     }
 }

@@ -231,9 +231,9 @@ private enum Reference {
             reset = false
         }
         let rows = try db.query(
-            "SELECT c.seq, c.entity, c.entity_id, c.op FROM changes c WHERE c.seq > ?1"
+            "SELECT c.seq, c.entity, ktext(c.entity_id) AS entity_id, c.op FROM changes c WHERE c.seq > ?1"
                 + " AND ((c.device_id IS NULL AND c.family_id IN"
-                + " (SELECT family_id FROM family_workers WHERE user_id = ?2)) OR c.device_id = ?3)"
+                + " (SELECT kid(family_id) FROM family_workers WHERE user_id = ?2)) OR c.device_id = kid(?3))"
                 + " AND NOT EXISTS(SELECT 1 FROM changes l WHERE l.entity_id = c.entity_id AND l.seq > c.seq"
                 + " AND l.entity = c.entity AND l.device_id IS c.device_id)"
                 + " ORDER BY c.seq LIMIT ?4", after, userID, deviceID, limit + 1)

@@ -75,7 +75,7 @@ import Testing
         try Schema.migrator.migrate(db)
         let queries: [(String, [SQLValue])] = [
             (
-                "SELECT 1 FROM changes WHERE entity_id = ? AND seq > ? AND entity = 'plan_item'"
+                "SELECT 1 FROM changes WHERE entity_id = kid(?) AND seq > ? AND entity = 'plan_item'"
                     + " AND entity <> 'event_outcome' AND device_id IS NULL", [.text("i"), .integer(0)]
             ),
             (

@@ -117,11 +117,11 @@ enum AuthStore {
         + " LEFT JOIN device_activity a ON a.device_id = d.id WHERE t.token_hash = ?"
     private static let deviceTokenSQL = deviceTokenColumns + deviceTokenFrom
     /// ``PullCursor/PageState/load(_:userID:deviceID:)``'s first statement, folded into the token's.
-    private static let deviceTokenWithPullStateSQL =
+    static let deviceTokenWithPullStateSQL =
         deviceTokenColumns
         + ", (SELECT value FROM sync_meta WHERE key = 'epoch') AS epoch,"
         + " (SELECT value FROM sync_meta WHERE key = 'cursor_key') AS cursor_key, d.last_device_seq,"
-        + " (SELECT max(c.seq) FROM changes c WHERE c.device_id = d.id) AS device_head" + deviceTokenFrom
+        + " (SELECT max(c.seq) FROM changes c WHERE c.device_id = kid(d.id)) AS device_head" + deviceTokenFrom
 
     /// Records a device token's first use and the device's last contact.
     static func touchDevice(_ db: any DatabaseConnection, tokenHash: String, deviceID: String, now: Int64) throws {

@@ -193,7 +193,8 @@ enum FamilyStore {
         throws
     {
         _ = try db.run(
-            "INSERT INTO changes(entity, entity_id, family_id, op, at) VALUES(?,?,?,?,?)", entity, id, familyID, op, now
+            "INSERT INTO changes(entity, entity_id, family_id, op, at) VALUES(?,kid(?),kid(?),?,?)", entity, id,
+            familyID, op, now
         )
     }
 }

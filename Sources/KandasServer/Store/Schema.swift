@@ -7,7 +7,8 @@ import SQLiteKit
 /// The central store's schema: named, ordered migrations, each in one transaction (SQLiteKit's
 /// `Migrator`), every table `STRICT`.
 ///
-/// Identifiers are lowercase UUID text; times are integer milliseconds since 1970 (UTC); calendar
+/// Identifiers are lowercase UUID text (the change feed's are 16-byte blobs, written through `kid(?)` and
+/// read through `ktext(col)`: migration 0045); times are integer milliseconds since 1970 (UTC); calendar
 /// dates are `YYYY-MM-DD` text. `rowid` order is creation order, which pagination relies on.
 /// Tables written on every authenticated request (sessions, device tokens, device activity and days) are
 /// kept apart from the domain tables so "nothing changed" can be checked on the rest.
@@ -103,6 +104,8 @@ enum Schema {
             StoreMigration("0039-event-user-from-device") { db in
                 try db.execute("ALTER TABLE device_events DROP COLUMN user_id;")
             })
+        // Issue 15: the change feed's UUIDs as 16-byte blobs (`kid`/`ktext`), in the table and its indexes.
+        m.register(StoreMigration("0045-feed-ids-as-blobs", SyncSchema.feedBinaryIDs))
         return m
     }
 

@@ -216,4 +216,40 @@ enum SyncSchema {
     static func outcomeFeedIndex(_ db: any DatabaseConnection) throws {
         try db.execute(outcomeFeedIndexSQL)
     }
+    /// Migration `0045-feed-ids-as-blobs` (issue 15, bytes written per pushed event): the UUIDs of
+    /// `changes` (`entity_id`, `family_id`, `device_id`) are stored as 16-byte blobs, not 36-byte text.
+    ///
+    /// Three UUIDs a row, each in the table and in one or two of its indexes: about 320 bytes written
+    /// per pushed event. The columns become `ANY` (a `STRICT` table refuses a blob in `TEXT`) with a
+    /// CHECK that keeps what `TEXT` promised and more: text, or a blob of exactly 16 bytes. Values
+    /// that are not canonical lowercase UUIDs stay text (`''` of outcome rows' `family_id` and of
+    /// retired outcome rows' `device_id`). The store SQL writes these columns through `kid(?)` and
+    /// reads them through `ktext(col)` (SQLiteKit's functions; the identity on PostgreSQL, which keeps
+    /// text), so the values it sees and the rows it matches are the same. The table is rebuilt with
+    /// its rows, `seq` values and `sqlite_sequence` position kept and the same three indexes.
+    static let feedBinaryIDsSQL = """
+        CREATE TABLE changes_new(
+          seq INTEGER PRIMARY KEY AUTOINCREMENT, entity TEXT NOT NULL,
+          entity_id ANY NOT NULL
+            CHECK(typeof(entity_id) = 'text' OR typeof(entity_id) = 'blob' AND length(entity_id) = 16),
+          family_id ANY NOT NULL
+            CHECK(typeof(family_id) = 'text' OR typeof(family_id) = 'blob' AND length(family_id) = 16),
+          op TEXT NOT NULL, at INTEGER NOT NULL,
+          device_id ANY
+            CHECK(device_id IS NULL OR typeof(device_id) = 'text' OR typeof(device_id) = 'blob'
+              AND length(device_id) = 16)) STRICT;
+        INSERT INTO changes_new(seq, entity, entity_id, family_id, op, at, device_id)
+          SELECT seq, entity, kid(entity_id), kid(family_id), op, at, kid(device_id) FROM changes ORDER BY seq;
+        DELETE FROM sqlite_sequence WHERE name = 'changes_new';
+        INSERT INTO sqlite_sequence(name, seq) SELECT 'changes_new', seq FROM sqlite_sequence WHERE name = 'changes';
+        DROP TABLE changes;
+        ALTER TABLE changes_new RENAME TO changes;
+        CREATE INDEX changes_family ON changes(family_id, seq) WHERE device_id IS NULL;
+        CREATE INDEX changes_entity ON changes(entity_id, seq) WHERE entity <> 'event_outcome';
+        CREATE INDEX changes_device ON changes(device_id, seq) WHERE device_id IS NOT NULL;
+        """
+
+    static func feedBinaryIDs(_ db: any DatabaseConnection) throws {
+        try db.execute(feedBinaryIDsSQL)
+    }
 }

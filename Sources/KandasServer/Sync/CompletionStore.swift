@@ -266,7 +266,7 @@ enum CompletionStore {
                 if batch.itemFeedRows.contains(itemID) { return }
             } else if try db.exists(
                 // `entity <> 'event_outcome'`: the WHERE of `changes_entity` (migration 0035), stated so SQLite uses it.
-                "SELECT 1 FROM changes WHERE entity_id = ? AND seq > ? AND entity = 'plan_item'"
+                "SELECT 1 FROM changes WHERE entity_id = kid(?) AND seq > ? AND entity = 'plan_item'"
                     + " AND entity <> 'event_outcome' AND device_id IS NULL", itemID, feedSince)
             {
                 return

@@ -10,6 +10,27 @@ enum StoreCatalog {
         var identities: [String] = []
     }
 
+    /// Columns that hold UUIDs as 16-byte blobs on SQLite and as text on PostgreSQL (SQLite's
+    /// `0045-feed-ids-as-blobs`), by table: the copy reads them through `ktext` and writes them through
+    /// `kid`, so each engine stores its own form and both digests see the text. A table whose IDs
+    /// become blobs adds its columns here in the migration's commit.
+    static let binaryIDColumns: [String: Set<String>] = ["changes": ["device_id", "entity_id", "family_id"]]
+
+    /// `columns` of `table` for a SELECT: quoted, UUID columns as their text (``binaryIDColumns``).
+    static func selectList(_ table: String, _ columns: [String]) -> String {
+        let binary = binaryIDColumns[table] ?? []
+        return columns.map {
+            binary.contains($0)
+                ? "ktext(\(StoreCopier.quoted($0))) AS \(StoreCopier.quoted($0))" : StoreCopier.quoted($0)
+        }.joined(separator: ", ")
+    }
+
+    /// Placeholders for an INSERT of `columns` of `table`: UUID columns through `kid`, in the target's form.
+    static func valuesList(_ table: String, _ columns: [String]) -> String {
+        let binary = binaryIDColumns[table] ?? []
+        return columns.map { binary.contains($0) ? "kid(?)" : "?" }.joined(separator: ", ")
+    }
+
     static func tables(_ db: any DatabaseConnection) throws -> [Table] {
         switch db.dialect.name {
         case .sqlite:

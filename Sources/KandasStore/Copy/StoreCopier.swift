@@ -12,7 +12,8 @@ import Crypto
 ///
 /// The digest of a table is the sum (mod 2²⁵⁶) of the SHA-256 of each row's canonical encoding
 /// (column names in sorted order, each value with its kind), so it does not depend on the order
-/// in which either engine returns rows.
+/// in which either engine returns rows. UUIDs that SQLite stores as 16-byte blobs and PostgreSQL as
+/// text (``StoreCatalog/binaryIDColumns``) are copied and digested as text.
 public enum StoreCopier {
     /// What was copied.
     public struct Report: Sendable {
@@ -63,11 +64,12 @@ public enum StoreCopier {
                     if derived.contains(table.name) { try dst.run("DELETE FROM \(quoted(table.name))") }
                     let columns = table.columns.sorted()
                     let list = columns.map(quoted).joined(separator: ", ")
-                    let select = try src.prepare("SELECT \(list) FROM \(quoted(table.name))")
+                    let select = try src.prepare(
+                        "SELECT \(StoreCatalog.selectList(table.name, columns)) FROM \(quoted(table.name))")
                     try select.bind([])
                     let insert = try dst.prepare(
                         "INSERT INTO \(quoted(table.name))(\(list)) VALUES("
-                            + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")")
+                            + StoreCatalog.valuesList(table.name, columns) + ")")
                     var digest = TableDigest(table: table.name)
                     while let row = try select.next() {
                         digest.add(columns: columns, values: row.values)
@@ -92,8 +94,7 @@ public enum StoreCopier {
     /// Row count and digest of one table as `db` sees it.
     static func digest(_ table: String, columns: [String], on db: any DatabaseConnection) throws -> TableDigest {
         var digest = TableDigest(table: table)
-        let list = columns.map(quoted).joined(separator: ", ")
-        let select = try db.prepare("SELECT \(list) FROM \(quoted(table))")
+        let select = try db.prepare("SELECT \(StoreCatalog.selectList(table, columns)) FROM \(quoted(table))")
         try select.bind([])
         while let row = try select.next() { digest.add(columns: columns, values: row.values) }
         return digest

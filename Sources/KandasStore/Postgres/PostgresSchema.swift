@@ -269,6 +269,16 @@ public enum PostgresSchema {
         StoreMigration("0039-event-user-from-device") { db in
             try db.execute("ALTER TABLE device_events DROP COLUMN user_id;")
         },
+        // SQLite's 0045-feed-ids-as-blobs (issue 15): SQLite stores the feed's UUIDs as 16-byte blobs through
+        // `kid(x)` / `ktext(x)`; PostgreSQL keeps text, and the shared SQL calls the same two functions:
+        // here the identity, in SQL and IMMUTABLE, so the planner inlines them and indexes serve as before.
+        StoreMigration("0045-feed-ids-as-blobs") { db in
+            try db.execute(
+                """
+                CREATE FUNCTION kid(text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS 'SELECT $1';
+                CREATE FUNCTION ktext(text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS 'SELECT $1';
+                """)
+        },
     ]
 
     static let tables = """

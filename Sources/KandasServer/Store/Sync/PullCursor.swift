@@ -90,6 +90,12 @@ struct PullCursor: Equatable {
         var scopeHead: Int64
         var lastDeviceSeq: Int64
 
+        /// The user's families, each with its newest family row (`changes_family`; `kid`: the feed stores
+        /// UUIDs as blobs on SQLite, migration 0045).
+        static let familyHeadsSQL =
+            "SELECT fw.family_id, (SELECT max(c.seq) FROM changes c WHERE c.family_id = kid(fw.family_id)"
+            + " AND c.device_id IS NULL) AS head FROM family_workers fw WHERE fw.user_id = ? ORDER BY fw.family_id"
+
         /// Reads the state on the caller's read transaction: one row of subqueries (keys, the
         /// device's newest row through `changes_device`, `last_device_seq`) and one row per
         /// assigned family with its newest row (`changes_family`, a max per family).
@@ -102,11 +108,7 @@ struct PullCursor: Equatable {
             let device = try known ?? DeviceState.load(db, deviceID: deviceID)
             var head = device.deviceHead
             var families: [String] = []
-            for family in try db.query(
-                "SELECT fw.family_id, (SELECT max(c.seq) FROM changes c WHERE c.family_id = fw.family_id"
-                    + " AND c.device_id IS NULL) AS head FROM family_workers fw WHERE fw.user_id = ?"
-                    + " ORDER BY fw.family_id", userID)
-            {
+            for family in try db.query(familyHeadsSQL, userID) {
                 families.append(try family.string("family_id"))
                 head = max(head, family.optionalInt("head") ?? 0)
             }
@@ -125,13 +127,15 @@ struct PullCursor: Equatable {
         var lastDeviceSeq: Int64
         var deviceHead: Int64
 
+        /// The device's newest feed row is read through `changes_device`.
+        static let sql =
+            "SELECT (SELECT value FROM sync_meta WHERE key = 'epoch') AS epoch,"
+            + " (SELECT value FROM sync_meta WHERE key = 'cursor_key') AS cursor_key,"
+            + " (SELECT last_device_seq FROM devices WHERE id = ?) AS last_device_seq,"
+            + " (SELECT max(seq) FROM changes WHERE device_id = kid(?)) AS device_head"
+
         static func load(_ db: any DatabaseConnection, deviceID: String) throws -> DeviceState {
-            guard
-                let row = try db.queryOne(
-                    "SELECT (SELECT value FROM sync_meta WHERE key = 'epoch') AS epoch,"
-                        + " (SELECT value FROM sync_meta WHERE key = 'cursor_key') AS cursor_key,"
-                        + " (SELECT last_device_seq FROM devices WHERE id = ?) AS last_device_seq,"
-                        + " (SELECT max(seq) FROM changes WHERE device_id = ?) AS device_head", deviceID, deviceID)
+            guard let row = try db.queryOne(sql, deviceID, deviceID)
             else { throw DatabaseError(.other, "the pull state query returned no row") }
             return DeviceState(
                 epoch: row.optionalString("epoch") ?? "", cursorKey: row.optionalString("cursor_key") ?? "",

@@ -194,10 +194,12 @@ extension PushHandler {
             try db.exists(
                 "SELECT 1 FROM device_events WHERE event_id = ? AND device_id = ? AND seq < ?", eventID, deviceID, seq)
         else { return }
-        _ = try db.run(
-            "UPDATE changes SET device_id = '' WHERE device_id = ? AND entity = 'event_outcome' AND entity_id = ?",
-            deviceID, eventID)
+        _ = try db.run(retireOutcomeSQL, deviceID, eventID)
     }
+
+    /// The update of ``dropEarlierOutcome(_:eventID:seq:deviceID:)``, through `changes_device`.
+    static let retireOutcomeSQL =
+        "UPDATE changes SET device_id = '' WHERE device_id = kid(?) AND entity = 'event_outcome' AND entity_id = kid(?)"
 
     /// Built once: a statement's SQL is its cache key, so it is hashed per run and best not rebuilt too.
     static let insertSQL =

@@ -5,6 +5,10 @@ import KandasStore
 /// Family-scoped rows reach every device whose user is assigned to the family; rows with a
 /// `device_id` (`event_outcome`, `receipt`) reach that device only. The `seq` is assigned inside
 /// the caller's write transaction, so a pull after `seq` N sees every later commit.
+///
+/// `entity_id`, `family_id` and `device_id` are 16-byte blobs on SQLite (migration 0045): every statement
+/// binds them through `kid(?)` and reads them through `ktext(col)` (identity functions on PostgreSQL); a
+/// bare `?` compared with them matches nothing.
 enum SyncFeed {
     static func record(
         _ db: any DatabaseConnection, entity: String, id: String, familyID: String, deviceID: String? = nil,
@@ -13,7 +17,8 @@ enum SyncFeed {
     ) throws {
         // Deferred: nothing reads its answer, and a failed feed row fails the whole write anyway.
         try db.runDeferred(
-            "INSERT INTO changes(entity, entity_id, family_id, op, at, device_id) VALUES(?,?,?,?,?,?)", entity, id,
+            "INSERT INTO changes(entity, entity_id, family_id, op, at, device_id) VALUES(?,kid(?),kid(?),?,?,kid(?))",
+            entity, id,
             familyID, op, now, deviceID)
     }
 
@@ -39,9 +44,9 @@ extension SyncFeed {
     /// one, migration 0035), so only the other rows look for a later row, through `changes_entity`,
     /// which leaves outcome rows out: `l.entity <> 'event_outcome'` is its WHERE, stated so SQLite uses it.
     static func entriesSQL(_ dialect: any SQLDialect) -> String {
-        "SELECT c.seq, c.entity, c.entity_id, c.op FROM changes c WHERE c.seq > ?1 AND c.seq <= ?2"
+        "SELECT c.seq, c.entity, ktext(c.entity_id), c.op FROM changes c WHERE c.seq > ?1 AND c.seq <= ?2"
             + " AND ((c.device_id IS NULL AND c.family_id IN"
-            + " (SELECT family_id FROM family_workers WHERE user_id = ?3)) OR c.device_id = ?4)"
+            + " (SELECT kid(family_id) FROM family_workers WHERE user_id = ?3)) OR c.device_id = kid(?4))"
             + " AND (c.entity = 'event_outcome' OR NOT EXISTS(SELECT 1 FROM changes l WHERE l.entity_id = c.entity_id"
             + " AND l.seq > c.seq AND l.entity = c.entity AND l.entity <> 'event_outcome'"
             + " AND \(dialect.isSame("l.device_id", "c.device_id"))))"
