@@ -14,10 +14,21 @@ extension ConnectionMachine {
             consumerDone = false
             filling = buffers.take(large: fastSender)
         }
+        // A buffered body of known length is collected without regrowing (and copying) its array on
+        // the way; at most `reservedBodyBytes` up front, so a declared length costs nothing unsent.
+        if case .buffered(let limit, var bytes) = mode, let expected = parser.identityRemaining, expected > 0,
+            expected <= Int64(limit)
+        {
+            bytes.reserveCapacity(Int(min(expected, Int64(Self.reservedBodyBytes))))
+            bodyMode = .buffered(limit: limit, bytes: bytes)
+        }
         // RFC 9110 §10.1.1: the route will take the body, so invite the client to send it.
         if head?.expectContinue == true { pendingContinue = true }
         parseDirty = true
     }
+
+    /// The most a buffered body's array is given before its bytes arrive (a full push is ~350 KB).
+    static let reservedBodyBytes = 1 << 20
 
     /// Body bytes of a buffered route, from `inbound`.
     mutating func bufferedBody(_ from: Int, _ to: Int, now: Int64) {

@@ -16,6 +16,21 @@ public struct EvidenceRule: Hashable, Codable, Sendable {
     /// A kind of evidence.
     public enum Kind: String, CaseIterable, Codable, Sendable {
         case photo, video, document, geolocation
+
+        // Compared and hashed by case, not by the raw string (the `RawRepresentable` defaults, which
+        // hash the text): every pushed `complete` builds and searches sets of kinds.
+        private var ordinal: Int {
+            switch self {
+            case .photo: 0
+            case .video: 1
+            case .document: 2
+            case .geolocation: 3
+            }
+        }
+
+        public static func == (lhs: Kind, rhs: Kind) -> Bool { lhs.ordinal == rhs.ordinal }
+
+        public func hash(into hasher: inout Hasher) { hasher.combine(ordinal) }
     }
 
     /// How strongly a kind of evidence is asked for.
@@ -72,5 +87,7 @@ public struct EvidenceRule: Hashable, Codable, Sendable {
     public var required: [Kind] { Kind.allCases.filter { requirement(for: $0) == .required } }
 
     /// The required kinds missing from `present` (empty when the completion is complete).
-    public func missing(from present: Set<Kind>) -> [Kind] { required.filter { !present.contains($0) } }
+    public func missing(from present: Set<Kind>) -> [Kind] {
+        Kind.allCases.filter { requirement(for: $0) == .required && !present.contains($0) }
+    }
 }

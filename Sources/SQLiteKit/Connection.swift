@@ -13,6 +13,12 @@ public final class Connection {
     public let path: String
     let options: Options
     private var statementCache: [StatementKey: Statement] = [:]
+    /// The statements last looked up, tried before `statementCache`: a push runs a handful of
+    /// statements per event, from SQL constants that `==` matches by identity at once, where the
+    /// cache hashed part of every one of them (a percent of a push's CPU). Round-robin replacement.
+    private var recent: [(sql: String, statement: Statement)] = []
+    private var recentNext = 0
+    private static let recentCapacity = 8
 
     /// A statement's SQL as its cache key, hashed by its length and last 64 bytes: a push's
     /// statements are hundreds of bytes long, and hashing all of them on every run was ~1.5% of a
@@ -152,11 +158,22 @@ public final class Connection {
     /// The cached statement as it was left: for callers that bind next (`Statement.bind(_:)`
     /// resets it and clears its bindings itself).
     private func lookUp(_ sql: String) throws(SQLiteError) -> Statement {
+        for i in recent.indices where recent[i].sql == sql { return recent[i].statement }
         let key = StatementKey(sql: sql)
-        if let statement = statementCache[key] { return statement }
-        let statement = try prepare(sql)
-        if statementCache.count >= options.statementCacheCapacity { statementCache.removeAll() }
-        statementCache[key] = statement
+        let statement: Statement
+        if let cached = statementCache[key] {
+            statement = cached
+        } else {
+            statement = try prepare(sql)
+            if statementCache.count >= options.statementCacheCapacity { clearStatementCache() }
+            statementCache[key] = statement
+        }
+        if recent.count < Self.recentCapacity {
+            recent.append((sql, statement))
+        } else {
+            recent[recentNext] = (sql, statement)
+            recentNext = (recentNext + 1) % Self.recentCapacity
+        }
         return statement
     }
 
@@ -175,9 +192,16 @@ public final class Connection {
     /// Runs one statement with `SQLValue`s bound; returns the number of rows changed.
     @discardableResult
     public func run(_ sql: String, values: [SQLValue]) throws(SQLiteError) -> Int {
+        try run(sql, count: values.count) { values[$0] }
+    }
+
+    /// Runs one statement with `count` parameters bound, parameter `i + 1` to `value(i)`
+    /// (``Statement/bind(count:_:)``: no array of values per run); returns the number of rows changed.
+    @discardableResult
+    public func run(_ sql: String, count: Int, _ value: (Int) -> SQLValue) throws(SQLiteError) -> Int {
         let statement = try lookUp(sql)
         defer { statement.reset() }
-        try statement.bind(values)
+        try statement.bind(count: count, value)
         return try statement.run()
     }
 
@@ -193,9 +217,14 @@ public final class Connection {
 
     /// All rows of a query with `SQLValue`s bound.
     public func query(_ sql: String, values: [SQLValue]) throws(SQLiteError) -> [Row] {
+        try query(sql, count: values.count) { values[$0] }
+    }
+
+    /// All rows of a query with `count` parameters bound, parameter `i + 1` to `value(i)`.
+    public func query(_ sql: String, count: Int, _ value: (Int) -> SQLValue) throws(SQLiteError) -> [Row] {
         let statement = try lookUp(sql)
         defer { statement.reset() }
-        try statement.bind(values)
+        try statement.bind(count: count, value)
         return try statement.rows()
     }
 
@@ -211,9 +240,14 @@ public final class Connection {
 
     /// The first row of a query with `SQLValue`s bound, or `nil`.
     public func queryOne(_ sql: String, values: [SQLValue]) throws(SQLiteError) -> Row? {
+        try queryOne(sql, count: values.count) { values[$0] }
+    }
+
+    /// The first row of a query with `count` parameters bound, parameter `i + 1` to `value(i)`, or `nil`.
+    public func queryOne(_ sql: String, count: Int, _ value: (Int) -> SQLValue) throws(SQLiteError) -> Row? {
         let statement = try lookUp(sql)
         defer { statement.reset() }
-        try statement.bind(values)
+        try statement.bind(count: count, value)
         return try statement.next()
     }
 
@@ -237,5 +271,9 @@ public final class Connection {
     public var isInTransaction: Bool { sqlite3_get_autocommit(raw) == 0 }
 
     /// Drops cached statements (e.g. before a schema change by another connection).
-    public func clearStatementCache() { statementCache.removeAll() }
+    public func clearStatementCache() {
+        statementCache.removeAll()
+        recent.removeAll()
+        recentNext = 0
+    }
 }

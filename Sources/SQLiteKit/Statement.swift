@@ -23,12 +23,17 @@ public final class Statement {
     /// statement, and a `SELECT *` may then have other columns.
     private var layoutPrepareCount: Int32 = 0
 
-    /// The text parameters of the last `bind(_:)`, bound from here without SQLite's own copy
-    /// (`SQLITE_STATIC`): valid until the next `bind(_:)`, which clears the bindings first, or
-    /// `deinit`, which finalizes first. This SQLite is built without lookaside memory, so each
-    /// copied parameter was a `malloc` and a `free`, each under SQLite's memory-statistics mutex.
+    /// The text parameters of the last bind, bound from here without SQLite's own copy
+    /// (`SQLITE_STATIC`): valid until the next bind, which clears the bindings first, or `deinit`,
+    /// which finalizes first. This SQLite is built without lookaside memory, so each copied
+    /// parameter was a `malloc` and a `free`, each under SQLite's memory-statistics mutex.
+    /// Texts are copied as they are bound (no first pass to size them): one that does not fit
+    /// moves on to a larger block, and the full ones (`retiredTexts`, still bound) are freed at the
+    /// next bind, which starts with one block as large as the last bind needed in all.
     private var texts: UnsafeMutableRawPointer?
     private var textsCapacity = 0
+    private var retiredTexts: [UnsafeMutableRawPointer] = []
+    private var lastTextBytes = 0
 
     init(raw: OpaquePointer, handle: DatabaseHandle, sql: String) {
         self.raw = raw
@@ -39,6 +44,7 @@ public final class Statement {
     deinit {
         sqlite3_finalize(raw)
         texts?.deallocate()
+        for block in retiredTexts { block.deallocate() }
     }
 
     /// Number of `?` parameters.
@@ -51,34 +57,59 @@ public final class Statement {
     ///
     /// - Throws: `SQLiteError.Kind.misuse` when the count differs from `parameterCount`.
     public func bind(_ values: [SQLValue]) throws(SQLiteError) {
+        try bind(count: values.count) { values[$0] }
+    }
+
+    /// Resets the statement and binds `count` parameters, the value of parameter `i + 1` being
+    /// `value(i)`: for callers that hold their values in another form (the store layer's), so no
+    /// array of `SQLValue`s is built per statement.
+    ///
+    /// - Throws: `SQLiteError.Kind.misuse` when `count` differs from `parameterCount`.
+    public func bind(count: Int, _ value: (Int) -> SQLValue) throws(SQLiteError) {
         reset()
         sqlite3_clear_bindings(raw)
-        guard values.count == parameterCount else {
-            throw .misuse("statement expects \(parameterCount) arguments, got \(values.count)", sql: sql)
+        guard count == parameterCount else {
+            throw .misuse("statement expects \(parameterCount) arguments, got \(count)", sql: sql)
         }
-        var size = 0
-        for case .text(let text) in values { size += text.utf8.count }
-        if size > textsCapacity || texts == nil {
+        // The previous bindings are cleared: the blocks they pointed into can go.
+        if !retiredTexts.isEmpty {
+            for block in retiredTexts { block.deallocate() }
+            retiredTexts.removeAll(keepingCapacity: true)
             texts?.deallocate()
-            textsCapacity = max(size, 256)
+            texts = nil
+        }
+        if texts == nil {
+            textsCapacity = max(lastTextBytes, 256)
             texts = UnsafeMutableRawPointer.allocate(byteCount: textsCapacity, alignment: 1)
         }
-        guard let texts else { return }
+        guard var block = texts else { return }
         var used = 0
-        for (offset, value) in values.enumerated() {
-            guard case .text(var text) = value else {
-                try bind(value, at: Int32(offset + 1))
+        var total = 0
+        defer { lastTextBytes = total }
+        for offset in 0..<count {
+            let bound = value(offset)
+            guard case .text(var text) = bound else {
+                try bind(bound, at: Int32(offset + 1))
                 continue
             }
-            let start = texts + used
-            let count = text.withUTF8 { bytes -> Int in
-                if let base = bytes.baseAddress { start.copyMemory(from: base, byteCount: bytes.count) }
-                return bytes.count
+            let size = text.utf8.count
+            total += size
+            if used + size > textsCapacity {
+                // Bound texts point into `block`: it stays until the next bind.
+                retiredTexts.append(block)
+                textsCapacity = max(size, 2 * textsCapacity)
+                block = UnsafeMutableRawPointer.allocate(byteCount: textsCapacity, alignment: 1)
+                texts = block
+                used = 0
             }
-            used += count
-            // SQLITE_STATIC (no destructor): `texts` outlives these bindings (see its comment).
+            let start = block + used
+            text.withUTF8 { bytes in
+                if let base = bytes.baseAddress { start.copyMemory(from: base, byteCount: bytes.count) }
+            }
+            used += size
+            // SQLITE_STATIC (no destructor): the block outlives these bindings (see `texts`).
             let code = sqlite3_bind_text64(
-                raw, Int32(offset + 1), start.assumingMemoryBound(to: CChar.self), UInt64(count), nil,
+                raw, Int32(offset + 1), start.assumingMemoryBound(to: CChar.self), UInt64(size), nil,
                 UInt8(SQLITE_UTF8))
             guard code == SQLITE_OK else { throw SQLiteError(db: handle.raw, resultCode: code, sql: sql) }
         }

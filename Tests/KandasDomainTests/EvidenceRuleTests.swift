@@ -33,3 +33,12 @@ import Testing
             present: [.photo, .video, .geolocation], filesDeclared: 2, filesVerified: 2
         ).isEmpty)
 }
+
+@Test func kinds_areEqualAndHashedByCase_asTheirRawValuesWere() {
+    let kinds = EvidenceRule.Kind.allCases
+    #expect(Set(kinds).count == kinds.count)
+    for a in kinds {
+        for b in kinds { #expect((a == b) == (a.rawValue == b.rawValue)) }
+        #expect(Set([a]).contains(EvidenceRule.Kind(rawValue: a.rawValue) ?? .photo))
+    }
+}

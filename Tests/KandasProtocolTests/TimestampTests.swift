@@ -34,3 +34,28 @@ func malformedTimestamp_isRejected(input: String) {
     let ts = Timestamp(Date(timeIntervalSince1970: 1.2349))
     #expect(ts.millisecondsSince1970 == 1234)
 }
+
+@Test func description_isTheJoinedFieldsItWasBuiltFrom_acrossTheRange() {
+    // The joined form the 24 bytes written in place replaced, as the reference.
+    func joined(_ ms: Int64) -> String {
+        let totalSeconds = ms >= 0 ? ms / 1000 : (ms - 999) / 1000
+        let millis = Int(ms - totalSeconds * 1000)
+        let days = totalSeconds >= 0 ? totalSeconds / 86_400 : (totalSeconds - 86_399) / 86_400
+        let secondOfDay = Int(totalSeconds - days * 86_400)
+        return CalendarDate.civil(fromDays: Int(days)).description + "T" + Timestamp.pad(secondOfDay / 3600, 2) + ":"
+            + Timestamp.pad(secondOfDay / 60 % 60, 2) + ":" + Timestamp.pad(secondOfDay % 60, 2) + "."
+            + Timestamp.pad(millis, 3) + "Z"
+    }
+    var values: [Int64] = [
+        0, -1, 1, 999, -999, -1000, 86_399_999, -86_400_000, 1_795_169_730_123, 253_402_300_799_999,
+        -62_135_596_800_000, 253_402_300_800_000, -62_135_596_800_001, .max / 2, .min / 2,
+    ]
+    var generator = SystemRandomNumberGenerator()
+    for _ in 0..<2000 { values.append(Int64.random(in: -62_135_596_800_000...253_402_300_799_999, using: &generator)) }
+    for ms in values {
+        let ts = Timestamp(millisecondsSince1970: ms)
+        #expect(ts.description == joined(ms), "\(ms)")
+        #expect(ts.description.utf8.count == 24)
+        #expect(Timestamp(ts.description).map { _ in true } ?? false)
+    }
+}

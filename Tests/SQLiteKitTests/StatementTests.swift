@@ -60,6 +60,39 @@ import Testing
         #expect(row["w"] == .null && row["v"] == .integer(7))
     }
 
+    @Test func textsBoundByIndex_keepTheirBytes_whenTheyOutgrowTheTextBlock() throws {
+        // Texts are copied into the statement's block as they are bound; those that do not fit move on
+        // to a larger block while the earlier ones stay bound where they are. Sizes around the first
+        // block's 256 bytes, repeated so the next binds start from the grown block.
+        try db.execute("CREATE TABLE w(a TEXT, b ANY, c TEXT, d TEXT, e TEXT) STRICT")
+        let sizes = [0, 1, 100, 200, 255, 256, 257, 700, 3000, 5]
+        var expected: [[SQLValue]] = []
+        for round in 0..<3 {
+            for (k, size) in sizes.enumerated() {
+                let values: [SQLValue] = [
+                    .text(String(repeating: "a", count: size)), .integer(Int64(round * 100 + k)),
+                    .text("é" + String(repeating: "c", count: sizes[(k + 3) % sizes.count])),
+                    .text(String(repeating: "d", count: sizes[(k + 7) % sizes.count])), .text("e\(k)"),
+                ]
+                try db.run("INSERT INTO w VALUES (?, ?, ?, ?, ?)", count: values.count) { values[$0] }
+                expected.append(values)
+            }
+        }
+        let rows = try db.query("SELECT a, b, c, d, e FROM w ORDER BY rowid")
+        #expect(rows.map { $0.values } == expected)
+    }
+
+    @Test func bindingByIndex_checksTheCount_asBindingAnArrayDoes() throws {
+        let statement = try db.prepare("INSERT INTO t(v) VALUES (?)")
+        #expect {
+            try statement.bind(count: 2) { _ in .integer(1) }
+        } throws: { error in
+            (error as? SQLiteError)?.kind == .misuse
+        }
+        try statement.bind(count: 1) { _ in .text("x") }
+        #expect(try statement.run() == 1)
+    }
+
     @Test func multipleStatements_areRefusedByPrepare() throws {
         #expect {
             _ = try db.prepare("SELECT 1; SELECT 2")

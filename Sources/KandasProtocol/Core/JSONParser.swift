@@ -10,11 +10,12 @@ struct JSONParser {
     /// Deeper input is refused (a bounded stack for hostile bodies).
     static let maxDepth = 64
 
-    private let bytes: UnsafeBufferPointer<UInt8>
-    private var index = 0
-    private var depth = 0
+    // Internal, not private: the push body's direct reader (`PushRequest+Direct.swift`) reads with them.
+    let bytes: UnsafeBufferPointer<UInt8>
+    var index = 0
+    var depth = 0
 
-    private init(_ bytes: UnsafeBufferPointer<UInt8>) {
+    init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
     }
 
@@ -36,7 +37,7 @@ struct JSONParser {
         return index == bytes.count ? value : nil
     }
 
-    private mutating func skipSpace() {
+    mutating func skipSpace() {
         while index < bytes.count {
             switch bytes[index] {
             case 0x20, 0x09, 0x0A, 0x0D: index += 1
@@ -45,7 +46,7 @@ struct JSONParser {
         }
     }
 
-    private mutating func value() -> JSONValue? {
+    mutating func value() -> JSONValue? {
         guard index < bytes.count else { return nil }
         switch bytes[index] {
         case UInt8(ascii: "{"): return object()
@@ -58,7 +59,7 @@ struct JSONParser {
         }
     }
 
-    private mutating func literal(_ text: StaticString, _ value: JSONValue) -> JSONValue? {
+    mutating func literal(_ text: StaticString, _ value: JSONValue) -> JSONValue? {
         let count = text.utf8CodeUnitCount
         guard index + count <= bytes.count else { return nil }
         for k in 0..<count where bytes[index + k] != text.utf8Start[k] { return nil }
@@ -132,7 +133,7 @@ struct JSONParser {
     }
 
     /// A string starting at the opening quote; nil on a control character, bad escape or bad UTF-8.
-    private mutating func string() -> String? {
+    mutating func string() -> String? {
         index += 1
         let start = index
         // Fast path: no escapes, validated as UTF-8 in one call; plain ASCII (IDs, times, keys: most
@@ -218,7 +219,7 @@ struct JSONParser {
     }
 
     /// RFC 8259 §6: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
-    private mutating func number() -> JSONValue? {
+    mutating func number() -> JSONValue? {
         let start = index
         var integral = true
         if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
@@ -261,7 +262,7 @@ struct JSONParser {
         return .number(value)
     }
 
-    private func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+    func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
 }
 
 extension JSONValue {

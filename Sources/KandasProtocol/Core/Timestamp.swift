@@ -27,7 +27,19 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
 
     /// Parses RFC 3339 (`YYYY-MM-DDTHH:MM:SS[.f+](Z|±HH:MM)`); `nil` when it is not one.
     public init?(_ string: String) {
-        let b = Array(string.utf8)
+        var string = string
+        guard let milliseconds = string.withUTF8({ Self.parse($0) }) else { return nil }
+        self.millisecondsSince1970 = milliseconds
+    }
+
+    /// Parses RFC 3339 from UTF-8 bytes, as ``init(_:)`` does (a push body's times, read in place).
+    public init?(utf8 bytes: UnsafeBufferPointer<UInt8>) {
+        guard let milliseconds = Self.parse(bytes) else { return nil }
+        self.millisecondsSince1970 = milliseconds
+    }
+
+    /// Milliseconds since 1970 of RFC 3339 text; `nil` when it is not one.
+    static func parse(_ b: UnsafeBufferPointer<UInt8>) -> Int64? {
         guard b.count >= 20, b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x54 || b[10] == 0x74, b[13] == 0x3A,
             b[16] == 0x3A,
             let year = Self.digits(b, 0, 4), let month = Self.digits(b, 5, 2), let day = Self.digits(b, 8, 2),
@@ -62,7 +74,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
         guard i == b.count else { return nil }
         let days = CalendarDate.daysFromCivil(year: year, month: month, day: day)
         let seconds = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second - offsetMinutes * 60)
-        self.millisecondsSince1970 = seconds * 1000 + Int64(millis)
+        return seconds * 1000 + Int64(millis)
     }
 
     /// The canonical wire form, e.g. `2026-11-20T10:15:30.123Z`.
@@ -73,8 +85,38 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
         let days = totalSeconds >= 0 ? totalSeconds / 86_400 : (totalSeconds - 86_399) / 86_400
         let secondOfDay = Int(totalSeconds - days * 86_400)
         let date = CalendarDate.civil(fromDays: Int(days))
-        return date.description + "T" + Self.pad(secondOfDay / 3600, 2) + ":" + Self.pad(secondOfDay / 60 % 60, 2)
-            + ":" + Self.pad(secondOfDay % 60, 2) + "." + Self.pad(millis, 3) + "Z"
+        // Always 24 bytes (a `CalendarDate`'s year is 1...9999): written in place, not joined from ten
+        // small strings, which was 2.5% of a push's server CPU (a stored location's `fix_time`).
+        return String(unsafeUninitializedCapacity: 24) { out in
+            var o = 0
+            func put(_ value: Int, _ width: Int) {
+                var v = value
+                for k in stride(from: width - 1, through: 0, by: -1) {
+                    out[o + k] = UInt8(ascii: "0") + UInt8(v % 10)
+                    v /= 10
+                }
+                o += width
+            }
+            func put(_ c: Unicode.Scalar) {
+                out[o] = UInt8(ascii: c)
+                o += 1
+            }
+            put(date.year, 4)
+            put("-")
+            put(date.month, 2)
+            put("-")
+            put(date.day, 2)
+            put("T")
+            put(secondOfDay / 3600, 2)
+            put(":")
+            put(secondOfDay / 60 % 60, 2)
+            put(":")
+            put(secondOfDay % 60, 2)
+            put(".")
+            put(millis, 3)
+            put("Z")
+            return o
+        }
     }
 
     public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool {
@@ -95,7 +137,8 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
         try container.encode(description)
     }
 
-    static func digits(_ b: [UInt8], _ start: Int, _ count: Int) -> Int? {
+    static func digits<Bytes: RandomAccessCollection<UInt8>>(_ b: Bytes, _ start: Int, _ count: Int) -> Int?
+    where Bytes.Index == Int {
         guard start + count <= b.count else { return nil }
         var value = 0
         for k in start..<(start + count) {

@@ -3,7 +3,8 @@ import KandasProtocol
 
 /// Decodes a push body in one pass, with the envelope's unknown-field check on the parsed tree.
 ///
-/// The body is parsed once into a `JSONValue` (`JSONValue.parse`), checked for unknown envelope
+/// The plain shape every client sends is read straight from the bytes (``PushRequest/decodeDirect(_:)``),
+/// which answers only where the tree path gives the same request and bodies. Otherwise the body is parsed once into a `JSONValue` (`JSONValue.parse`), checked for unknown envelope
 /// fields, and decoded from that tree (`JSONCoding.decodeReportingUnknown`): Foundation's
 /// `JSONDecoder` plus `decodeStrict`'s re-encode were most of a push's time. Payloads stay strict
 /// per event (an unknown payload field rejects only that event, Protocol §6.1). Each event's
@@ -22,6 +23,7 @@ struct PushEnvelope {
     struct Bodies: RandomAccessCollection {
         fileprivate var bytes: [UInt8] = []
         fileprivate var events: [JSONValue] = []
+        private let eventCount: Int
         private let spans = Spans()
 
         /// The events' byte ranges in `bytes` once found; `.some(nil)` when they cannot be cut out
@@ -33,10 +35,18 @@ struct PushEnvelope {
         fileprivate init(bytes: [UInt8] = [], events: [JSONValue] = []) {
             self.bytes = bytes
             self.events = events
+            eventCount = events.count
+        }
+
+        /// The bodies of a body read directly (``PushRequest/decodeDirect(_:)``), whose spans it found.
+        fileprivate init(bytes: [UInt8], spans: [Range<Int>]) {
+            self.bytes = bytes
+            eventCount = spans.count
+            self.spans.found = .some(spans)
         }
 
         var startIndex: Int { 0 }
-        var endIndex: Int { events.count }
+        var endIndex: Int { eventCount }
 
         subscript(i: Int) -> String {
             if spans.found == nil {
@@ -47,16 +57,26 @@ struct PushEnvelope {
         }
     }
 
-    static let topKeys = ["device_id", "sent_at", "client_status", "events"]
+    /// The envelope's members: the direct reader's lists, so both paths refuse the same keys.
+    static let topKeys = PushRequest.directTopKeys
     static let statusKeys = [
         "outbox_events", "outbox_bytes", "oldest_unsent_at", "files_pending", "bytes_pending", "app_version",
         "last_error",
     ]
-    static let eventKeys = [
-        "event_id", "device_seq", "type", "item_id", "base_version", "recorded_at", "payload",
-    ]
+    static let eventKeys = PushRequest.directEventKeys
 
     static func decode(_ bytes: [UInt8]) throws(ServerError) -> PushEnvelope {
+        // The plain shape read straight from the bytes (no tree); it answers only where the tree path
+        // below gives the same request and bodies, and then only `client_status` is left to check.
+        if let direct = PushRequest.decodeDirect(bytes) {
+            if case .object(let status)? = direct.clientStatus { try unknown(status, statusKeys, "/client_status") }
+            return PushEnvelope(request: direct.request, bodies: Bodies(bytes: bytes, spans: direct.eventSpans))
+        }
+        return try decodeTree(bytes)
+    }
+
+    /// The general path: the body parsed into a tree, then decoded (every error of a bad body is made here).
+    static func decodeTree(_ bytes: [UInt8]) throws(ServerError) -> PushEnvelope {
         let request: PushRequest
         let tree: JSONValue
         do {

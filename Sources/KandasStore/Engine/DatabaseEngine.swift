@@ -107,6 +107,18 @@ public protocol DatabaseConnection: AnyObject {
     /// fails the whole transaction anyway, never for one whose error is caught and handled.
     func runDeferred(_ sql: String, values: [DatabaseValue]) throws(DatabaseError)
 
+    /// ``run(_:values:)`` with Swift values, each bound as its ``DatabaseBindable/databaseValue``:
+    /// an engine may bind them without building an array of ``DatabaseValue`` first (the variadic
+    /// `run`, `runDeferred` and `queryOne` below come here; the defaults map to `values:`).
+    @discardableResult
+    func run(_ sql: String, bindables: [any DatabaseBindable]) throws(DatabaseError) -> Int
+
+    /// ``runDeferred(_:values:)`` with Swift values (see ``run(_:bindables:)``).
+    func runDeferred(_ sql: String, bindables: [any DatabaseBindable]) throws(DatabaseError)
+
+    /// ``queryOne(_:values:)`` with Swift values (see ``run(_:bindables:)``).
+    func queryOne(_ sql: String, bindables: [any DatabaseBindable]) throws(DatabaseError) -> DatabaseRow?
+
     /// Runs `body` atomically: a transaction when none is open, else a savepoint, so an inner
     /// failure undoes only the inner work. The body's error is rethrown (it wins over a failed
     /// rollback).
@@ -156,21 +168,34 @@ extension DatabaseConnection {
         _ = try run(sql, values: values)
     }
 
+    @discardableResult
+    public func run(_ sql: String, bindables: [any DatabaseBindable]) throws(DatabaseError) -> Int {
+        try run(sql, values: bindables.map { $0.databaseValue })
+    }
+
+    public func runDeferred(_ sql: String, bindables: [any DatabaseBindable]) throws(DatabaseError) {
+        try runDeferred(sql, values: bindables.map { $0.databaseValue })
+    }
+
+    public func queryOne(_ sql: String, bindables: [any DatabaseBindable]) throws(DatabaseError) -> DatabaseRow? {
+        try queryOne(sql, values: bindables.map { $0.databaseValue })
+    }
+
     /// `runDeferred` with Swift values bound.
     public func runDeferred(_ sql: String, _ values: any DatabaseBindable...) throws(DatabaseError) {
-        try runDeferred(sql, values: values.map(\.databaseValue))
+        try runDeferred(sql, bindables: values)
     }
 
     /// Runs one statement with Swift values bound; returns the number of rows changed.
     @discardableResult
     public func run(_ sql: String, _ values: any DatabaseBindable...) throws(DatabaseError) -> Int {
-        try run(sql, values: values.map(\.databaseValue))
+        try run(sql, bindables: values)
     }
 
     /// Runs one statement with an array of Swift values bound.
     @discardableResult
     public func run(_ sql: String, _ values: [any DatabaseBindable]) throws(DatabaseError) -> Int {
-        try run(sql, values: values.map(\.databaseValue))
+        try run(sql, bindables: values)
     }
 
     /// All rows of a query with Swift values bound.
@@ -185,17 +210,17 @@ extension DatabaseConnection {
 
     /// The first row of a query with Swift values bound, or `nil`.
     public func queryOne(_ sql: String, _ values: any DatabaseBindable...) throws(DatabaseError) -> DatabaseRow? {
-        try queryOne(sql, values: values.map(\.databaseValue))
+        try queryOne(sql, bindables: values)
     }
 
     /// The first row of a query with an array of Swift values bound, or `nil`.
     public func queryOne(_ sql: String, _ values: [any DatabaseBindable]) throws(DatabaseError) -> DatabaseRow? {
-        try queryOne(sql, values: values.map(\.databaseValue))
+        try queryOne(sql, bindables: values)
     }
 
     /// The first column of the first row; `.null` when there is no row.
     public func scalar(_ sql: String, _ values: any DatabaseBindable...) throws(DatabaseError) -> DatabaseValue {
-        try queryOne(sql, values: values.map(\.databaseValue))?[0] ?? .null
+        try queryOne(sql, bindables: values)?[0] ?? .null
     }
 
     /// The first column of the first row with `DatabaseValue`s bound; `.null` when there is no row.
@@ -205,7 +230,7 @@ extension DatabaseConnection {
 
     /// `true` when the query returns at least one row.
     public func exists(_ sql: String, _ values: any DatabaseBindable...) throws(DatabaseError) -> Bool {
-        try queryOne(sql, values: values.map(\.databaseValue)) != nil
+        try queryOne(sql, bindables: values) != nil
     }
 
     /// `true` when the query with `DatabaseValue`s bound returns at least one row.

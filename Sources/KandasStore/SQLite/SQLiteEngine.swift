@@ -180,7 +180,7 @@ public final class SQLiteConnectionAdapter: DatabaseConnection, @unchecked Senda
 
     public func query(_ sql: String, values: [DatabaseValue]) throws(DatabaseError) -> [DatabaseRow] {
         do {
-            let rows = try connection.query(sql, values: values.map(\.sqlValue))
+            let rows = try connection.query(sql, count: values.count) { values[$0].sqlValue }
             guard let first = rows.first else { return [] }
             let columns = columns(of: first)
             return rows.map { DatabaseRow(columns: columns, values: $0.values.map(\.databaseValue)) }
@@ -189,9 +189,21 @@ public final class SQLiteConnectionAdapter: DatabaseConnection, @unchecked Senda
         }
     }
 
+    // The values are bound straight from the caller's array or arguments (SQLiteKit's
+    // `bind(count:_:)`): converting them into a new array first, twice for the variadic calls,
+    // was most of the store layer's own cost per statement.
     public func queryOne(_ sql: String, values: [DatabaseValue]) throws(DatabaseError) -> DatabaseRow? {
         do {
-            return try connection.queryOne(sql, values: values.map(\.sqlValue)).map(convert)
+            return try connection.queryOne(sql, count: values.count) { values[$0].sqlValue }.map(convert)
+        } catch {
+            throw SQLiteEngine.map(error)
+        }
+    }
+
+    public func queryOne(_ sql: String, bindables: [any DatabaseBindable]) throws(DatabaseError) -> DatabaseRow? {
+        do {
+            return try connection.queryOne(sql, count: bindables.count) { bindables[$0].databaseValue.sqlValue }.map(
+                convert)
         } catch {
             throw SQLiteEngine.map(error)
         }
@@ -200,10 +212,23 @@ public final class SQLiteConnectionAdapter: DatabaseConnection, @unchecked Senda
     @discardableResult
     public func run(_ sql: String, values: [DatabaseValue]) throws(DatabaseError) -> Int {
         do {
-            return try connection.run(sql, values: values.map(\.sqlValue))
+            return try connection.run(sql, count: values.count) { values[$0].sqlValue }
         } catch {
             throw SQLiteEngine.map(error)
         }
+    }
+
+    @discardableResult
+    public func run(_ sql: String, bindables: [any DatabaseBindable]) throws(DatabaseError) -> Int {
+        do {
+            return try connection.run(sql, count: bindables.count) { bindables[$0].databaseValue.sqlValue }
+        } catch {
+            throw SQLiteEngine.map(error)
+        }
+    }
+
+    public func runDeferred(_ sql: String, bindables: [any DatabaseBindable]) throws(DatabaseError) {
+        _ = try run(sql, bindables: bindables)
     }
 
     public func transaction<T>(_ body: () throws -> T) throws -> T {
@@ -245,7 +270,7 @@ final class SQLiteStatementAdapter: PreparedStatement {
     var sql: String { statement.sql }
 
     func bind(_ values: [DatabaseValue]) throws(DatabaseError) {
-        do { try statement.bind(values.map(\.sqlValue)) } catch { throw SQLiteEngine.map(error) }
+        do { try statement.bind(count: values.count) { values[$0].sqlValue } } catch { throw SQLiteEngine.map(error) }
     }
 
     func next() throws(DatabaseError) -> DatabaseRow? {
