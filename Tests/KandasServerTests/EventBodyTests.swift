@@ -20,7 +20,7 @@ import Testing
     func bodies(_ s: SyncFixture) throws -> [String: String] {
         let db = try Connection(path: s.server.databasePath, options: .init(readOnly: true, journalMode: nil))
         var out: [String: String] = [:]
-        for row in try db.query("SELECT event_id, body FROM device_events") {
+        for row in try db.query("SELECT ktext(event_id) AS event_id, body FROM device_events") {
             out[try row.string("event_id")] = try row.string("body")
         }
         return out
@@ -137,12 +137,12 @@ import Testing
         let queries: [(String, [SQLValue])] = [
             ("SELECT seq FROM device_events e WHERE \(EventBodies.ofCompletion("e", "?1")) ORDER BY seq", [.text("c")]),
             (
-                "SELECT seq, body FROM device_events WHERE completion_id = ? AND type <> 'complete' AND type = 'amend'"
-                    + " AND outcome = 'accepted' AND original = 1 AND completion_rev > ? ORDER BY seq",
+                "SELECT seq, body FROM device_events WHERE completion_id = kid(?) AND type <> 'complete'"
+                    + " AND type = 'amend' AND outcome = 'accepted' AND original = 1 AND completion_rev > ? ORDER BY seq",
                 [.text("c"), .integer(1)]
             ),
             (
-                "SELECT seq FROM device_events WHERE completion_id = ?1 AND type <> 'complete'"
+                "SELECT seq FROM device_events WHERE completion_id = kid(?1) AND type <> 'complete'"
                     + " AND outcome = 'accepted' AND original = 1 AND completion_rev > ?2"
                     + " UNION SELECT event_seq AS seq FROM completions WHERE id = ?1 AND ?2 < 1 ORDER BY seq",
                 [.text("c"), .integer(1)]

@@ -79,7 +79,7 @@ import Testing
                     + " AND entity <> 'event_outcome' AND device_id IS NULL", [.text("i"), .integer(0)]
             ),
             (
-                "SELECT 1 FROM device_events WHERE event_id = ? AND device_id = ? AND seq < ?",
+                "SELECT 1 FROM device_events WHERE event_id = kid(?) AND device_id = ? AND seq < ?",
                 [.text("e"), .text("d"), .integer(9)]
             ),
         ]

@@ -118,7 +118,8 @@ import Testing
     {
         let db = try Connection(path: s.server.databasePath, options: .init(readOnly: true, journalMode: nil))
         let stored = try db.query(
-            "SELECT event_id, device_seq FROM device_events WHERE device_id = ? ORDER BY device_seq", deviceID)
+            "SELECT ktext(event_id) AS event_id, device_seq FROM device_events WHERE device_id = ? ORDER BY device_seq",
+            deviceID)
         let ids = try stored.map { try $0.string("event_id") }
         let seqs = try stored.map { Int(try $0.int("device_seq")) }
         #expect(seqs == Array(1...sent.count), "trial \(trial): device_seq not gap-free")

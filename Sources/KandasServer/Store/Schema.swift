@@ -113,6 +113,8 @@ enum Schema {
             StoreMigration("0041-completion-columns-from-item-and-event", CompletionDerivedColumnsMigration.migrate))
         // Issue 15: the change feed's UUIDs as 16-byte blobs (`kid`/`ktext`), in the table and its indexes.
         m.register(StoreMigration("0045-feed-ids-as-blobs", SyncSchema.feedBinaryIDs))
+        // Issue 15: device_events' UUIDs without a foreign key (event, item, completion) as 16-byte blobs.
+        m.register(StoreMigration("0046-event-ids-as-blobs", SyncSchema.eventBinaryIDs))
         return m
     }
 

@@ -252,4 +252,55 @@ enum SyncSchema {
     static func feedBinaryIDs(_ db: any DatabaseConnection) throws {
         try db.execute(feedBinaryIDsSQL)
     }
+
+    /// Migration `0046-event-ids-as-blobs` (issue 15, bytes written per pushed event): the UUIDs of
+    /// `device_events` that no foreign key names (`event_id`, `item_id`, `completion_id`) are stored
+    /// as 16-byte blobs, as `changes`' are since 0045. `device_id` stays text: it references
+    /// `devices(id)`, whose IDs are text, and a blob would never equal them.
+    ///
+    /// `event_id` is in the row and in `device_events_event`, `item_id` in the row, `completion_id` in
+    /// the row (and in `device_events_completion` for the rows after a completion's `complete`): about
+    /// 70 bytes of a pushed event's row and index entries. The columns become `ANY` with the same CHECK
+    /// as 0045's (text, or a blob of exactly 16 bytes; `completion_id` may stay NULL), the store SQL
+    /// binds them through `kid(?)` and reads them through `ktext(col)`. The table is rebuilt with every
+    /// row, its `seq` values and `sqlite_sequence` position, `UNIQUE(device_id, device_seq)`, the
+    /// outcome CHECK as 0032 wrote it, and its two indexes with their expressions and WHERE: the
+    /// event index still holds one original per event ID (`kid` maps equal IDs to equal values only).
+    static let eventBinaryIDsSQL = """
+        CREATE TABLE device_events_new(
+          seq INTEGER PRIMARY KEY AUTOINCREMENT, device_id TEXT NOT NULL REFERENCES devices(id),
+          device_seq INTEGER NOT NULL,
+          event_id ANY NOT NULL
+            CHECK(typeof(event_id) = 'text' OR typeof(event_id) = 'blob' AND length(event_id) = 16),
+          original INTEGER NOT NULL, type TEXT NOT NULL,
+          item_id ANY NOT NULL
+            CHECK(typeof(item_id) = 'text' OR typeof(item_id) = 'blob' AND length(item_id) = 16),
+          body TEXT NOT NULL, received_at INTEGER NOT NULL, recorded_at INTEGER NOT NULL,
+          clock_skew_ms INTEGER NOT NULL,
+          outcome TEXT NOT NULL CHECK(outcome = 'accepted' OR outcome = 'rejected' OR outcome = 'duplicate'),
+          code TEXT, detail TEXT,
+          completion_id ANY
+            CHECK(completion_id IS NULL OR typeof(completion_id) = 'text' OR typeof(completion_id) = 'blob'
+              AND length(completion_id) = 16),
+          completion_rev INTEGER, conflict_ids TEXT NOT NULL DEFAULT '[]', base_version INTEGER,
+          UNIQUE(device_id, device_seq)) STRICT;
+        INSERT INTO device_events_new(seq, device_id, device_seq, event_id, original, type, item_id, body,
+            received_at, recorded_at, clock_skew_ms, outcome, code, detail, completion_id, completion_rev,
+            conflict_ids, base_version)
+          SELECT seq, device_id, device_seq, kid(event_id), original, type, kid(item_id), body, received_at,
+            recorded_at, clock_skew_ms, outcome, code, detail, kid(completion_id), completion_rev, conflict_ids,
+            base_version FROM device_events ORDER BY seq;
+        DELETE FROM sqlite_sequence WHERE name = 'device_events_new';
+        INSERT INTO sqlite_sequence(name, seq)
+          SELECT 'device_events_new', seq FROM sqlite_sequence WHERE name = 'device_events';
+        DROP TABLE device_events;
+        ALTER TABLE device_events_new RENAME TO device_events;
+        CREATE UNIQUE INDEX device_events_event ON device_events(event_id, (CASE WHEN original = 1 THEN 0 ELSE seq END));
+        CREATE INDEX device_events_completion ON device_events(completion_id, seq)
+          WHERE completion_id IS NOT NULL AND type <> 'complete';
+        """
+
+    static func eventBinaryIDs(_ db: any DatabaseConnection) throws {
+        try db.execute(eventBinaryIDsSQL)
+    }
 }

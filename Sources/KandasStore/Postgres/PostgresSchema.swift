@@ -283,6 +283,9 @@ public enum PostgresSchema {
                 CREATE FUNCTION ktext(text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS 'SELECT $1';
                 """)
         },
+        // SQLite's 0046-event-ids-as-blobs (issue 15): device_events' event, item and completion IDs as
+        // 16-byte blobs there; PostgreSQL keeps text and the shared SQL's kid/ktext are the identity (0045).
+        StoreMigration("0046-event-ids-as-blobs") { _ in },
     ]
 
     static let tables = """

@@ -48,14 +48,20 @@ extension ChangeLoader {
         ) { try AttachmentStore.receipt($0, files: files[try $0.string("id")] ?? [], now: now) }
     }
 
+    /// The rows of device `?2` of the event IDs in JSON array `?1`, through `device_events_event`; the
+    /// IDs bound through `kid` and read through `ktext` (blobs on SQLite since migration 0046).
+    static func outcomesSQL(_ dialect: any SQLDialect) -> String {
+        "SELECT ktext(event_id) AS event_id, device_seq, outcome, code, detail, ktext(completion_id) AS completion_id,"
+            + " completion_rev, conflict_ids FROM device_events WHERE device_id = ?2 AND event_id IN"
+            + " (SELECT kid(value) FROM \(dialect.jsonTextArrayElements(parameter: "?1")))"
+    }
+
     /// This device's event outcomes by event ID.
     ///
     /// An event the device sent more than once, or a `duplicate` (whose answer is the original's,
     /// possibly another device's), is read by ``EventOutcomes/result(_:deviceID:eventID:)`` itself.
     func outcomes(_ list: String) throws -> [String: EventResult] {
-        let rows = try db.query(
-            "SELECT event_id, device_seq, outcome, code, detail, completion_id, completion_rev, conflict_ids"
-                + " FROM device_events WHERE device_id = ?2 AND event_id IN \(idList)", list, deviceID)
+        let rows = try db.query(Self.outcomesSQL(db.dialect), list, deviceID)
         var seen: [String: Int] = [:]
         for row in rows { seen[try row.string("event_id"), default: 0] += 1 }
         var out: [String: EventResult] = [:]

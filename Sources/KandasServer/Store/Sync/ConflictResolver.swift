@@ -50,7 +50,7 @@ enum ConflictResolver {
             guard let chosen = chosenEventID,
                 let event = try db.queryOne(
                     "SELECT \(EventBodies.columns) FROM conflict_events ce JOIN device_events e ON e.seq = ce.event_seq"
-                        + " WHERE ce.conflict_id = ? AND e.event_id = ?", conflictID, chosen.description)
+                        + " WHERE ce.conflict_id = ? AND e.event_id = kid(?)", conflictID, chosen.description)
             else {
                 throw Rejection(.resolutionNotAllowed, "/payload/chosen_event_id: not one of the conflict's events")
             }

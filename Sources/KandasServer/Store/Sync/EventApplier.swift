@@ -91,14 +91,20 @@ enum EventApplier {
 
         func forgetItemFeedRows(of itemID: String) { itemFeedRowsUnknown.insert(itemID) }
 
+        /// The original rows of a JSON array of event IDs, with their users, through `device_events_event`
+        /// (`kid`: the IDs are blobs on SQLite since migration 0046).
+        static func originalsSQL(_ dialect: any SQLDialect) -> String {
+            "SELECT ktext(e.event_id) AS event_id, \(EventBodies.userSQL) FROM device_events e WHERE e.original = 1"
+                + " AND e.event_id IN (SELECT kid(value) FROM \(dialect.jsonTextArrayElements(parameter: "?")))"
+        }
+
         /// The batch's original-event and completion-ID reads, one query each instead of one per event.
         func readBatch(_ db: any DatabaseConnection, events: [DeviceEvent]) throws {
             guard !events.isEmpty else { return }
             let list = "(SELECT value FROM \(db.dialect.jsonTextArrayElements(parameter: "?")))"
             var originals: [String: String] = [:]
             for row in try db.query(
-                "SELECT e.event_id, \(EventBodies.userSQL) FROM device_events e WHERE e.original = 1 AND e.event_id IN "
-                    + list,
+                Self.originalsSQL(db.dialect),
                 JSONValue.array(events.map { .string($0.eventID.description) }).jsonText)
             {
                 originals[try row.string("event_id")] = try row.string("user_id")
@@ -479,8 +485,8 @@ enum EventApplier {
             var sameSeqs: [Int64] = []
             var laterSeqs: [Int64] = []
             for row in try db.query(
-                "SELECT seq, body FROM device_events WHERE completion_id = ? AND type <> 'complete' AND type = 'amend'"
-                    + " AND outcome = 'accepted'"
+                "SELECT seq, body FROM device_events WHERE completion_id = kid(?) AND type <> 'complete'"
+                    + " AND type = 'amend' AND outcome = 'accepted'"
                     + " AND original = 1 AND completion_rev > ? ORDER BY seq", id, p.baseCompletionRev)
             {
                 guard
@@ -545,7 +551,7 @@ enum EventApplier {
         if p.baseCompletionRev < rev {
             let later = try db.query(
                 // The `complete` event (rev 1) by the completion's `event_seq` (0028).
-                "SELECT seq FROM device_events WHERE completion_id = ?1 AND type <> 'complete'"
+                "SELECT seq FROM device_events WHERE completion_id = kid(?1) AND type <> 'complete'"
                     + " AND outcome = 'accepted' AND original = 1 AND completion_rev > ?2"
                     + " UNION SELECT event_seq AS seq FROM completions WHERE id = ?1 AND ?2 < 1 ORDER BY seq", id,
                 p.baseCompletionRev

@@ -27,9 +27,11 @@ enum EventBodies {
     /// which saved 37 bytes of every pushed event.
     static let userSQL = "(SELECT d.user_id FROM devices d WHERE d.id = e.device_id) AS user_id"
 
-    /// The `device_events` columns ``event(_:_:)`` reads, for a query's select list (alias `e`).
+    /// The `device_events` columns ``event(_:_:)`` reads, for a query's select list (alias `e`); the
+    /// UUIDs as their text (blobs on SQLite since migration 0046).
     static let columns =
-        "e.body, e.type, e.event_id, e.device_seq, e.item_id, e.base_version, e.recorded_at, e.completion_id"
+        "e.body, e.type, ktext(e.event_id) AS event_id, e.device_seq, ktext(e.item_id) AS item_id, e.base_version,"
+        + " e.recorded_at, ktext(e.completion_id) AS completion_id"
 
     /// The event of a row selected with ``columns``; nil when unreadable.
     static func event(_ db: any DatabaseConnection, _ row: DatabaseRow) throws -> DeviceEvent? {
@@ -59,7 +61,7 @@ enum EventBodies {
     /// `device_events` `alias`: its `complete` event is found by the completion's `event_seq`, every
     /// later one through `device_events_completion`, which leaves `complete` events out (0028).
     static func ofCompletion(_ alias: String, _ parameter: String) -> String {
-        "((\(alias).completion_id = \(parameter) AND \(alias).type <> 'complete')"
+        "((\(alias).completion_id = kid(\(parameter)) AND \(alias).type <> 'complete')"
             + " OR \(alias).seq = (SELECT event_seq FROM completions WHERE id = \(parameter)))"
     }
 

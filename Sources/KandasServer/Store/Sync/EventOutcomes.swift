@@ -3,17 +3,25 @@ import KandasStore
 
 /// Stored event outcomes as `EventResult`s: push duplicates and the `event_outcome` pull entity.
 enum EventOutcomes {
+    /// A device's rows of an event ID, through `device_events_event` (`kid`: the IDs are blobs on
+    /// SQLite since migration 0046, read back as text through `ktext`).
+    static let resultSQL =
+        "SELECT device_seq, outcome, code, detail, ktext(completion_id) AS completion_id, completion_rev,"
+        + " conflict_ids, original FROM device_events WHERE device_id = ? AND event_id = kid(?)"
+
+    /// The device of an event ID's original row, through `device_events_event`.
+    static let originalDeviceSQL = "SELECT device_id FROM device_events WHERE event_id = kid(?) AND original = 1"
+
     /// The result stored for a device's event; a re-enrolled device's duplicate carries the original's outcome.
     static func result(_ db: any DatabaseConnection, deviceID: String, eventID: String) throws -> EventResult {
         guard
             let row = try db.queryOne(
-                "SELECT device_seq, outcome, code, detail, completion_id, completion_rev, conflict_ids, original"
-                    + " FROM device_events WHERE device_id = ? AND event_id = ?", deviceID, eventID)
+                resultSQL, deviceID, eventID)
         else { throw ServerError(.internalError, "event outcome missing") }
         let deviceSeq = Int(try row.int("device_seq"))
         if try row.string("outcome") == "duplicate",
             let original = try db.queryOne(
-                "SELECT device_id FROM device_events WHERE event_id = ? AND original = 1", eventID)
+                originalDeviceSQL, eventID)
         {
             var first = try result(db, deviceID: try original.string("device_id"), eventID: eventID)
             first.storedOutcome = first.outcome

@@ -103,8 +103,7 @@ extension PushHandler {
     ) throws -> EventResult {
         guard
             let row = try db.queryOne(
-                "SELECT event_id FROM device_events WHERE device_id = ? AND device_seq = ?", actor.deviceID,
-                event.deviceSeq), try row.string("event_id") == event.eventID.description
+                resendSQL, actor.deviceID, event.deviceSeq), try row.string("event_id") == event.eventID.description
         else {
             return EventResult(
                 eventID: event.eventID, deviceSeq: event.deviceSeq, outcome: .rejected,
@@ -126,9 +125,7 @@ extension PushHandler {
         if let originals = actor.items?.originals {
             originalUser = originals[id]
         } else {
-            originalUser = try db.queryOne(
-                "SELECT \(EventBodies.userSQL) FROM device_events e WHERE e.event_id = ? AND e.original = 1", id)?
-                .string("user_id")
+            originalUser = try db.queryOne(originalUserSQL, id)?.string("user_id")
         }
         if let originalUser {
             let sameUser = originalUser == actor.userID
@@ -191,11 +188,24 @@ extension PushHandler {
     /// skip the update, which reads this device's feed rows (`changes_device`).
     static func dropEarlierOutcome(_ db: any DatabaseConnection, eventID: String, seq: Int64, deviceID: String) throws {
         guard
-            try db.exists(
-                "SELECT 1 FROM device_events WHERE event_id = ? AND device_id = ? AND seq < ?", eventID, deviceID, seq)
+            try db.exists(earlierEventSQL, eventID, deviceID, seq)
         else { return }
         _ = try db.run(retireOutcomeSQL, deviceID, eventID)
     }
+
+    /// The event stored at a consumed `device_seq` (the device's `UNIQUE(device_id, device_seq)`); its ID
+    /// as text (a blob on SQLite since migration 0046).
+    static let resendSQL =
+        "SELECT ktext(event_id) AS event_id FROM device_events WHERE device_id = ? AND device_seq = ?"
+
+    /// The user of an event ID's original row, through `device_events_event`: a row here makes the
+    /// event a duplicate (same user) or a rejected reuse (§6.2). `kid(?)`: the ID as it is stored.
+    static let originalUserSQL =
+        "SELECT \(EventBodies.userSQL) FROM device_events e WHERE e.event_id = kid(?) AND e.original = 1"
+
+    /// Whether this device consumed the event ID before (``dropEarlierOutcome(_:eventID:seq:deviceID:)``),
+    /// through `device_events_event`.
+    static let earlierEventSQL = "SELECT 1 FROM device_events WHERE event_id = kid(?) AND device_id = ? AND seq < ?"
 
     /// The update of ``dropEarlierOutcome(_:eventID:seq:deviceID:)``, through `changes_device`.
     static let retireOutcomeSQL =
@@ -205,7 +215,7 @@ extension PushHandler {
     static let insertSQL =
         "INSERT INTO device_events(seq, device_id, device_seq, event_id, original, type, item_id, body,"
         + " received_at, recorded_at, clock_skew_ms, outcome, code, detail, completion_id, completion_rev,"
-        + " conflict_ids, base_version) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+        + " conflict_ids, base_version) VALUES(?,?,?,kid(?),?,?,kid(?),?,?,?,?,?,?,?,kid(?),?,?,?)"
 
     static func insert(
         _ db: any DatabaseConnection, _ event: DeviceEvent, seq: Int64, body: () -> String, actor: EventApplier.Actor,
