@@ -74,6 +74,8 @@ test: deps-test
 	@set +e; swift test --skip-build $(SWIFT_TEST_FLAGS) 2>&1 | tee .build/test-run.log; rc=$${PIPESTATUS[0]}; \
 	  passed=$$(grep -E '^.? ?Test [^ ].* passed after' .build/test-run.log | grep -vc 'Test run with'); \
 	  failed=$$(grep -E '^.? ?Test [^ ].* failed after' .build/test-run.log | grep -vc 'Test run with'); \
+	  total=$$(sed -nE 's/.*Test run with ([0-9]+) tests? in [0-9]+ suites? passed after.*/\1/p' .build/test-run.log | tail -1); \
+	  if [ -n "$$total" ] && [ $$failed -eq 0 ]; then passed=$$total; fi; \
 	  if [ $$rc -ne 0 ] && [ $$failed -eq 0 ]; then failed=1; echo "the test process exited with status $$rc (crash?)"; fi; \
 	  echo; echo "$$passed passed, $$failed failed"; \
 	  if [ $$rc -ne 0 ] || [ $$failed -ne 0 ]; then exit 1; fi
