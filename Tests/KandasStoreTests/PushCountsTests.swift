@@ -1,5 +1,6 @@
 import Foundation
 import KandasStore
+import KandasTestSupport
 import Testing
 
 /// `ConsoleRollups.PushCounts` adds, per counter and family, exactly the sums of the completions it
@@ -24,7 +25,7 @@ import Testing
         let engine = try SQLiteEngine(path: dir + "/a.sqlite", migrations: [Self.tables])
         defer { engine.close() }
 
-        var generator = SplitMix(seed: 15)
+        var generator = SplitMix64(state: 15)
         var model: [String: Int64] = [:]
         var families: [String: Int64] = [:]
         let regions = ["region-a", "region-b"]
@@ -84,18 +85,5 @@ import Testing
         #expect(!model.isEmpty)
         #expect(Dictionary(uniqueKeysWithValues: stored) == model.filter { $0.value != 0 })
         #expect(Dictionary(uniqueKeysWithValues: storedFamilies) == families.filter { $0.value != 0 })
-    }
-}
-
-/// A small deterministic generator (the test's sequence is the same on every run).
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

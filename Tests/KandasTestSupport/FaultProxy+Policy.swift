@@ -157,11 +157,14 @@ extension FaultProxy {
     }
 }
 
-/// SplitMix64 (Steele, Lea, Flood 2014): tiny, seedable, and good enough to spread test faults.
-struct SplitMix64 {
-    var state: UInt64
+/// SplitMix64 (Steele, Lea, Flood 2014): tiny, seedable, and good enough to spread test faults
+/// (and to give a test the same pseudo-random sequence on every run).
+public struct SplitMix64 {
+    public var state: UInt64
 
-    mutating func next() -> UInt64 {
+    public init(state: UInt64) { self.state = state }
+
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
