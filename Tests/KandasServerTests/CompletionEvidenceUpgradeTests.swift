@@ -193,7 +193,7 @@ import Testing
     }
 
     @Test func upgradeOnSQLite_keepsEveryCompletionsAnswer() throws {
-        let store = try OldSchemaStore(before: "0040")
+        let store = try ScratchStore(before: "0040")
         defer { store.remove() }
         let db = SQLiteConnectionAdapter(store.db)
         try Self.fill(db)
@@ -253,7 +253,7 @@ import Testing
     /// 0041 refuses a store whose completion's member is not its item's (edited by hand): nothing
     /// changes, 0040 stays applied, the error says how many rows.
     @Test func upgradeTo0041_refusesACompletionWhoseMemberIsNotItsItems() throws {
-        let store = try OldSchemaStore(before: "0040")
+        let store = try ScratchStore(before: "0040")
         defer { store.remove() }
         let db = SQLiteConnectionAdapter(store.db)
         try Self.fill(db)

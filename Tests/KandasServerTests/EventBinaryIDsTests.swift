@@ -115,7 +115,7 @@ import Testing
     /// The store's `device_events` back in its form before 0046 (the table and index SQL of a store
     /// built up to 0045, IDs as text) and 0046 unrecorded: what a store of the previous release holds.
     static func downgrade(_ db: Connection) throws {
-        let old = try OldSchemaStore(before: "0046")
+        let old = try ScratchStore(before: "0046")
         defer { old.remove() }
         let schema = try old.db.query(
             "SELECT type, sql FROM sqlite_schema WHERE tbl_name = 'device_events' AND sql IS NOT NULL"
@@ -230,11 +230,9 @@ import Testing
 
     /// The statements that read `device_events` by an ID, on a migrated store: each through an index.
     @Test func eventStatements_readTheirIndexes_onSQLite() throws {
-        let directory = NSTemporaryDirectory() + "kandas-event-ids-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let db = try Connection(path: directory + "/kandas.sqlite")
-        try Schema.migrator.migrate(db)
+        let store = try ScratchStore()
+        defer { store.remove() }
+        let db = store.db
         let id = SQLValue.text(SyncFixture.uuid())
         let list = SQLValue.text("[\"\(SyncFixture.uuid())\",\"\(SyncFixture.uuid())\"]")
         let event = "device_events_event (event_id=?"

@@ -101,7 +101,7 @@ import Testing
     }
 
     @Test func upgradeFromTheSchemaBefore0026_keepsEveryRowAndBody() throws {
-        let store = try OldSchemaStore(before: "0026")
+        let store = try ScratchStore(before: "0026")
         defer { store.remove() }
         let db = store.db
         _ = try db.run(
@@ -129,11 +129,9 @@ import Testing
 /// completion's events still reads an index, never the whole `device_events` table.
 @Suite struct EventCompletionIndexTests {
     @Test func eventsOfACompletion_readTheIndexOrTheCompletionsEventSeq_neverAScan() throws {
-        let directory = NSTemporaryDirectory() + "kandas-plan-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let db = try Connection(path: directory + "/kandas.sqlite")
-        try Schema.migrator.migrate(db)
+        let store = try ScratchStore()
+        defer { store.remove() }
+        let db = store.db
         let queries: [(String, [SQLValue])] = [
             ("SELECT seq FROM device_events e WHERE \(EventBodies.ofCompletion("e", "?1")) ORDER BY seq", [.text("c")]),
             (

@@ -9,7 +9,7 @@ import Testing
 /// event's user is its device's (`EventBodies.userSQL`), the same for every row of a store from before.
 @Suite struct EventUserTests {
     @Test func upgradeFromTheSchemaBefore0039_keepsEveryEvent_andEachEventsUser() throws {
-        let store = try OldSchemaStore(before: "0039")
+        let store = try ScratchStore(before: "0039")
         defer { store.remove() }
         let db = store.db
         for (user, device) in [("u1", "d1"), ("u2", "d2"), ("u1", "d3")] {

@@ -107,7 +107,7 @@ import Testing
     }
 
     @Test func upgradeFromTheSchemaBefore0045_keepsEveryRow_theSamePullPages_andTheIndexes() throws {
-        let store = try OldSchemaStore(before: "0045")
+        let store = try ScratchStore(before: "0045")
         defer { store.remove() }
         let db = store.db
         let feed = Feed()
@@ -200,11 +200,9 @@ import Testing
 
     /// The statements that read `changes` by an ID, on a migrated store: each through its index.
     @Test func feedStatements_readTheirIndexes_onSQLite() throws {
-        let directory = NSTemporaryDirectory() + "kandas-feed-ids-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let db = try Connection(path: directory + "/kandas.sqlite")
-        try Schema.migrator.migrate(db)
+        let store = try ScratchStore()
+        defer { store.remove() }
+        let db = store.db
         let id = SQLValue.text(Feed.id())
         let statements: [(String, [SQLValue], [String])] = [
             (
@@ -226,11 +224,9 @@ import Testing
     /// `store copy` converts exactly the columns SQLite declares `ANY` for blob IDs: a table whose IDs
     /// become blobs without its entry in `StoreCatalog.binaryIDColumns` fails here, not in a copy.
     @Test func theColumnsStoreCopyConverts_areTheStoresBlobIDColumns_andTheyRefuseOtherValues() throws {
-        let directory = NSTemporaryDirectory() + "kandas-feed-ids-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let db = try Connection(path: directory + "/kandas.sqlite")
-        try Schema.migrator.migrate(db)
+        let store = try ScratchStore()
+        defer { store.remove() }
+        let db = store.db
         let declared = try db.query(
             "SELECT m.name AS t, p.name AS c FROM sqlite_schema m, pragma_table_info(m.name) p"
                 + " WHERE m.type = 'table' AND p.type = 'ANY' ORDER BY 1, 2"

@@ -43,7 +43,7 @@ import Testing
     }
 
     @Test func upgradeFromTheSchemaBefore0035_keepsEveryRow_andRetiresADevicesOlderOutcomes() throws {
-        let store = try OldSchemaStore(before: "0035")
+        let store = try ScratchStore(before: "0035")
         defer { store.remove() }
         let db = store.db
         // seq 1-8: an event's outcome twice for d1 (a duplicate at a new device_seq), once for d2,
@@ -68,11 +68,9 @@ import Testing
     }
 
     @Test func feedQueriesByEntity_readTheIndex() throws {
-        let directory = NSTemporaryDirectory() + "kandas-outcome-plan-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let db = try Connection(path: directory + "/kandas.sqlite")
-        try Schema.migrator.migrate(db)
+        let store = try ScratchStore()
+        defer { store.remove() }
+        let db = store.db
         let queries: [(String, [SQLValue])] = [
             (
                 "SELECT 1 FROM changes WHERE entity_id = kid(?) AND seq > ? AND entity = 'plan_item'"
