@@ -1,6 +1,6 @@
 /// A push body read straight from its bytes into a ``PushRequest``, without a `JSONValue` tree.
 ///
-/// Parsing the body into a tree and then reading the tree (``PushRequest/decodeFast(_:)``) hashed
+/// Parsing the body into a tree and then reading the tree (as a push did before) hashed
 /// every key into a dictionary and freed every node again: a tenth of a push's server CPU. This
 /// reader accepts only the plain shape: an object with `device_id`, `sent_at`, `events` and
 /// optionally `client_status`, each event an object with exactly the envelope's members, keys
@@ -421,7 +421,7 @@ extension JSONParser {
         literal("null", .null) != nil
     }
 
-    /// A number as `FastField.int` reads it: integral and within `JSONValueDecoder.maxInteger`.
+    /// A number as the generic decoder reads an `Int`: integral and within `JSONValueDecoder.maxInteger`.
     private mutating func integer() -> Int? {
         guard index < bytes.count, bytes[index] == UInt8(ascii: "-") || isDigit(bytes[index]),
             case .number(let n)? = number(), n.rounded() == n, abs(n) <= JSONValueDecoder.maxInteger

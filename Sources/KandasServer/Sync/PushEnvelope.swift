@@ -81,12 +81,9 @@ struct PushEnvelope {
         let tree: JSONValue
         do {
             tree = try JSONValue.parse(bytes)
-            // The direct read covers the common shapes; the generic decoder gives the same value or the error.
-            if let fast = PushRequest.decodeFast(tree) {
-                request = fast
-            } else {
-                request = try JSONCoding.decodeReportingUnknown(PushRequest.self, from: tree).value
-            }
+            // Only bodies the direct read left (escaped or repeated keys, unknown members, bad values)
+            // come here: the generic decoder gives the value or the error.
+            request = try JSONCoding.decodeReportingUnknown(PushRequest.self, from: tree).value
         } catch {
             throw ServerError(error)
         }

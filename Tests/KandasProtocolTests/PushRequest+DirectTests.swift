@@ -15,36 +15,41 @@ private let plainPayload =
     + "\"longitude\":69.3,\"accuracy_m\":8.5,\"fix_time\":\"2026-10-14T05:31:48.200Z\",\"provider\":\"gps\","
     + "\"mock\":false,\"altitude_m\":null},\"files\":[]}"
 
-private func body(_ events: [String], status: String = "") -> JSONValue {
+private func body(_ events: [String], status: String = "") -> [UInt8] {
     let text =
         "{\"device_id\":\"5f0c1a2e-3b4d-4e6f-8a9b-000000000401\",\"sent_at\":\"2026-11-25T04:20:12.904Z\""
         + status + ",\"events\":[" + events.joined(separator: ",") + "]}"
-    // swift-format-ignore: NeverUseForceTry
-    return try! JSONValue.parse(Array(text.utf8))
+    return Array(text.utf8)
 }
 
-private func generic(_ tree: JSONValue) throws -> PushRequest {
-    try JSONCoding.decodeReportingUnknown(PushRequest.self, from: tree).value
+/// The strict generic decode of the body's tree: what every push body decoded to before the direct read.
+private func generic(_ bytes: [UInt8]) throws -> PushRequest {
+    try JSONCoding.decodeReportingUnknown(PushRequest.self, from: try JSONValue.parse(bytes)).value
 }
 
-@Test func fastDecode_givesTheGenericDecodersValue_forPlainCompletes() throws {
+/// The direct read from the bytes (`nil`: the body is left to the generic decoder).
+private func direct(_ bytes: [UInt8]) -> PushRequest? {
+    PushRequest.decodeDirect(bytes)?.request
+}
+
+@Test func directDecode_givesTheGenericDecodersValue_forPlainCompletes() throws {
     let tree = body(
         [event(plainPayload), event(plainPayload.replacingOccurrences(of: ",\"note\":\"visit\"", with: ""))],
         status: ",\"client_status\":{\"outbox_events\":1,\"outbox_bytes\":2,\"files_pending\":0,"
             + "\"bytes_pending\":0,\"app_version\":\"1.0.0\"}")
-    let fast = try #require(PushRequest.decodeFast(tree))
-    #expect(fast == (try generic(tree)))
-    guard case .complete(let payload) = fast.events[0].payload else {
+    let read = try #require(direct(tree))
+    #expect(read == (try generic(tree)))
+    guard case .complete(let payload) = read.events[0].payload else {
         Issue.record("not a complete")
         return
     }
     #expect(payload.note == "visit" && payload.location?.provider == .gps && payload.files.isEmpty)
 }
 
-@Test func fastDecode_givesTheGenericValue_forTheProtocolExample_andOtherEventTypes() throws {
-    let tree = try JSONValue.parse([UInt8](try ProtocolFolder.example("push-request")))
-    let fast = try #require(PushRequest.decodeFast(tree))
-    #expect(fast == (try generic(tree)))
+@Test func directDecode_givesTheGenericValue_forTheProtocolExample_andOtherEventTypes() throws {
+    let tree = [UInt8](try ProtocolFolder.example("push-request"))
+    let read = try #require(direct(tree))
+    #expect(read == (try generic(tree)))
 }
 
 @Test(arguments: [
@@ -62,8 +67,8 @@ private func generic(_ tree: JSONValue) throws -> PushRequest {
 ])
 func unusualPayload_takesTheStrictGenericDecode(name: String, text: String) throws {
     let tree = body([event(plainPayload), text])
-    let payload = try #require(PushRequest.decodeFast(tree)?.events[1].payload)
-    // The fast path stepped aside for the payload, so the event is whatever strict decoding made of it.
+    let payload = try #require(direct(tree)?.events[1].payload)
+    // The direct read stepped aside for the payload, so the event is whatever strict decoding made of it.
     #expect(payload == (try generic(tree)).events[1].payload)
 }
 
@@ -74,19 +79,19 @@ func unusualPayload_takesTheStrictGenericDecode(name: String, text: String) thro
 ])
 func badEnvelopeField_leavesTheRequestToTheGenericDecoder(field: String, bad: String) {
     let tree = body([event(plainPayload).replacingOccurrences(of: field, with: bad)])
-    #expect(PushRequest.decodeFast(tree) == nil)
+    #expect(direct(tree) == nil)
     #expect(throws: ProtocolError.self) { try generic(tree) }
 }
 
 @Test func missingPayload_orBadClientStatus_leavesTheRequestToTheGenericDecoder() {
     let noPayload = body([event(plainPayload).replacingOccurrences(of: ",\"payload\":" + plainPayload, with: "")])
-    #expect(PushRequest.decodeFast(noPayload) == nil)
+    #expect(direct(noPayload) == nil)
     let badStatus = body([event(plainPayload)], status: ",\"client_status\":{\"outbox_events\":\"x\"}")
-    #expect(PushRequest.decodeFast(badStatus) == nil)
+    #expect(direct(badStatus) == nil)
 }
 
-@Test func nullUnknownFields_andMembersInAnyOrder_stayOnTheFastPath_withTheGenericValue() throws {
-    // The fast path reads each object in one pass over its members: order must not matter, and a
+@Test func nullUnknownFields_andMembersInAnyOrder_stayOnTheDirectPath_withTheGenericValue() throws {
+    // The direct read takes each object in one pass over its members: order must not matter, and a
     // `null` unknown member counts as absent (Protocol §1), as the generic decoder has it.
     let reordered =
         "{\"payload\":"
@@ -96,7 +101,7 @@ func badEnvelopeField_leavesTheRequestToTheGenericDecoder(field: String, bad: St
         + "\"item_id\":\"5f0c1a2e-3b4d-4e6f-8a9b-000000000801\",\"type\":\"complete\",\"device_seq\":3,"
         + "\"event_id\":\"5f0c1a2e-3b4d-4e6f-8a9b-000000000901\"}"
     let tree = body([reordered, event(plainPayload)])
-    let fast = try #require(PushRequest.decodeFast(tree))
-    #expect(fast == (try generic(tree)))
-    #expect(fast.events[0] == fast.events[1])
+    let read = try #require(direct(tree))
+    #expect(read == (try generic(tree)))
+    #expect(read.events[0] == read.events[1])
 }
