@@ -77,7 +77,7 @@ import Testing
                     + " AND entity <> 'event_outcome' AND device_id IS NULL", [.text("i"), .integer(0)]
             ),
             (
-                "SELECT 1 FROM device_events WHERE event_id = kid(?) AND device_id = ? AND seq < ?",
+                "SELECT 1 FROM device_events WHERE event_id = kid(?) AND device_id = kid(?) AND seq < ?",
                 [.text("e"), .text("d"), .integer(9)]
             ),
         ]

@@ -286,6 +286,18 @@ public enum PostgresSchema {
         // SQLite's 0046-event-ids-as-blobs (issue 15): device_events' event, item and completion IDs as
         // 16-byte blobs there; PostgreSQL keeps text and the shared SQL's kid/ktext are the identity (0045).
         StoreMigration("0046-event-ids-as-blobs") { _ in },
+        // SQLite's 0049-event-device-ids-as-blobs (issue 15): there device_events.device_id is a blob referencing
+        // devices.bin_id, the device's ID as a blob. PostgreSQL keeps text and its reference to devices(id);
+        // it gets the column too (the ID's text: kid is the identity here), so the device inserts and
+        // `store copy` are the same SQL and the same columns on both engines.
+        StoreMigration("0049-event-device-ids-as-blobs") { db in
+            try db.execute(
+                """
+                ALTER TABLE devices ADD COLUMN bin_id text;
+                UPDATE devices SET bin_id = id;
+                CREATE UNIQUE INDEX devices_bin ON devices(bin_id);
+                """)
+        },
     ]
 
     static let tables = """
