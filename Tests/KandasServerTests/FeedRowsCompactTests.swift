@@ -299,6 +299,14 @@ import Testing
                     try entityIndex?.string("indexdef").hasSuffix("WHERE (entity <> 1)") == true,
                     "\(entityIndex as Any)")
             }
+            // PostgreSQL proves the partial index's WHERE from the code too (scans off: the table is small).
+            let plan = try engine.writeSync { db in
+                _ = try db.run("SET enable_seqscan = off")
+                return try db.query(
+                    "EXPLAIN " + CompletionStore.laterItemRowSQL, values: [.text(Feed.id()), .integer(0)]
+                ).map { row in row.values.map { "\($0)" }.joined() }.joined(separator: "\n")
+            }
+            #expect(plan.contains("changes_entity"), "\(plan)")
             // A commit's row is numbered after the highest `seq` (`PostgresEngine.numberFeed`), its codes stored.
             try engine.writeSync { db in
                 try SyncFeed.record(db, entity: .eventOutcome, id: Feed.id(), familyID: "", deviceID: feed.devices[0])
