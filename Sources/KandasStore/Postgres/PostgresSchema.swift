@@ -286,6 +286,8 @@ public enum PostgresSchema {
         // SQLite's 0046-event-ids-as-blobs (issue 15): device_events' event, item and completion IDs as
         // 16-byte blobs there; PostgreSQL keeps text and the shared SQL's kid/ktext are the identity (0045).
         StoreMigration("0046-event-ids-as-blobs") { _ in },
+        // SQLite's 0048-feed-rows-compact (issue 15): the same conversion, the columns altered in place.
+        StoreMigration("0048-feed-rows-compact", FeedRowsCompactMigration.migrate),
     ]
 
     static let tables = """
