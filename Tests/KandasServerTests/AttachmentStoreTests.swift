@@ -100,8 +100,9 @@ import Testing
             }
         }
         func feedRows() throws -> Int64 {
-            try db.queryOne("SELECT count(*) AS n FROM changes WHERE entity IN ('receipt', 'completion')")?.int("n")
-                ?? -1
+            try db.queryOne(
+                "SELECT count(*) AS n FROM changes WHERE entity IN (?, ?)", FeedCodes.code(.receipt),
+                FeedCodes.code(.completion))?.int("n") ?? -1
         }
         func view(_ id: String) throws -> String {
             let row = try #require(try db.queryOne("SELECT state, received_bytes FROM attachments WHERE id = ?", id))

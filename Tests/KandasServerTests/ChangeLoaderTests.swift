@@ -168,28 +168,25 @@ import Testing
         let db = SQLiteConnectionAdapter(try Connection(path: ":memory:"))
         try db.execute(
             """
-            CREATE TABLE changes(seq INTEGER PRIMARY KEY AUTOINCREMENT, entity TEXT NOT NULL, entity_id TEXT NOT NULL,
-              family_id TEXT NOT NULL, op TEXT NOT NULL, at INTEGER NOT NULL, device_id TEXT);
+            CREATE TABLE changes(seq INTEGER PRIMARY KEY AUTOINCREMENT, entity INTEGER NOT NULL, entity_id TEXT NOT NULL,
+              family_id TEXT NOT NULL, op INTEGER NOT NULL, device_id TEXT);
             CREATE TABLE family_workers(family_id TEXT NOT NULL, user_id TEXT NOT NULL);
             INSERT INTO family_workers VALUES('f1', 'u1');
             """)
         // 5000 rows of another family between two of ours: the window has to widen to find the second.
-        _ = try db.run(
-            "INSERT INTO changes(entity, entity_id, family_id, op, at) VALUES('family', 'a', 'f1', 'upsert', 0)")
+        let insert = "INSERT INTO changes(entity, entity_id, family_id, op, device_id) VALUES(?, ?, ?, ?, ?)"
+        let (family, receipt) = (FeedCodes.code(.family), FeedCodes.code(.receipt))
+        let (upsert, delete) = (FeedOp.upsert.rawValue, FeedOp.delete.rawValue)
+        _ = try db.run(insert, family, "a", "f1", upsert, String?.none)
         for n in 0..<5000 {
-            _ = try db.run(
-                "INSERT INTO changes(entity, entity_id, family_id, op, at) VALUES('family', ?, 'f2', 'upsert', 0)",
-                "x\(n)")
+            _ = try db.run(insert, family, "x\(n)", "f2", upsert, String?.none)
         }
-        _ = try db.run(
-            "INSERT INTO changes(entity, entity_id, family_id, op, at) VALUES('family', 'b', 'f1', 'upsert', 0)")
-        _ = try db.run(
-            "INSERT INTO changes(entity, entity_id, family_id, op, at) VALUES('family', 'a', 'f1', 'delete', 0)")
-        _ = try db.run(
-            "INSERT INTO changes(entity, entity_id, family_id, op, at, device_id) VALUES('receipt', 'c', 'f2', 'upsert', 0, 'd1')"
-        )
+        _ = try db.run(insert, family, "b", "f1", upsert, String?.none)
+        _ = try db.run(insert, family, "a", "f1", delete, String?.none)
+        _ = try db.run(insert, receipt, "c", "f2", upsert, "d1")
         let all = try SyncFeed.entries(db, after: 0, userID: "u1", deviceID: "d1", limit: 10)
         #expect(all.map(\.entityID) == ["b", "a", "c"])
+        #expect(all.map(\.entity) == [.family, .family, .receipt])
         #expect(all.map(\.isDelete) == [false, true, false])
         let first = try SyncFeed.entries(db, after: 0, userID: "u1", deviceID: "d1", limit: 1)
         #expect(first.map(\.seq) == [5002])
@@ -278,8 +275,8 @@ private enum Reference {
     {
         let seq = Int(try row.int("seq"))
         let idText = try row.string("entity_id")
-        guard let id = WireID(idText), let kind = ChangeEntity(rawValue: try row.string("entity")) else { return nil }
-        if try row.string("op") == "delete" { return .delete(seq: seq, entity: kind, id: id) }
+        guard let id = WireID(idText), let kind = FeedCodes.entity(try row.int("entity")) else { return nil }
+        if FeedOp(rawValue: try row.int("op")) == .delete { return .delete(seq: seq, entity: kind, id: id) }
         let data: ChangeData?
         switch kind {
         case .family:

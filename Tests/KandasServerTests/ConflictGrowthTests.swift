@@ -1,4 +1,5 @@
 import Foundation
+import KandasStore
 import KandasTestSupport
 import SQLiteKit
 import Testing
@@ -47,9 +48,9 @@ import Testing
         let n = Int64(batches * perBatch)
         let feed = "SELECT count(*) AS n FROM changes WHERE seq > ? AND entity = ?"
         // One completion row per event, plus the first completion once when the conflict opens.
-        #expect(try count(feed, before, "completion") == n + 1)
-        #expect(try count(feed, before, "conflict") == n - 1)
-        #expect(try count(feed, before, "event_outcome") == n)
+        #expect(try count(feed, before, FeedCodes.code(.completion)) == n + 1)
+        #expect(try count(feed, before, FeedCodes.code(.conflict)) == n - 1)
+        #expect(try count(feed, before, FeedCodes.code(.eventOutcome)) == n)
         // Linear: the last batch writes no more rows than the second (quadratic growth wrote ~3x).
         #expect(rowsPerBatch[2] == rowsPerBatch[1], "\(rowsPerBatch)")
         #expect(try count("SELECT count(*) AS n FROM changes WHERE seq > ?", before) <= 4 * n)

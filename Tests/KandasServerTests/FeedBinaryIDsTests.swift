@@ -114,7 +114,8 @@ import Testing
         try feed.fill(db)
         // The AUTOINCREMENT counter ahead of the newest row (a rolled-forward store): it is kept, not recounted.
         _ = try db.run("UPDATE sqlite_sequence SET seq = seq + 3 WHERE name = 'changes'")
-        let columns = "seq, entity, entity_id, family_id, op, at, device_id"
+        // `at` is left out: 0048 drops it (nothing read it), and turns `entity` and `op` into codes, read back as names.
+        let columns = "seq, entity, entity_id, family_id, op, device_id"
         let rowsBefore = try db.query("SELECT \(columns) FROM changes ORDER BY seq").map(\.values)
         let counter = try db.scalar("SELECT seq FROM sqlite_sequence WHERE name = 'changes'")
         let indexes = "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'changes' ORDER BY name"
@@ -143,8 +144,8 @@ import Testing
         #expect(try Schema.migrator.migrate(db).first == "0045-feed-ids-as-blobs")
 
         let rowsAfter = try db.query(
-            "SELECT seq, entity, ktext(entity_id), ktext(family_id), op, at, ktext(device_id) FROM changes ORDER BY seq"
-        ).map(\.values)
+            "SELECT seq, entity, ktext(entity_id), ktext(family_id), op, ktext(device_id) FROM changes ORDER BY seq"
+        ).map { FeedRowsCompactTests.named($0.values) }
         #expect(rowsAfter == rowsBefore)
         // Every UUID is a blob now; '' (outcome rows' family, the retired row's device) and the one
         // non-canonical (uppercase) event ID stay text.
@@ -160,7 +161,14 @@ import Testing
                 "blob text blob \(outcomes - 2)", "blob text text 1", "text text blob 1",
             ])
         #expect(try db.scalar("SELECT seq FROM sqlite_sequence WHERE name = 'changes'") == counter)
-        #expect(try db.query(indexes).map(\.values) == indexesBefore)
+        // The same indexes; `changes_entity`'s WHERE names `event_outcome` by its code since 0048.
+        let indexesNow = indexesBefore.map {
+            $0.map { value -> SQLValue in
+                guard case .text(let sql) = value else { return value }
+                return .text(sql.replacingOccurrences(of: "'event_outcome'", with: "1"))
+            }
+        }
+        #expect(try db.query(indexes).map(\.values) == indexesNow)
         #expect(try db.scalar("PRAGMA integrity_check") == .text("ok"))
 
         let adapter = SQLiteConnectionAdapter(db)
@@ -173,7 +181,7 @@ import Testing
                         try SyncFeed.entries(
                             adapter, after: after, userID: reader.user, deviceID: reader.device, limit: limit
                         ).map {
-                            "\([SQLValue.integer($0.seq), .text($0.entity), .text($0.entityID), .text($0.isDelete ? "delete" : "upsert")])"
+                            "\([SQLValue.integer($0.seq), .text($0.entity.rawValue), .text($0.entityID), .text($0.isDelete ? "delete" : "upsert")])"
                         })
                 }
             }
@@ -191,8 +199,7 @@ import Testing
         #expect(headsAfter == headsBefore)
 
         // A new row goes after the kept counter, its IDs as blobs.
-        try SyncFeed.record(
-            adapter, entity: "event_outcome", id: Feed.id(), familyID: "", deviceID: feed.devices[0], now: 0)
+        try SyncFeed.record(adapter, entity: .eventOutcome, id: Feed.id(), familyID: "", deviceID: feed.devices[0])
         let added = try #require(
             try db.queryOne("SELECT seq, typeof(entity_id) AS kind FROM changes ORDER BY seq DESC"))
         #expect(added.values == [.integer(counter.integerValue! + 1), .text("blob")])
@@ -213,6 +220,7 @@ import Testing
             (PullCursor.DeviceState.sql, [id, id], ["changes_device (device_id=?"]),
             (AuthStore.deviceTokenWithPullStateSQL, [id], ["changes_device (device_id=?"]),
             (PushHandler.retireOutcomeSQL, [id, id], ["changes_device (device_id=?"]),
+            (CompletionStore.laterItemRowSQL, [id, .integer(0)], ["changes_entity (entity_id=?"]),
         ]
         for (sql, values, indexes) in statements {
             let plan = try db.query("EXPLAIN QUERY PLAN " + sql, values: values).map { try $0.string("detail") }
@@ -238,8 +246,8 @@ import Testing
             let values = ["entity_id": "'e'", "family_id": "'f'", "device_id": "NULL"].merging([column: value]) { $1 }
             #expect(throws: SQLiteError.self) {
                 try db.execute(
-                    "INSERT INTO changes(entity, entity_id, family_id, op, at, device_id) VALUES('family',"
-                        + " \(values["entity_id"]!), \(values["family_id"]!), 'upsert', 0, \(values["device_id"]!))")
+                    "INSERT INTO changes(entity, entity_id, family_id, op, device_id) VALUES(2,"
+                        + " \(values["entity_id"]!), \(values["family_id"]!), 0, \(values["device_id"]!))")
             }
         }
         #expect(try db.scalar("SELECT count(*) FROM changes") == .integer(0))

@@ -57,33 +57,40 @@ import Testing
                 "INSERT INTO changes(entity, entity_id, family_id, op, at, device_id) VALUES(?,?,?,'upsert',0,?)",
                 entity, id, family, device)
         }
-        try Schema.migrator.migrate(db)
+        // Through every later migration: 0035 retires with the SQL of its time (text kinds), 0048 then
+        // turns the kinds into codes.
+        let applied = try Schema.migrator.migrate(db)
+        #expect(applied.first == "0035-feed-outcomes-unindexed" && applied.contains("0048-feed-rows-compact"))
         let seqs = try db.query("SELECT seq FROM changes ORDER BY seq").map { try $0.int("seq") }
         #expect(seqs == [1, 2, 3, 4, 5, 6, 7, 8])
         let retired = try db.query("SELECT seq FROM changes WHERE device_id = ''").map { try $0.int("seq") }
         #expect(retired == [1])
+        let kinds = try db.query("SELECT entity, op FROM changes ORDER BY seq").map {
+            "\(FeedCodes.entity(try $0.int("entity"))?.rawValue ?? "?") \(FeedOp(rawValue: try $0.int("op"))?.name ?? "?")"
+        }
+        #expect(
+            kinds
+                == [
+                    "event_outcome", "event_outcome", "event_outcome", "completion", "event_outcome", "completion",
+                    "receipt", "receipt",
+                ].map { $0 + " upsert" })
         let sql = try #require(
             try db.queryOne("SELECT sql FROM sqlite_schema WHERE name = 'changes_entity'")?.string("sql"))
-        #expect(sql.contains("WHERE entity <> 'event_outcome'"))
+        #expect(sql.contains("WHERE entity <> 1") && FeedCodes.code(.eventOutcome) == 1)
     }
 
     @Test func feedQueriesByEntity_readTheIndex() throws {
         let store = try ScratchStore()
         defer { store.remove() }
         let db = store.db
-        let queries: [(String, [SQLValue])] = [
-            (
-                "SELECT 1 FROM changes WHERE entity_id = kid(?) AND seq > ? AND entity = 'plan_item'"
-                    + " AND entity <> 'event_outcome' AND device_id IS NULL", [.text("i"), .integer(0)]
-            ),
-            (
-                "SELECT 1 FROM device_events WHERE event_id = kid(?) AND device_id = kid(?) AND seq < ?",
-                [.text("e"), .text("d"), .integer(9)]
-            ),
+        let queries: [(String, [SQLValue], String)] = [
+            (CompletionStore.laterItemRowSQL, [.text("i"), .integer(0)], "changes_entity"),
+            (PushHandler.earlierEventSQL, [.text("e"), .text("d"), .integer(9)], "device_events_event"),
         ]
-        for (sql, values) in queries {
+        for (sql, values, index) in queries {
             let plan = try db.query("EXPLAIN QUERY PLAN " + sql, values).map { try $0.string("detail") }
             #expect(plan.allSatisfy { !$0.hasPrefix("SCAN") }, "\(sql): \(plan)")
+            #expect(plan.contains { $0.contains("INDEX " + index) }, "\(sql): \(plan)")
         }
     }
 }

@@ -47,7 +47,7 @@ import Testing
                 do {
                     try engine.writeSync { db in
                         try SyncFeed.record(
-                            db, entity: "event_outcome", id: "early-start", familyID: "", deviceID: "device-1", now: 1)
+                            db, entity: .eventOutcome, id: "early-start", familyID: "", deviceID: "device-1")
                         firstWrote.signal()
                         _ = Self.wait(mayCommit, "the test lets T1 commit")
                     }
@@ -64,7 +64,7 @@ import Testing
             // T2 starts after T1, writes and commits while T1 is open: no store-wide write lock.
             try engine.writeSync { db in
                 try SyncFeed.record(
-                    db, entity: "event_outcome", id: "late-start", familyID: "", deviceID: "device-1", now: 2)
+                    db, entity: .eventOutcome, id: "late-start", familyID: "", deviceID: "device-1")
             }
             // An incremental puller reads now: only T2's row exists, and its cursor moves past it.
             let seen = try Self.feedNow(engine, after: 0)
@@ -110,8 +110,8 @@ import Testing
                         try await engine.write { db in
                             for r in 0..<rowsEach {
                                 try SyncFeed.record(
-                                    db, entity: "event_outcome", id: "w\(w)-r\(r)", familyID: "",
-                                    deviceID: "device-1", now: 1)
+                                    db, entity: .eventOutcome, id: "w\(w)-r\(r)", familyID: "",
+                                    deviceID: "device-1")
                                 // Commit order differs from start order: writers sleep different times.
                                 usleep(UInt32((w * 7 + r * 3) % 11) * 1_000)
                             }

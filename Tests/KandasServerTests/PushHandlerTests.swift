@@ -1,4 +1,5 @@
 import Foundation
+import KandasStore
 import KandasTestSupport
 import SQLiteKit
 import Testing
@@ -170,13 +171,13 @@ import Testing
         #expect(try count("SELECT count(*) AS n FROM completions WHERE item_id = ?", item) == 5)
         #expect(try count("SELECT completion_count AS n FROM plan_items WHERE id = ?", item) == 5)
         let feed = "SELECT count(*) AS n FROM changes WHERE seq > ? AND entity = ?"
-        #expect(try count(feed, before, "plan_item") == 1)
-        #expect(try count(feed, before, "completion") == 5)
-        #expect(try count(feed, before, "event_outcome") == 7)
+        #expect(try count(feed, before, FeedCodes.code(.planItem)) == 1)
+        #expect(try count(feed, before, FeedCodes.code(.completion)) == 5)
+        #expect(try count(feed, before, FeedCodes.code(.eventOutcome)) == 7)
         // The next push writes its own row for the item, so pulls after the first push see the new count.
         let middle = try count("SELECT max(seq) AS n FROM changes")
         _ = try s.results(d, [SyncFixture.complete(d, item: item, member: member)])
-        #expect(try count(feed, middle, "plan_item") == 1)
+        #expect(try count(feed, middle, FeedCodes.code(.planItem)) == 1)
         let puller = try s.enroll("worker111")
         let items = try s.pull(puller).changes.filter {
             $0["entity"] as? String == "plan_item" && $0["id"] as? String == item

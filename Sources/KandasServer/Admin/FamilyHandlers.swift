@@ -80,7 +80,7 @@ enum FamilyHandlers {
                 throw ServerError(.conflict, "a family has at most 30 members")
             }
             let memberID = try FamilyStore.insertMember(db, body, familyID: id, now: ctx.now)
-            try FamilyStore.recordChange(db, entity: "member", id: memberID, familyID: id, op: "create", now: ctx.now)
+            try FamilyStore.recordChange(db, entity: .member, id: memberID, familyID: id, op: .create)
             // A new adult needs a consent of their own (Rules 2 para 12).
             try ConsentStore.refresh(db, familyID: id, on: PlanStore.localDay(ctx.now), now: ctx.now)
             try ctx.audit(db, "member.create", entityType: "member", entityID: memberID)

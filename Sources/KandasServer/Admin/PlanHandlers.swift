@@ -119,7 +119,7 @@ enum PlanHandlers {
                 workerID: body.assignedWorkerID?.description, actorID: ctx.actor.userID, now: ctx.now)
             if plan.status == .published {
                 try FamilyStore.recordChange(
-                    db, entity: "plan_item", id: itemID, familyID: familyID, op: "upsert", now: ctx.now)
+                    db, entity: .planItem, id: itemID, familyID: familyID, op: .upsert)
             }
             try ctx.audit(db, "plan_item.create", entityType: "plan_item", entityID: itemID)
             return try APIReply.json(try PlanStore.item(db, id: itemID, for: ctx.actor), status: 201)

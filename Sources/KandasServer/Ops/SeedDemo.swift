@@ -191,7 +191,7 @@ enum SeedDemo {
                 workerID: nil, actorID: admin, now: now)
         }
         try PlanStore.publishAtOnce(db, planID: planID, now: now)
-        try FamilyStore.recordChange(db, entity: "plan", id: planID, familyID: familyID, op: "publish", now: now)
+        try FamilyStore.recordChange(db, entity: .plan, id: planID, familyID: familyID, op: .publish)
         return familyID
     }
 }

@@ -140,7 +140,7 @@ enum ConsentStore {
             "UPDATE families SET consent_recorded = ?, version = version + 1, updated_at = ? WHERE id = ?"
                 + " AND consent_recorded <> ?", complete, now, familyID, complete)
         if changed > 0 {
-            try FamilyStore.recordChange(db, entity: "family", id: familyID, familyID: familyID, op: "update", now: now)
+            try FamilyStore.recordChange(db, entity: .family, id: familyID, familyID: familyID, op: .update)
         }
     }
 

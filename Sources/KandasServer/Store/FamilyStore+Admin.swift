@@ -60,7 +60,7 @@ extension FamilyStore {
             "UPDATE families SET settlement_name = ?, settlement_latitude = ?, settlement_longitude = ?,"
                 + " address = ?, version = version + 1, updated_at = ? WHERE id = ?", s.name, s.latitude,
             s.longitude, address, now, id)
-        try recordChange(db, entity: "family", id: id, familyID: id, op: "update", now: now)
+        try recordChange(db, entity: .family, id: id, familyID: id, op: .update)
     }
 
     /// The number of members of a family.
@@ -93,7 +93,7 @@ extension FamilyStore {
         _ = try db.run(
             "UPDATE members SET last_name = ?, first_name = ?, patronymic = ?, relation = ?, version = version + 1,"
                 + " updated_at = ? WHERE id = ?", lastName, firstName, patronymic, relation.rawValue, now, id)
-        try recordChange(db, entity: "member", id: id, familyID: current.familyID.description, op: "update", now: now)
+        try recordChange(db, entity: .member, id: id, familyID: current.familyID.description, op: .update)
     }
 }
 

@@ -156,7 +156,7 @@ enum FamilyStore {
                 "INSERT INTO family_workers(family_id, user_id, position) VALUES(?,?,?)", id, worker.description, i)
         }
         // Every new object enters the sync feed, so replaying the feed is a full snapshot (Protocol §7.3).
-        try recordChange(db, entity: "family", id: id, familyID: id, op: "create", now: now)
+        try recordChange(db, entity: .family, id: id, familyID: id, op: .create)
         var members: [String: String] = [:]
         for m in f.members { members[m.iin] = try insertMember(db, m, familyID: id, now: now) }
         // Consent is recorded per adult member afterwards (Rules 2 para 12): a family of minors needs none.
@@ -175,7 +175,7 @@ enum FamilyStore {
             "INSERT INTO members(id, family_id, iin, last_name, first_name, patronymic, birth_date, relation, version,"
                 + " created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,1,?,?)", id, familyID, m.iin, m.lastName,
             m.firstName, m.patronymic, m.birthDate.description, m.relation.rawValue, now, now)
-        try recordChange(db, entity: "member", id: id, familyID: familyID, op: "create", now: now)
+        try recordChange(db, entity: .member, id: id, familyID: familyID, op: .create)
         return id
     }
 
@@ -188,13 +188,10 @@ enum FamilyStore {
 
     /// Records a change for the sync feed (pull, issue 5) in the current transaction.
     static func recordChange(
-        _ db: any DatabaseConnection, entity: String, id: String, familyID: String, op: String, now: Int64
-    )
-        throws
-    {
+        _ db: any DatabaseConnection, entity: ChangeEntity, id: String, familyID: String, op: FeedOp
+    ) throws {
         _ = try db.run(
-            "INSERT INTO changes(entity, entity_id, family_id, op, at) VALUES(?,kid(?),kid(?),?,?)", entity, id,
-            familyID, op, now
-        )
+            "INSERT INTO changes(entity, entity_id, family_id, op) VALUES(?,kid(?),kid(?),?)", FeedCodes.code(entity),
+            id, familyID, op.rawValue)
     }
 }

@@ -109,10 +109,10 @@ extension PlanStore {
                 "UPDATE plans SET status = 'published', published_at = ?,"
                     + " publication_late = CASE WHEN ? > COALESCE(publication_due, ?) THEN 1 ELSE 0 END WHERE id = ?",
                 at, at, at, id)
-            try FamilyStore.recordChange(db, entity: "plan", id: id, familyID: familyID, op: "publish", now: now)
+            try FamilyStore.recordChange(db, entity: .plan, id: id, familyID: familyID, op: .publish)
             for item in try db.query("SELECT id FROM plan_items WHERE plan_id = ? ORDER BY rowid", id) {
                 try FamilyStore.recordChange(
-                    db, entity: "plan_item", id: try item.string("id"), familyID: familyID, op: "upsert", now: now)
+                    db, entity: .planItem, id: try item.string("id"), familyID: familyID, op: .upsert)
             }
         case .draft:
             throw ServerError(.invalidTransition, "plans never go back to draft")
@@ -170,7 +170,7 @@ extension PlanStore {
         try recordVersion(db, itemID: id, action: action, actorID: actorID, reason: reason, now: now)
         if plan.status == .published {
             try FamilyStore.recordChange(
-                db, entity: "plan_item", id: id, familyID: item.familyID.description, op: "upsert", now: now)
+                db, entity: .planItem, id: id, familyID: item.familyID.description, op: .upsert)
         }
     }
 }

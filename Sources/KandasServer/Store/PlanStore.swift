@@ -145,7 +145,7 @@ enum PlanStore {
             id, planID, familyID, memberID, serviceCode, dueDate, instructions, workerID, now, now)
         try recordVersion(db, itemID: id, action: .create, actorID: actorID, reason: nil, now: now)
         // In the feed from birth; pull sends items only while their plan is published (Protocol §7.2).
-        try FamilyStore.recordChange(db, entity: "plan_item", id: id, familyID: familyID, op: "create", now: now)
+        try FamilyStore.recordChange(db, entity: .planItem, id: id, familyID: familyID, op: .create)
         return id
     }
 

@@ -112,8 +112,7 @@ public enum AttachmentStore {
                 + " WHERE a.completion_id = ?1 AND d.revoked_at IS NOT NULL ORDER BY 1", completionID)
         {
             try SyncFeed.record(
-                db, entity: "receipt", id: completionID, familyID: familyID, deviceID: try row.string("device_id"),
-                now: now)
+                db, entity: .receipt, id: completionID, familyID: familyID, deviceID: try row.string("device_id"))
         }
     }
 
@@ -150,7 +149,7 @@ public enum AttachmentStore {
         // Rules 2, para 37: evidence completed after approval sends the completion to the digital card.
         try CardForwardStore.enqueueIfEligible(db, completionID: completionID)
         let familyID = try row.string("family_id")
-        try SyncFeed.record(db, entity: "completion", id: completionID, familyID: familyID, now: at)
+        try SyncFeed.record(db, entity: .completion, id: completionID, familyID: familyID)
         try issueReceipts(db, completionID: completionID, familyID: familyID, now: at)
     }
 
@@ -185,7 +184,7 @@ public enum AttachmentStore {
             attachmentID)
         let completionID = try row.string("completion_id")
         let familyID = try row.string("family_id")
-        try SyncFeed.record(db, entity: "completion", id: completionID, familyID: familyID, now: at)
+        try SyncFeed.record(db, entity: .completion, id: completionID, familyID: familyID)
         try issueReceipts(db, completionID: completionID, familyID: familyID, now: at)
     }
 
@@ -249,8 +248,7 @@ extension AttachmentStore {
                 continue
             }
             try SyncFeed.record(
-                db, entity: "receipt", id: completionID, familyID: try row.string("family_id"), deviceID: deviceID,
-                now: now)
+                db, entity: .receipt, id: completionID, familyID: try row.string("family_id"), deviceID: deviceID)
         }
     }
 }

@@ -237,7 +237,7 @@ enum CompletionStore {
                 let id = try row.string("id")
                 _ = try db.run(
                     "UPDATE completions SET is_primary = ?, updated_at = ? WHERE id = ?", id == first, now, id)
-                try SyncFeed.record(db, entity: "completion", id: id, familyID: familyID, now: now)
+                try SyncFeed.record(db, entity: .completion, id: id, familyID: familyID)
             }
             count = first == nil ? 0 : 1
         } else if let delta {
@@ -268,17 +268,19 @@ enum CompletionStore {
         if let feedSince {
             if let batch, batch.knowsItemFeedRows(of: itemID) {
                 if batch.itemFeedRows.contains(itemID) { return }
-            } else if try db.exists(
-                // `entity <> 'event_outcome'`: the WHERE of `changes_entity` (migration 0035), stated so SQLite uses it.
-                "SELECT 1 FROM changes WHERE entity_id = kid(?) AND seq > ? AND entity = 'plan_item'"
-                    + " AND entity <> 'event_outcome' AND device_id IS NULL", itemID, feedSince)
-            {
+            } else if try db.exists(laterItemRowSQL, itemID, feedSince) {
                 return
             }
         }
-        try SyncFeed.record(db, entity: "plan_item", id: itemID, familyID: familyID, now: now)
+        try SyncFeed.record(db, entity: .planItem, id: itemID, familyID: familyID)
         if feedSince != nil { batch?.recordedItemFeedRow(itemID) }
     }
+
+    /// Whether the item has a feed row after `seq` (the push's own), through `changes_entity`: its WHERE
+    /// (`SyncFeed.notOutcome`, migration 0035/0048) is stated so SQLite uses it.
+    static let laterItemRowSQL =
+        "SELECT 1 FROM changes WHERE entity_id = kid(?) AND seq > ? AND entity = \(FeedCodes.code(.planItem))"
+        + " AND \(SyncFeed.notOutcome) AND device_id IS NULL"
 
     /// The `plan_items` columns `refreshItem` needs.
     struct ItemState {

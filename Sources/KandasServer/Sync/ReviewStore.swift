@@ -45,8 +45,8 @@ enum ReviewStore {
             // Rules 2, para 37: an approved completion with complete evidence goes to the digital card.
             try CardForwardStore.enqueueIfEligible(db, completionID: completionID)
         }
-        try SyncFeed.record(db, entity: "review", id: id, familyID: familyID, now: now)
-        try SyncFeed.record(db, entity: "completion", id: completionID, familyID: familyID, now: now)
+        try SyncFeed.record(db, entity: .review, id: id, familyID: familyID)
+        try SyncFeed.record(db, entity: .completion, id: completionID, familyID: familyID)
         return id
     }
 }

@@ -286,6 +286,8 @@ public enum PostgresSchema {
         // SQLite's 0046-event-ids-as-blobs (issue 15): device_events' event, item and completion IDs as
         // 16-byte blobs there; PostgreSQL keeps text and the shared SQL's kid/ktext are the identity (0045).
         StoreMigration("0046-event-ids-as-blobs") { _ in },
+        // SQLite's 0048-feed-rows-compact (issue 15): the same conversion, the columns altered in place.
+        StoreMigration("0048-feed-rows-compact", FeedRowsCompactMigration.migrate),
         // SQLite's 0049-event-device-ids-as-blobs (issue 15): there device_events.device_id is a blob referencing
         // devices.bin_id, the device's ID as a blob. PostgreSQL keeps text and its reference to devices(id);
         // it gets the column too (the ID's text: kid is the identity here), so the device inserts and

@@ -65,7 +65,7 @@ extension ChangeLoader {
     }
 
     static func isFastCompletion(_ entry: SyncFeed.Entry) -> Bool {
-        !entry.isDelete && entry.entity == "completion"
+        !entry.isDelete && entry.entity == .completion
     }
 
     static func isWireID(_ s: String) -> Bool {

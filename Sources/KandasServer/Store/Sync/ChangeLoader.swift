@@ -6,9 +6,10 @@ import KandasStore
 /// A page's objects are loaded with one query per entity kind (and one per child table), the IDs
 /// bound as one JSON array (`IN (SELECT value FROM json_each(?))`, which SQLite answers with the
 /// primary-key or child index), instead of one to three queries per entry: a 1000-completion page
-/// used to cost 3000 statements. Entries whose ID is not a UUID or whose entity this build does
-/// not know are skipped; a plan or item that is not published is skipped (drafts never reach
-/// devices, Protocol §7.2); any other object that no longer exists becomes a `delete`.
+/// used to cost 3000 statements. Entries whose ID is not a UUID are skipped (an entry's kind is always
+/// known: ``SyncFeed/entries(_:after:userID:deviceID:limit:)`` fails on a code no kind has); a plan or
+/// item that is not published is skipped (drafts never reach devices, Protocol §7.2); any other object
+/// that no longer exists becomes a `delete`.
 struct ChangeLoader {
     let db: any DatabaseConnection
     /// The pulling device: `event_outcome` rows are this device's own.
@@ -26,7 +27,8 @@ struct ChangeLoader {
         known.reserveCapacity(entries.count)
         var wanted: [ChangeEntity: [String]] = [:]
         for entry in entries {
-            guard let id = WireID(entry.entityID), let kind = ChangeEntity(rawValue: entry.entity) else { continue }
+            guard let id = WireID(entry.entityID) else { continue }
+            let kind = entry.entity
             known.append((entry, id, kind))
             if !entry.isDelete { wanted[kind, default: []].append(entry.entityID) }
         }

@@ -96,10 +96,10 @@ enum ConflictResolver {
             displayed, conflictID)
         try ConflictStore.refreshOpenCounts(db, conflictID: conflictID)
         try CompletionStore.refreshItem(db, itemID: itemID, now: now)
-        try SyncFeed.record(db, entity: "conflict", id: conflictID, familyID: familyID, now: now)
+        try SyncFeed.record(db, entity: .conflict, id: conflictID, familyID: familyID)
         for id in try db.query("SELECT completion_id FROM conflict_completions WHERE conflict_id = ?", conflictID) {
             try SyncFeed.record(
-                db, entity: "completion", id: try id.string("completion_id"), familyID: familyID, now: now)
+                db, entity: .completion, id: try id.string("completion_id"), familyID: familyID)
         }
         return anchor
     }

@@ -432,11 +432,11 @@ enum EventApplier {
                 serviceCode: item.serviceCode, status: item.status, familyID: item.familyID,
                 completionCount: item.completionCount), primaryCurrent: primaryCurrent, feedSince: feedSince,
             batch: batch)
-        try SyncFeed.record(db, entity: "completion", id: completionID, familyID: item.familyID, now: now)
+        try SyncFeed.record(db, entity: .completion, id: completionID, familyID: item.familyID)
         for conflict in conflicts {
-            try SyncFeed.record(db, entity: "conflict", id: conflict.id, familyID: item.familyID, now: now)
+            try SyncFeed.record(db, entity: .conflict, id: conflict.id, familyID: item.familyID)
             for member in conflict.linked where member != completionID {
-                try SyncFeed.record(db, entity: "completion", id: member, familyID: item.familyID, now: now)
+                try SyncFeed.record(db, entity: .completion, id: member, familyID: item.familyID)
             }
         }
         if files {

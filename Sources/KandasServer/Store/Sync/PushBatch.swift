@@ -138,7 +138,7 @@ extension PushHandler {
             }
             try dropEarlierOutcome(db, eventID: id, seq: seq, deviceID: actor.deviceID)
             try SyncFeed.record(
-                db, entity: "event_outcome", id: id, familyID: "", deviceID: actor.deviceID, now: actor.now)
+                db, entity: .eventOutcome, id: id, familyID: "", deviceID: actor.deviceID)
             return try EventOutcomes.result(db, deviceID: actor.deviceID, eventID: id)
         }
         // Stored below as the original, accepted or rejected: a later event of the batch with this ID is its duplicate.
@@ -174,7 +174,7 @@ extension PushHandler {
             result.code = rejection.code.rawValue
             result.detail = rejection.detail
         }
-        try SyncFeed.record(db, entity: "event_outcome", id: id, familyID: "", deviceID: actor.deviceID, now: actor.now)
+        try SyncFeed.record(db, entity: .eventOutcome, id: id, familyID: "", deviceID: actor.deviceID)
         return result
     }
 
@@ -210,7 +210,8 @@ extension PushHandler {
 
     /// The update of ``dropEarlierOutcome(_:eventID:seq:deviceID:)``, through `changes_device`.
     static let retireOutcomeSQL =
-        "UPDATE changes SET device_id = '' WHERE device_id = kid(?) AND entity = 'event_outcome' AND entity_id = kid(?)"
+        "UPDATE changes SET device_id = '' WHERE device_id = kid(?) AND entity = \(FeedCodes.code(.eventOutcome))"
+        + " AND entity_id = kid(?)"
 
     /// Built once: a statement's SQL is its cache key, so it is hashed per run and best not rebuilt too.
     static let insertSQL =

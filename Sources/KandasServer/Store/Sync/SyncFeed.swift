@@ -1,3 +1,4 @@
+import KandasProtocol
 import KandasStore
 
 /// Writes to the `changes` feed that pull reads (Protocol §7.2).
@@ -8,18 +9,19 @@ import KandasStore
 ///
 /// `entity_id`, `family_id` and `device_id` are 16-byte blobs on SQLite (migration 0045): every statement
 /// binds them through `kid(?)` and reads them through `ktext(col)` (identity functions on PostgreSQL); a
-/// bare `?` compared with them matches nothing.
+/// bare `?` compared with them matches nothing. `entity` and `op` are integer codes (migration 0048,
+/// ``FeedCodes``, ``FeedOp``); the wire keeps the names.
 enum SyncFeed {
+    /// The insert of ``record(_:entity:id:familyID:deviceID:op:)``.
+    static let insertSQL =
+        "INSERT INTO changes(entity, entity_id, family_id, op, device_id) VALUES(?,kid(?),kid(?),?,kid(?))"
+
     static func record(
-        _ db: any DatabaseConnection, entity: String, id: String, familyID: String, deviceID: String? = nil,
-        op: String = "upsert",
-        now: Int64
+        _ db: any DatabaseConnection, entity: ChangeEntity, id: String, familyID: String, deviceID: String? = nil,
+        op: FeedOp = .upsert
     ) throws {
         // Deferred: nothing reads its answer, and a failed feed row fails the whole write anyway.
-        try db.runDeferred(
-            "INSERT INTO changes(entity, entity_id, family_id, op, at, device_id) VALUES(?,kid(?),kid(?),?,?,kid(?))",
-            entity, id,
-            familyID, op, now, deviceID)
+        try db.runDeferred(insertSQL, FeedCodes.code(entity), id, familyID, op.rawValue, deviceID)
     }
 
     /// The integer in column `n` of the first row.
@@ -32,23 +34,27 @@ extension SyncFeed {
     /// One feed row as pull reads it.
     struct Entry: Equatable {
         var seq: Int64
-        var entity: String
+        var entity: ChangeEntity
         var entityID: String
         var isDelete: Bool
     }
+
+    /// `entity <> 1`: not an `event_outcome` row; the WHERE of `changes_entity` (migration 0048), which a
+    /// statement states in these words for SQLite to use the index.
+    static let notOutcome = "entity <> \(FeedCodes.code(.eventOutcome))"
 
     /// The query of ``entries(_:after:userID:deviceID:limit:)``: family rows through `changes_family`
     /// (partial: `device_id IS NULL`, migration 0025), device rows through `changes_device`.
     ///
     /// An `event_outcome` row is always its device's latest of that event (the push retires the older
     /// one, migration 0035), so only the other rows look for a later row, through `changes_entity`,
-    /// which leaves outcome rows out: `l.entity <> 'event_outcome'` is its WHERE, stated so SQLite uses it.
+    /// which leaves outcome rows out: ``notOutcome`` is its WHERE, stated so SQLite uses it.
     static func entriesSQL(_ dialect: any SQLDialect) -> String {
         "SELECT c.seq, c.entity, ktext(c.entity_id), c.op FROM changes c WHERE c.seq > ?1 AND c.seq <= ?2"
             + " AND ((c.device_id IS NULL AND c.family_id IN"
             + " (SELECT kid(family_id) FROM family_workers WHERE user_id = ?3)) OR c.device_id = kid(?4))"
-            + " AND (c.entity = 'event_outcome' OR NOT EXISTS(SELECT 1 FROM changes l WHERE l.entity_id = c.entity_id"
-            + " AND l.seq > c.seq AND l.entity = c.entity AND l.entity <> 'event_outcome'"
+            + " AND (c.entity = \(FeedCodes.code(.eventOutcome)) OR NOT EXISTS(SELECT 1 FROM changes l"
+            + " WHERE l.entity_id = c.entity_id AND l.seq > c.seq AND l.entity = c.entity AND l.\(notOutcome)"
             + " AND \(dialect.isSame("l.device_id", "c.device_id"))))"
             + " ORDER BY c.seq LIMIT ?5"
     }
@@ -83,15 +89,37 @@ extension SyncFeed {
                 .integer(Int64(limit - entries.count)),
             ])
             try statement.forEachRow { row in
-                guard let seq = row.int(0), let entity = row.string(1), let entityID = row.string(2),
-                    case .text(let op) = row[3]
+                guard let seq = row.int(0), let code = row.int(1), let entityID = row.string(2), let op = row.int(3)
                 else { throw ServerError(.internalError, "a change feed row is malformed") }
                 entries.append(
-                    Entry(seq: seq, entity: entity, entityID: entityID, isDelete: op.elementsEqual("delete".utf8)))
+                    Entry(
+                        seq: seq, entity: try entity(code, seq: seq), entityID: entityID,
+                        isDelete: try isDelete(op, seq: seq)))
             }
             lower = upper
             window = min(window * 2, Int64.max / 4)
         }
         return entries
+    }
+
+    /// The kind of feed row `seq`'s entity code.
+    ///
+    /// - Throws: ``ServerError`` `internal_error` for a code no kind of this build has (a row written by a
+    ///   newer build or by hand): the page fails rather than skipping a change the device would never get.
+    static func entity(_ code: Int64, seq: Int64) throws(ServerError) -> ChangeEntity {
+        guard let entity = FeedCodes.entity(code) else {
+            throw ServerError(.internalError, "change feed row \(seq) has entity code \(code), which no kind has")
+        }
+        return entity
+    }
+
+    /// Whether feed row `seq`'s op code says the object is gone.
+    ///
+    /// - Throws: ``ServerError`` `internal_error` for a code no ``FeedOp`` has.
+    static func isDelete(_ code: Int64, seq: Int64) throws(ServerError) -> Bool {
+        guard let op = FeedOp(rawValue: code) else {
+            throw ServerError(.internalError, "change feed row \(seq) has op code \(code), which no op has")
+        }
+        return op == .delete
     }
 }
