@@ -8,7 +8,7 @@ import Testing
 
 /// Migration 0046 (issue 15, bytes written per pushed event): `device_events`' UUIDs without a foreign
 /// key (`event_id`, `item_id`, `completion_id`) are 16-byte blobs on SQLite, written through `kid(?)`
-/// and read through `ktext(col)`; `device_id` stays text. Push, pull, the events list and conflict
+/// and read through `ktext(col)`; `device_id` stayed text (a blob since 0049: ``EventDeviceIDsTests``). Push, pull, the events list and conflict
 /// views answer as they did with text, duplicates are still found (§6.2), through the same indexes.
 @Suite(.serialized) struct EventBinaryIDsTests {
     static let migration = "0046-event-ids-as-blobs"
@@ -106,7 +106,7 @@ import Testing
     static func rows(_ db: Connection, text: Bool) throws -> [[SQLValue]] {
         let ids = text ? "event_id, item_id, completion_id" : "ktext(event_id), ktext(item_id), ktext(completion_id)"
         return try db.query(
-            "SELECT seq, device_id, device_seq, \(ids), original, type, body, received_at, recorded_at,"
+            "SELECT seq, ktext(device_id), device_seq, \(ids), original, type, body, received_at, recorded_at,"
                 + " clock_skew_ms, outcome, code, detail, completion_rev, conflict_ids, base_version"
                 + " FROM device_events ORDER BY seq"
         ).map(\.values)
@@ -114,7 +114,9 @@ import Testing
 
     /// The store's `device_events` back in its form before 0046 (the table and index SQL of a store
     /// built up to 0045, IDs as text) and 0046 unrecorded: what a store of the previous release holds.
+    /// First back to the form before 0049 (``EventDeviceIDsTests/downgrade(_:)``), which 0046 leaves.
     static func downgrade(_ db: Connection) throws {
+        try EventDeviceIDsTests.downgrade(db)
         let old = try ScratchStore(before: "0046")
         defer { old.remove() }
         let schema = try old.db.query(

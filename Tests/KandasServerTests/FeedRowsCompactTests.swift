@@ -243,7 +243,7 @@ import Testing
                 == FeedOp.allCases.count)
         #expect(before.pages.contains { $0.count > 3 }, "the fill gives pages to compare")
 
-        #expect(try Schema.migrator.migrate(store.db) == [Self.migration])
+        #expect(try Schema.migrator.migrate(store.db).first == Self.migration)
 
         #expect(try Self.after(db, feed) == before)
         #expect(try db.queryOne("SELECT seq FROM sqlite_sequence WHERE name = 'changes'")?.int("seq") == counter)
@@ -369,7 +369,7 @@ import Testing
             INSERT INTO changes(entity, entity_id, family_id, op, at) VALUES('member', '\(member)', '\(family)', 'create', 0);
             """)
         let applied = try Schema.migrator.migrate(store.db)
-        #expect(applied.first == "0005-sync" && applied.last == Self.migration)
+        #expect(applied.first == "0005-sync" && applied.contains(Self.migration))
         #expect(
             try Self.rows(db) == [
                 "1 member \(member) \(family) create NULL", "2 family \(family) \(family) backfill NULL",

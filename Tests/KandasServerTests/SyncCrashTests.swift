@@ -118,7 +118,8 @@ import Testing
     {
         let db = try Connection(path: s.server.databasePath, options: .init(readOnly: true, journalMode: nil))
         let stored = try db.query(
-            "SELECT ktext(event_id) AS event_id, device_seq FROM device_events WHERE device_id = ? ORDER BY device_seq",
+            "SELECT ktext(event_id) AS event_id, device_seq FROM device_events WHERE device_id = kid(?)"
+                + " ORDER BY device_seq",
             deviceID)
         let ids = try stored.map { try $0.string("event_id") }
         let seqs = try stored.map { Int(try $0.int("device_seq")) }
@@ -128,7 +129,8 @@ import Testing
         #expect(missing.isEmpty, "trial \(trial): \(missing.count) acknowledged events were lost")
         let completions = try db.queryOne(
             // A completion's device is its `complete` event's (migration 0041).
-            "SELECT count(*) AS n FROM completions c JOIN device_events e ON e.seq = c.event_seq WHERE e.device_id = ?",
+            "SELECT count(*) AS n FROM completions c JOIN device_events e ON e.seq = c.event_seq"
+                + " WHERE e.device_id = kid(?)",
             deviceID)
         #expect(try completions?.int("n") == Int64(sent.count), "trial \(trial): completions duplicated or lost")
         let last = try db.queryOne("SELECT last_device_seq FROM devices WHERE id = ?", deviceID)

@@ -152,15 +152,16 @@ enum AuthStore {
             usedOrRevoked: row.optionalInt("used_at") != nil || row.optionalInt("revoked_at") != nil)
     }
 
-    /// Enrolls a device with a code: the device row, and the code marked used by it.
+    /// Enrolls a device with a code: the device row (with `bin_id`, the ID its events reference, migration
+    /// 0049), and the code marked used by it.
     static func enroll(
         _ db: any DatabaseConnection, code: Code, request body: EnrollRequest, now: Int64
     ) throws -> String {
         let deviceID = WireID.random().description
         _ = try db.run(
-            "INSERT INTO devices(id, user_id, device_uuid, platform, app_version, device_name, status, enrolled_at)"
-                + " VALUES(?,?,?,?,?,?,'active',?)", deviceID, code.userID, body.deviceUUID.description,
-            body.platform.rawValue, body.appVersion, body.deviceName, now)
+            "INSERT INTO devices(id, bin_id, user_id, device_uuid, platform, app_version, device_name, status,"
+                + " enrolled_at) VALUES(?,kid(?),?,?,?,?,?,'active',?)", deviceID, deviceID, code.userID,
+            body.deviceUUID.description, body.platform.rawValue, body.appVersion, body.deviceName, now)
         _ = try db.run("UPDATE enrollment_codes SET used_at = ?, device_id = ? WHERE id = ?", now, deviceID, code.id)
         return deviceID
     }

@@ -315,9 +315,9 @@ enum ChartStore {
         w.filter("e.received_at >= ?", .integer(start))
         var out: [String: [Int]] = [:]
         for row in try db.query(
-            "SELECT e.device_id, (e.received_at - ?) / \(day) AS d, count(*) AS n FROM device_events e"
-                + " JOIN devices dv ON dv.id = e.device_id JOIN users u ON u.id = dv.user_id WHERE \(w.whereSQL)"
-                + " GROUP BY 1, 2", values: [.integer(start)] + w.values)
+            "SELECT ktext(e.device_id) AS device_id, (e.received_at - ?) / \(day) AS d, count(*) AS n"
+                + " FROM device_events e JOIN devices dv ON dv.bin_id = e.device_id JOIN users u ON u.id = dv.user_id"
+                + " WHERE \(w.whereSQL) GROUP BY 1, 2", values: [.integer(start)] + w.values)
         {
             let d = Int(try row.int("d"))
             guard d >= 0, d < days else { continue }

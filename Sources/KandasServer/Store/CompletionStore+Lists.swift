@@ -59,9 +59,9 @@ extension CompletionStore {
     ) throws -> Page<StoredEvent> {
         _ = try load(db, id: id, for: p)
         var list = ListQuery(
-            select: "SELECT e.seq AS _rowid, e.seq, e.device_id, e.received_at, e.clock_skew_ms, e.outcome, e.code,"
-                + " e.conflict_ids, \(EventBodies.columns), \(EventBodies.userSQL) FROM device_events e", key: "e.seq",
-            scope: .parentChecked())
+            select: "SELECT e.seq AS _rowid, e.seq, ktext(e.device_id) AS device_id, e.received_at, e.clock_skew_ms,"
+                + " e.outcome, e.code, e.conflict_ids, \(EventBodies.columns), \(EventBodies.userSQL)"
+                + " FROM device_events e", key: "e.seq", scope: .parentChecked())
         list.filter(
             "(\(EventBodies.ofCompletion("e", "?")) OR e.seq IN (SELECT event_seq FROM conflict_events ce"
                 + " JOIN conflict_completions cc ON cc.conflict_id = ce.conflict_id WHERE cc.completion_id = ?))",

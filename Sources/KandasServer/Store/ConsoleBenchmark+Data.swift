@@ -19,14 +19,16 @@ extension ConsoleBenchmark {
                 // completion's device is its event's, migration 0041); its events follow the store's.
                 let device = "00000000-0000-4000-8000-000000000001"
                 _ = try db.run(
-                    "INSERT INTO devices(id, user_id, device_uuid, platform, app_version, status, enrolled_at)"
-                        + " VALUES(?, ?, 'console-bench', 'cli', '1.0.0', 'active', 0) ON CONFLICT(id) DO NOTHING",
-                    values: [.text(device), items.first?["worker"] ?? .null])
+                    "INSERT INTO devices(id, bin_id, user_id, device_uuid, platform, app_version, status, enrolled_at)"
+                        + " VALUES(?, kid(?), ?, 'console-bench', 'cli', '1.0.0', 'active', 0)"
+                        + " ON CONFLICT(id) DO NOTHING",
+                    values: [.text(device), .text(device), items.first?["worker"] ?? .null])
                 let firstSeq = (try db.queryOne("SELECT max(seq) AS n FROM device_events")?.optionalInt("n") ?? 0) + 1
                 let events = try db.prepare(
                     "INSERT INTO device_events(seq, device_id, device_seq, event_id, original, type, item_id, body,"
                         + " received_at, recorded_at, clock_skew_ms, outcome, completion_id, completion_rev, base_version)"
-                        + " VALUES(?, '\(device)', ?, ?, 1, 'complete', ?, '', ?, ?, 0, 'accepted', ?, 1, 1)")
+                        + " VALUES(?, kid('\(device)'), ?, kid(?), 1, 'complete', kid(?), '', ?, ?, 0, 'accepted',"
+                        + " kid(?), 1, 1)")
                 let statement = try db.prepare(
                     "INSERT INTO completions(id, item_id, region_id, career_centre_id,"
                         + " service_code, user_id, state, rev, is_primary, performed_at, recorded_at,"

@@ -155,7 +155,8 @@ enum ConsoleStore {
             x.settlementLongitude = f["settlement_longitude"].isNull ? nil : try f.double("settlement_longitude")
         }
         x.events = try db.query(
-            "SELECT seq, type, device_id, received_at, recorded_at, outcome, code, completion_rev FROM device_events"
+            "SELECT seq, type, ktext(device_id) AS device_id, received_at, recorded_at, outcome, code, completion_rev"
+                + " FROM device_events"
                 + " e WHERE \(EventBodies.ofCompletion("e", "?1")) ORDER BY seq", id
         ).map { e in
             EventLine(

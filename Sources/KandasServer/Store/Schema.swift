@@ -117,6 +117,8 @@ enum Schema {
         m.register(StoreMigration("0046-event-ids-as-blobs", SyncSchema.eventBinaryIDs))
         // Issue 15: the change feed's kind and op as integer codes (`FeedCodes`, `FeedOp`), its unread `at` gone.
         m.register(StoreMigration("0048-feed-rows-compact", FeedRowsCompactMigration.migrate))
+        // Issue 15: device_events.device_id as a 16-byte blob, referencing the device's `bin_id` (its ID as a blob).
+        m.register(StoreMigration("0049-event-device-ids-as-blobs", SyncSchema.eventDeviceIDs))
         return m
     }
 

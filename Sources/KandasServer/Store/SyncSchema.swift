@@ -303,4 +303,63 @@ enum SyncSchema {
     static func eventBinaryIDs(_ db: any DatabaseConnection) throws {
         try db.execute(eventBinaryIDsSQL)
     }
+
+    /// Migration `0049-event-device-ids-as-blobs` (issue 15, bytes written per pushed event):
+    /// `device_events.device_id` is stored as a 16-byte blob, as the table's other UUIDs are since 0046,
+    /// and still references its device: through `devices.bin_id`, the device's ID in that form.
+    ///
+    /// `device_id` is in every row and in `UNIQUE(device_id, device_seq)`, the table's largest index:
+    /// about 40 bytes of a pushed event's row and index entry. A blob never equals the text
+    /// `devices(id)` holds, so `devices` gets `bin_id` (`kid(id)`, written by every device insert, with
+    /// a UNIQUE index, which a foreign key's parent column needs) and `device_id` references it; a
+    /// device row without `bin_id` gets no events. Both columns are `ANY` with 0045's CHECK (text, or a
+    /// blob of exactly 16 bytes): an ID that is not a canonical UUID stays text in both, and still
+    /// matches. The store SQL binds `device_id` through `kid(?)`, reads it through `ktext(device_id)`,
+    /// and joins a device by `d.bin_id = e.device_id`. The table is rebuilt as 0046 rebuilt it: every
+    /// row, `seq` values and `sqlite_sequence` position, `UNIQUE(device_id, device_seq)`, the outcome
+    /// CHECK, both indexes with their expressions and WHERE.
+    static let eventDeviceIDsSQL = """
+        ALTER TABLE devices ADD COLUMN bin_id ANY
+          CHECK(bin_id IS NULL OR typeof(bin_id) = 'text' OR typeof(bin_id) = 'blob' AND length(bin_id) = 16);
+        UPDATE devices SET bin_id = kid(id);
+        CREATE UNIQUE INDEX devices_bin ON devices(bin_id);
+        CREATE TABLE device_events_new(
+          seq INTEGER PRIMARY KEY AUTOINCREMENT,
+          device_id ANY NOT NULL
+            CHECK(typeof(device_id) = 'text' OR typeof(device_id) = 'blob' AND length(device_id) = 16)
+            REFERENCES devices(bin_id),
+          device_seq INTEGER NOT NULL,
+          event_id ANY NOT NULL
+            CHECK(typeof(event_id) = 'text' OR typeof(event_id) = 'blob' AND length(event_id) = 16),
+          original INTEGER NOT NULL, type TEXT NOT NULL,
+          item_id ANY NOT NULL
+            CHECK(typeof(item_id) = 'text' OR typeof(item_id) = 'blob' AND length(item_id) = 16),
+          body TEXT NOT NULL, received_at INTEGER NOT NULL, recorded_at INTEGER NOT NULL,
+          clock_skew_ms INTEGER NOT NULL,
+          outcome TEXT NOT NULL CHECK(outcome = 'accepted' OR outcome = 'rejected' OR outcome = 'duplicate'),
+          code TEXT, detail TEXT,
+          completion_id ANY
+            CHECK(completion_id IS NULL OR typeof(completion_id) = 'text' OR typeof(completion_id) = 'blob'
+              AND length(completion_id) = 16),
+          completion_rev INTEGER, conflict_ids TEXT NOT NULL DEFAULT '[]', base_version INTEGER,
+          UNIQUE(device_id, device_seq)) STRICT;
+        INSERT INTO device_events_new(seq, device_id, device_seq, event_id, original, type, item_id, body,
+            received_at, recorded_at, clock_skew_ms, outcome, code, detail, completion_id, completion_rev,
+            conflict_ids, base_version)
+          SELECT seq, kid(device_id), device_seq, event_id, original, type, item_id, body, received_at,
+            recorded_at, clock_skew_ms, outcome, code, detail, completion_id, completion_rev, conflict_ids,
+            base_version FROM device_events ORDER BY seq;
+        DELETE FROM sqlite_sequence WHERE name = 'device_events_new';
+        INSERT INTO sqlite_sequence(name, seq)
+          SELECT 'device_events_new', seq FROM sqlite_sequence WHERE name = 'device_events';
+        DROP TABLE device_events;
+        ALTER TABLE device_events_new RENAME TO device_events;
+        CREATE UNIQUE INDEX device_events_event ON device_events(event_id, (CASE WHEN original = 1 THEN 0 ELSE seq END));
+        CREATE INDEX device_events_completion ON device_events(completion_id, seq)
+          WHERE completion_id IS NOT NULL AND type <> 'complete';
+        """
+
+    static func eventDeviceIDs(_ db: any DatabaseConnection) throws {
+        try db.execute(eventDeviceIDsSQL)
+    }
 }

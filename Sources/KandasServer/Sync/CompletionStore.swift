@@ -25,9 +25,9 @@ enum CompletionStore {
     }
 
     /// A completion's device: its `complete` event's (`event_seq`; neither changes, events are
-    /// never deleted). Not stored on the completion since migration 0041.
+    /// never deleted). Not stored on the completion since migration 0041; its text (a blob since 0049).
     static func deviceSQL(_ c: String = "c") -> String {
-        "(SELECT ce.device_id FROM device_events ce WHERE ce.seq = \(c).event_seq)"
+        "(SELECT ktext(ce.device_id) FROM device_events ce WHERE ce.seq = \(c).event_seq)"
     }
 
     static let columns =

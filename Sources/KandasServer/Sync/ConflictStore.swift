@@ -137,7 +137,7 @@ enum ConflictStore {
         let kind = ConflictKind(rawValue: try row.string("kind")) ?? .planChanged
         var versions: [ConflictVersion] = []
         for e in try db.query(
-            "SELECT e.device_id, \(EventBodies.userSQL), e.received_at, \(EventBodies.columns)"
+            "SELECT ktext(e.device_id) AS device_id, \(EventBodies.userSQL), e.received_at, \(EventBodies.columns)"
                 + " FROM conflict_events ce JOIN device_events e ON e.seq = ce.event_seq WHERE ce.conflict_id = ?"
                 + " ORDER BY e.seq", id)
         {

@@ -11,12 +11,14 @@ enum StoreCatalog {
     }
 
     /// Columns that hold UUIDs as 16-byte blobs on SQLite and as text on PostgreSQL (SQLite's
-    /// `0045-feed-ids-as-blobs` and `0046-event-ids-as-blobs`), by table: the copy reads them through
-    /// `ktext` and writes them through `kid`, so each engine stores its own form and both digests see
-    /// the text. A table whose IDs become blobs adds its columns here in the migration's commit.
+    /// `0045-feed-ids-as-blobs`, `0046-event-ids-as-blobs` and `0049-event-device-ids-as-blobs`), by
+    /// table: the copy reads them through `ktext` and writes them through `kid`, so each engine stores
+    /// its own form and both digests see the text. A table whose IDs become blobs adds its columns here
+    /// in the migration's commit.
     static let binaryIDColumns: [String: Set<String>] = [
         "changes": ["device_id", "entity_id", "family_id"],
-        "device_events": ["completion_id", "event_id", "item_id"],
+        "device_events": ["completion_id", "device_id", "event_id", "item_id"],
+        "devices": ["bin_id"],
     ]
 
     /// `columns` of `table` for a SELECT: quoted, UUID columns as their text (``binaryIDColumns``).
@@ -67,6 +69,36 @@ enum StoreCatalog {
                     })
             }
         }
+    }
+
+    /// `tables` in their order, each moved after the tables its foreign keys reference (a cycle keeps
+    /// the rest in order): the copy inserts parents first, so the triggers that read a row's parent
+    /// (the console counters read a completion's family from its item) find it.
+    static func parentsFirst(_ tables: [Table], on db: any DatabaseConnection) throws -> [Table] {
+        let names = Set(tables.map(\.name))
+        var parents: [String: Set<String>] = [:]
+        for table in tables {
+            let rows =
+                switch db.dialect.name {
+                case .sqlite:
+                    try db.query("SELECT DISTINCT \"table\" AS parent FROM pragma_foreign_key_list(?)", table.name)
+                case .postgresql:
+                    try db.query(
+                        "SELECT DISTINCT confrelid::regclass::text AS parent FROM pg_constraint"
+                            + " WHERE contype = 'f' AND conrelid = to_regclass(?)", StoreCopier.quoted(table.name))
+                }
+            parents[table.name] = Set(try rows.map { try $0.string("parent") }).intersection(names)
+                .subtracting([table.name])
+        }
+        var placed: Set<String> = []
+        var ordered: [Table] = []
+        var rest = tables
+        while !rest.isEmpty {
+            let next = rest.firstIndex { parents[$0.name, default: []].isSubset(of: placed) } ?? 0
+            placed.insert(rest[next].name)
+            ordered.append(rest.remove(at: next))
+        }
+        return ordered
     }
 
     /// Lets the copy insert child rows before their parents; checked again at COMMIT.

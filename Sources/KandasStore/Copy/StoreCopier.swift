@@ -56,11 +56,11 @@ public enum StoreCopier {
                 try dst.execute(StoreCatalog.deferForeignKeys(dst.dialect))
                 var report = Report(tables: [])
                 // Tables kept by triggers go last: the triggers filled them while the base tables were
-                // copied (in any order, so partly); they get the source's rows instead.
+                // copied; they get the source's rows instead. The base tables go parents first, so a
+                // trigger that reads a row's parent finds it (a completion's family is its item's).
                 let derived = Set(ConsoleRollups.tables)
-                for table in sourceTables.filter({ !derived.contains($0.name) })
-                    + sourceTables.filter({ derived.contains($0.name) })
-                {
+                let base = try StoreCatalog.parentsFirst(sourceTables.filter { !derived.contains($0.name) }, on: src)
+                for table in base + sourceTables.filter({ derived.contains($0.name) }) {
                     if derived.contains(table.name) { try dst.run("DELETE FROM \(quoted(table.name))") }
                     let columns = table.columns.sorted()
                     let list = columns.map(quoted).joined(separator: ", ")

@@ -288,6 +288,18 @@ public enum PostgresSchema {
         StoreMigration("0046-event-ids-as-blobs") { _ in },
         // SQLite's 0048-feed-rows-compact (issue 15): the same conversion, the columns altered in place.
         StoreMigration("0048-feed-rows-compact", FeedRowsCompactMigration.migrate),
+        // SQLite's 0049-event-device-ids-as-blobs (issue 15): there device_events.device_id is a blob referencing
+        // devices.bin_id, the device's ID as a blob. PostgreSQL keeps text and its reference to devices(id);
+        // it gets the column too (the ID's text: kid is the identity here), so the device inserts and
+        // `store copy` are the same SQL and the same columns on both engines.
+        StoreMigration("0049-event-device-ids-as-blobs") { db in
+            try db.execute(
+                """
+                ALTER TABLE devices ADD COLUMN bin_id text;
+                UPDATE devices SET bin_id = id;
+                CREATE UNIQUE INDEX devices_bin ON devices(bin_id);
+                """)
+        },
     ]
 
     static let tables = """

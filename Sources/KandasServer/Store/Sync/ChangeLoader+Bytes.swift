@@ -107,8 +107,8 @@ extension ChangeLoader {
     /// list are numbers (0040: ``StoredLocation``, ``EvidenceBits``); its family and member are its
     /// item's, its device its event's (0041), read with one join each (``completionFrom``).
     static let completionColumns =
-        "c.id, c.item_id, ci.plan_id, ci.family_id, ci.member_id, c.service_code, ce.device_id, c.user_id, c.state,"
-        + " c.rev, c.is_primary, c.performed_at, c.recorded_at, c.received_at, c.clock_skew_ms, c.note,"
+        "c.id, c.item_id, ci.plan_id, ci.family_id, ci.member_id, c.service_code, ktext(ce.device_id), c.user_id,"
+        + " c.state, c.rev, c.is_primary, c.performed_at, c.recorded_at, c.received_at, c.clock_skew_ms, c.note,"
         + " \(StoredLocation.select("c")), c.files_declared, c.files_verified, c.flag_bits, c.missing_bits,"
         + " c.review_state, \(CompletionStore.createdSQL), c.updated_at"
 

@@ -49,10 +49,10 @@ extension ChangeLoader {
     }
 
     /// The rows of device `?2` of the event IDs in JSON array `?1`, through `device_events_event`; the
-    /// IDs bound through `kid` and read through `ktext` (blobs on SQLite since migration 0046).
+    /// IDs bound through `kid` and read through `ktext` (blobs on SQLite since migrations 0046 and 0049).
     static func outcomesSQL(_ dialect: any SQLDialect) -> String {
         "SELECT ktext(event_id) AS event_id, device_seq, outcome, code, detail, ktext(completion_id) AS completion_id,"
-            + " completion_rev, conflict_ids FROM device_events WHERE device_id = ?2 AND event_id IN"
+            + " completion_rev, conflict_ids FROM device_events WHERE device_id = kid(?2) AND event_id IN"
             + " (SELECT kid(value) FROM \(dialect.jsonTextArrayElements(parameter: "?1")))"
     }
 

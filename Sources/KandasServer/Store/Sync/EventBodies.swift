@@ -24,8 +24,9 @@ enum EventBodies {
 
     /// The user of a `device_events` row (alias `e`), as column `user_id`: its device's, which never
     /// changes (a device enrolled again is a new device). Not stored on the row since migration 0039,
-    /// which saved 37 bytes of every pushed event.
-    static let userSQL = "(SELECT d.user_id FROM devices d WHERE d.id = e.device_id) AS user_id"
+    /// which saved 37 bytes of every pushed event. The device by `bin_id`, its ID in the form
+    /// `device_events.device_id` holds it (a blob on SQLite since migration 0049), through `devices_bin`.
+    static let userSQL = "(SELECT d.user_id FROM devices d WHERE d.bin_id = e.device_id) AS user_id"
 
     /// The `device_events` columns ``event(_:_:)`` reads, for a query's select list (alias `e`); the
     /// UUIDs as their text (blobs on SQLite since migration 0046).

@@ -4,13 +4,14 @@ import KandasStore
 /// Stored event outcomes as `EventResult`s: push duplicates and the `event_outcome` pull entity.
 enum EventOutcomes {
     /// A device's rows of an event ID, through `device_events_event` (`kid`: the IDs are blobs on
-    /// SQLite since migration 0046, read back as text through `ktext`).
+    /// SQLite since migrations 0046 and 0049, read back as text through `ktext`).
     static let resultSQL =
         "SELECT device_seq, outcome, code, detail, ktext(completion_id) AS completion_id, completion_rev,"
-        + " conflict_ids, original FROM device_events WHERE device_id = ? AND event_id = kid(?)"
+        + " conflict_ids, original FROM device_events WHERE device_id = kid(?) AND event_id = kid(?)"
 
     /// The device of an event ID's original row, through `device_events_event`.
-    static let originalDeviceSQL = "SELECT device_id FROM device_events WHERE event_id = kid(?) AND original = 1"
+    static let originalDeviceSQL =
+        "SELECT ktext(device_id) AS device_id FROM device_events WHERE event_id = kid(?) AND original = 1"
 
     /// The result stored for a device's event; a re-enrolled device's duplicate carries the original's outcome.
     static func result(_ db: any DatabaseConnection, deviceID: String, eventID: String) throws -> EventResult {

@@ -194,9 +194,9 @@ extension PushHandler {
     }
 
     /// The event stored at a consumed `device_seq` (the device's `UNIQUE(device_id, device_seq)`); its ID
-    /// as text (a blob on SQLite since migration 0046).
+    /// as text (a blob on SQLite since migration 0046), the device's bound through `kid` (since 0049).
     static let resendSQL =
-        "SELECT ktext(event_id) AS event_id FROM device_events WHERE device_id = ? AND device_seq = ?"
+        "SELECT ktext(event_id) AS event_id FROM device_events WHERE device_id = kid(?) AND device_seq = ?"
 
     /// The user of an event ID's original row, through `device_events_event`: a row here makes the
     /// event a duplicate (same user) or a rejected reuse (§6.2). `kid(?)`: the ID as it is stored.
@@ -205,7 +205,8 @@ extension PushHandler {
 
     /// Whether this device consumed the event ID before (``dropEarlierOutcome(_:eventID:seq:deviceID:)``),
     /// through `device_events_event`.
-    static let earlierEventSQL = "SELECT 1 FROM device_events WHERE event_id = kid(?) AND device_id = ? AND seq < ?"
+    static let earlierEventSQL =
+        "SELECT 1 FROM device_events WHERE event_id = kid(?) AND device_id = kid(?) AND seq < ?"
 
     /// The update of ``dropEarlierOutcome(_:eventID:seq:deviceID:)``, through `changes_device`.
     static let retireOutcomeSQL =
@@ -216,7 +217,7 @@ extension PushHandler {
     static let insertSQL =
         "INSERT INTO device_events(seq, device_id, device_seq, event_id, original, type, item_id, body,"
         + " received_at, recorded_at, clock_skew_ms, outcome, code, detail, completion_id, completion_rev,"
-        + " conflict_ids, base_version) VALUES(?,?,?,kid(?),?,?,kid(?),?,?,?,?,?,?,?,kid(?),?,?,?)"
+        + " conflict_ids, base_version) VALUES(?,kid(?),?,kid(?),?,?,kid(?),?,?,?,?,?,?,?,kid(?),?,?,?)"
 
     static func insert(
         _ db: any DatabaseConnection, _ event: DeviceEvent, seq: Int64, body: () -> String, actor: EventApplier.Actor,
