@@ -48,8 +48,7 @@ enum PullPeer {
         for kind in kinds {
             let join = binary ? kind.join.replacingOccurrences(of: "c.entity_id", with: text("c.entity_id")) : kind.join
             script +=
-                "SELECT c.seq, c.entity, c.op, \(try columns(copy, kind.join)) FROM changes c JOIN \(join)"
-                + " WHERE c.entity = '\(kind.entity)'"
+                "SELECT c.seq, c.entity, c.op, x.* FROM changes c JOIN \(join) WHERE c.entity = '\(kind.entity)'"
                 + " AND c.device_id IS NULL AND c.family_id IN (\(families.joined(separator: ",")))"
                 + " AND NOT EXISTS(SELECT 1 FROM changes l WHERE l.entity_id = c.entity_id"
                 + " AND l.seq > c.seq AND l.entity = c.entity AND l.entity <> 'event_outcome'"
@@ -68,21 +67,6 @@ enum PullPeer {
         let rows = result.standardOutput.split(separator: "\n").filter { $0.hasPrefix("{") || $0.hasPrefix("[{") }
             .count
         return Result(seconds: result.seconds, rows: rows)
-    }
-
-    /// The entity's columns (`x.*`), those holding blob IDs (`ANY`: completions' since migration 0047) as
-    /// their text, as the server's pull spells them.
-    static func columns(_ database: String, _ join: String) throws -> String {
-        let table = String(join.prefix { $0 != " " })
-        let rows = try runCommand(
-            "sqlite3", [database, "SELECT name || ' ' || type FROM pragma_table_info('\(table)') ORDER BY cid"]
-        ).standardOutput.split(separator: "\n")
-        let list = rows.map { row -> String in
-            let parts = row.split(separator: " ")
-            let name = String(parts[0])
-            return parts.count > 1 && parts[1] == "ANY" ? "\(text("x." + name)) AS \(name)" : "x." + name
-        }
-        return list.isEmpty ? "x.*" : list.joined(separator: ", ")
     }
 
     /// `column` as the text the API spells: the canonical UUID of a 16-byte blob, any other value as it is
