@@ -110,15 +110,15 @@ extension CardForwardStoreTests {
             "INSERT INTO plans(id, family_id, status, version, created_at, updated_at) VALUES(?, ?, 'published', 1, 0, 0)",
             id(0, 4), id(0, 2))
         _ = try db.run(
-            "INSERT INTO plan_items(id, plan_id, family_id, member_id, service_code, due_date, status, version,"
-                + " created_at, updated_at) VALUES(?, ?, ?, ?, 7, '2026-12-01', 'open', 1, 0, 0)", id(0, 5), id(0, 4),
-            id(0, 2), id(0, 3))
+            "INSERT INTO plan_items(id, bin_id, plan_id, family_id, member_id, service_code, due_date, status, version,"
+                + " created_at, updated_at) VALUES(?, kid(?), ?, ?, ?, 7, '2026-12-01', 'open', 1, 0, 0)", id(0, 5),
+            id(0, 5), id(0, 4), id(0, 2), id(0, 3))
         for k in 0..<n {
             _ = try db.run(
                 "INSERT INTO completions(id, item_id, region_id, career_centre_id,"
                     + " service_code, user_id, state, rev, is_primary, performed_at, recorded_at,"
                     + " received_at, clock_skew_ms, review_state, missing_bits, event_seq, updated_at)"
-                    + " VALUES(?, ?, ?, ?, 7, ?, 'active', 1, 1, 0, 0, 0, 0, 'approved', 0, ?, 0)",
+                    + " VALUES(?, kid(?), kid(?), kid(?), 7, kid(?), 'active', 1, 1, 0, 0, 0, 0, 'approved', 0, ?, 0)",
                 id(1000 + k, 9), id(0, 5), region, id(0, 1), id(0, 0), k + 1)
             try CardForwardStore.enqueueIfEligible(db, completionID: id(1000 + k, 9))
         }

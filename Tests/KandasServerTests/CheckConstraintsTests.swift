@@ -45,8 +45,9 @@ import Testing
     @Test func upgradeTo0032_keepsEveryRow_andPassesTheIntegrityCheck() throws {
         let s = try SyncSchemaTests.OldStore(before: "0032-check-lists-as-comparisons")
         let db = SQLiteConnectionAdapter(s.db)
-        // The columns every later migration keeps (0038 drops plan_id and created_at).
-        let kept = "SELECT id, item_id, state, review_state, performed_at, received_at FROM completions ORDER BY rowid"
+        // The columns every later migration keeps (0038 drops plan_id and created_at; 0047 stores item_id as a blob).
+        let kept =
+            "SELECT id, ktext(item_id) AS item_id, state, review_state, performed_at, received_at FROM completions ORDER BY rowid"
         let before = try db.query(kept).map(\.values)
         #expect(before.count == 200)
         // A completion insert with the columns every schema has (a push's names 0040's columns; the

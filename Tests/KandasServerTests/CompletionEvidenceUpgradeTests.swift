@@ -100,13 +100,17 @@ import Testing
     }
 
     /// The columns 0040 leaves alone (0041's three read as the readers read them after it).
+    /// After the migrations (`derived`) the item, region, centre and user IDs are read as text (blobs on
+    /// SQLite since 0047).
     static func keptColumns(derived: Bool) -> String {
-        "c.id, c.item_id, "
+        let id = { (column: String) in derived ? "ktext(c.\(column)) AS \(column)" : "c.\(column)" }
+        return "c.id, \(id("item_id")), "
             + (derived
                 ? "\(CompletionStore.familySQL()) AS family_id, \(CompletionStore.memberSQL()) AS member_id,"
                     + " \(CompletionStore.deviceSQL()) AS device_id"
                 : "c.family_id, c.member_id, c.device_id")
-            + ", c.region_id, c.career_centre_id, c.service_code, c.user_id, c.state, c.rev, c.is_primary,"
+            + ", \(id("region_id")), \(id("career_centre_id")), c.service_code, \(id("user_id")), c.state, c.rev,"
+            + " c.is_primary,"
             + " c.performed_at, c.recorded_at, c.received_at, c.clock_skew_ms, c.note, c.files_declared,"
             + " c.files_verified, c.review_state, c.open_conflicts, c.event_seq, c.updated_at"
     }

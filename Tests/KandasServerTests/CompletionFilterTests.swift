@@ -50,7 +50,8 @@ import Testing
         // With the centre's region, read through completions_region (migration 0037).
         #expect(
             f.sql
-                == "(c.region_id = (SELECT region_id FROM career_centres WHERE id = ?) AND c.career_centre_id = ?)")
+                == "(c.region_id = kid((SELECT region_id FROM career_centres WHERE id = ?))"
+                + " AND c.career_centre_id = kid(?))")
         #expect(f.args == [.text("c1"), .text("c1")])
     }
 }

@@ -157,13 +157,14 @@ import Testing
             let now = Int64(Date().timeIntervalSince1970 * 1000)
             let totals = try ChartStore.map(try db(), for: supervisor, filter: .init()).totals.values.reduce(0, +)
             let active = try db().queryOne(
-                "SELECT count(*) AS n FROM completions WHERE state = 'active' AND career_centre_id = ?", centre)?.int(
+                "SELECT count(*) AS n FROM completions WHERE state = 'active' AND career_centre_id = kid(?)", centre)?
+                .int(
                     "n")
             #expect(Int64(totals) == active, "centre \(centre)")
             let received = try ChartStore.trends(try db(), for: supervisor, filter: .init(), now: now).weeks.map(
                 \.received)
             let rows = try db().queryOne(
-                "SELECT count(*) AS n FROM completions WHERE career_centre_id = ? AND received_at >= ?", centre,
+                "SELECT count(*) AS n FROM completions WHERE career_centre_id = kid(?) AND received_at >= ?", centre,
                 ChartStore.boundaries(now: now, weeks: 12)[0])?.int("n")
             #expect(Int64(received.reduce(0, +)) == rows, "centre \(centre)")
         }
@@ -214,7 +215,7 @@ import Testing
                     "INSERT INTO completions(id, item_id, region_id, career_centre_id,"
                         + " service_code, user_id, state, rev, is_primary, performed_at, recorded_at,"
                         + " received_at, clock_skew_ms, \(StoredLocation.names.joined(separator: ", ")), event_seq,"
-                        + " updated_at, missing_bits) VALUES(?, ?, ?, ?, 7, ?, 'active', 1, 1, 0, 0, ?, 0,"
+                        + " updated_at, missing_bits) VALUES(?, kid(?), kid(?), kid(?), 7, kid(?), 'active', 1, 1, 0, 0, ?, 0,"
                         + " ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)",
                     values: [
                         .text(s.id(5000 + n, 9)), .text(s.id(n % 2, 5)), .text(s.region), .text(s.id(n % 2, 1)),

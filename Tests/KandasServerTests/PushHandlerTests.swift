@@ -168,7 +168,7 @@ import Testing
             r.map { $0["outcome"] as? String } == [
                 "accepted", "accepted", "rejected", "rejected", "accepted", "accepted", "accepted",
             ])
-        #expect(try count("SELECT count(*) AS n FROM completions WHERE item_id = ?", item) == 5)
+        #expect(try count("SELECT count(*) AS n FROM completions WHERE item_id = kid(?)", item) == 5)
         #expect(try count("SELECT completion_count AS n FROM plan_items WHERE id = ?", item) == 5)
         let feed = "SELECT count(*) AS n FROM changes WHERE seq > ? AND entity = ?"
         #expect(try count(feed, before, FeedCodes.code(.planItem)) == 1)

@@ -51,6 +51,10 @@ import Testing
             _ = try db.run(
                 "INSERT INTO users(id, username, display_name, role, active, password_hash, version, created_at,"
                     + " updated_at) VALUES(?, 'w1', 'Worker', 'field_worker', 1, 'x', 1, 0, 0)", worker)
+            // Since 0047 an item has its blob key and a completion's item, region, centre and user IDs are blobs.
+            let binary =
+                try db.queryOne("SELECT 1 AS x FROM pragma_table_info('plan_items') WHERE name = 'bin_id'") != nil
+            let key = binary ? "kid(?)" : "?"
             for f in 0..<2 {
                 let centre = id(f, 1)
                 let family = id(f, 2)
@@ -77,7 +81,8 @@ import Testing
                         + " VALUES(?, ?, 'published', 1, 0, 0)", plan, family)
                 _ = try db.run(
                     "INSERT INTO plan_items(id, plan_id, family_id, member_id, service_code, due_date, status,"
-                        + " version, created_at, updated_at) VALUES(?, ?, ?, ?, 7, '2026-12-01', 'open', 1, 0, 0)",
+                        + " version, created_at, updated_at\(binary ? ", bin_id" : ""))"
+                        + " VALUES(?, ?, ?, ?, 7, '2026-12-01', 'open', 1, 0, 0\(binary ? ", kid(?1)" : ""))",
                     item, plan, family, member)
             }
             let states = ["pending", "pending", "approved", "has_issues", "rejected"]
@@ -107,12 +112,21 @@ import Testing
                         + " received_at, clock_skew_ms, review_state, event_seq, updated_at"
                         + (planned ? ", plan_id, created_at" : "")
                         + (derived ? ", family_id, member_id, device_id" : "")
-                        + ") VALUES(?, ?, ?, ?, ?, ?, 'active', 1, 1, ?, ?, ?, 0, ?, ?, ?"
+                        + ") VALUES(?, \(key), \(key), \(key), ?, \(key), 'active', 1, 1, ?, ?, ?, 0, ?, ?, ?"
                         + (planned ? ", '\(id(f, 4))', 0" : "")
                         + (derived ? ", '\(id(f, 2))', '\(id(f, 3))', '\(device)'" : "") + ")",
                     id(1000 + n, 9), id(f, 5), region, id(f, 1), 1 + n % 25, worker,
                     1_767_225_600_000 + Int64(n) * 86_400_000, 0, 0, states[n % states.count], n + 1, 0)
             }
+        }
+
+        /// `sql` as the previous release ran it on a store from before 0047, whose completions' IDs are
+        /// text: the IDs bound as they are, not through `kid` (which would match no text).
+        func storeForm(_ sql: String) throws -> String {
+            guard try db.queryOne("SELECT 1 AS x FROM pragma_table_info('plan_items') WHERE name = 'bin_id'") == nil
+            else { return sql }
+            return sql.replacingOccurrences(of: "kid(?)", with: "?").replacingOccurrences(of: "kid(i.id)", with: "i.id")
+                .replacingOccurrences(of: "kid((SELECT", with: "((SELECT")
         }
 
         /// The IDs a console page shows for `values`, newest first: its filter, joins and order, with
@@ -124,7 +138,7 @@ import Testing
             #expect(select != CompletionStore.consoleSelect)
             let statement = filter.list(select: select).pageStatement(after: 0, limit: 0, direction: .newestFirst)
             return try SQLiteConnectionAdapter(db).query(
-                statement.sql, values: filter.args + [.integer(Int64.max), .integer(500)]
+                try storeForm(statement.sql), values: filter.args + [.integer(Int64.max), .integer(500)]
             ).map { try $0.string("id") }
         }
 
@@ -132,7 +146,7 @@ import Testing
         func reference(_ values: [String: String], _ p: Principal = admin) throws -> [String] {
             let filter = try CompletionFilter({ values[$0] }, for: p)
             return try SQLiteConnectionAdapter(db).query(
-                "SELECT c.id FROM completions c NOT INDEXED WHERE \(filter.sql) ORDER BY c.rowid DESC",
+                try storeForm("SELECT c.id FROM completions c NOT INDEXED WHERE \(filter.sql) ORDER BY c.rowid DESC"),
                 values: filter.args
             ).map { try $0.string("id") }
         }

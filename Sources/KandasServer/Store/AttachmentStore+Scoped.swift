@@ -5,7 +5,7 @@ import KandasStore
 extension AttachmentStore {
     /// An attachment in scope, or `404 not_found`.
     static func file(_ db: any DatabaseConnection, id: String, for p: Principal) throws -> EvidenceFile {
-        let s = p.scope.records(alias: "c")
+        let s = p.scope.records(alias: "c", blobIDs: true)
         guard
             let row = try db.queryOne(
                 "SELECT \(columns) FROM attachments a JOIN completions c ON c.id = a.completion_id"
@@ -17,7 +17,7 @@ extension AttachmentStore {
     /// The content address, declared type and upload state of an attachment in scope
     /// (`sha256`, `content_type`, `state`), or `nil`.
     static func contentRow(_ db: any DatabaseConnection, id: String, for p: Principal) throws -> DatabaseRow? {
-        let s = p.scope.records(alias: "c")
+        let s = p.scope.records(alias: "c", blobIDs: true)
         return try db.queryOne(
             "SELECT a.sha256, a.content_type, a.state FROM attachments a JOIN completions c ON c.id = a.completion_id"
                 + " WHERE a.id = ? AND \(s.sql)", values: [.text(id)] + s.values)

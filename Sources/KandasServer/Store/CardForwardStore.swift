@@ -36,8 +36,8 @@ enum CardForwardStore {
     ) throws {
         _ = try db.run(
             "INSERT INTO card_forwards(id, completion_id, family_id, region_id, career_centre_id, state, attempts,"
-                + " next_attempt_at, created_at, updated_at) SELECT ?, c.id, \(CompletionStore.familySQL()), c.region_id,"
-                + " c.career_centre_id, 'pending', 0, c.updated_at, c.updated_at, c.updated_at FROM completions c"
+                + " next_attempt_at, created_at, updated_at) SELECT ?, c.id, \(CompletionStore.familySQL()), ktext(c.region_id),"
+                + " ktext(c.career_centre_id), 'pending', 0, c.updated_at, c.updated_at, c.updated_at FROM completions c"
                 + " WHERE c.id = ? AND \(eligible) ON CONFLICT(completion_id) DO UPDATE SET state = 'pending',"
                 + " next_attempt_at = excluded.next_attempt_at, updated_at = excluded.updated_at"
                 + " WHERE card_forwards.state = 'withdrawn'", WireID.random().description, completionID)

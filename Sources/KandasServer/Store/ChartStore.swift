@@ -17,12 +17,13 @@ enum ChartStore {
         var centreID: String?
     }
 
-    /// A `WHERE` for records of alias `alias` (completions, conflicts): the scope, then the filters.
-    static func records(_ p: Principal, _ f: Filter, alias: String) -> ListQuery {
-        var w = ListQuery(select: "", key: "", scope: p.scope.records(alias: alias))
-        w.equal("\(alias).region_id", f.regionID)
+    /// A `WHERE` for records of alias `alias` (completions, conflicts, counters): the scope, then the
+    /// filters. `blobIDs`: the region and centre columns hold blobs (completions on SQLite, 0047).
+    static func records(_ p: Principal, _ f: Filter, alias: String, blobIDs: Bool = false) -> ListQuery {
+        var w = ListQuery(select: "", key: "", scope: p.scope.records(alias: alias, blobIDs: blobIDs))
+        if let region = f.regionID { w.filter("\(alias).region_id = \(blobIDs ? "kid(?)" : "?")", .text(region)) }
         // With the centre's region (completions_region; 0037 dropped completions_centre).
-        if let centre = f.centreID { w.filter(AccessScope.centreRecords(alias: alias, centre)) }
+        if let centre = f.centreID { w.filter(AccessScope.centreRecords(alias: alias, centre, blobIDs: blobIDs)) }
         return w
     }
 
@@ -233,7 +234,7 @@ enum ChartStore {
         _ db: any DatabaseConnection, for p: Principal, filter: Filter, pointCap: Int = 1000, settlementCap: Int = 2000
     ) throws -> MapData {
         var out = MapData()
-        let c = records(p, filter, alias: "c")
+        let c = records(p, filter, alias: "c", blobIDs: true)
         var located = 0
         // Totals from the console's counters (migration 0023): `active:<review_state>` and `located`.
         let r = records(p, filter, alias: "r")

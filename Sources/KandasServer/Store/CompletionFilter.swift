@@ -16,12 +16,14 @@ struct CompletionFilter: Equatable {
     var values: [String: String] = [:]
     var conditions: [String] = []
     var args: [DatabaseValue] = []
-    /// The caller's scope over `completions c` (the first condition).
+    /// The caller's scope over `completions c` (the first condition). The region, centre, user and item
+    /// columns hold blobs on SQLite (0047): their IDs are bound through `kid(?)`, a family's items
+    /// listed through `kid(i.id)`, so `completions_region`, `completions_user` and `completions_item` serve.
     let scope: ScopeCondition
 
     /// Parses the filters of a query (unknown names are ignored: `lang`, `before`).
     init(_ query: (String) -> String?, for p: Principal) throws(ServerError) {
-        scope = p.scope.records(alias: "c")
+        scope = p.scope.records(alias: "c", blobIDs: true)
         conditions = [scope.sql]
         args = scope.values
         for name in Self.names {
@@ -33,11 +35,11 @@ struct CompletionFilter: Equatable {
         ] {
             guard let value = values[name] else { continue }
             guard WireID(value) != nil else { throw Self.bad(name, "expected a lowercase UUID") }
-            conditions.append(name == "family_id" ? column : "\(column) = ?")
+            conditions.append(name == "family_id" ? column : "\(column) = kid(?)")
             args.append(.text(value))
             if name == "career_centre_id" {
                 // The centre's region too: completions_region finds the rows (0037 dropped completions_centre).
-                let centre = AccessScope.centreRecords(alias: "c", value)
+                let centre = AccessScope.centreRecords(alias: "c", value, blobIDs: true)
                 conditions[conditions.count - 1] = centre.sql
                 args.removeLast()
                 args += centre.values
@@ -101,14 +103,14 @@ struct CompletionFilter: Equatable {
     /// `completions_family`, written by every push, and 0041 the column). A completion's family is its
     /// item's, and an item's its plan's: neither ever changes.
     static let familyItemsSQL =
-        "c.item_id IN (SELECT i.id FROM plans p JOIN plan_items i ON i.plan_id = p.id WHERE p.family_id = ?)"
+        "c.item_id IN (SELECT kid(i.id) FROM plans p JOIN plan_items i ON i.plan_id = p.id WHERE p.family_id = ?)"
 
     /// The member filter (two `iin` arguments): the items of the member's family narrow the rows
     /// (``familyItemsSQL``; a member never changes family), the member ID then picks theirs.
     private static let memberSQL =
-        "c.item_id IN (SELECT i.id FROM members m JOIN plans p ON p.family_id = m.family_id"
+        "c.item_id IN (SELECT kid(i.id) FROM members m JOIN plans p ON p.family_id = m.family_id"
         + " JOIN plan_items i ON i.plan_id = p.id WHERE m.iin = ?)"
-        + " AND (SELECT ci.member_id FROM plan_items ci WHERE ci.id = c.item_id) IN (SELECT id FROM members WHERE iin = ?)"
+        + " AND (SELECT ci.member_id FROM plan_items ci WHERE ci.id = ktext(c.item_id)) IN (SELECT id FROM members WHERE iin = ?)"
 
     /// Added to a filter on a reviewed state: it is the WHERE of the partial index
     /// `completions_reviewed`, which SQLite uses only when the query states it.

@@ -9,15 +9,16 @@ extension CompletionStore {
         "SELECT c.rowid AS rid, c.id, c.service_code, c.performed_at, c.received_at, c.state, c.review_state,"
         + " c.files_verified, c.files_declared, c.open_conflicts, c.flag_bits, c.missing_bits,"
         + " m.last_name, m.first_name,"
-        + " m.iin, u.username, f.settlement_name FROM completions c JOIN plan_items ci ON ci.id = c.item_id"
-        + " JOIN members m ON m.id = ci.member_id JOIN users u ON u.id = c.user_id JOIN families f ON f.id = ci.family_id"
+        + " m.iin, u.username, f.settlement_name FROM completions c JOIN plan_items ci ON ci.id = ktext(c.item_id)"
+        + " JOIN members m ON m.id = ci.member_id JOIN users u ON u.id = ktext(c.user_id) JOIN families f ON f.id = ci.family_id"
 
     /// The exports' columns.
     static let exportSelect =
-        "SELECT c.rowid AS rid, c.id, c.received_at, c.performed_at, c.service_code, c.region_id, c.career_centre_id,"
-        + " ci.family_id AS family_id, c.item_id, m.iin, c.user_id, c.state, c.is_primary, c.review_state, c.files_verified,"
+        "SELECT c.rowid AS rid, c.id, c.received_at, c.performed_at, c.service_code,"
+        + " ktext(c.region_id) AS region_id, ktext(c.career_centre_id) AS career_centre_id, ci.family_id AS family_id,"
+        + " ktext(c.item_id) AS item_id, m.iin, ktext(c.user_id) AS user_id, c.state, c.is_primary, c.review_state, c.files_verified,"
         + " c.files_declared, \(StoredLocation.select("c")), c.flag_bits, c.missing_bits FROM completions c"
-        + " JOIN plan_items ci ON ci.id = c.item_id JOIN members m ON m.id = ci.member_id"
+        + " JOIN plan_items ci ON ci.id = ktext(c.item_id) JOIN members m ON m.id = ci.member_id"
 
     /// The console page's statement: the filter's values, then the rowid bound and the limit.
     static func consolePageSQL(_ filter: CompletionFilter) -> String {

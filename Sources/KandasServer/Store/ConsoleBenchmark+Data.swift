@@ -29,12 +29,13 @@ extension ConsoleBenchmark {
                         + " received_at, recorded_at, clock_skew_ms, outcome, completion_id, completion_rev, base_version)"
                         + " VALUES(?, kid('\(device)'), ?, kid(?), 1, 'complete', kid(?), '', ?, ?, 0, 'accepted',"
                         + " kid(?), 1, 1)")
+                // IDs as the push writes them: blobs on SQLite (0046, 0047, 0049).
                 let statement = try db.prepare(
                     "INSERT INTO completions(id, item_id, region_id, career_centre_id,"
                         + " service_code, user_id, state, rev, is_primary, performed_at, recorded_at,"
                         + " received_at, clock_skew_ms, note, \(StoredLocation.names.joined(separator: ", ")),"
                         + " files_declared, files_verified, review_state, event_seq, updated_at, missing_bits)"
-                        + " VALUES(?,?,?,?,?,?,'active',1,1,?,?,?,0,?,?,?,?,?,?,?,?,2,?,?,?,?,?)")
+                        + " VALUES(?,kid(?),kid(?),kid(?),?,kid(?),'active',1,1,?,?,?,0,?,?,?,?,?,?,?,?,2,?,?,?,?,?)")
                 let files = try db.prepare(
                     "INSERT INTO attachments(id, completion_id, device_id, position, kind, content_type, size, sha256,"
                         + " captured_at, source, state, received_bytes, verified_at, declared_at)"
@@ -95,7 +96,7 @@ extension ConsoleBenchmark {
     /// The region, member IIN and worker of one completion (the filters the benchmark renders).
     static func sampleCompletion(_ db: any DatabaseConnection) throws -> (String, String, String) {
         let row = try db.queryOne(
-            "SELECT c.region_id, m.iin, c.user_id FROM completions c JOIN members m ON m.id = \(CompletionStore.memberSQL())"
+            "SELECT ktext(c.region_id) AS region_id, m.iin, ktext(c.user_id) AS user_id FROM completions c JOIN members m ON m.id = \(CompletionStore.memberSQL())"
                 + " LIMIT 1")
         return (
             row?.optionalString("region_id") ?? "", row?.optionalString("iin") ?? "",

@@ -49,8 +49,9 @@ enum ConsoleStore {
     static func evidenceByItem(_ db: any DatabaseConnection, familyID: String) throws -> [String: (Int, Int, Int)] {
         var evidence: [String: (Int, Int, Int)] = [:]
         for row in try db.query(
-            "SELECT c.item_id, count(*) AS n, sum(c.files_verified) AS v, sum(c.files_declared) AS d FROM completions c"
-                + " WHERE \(CompletionFilter.familyItemsSQL) AND c.state = 'active' GROUP BY c.item_id", familyID)
+            "SELECT ktext(c.item_id) AS item_id, count(*) AS n, sum(c.files_verified) AS v, sum(c.files_declared) AS d"
+                + " FROM completions c WHERE \(CompletionFilter.familyItemsSQL) AND c.state = 'active' GROUP BY c.item_id",
+            familyID)
         {
             evidence[try row.string("item_id")] = (
                 Int(try row.int("n")), Int(row.optionalInt("v") ?? 0), Int(row.optionalInt("d") ?? 0)
@@ -185,7 +186,7 @@ enum ConsoleStore {
         _ db: any DatabaseConnection, for p: Principal, now: Int64, silentDays: Int
     ) throws -> DashboardPage.Counts {
         var c = DashboardPage.Counts()
-        let org = p.scope.organisation(region: "c.region_id", centre: "c.career_centre_id")
+        let org = p.scope.organisation(region: "c.region_id", centre: "c.career_centre_id", blobIDs: true)
         let localDay = (now + PlanStore.almatyOffset).floorDiv(86_400_000)
         let startOfToday = localDay * 86_400_000 - PlanStore.almatyOffset
         c.uploadsToday = try count(
@@ -199,8 +200,10 @@ enum ConsoleStore {
         c.filesPending = try count(
             db, "SELECT CAST(sum(r.n) AS BIGINT) FROM console_counts r WHERE r.metric = 'pending' AND \(counters.sql)",
             counters.values)
+        // Conflicts keep text IDs (only completions' are blobs, 0047).
+        let conflicts = p.scope.organisation(region: "c.region_id", centre: "c.career_centre_id")
         c.openConflicts = try count(
-            db, "SELECT count(*) FROM conflicts c WHERE c.status = 'open' AND \(org.sql)", org.values)
+            db, "SELECT count(*) FROM conflicts c WHERE c.status = 'open' AND \(conflicts.sql)", conflicts.values)
         let fam = p.scope.families()
         let today = LocalDate(dayNumber: Int(localDay)).description
         c.overdueItems = try count(

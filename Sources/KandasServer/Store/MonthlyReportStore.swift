@@ -17,8 +17,8 @@ extension MonthlyReportBuilder {
         var cells: [String: [Int]] = [:]
         let counted = try db.query(
             "SELECT ci.member_id AS member_id, c.service_code, count(*) AS n FROM completions c"
-                + " JOIN plan_items ci ON ci.id = c.item_id WHERE c.region_id = ?"
-                + (centreID == nil ? "" : " AND c.career_centre_id = ?")
+                + " JOIN plan_items ci ON ci.id = ktext(c.item_id) WHERE c.region_id = kid(?)"
+                + (centreID == nil ? "" : " AND c.career_centre_id = kid(?)")
                 + " AND c.state = 'active' AND c.is_primary = 1 AND c.performed_at >= ? AND c.performed_at < ?"
                 + " AND c.received_at < ? AND \(ReportStore.completeAsOfSQL) AND coalesce((SELECT r.decision FROM reviews r WHERE r.completion_id = c.id"
                 + " AND r.decision <> 'comment' AND r.created_at < ? ORDER BY r.created_at DESC, r.rowid DESC LIMIT 1),"

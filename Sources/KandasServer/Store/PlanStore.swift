@@ -132,6 +132,12 @@ enum PlanStore {
             detail: "due before the family's quota inclusion date \(quota) (Rules 2, para 33)")
     }
 
+    /// `bin_id` is the item's ID as completions' `item_id` holds it (a 16-byte blob on SQLite, migration
+    /// 0047; the text on PostgreSQL): their foreign key's parent key on SQLite.
+    static let insertItemSQL =
+        "INSERT INTO plan_items(id, bin_id, plan_id, family_id, member_id, service_code, due_date, instructions,"
+        + " assigned_worker_id, status, version, created_at, updated_at) VALUES(?,kid(?),?,?,?,?,?,?,?,'open',1,?,?)"
+
     /// Inserts an item (version 1, with its `create` version row).
     static func insertItem(
         _ db: any DatabaseConnection, planID: String, familyID: String, memberID: String, serviceCode: Int,
@@ -140,9 +146,7 @@ enum PlanStore {
     ) throws -> String {
         let id = WireID.random().description
         _ = try db.run(
-            "INSERT INTO plan_items(id, plan_id, family_id, member_id, service_code, due_date, instructions,"
-                + " assigned_worker_id, status, version, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,'open',1,?,?)",
-            id, planID, familyID, memberID, serviceCode, dueDate, instructions, workerID, now, now)
+            insertItemSQL, id, id, planID, familyID, memberID, serviceCode, dueDate, instructions, workerID, now, now)
         try recordVersion(db, itemID: id, action: .create, actorID: actorID, reason: nil, now: now)
         // In the feed from birth; pull sends items only while their plan is published (Protocol §7.2).
         try FamilyStore.recordChange(db, entity: .planItem, id: id, familyID: familyID, op: .create)

@@ -22,9 +22,9 @@ enum ReportStore {
                 + " c.missing_bits, (\(completeAsOfSQL)) AS complete_then,"
                 + " coalesce((SELECT r.decision FROM reviews r WHERE r.completion_id = c.id"
                 + " AND r.decision <> 'comment' AND r.created_at < ? ORDER BY r.created_at DESC, r.rowid DESC LIMIT 1),"
-                + " 'pending') AS decision FROM completions c JOIN plan_items ci ON ci.id = c.item_id"
-                + " JOIN members m ON m.id = ci.member_id WHERE c.region_id = ?"
-                + (b.centreID == nil ? "" : " AND c.career_centre_id = ?")
+                + " 'pending') AS decision FROM completions c JOIN plan_items ci ON ci.id = ktext(c.item_id)"
+                + " JOIN members m ON m.id = ci.member_id WHERE c.region_id = kid(?)"
+                + (b.centreID == nil ? "" : " AND c.career_centre_id = kid(?)")
                 + " AND c.performed_at >= ? AND c.performed_at < ? AND c.received_at < ?"
                 + " ORDER BY c.performed_at, c.id",
             values: [.integer(b.cutoff), .integer(b.cutoff), .text(b.regionID)] + centreArgs + [
@@ -64,7 +64,7 @@ enum ReportStore {
 
     /// The statement of ``incompleteCount(_:for:)`` (the index guard tests read its plan).
     static func incompleteCountStatement(for p: Principal) -> (sql: String, values: [DatabaseValue]) {
-        let org = p.scope.organisation(region: "c.region_id", centre: "c.career_centre_id")
+        let org = p.scope.organisation(region: "c.region_id", centre: "c.career_centre_id", blobIDs: true)
         return (
             "SELECT count(*) AS n FROM completions c WHERE \(incompleteSQL) AND c.state = 'active' AND \(org.sql)",
             org.values

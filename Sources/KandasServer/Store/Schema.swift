@@ -115,6 +115,10 @@ enum Schema {
         m.register(StoreMigration("0045-feed-ids-as-blobs", SyncSchema.feedBinaryIDs))
         // Issue 15: device_events' UUIDs without a foreign key (event, item, completion) as 16-byte blobs.
         m.register(StoreMigration("0046-event-ids-as-blobs", SyncSchema.eventBinaryIDs))
+        // Issue 15: completions' item, region, centre and user IDs as 16-byte blobs; plan items get the
+        // blob key (`bin_id`) the item's foreign key names.
+        m.register(
+            StoreMigration("0047-completion-ids-as-blobs", rebuildsTables: true, SyncSchema.completionBinaryIDs))
         // Issue 15: the change feed's kind and op as integer codes (`FeedCodes`, `FeedOp`), its unread `at` gone.
         m.register(StoreMigration("0048-feed-rows-compact", FeedRowsCompactMigration.migrate))
         // Issue 15: device_events.device_id as a 16-byte blob, referencing the device's `bin_id` (its ID as a blob).

@@ -304,6 +304,80 @@ enum SyncSchema {
         try db.execute(eventBinaryIDsSQL)
     }
 
+    /// Migration `0047-completion-ids-as-blobs` (issue 15, bytes written per pushed event): the UUIDs of
+    /// `completions` other than its own ID (`item_id`, `region_id`, `career_centre_id`, `user_id`) are
+    /// stored as 16-byte blobs, as `changes`' are since 0045 and `device_events`' since 0046.
+    ///
+    /// Each is in every pushed completion's row, and `item_id`, `region_id` and `user_id` head an index
+    /// each: about 140 bytes of a pushed event's share of the store. The columns become `ANY` with 0045's
+    /// CHECK (text, or a blob of exactly 16 bytes), the store SQL binds them through `kid(?)` and reads
+    /// them through `ktext(col)`. `id` stays text: `attachments`, `reviews` and `card_forwards` name it in
+    /// their foreign keys (text, which a blob never equals), and the file triggers find a completion by
+    /// their text `completion_id` (SQL without `kid`, and SQLite 3.40 has no `unhex`).
+    ///
+    /// `item_id` keeps its foreign key through `plan_items.bin_id`, the item's ID as a blob (written by
+    /// every insert of an item, `kid(id)`, unique): the key a blob can equal. The table is rebuilt with
+    /// every row in `rowid` order (the pages' order), its CHECKs, its eight indexes with their WHERE
+    /// clauses, and ``ConsoleRollups/installBlobIDTriggers(_:)`` creates its update trigger and the two
+    /// file triggers again (dropped first: renaming a table parses every trigger, and theirs name
+    /// `completions`); they add the same `console_counts` rows, with text IDs.
+    static let completionBinaryIDsSQL = """
+        ALTER TABLE plan_items ADD COLUMN bin_id ANY
+          CHECK(bin_id IS NULL OR typeof(bin_id) = 'text' OR typeof(bin_id) = 'blob' AND length(bin_id) = 16);
+        UPDATE plan_items SET bin_id = kid(id);
+        CREATE UNIQUE INDEX plan_items_bin ON plan_items(bin_id);
+        DROP TRIGGER console_counts_file_insert;
+        DROP TRIGGER console_counts_file_update;
+        DROP TRIGGER console_counts_completion_update;
+        CREATE TABLE completions_new(
+          id TEXT PRIMARY KEY,
+          item_id ANY NOT NULL REFERENCES plan_items(bin_id)
+            CHECK(typeof(item_id) = 'text' OR typeof(item_id) = 'blob' AND length(item_id) = 16),
+          region_id ANY NOT NULL
+            CHECK(typeof(region_id) = 'text' OR typeof(region_id) = 'blob' AND length(region_id) = 16),
+          career_centre_id ANY NOT NULL
+            CHECK(typeof(career_centre_id) = 'text' OR typeof(career_centre_id) = 'blob'
+              AND length(career_centre_id) = 16),
+          service_code INTEGER NOT NULL,
+          user_id ANY NOT NULL
+            CHECK(typeof(user_id) = 'text' OR typeof(user_id) = 'blob' AND length(user_id) = 16),
+          state TEXT NOT NULL CHECK(state IN ('active','voided')), rev INTEGER NOT NULL,
+          is_primary INTEGER NOT NULL, performed_at INTEGER NOT NULL, recorded_at INTEGER NOT NULL,
+          received_at INTEGER NOT NULL, clock_skew_ms INTEGER NOT NULL, note TEXT,
+          files_declared INTEGER NOT NULL DEFAULT 0, files_verified INTEGER NOT NULL DEFAULT 0,
+          review_state TEXT NOT NULL DEFAULT 'pending'
+            CHECK(review_state = 'pending' OR review_state = 'approved'
+              OR review_state = 'has_issues' OR review_state = 'rejected'),
+          open_conflicts INTEGER NOT NULL DEFAULT 0, event_seq INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+          loc_latitude REAL, loc_longitude REAL, loc_accuracy_m REAL, loc_altitude_m REAL, loc_fix_time INTEGER,
+          loc_provider INTEGER, loc_mock INTEGER, flag_bits INTEGER NOT NULL DEFAULT 0,
+          missing_bits INTEGER NOT NULL DEFAULT 0) STRICT;
+        INSERT INTO completions_new(rowid, id, item_id, region_id, career_centre_id, service_code, user_id, state, rev,
+            is_primary, performed_at, recorded_at, received_at, clock_skew_ms, note, files_declared, files_verified,
+            review_state, open_conflicts, event_seq, updated_at, loc_latitude, loc_longitude, loc_accuracy_m,
+            loc_altitude_m, loc_fix_time, loc_provider, loc_mock, flag_bits, missing_bits)
+          SELECT rowid, id, kid(item_id), kid(region_id), kid(career_centre_id), service_code, kid(user_id), state,
+            rev, is_primary, performed_at, recorded_at, received_at, clock_skew_ms, note, files_declared,
+            files_verified, review_state, open_conflicts, event_seq, updated_at, loc_latitude, loc_longitude,
+            loc_accuracy_m, loc_altitude_m, loc_fix_time, loc_provider, loc_mock, flag_bits, missing_bits
+          FROM completions ORDER BY rowid;
+        DROP TABLE completions;
+        ALTER TABLE completions_new RENAME TO completions;
+        CREATE INDEX completions_item ON completions(item_id, event_seq);
+        CREATE INDEX completions_region ON completions(region_id);
+        CREATE INDEX completions_user ON completions(user_id);
+        CREATE INDEX completions_performed ON completions(performed_at);
+        CREATE INDEX completions_incomplete ON completions(received_at) WHERE files_verified < files_declared;
+        CREATE INDEX completions_conflicted ON completions(received_at) WHERE open_conflicts > 0;
+        CREATE INDEX completions_reviewed ON completions(review_state) WHERE review_state != 'pending';
+        CREATE INDEX completions_missing ON completions(received_at) WHERE missing_bits <> 0;
+        """
+
+    static func completionBinaryIDs(_ db: any DatabaseConnection) throws {
+        try db.execute(completionBinaryIDsSQL)
+        try ConsoleRollups.installBlobIDTriggers(db)
+    }
+
     /// Migration `0049-event-device-ids-as-blobs` (issue 15, bytes written per pushed event):
     /// `device_events.device_id` is stored as a 16-byte blob, as the table's other UUIDs are since 0046,
     /// and still references its device: through `devices.bin_id`, the device's ID in that form.

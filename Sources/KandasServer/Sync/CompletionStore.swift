@@ -8,7 +8,7 @@ import KandasStore
 enum CompletionStore {
     /// A completion's plan: its item's (an item never changes plan). Not stored on the completion
     /// since migration 0038, which saved 37 bytes of every pushed completion's row.
-    static let planSQL = "(SELECT i.plan_id FROM plan_items i WHERE i.id = c.item_id) AS plan_id"
+    static let planSQL = "(SELECT i.plan_id FROM plan_items i WHERE i.id = ktext(c.item_id)) AS plan_id"
 
     /// A completion's creation time: its receipt, the one instant its push stored twice until
     /// migration 0038 dropped `created_at`.
@@ -17,11 +17,11 @@ enum CompletionStore {
     /// A completion's family and member: its item's (an item never changes family or member; push
     /// stores the item's). Not stored on the completion since migration 0041.
     static func familySQL(_ c: String = "c") -> String {
-        "(SELECT ci.family_id FROM plan_items ci WHERE ci.id = \(c).item_id)"
+        "(SELECT ci.family_id FROM plan_items ci WHERE ci.id = ktext(\(c).item_id))"
     }
 
     static func memberSQL(_ c: String = "c") -> String {
-        "(SELECT ci.member_id FROM plan_items ci WHERE ci.id = \(c).item_id)"
+        "(SELECT ci.member_id FROM plan_items ci WHERE ci.id = ktext(\(c).item_id))"
     }
 
     /// A completion's device: its `complete` event's (`event_seq`; neither changes, events are
@@ -31,9 +31,9 @@ enum CompletionStore {
     }
 
     static let columns =
-        "c.rowid AS _rowid, c.id, c.item_id, \(planSQL), \(familySQL()) AS family_id, \(memberSQL()) AS member_id,"
+        "c.rowid AS _rowid, c.id, ktext(c.item_id) AS item_id, \(planSQL), \(familySQL()) AS family_id, \(memberSQL()) AS member_id,"
         + " c.service_code, \(deviceSQL()) AS device_id,"
-        + " c.user_id, c.state, c.rev, c.is_primary, c.performed_at, c.recorded_at, c.received_at, c.clock_skew_ms,"
+        + " ktext(c.user_id) AS user_id, c.state, c.rev, c.is_primary, c.performed_at, c.recorded_at, c.received_at, c.clock_skew_ms,"
         + " c.note, \(StoredLocation.select("c")), c.files_declared, c.files_verified, c.flag_bits, c.missing_bits,"
         + " c.review_state, \(createdSQL), c.updated_at"
 
@@ -228,10 +228,11 @@ enum CompletionStore {
             count = 1
         } else if once {
             let first = try db.queryOne(
-                "SELECT id FROM completions WHERE item_id = ? AND state = 'active' ORDER BY event_seq LIMIT 1", itemID)?
+                "SELECT id FROM completions WHERE item_id = kid(?) AND state = 'active' ORDER BY event_seq LIMIT 1",
+                itemID)?
                 .optionalString("id")
             for row in try db.query(
-                "SELECT id FROM completions WHERE item_id = ? AND is_primary != CASE WHEN id = ? THEN 1 ELSE 0 END",
+                "SELECT id FROM completions WHERE item_id = kid(?) AND is_primary != CASE WHEN id = ? THEN 1 ELSE 0 END",
                 itemID, first ?? "")
             {
                 let id = try row.string("id")
@@ -244,7 +245,7 @@ enum CompletionStore {
             count = max(0, item.completionCount + delta)
         } else {
             count = try SyncFeed.count(
-                db, "SELECT count(*) AS n FROM completions WHERE item_id = ? AND state = 'active'", itemID)
+                db, "SELECT count(*) AS n FROM completions WHERE item_id = kid(?) AND state = 'active'", itemID)
         }
         let status = item.status
         // A cancelled item stays cancelled (Protocol §8.1); otherwise completed while it has a primary completion.

@@ -90,7 +90,7 @@ enum ConflictStore {
 
     /// Whether the item has an active completion.
     static func hasActiveCompletion(_ db: any DatabaseConnection, itemID: String) throws -> Bool {
-        try db.exists("SELECT 1 FROM completions WHERE item_id = ? AND state = 'active'", itemID)
+        try db.exists("SELECT 1 FROM completions WHERE item_id = kid(?) AND state = 'active'", itemID)
     }
 
     /// The item's active completions in receive order (ID, `event_seq`).
@@ -98,7 +98,8 @@ enum ConflictStore {
         _ db: any DatabaseConnection, itemID: String
     ) throws -> [(id: String, eventSeq: Int64)] {
         try db.query(
-            "SELECT id, event_seq FROM completions WHERE item_id = ? AND state = 'active' ORDER BY event_seq", itemID
+            "SELECT id, event_seq FROM completions WHERE item_id = kid(?) AND state = 'active' ORDER BY event_seq",
+            itemID
         ).map { (try $0.string("id"), try $0.int("event_seq")) }
     }
 

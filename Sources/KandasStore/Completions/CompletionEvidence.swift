@@ -258,6 +258,6 @@ public enum CompletionDerivedColumnsMigration {
             ALTER TABLE completions DROP COLUMN member_id;
             ALTER TABLE completions DROP COLUMN device_id;
             """)
-        try ConsoleRollups.installCompletionTriggers(db, .current)
+        try ConsoleRollups.installCompletionTriggers(db, .asOf0041)
     }
 }

@@ -11,14 +11,16 @@ enum StoreCatalog {
     }
 
     /// Columns that hold UUIDs as 16-byte blobs on SQLite and as text on PostgreSQL (SQLite's
-    /// `0045-feed-ids-as-blobs`, `0046-event-ids-as-blobs` and `0049-event-device-ids-as-blobs`), by
-    /// table: the copy reads them through `ktext` and writes them through `kid`, so each engine stores
-    /// its own form and both digests see the text. A table whose IDs become blobs adds its columns here
-    /// in the migration's commit.
+    /// `0045-feed-ids-as-blobs`, `0046-event-ids-as-blobs`, `0047-completion-ids-as-blobs` and
+    /// `0049-event-device-ids-as-blobs`), by table: the copy reads them through `ktext` and writes them
+    /// through `kid`, so each engine stores its own form and both digests see the text. A table whose IDs
+    /// become blobs adds its columns here in the migration's commit.
     static let binaryIDColumns: [String: Set<String>] = [
         "changes": ["device_id", "entity_id", "family_id"],
+        "completions": ["career_centre_id", "item_id", "region_id", "user_id"],
         "device_events": ["completion_id", "device_id", "event_id", "item_id"],
         "devices": ["bin_id"],
+        "plan_items": ["bin_id"],
     ]
 
     /// `columns` of `table` for a SELECT: quoted, UUID columns as their text (``binaryIDColumns``).

@@ -286,6 +286,13 @@ public enum PostgresSchema {
         // SQLite's 0046-event-ids-as-blobs (issue 15): device_events' event, item and completion IDs as
         // 16-byte blobs there; PostgreSQL keeps text and the shared SQL's kid/ktext are the identity (0045).
         StoreMigration("0046-event-ids-as-blobs") { _ in },
+        // SQLite's 0047-completion-ids-as-blobs (issue 15): completions' item, region, centre and user IDs
+        // as blobs there, its item foreign key through plan_items.bin_id. PostgreSQL keeps text and its key
+        // to plan_items(id); plan_items gets the column too (the item's ID, as kid(?) writes it here), so
+        // the one INSERT of an item and store copy see the same columns on both engines.
+        StoreMigration("0047-completion-ids-as-blobs") { db in
+            try db.execute("ALTER TABLE plan_items ADD COLUMN bin_id text; UPDATE plan_items SET bin_id = id;")
+        },
         // SQLite's 0048-feed-rows-compact (issue 15): the same conversion, the columns altered in place.
         StoreMigration("0048-feed-rows-compact", FeedRowsCompactMigration.migrate),
         // SQLite's 0049-event-device-ids-as-blobs (issue 15): there device_events.device_id is a blob referencing

@@ -53,15 +53,17 @@ public struct AccessScope: Sendable, Equatable {
     }
 
     /// Objects anchored by a region column and a career-centre column (users, centres, devices,
-    /// codes; completions and conflicts carry both too).
-    public func organisation(region: String, centre: String) -> ScopeCondition {
+    /// codes; completions and conflicts carry both too). `blobIDs`: the columns hold 16-byte blobs
+    /// (completions on SQLite since 0047), so the IDs are bound through `kid(?)`.
+    public func organisation(region: String, centre: String, blobIDs: Bool = false) -> ScopeCondition {
+        let key = blobIDs ? "kid(?)" : "?"
         guard case .principal(let role, _, let regionID, let centreID) = kind else { return .everything }
         switch role {
         case .fieldWorker, .centreSupervisor:
-            return ScopeCondition("\(centre) = ?", [.text(centreID ?? "")])
+            return ScopeCondition("\(centre) = \(key)", [.text(centreID ?? "")])
         case .regionAdmin, .auditor:
             guard let regionID else { return role == .auditor ? .everything : .nothing }
-            return ScopeCondition("\(region) = ?", [.text(regionID)])
+            return ScopeCondition("\(region) = \(key)", [.text(regionID)])
         case .nationalAdmin:
             return .everything
         case .migrationOfficer, .aicStaff, .labourMobilityOfficer:
@@ -73,17 +75,19 @@ public struct AccessScope: Sendable, Equatable {
     /// through sync (completions, conflicts): nothing for a worker, the centre for a supervisor,
     /// the region for a region admin or regional auditor, everything for national roles.
     ///
-    /// A supervisor's condition also names the centre's region (``centreRecords(alias:_:)``).
-    public func records(alias: String) -> ScopeCondition {
+    /// A supervisor's condition also names the centre's region (``centreRecords(alias:_:blobIDs:)``).
+    /// `blobIDs`: the record's ID columns hold 16-byte blobs (completions on SQLite since 0047), bound
+    /// through `kid`.
+    public func records(alias: String, blobIDs: Bool = false) -> ScopeCondition {
         guard case .principal(let role, _, let regionID, let centreID) = kind else { return .everything }
         switch role {
         case .fieldWorker, .migrationOfficer, .aicStaff, .labourMobilityOfficer:
             return .nothing
         case .centreSupervisor:
-            return Self.centreRecords(alias: alias, centreID ?? "")
+            return Self.centreRecords(alias: alias, centreID ?? "", blobIDs: blobIDs)
         case .regionAdmin, .auditor:
             guard let regionID else { return role == .auditor ? .everything : .nothing }
-            return ScopeCondition("\(alias).region_id = ?", [.text(regionID)])
+            return ScopeCondition("\(alias).region_id = \(blobIDs ? "kid(?)" : "?")", [.text(regionID)])
         case .nationalAdmin:
             return .everything
         }
@@ -93,9 +97,12 @@ public struct AccessScope: Sendable, Equatable {
     /// `completions_region` in `rowid` order (migration 0037 dropped `completions_centre`, written by
     /// every push). A record's region is its centre's (families take theirs from the centre) and a
     /// centre never changes region, so the rows are exactly those of the centre.
-    public static func centreRecords(alias: String, _ centreID: String) -> ScopeCondition {
-        ScopeCondition(
-            "(\(alias).region_id = (SELECT region_id FROM career_centres WHERE id = ?) AND \(alias).career_centre_id = ?)",
+    public static func centreRecords(alias: String, _ centreID: String, blobIDs: Bool = false) -> ScopeCondition {
+        let region = "(SELECT region_id FROM career_centres WHERE id = ?)"
+        return ScopeCondition(
+            blobIDs
+                ? "(\(alias).region_id = kid(\(region)) AND \(alias).career_centre_id = kid(?))"
+                : "(\(alias).region_id = \(region) AND \(alias).career_centre_id = ?)",
             [.text(centreID), .text(centreID)])
     }
 

@@ -48,9 +48,10 @@ public enum ConsoleRollups {
         "INSERT INTO console_counts(region_id, career_centre_id, metric, bucket, n) " + select + upsert
     }
 
-    /// How the counters read a completion's location, missing evidence and family: JSON text and a
-    /// family column until migration 0040 (``asOf0023``, what 0023 installed and counted), numbers
-    /// since (``asOf0040``), the family read from the item since 0041 (``current``).
+    /// How the counters read a completion's location, missing evidence, family, region and centre: JSON
+    /// text and a family column until migration 0040 (``asOf0023``, what 0023 installed and counted),
+    /// numbers since (``asOf0040``), the family read from the item since 0041 (``asOf0041``, and
+    /// PostgreSQL's today), the region, centre and item as 16-byte blobs since SQLite's 0047 (``current``).
     public struct CompletionColumns: Sendable {
         /// "Has a location" on completion row `r`.
         let located: @Sendable (String) -> String
@@ -60,6 +61,8 @@ public enum ConsoleRollups {
         let family: @Sendable (String) -> String
         /// The columns whose change the update trigger watches for those two.
         let watched: [String]
+        /// The text of an ID column of a completion row (`c.region_id`), as `console_counts` keeps it.
+        var text: @Sendable (String) -> String = { $0 }
 
         /// Migration 0023's columns: `location` and `evidence_missing`, JSON text.
         public static let asOf0023 = CompletionColumns(
@@ -72,23 +75,48 @@ public enum ConsoleRollups {
             family: { "\($0).family_id" }, watched: ["loc_latitude", "missing_bits"])
 
         /// Migration 0041's: a completion's family is its item's (the column is gone).
-        public static let current = CompletionColumns(
+        public static let asOf0041 = CompletionColumns(
             located: { "\($0).loc_latitude IS NOT NULL" }, incomplete: { "\($0).missing_bits <> 0" },
             family: { "(SELECT ci.family_id FROM plan_items ci WHERE ci.id = \($0).item_id)" },
             watched: ["loc_latitude", "missing_bits"])
+
+        /// SQLite's 0047 (`0047-completion-ids-as-blobs`): `item_id`, `region_id` and `career_centre_id`
+        /// are 16-byte blobs. The item is found by its `plan_items.bin_id` (the same blob), the region and
+        /// centre are written to `console_counts` as their text through ``uuidText(_:)``: plain SQL, since
+        /// a trigger (a schema object) may not call `ktext`, which the `sqlite3` shell does not have.
+        public static let current = CompletionColumns(
+            located: { "\($0).loc_latitude IS NOT NULL" }, incomplete: { "\($0).missing_bits <> 0" },
+            family: { "(SELECT ci.family_id FROM plan_items ci WHERE ci.bin_id = \($0).item_id)" },
+            watched: ["loc_latitude", "missing_bits"], text: { uuidText($0) })
+
+        /// The columns of `db`'s engine today: PostgreSQL keeps text IDs (its 0047 twin is empty).
+        public static func forEngine(_ dialect: any SQLDialect) -> CompletionColumns {
+            dialect.name == .postgresql ? .asOf0041 : .current
+        }
+    }
+
+    /// The canonical lowercase text of `value` when it is a blob (every blob ID column holds 16 bytes:
+    /// its CHECK), else `value`: what `ktext(value)` answers, in SQL that any SQLite (the `sqlite3` shell
+    /// too) runs, so a trigger may use it. SQLite only.
+    public static func uuidText(_ value: String) -> String {
+        let hex = "hex(\(value))"
+        let parts = [(1, 8), (9, 4), (13, 4), (17, 4), (21, 12)].map { "substr(\(hex), \($0.0), \($0.1))" }
+        return
+            "CASE WHEN typeof(\(value)) = 'blob' THEN lower(\(parts.joined(separator: " || '-' || "))) ELSE \(value) END"
     }
 
     /// What an active completion `r` (`NEW` or `OLD`) counts: its review state, its location, its family.
     static func activeCompletion(_ r: String, _ sign: Int, _ columns: CompletionColumns) -> [String] {
-        [
+        let ids = "\(columns.text("\(r).region_id")), \(columns.text("\(r).career_centre_id"))"
+        return [
             add(
-                "SELECT \(r).region_id, \(r).career_centre_id, 'active:' || \(r).review_state, 0, \(sign)"
+                "SELECT \(ids), 'active:' || \(r).review_state, 0, \(sign)"
                     + " WHERE \(r).state = 'active'"),
             add(
-                "SELECT \(r).region_id, \(r).career_centre_id, 'located', 0, \(sign)"
+                "SELECT \(ids), 'located', 0, \(sign)"
                     + " WHERE \(r).state = 'active' AND \(columns.located(r))"),
             add(
-                "SELECT \(r).region_id, \(r).career_centre_id, 'incomplete', 0, \(sign)"
+                "SELECT \(ids), 'incomplete', 0, \(sign)"
                     + " WHERE \(r).state = 'active' AND \(columns.incomplete(r))"),
             "INSERT INTO console_family_counts(family_id, active) SELECT \(columns.family(r)), \(sign)"
                 + " WHERE \(r).state = 'active' ON CONFLICT(family_id) DO UPDATE"
@@ -98,37 +126,39 @@ public enum ConsoleRollups {
 
     /// What the waiting files of completion `r` count while it is active (voiding takes them out);
     /// read only when the completion's state changed.
-    static func waitingFiles(_ r: String, _ sign: Int) -> [String] {
+    static func waitingFiles(_ r: String, _ sign: Int, _ columns: CompletionColumns) -> [String] {
+        let ids = "\(columns.text("\(r).region_id")), \(columns.text("\(r).career_centre_id"))"
         let files =
             " FROM attachments a WHERE a.completion_id = \(r).id AND a.state IN ('declared','receiving')"
             + " AND \(r).state = 'active' AND OLD.state <> NEW.state GROUP BY 4"
         return [
             add(
-                "SELECT \(r).region_id, \(r).career_centre_id, 'backlog', \(weekOf("a.declared_at")), \(sign) * count(*)"
+                "SELECT \(ids), 'backlog', \(weekOf("a.declared_at")), \(sign) * count(*)"
                     + files),
             add(
-                "SELECT \(r).region_id, \(r).career_centre_id, 'pending', \(dayOf("a.declared_at")), \(sign) * count(*)"
+                "SELECT \(ids), 'pending', \(dayOf("a.declared_at")), \(sign) * count(*)"
                     + files),
         ]
     }
 
     /// What file `r` counts, under its completion's region and centre.
-    static func file(_ r: String, _ sign: Int) -> [String] {
+    static func file(_ r: String, _ sign: Int, _ columns: CompletionColumns = .asOf0023) -> [String] {
+        let ids = "\(columns.text("c.region_id")), \(columns.text("c.career_centre_id"))"
         let c = " FROM completions c WHERE c.id = \(r).completion_id"
         let waiting = "\(r).state IN ('declared','receiving') AND c.state = 'active'"
         let verified = "\(r).state = 'verified' AND \(r).verified_at IS NOT NULL"
         return [
             add(
-                "SELECT c.region_id, c.career_centre_id, 'backlog', \(weekOf("\(r).declared_at")), \(sign)" + c
+                "SELECT \(ids), 'backlog', \(weekOf("\(r).declared_at")), \(sign)" + c
                     + " AND ((\(waiting)) OR (\(verified)))"),
             add(
-                "SELECT c.region_id, c.career_centre_id, 'pending', \(dayOf("\(r).declared_at")), \(sign)" + c
+                "SELECT \(ids), 'pending', \(dayOf("\(r).declared_at")), \(sign)" + c
                     + " AND \(waiting)"),
             add(
-                "SELECT c.region_id, c.career_centre_id, 'backlog', \(weekOf("\(r).verified_at")), \(-sign)" + c
+                "SELECT \(ids), 'backlog', \(weekOf("\(r).verified_at")), \(-sign)" + c
                     + " AND \(verified)"),
             add(
-                "SELECT c.region_id, c.career_centre_id, 'verified', \(weekOf("\(r).verified_at")), \(sign)" + c
+                "SELECT \(ids), 'verified', \(weekOf("\(r).verified_at")), \(sign)" + c
                     + " AND \(verified)"),
         ]
     }
@@ -170,20 +200,13 @@ public enum ConsoleRollups {
                 name: "console_counts_completion_update", table: "completions",
                 event: "UPDATE OF " + changed.joined(separator: ", "), changed: changed,
                 statements: activeCompletion("OLD", -1, columns) + activeCompletion("NEW", 1, columns)
-                    + waitingFiles("OLD", -1) + waitingFiles("NEW", 1)),
+                    + waitingFiles("OLD", -1, columns) + waitingFiles("NEW", 1, columns)),
         ]
     }
 
     /// The triggers migration 0023 installed (completions as JSON text, ``CompletionColumns/asOf0023``).
     static let triggers: [Trigger] =
-        completionTriggers(.asOf0023) + [
-            Trigger(
-                name: "console_counts_file_insert", table: "attachments", event: "INSERT", changed: [],
-                statements: file("NEW", 1)),
-            Trigger(
-                name: "console_counts_file_update", table: "attachments",
-                event: "UPDATE OF state, verified_at, declared_at",
-                changed: ["state", "verified_at", "declared_at"], statements: file("OLD", -1) + file("NEW", 1)),
+        completionTriggers(.asOf0023) + fileTriggers(.asOf0023) + [
             Trigger(
                 name: "console_counts_conflict_insert", table: "conflicts", event: "INSERT", changed: [],
                 statements: conflict("NEW", 1)),
@@ -191,6 +214,31 @@ public enum ConsoleRollups {
                 name: "console_counts_conflict_update", table: "conflicts", event: "UPDATE OF detected_at, resolved_at",
                 changed: ["detected_at", "resolved_at"], statements: conflict("OLD", -1) + conflict("NEW", 1)),
         ]
+
+    /// The two triggers on `attachments`, reading their completion's region and centre from `columns`.
+    static func fileTriggers(_ columns: CompletionColumns) -> [Trigger] {
+        [
+            Trigger(
+                name: "console_counts_file_insert", table: "attachments", event: "INSERT", changed: [],
+                statements: file("NEW", 1, columns)),
+            Trigger(
+                name: "console_counts_file_update", table: "attachments",
+                event: "UPDATE OF state, verified_at, declared_at",
+                changed: ["state", "verified_at", "declared_at"],
+                statements: file("OLD", -1, columns) + file("NEW", 1, columns)),
+        ]
+    }
+
+    /// SQLite's 0047 (``CompletionColumns/current``): the triggers that read a completion's region,
+    /// centre or item, created again on the blob columns (the migration dropped them with the old
+    /// table, or before it, since renaming a table parses every trigger). The counters they add are
+    /// the same rows as before: text IDs.
+    public static func installBlobIDTriggers(_ db: any DatabaseConnection) throws {
+        for t in completionTriggers(.current) + fileTriggers(.current)
+        where t.name != "console_counts_completion_insert" {
+            try install(t, db, trigger: true)
+        }
+    }
 
     /// Migration 0040's first half on either engine (issue 15): the update trigger on `completions`
     /// goes, since a column it names is about to be dropped (SQLite refuses the drop, PostgreSQL the
@@ -457,29 +505,31 @@ public enum ConsoleRollups {
     /// Counts every counter again from the stored rows (the migration's backfill; tests compare it
     /// with what the triggers kept), reading completions from `columns` (the current ones unless a
     /// migration from before 0040 counts).
-    public static func recount(_ db: any DatabaseConnection, _ columns: CompletionColumns = .current) throws {
+    public static func recount(_ db: any DatabaseConnection, _ columns: CompletionColumns? = nil) throws {
+        let columns = columns ?? .forEngine(db.dialect)
+        let ids = "\(columns.text("c.region_id")), \(columns.text("c.career_centre_id"))"
         try db.execute("DELETE FROM console_counts")
         try db.execute("DELETE FROM console_family_counts")
         let waiting = "a.state IN ('declared','receiving') AND c.state = 'active'"
         let verified = "a.state = 'verified' AND a.verified_at IS NOT NULL"
         let files = " FROM attachments a JOIN completions c ON c.id = a.completion_id WHERE "
         for select in [
-            "SELECT c.region_id, c.career_centre_id, 'received', \(weekOf("c.received_at")), count(*)"
+            "SELECT \(ids), 'received', \(weekOf("c.received_at")), count(*)"
                 + " FROM completions c WHERE 1 = 1 GROUP BY 1, 2, 3, 4",
-            "SELECT c.region_id, c.career_centre_id, 'active:' || c.review_state, 0, count(*)"
+            "SELECT \(ids), 'active:' || c.review_state, 0, count(*)"
                 + " FROM completions c WHERE c.state = 'active' GROUP BY 1, 2, 3, 4",
-            "SELECT c.region_id, c.career_centre_id, 'located', 0, count(*)"
+            "SELECT \(ids), 'located', 0, count(*)"
                 + " FROM completions c WHERE c.state = 'active' AND \(columns.located("c")) GROUP BY 1, 2, 3, 4",
-            "SELECT c.region_id, c.career_centre_id, 'incomplete', 0, count(*)"
+            "SELECT \(ids), 'incomplete', 0, count(*)"
                 + " FROM completions c WHERE c.state = 'active' AND \(columns.incomplete("c")) GROUP BY 1, 2, 3, 4",
-            "SELECT c.region_id, c.career_centre_id, 'backlog', \(weekOf("a.declared_at")), count(*)" + files
+            "SELECT \(ids), 'backlog', \(weekOf("a.declared_at")), count(*)" + files
                 + "(\(waiting)) OR (\(verified)) GROUP BY 1, 2, 3, 4",
-            "SELECT c.region_id, c.career_centre_id, 'pending', \(dayOf("a.declared_at")), count(*)" + files + waiting
+            "SELECT \(ids), 'pending', \(dayOf("a.declared_at")), count(*)" + files + waiting
                 + " GROUP BY 1, 2, 3, 4",
-            "SELECT c.region_id, c.career_centre_id, 'backlog', \(weekOf("a.verified_at")), -count(*)" + files
+            "SELECT \(ids), 'backlog', \(weekOf("a.verified_at")), -count(*)" + files
                 + verified
                 + " GROUP BY 1, 2, 3, 4",
-            "SELECT c.region_id, c.career_centre_id, 'verified', \(weekOf("a.verified_at")), count(*)" + files
+            "SELECT \(ids), 'verified', \(weekOf("a.verified_at")), count(*)" + files
                 + verified
                 + " GROUP BY 1, 2, 3, 4",
             "SELECT k.region_id, k.career_centre_id, 'conflicts', \(weekOf("k.detected_at")), count(*)"

@@ -107,14 +107,15 @@ extension ChangeLoader {
     /// list are numbers (0040: ``StoredLocation``, ``EvidenceBits``); its family and member are its
     /// item's, its device its event's (0041), read with one join each (``completionFrom``).
     static let completionColumns =
-        "c.id, c.item_id, ci.plan_id, ci.family_id, ci.member_id, c.service_code, ktext(ce.device_id), c.user_id,"
+        "c.id, ktext(c.item_id), ci.plan_id, ci.family_id, ci.member_id, c.service_code, ktext(ce.device_id),"
+        + " ktext(c.user_id),"
         + " c.state, c.rev, c.is_primary, c.performed_at, c.recorded_at, c.received_at, c.clock_skew_ms, c.note,"
         + " \(StoredLocation.select("c")), c.files_declared, c.files_verified, c.flag_bits, c.missing_bits,"
         + " c.review_state, \(CompletionStore.createdSQL), c.updated_at"
 
     /// The FROM of ``completionColumns``: a completion (`c`) with its item (`ci`) and event (`ce`).
     static let completionFrom =
-        "completions c LEFT JOIN plan_items ci ON ci.id = c.item_id LEFT JOIN device_events ce ON ce.seq = c.event_seq"
+        "completions c LEFT JOIN plan_items ci ON ci.id = ktext(c.item_id) LEFT JOIN device_events ce ON ce.seq = c.event_seq"
 
     /// Column positions of ``fileColumns``.
     enum F {

@@ -214,7 +214,7 @@ enum EventApplier {
         "INSERT INTO completions(id, item_id, region_id, career_centre_id, service_code, user_id, state, rev,"
         + " is_primary, performed_at, recorded_at, received_at, clock_skew_ms, note,"
         + " \(StoredLocation.names.joined(separator: ", ")), event_seq, updated_at, flag_bits, missing_bits)"
-        + " VALUES(?,?,?,?,?,?,'active',1" + String(repeating: ",?", count: 17) + ")"
+        + " VALUES(?,kid(?),kid(?),kid(?),?,kid(?),'active',1" + String(repeating: ",?", count: 17) + ")"
 
     static func item(_ db: any DatabaseConnection, _ event: DeviceEvent, actor: Actor) throws -> Item {
         let item = try read(db, itemID: event.itemID.description, actor: actor)
@@ -448,7 +448,7 @@ enum EventApplier {
     static func target(_ db: any DatabaseConnection, _ item: Item, _ id: WireID, base: Int) throws -> Int {
         guard
             let row = try db.queryOne(
-                "SELECT state, rev FROM completions WHERE id = ? AND item_id = ?", id.description, item.id)
+                "SELECT state, rev FROM completions WHERE id = ? AND item_id = kid(?)", id.description, item.id)
         else { throw Rejection(.unknownCompletion, "/payload/completion_id: no such completion on this item") }
         guard try row.string("state") == "active" else {
             throw Rejection(.completionVoided, "/payload/completion_id: the completion is voided")
