@@ -2,6 +2,9 @@ import Glibc
 import SystemKit
 
 extension Connection {
+    /// The most output buffer capacity a connection keeps between responses.
+    static let keptOutputCapacity = 1024
+
     var hasPendingOutput: Bool { outboundStart < outbound.count || (file?.remaining ?? 0) > 0 }
 
     /// Back on the loop with a handler's response.
@@ -48,7 +51,8 @@ extension Connection {
             status: prepared.status, fields: prepared.headers, date: loop.currentDate(),
             defaults: context.configuration.responseHeaders, requestID: machine.request?.requestID, framing: framing,
             persistence: closeAfterWrite ? .close : version == .http1_0 ? .keepAlive : .implicit)
-        outbound.append(contentsOf: head.bytes)
+        if outbound.isEmpty { outbound.reserveCapacity(256 + (bodyBytes?.count ?? 0)) }
+        head.write(to: &outbound)
         if let bodyBytes { outbound.append(contentsOf: bodyBytes) }
     }
 
@@ -101,7 +105,13 @@ extension Connection {
                 bytesOut += Int64(n)
                 machine.wrote(now: monotonicMillis())
                 if outboundStart == outbound.count {
-                    outbound = []
+                    // A small buffer is kept for the next response on this connection (a keep-alive
+                    // client polling: no malloc and free per response); a large one is let go.
+                    if outbound.capacity <= Self.keptOutputCapacity {
+                        outbound.removeAll(keepingCapacity: true)
+                    } else {
+                        outbound = []
+                    }
                     outboundStart = 0
                 }
                 continue

@@ -55,11 +55,24 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, C
         let a = a.utf8
         let b = b.utf8
         guard a.count == b.count else { return false }
-        for (x, y) in zip(a, b) where x != y {
-            // Field names are ASCII tokens, so folding A-Z is enough.
-            if (x | 0x20) != (y | 0x20) || !((x | 0x20) >= 0x61 && (x | 0x20) <= 0x7A) { return false }
+        // On the contiguous bytes of native strings (every lookup of every request comes here; the
+        // generic zip over two UTF8Views was ~2% of a poll's CPU, issue 15).
+        let fast = a.withContiguousStorageIfAvailable { x in
+            b.withContiguousStorageIfAvailable { y in
+                for i in 0..<x.count where x[i] != y[i] && !sameLetter(x[i], y[i]) { return false }
+                return true
+            }
         }
+        if let fast, let same = fast { return same }
+        for (x, y) in zip(a, b) where x != y && !sameLetter(x, y) { return false }
         return true
+    }
+
+    /// Two different bytes that are one ASCII letter in two cases (field names are ASCII tokens,
+    /// so folding A-Z is enough).
+    @inline(__always)
+    private static func sameLetter(_ x: UInt8, _ y: UInt8) -> Bool {
+        (x | 0x20) == (y | 0x20) && (x | 0x20) >= 0x61 && (x | 0x20) <= 0x7A
     }
 }
 

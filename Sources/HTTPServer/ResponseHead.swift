@@ -44,6 +44,12 @@ struct ResponseHead: Sendable {
     var bytes: [UInt8] {
         var h: [UInt8] = []
         h.reserveCapacity(256)
+        write(to: &h)
+        return h
+    }
+
+    /// Appends ``bytes`` to `h` (a connection's output buffer: no array of its own per response).
+    func write(to h: inout [UInt8]) {
         func add(_ s: String) {
             var s = s
             s.withUTF8 { h.append(contentsOf: $0) }
@@ -95,6 +101,5 @@ struct ResponseHead: Sendable {
         }
         h.append(0x0D)
         h.append(0x0A)
-        return h
     }
 }

@@ -12,6 +12,9 @@ public final class Connection {
     /// The path it was opened with (`":memory:"` for an in-memory database).
     public let path: String
     let options: Options
+    /// This connection's number, unique in the process (never reused, unlike its address): tells
+    /// whose ``dataVersion()`` a remembered number was.
+    public let serial: UInt64
     private var statementCache: [StatementKey: Statement] = [:]
     /// The statements last looked up, tried before `statementCache`: a push runs a handful of
     /// statements per event, from SQL constants that `==` matches by identity at once, where the
@@ -70,6 +73,7 @@ public final class Connection {
         self.handle = DatabaseHandle(raw: db)
         self.path = path
         self.options = options
+        self.serial = connectionSerials.add(1, ordering: .relaxed).newValue
         try configure(options)
     }
 

@@ -174,6 +174,16 @@ public final class DatabasePool: Sendable {
         return try slot.queue.sync { try slot.inTransaction(.deferred, body) }
     }
 
+    /// A reader when one is free now, outside any transaction (``tryReadSync(_:)`` opens one); nil,
+    /// without waiting, when none is. For a caller that first checks whether anything changed
+    /// (``Connection/dataVersion()``, one statement on a snapshot of its own) and opens a
+    /// transaction (``Connection/transaction(_:_:)``) only when it must read.
+    public func tryWithReader<T>(_ body: (Connection) throws -> T) throws -> T? {
+        guard let slot = readers.tryAcquire() else { return nil }
+        defer { releaseReader(slot) }
+        return try slot.queue.sync { try slot.withConnection(body) }
+    }
+
     /// Writes a consistent copy of the database to a new file (see `Connection.backup(to:)`).
     ///
     /// Runs on a reader, so writes continue while it copies. Blocks the calling thread.

@@ -1,5 +1,6 @@
 import Foundation
 import KandasTestSupport
+import SQLiteKit
 import Testing
 
 /// `GET /v1/sync/pull` against the live server (Protocol §7).
@@ -301,5 +302,87 @@ extension PullHandlerTests {
         #expect(revoke.status == 200)
         let revoked = try d.client.get("/v1/sync/pull?cursor=" + cursor)
         #expect(revoked.status == 401 && revoked.code == "device_revoked")
+    }
+}
+
+/// The event loop's remembered polls (`PollMemo`): given again only while nothing was committed.
+extension PullHandlerTests {
+    /// A page's bytes with its `server_time` value blanked, and that value.
+    static func splitTime(_ body: [UInt8]) throws -> (rest: String, time: Date) {
+        let text = String(decoding: body, as: UTF8.self)
+        let range = try #require(text.range(of: #""server_time":"[^"]*""#, options: .regularExpression))
+        let value = String(text[range].dropFirst(#""server_time":""#.count).dropLast())
+        let format = ISO8601DateFormatter()
+        format.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let time = try #require(format.date(from: value))
+        return (text.replacingCharacters(in: range, with: #""server_time":"""#), time)
+    }
+
+    /// Remembered answers are a handler thread's bytes with the server time of now.
+    @Test func rememberedPolls_areTheHandlersBytes_withTheServerTimeOfNow() throws {
+        let s = try SyncFixture()
+        defer { s.server.cleanup() }
+        let d = try s.enroll("worker111")
+        try s.pull(d)
+        let cursor = try #require(d.cursor)
+        let first = try d.client.get("/v1/sync/pull?cursor=" + cursor)
+        let (firstRest, firstTime) = try Self.splitTime(first.body)
+        let before = try Self.answeredOnLoop(s)
+        var answers = [firstRest]
+        for _ in 0..<3 {
+            let poll = try d.client.get("/v1/sync/pull?cursor=" + cursor)
+            #expect(poll.status == 200)
+            answers.append(try Self.splitTime(poll.body).rest)
+        }
+        #expect(try Self.answeredOnLoop(s) == before + 3)
+        // Half a minute later (no last-use write due yet): still the loop's, with the time of then.
+        try s.server.setClockOffset(seconds: 30)
+        let later = try d.client.get("/v1/sync/pull?cursor=" + cursor)
+        #expect(try Self.answeredOnLoop(s) == before + 4)
+        let (laterRest, laterTime) = try Self.splitTime(later.body)
+        answers.append(laterRest)
+        #expect(laterTime.timeIntervalSince(firstTime) >= 30)
+        // A minute after the last write the device owes one: a handler thread answers, the same bytes.
+        try s.server.setClockOffset(seconds: 61)
+        let owing = try d.client.get("/v1/sync/pull?cursor=" + cursor)
+        #expect(owing.status == 200)
+        #expect(try Self.answeredOnLoop(s) == before + 4)
+        let handlers = try Self.splitTime(owing.body).rest
+        #expect(answers.allSatisfy { $0 == handlers })
+        #expect(handlers.contains(#""cursor":"\#(cursor)""#))
+    }
+
+    /// A commit by another process (here the test's own SQLite connection) is seen by the next poll
+    /// at once: a scope change gives `reset`, a disabled account its refusal.
+    @Test func rememberedPolls_seeCommitsOfOtherProcesses_atOnce() throws {
+        let s = try SyncFixture()
+        defer { s.server.cleanup() }
+        let d = try s.enroll("worker111")
+        let worker = s.base.user("worker111")
+        try s.pull(d)
+        var cursor = try #require(d.cursor)
+        _ = try d.client.get("/v1/sync/pull?cursor=" + cursor)
+        let before = try Self.answeredOnLoop(s)
+        for _ in 0..<2 {
+            let poll = try d.client.get("/v1/sync/pull?cursor=" + cursor)
+            #expect(poll.status == 200 && poll.object["reset"] as? Bool == false)
+        }
+        #expect(try Self.answeredOnLoop(s) == before + 2)
+        let db = try Connection(path: s.server.databasePath)
+        // One of the worker's families is taken away: another scope, so `reset`.
+        try db.execute(
+            "DELETE FROM family_workers WHERE user_id = '\(worker)' AND family_id ="
+                + " (SELECT min(family_id) FROM family_workers WHERE user_id = '\(worker)')")
+        let rescoped = try d.client.get("/v1/sync/pull?cursor=" + cursor)
+        #expect(rescoped.status == 200 && rescoped.object["reset"] as? Bool == true)
+        try s.pull(d)
+        cursor = try #require(d.cursor)
+        for _ in 0..<2 {
+            let poll = try d.client.get("/v1/sync/pull?cursor=" + cursor)
+            #expect(poll.status == 200 && poll.object["reset"] as? Bool == false)
+        }
+        try db.execute("UPDATE users SET active = 0 WHERE id = '\(worker)'")
+        let disabled = try d.client.get("/v1/sync/pull?cursor=" + cursor)
+        #expect(disabled.status == 403 && disabled.code == "account_disabled")
     }
 }

@@ -91,3 +91,50 @@ struct SQLiteEngineTests {
                 == "SELECT 1 FROM t WHERE a = $1 AND b = '?' AND c IN (SELECT value FROM json_each($1)) AND d = $2")
     }
 }
+
+/// `readSyncIfFree(remembered:_:)`: a reader's stamp stays equal while nothing commits, and moves
+/// with a commit of the pool's writer or of another connection (another process alike).
+@Suite struct ContentStampTests {
+    @Test func aStampMovesWithEveryCommit_andOnlyThen() async throws {
+        try await withTemporaryDirectory { dir in
+            let path = dir + "/a.sqlite"
+            let engine = try SQLiteEngine(path: path, readers: 1, migrations: [pets])
+            defer { engine.close() }
+            try await offCooperativePool {
+                func stamp() throws -> ContentStamp {
+                    var seen: ContentStamp?
+                    let answer = try engine.readSyncIfFree(remembered: { stamp -> String? in
+                        seen = stamp
+                        return "remembered"
+                    }) { _, _ in "read" }
+                    #expect(answer == "remembered")
+                    return try #require(seen)
+                }
+                /// The stamp `body` is given when nothing is remembered, and what it read.
+                func read() throws -> (ContentStamp, Int) {
+                    let result = try engine.readSyncIfFree(remembered: { _ -> (ContentStamp, Int)? in nil }) {
+                        db, stamp -> (ContentStamp, Int) in
+                        (stamp, Int(try db.queryOne("SELECT count(*) AS n FROM pets")?.int("n") ?? -1))
+                    }
+                    guard let result else { throw DatabaseError(.other, "no reader was free") }
+                    return result
+                }
+                let first = try stamp()
+                #expect(try stamp() == first)
+                let (inRead, count) = try read()
+                #expect(inRead == first && count == 0)
+                try engine.writeSync { db in try db.run("INSERT INTO pets(id, name) VALUES('a', 'Rex')") }
+                let afterWrite = try stamp()
+                #expect(afterWrite != first)
+                #expect(try read() == (afterWrite, 1))
+                // Another connection, as another process would be.
+                let other = try Connection(path: path)
+                try other.execute("INSERT INTO pets(id, name) VALUES('b', 'Tom')")
+                let afterOther = try stamp()
+                #expect(afterOther != afterWrite && afterOther != first)
+                #expect(try read() == (afterOther, 2))
+                #expect(try stamp() == afterOther)
+            }
+        }
+    }
+}

@@ -39,6 +39,8 @@ public final class KandasApp: Sendable {
     let endpointIndex: [String: Endpoint]
     /// `GET /v1/sync/pull`, which the event loop may answer itself (``answerOnLoop(_:)``).
     let pullEndpoint: Endpoint?
+    /// The event loop's answers to polls with nothing new, while the store is unchanged.
+    let pollMemo = PollMemo()
 
     /// Opens (creating and migrating) the store, and the upload store: SQLite in
     /// `config.dataDirectory`, or PostgreSQL at `config.databaseURL` (`--database-url`), whose

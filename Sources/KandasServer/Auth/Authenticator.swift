@@ -20,6 +20,23 @@ struct Authenticator {
         var pullState: PullCursor.DeviceState?
         /// Whether ``touch(_:)`` has a last-use write to make.
         var owesWrite: Bool { owed != nil }
+        /// A device token's times, for ``passes(at:)``.
+        fileprivate var deviceTimes: DeviceTimes?
+
+        fileprivate struct DeviceTimes {
+            var expiresAt: Int64
+            var firstUsed: Bool
+            var lastSeen: Int64?
+        }
+
+        /// Whether the same check of a device token, on the same store content, at `now`, passes
+        /// and owes no last-use write: the token has not expired and no write fell due. Only the
+        /// clock moves between two checks of an unchanged store; false for user sessions.
+        func passesWithoutWrite(at now: Int64) -> Bool {
+            guard let t = deviceTimes else { return false }
+            return now < t.expiresAt
+                && !Authenticator.deviceWriteDue(firstUsed: t.firstUsed, lastSeen: t.lastSeen, now: now)
+        }
 
         fileprivate enum Owed {
             case session(hash: String, now: Int64)
@@ -132,16 +149,20 @@ struct Authenticator {
         if t.revoked { throw ServerError(.tokenRevoked, "the token was revoked") }
         guard t.active else { throw ServerError(.accountDisabled, "the account is disabled") }
         if now >= t.expiresAt { throw ServerError(.tokenExpired, "the access token expired; refresh") }
-        let lastSeen = t.lastSeenAt
-        // The device's day (`device_days`, migration 0024) is written with its last contact: at most
-        // once a minute per device, and on the first request of each day (Almaty time).
-        let due =
-            !t.firstUsed || lastSeen == nil || now - (lastSeen ?? 0) > 60_000
-            || DeviceDayStore.day(lastSeen ?? 0) != DeviceDayStore.day(now)
+        let due = Self.deviceWriteDue(firstUsed: t.firstUsed, lastSeen: t.lastSeenAt, now: now)
         return Checked(
             principal: Principal(
                 kind: .device, userID: t.userID, role: t.role, regionID: t.regionID,
                 careerCentreID: t.careerCentreID, deviceID: deviceID, tokenHash: hash),
-            owed: due ? .device(hash: hash, deviceID: deviceID, now: now) : nil, pullState: t.pullState)
+            owed: due ? .device(hash: hash, deviceID: deviceID, now: now) : nil, pullState: t.pullState,
+            deviceTimes: .init(expiresAt: t.expiresAt, firstUsed: t.firstUsed, lastSeen: t.lastSeenAt))
+    }
+
+    /// Whether a device token's use at `now` owes the last-use write. The device's day
+    /// (`device_days`, migration 0024) is written with its last contact: at most once a minute per
+    /// device, and on the first request of each day (Almaty time); a token's first use once.
+    static func deviceWriteDue(firstUsed: Bool, lastSeen: Int64?, now: Int64) -> Bool {
+        !firstUsed || lastSeen == nil || now - (lastSeen ?? 0) > 60_000
+            || DeviceDayStore.day(lastSeen ?? 0) != DeviceDayStore.day(now)
     }
 }

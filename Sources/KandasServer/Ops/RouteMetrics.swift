@@ -19,8 +19,18 @@ final class RouteMetrics: Sendable {
         var sum: Double = 0
     }
 
+    /// A request counter's labels, kept apart: rendered only for the exposition, not per request
+    /// (an interpolated label string per request was a percent of a poll's CPU, issue 15).
+    struct RequestLabels: Hashable {
+        var method: String
+        var route: String
+        var status: String
+
+        var text: String { "method=\"\(method)\",route=\"\(route)\",status=\"\(status)\"" }
+    }
+
     struct State {
-        var requests: [String: Int64] = [:]
+        var requests: [RequestLabels: Int64] = [:]
         var latency: [String: Latency] = [:]
         var errors: [String: Int64] = [:]
     }
@@ -51,13 +61,13 @@ final class RouteMetrics: Sendable {
 
     func record(_ entry: AccessLogEntry) {
         let (method, route, status) = labels(entry)
+        let index = RouteMetrics.buckets.firstIndex { entry.durationMs <= $0 } ?? RouteMetrics.buckets.count
+        let labels = RequestLabels(method: method, route: route, status: status)
         state.withLock { s in
-            s.requests["method=\"\(method)\",route=\"\(route)\",status=\"\(status)\"", default: 0] += 1
-            var l = s.latency[route] ?? Latency()
-            let index = RouteMetrics.buckets.firstIndex { entry.durationMs <= $0 } ?? RouteMetrics.buckets.count
-            l.counts[index] += 1
-            l.sum += entry.durationMs
-            s.latency[route] = l
+            s.requests[labels, default: 0] += 1
+            // In place: a copy out and back made the counts' array copy itself on every request.
+            s.latency[route, default: Latency()].counts[index] += 1
+            s.latency[route, default: Latency()].sum += entry.durationMs
             if entry.status >= 500 { s.errors["route=\"\(route)\"", default: 0] += 1 }
         }
     }
@@ -66,7 +76,7 @@ final class RouteMetrics: Sendable {
     func prometheusText() -> String {
         let s = state.withLock { $0 }
         var out = "# TYPE kandas_http_requests_total counter\n"
-        for (labels, n) in s.requests.sorted(by: { $0.key < $1.key }) {
+        for (labels, n) in s.requests.map({ ($0.key.text, $0.value) }).sorted(by: { $0.0 < $1.0 }) {
             out += "kandas_http_requests_total{\(labels)} \(n)\n"
         }
         out += "# TYPE kandas_http_errors_total counter\n"

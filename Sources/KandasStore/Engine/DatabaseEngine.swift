@@ -52,6 +52,15 @@ public protocol DatabaseEngine: Sendable {
     /// that must not block long (an HTTP event loop answering a cheap request itself).
     func readSyncIfFree<T>(_ body: (any DatabaseConnection) throws -> T) throws -> T?
 
+    /// ``readSyncIfFree(_:)`` for a caller that remembers its answers: `remembered` runs first, on
+    /// the free reader outside any transaction, with the reader's ``ContentStamp`` now (one cheap
+    /// statement), and its answer, when not nil, is the result; otherwise `body` runs in a read
+    /// transaction with the stamp of that transaction's snapshot. An answer remembered with a stamp
+    /// is still the answer when `remembered` is given an equal one: nothing was committed between.
+    func readSyncIfFree<T>(
+        remembered: (ContentStamp) -> T?, _ body: (any DatabaseConnection, ContentStamp) throws -> T
+    ) throws -> T?
+
     /// Blocking ``write(_:)`` for threads that may block (never from a Swift task).
     ///
     /// - Throws: ``DatabaseError/Kind/misuse`` when called from inside a write of the same engine
@@ -265,4 +274,23 @@ public struct StoreMigration: Sendable {
 extension DatabaseEngine {
     /// Engines whose reads cross the network never answer without waiting.
     public func readSyncIfFree<T>(_ body: (any DatabaseConnection) throws -> T) throws -> T? { nil }
+
+    /// Engines whose reads cross the network never answer without waiting.
+    public func readSyncIfFree<T>(
+        remembered: (ContentStamp) -> T?, _ body: (any DatabaseConnection, ContentStamp) throws -> T
+    ) throws -> T? { nil }
+}
+
+/// The content of the database as one reader saw it (``DatabaseEngine/readSyncIfFree(remembered:_:)``):
+/// two stamps are equal only when taken on the same reader connection with no transaction committed
+/// in between, by any connection of any process. (SQLite: the reader's serial number and its
+/// `PRAGMA data_version`; pool readers never write, so every commit is another connection's.)
+public struct ContentStamp: Hashable, Sendable {
+    public var reader: UInt64
+    public var version: Int64
+
+    public init(reader: UInt64, version: Int64) {
+        self.reader = reader
+        self.version = version
+    }
 }

@@ -75,6 +75,24 @@ public final class SQLiteEngine: DatabaseEngine {
         }
     }
 
+    public func readSyncIfFree<T>(
+        remembered: (ContentStamp) -> T?, _ body: (any DatabaseConnection, ContentStamp) throws -> T
+    ) throws -> T? {
+        do {
+            return try pool.tryWithReader { connection -> T in
+                let now = ContentStamp(reader: connection.serial, version: try connection.dataVersion())
+                if let answer = remembered(now) { return answer }
+                return try connection.transaction(.deferred) {
+                    // Read first in the transaction, so it is the version of the snapshot `body` reads.
+                    let stamp = ContentStamp(reader: connection.serial, version: try connection.dataVersion())
+                    return try body(adapter(connection), stamp)
+                }
+            }
+        } catch let error as SQLiteError {
+            throw Self.map(error)
+        }
+    }
+
     @discardableResult
     public func writeSync<T>(_ body: (any DatabaseConnection) throws -> T) throws -> T {
         do {
