@@ -269,7 +269,7 @@ import Testing
             (region, [:], "completions_region (region_id=?"),
             (CompletionFilterTests.admin, ["region_id": SyncFixture.uuid()], "completions_region (region_id=?"),
             (supervisor, [:], "completions_region (region_id=?"),
-            (CompletionFilterTests.admin, ["worker_id": SyncFixture.uuid()], "completions_user (user_id=?"),
+            (CompletionFilterTests.admin, ["worker_id": SyncFixture.uuid()], "devices_user (user_id=?"),
             (CompletionFilterTests.admin, ["family_id": SyncFixture.uuid()], "completions_item (item_id=?"),
         ] as [(Principal, [String: String], String)] {
             let filter = try CompletionFilter({ values[$0] }, for: p)

@@ -123,6 +123,10 @@ import Testing
         /// `sql` as the previous release ran it on a store from before 0047, whose completions' IDs are
         /// text: the IDs bound as they are, not through `kid` (which would match no text).
         func storeForm(_ sql: String) throws -> String {
+            // Before 0049 devices had no bin_id: an event's device_id was the device's text ID.
+            let sql =
+                try db.queryOne("SELECT 1 AS x FROM pragma_table_info('devices') WHERE name = 'bin_id'") == nil
+                ? sql.replacingOccurrences(of: "d.bin_id", with: "d.id") : sql
             guard try db.queryOne("SELECT 1 AS x FROM pragma_table_info('plan_items') WHERE name = 'bin_id'") == nil
             else { return sql }
             return sql.replacingOccurrences(of: "kid(?)", with: "?").replacingOccurrences(of: "kid(i.id)", with: "i.id")
@@ -184,7 +188,7 @@ import Testing
             ("family", ["family_id": s.families[0]], admin, "completions_item"),
             ("rejected", ["review_state": "rejected"], admin, "completions_reviewed"),
             ("has issues", ["review_state": "has_issues"], admin, "completions_reviewed"),
-            ("worker", ["worker_id": s.worker], admin, "completions_user"),
+            ("worker", ["worker_id": s.worker], admin, "sqlite_autoindex_completions_1"),
             (
                 "one week", ["performed_from": "2026-03-02", "performed_to": "2026-03-08"], admin,
                 "completions_performed"

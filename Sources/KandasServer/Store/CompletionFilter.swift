@@ -18,7 +18,7 @@ struct CompletionFilter: Equatable {
     var args: [DatabaseValue] = []
     /// The caller's scope over `completions c` (the first condition). The region, centre, user and item
     /// columns hold blobs on SQLite (0047): their IDs are bound through `kid(?)`, a family's items
-    /// listed through `kid(i.id)`, so `completions_region`, `completions_user` and `completions_item` serve.
+    /// listed through `kid(i.id)`, so `completions_region` and `completions_item` serve.
     let scope: ScopeCondition
 
     /// Parses the filters of a query (unknown names are ignored: `lang`, `before`).
@@ -30,13 +30,14 @@ struct CompletionFilter: Equatable {
             if let v = query(name), !v.isEmpty { values[name] = v }
         }
         for (name, column) in [
-            ("region_id", "c.region_id"), ("career_centre_id", "c.career_centre_id"), ("worker_id", "c.user_id"),
-            ("family_id", Self.familyItemsSQL),
+            ("region_id", "c.region_id"), ("career_centre_id", "c.career_centre_id"),
+            ("worker_id", Self.workerSQL), ("family_id", Self.familyItemsSQL),
         ] {
             guard let value = values[name] else { continue }
             guard WireID(value) != nil else { throw Self.bad(name, "expected a lowercase UUID") }
-            conditions.append(name == "family_id" ? column : "\(column) = kid(?)")
+            conditions.append(name == "family_id" || name == "worker_id" ? column : "\(column) = kid(?)")
             args.append(.text(value))
+            if name == "worker_id" { args.append(.text(value)) }
             if name == "career_centre_id" {
                 // The centre's region too: completions_region finds the rows (0037 dropped completions_centre).
                 let centre = AccessScope.centreRecords(alias: "c", value, blobIDs: true)
@@ -97,6 +98,16 @@ struct CompletionFilter: Equatable {
         conditions.append("\(column) = ?")
         args.append(.text(value))
     }
+
+    /// A worker's completions (`worker_id`), found from the worker's devices: their `complete` events
+    /// (`devices_user`, then each device's events through `UNIQUE(device_id, device_seq)`) name the
+    /// completions, read by primary key. Since migration 0050 no index heads with `completions.user_id`
+    /// (one less index entry written per pushed completion, issue 15). A completion's `user_id` is its
+    /// `complete` event's device's user (the push writes the device's user; neither ever changes), so
+    /// the events find every one of the worker's completions, and `c.user_id` keeps the answer exact.
+    static let workerSQL =
+        "(c.user_id = kid(?) AND c.id IN (SELECT ktext(e.completion_id) FROM devices d"
+        + " JOIN device_events e ON e.device_id = d.bin_id WHERE d.user_id = ? AND e.type = 'complete'))"
 
     /// The family filter (one family ID argument): the completions of a family are those of its plans'
     /// items, found through `plans_family` and `completions_item` (migration 0036 dropped

@@ -123,6 +123,9 @@ enum Schema {
         m.register(StoreMigration("0048-feed-rows-compact", FeedRowsCompactMigration.migrate))
         // Issue 15: device_events.device_id as a 16-byte blob, referencing the device's `bin_id` (its ID as a blob).
         m.register(StoreMigration("0049-event-device-ids-as-blobs", SyncSchema.eventDeviceIDs))
+        // Issue 15: the worker filter finds a worker's completions through their devices' events, so no
+        // index on completions.user_id is written per pushed completion (`CompletionFilter.workerSQL`).
+        m.register(StoreMigration("0050-worker-filter-via-devices", SyncSchema.dropCompletionsUserIndex))
         return m
     }
 

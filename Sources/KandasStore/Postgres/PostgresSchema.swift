@@ -307,6 +307,11 @@ public enum PostgresSchema {
                 CREATE UNIQUE INDEX devices_bin ON devices(bin_id);
                 """)
         },
+        // SQLite's 0050-worker-filter-via-devices (issue 15): the worker filter reads the worker's devices'
+        // events, so no completion index on user_id is kept here either (one write fewer per completion).
+        StoreMigration("0050-worker-filter-via-devices") { db in
+            try db.execute("DROP INDEX IF EXISTS completions_user")
+        },
     ]
 
     static let tables = """
