@@ -117,13 +117,7 @@ import Testing
     /// First back to the form before 0049 (``EventDeviceIDsTests/downgrade(_:)``), which 0046 leaves.
     static func downgrade(_ db: Connection) throws {
         try EventDeviceIDsTests.downgrade(db)
-        let old = try ScratchStore(before: "0046")
-        defer { old.remove() }
-        let schema = try old.db.query(
-            "SELECT type, sql FROM sqlite_schema WHERE tbl_name = 'device_events' AND sql IS NOT NULL"
-                + " ORDER BY type DESC, name")
-        let table = try #require(schema.first { (try? $0.string("type")) == "table" }).string("sql")
-        let indexes = try schema.filter { try $0.string("type") == "index" }.map { try $0.string("sql") }
+        let (table, indexes) = try ScratchStore.schema(of: "device_events", before: "0046")
         #expect(indexes.count == 2 && table.contains("event_id TEXT NOT NULL"), "\(table) \(indexes)")
         try db.execute(
             """

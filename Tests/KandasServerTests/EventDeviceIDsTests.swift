@@ -35,13 +35,7 @@ import Testing
     /// up to 0046, `device_id` as text; `devices` without `bin_id`) and 0049 unrecorded: what a store of
     /// the previous release holds. ``EventBinaryIDsTests`` goes on from here to the form before 0046.
     static func downgrade(_ db: Connection) throws {
-        let old = try ScratchStore(before: "0049")
-        defer { old.remove() }
-        let schema = try old.db.query(
-            "SELECT type, sql FROM sqlite_schema WHERE tbl_name = 'device_events' AND sql IS NOT NULL"
-                + " ORDER BY type DESC, name")
-        let table = try #require(schema.first { (try? $0.string("type")) == "table" }).string("sql")
-        let indexes = try schema.filter { try $0.string("type") == "index" }.map { try $0.string("sql") }
+        let (table, indexes) = try ScratchStore.schema(of: "device_events", before: "0049")
         #expect(indexes.count == 2 && table.contains("device_id TEXT NOT NULL REFERENCES devices(id)"), "\(table)")
         try db.execute(
             """

@@ -62,8 +62,12 @@ import Testing
             return rows
         }
 
-        func fill(_ db: Connection) throws {
-            let region = try db.queryOne("SELECT id FROM regions ORDER BY code LIMIT 1")!.string("id")
+        /// A centre, the users, the families, the assignments (u1: f1 f2; u2: f2 f3) and the devices (d1 d3
+        /// of u1, d2 of u2) that the feed rows name: the same organisation for every feed test's store.
+        static func insertOrganisation(
+            _ db: any DatabaseConnection, users: [String], families: [String], devices: [String]
+        ) throws {
+            let region = try #require(try db.queryOne("SELECT id FROM regions ORDER BY code LIMIT 1")).string("id")
             let centre = Self.id()
             _ = try db.run(
                 "INSERT INTO career_centres(id, region_id, name, version, created_at, updated_at)"
@@ -89,6 +93,10 @@ import Testing
                     "INSERT INTO devices(id, user_id, device_uuid, platform, app_version, status, enrolled_at)"
                         + " VALUES(?, ?, 'x', 'cli', '1.0.0', 'active', 0)", devices[device], users[user])
             }
+        }
+
+        func fill(_ db: Connection) throws {
+            try Self.insertOrganisation(SQLiteConnectionAdapter(db), users: users, families: families, devices: devices)
             for (entity, id, family, device, op) in rows {
                 _ = try db.run(
                     "INSERT INTO changes(entity, entity_id, family_id, op, at, device_id) VALUES(?,?,?,?,0,?)", entity,

@@ -104,32 +104,7 @@ import Testing
 
         /// Users, families, assignments (u1: f1 f2; u2: f2 f3), devices (d1 d3 of u1, d2 of u2), then the rows.
         func fill(_ db: any DatabaseConnection) throws {
-            let region = try #require(try db.queryOne("SELECT id FROM regions ORDER BY code LIMIT 1")).string("id")
-            let centre = Self.id()
-            _ = try db.run(
-                "INSERT INTO career_centres(id, region_id, name, version, created_at, updated_at)"
-                    + " VALUES(?, ?, 'Centre', 1, 0, 0)", centre, region)
-            for (n, user) in users.enumerated() {
-                _ = try db.run(
-                    "INSERT INTO users(id, username, display_name, role, active, password_hash, version, created_at,"
-                        + " updated_at) VALUES(?, ?, 'Worker', 'field_worker', 1, 'x', 1, 0, 0)", user, "w\(n)")
-            }
-            for family in families {
-                _ = try db.run(
-                    "INSERT INTO families(id, region_id, career_centre_id, settlement_name, quota_inclusion_date,"
-                        + " consent_recorded, version, created_at, updated_at) VALUES(?, ?, ?, 'S', '2026-01-01', 1, 1,"
-                        + " 0, 0)", family, region, centre)
-            }
-            for (user, family) in [(0, 0), (0, 1), (1, 1), (1, 2)] {
-                _ = try db.run(
-                    "INSERT INTO family_workers(family_id, user_id, position) VALUES(?, ?, 0)", families[family],
-                    users[user])
-            }
-            for (device, user) in [(0, 0), (1, 1), (2, 0)] {
-                _ = try db.run(
-                    "INSERT INTO devices(id, user_id, device_uuid, platform, app_version, status, enrolled_at)"
-                        + " VALUES(?, ?, 'x', 'cli', '1.0.0', 'active', 0)", devices[device], users[user])
-            }
+            try FeedBinaryIDsTests.Feed.insertOrganisation(db, users: users, families: families, devices: devices)
             for (n, (entity, id, family, device, op)) in rows.enumerated() {
                 _ = try db.run(
                     "INSERT INTO changes(entity, entity_id, family_id, op, at, device_id)"

@@ -32,6 +32,21 @@ struct ScratchStore {
         try old.migrate(db)
     }
 
+    /// The `CREATE` statements of `table` (`.table`) and of its indexes and triggers (`.others`, by name)
+    /// in a store built up to just before migration `prefix`: what the downgrades of upgrade tests
+    /// rebuild a table from.
+    static func schema(of table: String, before prefix: String) throws -> (table: String, others: [String]) {
+        let old = try ScratchStore(before: prefix)
+        defer { old.remove() }
+        let rows = try old.db.query(
+            "SELECT type, sql FROM sqlite_schema WHERE tbl_name = ? AND sql IS NOT NULL ORDER BY type DESC, name",
+            [table])
+        let create = try #require(rows.first { (try? $0.string("type")) == "table" }, "no table \(table)")
+        return (
+            try create.string("sql"), try rows.filter { try $0.string("type") != "table" }.map { try $0.string("sql") }
+        )
+    }
+
     /// Removes the folder (call in a `defer`).
     func remove() {
         try? FileManager.default.removeItem(atPath: directory)
