@@ -34,11 +34,15 @@ public final class Statement {
     private var textsCapacity = 0
     private var retiredTexts: [UnsafeMutableRawPointer] = []
     private var lastTextBytes = 0
+    /// For each parameter, whether the SQL uses it only as `kid(?)` (``KidParameters``): a canonical
+    /// UUID text bound there is bound as its 16 bytes, which `kid` returns as they are. Empty when none.
+    let kidOnly: [Bool]
 
     init(raw: OpaquePointer, handle: DatabaseHandle, sql: String) {
         self.raw = raw
         self.handle = handle
         self.sql = sql
+        kidOnly = KidParameters.find(in: sql, expectedCount: Int(sqlite3_bind_parameter_count(raw))) ?? []
     }
 
     deinit {
@@ -103,14 +107,24 @@ public final class Statement {
                 used = 0
             }
             let start = block + used
-            text.withUTF8 { bytes in
-                if let base = bytes.baseAddress { start.copyMemory(from: base, byteCount: bytes.count) }
-            }
             used += size
-            // SQLITE_STATIC (no destructor): the block outlives these bindings (see `texts`).
-            let code = sqlite3_bind_text64(
-                raw, Int32(offset + 1), start.assumingMemoryBound(to: CChar.self), UInt64(size), nil,
-                UInt8(SQLITE_UTF8))
+            let uuid = size == 36 && offset < kidOnly.count && kidOnly[offset]
+            let code: Int32
+            // SQLITE_STATIC (no destructor): the block outlives these bindings (see `texts`). A UUID text
+            // for a parameter the SQL passes to `kid` only goes in as the 16 bytes `kid` makes of it
+            // (`KidParameters`): `kid` hands a blob on as it is, no parse and no copy per run.
+            if uuid,
+                text.withUTF8({ UUIDBytes.parse($0.baseAddress!, into: start.assumingMemoryBound(to: UInt8.self)) })
+            {
+                code = sqlite3_bind_blob64(raw, Int32(offset + 1), start, 16, nil)
+            } else {
+                text.withUTF8 { bytes in
+                    if let base = bytes.baseAddress { start.copyMemory(from: base, byteCount: bytes.count) }
+                }
+                code = sqlite3_bind_text64(
+                    raw, Int32(offset + 1), start.assumingMemoryBound(to: CChar.self), UInt64(size), nil,
+                    UInt8(SQLITE_UTF8))
+            }
             guard code == SQLITE_OK else { throw SQLiteError(db: handle.raw, resultCode: code, sql: sql) }
         }
     }

@@ -120,7 +120,8 @@ enum ReplayIDs {
     }
 
     /// `sql` with every `kid(<literal>)` outside a string replaced by what `kid` returns: `X'<32 hex digits>'`
-    /// for a canonical lowercase UUID, the literal itself otherwise (`''`, `NULL`, any other text).
+    /// for a canonical lowercase UUID, the literal itself otherwise (`''`, `NULL`, any other text, and the
+    /// blob `x'…'` SQLiteKit binds for a UUID text passed to `kid(?)` alone, `KidParameters`).
     /// `inString` carries whether a string literal is open from one piece of the trace to the next.
     ///
     /// - Throws: ``BenchmarkFailure`` for a `kid(` whose argument is not one literal.
@@ -149,11 +150,15 @@ enum ReplayIDs {
         return out
     }
 
-    /// The literal starting at `start` (`'…'` with `''` inside, or `NULL`) and the index after its `)`.
+    /// The literal starting at `start` (`'…'` with `''` inside, `x'…'`, or `NULL`) and the index after its `)`.
     private static func argument(_ sql: [UInt8], from start: Int) throws -> ([UInt8], Int) {
         var end = start
         if sql[start...].starts(with: Array("NULL)".utf8)) {
             end = start + 4
+        } else if start + 1 < sql.count, sql[start] | 0x20 == UInt8(ascii: "x"), sql[start + 1] == UInt8(ascii: "'") {
+            end = start + 2
+            while end < sql.count, sql[end] != UInt8(ascii: "'") { end += 1 }
+            end += 1
         } else if start < sql.count, sql[start] == UInt8(ascii: "'") {
             end = start + 1
             while end < sql.count {
