@@ -80,13 +80,11 @@ enum PullPeer {
         return Result(seconds: result.seconds, rows: rows)
     }
 
-    /// `column` as the text the API spells: the canonical UUID of a 16-byte blob, any other value as it is
-    /// (what the server's `ktext` does, in SQL the `sqlite3` CLI runs).
+    /// `column` as the text the API spells: the canonical UUID of a blob ID, any other value as it is
+    /// (what the server's `ktext` does), in the SQL the store's own triggers use for it
+    /// (``ConsoleRollups/uuidText(_:)``), which the `sqlite3` CLI runs.
     static func text(_ column: String) -> String {
-        let hex = "lower(hex(\(column)))"
-        let parts = [(1, 8), (9, 4), (13, 4), (17, 4), (21, 12)].map { "substr(\(hex), \($0.0), \($0.1))" }
-        return "(CASE WHEN typeof(\(column)) = 'blob' AND length(\(column)) = 16 THEN "
-            + parts.joined(separator: " || '-' || ") + " ELSE \(column) END)"
+        "(" + ConsoleRollups.uuidText(column) + ")"
     }
 
     /// `X'…'`, the 16 bytes a canonical UUID is stored as (the server's `kid`).
