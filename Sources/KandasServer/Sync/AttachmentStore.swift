@@ -104,7 +104,7 @@ public enum AttachmentStore {
     /// declared them (or took them over by resending the declaring event, ``transfer(_:_:toDevice:userID:now:)``)
     /// and, when that device was revoked, the active devices of the same user, which continue its
     /// uploads after a re-enrollment (Protocol §10.2, §11).
-    static func issueReceipts(_ db: any DatabaseConnection, completionID: String, familyID: String, now: Int64) throws {
+    static func issueReceipts(_ db: any DatabaseConnection, completionID: String, familyID: String) throws {
         for row in try db.query(
             "SELECT a.device_id FROM attachments a WHERE a.completion_id = ?1"
                 + " UNION SELECT n.id FROM attachments a JOIN devices d ON d.id = a.device_id"
@@ -150,7 +150,7 @@ public enum AttachmentStore {
         try CardForwardStore.enqueueIfEligible(db, completionID: completionID)
         let familyID = try row.string("family_id")
         try SyncFeed.record(db, entity: .completion, id: completionID, familyID: familyID)
-        try issueReceipts(db, completionID: completionID, familyID: familyID, now: at)
+        try issueReceipts(db, completionID: completionID, familyID: familyID)
     }
 
     /// Records the uploads module's view of a file that is not verified: `receiving` (with the bytes
@@ -185,7 +185,7 @@ public enum AttachmentStore {
         let completionID = try row.string("completion_id")
         let familyID = try row.string("family_id")
         try SyncFeed.record(db, entity: .completion, id: completionID, familyID: familyID)
-        try issueReceipts(db, completionID: completionID, familyID: familyID, now: at)
+        try issueReceipts(db, completionID: completionID, familyID: familyID)
     }
 
     /// The uploads module's creation check (Protocol §10.2): the attachment was declared by an accepted
@@ -219,7 +219,7 @@ extension AttachmentStore {
     /// Only files declared by a device of `userID` move. Called when a resend of another device's
     /// event is answered `duplicate`.
     static func transfer(
-        _ db: any DatabaseConnection, _ event: DeviceEvent, toDevice deviceID: String, userID: String, now: Int64
+        _ db: any DatabaseConnection, _ event: DeviceEvent, toDevice deviceID: String, userID: String
     )
         throws
     {

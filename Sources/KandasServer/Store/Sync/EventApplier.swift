@@ -440,7 +440,7 @@ enum EventApplier {
             }
         }
         if files {
-            try AttachmentStore.issueReceipts(db, completionID: completionID, familyID: item.familyID, now: now)
+            try AttachmentStore.issueReceipts(db, completionID: completionID, familyID: item.familyID)
         }
     }
 

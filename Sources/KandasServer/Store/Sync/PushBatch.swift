@@ -134,7 +134,7 @@ extension PushHandler {
                 outcome: sameUser ? "duplicate" : "rejected", code: sameUser ? nil : .eventIDReused)
             // A re-enrolled device resending its user's event now holds the event's files (§10.2).
             if sameUser {
-                try AttachmentStore.transfer(db, event, toDevice: actor.deviceID, userID: actor.userID, now: actor.now)
+                try AttachmentStore.transfer(db, event, toDevice: actor.deviceID, userID: actor.userID)
             }
             try dropEarlierOutcome(db, eventID: id, seq: seq, deviceID: actor.deviceID)
             try SyncFeed.record(
